@@ -1,0 +1,257 @@
+/**
+ * Browser side of a client's link to the relay (DOM layer: renderers only).
+ *
+ * One WebSocket for signalling plus one RTCPeerConnection terminated by the relay, with
+ * the `ctl` and `media` data channels created here before the offer. Every inbound
+ * message is parsed with the shared schemas; a malformed one is logged and dropped.
+ */
+import { ProtocolError, type ErrorCode } from '../errors.ts';
+import { parseJson } from '../parse.ts';
+import {
+  CtlFromRelay,
+  RelayToClient,
+  type ClientToRelay,
+  type CtlToRelay,
+  type Role,
+} from '../protocol.ts';
+import { PROTOCOL_VERSION } from '../version.ts';
+
+export type Welcome = Extract<RelayToClient, { type: 'welcome' }>;
+
+export interface RelayConnectionOptions {
+  /** Relay base URL, http(s):// or ws(s)://; the socket goes to `<base>/ws`. */
+  relayUrl: string;
+  role: Role;
+  token?: string;
+  /** How long to wait for the socket, the welcome and both channels. */
+  timeoutMs?: number;
+}
+
+export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
+
+type Listener<A extends unknown[]> = (...args: A) => void;
+
+class Emitter<A extends unknown[]> {
+  private readonly listeners = new Set<Listener<A>>();
+  on(l: Listener<A>): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  fire(...args: A): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(...args);
+      } catch (err) {
+        console.error('[beacon] listener failed', err);
+      }
+    }
+  }
+}
+
+/** Turns a relay base URL into its signalling socket URL. */
+export function signallingUrl(relayUrl: string): string {
+  const u = new URL(relayUrl);
+  if (u.protocol === 'http:') u.protocol = 'ws:';
+  else if (u.protocol === 'https:') u.protocol = 'wss:';
+  u.pathname = `${u.pathname.replace(/\/$/, '')}/ws`;
+  u.search = '';
+  u.hash = '';
+  return u.toString();
+}
+
+export class RelayConnection {
+  readonly onMessage = new Emitter<[RelayToClient]>();
+  readonly onCtl = new Emitter<[CtlFromRelay]>();
+  readonly onMedia = new Emitter<[Uint8Array]>();
+  readonly onClose = new Emitter<[CloseReason]>();
+  readonly onMediaDrained = new Emitter<[]>();
+
+  private isClosed = false;
+  private ctl: RTCDataChannel | null = null;
+  private media: RTCDataChannel | null = null;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly pc: RTCPeerConnection,
+    readonly welcome: Welcome,
+  ) {}
+
+  /** Connects, says hello, and resolves once the relay welcomed us and both channels are open. */
+  static open(opts: RelayConnectionOptions): Promise<RelayConnection> {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      let ws: WebSocket;
+      try {
+        ws = new WebSocket(signallingUrl(opts.relayUrl));
+      } catch {
+        reject(new ProtocolError('bad-message', 'bad relay URL') as Error);
+        return;
+      }
+      let conn: RelayConnection | null = null;
+      let settled = false;
+      const early: RelayToClient[] = [];
+      const fail = (code: CloseReason, message: string) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        try {
+          ws.close();
+        } catch {
+          /* already closing */
+        }
+        conn?.pc.close();
+        reject(Object.assign(new Error(message), { code }));
+      };
+      const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
+
+      ws.onopen = () => {
+        const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role };
+        if (opts.token) hello.token = opts.token;
+        ws.send(JSON.stringify(hello));
+      };
+      ws.onerror = () => fail('relay-unreachable', 'could not reach the relay');
+      ws.onclose = () => {
+        if (!settled) fail('relay-unreachable', 'the relay closed the connection');
+        else conn?.close('closed');
+      };
+      ws.onmessage = (ev) => {
+        if (typeof ev.data !== 'string') return;
+        const r = parseJson(RelayToClient, ev.data, 'relay->client');
+        if (!r.ok) {
+          console.warn('[beacon] dropped malformed message from relay', r.error.message);
+          return;
+        }
+        const msg = r.value;
+        if (!conn) {
+          if (msg.type === 'error') return fail(msg.code, msg.message);
+          if (msg.type !== 'welcome') return;
+          const pc = new RTCPeerConnection({ iceServers: [] });
+          conn = new RelayConnection(ws, pc, msg);
+          conn.startRtc().then(
+            () => {
+              if (settled) return;
+              settled = true;
+              clearTimeout(timer);
+              resolve(conn as RelayConnection);
+              for (const m of early.splice(0)) conn?.dispatch(m);
+            },
+            (err: Error) => fail('relay-unreachable', err.message),
+          );
+          return;
+        }
+        if (!settled && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate') {
+          early.push(msg);
+          return;
+        }
+        conn.dispatch(msg);
+      };
+    });
+  }
+
+  private dispatch(msg: RelayToClient): void {
+    switch (msg.type) {
+      case 'rtc-answer':
+        void this.pc.setRemoteDescription({ type: 'answer', sdp: msg.sdp }).catch((err: unknown) => {
+          console.error('[beacon] bad answer from relay', err);
+          this.close('bad-message');
+        });
+        return;
+      case 'rtc-candidate':
+        void this.pc.addIceCandidate({ candidate: msg.candidate, sdpMid: msg.mid }).catch(() => undefined);
+        return;
+      case 'signed-out':
+        this.onMessage.fire(msg);
+        this.close('unauthorized');
+        return;
+      default:
+        this.onMessage.fire(msg);
+    }
+  }
+
+  private async startRtc(): Promise<void> {
+    const pc = this.pc;
+    const ctl = pc.createDataChannel('ctl', { ordered: true });
+    const media = pc.createDataChannel('media', { ordered: true });
+    media.binaryType = 'arraybuffer';
+    media.bufferedAmountLowThreshold = 256 * 1024;
+    this.ctl = ctl;
+    this.media = media;
+    ctl.onmessage = (ev) => {
+      if (typeof ev.data !== 'string') return;
+      const r = parseJson(CtlFromRelay, ev.data, 'ctl relay->client');
+      if (!r.ok) {
+        console.warn('[beacon] dropped malformed ctl message', r.error.message);
+        return;
+      }
+      this.onCtl.fire(r.value);
+    };
+    media.onmessage = (ev) => {
+      if (ev.data instanceof ArrayBuffer) this.onMedia.fire(new Uint8Array(ev.data));
+    };
+    media.onbufferedamountlow = () => this.onMediaDrained.fire();
+    pc.onicecandidate = (ev) => {
+      if (ev.candidate?.candidate) {
+        this.sendSignal({ type: 'rtc-candidate', candidate: ev.candidate.candidate, mid: ev.candidate.sdpMid ?? '0' });
+      }
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.close('closed');
+    };
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    this.sendSignal({ type: 'rtc-offer', sdp: offer.sdp ?? '' });
+    await Promise.all([whenOpen(ctl), whenOpen(media)]);
+    ctl.onclose = () => this.close('closed');
+    media.onclose = () => this.close('closed');
+  }
+
+  /** Sends a signalling message over the WebSocket. */
+  sendSignal(msg: ClientToRelay): void {
+    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  /** Sends a ctl message; false if the channel is not open. */
+  sendCtl(msg: CtlToRelay): boolean {
+    if (this.isClosed || this.ctl?.readyState !== 'open') return false;
+    this.ctl.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** Sends one media fragment; false if the channel is not open. */
+  sendMedia(fragment: Uint8Array): boolean {
+    if (this.isClosed || this.media?.readyState !== 'open') return false;
+    this.media.send(fragment as Uint8Array<ArrayBuffer>);
+    return true;
+  }
+
+  /** Bytes queued on the media channel and not yet handed to the network. */
+  get mediaBufferedAmount(): number {
+    return this.media?.bufferedAmount ?? 0;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** Idempotent. Closes the socket and the peer connection and says why, once. */
+  close(reason: CloseReason = 'closed'): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    try {
+      this.ws.close();
+    } catch {
+      /* already closing */
+    }
+    this.pc.close();
+    this.onClose.fire(reason);
+  }
+}
+
+function whenOpen(dc: RTCDataChannel): Promise<void> {
+  if (dc.readyState === 'open') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    dc.addEventListener('open', () => resolve(), { once: true });
+    dc.addEventListener('close', () => reject(new Error(`channel ${dc.label} closed before opening`)), { once: true });
+  });
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/**
+ * Every failure a peer can be told about. The code travels on the wire; the text a user
+ * sees comes from the i18n catalog (`errors.<code>`), never from the relay's message,
+ * which is log detail only.
+ */
+export const ERROR_CODES = [
+  'bad-message',
+  'version-mismatch',
+  'unauthorized',
+  'forbidden',
+  'wrong-code',
+  'locked',
+  'rate-limited',
+  'unknown-device',
+  'device-busy',
+  'denied',
+  'consent-timeout',
+  'not-found',
+  'not-allowed',
+  'internal',
+] as const;
+export const ErrorCode = z.enum(ERROR_CODES);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** Why a session ended. Shown to both sides, stored in the event log. */
+export const END_REASONS = [
+  'customer-stopped',
+  'agent-ended',
+  'customer-disconnected',
+  'agent-disconnected',
+  'relay-shutdown',
+] as const;
+export const EndReason = z.enum(END_REASONS);
+export type EndReason = z.infer<typeof EndReason>;
+
+/** An error that carries a protocol error code, for throwing inside a boundary handler. */
+export class ProtocolError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProtocolError';
+  }
+}

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { EndReason, ErrorCode } from './errors.ts';
+import { InputEvent } from './input.ts';
+
+/**
+ * The Beacon protocol, defined once. Every message that crosses a process or network
+ * boundary is one of these unions and is parsed with `parseUnknown`/`handleAtBoundary`.
+ *
+ * Transports:
+ * - WebSocket `/ws` on the relay: signalling and session lifecycle (JSON text frames).
+ * - WebRTC, terminated by the relay, one PeerConnection per client, two data channels
+ *   the client creates before its offer:
+ *   - `ctl`: reliable, ordered, JSON text (`CtlToRelay` / `CtlFromRelay`);
+ *   - `media`: reliable, ordered, binary frames (see `framing.ts`).
+ */
+
+export const DeviceId = z.string().regex(/^\d{9}$/, 'a device ID is 9 digits');
+export const AccessCode = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{6}$/, 'a code is 6 letters or digits'));
+export const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/);
+export const RequestId = z.string().min(1).max(64);
+
+export const Role = z.enum(['customer', 'agent']);
+export type Role = z.infer<typeof Role>;
+
+export const Permissions = z.object({ view: z.literal(true), control: z.boolean() });
+export type Permissions = z.infer<typeof Permissions>;
+
+const Sdp = z.string().min(1).max(64 * 1024);
+const Candidate = z.object({ candidate: z.string().max(2048), mid: z.string().max(64) });
+const Name = z.string().min(1).max(120);
+
+/* ---------- WebSocket: client -> relay ---------- */
+
+export const Hello = z.object({
+  type: z.literal('hello'),
+  v: z.number().int(),
+  role: Role,
+  /** Agents only: the token from `POST /api/login`. */
+  token: z.string().max(256).optional(),
+});
+export type Hello = z.infer<typeof Hello>;
+
+export const ClientToRelay = z.discriminatedUnion('type', [
+  Hello,
+  z.object({ type: z.literal('rtc-offer'), sdp: Sdp }),
+  z.object({ type: z.literal('rtc-candidate'), ...Candidate.shape }),
+  /** Agent asks to open a session on a device. */
+  z.object({
+    type: z.literal('connect-request'),
+    requestId: RequestId,
+    deviceId: DeviceId,
+    code: AccessCode,
+    permissions: Permissions,
+  }),
+  /** Agent ends one of its sessions, or withdraws a pending request. */
+  z.object({ type: z.literal('session-end'), sessionId: SessionId }),
+  /** Customer answers a consent request. */
+  z.object({ type: z.literal('consent-reply'), sessionId: SessionId, granted: z.boolean() }),
+  /** Customer pressed Stop (button or hotkey). */
+  z.object({ type: z.literal('session-stop'), sessionId: SessionId }),
+]);
+export type ClientToRelay = z.infer<typeof ClientToRelay>;
+
+/* ---------- WebSocket: relay -> client ---------- */
+
+export const StreamInfo = z.object({
+  /** The `stream` field of this session's media frames. */
+  streamId: z.number().int().min(1).max(0xffffffff),
+});
+
+export const RelayToClient = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('welcome'),
+    v: z.number().int(),
+    role: Role,
+    /** Customers: their device ID and current one-time code. */
+    deviceId: DeviceId.optional(),
+    code: z.string().optional(),
+    codeExpiresAt: z.number().optional(),
+    /** Agents: who they are signed in as. */
+    agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string() }).optional(),
+  }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), requestId: RequestId.optional() }),
+  z.object({ type: z.literal('rtc-answer'), sdp: Sdp }),
+  z.object({ type: z.literal('rtc-candidate'), ...Candidate.shape }),
+  /** Customer: the code changed (after a session attempt, or every 10 minutes). */
+  z.object({ type: z.literal('code-update'), code: z.string(), codeExpiresAt: z.number() }),
+  /** Customer: an agent asks for a session. */
+  z.object({ type: z.literal('consent-request'), sessionId: SessionId, agentName: Name, permissions: Permissions }),
+  /** Agent: the code was right and the customer is being asked. */
+  z.object({ type: z.literal('session-pending'), requestId: RequestId, sessionId: SessionId, deviceId: DeviceId }),
+  /** Both: the customer consented; media starts. */
+  z.object({
+    type: z.literal('session-started'),
+    sessionId: SessionId,
+    deviceId: DeviceId,
+    agentName: Name,
+    permissions: Permissions,
+    ...StreamInfo.shape,
+  }),
+  /** Agent: the customer said no (or did not answer in time). */
+  z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
+  /** Both: a running or pending session is over. */
+  z.object({ type: z.literal('session-ended'), sessionId: SessionId, reason: EndReason }),
+  /** Agent: the relay revoked this connection (token expired or revoked). */
+  z.object({ type: z.literal('signed-out'), reason: z.string() }),
+]);
+export type RelayToClient = z.infer<typeof RelayToClient>;
+
+/* ---------- ctl data channel ---------- */
+
+export const StreamConfig = z.object({
+  /** WebCodecs codec string, e.g. `vp09.00.10.08` or `avc1.640028`. */
+  codec: z.string().regex(/^(vp8|vp09\.[0-9.]+|av01\.[0-9A-Za-z.]+|avc1\.[0-9A-Fa-f]{6})$/),
+  width: z.number().int().min(16).max(8192),
+  height: z.number().int().min(16).max(8192),
+});
+export type StreamConfig = z.infer<typeof StreamConfig>;
+
+/** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
+export const CtlToRelay = z.discriminatedUnion('type', [
+  /** Agent: remote input. Forwarded only if the session granted control. */
+  z.object({ type: z.literal('input'), sessionId: SessionId, event: InputEvent }),
+  /** Agent: ask for a keyframe (after loss, or on joining). */
+  z.object({ type: z.literal('keyframe-request'), sessionId: SessionId }),
+  /** Agent: round-trip probe, echoed by the customer. */
+  z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
+  /** Customer: the encoded stream's parameters; the relay passes them to every viewer. */
+  z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
+  /** Customer: echo of `ping`. */
+  z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+]);
+export type CtlToRelay = z.infer<typeof CtlToRelay>;
+
+export const CtlFromRelay = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('input'), sessionId: SessionId, event: InputEvent }),
+  z.object({ type: z.literal('keyframe-request'), sessionId: SessionId }),
+  z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
+  z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
+  z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+]);
+export type CtlFromRelay = z.infer<typeof CtlFromRelay>;
+
+/* ---------- HTTP API ---------- */
+
+export const LoginRequest = z.object({ login: z.string().min(1).max(120), password: z.string().min(1).max(512) });
+export type LoginRequest = z.infer<typeof LoginRequest>;
+export const LoginResponse = z.object({
+  token: z.string(),
+  expiresAt: z.number(),
+  agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string() }),
+});
+export type LoginResponse = z.infer<typeof LoginResponse>;
+export const ApiError = z.object({ error: ErrorCode, message: z.string() });
+export type ApiError = z.infer<typeof ApiError>;
+
+/** Limits shared by both ends. */
+export const LIMITS = {
+  /** A WebSocket or ctl message larger than this is refused unparsed. */
+  maxJsonMessageBytes: 96 * 1024,
+  /** How long the customer has to answer a consent request. */
+  consentTimeoutMs: 60_000,
+  /** Codes rotate at least this often. */
+  codeLifetimeMs: 10 * 60_000,
+} as const;
