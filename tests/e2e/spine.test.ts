@@ -1,0 +1,222 @@
+/**
+ * The spine, end to end, on a real X server: the relay, the customer renderer in headful
+ * Chromium capturing the real X screen, the agent console in a second Chromium, and the
+ * real robotjs injector acting on the X display.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import sqlite3 from 'sqlite3';
+import WebSocket from 'ws';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { installCustomerBridge } from '../harness/CustomerBridge.ts';
+import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { pointerPosition, startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+
+let x: XDisplay;
+let relay: RelayProcess;
+let screen: { context: BrowserContext; page: Page };
+let customerBrowser: Browser;
+let agentBrowser: Browser;
+let customer: Page;
+let agent: Page;
+let injector: { inject(req: unknown): unknown };
+let mainSessionId = '';
+
+const SIG = { timeout: 240_000 };
+
+describe('remote view and control, end to end', { concurrency: false }, () => {
+  before(async () => {
+    x = await startXvfb(1280, 720, 97);
+    // robotjs binds to the X display named in DISPLAY when it loads.
+    process.env.DISPLAY = x.display;
+    const { Injector } = await import('../../customer-portable/src/node/Injector.ts');
+    injector = new Injector();
+    relay = await startRelay();
+    customerBrowser = await launchCustomerBrowser(x.display);
+    screen = await launchScreenWindow(x.display);
+    await screen.page.setContent(PATTERN_HTML);
+    agentBrowser = await launchAgentBrowser();
+    customer = await openCustomer(customerBrowser, relay.url, injector);
+    agent = await newPage(agentBrowser);
+    await agentSignIn(agent, relay.url);
+  }, SIG);
+
+  after(async () => {
+    await agentBrowser?.close();
+    await customerBrowser?.close();
+    await screen?.context.close();
+    await relay?.stop();
+    await x?.close();
+  });
+
+  test('an agent without a valid token is refused', async () => {
+    for (const token of [undefined, 'forged-token-value']) {
+      const replies = await new Promise<unknown[]>((resolve, reject) => {
+        const ws = new WebSocket(`${relay.url.replace('http', 'ws')}/ws`);
+        const got: unknown[] = [];
+        ws.on('open', () => ws.send(JSON.stringify({ type: 'hello', v: PROTOCOL_VERSION, role: 'agent', ...(token ? { token } : {}) })));
+        ws.on('message', (d) => {
+          got.push(JSON.parse(d.toString()));
+          ws.send(JSON.stringify({ type: 'connect-request', requestId: 'r', deviceId: '123456789', code: 'ABCDEF', permissions: { view: true, control: true } }));
+        });
+        ws.on('close', () => resolve(got));
+        ws.on('error', reject);
+        setTimeout(() => reject(new Error('relay did not close the connection')), 5000);
+      });
+      assert.equal(replies.length, 1, 'exactly one reply, then the socket is closed');
+      assert.deepEqual((replies[0] as { type: string; code: string }).type, 'error');
+      assert.equal((replies[0] as { code: string }).code, 'unauthorized');
+    }
+  });
+
+  test('a wrong code is refused with a clear message', async () => {
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    const wrong = code === 'ABCDEF' ? 'ABCDEG' : 'ABCDEF';
+    await agentConnect(agent, deviceId, wrong);
+    await agent.getByTestId('error-message').filter({ hasText: 'do not match' }).waitFor({ timeout: 10_000 });
+    assert.equal(await customer.getByTestId('consent-dialog').count(), 0, 'the customer is not asked');
+  });
+
+  test('after consent the agent sees the real X screen', SIG, async () => {
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agentConnect(agent, deviceId, code);
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 10_000 });
+    assert.match(await customer.getByTestId('consent-agent-name').innerText(), new RegExp(AGENT.name));
+    await customer.getByTestId('consent-accept').click();
+    const tab = agent.locator('[data-testid="session-tab"][data-state="active"]');
+    await tab.waitFor({ timeout: 15_000 });
+    mainSessionId = (await tab.getAttribute('data-session-id')) ?? '';
+    await agent.waitForFunction(
+      () => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames ?? 0) >= 5,
+      null,
+      { timeout: 20_000 },
+    );
+    const size = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+    assert.deepEqual(size, [1280, 720]);
+    for (const b of BLOCKS) {
+      const px = await canvasPixel(agent, b.x + b.w / 2, b.y + b.h / 2);
+      const dist = Math.hypot(px[0]! - b.rgb[0], px[1]! - b.rgb[1], px[2]! - b.rgb[2]);
+      assert.ok(dist < 60, `${b.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+    }
+    const white = await canvasPixel(agent, 1000, 150);
+    assert.ok(white.slice(0, 3).every((v) => v > 200), `background shows as rgb(${white.slice(0, 3).join(',')})`);
+    assert.match(await agent.getByTestId('session-status').innerText(), /fps/i);
+  });
+
+  test('the agent clicks and types, and the X server receives it', SIG, async () => {
+    const canvas = agent.getByTestId('session-canvas');
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const target = { x: TEXT_BOX.x + 100, y: TEXT_BOX.y + TEXT_BOX.h / 2 };
+    // The console scales the video to fit; map X screen pixels to the scaled canvas.
+    await agent.mouse.click(box.x + ((target.x + 0.5) * box.width) / 1280, box.y + ((target.y + 0.5) * box.height) / 720);
+    await waitFor(async () => {
+      const p = await pointerPosition(x.display);
+      return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
+    }, 'the X pointer reaches the clicked point');
+    await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box');
+    await agent.keyboard.type('Hello Beacon');
+    await waitFor(async () => (await screen.page.inputValue('#target')) === 'Hello Beacon', 'typed text arrives');
+    // A chord with a modifier: select all, then replace.
+    await agent.keyboard.press('Control+A');
+    await agent.keyboard.type('ok');
+    await waitFor(async () => (await screen.page.inputValue('#target')) === 'ok', 'Ctrl+A then typing replaces the text');
+    await agent.keyboard.press('Backspace');
+    await waitFor(async () => (await screen.page.inputValue('#target')) === 'o', 'Backspace reaches the X window');
+  });
+
+  test('Stop on the customer side ends the agent view within 1 s', SIG, async () => {
+    await customer.getByTestId('session-bar').waitFor();
+    const framesBefore = await frameCount(agent);
+    const started = Date.now();
+    await customer.getByTestId('stop-button').click();
+    await agent.locator(`[data-testid="session-tab"][data-session-id="${mainSessionId}"][data-state="ended"]`).waitFor({ timeout: 1000 });
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed <= 1000, `ended after ${elapsed} ms`);
+    await agent.getByTestId('session-message').filter({ hasText: 'customer stopped' }).waitFor({ timeout: 1000 });
+    const framesAtEnd = await frameCount(agent);
+    await new Promise((r) => setTimeout(r, 700));
+    assert.equal(await frameCount(agent), framesAtEnd, 'no frames after the end');
+    assert.ok(framesAtEnd >= framesBefore);
+    assert.equal(await customer.getByTestId('session-bar').count(), 0);
+  });
+
+  test('the event log holds the session rows in order', async () => {
+    const rows = await query<{ kind: string; actor: string; detail: string | null }>(
+      relay.dbPath,
+      'SELECT kind, actor, detail FROM session_events WHERE session_id = ? ORDER BY id',
+      [mainSessionId],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.kind),
+      ['connect-requested', 'consent-granted', 'control-started', 'control-stopped', 'disconnected'],
+    );
+    assert.match(rows[0]!.actor, new RegExp(AGENT.login));
+    assert.match(rows[1]!.actor, /^customer:\d{9}$/);
+    assert.match(rows[4]!.detail ?? '', /customer-stopped/);
+    const refused = await query<{ kind: string }>(relay.dbPath, "SELECT kind FROM session_events WHERE kind = 'connect-refused'", []);
+    assert.ok(refused.length >= 1, 'the wrong code was logged');
+  });
+
+  test('a deny leaves no session running', SIG, async () => {
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agent.getByTestId('new-session-button').click();
+    await agentConnect(agent, deviceId, code);
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 10_000 });
+    await customer.getByTestId('consent-deny').click();
+    await agent.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await customer.getByTestId('session-bar').count(), 0);
+    assert.equal(await customer.evaluate(() => document.body.dataset.state), 'idle');
+    const live = await query<{ n: number }>(relay.dbPath, "SELECT count(*) AS n FROM sessions WHERE outcome IN ('pending','active')", []);
+    assert.equal(live[0]!.n, 0);
+    const denied = await query<{ kind: string }>(
+      relay.dbPath,
+      "SELECT kind FROM session_events WHERE session_id = (SELECT id FROM sessions WHERE outcome = 'denied' ORDER BY requested_at DESC LIMIT 1) ORDER BY id",
+      [],
+    );
+    assert.deepEqual(denied.map((r) => r.kind), ['connect-requested', 'consent-denied']);
+  });
+
+  test('five wrong codes lock the ID, even for the right code', SIG, async () => {
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    const wrong = code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    for (let i = 0; i < 5; i++) {
+      await agentConnect(agent, deviceId, wrong);
+      await agent.getByTestId('error-message').filter({ hasText: 'do not match' }).waitFor({ timeout: 5000 });
+    }
+    await agentConnect(agent, deviceId, code);
+    await agent.getByTestId('error-message').filter({ hasText: 'Too many wrong codes' }).waitFor({ timeout: 5000 });
+    assert.equal(await customer.getByTestId('consent-dialog').count(), 0);
+  });
+});
+
+async function frameCount(page: Page): Promise<number> {
+  return page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0)).catch(() => 0);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function query<T>(dbPath: string, sql: string, params: unknown[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (err) => {
+      if (err) return reject(err);
+      db.all(sql, params, (e, rows) => {
+        db.close();
+        if (e) reject(e);
+        else resolve(rows as T[]);
+      });
+    });
+  });
+}

@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from './paths.ts';
+
+export interface RelayProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  dbPath: string;
+  proc: ChildProcess;
+  /** Everything the relay printed so far. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+export const AGENT = { login: 'alice', password: 'correct horse battery', name: 'Alice Chen' } as const;
+
+/** Runs the real relay (`relay-server/src/main.ts`) as a child process on a free port. */
+export async function startRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-test-data-'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'relay-server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      PORT: '0',
+      BEACON_HOST: '127.0.0.1',
+      BEACON_DATA_DIR: dataDir,
+      BEACON_AGENT_LOGIN: AGENT.login,
+      BEACON_AGENT_PASSWORD: AGENT.password,
+      BEACON_AGENT_NAME: AGENT.name,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 30_000);
+    const check = () => {
+      const m = /Beacon relay listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    proc.stdout?.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`relay exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dataDir,
+    dbPath: join(dataDir, 'beacon.sqlite'),
+    proc,
+    output: () => out,
+    stop: async () => {
+      if (proc.exitCode === null) {
+        const exited = new Promise((r) => proc.once('exit', r));
+        proc.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

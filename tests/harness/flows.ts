@@ -1,0 +1,55 @@
+import type { Browser, Page } from 'playwright-core';
+import { newPage } from './Browsers.ts';
+import { installCustomerBridge, type InjectionRecord, type InjectorLike } from './CustomerBridge.ts';
+import { AGENT } from './Relay.ts';
+
+/** Opens the customer renderer (served by the relay) with the injector bridge, and waits for its ID. */
+export async function openCustomer(
+  browser: Browser,
+  relayUrl: string,
+  injector: InjectorLike,
+  initScripts: string[] = [],
+): Promise<Page & { injections: InjectionRecord[] }> {
+  const page = await newPage(browser);
+  const injections = await installCustomerBridge(page, injector, relayUrl);
+  for (const script of initScripts) await page.addInitScript(script);
+  await page.goto(`${relayUrl}/customer/`);
+  await page.getByTestId('device-id').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
+  return Object.assign(page, { injections });
+}
+
+/** The ID and code exactly as the customer would read them out. */
+export async function readDeviceCredentials(customer: Page): Promise<{ deviceId: string; code: string }> {
+  const deviceId = (await customer.getByTestId('device-id').innerText()).replace(/\s/g, '');
+  const code = (await customer.getByTestId('access-code').innerText()).replace(/\s/g, '');
+  if (!/^\d{9}$/.test(deviceId) || !/^[A-Z0-9]{6}$/.test(code)) throw new Error(`customer shows ${deviceId} / ${code}`);
+  return { deviceId, code };
+}
+
+export async function agentSignIn(agent: Page, relayUrl: string, creds: { login: string; password: string } = AGENT): Promise<void> {
+  await agent.goto(`${relayUrl}/`);
+  await agent.getByTestId('login-input').fill(creds.login);
+  await agent.getByTestId('password-input').fill(creds.password);
+  await agent.getByTestId('login-submit').click();
+  await agent.getByTestId('device-id-input').waitFor({ timeout: 15_000 });
+}
+
+export async function agentConnect(agent: Page, deviceId: string, code: string, control = true): Promise<void> {
+  await agent.getByTestId('device-id-input').fill(deviceId.replace(/(\d{3})(?=\d)/g, '$1 '));
+  await agent.getByTestId('code-input').fill(code);
+  const box = agent.getByTestId('control-checkbox');
+  if ((await box.isChecked()) !== control) await box.setChecked(control);
+  await agent.getByTestId('connect-submit').click();
+}
+
+/** One pixel of the active session's canvas, in video coordinates. */
+export async function canvasPixel(agent: Page, x: number, y: number): Promise<number[]> {
+  return agent.getByTestId('session-canvas').evaluate(
+    (c: HTMLCanvasElement, [px, py]) => {
+      const g = c.getContext('2d');
+      if (!g) throw new Error('session canvas has no 2d context');
+      return Array.from(g.getImageData(Math.floor(px), Math.floor(py), 1, 1).data);
+    },
+    [x, y] as const,
+  );
+}
