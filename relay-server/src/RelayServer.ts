@@ -1,0 +1,207 @@
+/**
+ * Wires the relay together: one HTTP server carrying the API, the static apps and the
+ * `/ws` WebSocket, backed by SQLite. `startRelay` is what main.ts runs and what tests and
+ * benchmarks start in-process.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { LIMITS } from '@beacon/shared/protocol';
+import { AgentAuth } from './AgentAuth.ts';
+import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './ClientConnection.ts';
+import { Database } from './Database.ts';
+import { DeviceRegistry } from './DeviceRegistry.ts';
+import { EventLog } from './EventLog.ts';
+import { HttpRoutes } from './HttpRoutes.ts';
+import { stdoutLogger, type Logger } from './log.ts';
+import type { RtcPortRange } from './PeerLink.ts';
+import type { Clock } from './RateLimiter.ts';
+import { SessionManager, type SessionStats } from './SessionManager.ts';
+import { SessionStore } from './SessionStore.ts';
+import { StaticFiles } from './StaticFiles.ts';
+import { TrafficRouter } from './TrafficRouter.ts';
+
+export const DB_FILE_NAME = 'beacon.sqlite';
+const KEEPALIVE_MS = 30_000;
+const CODE_SWEEP_MS = 1000;
+/**
+ * Frames up to this size are read so they can be refused with a `bad-message` reply (the
+ * limit itself is LIMITS.maxJsonMessageBytes); anything bigger is cut off by `ws` (1009).
+ */
+export const WS_MAX_PAYLOAD = 4 * LIMITS.maxJsonMessageBytes;
+
+export interface RelayOptions {
+  /** 0 = any free port. */
+  port?: number;
+  host?: string;
+  /** Folder for `beacon.sqlite`, created if missing. Ignored when `dbFile` is given. */
+  dataDir?: string;
+  /** A database file, or `:memory:` (tests). */
+  dbFile?: string;
+  logger?: Logger;
+  now?: Clock;
+  consentTimeoutMs?: number;
+  helloTimeoutMs?: number;
+  codeLifetimeMs?: number;
+  keepaliveMs?: number;
+  rtcPortRange?: RtcPortRange;
+  /** Build folders of the web apps (defaults: next to this source tree). */
+  staticRoots?: { agent: string; customer: string };
+}
+
+export interface RelayStats {
+  clients: number;
+  onlineDevices: number;
+  droppedFragments: number;
+  sessions: SessionStats[];
+}
+
+export interface RelayHandle {
+  port: number;
+  /** `http://127.0.0.1:<port>` (or the bound host if it is specific). */
+  url: string;
+  /** Idempotent: ends sessions (`relay-shutdown`), closes every client, the server and the database. */
+  close(): Promise<void>;
+  /** Live counters (sessions, per-viewer forwarded/dropped frames) for tests and benchmarks. */
+  stats(): RelayStats;
+  /** Resolves once every database write issued so far has been applied. */
+  flush(): Promise<void>;
+  readonly auth: AgentAuth;
+  readonly events: EventLog;
+  readonly sessionStore: SessionStore;
+  readonly registry: DeviceRegistry;
+  readonly db: Database;
+}
+
+export function defaultStaticRoots(): { agent: string; customer: string } {
+  return {
+    agent: fileURLToPath(new URL('../../agent-app/dist/renderer/', import.meta.url)),
+    customer: fileURLToPath(new URL('../../customer-portable/dist/renderer/', import.meta.url)),
+  };
+}
+
+export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
+  const log = options.logger ?? stdoutLogger();
+  const now = options.now ?? Date.now;
+  let dbFile = options.dbFile;
+  if (!dbFile) {
+    const dir = path.resolve(options.dataDir ?? './data');
+    mkdirSync(dir, { recursive: true });
+    dbFile = path.join(dir, DB_FILE_NAME);
+  }
+  const db = await Database.open(dbFile);
+  const auth = new AgentAuth(db, log, now);
+  const events = new EventLog(db, log, now);
+  const sessionStore = new SessionStore(db, log);
+  const registry = new DeviceRegistry(db, log, { now, codeLifetimeMs: options.codeLifetimeMs });
+  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs });
+  const traffic = new TrafficRouter(sessions, log);
+  const roots = options.staticRoots ?? defaultStaticRoots();
+  const staticFiles = new StaticFiles(
+    [
+      { prefix: '/', root: roots.agent },
+      { prefix: '/customer/', root: roots.customer },
+    ],
+    log,
+  );
+  const routes = new HttpRoutes(auth, staticFiles, log, now);
+  const clients = new Set<ClientConnection>();
+  const ctx = {
+    auth,
+    registry,
+    sessions,
+    traffic,
+    log,
+    now,
+    helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+    rtcPortRange: options.rtcPortRange,
+  };
+
+  const server: Server = createServer((req, res) => void routes.handle(req, res));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  server.on('upgrade', (req, socket, head) => {
+    const rawPath = (req.url ?? '').split('?')[0];
+    if (rawPath !== '/ws') {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const address = req.socket.remoteAddress ?? 'unknown';
+      const client = new ClientConnection(ws, address, ctx, (c) => clients.delete(c));
+      clients.add(client);
+    });
+  });
+  server.on('clientError', (err, socket) => {
+    log.warn('malformed http request', { err });
+    socket.destroy();
+  });
+
+  const keepalive = setInterval(() => {
+    for (const c of [...clients]) {
+      if (!c.isAlive) c.close('keepalive-timeout', CLOSE_GOING_AWAY);
+      else c.ping();
+    }
+  }, options.keepaliveMs ?? KEEPALIVE_MS);
+  keepalive.unref();
+  const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
+  sweeper.unref();
+
+  const host = options.host ?? '0.0.0.0';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 8080, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    clearInterval(keepalive);
+    clearInterval(sweeper);
+    await db.close();
+    throw err;
+  }
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
+  const isWildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const urlHost = isWildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+
+  let closing: Promise<void> | null = null;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(keepalive);
+      clearInterval(sweeper);
+      sessions.endAll('relay-shutdown');
+      for (const c of [...clients]) c.close('relay-shutdown', CLOSE_GOING_AWAY);
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await db.close();
+      log.info('relay stopped');
+    })();
+    return closing;
+  };
+
+  log.info('relay started', { port, host, dbFile: dbFile === ':memory:' ? dbFile : path.basename(dbFile) });
+  return {
+    port,
+    url: `http://${urlHost}:${port}`,
+    close,
+    stats: () => ({
+      clients: clients.size,
+      onlineDevices: registry.onlineCount,
+      droppedFragments: traffic.droppedFragments,
+      sessions: sessions.stats(),
+    }),
+    flush: () => db.barrier(),
+    auth,
+    events,
+    sessionStore,
+    registry,
+    db,
+  };
+}

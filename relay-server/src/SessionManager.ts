@@ -1,0 +1,322 @@
+/**
+ * Session lifecycle: connect request (code check), consent, start, end. A session belongs
+ * to one device and one agent; only they may act on it. Every step is written to the
+ * `sessions` table and the append-only event log.
+ *
+ * States: pending (customer being asked) -> active (consented) -> gone. Denial, consent
+ * timeout and every end reason remove the session; nothing about it keeps running.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { LIMITS, type ClientToRelay, type CtlFromRelay, type Permissions, type RelayToClient, type StreamConfig } from '@beacon/shared/protocol';
+import { ProtocolError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
+import type { AgentIdentity } from './AgentAuth.ts';
+import type { DeviceRegistry } from './DeviceRegistry.ts';
+import type { EventLog } from './EventLog.ts';
+import type { Logger } from './log.ts';
+import { MediaForwarder, type ForwarderStats, type MediaSink } from './MediaForwarder.ts';
+import type { Clock } from './RateLimiter.ts';
+import type { SessionOutcome, SessionStore } from './SessionStore.ts';
+
+/** What the session layer needs from a connected client. */
+export interface Party {
+  readonly connId: string;
+  readonly address: string;
+  send(msg: RelayToClient): void;
+  sendCtl(msg: CtlFromRelay): boolean;
+  readonly mediaSink: MediaSink;
+}
+export interface AgentParty extends Party {
+  readonly agent: AgentIdentity;
+}
+export interface CustomerParty extends Party {
+  readonly deviceId: string;
+}
+
+export type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
+
+export interface Session {
+  readonly id: string;
+  readonly deviceId: string;
+  readonly agent: AgentParty;
+  readonly customer: CustomerParty;
+  readonly permissions: Permissions;
+  state: 'pending' | 'active' | 'ended';
+  /** Whether the agent has been told about it (session-pending sent). */
+  isAnnounced: boolean;
+  streamId: number | null;
+  streamConfig: StreamConfig | null;
+  forwarder: MediaForwarder | null;
+  consentTimer: NodeJS.Timeout | null;
+}
+
+export interface SessionManagerOptions {
+  now?: Clock;
+  consentTimeoutMs?: number;
+}
+
+export interface SessionStats {
+  id: string;
+  deviceId: string;
+  agentId: number;
+  state: Session['state'];
+  streamId: number | null;
+  media: ForwarderStats | null;
+}
+
+const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
+  'agent-ended': 'completed',
+  'customer-stopped': 'customer-stopped',
+  'customer-disconnected': 'dropped',
+  'agent-disconnected': 'dropped',
+  'relay-shutdown': 'dropped',
+};
+
+export const agentActor = (a: AgentIdentity): string => `agent:${a.login}`;
+export const customerActor = (deviceId: string): string => `customer:${deviceId}`;
+
+export class SessionManager {
+  private readonly sessions = new Map<string, Session>();
+  private readonly byDevice = new Map<string, Session>();
+  private readonly customers = new Map<string, CustomerParty>();
+  private readonly streamIds = new Set<number>();
+  private readonly now: Clock;
+  private readonly consentTimeoutMs: number;
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    private readonly store: SessionStore,
+    private readonly events: EventLog,
+    private readonly log: Logger,
+    opts: SessionManagerOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
+    registry.onCodeChange((d) => {
+      this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
+    });
+  }
+
+  get(sessionId: string): Session | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  /** The device's pending or active session, if any. */
+  forDevice(deviceId: string): Session | undefined {
+    return this.byDevice.get(deviceId);
+  }
+
+  sessionsOf(party: Party): Session[] {
+    return [...this.sessions.values()].filter((s) => s.agent === party || s.customer === party);
+  }
+
+  addCustomer(c: CustomerParty): void {
+    this.customers.set(c.deviceId, c);
+    this.events.append({ sessionId: null, deviceId: c.deviceId, kind: 'registered', actor: customerActor(c.deviceId), detail: { address: c.address } });
+  }
+
+  /** A client went away: its sessions end, and a customer's ID stops accepting codes. */
+  partyGone(party: AgentParty | CustomerParty, reason: EndReason): void {
+    for (const s of this.sessionsOf(party)) this.end(s, reason);
+    if ('deviceId' in party && this.customers.get(party.deviceId) === party) {
+      this.customers.delete(party.deviceId);
+      this.registry.unregister(party.deviceId);
+    }
+  }
+
+  async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {
+    const fail = (code: ErrorCode, message: string) => agent.send({ type: 'error', code, message, requestId: req.requestId });
+    const check = this.registry.check(req.deviceId, req.code, agent.address);
+    if (!check.ok) {
+      this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
+      if (check.code !== 'unknown-device') {
+        this.events.append({ sessionId: null, deviceId: req.deviceId, kind: 'connect-refused', actor: agentActor(agent.agent), detail: { code: check.code } });
+      }
+      return fail(check.code, refusalText(check.code));
+    }
+    // The right code was used: it is spent, whatever happens next.
+    this.registry.rotate(req.deviceId);
+    const customer = this.customers.get(req.deviceId);
+    if (!customer) return fail('unknown-device', 'the device is not online');
+    if (this.byDevice.has(req.deviceId)) return fail('device-busy', 'the device already has a pending or active session');
+
+    const session: Session = {
+      id: randomBytes(16).toString('base64url'),
+      deviceId: req.deviceId,
+      agent,
+      customer,
+      permissions: req.permissions,
+      state: 'pending',
+      isAnnounced: false,
+      streamId: null,
+      streamConfig: null,
+      forwarder: null,
+      consentTimer: null,
+    };
+    // Reserve the device before awaiting the disk, so a second request cannot slip in.
+    this.sessions.set(session.id, session);
+    this.byDevice.set(session.deviceId, session);
+    // Issued back to back on the serialized connection: the row exists before its first event.
+    const inserted = this.store.insert({ id: session.id, deviceId: session.deviceId, agentId: agent.agent.id, requestedAt: this.now(), permissions: session.permissions });
+    this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, requestId: req.requestId } });
+    try {
+      await inserted;
+    } catch (err) {
+      // An unrecorded session must not run: the log is what a manager relies on later.
+      this.log.error('could not record session; refused', { err, sessionId: session.id });
+      session.state = 'ended';
+      this.forget(session);
+      return fail('internal', 'the session could not be recorded');
+    }
+    if (session.state === 'ended') {
+      // One side left while the row was being written; end() already recorded it.
+      return fail('unknown-device', 'the device went offline');
+    }
+    session.isAnnounced = true;
+    session.consentTimer = setTimeout(() => this.consentTimedOut(session), this.consentTimeoutMs);
+    session.consentTimer.unref?.();
+    agent.send({ type: 'session-pending', requestId: req.requestId, sessionId: session.id, deviceId: session.deviceId });
+    customer.send({ type: 'consent-request', sessionId: session.id, agentName: agent.agent.displayName, permissions: session.permissions });
+    this.log.info('session requested', { sessionId: session.id, deviceId: session.deviceId, agentId: agent.agent.id });
+  }
+
+  consentReply(customer: CustomerParty, sessionId: string, isGranted: boolean): void {
+    const s = this.owned(customer, sessionId);
+    if (s.state !== 'pending') throw new ProtocolError('not-found', 'that session is not waiting for consent');
+    if (!isGranted) return this.deny(s);
+    this.clearConsentTimer(s);
+    s.state = 'active';
+    s.streamId = this.allocateStreamId();
+    const at = this.now();
+    this.store.markStarted(s.id, at);
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
+    if (s.permissions.control) {
+      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
+    }
+    s.forwarder = new MediaForwarder({
+      now: this.now,
+      requestKeyframe: () => s.customer.sendCtl({ type: 'keyframe-request', sessionId: s.id }),
+    });
+    const started: RelayToClient = {
+      type: 'session-started',
+      sessionId: s.id,
+      deviceId: s.deviceId,
+      agentName: s.agent.agent.displayName,
+      permissions: s.permissions,
+      streamId: s.streamId,
+    };
+    s.customer.send(started);
+    s.agent.send(started);
+    s.forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
+    this.log.info('session started', { sessionId: s.id, streamId: s.streamId });
+  }
+
+  /** Customer pressed Stop. While still being asked, that is a no. */
+  customerStop(customer: CustomerParty, sessionId: string): void {
+    const s = this.owned(customer, sessionId);
+    if (s.state === 'pending') this.deny(s);
+    else this.end(s, 'customer-stopped');
+  }
+
+  agentEnd(agent: AgentParty, sessionId: string): void {
+    this.end(this.owned(agent, sessionId), 'agent-ended');
+  }
+
+  /** Ends every session (relay shutting down). */
+  endAll(reason: EndReason): void {
+    for (const s of [...this.sessions.values()]) this.end(s, reason);
+  }
+
+  /** Ends a session for good: both sides told, rows written, timers and media dropped. Idempotent. */
+  end(s: Session, reason: EndReason): void {
+    if (s.state === 'ended') return;
+    const wasActive = s.state === 'active';
+    s.state = 'ended';
+    this.forget(s);
+    const actor = reason.startsWith('customer') ? customerActor(s.deviceId) : reason.startsWith('agent') ? agentActor(s.agent.agent) : 'relay';
+    if (wasActive && s.permissions.control) {
+      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-stopped', actor });
+    }
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'disconnected', actor, detail: { reason } });
+    this.store.markEnded(s.id, this.now(), OUTCOME_BY_REASON[reason], reason);
+    if (s.isAnnounced) {
+      const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason };
+      s.agent.send(msg);
+      s.customer.send(msg);
+    }
+    this.log.info('session ended', { sessionId: s.id, reason, wasActive, media: s.forwarder?.stats() });
+  }
+
+  /** The session if `party` is its agent or customer; otherwise `not-found` (never reveal others' sessions). */
+  owned(party: Party, sessionId: string): Session {
+    const s = this.sessions.get(sessionId);
+    if (!s || (s.agent !== party && s.customer !== party)) throw new ProtocolError('not-found', 'no such session for this connection');
+    return s;
+  }
+
+  stats(): SessionStats[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.id,
+      deviceId: s.deviceId,
+      agentId: s.agent.agent.id,
+      state: s.state,
+      streamId: s.streamId,
+      media: s.forwarder?.stats() ?? null,
+    }));
+  }
+
+  private deny(s: Session): void {
+    s.state = 'ended';
+    this.forget(s);
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-denied', actor: customerActor(s.deviceId) });
+    this.store.markEnded(s.id, this.now(), 'denied', null);
+    s.agent.send({ type: 'session-denied', sessionId: s.id, code: 'denied' });
+    this.log.info('session denied', { sessionId: s.id });
+  }
+
+  private consentTimedOut(s: Session): void {
+    if (s.state !== 'pending') return;
+    s.state = 'ended';
+    this.forget(s);
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-timeout', actor: 'relay' });
+    this.store.markEnded(s.id, this.now(), 'consent-timeout', null);
+    s.agent.send({ type: 'session-denied', sessionId: s.id, code: 'consent-timeout' });
+    this.log.info('consent timed out', { sessionId: s.id });
+  }
+
+  private forget(s: Session): void {
+    this.clearConsentTimer(s);
+    this.sessions.delete(s.id);
+    if (this.byDevice.get(s.deviceId) === s) this.byDevice.delete(s.deviceId);
+    if (s.streamId !== null) this.streamIds.delete(s.streamId);
+    if (s.forwarder) s.forwarder.removeViewer(s.agent.connId);
+  }
+
+  private clearConsentTimer(s: Session): void {
+    if (s.consentTimer) clearTimeout(s.consentTimer);
+    s.consentTimer = null;
+  }
+
+  /** A random u32 >= 1 no live session uses, so a stale fragment can never match a new session. */
+  private allocateStreamId(): number {
+    for (;;) {
+      const id = randomInt(1, 0xffffffff);
+      if (!this.streamIds.has(id)) {
+        this.streamIds.add(id);
+        return id;
+      }
+    }
+  }
+}
+
+function refusalText(code: 'unknown-device' | 'wrong-code' | 'locked' | 'rate-limited'): string {
+  switch (code) {
+    case 'unknown-device':
+      return 'no device with that ID is online';
+    case 'wrong-code':
+      return 'the code does not match this device ID';
+    case 'locked':
+      return 'too many wrong codes for this device ID; try again in a minute';
+    case 'rate-limited':
+      return 'too many failed attempts from this address; try again later';
+  }
+}

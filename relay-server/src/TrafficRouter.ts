@@ -1,0 +1,107 @@
+/**
+ * Routes traffic inside live sessions: ctl messages between agent and customer (with the
+ * permission checks), and the customer's media fragments to the session's forwarder.
+ */
+import { ProtocolError } from '@beacon/shared/errors';
+import { FramingError, readHeader } from '@beacon/shared/framing';
+import type { CtlToRelay } from '@beacon/shared/protocol';
+import { ThrottledLog, type Logger } from './log.ts';
+import type { AgentParty, CustomerParty, Session, SessionManager } from './SessionManager.ts';
+
+export class TrafficRouter {
+  private readonly mediaLog: ThrottledLog;
+  /** Fragments that matched no active session or carried the wrong stream ID. */
+  droppedFragments = 0;
+
+  constructor(
+    private readonly sessions: SessionManager,
+    log: Logger,
+  ) {
+    this.mediaLog = new ThrottledLog(log);
+  }
+
+  /** Throws ProtocolError (`not-found`, `not-allowed`, `forbidden`) for the caller to reply with. */
+  agentCtl(agent: AgentParty, msg: CtlToRelay): void {
+    switch (msg.type) {
+      case 'input': {
+        const s = this.sessions.owned(agent, msg.sessionId);
+        if (s.state !== 'active' || !s.permissions.control) {
+          throw new ProtocolError('not-allowed', 'this session has no control permission');
+        }
+        s.customer.sendCtl(msg);
+        return;
+      }
+      case 'keyframe-request':
+      case 'ping': {
+        const s = this.activeOwned(agent, msg.sessionId);
+        s.customer.sendCtl(msg);
+        return;
+      }
+      case 'stream-config':
+      case 'pong':
+        throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
+    }
+  }
+
+  customerCtl(customer: CustomerParty, msg: CtlToRelay): void {
+    switch (msg.type) {
+      case 'stream-config': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        // Cached so a viewer whose channel opens later (or who joins later) can start decoding.
+        s.streamConfig = msg.config;
+        s.agent.sendCtl(msg);
+        return;
+      }
+      case 'pong': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        s.agent.sendCtl(msg);
+        return;
+      }
+      case 'input':
+      case 'keyframe-request':
+      case 'ping':
+        throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
+    }
+  }
+
+  /** An agent's ctl channel opened: hand it the stream parameters of its running sessions. */
+  agentCtlOpened(agent: AgentParty): void {
+    for (const s of this.sessions.sessionsOf(agent)) {
+      if (s.state === 'active' && s.streamConfig) {
+        s.agent.sendCtl({ type: 'stream-config', sessionId: s.id, config: s.streamConfig });
+      }
+    }
+  }
+
+  /** One fragment from a customer. Malformed or stray fragments are dropped, never fatal. */
+  customerMedia(customer: CustomerParty, fragment: Buffer): void {
+    const s = this.sessions.forDevice(customer.deviceId);
+    if (!s || s.state !== 'active' || s.customer !== customer || !s.forwarder) {
+      this.droppedFragments++;
+      return;
+    }
+    let header;
+    try {
+      header = readHeader(fragment);
+    } catch (err) {
+      this.droppedFragments++;
+      if (err instanceof FramingError) {
+        this.mediaLog.warn('bad media fragment dropped', { deviceId: customer.deviceId, err: err.message });
+        return;
+      }
+      throw err;
+    }
+    if (header.stream !== s.streamId) {
+      this.droppedFragments++;
+      this.mediaLog.warn('media fragment for another stream dropped', { deviceId: customer.deviceId, stream: header.stream });
+      return;
+    }
+    s.forwarder.push(fragment, header);
+  }
+
+  private activeOwned(party: AgentParty | CustomerParty, sessionId: string): Session {
+    const s = this.sessions.owned(party, sessionId);
+    if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
+    return s;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The relay process: reads its configuration from the environment, makes sure an agent
+ * account exists, starts listening and shuts down cleanly on SIGINT/SIGTERM.
+ *
+ * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0), BEACON_DATA_DIR (./data),
+ * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME, BEACON_RTC_PORT_MIN/MAX,
+ * BEACON_LOG_LEVEL (debug|info|warn|error).
+ */
+import { randomBytes } from 'node:crypto';
+import nodeDataChannel from 'node-datachannel';
+import { z } from 'zod';
+import { parseUnknown } from '@beacon/shared/parse';
+import { stdoutLogger, type LogLevel } from './log.ts';
+import { startRelay } from './RelayServer.ts';
+
+const Port = z.coerce.number().int().min(0).max(65535);
+const Env = z.object({
+  PORT: Port.default(8080),
+  BEACON_HOST: z.string().min(1).default('0.0.0.0'),
+  BEACON_DATA_DIR: z.string().min(1).default('./data'),
+  BEACON_AGENT_LOGIN: z.string().min(1).max(120).optional(),
+  BEACON_AGENT_PASSWORD: z.string().min(8, 'BEACON_AGENT_PASSWORD must be at least 8 characters').max(512).optional(),
+  BEACON_AGENT_NAME: z.string().min(1).max(120).optional(),
+  BEACON_RTC_PORT_MIN: Port.optional(),
+  BEACON_RTC_PORT_MAX: Port.optional(),
+  BEACON_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+async function main(): Promise<void> {
+  const parsed = parseUnknown(Env, process.env, 'environment');
+  if (!parsed.ok) {
+    process.stderr.write(`Beacon relay: bad configuration: ${parsed.error.message}\n`);
+    process.exit(2);
+  }
+  const env = parsed.value;
+  const log = stdoutLogger(env.BEACON_LOG_LEVEL satisfies LogLevel);
+  const hasRange = env.BEACON_RTC_PORT_MIN !== undefined && env.BEACON_RTC_PORT_MAX !== undefined;
+  if (hasRange && (env.BEACON_RTC_PORT_MIN ?? 0) > (env.BEACON_RTC_PORT_MAX ?? 0)) {
+    process.stderr.write('Beacon relay: BEACON_RTC_PORT_MIN must not be above BEACON_RTC_PORT_MAX\n');
+    process.exit(2);
+  }
+
+  const relay = await startRelay({
+    port: env.PORT,
+    host: env.BEACON_HOST,
+    dataDir: env.BEACON_DATA_DIR,
+    logger: log,
+    rtcPortRange: hasRange ? { min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 } : undefined,
+  });
+
+  if (env.BEACON_AGENT_LOGIN && env.BEACON_AGENT_PASSWORD) {
+    await relay.auth.upsertAgent(env.BEACON_AGENT_LOGIN, env.BEACON_AGENT_PASSWORD, env.BEACON_AGENT_NAME ?? env.BEACON_AGENT_LOGIN);
+    log.info('agent account configured from the environment', { login: env.BEACON_AGENT_LOGIN });
+  } else if (env.BEACON_AGENT_LOGIN || env.BEACON_AGENT_PASSWORD) {
+    log.warn('set both BEACON_AGENT_LOGIN and BEACON_AGENT_PASSWORD to configure an agent account');
+  }
+  if (!(await relay.auth.hasAnyAgent())) {
+    const password = randomBytes(12).toString('base64url');
+    await relay.auth.upsertAgent('admin', password, 'Administrator');
+    process.stdout.write(
+      `Beacon relay first run: created agent login "admin" with password "${password}". ` +
+        'It is shown only this once; set BEACON_AGENT_LOGIN/BEACON_AGENT_PASSWORD to choose your own.\n',
+    );
+  }
+
+  process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
+
+  let isStopping = false;
+  const stop = (signal: string) => {
+    if (isStopping) return;
+    isStopping = true;
+    log.info('shutting down', { signal });
+    relay
+      .close()
+      .catch((err: unknown) => log.error('shutdown failed', { err }))
+      .finally(() => {
+        // Stops libdatachannel's threads; without it the process would not exit.
+        nodeDataChannel.cleanup();
+        process.exit(0);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Beacon relay failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

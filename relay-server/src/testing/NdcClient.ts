@@ -1,0 +1,276 @@
+/**
+ * A Beacon client in Node, built on node-datachannel and `ws`: the same handshake as the
+ * browser's RelayConnection (hello, welcome, offer with `ctl` + `media` channels). Tests
+ * use it to play customer and agent against a real relay; benchmarks use it to simulate
+ * load. Everything received is parsed with the shared schemas.
+ */
+import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
+import WebSocket from 'ws';
+import { parseJson } from '@beacon/shared/parse';
+import {
+  CtlFromRelay,
+  LoginResponse,
+  RelayToClient,
+  type ClientToRelay,
+  type CtlToRelay,
+  type Permissions,
+  type Role,
+} from '@beacon/shared/protocol';
+import { PROTOCOL_VERSION } from '@beacon/shared/version';
+
+export type Welcome = Extract<RelayToClient, { type: 'welcome' }>;
+type ByType<U, T> = Extract<U, { type: T }>;
+
+export interface NdcClientOptions {
+  /** Relay base URL, `http://host:port`. */
+  relayUrl: string;
+  role: Role;
+  token?: string;
+  /** Set false to stop after the welcome (signalling only, no WebRTC). */
+  isRtc?: boolean;
+  timeoutMs?: number;
+  name?: string;
+}
+
+interface Waiter<T> {
+  match: (m: T) => boolean;
+  resolve: (m: T) => void;
+}
+
+/** Messages of one kind, kept until a test takes them; `next` waits for one that matches. */
+class Inbox<T extends { type: string }> {
+  private readonly queue: T[] = [];
+  private readonly waiters = new Set<Waiter<T>>();
+  readonly all: T[] = [];
+
+  push(m: T): void {
+    this.all.push(m);
+    for (const w of this.waiters) {
+      if (w.match(m)) {
+        this.waiters.delete(w);
+        w.resolve(m);
+        return;
+      }
+    }
+    this.queue.push(m);
+  }
+
+  next<K extends T['type']>(type: K, timeoutMs: number, where: (m: ByType<T, K>) => boolean = () => true): Promise<ByType<T, K>> {
+    return this.nextWhere((m): m is ByType<T, K> => m.type === type && where(m as ByType<T, K>), timeoutMs, `"${type}"`);
+  }
+
+  /** The first message (queued or future) that `match` accepts; it is taken from the queue. */
+  nextWhere<M extends T>(match: (m: T) => m is M, timeoutMs: number, label = 'a message'): Promise<M> {
+    const i = this.queue.findIndex(match);
+    if (i >= 0) return Promise.resolve(this.queue.splice(i, 1)[0] as M);
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<T> = {
+        match,
+        resolve: (m) => {
+          clearTimeout(timer);
+          resolve(m as M);
+        },
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(waiter);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; got: ${this.all.map((m) => m.type).join(', ') || 'nothing'}`));
+      }, timeoutMs);
+      this.waiters.add(waiter);
+    });
+  }
+
+  /** Messages not taken by `next` yet. */
+  pending(): readonly T[] {
+    return this.queue;
+  }
+}
+
+export class NdcClient {
+  readonly inbox = new Inbox<RelayToClient>();
+  readonly ctlInbox = new Inbox<CtlFromRelay>();
+  /** Media fragments received, in order (agents). */
+  readonly media: Buffer[] = [];
+  mediaBytes = 0;
+  onMedia: ((fragment: Buffer) => void) | null = null;
+  /** Frames that failed the shared schemas (should stay empty). */
+  readonly malformed: string[] = [];
+  private pc: PeerConnection | null = null;
+  private ctl: DataChannel | null = null;
+  private mediaChannel: DataChannel | null = null;
+  private isClosed = false;
+  welcome!: Welcome;
+
+  private constructor(
+    readonly ws: WebSocket,
+    private readonly opts: NdcClientOptions,
+  ) {}
+
+  static async open(opts: NdcClientOptions): Promise<NdcClient> {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    const url = new URL(opts.relayUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.pathname = '/ws';
+    const ws = new WebSocket(url.toString());
+    const client = new NdcClient(ws, opts);
+    ws.on('message', (data, isBinary) => client.onSignal(isBinary ? null : data.toString()));
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+    });
+    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role };
+    if (opts.token) hello.token = opts.token;
+    ws.send(JSON.stringify(hello));
+    const first = await client.inbox.nextWhere(
+      (m): m is Welcome | ByType<RelayToClient, 'error'> => m.type === 'welcome' || m.type === 'error',
+      timeoutMs,
+      'welcome',
+    );
+    if (first.type === 'error') {
+      client.close();
+      throw Object.assign(new Error(`relay refused hello: ${first.code}: ${first.message}`), { code: first.code });
+    }
+    client.welcome = first;
+    if (opts.isRtc !== false) await client.startRtc(timeoutMs);
+    return client;
+  }
+
+  /** Sends a signalling message. */
+  send(msg: ClientToRelay): void {
+    this.sendRaw(JSON.stringify(msg));
+  }
+
+  sendRaw(text: string | Buffer): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
+
+  sendCtl(msg: CtlToRelay): boolean {
+    return this.sendCtlRaw(JSON.stringify(msg));
+  }
+
+  sendCtlRaw(text: string): boolean {
+    return !this.isClosed && this.ctl?.isOpen() === true && this.ctl.sendMessage(text);
+  }
+
+  sendMedia(fragment: Uint8Array): boolean {
+    return !this.isClosed && this.mediaChannel?.isOpen() === true && this.mediaChannel.sendMessageBinary(fragment);
+  }
+
+  get mediaBufferedAmount(): number {
+    return this.mediaChannel?.bufferedAmount() ?? 0;
+  }
+
+  next<K extends RelayToClient['type']>(type: K, timeoutMs = 5000, where?: (m: ByType<RelayToClient, K>) => boolean): Promise<ByType<RelayToClient, K>> {
+    return this.inbox.next(type, timeoutMs, where);
+  }
+
+  nextCtl<K extends CtlFromRelay['type']>(type: K, timeoutMs = 5000, where?: (m: ByType<CtlFromRelay, K>) => boolean): Promise<ByType<CtlFromRelay, K>> {
+    return this.ctlInbox.next(type, timeoutMs, where);
+  }
+
+  /** Resolves when the relay closes the socket. */
+  whenClosed(): Promise<{ code: number; reason: string }> {
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve({ code: 1006, reason: '' });
+    return new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
+
+  /** Idempotent: closes the peer connection and the socket. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    try {
+      this.ctl?.close();
+      this.mediaChannel?.close();
+      this.pc?.close();
+    } catch {
+      /* already closed */
+    }
+    this.ws.close();
+  }
+
+  private onSignal(text: string | null): void {
+    if (text === null) {
+      this.malformed.push('(binary)');
+      return;
+    }
+    const r = parseJson(RelayToClient, text, 'relay->ndc client');
+    if (!r.ok) {
+      this.malformed.push(text.slice(0, 200));
+      return;
+    }
+    const msg = r.value;
+    if (msg.type === 'rtc-answer') this.pc?.setRemoteDescription(msg.sdp, 'answer');
+    else if (msg.type === 'rtc-candidate') this.pc?.addRemoteCandidate(msg.candidate, msg.mid);
+    this.inbox.push(msg);
+  }
+
+  private async startRtc(timeoutMs: number): Promise<void> {
+    const pc = new nodeDataChannel.PeerConnection(this.opts.name ?? `ndc-${this.opts.role}`, { iceServers: [], maxMessageSize: 256 * 1024 });
+    this.pc = pc;
+    pc.onLocalDescription((sdp, type) => {
+      if (type === 'offer') this.send({ type: 'rtc-offer', sdp });
+    });
+    pc.onLocalCandidate((candidate, mid) => this.send({ type: 'rtc-candidate', candidate: candidate.replace(/^a=/, ''), mid }));
+    const ctl = pc.createDataChannel('ctl');
+    const media = pc.createDataChannel('media');
+    this.ctl = ctl;
+    this.mediaChannel = media;
+    ctl.onMessage((m) => {
+      if (typeof m !== 'string') return void this.malformed.push('(binary ctl)');
+      const r = parseJson(CtlFromRelay, m, 'ctl relay->ndc client');
+      if (r.ok) this.ctlInbox.push(r.value);
+      else this.malformed.push(m.slice(0, 200));
+    });
+    media.onMessage((m) => {
+      if (!Buffer.isBuffer(m)) return;
+      this.mediaBytes += m.length;
+      if (this.onMedia) this.onMedia(m);
+      else this.media.push(m);
+    });
+    await Promise.all([whenOpen(ctl, timeoutMs), whenOpen(media, timeoutMs)]);
+  }
+}
+
+function whenOpen(dc: DataChannel, timeoutMs: number): Promise<void> {
+  if (dc.isOpen()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`channel ${dc.getLabel()} did not open in ${timeoutMs} ms`)), timeoutMs);
+    dc.onOpen(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Signs in over HTTP and returns the token. */
+export async function loginAgent(relayUrl: string, login: string, password: string): Promise<LoginResponse> {
+  const res = await fetch(new URL('/api/login', relayUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${text}`);
+  const r = parseJson(LoginResponse, text, 'login response');
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+export interface OpenedSession {
+  sessionId: string;
+  streamId: number;
+}
+
+/** Drives a full connect: request with the customer's current code, consent, started on both sides. */
+export async function openSession(agent: NdcClient, customer: NdcClient, permissions: Permissions, timeoutMs = 5000): Promise<OpenedSession> {
+  const deviceId = customer.welcome.deviceId ?? '';
+  const latestCode = customer.inbox.all.filter((m) => m.type === 'code-update').at(-1);
+  const code = latestCode?.type === 'code-update' ? latestCode.code : (customer.welcome.code ?? '');
+  const requestId = `req-${Math.random().toString(36).slice(2, 10)}`;
+  agent.send({ type: 'connect-request', requestId, deviceId, code, permissions });
+  const pending = await agent.next('session-pending', timeoutMs, (m) => m.requestId === requestId);
+  const ask = await customer.next('consent-request', timeoutMs, (m) => m.sessionId === pending.sessionId);
+  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+  const started = await agent.next('session-started', timeoutMs, (m) => m.sessionId === pending.sessionId);
+  await customer.next('session-started', timeoutMs, (m) => m.sessionId === pending.sessionId);
+  return { sessionId: started.sessionId, streamId: started.streamId };
+}
