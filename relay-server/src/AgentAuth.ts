@@ -91,7 +91,7 @@ export class AgentAuth {
   private readonly perAddress: RateLimiter;
   private readonly watchers = new Map<string, Set<RevokeListener>>();
   /** Verified against for unknown logins, so their timing matches a real account's. */
-  private dummyHash: Promise<string>;
+  private readonly dummyHash: Promise<string>;
 
   constructor(
     private readonly db: Database,

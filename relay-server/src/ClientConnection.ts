@@ -21,6 +21,8 @@ import type { TrafficRouter } from './TrafficRouter.ts';
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
 export const MAX_BAD_MESSAGES = 20;
+/** Frames waiting behind a slow handler (the database); a real client never gets near this. */
+const MAX_QUEUED_MESSAGES = 256;
 /** Close codes (RFC 6455 and the private range). */
 export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
@@ -60,6 +62,7 @@ export class ClientConnection {
   private state: State = 'awaiting-hello';
   private queue: Promise<void> = Promise.resolve();
   private badMessages = 0;
+  private queued = 0;
   private helloTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private unwatchToken: (() => void) | null = null;
@@ -140,8 +143,13 @@ export class ClientConnection {
     if (buf.length > LIMITS.maxJsonMessageBytes) {
       return this.refuse(new ProtocolError('bad-message', `message of ${buf.length} bytes exceeds ${LIMITS.maxJsonMessageBytes}`));
     }
+    if (this.queued >= MAX_QUEUED_MESSAGES) {
+      this.ctx.log.warn('client floods the relay; closing', { connId: this.connId, address: this.address });
+      return this.close('flooding', CLOSE_POLICY);
+    }
     const text = buf.toString('utf8');
-    this.queue = this.queue.then(() => this.process(text));
+    this.queued++;
+    this.queue = this.queue.then(() => this.process(text)).finally(() => this.queued--);
   }
 
   private process(text: string): Promise<void> {
@@ -205,7 +213,13 @@ export class ClientConnection {
         if (!('agent' in party)) {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
         }
-        return this.ctx.sessions.connectRequest(party, msg);
+        try {
+          await this.ctx.sessions.connectRequest(party, msg);
+        } catch (err) {
+          // Whatever went wrong, the agent's UI needs the requestId to show it on the right attempt.
+          this.refuse(err instanceof Error ? err : new Error(String(err)), msg.requestId);
+        }
+        return;
       case 'session-end':
         if (!('agent' in party)) throw new ProtocolError('forbidden', 'customers stop sessions with session-stop');
         return this.ctx.sessions.agentEnd(party, msg.sessionId);

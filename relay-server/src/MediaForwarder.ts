@@ -156,7 +156,8 @@ export class MediaForwarder {
     return true;
   }
 
-  private requestKeyframe(): void {
+  /** Asks the customer for a keyframe, at most once per interval for the whole session. */
+  requestKeyframe(): void {
     const t = this.now();
     if (t - this.lastKeyframeRequestAt < this.keyframeIntervalMs) return;
     this.lastKeyframeRequestAt = t;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
 import { fragmentFrame, readHeader, Reassembler } from '@beacon/shared/framing';
+import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
 import { NdcClient, openSession } from './testing/NdcClient.ts';
 import { startTestRelay, type TestRelay } from './testing/testRelay.ts';
 
@@ -99,6 +100,10 @@ describe('WebRTC through the relay', () => {
       customer.sendCtl({ type: 'pong', sessionId, t: ping.t });
       assert.equal((await agent.nextCtl('pong')).t, 42.5);
 
+      // The relay asked for a keyframe when the agent joined; the agent's own request follows it
+      // once the per-session throttle allows.
+      await customer.nextCtl('keyframe-request', 2000, (m) => m.sessionId === sessionId);
+      await new Promise((r) => setTimeout(r, KEYFRAME_REQUEST_INTERVAL_MS));
       agent.sendCtl({ type: 'keyframe-request', sessionId });
       await customer.nextCtl('keyframe-request', 2000, (m) => m.sessionId === sessionId);
     } finally {

@@ -26,6 +26,7 @@ import { TrafficRouter } from './TrafficRouter.ts';
 export const DB_FILE_NAME = 'beacon.sqlite';
 const KEEPALIVE_MS = 30_000;
 const CODE_SWEEP_MS = 1000;
+const SHUTDOWN_GRACE_MS = 1000;
 /**
  * Frames up to this size are read so they can be refused with a `bad-message` reply (the
  * limit itself is LIMITS.maxJsonMessageBytes); anything bigger is cut off by `ws` (1009).
@@ -124,6 +125,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   server.on('upgrade', (req, socket, head) => {
     const rawPath = (req.url ?? '').split('?')[0];
     if (rawPath !== '/ws') {
+      log.warn('websocket upgrade on an unknown path refused', { path: (rawPath ?? '').slice(0, 200) });
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
     }
@@ -175,6 +177,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       clearInterval(sweeper);
       sessions.endAll('relay-shutdown');
       for (const c of [...clients]) c.close('relay-shutdown', CLOSE_GOING_AWAY);
+      // Let the close frames (and the session-ended before them) reach the clients before
+      // the sockets are torn down; a client that does not answer is cut off after the grace.
+      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
+      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      for (const ws of wss.clients) ws.terminate();
       wss.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -182,4 +182,28 @@ describe('sessions', () => {
     assert.equal((await a.next('error')).code, 'locked');
     assert.equal(c.inbox.pending().filter((m) => m.type === 'consent-request').length, 0);
   });
+
+  test('a relay shutting down ends sessions with relay-shutdown on both sides and records it', async () => {
+    const own = await startTestRelay();
+    const c = await NdcClient.open({ relayUrl: own.relay.url, role: 'customer', isRtc: false });
+    const a = await NdcClient.open({ relayUrl: own.relay.url, role: 'agent', token: await own.token(), isRtc: false });
+    try {
+      a.send({ type: 'connect-request', requestId: 's1', deviceId: c.welcome.deviceId ?? '', code: c.welcome.code ?? '', permissions: CONTROL });
+      const ask = await c.next('consent-request');
+      c.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+      await a.next('session-started');
+      const events = own.relay.events;
+      const closing = own.relay.close();
+      assert.equal((await a.next('session-ended')).reason, 'relay-shutdown');
+      assert.equal((await c.next('session-ended')).reason, 'relay-shutdown');
+      await closing;
+      await own.relay.close();
+      assert.equal((await c.whenClosed()).code, 1001);
+      assert.equal(own.relay.db.closed, true);
+      assert.ok(events);
+    } finally {
+      a.close();
+      c.close();
+    }
+  });
 });

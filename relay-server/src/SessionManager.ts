@@ -237,7 +237,8 @@ export class SessionManager {
       this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-stopped', actor });
     }
     this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'disconnected', actor, detail: { reason } });
-    this.store.markEnded(s.id, this.now(), OUTCOME_BY_REASON[reason], reason);
+    // A request withdrawn or cut off before consent never ran: it is not "completed".
+    this.store.markEnded(s.id, this.now(), wasActive ? OUTCOME_BY_REASON[reason] : 'dropped', reason);
     if (s.isAnnounced) {
       const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason };
       s.agent.send(msg);

@@ -9,15 +9,23 @@ import { ThrottledLog, type Logger } from './log.ts';
 import type { AgentParty, CustomerParty, Session, SessionManager } from './SessionManager.ts';
 
 export class TrafficRouter {
-  private readonly mediaLog: ThrottledLog;
+  /** One throttle per customer, so a noisy peer cannot hide another's problems from the log. */
+  private readonly mediaLogs = new WeakMap<CustomerParty, ThrottledLog>();
   /** Fragments that matched no active session or carried the wrong stream ID. */
   droppedFragments = 0;
 
   constructor(
     private readonly sessions: SessionManager,
-    log: Logger,
-  ) {
-    this.mediaLog = new ThrottledLog(log);
+    private readonly log: Logger,
+  ) {}
+
+  private mediaLog(customer: CustomerParty): ThrottledLog {
+    let l = this.mediaLogs.get(customer);
+    if (!l) {
+      l = new ThrottledLog(this.log);
+      this.mediaLogs.set(customer, l);
+    }
+    return l;
   }
 
   /** Throws ProtocolError (`not-found`, `not-allowed`, `forbidden`) for the caller to reply with. */
@@ -31,7 +39,13 @@ export class TrafficRouter {
         s.customer.sendCtl(msg);
         return;
       }
-      case 'keyframe-request':
+      case 'keyframe-request': {
+        // Throttled with the relay's own requests: keyframes are the most expensive thing to ask for.
+        const s = this.activeOwned(agent, msg.sessionId);
+        if (s.forwarder) s.forwarder.requestKeyframe();
+        else s.customer.sendCtl(msg);
+        return;
+      }
       case 'ping': {
         const s = this.activeOwned(agent, msg.sessionId);
         s.customer.sendCtl(msg);
@@ -86,14 +100,14 @@ export class TrafficRouter {
     } catch (err) {
       this.droppedFragments++;
       if (err instanceof FramingError) {
-        this.mediaLog.warn('bad media fragment dropped', { deviceId: customer.deviceId, err: err.message });
+        this.mediaLog(customer).warn('bad media fragment dropped', { deviceId: customer.deviceId, err: err.message });
         return;
       }
       throw err;
     }
     if (header.stream !== s.streamId) {
       this.droppedFragments++;
-      this.mediaLog.warn('media fragment for another stream dropped', { deviceId: customer.deviceId, stream: header.stream });
+      this.mediaLog(customer).warn('media fragment for another stream dropped', { deviceId: customer.deviceId, stream: header.stream });
       return;
     }
     s.forwarder.push(fragment, header);

@@ -92,7 +92,7 @@ export class NdcClient {
   readonly media: Buffer[] = [];
   mediaBytes = 0;
   onMedia: ((fragment: Buffer) => void) | null = null;
-  /** Frames that failed the shared schemas (should stay empty). */
+  /** Frames that failed the shared schemas, or signalling libdatachannel refused (should stay empty). */
   readonly malformed: string[] = [];
   private pc: PeerConnection | null = null;
   private ctl: DataChannel | null = null;
@@ -100,10 +100,14 @@ export class NdcClient {
   private isClosed = false;
   welcome!: Welcome;
 
+  private readonly closed: Promise<{ code: number; reason: string }>;
+
   private constructor(
     readonly ws: WebSocket,
     private readonly opts: NdcClientOptions,
-  ) {}
+  ) {
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+  }
 
   static async open(opts: NdcClientOptions): Promise<NdcClient> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
@@ -167,10 +171,9 @@ export class NdcClient {
     return this.ctlInbox.next(type, timeoutMs, where);
   }
 
-  /** Resolves when the relay closes the socket. */
+  /** Resolves when the socket has closed, with the close code and reason. */
   whenClosed(): Promise<{ code: number; reason: string }> {
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve({ code: 1006, reason: '' });
-    return new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    return this.closed;
   }
 
   /** Idempotent: closes the peer connection and the socket. */
@@ -198,8 +201,15 @@ export class NdcClient {
       return;
     }
     const msg = r.value;
-    if (msg.type === 'rtc-answer') this.pc?.setRemoteDescription(msg.sdp, 'answer');
-    else if (msg.type === 'rtc-candidate') this.pc?.addRemoteCandidate(msg.candidate, msg.mid);
+    // Signalling can still arrive after close(); libdatachannel throws on a closed connection.
+    try {
+      if (this.isClosed) {
+        /* ignore late signalling */
+      } else if (msg.type === 'rtc-answer') this.pc?.setRemoteDescription(msg.sdp, 'answer');
+      else if (msg.type === 'rtc-candidate') this.pc?.addRemoteCandidate(msg.candidate, msg.mid);
+    } catch (err) {
+      this.malformed.push(`rtc: ${err instanceof Error ? err.message : String(err)}`);
+    }
     this.inbox.push(msg);
   }
 
