@@ -125,7 +125,7 @@ export class ClientConnection {
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }
-    this.link?.close();
+    this.link?.close(reason);
     this.link = null;
     try {
       if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(wsCode, reason.slice(0, 100));
@@ -314,7 +314,7 @@ export class ClientConnection {
     try {
       link.acceptOffer(sdp);
     } catch (err) {
-      link.close();
+      link.close('bad offer');
       throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
     }
     this.link = link;

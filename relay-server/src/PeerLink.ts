@@ -133,10 +133,11 @@ export class PeerLink {
     },
   };
 
-  /** Idempotent: closes both channels and the peer connection. */
-  close(): void {
+  /** Idempotent: closes both channels and the peer connection, and logs why once. */
+  close(reason: string): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.log.debug('peer link closed', { reason });
     for (const dc of [this.ctl, this.media, ...this.strays]) {
       try {
         dc?.close();
