@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RelayToClient } from '@beacon/shared/protocol';
+import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState } from './ConsoleModel.ts';
+
+const SID_A = 'sessionAAAAAAAAA';
+const SID_B = 'sessionBBBBBBBBB';
+const relay = (msg: RelayToClient): ConsoleAction => ({ type: 'relay', msg });
+const run = (actions: ConsoleAction[], from: ConsoleState = INITIAL_CONSOLE) => actions.reduce(consoleReducer, from);
+
+const connectA: ConsoleAction[] = [
+  { type: 'connect-sent', requestId: 'r1', deviceId: '123456789', control: true },
+  relay({ type: 'session-pending', requestId: 'r1', sessionId: SID_A, deviceId: '123456789' }),
+];
+const startA = relay({
+  type: 'session-started', sessionId: SID_A, deviceId: '123456789', agentName: 'Alice', permissions: { view: true, control: true }, streamId: 7,
+});
+
+test('a pending session opens a tab in the waiting state and shows it', () => {
+  const s = run(connectA);
+  assert.equal(s.sessions.length, 1);
+  assert.equal(s.sessions[0]?.state, 'pending');
+  assert.equal(s.sessions[0]?.requestedControl, true);
+  assert.equal(s.selectedId, SID_A);
+  assert.equal(s.isConnecting, false);
+});
+
+test('an error for our request shows its translated message and frees the form', () => {
+  const s = run([
+    { type: 'connect-sent', requestId: 'r1', deviceId: '123456789', control: true },
+    relay({ type: 'error', code: 'wrong-code', message: 'nope', requestId: 'r1' }),
+  ]);
+  assert.equal(s.errorKey, 'errors.wrong-code');
+  assert.equal(s.isConnecting, false);
+  assert.equal(s.sessions.length, 0);
+  // The next attempt clears it.
+  assert.equal(consoleReducer(s, { type: 'connect-sent', requestId: 'r2', deviceId: '1', control: false }).errorKey, null);
+});
+
+test('started sessions carry their stream and the control the customer granted', () => {
+  const s = run([...connectA, startA]);
+  assert.deepEqual(
+    { state: s.sessions[0]?.state, streamId: s.sessions[0]?.streamId, hasControl: s.sessions[0]?.hasControl },
+    { state: 'active', streamId: 7, hasControl: true },
+  );
+  const viewOnly = run([
+    ...connectA,
+    relay({ type: 'session-started', sessionId: SID_A, deviceId: '123456789', agentName: 'Alice', permissions: { view: true, control: false }, streamId: 7 }),
+  ]);
+  assert.equal(viewOnly.sessions[0]?.hasControl, false);
+});
+
+test('denied and ended sessions say why, and the first reason wins', () => {
+  const denied = run([...connectA, relay({ type: 'session-denied', sessionId: SID_A, code: 'consent-timeout' })]);
+  assert.equal(denied.sessions[0]?.state, 'ended');
+  assert.equal(denied.sessions[0]?.messageKey, 'errors.consent-timeout');
+  const after = consoleReducer(denied, relay({ type: 'session-ended', sessionId: SID_A, reason: 'agent-ended' }));
+  assert.equal(after.sessions[0]?.messageKey, 'errors.consent-timeout');
+
+  const ended = run([...connectA, startA, relay({ type: 'session-ended', sessionId: SID_A, reason: 'customer-stopped' })]);
+  assert.equal(ended.sessions[0]?.messageKey, 'ended.customer-stopped');
+  // A late session-started does not revive an ended tab.
+  assert.equal(consoleReducer(ended, startA).sessions[0]?.state, 'ended');
+});
+
+test('losing the relay ends every live tab with relay-unreachable', () => {
+  const s = run([
+    ...connectA,
+    startA,
+    { type: 'connect-sent', requestId: 'r2', deviceId: '987654321', control: false },
+    relay({ type: 'session-pending', requestId: 'r2', sessionId: SID_B, deviceId: '987654321' }),
+    { type: 'relay-lost' },
+  ]);
+  assert.deepEqual(s.sessions.map((x) => [x.state, x.messageKey]), [
+    ['ended', 'errors.relay-unreachable'],
+    ['ended', 'errors.relay-unreachable'],
+  ]);
+  assert.equal(s.errorKey, 'errors.relay-unreachable');
+  assert.equal(consoleReducer(s, { type: 'relay-restored' }).errorKey, null);
+});
+
+test('several sessions live side by side; closing a tab shows its neighbour', () => {
+  let s = run([
+    ...connectA,
+    startA,
+    { type: 'connect-sent', requestId: 'r2', deviceId: '987654321', control: false },
+    relay({ type: 'session-pending', requestId: 'r2', sessionId: SID_B, deviceId: '987654321' }),
+  ]);
+  assert.equal(s.sessions.length, 2);
+  assert.equal(s.selectedId, SID_B);
+  s = consoleReducer(s, { type: 'select', sessionId: SID_A });
+  assert.equal(s.selectedId, SID_A);
+  s = consoleReducer(s, { type: 'select', sessionId: 'no-such-session' });
+  assert.equal(s.selectedId, SID_A);
+  s = consoleReducer(s, { type: 'close-tab', sessionId: SID_A });
+  assert.deepEqual(s.sessions.map((x) => x.sessionId), [SID_B]);
+  assert.equal(s.selectedId, SID_B);
+  s = consoleReducer(s, { type: 'close-tab', sessionId: SID_B });
+  assert.equal(s.selectedId, null);
+});
+
+test('errors without a request id go to the banner; ctl errors too', () => {
+  const s = consoleReducer(INITIAL_CONSOLE, relay({ type: 'error', code: 'not-found', message: 'x' }));
+  assert.equal(s.errorKey, 'errors.not-found');
+  assert.equal(consoleReducer(s, { type: 'dismiss-error' }).errorKey, null);
+  assert.equal(consoleReducer(INITIAL_CONSOLE, { type: 'ctl-error', code: 'not-allowed' }).errorKey, 'errors.not-allowed');
+});

@@ -1,0 +1,180 @@
+/**
+ * The console's session tabs as a pure reducer: what the agent sees for each connect
+ * request and session, driven by relay messages. The renderer keeps the media and the
+ * sockets; this keeps the states and messages, so the rules are tested without a browser.
+ */
+import type { ErrorCode } from '@beacon/shared/errors';
+import { endedKey, errorKey } from '@beacon/shared/i18n';
+import type { RelayToClient } from '@beacon/shared/protocol';
+
+export type SessionState = 'pending' | 'active' | 'ended';
+
+export interface SessionEntry {
+  sessionId: string;
+  deviceId: string;
+  state: SessionState;
+  /** The `stream` of this session's media frames, once started. */
+  streamId: number | null;
+  /** What the agent asked for, and what the customer granted once started. */
+  requestedControl: boolean;
+  hasControl: boolean;
+  /** i18n key explaining why the session is over, or null while it runs. */
+  messageKey: string | null;
+}
+
+export interface PendingRequest {
+  deviceId: string;
+  control: boolean;
+}
+
+export interface ConsoleState {
+  sessions: readonly SessionEntry[];
+  /** The tab shown; null shows the new-connection form. */
+  selectedId: string | null;
+  /** Connect requests sent and not yet answered, by requestId. */
+  requests: Readonly<Record<string, PendingRequest>>;
+  /** i18n key of the error shown above the content, or null. */
+  errorKey: string | null;
+  /** A connect request is waiting for its answer (the form shows it is busy). */
+  isConnecting: boolean;
+}
+
+export type ConsoleAction =
+  | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean }
+  | { type: 'show-error'; key: string }
+  | { type: 'dismiss-error' }
+  | { type: 'relay'; msg: RelayToClient }
+  | { type: 'ctl-error'; code: ErrorCode }
+  | { type: 'relay-lost' }
+  | { type: 'relay-restored' }
+  | { type: 'select'; sessionId: string | null }
+  | { type: 'close-tab'; sessionId: string };
+
+export const INITIAL_CONSOLE: ConsoleState = { sessions: [], selectedId: null, requests: {}, errorKey: null, isConnecting: false };
+
+const RELAY_UNREACHABLE = errorKey('relay-unreachable');
+
+function withoutRequest(requests: ConsoleState['requests'], requestId: string): ConsoleState['requests'] {
+  const { [requestId]: _gone, ...rest } = requests;
+  return rest;
+}
+
+function updateSession(state: ConsoleState, sessionId: string, patch: (s: SessionEntry) => SessionEntry): ConsoleState {
+  let isFound = false;
+  const sessions = state.sessions.map((s) => {
+    if (s.sessionId !== sessionId) return s;
+    isFound = true;
+    return patch(s);
+  });
+  return isFound ? { ...state, sessions } : state;
+}
+
+function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
+  switch (msg.type) {
+    case 'session-pending': {
+      const req = state.requests[msg.requestId];
+      const requests = withoutRequest(state.requests, msg.requestId);
+      const isConnecting = Object.keys(requests).length > 0;
+      if (state.sessions.some((s) => s.sessionId === msg.sessionId)) return { ...state, requests, isConnecting };
+      const entry: SessionEntry = {
+        sessionId: msg.sessionId,
+        deviceId: msg.deviceId,
+        state: 'pending',
+        streamId: null,
+        requestedControl: req?.control ?? false,
+        hasControl: false,
+        messageKey: null,
+      };
+      return { ...state, requests, isConnecting, sessions: [...state.sessions, entry], selectedId: msg.sessionId, errorKey: null };
+    }
+    case 'session-started': {
+      const started = (s: SessionEntry): SessionEntry => ({
+        ...s,
+        state: 'active',
+        streamId: msg.streamId,
+        hasControl: msg.permissions.control,
+        messageKey: null,
+      });
+      if (state.sessions.some((s) => s.sessionId === msg.sessionId)) {
+        return updateSession(state, msg.sessionId, (s) => (s.state === 'pending' ? started(s) : s));
+      }
+      // Started without a pending we saw (e.g. a relay that skips it): still show it.
+      const entry = started({
+        sessionId: msg.sessionId,
+        deviceId: msg.deviceId,
+        state: 'pending',
+        streamId: null,
+        requestedControl: msg.permissions.control,
+        hasControl: false,
+        messageKey: null,
+      });
+      return { ...state, sessions: [...state.sessions, entry], selectedId: state.selectedId ?? msg.sessionId };
+    }
+    case 'session-denied':
+      return updateSession(state, msg.sessionId, (s) =>
+        s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: errorKey(msg.code) },
+      );
+    case 'session-ended':
+      return updateSession(state, msg.sessionId, (s) =>
+        s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: endedKey(msg.reason) },
+      );
+    case 'error': {
+      if (msg.requestId !== undefined && msg.requestId in state.requests) {
+        const requests = withoutRequest(state.requests, msg.requestId);
+        return { ...state, requests, isConnecting: Object.keys(requests).length > 0, errorKey: errorKey(msg.code) };
+      }
+      return { ...state, errorKey: errorKey(msg.code) };
+    }
+    default:
+      return state;
+  }
+}
+
+export function consoleReducer(state: ConsoleState, action: ConsoleAction): ConsoleState {
+  switch (action.type) {
+    case 'connect-sent':
+      return {
+        ...state,
+        requests: { ...state.requests, [action.requestId]: { deviceId: action.deviceId, control: action.control } },
+        isConnecting: true,
+        errorKey: null,
+      };
+    case 'show-error':
+      return { ...state, errorKey: action.key };
+    case 'dismiss-error':
+      return { ...state, errorKey: null };
+    case 'relay':
+      return onRelayMessage(state, action.msg);
+    case 'ctl-error':
+      return { ...state, errorKey: errorKey(action.code) };
+    case 'relay-lost':
+      return {
+        ...state,
+        requests: {},
+        isConnecting: false,
+        errorKey: RELAY_UNREACHABLE,
+        sessions: state.sessions.map((s) => (s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: RELAY_UNREACHABLE })),
+      };
+    case 'relay-restored':
+      return state.errorKey === RELAY_UNREACHABLE ? { ...state, errorKey: null } : state;
+    case 'select':
+      if (action.sessionId !== null && !state.sessions.some((s) => s.sessionId === action.sessionId)) return state;
+      return { ...state, selectedId: action.sessionId };
+    case 'close-tab': {
+      const index = state.sessions.findIndex((s) => s.sessionId === action.sessionId);
+      if (index < 0) return state;
+      const sessions = state.sessions.filter((s) => s.sessionId !== action.sessionId);
+      let selectedId = state.selectedId;
+      if (selectedId === action.sessionId) {
+        // Show the neighbour, as browsers do; the form when no tab is left.
+        selectedId = (sessions[Math.min(index, sessions.length - 1)] ?? null)?.sessionId ?? null;
+      }
+      return { ...state, sessions, selectedId };
+    }
+  }
+}
+
+/** Sessions that still hold resources on the relay (and a tab that must be ended, not just closed). */
+export function isLive(s: SessionEntry): boolean {
+  return s.state !== 'ended';
+}

@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { KeyframeGate } from './KeyframeGate.ts';
+
+const key = (seq: number) => ({ seq, isKey: true });
+const delta = (seq: number) => ({ seq, isKey: false });
+
+test('asks for a keyframe at start and skips deltas until one arrives', () => {
+  const g = new KeyframeGate();
+  assert.equal(g.shouldRequestKeyframe(0), true);
+  assert.equal(g.shouldRequestKeyframe(10), false);
+  assert.deepEqual(g.onFrame(delta(7), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.deepEqual(g.onFrame(key(8), 0), { decode: true });
+  assert.deepEqual(g.onFrame(delta(9), 0), { decode: true });
+  assert.equal(g.waitingForKey, false);
+  assert.equal(g.shouldRequestKeyframe(5000), false);
+});
+
+test('a sequence gap skips deltas and requests a keyframe', () => {
+  const g = new KeyframeGate();
+  g.shouldRequestKeyframe(0);
+  g.onFrame(key(1), 0);
+  g.onFrame(delta(2), 0);
+  assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'gap' });
+  assert.equal(g.shouldRequestKeyframe(1000), true);
+  assert.deepEqual(g.onFrame(delta(5), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.deepEqual(g.onFrame(key(6), 0), { decode: true });
+  assert.deepEqual(g.onFrame(delta(7), 0), { decode: true });
+});
+
+test('sequence numbers wrap at 2^32 without a false gap', () => {
+  const g = new KeyframeGate();
+  g.onFrame(key(0xffffffff), 0);
+  assert.deepEqual(g.onFrame(delta(0), 0), { decode: true });
+  assert.deepEqual(g.onFrame(delta(1), 0), { decode: true });
+});
+
+test('a backed-up decoder drops deltas until the next keyframe', () => {
+  const g = new KeyframeGate();
+  g.onFrame(key(1), 0);
+  assert.deepEqual(g.onFrame(delta(2), 2), { decode: true });
+  assert.deepEqual(g.onFrame(delta(3), 3), { decode: false, reason: 'backlog' });
+  assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.equal(g.onFrame(key(5), 3).decode, true); // keyframes always go in: they reset the decoder's needs
+  assert.equal(g.skippedFrames, 2);
+});
+
+test('keyframe requests are rate-limited and not repeated while one is on its way', () => {
+  const g = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  assert.equal(g.shouldRequestKeyframe(1000), true);
+  g.onFrame(key(1), 0);
+  g.needKey(); // decoder error 100 ms later
+  assert.equal(g.shouldRequestKeyframe(1100), false, 'within 300 ms of the last request');
+  assert.equal(g.shouldRequestKeyframe(1300), true);
+  g.needKey(); // more loss while waiting: no new request
+  g.onFrame(delta(9), 0);
+  assert.equal(g.shouldRequestKeyframe(1700), false);
+  assert.equal(g.shouldRequestKeyframe(3299), false);
+  assert.equal(g.shouldRequestKeyframe(3300), true, 'retried when no keyframe came for 2 s');
+  assert.equal(g.keyframeRequests, 3);
+});
+
+test('reset forgets the sequence and waits for a keyframe again', () => {
+  const g = new KeyframeGate();
+  g.shouldRequestKeyframe(0);
+  g.onFrame(key(100), 0);
+  g.reset();
+  assert.equal(g.shouldRequestKeyframe(1000), true);
+  assert.equal(g.onFrame(delta(1), 0).decode, false);
+  assert.equal(g.onFrame(key(1), 0).decode, true);
+});

@@ -1,0 +1,104 @@
+/**
+ * Decides, frame by frame, whether a received video frame can be decoded, and when to ask
+ * the customer for a keyframe. Pure (no timers, no DOM) so the policy is tested alone.
+ *
+ * A delta frame is only decodable if every frame since the last keyframe was decoded, so
+ * after any loss (a sequence gap, a frame the reassembler dropped, a decoder error) or when
+ * the decoder falls behind, deltas are skipped until the next keyframe.
+ *
+ * Keyframe requests are rate-limited, and while one is outstanding a new loss does not ask
+ * again (on a 20 kB/s link one keyframe can take seconds to arrive; asking again would only
+ * queue more keyframes). If none arrives within `retryMs`, the request is repeated.
+ */
+export const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
+export const KEYFRAME_RETRY_MS = 2000;
+/** More frames than this waiting in the decoder means we are behind: catch up at a keyframe. */
+export const MAX_DECODE_QUEUE = 2;
+
+export type SkipReason = 'waiting-for-key' | 'gap' | 'backlog';
+export type GateDecision = { decode: true } | { decode: false; reason: SkipReason };
+
+export interface GateOptions {
+  minIntervalMs?: number;
+  retryMs?: number;
+  maxQueue?: number;
+}
+
+export class KeyframeGate {
+  private isWaitingForKey = true;
+  private isRequestWanted = true; // ask once at start: joining mid-stream needs a keyframe
+  private lastRequestAt = Number.NEGATIVE_INFINITY;
+  private lastSeq: number | null = null;
+  private readonly minIntervalMs: number;
+  private readonly retryMs: number;
+  private readonly maxQueue: number;
+  /** Frames skipped, for the status line and tests. */
+  skippedFrames = 0;
+  keyframeRequests = 0;
+
+  constructor(opts: GateOptions = {}) {
+    this.minIntervalMs = opts.minIntervalMs ?? KEYFRAME_REQUEST_MIN_INTERVAL_MS;
+    this.retryMs = opts.retryMs ?? KEYFRAME_RETRY_MS;
+    this.maxQueue = opts.maxQueue ?? MAX_DECODE_QUEUE;
+  }
+
+  get waitingForKey(): boolean {
+    return this.isWaitingForKey;
+  }
+
+  /** A complete frame arrived; `queueSize` is the decoder's current `decodeQueueSize`. */
+  onFrame(frame: { seq: number; isKey: boolean }, queueSize: number): GateDecision {
+    const expected = this.lastSeq === null ? null : (this.lastSeq + 1) >>> 0;
+    const hasGap = expected !== null && frame.seq >>> 0 !== expected;
+    this.lastSeq = frame.seq >>> 0;
+    if (frame.isKey) {
+      this.isWaitingForKey = false;
+      this.isRequestWanted = false;
+      return { decode: true };
+    }
+    if (this.isWaitingForKey) return this.skip('waiting-for-key');
+    if (hasGap) {
+      this.needKey();
+      return this.skip('gap');
+    }
+    if (queueSize > this.maxQueue) {
+      this.needKey();
+      return this.skip('backlog');
+    }
+    return { decode: true };
+  }
+
+  /** Something was lost (a dropped incomplete frame, a decoder error, a new config). */
+  needKey(): void {
+    if (this.isWaitingForKey && !this.isRequestWanted) return; // one is already on its way
+    this.isWaitingForKey = true;
+    this.isRequestWanted = true;
+  }
+
+  /** Starts over, as for a new stream: wait for a keyframe and ask for one. */
+  reset(): void {
+    this.isWaitingForKey = true;
+    this.isRequestWanted = true;
+    this.lastSeq = null;
+  }
+
+  /**
+   * True if a keyframe request should be sent now; the caller sends it. Call it after
+   * every frame and from a timer while {@link waitingForKey}.
+   */
+  shouldRequestKeyframe(now: number): boolean {
+    if (!this.isWaitingForKey) return false;
+    const sinceLast = now - this.lastRequestAt;
+    const isDue = this.isRequestWanted ? sinceLast >= this.minIntervalMs : sinceLast >= this.retryMs;
+    if (!isDue) return false;
+    this.isRequestWanted = false;
+    this.lastRequestAt = now;
+    this.keyframeRequests++;
+    return true;
+  }
+
+  private skip(reason: SkipReason): GateDecision {
+    this.skippedFrames++;
+    return { decode: false, reason };
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The agent console's own strings (the shared catalog adds `errors.*` and `ended.*`).
+ * Both locales carry exactly the same keys; a test checks it. Chinese is written for
+ * support engineers in China, who are most of this console's users.
+ */
+import type { Catalog } from '@beacon/shared/i18n';
+
+export const AGENT_CATALOG = {
+  en: {
+    app: {
+      name: 'Beacon',
+      title: 'Agent Console',
+    },
+    lang: {
+      label: 'Language',
+      en: 'EN',
+      'zh-CN': '中文',
+    },
+    login: {
+      heading: 'Sign in to the agent console',
+      intro: 'Use the seat account your team administrator gave you.',
+      login: 'Login',
+      password: 'Password',
+      submit: 'Sign in',
+      busy: 'Signing in…',
+      connecting: 'Connecting to the relay…',
+      relay: 'Relay',
+    },
+    header: {
+      signedInAs: 'Signed in as {{name}}',
+      signOut: 'Sign out',
+      online: 'Connected',
+      reconnecting: 'Reconnecting…',
+    },
+    tabs: {
+      label: 'Sessions',
+      new: 'New connection',
+      close: 'Close tab',
+      state: {
+        pending: 'Waiting',
+        active: 'Live',
+        ended: 'Ended',
+      },
+    },
+    connect: {
+      heading: 'Connect to a customer',
+      again: 'Connect again',
+      againIntro: 'Codes work only once: ask the customer for the new code on their screen.',
+      intro: 'Ask the customer to open Beacon and read out the ID and the one-time code shown on their screen.',
+      deviceId: 'Customer ID',
+      deviceIdPlaceholder: '123 456 789',
+      code: 'One-time code',
+      codePlaceholder: 'ABC234',
+      control: 'Request remote control',
+      controlHint: 'Leave unticked to ask for view only.',
+      submit: 'Connect',
+      busy: 'Connecting…',
+      'invalid-id': 'Enter the 9-digit ID shown on the customer’s screen.',
+      'invalid-code': 'Enter the 6-character code shown on the customer’s screen.',
+    },
+    session: {
+      customer: 'Customer {{id}}',
+      waiting: 'Waiting for the customer to accept…',
+      waitingHint: 'The customer sees a prompt with your name and has {{seconds}} seconds to answer.',
+      noVideo: 'Waiting for the first picture…',
+      viewOnly: 'View only',
+      control: 'Remote control',
+      controlHint: 'Click the screen to control it. While it has focus, your keyboard types on the customer’s PC.',
+      end: 'End session',
+      cancel: 'Cancel request',
+      close: 'Close tab',
+    },
+    status: {
+      fps: 'Frame rate',
+      bitrate: 'Bitrate',
+      latency: 'Latency',
+      resolution: 'Resolution',
+      codec: 'Codec',
+      none: '—',
+    },
+    notice: {
+      dismiss: 'Dismiss',
+    },
+  },
+  'zh-CN': {
+    app: {
+      name: 'Beacon',
+      title: '坐席控制台',
+    },
+    lang: {
+      label: '语言',
+      en: 'EN',
+      'zh-CN': '中文',
+    },
+    login: {
+      heading: '登录坐席控制台',
+      intro: '请使用团队管理员为您分配的坐席账号登录。',
+      login: '账号',
+      password: '密码',
+      submit: '登录',
+      busy: '正在登录…',
+      connecting: '正在连接中继服务器…',
+      relay: '中继服务器',
+    },
+    header: {
+      signedInAs: '当前坐席：{{name}}',
+      signOut: '退出登录',
+      online: '已连接',
+      reconnecting: '正在重新连接…',
+    },
+    tabs: {
+      label: '会话',
+      new: '新建连接',
+      close: '关闭标签页',
+      state: {
+        pending: '等待确认',
+        active: '进行中',
+        ended: '已结束',
+      },
+    },
+    connect: {
+      heading: '连接客户',
+      again: '重新连接',
+      againIntro: '验证码只能使用一次，请向客户索取屏幕上显示的新验证码。',
+      intro: '请客户打开 Beacon，并念出屏幕上显示的识别码和一次性验证码。',
+      deviceId: '客户识别码',
+      deviceIdPlaceholder: '123 456 789',
+      code: '一次性验证码',
+      codePlaceholder: 'ABC234',
+      control: '请求远程控制',
+      controlHint: '不勾选则仅请求查看屏幕。',
+      submit: '连接',
+      busy: '正在连接…',
+      'invalid-id': '请输入客户屏幕上显示的 9 位识别码。',
+      'invalid-code': '请输入客户屏幕上显示的 6 位验证码。',
+    },
+    session: {
+      customer: '客户 {{id}}',
+      waiting: '正在等待客户确认…',
+      waitingHint: '客户会看到带有您姓名的确认提示，需在 {{seconds}} 秒内响应。',
+      noVideo: '正在等待第一帧画面…',
+      viewOnly: '仅查看',
+      control: '远程控制',
+      controlHint: '点击画面即可控制。画面获得焦点时，键盘输入将发送到客户电脑。',
+      end: '结束会话',
+      cancel: '取消请求',
+      close: '关闭标签页',
+    },
+    status: {
+      fps: '帧率',
+      bitrate: '码率',
+      latency: '延迟',
+      resolution: '分辨率',
+      codec: '编码',
+      none: '—',
+    },
+    notice: {
+      dismiss: '关闭',
+    },
+  },
+} satisfies Catalog;
