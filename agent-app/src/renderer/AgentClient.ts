@@ -1,0 +1,356 @@
+/**
+ * The console's state and its link to the relay. React reads immutable snapshots through
+ * `subscribe`/`getSnapshot` (useSyncExternalStore); media and input never go through React.
+ *
+ * Link states: `login` (no token) -> `connecting` (first link after sign-in or reload; a
+ * failure goes back to `login` with a message) -> `console`. In the console a lost link ends
+ * every session (the protocol has no resume yet) and is retried with backoff; a revoked or
+ * expired token goes back to `login`.
+ */
+import { FramingError, readHeader } from '@beacon/shared/framing';
+import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
+import type { RendererConfig } from '@beacon/shared/ipc';
+import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, StreamConfig } from '@beacon/shared/protocol';
+import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState } from '../common/ConsoleModel.ts';
+import { parseConnectInput } from '../common/connectInput.ts';
+import { login } from './LoginApi.ts';
+import { RemoteSession } from './RemoteSession.ts';
+import { TokenStore } from './TokenStore.ts';
+
+export type Phase = 'login' | 'connecting' | 'console';
+export type LinkState = 'online' | 'reconnecting';
+
+export interface ClientSnapshot {
+  phase: Phase;
+  link: LinkState;
+  agent: LoginResponse['agent'] | null;
+  /** i18n key shown on the sign-in screen. */
+  loginErrorKey: string | null;
+  console: ConsoleState;
+  /** Bumped when something outside the snapshot changed (a session's video size or warning). */
+  revision: number;
+}
+
+const RECONNECT_BASE_MS = 1000;
+const RECONNECT_MAX_MS = 15_000;
+/** Configs that arrive (over the data channel) before their session-started (over the socket). */
+const MAX_EARLY_CONFIGS = 16;
+
+function randomId(): string {
+  // crypto.randomUUID needs a secure context; getRandomValues works on plain-http consoles too.
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function closeReasonKey(reason: CloseReason): string {
+  return errorKey(reason === 'closed' ? 'relay-unreachable' : (reason as UiErrorCode));
+}
+
+export class AgentClient {
+  private snapshot: ClientSnapshot = {
+    phase: 'login',
+    link: 'online',
+    agent: null,
+    loginErrorKey: null,
+    console: INITIAL_CONSOLE,
+    revision: 0,
+  };
+  private readonly listeners = new Set<() => void>();
+  private readonly tokens: TokenStore;
+  private signIn: LoginResponse | null = null;
+  private conn: RelayConnection | null = null;
+  /** Events from a superseded link attempt are dropped by comparing this. */
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private reconnectFailures = 0;
+  private readonly sessions = new Map<string, RemoteSession>();
+  private readonly byStream = new Map<number, RemoteSession>();
+  private readonly earlyConfigs = new Map<string, StreamConfig>();
+  private lastMediaWarnAt = 0;
+
+  constructor(
+    readonly config: RendererConfig,
+    storage: Storage | null,
+  ) {
+    this.tokens = new TokenStore(storage);
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): ClientSnapshot => this.snapshot;
+
+  /** The started session behind a tab (its canvas and stats), if it has one. */
+  getSession(sessionId: string): RemoteSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  /** Resumes a sign-in kept from before a reload. */
+  start(): void {
+    const saved = this.tokens.load();
+    if (saved) this.beginLink(saved);
+  }
+
+  async signInWith(loginName: string, password: string): Promise<void> {
+    if (this.snapshot.phase !== 'login') return;
+    this.set({ phase: 'connecting', loginErrorKey: null });
+    const r = await login(this.config.relayUrl, { login: loginName, password });
+    if (!r.ok) {
+      this.set({ phase: 'login', loginErrorKey: errorKey(r.code) });
+      return;
+    }
+    this.tokens.save(r.value);
+    this.beginLink(r.value);
+  }
+
+  signOut(): void {
+    for (const s of this.snapshot.console.sessions) {
+      if (s.state !== 'ended') this.conn?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
+    }
+    this.toLogin(null);
+  }
+
+  /** The connect form: validates, then sends `connect-request`. */
+  connect(rawDeviceId: string, rawCode: string, control: boolean): void {
+    const input = parseConnectInput(rawDeviceId, rawCode);
+    if (!input.ok) {
+      this.dispatch({ type: 'show-error', key: input.errorKey });
+      return;
+    }
+    const conn = this.conn;
+    if (!conn || conn.closed || this.snapshot.link !== 'online') {
+      this.dispatch({ type: 'show-error', key: errorKey('relay-unreachable') });
+      return;
+    }
+    const requestId = randomId();
+    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control });
+    conn.sendSignal({ type: 'connect-request', requestId, deviceId: input.deviceId, code: input.code, permissions: { view: true, control } });
+  }
+
+  /** Ends a live session, or withdraws a pending request. */
+  endSession(sessionId: string): void {
+    const entry = this.snapshot.console.sessions.find((s) => s.sessionId === sessionId);
+    if (!entry || entry.state === 'ended') return;
+    this.conn?.sendSignal({ type: 'session-end', sessionId });
+  }
+
+  closeTab(sessionId: string): void {
+    this.endSession(sessionId);
+    this.dropSession(sessionId);
+    this.dispatch({ type: 'close-tab', sessionId });
+  }
+
+  select(sessionId: string | null): void {
+    this.dispatch({ type: 'select', sessionId });
+  }
+
+  dismissError(): void {
+    this.dispatch({ type: 'dismiss-error' });
+  }
+
+  /* ---------------- link ---------------- */
+
+  private beginLink(signIn: LoginResponse): void {
+    this.signIn = signIn;
+    this.set({ phase: 'connecting', agent: signIn.agent, loginErrorKey: null });
+    this.openLink();
+  }
+
+  private openLink(): void {
+    const signIn = this.signIn;
+    if (!signIn) return;
+    const attempt = ++this.attempt;
+    RelayConnection.open({ relayUrl: this.config.relayUrl, role: 'agent', token: signIn.token }).then(
+      (conn) => {
+        if (attempt !== this.attempt) {
+          conn.close('closed');
+          return;
+        }
+        this.attach(conn, attempt);
+      },
+      (err: Error & { code?: CloseReason }) => {
+        if (attempt !== this.attempt) return;
+        const reason: CloseReason = err.code ?? 'relay-unreachable';
+        console.warn('[beacon] could not open the relay link:', err.message);
+        if (this.snapshot.phase === 'connecting' || reason === 'unauthorized') this.toLogin(closeReasonKey(reason));
+        else this.scheduleReconnect();
+      },
+    );
+  }
+
+  private attach(conn: RelayConnection, attempt: number): void {
+    this.conn = conn;
+    this.reconnectFailures = 0;
+    const agent = conn.welcome.agent ?? this.snapshot.agent;
+    conn.onMessage.on((msg) => {
+      if (attempt === this.attempt) this.onRelayMessage(msg);
+    });
+    conn.onCtl.on((msg) => {
+      if (attempt === this.attempt) this.onCtl(msg);
+    });
+    conn.onMedia.on((fragment) => {
+      if (attempt === this.attempt) this.onMedia(fragment);
+    });
+    conn.onClose.on((reason) => {
+      if (attempt === this.attempt) this.onLinkClosed(reason);
+    });
+    this.set({ phase: 'console', link: 'online', agent });
+    this.dispatch({ type: 'relay-restored' });
+  }
+
+  private onLinkClosed(reason: CloseReason): void {
+    this.conn = null;
+    console.warn('[beacon] relay link closed:', reason);
+    this.endAllSessions();
+    if (reason === 'unauthorized') {
+      this.toLogin(errorKey('unauthorized'));
+      return;
+    }
+    this.set({ link: 'reconnecting' });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer || !this.signIn) return;
+    this.set({ link: 'reconnecting' });
+    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.reconnectFailures++);
+    const delay = base * (0.8 + Math.random() * 0.4); // jitter: many consoles must not return in lockstep
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.openLink();
+    }, delay);
+  }
+
+  private endAllSessions(): void {
+    for (const id of [...this.sessions.keys()]) this.sessions.get(id)?.close();
+    this.byStream.clear();
+    this.earlyConfigs.clear();
+    this.dispatch({ type: 'relay-lost' });
+  }
+
+  private toLogin(loginErrorKey: string | null): void {
+    this.attempt++;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.reconnectFailures = 0;
+    const conn = this.conn;
+    this.conn = null;
+    conn?.close('closed');
+    for (const id of [...this.sessions.keys()]) this.dropSession(id);
+    this.earlyConfigs.clear();
+    this.signIn = null;
+    this.tokens.clear();
+    this.snapshot = { ...this.snapshot, console: INITIAL_CONSOLE };
+    this.set({ phase: 'login', link: 'online', agent: null, loginErrorKey });
+  }
+
+  /* ---------------- inbound ---------------- */
+
+  private onRelayMessage(msg: RelayToClient): void {
+    this.dispatch({ type: 'relay', msg });
+    switch (msg.type) {
+      case 'session-started': {
+        if (this.sessions.has(msg.sessionId)) return;
+        const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
+        if (!entry || entry.state !== 'active') return;
+        const session = new RemoteSession(msg.sessionId, msg.streamId, msg.permissions.control, (m) => this.sendCtl(m), () => this.bump());
+        this.sessions.set(msg.sessionId, session);
+        this.byStream.set(msg.streamId, session);
+        const early = this.earlyConfigs.get(msg.sessionId);
+        this.earlyConfigs.delete(msg.sessionId);
+        if (early) session.configure(early);
+        return;
+      }
+      case 'session-denied':
+      case 'session-ended':
+        this.stopSession(msg.sessionId);
+        return;
+      case 'signed-out':
+        console.warn('[beacon] signed out by the relay:', msg.reason);
+        return; // the connection closes itself with `unauthorized` right after
+      default:
+        return;
+    }
+  }
+
+  private onCtl(msg: CtlFromRelay): void {
+    switch (msg.type) {
+      case 'stream-config': {
+        const session = this.sessions.get(msg.sessionId);
+        if (session) session.configure(msg.config);
+        else {
+          this.earlyConfigs.set(msg.sessionId, msg.config);
+          if (this.earlyConfigs.size > MAX_EARLY_CONFIGS) {
+            const first = this.earlyConfigs.keys().next();
+            if (!first.done) this.earlyConfigs.delete(first.value);
+          }
+        }
+        return;
+      }
+      case 'pong':
+        this.sessions.get(msg.sessionId)?.onPong(msg.t);
+        return;
+      case 'error':
+        console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
+        this.dispatch({ type: 'ctl-error', code: msg.code });
+        return;
+      default:
+        console.warn('[beacon] ignoring ctl message not meant for agents:', msg.type);
+    }
+  }
+
+  private onMedia(fragment: Uint8Array): void {
+    let stream: number;
+    try {
+      stream = readHeader(fragment).stream;
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
+      const t = performance.now();
+      if (t - this.lastMediaWarnAt > 5000) {
+        this.lastMediaWarnAt = t;
+        console.warn('[beacon] dropped a malformed media fragment:', err.message);
+      }
+      return;
+    }
+    const session = this.byStream.get(stream);
+    if (session && !session.closed) session.pushFragment(fragment);
+  }
+
+  /* ---------------- helpers ---------------- */
+
+  private sendCtl(msg: CtlToRelay): boolean {
+    return this.conn?.sendCtl(msg) ?? false;
+  }
+
+  /** The session is over: stop its video and input, keep its canvas for the tab. */
+  private stopSession(sessionId: string): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    session.close();
+    if (this.byStream.get(session.streamId) === session) this.byStream.delete(session.streamId);
+  }
+
+  private dropSession(sessionId: string): void {
+    this.stopSession(sessionId);
+    this.sessions.get(sessionId)?.canvas.remove();
+    this.sessions.delete(sessionId);
+    this.earlyConfigs.delete(sessionId);
+  }
+
+  private dispatch(action: ConsoleAction): void {
+    const next = consoleReducer(this.snapshot.console, action);
+    if (next !== this.snapshot.console) this.set({ console: next });
+  }
+
+  private bump(): void {
+    this.set({ revision: this.snapshot.revision + 1 });
+  }
+
+  private set(patch: Partial<ClientSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    for (const l of [...this.listeners]) l();
+  }
+}

@@ -1,0 +1,68 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useClient, useSnapshot } from './ClientContext.ts';
+import { ErrorNotice } from './ErrorNotice.tsx';
+import { LanguageSwitch } from './LanguageSwitch.tsx';
+
+export function LoginView() {
+  const { t } = useTranslation();
+  const client = useClient();
+  const snap = useSnapshot();
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const isBusy = snap.phase === 'connecting';
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!login.trim() || !password || isBusy) return;
+    void client.signInWith(login.trim(), password).finally(() => setPassword(''));
+  };
+
+  return (
+    <div className="login-page">
+      <div className="login-corner">
+        <LanguageSwitch />
+      </div>
+      <form className="login-card" onSubmit={submit} aria-busy={isBusy}>
+        <div className="brand brand-large">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">{t('app.name')}</span>
+          <span className="brand-title">{t('app.title')}</span>
+        </div>
+        <h1>{t('login.heading')}</h1>
+        <p className="muted">{t('login.intro')}</p>
+        <ErrorNotice messageKey={snap.loginErrorKey} />
+        <label className="field">
+          <span>{t('login.login')}</span>
+          <input
+            data-testid="login-input"
+            name="login"
+            autoComplete="username"
+            autoFocus
+            value={login}
+            disabled={isBusy}
+            onChange={(e) => setLogin(e.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span>{t('login.password')}</span>
+          <input
+            data-testid="password-input"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            disabled={isBusy}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        <button data-testid="login-submit" className="button button-primary button-block" type="submit" disabled={isBusy}>
+          {isBusy ? (snap.agent ? t('login.connecting') : t('login.busy')) : t('login.submit')}
+        </button>
+        <p className="login-relay muted">
+          {t('login.relay')}: <code>{client.config.relayUrl}</code>
+        </p>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,122 @@
+/**
+ * A started session on the agent's side: its canvas, video pipeline, input (if granted),
+ * and the once-a-second ping for the latency figure. The canvas outlives `close()` so an
+ * ended tab still shows the last picture.
+ */
+import type { InputEvent } from '@beacon/shared/input';
+import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import { LatencyTracker } from '../common/RollingWindow.ts';
+import { InputController } from './InputController.ts';
+import { VideoPipeline, now, type VideoStats } from './VideoPipeline.ts';
+
+const PING_INTERVAL_MS = 1000;
+
+export interface SessionStats extends VideoStats {
+  latencyMs: number | null;
+}
+
+type SizeListener = (width: number, height: number) => void;
+
+export class RemoteSession {
+  readonly canvas: HTMLCanvasElement;
+  private readonly pipeline: VideoPipeline;
+  private readonly input: InputController | null;
+  private readonly latency = new LatencyTracker();
+  private readonly pingTimer: ReturnType<typeof setInterval>;
+  private readonly sizeListeners = new Set<SizeListener>();
+  private isClosed = false;
+  /** i18n key of a problem with the picture (the session itself goes on), or null. */
+  warningKey: string | null = null;
+
+  constructor(
+    readonly sessionId: string,
+    readonly streamId: number,
+    readonly hasControl: boolean,
+    private readonly sendCtl: (msg: CtlToRelay) => boolean,
+    private readonly onChange: () => void,
+  ) {
+    const canvas = document.createElement('canvas');
+    canvas.dataset.testid = 'session-canvas';
+    canvas.dataset.sessionId = sessionId;
+    canvas.dataset.frames = '0';
+    canvas.className = 'session-canvas';
+    canvas.width = 0;
+    canvas.height = 0;
+    if (hasControl) canvas.tabIndex = 0;
+    this.canvas = canvas;
+    this.pipeline = new VideoPipeline({
+      sessionId,
+      canvas,
+      requestKeyframe: () => void this.sendCtl({ type: 'keyframe-request', sessionId }),
+      onVideoSize: (w, h) => {
+        for (const l of [...this.sizeListeners]) l(w, h);
+        this.onChange();
+      },
+      onFatal: (key) => {
+        this.warningKey = key;
+        this.onChange();
+      },
+    });
+    this.input = hasControl
+      ? new InputController(
+          canvas,
+          () => ({ width: this.pipeline.videoWidth, height: this.pipeline.videoHeight }),
+          (event: InputEvent) => void this.sendCtl({ type: 'input', sessionId, event }),
+        )
+      : null;
+    this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
+    this.ping();
+  }
+
+  configure(config: StreamConfig): void {
+    this.pipeline.configure(config);
+  }
+
+  pushFragment(fragment: Uint8Array): void {
+    this.pipeline.pushFragment(fragment);
+  }
+
+  onPong(sentAt: number): void {
+    if (this.isClosed) return;
+    const rtt = now() - sentAt;
+    // A pong for a ping we never sent (or from a skewed clock) would be garbage: ignore it.
+    if (rtt >= 0 && rtt < 60_000) this.latency.add(rtt);
+  }
+
+  stats(): SessionStats {
+    return { ...this.pipeline.stats(), latencyMs: this.isClosed ? null : this.latency.medianMs };
+  }
+
+  get videoWidth(): number {
+    return this.pipeline.videoWidth;
+  }
+
+  get videoHeight(): number {
+    return this.pipeline.videoHeight;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  onVideoSize(listener: SizeListener): () => void {
+    this.sizeListeners.add(listener);
+    return () => this.sizeListeners.delete(listener);
+  }
+
+  /** Idempotent. Stops video, input and pings; keeps the canvas with its last picture. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    clearInterval(this.pingTimer);
+    this.input?.dispose();
+    this.pipeline.close();
+    this.canvas.tabIndex = -1;
+    this.canvas.dataset.ended = 'true';
+    this.latency.clear();
+  }
+
+  private ping(): void {
+    this.sendCtl({ type: 'ping', sessionId: this.sessionId, t: now() });
+  }
+}

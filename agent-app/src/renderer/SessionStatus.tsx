@@ -1,0 +1,53 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RemoteSession, SessionStats } from './RemoteSession.ts';
+
+const REFRESH_MS = 500;
+
+/** The status line: frame rate, bitrate, round trip, resolution and codec, refreshed twice a second. */
+export function SessionStatus({ session }: { session: RemoteSession | undefined }) {
+  const { t } = useTranslation();
+  const [stats, setStats] = useState<SessionStats | null>(() => session?.stats() ?? null);
+
+  useEffect(() => {
+    if (!session) {
+      setStats(null);
+      return;
+    }
+    setStats(session.stats());
+    const timer = setInterval(() => setStats(session.stats()), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [session]);
+
+  const none = t('status.none');
+  const fps = stats ? stats.fps : null;
+  const kbps = stats ? stats.kbps : null;
+  const latency = stats?.latencyMs != null ? Math.round(stats.latencyMs) : null;
+  const resolution = stats && stats.width > 0 ? `${stats.width}×${stats.height}` : null;
+  const codec = stats?.codec ?? null;
+
+  return (
+    <footer
+      className="session-status"
+      data-testid="session-status"
+      data-fps={fps ?? ''}
+      data-kbps={kbps ?? ''}
+      data-latency={latency ?? ''}
+    >
+      <Stat label={t('status.fps')} value={fps === null ? none : `${fps} fps`} />
+      <Stat label={t('status.bitrate')} value={kbps === null ? none : `${kbps.toLocaleString('en-US')} kbps`} />
+      <Stat label={t('status.latency')} value={latency === null ? none : `${latency} ms`} />
+      <Stat label={t('status.resolution')} value={resolution ?? none} />
+      <Stat label={t('status.codec')} value={codec ?? none} />
+    </footer>
+  );
+}
+
+function Stat({ label, value }: { label: string; value: string }) {
+  return (
+    <span className="stat">
+      <span className="stat-label">{label}</span>
+      <span className="stat-value">{value}</span>
+    </span>
+  );
+}

@@ -1,0 +1,110 @@
+import { LIMITS } from '@beacon/shared/protocol';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SessionEntry } from '../common/ConsoleModel.ts';
+import { formatDeviceId } from '../common/connectInput.ts';
+import { fitContain } from '../common/coords.ts';
+import { useClient, useSnapshot } from './ClientContext.ts';
+import type { RemoteSession } from './RemoteSession.ts';
+import { ConnectForm } from './ConnectForm.tsx';
+import { SessionStatus } from './SessionStatus.tsx';
+
+/** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
+function useCanvasHost(session: RemoteSession | undefined) {
+  const hostRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const host = hostRef.current;
+    if (!host || !session) return;
+    const canvas = session.canvas;
+    host.appendChild(canvas);
+    const fit = () => {
+      const { width, height } = fitContain(host.clientWidth, host.clientHeight, session.videoWidth, session.videoHeight);
+      canvas.style.width = `${width}px`;
+      canvas.style.height = `${height}px`;
+    };
+    const observer = new ResizeObserver(fit);
+    observer.observe(host);
+    const offSize = session.onVideoSize(fit);
+    fit();
+    return () => {
+      observer.disconnect();
+      offSize();
+      canvas.remove();
+    };
+  }, [session]);
+  return hostRef;
+}
+
+export function SessionView({ entry }: { entry: SessionEntry }) {
+  const { t } = useTranslation();
+  const client = useClient();
+  useSnapshot(); // re-render on video size/warning changes (revision)
+  const session = client.getSession(entry.sessionId);
+  const hostRef = useCanvasHost(session);
+  const isViewOnly = entry.state === 'active' ? !entry.hasControl : !entry.requestedControl;
+  const hasVideo = (session?.videoWidth ?? 0) > 0;
+
+  return (
+    <section className="session-view" data-testid="session-view" data-session-id={entry.sessionId} data-state={entry.state}>
+      <div className="session-toolbar">
+        <span className="session-title">{t('session.customer', { id: formatDeviceId(entry.deviceId) })}</span>
+        <span className={`state-badge state-${entry.state}`}>{t(`tabs.state.${entry.state}`)}</span>
+        {isViewOnly ? (
+          <span className="badge badge-muted" data-testid="view-only-badge">
+            {t('session.viewOnly')}
+          </span>
+        ) : (
+          <span className="badge badge-accent">{t('session.control')}</span>
+        )}
+        {entry.state === 'active' && !isViewOnly && <span className="toolbar-hint muted">{t('session.controlHint')}</span>}
+        <span className="spacer" />
+        {entry.state === 'ended' ? (
+          <button type="button" className="button" data-testid="close-session" onClick={() => client.closeTab(entry.sessionId)}>
+            {t('session.close')}
+          </button>
+        ) : (
+          <button type="button" className="button button-danger" data-testid="end-session" onClick={() => client.endSession(entry.sessionId)}>
+            {entry.state === 'pending' ? t('session.cancel') : t('session.end')}
+          </button>
+        )}
+      </div>
+      {entry.messageKey && (
+        <div className="notice notice-info session-message" role="status">
+          <span className="notice-icon" aria-hidden="true">i</span>
+          <span className="notice-text" data-testid="session-message">
+            {t(entry.messageKey)}
+          </span>
+        </div>
+      )}
+      <div className={`video-area${entry.state === 'ended' ? ' is-ended' : ''}`}>
+        <div className="canvas-host" ref={hostRef} />
+        {entry.state === 'pending' && (
+          <div className="video-overlay">
+            <div className="spinner" aria-hidden="true" />
+            <p className="overlay-title">{t('session.waiting')}</p>
+            <p className="overlay-hint">{t('session.waitingHint', { seconds: Math.round(LIMITS.consentTimeoutMs / 1000) })}</p>
+          </div>
+        )}
+        {entry.state === 'active' && !hasVideo && !session?.warningKey && (
+          <div className="video-overlay">
+            <div className="spinner" aria-hidden="true" />
+            <p className="overlay-title">{t('session.noVideo')}</p>
+          </div>
+        )}
+        {session?.warningKey && entry.state === 'active' && (
+          <div className="video-overlay">
+            <p className="overlay-title" data-testid="session-warning">
+              {t(session.warningKey)}
+            </p>
+          </div>
+        )}
+        {entry.state === 'ended' && (
+          <div className="video-overlay video-overlay-interactive">
+            <ConnectForm inline initialDeviceId={entry.deviceId} />
+          </div>
+        )}
+      </div>
+      <SessionStatus session={entry.state === 'active' ? session : undefined} />
+    </section>
+  );
+}
