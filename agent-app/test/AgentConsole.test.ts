@@ -1,0 +1,400 @@
+/**
+ * The console in a real Chromium against a scripted relay + customer (FakeRelay): sign-in,
+ * connect errors, live VP8 video on the canvas, exact input mapping, view-only, session
+ * endings, relay loss and reconnect, and the Chinese UI. Real WebSocket and WebRTC; the
+ * video frames are real VP8 encoded by the browser's WebCodecs.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import nodeDataChannel from 'node-datachannel';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { fragmentFrame } from '@beacon/shared/framing';
+import type { InputEvent } from '@beacon/shared/input';
+import type { ClientToRelay, CtlToRelay } from '@beacon/shared/protocol';
+import { AGENT, FakeRelay, PASSWORD, RATE_LIMITED_LOGIN, type AgentLink } from './FakeRelay.ts';
+
+const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
+/** tsx keeps function names with a `__name` helper that pages lack. */
+const KEEP_NAMES_SHIM = 'globalThis.__name = (fn, value) => Object.defineProperty(fn, "name", { value, configurable: true });';
+const VIDEO = { width: 320, height: 180 };
+const DEVICE = '123456789';
+const SID_A = 'sessionAAAAAAAAAAAA';
+const SID_B = 'sessionBBBBBBBBBBBB';
+const SID_C = 'sessionCCCCCCCCCCCC';
+const SIG = { timeout: 60_000 };
+
+interface Chunk {
+  isKey: boolean;
+  data: number[];
+}
+
+let outDir: string;
+let relay: FakeRelay;
+let browser: Browser;
+let page: Page;
+let link: AgentLink;
+
+/** Encodes a test picture (four coloured quadrants, a moving dot) as VP8, in the page. */
+function encodeFrames(p: Page, count: number, keyEvery: number): Promise<Chunk[]> {
+  return p.evaluate(
+    async ([count, keyEvery, W, H]) => {
+      const canvas = new OffscreenCanvas(W, H);
+      const g = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+      const chunks: { isKey: boolean; data: number[] }[] = [];
+      const enc = new VideoEncoder({
+        output: (c) => {
+          const b = new Uint8Array(c.byteLength);
+          c.copyTo(b);
+          chunks.push({ isKey: c.type === 'key', data: Array.from(b) });
+        },
+        error: (e) => console.error(e),
+      });
+      enc.configure({ codec: 'vp8', width: W, height: H, bitrate: 300_000, framerate: 30, latencyMode: 'realtime' });
+      for (let i = 0; i < count; i++) {
+        g.fillStyle = '#e02020';
+        g.fillRect(0, 0, W / 2, H / 2);
+        g.fillStyle = '#20c020';
+        g.fillRect(W / 2, 0, W / 2, H / 2);
+        g.fillStyle = '#2040e0';
+        g.fillRect(0, H / 2, W / 2, H / 2);
+        g.fillStyle = '#ffffff';
+        g.fillRect(W / 2, H / 2, W / 2, H / 2);
+        g.fillStyle = '#000000';
+        g.fillRect(W / 2 + 10 + (i % 40) * 3, H / 2 + 30, 10, 10);
+        const frame = new VideoFrame(canvas, { timestamp: i * 33_333 });
+        enc.encode(frame, { keyFrame: i % keyEvery === 0 });
+        frame.close();
+      }
+      await enc.flush();
+      enc.close();
+      return chunks;
+    },
+    [count, keyEvery, VIDEO.width, VIDEO.height] as const,
+  );
+}
+
+/** Plays the customer's encoder: sends frames at 30 fps, answers keyframe requests, can lose one. */
+class Streamer {
+  seq = 1000;
+  private index = 0;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  readonly sent = new Map<number, number>(); // seq -> captureTs
+  isLosingNext = false;
+
+  constructor(
+    private readonly target: AgentLink,
+    private readonly stream: number,
+    private readonly chunks: Chunk[],
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.sendOne(), 33);
+  }
+
+  /** The next frame sent will be a keyframe (the customer's answer to keyframe-request). */
+  jumpToKey(): void {
+    const next = this.chunks.findIndex((c, i) => i > this.index % this.chunks.length && c.isKey);
+    this.index = next >= 0 ? next : 0;
+  }
+
+  sendOne(): void {
+    const chunk = this.chunks[this.index % this.chunks.length] as Chunk;
+    this.index++;
+    const seq = this.seq++;
+    const captureTs = Date.now() + 0.125;
+    this.sent.set(seq, captureTs);
+    if (this.isLosingNext && !chunk.isKey) {
+      this.isLosingNext = false;
+      return; // lost on the way: the console sees a sequence gap
+    }
+    for (const f of fragmentFrame(Uint8Array.from(chunk.data), { isKey: chunk.isKey, stream: this.stream, seq, captureTs })) {
+      this.target.sendMedia(f);
+    }
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+}
+
+const inputs = (l: AgentLink, sessionId: string): InputEvent[] =>
+  l.ctl.all.flatMap((m: CtlToRelay) => (m.type === 'input' && m.sessionId === sessionId ? [m.event] : []));
+
+async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const frames = (p: Page) => p.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames));
+const tab = (p: Page, sessionId: string) => p.locator(`[data-testid="session-tab"][data-session-id="${sessionId}"]`);
+
+async function connect(p: Page, id: string, code: string, control: boolean): Promise<Extract<ClientToRelay, { type: 'connect-request' }>> {
+  await p.getByTestId('device-id-input').fill(id);
+  await p.getByTestId('code-input').fill(code);
+  await p.getByTestId('control-checkbox').setChecked(control);
+  await p.getByTestId('connect-submit').click();
+  const req = await link.signals.next((m) => m.type === 'connect-request', 'connect-request');
+  if (req.type !== 'connect-request') throw new Error('unreachable');
+  return req;
+}
+
+describe('agent console in Chromium', { concurrency: false }, () => {
+  before(async () => {
+    outDir = mkdtempSync(join(tmpdir(), 'beacon-agent-ui-'));
+    await build({
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
+    relay = await FakeRelay.start(outDir);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(KEEP_NAMES_SHIM);
+    page = await context.newPage();
+    page.on('pageerror', (err) => console.error('[page error]', err));
+  }, SIG);
+
+  after(async () => {
+    await browser?.close();
+    await relay?.close();
+    // libdatachannel's threads keep the process alive until released.
+    nodeDataChannel.cleanup();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  test('sign-in errors say what to do next', SIG, async () => {
+    await page.goto(`${relay.url}/`);
+    await page.getByTestId('login-input').fill(AGENT.login);
+    await page.getByTestId('password-input').fill('wrong password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('error-message').filter({ hasText: 'Wrong login or password' }).waitFor();
+    await page.getByTestId('login-input').fill(RATE_LIMITED_LOGIN);
+    await page.getByTestId('password-input').fill('x');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('error-message').filter({ hasText: 'Wait a few minutes' }).waitFor();
+  });
+
+  test('signing in opens the console, and a reload stays signed in', SIG, async () => {
+    const linked = relay.nextLink();
+    await page.getByTestId('login-input').fill(AGENT.login);
+    await page.getByTestId('password-input').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    link = await linked;
+    await page.getByTestId('device-id-input').waitFor();
+    assert.match(await page.getByTestId('agent-name').innerText(), /Alice Chen/);
+    const attempts = relay.loginAttempts;
+    const relinked = relay.nextLink();
+    await page.reload();
+    link = await relinked;
+    await page.getByTestId('device-id-input').waitFor();
+    assert.equal(relay.loginAttempts, attempts, 'no new password sign-in after reload');
+  });
+
+  test('the connect form checks its input, then shows the relay errors', SIG, async () => {
+    await page.getByTestId('device-id-input').fill('12345');
+    await page.getByTestId('code-input').fill('ABC234');
+    await page.getByTestId('connect-submit').click();
+    await page.getByTestId('error-message').filter({ hasText: '9-digit ID' }).waitFor();
+    const req = await connect(page, '123 456 789', 'abc 234', true);
+    assert.deepEqual({ ...req, requestId: typeof req.requestId }, {
+      type: 'connect-request', requestId: 'string', deviceId: DEVICE, code: 'ABC234', permissions: { view: true, control: true },
+    });
+    link.send({ type: 'error', code: 'wrong-code', message: 'no', requestId: req.requestId });
+    await page.getByTestId('error-message').filter({ hasText: 'do not match' }).waitFor();
+    const again = await connect(page, DEVICE, 'ABC235', true);
+    assert.notEqual(again.requestId, req.requestId, 'a fresh requestId per attempt');
+    link.send({ type: 'error', code: 'locked', message: 'no', requestId: again.requestId });
+    await page.getByTestId('error-message').filter({ hasText: 'Too many wrong codes' }).waitFor();
+  });
+
+  let chunks: Chunk[] = [];
+  let streamer: Streamer;
+
+  test('a started session shows live video with its status line', SIG, async () => {
+    chunks = await encodeFrames(page, 60, 30);
+    assert.ok(chunks[0]?.isKey && chunks.length === 60);
+    await page.evaluate(() => {
+      const w = window as unknown as { __probes: unknown[]; __beaconFrameProbe: (p: { sessionId: string; seq: number; captureTs: number; drawnAt: number }) => void };
+      w.__probes = [];
+      w.__beaconFrameProbe = (p) => w.__probes.push({ sessionId: p.sessionId, seq: p.seq, captureTs: p.captureTs, drawnAt: p.drawnAt });
+    });
+    const req = await connect(page, DEVICE, 'ABC234', true);
+    link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_A, deviceId: DEVICE });
+    await tab(page, SID_A).and(page.locator('[data-state="pending"]')).waitFor();
+    await page.getByText('Waiting for the customer to accept').waitFor();
+    link.send({ type: 'session-started', sessionId: SID_A, deviceId: DEVICE, agentName: AGENT.displayName, permissions: { view: true, control: true }, streamId: 5 });
+    await tab(page, SID_A).and(page.locator('[data-state="active"]')).waitFor();
+    await link.ctl.next((m) => m.type === 'keyframe-request' && m.sessionId === SID_A, 'keyframe request at start');
+    link.sendCtl({ type: 'stream-config', sessionId: SID_A, config: { codec: 'vp8', ...VIDEO } });
+    streamer = new Streamer(link, 5, chunks);
+    streamer.start();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames) >= 10);
+    const canvas = page.getByTestId('session-canvas');
+    assert.deepEqual(await canvas.evaluate((c: HTMLCanvasElement) => [c.width, c.height, c.dataset.width, c.dataset.height]), [320, 180, '320', '180']);
+    const pixels = await canvas.evaluate((c: HTMLCanvasElement) => {
+      const g = c.getContext('2d') as CanvasRenderingContext2D;
+      return [[80, 45], [240, 45], [80, 135], [300, 170]].map(([x, y]) => Array.from(g.getImageData(x as number, y as number, 1, 1).data.slice(0, 3)));
+    });
+    const expected = [[224, 32, 32], [32, 192, 32], [32, 64, 224], [255, 255, 255]];
+    pixels.forEach((px, i) => {
+      const e = expected[i] as number[];
+      assert.ok(Math.hypot(px[0]! - e[0]!, px[1]! - e[1]!, px[2]! - e[2]!) < 50, `quadrant ${i} shows rgb(${px.join(',')})`);
+    });
+    // Shown scaled to fit its area, aspect ratio kept.
+    const box = await canvas.boundingBox();
+    assert.ok(box && box.width > 320 && Math.abs(box.width / box.height - 16 / 9) < 0.02, `canvas box ${JSON.stringify(box)}`);
+    // The probe reports the media header's seq and capture time for every drawn frame.
+    const probes = (await page.evaluate(() => (window as unknown as { __probes: { sessionId: string; seq: number; captureTs: number; drawnAt: number }[] }).__probes)).slice(0, 10);
+    assert.ok(probes.length >= 10);
+    for (const p of probes) {
+      assert.equal(p.sessionId, SID_A);
+      assert.equal(p.captureTs, streamer.sent.get(p.seq));
+      assert.ok(p.drawnAt >= p.captureTs && p.drawnAt - p.captureTs < 5000);
+    }
+    const status = page.getByTestId('session-status');
+    await eventually(async () => Number(await status.getAttribute('data-fps')) >= 15, 'fps near 30 in the status line');
+    await eventually(async () => (await status.getAttribute('data-latency')) !== '', 'a latency figure from ping/pong');
+    const text = await status.innerText();
+    assert.match(text, /\d+ fps/);
+    assert.match(text, /\d+ kbps/);
+    assert.match(text, /\d+ ms/);
+    assert.match(text, /320×180/);
+    assert.match(text, /vp8/);
+  });
+
+  test('mouse, wheel and keyboard arrive in exact video pixels', SIG, async () => {
+    const canvas = page.getByTestId('session-canvas');
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const at = (x: number, y: number) => ({ x: box.x + ((x + 0.5) * box.width) / VIDEO.width, y: box.y + ((y + 0.5) * box.height) / VIDEO.height });
+    link.ctl.skipAll();
+    const before = inputs(link, SID_A).length;
+    const p1 = at(100, 50);
+    await page.mouse.click(p1.x, p1.y);
+    const p2 = at(319, 179);
+    await page.mouse.click(p2.x, p2.y, { button: 'right' });
+    await page.mouse.move(at(10, 10).x, at(10, 10).y, { steps: 8 });
+    await page.mouse.wheel(0, 250);
+    await page.keyboard.type('a');
+    await page.keyboard.press('Control+C');
+    await page.keyboard.press('Tab');
+    await eventually(() => inputs(link, SID_A).slice(before).some((e) => e.kind === 'key' && e.key === 'tab' && !e.down), 'all input arrived');
+    const got = inputs(link, SID_A).slice(before);
+    const buttons = got.filter((e) => e.kind === 'mouse-button').map((e) => e.kind === 'mouse-button' && [e.button, e.down, e.x, e.y]);
+    assert.deepEqual(buttons, [
+      ['left', true, 100, 50],
+      ['left', false, 100, 50],
+      ['right', true, 319, 179],
+      ['right', false, 319, 179],
+    ]);
+    const moves = got.filter((e) => e.kind === 'mouse-move');
+    assert.ok(moves.length >= 1 && moves.length <= 8, `${moves.length} moves for 8 pointer moves`);
+    assert.deepEqual(moves.at(-1) && [moves.at(-1)!.kind === 'mouse-move' && moves.at(-1)!.x, moves.at(-1)!.kind === 'mouse-move' && moves.at(-1)!.y], [10, 10]);
+    assert.deepEqual(got.filter((e) => e.kind === 'wheel').map((e) => e.kind === 'wheel' && [e.x, e.y, e.dx, e.dy]), [[10, 10, 0, 3]]);
+    assert.ok(got.some((e) => e.kind === 'text' && e.text === 'a'));
+    assert.ok(got.some((e) => e.kind === 'key' && e.key === 'c' && e.down && e.modifiers.join() === 'control'));
+    const now = await page.evaluate(() => performance.timeOrigin + performance.now());
+    assert.ok(got.every((e) => typeof e.t === 'number' && now - e.t >= 0 && now - e.t < 10_000), 'every event carries its send time');
+    // The page itself did not act on those keys: focus stayed on the remote screen.
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'session-canvas');
+  });
+
+  test('after a lost frame the console asks for a keyframe and recovers', SIG, async () => {
+    link.ctl.skipAll();
+    streamer.isLosingNext = true;
+    await link.ctl.next((m) => m.type === 'keyframe-request' && m.sessionId === SID_A, 'keyframe request after a gap', 2000);
+    const stalled = await frames(page);
+    streamer.jumpToKey();
+    await eventually(async () => (await frames(page)) > stalled + 5, 'frames drawn again after the keyframe');
+  });
+
+  test('a view-only session shows a badge and sends no input', SIG, async () => {
+    await page.getByTestId('new-session-button').click();
+    const req = await connect(page, '987 654 321', 'XYZ789', false);
+    assert.deepEqual(req.permissions, { view: true, control: false });
+    link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_B, deviceId: '987654321' });
+    link.send({ type: 'session-started', sessionId: SID_B, deviceId: '987654321', agentName: AGENT.displayName, permissions: { view: true, control: false }, streamId: 6 });
+    await page.getByTestId('view-only-badge').waitFor();
+    link.sendCtl({ type: 'stream-config', sessionId: SID_B, config: { codec: 'vp8', ...VIDEO } });
+    const other = new Streamer(link, 6, chunks);
+    for (let i = 0; i < 5; i++) other.sendOne();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames) >= 3);
+    const box = await page.getByTestId('session-canvas').boundingBox();
+    assert.ok(box);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.keyboard.type('x');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(inputs(link, SID_B).length, 0);
+    assert.equal(await page.getByTestId('session-tab').count(), 2);
+  });
+
+  test('an ended session says why, stops drawing, and offers to connect again', SIG, async () => {
+    await tab(page, SID_A).click();
+    await page.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames) > 0);
+    link.send({ type: 'session-ended', sessionId: SID_A, reason: 'customer-stopped' });
+    await tab(page, SID_A).and(page.locator('[data-state="ended"]')).waitFor();
+    await page.getByTestId('session-message').filter({ hasText: 'The customer stopped the session.' }).waitFor();
+    const atEnd = await frames(page);
+    await new Promise((r) => setTimeout(r, 400)); // the fake customer is still sending
+    assert.equal(await frames(page), atEnd, 'no frames after the end');
+    streamer.stop();
+    assert.equal(await page.getByTestId('device-id-input').inputValue(), '123 456 789');
+    const req = await connect(page, DEVICE, 'NEW234', true);
+    link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_C, deviceId: DEVICE });
+    link.send({ type: 'session-denied', sessionId: SID_C, code: 'denied' });
+    await page.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
+    await tab(page, SID_A).click();
+    await tab(page, SID_A).getByTestId('session-tab-close').click();
+    await tab(page, SID_A).waitFor({ state: 'detached' });
+  });
+
+  test('losing the relay ends every live tab, then the console reconnects', SIG, async () => {
+    const relinked = relay.nextLink(20_000);
+    link.drop();
+    await page.getByTestId('link-state').and(page.locator('[data-state="reconnecting"]')).waitFor();
+    await tab(page, SID_B).and(page.locator('[data-state="ended"]')).waitFor();
+    await tab(page, SID_B).click();
+    await page.getByTestId('session-message').filter({ hasText: 'Cannot reach the relay server' }).waitFor();
+    link = await relinked;
+    await page.getByTestId('link-state').and(page.locator('[data-state="online"]')).waitFor();
+    await page.getByTestId('error-message').waitFor({ state: 'detached' });
+    assert.deepEqual(relay.malformed, []);
+    assert.deepEqual(relay.links.flatMap((l) => l.malformed), []);
+  });
+
+  test('signing out returns to the sign-in form for good', SIG, async () => {
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-submit').waitFor();
+    await page.reload();
+    await page.getByTestId('login-submit').waitFor();
+    assert.equal(await page.getByTestId('device-id-input').count(), 0);
+  });
+
+  test('the UI follows a Chinese system locale, and the switch changes it', SIG, async () => {
+    const zh = await browser.newContext({ locale: 'zh-CN' });
+    const p = await zh.newPage();
+    await p.goto(`${relay.url}/`);
+    assert.equal(await p.getByTestId('login-submit').innerText(), '登录');
+    await p.getByTestId('login-input').fill(AGENT.login);
+    await p.getByTestId('password-input').fill('nope');
+    await p.getByTestId('login-submit').click();
+    await p.getByTestId('error-message').filter({ hasText: '账号或密码错误' }).waitFor();
+    await p.getByTestId('lang-en').click();
+    assert.equal(await p.getByTestId('login-submit').innerText(), 'Sign in');
+    await p.getByTestId('error-message').filter({ hasText: 'Wrong login or password' }).waitFor();
+    await zh.close();
+  });
+});
