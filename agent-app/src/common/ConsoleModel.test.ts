@@ -105,3 +105,14 @@ test('errors without a request id go to the banner; ctl errors too', () => {
   assert.equal(consoleReducer(s, { type: 'dismiss-error' }).errorKey, null);
   assert.equal(consoleReducer(INITIAL_CONSOLE, { type: 'ctl-error', code: 'not-allowed' }).errorKey, 'errors.not-allowed');
 });
+
+test('a request the relay never answers frees the form with a message', () => {
+  const sent: ConsoleAction = { type: 'connect-sent', requestId: 'r1', deviceId: '123456789', control: true };
+  const s = run([sent, { type: 'request-expired', requestId: 'r1' }]);
+  assert.equal(s.isConnecting, false);
+  assert.equal(s.errorKey, 'errors.relay-unreachable');
+  // Expiry after the answer came changes nothing.
+  const answered = run([...connectA, { type: 'request-expired', requestId: 'r1' }]);
+  assert.equal(answered.errorKey, null);
+  assert.equal(answered.sessions[0]?.state, 'pending');
+});

@@ -41,6 +41,7 @@ export interface ConsoleState {
 
 export type ConsoleAction =
   | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean }
+  | { type: 'request-expired'; requestId: string }
   | { type: 'show-error'; key: string }
   | { type: 'dismiss-error' }
   | { type: 'relay'; msg: RelayToClient }
@@ -139,6 +140,11 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         isConnecting: true,
         errorKey: null,
       };
+    case 'request-expired': {
+      if (!(action.requestId in state.requests)) return state;
+      const requests = withoutRequest(state.requests, action.requestId);
+      return { ...state, requests, isConnecting: Object.keys(requests).length > 0, errorKey: RELAY_UNREACHABLE };
+    }
     case 'show-error':
       return { ...state, errorKey: action.key };
     case 'dismiss-error':

@@ -32,6 +32,8 @@ export interface ClientSnapshot {
   revision: number;
 }
 
+/** The relay answers a connect request at once (pending or an error); silence means it is stuck. */
+const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
 const RECONNECT_BASE_MS = 1000;
 const RECONNECT_MAX_MS = 15_000;
 /** Configs that arrive (over the data channel) before their session-started (over the socket). */
@@ -128,6 +130,7 @@ export class AgentClient {
     const requestId = randomId();
     this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control });
     conn.sendSignal({ type: 'connect-request', requestId, deviceId: input.deviceId, code: input.code, permissions: { view: true, control } });
+    setTimeout(() => this.dispatch({ type: 'request-expired', requestId }), CONNECT_ANSWER_TIMEOUT_MS);
   }
 
   /** Ends a live session, or withdraws a pending request. */
@@ -262,6 +265,7 @@ export class AgentClient {
         const early = this.earlyConfigs.get(msg.sessionId);
         this.earlyConfigs.delete(msg.sessionId);
         if (early) session.configure(early);
+        this.bump(); // the tab can now show its canvas
         return;
       }
       case 'session-denied':
