@@ -4,7 +4,7 @@
  */
 import { keyEventToInput, type InputEvent, type KeyName, type MouseButton } from '@beacon/shared/input';
 import { clientToVideo, wheelNotches, type VideoPoint } from '../common/coords.ts';
-import { now } from './VideoPipeline.ts';
+import { now } from './clock.ts';
 
 /** PointerEvent.buttons bits -> protocol buttons. */
 const BUTTON_BITS: readonly (readonly [number, MouseButton])[] = [

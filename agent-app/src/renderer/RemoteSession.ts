@@ -7,7 +7,8 @@ import type { InputEvent } from '@beacon/shared/input';
 import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
-import { VideoPipeline, now, type VideoStats } from './VideoPipeline.ts';
+import { now } from './clock.ts';
+import { VideoPipeline, type VideoStats } from './VideoPipeline.ts';
 
 const PING_INTERVAL_MS = 1000;
 

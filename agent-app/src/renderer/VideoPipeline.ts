@@ -7,6 +7,7 @@ import { FramingError, Reassembler } from '@beacon/shared/framing';
 import type { StreamConfig } from '@beacon/shared/protocol';
 import { KeyframeGate } from '../common/KeyframeGate.ts';
 import { RollingWindow, kbpsFromBytesPerSecond } from '../common/RollingWindow.ts';
+import { now } from './clock.ts';
 
 /** How often a pending keyframe request is reconsidered (the gate rate-limits the sends). */
 const KEYFRAME_POLL_MS = 100;
@@ -17,8 +18,6 @@ const MAX_DECODER_ERRORS = 5;
 const DECODER_ERROR_WINDOW_MS = 10_000;
 /** Frames handed to the decoder whose output never came are forgotten past this many. */
 const MAX_IN_FLIGHT_META = 64;
-
-export const now = (): number => performance.timeOrigin + performance.now();
 
 export interface VideoPipelineOptions {
   sessionId: string;
