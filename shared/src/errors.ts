@@ -20,6 +20,14 @@ export const ERROR_CODES = [
   'not-found',
   'not-allowed',
   'internal',
+  /** The seat already runs as many sessions as its concurrency limit allows. */
+  'concurrency-limit',
+  /** The request clashes with what exists (a login taken, the last owner, setup already done). */
+  'conflict',
+  /** Too many wrong passwords: the seat stays locked until an owner or admin unlocks it. */
+  'account-locked',
+  /** The seat was disabled by an administrator. */
+  'account-disabled',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

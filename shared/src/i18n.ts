@@ -38,6 +38,10 @@ export const SHARED_CATALOG = {
       'not-found': 'That session no longer exists. Start a new one.',
       'not-allowed': 'The customer has not granted that permission for this session.',
       internal: 'Something went wrong on the relay. Try again; if it keeps happening, tell your administrator.',
+      'concurrency-limit': 'You already have as many sessions open as your seat allows. End one of them, or ask an administrator to raise your limit.',
+      conflict: 'That clashes with something that already exists. Reload the page, check the details and try again.',
+      'account-locked': 'This account is locked after too many wrong passwords. Ask an owner or administrator to unlock it.',
+      'account-disabled': 'This account has been disabled. Ask an owner or administrator to enable it again.',
       'relay-unreachable': 'Cannot reach the relay server. Check your network connection and the relay address, then try again.',
       'login-failed': 'Wrong login or password. Check them and try again.',
       'capture-failed': 'The screen could not be captured. Close other screen-sharing apps and try again.',
@@ -67,6 +71,10 @@ export const SHARED_CATALOG = {
       'not-found': '该会话已不存在，请重新发起。',
       'not-allowed': '客户尚未在本次会话中授予该权限。',
       internal: '中继服务器出现错误。请重试；如果问题持续，请联系管理员。',
+      'concurrency-limit': '您打开的会话数已达到本坐席的上限。请先结束一个会话，或请管理员提高上限。',
+      conflict: '该操作与已有数据冲突。请刷新页面，核对信息后重试。',
+      'account-locked': '密码错误次数过多，此账号已被锁定。请联系所有者或管理员解锁。',
+      'account-disabled': '此账号已被停用。请联系所有者或管理员重新启用。',
       'relay-unreachable': '无法连接到中继服务器。请检查网络连接和服务器地址后重试。',
       'login-failed': '账号或密码错误，请检查后重试。',
       'capture-failed': '无法捕获屏幕。请关闭其他屏幕共享软件后重试。',
@@ -124,6 +132,7 @@ export function createI18n(appCatalog: Catalog, locale: Locale): I18n {
     initImmediate: false,
     interpolation: { escapeValue: false },
     returnNull: false,
+    showSupportNotice: false,
   } as Parameters<typeof inst.init>[0]);
   return inst;
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { InputEvent } from './input.ts';
 
+export { AGENT_IPC, CUSTOMER_IPC, STOP_HOTKEY } from './ipcChannels.ts';
+
 /**
  * IPC between each Electron main process and its renderer. The preload exposes one
  * function per message; main parses every payload with these schemas and checks the
@@ -17,12 +19,6 @@ export type RendererConfig = z.infer<typeof RendererConfig>;
 
 /* ---- customer-portable ---- */
 
-export const CUSTOMER_IPC = {
-  getConfig: 'beacon:customer:get-config',
-  injectInput: 'beacon:customer:inject-input',
-  setSessionState: 'beacon:customer:set-session-state',
-  stopHotkey: 'beacon:customer:stop-hotkey',
-} as const;
 
 /** Renderer -> main: inject one input event. Coordinates are in the captured frame's pixels. */
 export const InjectInputRequest = z.object({
@@ -50,14 +46,9 @@ export interface CustomerBridge {
 
 /* ---- agent-app ---- */
 
-export const AGENT_IPC = {
-  getConfig: 'beacon:agent:get-config',
-} as const;
 
 /** What the agent preload exposes on `window.beaconAgent`. */
 export interface AgentBridge {
   getConfig(): Promise<RendererConfig>;
 }
 
-/** The global hotkey that stops a session on the customer's PC. */
-export const STOP_HOTKEY = 'CommandOrControl+Alt+Shift+S';

@@ -25,6 +25,15 @@ export const RequestId = z.string().min(1).max(64);
 export const Role = z.enum(['customer', 'agent']);
 export type Role = z.infer<typeof Role>;
 
+/**
+ * What a seat account may do in its organisation (see relay-server/API.md): owner and admin
+ * manage seats and settings, a manager sees everything, an agent works with their own.
+ */
+export const AccountRole = z.enum(['owner', 'admin', 'manager', 'agent']);
+export type AccountRole = z.infer<typeof AccountRole>;
+/** A customer directory record's ID (`/api/customers`). */
+export const CustomerId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
 export const Permissions = z.object({ view: z.literal(true), control: z.boolean() });
 export type Permissions = z.infer<typeof Permissions>;
 
@@ -54,6 +63,8 @@ export const ClientToRelay = z.discriminatedUnion('type', [
     deviceId: DeviceId,
     code: AccessCode,
     permissions: Permissions,
+    /** Optional: the directory customer this session is for (the agent must be allowed to use it). */
+    customerId: CustomerId.optional(),
   }),
   /** Agent ends one of its sessions, or withdraws a pending request. */
   z.object({ type: z.literal('session-end'), sessionId: SessionId }),
@@ -81,7 +92,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
     code: z.string().optional(),
     codeExpiresAt: z.number().optional(),
     /** Agents: who they are signed in as. */
-    agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string() }).optional(),
+    agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole.optional() }).optional(),
   }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), requestId: RequestId.optional() }),
   z.object({ type: z.literal('rtc-answer'), sdp: Sdp }),
@@ -89,7 +100,15 @@ export const RelayToClient = z.discriminatedUnion('type', [
   /** Customer: the code changed (after a session attempt, or every 10 minutes). */
   z.object({ type: z.literal('code-update'), code: z.string(), codeExpiresAt: z.number() }),
   /** Customer: an agent asks for a session. */
-  z.object({ type: z.literal('consent-request'), sessionId: SessionId, agentName: Name, permissions: Permissions }),
+  z.object({
+    type: z.literal('consent-request'),
+    sessionId: SessionId,
+    /** The seat's display name. */
+    agentName: Name,
+    permissions: Permissions,
+    /** The organisation the seat belongs to, so the customer sees who is asking. */
+    orgName: Name.optional(),
+  }),
   /** Agent: the code was right and the customer is being asked. */
   z.object({ type: z.literal('session-pending'), requestId: RequestId, sessionId: SessionId, deviceId: DeviceId }),
   /** Both: the customer consented; media starts. */
@@ -152,7 +171,7 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export const LoginResponse = z.object({
   token: z.string(),
   expiresAt: z.number(),
-  agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string() }),
+  agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole.optional() }),
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 export const ApiError = z.object({ error: ErrorCode, message: z.string() });
