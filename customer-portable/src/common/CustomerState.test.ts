@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { INITIAL_STATE, transition, type CustomerInput, type CustomerState } from './CustomerState.ts';
+
+const ASK = { sessionId: 'sess-0001', agentName: 'Li Wei', permissions: { view: true, control: true } } as const;
+
+function run(...inputs: CustomerInput[]): CustomerState {
+  let s = INITIAL_STATE;
+  for (const i of inputs) {
+    const r = transition(s, i);
+    assert.equal(r.isIllegal, false, r.isIllegal ? r.why : '');
+    s = r.state;
+  }
+  return s;
+}
+
+const registered: CustomerInput = { type: 'registered', deviceId: '123456789', code: 'AB12CD' };
+
+test('registration shows the ID and code; a code update replaces the code', () => {
+  const s = run(registered, { type: 'code-update', code: 'ZZ99ZZ' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.deviceId, '123456789');
+  assert.equal(s.code, 'ZZ99ZZ');
+});
+
+test('accepting shows "starting" until the relay confirms, then the session runs', () => {
+  let s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'status.starting');
+  s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true }, {
+    type: 'session-started',
+    session: { ...ASK, streamId: 7 },
+  });
+  assert.equal(s.phase, 'session');
+  assert.equal(s.session?.agentName, 'Li Wei');
+  assert.equal(s.notice, null);
+});
+
+test('denying closes the dialog and says nobody is connected', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: false });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.consent, null);
+  assert.equal(s.notice?.key, 'consent.denied');
+});
+
+test('a session cannot start without the customer accepting it', () => {
+  const s = run(registered);
+  const r = transition(s, { type: 'session-started', session: { ...ASK, streamId: 1 } });
+  assert.equal(r.isIllegal, true);
+  assert.equal(r.state.phase, 'idle');
+  // Nor with consent given for a different request.
+  const s2 = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true });
+  assert.equal(transition(s2, { type: 'session-started', session: { ...ASK, sessionId: 'other-001', streamId: 1 } }).isIllegal, true);
+});
+
+test('a second request while one is on screen is refused, not stacked', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK });
+  const r = transition(s, { type: 'consent-request', ask: { ...ASK, sessionId: 'sess-0002', agentName: 'Mallory' } });
+  assert.equal(r.isIllegal, true);
+  assert.equal(r.state.consent?.agentName, 'Li Wei');
+});
+
+test('the agent withdrawing a request closes the dialog with a note', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'session-ended', sessionId: ASK.sessionId, reason: 'agent-ended' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'consent.withdrawn');
+});
+
+test('an unanswered request expires', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-expired', sessionId: ASK.sessionId });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'consent.expired');
+});
+
+const inSession: CustomerInput[] = [
+  registered,
+  { type: 'consent-request', ask: ASK },
+  { type: 'consent-answered', sessionId: ASK.sessionId, granted: true },
+  { type: 'session-started', session: { ...ASK, streamId: 7 } },
+];
+
+test('Stop returns to the start screen at once, and the relay’s later end is ignored', () => {
+  const s = run(...inSession, { type: 'stopped' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'session.youStopped');
+  assert.equal(s.deviceId, '123456789', 'the ID stays on screen for the next request');
+  assert.equal(transition(s, { type: 'session-ended', sessionId: ASK.sessionId, reason: 'customer-stopped' }).isIllegal, true);
+});
+
+test('the agent ending the session shows why', () => {
+  const s = run(...inSession, { type: 'session-ended', sessionId: ASK.sessionId, reason: 'agent-ended' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'ended.agent-ended');
+});
+
+test('an end for some other session does not stop ours', () => {
+  const r = transition(run(...inSession), { type: 'session-ended', sessionId: 'sess-9999', reason: 'agent-ended' });
+  assert.equal(r.isIllegal, true);
+  assert.equal(r.state.phase, 'session');
+});
+
+test('a capture failure ends the session with an error that says what to do', () => {
+  const s = run(...inSession, { type: 'capture-failed' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.notice?.key, 'errors.capture-failed');
+  assert.equal(s.notice?.isError, true);
+});
+
+test('losing the relay mid-session drops ID, code and session and says when it retries', () => {
+  const s = run(...inSession, { type: 'disconnected', reason: 'relay-unreachable', retryInMs: 3900 });
+  assert.equal(s.phase, 'offline');
+  assert.equal(s.session, null);
+  assert.equal(s.deviceId, null);
+  assert.equal(s.notice?.key, 'errors.relay-unreachable');
+  assert.equal(s.notice?.values?.seconds, 4);
+  // The retry keeps the reason on screen until it succeeds.
+  const retrying = run(...inSession, { type: 'disconnected', reason: 'relay-unreachable', retryInMs: 1000 }, { type: 'connecting' });
+  assert.equal(retrying.phase, 'connecting');
+  assert.equal(retrying.notice?.key, 'errors.relay-unreachable');
+  assert.equal(run({ type: 'disconnected', reason: 'internal', retryInMs: 1000 }, { type: 'connecting' }, registered).notice, null);
+});

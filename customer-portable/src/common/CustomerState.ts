@@ -1,0 +1,136 @@
+import { endedKey, errorKey, type UiErrorCode } from '@beacon/shared/i18n';
+import type { EndReason } from '@beacon/shared/errors';
+import type { Permissions } from '@beacon/shared/protocol';
+
+/**
+ * What the customer app shows, as a transition table over plain data (no DOM, no sockets),
+ * so every path a customer can hit is tested in Node. The renderer feeds it inputs from
+ * the relay and the user, and renders whatever state comes out.
+ *
+ * Phases:
+ * - `connecting`: no registration yet (first start or retry in progress);
+ * - `offline`: the relay is unreachable or dropped us; a retry is scheduled;
+ * - `idle`: registered, showing ID and code;
+ * - `consent`: the consent dialog is up;
+ * - `session`: an agent sees (and maybe controls) the screen.
+ */
+export type Phase = 'connecting' | 'offline' | 'idle' | 'consent' | 'session';
+
+export interface ConsentAsk {
+  sessionId: string;
+  agentName: string;
+  permissions: Permissions;
+}
+
+export interface ActiveSession extends ConsentAsk {
+  streamId: number;
+}
+
+/** A line under the ID (or the reason we are offline), as an i18n key plus its values. */
+export interface Notice {
+  key: string;
+  values?: Record<string, string | number>;
+  isError: boolean;
+}
+
+export interface CustomerState {
+  phase: Phase;
+  deviceId: string | null;
+  code: string | null;
+  consent: ConsentAsk | null;
+  /** The session the customer accepted and whose `session-started` we are waiting for. */
+  acceptedSessionId: string | null;
+  session: ActiveSession | null;
+  notice: Notice | null;
+}
+
+export type CustomerInput =
+  | { type: 'connecting' }
+  | { type: 'registered'; deviceId: string; code: string }
+  | { type: 'code-update'; code: string }
+  | { type: 'consent-request'; ask: ConsentAsk }
+  | { type: 'consent-answered'; sessionId: string; granted: boolean }
+  | { type: 'consent-expired'; sessionId: string }
+  | { type: 'session-started'; session: ActiveSession }
+  | { type: 'session-ended'; sessionId: string; reason: EndReason }
+  | { type: 'stopped' }
+  | { type: 'capture-failed' }
+  | { type: 'disconnected'; reason: UiErrorCode; retryInMs: number };
+
+export const INITIAL_STATE: CustomerState = {
+  phase: 'connecting',
+  deviceId: null,
+  code: null,
+  consent: null,
+  acceptedSessionId: null,
+  session: null,
+  notice: null,
+};
+
+export type TransitionResult = { state: CustomerState; isIllegal: false } | { state: CustomerState; isIllegal: true; why: string };
+
+type Handler<T extends CustomerInput['type']> = (s: CustomerState, input: Extract<CustomerInput, { type: T }>) => CustomerState | string;
+
+const idle = (s: CustomerState, notice: Notice | null): CustomerState => ({
+  ...s,
+  phase: 'idle',
+  consent: null,
+  acceptedSessionId: null,
+  session: null,
+  notice,
+});
+
+/** A relay-reported end, worded for the customer (the shared `ended.*` texts speak to the agent). */
+function endedNotice(reason: EndReason): Notice {
+  if (reason === 'customer-stopped') return { key: 'session.youStopped', isError: false };
+  return { key: endedKey(reason), isError: false };
+}
+
+/**
+ * Per input: which phases accept it and what they become. A handler returns a string (the
+ * reason) to refuse; refused inputs leave the state as it was.
+ */
+const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
+  connecting: (s) => (s.phase === 'connecting' || s.phase === 'offline' ? { ...INITIAL_STATE, notice: s.phase === 'offline' ? s.notice : null } : `already ${s.phase}`),
+  registered: (s, i) =>
+    s.phase === 'connecting' ? { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code } : `registered while ${s.phase}`,
+  'code-update': (s, i) => (s.deviceId ? { ...s, code: i.code } : 'code update before registration'),
+  'consent-request': (s, i) => (s.phase === 'idle' ? { ...s, phase: 'consent', consent: i.ask, acceptedSessionId: null, notice: null } : `consent request while ${s.phase}`),
+  'consent-answered': (s, i) => {
+    if (s.phase !== 'consent' || s.consent?.sessionId !== i.sessionId) return 'answer to a request that is not shown';
+    if (!i.granted) return idle(s, { key: 'consent.denied', isError: false });
+    return { ...idle(s, { key: 'status.starting', isError: false }), acceptedSessionId: i.sessionId };
+  },
+  'consent-expired': (s, i) =>
+    s.phase === 'consent' && s.consent?.sessionId === i.sessionId ? idle(s, { key: 'consent.expired', isError: false }) : 'expiry of a request that is not shown',
+  'session-started': (s, i) =>
+    s.phase === 'idle' && s.acceptedSessionId === i.session.sessionId
+      ? { ...s, phase: 'session', consent: null, acceptedSessionId: null, session: i.session, notice: null }
+      : 'session started without consent',
+  'session-ended': (s, i) => {
+    if (s.phase === 'consent' && s.consent?.sessionId === i.sessionId) {
+      return idle(s, { key: i.reason === 'agent-ended' ? 'consent.withdrawn' : endedKey(i.reason), isError: false });
+    }
+    if ((s.phase === 'session' && s.session?.sessionId === i.sessionId) || (s.phase === 'idle' && s.acceptedSessionId === i.sessionId)) {
+      return idle(s, endedNotice(i.reason));
+    }
+    return 'end of a session that is not ours (or already over)';
+  },
+  stopped: (s) => (s.phase === 'session' || s.acceptedSessionId ? idle(s, { key: 'session.youStopped', isError: false }) : 'stop without a session'),
+  'capture-failed': (s) =>
+    s.phase === 'session' || s.acceptedSessionId ? idle(s, { key: errorKey('capture-failed'), isError: true }) : 'capture failure without a session',
+  // Dropping the link always wins: the relay forgets the registration, so ID and code go too.
+  disconnected: (_s, i) => ({
+    ...INITIAL_STATE,
+    phase: 'offline',
+    notice: { key: errorKey(i.reason), isError: true, values: { seconds: Math.ceil(i.retryInMs / 1000) } },
+  }),
+};
+
+export function transition(state: CustomerState, input: CustomerInput): TransitionResult {
+  const handler = TABLE[input.type] as Handler<CustomerInput['type']>;
+  const out = handler(state, input);
+  if (typeof out === 'string') return { state, isIllegal: true, why: `${input.type}: ${out}` };
+  return { state: out, isIllegal: false };
+}
+

@@ -1,0 +1,67 @@
+/**
+ * What the screen encoder asks WebCodecs for. Pure data, so the choices are tested in Node;
+ * the renderer's ScreenEncoder applies them.
+ */
+
+/** Preferred first: VP9 compresses desktop content best; H.264 is often hardware-encoded; VP8 is everywhere. */
+export const CODEC_CANDIDATES = [
+  { codec: 'vp09.00.10.08' },
+  // Annex B carries SPS/PPS in-band, so the agent's decoder needs no `description`.
+  { codec: 'avc1.640028', avc: { format: 'annexb' as const } },
+  { codec: 'vp8' },
+] as const;
+
+export type CodecCandidate = (typeof CODEC_CANDIDATES)[number];
+
+export const FRAME_RATE = 30;
+/** ~2 Mbit/s for 1280x720: sharp text at 30 fps, and within the 250 kB/s scrolling budget. */
+export const BITS_PER_PIXEL_SECOND = 2_000_000 / (1280 * 720);
+export const MIN_BITRATE = 300_000;
+export const MAX_BITRATE = 12_000_000;
+
+/** A frame waits in the encoder at most this deep; a newer frame is dropped instead of queuing latency. */
+export const MAX_ENCODE_QUEUE = 2;
+/** Above this many bytes waiting on the media channel, frames are dropped before encoding. */
+export const MAX_MEDIA_BUFFERED_BYTES = 1024 * 1024;
+
+export function bitrateFor(width: number, height: number): number {
+  const bps = Math.round(width * height * BITS_PER_PIXEL_SECOND);
+  return Math.min(MAX_BITRATE, Math.max(MIN_BITRATE, bps));
+}
+
+export interface EncoderSettings {
+  codec: string;
+  avc?: { format: 'annexb' };
+  width: number;
+  height: number;
+  bitrate: number;
+  bitrateMode: 'variable';
+  framerate: number;
+  latencyMode: 'realtime';
+  /** Screen content: Chromium turns on the encoders' screen-content tools for it. */
+  contentHint: 'detail';
+}
+
+export function encoderSettings(candidate: CodecCandidate, width: number, height: number): EncoderSettings {
+  const s: EncoderSettings = {
+    codec: candidate.codec,
+    width,
+    height,
+    bitrate: bitrateFor(width, height),
+    bitrateMode: 'variable',
+    framerate: FRAME_RATE,
+    latencyMode: 'realtime',
+    contentHint: 'detail',
+  };
+  if ('avc' in candidate) s.avc = { ...candidate.avc };
+  return s;
+}
+
+/**
+ * The capture size to ask getDisplayMedia for: the screen in device pixels, so text stays
+ * crisp on HiDPI screens. Chromium otherwise scales the screen to 1280x720.
+ */
+export function captureSize(screenWidth: number, screenHeight: number, devicePixelRatio: number): { width: number; height: number } {
+  const dpr = devicePixelRatio > 0 ? devicePixelRatio : 1;
+  return { width: Math.round(screenWidth * dpr), height: Math.round(screenHeight * dpr) };
+}

@@ -1,0 +1,146 @@
+import { app, desktopCapturer, globalShortcut, screen, session } from 'electron';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { CUSTOMER_IPC, InjectInputRequest, SessionStateRequest, STOP_HOTKEY, type RendererConfig } from '@beacon/shared/ipc';
+import { RENDERER_CSP } from '../common/csp.ts';
+import { resolveRelayUrl } from '../common/relayUrl.ts';
+import { pickCaptureSource } from '../node/captureSource.ts';
+import { Injector, type Robot } from '../node/Injector.ts';
+import { TempProfile } from '../node/TempProfile.ts';
+import { CustomerWindow } from './CustomerWindow.ts';
+import { ValidatedIpc } from './validatedIpc.ts';
+
+/**
+ * Electron main for the portable customer client. Thin on purpose: window, screen source,
+ * robotjs, temp profile. Everything else runs (and is tested) in the renderer or src/node.
+ * Bundled to dist/electron/main.cjs; the renderer build sits in dist/renderer.
+ */
+const RENDERER_HTML = join(__dirname, '../renderer/index.html');
+const PRELOAD = join(__dirname, 'preload.cjs');
+/**
+ * Electron keys its single-instance lock on the userData folder, which is new on every
+ * run; so the lock is taken on this fixed folder first. Not named like the profiles, so
+ * the sweep never touches it.
+ */
+const INSTANCE_LOCK_DIR = 'beacon-instance-lock-customer';
+
+function main(): void {
+  app.enableSandbox();
+  const relayUrl = resolveRelayUrl(process.argv, process.env, (m) => console.warn(`[beacon] ${m}`));
+
+  const temp = app.getPath('temp');
+  const lockDir = join(temp, INSTANCE_LOCK_DIR);
+  mkdirSync(lockDir, { recursive: true });
+  app.setPath('userData', lockDir);
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+
+  const profile = TempProfile.create({ root: temp });
+  app.setPath('userData', profile.dir);
+  app.setPath('sessionData', profile.dir);
+  void TempProfile.sweepStale({ root: temp, keep: profile.dir });
+  process.on('exit', () => profile.disposeSync());
+
+  let window: CustomerWindow | null = null;
+  let isInSession = false;
+  let injector: Injector | null = null;
+  let isInjectorBroken = false;
+  // robotjs loads on the first input event, so a machine where the native module cannot
+  // load still starts and can share its screen view-only. `require` (not import()) because
+  // this file runs bundled as CommonJS and robotjs may sit in app.asar.unpacked.
+  const getInjector = (): Injector | null => {
+    if (!injector && !isInjectorBroken) {
+      try {
+        injector = new Injector(require('robotjs') as Robot);
+      } catch (err) {
+        isInjectorBroken = true;
+        console.error('[beacon] robotjs could not load; remote control is unavailable', err);
+      }
+    }
+    return injector;
+  };
+
+  const ipc = new ValidatedIpc(() => window?.win ?? null, pathToFileURL(RENDERER_HTML).href);
+
+  ipc.handle(CUSTOMER_IPC.getConfig, z.undefined(), (): RendererConfig => ({
+    relayUrl,
+    locales: app.getPreferredSystemLanguages().slice(0, 10).filter((l) => l.length <= 35),
+  }));
+
+  ipc.handle(CUSTOMER_IPC.injectInput, InjectInputRequest, (req) => {
+    // Input only while the customer sees the session bar; the renderer also drops input
+    // for view-only sessions.
+    if (isInSession) getInjector()?.inject(req);
+  });
+
+  ipc.handle(CUSTOMER_IPC.setSessionState, SessionStateRequest, (req) => {
+    if (!window || req.active === isInSession) return;
+    isInSession = req.active;
+    if (req.active) {
+      window.enterSessionBar();
+      const ok = globalShortcut.register(STOP_HOTKEY, () => window?.send(CUSTOMER_IPC.stopHotkey));
+      if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);
+    } else {
+      globalShortcut.unregister(STOP_HOTKEY);
+      window.exitSessionBar();
+    }
+  });
+
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+  app.on('second-instance', () => window?.focus());
+  app.on('window-all-closed', () => app.quit());
+
+  let isProfileRemoved = false;
+  app.on('will-quit', (e) => {
+    globalShortcut.unregisterAll();
+    ipc.dispose();
+    if (isProfileRemoved) return;
+    // Hold the quit until the profile is gone (retrying while Chromium releases files).
+    e.preventDefault();
+    void profile.dispose().finally(() => {
+      isProfileRemoved = true;
+      app.quit();
+    });
+  });
+
+  void app.whenReady().then(() => {
+    lockDownSession();
+    window = new CustomerWindow(RENDERER_HTML, PRELOAD);
+    window.win.on('closed', () => (window = null));
+  });
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
+  });
+  ses.setPermissionRequestHandler((_contents, permission, callback) => {
+    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write');
+  });
+  ses.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
+  // getDisplayMedia in the renderer gets the primary screen without a picker: the customer
+  // already consented in our own dialog.
+  ses.setDisplayMediaRequestHandler((_request, callback) => {
+    desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } }).then(
+      (sources) => {
+        const source = pickCaptureSource(sources, screen.getPrimaryDisplay().id);
+        if (!source) console.error('[beacon] no screen to capture');
+        callback(source ? { video: source } : {});
+      },
+      (err: unknown) => {
+        console.error('[beacon] could not list screens', err);
+        callback({});
+      },
+    );
+  });
+}
+
+main();

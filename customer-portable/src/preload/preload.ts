@@ -1,0 +1,22 @@
+import { contextBridge, ipcRenderer } from 'electron';
+import { CUSTOMER_IPC, type CustomerBridge } from '@beacon/shared/ipc';
+
+/**
+ * Exactly the CustomerBridge: one function per message, never a generic send. Payloads are
+ * passed through untouched; main validates them.
+ */
+const bridge: CustomerBridge = {
+  getConfig: () => ipcRenderer.invoke(CUSTOMER_IPC.getConfig),
+  injectInput: (req) => ipcRenderer.invoke(CUSTOMER_IPC.injectInput, req),
+  setSessionState: (req) => ipcRenderer.invoke(CUSTOMER_IPC.setSessionState, req),
+  onStopHotkey: (handler) => {
+    // The IPC event object is not handed to the page.
+    const listener = () => handler();
+    ipcRenderer.on(CUSTOMER_IPC.stopHotkey, listener);
+    return () => {
+      ipcRenderer.removeListener(CUSTOMER_IPC.stopHotkey, listener);
+    };
+  },
+};
+
+contextBridge.exposeInMainWorld('beaconCustomer', bridge);

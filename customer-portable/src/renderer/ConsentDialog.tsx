@@ -1,0 +1,58 @@
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ConsentAsk } from '../common/CustomerState.ts';
+
+export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAccept: () => void; onDeny: () => void }) {
+  const { t } = useTranslation();
+  const dialog = useRef<HTMLDivElement>(null);
+  const isControl = ask.permissions.control;
+
+  useEffect(() => {
+    // A request arrives while the customer may be looking elsewhere: bring the window up.
+    window.focus();
+    dialog.current?.focus();
+  }, [ask.sessionId]);
+
+  return (
+    <div className="modal-backdrop">
+      <div
+        className="consent-dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="consent-title"
+        aria-describedby="consent-ask"
+        data-testid="consent-dialog"
+        tabIndex={-1}
+        ref={dialog}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onDeny();
+        }}
+      >
+        <h2 id="consent-title">{t('consent.title')}</h2>
+        <p className="agent">
+          <span className="agent-avatar" aria-hidden="true">
+            {ask.agentName.slice(0, 1).toUpperCase()}
+          </span>
+          <strong data-testid="consent-agent-name">{ask.agentName}</strong>
+        </p>
+        <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl}>
+          {t(isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}
+        </p>
+        <ul className="permissions">
+          <li className="granted">{t('consent.itemView')}</li>
+          {isControl && <li className="granted">{t('consent.itemControl')}</li>}
+        </ul>
+        <p className="fineprint">{t('consent.recorded')}</p>
+        <p className="fineprint">{t('consent.stopHint')}</p>
+        <div className="actions">
+          <button type="button" className="deny" data-testid="consent-deny" onClick={onDeny}>
+            {t('consent.deny')}
+          </button>
+          <button type="button" className="accept" data-testid="consent-accept" onClick={onAccept}>
+            {t('consent.accept')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,313 @@
+import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { ErrorCode } from '@beacon/shared/errors';
+import type { UiErrorCode } from '@beacon/shared/i18n';
+import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
+import { LIMITS, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { INITIAL_STATE, transition, type ActiveSession, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
+import { ReconnectPolicy } from '../common/ReconnectPolicy.ts';
+import { ScreenCapture } from './ScreenCapture.ts';
+import { ScreenEncoder } from './ScreenEncoder.ts';
+
+interface RunningMedia {
+  sessionId: string;
+  capture: ScreenCapture;
+  encoder: ScreenEncoder | null;
+}
+
+function closeReasonToUi(reason: CloseReason | undefined): UiErrorCode {
+  const r = ErrorCode.safeParse(reason);
+  return r.success ? r.data : 'relay-unreachable';
+}
+
+/**
+ * Everything the customer app does, without React: the relay link with automatic
+ * reconnection, consent, screen capture and encoding, and remote input. React renders
+ * {@link getState} and calls {@link accept}/{@link deny}/{@link stop}.
+ */
+export class CustomerClient {
+  private state: CustomerState = INITIAL_STATE;
+  private readonly listeners = new Set<() => void>();
+  private readonly policy = new ReconnectPolicy();
+  private conn: RelayConnection | null = null;
+  /** Drops the results of superseded connection attempts. */
+  private attemptId = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private consentTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
+  private pendingCapture: { sessionId: string; capture: Promise<ScreenCapture> } | null = null;
+  private media: RunningMedia | null = null;
+  private unsubscribeHotkey: (() => void) | null = null;
+  /** Main was told a session runs (bar shown, hotkey armed) and must be told when it ends. */
+  private isMainInSession = false;
+  private isClosed = false;
+
+  constructor(
+    private readonly config: RendererConfig,
+    private readonly bridge: CustomerBridge | undefined,
+  ) {}
+
+  readonly getState = (): CustomerState => this.state;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  start(): void {
+    void this.openConnection();
+  }
+
+  accept(): void {
+    const ask = this.state.consent;
+    if (!ask || !this.apply({ type: 'consent-answered', sessionId: ask.sessionId, granted: true })) return;
+    this.clearConsentTimer();
+    this.conn?.sendSignal({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+    this.pendingCapture = { sessionId: ask.sessionId, capture: ScreenCapture.start() };
+    // Handled when the session starts; this only keeps a failure from going unobserved.
+    this.pendingCapture.capture.catch(() => undefined);
+  }
+
+  deny(): void {
+    const ask = this.state.consent;
+    if (!ask || !this.apply({ type: 'consent-answered', sessionId: ask.sessionId, granted: false })) return;
+    this.clearConsentTimer();
+    this.conn?.sendSignal({ type: 'consent-reply', sessionId: ask.sessionId, granted: false });
+  }
+
+  /** The Stop button or hotkey: tell the relay, stop capturing at once, back to the start screen. */
+  stop(): void {
+    const sessionId = this.state.session?.sessionId ?? this.state.acceptedSessionId;
+    if (!sessionId) return;
+    this.conn?.sendSignal({ type: 'session-stop', sessionId });
+    this.endMedia();
+    this.apply({ type: 'stopped' });
+  }
+
+  /** Idempotent. Ends everything (window closing). */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.attemptId++;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.clearConsentTimer();
+    this.endMedia();
+    this.conn?.close('closed');
+    this.conn = null;
+    this.listeners.clear();
+  }
+
+  /* ---------- connection ---------- */
+
+  private async openConnection(): Promise<void> {
+    if (this.isClosed) return;
+    const attempt = ++this.attemptId;
+    this.retryTimer = null;
+    this.apply({ type: 'connecting' });
+    let conn: RelayConnection;
+    try {
+      conn = await RelayConnection.open({ relayUrl: this.config.relayUrl, role: 'customer' });
+    } catch (err) {
+      if (attempt === this.attemptId) this.onDisconnected(closeReasonToUi((err as { code?: CloseReason }).code));
+      return;
+    }
+    if (attempt !== this.attemptId) {
+      conn.close('closed');
+      return;
+    }
+    const { deviceId, code } = conn.welcome;
+    if (!deviceId || code === undefined) {
+      console.error('[beacon] the relay did not give this customer an ID and code');
+      conn.close('bad-message');
+      this.onDisconnected('bad-message');
+      return;
+    }
+    this.conn = conn;
+    conn.onMessage.on((msg) => {
+      if (attempt === this.attemptId) this.onRelayMessage(msg);
+    });
+    conn.onCtl.on((msg) => {
+      if (attempt === this.attemptId) this.onCtl(msg);
+    });
+    conn.onClose.on((reason) => {
+      if (attempt === this.attemptId && !this.isClosed) this.onDisconnected(closeReasonToUi(reason === 'closed' ? undefined : reason));
+    });
+    this.policy.reset();
+    this.apply({ type: 'registered', deviceId, code });
+  }
+
+  private onDisconnected(reason: UiErrorCode): void {
+    this.attemptId++;
+    this.conn?.close('closed');
+    this.conn = null;
+    this.clearConsentTimer();
+    this.endMedia();
+    const delay = this.policy.nextDelayMs();
+    this.apply({ type: 'disconnected', reason, retryInMs: delay });
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.openConnection(), delay);
+  }
+
+  /* ---------- signalling ---------- */
+
+  private onRelayMessage(msg: RelayToClient): void {
+    switch (msg.type) {
+      case 'code-update':
+        this.apply({ type: 'code-update', code: msg.code });
+        return;
+      case 'consent-request': {
+        if (this.state.consent?.sessionId === msg.sessionId) return;
+        const ask = { sessionId: msg.sessionId, agentName: msg.agentName, permissions: msg.permissions };
+        if (!this.apply({ type: 'consent-request', ask })) {
+          // Busy (another request on screen, or in a session): answer at once rather than let the agent wait.
+          this.conn?.sendSignal({ type: 'consent-reply', sessionId: msg.sessionId, granted: false });
+          return;
+        }
+        this.consentTimer = setTimeout(() => this.apply({ type: 'consent-expired', sessionId: msg.sessionId }), LIMITS.consentTimeoutMs);
+        return;
+      }
+      case 'session-started':
+        this.onSessionStarted({
+          sessionId: msg.sessionId,
+          agentName: msg.agentName,
+          permissions: msg.permissions,
+          streamId: msg.streamId,
+        });
+        return;
+      case 'session-ended': {
+        const wasOurs = this.apply({ type: 'session-ended', sessionId: msg.sessionId, reason: msg.reason });
+        if (wasOurs) {
+          this.clearConsentTimer();
+          if (this.media?.sessionId === msg.sessionId || this.pendingCapture?.sessionId === msg.sessionId) this.endMedia();
+        }
+        return;
+      }
+      case 'error':
+        console.warn(`[beacon] relay error ${msg.code}: ${msg.message}`);
+        return;
+      default:
+        // Agent-only messages (and a late welcome) mean nothing to the customer app.
+        console.warn(`[beacon] ignored relay message ${msg.type}`);
+    }
+  }
+
+  private onSessionStarted(session: ActiveSession): void {
+    if (this.state.session?.sessionId === session.sessionId) return; // a repeat
+    const pending = this.pendingCapture;
+    if (pending?.sessionId !== session.sessionId || !this.apply({ type: 'session-started', session })) {
+      // Never share a screen the customer did not agree to share.
+      this.conn?.sendSignal({ type: 'session-stop', sessionId: session.sessionId });
+      return;
+    }
+    this.pendingCapture = null;
+    if (this.bridge) {
+      this.isMainInSession = true;
+      void this.bridge.setSessionState({ active: true, agentName: session.agentName }).catch(logBridgeError);
+      this.unsubscribeHotkey ??= this.bridge.onStopHotkey(() => this.stop());
+    }
+    pending.capture.then(
+      (capture) => this.startEncoding(session, capture),
+      (err: unknown) => this.onCaptureFailed(session.sessionId, err),
+    );
+  }
+
+  private startEncoding(session: ActiveSession, capture: ScreenCapture): void {
+    const conn = this.conn;
+    if (this.state.session?.sessionId !== session.sessionId || !conn) {
+      capture.stop();
+      return;
+    }
+    const encoder = new ScreenEncoder({
+      sink: conn,
+      sessionId: session.sessionId,
+      streamId: session.streamId,
+      onFatal: (err) => this.onCaptureFailed(session.sessionId, err),
+    });
+    this.media = { sessionId: session.sessionId, capture, encoder };
+    capture.run(
+      (frame, captureTs) => encoder.encode(frame, captureTs),
+      // The capture ended by itself (e.g. the browser's own "Stop sharing"): same as Stop.
+      () => {
+        if (this.media?.capture === capture) this.stop();
+      },
+    );
+  }
+
+  private onCaptureFailed(sessionId: string, err: unknown): void {
+    console.error('[beacon] screen capture failed', err);
+    if (this.state.session?.sessionId !== sessionId && this.state.acceptedSessionId !== sessionId) return;
+    this.conn?.sendSignal({ type: 'session-stop', sessionId });
+    this.endMedia();
+    this.apply({ type: 'capture-failed' });
+  }
+
+  /* ---------- ctl: input, keyframes, pings ---------- */
+
+  private onCtl(msg: CtlFromRelay): void {
+    if (msg.type === 'error') {
+      console.warn(`[beacon] relay ctl error ${msg.code}: ${msg.message}`);
+      return;
+    }
+    const session = this.state.session;
+    if (!session || msg.sessionId !== session.sessionId) return;
+    switch (msg.type) {
+      case 'input': {
+        // View-only sessions and the browser build (no bridge) never inject, whatever arrives.
+        const size = this.media?.encoder?.frameSize;
+        if (!session.permissions.control || !this.bridge || !size) return;
+        void this.bridge.injectInput({ event: msg.event, frameWidth: size.width, frameHeight: size.height }).catch(logBridgeError);
+        return;
+      }
+      case 'keyframe-request':
+        this.media?.encoder?.requestKeyframe();
+        return;
+      case 'ping':
+        this.conn?.sendCtl({ type: 'pong', sessionId: session.sessionId, t: msg.t });
+        return;
+      default:
+        return;
+    }
+  }
+
+  /* ---------- helpers ---------- */
+
+  /** Stops capture and encoding at once, and tells main the session is over. */
+  private endMedia(): void {
+    if (this.pendingCapture) {
+      this.pendingCapture.capture.then((c) => c.stop(), () => undefined);
+      this.pendingCapture = null;
+    }
+    if (this.media) {
+      this.media.capture.stop();
+      this.media.encoder?.close();
+      this.media = null;
+    }
+    this.unsubscribeHotkey?.();
+    this.unsubscribeHotkey = null;
+    if (this.isMainInSession) {
+      this.isMainInSession = false;
+      void this.bridge?.setSessionState({ active: false }).catch(logBridgeError);
+    }
+  }
+
+  private clearConsentTimer(): void {
+    if (this.consentTimer) clearTimeout(this.consentTimer);
+    this.consentTimer = null;
+  }
+
+  /** Applies one input; false (and a log line) if the current state does not allow it. */
+  private apply(input: CustomerInput): boolean {
+    const r = transition(this.state, input);
+    if (r.isIllegal) {
+      console.warn(`[beacon] ignored ${r.why}`);
+      return false;
+    }
+    this.state = r.state;
+    document.body.dataset.state = r.state.phase;
+    for (const l of [...this.listeners]) l();
+    return true;
+  }
+}
+
+function logBridgeError(err: unknown): void {
+  console.error('[beacon] main process call failed', err);
+}

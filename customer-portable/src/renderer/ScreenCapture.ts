@@ -1,0 +1,100 @@
+import { captureSize, FRAME_RATE } from '../common/encoderSettings.ts';
+
+/** Epoch milliseconds with sub-ms precision, comparable across processes on one machine. */
+export const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * Frames the processor may hold while we are busy; older ones are dropped by Chromium
+ * (and closed by it), so a slow encoder never makes the picture lag behind.
+ */
+const PROCESSOR_BUFFER = 1;
+
+export type FrameHandler = (frame: VideoFrame, captureTs: number) => void;
+
+/**
+ * The customer's screen as a stream of VideoFrames. In Electron, main answers
+ * getDisplayMedia with the primary screen; in Chromium the
+ * `--auto-select-desktop-capture-source` flag does, so no picker is shown either way.
+ */
+export class ScreenCapture {
+  private isStopped = false;
+  private reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
+  private endedHandler: (() => void) | null = null;
+
+  private constructor(private readonly track: MediaStreamTrack) {
+    track.addEventListener('ended', () => this.onTrackEnded(), { once: true });
+  }
+
+  static async start(): Promise<ScreenCapture> {
+    if (typeof MediaStreamTrackProcessor === 'undefined' || typeof VideoEncoder === 'undefined') {
+      throw new Error('this browser has no MediaStreamTrackProcessor/VideoEncoder');
+    }
+    const size = captureSize(screen.width, screen.height, devicePixelRatio);
+    const stream = await navigator.mediaDevices.getDisplayMedia({
+      video: { width: { ideal: size.width }, height: { ideal: size.height }, frameRate: { ideal: FRAME_RATE, max: FRAME_RATE } },
+      audio: false,
+    });
+    const track = stream.getVideoTracks()[0];
+    if (!track) throw new Error('getDisplayMedia returned no video track');
+    // Tells the capturer this is text-heavy content: keep resolution, drop frames instead.
+    track.contentHint = 'detail';
+    return new ScreenCapture(track);
+  }
+
+  /** The capture's actual size (the browser may not honour what we asked for). */
+  get settings(): { width?: number; height?: number; frameRate?: number } {
+    const s = this.track.getSettings();
+    return { width: s.width, height: s.height, frameRate: s.frameRate };
+  }
+
+  /** Starts delivering frames. The handler owns each frame and must close it. */
+  run(onFrame: FrameHandler, onEnded: () => void): void {
+    if (this.reader || this.isStopped) return;
+    this.endedHandler = onEnded;
+    const processor = new MediaStreamTrackProcessor({ track: this.track, maxBufferSize: PROCESSOR_BUFFER });
+    this.reader = processor.readable.getReader();
+    void this.pump(this.reader, onFrame);
+  }
+
+  private async pump(reader: ReadableStreamDefaultReader<VideoFrame>, onFrame: FrameHandler): Promise<void> {
+    for (;;) {
+      let r: ReadableStreamReadResult<VideoFrame>;
+      try {
+        r = await reader.read();
+      } catch {
+        break;
+      }
+      if (r.done) break;
+      const captureTs = epochNow();
+      if (this.isStopped) {
+        r.value.close();
+        break;
+      }
+      try {
+        onFrame(r.value, captureTs);
+      } catch (err) {
+        console.error('[beacon] frame handler failed', err);
+      }
+    }
+    this.onTrackEnded();
+  }
+
+  private onTrackEnded(): void {
+    if (this.isStopped) return;
+    // The capture ended without us stopping it (e.g. the browser's "Stop sharing").
+    this.stop();
+    this.endedHandler?.();
+  }
+
+  /** Idempotent. Stops the screen capture at once (the OS capture indicator goes away). */
+  stop(): void {
+    if (this.isStopped) return;
+    this.isStopped = true;
+    this.reader?.cancel().catch(() => undefined);
+    this.track.stop();
+  }
+
+  get stopped(): boolean {
+    return this.isStopped;
+  }
+}

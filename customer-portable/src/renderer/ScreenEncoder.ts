@@ -1,0 +1,229 @@
+import { fragmentFrame } from '@beacon/shared/framing';
+import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import {
+  CODEC_CANDIDATES,
+  encoderSettings,
+  MAX_ENCODE_QUEUE,
+  MAX_MEDIA_BUFFERED_BYTES,
+  type EncoderSettings,
+} from '../common/encoderSettings.ts';
+import { epochNow } from './ScreenCapture.ts';
+
+/** Where encoded video goes: the relay connection (or a test's stand-in). */
+export interface MediaSink {
+  sendCtl(msg: CtlToRelay): boolean;
+  sendMedia(fragment: Uint8Array): boolean;
+  readonly mediaBufferedAmount: number;
+}
+
+export interface ScreenEncoderOptions {
+  sink: MediaSink;
+  sessionId: string;
+  streamId: number;
+  /** The encoder failed twice in a row: the session cannot go on. */
+  onFatal: (err: Error) => void;
+}
+
+export interface EncoderStats {
+  framesIn: number;
+  framesEncoded: number;
+  keyframes: number;
+  /** Dropped because the encoder was busy or being (re)configured. */
+  droppedBusy: number;
+  /** Dropped because the network could not keep up. */
+  droppedBackpressure: number;
+  bytesSent: number;
+}
+
+/** After this many good frames, an earlier encoder error no longer counts against recovery. */
+const RECOVERY_RESET_FRAMES = 90;
+/** captureTs entries kept for frames inside the encoder; more would mean the encoder lost frames. */
+const MAX_PENDING_TIMESTAMPS = 16;
+
+export class NoSupportedCodecError extends Error {
+  readonly code = 'capture-failed' as const;
+  constructor(width: number, height: number) {
+    super(`no supported video encoder for ${width}x${height}`);
+    this.name = 'NoSupportedCodecError';
+  }
+}
+
+async function pickSettings(width: number, height: number): Promise<EncoderSettings> {
+  for (const candidate of CODEC_CANDIDATES) {
+    const settings = encoderSettings(candidate, width, height);
+    try {
+      const support = await VideoEncoder.isConfigSupported(settings);
+      if (support.supported) return settings;
+    } catch {
+      // A codec string this browser does not know: try the next one.
+    }
+  }
+  throw new NoSupportedCodecError(width, height);
+}
+
+/**
+ * Encodes captured screen frames with WebCodecs and sends them as framed fragments on the
+ * media channel.
+ *
+ * Latency beats completeness: a frame that would queue (encoder busy, network backed up) is
+ * dropped before encoding, so every encoded frame still references one the agent has. The
+ * encoder is (re)configured whenever the frame size changes, and the agent is told with a
+ * `stream-config` before the first frame of the new size (always a keyframe).
+ *
+ * Every VideoFrame handed to {@link encode} is closed on every path.
+ */
+export class ScreenEncoder {
+  readonly stats: EncoderStats = { framesIn: 0, framesEncoded: 0, keyframes: 0, droppedBusy: 0, droppedBackpressure: 0, bytesSent: 0 };
+
+  private encoder: VideoEncoder | null = null;
+  private config: StreamConfig | null = null;
+  private isConfiguring = false;
+  private isKeyPending = true;
+  private isClosed = false;
+  private seq = 0;
+  private errors = 0;
+  private framesSinceError = 0;
+  private readonly captureTimes = new Map<number, number>();
+
+  constructor(private readonly opts: ScreenEncoderOptions) {}
+
+  /** The size of the video the agent sees, which is the space its input coordinates are in. */
+  get frameSize(): { width: number; height: number } | null {
+    return this.config ? { width: this.config.width, height: this.config.height } : null;
+  }
+
+  get codec(): string | null {
+    return this.config?.codec ?? null;
+  }
+
+  /** Takes ownership of `frame`. `captureTs` is when it was read from the track (epoch ms). */
+  encode(frame: VideoFrame, captureTs: number): void {
+    try {
+      if (this.isClosed) return;
+      this.stats.framesIn++;
+      const width = frame.displayWidth;
+      const height = frame.displayHeight;
+      const encoder = this.encoder;
+      if (!encoder || encoder.state !== 'configured' || this.config?.width !== width || this.config.height !== height) {
+        if (!this.isConfiguring) void this.configure(width, height);
+        this.stats.droppedBusy++;
+        return;
+      }
+      if (encoder.encodeQueueSize >= MAX_ENCODE_QUEUE) {
+        this.stats.droppedBusy++;
+        return;
+      }
+      if (this.opts.sink.mediaBufferedAmount > MAX_MEDIA_BUFFERED_BYTES) {
+        this.stats.droppedBackpressure++;
+        return;
+      }
+      const keyFrame = this.isKeyPending;
+      this.isKeyPending = false;
+      this.rememberCaptureTs(frame.timestamp, captureTs);
+      encoder.encode(frame, { keyFrame });
+    } catch (err) {
+      this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      frame.close();
+    }
+  }
+
+  /** The agent lost frames or just joined: the next encoded frame is a keyframe. */
+  requestKeyframe(): void {
+    this.isKeyPending = true;
+    // A viewer that joined late needs the parameters too.
+    if (this.config) this.sendStreamConfig(this.config);
+  }
+
+  /** Idempotent. Frames still inside the encoder are discarded with it. */
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    if (this.encoder && this.encoder.state !== 'closed') this.encoder.close();
+    this.encoder = null;
+    this.captureTimes.clear();
+  }
+
+  private async configure(width: number, height: number): Promise<void> {
+    this.isConfiguring = true;
+    try {
+      const settings = await pickSettings(width, height);
+      if (this.isClosed) return;
+      // A fresh encoder per size: chunks of the old size still inside the old one are
+      // discarded rather than sent after the new stream-config.
+      const old = this.encoder;
+      this.encoder = null;
+      if (old && old.state !== 'closed') old.close();
+      this.encoder = this.createEncoder();
+      this.encoder.configure(settings);
+      this.config = { codec: settings.codec, width, height };
+      this.isKeyPending = true;
+      this.captureTimes.clear();
+      this.sendStreamConfig(this.config);
+    } catch (err) {
+      if (err instanceof NoSupportedCodecError) this.fatal(err);
+      else this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.isConfiguring = false;
+    }
+  }
+
+  private createEncoder(): VideoEncoder {
+    const encoder: VideoEncoder = new VideoEncoder({
+      output: (chunk) => this.onChunk(chunk),
+      // Only the current encoder's errors count; a replaced one may still report.
+      error: (err) => {
+        if (this.encoder === encoder) this.onEncoderError(err);
+      },
+    });
+    return encoder;
+  }
+
+  private onChunk(chunk: EncodedVideoChunk): void {
+    if (this.isClosed) return;
+    const captureTs = this.captureTimes.get(chunk.timestamp) ?? epochNow();
+    this.captureTimes.delete(chunk.timestamp);
+    const data = new Uint8Array(chunk.byteLength);
+    chunk.copyTo(data);
+    const isKey = chunk.type === 'key';
+    const fragments = fragmentFrame(data, { isKey, stream: this.opts.streamId, seq: this.seq, captureTs });
+    this.seq = (this.seq + 1) >>> 0;
+    for (const f of fragments) {
+      if (!this.opts.sink.sendMedia(f)) return;
+      this.stats.bytesSent += f.byteLength;
+    }
+    this.stats.framesEncoded++;
+    if (isKey) this.stats.keyframes++;
+    if (++this.framesSinceError >= RECOVERY_RESET_FRAMES) this.errors = 0;
+  }
+
+  private rememberCaptureTs(timestamp: number, captureTs: number): void {
+    if (this.captureTimes.size >= MAX_PENDING_TIMESTAMPS) {
+      const oldest = this.captureTimes.keys().next();
+      if (!oldest.done) this.captureTimes.delete(oldest.value);
+    }
+    this.captureTimes.set(timestamp, captureTs);
+  }
+
+  private sendStreamConfig(config: StreamConfig): void {
+    this.opts.sink.sendCtl({ type: 'stream-config', sessionId: this.opts.sessionId, config: { ...config } });
+  }
+
+  /** One error: start over with a fresh encoder (on the next frame). Two in a row: give up. */
+  private onEncoderError(err: Error): void {
+    if (this.isClosed) return;
+    console.warn('[beacon] video encoder error', err.message);
+    const old = this.encoder;
+    this.encoder = null;
+    this.config = null;
+    if (old && old.state !== 'closed') old.close();
+    this.framesSinceError = 0;
+    if (++this.errors > 1) this.fatal(err);
+  }
+
+  private fatal(err: Error): void {
+    if (this.isClosed) return;
+    this.close();
+    this.opts.onFatal(err);
+  }
+}

@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import { STOP_HOTKEY } from '@beacon/shared/ipc';
+import type { ActiveSession } from '../common/CustomerState.ts';
+import { formatAccelerator } from '../common/format.ts';
+
+const isMac = navigator.platform.toLowerCase().includes('mac');
+
+/**
+ * Shown for the whole session. In Electron the window shrinks to just this bar, always on
+ * top; in a browser the bar heads the page.
+ */
+export function SessionBar({ session, onStop, hasHotkey }: { session: ActiveSession; onStop: () => void; hasHotkey: boolean }) {
+  const { t } = useTranslation();
+  const isControl = session.permissions.control;
+  const hint = hasHotkey ? t('session.hotkey', { keys: formatAccelerator(STOP_HOTKEY, isMac) }) : t('consent.stopHint');
+  return (
+    <div className="session-screen">
+      <div className={`session-bar${isControl ? ' is-control' : ''}`} data-testid="session-bar" role="status">
+        <span className="live-dot" aria-hidden="true" />
+        <span className="session-text">
+          {t(isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
+        </span>
+        <button type="button" className="stop-button" data-testid="stop-button" onClick={onStop} title={hint}>
+          {t('session.stop')}
+        </button>
+      </div>
+      <p className="session-hint">{hint}</p>
+    </div>
+  );
+}

@@ -1,0 +1,18 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// Built from the repo root (`vite build --config customer-portable/vite.config.ts`); paths are
+// relative to this file so the build does not depend on the working directory. `base: './'`
+// lets the same build load from the relay (`/customer/`) and from file:// in Electron.
+export default defineConfig({
+  root: fileURLToPath(new URL('./src/renderer', import.meta.url)),
+  base: './',
+  plugins: [react()],
+  build: {
+    outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
+    emptyOutDir: true,
+    // Electron's Chromium and current Chromium both run ES2023 natively.
+    target: 'es2023',
+  },
+});
