@@ -20,6 +20,8 @@ export interface ConsentAsk {
   sessionId: string;
   agentName: string;
   permissions: Permissions;
+  /** The agent's organisation, when the relay knows it. */
+  orgName?: string;
 }
 
 export interface ActiveSession extends ConsentAsk {
@@ -123,7 +125,7 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   disconnected: (_s, i) => ({
     ...INITIAL_STATE,
     phase: 'offline',
-    notice: { key: errorKey(i.reason), isError: true, values: { seconds: Math.ceil(i.retryInMs / 1000) } },
+    notice: { key: errorKey(i.reason), isError: true, values: { seconds: Math.max(1, Math.round(i.retryInMs / 1000)) } },
   }),
 };
 

@@ -32,6 +32,7 @@ export const CUSTOMER_CATALOG = {
     },
     consent: {
       title: 'Allow remote support?',
+      fromOrg: 'from {{org}}',
       askView: '{{name}} wants to see your screen.',
       askControl: '{{name}} wants to see your screen and control your mouse and keyboard.',
       itemView: 'See your screen',
@@ -78,6 +79,7 @@ export const CUSTOMER_CATALOG = {
     },
     consent: {
       title: '是否允许远程协助？',
+      fromOrg: '来自 {{org}}',
       askView: '{{name}} 请求查看您的屏幕。',
       askControl: '{{name}} 请求查看您的屏幕，并操作您的鼠标和键盘。',
       itemView: '查看您的屏幕',

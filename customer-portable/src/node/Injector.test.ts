@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { InjectInputRequest } from '@beacon/shared/ipc';
+import { HAS_XVFB, XServer } from '../../test/XServer.ts';
 import { frameToScreen, type Injector as InjectorClass } from './Injector.ts';
 
 /**
  * Drives the real robotjs against a real X server (Xvfb), with `xev` as the application
  * under the pointer: what xev reports is what a program on the customer's PC would get.
  */
-const DISPLAY = ':92';
-const hasX = ['Xvfb', 'xev', 'xdotool', 'xwininfo', 'xdpyinfo'].every((tool) => existsSync(`/usr/bin/${tool}`));
+const hasX = HAS_XVFB && ['xev', 'xdotool', 'xwininfo'].every((tool) => existsSync(`/usr/bin/${tool}`));
 
 test('frame coordinates scale to the screen and stay on it', () => {
   const frame = { width: 640, height: 360 };
@@ -22,21 +22,15 @@ test('frame coordinates scale to the screen and stay on it', () => {
   assert.deepEqual(frameToScreen({ x: 1, y: 1 }, { width: 1920, height: 1080 }, screen), { x: 1, y: 1 });
 });
 
-describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev and xdotool' }, () => {
-  let xvfb: ChildProcess;
+describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev, xdotool and xwininfo' }, () => {
+  let x: XServer;
   let xev: ChildProcess;
   let xevOut = '';
   let injector: InjectorClass;
 
-  const x = (...args: string[]) => execFileSync(args[0] ?? '', args.slice(1), {
-      env: { ...process.env, DISPLAY },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-
-  async function until(what: string, check: () => boolean, ms = 5000): Promise<void> {
+  async function until(what: string, check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
     const end = Date.now() + ms;
-    while (!check()) {
+    while (!(await check())) {
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       await sleep(50);
     }
@@ -59,52 +53,37 @@ describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev and xdot
     assert.deepEqual(eventsSince(from), expected);
   }
 
-  const pointer = () => {
-    const m = /x:(\d+) y:(\d+)/.exec(x('xdotool', 'getmouselocation'));
+  async function pointer(): Promise<{ x: number; y: number }> {
+    const m = /x:(\d+) y:(\d+)/.exec(await x.tool('xdotool', 'getmouselocation'));
     return { x: Number(m?.[1]), y: Number(m?.[2]) };
-  };
+  }
 
   const frame640 = (event: InjectInputRequest['event']): InjectInputRequest => ({ event, frameWidth: 640, frameHeight: 360 });
 
   before(async () => {
-    assert.equal(existsSync(`/tmp/.X${DISPLAY.slice(1)}-lock`), false, `display ${DISPLAY} is taken by another X server`);
-    xvfb = spawn('Xvfb', [DISPLAY, '-screen', '0', '1280x720x24', '-extension', 'RANDR', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    // robotjs keeps its X connection until the process ends, and Xlib fails the process if
-    // the server goes first; so a watcher stops the server once this process is gone
-    // (also when it crashes).
-    xvfb.unref();
-    spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.1; done; kill ${xvfb.pid}`], { detached: true, stdio: 'ignore' }).unref();
-    await until('Xvfb', () => {
-      try {
-        x('xdpyinfo');
-        return true;
-      } catch {
-        return false;
-      }
-    });
-    xev = spawn('xev', ['-geometry', '1280x720+0+0', '-event', 'keyboard', '-event', 'button'], { env: { ...process.env, DISPLAY } });
+    x = await XServer.start({ preferred: 92, outliveProcess: true });
+    // xev's window covers the screen, so it is what the pointer is over and what has focus.
+    xev = spawn('xev', ['-geometry', '1280x720+0+0', '-event', 'keyboard', '-event', 'button'], { env: { ...process.env, DISPLAY: x.display } });
     xev.stdout?.setEncoding('utf8').on('data', (d: string) => (xevOut += d));
-    await until('the xev window', () => {
-      try {
-        return x('xwininfo', '-name', 'Event Tester').includes('IsViewable');
-      } catch {
-        return false;
-      }
-    });
-    // robotjs opens the display named by DISPLAY when it loads.
-    process.env.DISPLAY = DISPLAY;
+    await until('the xev window', () =>
+      x.tool('xwininfo', '-name', 'Event Tester').then(
+        (info) => info.includes('IsViewable'),
+        () => false,
+      ),
+    );
+    // robotjs opens the display named by DISPLAY when it first needs it.
+    process.env.DISPLAY = x.display;
     const { Injector } = await import('./Injector.ts');
     injector = await Injector.load();
   });
 
   after(() => xev?.kill());
 
-
-  test('a move in a 640x360 frame lands on the matching pixel of the 1280x720 screen', () => {
+  test('a move in a 640x360 frame lands on the matching pixel of the 1280x720 screen', async () => {
     injector.inject(frame640({ kind: 'mouse-move', x: 100, y: 50 }));
-    assert.deepEqual(pointer(), { x: 200, y: 100 });
+    assert.deepEqual(await pointer(), { x: 200, y: 100 });
     injector.inject({ event: { kind: 'mouse-move', x: 1280, y: 720 }, frameWidth: 1280, frameHeight: 720 });
-    assert.deepEqual(pointer(), { x: 1279, y: 719 }, 'clamped to the last pixel');
+    assert.deepEqual(await pointer(), { x: 1279, y: 719 }, 'clamped to the last pixel');
   });
 
   test('a click moves to the spot and presses and releases the right button', async () => {
@@ -113,7 +92,7 @@ describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev and xdot
     injector.inject(frame640({ kind: 'mouse-button', x: 320, y: 180, button: 'left', down: false }));
     injector.inject(frame640({ kind: 'mouse-button', x: 10, y: 10, button: 'right', down: true }));
     injector.inject(frame640({ kind: 'mouse-button', x: 10, y: 10, button: 'right', down: false }));
-    assert.deepEqual(pointer(), { x: 20, y: 20 });
+    assert.deepEqual(await pointer(), { x: 20, y: 20 });
     await expectEvents(from, ['ButtonPress 1', 'ButtonRelease 1', 'ButtonPress 3', 'ButtonRelease 3']);
   });
 
@@ -122,7 +101,7 @@ describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev and xdot
     injector.inject(frame640({ kind: 'wheel', x: 300, y: 300, dx: 0, dy: 1 }));
     injector.inject(frame640({ kind: 'wheel', x: 300, y: 300, dx: 0, dy: -1 }));
     await expectEvents(from, ['ButtonPress 5', 'ButtonRelease 5', 'ButtonPress 4', 'ButtonRelease 4']);
-    assert.deepEqual(pointer(), { x: 600, y: 600 });
+    assert.deepEqual(await pointer(), { x: 600, y: 600 });
   });
 
   test('keys with modifiers and typed text reach the application', async () => {

@@ -1,5 +1,6 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CUSTOMER_IPC, type CustomerBridge } from '@beacon/shared/ipc';
+import type { CustomerBridge } from '@beacon/shared/ipc';
+import { CUSTOMER_IPC } from '@beacon/shared/ipcChannels';
 
 /**
  * Exactly the CustomerBridge: one function per message, never a generic send. Payloads are

@@ -33,7 +33,14 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
           <span className="agent-avatar" aria-hidden="true">
             {ask.agentName.slice(0, 1).toUpperCase()}
           </span>
-          <strong data-testid="consent-agent-name">{ask.agentName}</strong>
+          <span className="agent-names">
+            <strong data-testid="consent-agent-name">{ask.agentName}</strong>
+            {ask.orgName && (
+              <span className="org" data-testid="consent-org-name">
+                {t('consent.fromOrg', { org: ask.orgName })}
+              </span>
+            )}
+          </span>
         </p>
         <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl}>
           {t(isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}

@@ -3,7 +3,7 @@ import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import { LIMITS, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
-import { INITIAL_STATE, transition, type ActiveSession, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
+import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { ReconnectPolicy } from '../common/ReconnectPolicy.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
@@ -156,7 +156,8 @@ export class CustomerClient {
         return;
       case 'consent-request': {
         if (this.state.consent?.sessionId === msg.sessionId) return;
-        const ask = { sessionId: msg.sessionId, agentName: msg.agentName, permissions: msg.permissions };
+        const ask: ConsentAsk = { sessionId: msg.sessionId, agentName: msg.agentName, permissions: msg.permissions };
+        if (msg.orgName) ask.orgName = msg.orgName;
         if (!this.apply({ type: 'consent-request', ask })) {
           // Busy (another request on screen, or in a session): answer at once rather than let the agent wait.
           this.conn?.sendSignal({ type: 'consent-reply', sessionId: msg.sessionId, granted: false });

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { STOP_HOTKEY } from '@beacon/shared/ipc';
+import { STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import type { ActiveSession } from '../common/CustomerState.ts';
 import { formatAccelerator } from '../common/format.ts';
 
