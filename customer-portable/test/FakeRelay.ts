@@ -154,6 +154,11 @@ export class FakeRelay {
   static async start(staticDir: string): Promise<FakeRelay> {
     const server = createServer((req, res) => {
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      if (path === '/blank') {
+        // An empty page on this origin: a secure context for tests that bring their own script.
+        res.writeHead(200, { 'content-type': MIME['.html'] }).end('<!doctype html><title>blank</title>');
+        return;
+      }
       if (!path.startsWith('/customer/')) {
         res.writeHead(404).end();
         return;

@@ -24,26 +24,42 @@ export class XServer {
    * an error if the server goes first.
    */
   static async start(opts: { preferred: number; width?: number; height?: number; outliveProcess?: boolean }): Promise<XServer> {
-    let n = opts.preferred;
-    while (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) n++;
-    const display = `:${n}`;
-    const size = `${opts.width ?? 1280}x${opts.height ?? 720}x24`;
+    // Test files run in parallel, so a display that looked free may be taken a moment later:
+    // then the server exits at once and the next number is tried.
+    for (let n = opts.preferred, tries = 0; tries < 10; n++, tries++) {
+      if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
+      const server = await XServer.tryStart(`:${n}`, `${opts.width ?? 1280}x${opts.height ?? 720}x24`, opts.outliveProcess === true);
+      if (server) return server;
+    }
+    throw new Error(`no X display could be started from :${opts.preferred} on`);
+  }
+
+  private static async tryStart(display: string, size: string, outliveProcess: boolean): Promise<XServer | null> {
     const proc = spawn('Xvfb', [display, '-screen', '0', size, '-extension', 'RANDR', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    if (opts.outliveProcess) {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) return null;
+      try {
+        await run('xdpyinfo', ['-display', display]);
+        break;
+      } catch {
+        if (Date.now() > deadline) {
+          proc.kill();
+          return null;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    // The display may have answered from another test's server that won the race for the
+    // number; ours then exits on its lock file within a moment.
+    await new Promise((r) => setTimeout(r, 100));
+    if (proc.exitCode !== null || proc.signalCode !== null) return null;
+    if (outliveProcess) {
       proc.unref();
       const watcher = `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.1; done; kill ${proc.pid}`;
       spawn('sh', ['-c', watcher], { detached: true, stdio: 'ignore' }).unref();
     }
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await run('xdpyinfo', ['-display', display]);
-        return new XServer(display, proc);
-      } catch {
-        if (proc.exitCode !== null || Date.now() > deadline) throw new Error(`Xvfb ${display} did not start`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    return new XServer(display, proc);
   }
 
   /** Runs an X client tool against this display and returns its stdout. */

@@ -224,6 +224,8 @@ export class CustomerClient {
       onFatal: (err) => this.onCaptureFailed(session.sessionId, err),
     });
     this.media = { sessionId: session.sessionId, capture, encoder };
+    // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
+    console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
     capture.run(
       (frame, captureTs) => encoder.encode(frame, captureTs),
       // The capture ended by itself (e.g. the browser's own "Stop sharing"): same as Stop.

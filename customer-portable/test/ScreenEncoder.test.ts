@@ -1,0 +1,238 @@
+/**
+ * ScreenEncoder in real Chromium (WebCodecs exists only there), fed synthetic frames, with
+ * a sink that records what would go to the relay. The frames' pixels change every frame so
+ * the encoder does real work; what was sent is decoded again to prove the stream is usable.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { FakeRelay } from './FakeRelay.ts';
+
+const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
+
+/** What a scenario in the page reports back. */
+interface Report {
+  ctl: { type: string; config?: { codec: string; width: number; height: number } }[];
+  frames: { seq: number; isKey: boolean; captureTs: number; bytes: number; stream: number }[];
+  stats: Record<string, number>;
+  decoded: { count: number; width: number; height: number; errors: string[] };
+  allInputClosed: boolean;
+  /** ctl/media events in the order they were sent. */
+  order: string[];
+}
+
+describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'needs Chromium' }, () => {
+  let browser: Browser;
+  let relay: FakeRelay;
+  let page: Page;
+
+  before(async () => {
+    const bundle = await build({
+      stdin: {
+        contents: `import { ScreenEncoder } from './src/renderer/ScreenEncoder.ts';
+          import { Reassembler } from '@beacon/shared/framing';
+          window.__encoderTest = { ScreenEncoder, Reassembler };`,
+        resolveDir: fileURLToPath(new URL('..', import.meta.url)),
+        loader: 'ts',
+      },
+      bundle: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'warning',
+    });
+    // A page on a loopback HTTP origin is a secure context, which WebCodecs requires.
+    relay = await FakeRelay.start(fileURLToPath(new URL('.', import.meta.url)));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    page = await browser.newPage();
+    await page.addInitScript('globalThis.__name = (fn) => fn;');
+    await page.goto(`${relay.url}/blank`);
+    await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '', type: 'module' });
+    await page.waitForFunction(() => '__encoderTest' in window);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await relay?.close();
+  });
+
+  /**
+   * Runs a scenario: `steps` is a list of [frameCount, width, height, bufferedBytes, action]
+   * where action is '' or 'key' (request a keyframe first), 'close' (close the encoder first)
+   * or 'burst' (hand the frames over back to back, faster than any encoder).
+   */
+  function scenario(steps: [number, number, number, number, string][]): Promise<Report> {
+    return page.evaluate(async (steps) => {
+      const { ScreenEncoder, Reassembler } = (window as unknown as { __encoderTest: { ScreenEncoder: any; Reassembler: any } }).__encoderTest;
+      const ctl: Report['ctl'] = [];
+      const order: string[] = [];
+      const reassembler = new Reassembler();
+      const frames: Report['frames'] = [];
+      const chunks: { data: Uint8Array; isKey: boolean; seq: number }[] = [];
+      const sink = {
+        buffered: 0,
+        get mediaBufferedAmount() {
+          return this.buffered;
+        },
+        sendCtl(m: Report['ctl'][number]) {
+          ctl.push(m);
+          order.push(m.type);
+          return true;
+        },
+        sendMedia(f: Uint8Array) {
+          const frame = reassembler.push(f.slice());
+          if (frame) {
+            frames.push({ seq: frame.seq, isKey: frame.isKey, captureTs: frame.captureTs, bytes: frame.data.byteLength, stream: frame.stream });
+            chunks.push({ data: frame.data, isKey: frame.isKey, seq: frame.seq });
+            order.push(frame.isKey ? 'key' : 'delta');
+          }
+          return true;
+        },
+      };
+      let fatal = '';
+      const encoder = new ScreenEncoder({ sink, sessionId: 'sess-enc-01', streamId: 42, onFatal: (e: Error) => (fatal = e.message) });
+      const inputs: VideoFrame[] = [];
+      let n = 0;
+      const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+      for (const [count, width, height, buffered, action] of steps) {
+        sink.buffered = buffered;
+        if (action === 'key') encoder.requestKeyframe();
+        if (action === 'close') encoder.close();
+        const canvas = new OffscreenCanvas(width, height);
+        const g = canvas.getContext('2d')!;
+        for (let i = 0; i < count; i++) {
+          n++;
+          // Desktop-like content: a steady background with text that changes every frame.
+          g.fillStyle = '#f3f5f9';
+          g.fillRect(0, 0, width, height);
+          g.fillStyle = '#1b2330';
+          g.font = '28px sans-serif';
+          for (let line = 0; line < 6; line++) g.fillText(`line ${line + n} of a document being scrolled`, 20, 50 + line * 45);
+          const frame = new VideoFrame(canvas, { timestamp: n * 33_333 });
+          inputs.push(frame);
+          encoder.encode(frame, 1_000_000 + n);
+          // Let the encoder work, as a 30 fps capture would (a burst does not wait).
+          if (action !== 'burst') await wait(35);
+        }
+        await wait(300);
+      }
+      const stats = { ...encoder.stats };
+      encoder.close();
+      // A frame's size reads as 0 once it has been closed.
+      const allInputClosed = inputs.every((f) => f.displayWidth === 0);
+
+      // Decode what was sent, in order, with a decoder reconfigured at each stream-config.
+      const decoded = { count: 0, width: 0, height: 0, errors: [] as string[] };
+      const decoder = new VideoDecoder({
+        output: (f) => {
+          decoded.count++;
+          decoded.width = f.displayWidth;
+          decoded.height = f.displayHeight;
+          f.close();
+        },
+        error: (e) => void decoded.errors.push(e.message),
+      });
+      let ci = 0;
+      let fi = 0;
+      for (const what of order) {
+        if (what === 'stream-config') {
+          const c = ctl[ci++]!.config!;
+          if (decoder.state === 'configured') await decoder.flush();
+          decoder.configure({ codec: c.codec, codedWidth: c.width, codedHeight: c.height });
+        } else if (what === 'key' || what === 'delta') {
+          const c = chunks[fi++]!;
+          decoder.decode(new EncodedVideoChunk({ type: c.isKey ? 'key' : 'delta', timestamp: c.seq, data: c.data }));
+        } else {
+          ci++;
+        }
+      }
+      await decoder.flush().catch((e: Error) => decoded.errors.push(e.message));
+      if (fatal) decoded.errors.push(`fatal: ${fatal}`);
+      return { ctl, frames, stats, decoded, allInputClosed, order };
+    }, steps);
+  }
+
+  test('announces the stream, starts with a keyframe, numbers frames, keeps capture times; the stream decodes', async () => {
+    const r = await scenario([[20, 640, 360, 0, '']]);
+    assert.equal(r.order[0], 'stream-config', 'stream-config goes before any video');
+    assert.deepEqual(r.ctl[0], { type: 'stream-config', sessionId: 'sess-enc-01', config: { codec: 'vp09.00.10.08', width: 640, height: 360 } });
+    assert.equal(r.frames[0]?.isKey, true);
+    assert.deepEqual(r.frames.map((f) => f.seq), [...r.frames.keys()]);
+    assert.ok(r.frames.every((f) => f.stream === 42));
+    // Capture times come from the caller (1_000_000 + frame number), not from output time.
+    assert.ok(r.frames.every((f) => f.captureTs > 1_000_000 && f.captureTs <= 1_000_020), JSON.stringify(r.frames.map((f) => f.captureTs)));
+    assert.ok(r.frames.length >= 15, `only ${r.frames.length} of 20 frames encoded`);
+    assert.equal(r.frames.filter((f) => f.isKey).length, 1, 'no keyframes nobody asked for');
+    assert.deepEqual(r.decoded, { count: r.frames.length, width: 640, height: 360, errors: [] });
+    assert.equal(r.allInputClosed, true, 'every VideoFrame is closed');
+  });
+
+  test('drops frames before encoding while the network is backed up, and the stream still decodes', async () => {
+    const r = await scenario([
+      [5, 640, 360, 0, ''],
+      [6, 640, 360, 2 * 1024 * 1024, ''],
+      [5, 640, 360, 0, ''],
+    ]);
+    assert.equal(r.stats.droppedBackpressure, 6);
+    assert.equal(r.frames.filter((f) => f.isKey).length, 1, 'no keyframe needed after dropping: references stay valid');
+    assert.deepEqual(r.frames.map((f) => f.seq), [...r.frames.keys()], 'no gap in sequence numbers');
+    assert.deepEqual(r.decoded.errors, []);
+    assert.equal(r.decoded.count, r.frames.length);
+    assert.equal(r.allInputClosed, true);
+  });
+
+  test('a burst of frames faster than the encoder is thinned out instead of queued', async () => {
+    const r = await scenario([
+      [3, 1280, 720, 0, ''],
+      [12, 1280, 720, 0, 'burst'],
+    ]);
+    // One frame goes while the encoder is configured; the rest of the drops come from the burst.
+    assert.ok(r.stats.droppedBusy >= 3, `dropped only ${r.stats.droppedBusy}: frames are queueing behind the encoder`);
+    assert.equal(r.stats.framesIn, r.stats.framesEncoded + r.stats.droppedBusy + r.stats.droppedBackpressure);
+    assert.deepEqual(r.decoded.errors, []);
+    assert.equal(r.decoded.count, r.frames.length);
+    assert.equal(r.allInputClosed, true);
+  });
+
+  test('a keyframe request makes the next frame a keyframe and repeats the stream-config', async () => {
+    const r = await scenario([
+      [4, 640, 360, 0, ''],
+      [4, 640, 360, 0, 'key'],
+    ]);
+    const keys = r.frames.filter((f) => f.isKey);
+    assert.equal(keys.length, 2);
+    assert.equal(r.ctl.filter((c) => c.type === 'stream-config').length, 2);
+    assert.deepEqual(r.decoded.errors, []);
+  });
+
+  test('a new screen size is announced and starts with a keyframe', async () => {
+    const r = await scenario([
+      [4, 640, 360, 0, ''],
+      [4, 800, 600, 0, ''],
+    ]);
+    assert.deepEqual(
+      r.ctl.map((c) => c.config && [c.config.width, c.config.height]),
+      [
+        [640, 360],
+        [800, 600],
+      ],
+    );
+    const configAt = r.order.lastIndexOf('stream-config');
+    assert.equal(r.order[configAt + 1], 'key', 'the first frame after the new config is a keyframe');
+    assert.ok(!r.order.slice(configAt + 1).includes('stream-config'));
+    assert.deepEqual(r.decoded, { count: r.frames.length, width: 800, height: 600, errors: [] });
+    assert.equal(r.allInputClosed, true);
+  });
+
+  test('after close nothing is sent and frames handed in are still closed', async () => {
+    const r = await scenario([
+      [3, 640, 360, 0, ''],
+      [4, 640, 360, 0, 'close'],
+    ]);
+    assert.ok(r.frames.length <= 3);
+    assert.equal(r.stats.framesIn, 3);
+    assert.equal(r.allInputClosed, true);
+  });
+});
