@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { EncoderStats } from '../src/renderer/ScreenEncoder.ts';
 import { FakeRelay } from './FakeRelay.ts';
 
 const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
@@ -17,7 +18,7 @@ const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
 interface Report {
   ctl: { type: string; config?: { codec: string; width: number; height: number } }[];
   frames: { seq: number; isKey: boolean; captureTs: number; bytes: number; stream: number }[];
-  stats: Record<string, number>;
+  stats: EncoderStats;
   decoded: { count: number; width: number; height: number; errors: string[] };
   allInputClosed: boolean;
   /** ctl/media events in the order they were sent. */
