@@ -8,7 +8,7 @@ import { CUSTOMER_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
 import { resolveRelayUrl } from '../common/relayUrl.ts';
 import { pickCaptureSource } from '../node/captureSource.ts';
-import { Injector, type Robot } from '../node/Injector.ts';
+import type { Injector } from '../node/Injector.ts';
 import { TempProfile } from '../node/TempProfile.ts';
 import { CustomerWindow } from './CustomerWindow.ts';
 import { ValidatedIpc } from './validatedIpc.ts';
@@ -48,22 +48,17 @@ function main(): void {
 
   let window: CustomerWindow | null = null;
   let isInSession = false;
-  let injector: Injector | null = null;
-  let isInjectorBroken = false;
-  // robotjs loads on the first input event, so a machine where the native module cannot
-  // load still starts and can share its screen view-only. `require` (not import()) because
-  // this file runs bundled as CommonJS and robotjs may sit in app.asar.unpacked.
-  const getInjector = (): Injector | null => {
-    if (!injector && !isInjectorBroken) {
-      try {
-        injector = new Injector(require('robotjs') as Robot);
-      } catch (err) {
-        isInjectorBroken = true;
+  // robotjs loads on the first input event (a dynamic import, kept lazy by the bundler), so a
+  // machine where the native module cannot load still starts and shares its screen view-only.
+  let injector: Promise<Injector | null> | null = null;
+  const getInjector = (): Promise<Injector | null> =>
+    (injector ??= import('../node/Injector.ts').then(
+      (m) => new m.Injector(),
+      (err: unknown) => {
         console.error('[beacon] robotjs could not load; remote control is unavailable', err);
-      }
-    }
-    return injector;
-  };
+        return null;
+      },
+    ));
 
   const ipc = new ValidatedIpc(() => window?.win ?? null, pathToFileURL(RENDERER_HTML).href);
 
@@ -72,10 +67,11 @@ function main(): void {
     locales: app.getPreferredSystemLanguages().slice(0, 10).filter((l) => l.length <= 35),
   }));
 
-  ipc.handle(CUSTOMER_IPC.injectInput, InjectInputRequest, (req) => {
+  ipc.handle(CUSTOMER_IPC.injectInput, InjectInputRequest, async (req) => {
     // Input only while the customer sees the session bar; the renderer also drops input
     // for view-only sessions.
-    if (isInSession) getInjector()?.inject(req);
+    if (!isInSession) return;
+    (await getInjector())?.inject(req);
   });
 
   ipc.handle(CUSTOMER_IPC.setSessionState, SessionStateRequest, (req) => {

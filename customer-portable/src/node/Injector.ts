@@ -1,3 +1,4 @@
+import robotjs from 'robotjs';
 import type { InjectInputRequest } from '@beacon/shared/ipc';
 
 /**
@@ -42,22 +43,17 @@ export function frameToScreen(
 
 const epochNow = (): number => performance.timeOrigin + performance.now();
 
+/**
+ * robotjs talks to the display named by DISPLAY (on X11) when it first needs it, so set
+ * DISPLAY before importing this module. The Electron main process imports it lazily, on the
+ * first input event, so the app starts even where the native module cannot load.
+ */
 export class Injector {
-  constructor(private readonly robot: Robot) {
+  constructor(private readonly robot: Robot = robotjs) {
     // robotjs sleeps 10 ms after every mouse and key event by default; remote input
     // must reach the OS as soon as it arrives.
     robot.setMouseDelay(0);
     robot.setKeyboardDelay(0);
-  }
-
-  /**
-   * Loads robotjs on first use, so the app starts (and view-only sessions work) even where
-   * the native module cannot load.
-   */
-  static async load(): Promise<Injector> {
-    const mod = (await import('robotjs')) as { default?: Robot } & Partial<Robot>;
-    const robot = (mod.default ?? mod) as Robot;
-    return new Injector(robot);
   }
 
   inject(req: InjectInputRequest): InjectTiming {
