@@ -36,6 +36,19 @@ test('accepting shows "starting" until the relay confirms, then the session runs
   assert.equal(s.notice, null);
 });
 
+test('an accepted session the relay never starts gives up with a message', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true }, {
+    type: 'start-timeout',
+    sessionId: ASK.sessionId,
+  });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.acceptedSessionId, null);
+  assert.equal(s.notice?.key, 'status.startFailed');
+  // Once started, a late timeout changes nothing.
+  const started = run(...inSession);
+  assert.equal(transition(started, { type: 'start-timeout', sessionId: ASK.sessionId }).isIllegal, true);
+});
+
 test('denying closes the dialog and says nobody is connected', () => {
   const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: false });
   assert.equal(s.phase, 'idle');
@@ -58,6 +71,13 @@ test('a second request while one is on screen is refused, not stacked', () => {
   const r = transition(s, { type: 'consent-request', ask: { ...ASK, sessionId: 'sess-0002', agentName: 'Mallory' } });
   assert.equal(r.isIllegal, true);
   assert.equal(r.state.consent?.agentName, 'Li Wei');
+});
+
+test('a request while an accepted session is starting is refused', () => {
+  const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true });
+  const r = transition(s, { type: 'consent-request', ask: { ...ASK, sessionId: 'sess-0002' } });
+  assert.equal(r.isIllegal, true);
+  assert.equal(r.state.acceptedSessionId, ASK.sessionId);
 });
 
 test('the agent withdrawing a request closes the dialog with a note', () => {

@@ -53,6 +53,8 @@ export type CustomerInput =
   | { type: 'consent-request'; ask: ConsentAsk }
   | { type: 'consent-answered'; sessionId: string; granted: boolean }
   | { type: 'consent-expired'; sessionId: string }
+  /** Accepted, but the relay never confirmed the start. */
+  | { type: 'start-timeout'; sessionId: string }
   | { type: 'session-started'; session: ActiveSession }
   | { type: 'session-ended'; sessionId: string; reason: EndReason }
   | { type: 'stopped' }
@@ -97,7 +99,11 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   registered: (s, i) =>
     s.phase === 'connecting' ? { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code } : `registered while ${s.phase}`,
   'code-update': (s, i) => (s.deviceId ? { ...s, code: i.code } : 'code update before registration'),
-  'consent-request': (s, i) => (s.phase === 'idle' ? { ...s, phase: 'consent', consent: i.ask, acceptedSessionId: null, notice: null } : `consent request while ${s.phase}`),
+  'consent-request': (s, i) => {
+    if (s.phase !== 'idle') return `consent request while ${s.phase}`;
+    if (s.acceptedSessionId) return 'consent request while an accepted session is starting';
+    return { ...s, phase: 'consent', consent: i.ask, notice: null };
+  },
   'consent-answered': (s, i) => {
     if (s.phase !== 'consent' || s.consent?.sessionId !== i.sessionId) return 'answer to a request that is not shown';
     if (!i.granted) return idle(s, { key: 'consent.denied', isError: false });
@@ -105,6 +111,8 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   },
   'consent-expired': (s, i) =>
     s.phase === 'consent' && s.consent?.sessionId === i.sessionId ? idle(s, { key: 'consent.expired', isError: false }) : 'expiry of a request that is not shown',
+  'start-timeout': (s, i) =>
+    s.phase === 'idle' && s.acceptedSessionId === i.sessionId ? idle(s, { key: 'status.startFailed', isError: true }) : 'no session is starting',
   'session-started': (s, i) =>
     s.phase === 'idle' && s.acceptedSessionId === i.session.sessionId
       ? { ...s, phase: 'session', consent: null, acceptedSessionId: null, session: i.session, notice: null }

@@ -29,6 +29,7 @@ export const CUSTOMER_CATALOG = {
       ready: 'Ready. Your support agent can now send you a request.',
       retrying: 'Beacon will try again automatically in {{seconds}} s. You can leave this window open.',
       starting: 'Starting screen sharing…',
+      startFailed: 'The session could not start. Ask your support agent to send the request again.',
     },
     consent: {
       title: 'Allow remote support?',
@@ -76,6 +77,7 @@ export const CUSTOMER_CATALOG = {
       ready: '已就绪，客服人员现在可以向您发起请求。',
       retrying: '将在 {{seconds}} 秒后自动重试，请保持此窗口打开。',
       starting: '正在开始共享屏幕…',
+      startFailed: '会话未能开始。请让客服人员重新发起请求。',
     },
     consent: {
       title: '是否允许远程协助？',

@@ -56,6 +56,11 @@ export class Injector {
     robot.setKeyboardDelay(0);
   }
 
+  /** Same as `new Injector()`; kept for callers written against the earlier async loader. */
+  static load(): Promise<Injector> {
+    return Promise.resolve(new Injector());
+  }
+
   inject(req: InjectInputRequest): InjectTiming {
     const { event } = req;
     const frame = { width: req.frameWidth, height: req.frameHeight };

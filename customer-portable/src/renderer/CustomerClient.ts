@@ -14,6 +14,9 @@ interface RunningMedia {
   encoder: ScreenEncoder | null;
 }
 
+/** How long after Accept the relay has to confirm the session before the customer is told it failed. */
+const START_TIMEOUT_MS = 15_000;
+
 function closeReasonToUi(reason: CloseReason | undefined): UiErrorCode {
   const r = ErrorCode.safeParse(reason);
   return r.success ? r.data : 'relay-unreachable';
@@ -33,6 +36,7 @@ export class CustomerClient {
   private attemptId = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private consentTimer: ReturnType<typeof setTimeout> | null = null;
+  private startTimer: ReturnType<typeof setTimeout> | null = null;
   /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
   private pendingCapture: { sessionId: string; capture: Promise<ScreenCapture> } | null = null;
   private media: RunningMedia | null = null;
@@ -65,6 +69,14 @@ export class CustomerClient {
     this.pendingCapture = { sessionId: ask.sessionId, capture: ScreenCapture.start() };
     // Handled when the session starts; this only keeps a failure from going unobserved.
     this.pendingCapture.capture.catch(() => undefined);
+    // Never leave the screen captured (locally) for a session that does not come.
+    this.startTimer = setTimeout(() => {
+      this.startTimer = null;
+      if (this.state.acceptedSessionId !== ask.sessionId) return;
+      this.conn?.sendSignal({ type: 'session-stop', sessionId: ask.sessionId });
+      this.endMedia();
+      this.apply({ type: 'start-timeout', sessionId: ask.sessionId });
+    }, START_TIMEOUT_MS);
   }
 
   deny(): void {
@@ -200,6 +212,7 @@ export class CustomerClient {
       return;
     }
     this.pendingCapture = null;
+    this.clearStartTimer();
     if (this.bridge) {
       this.isMainInSession = true;
       void this.bridge.setSessionState({ active: true, agentName: session.agentName }).catch(logBridgeError);
@@ -275,6 +288,7 @@ export class CustomerClient {
 
   /** Stops capture and encoding at once, and tells main the session is over. */
   private endMedia(): void {
+    this.clearStartTimer();
     if (this.pendingCapture) {
       this.pendingCapture.capture.then((c) => c.stop(), () => undefined);
       this.pendingCapture = null;
@@ -295,6 +309,11 @@ export class CustomerClient {
   private clearConsentTimer(): void {
     if (this.consentTimer) clearTimeout(this.consentTimer);
     this.consentTimer = null;
+  }
+
+  private clearStartTimer(): void {
+    if (this.startTimer) clearTimeout(this.startTimer);
+    this.startTimer = null;
   }
 
   /** Applies one input; false (and a log line) if the current state does not allow it. */
