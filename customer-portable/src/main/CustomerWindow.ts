@@ -1,5 +1,5 @@
 import { BrowserWindow, screen, shell, type Rectangle } from 'electron';
-import { NORMAL_MIN_SIZE, NORMAL_SIZE, sessionBarBounds } from '../common/windowLayout.ts';
+import { BAR_SIZE, NORMAL_MIN_SIZE, NORMAL_SIZE, sessionBarBounds } from '../common/windowLayout.ts';
 
 /**
  * The one window of the customer app, locked down: sandboxed, isolated, no Node, no
@@ -44,9 +44,11 @@ export class CustomerWindow {
     if (this.win.isDestroyed() || this.normalBounds) return;
     this.normalBounds = this.win.getBounds();
     if (this.win.isMinimized()) this.win.restore();
-    const bounds = sessionBarBounds(screen.getPrimaryDisplay().workArea);
-    this.win.setMinimumSize(bounds.width, bounds.height);
-    this.win.setBounds(bounds);
+    // The bar is the page's content; the window's own frame (title bar) comes on top of it.
+    const frameHeight = Math.max(0, this.win.getBounds().height - this.win.getContentBounds().height);
+    const bar = sessionBarBounds(screen.getPrimaryDisplay().workArea, { width: BAR_SIZE.width, height: BAR_SIZE.height + frameHeight });
+    this.win.setMinimumSize(bar.width, bar.height);
+    this.win.setBounds(bar);
     this.win.setResizable(false);
     this.win.setAlwaysOnTop(true, 'screen-saver');
     this.win.setVisibleOnAllWorkspaces(true);

@@ -1,4 +1,4 @@
-import { app, desktopCapturer, globalShortcut, screen, session } from 'electron';
+import { app, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -108,13 +108,15 @@ function main(): void {
   });
 
   void app.whenReady().then(() => {
-    lockDownSession();
+    // No menu: no reload, no dev tools, nothing a customer could trip over.
+    Menu.setApplicationMenu(null);
+    lockDownSession(() => window?.win ?? null);
     window = new CustomerWindow(RENDERER_HTML, PRELOAD);
     window.win.on('closed', () => (window = null));
   });
 }
 
-function lockDownSession(): void {
+function lockDownSession(getWindow: () => BrowserWindow | null): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
@@ -125,7 +127,13 @@ function lockDownSession(): void {
   ses.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
   // getDisplayMedia in the renderer gets the primary screen without a picker: the customer
   // already consented in our own dialog.
-  ses.setDisplayMediaRequestHandler((_request, callback) => {
+  ses.setDisplayMediaRequestHandler((request, callback) => {
+    const win = getWindow();
+    if (!win || win.isDestroyed() || request.frame !== win.webContents.mainFrame) {
+      console.warn('[beacon] refused screen capture for a frame that is not our page');
+      callback({});
+      return;
+    }
     desktopCapturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } }).then(
       (sources) => {
         const source = pickCaptureSource(sources, screen.getPrimaryDisplay().id);
