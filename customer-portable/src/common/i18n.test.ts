@@ -18,7 +18,7 @@ test('the customer sees Chinese text when the system prefers Chinese', () => {
 test('every string is translated: no zh-CN value is left in English', () => {
   const i18n = createI18n(CUSTOMER_CATALOG, 'zh-CN');
   for (const key of catalogKeys(CUSTOMER_CATALOG['zh-CN'])) {
-    const text = i18n.t(key, { name: 'X', id: '1', code: '2', seconds: 3, keys: 'K', org: 'O' });
+    const text = i18n.t(key, { name: 'X', id: '1', code: '2', seconds: 3, keys: 'K', org: 'O', first: '甲', second: '乙' });
     assert.notEqual(text, key, `${key} is missing`);
     assert.match(text, /[\u4e00-\u9fff]/, `${key} has no Chinese: ${text}`);
   }

@@ -30,6 +30,8 @@ export const CUSTOMER_CATALOG = {
       retrying: 'Beacon will try again automatically in {{seconds}} s. You can leave this window open.',
       starting: 'Starting screen sharing…',
       startFailed: 'The session could not start. Ask your support agent to send the request again.',
+      /** Two sentences in a row (Chinese puts no space between them). */
+      twoSentences: '{{first}} {{second}}',
     },
     consent: {
       title: 'Allow remote support?',
@@ -78,6 +80,7 @@ export const CUSTOMER_CATALOG = {
       retrying: '将在 {{seconds}} 秒后自动重试，请保持此窗口打开。',
       starting: '正在开始共享屏幕…',
       startFailed: '会话未能开始。请让客服人员重新发起请求。',
+      twoSentences: '{{first}}{{second}}',
     },
     consent: {
       title: '是否允许远程协助？',

@@ -61,11 +61,14 @@ function StatusMessage({ state }: { state: CustomerState }) {
   let isError = notice?.isError ?? false;
   switch (state.phase) {
     case 'offline':
-      text = `${notice ? t(notice.key) : t('errors.relay-unreachable')} ${t('status.retrying', { seconds: notice?.values?.seconds ?? 1 })}`;
+      text = t('status.twoSentences', {
+        first: notice ? t(notice.key) : t('errors.relay-unreachable'),
+        second: t('status.retrying', { seconds: notice?.values?.seconds ?? 1 }),
+      });
       isError = true;
       break;
     case 'connecting':
-      text = notice ? `${t(notice.key)} ${t('status.connecting')}` : t('status.connecting');
+      text = notice ? t('status.twoSentences', { first: t(notice.key), second: t('status.connecting') }) : t('status.connecting');
       break;
     default:
       text = notice ? t(notice.key, notice.values) : t('status.ready');
