@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
 import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
-import { installCustomerBridge } from '../harness/CustomerBridge.ts';
+import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { pointerPosition, startXvfb, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
@@ -23,7 +23,7 @@ let customerBrowser: Browser;
 let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
-let injector: { inject(req: unknown): unknown };
+let injector: InjectorProcess;
 let mainSessionId = '';
 
 const SIG = { timeout: 240_000 };
@@ -31,10 +31,7 @@ const SIG = { timeout: 240_000 };
 describe('remote view and control, end to end', { concurrency: false }, () => {
   before(async () => {
     x = await startXvfb(1280, 720, 97);
-    // robotjs binds to the X display named in DISPLAY when it loads.
-    process.env.DISPLAY = x.display;
-    const { Injector } = await import('../../customer-portable/src/node/Injector.ts');
-    injector = new Injector();
+    injector = await InjectorProcess.start(x.display);
     relay = await startRelay();
     customerBrowser = await launchCustomerBrowser(x.display);
     screen = await launchScreenWindow(x.display);
@@ -50,6 +47,7 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     await customerBrowser?.close();
     await screen?.context.close();
     await relay?.stop();
+    await injector?.close();
     await x?.close();
   });
 
@@ -183,12 +181,17 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
   });
 
   test('five wrong codes lock the ID, even for the right code', SIG, async () => {
+    // A fresh start of the portable client registers a new ID with no wrong codes against it.
+    await customer.reload();
+    await customer.getByTestId('device-id').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
     const { deviceId, code } = await readDeviceCredentials(customer);
     const wrong = code === 'ZZZZZZ' ? 'YYYYYY' : 'ZZZZZZ';
+    await agent.getByTestId('new-session-button').click();
     for (let i = 0; i < 5; i++) {
       await agentConnect(agent, deviceId, wrong);
       await agent.getByTestId('error-message').filter({ hasText: 'do not match' }).waitFor({ timeout: 5000 });
     }
+    assert.equal(await customer.getByTestId('consent-dialog').count(), 0);
     await agentConnect(agent, deviceId, code);
     await agent.getByTestId('error-message').filter({ hasText: 'Too many wrong codes' }).waitFor({ timeout: 5000 });
     assert.equal(await customer.getByTestId('consent-dialog').count(), 0);

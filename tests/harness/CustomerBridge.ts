@@ -10,7 +10,8 @@ export interface InjectionRecord {
 }
 
 export interface InjectorLike {
-  inject(req: InjectInputRequest): unknown;
+  /** Injects one event; resolves with the finish time (epoch ms). */
+  inject(req: InjectInputRequest): Promise<number>;
 }
 
 /**
@@ -23,8 +24,8 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
   await page.exposeFunction('__beaconTestInject', async (raw: unknown) => {
     const r = parseUnknown(InjectInputRequest, raw, 'test bridge inject-input');
     if (!r.ok) throw r.error;
-    await injector.inject(r.value);
-    records.push({ kind: r.value.event.kind, sentAt: r.value.event.t, injectedAt: performance.timeOrigin + performance.now() });
+    const injectedAt = await injector.inject(r.value);
+    records.push({ kind: r.value.event.kind, sentAt: r.value.event.t, injectedAt });
   });
   await page.addInitScript(`
     window.beaconCustomer = {
