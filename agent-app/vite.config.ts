@@ -16,5 +16,7 @@ export default defineConfig({
     // No inline <script> or data: module preloads: the CSP allows only same-origin scripts.
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
+    // One bundle on purpose: it loads from file:// or from the relay next door, never over a slow link.
+    chunkSizeWarningLimit: 800,
   },
 });

@@ -116,3 +116,16 @@ test('a request the relay never answers frees the form with a message', () => {
   assert.equal(answered.errorKey, null);
   assert.equal(answered.sessions[0]?.state, 'pending');
 });
+
+test('the customer picked in the connect form follows the request to its tab, and can be changed later', () => {
+  const s = run([
+    { type: 'connect-sent', requestId: 'r9', deviceId: '123456789', control: true, customer: { id: 4, name: 'Studio 9' } },
+    relay({ type: 'session-pending', requestId: 'r9', sessionId: SID_A, deviceId: '123456789' }),
+  ]);
+  assert.deepEqual(s.sessions[0]?.customer, { id: 4, name: 'Studio 9' });
+  const changed = consoleReducer(s, { type: 'set-customer', sessionId: SID_A, customer: { id: 5, name: 'Other' } });
+  assert.deepEqual(changed.sessions[0]?.customer, { id: 5, name: 'Other' });
+  assert.equal(consoleReducer(changed, { type: 'set-customer', sessionId: SID_A, customer: null }).sessions[0]?.customer, null);
+  const plain = run(connectA);
+  assert.equal(plain.sessions[0]?.customer, null, 'no customer picked: none shown');
+});

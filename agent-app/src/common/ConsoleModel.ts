@@ -9,6 +9,12 @@ import type { RelayToClient } from '@beacon/shared/protocol';
 
 export type SessionState = 'pending' | 'active' | 'ended';
 
+/** The directory customer a session is for, as its tab shows it. */
+export interface CustomerLabel {
+  id: number;
+  name: string;
+}
+
 export interface SessionEntry {
   sessionId: string;
   deviceId: string;
@@ -20,11 +26,14 @@ export interface SessionEntry {
   hasControl: boolean;
   /** i18n key explaining why the session is over, or null while it runs. */
   messageKey: string | null;
+  /** Picked in the connect form or later on the tab; null when not linked yet. */
+  customer: CustomerLabel | null;
 }
 
 export interface PendingRequest {
   deviceId: string;
   control: boolean;
+  customer: CustomerLabel | null;
 }
 
 export interface ConsoleState {
@@ -40,7 +49,8 @@ export interface ConsoleState {
 }
 
 export type ConsoleAction =
-  | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean }
+  | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean; customer?: CustomerLabel | null }
+  | { type: 'set-customer'; sessionId: string; customer: CustomerLabel | null }
   | { type: 'request-expired'; requestId: string }
   | { type: 'show-error'; key: string }
   | { type: 'dismiss-error' }
@@ -85,6 +95,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         requestedControl: req?.control ?? false,
         hasControl: false,
         messageKey: null,
+        customer: req?.customer ?? null,
       };
       return { ...state, requests, isConnecting, sessions: [...state.sessions, entry], selectedId: msg.sessionId, errorKey: null };
     }
@@ -108,6 +119,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         requestedControl: msg.permissions.control,
         hasControl: false,
         messageKey: null,
+        customer: null,
       });
       return { ...state, sessions: [...state.sessions, entry], selectedId: state.selectedId ?? msg.sessionId };
     }
@@ -136,7 +148,10 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
     case 'connect-sent':
       return {
         ...state,
-        requests: { ...state.requests, [action.requestId]: { deviceId: action.deviceId, control: action.control } },
+        requests: {
+          ...state.requests,
+          [action.requestId]: { deviceId: action.deviceId, control: action.control, customer: action.customer ?? null },
+        },
         isConnecting: true,
         errorKey: null,
       };
@@ -145,6 +160,8 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       const requests = withoutRequest(state.requests, action.requestId);
       return { ...state, requests, isConnecting: Object.keys(requests).length > 0, errorKey: RELAY_UNREACHABLE };
     }
+    case 'set-customer':
+      return updateSession(state, action.sessionId, (s) => ({ ...s, customer: action.customer }));
     case 'show-error':
       return { ...state, errorKey: action.key };
     case 'dismiss-error':

@@ -4,9 +4,12 @@
  * support engineers in China, who are most of this console's users.
  */
 import type { Catalog } from '@beacon/shared/i18n';
+import { ACCOUNTS_EN } from './locales/accounts.en.ts';
+import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
+    ...ACCOUNTS_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -25,6 +28,7 @@ export const AGENT_CATALOG = {
       busy: 'Signing in…',
       connecting: 'Connecting to the relay…',
       relay: 'Relay',
+      setupNeeded: 'This relay is not set up yet. Open the setup link it printed when it first started (in its console or log).',
     },
     header: {
       signedInAs: 'Signed in as {{name}}',
@@ -57,6 +61,8 @@ export const AGENT_CATALOG = {
       busy: 'Connecting…',
       'invalid-id': 'Enter the 9-digit ID shown on the customer’s screen.',
       'invalid-code': 'Enter the 6-character code shown on the customer’s screen.',
+      customer: 'Customer (optional)',
+      customerSuggested: 'Last linked to this device. Change it if someone else is calling.',
     },
     session: {
       customer: 'Customer {{id}}',
@@ -69,6 +75,8 @@ export const AGENT_CATALOG = {
       end: 'End session',
       cancel: 'Cancel request',
       close: 'Close tab',
+      customerLabel: 'Customer',
+      openCustomer: 'Open record',
     },
     status: {
       fps: 'Frame rate',
@@ -83,6 +91,7 @@ export const AGENT_CATALOG = {
     },
   },
   'zh-CN': {
+    ...ACCOUNTS_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',
@@ -101,6 +110,7 @@ export const AGENT_CATALOG = {
       busy: '正在登录…',
       connecting: '正在连接中继服务器…',
       relay: '中继服务器',
+      setupNeeded: '该中继服务器尚未完成设置。请打开它首次启动时输出的设置链接（见服务器控制台或日志）。',
     },
     header: {
       signedInAs: '当前坐席：{{name}}',
@@ -133,6 +143,8 @@ export const AGENT_CATALOG = {
       busy: '正在连接…',
       'invalid-id': '请输入客户屏幕上显示的 9 位识别码。',
       'invalid-code': '请输入客户屏幕上显示的 6 位验证码。',
+      customer: '客户（可选）',
+      customerSuggested: '这是该设备上次关联的客户。如果来电的是其他人，请更换。',
     },
     session: {
       customer: '客户 {{id}}',
@@ -145,6 +157,8 @@ export const AGENT_CATALOG = {
       end: '结束会话',
       cancel: '取消请求',
       close: '关闭标签页',
+      customerLabel: '客户',
+      openCustomer: '查看档案',
     },
     status: {
       fps: '帧率',

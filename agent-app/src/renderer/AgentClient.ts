@@ -12,8 +12,11 @@ import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, StreamConfig } from '@beacon/shared/protocol';
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
-import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState } from '../common/ConsoleModel.ts';
+import { MeResponse } from '@beacon/shared/api';
+import type { AccountRole } from '@beacon/shared/protocol';
+import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState, type CustomerLabel } from '../common/ConsoleModel.ts';
 import { parseConnectInput } from '../common/connectInput.ts';
+import { ApiClient } from './ApiClient.ts';
 import { login } from './LoginApi.ts';
 import { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
@@ -25,6 +28,8 @@ export interface ClientSnapshot {
   phase: Phase;
   link: LinkState;
   agent: LoginResponse['agent'] | null;
+  /** `GET /api/me` once the console is open: role, groups, organisation. Null until it answered. */
+  me: MeResponse | null;
   /** i18n key shown on the sign-in screen. */
   loginErrorKey: string | null;
   console: ConsoleState;
@@ -54,6 +59,7 @@ export class AgentClient {
     phase: 'login',
     link: 'online',
     agent: null,
+    me: null,
     loginErrorKey: null,
     console: INITIAL_CONSOLE,
     revision: 0,
@@ -70,12 +76,22 @@ export class AgentClient {
   private readonly byStream = new Map<number, RemoteSession>();
   private readonly earlyConfigs = new Map<string, StreamConfig>();
   private lastMediaWarnAt = 0;
+  /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
+  readonly api: ApiClient;
 
   constructor(
     readonly config: RendererConfig,
     storage: Storage | null,
   ) {
     this.tokens = new TokenStore(storage);
+    this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
+      if (this.signIn) this.toLogin(errorKey('unauthorized'));
+    });
+  }
+
+  /** The signed-in seat's role: from `/api/me` when known, else from the sign-in reply. */
+  get role(): AccountRole | null {
+    return this.snapshot.me?.account.role ?? this.snapshot.agent?.role ?? null;
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -108,15 +124,24 @@ export class AgentClient {
     this.beginLink(r.value);
   }
 
+  /** Signs in with a token obtained elsewhere (first-run setup signs the new owner in). */
+  adoptSignIn(signIn: LoginResponse): void {
+    if (this.snapshot.phase !== 'login') this.toLogin(null);
+    this.tokens.save(signIn);
+    this.beginLink(signIn);
+  }
+
   signOut(): void {
     for (const s of this.snapshot.console.sessions) {
       if (s.state !== 'ended') this.conn?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
     }
+    // Revoke the token on the relay too; the request takes the token before toLogin drops it.
+    if (this.signIn) void this.api.send('POST', '/api/logout').catch(() => undefined);
     this.toLogin(null);
   }
 
-  /** The connect form: validates, then sends `connect-request`. */
-  connect(rawDeviceId: string, rawCode: string, control: boolean): void {
+  /** The connect form: validates, then sends `connect-request` (for a directory customer, if picked). */
+  connect(rawDeviceId: string, rawCode: string, control: boolean, customer: CustomerLabel | null = null): void {
     const input = parseConnectInput(rawDeviceId, rawCode);
     if (!input.ok) {
       this.dispatch({ type: 'show-error', key: input.errorKey });
@@ -128,8 +153,15 @@ export class AgentClient {
       return;
     }
     const requestId = randomId();
-    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control });
-    conn.sendSignal({ type: 'connect-request', requestId, deviceId: input.deviceId, code: input.code, permissions: { view: true, control } });
+    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control, customer });
+    conn.sendSignal({
+      type: 'connect-request',
+      requestId,
+      deviceId: input.deviceId,
+      code: input.code,
+      permissions: { view: true, control },
+      ...(customer ? { customerId: customer.id } : {}),
+    });
     setTimeout(() => this.dispatch({ type: 'request-expired', requestId }), CONNECT_ANSWER_TIMEOUT_MS);
   }
 
@@ -144,6 +176,11 @@ export class AgentClient {
     this.endSession(sessionId);
     this.dropSession(sessionId);
     this.dispatch({ type: 'close-tab', sessionId });
+  }
+
+  /** The tab shows this customer (after the relay accepted `PATCH /api/sessions/:id`). */
+  setSessionCustomer(sessionId: string, customer: CustomerLabel | null): void {
+    this.dispatch({ type: 'set-customer', sessionId, customer });
   }
 
   select(sessionId: string | null): void {
@@ -202,6 +239,17 @@ export class AgentClient {
     });
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
+    void this.loadMe(attempt);
+  }
+
+  /** Role and organisation for the navigation; a relay without `/api/me` leaves the sign-in's role. */
+  private async loadMe(attempt: number): Promise<void> {
+    try {
+      const me = await this.api.get('/api/me', MeResponse);
+      if (attempt === this.attempt) this.set({ me });
+    } catch (err) {
+      console.warn('[beacon] could not read /api/me', err);
+    }
   }
 
   private onLinkClosed(reason: CloseReason): void {
@@ -247,7 +295,7 @@ export class AgentClient {
     this.signIn = null;
     this.tokens.clear();
     this.snapshot = { ...this.snapshot, console: INITIAL_CONSOLE };
-    this.set({ phase: 'login', link: 'online', agent: null, loginErrorKey });
+    this.set({ phase: 'login', link: 'online', agent: null, me: null, loginErrorKey });
   }
 
   /* ---------------- inbound ---------------- */

@@ -1,25 +1,77 @@
-import { useState, type FormEvent } from 'react';
+import { DeviceDetails } from '@beacon/shared/api';
+import { DeviceId } from '@beacon/shared/protocol';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { CustomerLabel } from '../common/ConsoleModel.ts';
 import { formatDeviceId } from '../common/connectInput.ts';
 import { useClient, useSnapshot } from './ClientContext.ts';
+import { CustomerPicker } from './customers/CustomerPicker.tsx';
+
+/**
+ * Once a full device ID is typed, suggests the customer last linked to that device (unless
+ * the agent already picked one). Unknown devices and relays without the API suggest nothing.
+ */
+function useDeviceCustomer(rawDeviceId: string, onFound: (c: CustomerLabel) => void): void {
+  const client = useClient();
+  const onFoundRef = useRef(onFound);
+  onFoundRef.current = onFound;
+  const id = DeviceId.safeParse(rawDeviceId.replace(/[\s-]+/g, ''));
+  const deviceId = id.success ? id.data : null;
+  useEffect(() => {
+    if (!deviceId) return;
+    let isCurrent = true;
+    client.api.get(`/api/devices/${deviceId}`, DeviceDetails).then(
+      (d) => {
+        if (isCurrent && d.customer) onFoundRef.current({ id: d.customer.id, name: d.customer.name });
+      },
+      () => undefined, // never seen, or not ours to see: nothing to suggest
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, deviceId]);
+}
 
 /**
  * The connect form. `inline` is the smaller copy shown in an ended tab, so the agent can ask
  * the same customer again (with their new code) without hunting for the form.
  */
-export function ConnectForm({ initialDeviceId = '', inline = false }: { initialDeviceId?: string; inline?: boolean }) {
+export function ConnectForm({
+  initialDeviceId = '',
+  initialCustomer = null,
+  inline = false,
+}: {
+  initialDeviceId?: string;
+  initialCustomer?: CustomerLabel | null;
+  inline?: boolean;
+}) {
   const { t } = useTranslation();
   const client = useClient();
   const snap = useSnapshot();
   const [deviceId, setDeviceId] = useState(() => formatDeviceId(initialDeviceId));
   const [code, setCode] = useState('');
   const [control, setControl] = useState(true);
+  const [customer, setCustomer] = useState<CustomerLabel | null>(initialCustomer);
+  const [isCustomerPicked, setIsCustomerPicked] = useState(initialCustomer !== null);
+  const [isSuggested, setIsSuggested] = useState(false);
   const isBusy = snap.console.isConnecting;
+  // The tab's customer can be changed after this form appeared (relinking an ended session).
+  useEffect(() => {
+    if (!initialCustomer) return;
+    setCustomer(initialCustomer);
+    setIsCustomerPicked(true);
+    setIsSuggested(false);
+  }, [initialCustomer]);
+  useDeviceCustomer(deviceId, (c) => {
+    if (isCustomerPicked) return;
+    setCustomer(c);
+    setIsSuggested(true);
+  });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (isBusy) return;
-    client.connect(deviceId, code, control);
+    client.connect(deviceId, code, control, customer);
     // A code works once: clear it so the next attempt asks the customer for the new one.
     setCode('');
   };
@@ -60,6 +112,21 @@ export function ConnectForm({ initialDeviceId = '', inline = false }: { initialD
             />
           </label>
         </div>
+        <CustomerPicker
+          testIdPrefix="connect-customer"
+          label={t('connect.customer')}
+          value={customer}
+          onChange={(c) => {
+            setCustomer(c);
+            setIsCustomerPicked(true);
+            setIsSuggested(false);
+          }}
+        />
+        {isSuggested && customer && (
+          <small className="muted connect-hint" data-testid="connect-customer-hint">
+            {t('connect.customerSuggested')}
+          </small>
+        )}
         <label className="checkbox">
           <input data-testid="control-checkbox" type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} />
           <span>

@@ -1,17 +1,58 @@
+/**
+ * The signed-in console: the top bar with the navigation for the seat's role, and the page
+ * the hash route names. Sessions keep running (video, input) while another page is shown.
+ */
 import { useTranslation } from 'react-i18next';
-import { formatDeviceId } from '../common/connectInput.ts';
+import { isLive } from '../common/ConsoleModel.ts';
+import { navFor } from '../common/roles.ts';
+import type { Route } from '../common/routes.ts';
+import { AuditPage } from './admin/AuditPage.tsx';
+import { LogPage } from './admin/LogPage.tsx';
+import { SeatsPage } from './admin/SeatsPage.tsx';
+import { SettingsPage } from './admin/SettingsPage.tsx';
+import { StatsPage } from './admin/StatsPage.tsx';
 import { useClient, useSnapshot } from './ClientContext.ts';
-import { ConnectForm } from './ConnectForm.tsx';
-import { ErrorNotice } from './ErrorNotice.tsx';
+import { CustomersPage } from './customers/CustomersPage.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
-import { SessionView } from './SessionView.tsx';
+import { SessionsPage } from './SessionsPage.tsx';
+import { RoleBadge } from './ui/Labels.tsx';
 
-export function ConsoleView() {
+function Page({ route }: { route: Route }) {
+  const { t } = useTranslation();
+  switch (route.name) {
+    case 'customers':
+      return <CustomersPage selected={route.selected} />;
+    case 'admin-seats':
+      return <SeatsPage />;
+    case 'admin-log':
+      return <LogPage filters={route.filters} />;
+    case 'admin-stats':
+      return <StatsPage />;
+    case 'admin-audit':
+      return <AuditPage />;
+    case 'admin-settings':
+      return <SettingsPage />;
+    default:
+      return (
+        <div className="page" data-testid="page-not-found">
+          <h1>{t('nav.notFound')}</h1>
+          <p className="muted">{t('nav.notFoundHint')}</p>
+          <a className="button" href="#/">
+            {t('nav.sessions')}
+          </a>
+        </div>
+      );
+  }
+}
+
+export function ConsoleView({ route }: { route: Route }) {
   const { t } = useTranslation();
   const client = useClient();
   const snap = useSnapshot();
-  const { sessions, selectedId, errorKey } = snap.console;
-  const selected = sessions.find((s) => s.sessionId === selectedId) ?? null;
+  const role = client.role;
+  const nav = navFor(role);
+  const liveCount = snap.console.sessions.filter(isLive).length;
+  const orgName = snap.me?.organisation?.name;
 
   return (
     <div className="console">
@@ -19,16 +60,41 @@ export function ConsoleView() {
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-title">{t('app.title')}</span>
+          {orgName ? (
+            <span className="brand-title" data-testid="org-name">
+              {orgName}
+            </span>
+          ) : (
+            <span className="brand-title">{t('app.title')}</span>
+          )}
         </div>
+        <nav className="mainnav" aria-label={t('nav.label')}>
+          {nav.map((item, i) => (
+            <a
+              key={item.route}
+              href={item.hash}
+              data-testid={item.testId}
+              className={`mainnav-item${item.route === route.name ? ' is-selected' : ''}${item.isAdmin && !nav[i - 1]?.isAdmin ? ' starts-group' : ''}`}
+              aria-current={item.route === route.name ? 'page' : undefined}
+            >
+              {t(item.labelKey)}
+              {item.route === 'console' && liveCount > 0 && (
+                <span className="nav-count" data-testid="nav-live-count">
+                  {liveCount}
+                </span>
+              )}
+            </a>
+          ))}
+        </nav>
         <span className="spacer" />
         <span className={`link-state link-${snap.link}`} data-testid="link-state" data-state={snap.link}>
           <span className="dot" aria-hidden="true" />
           {snap.link === 'online' ? t('header.online') : t('header.reconnecting')}
         </span>
         {snap.agent && (
-          <span className="agent-name" data-testid="agent-name">
-            {t('header.signedInAs', { name: snap.agent.displayName })}
+          <span className="agent-name" data-testid="agent-name" data-role={role ?? ''} title={t('header.signedInAs', { name: snap.agent.displayName })}>
+            {snap.agent.displayName}
+            {role && <RoleBadge role={role} />}
           </span>
         )}
         <LanguageSwitch />
@@ -36,55 +102,13 @@ export function ConsoleView() {
           {t('header.signOut')}
         </button>
       </header>
-      <nav className="tabbar" role="tablist" aria-label={t('tabs.label')}>
-        {sessions.map((s) => (
-          <div
-            key={s.sessionId}
-            role="tab"
-            tabIndex={0}
-            aria-selected={s.sessionId === selectedId}
-            className={`tab${s.sessionId === selectedId ? ' is-selected' : ''}`}
-            data-testid="session-tab"
-            data-session-id={s.sessionId}
-            data-state={s.state}
-            onClick={() => client.select(s.sessionId)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter' || e.key === ' ') client.select(s.sessionId);
-            }}
-          >
-            <span className={`dot state-${s.state}`} aria-hidden="true" />
-            <span className="tab-title">{formatDeviceId(s.deviceId)}</span>
-            <span className="tab-state">{t(`tabs.state.${s.state}`)}</span>
-            {s.state === 'ended' && (
-              <button
-                type="button"
-                className="tab-close"
-                data-testid="session-tab-close"
-                aria-label={t('tabs.close')}
-                title={t('tabs.close')}
-                onClick={(e) => {
-                  e.stopPropagation();
-                  client.closeTab(s.sessionId);
-                }}
-              >
-                ×
-              </button>
-            )}
-          </div>
-        ))}
-        <button
-          type="button"
-          role="tab"
-          aria-selected={selectedId === null}
-          className={`tab tab-new${selectedId === null ? ' is-selected' : ''}`}
-          data-testid="new-session-button"
-          onClick={() => client.select(null)}
-        >
-          <span aria-hidden="true">＋</span> {t('tabs.new')}
-        </button>
-      </nav>
-      <ErrorNotice messageKey={errorKey} onDismiss={() => client.dismissError()} />
-      <main className="content">{selected ? <SessionView key={selected.sessionId} entry={selected} /> : <ConnectForm />}</main>
+      {route.name === 'console' ? (
+        <SessionsPage />
+      ) : (
+        <main className="page-scroll">
+          <Page route={route} />
+        </main>
+      )}
     </div>
   );
 }

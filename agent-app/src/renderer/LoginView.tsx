@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { SetupStatusResponse } from '@beacon/shared/api';
+import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
@@ -11,6 +12,7 @@ export function LoginView() {
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
   const isBusy = snap.phase === 'connecting';
+  const isSetupNeeded = useSetupNeeded();
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -31,6 +33,12 @@ export function LoginView() {
         </div>
         <h1>{t('login.heading')}</h1>
         <p className="muted">{t('login.intro')}</p>
+        {isSetupNeeded && (
+          <div className="notice notice-info" role="status" data-testid="setup-needed">
+            <span className="notice-icon" aria-hidden="true">i</span>
+            <span className="notice-text">{t('login.setupNeeded')}</span>
+          </div>
+        )}
         <ErrorNotice messageKey={snap.loginErrorKey} />
         <label className="field">
           <span>{t('login.login')}</span>
@@ -65,4 +73,24 @@ export function LoginView() {
       </form>
     </div>
   );
+}
+
+/**
+ * A relay that has no organisation yet has no seats either: say where the setup link is
+ * instead of letting sign-ins fail. Older relays (no such endpoint) just show the form.
+ */
+function useSetupNeeded(): boolean {
+  const client = useClient();
+  const [isNeeded, setIsNeeded] = useState(false);
+  useEffect(() => {
+    let isCurrent = true;
+    client.api.get('/api/setup/status', SetupStatusResponse).then(
+      (r) => isCurrent && setIsNeeded(r.isSetupNeeded),
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [client]);
+  return isNeeded;
 }

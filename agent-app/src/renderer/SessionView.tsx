@@ -7,6 +7,7 @@ import { fitContain } from '../common/coords.ts';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { ConnectForm } from './ConnectForm.tsx';
+import { SessionCustomer } from './SessionCustomer.tsx';
 import { SessionStatus } from './SessionStatus.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
@@ -68,6 +69,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
           </button>
         )}
       </div>
+      <SessionCustomer entry={entry} />
       {entry.messageKey && (
         <div className="notice notice-info session-message" role="status">
           <span className="notice-icon" aria-hidden="true">i</span>
@@ -100,7 +102,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         )}
         {entry.state === 'ended' && (
           <div className="video-overlay video-overlay-interactive">
-            <ConnectForm inline initialDeviceId={entry.deviceId} />
+            <ConnectForm inline initialDeviceId={entry.deviceId} initialCustomer={entry.customer} />
           </div>
         )}
       </div>

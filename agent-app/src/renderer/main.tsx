@@ -9,6 +9,7 @@ import { ClientContext } from './ClientContext.ts';
 import { initialLocale } from './locale.ts';
 import { loadRendererConfig } from './rendererConfig.ts';
 import './styles.css';
+import './pages.css';
 
 async function boot(): Promise<void> {
   const config = await loadRendererConfig();
