@@ -14,6 +14,7 @@ import type { AgentAuth } from './AgentAuth.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { Logger } from './log.ts';
 import type { MediaSink } from './MediaForwarder.ts';
+import type { Presence } from './Presence.ts';
 import { PeerLink, type RtcPortRange } from './PeerLink.ts';
 import type { AgentParty, CustomerParty, SessionManager } from './SessionManager.ts';
 import type { TrafficRouter } from './TrafficRouter.ts';
@@ -38,6 +39,8 @@ export interface ConnectionContext {
   helloTimeoutMs: number;
   rtcPortRange?: RtcPortRange;
   now: () => number;
+  /** Told which seats have live connections (the seats view shows who is online). */
+  presence?: Presence;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -122,6 +125,7 @@ export class ClientConnection {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.unwatchToken?.();
+    if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }
@@ -246,6 +250,7 @@ export class ClientConnection {
       }
       this.party = { ...this.partyBase(), agent: grant.agent };
       this.state = 'ready';
+      this.ctx.presence?.add(grant.agent.id, this.connId);
       this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
       // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));

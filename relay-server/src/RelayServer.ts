@@ -8,17 +8,32 @@ import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
-import { LIMITS } from '@beacon/shared/protocol';
+import { ProtocolError } from '@beacon/shared/errors';
+import { LIMITS, type AccountRole } from '@beacon/shared/protocol';
+import { Accounts, actorOf } from './Accounts.ts';
 import { AgentAuth } from './AgentAuth.ts';
+import { adminRoutes } from './AdminRoutes.ts';
+import type { ApiDeps } from './ApiDeps.ts';
+import { ApiRouter } from './ApiRouter.ts';
+import { authRoutes } from './AuthRoutes.ts';
+import { customerRoutes } from './CustomerRoutes.ts';
+import { logRoutes } from './LogRoutes.ts';
+import { seatRoutes } from './SeatRoutes.ts';
+import { AuditLog } from './AuditLog.ts';
 import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './ClientConnection.ts';
+import { CustomerStore } from './CustomerStore.ts';
 import { Database } from './Database.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
 import { HttpRoutes } from './HttpRoutes.ts';
 import { stdoutLogger, type Logger } from './log.ts';
+import { Organisation } from './Organisation.ts';
 import type { RtcPortRange } from './PeerLink.ts';
+import { demand } from './Policy.ts';
+import { Presence } from './Presence.ts';
 import type { Clock } from './RateLimiter.ts';
-import { SessionManager, type SessionStats } from './SessionManager.ts';
+import { SessionLog } from './SessionLog.ts';
+import { SessionManager, type Admission, type SessionStats } from './SessionManager.ts';
 import { SessionStore } from './SessionStore.ts';
 import { StaticFiles } from './StaticFiles.ts';
 import { TrafficRouter } from './TrafficRouter.ts';
@@ -52,6 +67,19 @@ export interface RelayOptions {
   staticRoots?: { agent: string; customer: string };
 }
 
+/** An account the operator configures from the environment (tests, development, scripted installs). */
+export interface SeedAccount {
+  login: string;
+  password: string;
+  displayName: string;
+  /** Changes an existing account's role only when given; a new one defaults to `agent`. */
+  role?: AccountRole;
+  /** The organisation's name if it has to be created (default `Beacon`). */
+  orgName?: string;
+}
+
+export const DEFAULT_ORG_NAME = 'Beacon';
+
 export interface RelayStats {
   clients: number;
   onlineDevices: number;
@@ -74,6 +102,14 @@ export interface RelayHandle {
   readonly sessionStore: SessionStore;
   readonly registry: DeviceRegistry;
   readonly db: Database;
+  readonly accounts: Accounts;
+  readonly organisation: Organisation;
+  readonly audit: AuditLog;
+  readonly customers: CustomerStore;
+  readonly sessionLog: SessionLog;
+  readonly presence: Presence;
+  /** Creates the organisation if missing, then creates or updates the account; returns its id. */
+  seedAccount(seed: SeedAccount): Promise<number>;
 }
 
 export function defaultStaticRoots(): { agent: string; customer: string } {
@@ -93,11 +129,41 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     dbFile = path.join(dir, DB_FILE_NAME);
   }
   const db = await Database.open(dbFile);
-  const auth = new AgentAuth(db, log, now);
+  const audit = new AuditLog(db, log, now);
+  const auth = new AgentAuth(db, log, now, audit);
+  const accounts = new Accounts(db, now);
+  const organisation = new Organisation(db, log, now);
+  const customers = new CustomerStore(db, now);
+  const sessionLog = new SessionLog(db);
+  const presence = new Presence();
   const events = new EventLog(db, log, now);
   const sessionStore = new SessionStore(db, log);
   const registry = new DeviceRegistry(db, log, { now, codeLifetimeMs: options.codeLifetimeMs });
-  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs });
+  try {
+    await organisation.load();
+    const recovered = await sessionLog.recoverInterrupted();
+    if (recovered > 0) log.warn('sessions left open by an earlier run marked dropped', { count: recovered });
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  const admission: Admission = {
+    admit: async (agent, customerId) => {
+      const seat = await accounts.seat(agent.id);
+      const actor = seat ? actorOf(seat) : null;
+      if (!seat || !actor) throw new ProtocolError('unauthorized', 'this seat can no longer sign in');
+      demand(actor, 'session.connect', null);
+      if (customerId !== undefined) {
+        const customer = await customers.record(customerId);
+        // Unknown and not-yours look the same: the request names no customer it may use.
+        if (!customer) throw new ProtocolError('forbidden', 'this seat may not use that customer record');
+        demand(actor, 'customer.read', customer);
+      }
+      return { concurrencyLimit: seat.concurrencyLimit };
+    },
+    orgName: () => organisation.name,
+  };
+  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission });
   const traffic = new TrafficRouter(sessions, log);
   const roots = options.staticRoots ?? defaultStaticRoots();
   const staticFiles = new StaticFiles(
@@ -107,7 +173,19 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     ],
     log,
   );
-  const routes = new HttpRoutes(auth, staticFiles, log, now);
+  const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
+  const api = new ApiRouter(
+    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps)],
+    {
+      authenticate: async (token) => {
+        const grant = await auth.verifyToken(token);
+        const actor = grant ? await accounts.actor(grant.agent.id) : null;
+        return grant && actor ? { actor, tokenHash: grant.tokenHash, expiresAt: grant.expiresAt } : null;
+      },
+    },
+    log,
+  );
+  const routes = new HttpRoutes(api, staticFiles, log);
   const clients = new Set<ClientConnection>();
   const ctx = {
     auth,
@@ -118,6 +196,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     now,
     helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     rtcPortRange: options.rtcPortRange,
+    presence,
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));
@@ -210,5 +289,15 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     sessionStore,
     registry,
     db,
+    accounts,
+    organisation,
+    audit,
+    customers,
+    sessionLog,
+    presence,
+    seedAccount: async (seed) => {
+      if (await organisation.create(seed.orgName ?? DEFAULT_ORG_NAME)) log.info('organisation created from the environment', { name: organisation.name });
+      return auth.upsertAgent(seed.login, seed.password, seed.displayName, seed.role);
+    },
   };
 }

@@ -7,6 +7,7 @@
  * timeout and every end reason remove the session; nothing about it keeps running.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import type { LiveSession } from '@beacon/shared/api';
 import { LIMITS, type ClientToRelay, type CtlFromRelay, type Permissions, type RelayToClient, type StreamConfig } from '@beacon/shared/protocol';
 import { ProtocolError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from './AgentAuth.ts';
@@ -40,6 +41,10 @@ export interface Session {
   readonly agent: AgentParty;
   readonly customer: CustomerParty;
   readonly permissions: Permissions;
+  readonly requestedAt: number;
+  startedAt: number | null;
+  /** The directory customer it is linked to, if any. */
+  customerId: number | null;
   state: 'pending' | 'active' | 'ended';
   /** Whether the agent has been told about it (session-pending sent). */
   isAnnounced: boolean;
@@ -49,9 +54,21 @@ export interface Session {
   consentTimer: NodeJS.Timeout | null;
 }
 
+/**
+ * Account-level checks on a connect request, answered from the database: whether the seat
+ * may connect (and use the customer it names), its concurrency limit, and the organisation's
+ * name for the consent dialog. Without one (unit tests), every request is admitted.
+ */
+export interface Admission {
+  /** Throws a ProtocolError (`forbidden`, `not-found`) to refuse. */
+  admit(agent: AgentIdentity, customerId: number | undefined): Promise<{ concurrencyLimit: number }>;
+  orgName(): string | undefined;
+}
+
 export interface SessionManagerOptions {
   now?: Clock;
   consentTimeoutMs?: number;
+  admission?: Admission;
 }
 
 export interface SessionStats {
@@ -81,6 +98,7 @@ export class SessionManager {
   private readonly streamIds = new Set<number>();
   private readonly now: Clock;
   private readonly consentTimeoutMs: number;
+  private readonly admission: Admission | null;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -91,6 +109,7 @@ export class SessionManager {
   ) {
     this.now = opts.now ?? Date.now;
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
+    this.admission = opts.admission ?? null;
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
@@ -125,6 +144,23 @@ export class SessionManager {
 
   async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {
     const fail = (code: ErrorCode, message: string) => agent.send({ type: 'error', code, message, requestId: req.requestId });
+    let concurrencyLimit = Infinity;
+    if (this.admission) {
+      try {
+        ({ concurrencyLimit } = await this.admission.admit(agent.agent, req.customerId));
+      } catch (err) {
+        const code = err instanceof ProtocolError ? err.code : 'internal';
+        if (code === 'internal') this.log.error('admission check failed', { err, agentId: agent.agent.id });
+        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: err instanceof Error ? err.message : '' });
+        return fail(code, err instanceof ProtocolError ? err.message : 'internal error');
+      }
+    }
+    // Checked before the code, so a refused request does not spend the customer's code.
+    const live = this.liveCount(agent.agent.id);
+    if (live >= concurrencyLimit) {
+      this.log.warn('connect refused', { code: 'concurrency-limit', agentId: agent.agent.id, live, concurrencyLimit });
+      return fail('concurrency-limit', `this seat may have ${concurrencyLimit} session(s) at once and has ${live}`);
+    }
     const check = this.registry.check(req.deviceId, req.code, agent.address);
     if (!check.ok) {
       this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
@@ -145,6 +181,9 @@ export class SessionManager {
       agent,
       customer,
       permissions: req.permissions,
+      requestedAt: this.now(),
+      startedAt: null,
+      customerId: req.customerId ?? null,
       state: 'pending',
       isAnnounced: false,
       streamId: null,
@@ -156,7 +195,14 @@ export class SessionManager {
     this.sessions.set(session.id, session);
     this.byDevice.set(session.deviceId, session);
     // Issued back to back on the serialized connection: the row exists before its first event.
-    const inserted = this.store.insert({ id: session.id, deviceId: session.deviceId, agentId: agent.agent.id, requestedAt: this.now(), permissions: session.permissions });
+    const inserted = this.store.insert({
+      id: session.id,
+      deviceId: session.deviceId,
+      agentId: agent.agent.id,
+      requestedAt: session.requestedAt,
+      permissions: session.permissions,
+      customerId: session.customerId,
+    });
     this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, requestId: req.requestId } });
     try {
       await inserted;
@@ -175,7 +221,14 @@ export class SessionManager {
     session.consentTimer = setTimeout(() => this.consentTimedOut(session), this.consentTimeoutMs);
     session.consentTimer.unref?.();
     agent.send({ type: 'session-pending', requestId: req.requestId, sessionId: session.id, deviceId: session.deviceId });
-    customer.send({ type: 'consent-request', sessionId: session.id, agentName: agent.agent.displayName, permissions: session.permissions });
+    const orgName = this.admission?.orgName();
+    customer.send({
+      type: 'consent-request',
+      sessionId: session.id,
+      agentName: agent.agent.displayName,
+      permissions: session.permissions,
+      ...(orgName ? { orgName } : {}),
+    });
     this.log.info('session requested', { sessionId: session.id, deviceId: session.deviceId, agentId: agent.agent.id });
   }
 
@@ -187,6 +240,7 @@ export class SessionManager {
     s.state = 'active';
     s.streamId = this.allocateStreamId();
     const at = this.now();
+    s.startedAt = at;
     this.store.markStarted(s.id, at);
     this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
     if (s.permissions.control) {
@@ -252,6 +306,28 @@ export class SessionManager {
     const s = this.sessions.get(sessionId);
     if (!s || (s.agent !== party && s.customer !== party)) throw new ProtocolError('not-found', 'no such session for this connection');
     return s;
+  }
+
+  /** Pending and active sessions of one seat, across all its connections. */
+  liveSessionsOf(accountId: number): LiveSession[] {
+    const out: LiveSession[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.agent.agent.id !== accountId || s.state === 'ended') continue;
+      out.push({ id: s.id, deviceId: s.deviceId, state: s.state, requestedAt: Math.round(s.requestedAt), startedAt: s.startedAt === null ? null : Math.round(s.startedAt), customerId: s.customerId });
+    }
+    return out;
+  }
+
+  /** A live session was linked to a customer afterwards (the row is written by the caller). */
+  setCustomer(sessionId: string, customerId: number | null): void {
+    const s = this.sessions.get(sessionId);
+    if (s) s.customerId = customerId;
+  }
+
+  private liveCount(accountId: number): number {
+    let n = 0;
+    for (const s of this.sessions.values()) if (s.agent.agent.id === accountId && s.state !== 'ended') n++;
+    return n;
   }
 
   stats(): SessionStats[] {

@@ -43,11 +43,22 @@ export class SessionStore {
     private readonly log: Logger,
   ) {}
 
-  async insert(s: { id: string; deviceId: string; agentId: number; requestedAt: number; permissions: PermissionsT }): Promise<void> {
+  async insert(s: { id: string; deviceId: string; agentId: number; requestedAt: number; permissions: PermissionsT; customerId?: number | null }): Promise<void> {
     await this.db.run(
-      'INSERT INTO sessions (id, device_id, agent_id, requested_at, permissions, outcome) VALUES (?, ?, ?, ?, ?, ?)',
-      [s.id, s.deviceId, s.agentId, Math.round(s.requestedAt), JSON.stringify(s.permissions), 'pending'],
+      'INSERT INTO sessions (id, device_id, agent_id, requested_at, permissions, outcome, customer_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [s.id, s.deviceId, s.agentId, Math.round(s.requestedAt), JSON.stringify(s.permissions), 'pending', s.customerId ?? null],
     );
+    if (s.customerId) await this.linkDevice(s.deviceId, s.customerId);
+  }
+
+  /** Links a recorded session (and its device ID, for next time) to a customer, or unlinks it. */
+  async setCustomer(id: string, deviceId: string, customerId: number | null): Promise<void> {
+    await this.db.run('UPDATE sessions SET customer_id = ? WHERE id = ?', [customerId, id]);
+    if (customerId !== null) await this.linkDevice(deviceId, customerId);
+  }
+
+  private async linkDevice(deviceId: string, customerId: number): Promise<void> {
+    await this.db.run('UPDATE devices SET customer_id = ? WHERE device_id = ?', [customerId, deviceId]);
   }
 
   markStarted(id: string, at: number): void {

@@ -1,17 +1,20 @@
 /**
- * The relay process: reads its configuration from the environment, makes sure an agent
- * account exists, starts listening and shuts down cleanly on SIGINT/SIGTERM.
+ * The relay process: reads its configuration from the environment, seeds an account if
+ * asked to, prints the first-run setup link while there is no organisation, starts
+ * listening and shuts down cleanly on SIGINT/SIGTERM.
  *
  * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0), BEACON_DATA_DIR (./data),
- * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME, BEACON_RTC_PORT_MIN/MAX,
- * BEACON_LOG_LEVEL (debug|info|warn|error).
+ * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME / BEACON_AGENT_ROLE,
+ * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_PORT_MIN/MAX,
+ * BEACON_LOG_LEVEL (debug|info|warn|error). An empty variable counts as unset.
  */
-import { randomBytes } from 'node:crypto';
 import nodeDataChannel from 'node-datachannel';
 import { z } from 'zod';
+import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
+import { AccountRole } from '@beacon/shared/protocol';
 import { stdoutLogger, type LogLevel } from './log.ts';
-import { startRelay } from './RelayServer.ts';
+import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -21,13 +24,17 @@ const Env = z.object({
   BEACON_AGENT_LOGIN: z.string().min(1).max(120).optional(),
   BEACON_AGENT_PASSWORD: z.string().min(8, 'BEACON_AGENT_PASSWORD must be at least 8 characters').max(512).optional(),
   BEACON_AGENT_NAME: z.string().min(1).max(120).optional(),
+  BEACON_AGENT_ROLE: AccountRole.optional(),
+  BEACON_ORG_NAME: OrganisationName.optional(),
+  BEACON_PUBLIC_URL: z.string().url().optional(),
   BEACON_RTC_PORT_MIN: Port.optional(),
   BEACON_RTC_PORT_MAX: Port.optional(),
   BEACON_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 
 async function main(): Promise<void> {
-  const parsed = parseUnknown(Env, process.env, 'environment');
+  const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+  const parsed = parseUnknown(Env, vars, 'environment');
   if (!parsed.ok) {
     process.stderr.write(`Beacon relay: bad configuration: ${parsed.error.message}\n`);
     process.exit(2);
@@ -49,21 +56,27 @@ async function main(): Promise<void> {
   });
 
   if (env.BEACON_AGENT_LOGIN && env.BEACON_AGENT_PASSWORD) {
-    await relay.auth.upsertAgent(env.BEACON_AGENT_LOGIN, env.BEACON_AGENT_PASSWORD, env.BEACON_AGENT_NAME ?? env.BEACON_AGENT_LOGIN);
-    log.info('agent account configured from the environment', { login: env.BEACON_AGENT_LOGIN });
+    await relay.seedAccount({
+      login: env.BEACON_AGENT_LOGIN,
+      password: env.BEACON_AGENT_PASSWORD,
+      displayName: env.BEACON_AGENT_NAME ?? env.BEACON_AGENT_LOGIN,
+      role: env.BEACON_AGENT_ROLE,
+      orgName: env.BEACON_ORG_NAME ?? DEFAULT_ORG_NAME,
+    });
+    log.info('account configured from the environment', { login: env.BEACON_AGENT_LOGIN, role: env.BEACON_AGENT_ROLE ?? 'unchanged' });
   } else if (env.BEACON_AGENT_LOGIN || env.BEACON_AGENT_PASSWORD) {
-    log.warn('set both BEACON_AGENT_LOGIN and BEACON_AGENT_PASSWORD to configure an agent account');
-  }
-  if (!(await relay.auth.hasAnyAgent())) {
-    const password = randomBytes(12).toString('base64url');
-    await relay.auth.upsertAgent('admin', password, 'Administrator');
-    process.stdout.write(
-      `Beacon relay first run: created agent login "admin" with password "${password}". ` +
-        'It is shown only this once; set BEACON_AGENT_LOGIN/BEACON_AGENT_PASSWORD to choose your own.\n',
-    );
+    log.warn('set both BEACON_AGENT_LOGIN and BEACON_AGENT_PASSWORD to configure an account');
   }
 
   process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
+  if (!relay.organisation.exists) {
+    // Every start without an organisation prints a new link; the previous one stops working.
+    const token = await relay.organisation.issueSetupToken();
+    const base = (env.BEACON_PUBLIC_URL ?? relay.url).replace(/\/+$/, '');
+    const link = `${base}/#/setup?token=${token}`;
+    log.info('first-run setup link issued', { link });
+    process.stdout.write(`Beacon first-run setup: open ${link}\n`);
+  }
 
   let isStopping = false;
   const stop = (signal: string) => {

@@ -86,4 +86,93 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'session_events is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    description: 'organisation, roles, groups, lockout, customer directory, session log indexes, audit log',
+    sql: `
+      -- One organisation per relay; the CHECK keeps it that way.
+      CREATE TABLE organisation (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}'
+      );
+
+      -- First-run setup links: only the hash is kept, and a token works once.
+      CREATE TABLE setup_tokens (
+        token_hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        used_at INTEGER
+      );
+
+      -- Seats. Accounts from version 1 become agents. deleted_at is a soft delete: the row
+      -- stays so that sessions and audit entries stay attributed.
+      ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent' CHECK (role IN ('owner', 'admin', 'manager', 'agent'));
+      ALTER TABLE agents ADD COLUMN concurrency_limit INTEGER NOT NULL DEFAULT 3 CHECK (concurrency_limit >= 1);
+      ALTER TABLE agents ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE agents ADD COLUMN failed_logins INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE agents ADD COLUMN locked_at INTEGER;
+      ALTER TABLE agents ADD COLUMN last_login_at INTEGER;
+
+      CREATE TABLE groups (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE account_groups (
+        account_id INTEGER NOT NULL REFERENCES agents(id),
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        PRIMARY KEY (account_id, group_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX account_groups_by_group ON account_groups(group_id, account_id);
+
+      CREATE TABLE customers (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        company TEXT NOT NULL DEFAULT '',
+        phone TEXT NOT NULL DEFAULT '',
+        notes TEXT NOT NULL DEFAULT '',
+        tags TEXT NOT NULL DEFAULT '[]',
+        owner_account_id INTEGER NOT NULL REFERENCES agents(id),
+        shared_group_id INTEGER REFERENCES groups(id),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX customers_by_owner ON customers(owner_account_id);
+      CREATE INDEX customers_by_group ON customers(shared_group_id);
+      CREATE TABLE customer_stars (
+        account_id INTEGER NOT NULL REFERENCES agents(id),
+        customer_id INTEGER NOT NULL REFERENCES customers(id),
+        starred_at INTEGER NOT NULL,
+        PRIMARY KEY (account_id, customer_id)
+      ) WITHOUT ROWID;
+
+      ALTER TABLE sessions ADD COLUMN customer_id INTEGER REFERENCES customers(id);
+      ALTER TABLE devices ADD COLUMN customer_id INTEGER REFERENCES customers(id);
+
+      -- The remote-control log pages newest first on (requested_at, id), optionally for one
+      -- seat or one customer; each of these indexes serves one of those orders without a sort.
+      DROP INDEX sessions_by_agent;
+      CREATE INDEX sessions_by_time ON sessions(requested_at, id);
+      CREATE INDEX sessions_by_agent_time ON sessions(agent_id, requested_at, id);
+      CREATE INDEX sessions_by_customer_time ON sessions(customer_id, requested_at, id);
+
+      -- Administrative actions. actor_account_id is null when the relay acted by itself.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        actor_account_id INTEGER REFERENCES agents(id),
+        action TEXT NOT NULL,
+        target_type TEXT,
+        target_id TEXT,
+        target_label TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      -- Append-only, like session_events: an audit trail that can be edited proves nothing.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+      BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
 ];

@@ -1,6 +1,7 @@
 /**
  * Starts a real relay in-process for tests and benchmarks: any free port on loopback, an
- * in-memory database, a captured log, and one agent account.
+ * in-memory database, a captured log, and (unless `isSeeded: false`) an organisation with
+ * one agent account.
  */
 import { MemoryLogger } from '../log.ts';
 import { startRelay, type RelayHandle, type RelayOptions } from '../RelayServer.ts';
@@ -15,10 +16,13 @@ export interface TestRelay {
   token(): Promise<string>;
 }
 
-export async function startTestRelay(options: RelayOptions = {}): Promise<TestRelay> {
+export const TEST_ORG_NAME = 'Acme AV Support';
+
+export async function startTestRelay(options: RelayOptions & { isSeeded?: boolean } = {}): Promise<TestRelay> {
   const log = new MemoryLogger();
-  const relay = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...options });
-  await relay.auth.upsertAgent(TEST_AGENT.login, TEST_AGENT.password, TEST_AGENT.displayName);
+  const { isSeeded = true, ...relayOptions } = options;
+  const relay = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...relayOptions });
+  if (isSeeded) await relay.seedAccount({ ...TEST_AGENT, orgName: TEST_ORG_NAME });
   return {
     relay,
     log,

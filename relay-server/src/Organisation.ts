@@ -1,0 +1,104 @@
+/**
+ * The relay's one organisation: its name and settings (kept in memory too, since every
+ * consent request names it), and the first-run setup token that creates it.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { OrgSettings, type OrgSettings as OrgSettingsT } from '@beacon/shared/api';
+import { parseUnknown } from '@beacon/shared/parse';
+import { sha256Hex } from './AgentAuth.ts';
+import type { Database } from './Database.ts';
+import type { Logger } from './log.ts';
+import type { Clock } from './RateLimiter.ts';
+
+const OrgRow = z.object({ name: z.string(), settings: z.string() });
+/** Stored settings: anything missing (an older relay wrote the row) falls back to the default. */
+const StoredSettings = z.object({
+  recordingDefault: z.boolean().catch(false).default(false),
+  defaultConcurrencyLimit: z.number().int().min(1).max(50).catch(3).default(3),
+});
+
+export class Organisation {
+  private current: OrgSettingsT | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    private readonly now: Clock = Date.now,
+  ) {}
+
+  /** Reads the row into memory; call once at start. */
+  async load(): Promise<void> {
+    const raw = await this.db.get('SELECT name, settings FROM organisation WHERE id = 1');
+    if (raw === undefined) {
+      this.current = null;
+      return;
+    }
+    const r = parseUnknown(OrgRow, raw, 'organisation row');
+    if (!r.ok) throw r.error;
+    let stored: unknown = {};
+    try {
+      stored = JSON.parse(r.value.settings);
+    } catch {
+      this.log.warn('organisation settings are not JSON; using defaults');
+    }
+    const s = StoredSettings.safeParse(stored);
+    this.current = { name: r.value.name, ...(s.success ? s.data : { recordingDefault: false, defaultConcurrencyLimit: 3 }) };
+  }
+
+  get exists(): boolean {
+    return this.current !== null;
+  }
+
+  /** The name customers see on consent requests, or undefined before setup. */
+  get name(): string | undefined {
+    return this.current?.name;
+  }
+
+  get settings(): OrgSettingsT | null {
+    return this.current;
+  }
+
+  /** Creates the organisation unless it exists; true if it was created now. */
+  async create(name: string): Promise<boolean> {
+    const defaults = StoredSettings.parse({});
+    const r = await this.db.run('INSERT OR IGNORE INTO organisation (id, name, created_at, settings) VALUES (1, ?, ?, ?)', [
+      name,
+      Math.round(this.now()),
+      JSON.stringify(defaults),
+    ]);
+    await this.load();
+    return r.changes === 1;
+  }
+
+  /** Applies a change; returns the settings before and after. */
+  async update(patch: Partial<OrgSettingsT>): Promise<{ before: OrgSettingsT; after: OrgSettingsT }> {
+    const before = this.current;
+    if (!before) throw new Error('the organisation does not exist yet');
+    const after = OrgSettings.parse({ ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) });
+    const { name, ...rest } = after;
+    await this.db.run('UPDATE organisation SET name = ?, settings = ? WHERE id = 1', [name, JSON.stringify(rest)]);
+    this.current = after;
+    return { before, after };
+  }
+
+  /** A fresh single-use setup token (only its hash is stored). Earlier unused ones stop working. */
+  async issueSetupToken(): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    await this.db.run('DELETE FROM setup_tokens WHERE used_at IS NULL');
+    await this.db.run('INSERT INTO setup_tokens (token_hash, created_at) VALUES (?, ?)', [sha256Hex(token), Math.round(this.now())]);
+    return token;
+  }
+
+  /**
+   * Spends the token: true only for the first caller with a valid unused token. The single
+   * UPDATE is the claim, so two racing setups cannot both pass.
+   */
+  async spendSetupToken(token: string): Promise<boolean> {
+    const r = await this.db.run('UPDATE setup_tokens SET used_at = ? WHERE token_hash = ? AND used_at IS NULL', [
+      Math.round(this.now()),
+      sha256Hex(token),
+    ]);
+    return r.changes === 1;
+  }
+}
