@@ -290,6 +290,9 @@ export const SessionListQuery = z.object({
   tzOffsetMinutes: QueryInt(-840, 840),
 });
 export type SessionListQuery = z.infer<typeof SessionListQuery>;
+/** `GET /api/sessions.csv`: the list filters plus the language of its headers and outcomes (`en` or `zh-CN`; others fall back). */
+export const SessionCsvQuery = SessionListQuery.extend({ lang: QueryText(35) });
+export type SessionCsvQuery = z.infer<typeof SessionCsvQuery>;
 export const SessionList = z.object({ sessions: z.array(SessionRow), nextCursor: Cursor.nullable() });
 export type SessionList = z.infer<typeof SessionList>;
 
