@@ -1,0 +1,383 @@
+/**
+ * Accounts, the customer directory and the back-office in a real Chromium against the REAL
+ * relay (started without a seeded account, so it prints its first-run setup link):
+ * setup creates the owner; the owner adds a group, an agent and a manager; the agent keeps
+ * customers and runs sessions (answered by a scripted customer over the real signalling);
+ * the manager finds them in the log, the statistics and the CSV export.
+ *
+ * BEACON_SCREENSHOT_DIR=<dir> also saves a screenshot of every page in en and zh-CN.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startRelay, type RelayProcess } from '../../tests/harness/Relay.ts';
+import { ensureConsoleBuilt } from './consoleBuild.ts';
+import { ScriptedAgent, ScriptedCustomer } from './ScriptedPeers.ts';
+
+const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = process.env.BEACON_SCREENSHOT_DIR ?? '';
+const SIG = { timeout: 90_000 };
+const TZ = 'Asia/Shanghai';
+const ORG = 'Acme AV Support';
+const OWNER = { login: 'wangfang', name: 'Wang Fang', password: 'owner password 1' };
+const AGENT = { login: 'lilei', name: 'Li Lei', password: 'agent password 1' };
+const MANAGER = { login: 'zhaomin', name: 'Zhao Min', password: 'manager password 1' };
+const GROUP = 'Live shows';
+
+let relay: RelayProcess;
+let browser: Browser;
+let owner: Page;
+let customer: ScriptedCustomer;
+let studioId = 0;
+const contexts: BrowserContext[] = [];
+
+async function newPage(locale: 'en-US' | 'zh-CN' = 'en-US'): Promise<Page> {
+  const context = await browser.newContext({ locale, timezoneId: TZ, viewport: { width: 1360, height: 900 }, acceptDownloads: true });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => console.error('[page error]', err));
+  return page;
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  if (!SHOTS) return;
+  mkdirSync(SHOTS, { recursive: true });
+  // The console scrolls inside its page area: let the document grow instead, for a full-page picture.
+  const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100%; } .page-scroll { overflow: visible !important; }' });
+  await page.waitForTimeout(300); // let charts measure their width and lists settle
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await style.evaluate((el) => el.parentNode?.removeChild(el));
+}
+
+async function signIn(page: Page, who: { login: string; password: string }): Promise<void> {
+  await page.goto(`${relay.url}/`);
+  await page.getByTestId('login-input').fill(who.login);
+  await page.getByTestId('password-input').fill(who.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('sign-out').waitFor();
+}
+
+async function createSeat(page: Page, seat: { login: string; name: string; password: string }, role: string, limit: string): Promise<void> {
+  await page.getByTestId('seat-create-open').click();
+  await page.getByTestId('seat-create-name').fill(seat.name);
+  await page.getByTestId('seat-create-login').fill(seat.login);
+  await page.getByTestId('seat-create-role').selectOption(role);
+  await page.locator(`[data-testid="seat-create-group"][data-group-name="${GROUP}"]`).check();
+  await page.getByTestId('seat-create-limit').fill(limit);
+  await page.getByTestId('seat-create-password').fill(seat.password);
+  await page.getByTestId('seat-create-submit').click();
+  await page.locator(`[data-testid="seat-row"][data-login="${seat.login}"]`).waitFor();
+}
+
+const seatRow = (p: Page, login: string) => p.locator(`[data-testid="seat-row"][data-login="${login}"]`);
+const todayInTz = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+
+describe('accounts, customers and back-office against the real relay', { concurrency: false }, () => {
+  before(async () => {
+    await ensureConsoleBuilt();
+    // No seeded account: the relay starts unconfigured and prints its setup link.
+    relay = await startRelay({ BEACON_AGENT_LOGIN: '', BEACON_AGENT_PASSWORD: '', BEACON_AGENT_NAME: '' });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+    owner = await newPage();
+  }, SIG);
+
+  after(async () => {
+    customer?.close();
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await relay?.stop();
+  });
+
+  test('the sign-in page points to the setup link while the relay is unconfigured', SIG, async () => {
+    await owner.goto(`${relay.url}/`);
+    await owner.getByTestId('setup-needed').waitFor();
+  });
+
+  test('first-run setup creates the organisation and signs its owner in', SIG, async () => {
+    const link = /Beacon first-run setup: open (\S+)/.exec(relay.output())?.[1];
+    assert.ok(link, `no setup link in the relay output:\n${relay.output()}`);
+    const localLink = link.replace(/^http:\/\/[^/]+/, relay.url);
+    await owner.goto(localLink);
+    await shot(owner, 'en-setup');
+    // The form checks itself before the relay sees anything.
+    await owner.getByTestId('setup-submit').click();
+    assert.ok((await owner.getByTestId('field-error').count()) >= 3);
+    await owner.getByTestId('setup-org-input').fill(ORG);
+    await owner.getByTestId('setup-name-input').fill(OWNER.name);
+    await owner.getByTestId('setup-login-input').fill(OWNER.login);
+    await owner.getByTestId('setup-password-input').fill(OWNER.password);
+    await owner.getByTestId('setup-submit').click();
+    await owner.getByTestId('seat-table').waitFor();
+    assert.equal(new URL(owner.url()).hash, '#/admin/seats', 'the used token left the address bar');
+    assert.equal(await owner.getByTestId('agent-name').getAttribute('data-role'), 'owner');
+    assert.match(await owner.getByTestId('org-name').innerText(), new RegExp(ORG));
+    await seatRow(owner, OWNER.login).waitFor();
+    // The link is spent: opening it again says so instead of showing the form.
+    const again = await newPage();
+    await again.goto(localLink);
+    await again.getByTestId('setup-status').and(again.locator('[data-state="done"]')).waitFor();
+  });
+
+  test('the owner adds a group, an agent and a manager, and manages a seat', SIG, async () => {
+    await owner.getByTestId('group-create-input').fill(GROUP);
+    await owner.getByTestId('group-create-submit').click();
+    await owner.locator('[data-testid="group-row"]', { hasText: GROUP }).waitFor();
+    await createSeat(owner, AGENT, 'agent', '2');
+    await createSeat(owner, MANAGER, 'manager', '3');
+    assert.equal(await seatRow(owner, AGENT.login).getAttribute('data-role'), 'agent');
+    assert.equal(await seatRow(owner, MANAGER.login).getAttribute('data-role'), 'manager');
+    assert.match(await seatRow(owner, AGENT.login).innerText(), /Live shows[\s\S]*0 \/ 2/);
+    // A login that exists is refused with a message about the login.
+    await owner.getByTestId('seat-create-open').click();
+    await owner.getByTestId('seat-create-name').fill('Someone');
+    await owner.getByTestId('seat-create-login').fill(AGENT.login);
+    await owner.getByTestId('seat-create-password').fill('some password');
+    await owner.getByTestId('seat-create-submit').click();
+    await owner.getByTestId('error-message').filter({ hasText: 'already taken' }).waitFor();
+    await owner.getByTestId('seat-create-cancel').click();
+    // A temporary seat: reset its password, disable it, then delete it (cancel first).
+    await createSeat(owner, { login: 'temp', name: 'Temp Seat', password: 'temp password 1' }, 'agent', '');
+    const temp = seatRow(owner, 'temp');
+    await temp.getByTestId('seat-reset-password').click();
+    await owner.getByTestId('confirm-ok').click();
+    assert.match(await owner.getByTestId('seat-temp-password').innerText(), /^\S{12,}$/);
+    await owner.getByTestId('confirm-ok').click();
+    await temp.getByTestId('seat-disable').click();
+    await owner.getByTestId('confirm-ok').click();
+    await owner.locator('[data-testid="seat-row"][data-login="temp"][data-disabled="true"]').waitFor();
+    await shot(owner, 'en-seats');
+    await temp.getByTestId('seat-delete').click();
+    await owner.getByTestId('confirm-cancel').click();
+    assert.equal(await temp.count(), 1, 'cancel keeps the seat');
+    await temp.getByTestId('seat-delete').click();
+    await shot(owner, 'en-seats-delete-confirm');
+    await owner.getByTestId('confirm-ok').click();
+    await temp.waitFor({ state: 'detached' });
+  });
+
+  test('the owner renames the organisation in the settings', SIG, async () => {
+    await owner.getByTestId('nav-admin-settings').click();
+    await owner.getByTestId('settings-name-input').fill(`${ORG} Ltd`);
+    await owner.getByTestId('settings-save').click();
+    await owner.getByTestId('settings-saved').waitFor();
+    await shot(owner, 'en-settings');
+  });
+
+  let agent: Page;
+
+  test('an agent sees only sessions and customers, and the relay refuses the back-office', SIG, async () => {
+    agent = await newPage();
+    await signIn(agent, AGENT);
+    assert.deepEqual(await agent.locator('.mainnav [data-testid]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))), ['nav-sessions', 'nav-customers']);
+    // Hiding the link is not the check: the page opened by hand gets the relay's refusal.
+    await agent.goto(`${relay.url}/#/admin/audit`);
+    await agent.getByTestId('error-message').filter({ hasText: 'not allowed' }).waitFor();
+    assert.equal(await agent.getByTestId('audit-row').count(), 0);
+  });
+
+  test('the agent keeps customers: starred first, searched by name, phone, tags and notes', SIG, async () => {
+    await agent.getByTestId('nav-customers').click();
+    await agent.getByTestId('empty-state').waitFor();
+    const create = async (fields: Record<string, string>, isStarred: boolean) => {
+      await agent.getByTestId('customer-new').click();
+      for (const [k, v] of Object.entries(fields)) await agent.getByTestId(`customer-${k}-input`).fill(v);
+      if (isStarred) await agent.getByTestId('customer-starred-checkbox').check();
+      await agent.getByTestId('customer-save').click();
+      await agent.waitForURL(/#\/customers\/\d+$/);
+      return Number(/(\d+)$/.exec(agent.url())?.[1]);
+    };
+    await create({ name: 'Beta Shop', company: 'Beta Trading', phone: '021 5555 0000' }, false);
+    studioId = await create({ name: 'Studio 9 Live', company: 'Acme Broadcasting', phone: '+86 138 0000 1234', tags: 'vip, 直播', notes: 'OBS on Windows 11, two capture cards' }, true);
+    const names = () => agent.getByTestId('customer-row-name').allInnerTexts();
+    await agent.waitForFunction(() => document.querySelectorAll('[data-testid="customer-row"]').length === 2);
+    assert.deepEqual(await names(), ['Studio 9 Live', 'Beta Shop'], 'starred first');
+    for (const q of ['capture cards', '1234', '直播', 'acme']) {
+      await agent.getByTestId('customer-search').fill(q);
+      await agent.waitForFunction(() => document.querySelectorAll('[data-testid="customer-row"]').length === 1);
+      assert.deepEqual(await names(), ['Studio 9 Live'], `search ${q}`);
+    }
+    await agent.getByTestId('customer-search').fill('');
+    // Starring Beta Shop moves it up beside Studio 9; unstarring moves it back.
+    await agent.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).getByTestId('customer-star').click();
+    await agent.locator('[data-testid="customer-row"][data-starred="true"]', { hasText: 'Beta Shop' }).waitFor();
+    await agent.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).getByTestId('customer-star').click();
+    await agent.locator('[data-testid="customer-row"][data-starred="false"]', { hasText: 'Beta Shop' }).waitFor();
+  });
+
+  test('the agent connects for a picked customer; the owner sees the seat online and busy', SIG, async () => {
+    customer = await ScriptedCustomer.connect(relay.url);
+    await agent.getByTestId('nav-sessions').click();
+    await agent.getByTestId('device-id-input').fill(customer.deviceId);
+    await agent.getByTestId('code-input').fill(customer.currentCode());
+    await agent.getByTestId('connect-customer-search').fill('Studio');
+    await agent.locator(`[data-testid="connect-customer-option"][data-customer-id="${studioId}"]`).click();
+    const from = customer.received.length;
+    await agent.getByTestId('connect-submit').click();
+    const ask = await customer.consentRequest(from);
+    assert.equal(ask.agentName, AGENT.name);
+    assert.equal(ask.orgName, `${ORG} Ltd`, 'the customer sees the organisation the owner just renamed');
+    customer.answer(ask.sessionId, true);
+    const tab = agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"]`);
+    await tab.and(agent.locator('[data-state="active"]')).waitFor();
+    assert.equal(await tab.getAttribute('data-customer-id'), String(studioId));
+    await owner.getByTestId('nav-admin-seats').click();
+    await owner.locator(`[data-testid="seat-row"][data-login="${AGENT.login}"][data-online="true"][data-busy="1"]`).waitFor({ timeout: 12_000 });
+    await seatRow(owner, AGENT.login).locator(`[data-testid="seat-live-session"][data-session-id="${ask.sessionId}"]`).waitFor();
+    await shot(owner, 'en-seats-busy');
+    await agent.waitForTimeout(1200); // a duration the log can show
+    await agent.getByTestId('end-session').click();
+    await tab.and(agent.locator('[data-state="ended"]')).waitFor();
+  });
+
+  test('the next attempt on the device suggests its customer; a tab can be relinked after the fact', SIG, async () => {
+    await agent.getByTestId('new-session-button').click();
+    await agent.getByTestId('device-id-input').fill(customer.deviceId);
+    await agent.locator(`[data-testid="connect-customer-selected"][data-customer-id="${studioId}"]`).waitFor();
+    await agent.getByTestId('connect-customer-hint').waitFor();
+    await agent.getByTestId('code-input').fill(customer.currentCode());
+    await agent.getByTestId('connect-customer-clear').click();
+    await agent.getByTestId('connect-customer-search').fill('Beta');
+    await agent.getByTestId('connect-customer-option').first().click();
+    const from = customer.received.length;
+    await agent.getByTestId('connect-submit').click();
+    const ask = await customer.consentRequest(from);
+    customer.answer(ask.sessionId, true);
+    await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-state="active"]`).waitFor();
+    await agent.waitForTimeout(600);
+    customer.stop(ask.sessionId);
+    await agent.getByTestId('session-message').filter({ hasText: 'The customer stopped the session.' }).waitFor();
+    // Wrong customer: relink the ended session to Studio 9 from its tab.
+    await agent.getByTestId('session-customer-clear').click();
+    await agent.getByTestId('session-customer-search').fill('Studio');
+    await agent.locator(`[data-testid="session-customer-option"][data-customer-id="${studioId}"]`).click();
+    await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-customer-id="${studioId}"]`).waitFor();
+    await shot(agent, 'en-session-tab-customer');
+    // A declined attempt, for the log.
+    await agent.getByTestId('device-id-input').fill(customer.deviceId);
+    await agent.getByTestId('code-input').fill(customer.currentCode());
+    const from2 = customer.received.length;
+    await agent.getByTestId('connect-submit').click();
+    const denied = await customer.consentRequest(from2);
+    customer.answer(denied.sessionId, false);
+    await agent.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
+    // The customer's history lists all three, each with its outcome.
+    await agent.goto(`${relay.url}/#/customers/${studioId}`);
+    await agent.waitForFunction(() => document.querySelectorAll('[data-testid="customer-history-row"]').length === 3);
+    const outcomes = await agent.getByTestId('customer-history-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome')));
+    assert.deepEqual(outcomes, ['denied', 'customer-stopped', 'completed']);
+    await shot(agent, 'en-customers');
+  });
+
+  let manager: Page;
+
+  test('the manager finds the sessions in the log, filters and pages it', SIG, async () => {
+    // Enough of the owner's own declined attempts to need a second page of 50.
+    const scripted = await ScriptedAgent.signIn(relay.url, OWNER.login, OWNER.password);
+    for (let i = 0; i < 50; i++) await scripted.session(customer, false);
+    scripted.close();
+    manager = await newPage();
+    await signIn(manager, MANAGER);
+    await manager.getByTestId('nav-admin-log').click();
+    const rows = manager.getByTestId('log-row');
+    await rows.first().waitFor();
+    assert.equal(await rows.count(), 50);
+    const completed = manager.locator(`[data-testid="log-row"][data-outcome="completed"][data-seat-login="${AGENT.login}"]`);
+    await manager.getByTestId('log-filter-seat').selectOption({ label: `${AGENT.name} (${AGENT.login})` });
+    await manager.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 3);
+    assert.equal(await completed.getAttribute('data-customer-id'), String(studioId));
+    assert.ok(Number(await completed.getAttribute('data-duration-ms')) >= 1000);
+    assert.match(await completed.getByTestId('log-duration').innerText(), /^\d+ s$/);
+    assert.match(await completed.innerText(), /Li Lei[\s\S]*Studio 9 Live[\s\S]*Completed[\s\S]*View \+ control/);
+    await completed.click();
+    await manager.getByTestId('log-detail').getByTestId('log-event').first().waitFor();
+    await shot(manager, 'en-log');
+    await manager.getByTestId('log-filter-outcome').selectOption('customer-stopped');
+    await manager.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 1);
+    assert.match(new URL(manager.url()).hash, /seat=\d+.*outcome=customer-stopped/);
+    await manager.getByTestId('log-filter-reset').click();
+    await manager.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 50);
+    const firstPage = await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-session-id')));
+    await manager.getByTestId('log-next').click();
+    await manager.locator('[data-testid="log-page"][data-page="2"]').waitFor();
+    await manager.waitForFunction(() => document.querySelector('[data-testid="log-table"]')?.getAttribute('data-loading') === 'false');
+    const secondPage = await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-session-id')));
+    assert.equal(secondPage.length, 3, '53 sessions: 50 + 3');
+    assert.ok(secondPage.every((id) => !firstPage.includes(id)), 'pages do not overlap');
+    assert.equal(await manager.getByTestId('log-next').isDisabled(), true);
+    await manager.getByTestId('log-prev').click();
+    await manager.locator('[data-testid="log-page"][data-page="1"]').waitFor();
+    await manager.waitForFunction(() => document.querySelector('[data-testid="log-table"]')?.getAttribute('data-loading') === 'false');
+    assert.deepEqual(await rows.evaluateAll((r) => r.map((x) => x.getAttribute('data-session-id'))), firstPage);
+  });
+
+  test('the CSV export downloads the filtered log, and the audit log records it', SIG, async () => {
+    await manager.getByTestId('log-filter-seat').selectOption({ label: `${AGENT.name} (${AGENT.login})` });
+    await manager.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 3);
+    const completedId = await manager.locator('[data-testid="log-row"][data-outcome="completed"]').getAttribute('data-session-id');
+    const downloading = manager.waitForEvent('download');
+    await manager.getByTestId('log-export').click();
+    const download = await downloading;
+    assert.match(download.suggestedFilename(), /^beacon-sessions-\d{4}-\d{2}-\d{2}\.csv$/);
+    const csv = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+    const lines = csv.trim().split(/\r?\n/);
+    assert.equal(lines.length, 4, `header + 3 sessions of the filtered seat:\n${csv}`);
+    assert.match(lines[0] ?? '', /Session ID/);
+    const row = lines.find((l) => l.includes(completedId ?? '?'));
+    assert.ok(row, `the completed session is in the CSV:\n${csv}`);
+    assert.match(row, new RegExp(`${AGENT.login}.*Studio 9 Live.*completed`));
+    await manager.getByTestId('log-export-link').waitFor();
+    await manager.getByTestId('nav-admin-audit').click();
+    await manager.locator('[data-testid="audit-row"][data-action="export"]').waitFor();
+    for (const action of ['setup', 'seat-created', 'seat-disabled', 'seat-deleted', 'password-reset', 'settings-changed']) {
+      assert.ok((await manager.locator(`[data-testid="audit-row"][data-action="${action}"]`).count()) >= 1, action);
+    }
+    await shot(manager, 'en-audit');
+  });
+
+  test('the manager sees the statistics by seat and by day as charts and tables', SIG, async () => {
+    await manager.getByTestId('nav-admin-stats').click();
+    const bar = manager.locator(`[data-testid="stats-chart-seat"] rect[data-category="${AGENT.login}"][data-series="sessions"]`);
+    await bar.waitFor();
+    assert.equal(await bar.getAttribute('data-value'), '2', 'completed + customer-stopped');
+    assert.equal(await manager.locator(`[data-testid="stats-chart-seat"] rect[data-category="${OWNER.login}"][data-series="denied"]`).getAttribute('data-value'), '50');
+    const day = manager.locator(`[data-testid="stats-chart-day"] circle[data-category="${todayInTz()}"][data-series="sessions"]`);
+    assert.equal(await day.getAttribute('data-value'), '2');
+    assert.equal(await manager.getByTestId('stats-chart-day').getAttribute('data-categories'), '30', 'every day of the range, filled');
+    assert.deepEqual(await manager.getByTestId('stats-chart-seat-legend').locator('li').allInnerTexts(), ['Sessions', 'Denied', 'Dropped']);
+    const seat = manager.locator(`[data-testid="stats-seat-row"][data-key="${AGENT.login}"]`);
+    assert.equal(await seat.getAttribute('data-sessions'), '2');
+    assert.ok(Number(await seat.getAttribute('data-total-ms')) >= 1500);
+    assert.match(await manager.getByTestId('stats-total-sessions').innerText(), /2/);
+    await shot(manager, 'en-stats');
+    // Settings are read-only for a manager.
+    await manager.getByTestId('nav-admin-settings').click();
+    assert.equal(await manager.getByTestId('settings-name-input').isDisabled(), true);
+    assert.equal(await manager.getByTestId('settings-save').count(), 0);
+  });
+
+  test('the back-office follows a Chinese system locale', SIG, async () => {
+    const zh = await newPage('zh-CN');
+    await signIn(zh, MANAGER);
+    assert.equal(await zh.getByTestId('nav-admin-stats').innerText(), '统计');
+    await zh.getByTestId('nav-admin-stats').click();
+    await zh.getByTestId('stats-chart-seat').getByText('各坐席会话数').waitFor();
+    assert.deepEqual(await zh.getByTestId('stats-chart-seat-legend').locator('li').allInnerTexts(), ['会话数', '被拒绝', '中断']);
+    await shot(zh, 'zh-stats');
+    await zh.goto(`${relay.url}/#/admin/log?outcome=completed`);
+    await zh.locator('[data-testid="log-row"][data-outcome="completed"]').getByText('已完成').waitFor();
+    await shot(zh, 'zh-log');
+    if (SHOTS) {
+      for (const [nav, name] of [['nav-admin-seats', 'zh-seats'], ['nav-admin-audit', 'zh-audit'], ['nav-admin-settings', 'zh-settings'], ['nav-customers', 'zh-customers-list']] as const) {
+        await zh.getByTestId(nav).click();
+        await shot(zh, name);
+      }
+      await zh.goto(`${relay.url}/#/customers/${studioId}`);
+      await zh.getByTestId('customer-history-row').first().waitFor();
+      await shot(zh, 'zh-customers');
+      await zh.getByTestId('nav-sessions').click();
+      await shot(zh, 'zh-connect');
+    }
+  });
+});
