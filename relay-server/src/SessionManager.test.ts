@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Permissions } from '@beacon/shared/protocol';
-import { NdcClient } from './testing/NdcClient.ts';
+import { NdcClient, loginAgent } from './testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from './testing/testRelay.ts';
 
 const CONSENT_TIMEOUT_MS = 400;
@@ -181,6 +181,27 @@ describe('sessions', () => {
     request(a, c);
     assert.equal((await a.next('error')).code, 'locked');
     assert.equal(c.inbox.pending().filter((m) => m.type === 'consent-request').length, 0);
+  });
+
+  test("a request beyond the seat's concurrency limit is refused with concurrency-limit, without spending the code", async () => {
+    const carlId = await t.relay.seedAccount({ login: 'carl', password: 'carl password', displayName: 'Carl' });
+    await t.relay.accounts.update(carlId, { concurrencyLimit: 1 });
+    const { token } = await loginAgent(t.relay.url, 'carl', 'carl password');
+    const a = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token, isRtc: false });
+    // A second window of the same seat shares the limit.
+    const a2 = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token, isRtc: false });
+    open.push(a, a2);
+    const [c1, c2] = [await customer(), await customer()];
+    request(a, c1);
+    const first = await a.next('session-pending');
+    const refusedId = request(a2, c2);
+    const refused = await a2.next('error');
+    assert.deepEqual([refused.code, refused.requestId], ['concurrency-limit', refusedId]);
+    assert.equal(c2.inbox.all.some((m) => m.type === 'code-update' || m.type === 'consent-request'), false, "c2's code is still good");
+    a.send({ type: 'session-end', sessionId: first.sessionId });
+    await a.next('session-ended');
+    request(a2, c2);
+    await a2.next('session-pending');
   });
 
   test('a relay shutting down ends sessions with relay-shutdown on both sides and records it', async () => {
