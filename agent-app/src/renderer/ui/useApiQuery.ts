@@ -1,7 +1,9 @@
 /**
  * Loads something from the relay API for a screen: data, a translated error, a loading
  * flag and `reload`. Answers to superseded requests (the filters changed meanwhile) are
- * dropped, so a slow old page never replaces a newer one.
+ * dropped, so a slow old page never replaces a newer one, and `isLoading` is true from the
+ * very render in which the request changed (the data shown is the previous request's until
+ * the new answer arrives).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../ApiClient.ts';
@@ -15,45 +17,40 @@ export interface ApiQuery<T> {
   reload: () => void;
 }
 
+interface Answer<T> {
+  /** The request this answer belongs to. */
+  key: string;
+  data: T | null;
+  errorKey: string | null;
+}
+
 export function useApiQuery<T>(
   load: (api: ApiClient) => Promise<T>,
-  deps: readonly unknown[],
+  /** What the load depends on: primitives only (they form the request's key). */
+  deps: readonly (string | number | boolean | null | undefined)[],
   opts: { pollMs?: number; errorOverrides?: Parameters<typeof apiErrorKey>[1]; isEnabled?: boolean } = {},
 ): ApiQuery<T> {
   const client = useClient();
-  const [data, setData] = useState<T | null>(null);
-  const [errorKey, setErrorKey] = useState<string | null>(null);
-  const [isLoading, setIsLoading] = useState(true);
   const [tick, setTick] = useState(0);
-  const seq = useRef(0);
+  const [answer, setAnswer] = useState<Answer<T>>({ key: '', data: null, errorKey: null });
   const loadRef = useRef(load);
   loadRef.current = load;
   const overridesRef = useRef(opts.errorOverrides);
   overridesRef.current = opts.errorOverrides;
   const isEnabled = opts.isEnabled ?? true;
+  const key = JSON.stringify([tick, ...deps]);
 
   useEffect(() => {
-    if (!isEnabled) {
-      setIsLoading(false);
-      return;
-    }
-    const mine = ++seq.current;
-    setIsLoading(true);
+    if (!isEnabled) return;
+    let isCurrent = true;
     loadRef.current(client.api).then(
-      (value) => {
-        if (mine !== seq.current) return;
-        setData(value);
-        setErrorKey(null);
-        setIsLoading(false);
-      },
-      (err: unknown) => {
-        if (mine !== seq.current) return;
-        setErrorKey(apiErrorKey(err, overridesRef.current));
-        setIsLoading(false);
-      },
+      (data) => isCurrent && setAnswer({ key, data, errorKey: null }),
+      (err: unknown) => isCurrent && setAnswer((a) => ({ key, data: a.data, errorKey: apiErrorKey(err, overridesRef.current) })),
     );
-    // `load` itself is read through a ref: the caller lists what it depends on in `deps`.
-  }, [client, tick, isEnabled, ...deps]);
+    return () => {
+      isCurrent = false;
+    };
+  }, [client, key, isEnabled]);
 
   useEffect(() => {
     if (!opts.pollMs || !isEnabled) return;
@@ -64,5 +61,5 @@ export function useApiQuery<T>(
   }, [opts.pollMs, isEnabled]);
 
   const reload = useCallback(() => setTick((n) => n + 1), []);
-  return { data, errorKey, isLoading, reload };
+  return { data: answer.data, errorKey: answer.errorKey, isLoading: isEnabled && answer.key !== key, reload };
 }
