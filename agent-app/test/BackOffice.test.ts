@@ -129,6 +129,13 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.equal(await seatRow(owner, AGENT.login).getAttribute('data-role'), 'agent');
     assert.equal(await seatRow(owner, MANAGER.login).getAttribute('data-role'), 'manager');
     assert.match(await seatRow(owner, AGENT.login).innerText(), /Live shows[\s\S]*0 \/ 2/);
+    // Editing keeps the login and changes the limit.
+    await seatRow(owner, MANAGER.login).getByTestId('seat-edit').click();
+    assert.equal(await owner.getByTestId('seat-edit-login').isDisabled(), true);
+    await owner.getByTestId('seat-edit-limit').fill('4');
+    await owner.getByTestId('seat-edit-submit').click();
+    await owner.getByTestId('seat-edit-form').waitFor({ state: 'detached' });
+    await seatRow(owner, MANAGER.login).getByText('0 / 4').waitFor();
     // A login that exists is refused with a message about the login.
     await owner.getByTestId('seat-create-open').click();
     await owner.getByTestId('seat-create-name').fill('Someone');
@@ -162,6 +169,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('settings-name-input').fill(`${ORG} Ltd`);
     await owner.getByTestId('settings-save').click();
     await owner.getByTestId('settings-saved').waitFor();
+    await owner.getByTestId('org-name').filter({ hasText: `${ORG} Ltd` }).waitFor();
     await shot(owner, 'en-settings');
   });
 
@@ -254,7 +262,9 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.locator(`[data-testid="session-customer-option"][data-customer-id="${studioId}"]`).click();
     await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-customer-id="${studioId}"]`).waitFor();
     await shot(agent, 'en-session-tab-customer');
-    // A declined attempt, for the log.
+    // The tab's connect-again form follows the relinked customer; this time go without one.
+    await agent.locator(`[data-testid="connect-customer-selected"][data-customer-id="${studioId}"]`).waitFor();
+    await agent.getByTestId('connect-customer-clear').click();
     await agent.getByTestId('device-id-input').fill(customer.deviceId);
     await agent.getByTestId('code-input').fill(customer.currentCode());
     const from2 = customer.received.length;
@@ -262,6 +272,9 @@ describe('accounts, customers and back-office against the real relay', { concurr
     const denied = await customer.consentRequest(from2);
     customer.answer(denied.sessionId, false);
     await agent.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
+    // Unlinked, the tab offers the device's last customer; one click links it.
+    await agent.locator(`[data-testid="session-customer-suggest"][data-customer-id="${studioId}"]`).click();
+    await agent.locator(`[data-testid="session-tab"][data-session-id="${denied.sessionId}"][data-customer-id="${studioId}"]`).waitFor();
     // The customer's history lists all three, each with its outcome.
     await agent.goto(`${relay.url}/#/customers/${studioId}`);
     await agent.waitForFunction(() => document.querySelectorAll('[data-testid="customer-history-row"]').length === 3);

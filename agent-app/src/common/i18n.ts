@@ -77,6 +77,7 @@ export const AGENT_CATALOG = {
       close: 'Close tab',
       customerLabel: 'Customer',
       openCustomer: 'Open record',
+      linkSuggested: 'Link to {{name}} (last on this device)',
     },
     status: {
       fps: 'Frame rate',
@@ -159,6 +160,7 @@ export const AGENT_CATALOG = {
       close: '关闭标签页',
       customerLabel: '客户',
       openCustomer: '查看档案',
+      linkSuggested: '关联到 {{name}}（该设备上次的客户）',
     },
     status: {
       fps: '帧率',

@@ -242,6 +242,11 @@ export class AgentClient {
     void this.loadMe(attempt);
   }
 
+  /** Reads `/api/me` again (after the organisation was renamed, say). */
+  refreshMe(): void {
+    if (this.snapshot.phase === 'console') void this.loadMe(this.attempt);
+  }
+
   /** Role and organisation for the navigation; a relay without `/api/me` leaves the sign-in's role. */
   private async loadMe(attempt: number): Promise<void> {
     try {

@@ -47,6 +47,7 @@ export function SettingsPage() {
       await client.api.send('PATCH', '/api/settings', checked.value);
       setIsSaved(true);
       settings.reload();
+      client.refreshMe(); // the top bar shows the organisation's name
     } catch (err) {
       setErrorKey(apiErrorKey(err));
     } finally {
