@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { percentile } from './stats.ts';
+import { Histogram, percentile, quantiles } from './stats.ts';
 
 test('percentiles by nearest rank', () => {
   const v = [5, 1, 4, 2, 3];
@@ -8,4 +8,28 @@ test('percentiles by nearest rank', () => {
   assert.equal(percentile(v, 95), 5);
   assert.equal(percentile(v, 0), 1);
   assert.ok(Number.isNaN(percentile([], 50)));
+});
+
+test('quantiles give 101 points from min to max', () => {
+  const q = quantiles([10, 30, 20]);
+  assert.equal(q.length, 101);
+  assert.equal(q[0], 10);
+  assert.equal(q[50], 20);
+  assert.equal(q[100], 30);
+  assert.deepEqual(quantiles([]), []);
+});
+
+test('a histogram percentile never underestimates and merges exactly', () => {
+  const a = new Histogram(0.5, 100);
+  const b = new Histogram(0.5, 100);
+  for (let i = 0; i < 99; i++) a.add(1.2);
+  b.add(7.3);
+  a.merge(b.counts, b.overflow, b.max);
+  assert.equal(a.total, 100);
+  assert.equal(a.percentile(50), 1.5);
+  assert.equal(a.percentile(99), 1.5);
+  assert.equal(a.percentile(100), 7.5);
+  a.add(1000);
+  assert.equal(a.overflow, 1);
+  assert.equal(a.percentile(100), 1000, 'overflow reports the true maximum');
 });
