@@ -1,113 +1,77 @@
 /**
- * `npm run bench -- [--json] [--seconds N]`: one scenario through the real relay on loopback.
- * The customer renderer captures a real Xvfb screen showing scrolling text with a time code,
- * the agent console decodes it, and the time code read back from the agent's canvas gives
- * glass-to-glass latency. Input latency runs from the agent's event to the injector's return.
- * Setup runs from the Connect click to the first frame drawn, with consent auto-accepted.
+ * `npm run bench`: the benchmark suite (see Suite.ts and docs/PERFORMANCE.md).
+ *
+ *   npm run bench                      full suite: results JSON + docs/PERFORMANCE.md
+ *   npm run bench -- --quick           a short subset (under 3 minutes), report under bench/results/
+ *   npm run bench -- --json            the spine's single scenario: prints ONE JSON line
+ *                                      {"scenario","width","height","fps","kbps","glass_p50_ms",
+ *                                       "glass_p95_ms","input_p50_ms","setup_ms"}
+ *
+ * Options: --seconds N (measuring window per view run), --only views,capacity,console,
+ * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs).
  */
-import type { Page } from 'playwright-core';
-import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
-import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
-import { startRelay } from '../harness/Relay.ts';
-import { startXvfb } from '../harness/Xvfb.ts';
-import { percentile, round1 } from './stats.ts';
-import { AGENT_PROBE_SCRIPT, AUTO_ACCEPT_SCRIPT, scrollingTextPage } from './workloads.ts';
+import { parseArgs } from 'node:util';
+import { runSuite, writeOutputs } from './Suite.ts';
+import { startViewEnv } from './ViewEnv.ts';
+import { runBeacon } from './ViewRuns.ts';
 
-interface BenchFrame {
-  at: number;
-  latency?: number;
-}
-interface BenchState {
-  frames: BenchFrame[];
-  unreadable: number;
-  mediaBytes: number;
-  clickAt: number;
-}
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    seconds: { type: 'string' },
+    only: { type: 'string', default: 'views,capacity,console' },
+    'no-peer': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+  },
+});
 
-const args = process.argv.slice(2);
-const isJson = args.includes('--json');
-const secondsArg = args.indexOf('--seconds');
-const MEASURE_S = secondsArg >= 0 ? Number(args[secondsArg + 1]) : args.includes('--quick') ? 5 : 15;
-const WIDTH = 1280;
-const HEIGHT = 720;
-
-const log = (msg: string) => {
-  if (!isJson) console.error(msg);
-};
-
-async function main(): Promise<void> {
-  const x = await startXvfb(WIDTH, HEIGHT, 99);
-  process.env.DISPLAY = x.display;
-  const { Injector } = await import('../../customer-portable/src/node/Injector.ts');
-  const relay = await startRelay();
-  const customerBrowser = await launchCustomerBrowser(x.display);
-  const screen = await launchScreenWindow(x.display);
-  const agentBrowser = await launchAgentBrowser();
+/** The spine's benchmark: 1280x720 scrolling text through the relay, one line of JSON. */
+async function spineScenario(): Promise<void> {
+  const seconds = values.seconds ? Number(values.seconds) : values.quick ? 5 : 15;
+  const env = await startViewEnv(1280, 720);
   try {
-    await screen.page.setContent(scrollingTextPage());
-    const customer = await openCustomer(customerBrowser, relay.url, new Injector(), [AUTO_ACCEPT_SCRIPT]);
-    const agent = await newPage(agentBrowser);
-    await agent.addInitScript(AGENT_PROBE_SCRIPT);
-    await agentSignIn(agent, relay.url);
-    const { deviceId, code } = await readDeviceCredentials(customer);
-    log('connecting…');
-    await agentConnect(agent, deviceId, code);
-    await agent.waitForFunction(() => (window as unknown as { __bench: BenchState }).__bench.frames.length > 0, null, { timeout: 20_000 });
-    const first = await state(agent);
-    const setupMs = first.frames[0]!.at - first.clickAt;
-
-    log('warming up 2 s…');
-    await sleep(2000);
-    const t0 = await agent.evaluate(() => performance.timeOrigin + performance.now());
-    const bytes0 = (await state(agent)).mediaBytes;
-    const injected0 = customer.injections.length;
-    log(`measuring ${MEASURE_S} s…`);
-    const box = await agent.getByTestId('session-canvas').boundingBox();
-    if (!box) throw new Error('no canvas');
-    const deadline = Date.now() + MEASURE_S * 1000;
-    for (let i = 0; Date.now() < deadline && i < MEASURE_S * 40; i++) {
-      // Wander over the right half of the view, away from the time code.
-      await agent.mouse.move(box.x + box.width * (0.55 + 0.4 * Math.random()), box.y + box.height * (0.2 + 0.7 * Math.random()));
-      await sleep(50);
-    }
-    const t1 = await agent.evaluate(() => performance.timeOrigin + performance.now());
-    const s = await state(agent);
-    const inWindow = s.frames.filter((f) => f.at >= t0 && f.at <= t1);
-    const latencies = inWindow.flatMap((f) => (f.latency === undefined ? [] : [f.latency]));
-    const inputs = customer.injections.slice(injected0).flatMap((r) => (r.sentAt === undefined ? [] : [r.injectedAt - r.sentAt]));
-    const seconds = (t1 - t0) / 1000;
-    const result = {
-      scenario: 'scroll-text',
-      width: WIDTH,
-      height: HEIGHT,
-      fps: round1(inWindow.length / seconds),
-      kbps: round1(((s.mediaBytes - bytes0) * 8) / 1000 / seconds),
-      glass_p50_ms: round1(percentile(latencies, 50)),
-      glass_p95_ms: round1(percentile(latencies, 95)),
-      input_p50_ms: round1(percentile(inputs, 50)),
-      setup_ms: round1(setupMs),
-    };
-    if (isJson) console.log(JSON.stringify(result));
-    else {
-      console.log(JSON.stringify(result, null, 2));
-      console.log(`(${latencies.length} glass samples, ${inWindow.length - latencies.length} unreadable frames, ${inputs.length} input samples)`);
-    }
+    await env.showWorkload('scroll-text');
+    const r = await runBeacon(env, 'scroll-text', seconds);
+    console.log(
+      JSON.stringify({
+        scenario: 'scroll-text',
+        width: r.width,
+        height: r.height,
+        fps: r.fps,
+        kbps: r.kbps,
+        glass_p50_ms: r.glass_p50_ms,
+        glass_p95_ms: r.glass_p95_ms,
+        // The spine's input metric: agent's event -> injection.
+        input_p50_ms: r.inject_p50_ms,
+        setup_ms: r.setup_ms,
+      }),
+    );
   } finally {
-    await agentBrowser.close().catch(() => undefined);
-    await customerBrowser.close().catch(() => undefined);
-    await screen.context.close().catch(() => undefined);
-    await relay.stop();
-    await x.close();
+    await env.close();
   }
 }
 
-async function state(agent: Page): Promise<BenchState> {
-  return agent.evaluate(() => (window as unknown as { __bench: BenchState }).__bench);
+async function suite(): Promise<void> {
+  const sections = new Set((values.only ?? '').split(',').filter((s): s is 'views' | 'capacity' | 'console' => ['views', 'capacity', 'console'].includes(s)));
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const result = await runSuite({
+    isQuick: values.quick ?? false,
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+    sections,
+    hasPeer: !values['no-peer'],
+    isProfiled: values.profile ?? false,
+    command,
+  });
+  const written = writeOutputs(result, command);
+  for (const e of result.errors) console.error(`error: ${e}`);
+  console.log(`wrote ${written.join(', ')}`);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+(values.json ? spineScenario() : suite()).then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

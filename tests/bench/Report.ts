@@ -1,0 +1,189 @@
+/**
+ * Turns one suite result into the Markdown of docs/PERFORMANCE.md: the goals with the
+ * measured numbers, Beacon next to the VNC peer with ratios, relay capacity, the console
+ * with many sessions, where the time goes, and how each number was measured.
+ */
+import type { CapacityResult, SuiteResult, ViewRun } from './results.ts';
+
+type N = number | null;
+
+const fmt = (v: N, digits = 1): string => (v === null ? '–' : Number.isInteger(v) ? String(v) : v.toFixed(digits));
+const ratio = (a: N, b: N): N => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+const mark = (isMet: boolean | null): string => (isMet === null ? '–' : isMet ? 'met' : '**missed**');
+
+function find(views: readonly ViewRun[], system: ViewRun['system'], workload: string, width: number): ViewRun | undefined {
+  return views.find((v) => v.system === system && v.workload === workload && v.width === width);
+}
+
+interface MetricRow {
+  label: string;
+  get: (r: ViewRun) => N;
+  /** For the ratio column: true when lower is better. */
+  isLowerBetter: boolean;
+  digits?: number;
+}
+
+const VIEW_METRICS: MetricRow[] = [
+  { label: 'fps delivered', get: (r) => r.fps, isLowerBetter: false },
+  { label: 'kbit/s on the wire', get: (r) => r.kbps, isLowerBetter: true },
+  { label: 'glass-to-glass p50 (ms)', get: (r) => r.glass_p50_ms, isLowerBetter: true },
+  { label: 'glass-to-glass p95 (ms)', get: (r) => r.glass_p95_ms, isLowerBetter: true },
+  { label: 'glass-to-glass p99 (ms)', get: (r) => r.glass_p99_ms, isLowerBetter: true },
+  { label: 'input p50, event → X pointer (ms)', get: (r) => r.input_p50_ms, isLowerBetter: true },
+  { label: 'input p95, event → X pointer (ms)', get: (r) => r.input_p95_ms, isLowerBetter: true },
+  { label: 'setup (ms)', get: (r) => r.setup_ms, isLowerBetter: true },
+  { label: 'CPU customer side (cores)', get: (r) => r.cpu_customer, isLowerBetter: true, digits: 2 },
+  { label: 'CPU relay (cores)', get: (r) => r.cpu_relay, isLowerBetter: true, digits: 2 },
+  { label: 'CPU agent side (cores)', get: (r) => r.cpu_agent, isLowerBetter: true, digits: 2 },
+  { label: 'relay RSS (MB)', get: (r) => r.relay_rss_mb, isLowerBetter: true },
+];
+
+function viewTables(views: readonly ViewRun[]): string[] {
+  const out: string[] = [];
+  const sizes = [...new Set(views.map((v) => `${v.width}x${v.height}`))];
+  for (const size of sizes) {
+    const width = Number(size.split('x')[0]);
+    const workloads = [...new Set(views.filter((v) => v.width === width).map((v) => v.workload))];
+    for (const w of workloads) {
+      const b = find(views, 'beacon', w, width);
+      const p = find(views, 'vnc', w, width);
+      out.push(`#### ${size}, ${w}`, '', '| metric | Beacon | x11vnc + noVNC | Beacon / peer |', '|---|---:|---:|---:|');
+      for (const m of VIEW_METRICS) {
+        const bv = b ? m.get(b) : null;
+        const pv = p ? m.get(p) : null;
+        out.push(`| ${m.label} | ${fmt(bv, m.digits)} | ${fmt(pv, m.digits)} | ${fmt(ratio(bv, pv), 2)} |`);
+      }
+      if (b) out.push(`| input p50, agent send → injected (ms) | ${fmt(b.inject_p50_ms)} | | |`);
+      const samples = [b, p].filter((r): r is ViewRun => r !== undefined).map((r) => `${r.system}: ${r.glass_samples} glass samples, ${r.unreadable_frames} frames without a readable code, ${r.input_samples} input samples`);
+      out.push('', `<sub>${samples.join('; ')}.${[b, p].flatMap((r) => r?.notes.filter((n) => !n.startsWith('customer =')) ?? []).map((n) => ` ${n}.`).join('')}</sub>`, '');
+    }
+  }
+  return out;
+}
+
+function capacityTables(caps: readonly CapacityResult[]): string[] {
+  const out: string[] = [];
+  for (const c of caps) {
+    out.push(`#### ${c.target_kbps} kbit/s per session, recording ${c.recording ? 'on' : 'off'} (clip ${c.clip})`, '');
+    if (!c.steps.length) {
+      out.push(`${c.stopped_because}.`, '');
+      continue;
+    }
+    out.push(
+      '| sessions | delivered | p50 (ms) | p99 (ms) | max (ms) | kbit/s per session | relay CPU (cores) | relay threads (cores) | relay RSS (MB) | generators (cores) | ok |',
+      '|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|',
+    );
+    for (const s of c.steps) {
+      const threads = Object.entries(s.relay_threads)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(', ');
+      out.push(
+        `| ${s.sessions} | ${fmt(s.delivered_ratio, 4)} | ${fmt(s.relay_p50_ms, 2)} | ${fmt(s.relay_p99_ms, 2)} | ${fmt(s.relay_max_ms)} | ${fmt(s.kbps_per_session)} | ${fmt(s.relay_cpu_cores, 2)} | ${threads} | ${fmt(s.relay_rss_mb)} | ${fmt(s.generator_cpu_cores, 2)} | ${s.isOk ? 'yes' : 'no'} |`,
+      );
+    }
+    out.push(
+      '',
+      `Highest passing step: **${c.max_ok_sessions} sessions**; relay CPU ${fmt(c.cpu_ms_per_session_s, 2)} ms per session-second, ` +
+        `so **${fmt(c.sessions_per_core, 0)} sessions per fully used core**; RSS ${fmt(c.rss_mb_per_session, 2)} MB per session above the idle relay. ` +
+        `The ramp stopped because: ${c.stopped_because}.`,
+      '',
+    );
+  }
+  return out;
+}
+
+function goals(r: SuiteResult): string[] {
+  const bs = find(r.views, 'beacon', 'scroll-text', 1280);
+  const ps = find(r.views, 'vnc', 'scroll-text', 1280);
+  const cap180 = r.capacity.find((c) => c.target_kbps === 180 && !c.recording);
+  const glassRatio = ratio(bs?.glass_p50_ms ?? null, ps?.glass_p50_ms ?? null);
+  const fpsRatio = ratio(bs?.fps ?? null, ps?.fps ?? null);
+  const bwRatio = ratio(bs?.kbps ?? null, ps?.kbps ?? null);
+  const is = (v: N, test: (v: number) => boolean): boolean | null => (v === null ? null : test(v));
+  const allPairs = r.views.filter((v) => v.system === 'beacon').flatMap((b) => {
+    const p = find(r.views, 'vnc', b.workload, b.width);
+    return p ? [{ b, p }] : [];
+  });
+  const worst = (get: (v: ViewRun) => N, isLowerBetter: boolean) => {
+    const rs = allPairs.map(({ b, p }) => ratio(get(b), get(p))).filter((v): v is number => v !== null);
+    if (!rs.length) return '–';
+    return fmt(isLowerBetter ? Math.max(...rs) : Math.min(...rs), 2);
+  };
+  const heaviest = [...r.consoles].sort((a, b) => (b.console_cpu_cores ?? 0) - (a.console_cpu_cores ?? 0))[0];
+  const consoleText = r.consoles.map((c) => `${fmt(c.console_cpu_cores, 2)} (${c.clip})`).join(', ') || '–';
+  return [
+    '| goal (issue 5) | target | measured (1280x720 scroll-text) | worst over all workloads and sizes | |',
+    '|---|---|---:|---:|---|',
+    `| glass-to-glass p50 vs peer | ≤ 0.5× | ${fmt(glassRatio, 2)}× (${fmt(bs?.glass_p50_ms ?? null)} vs ${fmt(ps?.glass_p50_ms ?? null)} ms) | ${worst((v) => v.glass_p50_ms, true)}× | ${mark(is(glassRatio, (v) => v <= 0.5))} |`,
+    `| fps vs peer | ≥ 1.5× | ${fmt(fpsRatio, 2)}× (${fmt(bs?.fps ?? null)} vs ${fmt(ps?.fps ?? null)}) | ${worst((v) => v.fps, false)}× | ${mark(is(fpsRatio, (v) => v >= 1.5))} |`,
+    `| scroll bandwidth vs peer | ≤ 0.2× | ${fmt(bwRatio, 3)}× (${fmt(bs?.kbps ?? null)} vs ${fmt(ps?.kbps ?? null)} kbit/s) | ${worst((v) => v.kbps, true)}× | ${mark(is(bwRatio, (v) => v <= 0.2))} |`,
+    `| relay sessions per core at 180 kbit/s | ≥ 1000 | ${fmt(cap180?.sessions_per_core ?? null, 0)} (passed up to ${cap180?.max_ok_sessions ?? '–'} sessions) | | ${mark(is(cap180?.sessions_per_core ?? null, (v) => v >= 1000))} |`,
+    `| console with ${heaviest?.sessions ?? 8} sessions | ≤ 1 core | ${consoleText} cores | | ${mark(is(heaviest?.console_cpu_cores ?? null, (v) => v <= 1))} |`,
+    '',
+    '| spine target (issue 2, 1280x720 scroll-text) | target | measured | |',
+    '|---|---|---:|---|',
+    `| fps | ≥ 30 | ${fmt(bs?.fps ?? null)} | ${mark(is(bs?.fps ?? null, (v) => v >= 30))} |`,
+    `| glass-to-glass p50 | ≤ 40 ms | ${fmt(bs?.glass_p50_ms ?? null)} | ${mark(is(bs?.glass_p50_ms ?? null, (v) => v <= 40))} |`,
+    `| glass-to-glass p95 | ≤ 80 ms | ${fmt(bs?.glass_p95_ms ?? null)} | ${mark(is(bs?.glass_p95_ms ?? null, (v) => v <= 80))} |`,
+    `| input p50 (agent send → injected) | ≤ 5 ms | ${fmt(bs?.inject_p50_ms ?? null)} | ${mark(is(bs?.inject_p50_ms ?? null, (v) => v <= 5))} |`,
+    `| setup | ≤ 1000 ms | ${fmt(bs?.setup_ms ?? null)} | ${mark(is(bs?.setup_ms ?? null, (v) => v <= 1000))} |`,
+    `| scrolling bandwidth | ≤ 250 kB/s | ${fmt(bs?.kbps === undefined || bs.kbps === null ? null : bs.kbps / 8)} kB/s | ${mark(is(bs?.kbps ?? null, (v) => v / 8 <= 250))} |`,
+    '',
+  ];
+}
+
+const METHOD = `## How it is measured
+
+- **Screen.** A real Xvfb screen (\`-extension RANDR\`) with a full-screen Chromium window showing the workload. Every workload paints a time code (epoch ms, 40 bits plus a 12-bit check, as 16 px black/white blocks with a complemented row) in the top-left corner on every animation frame. Beacon's customer renderer captures it with \`getDisplayMedia\` and encodes it as in production; for the peer, x11vnc serves the same display. The idle customer window stays on screen in both runs, so both capture the same pixels.
+- **Glass-to-glass.** The viewer reads the time code back from its own canvas after each drawn frame (Beacon: the console's frame probe; noVNC: after each framebuffer update it puts on its canvas that touched the code) and subtracts it from the draw time. VNC updates arrive rectangle by rectangle, so a viewer can show a code torn between two moments; the check rejects such frames (counted as "without a readable code") instead of reporting a wrong latency. Both browsers share the machine's clock (agreement measured within about 1 ms).
+- **fps** counts frames drawn by the viewer per second (noVNC: framebuffer updates drawn). **kbit/s** is the application payload the viewer received: the media data channel for Beacon, the WebSocket for noVNC (RFB bytes); protocol overheads below that are not counted on either side.
+- **Input.** The viewer's mouse moves over the picture every 50 ms. Latency runs from the viewer page's mouse event to the X server moving the pointer there, seen by an X client on the captured display (the workload page's \`mousemove\`, platform event time), matched by position. The same for both systems. Beacon also reports the spine's metric, agent send time → the injector returned (the real robotjs injector in its own process, reached over Node IPC as the app's renderer reaches Electron main).
+- **Setup.** Beacon: Connect clicked → first frame drawn, consent auto-accepted. VNC: viewer created → first frame drawn.
+- **CPU** is CPU seconds per second of session, read from /proc for whole process trees: customer = the customer Chromium (capture + encode), relay = the relay process, agent = the console's Chromium; for the peer customer = x11vnc, relay = websockify, agent = the noVNC page's Chromium. The workload window is charged to nobody. **Relay RSS** is the relay's (websockify's) resident memory at the end of the run.
+- **Peer settings.** x11vnc with its defaults (\`-localhost -nopw -forever -shared\`), websockify in front, noVNC (Debian package) with its defaults (Tight encoding, JPEG quality 6, compression 2), scaled to the viewer window like the console.
+- **Relay capacity.** Synthetic customers and agents (node-datachannel, the protocol client the relay's tests use) run in separate load-generator processes on loopback, each agent process on its own seat. Customers replay a real recording of the customer encoder (tests/fixtures/recorded/) in a loop, stretched in time to the target bitrate and started at random points so keyframes do not line up. Latency is per frame: the customer's send → the last fragment at the agent, which includes both loopback hops and the frame's serialisation, so it is an upper bound on what the relay adds. A step passes if every fragment sent arrived (sending stops before counting), no customer had to skip a frame, and p99 ≤ 10 ms. A failing step is measured once more before the ramp stops, since the machine is shared. Sessions per core = passing sessions / relay CPU at that step.
+- **Console.** One console (headless Chromium) holds N sessions with synthetic customers replaying a recording from its keyframe, so every frame decodes; the first tab is focused.
+- **Noise.** The machine has 2 cores shared with other work; the load average at the start is recorded above. Compare ratios from the same run rather than absolute times across runs.
+`;
+
+export function renderReport(r: SuiteResult, plotFile: string | null, command: string): string {
+  const out: string[] = [];
+  out.push('# Beacon performance', '');
+  out.push(
+    `Measured ${r.started_at.slice(0, 16).replace('T', ' ')} UTC with \`${command}\` (${r.mode} mode) on ${r.machine.cpus} × ${r.machine.cpu_model}, ` +
+      `Node ${r.machine.node}, load average at start ${r.machine.load_avg_start.map((v) => v.toFixed(2)).join(' / ')}. ` +
+      `Raw results: \`bench/results/${r.started_at.replace(/:/g, '-').slice(0, 19)}Z.json\`. Quality mode: the default (speed/balanced/quality modes do not exist yet).`,
+    '',
+  );
+  if (r.skipped.length || r.errors.length) {
+    out.push(...r.skipped.map((s) => `- Skipped: ${s}`), ...r.errors.map((e) => `- Error: ${e}`), '');
+  }
+  out.push('## Goals', '', ...goals(r));
+  out.push('## Beacon next to x11vnc + noVNC', '');
+  if (plotFile) out.push(`![Glass-to-glass latency distributions](${plotFile})`, '');
+  out.push(...viewTables(r.views));
+  out.push('## Relay capacity', '', ...capacityTables(r.capacity));
+  out.push('## One console, many sessions', '');
+  if (r.consoles.length) {
+    out.push(
+      '| clip | sessions | console CPU (cores) | focused fps | background fps (mean) | background fps (min) | sent fps per session |',
+      '|---|---:|---:|---:|---:|---:|---:|',
+      ...r.consoles.map(
+        (c) =>
+          `| ${c.clip} | ${c.sessions} | ${fmt(c.console_cpu_cores, 2)} | ${fmt(c.focused_fps)} | ${fmt(c.background_fps_mean)} | ${fmt(c.background_fps_min)} | ${fmt(c.sent_fps_per_session)} |`,
+      ),
+      '',
+      ...r.consoles.flatMap((c) => c.notes.map((n) => `<sub>${n}.</sub>`)),
+      '',
+    );
+  } else out.push('Not run.', '');
+  if (r.profiles.length) {
+    out.push('## Where the time goes (profiles)', '');
+    for (const p of r.profiles) {
+      out.push(`#### ${p.what} (${p.totalMs} ms sampled)`, '', '| share | self ms | function |', '|---:|---:|---|');
+      out.push(...p.lines.map((l) => `| ${l.share}% | ${l.selfMs} | \`${l.name.replace(/\|/g, '\\|')}\` |`), '');
+    }
+  }
+  out.push(METHOD);
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,113 @@
+/**
+ * One measured view of one workload: through Beacon (customer renderer -> relay -> agent
+ * console), or through the VNC peer (x11vnc -> websockify -> noVNC), on the same screen.
+ */
+import type { Page } from 'playwright-core';
+import { newPage } from '../harness/Browsers.ts';
+import { agentConnect, agentSignIn, readDeviceCredentials } from '../harness/flows.ts';
+import { startVncPeer } from '../harness/VncPeer.ts';
+import type { ViewRun } from './results.ts';
+import { firstFrameAt, measureView, viewerState, WARMUP_MS } from './ViewMeasure.ts';
+import type { ViewEnv } from './ViewEnv.ts';
+import { AGENT_PROBE_SCRIPT, VNC_PROBE_SCRIPT, type WorkloadName } from './workloads.ts';
+
+/** The code used for the previous session; the customer shows a fresh one after each attempt. */
+let lastCode = '';
+
+async function freshCredentials(customer: Page): Promise<{ deviceId: string; code: string }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const creds = await readDeviceCredentials(customer);
+    if (creds.code !== lastCode || Date.now() > deadline) {
+      lastCode = creds.code;
+      return creds;
+    }
+    await customer.waitForTimeout(100);
+  }
+}
+
+/** An agent signs in, connects with the customer's ID and code (consent auto-accepted), and watches. */
+export async function runBeacon(env: ViewEnv, workload: WorkloadName, seconds: number): Promise<ViewRun> {
+  const agent = await newPage(env.agentBrowser);
+  try {
+    await agent.addInitScript(AGENT_PROBE_SCRIPT);
+    await agentSignIn(agent, env.relay.url);
+    const { deviceId, code } = await freshCredentials(env.customer);
+    await agentConnect(agent, deviceId, code);
+    const firstAt = await firstFrameAt(agent);
+    const setupMs = firstAt - (await viewerState(agent)).clickAt;
+    await agent.waitForTimeout(WARMUP_MS);
+    const run = await measureView({
+      system: 'beacon',
+      workload,
+      width: env.width,
+      height: env.height,
+      seconds,
+      viewer: agent,
+      canvas: agent.getByTestId('session-canvas'),
+      screen: env.screen.page,
+      customerPids: env.customerPids,
+      relayPids: [env.relay.proc.pid ?? 0],
+      agentPids: env.agentPids,
+      relayPid: env.relay.proc.pid ?? 0,
+      setupMs,
+      injections: env.customer.injections,
+    });
+    const size = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+    if (size[0] !== env.width || size[1] !== env.height) run.notes.push(`video arrived at ${size[0]}x${size[1]}, not ${env.width}x${env.height}`);
+    await endSession(env, agent);
+    return run;
+  } finally {
+    await agent.close().catch(() => undefined);
+  }
+}
+
+async function endSession(env: ViewEnv, agent: Page): Promise<void> {
+  await agent
+    .getByTestId('end-session')
+    .click({ timeout: 2000 })
+    .catch(() => undefined);
+  await env.customer
+    .getByTestId('session-bar')
+    .waitFor({ state: 'detached', timeout: 5000 })
+    .catch(() => undefined);
+}
+
+/**
+ * x11vnc serves the same display; the noVNC viewer runs in the same headless browser the
+ * agent console used. The idle customer window stays where it was, so both systems capture
+ * the same pixels.
+ */
+export async function runVnc(env: ViewEnv, workload: WorkloadName, seconds: number): Promise<ViewRun> {
+  const peer = await startVncPeer(env.x.display);
+  const viewer = await newPage(env.agentBrowser);
+  try {
+    await viewer.addInitScript(VNC_PROBE_SCRIPT);
+    await viewer.goto(peer.viewerUrl);
+    const firstAt = await firstFrameAt(viewer);
+    const setupMs = firstAt - (await viewerState(viewer)).clickAt;
+    await viewer.waitForTimeout(WARMUP_MS);
+    const run = await measureView({
+      system: 'vnc',
+      workload,
+      width: env.width,
+      height: env.height,
+      seconds,
+      viewer,
+      canvas: viewer.locator('#screen canvas'),
+      screen: env.screen.page,
+      customerPids: [peer.x11vncPid],
+      relayPids: [peer.websockifyPid],
+      agentPids: env.agentPids,
+      relayPid: peer.websockifyPid,
+      setupMs,
+      notes: ['customer = x11vnc, relay = websockify, agent = noVNC in Chromium'],
+    });
+    const encodings = await viewer.evaluate(() => (window as unknown as { __encodings: Record<string, number> }).__encodings);
+    run.notes.push(`RFB rectangles by encoding: ${Object.entries(encodings).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+    return run;
+  } finally {
+    await viewer.close().catch(() => undefined);
+    await peer.close();
+  }
+}
