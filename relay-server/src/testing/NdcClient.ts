@@ -95,6 +95,13 @@ export class NdcClient {
   /** Frames that failed the shared schemas, or signalling libdatachannel refused (should stay empty). */
   readonly malformed: string[] = [];
   private pc: PeerConnection | null = null;
+  /**
+   * Our ICE candidates, held back until the relay's answer is applied. libdatachannel lets
+   * ICE and DTLS start as soon as the relay can reach us; if the relay's certificate then
+   * arrives before the answer carrying its fingerprint, the check fails ("unknown CA") and
+   * the link dies. Browsers wait for the fingerprint; this client has to make sure of it.
+   */
+  private heldCandidates: { candidate: string; mid: string }[] | null = [];
   private ctl: DataChannel | null = null;
   private mediaChannel: DataChannel | null = null;
   private isClosed = false;
@@ -205,7 +212,11 @@ export class NdcClient {
     try {
       if (this.isClosed) {
         /* ignore late signalling */
-      } else if (msg.type === 'rtc-answer') this.pc?.setRemoteDescription(msg.sdp, 'answer');
+      } else if (msg.type === 'rtc-answer') {
+        this.pc?.setRemoteDescription(msg.sdp, 'answer');
+        for (const c of this.heldCandidates ?? []) this.send({ type: 'rtc-candidate', ...c });
+        this.heldCandidates = null;
+      }
       else if (msg.type === 'rtc-candidate') this.pc?.addRemoteCandidate(msg.candidate, msg.mid);
     } catch (err) {
       this.malformed.push(`rtc: ${err instanceof Error ? err.message : String(err)}`);
@@ -219,7 +230,11 @@ export class NdcClient {
     pc.onLocalDescription((sdp, type) => {
       if (type === 'offer') this.send({ type: 'rtc-offer', sdp });
     });
-    pc.onLocalCandidate((candidate, mid) => this.send({ type: 'rtc-candidate', candidate: candidate.replace(/^a=/, ''), mid }));
+    pc.onLocalCandidate((raw, mid) => {
+      const c = { candidate: raw.replace(/^a=/, ''), mid };
+      if (this.heldCandidates) this.heldCandidates.push(c);
+      else this.send({ type: 'rtc-candidate', ...c });
+    });
     const ctl = pc.createDataChannel('ctl');
     const media = pc.createDataChannel('media');
     this.ctl = ctl;
@@ -236,7 +251,13 @@ export class NdcClient {
       if (this.onMedia) this.onMedia(m);
       else this.media.push(m);
     });
-    await Promise.all([whenOpen(ctl, timeoutMs), whenOpen(media, timeoutMs)]);
+    try {
+      await Promise.all([whenOpen(ctl, timeoutMs), whenOpen(media, timeoutMs)]);
+    } catch (err) {
+      // Say where WebRTC got stuck: signalling, ICE or the channels.
+      const where = `pc ${pc.state()}, ice ${pc.iceState()}, signalling ${pc.signalingState()}, gathering ${pc.gatheringState()}, ctl open ${ctl.isOpen()}, media open ${media.isOpen()}`;
+      throw new Error(`${err instanceof Error ? err.message : String(err)} (${where}; relay said: ${this.inbox.all.map((m) => m.type).join(', ')})`);
+    }
   }
 }
 
