@@ -124,10 +124,6 @@ export class AgentAuth {
     return (await this.db.get('SELECT id FROM agents WHERE login = ?', [login])) !== undefined;
   }
 
-  async hasAnyAgent(): Promise<boolean> {
-    return (await this.db.get('SELECT id FROM agents WHERE deleted_at IS NULL LIMIT 1')) !== undefined;
-  }
-
   /**
    * Creates the account, or updates its password and name and lifts any disable or lockout
    * (the operator's environment seeding wins); returns its id. `role` changes an existing

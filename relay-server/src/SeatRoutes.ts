@@ -112,7 +112,11 @@ export function seatRoutes(d: ApiDeps): Route[] {
         if (body.concurrencyLimit !== undefined && body.concurrencyLimit !== seat.concurrencyLimit) {
           changed.concurrencyLimit = { from: seat.concurrencyLimit, to: body.concurrencyLimit };
         }
-        if (body.groupIds) changed.groupIds = { from: seat.groups.map((g) => g.id), to: [...new Set(body.groupIds)] };
+        if (body.groupIds) {
+          const from = seat.groups.map((g) => g.id).sort((x, y) => x - y);
+          const to = [...new Set(body.groupIds)].sort((x, y) => x - y);
+          if (from.join() !== to.join()) changed.groupIds = { from, to };
+        }
         if (Object.keys(changed).length > 0) await d.audit.append({ actorId: c.actor.id, action: 'seat-updated', target: target(seat), detail: changed });
 
         const after = await d.accounts.seat(seat.id);
