@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'account-locked',
   /** The seat was disabled by an administrator. */
   'account-disabled',
+  /** A chat message, stroke or attachment is over its size limit (see collab.ts). */
+  'too-large',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

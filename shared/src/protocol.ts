@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EndReason, ErrorCode } from './errors.ts';
 import { InputEvent } from './input.ts';
+import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Stroke, StrokeId, TransferId } from './collab.ts';
 
 /**
  * The Beacon protocol, defined once. Every message that crosses a process or network
@@ -139,6 +140,17 @@ export const StreamConfig = z.object({
 });
 export type StreamConfig = z.infer<typeof StreamConfig>;
 
+const FileOfferFields = z.object({ transferId: TransferId, name: FileName, mime: MimeType, size: FileSize, purpose: FilePurpose });
+/** Attachment data, the same in both directions (the relay forwards them to the other party). */
+const FILE_DATA_MESSAGES = [
+  /** `offset`: bytes sent before this chunk; chunks come in order. */
+  z.object({ type: z.literal('file-chunk'), sessionId: SessionId, transferId: TransferId, offset: FileSize, data: ChunkData }),
+  /** All chunks sent. */
+  z.object({ type: z.literal('file-end'), sessionId: SessionId, transferId: TransferId }),
+  /** The sender gives up (cancelled); the relay deletes what it has. */
+  z.object({ type: z.literal('file-cancel'), sessionId: SessionId, transferId: TransferId }),
+] as const;
+
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
 export const CtlToRelay = z.discriminatedUnion('type', [
   /** Agent: remote input. Forwarded only if the session granted control. */
@@ -151,6 +163,18 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+  // Collaboration (see collab.ts for the flows). Both parties, pending or active sessions, unless noted.
+  /** A chat message; the relay answers both parties with `chat`. */
+  z.object({ type: z.literal('chat-send'), sessionId: SessionId, text: ChatText }),
+  /** Starts an attachment upload. */
+  z.object({ type: z.literal('file-offer'), sessionId: SessionId, ...FileOfferFields.shape }),
+  ...FILE_DATA_MESSAGES,
+  /** Active sessions. Board `screen`: agents with control only; `blank`: both. */
+  z.object({ type: z.literal('stroke'), sessionId: SessionId, board: BoardId, stroke: Stroke }),
+  z.object({ type: z.literal('stroke-undo'), sessionId: SessionId, board: BoardId, strokeId: StrokeId }),
+  z.object({ type: z.literal('board-clear'), sessionId: SessionId, board: BoardId }),
+  /** Agent with control: asks the customer for a full-size PNG of the screen. */
+  z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
 ]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
@@ -161,6 +185,23 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+  // Collaboration, relay -> party (see collab.ts). `from` says which side sent it.
+  /** A stored chat message, to both parties. */
+  z.object({ type: z.literal('chat'), sessionId: SessionId, message: ChatMessage }),
+  /** The other party offers an attachment; its chunks follow. */
+  z.object({ type: z.literal('file-offer'), sessionId: SessionId, from: Role, ...FileOfferFields.shape }),
+  ...FILE_DATA_MESSAGES,
+  /** To the sender: bytes the relay has stored so far (progress and flow control). */
+  z.object({ type: z.literal('file-progress'), sessionId: SessionId, transferId: TransferId, received: FileSize, size: FileSize }),
+  /** To both: the attachment is stored. */
+  z.object({ type: z.literal('file-done'), sessionId: SessionId, file: FileRef }),
+  /** To both: the transfer ended without a file; nothing of it is kept. */
+  z.object({ type: z.literal('file-abort'), sessionId: SessionId, transferId: TransferId, code: ErrorCode }),
+  z.object({ type: z.literal('stroke'), sessionId: SessionId, from: Role, board: BoardId, stroke: Stroke }),
+  z.object({ type: z.literal('stroke-undo'), sessionId: SessionId, from: Role, board: BoardId, strokeId: StrokeId }),
+  z.object({ type: z.literal('board-clear'), sessionId: SessionId, from: Role, board: BoardId }),
+  /** Customer: send a screenshot as an attachment with purpose `screenshot` and this transferId. */
+  z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;
 
