@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
-import { InjectorProcess } from '../harness/InjectorProcess.ts';
-import { startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import type { Browser } from 'playwright-core';
+import { newPage } from '../harness/Browsers.ts';
+import type { InjectorProcess } from '../harness/InjectorProcess.ts';
+import type { RelayProcess } from '../harness/Relay.ts';
+import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { PATTERN_HTML } from '../fixtures/pattern.ts';
 import { SessionList } from '@beacon/shared/api';
@@ -22,10 +22,9 @@ const MANAGER = { name: 'Mia Manager', login: 'mia', password: 'manager pass phr
 const CUSTOMER_NAME = 'Zhang Wei Studio';
 const SIG = { timeout: 240_000 };
 
-let x: XDisplay;
+let stage: Stage;
 let relay: RelayProcess;
 let injector: InjectorProcess;
-let screen: { context: BrowserContext; page: Page };
 let customerBrowser: Browser;
 let agentBrowser: Browser;
 let sessionId = '';
@@ -34,23 +33,16 @@ let sessionMs = 0;
 
 describe('accounts and back-office, end to end', { concurrency: false }, () => {
   before(async () => {
-    x = await startXvfb(1280, 720, 98);
-    injector = await InjectorProcess.start(x.display);
-    relay = await startRelay({ BEACON_AGENT_LOGIN: '', BEACON_AGENT_PASSWORD: '', BEACON_AGENT_NAME: '' });
-    customerBrowser = await launchCustomerBrowser(x.display);
-    screen = await launchScreenWindow(x.display);
-    await screen.page.setContent(PATTERN_HTML);
-    agentBrowser = await launchAgentBrowser();
+    // No account in the environment: the relay starts unconfigured and prints its setup link.
+    stage = await startStage({
+      screenHtml: PATTERN_HTML,
+      preferredDisplay: 98,
+      relayEnv: { BEACON_AGENT_LOGIN: '', BEACON_AGENT_PASSWORD: '', BEACON_AGENT_NAME: '' },
+    });
+    ({ relay, injector, customerBrowser, agentBrowser } = stage);
   }, SIG);
 
-  after(async () => {
-    await agentBrowser?.close();
-    await customerBrowser?.close();
-    await screen?.context.close();
-    await relay?.stop();
-    await injector?.close();
-    await x?.close();
-  });
+  after(() => stage?.close());
 
   test('first-run setup creates the owner, who creates an agent and a manager', SIG, async () => {
     const link = /Beacon first-run setup: open (\S+)/.exec(relay.output())?.[1];

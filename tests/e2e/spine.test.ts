@@ -7,49 +7,35 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import sqlite3 from 'sqlite3';
 import WebSocket from 'ws';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
-import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
-import { InjectorProcess } from '../harness/InjectorProcess.ts';
-import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { pointerPosition, startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { newPage } from '../harness/Browsers.ts';
+import { AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { startStage, type Stage } from '../harness/Stage.ts';
+import { pointerPosition, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 
+let stage: Stage;
 let x: XDisplay;
 let relay: RelayProcess;
 let screen: { context: BrowserContext; page: Page };
-let customerBrowser: Browser;
-let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
-let injector: InjectorProcess;
 let mainSessionId = '';
 
 const SIG = { timeout: 240_000 };
 
 describe('remote view and control, end to end', { concurrency: false }, () => {
   before(async () => {
-    x = await startXvfb(1280, 720, 97);
-    injector = await InjectorProcess.start(x.display);
-    relay = await startRelay();
-    customerBrowser = await launchCustomerBrowser(x.display);
-    screen = await launchScreenWindow(x.display);
-    await screen.page.setContent(PATTERN_HTML);
-    agentBrowser = await launchAgentBrowser();
-    customer = await openCustomer(customerBrowser, relay.url, injector);
-    agent = await newPage(agentBrowser);
+    stage = await startStage({ screenHtml: PATTERN_HTML, preferredDisplay: 97 });
+    ({ x, relay, screen } = stage);
+    customer = await openCustomer(stage.customerBrowser, relay.url, stage.injector);
+    agent = await newPage(stage.agentBrowser);
     await agentSignIn(agent, relay.url);
   }, SIG);
 
-  after(async () => {
-    await agentBrowser?.close();
-    await customerBrowser?.close();
-    await screen?.context.close();
-    await relay?.stop();
-    await injector?.close();
-    await x?.close();
-  });
+  after(() => stage?.close());
 
   test('an agent without a valid token is refused', async () => {
     for (const token of [undefined, 'forged-token-value']) {
