@@ -19,6 +19,11 @@ export const EVENT_KINDS = [
   'control-started',
   'control-stopped',
   'disconnected',
+  // Collaboration (issue 6), so the recording timeline shows them.
+  'chat',
+  'stroke',
+  'screenshot',
+  'file',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
