@@ -6,10 +6,13 @@
 import type { Catalog } from '@beacon/shared/i18n';
 import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
+import { COLLAB_EN } from './locales/collab.en.ts';
+import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
     ...ACCOUNTS_EN,
+    ...COLLAB_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -93,6 +96,7 @@ export const AGENT_CATALOG = {
   },
   'zh-CN': {
     ...ACCOUNTS_ZH_CN,
+    ...COLLAB_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

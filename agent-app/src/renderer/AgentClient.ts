@@ -12,6 +12,7 @@ import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, StreamConfig } from '@beacon/shared/protocol';
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
 import { MeResponse } from '@beacon/shared/api';
 import type { AccountRole } from '@beacon/shared/protocol';
 import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState, type CustomerLabel } from '../common/ConsoleModel.ts';
@@ -75,6 +76,8 @@ export class AgentClient {
   private readonly sessions = new Map<string, RemoteSession>();
   private readonly byStream = new Map<number, RemoteSession>();
   private readonly earlyConfigs = new Map<string, StreamConfig>();
+  /** Chat, files and boards per session, from session-pending on (chat works before consent). */
+  private readonly collabs = new Map<string, CollabSession>();
   private lastMediaWarnAt = 0;
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
@@ -104,6 +107,28 @@ export class AgentClient {
   /** The started session behind a tab (its canvas and stats), if it has one. */
   getSession(sessionId: string): RemoteSession | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /** The translated title of the background notification; the UI sets it with its i18n. */
+  notifyTitle: () => string = () => 'Beacon';
+
+  /** The session's chat, files and whiteboard (created on first use). */
+  getCollab(sessionId: string): CollabSession {
+    let c = this.collabs.get(sessionId);
+    if (!c) {
+      c = new CollabSession(sessionId, 'agent', (m) => this.sendCtl(m));
+      c.onIncoming = () => {
+        this.bump(); // unread counts in the tabs
+        notifyInBackground(this.notifyTitle());
+      };
+      this.collabs.set(sessionId, c);
+    }
+    return c;
+  }
+
+  /** Asks the customer for a full-size PNG; it arrives as a screenshot in the session's collab. */
+  requestScreenshot(sessionId: string, requestId: string): void {
+    this.sendCtl({ type: 'screenshot-request', sessionId, requestId });
   }
 
   /** Resumes a sign-in kept from before a reload. */
@@ -334,6 +359,10 @@ export class AgentClient {
   }
 
   private onCtl(msg: CtlFromRelay): void {
+    if (isCollabMessage(msg)) {
+      this.getCollab(msg.sessionId).handle(msg);
+      return;
+    }
     switch (msg.type) {
       case 'stream-config': {
         const session = this.sessions.get(msg.sessionId);
@@ -395,6 +424,8 @@ export class AgentClient {
     this.sessions.get(sessionId)?.canvas.remove();
     this.sessions.delete(sessionId);
     this.earlyConfigs.delete(sessionId);
+    this.collabs.get(sessionId)?.close();
+    this.collabs.delete(sessionId);
   }
 
   private dispatch(action: ConsoleAction): void {
@@ -409,5 +440,25 @@ export class AgentClient {
   private set(patch: Partial<ClientSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
     for (const l of [...this.listeners]) l();
+  }
+}
+
+/** A short tone and a system notification when a customer writes while the console is in the background. */
+function notifyInBackground(title: string): void {
+  if (typeof document === 'undefined' || !document.hidden) return;
+  try {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator();
+    osc.frequency.value = 880;
+    osc.connect(ctx.destination);
+    osc.start();
+    osc.stop(ctx.currentTime + 0.15);
+    osc.onended = () => void ctx.close();
+  } catch {
+    /* no audio device */
+  }
+  if (typeof Notification !== 'undefined') {
+    if (Notification.permission === 'granted') new Notification(title);
+    else if (Notification.permission === 'default') void Notification.requestPermission();
   }
 }

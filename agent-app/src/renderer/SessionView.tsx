@@ -1,5 +1,5 @@
 import { LIMITS } from '@beacon/shared/protocol';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionEntry } from '../common/ConsoleModel.ts';
 import { formatDeviceId } from '../common/connectInput.ts';
@@ -9,6 +9,8 @@ import type { RemoteSession } from './RemoteSession.ts';
 import { ConnectForm } from './ConnectForm.tsx';
 import { SessionCustomer } from './SessionCustomer.tsx';
 import { SessionStatus } from './SessionStatus.tsx';
+import { CollabPanel } from './CollabPanel.tsx';
+import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -22,13 +24,24 @@ function useCanvasHost(session: RemoteSession | undefined) {
       const { width, height } = fitContain(host.clientWidth, host.clientHeight, session.videoWidth, session.videoHeight);
       canvas.style.width = `${width}px`;
       canvas.style.height = `${height}px`;
+      // The whiteboard layer sits exactly over the video, whatever size it is shown at.
+      const layer = host.querySelector<HTMLCanvasElement>('.whiteboard-layer');
+      if (layer) {
+        layer.style.left = `${canvas.offsetLeft}px`;
+        layer.style.top = `${canvas.offsetTop}px`;
+        layer.style.width = `${width}px`;
+        layer.style.height = `${height}px`;
+      }
     };
+    const layerObserver = new MutationObserver(fit);
+    layerObserver.observe(host, { childList: true });
     const observer = new ResizeObserver(fit);
     observer.observe(host);
     const offSize = session.onVideoSize(fit);
     fit();
     return () => {
       observer.disconnect();
+      layerObserver.disconnect();
       offSize();
       canvas.remove();
     };
@@ -44,6 +57,12 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
   const hostRef = useCanvasHost(session);
   const isViewOnly = entry.state === 'active' ? !entry.hasControl : !entry.requestedControl;
   const hasVideo = (session?.videoWidth ?? 0) > 0;
+  const collab = client.getCollab(entry.sessionId);
+  const [isDrawing, setDrawing] = useState(false);
+  const [isBlank, setBlank] = useState(false);
+  const [style, setStyle] = useState<DrawStyle>({ tool: 'pen', color: '#e53935', width: 4, isFading: false });
+  const boardW = session?.videoWidth || 1280;
+  const boardH = session?.videoHeight || 720;
 
   return (
     <section className="session-view" data-testid="session-view" data-session-id={entry.sessionId} data-state={entry.state}>
@@ -78,8 +97,22 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
           </span>
         </div>
       )}
+      <div className="session-body">
       <div className={`video-area${entry.state === 'ended' ? ' is-ended' : ''}`}>
-        <div className="canvas-host" ref={hostRef} />
+        <div className="canvas-host" ref={hostRef}>
+          {entry.state === 'active' && hasVideo && (
+            <WhiteboardLayer
+              key={isBlank ? 'blank' : 'screen'}
+              collab={collab}
+              board={isBlank ? 'blank' : 'screen'}
+              width={boardW}
+              height={boardH}
+              isDrawing={isDrawing}
+              style={style}
+              askText={() => window.prompt(t('collab.board.textPrompt'))}
+            />
+          )}
+        </div>
         {entry.state === 'pending' && (
           <div className="video-overlay">
             <div className="spinner" aria-hidden="true" />
@@ -105,6 +138,8 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
             <ConnectForm inline initialDeviceId={entry.deviceId} initialCustomer={entry.customer} />
           </div>
         )}
+      </div>
+      <CollabPanel entry={entry} collab={collab} isDrawing={isDrawing} onDrawing={setDrawing} style={style} onStyle={setStyle} isBlank={isBlank} onBlank={setBlank} />
       </div>
       <SessionStatus session={entry.state === 'active' ? session : undefined} />
     </section>

@@ -1,3 +1,4 @@
+import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDeviceId } from '../common/connectInput.ts';
 import { useClient, useSnapshot } from './ClientContext.ts';
@@ -5,10 +6,21 @@ import { ConnectForm } from './ConnectForm.tsx';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { SessionView } from './SessionView.tsx';
 
+function UnreadBadge({ sessionId }: { sessionId: string }) {
+  const collab = useClient().getCollab(sessionId);
+  const snap = useSyncExternalStore(collab.subscribe, collab.getSnapshot);
+  return snap.unread > 0 ? (
+    <span className="tab-unread" data-testid="tab-unread">
+      {snap.unread}
+    </span>
+  ) : null;
+}
+
 /** The spine console: one tab per session plus the new-connection form. */
 export function SessionsPage() {
   const { t } = useTranslation();
   const client = useClient();
+  client.notifyTitle = () => t('collab.newMessage');
   const snap = useSnapshot();
   const { sessions, selectedId, errorKey } = snap.console;
   const selected = sessions.find((s) => s.sessionId === selectedId) ?? null;
@@ -36,6 +48,7 @@ export function SessionsPage() {
             {s.customer && <span className="tab-customer">{s.customer.name}</span>}
             <span className="tab-title">{formatDeviceId(s.deviceId)}</span>
             <span className="tab-state">{t(`tabs.state.${s.state}`)}</span>
+            <UnreadBadge sessionId={s.sessionId} />
             {s.state === 'ended' && (
               <button
                 type="button"
