@@ -11,6 +11,7 @@ import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LIMITS, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
 import type { AgentAuth } from './AgentAuth.ts';
+import { isCollabCtl, type CollabRouter } from './CollabRouter.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { Logger } from './log.ts';
 import type { MediaSink } from './MediaForwarder.ts';
@@ -41,6 +42,8 @@ export interface ConnectionContext {
   now: () => number;
   /** Told which seats have live connections (the seats view shows who is online). */
   presence?: Presence;
+  /** Chat, attachments, screenshots, whiteboard; without it those messages are refused. */
+  collab?: CollabRouter;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -126,6 +129,7 @@ export class ClientConnection {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.unwatchToken?.();
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
+    this.ctx.collab?.partyGone(this.connId);
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }
@@ -333,6 +337,10 @@ export class ClientConnection {
       text,
       'ctl client->relay',
       (msg) => {
+        if (isCollabCtl(msg)) {
+          if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
+          return this.ctx.collab.handle(party, msg);
+        }
         if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
         else this.ctx.traffic.customerCtl(party, msg);
       },
