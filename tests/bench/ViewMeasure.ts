@@ -9,7 +9,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import type { InjectionRecord } from '../harness/CustomerBridge.ts';
-import { CpuMeter, rssBytes } from '../harness/ProcessStats.ts';
+import { CpuMeter, rssBytes, topThreads, treeThreadTicks } from '../harness/ProcessStats.ts';
 import { num, type ViewRun } from './results.ts';
 import { percentile, quantiles, round1, round2 } from './stats.ts';
 import type { SentMove, ViewerState, WorkloadName } from './workloads.ts';
@@ -81,6 +81,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
   });
   const injected0 = o.injections?.length ?? 0;
   const bytes0 = (await viewerState(o.viewer)).mediaBytes;
+  const threads0 = { customer: treeThreadTicks(o.customerPids), agent: treeThreadTicks(o.agentPids) };
   for (const m of Object.values(meters)) m.start();
   const t0 = await epochNow(o.viewer);
 
@@ -96,6 +97,8 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
   await new Promise((r) => setTimeout(r, 300));
   const t1 = await epochNow(o.viewer);
   for (const m of Object.values(meters)) m.stop();
+  const threads_customer = topThreads(threads0.customer, treeThreadTicks(o.customerPids), meters.customer.wallSeconds);
+  const threads_agent = topThreads(threads0.agent, treeThreadTicks(o.agentPids), meters.agent.wallSeconds);
   const relayRss = rssBytes(o.relayPid);
 
   const s = await viewerState(o.viewer);
@@ -103,6 +106,8 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
   const seconds = (t1 - t0) / 1000;
   const frames = s.frames.filter((f) => f.at >= t0 && f.at <= t1);
   const glass = frames.flatMap((f) => (f.latency === undefined ? [] : [f.latency]));
+  const pipe = frames.flatMap((f) => (f.pipe === undefined ? [] : [f.pipe]));
+  const captured = frames.flatMap((f) => (f.pipe === undefined || f.latency === undefined ? [] : [f.latency - f.pipe]));
   const input = matchInput(s.moves, xMoves, box, o.width, o.height);
   const inject = (o.injections ?? []).slice(injected0).flatMap((r) => (r.sentAt === undefined ? [] : [r.injectedAt - r.sentAt]));
   const notes = [...(o.notes ?? [])];
@@ -121,6 +126,9 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     glass_p99_ms: num(round1(percentile(glass, 99))),
     glass_samples: glass.length,
     unreadable_frames: frames.length - glass.length,
+    capture_p50_ms: num(round1(percentile(captured, 50))),
+    pipeline_p50_ms: num(round1(percentile(pipe, 50))),
+    pipeline_p95_ms: num(round1(percentile(pipe, 95))),
     input_p50_ms: num(round1(percentile(input.latencies, 50))),
     input_p95_ms: num(round1(percentile(input.latencies, 95))),
     input_samples: input.latencies.length,
@@ -131,6 +139,8 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     cpu_relay: num(round2(meters.relay.cores)),
     cpu_agent: num(round2(meters.agent.cores)),
     relay_rss_mb: num(round1(relayRss / 2 ** 20)),
+    threads_customer,
+    threads_agent,
     glass_quantiles: quantiles(glass),
     notes,
   };

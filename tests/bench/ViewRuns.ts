@@ -9,7 +9,7 @@ import { startVncPeer } from '../harness/VncPeer.ts';
 import type { ViewRun } from './results.ts';
 import { firstFrameAt, measureView, viewerState, WARMUP_MS } from './ViewMeasure.ts';
 import type { ViewEnv } from './ViewEnv.ts';
-import { AGENT_PROBE_SCRIPT, VNC_PROBE_SCRIPT, type WorkloadName } from './workloads.ts';
+import { agentProbeScript, vncProbeScript, type WorkloadName } from './workloads.ts';
 
 /** The code used for the previous session; the customer shows a fresh one after each attempt. */
 let lastCode = '';
@@ -30,7 +30,7 @@ async function freshCredentials(customer: Page): Promise<{ deviceId: string; cod
 export async function runBeacon(env: ViewEnv, workload: WorkloadName, seconds: number): Promise<ViewRun> {
   const agent = await newPage(env.agentBrowser);
   try {
-    await agent.addInitScript(AGENT_PROBE_SCRIPT);
+    await agent.addInitScript(agentProbeScript(env.width));
     await agentSignIn(agent, env.relay.url);
     const { deviceId, code } = await freshCredentials(env.customer);
     await agentConnect(agent, deviceId, code);
@@ -82,7 +82,7 @@ export async function runVnc(env: ViewEnv, workload: WorkloadName, seconds: numb
   const peer = await startVncPeer(env.x.display);
   const viewer = await newPage(env.agentBrowser);
   try {
-    await viewer.addInitScript(VNC_PROBE_SCRIPT);
+    await viewer.addInitScript(vncProbeScript(env.width));
     await viewer.goto(peer.viewerUrl);
     const firstAt = await firstFrameAt(viewer);
     const setupMs = firstAt - (await viewerState(viewer)).clickAt;

@@ -8,7 +8,8 @@
  *                                       "glass_p95_ms","input_p50_ms","setup_ms"}
  *
  * Options: --seconds N (measuring window per view run), --only views,capacity,console,
- * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs).
+ * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
+ * trace the console with many sessions; summaries go in the report).
  */
 import { parseArgs } from 'node:util';
 import { runSuite, writeOutputs } from './Suite.ts';

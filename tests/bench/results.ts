@@ -27,6 +27,13 @@ export const ViewRun = z.object({
   glass_p99_ms: Num,
   glass_samples: z.number().int(),
   unreadable_frames: z.number().int(),
+  /**
+   * Beacon only, glass-to-glass split at the capture time the customer stamps on each frame:
+   * time code painted -> captured, and captured -> drawn by the console.
+   */
+  capture_p50_ms: Num,
+  pipeline_p50_ms: Num,
+  pipeline_p95_ms: Num,
   /** Viewer's mouse event -> the X pointer seen moving by an X client on the captured display. */
   input_p50_ms: Num,
   input_p95_ms: Num,
@@ -41,6 +48,9 @@ export const ViewRun = z.object({
   cpu_relay: Num,
   cpu_agent: Num,
   relay_rss_mb: Num,
+  /** Where the CPU went, by process kind / thread name (cores), biggest first. */
+  threads_customer: z.record(z.string(), z.number()),
+  threads_agent: z.record(z.string(), z.number()),
   /** Glass-to-glass percentiles 0..100 (101 values), for the plot. */
   glass_quantiles: z.array(z.number()),
   notes: z.array(z.string()),
@@ -71,6 +81,10 @@ export const CapacityStep = z.object({
   relay_threads: z.record(z.string(), z.number()),
   relay_rss_mb: Num,
   generator_cpu_cores: Num,
+  /** The machine's 1-minute load average after the window: how busy it was with other work. */
+  load_avg_1m: z.number(),
+  /** Windows measured: a failing step is measured again, up to three times. */
+  windows: z.number().int(),
   isOk: z.boolean(),
 });
 export type CapacityStep = z.infer<typeof CapacityStep>;
@@ -100,6 +114,8 @@ export const ConsoleResult = z.object({
   background_fps_min: Num,
   /** Frames per second the synthetic customers sent, per session. */
   sent_fps_per_session: Num,
+  /** The console's CPU by process kind / thread name (cores), biggest first. */
+  threads: z.record(z.string(), z.number()),
   notes: z.array(z.string()),
 });
 export type ConsoleResult = z.infer<typeof ConsoleResult>;

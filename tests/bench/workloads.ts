@@ -181,19 +181,22 @@ export const WORKLOAD_PAGES: Record<WorkloadName, () => string> = {
 };
 
 /**
- * Reads the time code from a 2D context (canvas pixels = screen pixels). Returns the
- * epoch-ms value modulo 2^40, or -1 if any block or the check does not read cleanly. Only
- * the two pixel rows through the middle of the blocks are read back.
+ * Reads the time code from a 2D context showing the screen at `scale` (canvas pixels per
+ * screen pixel: the picture may arrive scaled). Returns the epoch-ms value modulo 2^40, or
+ * -1 if any block or the check does not read cleanly. Only the two pixel rows through the
+ * middle of the blocks are read back.
  */
 const READ_CODE = `
-function __readTimeCode(g) {
+function __readTimeCode(g, scale) {
   const N = ${CODE_BLOCKS}, B = ${CODE_BLOCK};
-  const top = g.getImageData(0, B / 2, N * B, 1).data;
-  const bottom = g.getImageData(0, B + B / 2, N * B, 1).data;
+  const w = Math.ceil(N * B * scale);
+  const top = g.getImageData(0, Math.floor((B / 2) * scale), w, 1).data;
+  const bottom = g.getImageData(0, Math.floor((B + B / 2) * scale), w, 1).data;
   let v = 0;
   for (let i = 0; i < N; i++) {
-    const a = top[(i * B + B / 2) * 4 + 1];
-    const b = bottom[(i * B + B / 2) * 4 + 1];
+    const x = Math.floor((i * B + B / 2) * scale);
+    const a = top[x * 4 + 1];
+    const b = bottom[x * 4 + 1];
     if (!((a > 160 && b < 96) || (a < 96 && b > 160))) return -1;
     v = v * 2 + (a > 160 ? 1 : 0);
   }
@@ -213,6 +216,8 @@ export interface BenchFrame {
   at: number;
   latency?: number;
   session?: string;
+  /** Beacon: capture time (media header) -> drawn, i.e. encode + network + decode + draw. */
+  pipe?: number;
 }
 export interface SentMove {
   /** The viewer's event time (epoch ms) and its position in the viewer page. */
@@ -237,14 +242,16 @@ const VIEWER_STATE = `
  * frame probe) and keeps latency samples. Frames whose code does not read cleanly are counted
  * but give no sample. Also counts the bytes arriving on the media channel.
  */
-export const AGENT_PROBE_SCRIPT = `
+export function agentProbeScript(screenWidth: number): string {
+  return `
 (() => {
   ${READ_CODE}
   ${VIEWER_STATE}
   window.__beaconFrameProbe = (p) => {
-    const v = __readTimeCode(p.canvas.getContext('2d'));
-    if (v < 0) { s.unreadable++; s.frames.push({ at: p.drawnAt, session: p.sessionId }); return; }
-    s.frames.push({ at: p.drawnAt, latency: __latencyOf(v, p.drawnAt), session: p.sessionId });
+    const v = __readTimeCode(p.canvas.getContext('2d'), p.canvas.width / ${screenWidth});
+    const pipe = p.drawnAt - p.captureTs;
+    if (v < 0) { s.unreadable++; s.frames.push({ at: p.drawnAt, session: p.sessionId, pipe }); return; }
+    s.frames.push({ at: p.drawnAt, latency: __latencyOf(v, p.drawnAt), session: p.sessionId, pipe });
   };
   const origCreate = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function (label, init) {
@@ -256,13 +263,15 @@ export const AGENT_PROBE_SCRIPT = `
     if (e.target && e.target.closest && e.target.closest('[data-testid="connect-submit"]')) s.clickAt = performance.timeOrigin + performance.now();
   }, true);
 })();`;
+}
 
 /**
  * Installed in the noVNC viewer page (see VncPeer.ts): the same reader, run after every
  * framebuffer update noVNC puts on its canvas that touched the time code, plus the bytes
- * arriving on the WebSocket.
+ * arriving on the WebSocket and the encodings the server chose.
  */
-export const VNC_PROBE_SCRIPT = `
+export function vncProbeScript(screenWidth: number): string {
+  return `
 (() => {
   ${READ_CODE}
   ${VIEWER_STATE}
@@ -279,7 +288,7 @@ export const VNC_PROBE_SCRIPT = `
       if (!willDraw || !hasDamage) return;
       const at = performance.timeOrigin + performance.now();
       if (!touchesCode) { s.frames.push({ at }); return; }
-      const v = __readTimeCode(g);
+      const v = __readTimeCode(g, canvas.width / ${screenWidth});
       if (v < 0) { s.unreadable++; s.frames.push({ at }); return; }
       s.frames.push({ at, latency: __latencyOf(v, at) });
     };
@@ -310,6 +319,7 @@ export const VNC_PROBE_SCRIPT = `
   Object.assign(Counted, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
   window.WebSocket = Counted;
 })();`;
+}
 
 /** Installed in the customer page: consent is auto-accepted in the benchmark only. */
 export const AUTO_ACCEPT_SCRIPT = `

@@ -218,3 +218,42 @@ export function threadCpuSeconds(before: Map<string, number>, after: Map<string,
     .filter(([, s]) => s > 0)
     .sort((a, b) => b[1] - a[1]);
 }
+
+/** What a process is, for thread reports: Chromium's `--type=` (renderer, gpu-process…) or its name. */
+export function processKind(pid: number): string {
+  try {
+    // Chromium rewrites its children's command lines into one space-separated string.
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const type = /--type=(\S+)/.exec(cmdline)?.[1];
+    if (type) {
+      const sub = /--utility-sub-type=(\S+)/.exec(cmdline)?.[1];
+      return sub ? `${type}(${sub.split('.').pop()})` : type;
+    }
+  } catch {
+    /* gone */
+  }
+  return readProcStat(pid)?.comm ?? 'gone';
+}
+
+/** CPU ticks per `kind/thread` over a whole process tree (e.g. `renderer/CrRendererMain`). */
+export function treeThreadTicks(roots: readonly number[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of processTree(roots)) {
+    const kind = processKind(p.pid);
+    for (const [thread, ticks] of threadTicks(p.pid)) {
+      // The main thread carries the process's own name.
+      const key = `${kind}/${thread === p.comm ? 'main' : thread}`;
+      out.set(key, (out.get(key) ?? 0) + ticks);
+    }
+  }
+  return out;
+}
+
+/** The biggest `top` entries of a thread report as cores over `wallSeconds`, rounded. */
+export function topThreads(before: Map<string, number>, after: Map<string, number>, wallSeconds: number, top = 8): Record<string, number> {
+  return Object.fromEntries(
+    threadCpuSeconds(before, after)
+      .slice(0, top)
+      .map(([name, s]) => [name, Math.round((s / wallSeconds) * 100) / 100]),
+  );
+}

@@ -13,6 +13,7 @@
  * Recording: the relay does not record yet. `relayEnvFor` is where a recording switch goes
  * once it exists; until then a run asked to record is reported as skipped.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../harness/paths.ts';
@@ -29,6 +30,8 @@ const PROFILE_HOOK = pathToFileURL(join(REPO_ROOT, 'tests', 'bench', 'cpuProfile
 /** A step passes if at least this share of fragments arrived (the rest would be in flight at the cut). */
 const MIN_DELIVERED = 0.999;
 const SETTLE_MS = 1500;
+/** A failing step is measured up to this many times; it passes if any window passes. */
+const MAX_WINDOWS = 3;
 const DRAIN_MS = 600;
 
 export interface CapacityOptions {
@@ -104,10 +107,11 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityResult> {
         if (ready.started < count) break;
       }
       let step = await measureStep(o, sessions, customers, agents, relayPid);
-      if (!step.isOk && sessions === target) {
-        // The machine is shared: one bad window can be somebody else's burst. Look again.
-        log(`  ${step.sessions} sessions failed (${failureOf(step)}); measuring once more`);
-        step = await measureStep(o, sessions, customers, agents, relayPid);
+      for (let attempt = 2; !step.isOk && sessions === target && attempt <= MAX_WINDOWS; attempt++) {
+        // The machine is shared: a bad window can be somebody else's burst. A relay that
+        // cannot keep up fails every window.
+        log(`  ${step.sessions} sessions failed (${failureOf(step)}); measuring again`);
+        step = { ...(await measureStep(o, sessions, customers, agents, relayPid)), windows: attempt };
       }
       result.steps.push(step);
       log(
@@ -209,6 +213,8 @@ async function measureStep(
     relay_threads: relayThreads,
     relay_rss_mb: num(round1(rss / 2 ** 20)),
     generator_cpu_cores: num(round2(generatorCpu.cores)),
+    load_avg_1m: round2(loadavg()[0] ?? 0),
+    windows: 1,
     isOk: delivered >= MIN_DELIVERED && skipped === 0 && p99 <= LATENCY_BUDGET_MS,
   };
 }
