@@ -23,13 +23,14 @@ after(async () => {
 });
 
 test('managers read the settings but cannot change them; the owner can, and it is audited', async () => {
-  assert.deepEqual(await manager.ok('GET', '/api/settings', OrgSettings), { name: TEST_ORG_NAME, recordingDefault: false, defaultConcurrencyLimit: 3 });
+  const recording = { recordingDefault: true, recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: false, recordingMaxAgeDays: 90, recordingMaxTotalMB: 50_000 };
+  assert.deepEqual(await manager.ok('GET', '/api/settings', OrgSettings), { name: TEST_ORG_NAME, defaultConcurrencyLimit: 3, ...recording });
   assert.equal((await manager.refused('PATCH', '/api/settings', 403, { name: 'Mine now' })).error, 'forbidden');
   await owner.refused('PATCH', '/api/settings', 400, {});
   await owner.refused('PATCH', '/api/settings', 400, { defaultConcurrencyLimit: 0 });
 
   const after = await owner.ok('PATCH', '/api/settings', OrgSettings, { name: '声光科技', defaultConcurrencyLimit: 5 });
-  assert.deepEqual(after, { name: '声光科技', recordingDefault: false, defaultConcurrencyLimit: 5 });
+  assert.deepEqual(after, { name: '声光科技', defaultConcurrencyLimit: 5, ...recording });
   const entry = (await owner.ok('GET', '/api/audit', AuditList)).entries[0];
   assert.equal(entry?.action, 'settings-changed');
   assert.deepEqual(entry?.detail, { name: { from: TEST_ORG_NAME, to: '声光科技' }, defaultConcurrencyLimit: { from: 3, to: 5 } });

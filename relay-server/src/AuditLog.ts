@@ -4,7 +4,7 @@
  * Handlers await `append` before answering, so an action the API confirmed is on record.
  */
 import { z } from 'zod';
-import { AuditAction, type AuditEntry, type AuditList } from '@beacon/shared/api';
+import { AuditAction, AuditTargetType, type AuditEntry, type AuditList } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { shownLogin } from './Accounts.ts';
 import { decodeCursor, encodeCursor } from './Cursor.ts';
@@ -28,7 +28,7 @@ const AuditRow = z.object({
   id: z.number().int(),
   at: z.number().int(),
   action: AuditAction,
-  target_type: z.enum(['seat', 'group', 'organisation', 'customer', 'sessions']).nullable(),
+  target_type: AuditTargetType.nullable(),
   target_id: z.string().nullable(),
   target_label: z.string().nullable(),
   detail: z.string(),

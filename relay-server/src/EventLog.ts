@@ -24,6 +24,10 @@ export const EVENT_KINDS = [
   'stroke',
   'screenshot',
   'file',
+  // Recorded sessions (issue 4): a click (`x`, `y`, `button` in screen pixels), and key
+  // activity, masked (`isMasked`) unless the organisation keeps keystrokes.
+  'click',
+  'key',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
@@ -47,6 +51,7 @@ const EventRow = z.object({
   kind: EventKind,
   actor: z.string(),
   detail: z.string(),
+  media_ms: z.number().int().nullable().default(null),
 });
 
 export interface SessionEvent {
@@ -57,14 +62,26 @@ export interface SessionEvent {
   kind: EventKind;
   actor: string;
   detail: Record<string, unknown>;
+  /** Where it falls in the session's recording (ms), or null if the session is not recorded. */
+  mediaMs: number | null;
 }
 
+/** Places an event of a recorded session on its media clock; null when it is not recorded. */
+export type MediaClock = (sessionId: string, at: number) => number | null;
+
 export class EventLog {
+  private mediaClock: MediaClock | null = null;
+
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
   ) {}
+
+  /** Set by the recorder, so every event of a recorded session is stamped on the media clock too. */
+  setMediaClock(clock: MediaClock): void {
+    this.mediaClock = clock;
+  }
 
   /**
    * Queues one row, stamped now. The returned promise settles when it is written; callers
@@ -72,14 +89,16 @@ export class EventLog {
    */
   append(e: NewEvent): Promise<void> {
     const at = Math.round(this.now());
+    const mediaMs = e.sessionId && this.mediaClock ? this.mediaClock(e.sessionId, at) : null;
     return this.db
-      .run('INSERT INTO session_events (session_id, device_id, at, kind, actor, detail) VALUES (?, ?, ?, ?, ?, ?)', [
+      .run('INSERT INTO session_events (session_id, device_id, at, kind, actor, detail, media_ms) VALUES (?, ?, ?, ?, ?, ?, ?)', [
         e.sessionId,
         e.deviceId,
         at,
         e.kind,
         e.actor,
         JSON.stringify(e.detail ?? {}),
+        mediaMs,
       ])
       .then(
         () => undefined,
@@ -125,6 +144,7 @@ export class EventLog {
         kind: row.kind,
         actor: row.actor,
         detail,
+        mediaMs: row.media_ms,
       });
     }
     return out;

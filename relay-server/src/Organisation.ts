@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { OrgSettings, type OrgSettings as OrgSettingsT } from '@beacon/shared/api';
+import { OrgSettings, RecordingMaxAgeDays, RecordingMaxTotalMB, type OrgSettings as OrgSettingsT } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { sha256Hex } from './AgentAuth.ts';
 import type { Database } from './Database.ts';
@@ -12,11 +12,22 @@ import type { Logger } from './log.ts';
 import type { Clock } from './RateLimiter.ts';
 
 const OrgRow = z.object({ name: z.string(), settings: z.string() });
-/** Stored settings: anything missing (an older relay wrote the row) falls back to the default. */
+/**
+ * Stored settings: anything missing (an older relay wrote the row) falls back to the default.
+ * `recordingDefault` was a placeholder that recorded nothing, so a stored one is not read:
+ * recording is on unless `recordSessions` says otherwise.
+ */
 const StoredSettings = z.object({
-  recordingDefault: z.boolean().catch(false).default(false),
   defaultConcurrencyLimit: z.number().int().min(1).max(50).catch(3).default(3),
+  recordSessions: z.boolean().catch(true).default(true),
+  recordKeystrokes: z.boolean().catch(false).default(false),
+  agentsMayWatchOwn: z.boolean().catch(false).default(false),
+  recordingMaxAgeDays: RecordingMaxAgeDays.catch(90).default(90),
+  recordingMaxTotalMB: RecordingMaxTotalMB.catch(50_000).default(50_000),
 });
+type StoredSettings = z.infer<typeof StoredSettings>;
+
+const withAlias = (name: string, s: StoredSettings): OrgSettingsT => ({ name, ...s, recordingDefault: s.recordSessions });
 
 export class Organisation {
   private current: OrgSettingsT | null = null;
@@ -43,7 +54,7 @@ export class Organisation {
       this.log.warn('organisation settings are not JSON; using defaults');
     }
     const s = StoredSettings.safeParse(stored);
-    this.current = { name: r.value.name, ...(s.success ? s.data : { recordingDefault: false, defaultConcurrencyLimit: 3 }) };
+    this.current = withAlias(r.value.name, s.success ? s.data : StoredSettings.parse({}));
   }
 
   get exists(): boolean {
@@ -59,9 +70,12 @@ export class Organisation {
     return this.current;
   }
 
-  /** Creates the organisation unless it exists; true if it was created now. */
-  async create(name: string): Promise<boolean> {
-    const defaults = StoredSettings.parse({});
+  /**
+   * Creates the organisation unless it exists; true if it was created now. `overrides`
+   * replace defaults of a new organisation only (`BEACON_RECORD_SESSIONS` at seeding).
+   */
+  async create(name: string, overrides: Partial<StoredSettings> = {}): Promise<boolean> {
+    const defaults = StoredSettings.parse(overrides);
     const r = await this.db.run('INSERT OR IGNORE INTO organisation (id, name, created_at, settings) VALUES (1, ?, ?, ?)', [
       name,
       Math.round(this.now()),
@@ -75,8 +89,12 @@ export class Organisation {
   async update(patch: Partial<OrgSettingsT>): Promise<{ before: OrgSettingsT; after: OrgSettingsT }> {
     const before = this.current;
     if (!before) throw new Error('the organisation does not exist yet');
-    const after = OrgSettings.parse({ ...before, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) });
-    const { name, ...rest } = after;
+    const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<OrgSettingsT>;
+    // The deprecated alias changes recording only when the new name is not given.
+    if (given.recordingDefault !== undefined && given.recordSessions === undefined) given.recordSessions = given.recordingDefault;
+    const merged = OrgSettings.parse({ ...before, ...given });
+    const { name, recordingDefault: _alias, ...rest } = merged;
+    const after = withAlias(name, rest);
     await this.db.run('UPDATE organisation SET name = ?, settings = ? WHERE id = 1', [name, JSON.stringify(rest)]);
     this.current = after;
     return { before, after };

@@ -41,6 +41,13 @@ export interface SessionResource {
   kind: 'session';
   agentId: number;
 }
+export interface RecordingResource {
+  kind: 'recording';
+  /** The seat whose session was recorded. */
+  agentId: number;
+  /** The organisation lets agents watch their own sessions. */
+  agentsMayWatchOwn: boolean;
+}
 
 /** Each action and the resource it is asked about (`null`: the action has none). */
 export interface ActionResources {
@@ -69,6 +76,8 @@ export interface ActionResources {
   'device.read': null;
   'stats.read': null;
   'audit.read': null;
+  /** Watch or download a session's recording, and read its timeline. */
+  'recording.watch': RecordingResource;
 }
 export type Action = keyof ActionResources;
 
@@ -100,6 +109,7 @@ const RULES: { [A in Action]: (actor: Actor, resource: ActionResources[A]) => bo
   'device.read': anyone,
   'stats.read': isManager,
   'audit.read': isManager,
+  'recording.watch': (a, r) => isManager(a) || (r.agentsMayWatchOwn && r.agentId === a.id),
 };
 
 export function authorize<A extends Action>(actor: Actor, action: A, resource: ActionResources[A]): boolean {

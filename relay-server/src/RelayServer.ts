@@ -3,7 +3,8 @@
  * `/ws` WebSocket, backed by SQLite. `startRelay` is what main.ts runs and what tests and
  * benchmarks start in-process.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,12 @@ import { SessionManager, type Admission, type SessionStats } from './SessionMana
 import { SessionStore } from './SessionStore.ts';
 import { StaticFiles } from './StaticFiles.ts';
 import { TrafficRouter } from './TrafficRouter.ts';
+import { Finaliser } from './recording/Finaliser.ts';
+import { MediaTickets } from './recording/MediaTicket.ts';
+import { Recorder } from './recording/Recorder.ts';
+import { RecordingRetention } from './recording/RecordingRetention.ts';
+import { recordingRoutes } from './recording/RecordingRoutes.ts';
+import { RecordingStore } from './recording/RecordingStore.ts';
 
 export const DB_FILE_NAME = 'beacon.sqlite';
 const KEEPALIVE_MS = 30_000;
@@ -65,6 +72,13 @@ export interface RelayOptions {
   rtcPortRange?: RtcPortRange;
   /** Build folders of the web apps (defaults: next to this source tree). */
   staticRoots?: { agent: string; customer: string };
+  /**
+   * Folder for session recordings (default `<dataDir>/recordings`; with `dbFile` and no
+   * dataDir, a temporary folder deleted on close).
+   */
+  recordingsDir?: string;
+  /** Tests: mux recordings on the main thread instead of the worker. */
+  isFinaliserInProcess?: boolean;
 }
 
 /** An account the operator configures from the environment (tests, development, scripted installs). */
@@ -76,6 +90,8 @@ export interface SeedAccount {
   role?: AccountRole;
   /** The organisation's name if it has to be created (default `Beacon`). */
   orgName?: string;
+  /** A new organisation records sessions or not (`BEACON_RECORD_SESSIONS`); default on. */
+  recordSessions?: boolean;
 }
 
 export const DEFAULT_ORG_NAME = 'Beacon';
@@ -108,6 +124,9 @@ export interface RelayHandle {
   readonly customers: CustomerStore;
   readonly sessionLog: SessionLog;
   readonly presence: Presence;
+  readonly recorder: Recorder;
+  readonly recordings: RecordingStore;
+  readonly retention: RecordingRetention;
   /** Creates the organisation if missing, then creates or updates the account; returns its id. */
   seedAccount(seed: SeedAccount): Promise<number>;
 }
@@ -128,6 +147,11 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     mkdirSync(dir, { recursive: true });
     dbFile = path.join(dir, DB_FILE_NAME);
   }
+  let recordingsDir = options.recordingsDir;
+  const isRecordingsDirTemporary = !recordingsDir && Boolean(options.dbFile) && !options.dataDir;
+  if (!recordingsDir) {
+    recordingsDir = isRecordingsDirTemporary ? mkdtempSync(path.join(tmpdir(), 'beacon-recordings-')) : path.join(path.resolve(options.dataDir ?? './data'), 'recordings');
+  }
   const db = await Database.open(dbFile);
   const audit = new AuditLog(db, log, now);
   const auth = new AgentAuth(db, log, now, audit);
@@ -139,6 +163,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const events = new EventLog(db, log, now);
   const sessionStore = new SessionStore(db, log);
   const registry = new DeviceRegistry(db, log, { now, codeLifetimeMs: options.codeLifetimeMs });
+  const recordings = new RecordingStore(db);
+  const recorder = new Recorder({ dir: recordingsDir, store: recordings, events, finaliser: new Finaliser(log, options.isFinaliserInProcess), log, now, settings: () => organisation.settings });
+  events.setMediaClock((sessionId, at) => recorder.mediaMs(sessionId, at));
+  const retention = new RecordingRetention({ dir: recordingsDir, store: recordings, audit, log, now, settings: () => organisation.settings });
   try {
     await organisation.load();
     const recovered = await sessionLog.recoverInterrupted();
@@ -163,8 +191,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     },
     orgName: () => organisation.name,
   };
-  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission });
-  const traffic = new TrafficRouter(sessions, log);
+  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission, recorder });
+  const traffic = new TrafficRouter(sessions, log, recorder);
   const roots = options.staticRoots ?? defaultStaticRoots();
   const staticFiles = new StaticFiles(
     [
@@ -175,7 +203,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   );
   const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
   const api = new ApiRouter(
-    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps)],
+    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now) })],
     {
       authenticate: async (token) => {
         const grant = await auth.verifyToken(token);
@@ -266,12 +294,23 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      retention.stop();
+      await recorder.close();
       await db.close();
+      if (isRecordingsDirTemporary) rmSync(recordingsDir, { recursive: true, force: true });
       log.info('relay stopped');
     })();
     return closing;
   };
 
+  // Logs a killed relay left behind become playable files; then old recordings are pruned.
+  recorder
+    .recover()
+    .then((n) => n > 0 && log.warn('recordings of sessions cut off by an earlier stop finalised', { count: n }))
+    .catch((err: unknown) => log.error('recording recovery failed', { err }))
+    .finally(() => {
+      if (!closing) retention.start();
+    });
   log.info('relay started', { port, host, dbFile: dbFile === ':memory:' ? dbFile : path.basename(dbFile) });
   return {
     port,
@@ -295,8 +334,12 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     customers,
     sessionLog,
     presence,
+    recorder,
+    recordings,
+    retention,
     seedAccount: async (seed) => {
-      if (await organisation.create(seed.orgName ?? DEFAULT_ORG_NAME)) log.info('organisation created from the environment', { name: organisation.name });
+      const overrides = seed.recordSessions === undefined ? {} : { recordSessions: seed.recordSessions };
+      if (await organisation.create(seed.orgName ?? DEFAULT_ORG_NAME, overrides)) log.info('organisation created from the environment', { name: organisation.name });
       return auth.upsertAgent(seed.login, seed.password, seed.displayName, seed.role);
     },
   };

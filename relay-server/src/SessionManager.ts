@@ -52,6 +52,17 @@ export interface Session {
   streamConfig: StreamConfig | null;
   forwarder: MediaForwarder | null;
   consentTimer: NodeJS.Timeout | null;
+  /** The customer was told (consent request) that this session is recorded. */
+  isRecorded: boolean;
+}
+
+/** The recorder as the session layer sees it (recording/Recorder.ts). */
+export interface SessionRecorderHooks {
+  /** Whether a session requested now will be recorded. */
+  willRecord(): boolean;
+  /** The customer consented; called before the consent events are written. */
+  sessionStarted(s: Session): void;
+  sessionEnded(s: Session, reason: EndReason): void;
 }
 
 /**
@@ -69,6 +80,7 @@ export interface SessionManagerOptions {
   now?: Clock;
   consentTimeoutMs?: number;
   admission?: Admission;
+  recorder?: SessionRecorderHooks;
 }
 
 export interface SessionStats {
@@ -99,6 +111,7 @@ export class SessionManager {
   private readonly now: Clock;
   private readonly consentTimeoutMs: number;
   private readonly admission: Admission | null;
+  private readonly recorder: SessionRecorderHooks | null;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -110,6 +123,7 @@ export class SessionManager {
     this.now = opts.now ?? Date.now;
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
     this.admission = opts.admission ?? null;
+    this.recorder = opts.recorder ?? null;
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
@@ -190,6 +204,7 @@ export class SessionManager {
       streamConfig: null,
       forwarder: null,
       consentTimer: null,
+      isRecorded: this.recorder?.willRecord() ?? false,
     };
     // Reserve the device before awaiting the disk, so a second request cannot slip in.
     this.sessions.set(session.id, session);
@@ -228,6 +243,7 @@ export class SessionManager {
       agentName: agent.agent.displayName,
       permissions: session.permissions,
       ...(orgName ? { orgName } : {}),
+      isRecorded: session.isRecorded,
     });
     this.log.info('session requested', { sessionId: session.id, deviceId: session.deviceId, agentId: agent.agent.id });
   }
@@ -242,6 +258,7 @@ export class SessionManager {
     const at = this.now();
     s.startedAt = at;
     this.store.markStarted(s.id, at);
+    if (s.isRecorded) this.recorder?.sessionStarted(s);
     this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
     if (s.permissions.control) {
       this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
@@ -293,6 +310,7 @@ export class SessionManager {
     this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'disconnected', actor, detail: { reason } });
     // A request withdrawn or cut off before consent never ran: it is not "completed".
     this.store.markEnded(s.id, this.now(), wasActive ? OUTCOME_BY_REASON[reason] : 'dropped', reason);
+    if (wasActive) this.recorder?.sessionEnded(s, reason);
     if (s.isAnnounced) {
       const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason };
       s.agent.send(msg);

@@ -3,10 +3,18 @@
  * permission checks), and the customer's media fragments to the session's forwarder.
  */
 import { ProtocolError } from '@beacon/shared/errors';
-import { FramingError, readHeader } from '@beacon/shared/framing';
-import type { CtlToRelay } from '@beacon/shared/protocol';
+import { FramingError, readHeader, type FrameHeader } from '@beacon/shared/framing';
+import type { InputEvent } from '@beacon/shared/input';
+import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
 import { ThrottledLog, type Logger } from './log.ts';
 import type { AgentParty, CustomerParty, Session, SessionManager } from './SessionManager.ts';
+
+/** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
+export interface TrafficTap {
+  media(s: Session, fragment: Uint8Array, header: FrameHeader): void;
+  streamConfig(s: Session, config: StreamConfig): void;
+  input(s: Session, event: InputEvent): void;
+}
 
 export class TrafficRouter {
   /** One throttle per customer, so a noisy peer cannot hide another's problems from the log. */
@@ -17,6 +25,7 @@ export class TrafficRouter {
   constructor(
     private readonly sessions: SessionManager,
     private readonly log: Logger,
+    private readonly tap: TrafficTap | null = null,
   ) {}
 
   private mediaLog(customer: CustomerParty): ThrottledLog {
@@ -37,6 +46,7 @@ export class TrafficRouter {
           throw new ProtocolError('not-allowed', 'this session has no control permission');
         }
         s.customer.sendCtl(msg);
+        this.tap?.input(s, msg.event);
         return;
       }
       case 'keyframe-request': {
@@ -64,6 +74,7 @@ export class TrafficRouter {
         // Cached so a viewer whose channel opens later (or who joins later) can start decoding.
         s.streamConfig = msg.config;
         s.agent.sendCtl(msg);
+        this.tap?.streamConfig(s, msg.config);
         return;
       }
       case 'pong': {
@@ -111,6 +122,8 @@ export class TrafficRouter {
       return;
     }
     s.forwarder.push(fragment, header);
+    // After forwarding: the viewers never wait for the recording.
+    this.tap?.media(s, fragment, header);
   }
 
   private activeOwned(party: AgentParty | CustomerParty, sessionId: string): Session {

@@ -6,7 +6,9 @@
  * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0), BEACON_DATA_DIR (./data),
  * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME / BEACON_AGENT_ROLE,
  * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_PORT_MIN/MAX,
- * BEACON_LOG_LEVEL (debug|info|warn|error). An empty variable counts as unset.
+ * BEACON_LOG_LEVEL (debug|info|warn|error), BEACON_RECORDINGS_DIR (<data dir>/recordings),
+ * BEACON_RECORD_SESSIONS (0|1: whether an organisation created at seeding records sessions;
+ * default 1). An empty variable counts as unset.
  */
 import nodeDataChannel from 'node-datachannel';
 import { z } from 'zod';
@@ -30,6 +32,8 @@ const Env = z.object({
   BEACON_RTC_PORT_MIN: Port.optional(),
   BEACON_RTC_PORT_MAX: Port.optional(),
   BEACON_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  BEACON_RECORDINGS_DIR: z.string().min(1).optional(),
+  BEACON_RECORD_SESSIONS: z.enum(['0', '1']).optional(),
 });
 
 async function main(): Promise<void> {
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
     dataDir: env.BEACON_DATA_DIR,
     logger: log,
     rtcPortRange: hasRange ? { min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 } : undefined,
+    recordingsDir: env.BEACON_RECORDINGS_DIR,
   });
 
   if (env.BEACON_AGENT_LOGIN && env.BEACON_AGENT_PASSWORD) {
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
       displayName: env.BEACON_AGENT_NAME ?? env.BEACON_AGENT_LOGIN,
       role: env.BEACON_AGENT_ROLE,
       orgName: env.BEACON_ORG_NAME ?? DEFAULT_ORG_NAME,
+      recordSessions: env.BEACON_RECORD_SESSIONS === undefined ? undefined : env.BEACON_RECORD_SESSIONS === '1',
     });
     log.info('account configured from the environment', { login: env.BEACON_AGENT_LOGIN, role: env.BEACON_AGENT_ROLE ?? 'unchanged' });
   } else if (env.BEACON_AGENT_LOGIN || env.BEACON_AGENT_PASSWORD) {

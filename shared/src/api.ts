@@ -361,9 +361,19 @@ export const AUDIT_ACTIONS = [
   'settings-changed',
   'customer-reassigned',
   'export',
+  /** A seat was issued a media ticket to watch a session recording. */
+  'recording-viewed',
+  /** A recording file was downloaded. */
+  'recording-downloaded',
+  /** The relay deleted a recording under the retention settings (actor null). */
+  'recording-deleted',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
+
+/** What an audit entry is about; `recording` targets carry the session ID. */
+export const AUDIT_TARGET_TYPES = ['seat', 'group', 'organisation', 'customer', 'sessions', 'recording'] as const;
+export const AuditTargetType = z.enum(AUDIT_TARGET_TYPES);
 
 export const AuditEntry = z.object({
   id: z.number().int().positive(),
@@ -371,7 +381,7 @@ export const AuditEntry = z.object({
   /** Null when the relay itself acted (a lockout after wrong passwords). */
   actor: SeatRef.nullable(),
   action: AuditAction,
-  target: z.object({ type: z.enum(['seat', 'group', 'organisation', 'customer', 'sessions']), id: z.string(), label: z.string() }).nullable(),
+  target: z.object({ type: AuditTargetType, id: z.string(), label: z.string() }).nullable(),
   detail: z.record(z.string(), z.unknown()),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;
@@ -382,13 +392,101 @@ export type AuditList = z.infer<typeof AuditList>;
 
 /* ---------- organisation settings ---------- */
 
+/** Recordings older than this many days are deleted (retention). */
+export const RecordingMaxAgeDays = z.number().int().min(1).max(3650);
+/** When all recordings together pass this many MB, the oldest are deleted (retention). */
+export const RecordingMaxTotalMB = z.number().int().min(10).max(100_000_000);
+
 export const OrgSettings = z.object({
   name: OrganisationName,
-  /** Placeholder for the recording feature: whether new sessions are recorded unless changed. */
+  /** Deprecated alias of `recordSessions`, kept for older clients; always equal to it. */
   recordingDefault: z.boolean(),
   /** The concurrency limit a new seat gets when none is given. */
   defaultConcurrencyLimit: ConcurrencyLimit,
+  /** Sessions that start from now on are recorded at the relay (the customer is told). */
+  recordSessions: z.boolean(),
+  /** Keep the keys typed in the recording's timeline; otherwise only "a key was pressed". */
+  recordKeystrokes: z.boolean(),
+  /** Agents may watch the recordings of their own sessions. */
+  agentsMayWatchOwn: z.boolean(),
+  recordingMaxAgeDays: RecordingMaxAgeDays,
+  recordingMaxTotalMB: RecordingMaxTotalMB,
 });
 export type OrgSettings = z.infer<typeof OrgSettings>;
 export const UpdateSettingsRequest = OrgSettings.partial().refine((r) => Object.values(r).some((v) => v !== undefined), 'change at least one field');
 export type UpdateSettingsRequest = z.infer<typeof UpdateSettingsRequest>;
+
+/* ---------- session recordings ---------- */
+
+/**
+ * Where a session's recording stands:
+ * - `none`: the session was not recorded (recording off, or it never started);
+ * - `recording`: the session is live; a near-live snapshot can be played;
+ * - `finalising`: the session ended and its file is being written;
+ * - `ready`: the file can be played and downloaded;
+ * - `failed`: nothing playable could be made (`failure` says why);
+ * - `deleted`: removed under the retention settings.
+ */
+export const RECORDING_STATUSES = ['none', 'recording', 'finalising', 'ready', 'failed', 'deleted'] as const;
+export const RecordingStatus = z.enum(RECORDING_STATUSES);
+export type RecordingStatus = z.infer<typeof RecordingStatus>;
+
+/**
+ * Why recording failed, or what a playable recording lacks:
+ * - `disk-error`: the chunk log could not be written (the rest of the session is missing);
+ * - `too-slow`: the disk fell behind and recording stopped to protect the live session;
+ * - `no-video`: no picture arrived before the session ended;
+ * - `finalise-failed`: the chunk log could not be turned into a file;
+ * - `chunk-log-missing`: the relay stopped and the chunk log was gone at the next start;
+ * - `codec-changed`: the customer switched codecs; the file ends there.
+ */
+export const RECORDING_FAILURES = ['disk-error', 'too-slow', 'no-video', 'finalise-failed', 'chunk-log-missing', 'codec-changed'] as const;
+export const RecordingFailure = z.enum(RECORDING_FAILURES);
+export type RecordingFailure = z.infer<typeof RecordingFailure>;
+
+/** `GET /api/sessions/:id/recording`. Durations and times are on the media clock (0 = `startedAt`). */
+export const RecordingInfo = z.object({
+  sessionId: SessionId,
+  status: RecordingStatus,
+  /** The session is still running: play `snapshot` (near-live) and poll again. */
+  isLive: z.boolean(),
+  container: z.enum(['webm', 'mp4']).nullable(),
+  /** For `<video>` / `MediaSource.isTypeSupported`, e.g. `video/webm; codecs="vp09.00.10.08"`. */
+  mimeType: z.string().nullable(),
+  codec: z.string().nullable(),
+  width: z.number().int().positive().nullable(),
+  height: z.number().int().positive().nullable(),
+  durationMs: z.number().int().nonnegative().nullable(),
+  sizeBytes: z.number().int().nonnegative().nullable(),
+  /** Relay time (epoch ms) of media time 0: when the customer consented. */
+  startedAt: EpochMs.nullable(),
+  /** Finalised at a relay start after the relay stopped mid-session (playable up to then). */
+  isRecovered: z.boolean(),
+  /** Set when `status` is `failed`, and on a playable file that lacks something. */
+  failure: z.object({ code: RecordingFailure, detail: z.string() }).nullable(),
+  deletedAt: EpochMs.nullable(),
+  deletedReason: z.enum(['age', 'size']).nullable(),
+  /** Live only: the snapshot version to append as `&snapshot=` to the ticket URL. */
+  snapshot: z.number().int().nonnegative().nullable(),
+});
+export type RecordingInfo = z.infer<typeof RecordingInfo>;
+
+/** `POST /api/sessions/:id/recording/ticket`: `view` is audited now, `download` when the file is fetched. */
+export const RecordingTicketRequest = z.object({ purpose: z.enum(['view', 'download']).default('view') });
+export type RecordingTicketRequest = z.infer<typeof RecordingTicketRequest>;
+/** A relative URL (`/api/sessions/:id/recording/file?ticket=…`) that works without a bearer header until `expiresAt`. */
+export const RecordingTicket = z.object({ url: z.string().startsWith('/api/'), expiresAt: EpochMs });
+export type RecordingTicket = z.infer<typeof RecordingTicket>;
+
+/** One entry of `GET /api/sessions/:id/timeline`; `mediaMs` places it in the recording (null: not recorded). */
+export const TimelineEvent = z.object({
+  id: z.number().int().positive(),
+  at: EpochMs,
+  mediaMs: z.number().int().nonnegative().nullable(),
+  kind: z.string(),
+  actor: z.string(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+export const SessionTimeline = z.object({ sessionId: SessionId, events: z.array(TimelineEvent) });
+export type SessionTimeline = z.infer<typeof SessionTimeline>;

@@ -109,6 +109,8 @@ export const RelayToClient = z.discriminatedUnion('type', [
     permissions: Permissions,
     /** The organisation the seat belongs to, so the customer sees who is asking. */
     orgName: Name.optional(),
+    /** The relay records this session (organisation setting); the dialog says so. Absent: not recorded. */
+    isRecorded: z.boolean().optional(),
   }),
   /** Agent: the code was right and the customer is being asked. */
   z.object({ type: z.literal('session-pending'), requestId: RequestId, sessionId: SessionId, deviceId: DeviceId }),

@@ -57,11 +57,18 @@ test('a customer needs a name; tags come from the typed list', () => {
   assert.ok(!upd.ok && upd.errors.phone === 'form.errors.tooLong');
 });
 
-test('settings need a name and a limit between 1 and 50', () => {
-  assert.ok(checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', recordingDefault: true }).ok);
-  const r = checkSettings({ name: '', defaultConcurrencyLimit: '', recordingDefault: false });
+test('settings need a name, a limit between 1 and 50, and whole-number retention limits', () => {
+  const recording = { recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: true, recordingMaxAgeDays: '90', recordingMaxTotalMB: '50000' };
+  const good = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording });
+  assert.ok(good.ok && good.value.recordingMaxAgeDays === 90 && good.value.agentsMayWatchOwn === true);
+  const r = checkSettings({ name: '', defaultConcurrencyLimit: '', ...recording, recordingMaxAgeDays: '0', recordingMaxTotalMB: 'lots' });
   assert.ok(!r.ok);
-  assert.deepEqual(r.errors, { name: 'form.errors.organisation', defaultConcurrencyLimit: 'form.errors.concurrencyLimit' });
+  assert.deepEqual(r.errors, {
+    name: 'form.errors.organisation',
+    defaultConcurrencyLimit: 'form.errors.concurrencyLimit',
+    recordingMaxAgeDays: 'recording.settings.maxAgeError',
+    recordingMaxTotalMB: 'recording.settings.maxTotalError',
+  });
 });
 
 test('a password reset without a password asks the relay for a temporary one', () => {

@@ -161,15 +161,29 @@ export function checkUpdateCustomer(f: CustomerForm): Checked<UpdateCustomerRequ
 export interface SettingsForm {
   name: string;
   defaultConcurrencyLimit: string;
-  recordingDefault: boolean;
+  recordSessions: boolean;
+  recordKeystrokes: boolean;
+  agentsMayWatchOwn: boolean;
+  recordingMaxAgeDays: string;
+  recordingMaxTotalMB: string;
 }
 export type SettingsField = keyof SettingsForm;
+
+/** A required whole number (retention limits can be large); anything else is NaN for the schema to refuse. */
+function wholeNumber(text: string): number {
+  const t = text.trim();
+  return /^\d{1,9}$/.test(t) ? Number(t) : Number.NaN;
+}
 
 export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, SettingsField> {
   const r = UpdateSettingsRequest.safeParse({
     name: f.name,
     defaultConcurrencyLimit: optionalInt(f.defaultConcurrencyLimit) ?? Number.NaN,
-    recordingDefault: f.recordingDefault,
+    recordSessions: f.recordSessions,
+    recordKeystrokes: f.recordKeystrokes,
+    agentsMayWatchOwn: f.agentsMayWatchOwn,
+    recordingMaxAgeDays: wholeNumber(f.recordingMaxAgeDays),
+    recordingMaxTotalMB: wholeNumber(f.recordingMaxTotalMB),
   });
   if (r.success) return { ok: true, value: r.data };
   return {
@@ -177,6 +191,8 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     errors: collect(r.error.issues, {
       name: ['name', 'form.errors.organisation'],
       defaultConcurrencyLimit: ['defaultConcurrencyLimit', 'form.errors.concurrencyLimit'],
+      recordingMaxAgeDays: ['recordingMaxAgeDays', 'recording.settings.maxAgeError'],
+      recordingMaxTotalMB: ['recordingMaxTotalMB', 'recording.settings.maxTotalError'],
     }),
   };
 }

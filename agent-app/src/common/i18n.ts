@@ -8,11 +8,14 @@ import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 import { COLLAB_EN } from './locales/collab.en.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
+import { RECORDING_EN } from './locales/recording.en.ts';
+import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
+    ...RECORDING_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -97,6 +100,7 @@ export const AGENT_CATALOG = {
   'zh-CN': {
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
+    ...RECORDING_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

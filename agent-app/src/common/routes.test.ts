@@ -15,6 +15,7 @@ test('every screen has a hash that reads back as the same route', () => {
     { name: 'admin-stats' },
     { name: 'admin-audit' },
     { name: 'admin-settings' },
+    { name: 'admin-recording', sessionId: 'Zq3-_x9AbCdEfGhIjKlMnO' },
   ];
   for (const r of routes) assert.deepEqual(parseRoute(routeHash(r)), r, routeHash(r));
 });
@@ -41,4 +42,6 @@ test('unknown paths are reported as not found', () => {
   assert.deepEqual(parseRoute('#/admin/nope'), { name: 'not-found', path: '/admin/nope' });
   assert.deepEqual(parseRoute('#/customers/x1'), { name: 'not-found', path: '/customers/x1' });
   assert.deepEqual(parseRoute('#/admin'), { name: 'not-found', path: '/admin' });
+  assert.deepEqual(parseRoute('#/admin/recordings/bad!id'), { name: 'not-found', path: '/admin/recordings/bad!id' });
+  assert.deepEqual(parseRoute('#/admin/recordings'), { name: 'not-found', path: '/admin/recordings' });
 });

@@ -7,6 +7,7 @@
  *   #/setup?token=T             first-run setup
  *   #/customers[/new|/<id>]     customer directory
  *   #/admin/seats | log | stats | audit | settings
+ *   #/admin/recordings/<sessionId>   a session's recording and timeline
  */
 import { SESSION_OUTCOMES, type SessionOutcome } from '@beacon/shared/api';
 import { dayStart } from './dates.ts';
@@ -31,9 +32,13 @@ export type Route =
   | { name: 'admin-stats' }
   | { name: 'admin-audit' }
   | { name: 'admin-settings' }
+  | { name: 'admin-recording'; sessionId: string }
   | { name: 'not-found'; path: string };
 
 export type RouteName = Route['name'];
+
+/** The shape of a relay session ID (shared `SessionId`). */
+const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 function positiveInt(v: string | null): number | null {
   if (v === null || !/^\d{1,15}$/.test(v)) return null;
@@ -78,6 +83,7 @@ export function parseRoute(hash: string): Route {
       return id === null ? { name: 'not-found', path } : { name: 'customers', selected: id };
     }
     case 'admin': {
+      if (parts.length === 3 && parts[1] === 'recordings' && SESSION_ID.test(parts[2] ?? '')) return { name: 'admin-recording', sessionId: parts[2] ?? '' };
       if (parts.length !== 2) return { name: 'not-found', path };
       switch (parts[1]) {
         case 'seats':
@@ -127,6 +133,8 @@ export function routeHash(route: Route): string {
       return '#/admin/audit';
     case 'admin-settings':
       return '#/admin/settings';
+    case 'admin-recording':
+      return `#/admin/recordings/${route.sessionId}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -11,6 +11,7 @@ import { LogPage } from './admin/LogPage.tsx';
 import { SeatsPage } from './admin/SeatsPage.tsx';
 import { SettingsPage } from './admin/SettingsPage.tsx';
 import { StatsPage } from './admin/StatsPage.tsx';
+import { RecordingPage } from './recording/RecordingPage.tsx';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { CustomersPage } from './customers/CustomersPage.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -32,6 +33,8 @@ function Page({ route }: { route: Route }) {
       return <AuditPage />;
     case 'admin-settings':
       return <SettingsPage />;
+    case 'admin-recording':
+      return <RecordingPage sessionId={route.sessionId} />;
     default:
       return (
         <div className="page" data-testid="page-not-found">

@@ -22,6 +22,8 @@ export interface ConsentAsk {
   permissions: Permissions;
   /** The agent's organisation, when the relay knows it. */
   orgName?: string;
+  /** The relay records the session; the dialog says so (and says nothing when it does not). */
+  isRecorded?: boolean;
 }
 
 export interface ActiveSession extends ConsentAsk {

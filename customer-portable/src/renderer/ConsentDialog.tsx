@@ -49,7 +49,11 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
           <li className="granted">{t('consent.itemView')}</li>
           {isControl && <li className="granted">{t('consent.itemControl')}</li>}
         </ul>
-        <p className="fineprint">{t('consent.recorded')}</p>
+        {ask.isRecorded && (
+          <p className="fineprint recorded" data-testid="consent-recorded">
+            {t('consent.recorded')}
+          </p>
+        )}
         <p className="fineprint">{t('consent.stopHint')}</p>
         <div className="actions">
           <button type="button" className="deny" data-testid="consent-deny" onClick={onDeny}>

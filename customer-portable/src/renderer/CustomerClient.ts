@@ -170,6 +170,7 @@ export class CustomerClient {
         if (this.state.consent?.sessionId === msg.sessionId) return;
         const ask: ConsentAsk = { sessionId: msg.sessionId, agentName: msg.agentName, permissions: msg.permissions };
         if (msg.orgName) ask.orgName = msg.orgName;
+        if (msg.isRecorded) ask.isRecorded = true;
         if (!this.apply({ type: 'consent-request', ask })) {
           // Busy (another request on screen, or in a session): answer at once rather than let the agent wait.
           this.conn?.sendSignal({ type: 'consent-reply', sessionId: msg.sessionId, granted: false });

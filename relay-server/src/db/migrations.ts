@@ -175,4 +175,38 @@ export const MIGRATIONS: readonly Migration[] = [
       BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    description: 'session recordings, timeline events on the media clock',
+    sql: `
+      -- One row per recorded session, written when recording starts, so a recording the
+      -- relay loses (crash, disk) is still on record and can be shown as failed, never missing.
+      -- file_name is relative to the recordings folder. started_at is media time 0 (relay clock).
+      CREATE TABLE recordings (
+        session_id TEXT PRIMARY KEY REFERENCES sessions(id),
+        status TEXT NOT NULL CHECK (status IN ('recording', 'finalising', 'ready', 'failed', 'deleted')),
+        started_at INTEGER NOT NULL,
+        ended_at INTEGER,
+        file_name TEXT,
+        container TEXT CHECK (container IN ('webm', 'mp4')),
+        codec TEXT,
+        width INTEGER,
+        height INTEGER,
+        duration_ms INTEGER,
+        size_bytes INTEGER,
+        frames INTEGER,
+        is_recovered INTEGER NOT NULL DEFAULT 0,
+        failure_code TEXT,
+        failure_detail TEXT,
+        finalised_at INTEGER,
+        deleted_at INTEGER,
+        deleted_reason TEXT CHECK (deleted_reason IN ('age', 'size'))
+      );
+      -- Retention walks ready recordings oldest first.
+      CREATE INDEX recordings_by_status_time ON recordings(status, started_at);
+
+      -- Where an event sits in its session's recording (ms after recordings.started_at).
+      ALTER TABLE session_events ADD COLUMN media_ms INTEGER;
+    `,
+  },
 ];

@@ -260,6 +260,9 @@ export const ACCOUNTS_EN = {
       'settings-changed': 'Settings changed',
       'customer-reassigned': 'Customer reassigned',
       export: 'Log exported',
+      'recording-viewed': 'Recording watched',
+      'recording-downloaded': 'Recording downloaded',
+      'recording-deleted': 'Recording deleted (retention)',
     },
     targets: {
       seat: 'Seat',
@@ -267,6 +270,7 @@ export const ACCOUNTS_EN = {
       organisation: 'Organisation',
       customer: 'Customer',
       sessions: 'Sessions',
+      recording: 'Recording',
     },
   },
   settings: {

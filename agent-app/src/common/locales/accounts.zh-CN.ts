@@ -265,6 +265,9 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'settings-changed': '更改设置',
       'customer-reassigned': '转交客户',
       export: '导出日志',
+      'recording-viewed': '观看录像',
+      'recording-downloaded': '下载录像',
+      'recording-deleted': '删除录像（保留策略）',
     },
     targets: {
       seat: '坐席',
@@ -272,6 +275,7 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       organisation: '组织',
       customer: '客户',
       sessions: '会话',
+      recording: '录像',
     },
   },
   settings: {

@@ -110,6 +110,7 @@ export function LogPage({ filters }: { filters: LogFilters }) {
                 <th className="num">{t('log.duration')}</th>
                 <th>{t('log.outcome')}</th>
                 <th>{t('log.granted')}</th>
+                <th>{t('recording.open')}</th>
               </tr>
             </thead>
             <tbody>
@@ -141,9 +142,16 @@ export function LogPage({ filters }: { filters: LogFilters }) {
                     <OutcomeBadge outcome={r.outcome} />
                   </td>
                   <td className="small">{r.permissions.control ? t('log.viewControl') : t('log.viewOnly')}</td>
+                  <td>
+                    {r.startedAt !== null && (
+                      <a className="button button-small" data-testid="log-recording" href={`#/admin/recordings/${r.id}`} title={t('recording.openTitle')} onClick={(e) => e.stopPropagation()}>
+                        ▶ {t('recording.open')}
+                      </a>
+                    )}
+                  </td>
                 </tr>
               ))}
-              {list.data && rows.length === 0 && <EmptyRow colSpan={8} textKey={isFiltered ? 'log.noMatch' : 'log.none'} />}
+              {list.data && rows.length === 0 && <EmptyRow colSpan={9} textKey={isFiltered ? 'log.noMatch' : 'log.none'} />}
             </tbody>
           </table>
         </div>

@@ -56,6 +56,11 @@ export function SessionDetailPanel({ sessionId, onClose }: { sessionId: string; 
               {s.endReason && <span className="muted small"> {t(`ended.${s.endReason}`, { defaultValue: s.endReason })}</span>}
             </dd>
           </dl>
+          {s.startedAt !== null && (
+            <a className="button button-small" data-testid="log-detail-recording" href={`#/admin/recordings/${s.id}`}>
+              ▶ {t('recording.openTitle')}
+            </a>
+          )}
           <h3 className="small-heading">{t('log.timeline')}</h3>
           <ol className="timeline">
             {(q.data?.events ?? []).map((e, i) => (

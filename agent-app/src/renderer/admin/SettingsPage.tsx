@@ -1,6 +1,7 @@
 /**
  * Organisation settings (`#/admin/settings`): its name (shown to customers in the consent
- * dialog), the default concurrency limit of new seats, and the recording default. Managers
+ * dialog), the default concurrency limit of new seats, and recording (on/off, keystrokes,
+ * agents watching their own, retention). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
 import { OrgSettings } from '@beacon/shared/api';
@@ -29,7 +30,17 @@ export function SettingsPage() {
 
   useEffect(() => {
     const s = settings.data;
-    if (s) setForm({ name: s.name, defaultConcurrencyLimit: String(s.defaultConcurrencyLimit), recordingDefault: s.recordingDefault });
+    if (s) {
+      setForm({
+        name: s.name,
+        defaultConcurrencyLimit: String(s.defaultConcurrencyLimit),
+        recordSessions: s.recordSessions,
+        recordKeystrokes: s.recordKeystrokes,
+        agentsMayWatchOwn: s.agentsMayWatchOwn,
+        recordingMaxAgeDays: String(s.recordingMaxAgeDays),
+        recordingMaxTotalMB: String(s.recordingMaxTotalMB),
+      });
+    }
   }, [settings.data]);
 
   const submit = async (e: FormEvent) => {
@@ -86,13 +97,47 @@ export function SettingsPage() {
               inputMode="numeric"
               maxLength={2}
             />
+            <h2 className="small-heading">{t('recording.settings.heading')}</h2>
             <label className="checkbox">
-              <input type="checkbox" data-testid="settings-recording-checkbox" checked={form.recordingDefault} onChange={(e) => edit('recordingDefault')(e.target.checked)} />
+              <input type="checkbox" data-testid="settings-recording-checkbox" checked={form.recordSessions} onChange={(e) => edit('recordSessions')(e.target.checked)} />
               <span>
-                {t('settings.recording')}
-                <small className="muted">{t('settings.recordingHint')}</small>
+                {t('recording.settings.recordSessions')}
+                <small className="muted">{t('recording.settings.recordSessionsHint')}</small>
               </span>
             </label>
+            <label className="checkbox">
+              <input type="checkbox" data-testid="settings-keystrokes-checkbox" checked={form.recordKeystrokes} onChange={(e) => edit('recordKeystrokes')(e.target.checked)} />
+              <span>
+                {t('recording.settings.recordKeystrokes')}
+                <small className="muted">{t('recording.settings.recordKeystrokesHint')}</small>
+              </span>
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" data-testid="settings-watch-own-checkbox" checked={form.agentsMayWatchOwn} onChange={(e) => edit('agentsMayWatchOwn')(e.target.checked)} />
+              <span>
+                {t('recording.settings.agentsMayWatchOwn')}
+                <small className="muted">{t('recording.settings.agentsMayWatchOwnHint')}</small>
+              </span>
+            </label>
+            <TextField
+              label={t('recording.settings.maxAgeDays')}
+              testId="settings-max-age-input"
+              value={form.recordingMaxAgeDays}
+              onValue={edit('recordingMaxAgeDays')}
+              errorKey={errors.recordingMaxAgeDays}
+              inputMode="numeric"
+              maxLength={4}
+            />
+            <TextField
+              label={t('recording.settings.maxTotalMB')}
+              testId="settings-max-total-input"
+              value={form.recordingMaxTotalMB}
+              onValue={edit('recordingMaxTotalMB')}
+              errorKey={errors.recordingMaxTotalMB}
+              hint={t('recording.settings.maxTotalHint')}
+              inputMode="numeric"
+              maxLength={9}
+            />
           </fieldset>
           {isAdmin && (
             <div className="form-actions">

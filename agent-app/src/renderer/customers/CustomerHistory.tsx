@@ -61,6 +61,7 @@ export function CustomerHistory({ customerId }: { customerId: number }) {
               <th>{t('log.device')}</th>
               <th className="num">{t('log.duration')}</th>
               <th>{t('log.outcome')}</th>
+              <th>{t('recording.open')}</th>
             </tr>
           </thead>
           <tbody>
@@ -75,9 +76,16 @@ export function CustomerHistory({ customerId }: { customerId: number }) {
                 <td>
                   <OutcomeBadge outcome={r.outcome} />
                 </td>
+                <td>
+                  {r.startedAt !== null && (
+                    <a className="button button-small" data-testid="customer-history-recording" href={`#/admin/recordings/${r.id}`} title={t('recording.openTitle')}>
+                      ▶ {t('recording.open')}
+                    </a>
+                  )}
+                </td>
               </tr>
             ))}
-            {!isLoading && rows.length === 0 && <EmptyRow colSpan={5} textKey="customers.noHistory" />}
+            {!isLoading && rows.length === 0 && <EmptyRow colSpan={6} textKey="customers.noHistory" />}
           </tbody>
         </table>
       </div>

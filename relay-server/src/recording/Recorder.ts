@@ -1,0 +1,295 @@
+/**
+ * Server-side session recording: decides which sessions are recorded (organisation
+ * setting), taps their media into a chunk log per session, writes input activity to the
+ * event timeline on the media clock, and finalises each log into a playable file when the
+ * session ends, or at the next start for logs a stopped relay left behind.
+ *
+ * Every recording has a row from its first moment (RecordingStore), so a failure anywhere
+ * (disk, muxer, a crash that lost the log) ends up on that row and in the log, never
+ * silently lost.
+ */
+import { mkdirSync } from 'node:fs';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { OrgSettings, RecordingFailure } from '@beacon/shared/api';
+import type { FrameHeader } from '@beacon/shared/framing';
+import type { InputEvent } from '@beacon/shared/input';
+import type { StreamConfig } from '@beacon/shared/protocol';
+import type { EndReason } from '@beacon/shared/errors';
+import type { EventLog, NewEvent } from '../EventLog.ts';
+import type { Logger } from '../log.ts';
+import type { Clock } from '../RateLimiter.ts';
+import type { Session } from '../SessionManager.ts';
+import type { Finaliser } from './Finaliser.ts';
+import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
+import type { RecordingStore } from './RecordingStore.ts';
+import { SessionRecording } from './SessionRecording.ts';
+
+/** A live snapshot is rebuilt at most this often, however many people watch. */
+export const SNAPSHOT_MIN_INTERVAL_MS = 2000;
+/** Snapshot files kept per live session, so a player still reading the previous one is not cut off. */
+const SNAPSHOTS_KEPT = 3;
+/** How long shutdown waits for finalisations in progress (the rest is done at the next start). */
+const SHUTDOWN_FINALISE_WAIT_MS = 10_000;
+
+export interface RecorderOptions {
+  dir: string;
+  store: RecordingStore;
+  events: EventLog;
+  finaliser: Finaliser;
+  log: Logger;
+  now: Clock;
+  /** The organisation's current settings (null before setup: nothing is recorded). */
+  settings: () => OrgSettings | null;
+}
+
+interface Snapshot {
+  version: number;
+  fileName: string;
+  durationMs: number;
+  builtAt: number;
+}
+
+interface Live {
+  rec: SessionRecording;
+  snapshots: Snapshot[];
+  building: Promise<Snapshot | null> | null;
+  nextVersion: number;
+}
+
+export const chunkLogName = (sessionId: string): string => `${sessionId}.bcl`;
+
+export class Recorder {
+  private readonly live = new Map<string, Live>();
+  private readonly finishing = new Set<Promise<void>>();
+  private recovering: Promise<number> | null = null;
+  private isClosed = false;
+
+  constructor(private readonly o: RecorderOptions) {
+    mkdirSync(o.dir, { recursive: true });
+  }
+
+  get dir(): string {
+    return this.o.dir;
+  }
+
+  /** Whether a session starting now will be recorded (the consent dialog says so). */
+  willRecord(): boolean {
+    return !this.isClosed && (this.o.settings()?.recordSessions ?? false);
+  }
+
+  isRecording(sessionId: string): boolean {
+    return this.live.has(sessionId);
+  }
+
+  /** Where relay time `at` falls in the session's recording, or null if it is not being recorded. */
+  mediaMs(sessionId: string, at: number): number | null {
+    return this.live.get(sessionId)?.rec.mediaMs(at) ?? null;
+  }
+
+  /** The customer consented; call before the consent events are written so they land at 0. */
+  sessionStarted(s: Session): void {
+    if (!this.willRecord()) return;
+    const startedAt = s.startedAt ?? this.o.now();
+    const rec = new SessionRecording({
+      sessionId: s.id,
+      chunkLogPath: path.join(this.o.dir, chunkLogName(s.id)),
+      startedAt,
+      now: this.o.now,
+      requestKeyframe: () => s.forwarder?.requestKeyframe(),
+      onProblem: (code, detail) => this.problem(s.id, code, detail),
+    });
+    this.live.set(s.id, { rec, snapshots: [], building: null, nextVersion: 1 });
+    // Issued right after the session row (serialized connection), so it always has one.
+    this.o.store.insert(s.id, startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
+    this.o.log.info('recording started', { sessionId: s.id });
+  }
+
+  media(s: Session, fragment: Uint8Array, header: FrameHeader): void {
+    this.live.get(s.id)?.rec.push(fragment, header);
+  }
+
+  streamConfig(s: Session, config: StreamConfig): void {
+    this.live.get(s.id)?.rec.streamConfig(config);
+  }
+
+  /**
+   * The agent's input on the timeline: clicks with their position, and key activity. Keys
+   * are masked ("a key was pressed") unless the organisation keeps keystrokes. Moves and
+   * wheel turns are left out: they are many and say little.
+   */
+  input(s: Session, e: InputEvent): void {
+    if (!this.live.has(s.id)) return;
+    const isKept = this.o.settings()?.recordKeystrokes ?? false;
+    const base = { sessionId: s.id, deviceId: s.deviceId, actor: `agent:${s.agent.agent.login}` };
+    let event: NewEvent | null = null;
+    switch (e.kind) {
+      case 'mouse-button':
+        if (e.down) event = { ...base, kind: 'click', detail: { x: e.x, y: e.y, button: e.button } };
+        break;
+      case 'key':
+        if (e.down) event = { ...base, kind: 'key', detail: isKept ? { key: e.key, modifiers: e.modifiers } : { isMasked: true } };
+        break;
+      case 'text':
+        event = { ...base, kind: 'key', detail: isKept ? { text: e.text } : { isMasked: true, chars: [...e.text].length } };
+        break;
+      default:
+        break;
+    }
+    if (event) void this.o.events.append(event);
+  }
+
+  /** The session is over: close its log and finalise it in the background. */
+  sessionEnded(s: Session, _reason: EndReason): void {
+    const l = this.live.get(s.id);
+    if (!l) return;
+    this.live.delete(s.id);
+    const endedAt = this.o.now();
+    const p = (async () => {
+      await l.building?.catch(() => null);
+      await l.rec.close(endedAt);
+      await this.o.store.markFinalising(s.id, endedAt);
+      await this.finalise(s.id, false, endedAt);
+      await this.removeSnapshots(s.id);
+    })()
+      .catch((err: unknown) => this.o.log.error('recording could not be finished', { sessionId: s.id, err }))
+      .finally(() => this.finishing.delete(p));
+    this.finishing.add(p);
+  }
+
+  /** Resolves once recovery and every finalisation started so far have settled (tests). */
+  async idle(): Promise<void> {
+    await this.recovering?.catch(() => 0);
+    while (this.finishing.size > 0) await Promise.allSettled([...this.finishing]);
+  }
+
+  /**
+   * A near-live file of a session still running, at most SNAPSHOT_MIN_INTERVAL_MS old, or
+   * null when the session is not live (or nothing playable arrived yet).
+   */
+  async snapshot(sessionId: string): Promise<Snapshot | null> {
+    const l = this.live.get(sessionId);
+    if (!l) return null;
+    const latest = l.snapshots.at(-1);
+    if (latest && this.o.now() - latest.builtAt < SNAPSHOT_MIN_INTERVAL_MS) return latest;
+    l.building ??= this.buildSnapshot(sessionId, l).finally(() => {
+      l.building = null;
+    });
+    return l.building;
+  }
+
+  /** The file of snapshot `version` of a live session, if it is still kept. */
+  snapshotFile(sessionId: string, version: number): string | null {
+    return this.live.get(sessionId)?.snapshots.find((s) => s.version === version)?.fileName ?? null;
+  }
+
+  /**
+   * At start: finalises every recording a stopped relay left unfinished (playable up to the
+   * moment it stopped), marks those whose log is gone as failed, and clears leftovers.
+   */
+  recover(): Promise<number> {
+    this.recovering ??= this.recoverNow();
+    return this.recovering;
+  }
+
+  private async recoverNow(): Promise<number> {
+    const names = new Set(await readdir(this.o.dir).catch(() => [] as string[]));
+    for (const n of names) {
+      if (n.endsWith('.part') || /\.live-\d+\.(webm|mp4)$/.test(n)) await rm(path.join(this.o.dir, n), { force: true });
+    }
+    let recovered = 0;
+    for (const row of await this.o.store.unfinished()) {
+      if (this.live.has(row.sessionId)) continue;
+      if (!names.has(chunkLogName(row.sessionId))) {
+        await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk log was gone at the next start', this.o.now(), true);
+        this.o.log.error('recording lost: chunk log missing', { sessionId: row.sessionId });
+        continue;
+      }
+      await this.finalise(row.sessionId, row.status === 'recording', row.endedAt);
+      recovered++;
+    }
+    return recovered;
+  }
+
+  /** Idempotent: closes live logs and waits a little for finalisations in progress. */
+  async close(): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    for (const l of this.live.values()) await l.rec.close(this.o.now());
+    const wait = new Promise((r) => setTimeout(r, SHUTDOWN_FINALISE_WAIT_MS).unref());
+    await Promise.race([this.idle(), wait]);
+    await this.o.finaliser.close();
+  }
+
+  private problem(sessionId: string, code: RecordingFailure, detail: string): void {
+    this.o.log.error('recording problem: the rest of this session is not recorded', { sessionId, code, detail });
+    this.o.store.noteProblem(sessionId, code, detail).catch((err: unknown) => this.o.log.error('recording problem not stored', { sessionId, err }));
+  }
+
+  private async finalise(sessionId: string, isRecovered: boolean, endedAt: number | null): Promise<void> {
+    const log = path.join(this.o.dir, chunkLogName(sessionId));
+    const part = path.join(this.o.dir, `${sessionId}.part`);
+    let result: MuxResult;
+    try {
+      result = await this.o.finaliser.run(log, part);
+    } catch (err) {
+      await rm(part, { force: true });
+      if (err instanceof NothingToMuxError) {
+        await this.o.store.markFailed(sessionId, 'no-video', 'no picture arrived before the session ended', this.o.now(), isRecovered);
+        await rm(log, { force: true });
+        this.o.log.warn('recording has no video', { sessionId });
+        return;
+      }
+      // The chunk log is kept: nothing more can be lost, and it can be looked at by hand.
+      await this.o.store.markFailed(sessionId, 'finalise-failed', err instanceof Error ? err.message : String(err), this.o.now(), isRecovered);
+      this.o.log.error('recording could not be finalised; chunk log kept', { sessionId, err });
+      return;
+    }
+    const fileName = `${sessionId}.${result.container}`;
+    await rename(part, path.join(this.o.dir, fileName));
+    await this.o.store.markReady(sessionId, { ...result, fileName, isRecovered: isRecovered || result.isCutOff, finalisedAt: this.o.now(), endedAt });
+    await rm(log, { force: true });
+    this.o.log.info('recording finalised', { sessionId, durationMs: result.durationMs, frames: result.frames, sizeBytes: result.sizeBytes, isRecovered });
+  }
+
+  private async buildSnapshot(sessionId: string, l: Live): Promise<Snapshot | null> {
+    await l.rec.flush();
+    const version = l.nextVersion++;
+    const part = path.join(this.o.dir, `${sessionId}.live-${version}.part`);
+    let result: MuxResult;
+    try {
+      result = await this.o.finaliser.run(l.rec.chunkLogPath, part);
+    } catch (err) {
+      await rm(part, { force: true });
+      if (!(err instanceof NothingToMuxError)) this.o.log.warn('live snapshot failed', { sessionId, err });
+      return null;
+    }
+    const fileName = `${sessionId}.live-${version}.${result.container}`;
+    await rename(part, path.join(this.o.dir, fileName));
+    if (!this.live.has(sessionId)) {
+      await rm(path.join(this.o.dir, fileName), { force: true });
+      return null;
+    }
+    const snap: Snapshot = { version, fileName, durationMs: result.durationMs, builtAt: this.o.now() };
+    l.snapshots.push(snap);
+    for (const old of l.snapshots.splice(0, Math.max(0, l.snapshots.length - SNAPSHOTS_KEPT))) {
+      await rm(path.join(this.o.dir, old.fileName), { force: true });
+    }
+    return snap;
+  }
+
+  private async removeSnapshots(sessionId: string): Promise<void> {
+    for (const n of await readdir(this.o.dir).catch(() => [] as string[])) {
+      if (n.startsWith(`${sessionId}.live-`)) await rm(path.join(this.o.dir, n), { force: true });
+    }
+  }
+
+  /** Bytes on disk of a finished file (retention, metadata), or null if it is missing. */
+  async fileSize(fileName: string): Promise<number | null> {
+    try {
+      return (await stat(path.join(this.o.dir, fileName))).size;
+    } catch {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
+import { ChunkLogWriter } from './ChunkLog.ts';
+import { containerFor, muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
+import { loadClip, writeClipLog } from './testing/clip.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'beacon-mux-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const clip = loadClip();
+
+/** What a real demuxer finds in the file: format, codec, size, packets (keyframes) and duration. */
+async function probe(file: string) {
+  const input = new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    assert.ok(track, 'the file has a video track');
+    const sink = new EncodedPacketSink(track);
+    let packets = 0;
+    let keys = 0;
+    for await (const p of sink.packets()) {
+      packets++;
+      if (p.type === 'key') keys++;
+    }
+    return {
+      format: (await input.getFormat()).name,
+      codec: track.codec,
+      width: track.codedWidth,
+      height: track.codedHeight,
+      packets,
+      keys,
+      /** The duration the file declares: what a player shows and seeks within. */
+      durationS: (await input.getDurationFromMetadata()) ?? -1,
+      mime: await input.getMimeType(),
+    };
+  } finally {
+    input.dispose();
+  }
+}
+
+test('a finished session becomes a WebM with every frame and the session-long duration', async () => {
+  const log = path.join(dir, 'full.bcl');
+  const out = path.join(dir, 'full.webm');
+  // The session went on 1.5 s after the last frame (a still screen): the file lasts as long.
+  const endMs = clip.frames.at(-1)!.offsetMs + 1500;
+  await writeClipLog(log, clip.frames, clip.config, endMs);
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.container, 'webm');
+  assert.equal(r.frames, clip.frames.length);
+  assert.equal(r.isCutOff, false);
+  assert.equal(r.sizeBytes, statSync(out).size);
+  const p = await probe(out);
+  assert.equal(p.format, 'WebM');
+  assert.equal(p.codec, 'vp9');
+  assert.deepEqual([p.width, p.height], [1280, 720]);
+  assert.equal(p.packets, clip.frames.length);
+  assert.ok(Math.abs(p.durationS * 1000 - endMs) < 40, `duration ${p.durationS} s, session ${endMs} ms`);
+  assert.ok(Math.abs(r.durationMs - endMs) < 2);
+});
+
+test('leading delta frames are dropped: the file starts at a keyframe', async () => {
+  const log = path.join(dir, 'late.bcl');
+  const out = path.join(dir, 'late.webm');
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  w.track(1, { kind: 'video', ...clip.config });
+  w.packet({ track: 1, isKey: false, timeUs: 0, data: clip.frames[5]!.data });
+  for (const f of clip.frames.slice(0, 30)) w.packet({ track: 1, isKey: f.isKey, timeUs: 100_000 + f.offsetMs * 1000, data: f.data });
+  await w.close();
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.frames, 30);
+  const p = await probe(out);
+  assert.equal(p.packets, 30);
+  assert.equal(p.keys, 1);
+});
+
+test('a chunk log cut mid-record by a crash still becomes a playable file up to the crash', async () => {
+  const log = path.join(dir, 'crash.bcl');
+  const out = path.join(dir, 'crash.webm');
+  await writeClipLog(log, clip.frames.slice(0, 200), clip.config);
+  truncateSync(log, statSync(log).size - Math.floor(clip.frames[199]!.data.byteLength / 2));
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.isCutOff, true);
+  assert.equal(r.frames, 199);
+  const p = await probe(out);
+  assert.equal(p.packets, 199);
+  const lastMs = clip.frames[198]!.offsetMs;
+  assert.ok(p.durationS * 1000 >= lastMs && p.durationS * 1000 < lastMs + 100, `duration ${p.durationS} s, last frame at ${lastMs} ms`);
+});
+
+test('a log without a keyframe has nothing to play', async () => {
+  const log = path.join(dir, 'empty.bcl');
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  w.track(1, { kind: 'video', ...clip.config });
+  w.end(5_000_000);
+  await w.close();
+  await assert.rejects(muxChunkLog(log, path.join(dir, 'empty.webm')), NothingToMuxError);
+});
+
+test('a codec switch mid-session ends the file there and says so', async () => {
+  const log = path.join(dir, 'switch.bcl');
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  w.track(1, { kind: 'video', ...clip.config });
+  for (const f of clip.frames.slice(0, 20)) w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
+  w.track(1, { kind: 'video', codec: 'vp8', width: 1280, height: 720 });
+  w.packet({ track: 1, isKey: true, timeUs: 900_000, data: clip.frames[0]!.data });
+  await w.close();
+  const r = await muxChunkLog(log, path.join(dir, 'switch.webm'));
+  assert.equal(r.frames, 20);
+  assert.equal(r.failure?.code, 'codec-changed');
+});
+
+test('H.264 goes into MP4, VP8/VP9/AV1 into WebM', () => {
+  assert.equal(containerFor('avc1.640028'), 'mp4');
+  assert.equal(containerFor('vp09.00.10.08'), 'webm');
+  assert.equal(containerFor('vp8'), 'webm');
+  assert.equal(containerFor('av01.0.04M.08'), 'webm');
+});

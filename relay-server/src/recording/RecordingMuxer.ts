@@ -1,0 +1,200 @@
+/**
+ * Turns a chunk log into a file a browser plays natively, without re-encoding: WebM for
+ * VP8/VP9/AV1, MP4 for H.264 (Annex B is converted to the sample format by mediabunny),
+ * with cues / an index so `<video>` can seek. Runs in the finaliser worker; it only reads
+ * the log and writes `outPath`.
+ *
+ * Tracks: every track the log declares becomes a track of the file. Voice (issue 6) is an
+ * `audio` TrackSpec: `sourceFor` gets an Opus case and nothing else changes.
+ */
+import { stat } from 'node:fs/promises';
+import {
+  EncodedAudioPacketSource,
+  EncodedPacket,
+  EncodedVideoPacketSource,
+  FilePathTarget,
+  Mp4OutputFormat,
+  Output,
+  WebMOutputFormat,
+  type VideoCodec,
+} from 'mediabunny';
+import type { RecordingFailure } from '@beacon/shared/api';
+import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkLog.ts';
+
+/** Used for the last packet's duration when the log has no end record (a crash). */
+export const DEFAULT_FRAME_US = 1_000_000 / 30;
+
+export interface MuxResult {
+  container: 'webm' | 'mp4';
+  codec: string;
+  width: number;
+  height: number;
+  durationMs: number;
+  /** Video packets written. */
+  frames: number;
+  sizeBytes: number;
+  /** The log had no end record: the session was cut off (relay crash). */
+  isCutOff: boolean;
+  /** Something the file lacks although it plays (`codec-changed`). */
+  failure: { code: RecordingFailure; detail: string } | null;
+}
+
+export class NothingToMuxError extends Error {
+  readonly failure = 'no-video' as const;
+  constructor(detail: string) {
+    super(detail);
+    this.name = 'NothingToMuxError';
+  }
+}
+
+export function videoCodecOf(codec: string): VideoCodec | null {
+  if (codec === 'vp8') return 'vp8';
+  if (codec.startsWith('vp09.')) return 'vp9';
+  if (codec.startsWith('av01.')) return 'av1';
+  if (codec.startsWith('avc1.')) return 'avc';
+  return null;
+}
+
+export function containerFor(videoCodec: string): 'webm' | 'mp4' {
+  return videoCodecOf(videoCodec) === 'avc' ? 'mp4' : 'webm';
+}
+
+export function mimeTypeOf(container: 'webm' | 'mp4', codec: string): string {
+  return `video/${container}; codecs="${codec}"`;
+}
+
+interface TrackState {
+  spec: TrackSpec;
+  source: EncodedVideoPacketSource | EncodedAudioPacketSource;
+  /** Held back one packet: its duration is the gap to the next. */
+  held: EncodedPacketRecord | null;
+  hasConfig: boolean;
+  lastUs: number;
+  isStopped: boolean;
+  packets: number;
+}
+
+function sourceFor(spec: TrackSpec): EncodedVideoPacketSource | EncodedAudioPacketSource {
+  switch (spec.kind) {
+    case 'video': {
+      const codec = videoCodecOf(spec.codec);
+      if (!codec) throw new Error(`unsupported video codec ${spec.codec}`);
+      return new EncodedVideoPacketSource(codec);
+    }
+    case 'audio':
+      return new EncodedAudioPacketSource(spec.codec);
+  }
+}
+
+/** First pass: the tracks the log declares (as first declared) and whether it has an end. */
+async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean }> {
+  const tracks = new Map<number, TrackSpec>();
+  let hasPackets = false;
+  for await (const rec of new ChunkLogReader(chunkLogPath).records()) {
+    if (rec.type === 'track' && !tracks.has(rec.track)) tracks.set(rec.track, rec.spec);
+    if (rec.type === 'packet' && rec.isKey && tracks.has(rec.track)) hasPackets = true;
+  }
+  return { tracks, hasPackets };
+}
+
+/**
+ * Writes `outPath` from the log at `chunkLogPath`. Throws {@link NothingToMuxError} if there
+ * is no keyframe to start from, anything else if the file cannot be written.
+ */
+export async function muxChunkLog(chunkLogPath: string, outPath: string): Promise<MuxResult> {
+  const { tracks: declared, hasPackets } = await scan(chunkLogPath);
+  const video = [...declared.entries()].find(([, s]) => s.kind === 'video');
+  if (!video || !hasPackets) throw new NothingToMuxError('the log holds no keyframe to start playback from');
+  const [videoTrack, firstVideo] = video;
+  if (firstVideo.kind !== 'video') throw new Error('unreachable');
+  const container = containerFor(firstVideo.codec);
+  const output = new Output({
+    format: container === 'mp4' ? new Mp4OutputFormat({ fastStart: false }) : new WebMOutputFormat(),
+    target: new FilePathTarget(outPath),
+  });
+  const states = new Map<number, TrackState>();
+  for (const [track, spec] of declared) {
+    const source = sourceFor(spec);
+    if (spec.kind === 'video') output.addVideoTrack(source as EncodedVideoPacketSource);
+    else output.addAudioTrack(source as EncodedAudioPacketSource);
+    states.set(track, { spec, source, held: null, hasConfig: false, lastUs: 0, isStopped: false, packets: 0 });
+  }
+  let failure: MuxResult['failure'] = null;
+  let endUs: number | null = null;
+  let width = firstVideo.width;
+  let height = firstVideo.height;
+  try {
+    await output.start();
+    const add = async (st: TrackState, p: EncodedPacketRecord, durationUs: number) => {
+      const packet = new EncodedPacket(p.data, p.isKey ? 'key' : 'delta', p.timeUs / 1e6, Math.max(1, durationUs) / 1e6);
+      const meta = st.hasConfig ? undefined : decoderMeta(st.spec);
+      st.hasConfig = true;
+      st.packets++;
+      if (st.source instanceof EncodedVideoPacketSource) await st.source.add(packet, meta as Parameters<EncodedVideoPacketSource['add']>[1]);
+      else await st.source.add(packet, meta as Parameters<EncodedAudioPacketSource['add']>[1]);
+    };
+    const reader = new ChunkLogReader(chunkLogPath);
+    for await (const rec of reader.records()) {
+      if (rec.type === 'end') {
+        endUs = rec.timeUs;
+        continue;
+      }
+      if (rec.type === 'track') {
+        const st = states.get(rec.track);
+        if (!st || st.isStopped) continue;
+        if (st.spec.kind === 'video' && rec.spec.kind === 'video' && rec.spec.codec !== st.spec.codec) {
+          // One track cannot switch codecs; the file ends where the stream changed.
+          st.isStopped = true;
+          failure = { code: 'codec-changed', detail: `${st.spec.codec} -> ${rec.spec.codec} at ${Math.round(st.lastUs / 1000)} ms` };
+        } else if (rec.spec.kind === 'video') {
+          // A new size on the same codec: the keyframe that follows carries it in-band.
+          width = rec.spec.width;
+          height = rec.spec.height;
+        }
+        continue;
+      }
+      if (rec.type !== 'packet') continue;
+      const st = states.get(rec.track);
+      if (!st || st.isStopped) continue;
+      // A decoder can only start at a keyframe.
+      if (!st.held && st.packets === 0 && !rec.isKey) continue;
+      const p = { ...rec, timeUs: Math.max(rec.timeUs, st.lastUs) };
+      st.lastUs = p.timeUs;
+      if (st.held) await add(st, st.held, p.timeUs - st.held.timeUs);
+      st.held = p;
+    }
+    let lastEndUs = 0;
+    for (const st of states.values()) {
+      if (!st.held) continue;
+      const tail = endUs !== null && endUs > st.held.timeUs ? endUs - st.held.timeUs : DEFAULT_FRAME_US;
+      await add(st, st.held, tail);
+      lastEndUs = Math.max(lastEndUs, st.held.timeUs + tail);
+      st.held = null;
+    }
+    await output.finalize();
+    const videoState = states.get(videoTrack);
+    return {
+      container,
+      codec: firstVideo.codec,
+      width,
+      height,
+      durationMs: Math.round(lastEndUs / 1000),
+      frames: videoState?.packets ?? 0,
+      sizeBytes: (await stat(outPath)).size,
+      isCutOff: endUs === null,
+      failure,
+    };
+  } catch (err) {
+    await output.cancel().catch(() => undefined);
+    throw err;
+  }
+}
+
+function decoderMeta(spec: TrackSpec): { decoderConfig: Record<string, unknown> } {
+  switch (spec.kind) {
+    case 'video':
+      return { decoderConfig: { codec: spec.codec, codedWidth: spec.width, codedHeight: spec.height } };
+    case 'audio':
+      return { decoderConfig: { codec: spec.codec, sampleRate: spec.sampleRate, numberOfChannels: spec.channels } };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The recording API (relay-server/API.md, schemas in shared/src/api.ts): metadata, the media
+ * ticket, the file itself (Range requests, near-live snapshots while the session runs) and
+ * the event timeline on the media clock.
+ *
+ * Who: owners, admins and managers every recording; an agent their own sessions' recordings
+ * only if the organisation allows it (Policy `recording.watch`). Each view (ticket issued)
+ * and each download is written to the audit log before the answer goes out.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { RecordingTicketRequest, type RecordingInfo, type SessionRow, type SessionTimeline } from '@beacon/shared/api';
+import { ProtocolError } from '@beacon/shared/errors';
+import type { ApiDeps } from '../ApiDeps.ts';
+import { readJson, ok, type AuthedContext, type RequestContext, type Route } from '../ApiRouter.ts';
+import { demand, type Actor } from '../Policy.ts';
+import type { MediaTickets } from './MediaTicket.ts';
+import type { Recorder } from './Recorder.ts';
+import { mimeTypeOf } from './RecordingMuxer.ts';
+import type { RecordingStore } from './RecordingStore.ts';
+import { sendFile } from './RangeFile.ts';
+
+export interface RecordingRouteDeps {
+  store: RecordingStore;
+  recorder: Recorder;
+  tickets: MediaTickets;
+}
+
+const SESSION_PATH = '(?<id>[A-Za-z0-9_-]{1,64})';
+const FileQuery = z.object({
+  ticket: z.string().min(1).max(600),
+  snapshot: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).optional()),
+});
+
+export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
+  /** The session, if `actor` may watch its recording: unknown sessions are 404, others' 403. */
+  const watchable = async (actor: Actor, sessionId: string): Promise<SessionRow> => {
+    const session = await d.sessionLog.get(sessionId);
+    if (!session) throw new ProtocolError('not-found', 'no such session');
+    const agentsMayWatchOwn = d.organisation.settings?.agentsMayWatchOwn ?? false;
+    demand(actor, 'recording.watch', { kind: 'recording', agentId: session.seat.id, agentsMayWatchOwn });
+    return session;
+  };
+
+  const info = async (sessionId: string): Promise<RecordingInfo> => {
+    const row = await r.store.get(sessionId);
+    const none: RecordingInfo = {
+      sessionId,
+      status: 'none',
+      isLive: false,
+      container: null,
+      mimeType: null,
+      codec: null,
+      width: null,
+      height: null,
+      durationMs: null,
+      sizeBytes: null,
+      startedAt: null,
+      isRecovered: false,
+      failure: null,
+      deletedAt: null,
+      deletedReason: null,
+      snapshot: null,
+    };
+    if (!row) return none;
+    const base: RecordingInfo = {
+      ...none,
+      status: row.status,
+      container: row.container,
+      codec: row.codec,
+      mimeType: row.container && row.codec ? mimeTypeOf(row.container, row.codec) : null,
+      width: row.width,
+      height: row.height,
+      durationMs: row.durationMs,
+      sizeBytes: row.sizeBytes,
+      startedAt: row.startedAt,
+      isRecovered: row.isRecovered,
+      failure: row.failure,
+      deletedAt: row.deletedAt,
+      deletedReason: row.deletedReason,
+    };
+    if (row.status !== 'recording') return base;
+    // A row still `recording` that this relay is not recording is being recovered.
+    if (!r.recorder.isRecording(sessionId)) return { ...base, status: 'finalising' };
+    const snap = await r.recorder.snapshot(sessionId);
+    const live = d.sessions.get(sessionId);
+    const container = snap ? (path.extname(snap.fileName).slice(1) === 'mp4' ? 'mp4' : 'webm') : null;
+    const codec = live?.streamConfig?.codec ?? null;
+    return {
+      ...base,
+      isLive: true,
+      container,
+      codec,
+      mimeType: container && codec ? mimeTypeOf(container, codec) : null,
+      width: live?.streamConfig?.width ?? null,
+      height: live?.streamConfig?.height ?? null,
+      durationMs: snap?.durationMs ?? null,
+      snapshot: snap?.version ?? null,
+    };
+  };
+
+  const auditTarget = (s: SessionRow) => ({ type: 'recording' as const, id: s.id, label: `${s.seat.displayName} · ${s.deviceId}` });
+
+  return [
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/sessions/${SESSION_PATH}/recording$`),
+      handle: async (c) => {
+        const s = await watchable(c.actor, c.params.id ?? '');
+        return ok(await info(s.id));
+      },
+    },
+    {
+      method: 'POST',
+      path: new RegExp(`^/api/sessions/${SESSION_PATH}/recording/ticket$`),
+      handle: async (c: AuthedContext) => {
+        const s = await watchable(c.actor, c.params.id ?? '');
+        const body = await readJson(c, RecordingTicketRequest);
+        const row = await r.store.get(s.id);
+        const isPlayable = row?.status === 'ready' || (row?.status === 'recording' && r.recorder.isRecording(s.id));
+        if (!isPlayable) throw new ProtocolError('not-found', 'this session has no recording that can be played');
+        const t = r.tickets.issue(s.id, c.actor.id, body.purpose);
+        if (body.purpose === 'view') {
+          await d.audit.append({ actorId: c.actor.id, action: 'recording-viewed', target: auditTarget(s), detail: { isLive: row?.status === 'recording' } });
+        }
+        const url = `/api/sessions/${encodeURIComponent(s.id)}/recording/file?ticket=${encodeURIComponent(t.ticket)}`;
+        return ok({ url, expiresAt: t.expiresAt });
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/sessions/${SESSION_PATH}/recording/file$`),
+      // The ticket is the credential: a <video> element sends no Authorization header.
+      isPublic: true,
+      handle: async (c: RequestContext) => {
+        const sessionId = c.params.id ?? '';
+        const q = FileQuery.safeParse(Object.fromEntries(c.query.entries()));
+        const ticket = q.success ? r.tickets.verify(q.data.ticket, sessionId) : null;
+        if (!q.success || !ticket) throw new ProtocolError('unauthorized', 'the media ticket is missing, expired or not for this session; ask for a new one');
+        const actor = await d.accounts.actor(ticket.accountId);
+        if (!actor) throw new ProtocolError('unauthorized', 'the seat of this ticket can no longer sign in');
+        // Checked again on use: a seat that lost the right since the ticket was issued is refused.
+        const s = await watchable(actor, sessionId);
+        const row = await r.store.get(s.id);
+        let fileName: string | null = null;
+        if (q.data.snapshot !== undefined) fileName = r.recorder.snapshotFile(s.id, q.data.snapshot);
+        if (!fileName && row?.status === 'ready') fileName = row.fileName;
+        if (!fileName && row?.status === 'recording') fileName = (await r.recorder.snapshot(s.id))?.fileName ?? null;
+        if (!fileName) throw new ProtocolError('not-found', 'this recording file is not available (any more); reload the player');
+        const container = path.extname(fileName) === '.mp4' ? 'mp4' : 'webm';
+        const isDownload = ticket.purpose === 'download';
+        // On record before the first byte goes out; a download resumed from the middle is the same download.
+        const isFromStart = !c.req.headers.range || /^\s*bytes=0-/.test(c.req.headers.range);
+        if (isDownload && isFromStart) {
+          await d.audit.append({ actorId: actor.id, action: 'recording-downloaded', target: auditTarget(s), detail: { file: fileName } });
+        }
+        await sendFile(c.req, c.res, path.join(r.recorder.dir, fileName), {
+          contentType: `video/${container}`,
+          downloadName: isDownload ? `beacon-${s.id}.${container}` : undefined,
+        });
+        return undefined;
+      },
+    },
+    {
+      method: 'GET',
+      path: new RegExp(`^/api/sessions/${SESSION_PATH}/timeline$`),
+      handle: async (c) => {
+        const s = await watchable(c.actor, c.params.id ?? '');
+        const events = (await d.events.forSession(s.id)).map((e) => ({ id: e.id, at: e.at, mediaMs: e.mediaMs, kind: e.kind, actor: e.actor, detail: e.detail }));
+        return ok({ sessionId: s.id, events } satisfies SessionTimeline);
+      },
+    },
+  ];
+}

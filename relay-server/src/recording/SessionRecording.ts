@@ -1,0 +1,143 @@
+/**
+ * One live session's recording: a tap on the customer's media fragments that reassembles
+ * frames (the forwarder never does) and appends them to the chunk log, plus the media clock
+ * the event timeline shares.
+ *
+ * Media clock: 0 is when the session started (consent), on the relay's clock. A frame sits
+ * at its capture time relative to the first recorded frame, shifted by when that first frame
+ * reached the relay, so the customer's clock never has to agree with the relay's. An event
+ * at relay time T sits at T - startedAt: at most one frame's trip (capture to relay) from the
+ * picture it belongs to.
+ */
+import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/framing';
+import type { StreamConfig } from '@beacon/shared/protocol';
+import type { RecordingFailure } from '@beacon/shared/api';
+import { ChunkLogWriter, type ChunkLogProblem } from './ChunkLog.ts';
+
+/** The recording asks for a keyframe when none came for this long, so the file seeks well. */
+export const KEYFRAME_INTERVAL_MS = 2000;
+/** And repeats the ask at most this often while waiting. */
+const KEYFRAME_ASK_INTERVAL_MS = 1000;
+export const VIDEO_TRACK = 1;
+
+export interface SessionRecordingOptions {
+  sessionId: string;
+  chunkLogPath: string;
+  /** Relay time (epoch ms) of media time 0. */
+  startedAt: number;
+  now: () => number;
+  requestKeyframe: () => void;
+  /** Called once if the chunk log cannot keep up or be written; the session goes on. */
+  onProblem: (code: RecordingFailure, detail: string) => void;
+}
+
+export interface RecordingTally {
+  frames: number;
+  bytes: number;
+  keyframes: number;
+  keyframeRequests: number;
+  droppedFrames: number;
+}
+
+export class SessionRecording {
+  private readonly writer: ChunkLogWriter;
+  private readonly reassembler: Reassembler;
+  private config: StreamConfig | null = null;
+  private declared: StreamConfig | null = null;
+  private first: { captureTs: number; offsetUs: number } | null = null;
+  private hasKey = false;
+  private lastKeyAt = 0;
+  private lastAskAt = -Infinity;
+  private isClosed = false;
+  readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
+
+  constructor(private readonly o: SessionRecordingOptions) {
+    this.writer = ChunkLogWriter.create(o.chunkLogPath, { sessionId: o.sessionId, startedAt: o.startedAt }, (p: ChunkLogProblem, detail) => o.onProblem(p, detail), o.now);
+    // Longer than a viewer's: a frame late for the live picture is still worth keeping.
+    this.reassembler = new Reassembler({ timeoutMs: 3000, maxPending: 16, now: o.now });
+    this.lastKeyAt = o.now();
+  }
+
+  get sessionId(): string {
+    return this.o.sessionId;
+  }
+
+  get startedAt(): number {
+    return this.o.startedAt;
+  }
+
+  get chunkLogPath(): string {
+    return this.o.chunkLogPath;
+  }
+
+  get isFailed(): boolean {
+    return this.writer.failed;
+  }
+
+  /** Where relay time `at` falls in the recording, in ms (never before its start). */
+  mediaMs(at: number): number {
+    return Math.max(0, Math.round(at - this.o.startedAt));
+  }
+
+  /** The customer's stream parameters (again after every encoder restart). */
+  streamConfig(config: StreamConfig): void {
+    this.config = config;
+  }
+
+  /** One fragment, already validated and forwarded. Never throws. */
+  push(fragment: Uint8Array, _h: FrameHeader): void {
+    if (this.isClosed || this.writer.failed) return;
+    let frame;
+    try {
+      frame = this.reassembler.push(fragment);
+    } catch (err) {
+      if (err instanceof FramingError) return;
+      throw err;
+    }
+    if (!frame) return;
+    const now = this.o.now();
+    this.paceKeyframes(frame.isKey, now);
+    const config = this.config;
+    // Without parameters the track cannot be declared; without a keyframe it cannot be decoded.
+    if (!config || (!this.hasKey && !frame.isKey)) {
+      this.tally.droppedFrames++;
+      return;
+    }
+    if (this.declared?.codec !== config.codec || this.declared.width !== config.width || this.declared.height !== config.height) {
+      this.writer.track(VIDEO_TRACK, { kind: 'video', ...config });
+      this.declared = config;
+    }
+    this.first ??= { captureTs: frame.captureTs, offsetUs: (now - this.o.startedAt) * 1000 };
+    const timeUs = Math.max(0, (frame.captureTs - this.first.captureTs) * 1000 + this.first.offsetUs);
+    this.hasKey = true;
+    this.writer.packet({ track: VIDEO_TRACK, isKey: frame.isKey, timeUs, data: frame.data });
+    this.tally.frames++;
+    this.tally.bytes += frame.data.byteLength;
+    if (frame.isKey) this.tally.keyframes++;
+  }
+
+  /** Makes what arrived so far readable from the chunk log (for a near-live snapshot). */
+  flush(): Promise<void> {
+    return this.writer.flush();
+  }
+
+  /** Idempotent: marks where the session ended and closes the log. */
+  async close(endedAt: number): Promise<void> {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.writer.end(this.mediaMs(endedAt) * 1000);
+    this.reassembler.clear();
+    await this.writer.close();
+  }
+
+  private paceKeyframes(isKey: boolean, now: number): void {
+    if (isKey) {
+      this.lastKeyAt = now;
+      return;
+    }
+    if (now - this.lastKeyAt < KEYFRAME_INTERVAL_MS || now - this.lastAskAt < KEYFRAME_ASK_INTERVAL_MS) return;
+    this.lastAskAt = now;
+    this.tally.keyframeRequests++;
+    this.o.requestKeyframe();
+  }
+}
