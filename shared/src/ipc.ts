@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { Stroke, StrokeId } from './collab.ts';
 import { InputEvent } from './input.ts';
 
-export { AGENT_IPC, CUSTOMER_IPC, STOP_HOTKEY } from './ipcChannels.ts';
+export { AGENT_IPC, CUSTOMER_IPC, OVERLAY_BROADCAST_CHANNEL, OVERLAY_IPC, STOP_HOTKEY } from './ipcChannels.ts';
 
 /**
  * IPC between each Electron main process and its renderer. The preload exposes one
@@ -35,6 +36,31 @@ export const SessionStateRequest = z.object({
 });
 export type SessionStateRequest = z.infer<typeof SessionStateRequest>;
 
+/**
+ * Renderer -> main -> overlay window: one stroke of the `screen` board. Points are pixels of
+ * the captured frame (`frameWidth` x `frameHeight`); the overlay scales them to its size.
+ */
+export const OverlayStrokeRequest = z.object({
+  stroke: Stroke,
+  frameWidth: z.number().int().min(16).max(16384),
+  frameHeight: z.number().int().min(16).max(16384),
+});
+export type OverlayStrokeRequest = z.infer<typeof OverlayStrokeRequest>;
+export const OverlayUndoRequest = z.object({ strokeId: StrokeId });
+export type OverlayUndoRequest = z.infer<typeof OverlayUndoRequest>;
+
+/**
+ * The same messages on the browser build's BroadcastChannel (customer page <-> overlay.html),
+ * plus `ready`: the overlay (re)opened and wants the strokes already on the board.
+ */
+export const OverlayMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('stroke'), ...OverlayStrokeRequest.shape }),
+  z.object({ type: z.literal('undo'), ...OverlayUndoRequest.shape }),
+  z.object({ type: z.literal('clear') }),
+  z.object({ type: z.literal('ready') }),
+]);
+export type OverlayMessage = z.infer<typeof OverlayMessage>;
+
 /** What the customer preload exposes on `window.beaconCustomer`. */
 export interface CustomerBridge {
   getConfig(): Promise<RendererConfig>;
@@ -42,6 +68,23 @@ export interface CustomerBridge {
   setSessionState(req: SessionStateRequest): Promise<void>;
   /** Registers the handler for the global Stop hotkey; returns an unsubscribe function. */
   onStopHotkey(handler: () => void): () => void;
+  /**
+   * The whiteboard overlay window (Electron). Absent elsewhere (the browser build, test
+   * bridges): the renderer then talks to overlay.html over a BroadcastChannel.
+   */
+  overlayStroke?(req: OverlayStrokeRequest): Promise<void>;
+  overlayUndo?(req: OverlayUndoRequest): Promise<void>;
+  overlayClear?(): Promise<void>;
+}
+
+/**
+ * What the overlay window's preload exposes on `window.beaconOverlay`: one subscription per
+ * message from main. Payloads are handed over unparsed; the overlay page parses them.
+ */
+export interface OverlayBridge {
+  onStroke(handler: (req: unknown) => void): () => void;
+  onUndo(handler: (req: unknown) => void): () => void;
+  onClear(handler: () => void): () => void;
 }
 
 /* ---- agent-app ---- */

@@ -7,7 +7,21 @@ export const CUSTOMER_IPC = {
   injectInput: 'beacon:customer:inject-input',
   setSessionState: 'beacon:customer:set-session-state',
   stopHotkey: 'beacon:customer:stop-hotkey',
+  /** Whiteboard strokes for the overlay window over the customer's screen (renderer -> main). */
+  overlayStroke: 'beacon:customer:overlay-stroke',
+  overlayUndo: 'beacon:customer:overlay-undo',
+  overlayClear: 'beacon:customer:overlay-clear',
 } as const;
+
+/** Main -> the customer's whiteboard overlay window (its own preload listens on these). */
+export const OVERLAY_IPC = {
+  stroke: 'beacon:overlay:stroke',
+  undo: 'beacon:overlay:undo',
+  clear: 'beacon:overlay:clear',
+} as const;
+
+/** The BroadcastChannel between the customer page and overlay.html in the browser build. */
+export const OVERLAY_BROADCAST_CHANNEL = 'beacon-overlay';
 
 export const AGENT_IPC = {
   getConfig: 'beacon:agent:get-config',
