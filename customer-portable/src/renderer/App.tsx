@@ -1,5 +1,6 @@
 import { useEffect, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { CollabArea } from './CollabArea.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 import type { CustomerClient } from './CustomerClient.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -8,6 +9,7 @@ import { StartScreen } from './StartScreen.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
   const state = useSyncExternalStore(client.subscribe, client.getState);
+  const sc = useSyncExternalStore(client.subscribe, client.getCollab);
   const { t, i18n } = useTranslation();
 
   useEffect(() => {
@@ -16,11 +18,16 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
   }, [t, i18n.language]);
 
   if (state.phase === 'session' && state.session) {
-    return <SessionBar session={state.session} onStop={() => client.stop()} hasHotkey={isElectron} />;
+    return (
+      <div className="session-layout">
+        <SessionBar session={state.session} onStop={() => client.stop()} hasHotkey={isElectron} />
+        {sc && <CollabArea key={sc.sessionId} sc={sc} isLive />}
+      </div>
+    );
   }
 
   return (
-    <div className="app">
+    <div className={`app${sc ? ' has-chat' : ''}`}>
       <header className="app-header">
         <div className="brand">
           <span className="brand-mark" aria-hidden="true" />
@@ -33,6 +40,12 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
       </main>
       {state.phase === 'consent' && state.consent && (
         <ConsentDialog ask={state.consent} onAccept={() => client.accept()} onDeny={() => client.deny()} />
+      )}
+      {/* Above the consent dialog's backdrop: the customer can ask the agent something before answering. */}
+      {sc && (
+        <div className="side-chat">
+          <CollabArea key={sc.sessionId} sc={sc} isLive={false} />
+        </div>
       )}
     </div>
   );

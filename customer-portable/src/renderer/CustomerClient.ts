@@ -7,6 +7,7 @@ import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type Cu
 import { ReconnectPolicy } from '../common/ReconnectPolicy.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
+import { SessionCollab } from './SessionCollab.ts';
 
 interface RunningMedia {
   sessionId: string;
@@ -43,6 +44,8 @@ export class CustomerClient {
   private unsubscribeHotkey: (() => void) | null = null;
   /** Main was told a session runs (bar shown, hotkey armed) and must be told when it ends. */
   private isMainInSession = false;
+  /** Chat, boards and screenshots of the session asked for, accepted or running (from the consent request on). */
+  private sessionCollab: SessionCollab | null = null;
   private isClosed = false;
 
   constructor(
@@ -51,6 +54,9 @@ export class CustomerClient {
   ) {}
 
   readonly getState = (): CustomerState => this.state;
+
+  /** The current session's collaboration, or null when there is no session (changes notify subscribers). */
+  readonly getCollab = (): SessionCollab | null => this.sessionCollab;
 
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
@@ -103,6 +109,8 @@ export class CustomerClient {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.clearConsentTimer();
     this.endMedia();
+    this.sessionCollab?.close();
+    this.sessionCollab = null;
     this.conn?.close('closed');
     this.conn = null;
     this.listeners.clear();
@@ -241,7 +249,10 @@ export class CustomerClient {
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
     console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
     capture.run(
-      (frame, captureTs) => encoder.encode(frame, captureTs),
+      (frame, captureTs) => {
+        this.sessionCollab?.keepFrame(frame);
+        encoder.encode(frame, captureTs);
+      },
       // The capture ended by itself (e.g. the browser's own "Stop sharing"): same as Stop.
       () => {
         if (this.media?.capture === capture) this.stop();
@@ -264,6 +275,9 @@ export class CustomerClient {
       console.warn(`[beacon] relay ctl error ${msg.code}: ${msg.message}`);
       return;
     }
+    // Screenshots only of a running session; chat works from the consent request on.
+    if (msg.type === 'screenshot-request' && this.state.session?.sessionId !== msg.sessionId) return;
+    if (this.sessionCollab?.handle(msg)) return;
     const session = this.state.session;
     if (!session || msg.sessionId !== session.sessionId) return;
     switch (msg.type) {
@@ -325,9 +339,23 @@ export class CustomerClient {
       return false;
     }
     this.state = r.state;
+    this.syncCollab();
     document.body.dataset.state = r.state.phase;
     for (const l of [...this.listeners]) l();
     return true;
+  }
+
+  /** One SessionCollab per session the customer is asked about, kept until that session is over. */
+  private syncCollab(): void {
+    const s = this.state;
+    const sessionId = s.session?.sessionId ?? s.acceptedSessionId ?? s.consent?.sessionId ?? null;
+    if (this.sessionCollab && this.sessionCollab.sessionId !== sessionId) {
+      this.sessionCollab.close();
+      this.sessionCollab = null;
+    }
+    if (sessionId && !this.sessionCollab) {
+      this.sessionCollab = new SessionCollab(sessionId, (msg) => this.conn?.sendCtl(msg) ?? false, this.bridge);
+    }
   }
 }
 
