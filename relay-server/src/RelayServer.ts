@@ -23,6 +23,10 @@ import { seatRoutes } from './SeatRoutes.ts';
 import { AuditLog } from './AuditLog.ts';
 import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './ClientConnection.ts';
 import { CustomerStore } from './CustomerStore.ts';
+import { CollabRouter } from './CollabRouter.ts';
+import { collabRoutes } from './CollabRoutes.ts';
+import { CollabStore } from './CollabStore.ts';
+import { FileTransfers } from './FileTransfers.ts';
 import { Database } from './Database.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
@@ -70,6 +74,11 @@ export interface RelayOptions {
   codeLifetimeMs?: number;
   keepaliveMs?: number;
   rtcPortRange?: RtcPortRange;
+  /**
+   * Folder for chat attachments and screenshots (default `<dataDir>/files`; with `dbFile`
+   * and no dataDir, a temporary folder deleted on close).
+   */
+  filesDir?: string;
   /** Build folders of the web apps (defaults: next to this source tree). */
   staticRoots?: { agent: string; customer: string };
   /**
@@ -147,6 +156,15 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     mkdirSync(dir, { recursive: true });
     dbFile = path.join(dir, DB_FILE_NAME);
   }
+  let filesDir = options.filesDir;
+  let isFilesDirTemporary = false;
+  if (!filesDir) {
+    if (options.dbFile && !options.dataDir) {
+      filesDir = mkdtempSync(path.join(tmpdir(), 'beacon-relay-files-'));
+      isFilesDirTemporary = true;
+    } else filesDir = path.join(path.resolve(options.dataDir ?? './data'), 'files');
+  }
+  mkdirSync(filesDir, { recursive: true });
   let recordingsDir = options.recordingsDir;
   const isRecordingsDirTemporary = !recordingsDir && Boolean(options.dbFile) && !options.dataDir;
   if (!recordingsDir) {
@@ -193,6 +211,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   };
   const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission, recorder });
   const traffic = new TrafficRouter(sessions, log, recorder);
+  const collabStore = new CollabStore(db, log, now);
+  const collab = new CollabRouter(sessions, collabStore, new FileTransfers(filesDir, log, now), events, log);
   const roots = options.staticRoots ?? defaultStaticRoots();
   const staticFiles = new StaticFiles(
     [
@@ -203,7 +223,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   );
   const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
   const api = new ApiRouter(
-    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now) })],
+    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now) }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
     {
       authenticate: async (token) => {
         const grant = await auth.verifyToken(token);
@@ -225,6 +245,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     rtcPortRange: options.rtcPortRange,
     presence,
+    collab,
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));
@@ -284,6 +305,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       clearInterval(sweeper);
       sessions.endAll('relay-shutdown');
       for (const c of [...clients]) c.close('relay-shutdown', CLOSE_GOING_AWAY);
+      await collab.close();
       // Let the close frames (and the session-ended before them) reach the clients before
       // the sockets are torn down; a client that does not answer is cut off after the grace.
       const deadline = Date.now() + SHUTDOWN_GRACE_MS;
@@ -298,6 +320,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       await recorder.close();
       await db.close();
       if (isRecordingsDirTemporary) rmSync(recordingsDir, { recursive: true, force: true });
+      if (isFilesDirTemporary && filesDir) rmSync(filesDir, { recursive: true, force: true });
       log.info('relay stopped');
     })();
     return closing;

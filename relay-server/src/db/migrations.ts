@@ -209,4 +209,43 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE session_events ADD COLUMN media_ms INTEGER;
     `,
   },
+  {
+    version: 4,
+    description: 'chat messages, session files (attachments, screenshots), quick replies',
+    sql: `
+      -- Attachments and screenshots stored under the relay's files folder; stored_name is
+      -- relative to it. A row exists only for a complete file: partial uploads never get one.
+      CREATE TABLE session_files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        at INTEGER NOT NULL,
+        sender_role TEXT NOT NULL CHECK (sender_role IN ('customer', 'agent')),
+        purpose TEXT NOT NULL CHECK (purpose IN ('chat', 'screenshot')),
+        transfer_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        mime TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        stored_name TEXT NOT NULL
+      );
+      CREATE INDEX session_files_by_session ON session_files(session_id, id);
+
+      CREATE TABLE chat_messages (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        at INTEGER NOT NULL,
+        sender_role TEXT NOT NULL CHECK (sender_role IN ('customer', 'agent')),
+        sender_name TEXT NOT NULL,
+        text TEXT NOT NULL,
+        file_id INTEGER REFERENCES session_files(id)
+      );
+      CREATE INDEX chat_messages_by_session ON chat_messages(session_id, id);
+
+      -- One editable list per seat, as a JSON array of strings.
+      CREATE TABLE quick_replies (
+        account_id INTEGER PRIMARY KEY REFERENCES agents(id),
+        replies TEXT NOT NULL DEFAULT '[]',
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
