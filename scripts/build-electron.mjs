@@ -15,4 +15,8 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), '..', APPS[app]);
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external: ['electron', 'robotjs'], logLevel: 'warning' };
 await build({ ...common, entryPoints: [join(dir, 'src/main/main.ts')], outfile: join(dir, 'dist/electron/main.cjs') });
 await build({ ...common, entryPoints: [join(dir, 'src/preload/preload.ts')], outfile: join(dir, 'dist/electron/preload.cjs') });
+// The customer's whiteboard overlay window has a preload of its own.
+if (app === 'customer') {
+  await build({ ...common, entryPoints: [join(dir, 'src/preload/overlayPreload.ts')], outfile: join(dir, 'dist/electron/overlayPreload.cjs') });
+}
 console.log(`built ${APPS[app]}/dist/electron/{main,preload}.cjs`);

@@ -3,14 +3,15 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InjectInputRequest, SessionStateRequest, type RendererConfig } from '@beacon/shared/ipc';
-import { CUSTOMER_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
+import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, type RendererConfig } from '@beacon/shared/ipc';
+import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
 import { resolveRelayUrl } from '../common/relayUrl.ts';
 import { pickCaptureSource } from '../node/captureSource.ts';
 import type { Injector } from '../node/Injector.ts';
 import { TempProfile } from '../node/TempProfile.ts';
 import { CustomerWindow } from './CustomerWindow.ts';
+import { OverlayWindow } from './OverlayWindow.ts';
 import { ValidatedIpc } from './validatedIpc.ts';
 
 /**
@@ -20,6 +21,9 @@ import { ValidatedIpc } from './validatedIpc.ts';
  */
 const RENDERER_HTML = join(__dirname, '../renderer/index.html');
 const PRELOAD = join(__dirname, 'preload.cjs');
+/** The whiteboard overlay page (a second page of the renderer build) and its own preload. */
+const OVERLAY_HTML = join(__dirname, '../renderer/overlay.html');
+const OVERLAY_PRELOAD = join(__dirname, 'overlayPreload.cjs');
 /**
  * Electron keys its single-instance lock on the userData folder, which is new on every
  * run; so the lock is taken on this fixed folder first. Not named like the profiles, so
@@ -47,6 +51,8 @@ function main(): void {
   process.on('exit', () => profile.disposeSync());
 
   let window: CustomerWindow | null = null;
+  /** Exists only during a session. */
+  let overlay: OverlayWindow | null = null;
   let isInSession = false;
   // robotjs loads on the first input event (a dynamic import, kept lazy by the bundler), so a
   // machine where the native module cannot load still starts and shares its screen view-only.
@@ -79,13 +85,22 @@ function main(): void {
     isInSession = req.active;
     if (req.active) {
       window.enterSessionBar();
+      overlay ??= new OverlayWindow(OVERLAY_HTML, OVERLAY_PRELOAD);
       const ok = globalShortcut.register(STOP_HOTKEY, () => window?.send(CUSTOMER_IPC.stopHotkey));
       if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);
     } else {
       globalShortcut.unregister(STOP_HOTKEY);
+      overlay?.close();
+      overlay = null;
       window.exitSessionBar();
     }
   });
+
+  // The customer page forwards the agent's screen strokes; main passes them to the overlay
+  // window only during a session (the overlay page parses them again).
+  ipc.handle(CUSTOMER_IPC.overlayStroke, OverlayStrokeRequest, (req) => overlay?.send(OVERLAY_IPC.stroke, req));
+  ipc.handle(CUSTOMER_IPC.overlayUndo, OverlayUndoRequest, (req) => overlay?.send(OVERLAY_IPC.undo, req));
+  ipc.handle(CUSTOMER_IPC.overlayClear, z.undefined(), () => overlay?.send(OVERLAY_IPC.clear));
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -97,6 +112,8 @@ function main(): void {
   let isProfileRemoved = false;
   app.on('will-quit', (e) => {
     globalShortcut.unregisterAll();
+    overlay?.close();
+    overlay = null;
     ipc.dispose();
     if (isProfileRemoved) return;
     // Hold the quit until the profile is gone (retrying while Chromium releases files).

@@ -10,6 +10,9 @@ const bridge: CustomerBridge = {
   getConfig: () => ipcRenderer.invoke(CUSTOMER_IPC.getConfig),
   injectInput: (req) => ipcRenderer.invoke(CUSTOMER_IPC.injectInput, req),
   setSessionState: (req) => ipcRenderer.invoke(CUSTOMER_IPC.setSessionState, req),
+  overlayStroke: (req) => ipcRenderer.invoke(CUSTOMER_IPC.overlayStroke, req),
+  overlayUndo: (req) => ipcRenderer.invoke(CUSTOMER_IPC.overlayUndo, req),
+  overlayClear: () => ipcRenderer.invoke(CUSTOMER_IPC.overlayClear),
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();
