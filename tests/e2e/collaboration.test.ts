@@ -267,6 +267,26 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     await agent.setViewportSize({ width: 1280, height: 720 });
   });
 
+  test('the customer draws on the blank board and the agent sees the stroke in place', SIG, async () => {
+    await agent.getByTestId('blank-toggle').click();
+    await customer.getByTestId('board-toggle').click();
+    const canvas = customer.getByTestId('whiteboard-blank');
+    await canvas.scrollIntoViewIfNeeded();
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const y = box.y + box.height * 0.3;
+    await customer.mouse.move(box.x + box.width * 0.25, y);
+    await customer.mouse.down();
+    for (let i = 1; i <= 10; i++) await customer.mouse.move(box.x + box.width * (0.25 + 0.05 * i), y);
+    await customer.mouse.up();
+    const board = agent.locator('[data-testid="whiteboard-blank"][data-strokes="1"]');
+    await board.waitFor({ timeout: 10_000 });
+    const px = await board.evaluate((c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px, py, 1, 1).data), [640, Math.round(720 * 0.3)] as const);
+    assert.ok(near(px, RED), `the agent's board shows rgb(${px.slice(0, 3).join(',')}) where the customer drew`);
+    assert.equal(await overlayStrokes(), 0, 'the blank board never reaches the screen overlay');
+    await agent.getByTestId('blank-toggle').click();
+  });
+
   test('malformed or oversized stroke and chat messages get an error, and the session goes on', SIG, async () => {
     const stroke = (points: number[][], extra: Record<string, unknown> = {}) => ({
       type: 'stroke',
