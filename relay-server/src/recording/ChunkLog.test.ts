@@ -21,7 +21,9 @@ test('what is written is read back exactly, in order', async () => {
   const file = path.join(dir, 'round.bcl');
   const w = ChunkLogWriter.create(file, { sessionId: 'sess-1', startedAt: 123.5 }, () => assert.fail('no problem expected'));
   w.track(1, { kind: 'video', codec: 'vp09.00.10.08', width: 1280, height: 720 });
+  w.clock(612_000);
   w.packet({ track: 1, isKey: true, timeUs: 40_000, data: bytes(70_000, 1) });
+  w.clock(580_500);
   w.packet({ track: 1, isKey: false, timeUs: 73_333.5, data: bytes(900, 2) });
   w.track(1, { kind: 'video', codec: 'vp09.00.10.08', width: 1920, height: 1080 });
   w.packet({ track: 1, isKey: true, timeUs: 106_000, data: bytes(0, 3) });
@@ -34,7 +36,9 @@ test('what is written is read back exactly, in order', async () => {
   assert.deepEqual(records, [
     { type: 'meta', meta: { sessionId: 'sess-1', startedAt: 123.5 } },
     { type: 'track', track: 1, spec: { kind: 'video', codec: 'vp09.00.10.08', width: 1280, height: 720 } },
+    { type: 'clock', offsetUs: 612_000 },
     { type: 'packet', track: 1, isKey: true, timeUs: 40_000, data: bytes(70_000, 1) },
+    { type: 'clock', offsetUs: 580_500 },
     { type: 'packet', track: 1, isKey: false, timeUs: 73_333.5, data: bytes(900, 2) },
     { type: 'track', track: 1, spec: { kind: 'video', codec: 'vp09.00.10.08', width: 1920, height: 1080 } },
     { type: 'packet', track: 1, isKey: true, timeUs: 106_000, data: new Uint8Array(0) },

@@ -7,16 +7,19 @@
  * Layout (big-endian): the magic `BCL1`, then records of a 20-byte header and a payload:
  *
  *  offset size field
- *  0      1    type        1 meta (JSON), 2 track (JSON TrackSpec), 3 packet, 4 end (no payload)
+ *  0      1    type        1 meta (JSON), 2 track (JSON TrackSpec), 3 packet, 4 end, 5 clock (no payload)
  *  1      1    track       track number (packets and track records)
  *  2      1    flags       bit 0: keyframe
  *  3      1    reserved    0
- *  4      8    timeUs      media time in µs (float64): packet timestamp, or session end
+ *  4      8    timeUs      µs (float64): packet capture time after the first packet; session end on
+ *                          the media clock; clock: what to add to packet times to put them on it
  *  12     4    length      payload bytes
  *  16     4    crc32       of the payload
  *
  * A track record is written before the track's first packet and again whenever its
- * parameters change. A record cut short by a crash, or failing its CRC, ends the log there.
+ * parameters change. Clock records refine the customer-to-relay clock offset as better
+ * samples arrive; the last one read applies to every packet. A record cut short by a crash,
+ * or failing its CRC, ends the log there.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
@@ -27,7 +30,7 @@ export const CHUNK_LOG_MAGIC = Buffer.from('BCL1', 'latin1');
 export const RECORD_HEADER_BYTES = 20;
 /** Anything bigger is corruption, not a frame (the framing layer refuses frames over ~16 MB). */
 export const MAX_RECORD_PAYLOAD = 32 * 1024 * 1024;
-export const RECORD = { meta: 1, track: 2, packet: 3, end: 4 } as const;
+export const RECORD = { meta: 1, track: 2, packet: 3, end: 4, clock: 5 } as const;
 
 /**
  * One track of a recording. Adding a kind of track (voice, issue 6) means a variant here
@@ -64,7 +67,8 @@ export type ChunkLogRecord =
   | { type: 'meta'; meta: ChunkLogMeta }
   | { type: 'track'; track: number; spec: TrackSpec }
   | ({ type: 'packet' } & EncodedPacketRecord)
-  | { type: 'end'; timeUs: number };
+  | { type: 'end'; timeUs: number }
+  | { type: 'clock'; offsetUs: number };
 
 export function encodeRecord(type: number, track: number, isKey: boolean, timeUs: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.byteLength);
@@ -144,6 +148,10 @@ export class ChunkLogWriter {
 
   end(timeUs: number): void {
     this.push(encodeRecord(RECORD.end, 0, false, timeUs, new Uint8Array(0)));
+  }
+
+  clock(offsetUs: number): void {
+    this.push(encodeRecord(RECORD.clock, 0, false, offsetUs, new Uint8Array(0)));
   }
 
   /** Writes what is pending (one batch at a time). */
@@ -255,7 +263,7 @@ export class ChunkLogReader {
         const timeUs = buf.readDoubleBE(4);
         const length = buf.readUInt32BE(12);
         const crc = buf.readUInt32BE(16);
-        if (type < RECORD.meta || type > RECORD.end || length > MAX_RECORD_PAYLOAD || !Number.isFinite(timeUs)) {
+        if (type < RECORD.meta || type > RECORD.clock || length > MAX_RECORD_PAYLOAD || !Number.isFinite(timeUs)) {
           this.stop(`corrupt record header at byte ${this.validBytes}`);
           return;
         }
@@ -294,8 +302,10 @@ export class ChunkLogReader {
       case RECORD.packet:
         // A copy: the read buffer is reused for the next records.
         return { type: 'packet', track, isKey, timeUs, data: new Uint8Array(payload) };
-      default:
+      case RECORD.end:
         return { type: 'end', timeUs };
+      default:
+        return { type: 'clock', offsetUs: timeUs };
     }
   }
 

@@ -90,6 +90,27 @@ test('a chunk log cut mid-record by a crash still becomes a playable file up to 
   assert.ok(p.durationS * 1000 >= lastMs && p.durationS * 1000 < lastMs + 100, `duration ${p.durationS} s, last frame at ${lastMs} ms`);
 });
 
+test('the last clock record puts every frame on the relay clock, keeping their spacing', async () => {
+  const log = path.join(dir, 'clock.bcl');
+  const out = path.join(dir, 'clock.webm');
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  w.track(1, { kind: 'video', ...clip.config });
+  // The first frame arrived late (a slow first encode); later ones show the real offset.
+  w.clock(900_000);
+  for (const f of clip.frames.slice(0, 60)) w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
+  w.clock(250_000);
+  w.end(4_000_000);
+  await w.close();
+  const r = await muxChunkLog(log, out);
+  const input = new Input({ source: new FilePathSource(out), formats: ALL_FORMATS });
+  const track = await input.getPrimaryVideoTrack();
+  assert.ok(track);
+  const first = await new EncodedPacketSink(track).getFirstPacket();
+  assert.equal(first?.timestamp, 0.25);
+  input.dispose();
+  assert.equal(r.durationMs, 4000);
+});
+
 test('a log without a keyframe has nothing to play', async () => {
   const log = path.join(dir, 'empty.bcl');
   const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);

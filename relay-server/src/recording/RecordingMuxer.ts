@@ -86,23 +86,28 @@ function sourceFor(spec: TrackSpec): EncodedVideoPacketSource | EncodedAudioPack
   }
 }
 
-/** First pass: the tracks the log declares (as first declared) and whether it has an end. */
-async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean }> {
+/** First pass: the tracks the log declares (as first declared), and the final clock offset. */
+async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
   const tracks = new Map<number, TrackSpec>();
   let hasPackets = false;
+  let offsetUs = 0;
   for await (const rec of new ChunkLogReader(chunkLogPath).records()) {
     if (rec.type === 'track' && !tracks.has(rec.track)) tracks.set(rec.track, rec.spec);
     if (rec.type === 'packet' && rec.isKey && tracks.has(rec.track)) hasPackets = true;
+    if (rec.type === 'clock') offsetUs = rec.offsetUs;
   }
-  return { tracks, hasPackets };
+  return { tracks, hasPackets, offsetUs };
 }
+
+/** WebM and MP4 here count in milliseconds: two packets closer than this would share a timestamp. */
+const MIN_STEP_US = 1000;
 
 /**
  * Writes `outPath` from the log at `chunkLogPath`. Throws {@link NothingToMuxError} if there
  * is no keyframe to start from, anything else if the file cannot be written.
  */
 export async function muxChunkLog(chunkLogPath: string, outPath: string): Promise<MuxResult> {
-  const { tracks: declared, hasPackets } = await scan(chunkLogPath);
+  const { tracks: declared, hasPackets, offsetUs } = await scan(chunkLogPath);
   const video = [...declared.entries()].find(([, s]) => s.kind === 'video');
   if (!video || !hasPackets) throw new NothingToMuxError('the log holds no keyframe to start playback from');
   const [videoTrack, firstVideo] = video;
@@ -139,6 +144,7 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
         endUs = rec.timeUs;
         continue;
       }
+      if (rec.type === 'clock' || rec.type === 'meta') continue;
       if (rec.type === 'track') {
         const st = states.get(rec.track);
         if (!st || st.isStopped) continue;
@@ -158,7 +164,10 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
       if (!st || st.isStopped) continue;
       // A decoder can only start at a keyframe.
       if (!st.held && st.packets === 0 && !rec.isKey) continue;
-      const p = { ...rec, timeUs: Math.max(rec.timeUs, st.lastUs) };
+      // One offset for the whole file keeps the customer's frame spacing exactly; a frame
+      // stamped out of order still goes after the one before it.
+      const timeUs = Math.max(0, rec.timeUs + offsetUs);
+      const p = { ...rec, timeUs: st.packets > 0 || st.held ? Math.max(timeUs, st.lastUs + MIN_STEP_US) : timeUs };
       st.lastUs = p.timeUs;
       if (st.held) await add(st, st.held, p.timeUs - st.held.timeUs);
       st.held = p;

@@ -3,11 +3,12 @@
  * frames (the forwarder never does) and appends them to the chunk log, plus the media clock
  * the event timeline shares.
  *
- * Media clock: 0 is when the session started (consent), on the relay's clock. A frame sits
- * at its capture time relative to the first recorded frame, shifted by when that first frame
- * reached the relay, so the customer's clock never has to agree with the relay's. An event
- * at relay time T sits at T - startedAt: at most one frame's trip (capture to relay) from the
- * picture it belongs to.
+ * Media clock: 0 is when the session started (consent), on the relay's clock. Packets are
+ * logged at their capture time relative to the first recorded frame (the customer's clock);
+ * clock records say how to shift them onto the relay's: the smallest capture-to-arrival gap
+ * seen so far estimates the clock difference plus the quickest trip, so a slow first frame
+ * (the encoder warming up) does not push the whole video late. An event at relay time T sits
+ * at T - startedAt, within one quick trip (capture to relay) of the picture it belongs to.
  */
 import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/framing';
 import type { StreamConfig } from '@beacon/shared/protocol';
@@ -44,7 +45,9 @@ export class SessionRecording {
   private readonly reassembler: Reassembler;
   private config: StreamConfig | null = null;
   private declared: StreamConfig | null = null;
-  private first: { captureTs: number; offsetUs: number } | null = null;
+  private firstCaptureTs: number | null = null;
+  /** Smallest (arrival - captureTs) seen, ms: the clock offset plus the quickest trip. */
+  private minLagMs = Infinity;
   private hasKey = false;
   private lastKeyAt = 0;
   private lastAskAt = -Infinity;
@@ -107,8 +110,13 @@ export class SessionRecording {
       this.writer.track(VIDEO_TRACK, { kind: 'video', ...config });
       this.declared = config;
     }
-    this.first ??= { captureTs: frame.captureTs, offsetUs: (now - this.o.startedAt) * 1000 };
-    const timeUs = Math.max(0, (frame.captureTs - this.first.captureTs) * 1000 + this.first.offsetUs);
+    this.firstCaptureTs ??= frame.captureTs;
+    const lag = now - frame.captureTs;
+    if (lag < this.minLagMs - 1) {
+      this.minLagMs = lag;
+      this.writer.clock((this.firstCaptureTs + lag - this.o.startedAt) * 1000);
+    }
+    const timeUs = (frame.captureTs - this.firstCaptureTs) * 1000;
     this.hasKey = true;
     this.writer.packet({ track: VIDEO_TRACK, isKey: frame.isKey, timeUs, data: frame.data });
     this.tally.frames++;
