@@ -33,6 +33,8 @@ export type InjectInputRequest = z.infer<typeof InjectInputRequest>;
 export const SessionStateRequest = z.object({
   active: z.boolean(),
   agentName: z.string().max(120).optional(),
+  /** Electron: the bar opens into a panel (chat, blank board) below it, still on top. */
+  isExpanded: z.boolean().optional(),
 });
 export type SessionStateRequest = z.infer<typeof SessionStateRequest>;
 

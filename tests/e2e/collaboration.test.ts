@@ -11,6 +11,7 @@ import sqlite3 from 'sqlite3';
 import type { Page } from 'playwright-core';
 import { KEEP_NAMES_SHIM, newPage } from '../harness/Browsers.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
+import type { CustomerBridgeLog } from '../harness/CustomerBridge.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
@@ -39,7 +40,7 @@ const CTL_HOOK = `(() => {
 
 let stage: Stage;
 let relay: RelayProcess;
-let customer: Page;
+let customer: Page & CustomerBridgeLog;
 let agent: Page;
 let overlay: Page;
 let sessionId = '';
@@ -152,6 +153,10 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     await tab.waitFor({ timeout: 15_000 });
     sessionId = (await tab.getAttribute('data-session-id')) ?? '';
     await agent.getByTestId('whiteboard-screen').waitFor({ timeout: 20_000 });
+    // As in the Electron shell, the window is now the session bar; the customer opens its chat panel.
+    await customer.getByTestId('session-panel-toggle').click();
+    await customer.getByTestId('chat-input').waitFor({ timeout: 5000 });
+    assert.deepEqual(customer.sessionStates.at(-1), { active: true, agentName: AGENT.name, isExpanded: true });
     // The conversation carries on into the session on both sides.
     assert.equal(await customer.getByTestId('chat-message').count(), 2);
     await customer.getByTestId('chat-input').fill('Allowed.');
@@ -159,6 +164,15 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     await agent.locator('[data-testid="chat-message"][data-from="customer"]', { hasText: 'Allowed.' }).waitFor({ timeout: 10_000 });
     const rows = await query<{ sender_role: string; text: string }>(relay.dbPath, 'SELECT sender_role, text FROM chat_messages WHERE session_id = ? ORDER BY id', [sessionId]);
     assert.deepEqual(rows.map((r) => r.sender_role), ['customer', 'agent', 'customer']);
+
+    // Folded back to the bar, the panel opens by itself when the agent writes.
+    await customer.getByTestId('session-panel-toggle').click();
+    await customer.getByTestId('chat-input').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(customer.sessionStates.at(-1)?.isExpanded, false);
+    await agent.getByTestId('chat-input').fill('Can you see this?');
+    await agent.getByTestId('chat-send').click();
+    await customer.locator('[data-testid="chat-message"][data-from="agent"]', { hasText: 'Can you see this?' }).waitFor({ timeout: 10_000 });
+    assert.equal(customer.sessionStates.at(-1)?.isExpanded, true);
   });
 
   test('attachments go both ways with progress; images show inline; the bytes are stored', SIG, async () => {

@@ -130,11 +130,17 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
   });
 
   test('the event log holds the session rows in order', async () => {
-    const rows = await query<{ kind: string; actor: string; detail: string | null }>(
+    const all = await query<{ kind: string; actor: string; detail: string | null }>(
       relay.dbPath,
       'SELECT kind, actor, detail FROM session_events WHERE session_id = ? ORDER BY id',
       [mainSessionId],
     );
+    // The timeline also holds the agent's clicks and key activity, with keystrokes masked.
+    const keys = all.filter((r) => r.kind === 'key');
+    assert.ok(keys.length >= 1, 'key activity is logged');
+    for (const k of keys) assert.doesNotMatch(k.detail ?? '', /Hello|Beacon|"text"/, 'keystrokes are masked by default');
+    assert.ok(all.some((r) => r.kind === 'click'), 'the click is logged');
+    const rows = all.filter((r) => !['click', 'key'].includes(r.kind));
     assert.deepEqual(
       rows.map((r) => r.kind),
       ['connect-requested', 'consent-granted', 'control-started', 'control-stopped', 'disconnected'],

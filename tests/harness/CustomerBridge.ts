@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { InjectInputRequest } from '@beacon/shared/ipc';
+import { InjectInputRequest, SessionStateRequest } from '@beacon/shared/ipc';
 import { parseUnknown } from '@beacon/shared/parse';
 
 export interface InjectionRecord {
@@ -14,13 +14,25 @@ export interface InjectorLike {
   inject(req: InjectInputRequest): Promise<number>;
 }
 
+export interface CustomerBridgeLog {
+  injections: InjectionRecord[];
+  /** What the renderer asked the shell for (session bar shown, panel opened), in order. */
+  sessionStates: SessionStateRequest[];
+}
+
 /**
  * Gives the customer renderer, running in plain Chromium, the same bridge the Electron
  * preload gives it, backed by the real main-process injector (robotjs) in this Node
  * process. Payloads are parsed exactly as main's validated IPC parses them.
  */
-export async function installCustomerBridge(page: Page, injector: InjectorLike, relayUrl: string): Promise<InjectionRecord[]> {
+export async function installCustomerBridge(page: Page, injector: InjectorLike, relayUrl: string): Promise<CustomerBridgeLog> {
   const records: InjectionRecord[] = [];
+  const sessionStates: SessionStateRequest[] = [];
+  await page.exposeFunction('__beaconTestSessionState', (raw: unknown) => {
+    const r = parseUnknown(SessionStateRequest, raw, 'test bridge set-session-state');
+    if (!r.ok) throw r.error;
+    sessionStates.push(r.value);
+  });
   await page.exposeFunction('__beaconTestInject', async (raw: unknown) => {
     const r = parseUnknown(InjectInputRequest, raw, 'test bridge inject-input');
     if (!r.ok) throw r.error;
@@ -31,9 +43,9 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
     window.beaconCustomer = {
       getConfig: async () => ({ relayUrl: ${JSON.stringify(relayUrl)}, locales: [...navigator.languages] }),
       injectInput: (req) => window.__beaconTestInject(req),
-      setSessionState: async () => {},
+      setSessionState: (req) => window.__beaconTestSessionState(req),
       onStopHotkey: () => () => {},
     };
   `);
-  return records;
+  return { injections: records, sessionStates };
 }

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { newPage } from './Browsers.ts';
-import { installCustomerBridge, type InjectionRecord, type InjectorLike } from './CustomerBridge.ts';
+import { installCustomerBridge, type CustomerBridgeLog, type InjectorLike } from './CustomerBridge.ts';
 import { AGENT } from './Relay.ts';
 
 /** Opens the customer renderer (served by the relay) with the injector bridge, and waits for its ID. */
@@ -9,13 +9,13 @@ export async function openCustomer(
   relayUrl: string,
   injector: InjectorLike,
   initScripts: string[] = [],
-): Promise<Page & { injections: InjectionRecord[] }> {
+): Promise<Page & CustomerBridgeLog> {
   const page = await newPage(browser);
-  const injections = await installCustomerBridge(page, injector, relayUrl);
+  const log = await installCustomerBridge(page, injector, relayUrl);
   for (const script of initScripts) await page.addInitScript(script);
   await page.goto(`${relayUrl}/customer/`);
   await page.getByTestId('device-id').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
-  return Object.assign(page, { injections });
+  return Object.assign(page, log);
 }
 
 /** The ID and code exactly as the customer would read them out. */

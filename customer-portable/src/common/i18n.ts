@@ -54,6 +54,9 @@ export const CUSTOMER_CATALOG = {
       stop: 'Stop',
       hotkey: 'You can also press {{keys}} to stop.',
       youStopped: 'You stopped the session. Nobody can see or control your screen now.',
+      openPanel: 'Chat',
+      closePanel: 'Hide chat',
+      unread: '{{count}} new',
     },
     chat: {
       title: 'Chat with your agent',
@@ -135,6 +138,9 @@ export const CUSTOMER_CATALOG = {
       stop: '停止',
       hotkey: '也可以按 {{keys}} 停止。',
       youStopped: '您已停止会话，现在没有人能查看或控制您的屏幕。',
+      openPanel: '聊天',
+      closePanel: '收起聊天',
+      unread: '{{count}} 条新消息',
     },
     chat: {
       title: '与客服聊天',

@@ -13,6 +13,8 @@ export interface Rect {
 export const NORMAL_SIZE = { width: 520, height: 680 } as const;
 export const NORMAL_MIN_SIZE = { width: 420, height: 520 } as const;
 export const BAR_SIZE = { width: 560, height: 56 } as const;
+/** The bar opened into its panel: chat and the blank board under the bar. */
+export const PANEL_SIZE = { width: 560, height: 600 } as const;
 
 export function sessionBarBounds(workArea: Rect, bar: { width: number; height: number } = BAR_SIZE): Rect {
   const width = Math.min(bar.width, workArea.width);

@@ -1,5 +1,5 @@
 import { BrowserWindow, screen, shell, type Rectangle } from 'electron';
-import { BAR_SIZE, NORMAL_MIN_SIZE, NORMAL_SIZE, sessionBarBounds } from '../common/windowLayout.ts';
+import { BAR_SIZE, NORMAL_MIN_SIZE, NORMAL_SIZE, PANEL_SIZE, sessionBarBounds } from '../common/windowLayout.ts';
 
 /**
  * The one window of the customer app, locked down: sandboxed, isolated, no Node, no
@@ -40,19 +40,30 @@ export class CustomerWindow {
   }
 
   /** Shrinks to the session bar at the top centre of the primary screen, above everything. */
-  enterSessionBar(): void {
+  enterSessionBar(isExpanded = false): void {
     if (this.win.isDestroyed() || this.normalBounds) return;
     this.normalBounds = this.win.getBounds();
     if (this.win.isMinimized()) this.win.restore();
-    // The bar is the page's content; the window's own frame (title bar) comes on top of it.
-    const frameHeight = Math.max(0, this.win.getBounds().height - this.win.getContentBounds().height);
-    const bar = sessionBarBounds(screen.getPrimaryDisplay().workArea, { width: BAR_SIZE.width, height: BAR_SIZE.height + frameHeight });
-    this.win.setMinimumSize(bar.width, bar.height);
-    this.win.setBounds(bar);
+    this.placeBar(isExpanded);
     this.win.setResizable(false);
     this.win.setAlwaysOnTop(true, 'screen-saver');
     this.win.setVisibleOnAllWorkspaces(true);
     this.win.showInactive();
+  }
+
+  /** Opens the bar into its panel (chat, blank board) or closes it back to the bar. */
+  setExpanded(isExpanded: boolean): void {
+    if (this.win.isDestroyed() || !this.normalBounds) return;
+    this.placeBar(isExpanded);
+  }
+
+  private placeBar(isExpanded: boolean): void {
+    const size = isExpanded ? PANEL_SIZE : BAR_SIZE;
+    // The bar is the page's content; the window's own frame (title bar) comes on top of it.
+    const frameHeight = Math.max(0, this.win.getBounds().height - this.win.getContentBounds().height);
+    const bounds = sessionBarBounds(screen.getPrimaryDisplay().workArea, { width: size.width, height: size.height + frameHeight });
+    this.win.setMinimumSize(bounds.width, bounds.height);
+    this.win.setBounds(bounds);
   }
 
   exitSessionBar(): void {

@@ -81,10 +81,15 @@ function main(): void {
   });
 
   ipc.handle(CUSTOMER_IPC.setSessionState, SessionStateRequest, (req) => {
-    if (!window || req.active === isInSession) return;
+    if (!window) return;
+    if (req.active && isInSession) {
+      window.setExpanded(req.isExpanded ?? false);
+      return;
+    }
+    if (req.active === isInSession) return;
     isInSession = req.active;
     if (req.active) {
-      window.enterSessionBar();
+      window.enterSessionBar(req.isExpanded ?? false);
       overlay ??= new OverlayWindow(OVERLAY_HTML, OVERLAY_PRELOAD);
       const ok = globalShortcut.register(STOP_HOTKEY, () => window?.send(CUSTOMER_IPC.stopHotkey));
       if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);

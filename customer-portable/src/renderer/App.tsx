@@ -1,7 +1,9 @@
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import type { ActiveSession } from '../common/CustomerState.ts';
 import { useTranslation } from 'react-i18next';
 import { CollabArea } from './CollabArea.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
+import type { SessionCollab } from './SessionCollab.ts';
 import type { CustomerClient } from './CustomerClient.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionBar } from './SessionBar.tsx';
@@ -18,12 +20,7 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
   }, [t, i18n.language]);
 
   if (state.phase === 'session' && state.session) {
-    return (
-      <div className="session-layout">
-        <SessionBar session={state.session} onStop={() => client.stop()} hasHotkey={isElectron} />
-        {sc && <CollabArea key={sc.sessionId} sc={sc} isLive />}
-      </div>
-    );
+    return <SessionScreen key={state.session.sessionId} client={client} session={state.session} sc={sc} isElectron={isElectron} />;
   }
 
   return (
@@ -47,6 +44,40 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
           <CollabArea key={sc.sessionId} sc={sc} isLive={false} />
         </div>
       )}
+    </div>
+  );
+}
+
+const NO_COLLAB = { subscribe: () => () => undefined, unread: () => 0 };
+
+/**
+ * One running session. In Electron the window is just the bar, always on top; the chat and
+ * blank board open below it on demand, and open by themselves when the agent writes.
+ */
+function SessionScreen({ client, session, sc, isElectron }: { client: CustomerClient; session: ActiveSession; sc: SessionCollab | null; isElectron: boolean }) {
+  const [isPanelOpen, setPanelOpen] = useState(!isElectron);
+  const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
+  // The shell starts the session as a bar; tell it only when the customer (or a message) changes that.
+  const isFirstRender = useRef(true);
+  useEffect(() => {
+    if (isFirstRender.current) {
+      isFirstRender.current = false;
+      return;
+    }
+    if (isElectron) client.setPanelOpen(isPanelOpen);
+  }, [client, isElectron, isPanelOpen]);
+  useEffect(() => {
+    if (unread > 0) setPanelOpen(true);
+  }, [unread]);
+  return (
+    <div className="session-layout">
+      <SessionBar
+        session={session}
+        onStop={() => client.stop()}
+        hasHotkey={isElectron}
+        panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
+      />
+      {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>
   );
 }

@@ -58,6 +58,13 @@ export class CustomerClient {
   /** The current session's collaboration, or null when there is no session (changes notify subscribers). */
   readonly getCollab = (): SessionCollab | null => this.sessionCollab;
 
+  /** Electron: opens the session bar into its chat/board panel, or closes it (no-op in a browser). */
+  setPanelOpen(isOpen: boolean): void {
+    const session = this.state.session;
+    if (!this.bridge || !session) return;
+    void this.bridge.setSessionState({ active: true, agentName: session.agentName, isExpanded: isOpen }).catch(logBridgeError);
+  }
+
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -9,7 +9,15 @@ const isMac = navigator.platform.toLowerCase().includes('mac');
  * Shown for the whole session. In Electron the window shrinks to just this bar, always on
  * top; in a browser the bar heads the page.
  */
-export function SessionBar({ session, onStop, hasHotkey }: { session: ActiveSession; onStop: () => void; hasHotkey: boolean }) {
+export interface SessionBarProps {
+  session: ActiveSession;
+  onStop: () => void;
+  hasHotkey: boolean;
+  /** The chat/board panel under the bar: shown, and how many messages arrived while hidden. */
+  panel?: { isOpen: boolean; unread: number; onToggle: () => void };
+}
+
+export function SessionBar({ session, onStop, hasHotkey, panel }: SessionBarProps) {
   const { t } = useTranslation();
   const isControl = session.permissions.control;
   const hint = hasHotkey ? t('session.hotkey', { keys: formatAccelerator(STOP_HOTKEY, isMac) }) : t('consent.stopHint');
@@ -20,6 +28,22 @@ export function SessionBar({ session, onStop, hasHotkey }: { session: ActiveSess
         <span className="session-text">
           {t(isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
         </span>
+        {panel && (
+          <button
+            type="button"
+            className="panel-toggle"
+            data-testid="session-panel-toggle"
+            aria-expanded={panel.isOpen}
+            onClick={panel.onToggle}
+          >
+            {t(panel.isOpen ? 'session.closePanel' : 'session.openPanel')}
+            {!panel.isOpen && panel.unread > 0 && (
+              <span className="unread-badge" data-testid="session-panel-unread">
+                {t('session.unread', { count: panel.unread })}
+              </span>
+            )}
+          </button>
+        )}
         <button type="button" className="stop-button" data-testid="stop-button" onClick={onStop} title={hint}>
           {t('session.stop')}
         </button>
