@@ -57,6 +57,11 @@ export const ClientToRelay = z.discriminatedUnion('type', [
   Hello,
   z.object({ type: z.literal('rtc-offer'), sdp: Sdp }),
   z.object({ type: z.literal('rtc-candidate'), ...Candidate.shape }),
+  /**
+   * A new offer on the existing peer connection (voice adds an audio transceiver). The
+   * relay answers with `rtc-answer`, as it does for the first offer.
+   */
+  z.object({ type: z.literal('rtc-renegotiate'), sdp: Sdp }),
   /** Agent asks to open a session on a device. */
   z.object({
     type: z.literal('connect-request'),
@@ -153,6 +158,26 @@ const FILE_DATA_MESSAGES = [
   z.object({ type: z.literal('file-cancel'), sessionId: SessionId, transferId: TransferId }),
 ] as const;
 
+/**
+ * Voice call control. Either party asks (`voice-request`); the other accepts or declines;
+ * either ends it. The relay forwards audio between the parties' tracks only while a call
+ * is accepted. `voice-mute` tells the other side to show the muted state.
+ */
+const VOICE_TO_RELAY = [
+  z.object({ type: z.literal('voice-request'), sessionId: SessionId }),
+  z.object({ type: z.literal('voice-accept'), sessionId: SessionId }),
+  z.object({ type: z.literal('voice-decline'), sessionId: SessionId }),
+  z.object({ type: z.literal('voice-end'), sessionId: SessionId }),
+  z.object({ type: z.literal('voice-mute'), sessionId: SessionId, isMuted: z.boolean() }),
+] as const;
+const VOICE_FROM_RELAY = [
+  z.object({ type: z.literal('voice-request'), sessionId: SessionId, from: Role }),
+  z.object({ type: z.literal('voice-accept'), sessionId: SessionId, from: Role }),
+  z.object({ type: z.literal('voice-decline'), sessionId: SessionId, from: Role }),
+  z.object({ type: z.literal('voice-end'), sessionId: SessionId, from: Role }),
+  z.object({ type: z.literal('voice-mute'), sessionId: SessionId, from: Role, isMuted: z.boolean() }),
+] as const;
+
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
 export const CtlToRelay = z.discriminatedUnion('type', [
   /** Agent: remote input. Forwarded only if the session granted control. */
@@ -177,6 +202,8 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('board-clear'), sessionId: SessionId, board: BoardId }),
   /** Agent with control: asks the customer for a full-size PNG of the screen. */
   z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
+  // Voice (both parties, active sessions). The audio itself is an RTP track on the peer connection.
+  ...VOICE_TO_RELAY,
 ]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
@@ -204,6 +231,8 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('board-clear'), sessionId: SessionId, from: Role, board: BoardId }),
   /** Customer: send a screenshot as an attachment with purpose `screenshot` and this transferId. */
   z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
+  /** Voice, from the other party (`from`); see VOICE_TO_RELAY. */
+  ...VOICE_FROM_RELAY,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;
 

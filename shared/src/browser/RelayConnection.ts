@@ -65,10 +65,14 @@ export class RelayConnection {
   readonly onMedia = new Emitter<[Uint8Array]>();
   readonly onClose = new Emitter<[CloseReason]>();
   readonly onMediaDrained = new Emitter<[]>();
+  /** Voice: the relay's audio track arrived (after the first {@link setAudioTrack}). */
+  readonly onRemoteAudio = new Emitter<[MediaStreamTrack]>();
 
   private isClosed = false;
   private ctl: RTCDataChannel | null = null;
   private media: RTCDataChannel | null = null;
+  private audioSender: RTCRtpSender | null = null;
+  private remoteAudioTrack: MediaStreamTrack | null = null;
 
   private constructor(
     private readonly ws: WebSocket,
@@ -194,6 +198,11 @@ export class RelayConnection {
         this.sendSignal({ type: 'rtc-candidate', candidate: ev.candidate.candidate, mid: ev.candidate.sdpMid ?? '0' });
       }
     };
+    pc.ontrack = (ev) => {
+      if (ev.track.kind !== 'audio') return;
+      this.remoteAudioTrack = ev.track;
+      this.onRemoteAudio.fire(ev.track);
+    };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed' || pc.connectionState === 'closed') this.close('closed');
     };
@@ -223,6 +232,33 @@ export class RelayConnection {
     if (this.isClosed || this.media?.readyState !== 'open') return false;
     this.media.send(fragment as Uint8Array<ArrayBuffer>);
     return true;
+  }
+
+  /**
+   * Voice: sends `track` (a microphone, or null for nothing) on the link's one audio
+   * m-line. The first call adds the line by renegotiating with the relay (`rtc-renegotiate`,
+   * answered with `rtc-answer`); later calls only swap the track.
+   */
+  async setAudioTrack(track: MediaStreamTrack | null): Promise<void> {
+    if (this.isClosed) return;
+    if (this.audioSender) {
+      await this.audioSender.replaceTrack(track);
+      return;
+    }
+    if (!track) return;
+    const transceiver = this.pc.addTransceiver(track, { direction: 'sendrecv' });
+    this.audioSender = transceiver.sender;
+    // Opus only: the relay forwards packets unchanged apart from the header, so both sides must speak it.
+    const opus = (RTCRtpReceiver.getCapabilities('audio')?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === 'audio/opus');
+    if (opus.length) transceiver.setCodecPreferences(opus);
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    this.sendSignal({ type: 'rtc-renegotiate', sdp: offer.sdp ?? '' });
+  }
+
+  /** The relay's audio track, once a voice call has negotiated it. */
+  get remoteAudio(): MediaStreamTrack | null {
+    return this.remoteAudioTrack;
   }
 
   /** Bytes queued on the media channel and not yet handed to the network. */
