@@ -19,6 +19,7 @@ import type { Presence } from './Presence.ts';
 import { PeerLink, type RtcPortRange } from './PeerLink.ts';
 import type { AgentParty, CustomerParty, SessionManager } from './SessionManager.ts';
 import type { TrafficRouter } from './TrafficRouter.ts';
+import { isVoiceCtl, type VoiceRouter } from './VoiceRouter.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -44,6 +45,8 @@ export interface ConnectionContext {
   presence?: Presence;
   /** Chat, attachments, screenshots, whiteboard; without it those messages are refused. */
   collab?: CollabRouter;
+  /** Voice calls; without it voice messages and renegotiation are refused. */
+  voice?: VoiceRouter;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -130,6 +133,7 @@ export class ClientConnection {
     this.unwatchToken?.();
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.partyGone(this.connId);
+    this.ctx.voice?.partyGone(this.connId);
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }
@@ -216,6 +220,15 @@ export class ClientConnection {
       case 'rtc-candidate':
         if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
         this.link.addRemoteCandidate(msg.candidate, msg.mid);
+        return;
+      case 'rtc-renegotiate':
+        if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer first');
+        if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+        try {
+          this.link.renegotiate(msg.sdp);
+        } catch (err) {
+          throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+        }
         return;
       case 'connect-request':
         if (!('agent' in party)) {
@@ -312,6 +325,8 @@ export class ClientConnection {
         onCtlOpen: () => {
           if ('agent' in party) this.ctx.traffic.agentCtlOpened(party);
         },
+        onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
+        onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
         onLost: (why) => {
           this.ctx.log.warn('peer link lost', { connId: this.connId, why });
           this.close(`rtc-lost: ${why}`);
@@ -337,6 +352,10 @@ export class ClientConnection {
       text,
       'ctl client->relay',
       (msg) => {
+        if (isVoiceCtl(msg)) {
+          if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+          return this.ctx.voice.handle(party, msg);
+        }
         if (isCollabCtl(msg)) {
           if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
           return this.ctx.collab.handle(party, msg);

@@ -5,9 +5,11 @@
  * Every native object is referenced from this instance for as long as the link lives: an
  * unreferenced DataChannel is garbage-collected and silently closed by libdatachannel.
  */
-import nodeDataChannel, { type DataChannel, type PeerConnection, type RtcConfig } from 'node-datachannel';
+import nodeDataChannel, { type DataChannel, type PeerConnection, type RtcConfig, type Track } from 'node-datachannel';
 import { LIMITS, type CtlFromRelay } from '@beacon/shared/protocol';
 import type { MediaSink } from './MediaForwarder.ts';
+import { parseAudioLine, type AudioLine } from './RtpRewriter.ts';
+import type { AudioPort } from './VoiceRouter.ts';
 import type { Logger } from './log.ts';
 
 /** Candidates a client may send before its offer arrives; more is not a real browser. */
@@ -32,6 +34,10 @@ export interface PeerLinkHandlers {
   onCtlOpen(): void;
   /** The link failed or closed from the remote side. */
   onLost(reason: string): void;
+  /** Voice: the client's audio m-line (after a renegotiation) and the track to send to it. */
+  onAudioTrack?(line: AudioLine, port: AudioPort): void;
+  /** Voice: one RTP/RTCP packet from the client's audio track (already decrypted). */
+  onAudioPacket?(packet: Buffer): void;
 }
 
 export class PeerLink {
@@ -40,6 +46,11 @@ export class PeerLink {
   private media: DataChannel | null = null;
   /** Channels with unexpected labels are kept only to be closed with the link. */
   private readonly strays: DataChannel[] = [];
+  private readonly strayTracks: Track[] = [];
+  /** Kept referenced for the same reason as the channels. */
+  private audio: Track | null = null;
+  /** The audio m-line of the client's latest offer, for the track that the answer creates. */
+  private offeredAudio: AudioLine | null = null;
   private earlyCandidates: { candidate: string; mid: string }[] | null = [];
   private hasOffer = false;
   private hasCtlOpened = false;
@@ -51,7 +62,9 @@ export class PeerLink {
     private readonly log: Logger,
     portRange?: RtcPortRange,
   ) {
-    const config: RtcConfig = { iceServers: [], maxMessageSize: 256 * 1024 };
+    // DTLS-SRTP from the start: a link first negotiated with data channels only cannot carry
+    // the audio track that a voice call adds later by renegotiation.
+    const config: RtcConfig = { iceServers: [], maxMessageSize: 256 * 1024, forceMediaTransport: true };
     if (portRange) {
       config.portRangeBegin = portRange.min;
       config.portRangeEnd = portRange.max;
@@ -69,6 +82,7 @@ export class PeerLink {
       if (state === 'failed' || state === 'closed') this.handlers.onLost(`peer connection ${state}`);
     });
     this.pc.onDataChannel((dc) => this.adopt(dc));
+    this.pc.onTrack((track) => this.adoptTrack(track));
   }
 
   get isOfferApplied(): boolean {
@@ -86,6 +100,18 @@ export class PeerLink {
     this.hasOffer = true;
     for (const c of this.earlyCandidates ?? []) this.applyCandidate(c.candidate, c.mid);
     this.earlyCandidates = null;
+  }
+
+  /**
+   * Applies a later offer from the client (voice adds an audio transceiver); the answer
+   * arrives through `onAnswer`. Throws on a bad SDP or before the first offer.
+   */
+  renegotiate(sdp: string): void {
+    if (!this.hasOffer || this.isClosed) throw new Error('no peer connection to renegotiate');
+    this.offeredAudio = parseAudioLine(sdp);
+    this.pc.setRemoteDescription(sdp, 'offer');
+    // A track that already exists keeps its object; only its parameters may have changed.
+    if (this.audio && this.offeredAudio && this.offeredAudio.mid === this.audio.mid()) this.announceAudio();
   }
 
   addRemoteCandidate(candidate: string, mid: string): void {
@@ -138,6 +164,11 @@ export class PeerLink {
     if (this.isClosed) return;
     this.isClosed = true;
     this.log.debug('peer link closed', { reason });
+    try {
+      this.audio?.close();
+    } catch {
+      /* already closed */
+    }
     for (const dc of [this.ctl, this.media, ...this.strays]) {
       try {
         dc?.close();
@@ -168,6 +199,38 @@ export class PeerLink {
     } catch (err) {
       this.log.warn('remote candidate refused', { err, candidate: candidate.slice(0, 200) });
     }
+  }
+
+  private adoptTrack(track: Track): void {
+    if (this.isClosed || this.audio || track.type() !== 'audio' || !this.offeredAudio || track.mid() !== this.offeredAudio.mid) {
+      this.log.warn('unexpected media track closed', { mid: track.mid().slice(0, 64), type: track.type() });
+      this.strayTracks.push(track);
+      track.close();
+      return;
+    }
+    this.audio = track;
+    track.onMessage((packet) => {
+      if (!this.isClosed) this.handlers.onAudioPacket?.(packet);
+    });
+    track.onError((err) => this.log.warn('audio track error', { err }));
+    this.announceAudio();
+  }
+
+  private announceAudio(): void {
+    const track = this.audio;
+    const line = this.offeredAudio;
+    if (!track || !line) return;
+    this.handlers.onAudioTrack?.(line, {
+      isOpen: () => !this.isClosed && track.isOpen(),
+      send: (packet) => {
+        if (this.isClosed) return false;
+        try {
+          return track.sendMessageBinary(packet);
+        } catch {
+          return false;
+        }
+      },
+    });
   }
 
   private adopt(dc: DataChannel): void {

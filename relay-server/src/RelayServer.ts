@@ -24,6 +24,7 @@ import { AuditLog } from './AuditLog.ts';
 import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './ClientConnection.ts';
 import { CustomerStore } from './CustomerStore.ts';
 import { CollabRouter } from './CollabRouter.ts';
+import { VoiceRouter } from './VoiceRouter.ts';
 import { collabRoutes } from './CollabRoutes.ts';
 import { CollabStore } from './CollabStore.ts';
 import { FileTransfers } from './FileTransfers.ts';
@@ -246,6 +247,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     rtcPortRange: options.rtcPortRange,
     presence,
     collab,
+    voice: new VoiceRouter(sessions, log),
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));
