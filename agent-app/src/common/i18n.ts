@@ -10,12 +10,15 @@ import { COLLAB_EN } from './locales/collab.en.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
 import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
+import { VOICE_EN } from './locales/voice.en.ts';
+import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
     ...RECORDING_EN,
+    ...VOICE_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -101,6 +104,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
     ...RECORDING_ZH_CN,
+    ...VOICE_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

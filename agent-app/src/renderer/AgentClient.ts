@@ -13,6 +13,7 @@ import type { RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, StreamConfig } from '@beacon/shared/protocol';
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
+import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
 import { MeResponse } from '@beacon/shared/api';
 import type { AccountRole } from '@beacon/shared/protocol';
 import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState, type CustomerLabel } from '../common/ConsoleModel.ts';
@@ -78,6 +79,7 @@ export class AgentClient {
   private readonly earlyConfigs = new Map<string, StreamConfig>();
   /** Chat, files and boards per session, from session-pending on (chat works before consent). */
   private readonly collabs = new Map<string, CollabSession>();
+  private readonly voices = new Map<string, VoiceCall>();
   private lastMediaWarnAt = 0;
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
@@ -124,6 +126,17 @@ export class AgentClient {
       this.collabs.set(sessionId, c);
     }
     return c;
+  }
+
+  /** The session's voice call, on the current relay link (null while there is none). */
+  getVoice(sessionId: string): VoiceCall | null {
+    let v = this.voices.get(sessionId);
+    const conn = this.conn;
+    if (!v && conn) {
+      v = new VoiceCall(sessionId, 'agent', conn);
+      this.voices.set(sessionId, v);
+    }
+    return v ?? null;
   }
 
   /** Asks the customer for a full-size PNG; it arrives as a screenshot in the session's collab. */
@@ -306,6 +319,8 @@ export class AgentClient {
   }
 
   private endAllSessions(): void {
+    for (const v of this.voices.values()) v.close();
+    this.voices.clear();
     for (const id of [...this.sessions.keys()]) this.sessions.get(id)?.close();
     this.byStream.clear();
     this.earlyConfigs.clear();
@@ -359,6 +374,10 @@ export class AgentClient {
   }
 
   private onCtl(msg: CtlFromRelay): void {
+    if (isVoiceMessage(msg)) {
+      this.getVoice(msg.sessionId)?.handle(msg);
+      return;
+    }
     if (isCollabMessage(msg)) {
       this.getCollab(msg.sessionId).handle(msg);
       return;
@@ -381,6 +400,7 @@ export class AgentClient {
         return;
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
+        for (const v of this.voices.values()) v.relayRefused(msg.code);
         this.dispatch({ type: 'ctl-error', code: msg.code });
         return;
       default:
@@ -413,6 +433,8 @@ export class AgentClient {
 
   /** The session is over: stop its video and input, keep its canvas for the tab. */
   private stopSession(sessionId: string): void {
+    this.voices.get(sessionId)?.close();
+    this.voices.delete(sessionId);
     const session = this.sessions.get(sessionId);
     if (!session) return;
     session.close();
@@ -426,6 +448,8 @@ export class AgentClient {
     this.earlyConfigs.delete(sessionId);
     this.collabs.get(sessionId)?.close();
     this.collabs.delete(sessionId);
+    this.voices.get(sessionId)?.close();
+    this.voices.delete(sessionId);
   }
 
   private dispatch(action: ConsoleAction): void {

@@ -10,6 +10,7 @@ import { ConnectForm } from './ConnectForm.tsx';
 import { SessionCustomer } from './SessionCustomer.tsx';
 import { SessionStatus } from './SessionStatus.tsx';
 import { CollabPanel } from './CollabPanel.tsx';
+import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
@@ -58,6 +59,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
   const isViewOnly = entry.state === 'active' ? !entry.hasControl : !entry.requestedControl;
   const hasVideo = (session?.videoWidth ?? 0) > 0;
   const collab = client.getCollab(entry.sessionId);
+  const voice = entry.state === 'active' ? client.getVoice(entry.sessionId) : null;
   const [isDrawing, setDrawing] = useState(false);
   const [isBlank, setBlank] = useState(false);
   const [style, setStyle] = useState<DrawStyle>({ tool: 'pen', color: '#e53935', width: 4, isFading: false });
@@ -89,6 +91,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         )}
       </div>
       <SessionCustomer entry={entry} />
+      {voice && <VoicePanel call={voice} />}
       {entry.messageKey && (
         <div className="notice notice-info session-message" role="status">
           <span className="notice-icon" aria-hidden="true">i</span>

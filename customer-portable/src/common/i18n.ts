@@ -1,4 +1,5 @@
 import type { Catalog } from '@beacon/shared/i18n';
+import { VOICE_STRINGS_EN, VOICE_STRINGS_ZH_CN } from './voiceStrings.ts';
 
 /**
  * The customer app's own strings. Protocol errors (`errors.*`) and end reasons (`ended.*`)
@@ -10,6 +11,7 @@ import type { Catalog } from '@beacon/shared/i18n';
  */
 export const CUSTOMER_CATALOG = {
   en: {
+    ...VOICE_STRINGS_EN,
     app: {
       title: 'Beacon Remote Support',
       tagline: 'Let a support agent see your screen and help you.',
@@ -95,6 +97,7 @@ export const CUSTOMER_CATALOG = {
     },
   },
   'zh-CN': {
+    ...VOICE_STRINGS_ZH_CN,
     app: {
       title: 'Beacon 远程协助',
       tagline: '让客服人员查看您的屏幕，为您远程解决问题。',

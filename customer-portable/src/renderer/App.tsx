@@ -7,6 +7,7 @@ import type { SessionCollab } from './SessionCollab.ts';
 import type { CustomerClient } from './CustomerClient.ts';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionBar } from './SessionBar.tsx';
+import { VoicePanel } from './VoicePanel.tsx';
 import { StartScreen } from './StartScreen.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
@@ -56,6 +57,7 @@ const NO_COLLAB = { subscribe: () => () => undefined, unread: () => 0 };
  */
 function SessionScreen({ client, session, sc, isElectron }: { client: CustomerClient; session: ActiveSession; sc: SessionCollab | null; isElectron: boolean }) {
   const [isPanelOpen, setPanelOpen] = useState(!isElectron);
+  const voice = useSyncExternalStore(client.subscribe, client.getVoice);
   const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
   // The shell starts the session as a bar; tell it only when the customer (or a message) changes that.
   const isFirstRender = useRef(true);
@@ -77,6 +79,7 @@ function SessionScreen({ client, session, sc, isElectron }: { client: CustomerCl
         hasHotkey={isElectron}
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
+      {voice && <VoicePanel key={voice.sessionId} call={voice} agentName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>
   );

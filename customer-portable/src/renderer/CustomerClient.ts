@@ -1,4 +1,5 @@
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
@@ -57,6 +58,9 @@ export class CustomerClient {
 
   /** The current session's collaboration, or null when there is no session (changes notify subscribers). */
   readonly getCollab = (): SessionCollab | null => this.sessionCollab;
+  /** The running session's voice call, or null (changes notify subscribers). */
+  readonly getVoice = (): VoiceCall | null => this.voice;
+  private voice: VoiceCall | null = null;
 
   /** Electron: opens the session bar into its chat/board panel, or closes it (no-op in a browser). */
   setPanelOpen(isOpen: boolean): void {
@@ -118,6 +122,8 @@ export class CustomerClient {
     this.endMedia();
     this.sessionCollab?.close();
     this.sessionCollab = null;
+    this.voice?.close();
+    this.voice = null;
     this.conn?.close('closed');
     this.conn = null;
     this.listeners.clear();
@@ -280,10 +286,15 @@ export class CustomerClient {
   private onCtl(msg: CtlFromRelay): void {
     if (msg.type === 'error') {
       console.warn(`[beacon] relay ctl error ${msg.code}: ${msg.message}`);
+      this.voice?.relayRefused(msg.code);
       return;
     }
     // Screenshots only of a running session; chat works from the consent request on.
     if (msg.type === 'screenshot-request' && this.state.session?.sessionId !== msg.sessionId) return;
+    if (isVoiceMessage(msg)) {
+      if (this.voice?.sessionId === msg.sessionId) this.voice.handle(msg);
+      return;
+    }
     if (this.sessionCollab?.handle(msg)) return;
     const session = this.state.session;
     if (!session || msg.sessionId !== session.sessionId) return;
@@ -347,9 +358,20 @@ export class CustomerClient {
     }
     this.state = r.state;
     this.syncCollab();
+    this.syncVoice();
     document.body.dataset.state = r.state.phase;
     for (const l of [...this.listeners]) l();
     return true;
+  }
+
+  /** One VoiceCall per running session, on the link the session runs on. */
+  private syncVoice(): void {
+    const sessionId = this.state.session?.sessionId ?? null;
+    if (this.voice && (this.voice.sessionId !== sessionId || !this.conn)) {
+      this.voice.close();
+      this.voice = null;
+    }
+    if (sessionId && this.conn && !this.voice) this.voice = new VoiceCall(sessionId, 'customer', this.conn);
   }
 
   /** One SessionCollab per session the customer is asked about, kept until that session is over. */
