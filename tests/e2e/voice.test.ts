@@ -1,0 +1,188 @@
+/**
+ * Two-way voice (issue 6), end to end: the real relay forwarding WebRTC audio tracks between
+ * the customer page and the agent console, each browser with a fake microphone playing a
+ * tone (agent 440 Hz steady, customer 880 Hz bursts). What each side hears is measured on
+ * the far end's track as played, with an AnalyserNode.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { newPage } from '../harness/Browsers.ts';
+import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, readOnsets, startOnsets, writeToneWav } from '../harness/VoiceBrowsers.ts';
+import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+
+const SIG = { timeout: 120_000 };
+const AGENT_HZ = 440;
+const CUSTOMER_HZ = 880;
+/** Half an FFT bin at 8192 points and 48 kHz is about 3 Hz; Opus and the processing smear a little more. */
+const HZ_TOLERANCE = 25;
+/** A tone that got through (the microphone processing attenuates a steady tone, but not to this). */
+const HEARD_RMS = 0.005;
+const SILENT_RMS = 0.001;
+
+/** Keeps the agent's ctl channel reachable so a test can send what the console never would. */
+const CTL_HOOK = `(() => {
+  const create = RTCPeerConnection.prototype.createDataChannel;
+  window.__ctlErrors = [];
+  RTCPeerConnection.prototype.createDataChannel = function (label, opts) {
+    const dc = create.call(this, label, opts);
+    if (label === 'ctl') {
+      window.__ctl = dc;
+      dc.addEventListener('message', (ev) => {
+        const m = JSON.parse(ev.data);
+        if (m.type === 'error') window.__ctlErrors.push(m);
+      });
+    }
+    return dc;
+  };
+})();`;
+
+let x: XDisplay;
+let relay: RelayProcess;
+let customerBrowser: Browser;
+let agentBrowser: Browser;
+let customer: Page;
+let agent: Page;
+let wavDir: string;
+let sessionId = '';
+
+const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { __micRequests: number }).__micRequests);
+const voiceState = (page: Page) => page.getByTestId('voice-panel').getAttribute('data-state');
+
+async function sendRawCtl(msg: unknown): Promise<{ code: string }> {
+  return agent.evaluate(async (m) => {
+    const w = window as unknown as { __ctl: RTCDataChannel; __ctlErrors: { code: string }[] };
+    const before = w.__ctlErrors.length;
+    w.__ctl.send(JSON.stringify(m));
+    const end = Date.now() + 5000;
+    while (w.__ctlErrors.length === before && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const e = w.__ctlErrors[before];
+    if (!e) throw new Error('no error reply');
+    return e;
+  }, msg);
+}
+
+describe('two-way voice through the relay', { concurrency: false }, () => {
+  before(async () => {
+    wavDir = mkdtempSync(join(tmpdir(), 'beacon-voice-'));
+    writeToneWav(join(wavDir, 'agent.wav'), { hz: AGENT_HZ, seconds: 10 });
+    writeToneWav(join(wavDir, 'customer.wav'), { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } });
+    x = await startXvfb(1280, 720, 40);
+    relay = await startRelay();
+    customerBrowser = await launchVoiceCustomerBrowser(x.display, join(wavDir, 'customer.wav'));
+    agentBrowser = await launchVoiceAgentBrowser(join(wavDir, 'agent.wav'));
+    customer = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() }, [MIC_HOOK]);
+    agent = await newPage(agentBrowser);
+    await agent.addInitScript(MIC_HOOK);
+    await agent.addInitScript(CTL_HOOK);
+    await agentSignIn(agent, relay.url);
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agentConnect(agent, deviceId, code, false);
+    await customer.getByTestId('consent-accept').click({ timeout: 15_000 });
+    const tab = agent.locator('[data-testid="session-tab"][data-state="active"]');
+    await tab.waitFor({ timeout: 20_000 });
+    sessionId = (await tab.getAttribute('data-session-id')) ?? '';
+    await agent.getByTestId('voice-call').waitFor({ timeout: 10_000 });
+    await customer.getByTestId('voice-call').waitFor({ timeout: 10_000 });
+  }, SIG);
+
+  after(async () => {
+    await agentBrowser?.close().catch(() => undefined);
+    await customerBrowser?.close().catch(() => undefined);
+    await relay?.stop();
+    await x?.close();
+    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
+  });
+
+  test('the customer declines the agent’s call without the microphone ever being asked for', SIG, async () => {
+    assert.equal(await micRequests(agent), 0, 'nobody asks for the microphone before a call');
+    await agent.getByTestId('voice-call').click();
+    await customer.getByTestId('voice-incoming').waitFor({ timeout: 10_000 });
+    assert.equal(await micRequests(agent), 1, 'the caller asks for the microphone when calling');
+    assert.equal(await micRequests(customer), 0, 'the callee is not asked before answering');
+    await customer.getByTestId('voice-decline').click();
+    await agent.locator('[data-testid="voice-notice"][data-notice="declined"]').waitFor({ timeout: 10_000 });
+    assert.equal(await micRequests(customer), 0);
+    assert.equal(await voiceState(customer), 'idle');
+  });
+
+  test('the customer calls, the agent accepts, and each hears the other’s tone', SIG, async () => {
+    await customer.getByTestId('voice-call').click();
+    await agent.getByTestId('voice-incoming').waitFor({ timeout: 10_000 });
+    await agent.getByTestId('voice-accept').click();
+    await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 10_000 });
+    assert.equal(await micRequests(customer), 1);
+    const [atAgent, atCustomer] = await Promise.all([
+      (async () => {
+        await agent.waitForFunction(() => (document.querySelector('[data-testid="voice-remote-audio"]') as HTMLAudioElement | null)?.srcObject, null, { timeout: 10_000 });
+        await new Promise((r) => setTimeout(r, 1000));
+        return listen(agent, 2500);
+      })(),
+      (async () => {
+        await customer.waitForFunction(() => (document.querySelector('[data-testid="voice-remote-audio"]') as HTMLAudioElement | null)?.srcObject, null, { timeout: 10_000 });
+        await new Promise((r) => setTimeout(r, 1000));
+        return listen(customer, 2500);
+      })(),
+    ]);
+    assert.ok(atAgent.rms > HEARD_RMS, `the agent hears the customer (rms ${atAgent.rms})`);
+    assert.ok(Math.abs(atAgent.peakHz - CUSTOMER_HZ) < HZ_TOLERANCE, `the agent hears ${atAgent.peakHz} Hz, not ${CUSTOMER_HZ}`);
+    assert.ok(atCustomer.rms > HEARD_RMS, `the customer hears the agent (rms ${atCustomer.rms})`);
+    assert.ok(Math.abs(atCustomer.peakHz - AGENT_HZ) < HZ_TOLERANCE, `the customer hears ${atCustomer.peakHz} Hz, not ${AGENT_HZ}`);
+    // The level meter and speaking light follow the microphone.
+    await agent.locator('[data-testid="voice-speaking"][data-on="true"]').waitFor({ timeout: 5000 });
+    assert.ok(Number(await agent.getByTestId('voice-level').getAttribute('value')) > 0);
+  });
+
+  test('mouth-to-ear latency (customer microphone to agent playout) is reported and low', SIG, async (t) => {
+    await Promise.all([startOnsets(customer, 'mic'), startOnsets(agent, 'remote')]);
+    await new Promise((r) => setTimeout(r, 7500));
+    const [sent, heard] = await Promise.all([readOnsets(customer), readOnsets(agent)]);
+    const delays = heard.map((h) => h - Math.max(...sent.filter((s) => s <= h), -Infinity)).filter((d) => d >= 0 && d < 1000);
+    assert.ok(delays.length >= 3, `bursts matched: sent ${sent.length}, heard ${heard.length}`);
+    delays.sort((a, b) => a - b);
+    const median = delays[Math.floor(delays.length / 2)]!;
+    t.diagnostic(`voice latency, microphone capture to far-end playout: median ${median.toFixed(0)} ms over ${delays.length} bursts (min ${delays[0]!.toFixed(0)}, max ${delays.at(-1)!.toFixed(0)})`);
+    assert.ok(median < 400, `median latency ${median} ms`);
+  });
+
+  test('mute silences the customer on the agent’s side, and unmute brings it back', SIG, async () => {
+    await customer.getByTestId('voice-mute').click();
+    await agent.getByTestId('voice-remote-muted').waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const muted = await listen(agent, 2000);
+    assert.ok(muted.rms < SILENT_RMS, `muted, the agent still hears rms ${muted.rms}`);
+    await customer.getByTestId('voice-mute').click();
+    await agent.getByTestId('voice-remote-muted').waitFor({ state: 'detached', timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const back = await listen(agent, 2000);
+    assert.ok(back.rms > HEARD_RMS, `unmuted, the agent hears rms ${back.rms}`);
+  });
+
+  test('malformed or unauthorized voice messages get an error reply and the call goes on', SIG, async () => {
+    assert.equal((await sendRawCtl({ type: 'voice-mute', sessionId, isMuted: 'yes' })).code, 'bad-message');
+    assert.equal((await sendRawCtl({ type: 'voice-request', sessionId: 'no-such-session-1' })).code, 'not-found');
+    assert.equal((await sendRawCtl({ type: 'voice-accept', sessionId })).code, 'not-allowed');
+    assert.equal((await sendRawCtl({ type: 'voice-request', sessionId })).code, 'conflict');
+    assert.equal(await voiceState(agent), 'active');
+    assert.equal(await voiceState(customer), 'active');
+    const still = await listen(agent, 1500);
+    assert.ok(still.rms > HEARD_RMS, `the call goes on (rms ${still.rms})`);
+    assert.equal(await agent.locator('[data-testid="session-tab"][data-state="active"]').count(), 1);
+  });
+
+  test('the agent hangs up: the customer is told and hears nothing more', SIG, async () => {
+    await agent.getByTestId('voice-hangup').click();
+    await customer.locator('[data-testid="voice-notice"][data-notice="ended"]').waitFor({ timeout: 5000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await listen(customer, 1500);
+    assert.ok(after.rms < SILENT_RMS, `after hang-up the customer hears rms ${after.rms}`);
+    // Both can call again.
+    await customer.getByTestId('voice-call').waitFor({ timeout: 5000 });
+    await agent.getByTestId('voice-call').waitFor({ timeout: 5000 });
+  });
+});
