@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StreamConfig } from '@beacon/shared/protocol';
-import { bitrateFor, captureSize, CODEC_CANDIDATES, encoderSettings, MAX_BITRATE, MIN_BITRATE } from './encoderSettings.ts';
+import { bitrateFor, CODEC_CANDIDATES, encoderSettings, MAX_BITRATE, MIN_BITRATE } from './encoderSettings.ts';
 
 test('bitrate scales with the pixel count: about 2 Mbit/s at 720p', () => {
   assert.equal(bitrateFor(1280, 720), 2_000_000);
@@ -20,10 +20,4 @@ test('VP9 is preferred, then H.264 in Annex B, then VP8; all are valid stream co
   }
   assert.deepEqual(encoderSettings(CODEC_CANDIDATES[1], 1280, 720).avc, { format: 'annexb' });
   assert.equal(encoderSettings(CODEC_CANDIDATES[0], 1280, 720).avc, undefined);
-});
-
-test('the capture asks for the screen in device pixels', () => {
-  assert.deepEqual(captureSize(1280, 720, 1), { width: 1280, height: 720 });
-  assert.deepEqual(captureSize(1440, 900, 2), { width: 2880, height: 1800 });
-  assert.deepEqual(captureSize(1280, 720, 0), { width: 1280, height: 720 });
 });

@@ -58,10 +58,10 @@ export function encoderSettings(candidate: CodecCandidate, width: number, height
 }
 
 /**
- * The capture size to ask getDisplayMedia for: the screen in device pixels, so text stays
- * crisp on HiDPI screens. Chromium otherwise scales the screen to 1280x720.
+ * The upper bound asked of getDisplayMedia. Chromium scales the screen to 1280x720 unless
+ * asked otherwise, and `window.screen` cannot be trusted for the real size (it says 1280x720
+ * on an X server without RANDR, and reports one monitor of several), so ask for "native, up to
+ * this": screens up to 2560x1440 arrive at their own size, larger ones are scaled down to it,
+ * which software encoders on a 2-core PC still keep up with.
  */
-export function captureSize(screenWidth: number, screenHeight: number, devicePixelRatio: number): { width: number; height: number } {
-  const dpr = devicePixelRatio > 0 ? devicePixelRatio : 1;
-  return { width: Math.round(screenWidth * dpr), height: Math.round(screenHeight * dpr) };
-}
+export const CAPTURE_MAX = { width: 2560, height: 1440 } as const;

@@ -1,4 +1,4 @@
-import { captureSize, FRAME_RATE } from '../common/encoderSettings.ts';
+import { CAPTURE_MAX, FRAME_RATE } from '../common/encoderSettings.ts';
 
 /** Epoch milliseconds with sub-ms precision, comparable across processes on one machine. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -29,9 +29,8 @@ export class ScreenCapture {
     if (typeof MediaStreamTrackProcessor === 'undefined' || typeof VideoEncoder === 'undefined') {
       throw new Error('this browser has no MediaStreamTrackProcessor/VideoEncoder');
     }
-    const size = captureSize(screen.width, screen.height, devicePixelRatio);
     const stream = await navigator.mediaDevices.getDisplayMedia({
-      video: { width: { ideal: size.width }, height: { ideal: size.height }, frameRate: { ideal: FRAME_RATE, max: FRAME_RATE } },
+      video: { width: { max: CAPTURE_MAX.width }, height: { max: CAPTURE_MAX.height }, frameRate: { ideal: FRAME_RATE, max: FRAME_RATE } },
       audio: false,
     });
     const track = stream.getVideoTracks()[0];
