@@ -1,7 +1,8 @@
 /**
  * Many sessions in one agent console: the real console (Chromium, headless) holds N
  * sessions at once with synthetic customers (a LoadWorker replaying a recorded clip of the
- * real encoder from its keyframe, so every frame decodes). Measured: the CPU of the whole
+ * real encoder from its keyframe, and again from it on every keyframe request, so every
+ * frame decodes). Measured: the CPU of the whole
  * console browser, and the frames drawn per second in the focused and in the background
  * sessions.
  */
@@ -43,14 +44,15 @@ export async function runConsole(o: ConsoleOptions): Promise<{ result: ConsoleRe
   const log = o.log ?? (() => undefined);
   const clip = RecordedClip.load(o.clip);
   const notes = [`each customer replays ${o.clip} (${clip.config.width}x${clip.config.height} ${clip.config.codec}) at its recorded ${Math.round(clip.naturalKbps)} kbit/s, ${Math.round(clip.naturalFps)} fps`];
-  const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', ...OWNER_ENV });
+  // Recording on, as shipped: the relay then asks each customer for a keyframe every 2 s.
+  const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', BEACON_RECORD_SESSIONS: '1', ...OWNER_ENV });
   const customers = WorkerHandle.spawn('customers');
   const launched = await withNewChildren(() => launchAgentBrowser());
   const browser = launched.value;
   try {
     await ownerTokenWithLimit(relay.url, Math.max(o.sessions, 3));
     const { devices } = await customers.request(
-      { type: 'start-customers', relayUrl: relay.url, count: o.sessions, clip: o.clip, targetKbps: clip.naturalKbps, phase: 0 },
+      { type: 'start-customers', relayUrl: relay.url, count: o.sessions, clip: o.clip, targetKbps: clip.naturalKbps, phase: 0, keyframeAnswer: 'restart' },
       'customers',
       60_000,
     );

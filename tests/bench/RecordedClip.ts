@@ -81,8 +81,11 @@ export class RecordedClip {
 
 /**
  * Plays a clip in a loop at a target bitrate by stretching or squeezing its timeline, so the
- * frame sizes and their mix of big and small stay as recorded. A keyframe request restarts
- * the loop at the clip's keyframe, as a real encoder would answer with a keyframe.
+ * frame sizes and their mix of big and small stay as recorded. A keyframe request is answered
+ * either like a real encoder answers it, one keyframe (the clip's) at once and then the
+ * stream goes on (`insertKeyframe`: right for the relay, which never decodes; a decoder
+ * rejects the deltas that follow), or by playing the clip again from its keyframe
+ * (`restart`: every frame decodes, but the clip's first frames come more often).
  *
  * `phase` (0..1) makes many players not burst together: after its first keyframe a player
  * continues from that point of the clip instead of from the start. (The deltas after the
@@ -92,6 +95,7 @@ export class ClipPlayer {
   private next = 0;
   private loopStartMs: number;
   private jumpTo: number;
+  private isKeyOwed = false;
   /** Wall-clock ms per clip ms. */
   readonly timeScale: number;
   framesSent = 0;
@@ -115,6 +119,10 @@ export class ClipPlayer {
   due(nowMs: number): ClipFrame[] {
     const out: ClipFrame[] = [];
     const frames = this.clip.frames;
+    if (this.isKeyOwed) {
+      this.isKeyOwed = false;
+      out.push(frames[0]!);
+    }
     while (out.length < frames.length) {
       if (this.next >= frames.length) {
         this.next = 0;
@@ -138,10 +146,16 @@ export class ClipPlayer {
     return out;
   }
 
-  /** Answer a keyframe request: the next frame sent is the clip's keyframe, right away. */
+  /** Answer a keyframe request: the clip's keyframe goes with the next `due`, then the stream goes on. */
+  insertKeyframe(): void {
+    this.isKeyOwed = true;
+  }
+
+  /** Answer a keyframe request decodably: the clip plays again from its keyframe, now. */
   restart(nowMs: number): void {
     this.next = 0;
     this.jumpTo = 0;
+    this.isKeyOwed = false;
     this.loopStartMs = nowMs;
   }
 

@@ -33,7 +33,7 @@ interface Plan {
   sizes: [number, number][];
   workloads: WorkloadName[];
   seconds: number;
-  capacity: { targetKbps: number; clip: string; steps: number[]; windowSeconds: number; budgetMs: number }[];
+  capacity: { targetKbps: number; recording: boolean; clip: string; steps: number[]; windowSeconds: number; budgetMs: number }[];
   consoles: { clip: string; sessions: number; seconds: number }[];
 }
 
@@ -45,8 +45,22 @@ const FULL: Plan = {
   workloads: [...WORKLOAD_NAMES],
   seconds: 10,
   capacity: [
-    { targetKbps: 180, clip: 'typing-1280x720', steps: [10, 25, 50, 100, 150, 200, 300, 400, 600, 800, 1000], windowSeconds: 10, budgetMs: 6 * 60_000 },
-    { targetKbps: 1000, clip: 'scroll-text-1280x720', steps: [5, 10, 25, 50, 75, 100, 150, 200], windowSeconds: 10, budgetMs: 4 * 60_000 },
+    ...[true, false].map((recording) => ({
+      targetKbps: 180,
+      recording,
+      clip: 'typing-1280x720',
+      steps: [10, 25, 50, 100, 150, 200, 300, 400, 600, 800, 1000],
+      windowSeconds: 10,
+      budgetMs: 5 * 60_000,
+    })),
+    ...[true, false].map((recording) => ({
+      targetKbps: 1000,
+      recording,
+      clip: 'scroll-text-1280x720',
+      steps: [5, 10, 25, 50, 75, 100, 150, 200],
+      windowSeconds: 10,
+      budgetMs: 3 * 60_000,
+    })),
   ],
   consoles: [
     { clip: 'typing-1280x720', sessions: 8, seconds: 10 },
@@ -58,7 +72,7 @@ const QUICK: Plan = {
   sizes: [[1280, 720]],
   workloads: ['scroll-text', 'typing'],
   seconds: 4,
-  capacity: [{ targetKbps: 180, clip: 'typing-1280x720', steps: [10, 25], windowSeconds: 4, budgetMs: 60_000 }],
+  capacity: [{ targetKbps: 180, recording: true, clip: 'typing-1280x720', steps: [10, 25], windowSeconds: 4, budgetMs: 60_000 }],
   consoles: [{ clip: 'typing-1280x720', sessions: 8, seconds: 4 }],
 };
 
@@ -100,12 +114,12 @@ async function profileRelay(plan: Plan): Promise<SuiteResult['profiles']> {
   const sessions = Math.min(50, c.steps[c.steps.length - 1] ?? 50);
   const dir = join(REPO_ROOT, 'bench', 'tmp', `profile-${process.pid}`);
   mkdirSync(dir, { recursive: true });
-  log(`== relay CPU profile, ${sessions} sessions at ${c.targetKbps} kbit/s`);
+  log(`== relay CPU profile, ${sessions} sessions at ${c.targetKbps} kbit/s, recording ${c.recording ? 'on' : 'off'}`);
   try {
-    const r = await runCapacity({ ...c, steps: [sessions], recording: false, sessionsPerWorker: 50, profileDir: dir, log });
+    const r = await runCapacity({ ...c, steps: [sessions], sessionsPerWorker: 50, profileDir: dir, log });
     const cores = r.steps[0]?.relay_cpu_cores ?? null;
     return readdirSync(dir).map((file) => ({
-      what: `relay main thread (V8 profile), ${sessions} sessions at ${c.targetKbps} kbit/s, relay CPU ${cores ?? '–'} cores in all threads`,
+      what: `relay main thread (V8 profile), ${sessions} sessions at ${c.targetKbps} kbit/s, recording ${c.recording ? 'on' : 'off'}, relay CPU ${cores ?? '–'} cores in all threads`,
       ...summarizeProfile(readFileSync(join(dir, file), 'utf8'), 15),
     }));
   } finally {
@@ -146,15 +160,13 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   }
   if (o.sections.has('capacity')) {
     for (const c of plan.capacity) {
-      log(`== relay capacity at ${c.targetKbps} kbit/s`);
+      log(`== relay capacity at ${c.targetKbps} kbit/s, recording ${c.recording ? 'on' : 'off'}`);
       try {
-        result.capacity.push(await runCapacity({ ...c, recording: false, sessionsPerWorker: 50, log }));
+        result.capacity.push(await runCapacity({ ...c, sessionsPerWorker: 50, log }));
       } catch (err) {
         result.errors.push(`relay capacity at ${c.targetKbps} kbit/s failed: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
-    // The relay cannot record yet; the slot is kept so the table says so (see CapacityBench.ts).
-    result.capacity.push(await runCapacity({ ...plan.capacity[0]!, recording: true, sessionsPerWorker: 50, log }));
     if (o.isProfiled) result.profiles.push(...(await profileRelay(plan)));
   }
   if (o.sections.has('console')) {
@@ -173,8 +185,12 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   return result;
 }
 
-/** Writes the results JSON, the latency plot and the report; returns the paths written, repo-relative. */
-export function writeOutputs(result: SuiteResult, command: string): string[] {
+/**
+ * Writes the results JSON, the latency plot and the report; returns the paths written,
+ * repo-relative. Only a complete run (full mode, every section, with the peer) replaces
+ * docs/PERFORMANCE.md; any other run's report goes next to its JSON.
+ */
+export function writeOutputs(result: SuiteResult, command: string, isComplete: boolean): string[] {
   const stamp = `${result.started_at.replace(/:/g, '-').slice(0, 19)}Z`;
   const dir = join(REPO_ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
@@ -185,15 +201,15 @@ export function writeOutputs(result: SuiteResult, command: string): string[] {
   if (plotRuns.length) {
     writeFileSync(join(dir, `${stamp}.svg`), latencyBoxPlot(plotRuns, 'Glass-to-glass latency, Beacon vs x11vnc + noVNC'));
     written.push(`bench/results/${stamp}.svg`);
-    plotRef = result.mode === 'full' ? `../bench/results/${stamp}.svg` : `${stamp}.svg`;
+    plotRef = isComplete ? `../bench/results/${stamp}.svg` : `${stamp}.svg`;
   }
   const md = renderReport(result, plotRef, command);
-  if (result.mode === 'full') {
+  if (isComplete) {
     mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
     writeFileSync(join(REPO_ROOT, 'docs', 'PERFORMANCE.md'), md);
     written.push('docs/PERFORMANCE.md');
   } else {
-    // A quick run is a smoke check of the numbers; it does not replace the full report.
+    // A quick or partial run does not replace the full report.
     writeFileSync(join(dir, `${stamp}.md`), md);
     written.push(`bench/results/${stamp}.md`);
   }

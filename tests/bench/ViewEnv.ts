@@ -55,7 +55,8 @@ export async function startViewEnv(width: number, height: number, preferredDispl
     const injector = await InjectorProcess.start(x.display);
     cleanups.push(() => injector.close());
     // Warn-level logs: the relay's per-event info lines are not what is being measured.
-    const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn' });
+    // Recording on, as shipped.
+    const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', BEACON_RECORD_SESSIONS: '1' });
     cleanups.push(() => relay.stop());
     const screen = await launchFullScreenWindow(x.display, width, height);
     cleanups.push(() => screen.context.close());

@@ -80,7 +80,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     (window as unknown as { __bench: ViewerState }).__bench.moves.length = 0;
   });
   const injected0 = o.injections?.length ?? 0;
-  const bytes0 = (await viewerState(o.viewer)).mediaBytes;
+  const { mediaBytes: bytes0, keyframes: keys0 } = await viewerState(o.viewer);
   const threads0 = { customer: treeThreadTicks(o.customerPids), agent: treeThreadTicks(o.agentPids) };
   for (const m of Object.values(meters)) m.start();
   const t0 = await epochNow(o.viewer);
@@ -121,6 +121,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     seconds: round2(seconds),
     fps: num(round1(frames.length / seconds)),
     kbps: num(round1(((s.mediaBytes - bytes0) * 8) / 1000 / seconds)),
+    keyframes: s.keyframes - keys0,
     glass_p50_ms: num(round1(percentile(glass, 50))),
     glass_p95_ms: num(round1(percentile(glass, 95))),
     glass_p99_ms: num(round1(percentile(glass, 99))),

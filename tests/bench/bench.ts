@@ -2,6 +2,7 @@
  * `npm run bench`: the benchmark suite (see Suite.ts and docs/PERFORMANCE.md).
  *
  *   npm run bench                      full suite: results JSON + docs/PERFORMANCE.md
+ *                                      (a partial run writes its report under bench/results/)
  *   npm run bench -- --quick           a short subset (under 3 minutes), report under bench/results/
  *   npm run bench -- --json            the spine's single scenario: prints ONE JSON line
  *                                      {"scenario","width","height","fps","kbps","glass_p50_ms",
@@ -64,7 +65,8 @@ async function suite(): Promise<void> {
     isProfiled: values.profile ?? false,
     command,
   });
-  const written = writeOutputs(result, command);
+  const isComplete = !values.quick && sections.size === 3 && !values['no-peer'] && !result.skipped.length;
+  const written = writeOutputs(result, command, isComplete);
   for (const e of result.errors) console.error(`error: ${e}`);
   console.log(`wrote ${written.join(', ')}`);
 }

@@ -22,6 +22,8 @@ export const ViewRun = z.object({
   fps: Num,
   /** Application payload received by the viewer (media channel / VNC WebSocket), kbit/s. */
   kbps: Num,
+  /** Beacon: keyframes received in the window (0 for VNC). */
+  keyframes: z.number().int(),
   glass_p50_ms: Num,
   glass_p95_ms: Num,
   glass_p99_ms: Num,

@@ -229,12 +229,14 @@ export interface ViewerState {
   frames: BenchFrame[];
   unreadable: number;
   mediaBytes: number;
+  /** Beacon: keyframes received (a keyframe costs many deltas; requests for them show up here). */
+  keyframes: number;
   clickAt: number;
   moves: SentMove[];
 }
 
 const VIEWER_STATE = `
-  const s = window.__bench = { frames: [], unreadable: 0, mediaBytes: 0, clickAt: 0, moves: [] };
+  const s = window.__bench = { frames: [], unreadable: 0, mediaBytes: 0, keyframes: 0, clickAt: 0, moves: [] };
   addEventListener('mousemove', (e) => s.moves.push({ t: performance.timeOrigin + e.timeStamp, x: e.clientX, y: e.clientY }), true);`;
 
 /**
@@ -256,7 +258,14 @@ export function agentProbeScript(screenWidth: number): string {
   const origCreate = RTCPeerConnection.prototype.createDataChannel;
   RTCPeerConnection.prototype.createDataChannel = function (label, init) {
     const dc = origCreate.call(this, label, init);
-    if (label === 'media') dc.addEventListener('message', (e) => { s.mediaBytes += e.data.byteLength || 0; });
+    if (label === 'media') {
+      dc.addEventListener('message', (e) => {
+        s.mediaBytes += e.data.byteLength || 0;
+        // First fragment of a keyframe: magic 0xB7, flags bit 0, fragment index 0 (framing.ts).
+        const h = new Uint8Array(e.data, 0, 4);
+        if (h[0] === 0xb7 && (h[1] & 1) === 1 && h[2] === 0 && h[3] === 0) s.keyframes++;
+      });
+    }
     return dc;
   };
   document.addEventListener('click', (e) => {

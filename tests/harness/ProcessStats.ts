@@ -5,6 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 
 /** Clock ticks per second for utime/stime; 100 on every Linux we run on, asked once anyway. */
 const TICKS_PER_SECOND = (() => {
@@ -256,4 +257,26 @@ export function topThreads(before: Map<string, number>, after: Map<string, numbe
       .slice(0, top)
       .map(([name, s]) => [name, Math.round((s / wallSeconds) * 100) / 100]),
   );
+}
+
+/**
+ * Sets the nice value of every thread of a process (Linux keeps nice per thread, and threads
+ * started later inherit it from their creator). Returns false if not permitted.
+ */
+export function reniceThreads(pid: number, nice: number): boolean {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  let isOk = true;
+  for (const tid of tids) {
+    try {
+      setPriority(Number(tid), nice);
+    } catch {
+      isOk = false;
+    }
+  }
+  return isOk;
 }

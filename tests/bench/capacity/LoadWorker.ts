@@ -26,6 +26,7 @@ const now = (): number => performance.timeOrigin + performance.now();
 
 interface CustomerSession {
   client: NdcClient;
+  keyframeAnswer: 'insert' | 'restart';
   sessionId: string;
   streamId: number;
   player: ClipPlayer;
@@ -54,7 +55,9 @@ async function inBatches<T, R>(items: readonly T[], size: number, fn: (item: T, 
   return out;
 }
 
-async function startCustomers(relayUrl: string, count: number, clipName: string, targetKbps: number, phase: number | undefined): Promise<void> {
+async function startCustomers(msg: Extract<ToWorker, { type: 'start-customers' }>): Promise<void> {
+  const { relayUrl, count, targetKbps, phase, keyframeAnswer } = msg;
+  const clipName = msg.clip;
   const clip = RecordedClip.load(clipName);
   const opened = await inBatches(Array.from({ length: count }), OPEN_CONCURRENCY, async (_, i) => {
     const client = await NdcClient.open({ relayUrl, role: 'customer', name: `load-customer-${process.pid}-${i}`, timeoutMs: CONNECT_TIMEOUT_MS });
@@ -66,7 +69,7 @@ async function startCustomers(relayUrl: string, count: number, clipName: string,
     if (r.status !== 'fulfilled') continue;
     const client = r.value;
     devices.push({ deviceId: client.welcome.deviceId ?? '', code: client.welcome.code ?? '' });
-    void serveOneSession(client, clip, targetKbps, phase).catch((err: unknown) => {
+    void serveOneSession(client, clip, targetKbps, phase, keyframeAnswer).catch((err: unknown) => {
       process.stderr.write(`[load customer] ${err instanceof Error ? err.message : String(err)}\n`);
     });
   }
@@ -75,14 +78,20 @@ async function startCustomers(relayUrl: string, count: number, clipName: string,
 }
 
 /** Accepts the one consent request this customer will get, then replays the clip until stopped. */
-async function serveOneSession(client: NdcClient, clip: RecordedClip, targetKbps: number, phase: number | undefined): Promise<void> {
+async function serveOneSession(
+  client: NdcClient,
+  clip: RecordedClip,
+  targetKbps: number,
+  phase: number | undefined,
+  keyframeAnswer: CustomerSession['keyframeAnswer'],
+): Promise<void> {
   const ask = await client.next('consent-request', MAX_LIFETIME_MS);
   client.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
   const started = await client.next('session-started', CONNECT_TIMEOUT_MS, (m) => m.sessionId === ask.sessionId);
   client.sendCtl({ type: 'stream-config', sessionId: started.sessionId, config: clip.config });
   // By default a random phase per session, so the clip's keyframe bursts do not line up.
   const player = new ClipPlayer(clip, targetKbps, now(), phase ?? Math.random());
-  replaying.push({ client, sessionId: started.sessionId, streamId: started.streamId, player, seq: 0 });
+  replaying.push({ client, keyframeAnswer, sessionId: started.sessionId, streamId: started.streamId, player, seq: 0 });
 }
 
 function sendDue(): void {
@@ -92,7 +101,8 @@ function sendDue(): void {
     if (s.client.ctlInbox.pending().some((m) => m.type === 'keyframe-request')) {
       // Taken from the queue at once (it is already there), so no timer is left behind.
       void s.client.nextCtl('keyframe-request', 1).catch(() => undefined);
-      s.player.restart(t);
+      if (s.keyframeAnswer === 'restart') s.player.restart(t);
+      else s.player.insertKeyframe();
     }
     for (const frame of s.player.due(t)) {
       if (s.client.mediaBufferedAmount > MAX_BUFFERED_BYTES) {
@@ -177,7 +187,7 @@ process.on('message', (raw: unknown) => {
   const fail = (err: unknown) => reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
   switch (msg.type) {
     case 'start-customers':
-      startCustomers(msg.relayUrl, msg.count, msg.clip, msg.targetKbps, msg.phase).catch(fail);
+      startCustomers(msg).catch(fail);
       return;
     case 'start-agents':
       startAgents(msg.relayUrl, msg.token, msg.devices, msg.clockFix).catch(fail);

@@ -19,6 +19,8 @@ export const ToWorker = z.discriminatedUnion('type', [
     clip: z.string(),
     targetKbps: z.number().positive(),
     phase: z.number().min(0).max(1).optional(),
+    /** How a keyframe request is answered (see ClipPlayer): as an encoder would, or decodably. */
+    keyframeAnswer: z.enum(['insert', 'restart']).default('insert'),
   }),
   /** Open one synthetic agent per device and connect it. `clockFix` is added to every latency sample. */
   z.object({
