@@ -247,7 +247,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     rtcPortRange: options.rtcPortRange,
     presence,
     collab,
-    voice: new VoiceRouter(sessions, log),
+    voice: new VoiceRouter(sessions, log, recorder),
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));

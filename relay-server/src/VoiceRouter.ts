@@ -45,6 +45,11 @@ interface Call {
 
 type Party = AgentParty | CustomerParty;
 
+/** Where the voice of a call is recorded (recording/Recorder.ts); must return quickly and never throw. */
+export interface VoiceRecordingTap {
+  voice(sessionId: string, role: Role, packet: Uint8Array, opusPayloadType: number): void;
+}
+
 export interface VoiceStats {
   forwardedPackets: number;
   droppedPackets: number;
@@ -61,6 +66,7 @@ export class VoiceRouter {
   constructor(
     private readonly sessions: SessionManager,
     private readonly log: Logger,
+    private readonly recording: VoiceRecordingTap | null = null,
   ) {
     this.rtpLog = new ThrottledLog(log);
   }
@@ -125,6 +131,8 @@ export class VoiceRouter {
     const fromRole: Role = call.agentConn === connId ? 'agent' : 'customer';
     // The muted side's packets are dropped here too: muting must silence the call even if a client keeps sending.
     if (call.isMuted[fromRole]) return;
+    // Recorded as spoken, whether or not the other side's track can take it right now.
+    this.recording?.voice(call.sessionId, fromRole, packet, from.line.opusPayloadType);
     const to = this.legs.get(fromRole === 'agent' ? call.customerConn : call.agentConn);
     if (!to || !to.port.isOpen()) return;
     const out = to.inbound.rewrite(packet, from.line.opusPayloadType);

@@ -17,9 +17,11 @@ export interface RelayProcess {
 
 export const AGENT = { login: 'alice', password: 'correct horse battery', name: 'Alice Chen' } as const;
 
-/** Runs the real relay (`relay-server/src/main.ts`) as a child process on a free port. */
-export async function startRelay(env: Record<string, string> = {}): Promise<RelayProcess> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'beacon-test-data-'));
+/**
+ * Runs the real relay (`relay-server/src/main.ts`) as a child process on a free port, on a
+ * fresh data folder or on `dataDir` (a relay started again on what a killed one left).
+ */
+export async function startRelay(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'beacon-test-data-'))): Promise<RelayProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'relay-server/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {

@@ -7,12 +7,14 @@
  * Layout (big-endian): the magic `BCL1`, then records of a 20-byte header and a payload:
  *
  *  offset size field
- *  0      1    type        1 meta (JSON), 2 track (JSON TrackSpec), 3 packet, 4 end, 5 clock (no payload)
- *  1      1    track       track number (packets and track records)
+ *  0      1    type        1 meta (JSON), 2 track (JSON TrackSpec), 3 packet, 4 end, 5 clock (no payload),
+ *                          6 audio (one Opus packet)
+ *  1      1    track       track number (packets, audio and track records)
  *  2      1    flags       bit 0: keyframe
  *  3      1    reserved    0
  *  4      8    timeUs      µs (float64): packet capture time after the first packet; session end on
- *                          the media clock; clock: what to add to packet times to put them on it
+ *                          the media clock; clock: what to add to packet times to put them on it;
+ *                          audio: its place on the media clock itself (clock records do not apply)
  *  12     4    length      payload bytes
  *  16     4    crc32       of the payload
  *
@@ -20,6 +22,11 @@
  * parameters change. Clock records refine the customer-to-relay clock offset as better
  * samples arrive; the last one read applies to every packet. A record cut short by a crash,
  * or failing its CRC, ends the log there.
+ *
+ * Audio records (voice, issue 6) came later: the voice is timed on the relay's clock, not the
+ * customer's capture clock, so it needs its own record type rather than a packet whose time
+ * the video's clock offset would shift. Logs written before them hold types 1-5 only and
+ * read exactly as before.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { crc32 } from 'node:zlib';
@@ -30,11 +37,11 @@ export const CHUNK_LOG_MAGIC = Buffer.from('BCL1', 'latin1');
 export const RECORD_HEADER_BYTES = 20;
 /** Anything bigger is corruption, not a frame (the framing layer refuses frames over ~16 MB). */
 export const MAX_RECORD_PAYLOAD = 32 * 1024 * 1024;
-export const RECORD = { meta: 1, track: 2, packet: 3, end: 4, clock: 5 } as const;
+export const RECORD = { meta: 1, track: 2, packet: 3, end: 4, clock: 5, audio: 6 } as const;
 
 /**
- * One track of a recording. Adding a kind of track (voice, issue 6) means a variant here
- * and a case in RecordingMuxer; the log format does not change.
+ * One track of a recording: the customer's screen (video), and each side of a voice call
+ * (audio, Opus exactly as it passed the relay).
  */
 export const TrackSpec = z.discriminatedUnion('kind', [
   z.object({
@@ -68,7 +75,16 @@ export type ChunkLogRecord =
   | { type: 'track'; track: number; spec: TrackSpec }
   | ({ type: 'packet' } & EncodedPacketRecord)
   | { type: 'end'; timeUs: number }
-  | { type: 'clock'; offsetUs: number };
+  | { type: 'clock'; offsetUs: number }
+  | ({ type: 'audio' } & AudioPacketRecord);
+
+export interface AudioPacketRecord {
+  track: number;
+  /** On the media clock (µs after the session started), unlike video packet times. */
+  timeUs: number;
+  /** One Opus packet. */
+  data: Uint8Array;
+}
 
 export function encodeRecord(type: number, track: number, isKey: boolean, timeUs: number, payload: Uint8Array): Buffer {
   const out = Buffer.allocUnsafe(RECORD_HEADER_BYTES + payload.byteLength);
@@ -148,6 +164,10 @@ export class ChunkLogWriter {
 
   end(timeUs: number): void {
     this.push(encodeRecord(RECORD.end, 0, false, timeUs, new Uint8Array(0)));
+  }
+
+  audio(p: AudioPacketRecord): void {
+    this.push(encodeRecord(RECORD.audio, p.track, true, p.timeUs, p.data));
   }
 
   clock(offsetUs: number): void {
@@ -263,7 +283,7 @@ export class ChunkLogReader {
         const timeUs = buf.readDoubleBE(4);
         const length = buf.readUInt32BE(12);
         const crc = buf.readUInt32BE(16);
-        if (type < RECORD.meta || type > RECORD.clock || length > MAX_RECORD_PAYLOAD || !Number.isFinite(timeUs)) {
+        if (type < RECORD.meta || type > RECORD.audio || length > MAX_RECORD_PAYLOAD || !Number.isFinite(timeUs)) {
           this.stop(`corrupt record header at byte ${this.validBytes}`);
           return;
         }
@@ -304,6 +324,8 @@ export class ChunkLogReader {
         return { type: 'packet', track, isKey, timeUs, data: new Uint8Array(payload) };
       case RECORD.end:
         return { type: 'end', timeUs };
+      case RECORD.audio:
+        return { type: 'audio', track, timeUs, data: new Uint8Array(payload) };
       default:
         return { type: 'clock', offsetUs: timeUs };
     }

@@ -20,6 +20,7 @@ const MuxResultSchema = z.object({
   height: z.number().int(),
   durationMs: z.number().int().nonnegative(),
   frames: z.number().int().nonnegative(),
+  audioPackets: z.number().int().nonnegative(),
   sizeBytes: z.number().int().nonnegative(),
   isCutOff: z.boolean(),
   failure: z.object({ code: RecordingFailure, detail: z.string() }).nullable(),

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { OrgSettings, RecordingFailure } from '@beacon/shared/api';
 import type { FrameHeader } from '@beacon/shared/framing';
 import type { InputEvent } from '@beacon/shared/input';
-import type { StreamConfig } from '@beacon/shared/protocol';
+import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { EventLog, NewEvent } from '../EventLog.ts';
 import type { Logger } from '../log.ts';
@@ -107,6 +107,11 @@ export class Recorder {
 
   media(s: Session, fragment: Uint8Array, header: FrameHeader): void {
     this.live.get(s.id)?.rec.push(fragment, header);
+  }
+
+  /** One voice RTP packet of `role` in session `sessionId`'s call, as the relay forwards it. */
+  voice(sessionId: string, role: Role, packet: Uint8Array, opusPayloadType: number): void {
+    this.live.get(sessionId)?.rec.voice(role, packet, opusPayloadType);
   }
 
   streamConfig(s: Session, config: StreamConfig): void {
@@ -249,7 +254,7 @@ export class Recorder {
     await rename(part, path.join(this.o.dir, fileName));
     await this.o.store.markReady(sessionId, { ...result, fileName, isRecovered: isRecovered || result.isCutOff, finalisedAt: this.o.now(), endedAt });
     await rm(log, { force: true });
-    this.o.log.info('recording finalised', { sessionId, durationMs: result.durationMs, frames: result.frames, sizeBytes: result.sizeBytes, isRecovered });
+    this.o.log.info('recording finalised', { sessionId, durationMs: result.durationMs, frames: result.frames, audioPackets: result.audioPackets, sizeBytes: result.sizeBytes, isRecovered });
   }
 
   private async buildSnapshot(sessionId: string, l: Live): Promise<Snapshot | null> {

@@ -7,6 +7,8 @@ import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunn
 import { ChunkLogWriter } from './ChunkLog.ts';
 import { containerFor, muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';
+import { loadTonePackets, OPUS_PT, readTone, rtpOf, TONE_HZ } from './testing/voice.ts';
+import { VoiceTrack } from './VoiceTrack.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-mux-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -138,4 +140,97 @@ test('H.264 goes into MP4, VP8/VP9/AV1 into WebM', () => {
   assert.equal(containerFor('vp09.00.10.08'), 'webm');
   assert.equal(containerFor('vp8'), 'webm');
   assert.equal(containerFor('av01.0.04M.08'), 'webm');
+});
+
+/**
+ * A 10 s session with its video (clock offset 0.2 s), the agent talking from 1 s to 4 s and
+ * the customer from 5 s to 8 s: the tone's packets wrapped in RTP and fed as the relay does.
+ */
+async function writeCallLog(log: string, cutAfterCustomerPackets?: number): Promise<void> {
+  const tone = await loadTonePackets();
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  w.track(1, { kind: 'video', ...clip.config });
+  w.clock(200_000);
+  const agent = new VoiceTrack(2, w);
+  const customer = new VoiceTrack(3, w);
+  const voice = (track: VoiceTrack, fromUs: number, i: number, ssrc: number) =>
+    track.push(rtpOf(tone[i]!, { sequence: i, timestamp: 3_000_000 + i * 960, ssrc, hasExtension: true }), OPUS_PT, fromUs + i * 20_000 + 5000);
+  let a = 0;
+  let c = 0;
+  for (const f of clip.frames) {
+    const atUs = f.offsetMs * 1000 + 200_000;
+    while (a < tone.length && 1_000_000 + a * 20_000 < atUs) voice(agent, 1_000_000, a++, 11);
+    while (c < tone.length && 5_000_000 + c * 20_000 < atUs) {
+      voice(customer, 5_000_000, c++, 22);
+      if (c === cutAfterCustomerPackets) return w.close();
+    }
+    w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
+  }
+  w.end(10_500_000);
+  await w.close();
+}
+
+async function probeAudio(file: string) {
+  const input = new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });
+  try {
+    const tracks = await input.getAudioTracks();
+    const out = [];
+    for (const t of tracks) {
+      const sink = new EncodedPacketSink(t);
+      const first = await sink.getFirstPacket();
+      out.push({ codec: t.codec, channels: t.numberOfChannels, startS: first?.timestamp ?? -1, endS: await t.computeDuration() });
+    }
+    return { videoTracks: (await input.getVideoTracks()).length, audio: out };
+  } finally {
+    input.dispose();
+  }
+}
+
+test('a call becomes two Opus tracks beside the video, each where and as long as it was spoken, with its tone', async () => {
+  const log = path.join(dir, 'call.bcl');
+  const out = path.join(dir, 'call.webm');
+  const tone = await loadTonePackets();
+  await writeCallLog(log);
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.frames, clip.frames.length);
+  assert.equal(r.audioPackets, 2 * tone.length);
+  const p = await probeAudio(out);
+  assert.equal(p.videoTracks, 1);
+  assert.equal(p.audio.length, 2);
+  const fedS = (tone.length * 20) / 1000;
+  for (const [i, fromS] of [[0, 1.005], [1, 5.005]] as const) {
+    const a = p.audio[i]!;
+    assert.equal(a.codec, 'opus');
+    assert.ok(Math.abs(a.startS - fromS) < 0.002, `track ${i} starts at ${a.startS} s, spoken at ${fromS} s`);
+    assert.ok(Math.abs(a.endS - (fromS + fedS)) < 0.03, `track ${i} ends at ${a.endS} s, ${fedS} s fed from ${fromS} s`);
+    const heard = await readTone(out, i);
+    assert.ok(Math.abs(heard.hz - TONE_HZ) < 10, `track ${i} plays ${heard.hz} Hz`);
+    assert.ok(Math.abs(heard.loudS - fedS) < 0.1, `track ${i} is loud for ${heard.loudS} s of ${fedS} s`);
+  }
+  assert.ok(Math.abs(r.durationMs - 10_500) < 2, 'the video still sets the length');
+});
+
+test('a log cut by a crash mid-call keeps the voice up to the cut', async () => {
+  const log = path.join(dir, 'callcut.bcl');
+  const out = path.join(dir, 'callcut.webm');
+  await writeCallLog(log, 60);
+  truncateSync(log, statSync(log).size - 10);
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.isCutOff, true);
+  const p = await probeAudio(out);
+  assert.equal(p.audio.length, 2);
+  const customer = p.audio[1]!;
+  assert.ok(Math.abs(customer.endS - (5.005 + 59 * 0.02)) < 0.03, `the customer's voice ends at ${customer.endS} s`);
+  assert.ok(Math.abs((await readTone(out, 1)).hz - TONE_HZ) < 10);
+});
+
+test('an old log without voice still muxes to a file with no audio track', async () => {
+  const log = path.join(dir, 'novoice.bcl');
+  const out = path.join(dir, 'novoice.webm');
+  await writeClipLog(log, clip.frames.slice(0, 60), clip.config, 3000);
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.audioPackets, 0);
+  const p = await probeAudio(out);
+  assert.equal(p.videoTracks, 1);
+  assert.equal(p.audio.length, 0);
 });

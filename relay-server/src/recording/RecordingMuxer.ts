@@ -4,8 +4,9 @@
  * with cues / an index so `<video>` can seek. Runs in the finaliser worker; it only reads
  * the log and writes `outPath`.
  *
- * Tracks: every track the log declares becomes a track of the file. Voice (issue 6) is an
- * `audio` TrackSpec: `sourceFor` gets an Opus case and nothing else changes.
+ * Tracks: every track the log declares becomes a track of the file, in track-number order:
+ * the video, then one Opus track per side of a voice call (both containers carry Opus).
+ * Audio packets are on the media clock already; the video's clock offset does not apply.
  */
 import { stat } from 'node:fs/promises';
 import {
@@ -20,6 +21,7 @@ import {
 } from 'mediabunny';
 import type { RecordingFailure } from '@beacon/shared/api';
 import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkLog.ts';
+import { opusDurationUs } from './RtpDepacketizer.ts';
 
 /** Used for the last packet's duration when the log has no end record (a crash). */
 export const DEFAULT_FRAME_US = 1_000_000 / 30;
@@ -32,6 +34,8 @@ export interface MuxResult {
   durationMs: number;
   /** Video packets written. */
   frames: number;
+  /** Audio packets written (all voice tracks). */
+  audioPackets: number;
   sizeBytes: number;
   /** The log had no end record: the session was cut off (relay crash). */
   isCutOff: boolean;
@@ -86,16 +90,26 @@ function sourceFor(spec: TrackSpec): EncodedVideoPacketSource | EncodedAudioPack
   }
 }
 
-/** First pass: the tracks the log declares (as first declared), and the final clock offset. */
+/**
+ * First pass: the tracks the log declares (as first declared) that have packets, in track
+ * order, and the final clock offset. A track with nothing in it (a crash right after its
+ * declaration) is left out rather than written empty.
+ */
 async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
-  const tracks = new Map<number, TrackSpec>();
+  const declared = new Map<number, TrackSpec>();
+  const used = new Set<number>();
   let hasPackets = false;
   let offsetUs = 0;
   for await (const rec of new ChunkLogReader(chunkLogPath).records()) {
-    if (rec.type === 'track' && !tracks.has(rec.track)) tracks.set(rec.track, rec.spec);
-    if (rec.type === 'packet' && rec.isKey && tracks.has(rec.track)) hasPackets = true;
+    if (rec.type === 'track' && !declared.has(rec.track)) declared.set(rec.track, rec.spec);
+    if (rec.type === 'packet' && rec.isKey && declared.get(rec.track)?.kind === 'video') {
+      hasPackets = true;
+      used.add(rec.track);
+    }
+    if (rec.type === 'audio' && declared.get(rec.track)?.kind === 'audio') used.add(rec.track);
     if (rec.type === 'clock') offsetUs = rec.offsetUs;
   }
+  const tracks = new Map([...declared].filter(([t]) => used.has(t)).sort(([a], [b]) => a - b));
   return { tracks, hasPackets, offsetUs };
 }
 
@@ -130,7 +144,9 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
   let height = firstVideo.height;
   try {
     await output.start();
-    const add = async (st: TrackState, p: EncodedPacketRecord, durationUs: number) => {
+    const add = async (st: TrackState, p: EncodedPacketRecord, gapUs: number) => {
+      // A voice packet lasts what it holds: a gap after it (mute, a pause) is silence, not a longer packet.
+      const durationUs = st.spec.kind === 'audio' ? Math.min(gapUs, opusDurationUs(p.data) ?? gapUs) : gapUs;
       const packet = new EncodedPacket(p.data, p.isKey ? 'key' : 'delta', p.timeUs / 1e6, Math.max(1, durationUs) / 1e6);
       const meta = st.hasConfig ? undefined : decoderMeta(st.spec);
       st.hasConfig = true;
@@ -159,9 +175,19 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
         }
         continue;
       }
+      if (rec.type === 'audio') {
+        const st = states.get(rec.track);
+        if (!st || st.spec.kind !== 'audio') continue;
+        const timeUs = Math.max(0, rec.timeUs, st.packets > 0 || st.held ? st.lastUs + MIN_STEP_US : 0);
+        const p = { track: rec.track, isKey: true, timeUs, data: rec.data };
+        st.lastUs = timeUs;
+        if (st.held) await add(st, st.held, p.timeUs - st.held.timeUs);
+        st.held = p;
+        continue;
+      }
       if (rec.type !== 'packet') continue;
       const st = states.get(rec.track);
-      if (!st || st.isStopped) continue;
+      if (!st || st.isStopped || st.spec.kind !== 'video') continue;
       // A decoder can only start at a keyframe.
       if (!st.held && st.packets === 0 && !rec.isKey) continue;
       // One offset for the whole file keeps the customer's frame spacing exactly; a frame
@@ -175,7 +201,8 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
     let lastEndUs = 0;
     for (const st of states.values()) {
       if (!st.held) continue;
-      const tail = endUs !== null && endUs > st.held.timeUs ? endUs - st.held.timeUs : DEFAULT_FRAME_US;
+      const ownUs = st.spec.kind === 'audio' ? opusDurationUs(st.held.data) : null;
+      const tail = ownUs ?? (endUs !== null && endUs > st.held.timeUs ? endUs - st.held.timeUs : DEFAULT_FRAME_US);
       await add(st, st.held, tail);
       lastEndUs = Math.max(lastEndUs, st.held.timeUs + tail);
       st.held = null;
@@ -189,6 +216,7 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
       height,
       durationMs: Math.round(lastEndUs / 1000),
       frames: videoState?.packets ?? 0,
+      audioPackets: [...states.values()].reduce((n, st) => n + (st.spec.kind === 'audio' ? st.packets : 0), 0),
       sizeBytes: (await stat(outPath)).size,
       isCutOff: endUs === null,
       failure,

@@ -53,7 +53,7 @@ async function recording(id: string, ageDays: number, mb: number): Promise<strin
   const file = `${id}.webm`;
   writeFileSync(path.join(t.relay.recorder.dir, file), Buffer.alloc(mb * MB));
   await t.relay.recordings.markReady(id, {
-    container: 'webm', codec: 'vp8', width: 640, height: 480, durationMs: 60_000, frames: 1800, sizeBytes: mb * MB,
+    container: 'webm', codec: 'vp8', width: 640, height: 480, durationMs: 60_000, frames: 1800, audioPackets: 0, sizeBytes: mb * MB,
     isCutOff: false, failure: null, fileName: file, isRecovered: false, finalisedAt: at + 61_000, endedAt: at + 60_000,
   });
   return path.join(t.relay.recorder.dir, file);

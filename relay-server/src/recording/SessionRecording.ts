@@ -9,17 +9,23 @@
  * seen so far estimates the clock difference plus the quickest trip, so a slow first frame
  * (the encoder warming up) does not push the whole video late. An event at relay time T sits
  * at T - startedAt, within one quick trip (capture to relay) of the picture it belongs to.
+ *
+ * Voice: each side of a call is an Opus track of its own (VoiceTrack), timed on the relay's
+ * clock directly, so it needs no clock records.
  */
 import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/framing';
-import type { StreamConfig } from '@beacon/shared/protocol';
+import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { RecordingFailure } from '@beacon/shared/api';
 import { ChunkLogWriter, type ChunkLogProblem } from './ChunkLog.ts';
+import { VoiceTrack } from './VoiceTrack.ts';
 
 /** The recording asks for a keyframe when none came for this long, so the file seeks well. */
 export const KEYFRAME_INTERVAL_MS = 2000;
 /** And repeats the ask at most this often while waiting. */
 const KEYFRAME_ASK_INTERVAL_MS = 1000;
 export const VIDEO_TRACK = 1;
+/** Voice tracks, in this order in the file (a browser plays only the first audio track of a file). */
+export const VOICE_TRACKS: Record<Role, number> = { agent: 2, customer: 3 };
 
 export interface SessionRecordingOptions {
   sessionId: string;
@@ -52,6 +58,7 @@ export class SessionRecording {
   private lastKeyAt = 0;
   private lastAskAt = -Infinity;
   private isClosed = false;
+  private readonly voiceTracks = new Map<Role, VoiceTrack>();
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
   constructor(private readonly o: SessionRecordingOptions) {
@@ -122,6 +129,22 @@ export class SessionRecording {
     this.tally.frames++;
     this.tally.bytes += frame.data.byteLength;
     if (frame.isKey) this.tally.keyframes++;
+  }
+
+  /** One voice RTP packet from `role`'s microphone, as forwarded during a call. Never throws. */
+  voice(role: Role, packet: Uint8Array, opusPayloadType: number): void {
+    if (this.isClosed || this.writer.failed) return;
+    let track = this.voiceTracks.get(role);
+    if (!track) {
+      track = new VoiceTrack(VOICE_TRACKS[role], this.writer);
+      this.voiceTracks.set(role, track);
+    }
+    track.push(packet, opusPayloadType, (this.o.now() - this.o.startedAt) * 1000);
+  }
+
+  /** Voice packets written per side. */
+  voicePackets(): Record<Role, number> {
+    return { agent: this.voiceTracks.get('agent')?.tally.packets ?? 0, customer: this.voiceTracks.get('customer')?.tally.packets ?? 0 };
   }
 
   /** Makes what arrived so far readable from the chunk log (for a near-live snapshot). */
