@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { SessionOutcome, type SessionList, type SessionRow, type StatsBucket, type StatsResponse } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
-import { Permissions } from '@beacon/shared/protocol';
+import { SessionPermissions } from '@beacon/shared/protocol';
 import { shownLogin } from './Accounts.ts';
 import { decodeCursor, encodeCursor } from './Cursor.ts';
 import type { Database, SqlValue } from './Database.ts';
@@ -226,7 +226,7 @@ export class SessionLog {
     } catch {
       /* reported by the parse below */
     }
-    const p = parseUnknown(Permissions, perms, 'sessions.permissions');
+    const p = parseUnknown(SessionPermissions, perms, 'sessions.permissions');
     if (!p.ok) throw p.error;
     const hasDuration = row.started_at !== null && row.ended_at !== null;
     return {

@@ -8,7 +8,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LiveSession } from '@beacon/shared/api';
-import { LIMITS, type ClientToRelay, type CtlFromRelay, type Permissions, type RelayToClient, type StreamConfig } from '@beacon/shared/protocol';
+import { LIMITS, type ClientToRelay, type CtlFromRelay, type RelayToClient, type SessionMode, type SessionPermissions, type StreamConfig } from '@beacon/shared/protocol';
 import { ProtocolError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from './AgentAuth.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
@@ -40,7 +40,9 @@ export interface Session {
   readonly deviceId: string;
   readonly agent: AgentParty;
   readonly customer: CustomerParty;
-  readonly permissions: Permissions;
+  readonly permissions: SessionPermissions;
+  /** `voice`: a call only; no screen media, input or keyframes (TrafficRouter refuses them). */
+  readonly mode: SessionMode;
   readonly requestedAt: number;
   startedAt: number | null;
   /** The directory customer it is linked to, if any. */
@@ -195,6 +197,7 @@ export class SessionManager {
       agent,
       customer,
       permissions: req.permissions,
+      mode: req.mode ?? 'screen',
       requestedAt: this.now(),
       startedAt: null,
       customerId: req.customerId ?? null,
@@ -218,7 +221,7 @@ export class SessionManager {
       permissions: session.permissions,
       customerId: session.customerId,
     });
-    this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, requestId: req.requestId } });
+    this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, mode: session.mode, requestId: req.requestId } });
     try {
       await inserted;
     } catch (err) {
@@ -244,6 +247,7 @@ export class SessionManager {
       permissions: session.permissions,
       ...(orgName ? { orgName } : {}),
       isRecorded: session.isRecorded,
+      mode: session.mode,
     });
     this.log.info('session requested', { sessionId: session.id, deviceId: session.deviceId, agentId: agent.agent.id });
   }
@@ -263,10 +267,13 @@ export class SessionManager {
     if (s.permissions.control) {
       this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
     }
-    s.forwarder = new MediaForwarder({
-      now: this.now,
-      requestKeyframe: () => s.customer.sendCtl({ type: 'keyframe-request', sessionId: s.id }),
-    });
+    // A voice session has no screen: without a forwarder, its media fragments are dropped.
+    if (s.mode === 'screen') {
+      s.forwarder = new MediaForwarder({
+        now: this.now,
+        requestKeyframe: () => s.customer.sendCtl({ type: 'keyframe-request', sessionId: s.id }),
+      });
+    }
     const started: RelayToClient = {
       type: 'session-started',
       sessionId: s.id,
@@ -274,11 +281,12 @@ export class SessionManager {
       agentName: s.agent.agent.displayName,
       permissions: s.permissions,
       streamId: s.streamId,
+      mode: s.mode,
     };
     s.customer.send(started);
     s.agent.send(started);
-    s.forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
-    this.log.info('session started', { sessionId: s.id, streamId: s.streamId });
+    s.forwarder?.addViewer(s.agent.connId, s.agent.mediaSink);
+    this.log.info('session started', { sessionId: s.id, streamId: s.streamId, mode: s.mode });
   }
 
   /** Customer pressed Stop. While still being asked, that is a no. */

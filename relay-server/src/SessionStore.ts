@@ -4,7 +4,7 @@
  * live session never waits on the disk after it has been recorded as requested.
  */
 import { z } from 'zod';
-import { Permissions, type Permissions as PermissionsT } from '@beacon/shared/protocol';
+import { SessionPermissions, type SessionPermissions as PermissionsT } from '@beacon/shared/protocol';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Database } from './Database.ts';
 import type { Logger } from './log.ts';
@@ -85,7 +85,7 @@ export class SessionStore {
     } catch {
       /* reported by the parse below */
     }
-    const p = parseUnknown(Permissions, perms, 'sessions.permissions');
+    const p = parseUnknown(SessionPermissions, perms, 'sessions.permissions');
     if (!p.ok) throw p.error;
     const row = r.value;
     return {

@@ -42,6 +42,7 @@ export class TrafficRouter {
     switch (msg.type) {
       case 'input': {
         const s = this.sessions.owned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
         if (s.state !== 'active' || !s.permissions.control) {
           throw new ProtocolError('not-allowed', 'this session has no control permission');
         }
@@ -52,6 +53,7 @@ export class TrafficRouter {
       case 'keyframe-request': {
         // Throttled with the relay's own requests: keyframes are the most expensive thing to ask for.
         const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
         if (s.forwarder) s.forwarder.requestKeyframe();
         else s.customer.sendCtl(msg);
         return;
@@ -71,6 +73,7 @@ export class TrafficRouter {
     switch (msg.type) {
       case 'stream-config': {
         const s = this.activeOwned(customer, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
         // Cached so a viewer whose channel opens later (or who joins later) can start decoding.
         s.streamConfig = msg.config;
         s.agent.sendCtl(msg);
@@ -103,6 +106,8 @@ export class TrafficRouter {
     const s = this.sessions.forDevice(customer.deviceId);
     if (!s || s.state !== 'active' || s.customer !== customer || !s.forwarder) {
       this.droppedFragments++;
+      // Voice sessions have no forwarder: a client sending screen media in one is worth a line.
+      if (s?.mode === 'voice') this.mediaLog(customer).warn('media fragment in a voice-only session dropped', { deviceId: customer.deviceId });
       return;
     }
     let header;
@@ -124,6 +129,11 @@ export class TrafficRouter {
     s.forwarder.push(fragment, header);
     // After forwarding: the viewers never wait for the recording.
     this.tap?.media(s, fragment, header);
+  }
+
+  /** A voice-only session has no screen: nothing that would show or move one may pass. */
+  private refuseVoiceOnly(s: Session, what: string): void {
+    if (s.mode === 'voice') throw new ProtocolError('not-allowed', `${what}: this is a voice-only session, without a screen`);
   }
 
   private activeOwned(party: AgentParty | CustomerParty, sessionId: string): Session {

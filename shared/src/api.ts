@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountRole, CustomerId, DeviceId, LoginResponse, Permissions, SessionId } from './protocol.ts';
+import { AccountRole, CustomerId, DeviceId, LoginResponse, SessionId, SessionPermissions } from './protocol.ts';
 
 /**
  * The relay's HTTP API beyond sign-in: accounts and roles, the customer directory and the
@@ -272,8 +272,8 @@ export const SessionRow = z.object({
   outcome: SessionOutcome,
   /** The end reason (`EndReason`) when it ended after starting. */
   endReason: z.string().nullable(),
-  /** What the customer was asked for and granted on consent. */
-  permissions: Permissions,
+  /** What the customer was asked for and granted on consent (`view: false`: a voice-only session). */
+  permissions: SessionPermissions,
 });
 export type SessionRow = z.infer<typeof SessionRow>;
 

@@ -35,8 +35,26 @@ export type AccountRole = z.infer<typeof AccountRole>;
 /** A customer directory record's ID (`/api/customers`). */
 export const CustomerId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
+/** What a screen session grants: the screen is seen, and maybe controlled. */
 export const Permissions = z.object({ view: z.literal(true), control: z.boolean() });
 export type Permissions = z.infer<typeof Permissions>;
+/** A voice-only session grants nothing on the customer's PC: no screen is seen, nothing is controlled. */
+export const VoicePermissions = z.object({ view: z.literal(false), control: z.literal(false) });
+export type VoicePermissions = z.infer<typeof VoicePermissions>;
+/** What a session grants, by its mode (see {@link SessionMode}). */
+export const SessionPermissions = z.union([Permissions, VoicePermissions]);
+export type SessionPermissions = z.infer<typeof SessionPermissions>;
+/**
+ * What a session is for. `screen`: the agent sees (and maybe controls) the screen.
+ * `voice`: a voice call only (the customer's first call for help); no screen is captured.
+ * Absent on the wire: `screen` (peers from before voice-only sessions).
+ */
+export const SessionMode = z.enum(['screen', 'voice']);
+export type SessionMode = z.infer<typeof SessionMode>;
+/** The one rule tying the two together: a voice session views nothing, a screen session views. */
+const isModeConsistent = (m: { mode?: SessionMode | undefined; permissions: SessionPermissions }): boolean =>
+  (m.mode === 'voice') === !m.permissions.view;
+const MODE_MISMATCH = { message: 'mode voice goes with permissions {view:false, control:false}; screen with view:true', path: ['permissions'] };
 
 const Sdp = z.string().min(1).max(64 * 1024);
 const Candidate = z.object({ candidate: z.string().max(2048), mid: z.string().max(64) });
@@ -68,10 +86,12 @@ export const ClientToRelay = z.discriminatedUnion('type', [
     requestId: RequestId,
     deviceId: DeviceId,
     code: AccessCode,
-    permissions: Permissions,
+    permissions: SessionPermissions,
     /** Optional: the directory customer this session is for (the agent must be allowed to use it). */
     customerId: CustomerId.optional(),
-  }),
+    /** Absent: `screen`. */
+    mode: SessionMode.optional(),
+  }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent ends one of its sessions, or withdraws a pending request. */
   z.object({ type: z.literal('session-end'), sessionId: SessionId }),
   /** Customer answers a consent request. */
@@ -111,23 +131,27 @@ export const RelayToClient = z.discriminatedUnion('type', [
     sessionId: SessionId,
     /** The seat's display name. */
     agentName: Name,
-    permissions: Permissions,
+    permissions: SessionPermissions,
     /** The organisation the seat belongs to, so the customer sees who is asking. */
     orgName: Name.optional(),
     /** The relay records this session (organisation setting); the dialog says so. Absent: not recorded. */
     isRecorded: z.boolean().optional(),
-  }),
+    /** Absent: `screen`. A voice session's dialog asks for a call, not the screen. */
+    mode: SessionMode.optional(),
+  }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the code was right and the customer is being asked. */
   z.object({ type: z.literal('session-pending'), requestId: RequestId, sessionId: SessionId, deviceId: DeviceId }),
-  /** Both: the customer consented; media starts. */
+  /** Both: the customer consented; media starts (voice sessions: no screen media; the agent calls). */
   z.object({
     type: z.literal('session-started'),
     sessionId: SessionId,
     deviceId: DeviceId,
     agentName: Name,
-    permissions: Permissions,
+    permissions: SessionPermissions,
     ...StreamInfo.shape,
-  }),
+    /** Absent: `screen`. */
+    mode: SessionMode.optional(),
+  }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the customer said no (or did not answer in time). */
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
   /** Both: a running or pending session is over. */

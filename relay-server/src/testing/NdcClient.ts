@@ -13,7 +13,7 @@ import {
   RelayToClient,
   type ClientToRelay,
   type CtlToRelay,
-  type Permissions,
+  type SessionPermissions,
   type Role,
 } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
@@ -291,13 +291,16 @@ export interface OpenedSession {
   streamId: number;
 }
 
-/** Drives a full connect: request with the customer's current code, consent, started on both sides. */
-export async function openSession(agent: NdcClient, customer: NdcClient, permissions: Permissions, timeoutMs = 5000): Promise<OpenedSession> {
+/**
+ * Drives a full connect: request with the customer's current code, consent, started on both
+ * sides. Permissions `{view: false, control: false}` open a voice-only session.
+ */
+export async function openSession(agent: NdcClient, customer: NdcClient, permissions: SessionPermissions, timeoutMs = 5000): Promise<OpenedSession> {
   const deviceId = customer.welcome.deviceId ?? '';
   const latestCode = customer.inbox.all.filter((m) => m.type === 'code-update').at(-1);
   const code = latestCode?.type === 'code-update' ? latestCode.code : (customer.welcome.code ?? '');
   const requestId = `req-${Math.random().toString(36).slice(2, 10)}`;
-  agent.send({ type: 'connect-request', requestId, deviceId, code, permissions });
+  agent.send({ type: 'connect-request', requestId, deviceId, code, permissions, ...(permissions.view ? {} : { mode: 'voice' as const }) });
   const pending = await agent.next('session-pending', timeoutMs, (m) => m.requestId === requestId);
   const ask = await customer.next('consent-request', timeoutMs, (m) => m.sessionId === pending.sessionId);
   customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
