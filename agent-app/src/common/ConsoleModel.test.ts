@@ -50,6 +50,21 @@ test('started sessions carry their stream and the control the customer granted',
   assert.equal(viewOnly.sessions[0]?.hasControl, false);
 });
 
+test('a voice-only request opens a voice tab, and stays one when the customer accepts', () => {
+  const pending = run([
+    { type: 'connect-sent', requestId: 'r1', deviceId: '123456789', control: false, mode: 'voice' },
+    relay({ type: 'session-pending', requestId: 'r1', sessionId: SID_A, deviceId: '123456789' }),
+  ]);
+  assert.equal(pending.sessions[0]?.mode, 'voice');
+  const started = consoleReducer(
+    pending,
+    relay({ type: 'session-started', sessionId: SID_A, deviceId: '123456789', agentName: 'Alice', permissions: { view: false, control: false }, streamId: 7, mode: 'voice' }),
+  );
+  assert.deepEqual({ state: started.sessions[0]?.state, mode: started.sessions[0]?.mode, hasControl: started.sessions[0]?.hasControl }, { state: 'active', mode: 'voice', hasControl: false });
+  // A relay that does not say the mode started a screen session.
+  assert.equal(run([...connectA, startA]).sessions[0]?.mode, 'screen');
+});
+
 test('denied and ended sessions say why, and the first reason wins', () => {
   const denied = run([...connectA, relay({ type: 'session-denied', sessionId: SID_A, code: 'consent-timeout' })]);
   assert.equal(denied.sessions[0]?.state, 'ended');

@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from '@beacon/shared/errors';
 import { endedKey, errorKey } from '@beacon/shared/i18n';
-import type { RelayToClient } from '@beacon/shared/protocol';
+import type { RelayToClient, SessionMode } from '@beacon/shared/protocol';
 
 export type SessionState = 'pending' | 'active' | 'ended';
 
@@ -24,6 +24,8 @@ export interface SessionEntry {
   /** What the agent asked for, and what the customer granted once started. */
   requestedControl: boolean;
   hasControl: boolean;
+  /** `voice`: a call only; the tab shows the call and the chat, no screen. */
+  mode: SessionMode;
   /** i18n key explaining why the session is over, or null while it runs. */
   messageKey: string | null;
   /** Picked in the connect form or later on the tab; null when not linked yet. */
@@ -33,6 +35,7 @@ export interface SessionEntry {
 export interface PendingRequest {
   deviceId: string;
   control: boolean;
+  mode: SessionMode;
   customer: CustomerLabel | null;
 }
 
@@ -49,7 +52,7 @@ export interface ConsoleState {
 }
 
 export type ConsoleAction =
-  | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean; customer?: CustomerLabel | null }
+  | { type: 'connect-sent'; requestId: string; deviceId: string; control: boolean; customer?: CustomerLabel | null; mode?: SessionMode }
   | { type: 'set-customer'; sessionId: string; customer: CustomerLabel | null }
   | { type: 'request-expired'; requestId: string }
   | { type: 'show-error'; key: string }
@@ -94,6 +97,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         streamId: null,
         requestedControl: req?.control ?? false,
         hasControl: false,
+        mode: req?.mode ?? 'screen',
         messageKey: null,
         customer: req?.customer ?? null,
       };
@@ -105,6 +109,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         state: 'active',
         streamId: msg.streamId,
         hasControl: msg.permissions.control,
+        mode: msg.mode ?? 'screen',
         messageKey: null,
       });
       if (state.sessions.some((s) => s.sessionId === msg.sessionId)) {
@@ -118,6 +123,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         streamId: null,
         requestedControl: msg.permissions.control,
         hasControl: false,
+        mode: msg.mode ?? 'screen',
         messageKey: null,
         customer: null,
       });
@@ -150,7 +156,7 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         ...state,
         requests: {
           ...state.requests,
-          [action.requestId]: { deviceId: action.deviceId, control: action.control, customer: action.customer ?? null },
+          [action.requestId]: { deviceId: action.deviceId, control: action.control, mode: action.mode ?? 'screen', customer: action.customer ?? null },
         },
         isConnecting: true,
         errorKey: null,

@@ -10,7 +10,7 @@
 import { FramingError, readHeader } from '@beacon/shared/framing';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
-import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, StreamConfig } from '@beacon/shared/protocol';
+import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, SessionMode, StreamConfig } from '@beacon/shared/protocol';
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
 import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
@@ -178,8 +178,11 @@ export class AgentClient {
     this.toLogin(null);
   }
 
-  /** The connect form: validates, then sends `connect-request` (for a directory customer, if picked). */
-  connect(rawDeviceId: string, rawCode: string, control: boolean, customer: CustomerLabel | null = null): void {
+  /**
+   * The connect form: validates, then sends `connect-request` (for a directory customer, if
+   * picked). Mode `voice` asks for a call only: no screen, no control.
+   */
+  connect(rawDeviceId: string, rawCode: string, control: boolean, customer: CustomerLabel | null = null, mode: SessionMode = 'screen'): void {
     const input = parseConnectInput(rawDeviceId, rawCode);
     if (!input.ok) {
       this.dispatch({ type: 'show-error', key: input.errorKey });
@@ -191,13 +194,14 @@ export class AgentClient {
       return;
     }
     const requestId = randomId();
-    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control, customer });
+    const isVoiceOnly = mode === 'voice';
+    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control: control && !isVoiceOnly, customer, mode });
     conn.sendSignal({
       type: 'connect-request',
       requestId,
       deviceId: input.deviceId,
       code: input.code,
-      permissions: { view: true, control },
+      ...(isVoiceOnly ? { permissions: { view: false, control: false }, mode } : { permissions: { view: true, control } }),
       ...(customer ? { customerId: customer.id } : {}),
     });
     setTimeout(() => this.dispatch({ type: 'request-expired', requestId }), CONNECT_ANSWER_TIMEOUT_MS);
@@ -352,6 +356,11 @@ export class AgentClient {
         if (this.sessions.has(msg.sessionId)) return;
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
         if (!entry || entry.state !== 'active') return;
+        if (entry.mode === 'voice') {
+          // The customer accepted a voice call: ring them now (no screen, so no canvas or video).
+          void this.getVoice(msg.sessionId)?.start();
+          return;
+        }
         const session = new RemoteSession(msg.sessionId, msg.streamId, msg.permissions.control, (m) => this.sendCtl(m), () => this.bump());
         this.sessions.set(msg.sessionId, session);
         this.byStream.set(msg.streamId, session);

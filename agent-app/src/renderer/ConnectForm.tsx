@@ -2,6 +2,7 @@ import { DeviceDetails } from '@beacon/shared/api';
 import { DeviceId } from '@beacon/shared/protocol';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { SessionMode } from '@beacon/shared/protocol';
 import type { CustomerLabel } from '../common/ConsoleModel.ts';
 import { formatDeviceId } from '../common/connectInput.ts';
 import { useClient, useSnapshot } from './ClientContext.ts';
@@ -39,10 +40,13 @@ function useDeviceCustomer(rawDeviceId: string, onFound: (c: CustomerLabel) => v
 export function ConnectForm({
   initialDeviceId = '',
   initialCustomer = null,
+  initialMode = 'screen',
   inline = false,
 }: {
   initialDeviceId?: string;
   initialCustomer?: CustomerLabel | null;
+  /** An ended voice tab asks again for a call. */
+  initialMode?: SessionMode;
   inline?: boolean;
 }) {
   const { t } = useTranslation();
@@ -51,6 +55,7 @@ export function ConnectForm({
   const [deviceId, setDeviceId] = useState(() => formatDeviceId(initialDeviceId));
   const [code, setCode] = useState('');
   const [control, setControl] = useState(true);
+  const [isVoiceOnly, setVoiceOnly] = useState(initialMode === 'voice');
   const [customer, setCustomer] = useState<CustomerLabel | null>(initialCustomer);
   const [isCustomerPicked, setIsCustomerPicked] = useState(initialCustomer !== null);
   const [isSuggested, setIsSuggested] = useState(false);
@@ -71,7 +76,7 @@ export function ConnectForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (isBusy) return;
-    client.connect(deviceId, code, control, customer);
+    client.connect(deviceId, code, control, customer, isVoiceOnly ? 'voice' : 'screen');
     // A code works once: clear it so the next attempt asks the customer for the new one.
     setCode('');
   };
@@ -128,7 +133,20 @@ export function ConnectForm({
           </small>
         )}
         <label className="checkbox">
-          <input data-testid="control-checkbox" type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} />
+          <input data-testid="connect-voice-only" type="checkbox" checked={isVoiceOnly} onChange={(e) => setVoiceOnly(e.target.checked)} />
+          <span>
+            {t('voiceOnly.connect')}
+            <small className="muted">{t('voiceOnly.connectHint')}</small>
+          </span>
+        </label>
+        <label className={`checkbox${isVoiceOnly ? ' is-disabled' : ''}`}>
+          <input
+            data-testid="control-checkbox"
+            type="checkbox"
+            checked={control && !isVoiceOnly}
+            disabled={isVoiceOnly}
+            onChange={(e) => setControl(e.target.checked)}
+          />
           <span>
             {t('connect.control')}
             <small className="muted">{t('connect.controlHint')}</small>

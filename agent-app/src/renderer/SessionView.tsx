@@ -10,6 +10,7 @@ import { ConnectForm } from './ConnectForm.tsx';
 import { SessionCustomer } from './SessionCustomer.tsx';
 import { SessionStatus } from './SessionStatus.tsx';
 import { CollabPanel } from './CollabPanel.tsx';
+import { VoiceOnlyArea } from './VoiceOnlyArea.tsx';
 import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 
@@ -57,6 +58,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
   const session = client.getSession(entry.sessionId);
   const hostRef = useCanvasHost(session);
   const isViewOnly = entry.state === 'active' ? !entry.hasControl : !entry.requestedControl;
+  const isVoiceOnly = entry.mode === 'voice';
   const hasVideo = (session?.videoWidth ?? 0) > 0;
   const collab = client.getCollab(entry.sessionId);
   const voice = entry.state === 'active' ? client.getVoice(entry.sessionId) : null;
@@ -71,7 +73,11 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       <div className="session-toolbar">
         <span className="session-title">{t('session.customer', { id: formatDeviceId(entry.deviceId) })}</span>
         <span className={`state-badge state-${entry.state}`}>{t(`tabs.state.${entry.state}`)}</span>
-        {isViewOnly ? (
+        {isVoiceOnly ? (
+          <span className="badge badge-accent" data-testid="voice-only-badge">
+            {t('voiceOnly.badge')}
+          </span>
+        ) : isViewOnly ? (
           <span className="badge badge-muted" data-testid="view-only-badge">
             {t('session.viewOnly')}
           </span>
@@ -101,6 +107,9 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         </div>
       )}
       <div className="session-body">
+      {isVoiceOnly ? (
+        <VoiceOnlyArea entry={entry} />
+      ) : (
       <div className={`video-area${entry.state === 'ended' ? ' is-ended' : ''}`}>
         <div className="canvas-host" ref={hostRef}>
           {entry.state === 'active' && hasVideo && (
@@ -142,6 +151,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
           </div>
         )}
       </div>
+      )}
       <CollabPanel entry={entry} collab={collab} isDrawing={isDrawing} onDrawing={setDrawing} style={style} onStyle={setStyle} isBlank={isBlank} onBlank={setBlank} />
       </div>
       <SessionStatus session={entry.state === 'active' ? session : undefined} />

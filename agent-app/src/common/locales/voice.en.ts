@@ -1,5 +1,14 @@
 /** Voice calls in a session tab (issue 6). */
 export const VOICE_EN = {
+  voiceOnly: {
+    connect: 'Voice only',
+    connectHint: 'A voice call without the screen (the customer’s first call for help). The call starts as soon as they accept.',
+    badge: 'Voice call',
+    waiting: 'Waiting for the customer to accept the voice call…',
+    title: 'Voice call with customer {{id}}',
+    hint: 'No screen is shared in this session. Use the chat to send links and files; to see the screen, connect again without “Voice only”.',
+    logLabel: 'Voice only',
+  },
   voice: {
     call: 'Voice call',
     calling: 'Calling the customer…',

@@ -1,5 +1,14 @@
 /** 会话标签页中的语音通话（issue 6）。 */
 export const VOICE_ZH_CN = {
+  voiceOnly: {
+    connect: '仅语音',
+    connectHint: '只进行语音通话，不查看屏幕（适合客户首次求助）。客户接受后立即开始通话。',
+    badge: '语音通话',
+    waiting: '正在等待客户接受语音通话…',
+    title: '与客户 {{id}} 语音通话',
+    hint: '本次会话不共享屏幕。可以通过聊天发送链接和文件；如需查看屏幕，请取消勾选“仅语音”后重新连接。',
+    logLabel: '仅语音',
+  },
   voice: {
     call: '语音通话',
     calling: '正在呼叫客户…',

@@ -141,7 +141,7 @@ export function LogPage({ filters }: { filters: LogFilters }) {
                   <td>
                     <OutcomeBadge outcome={r.outcome} />
                   </td>
-                  <td className="small">{r.permissions.control ? t('log.viewControl') : t('log.viewOnly')}</td>
+                  <td className="small">{!r.permissions.view ? t('voiceOnly.logLabel') : r.permissions.control ? t('log.viewControl') : t('log.viewOnly')}</td>
                   <td>
                     {r.startedAt !== null && (
                       <a className="button button-small" data-testid="log-recording" href={`#/admin/recordings/${r.id}`} title={t('recording.openTitle')} onClick={(e) => e.stopPropagation()}>
