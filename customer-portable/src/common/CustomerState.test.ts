@@ -36,6 +36,17 @@ test('accepting shows "starting" until the relay confirms, then the session runs
   assert.equal(s.notice, null);
 });
 
+test('accepting a voice-only request says a call is starting, not screen sharing', () => {
+  const voice = { ...ASK, permissions: { view: false, control: false }, mode: 'voice' } as const;
+  const s = run(registered, { type: 'consent-request', ask: voice }, { type: 'consent-answered', sessionId: voice.sessionId, granted: true });
+  assert.equal(s.notice?.key, 'voiceOnly.starting');
+  const started = run(registered, { type: 'consent-request', ask: voice }, { type: 'consent-answered', sessionId: voice.sessionId, granted: true }, {
+    type: 'session-started',
+    session: { ...voice, streamId: 7 },
+  });
+  assert.equal(started.session?.mode, 'voice');
+});
+
 test('an accepted session the relay never starts gives up with a message', () => {
   const s = run(registered, { type: 'consent-request', ask: ASK }, { type: 'consent-answered', sessionId: ASK.sessionId, granted: true }, {
     type: 'start-timeout',

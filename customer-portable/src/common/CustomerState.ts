@@ -1,6 +1,6 @@
 import { endedKey, errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { EndReason } from '@beacon/shared/errors';
-import type { Permissions } from '@beacon/shared/protocol';
+import type { SessionMode, SessionPermissions } from '@beacon/shared/protocol';
 
 /**
  * What the customer app shows, as a transition table over plain data (no DOM, no sockets),
@@ -12,14 +12,16 @@ import type { Permissions } from '@beacon/shared/protocol';
  * - `offline`: the relay is unreachable or dropped us; a retry is scheduled;
  * - `idle`: registered, showing ID and code;
  * - `consent`: the consent dialog is up;
- * - `session`: an agent sees (and maybe controls) the screen.
+ * - `session`: an agent sees (and maybe controls) the screen, or talks in a voice-only session.
  */
 export type Phase = 'connecting' | 'offline' | 'idle' | 'consent' | 'session';
 
 export interface ConsentAsk {
   sessionId: string;
   agentName: string;
-  permissions: Permissions;
+  permissions: SessionPermissions;
+  /** `voice`: a voice call only, nothing on the screen is shared. Absent: screen. */
+  mode?: SessionMode;
   /** The agent's organisation, when the relay knows it. */
   orgName?: string;
   /** The relay records the session; the dialog says so (and says nothing when it does not). */
@@ -109,7 +111,8 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   'consent-answered': (s, i) => {
     if (s.phase !== 'consent' || s.consent?.sessionId !== i.sessionId) return 'answer to a request that is not shown';
     if (!i.granted) return idle(s, { key: 'consent.denied', isError: false });
-    return { ...idle(s, { key: 'status.starting', isError: false }), acceptedSessionId: i.sessionId };
+    const starting = s.consent.mode === 'voice' ? 'voiceOnly.starting' : 'status.starting';
+    return { ...idle(s, { key: starting, isError: false }), acceptedSessionId: i.sessionId };
   },
   'consent-expired': (s, i) =>
     s.phase === 'consent' && s.consent?.sessionId === i.sessionId ? idle(s, { key: 'consent.expired', isError: false }) : 'expiry of a request that is not shown',

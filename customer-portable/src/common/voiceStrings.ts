@@ -1,5 +1,14 @@
 /** The customer's voice call strings (issue 6), merged into CUSTOMER_CATALOG; same keys in both languages. */
 export const VOICE_STRINGS_EN = {
+  voiceOnly: {
+    title: 'Accept a voice call?',
+    ask: '{{name}} wants to talk with you in a voice call.',
+    itemVoice: 'Talk using your microphone and speakers',
+    itemNoScreen: 'Your screen is not shared and nobody can control your computer',
+    accept: 'Accept call',
+    starting: 'Starting the voice call…',
+    bar: 'Voice call with {{name}}. Your screen is not shared.',
+  },
   voice: {
     call: 'Talk to your agent',
     calling: 'Calling your agent…',
@@ -26,6 +35,15 @@ export const VOICE_STRINGS_EN = {
 };
 
 export const VOICE_STRINGS_ZH_CN = {
+  voiceOnly: {
+    title: '接受语音通话？',
+    ask: '{{name}} 希望与您语音通话。',
+    itemVoice: '使用您的麦克风和扬声器通话',
+    itemNoScreen: '不会共享您的屏幕，也没有人能控制您的电脑',
+    accept: '接听',
+    starting: '正在接通语音通话…',
+    bar: '正在与 {{name}} 语音通话。您的屏幕未被共享。',
+  },
   voice: {
     call: '与客服通话',
     calling: '正在呼叫客服…',

@@ -56,7 +56,8 @@ const NO_COLLAB = { subscribe: () => () => undefined, unread: () => 0 };
  * blank board open below it on demand, and open by themselves when the agent writes.
  */
 function SessionScreen({ client, session, sc, isElectron }: { client: CustomerClient; session: ActiveSession; sc: SessionCollab | null; isElectron: boolean }) {
-  const [isPanelOpen, setPanelOpen] = useState(!isElectron);
+  // A voice-only session starts open (the client told the shell so): the call's controls are the session.
+  const [isPanelOpen, setPanelOpen] = useState(!isElectron || session.mode === 'voice');
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
   const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
   // The shell starts the session as a bar; tell it only when the customer (or a message) changes that.

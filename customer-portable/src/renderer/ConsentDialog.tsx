@@ -6,6 +6,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
   const { t } = useTranslation();
   const dialog = useRef<HTMLDivElement>(null);
   const isControl = ask.permissions.control;
+  const isVoiceOnly = ask.mode === 'voice';
 
   useEffect(() => {
     // A request arrives while the customer may be looking elsewhere: bring the window up.
@@ -28,7 +29,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
           if (e.key === 'Escape') onDeny();
         }}
       >
-        <h2 id="consent-title">{t('consent.title')}</h2>
+        <h2 id="consent-title">{t(isVoiceOnly ? 'voiceOnly.title' : 'consent.title')}</h2>
         <p className="agent">
           <span className="agent-avatar" aria-hidden="true">
             {ask.agentName.slice(0, 1).toUpperCase()}
@@ -42,13 +43,20 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
             )}
           </span>
         </p>
-        <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl}>
-          {t(isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}
+        <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl} data-mode={isVoiceOnly ? 'voice' : 'screen'}>
+          {t(isVoiceOnly ? 'voiceOnly.ask' : isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}
         </p>
-        <ul className="permissions">
-          <li className="granted">{t('consent.itemView')}</li>
-          {isControl && <li className="granted">{t('consent.itemControl')}</li>}
-        </ul>
+        {isVoiceOnly ? (
+          <ul className="permissions">
+            <li className="granted">{t('voiceOnly.itemVoice')}</li>
+            <li className="not-granted" data-testid="consent-no-screen">{t('voiceOnly.itemNoScreen')}</li>
+          </ul>
+        ) : (
+          <ul className="permissions">
+            <li className="granted">{t('consent.itemView')}</li>
+            {isControl && <li className="granted">{t('consent.itemControl')}</li>}
+          </ul>
+        )}
         {ask.isRecorded && (
           <p className="fineprint recorded" data-testid="consent-recorded">
             {t('consent.recorded')}
@@ -60,7 +68,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
             {t('consent.deny')}
           </button>
           <button type="button" className="accept" data-testid="consent-accept" onClick={onAccept}>
-            {t('consent.accept')}
+            {t(isVoiceOnly ? 'voiceOnly.accept' : 'consent.accept')}
           </button>
         </div>
       </div>

@@ -1,5 +1,5 @@
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
-import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
+import { VoiceCall, isVoiceMessage, type VoiceCtl } from '@beacon/shared/browser/VoiceCall';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
@@ -41,6 +41,12 @@ export class CustomerClient {
   private startTimer: ReturnType<typeof setTimeout> | null = null;
   /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
   private pendingCapture: { sessionId: string; capture: Promise<ScreenCapture> } | null = null;
+  /** The voice-only session accepted and not yet started: nothing is captured for it. */
+  private acceptedVoiceSessionId: string | null = null;
+  /** The voice-only session whose first call from the agent is answered without asking again (the consent was for that call). */
+  private autoAnswerSessionId: string | null = null;
+  /** The agent's first ring, when the ctl channel delivered it before the socket's session-started. */
+  private earlyRing: VoiceCtl | null = null;
   private media: RunningMedia | null = null;
   private unsubscribeHotkey: (() => void) | null = null;
   /** Main was told a session runs (bar shown, hotkey armed) and must be told when it ends. */
@@ -83,9 +89,14 @@ export class CustomerClient {
     if (!ask || !this.apply({ type: 'consent-answered', sessionId: ask.sessionId, granted: true })) return;
     this.clearConsentTimer();
     this.conn?.sendSignal({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
-    this.pendingCapture = { sessionId: ask.sessionId, capture: ScreenCapture.start() };
-    // Handled when the session starts; this only keeps a failure from going unobserved.
-    this.pendingCapture.capture.catch(() => undefined);
+    if (ask.mode === 'voice') {
+      // A voice call only: the screen is never captured.
+      this.acceptedVoiceSessionId = ask.sessionId;
+    } else {
+      this.pendingCapture = { sessionId: ask.sessionId, capture: ScreenCapture.start() };
+      // Handled when the session starts; this only keeps a failure from going unobserved.
+      this.pendingCapture.capture.catch(() => undefined);
+    }
     // Never leave the screen captured (locally) for a session that does not come.
     this.startTimer = setTimeout(() => {
       this.startTimer = null;
@@ -192,6 +203,7 @@ export class CustomerClient {
         const ask: ConsentAsk = { sessionId: msg.sessionId, agentName: msg.agentName, permissions: msg.permissions };
         if (msg.orgName) ask.orgName = msg.orgName;
         if (msg.isRecorded) ask.isRecorded = true;
+        if (msg.mode === 'voice') ask.mode = 'voice';
         if (!this.apply({ type: 'consent-request', ask })) {
           // Busy (another request on screen, or in a session): answer at once rather than let the agent wait.
           this.conn?.sendSignal({ type: 'consent-reply', sessionId: msg.sessionId, granted: false });
@@ -206,13 +218,16 @@ export class CustomerClient {
           agentName: msg.agentName,
           permissions: msg.permissions,
           streamId: msg.streamId,
+          ...(msg.mode === 'voice' ? { mode: 'voice' as const } : {}),
         });
         return;
       case 'session-ended': {
+        // A voice-only session runs without media; it still has a bar, a hotkey and main to tell.
+        const wasRunning = this.state.session?.sessionId === msg.sessionId;
         const wasOurs = this.apply({ type: 'session-ended', sessionId: msg.sessionId, reason: msg.reason });
         if (wasOurs) {
           this.clearConsentTimer();
-          if (this.media?.sessionId === msg.sessionId || this.pendingCapture?.sessionId === msg.sessionId) this.endMedia();
+          if (wasRunning || this.media?.sessionId === msg.sessionId || this.pendingCapture?.sessionId === msg.sessionId || this.acceptedVoiceSessionId === msg.sessionId) this.endMedia();
         }
         return;
       }
@@ -227,6 +242,7 @@ export class CustomerClient {
 
   private onSessionStarted(session: ActiveSession): void {
     if (this.state.session?.sessionId === session.sessionId) return; // a repeat
+    if (session.mode === 'voice') return this.onVoiceSessionStarted(session);
     const pending = this.pendingCapture;
     if (pending?.sessionId !== session.sessionId || !this.apply({ type: 'session-started', session })) {
       // Never share a screen the customer did not agree to share.
@@ -244,6 +260,35 @@ export class CustomerClient {
       (capture) => this.startEncoding(session, capture),
       (err: unknown) => this.onCaptureFailed(session.sessionId, err),
     );
+  }
+
+  /** A voice-only session: no capture, no encoder; the agent's call is answered as it rings. */
+  private onVoiceSessionStarted(session: ActiveSession): void {
+    if (this.acceptedVoiceSessionId !== session.sessionId || !this.apply({ type: 'session-started', session })) {
+      // What starts must be what the customer accepted: a call, never a screen share (or the reverse).
+      this.conn?.sendSignal({ type: 'session-stop', sessionId: session.sessionId });
+      return;
+    }
+    this.acceptedVoiceSessionId = null;
+    this.clearStartTimer();
+    if (this.bridge) {
+      this.isMainInSession = true;
+      // Open under the bar from the start: the call's controls are the session.
+      void this.bridge.setSessionState({ active: true, agentName: session.agentName, isExpanded: true }).catch(logBridgeError);
+      this.unsubscribeHotkey ??= this.bridge.onStopHotkey(() => this.stop());
+    }
+    this.autoAnswerSessionId = session.sessionId;
+    const early = this.earlyRing;
+    this.earlyRing = null;
+    if (early?.sessionId === session.sessionId && this.voice?.sessionId === session.sessionId) this.onVoice(this.voice, early);
+  }
+
+  private onVoice(call: VoiceCall, msg: VoiceCtl): void {
+    call.handle(msg);
+    if (msg.type === 'voice-request' && msg.from === 'agent' && this.autoAnswerSessionId === msg.sessionId) {
+      this.autoAnswerSessionId = null;
+      void call.accept();
+    }
   }
 
   private startEncoding(session: ActiveSession, capture: ScreenCapture): void {
@@ -292,7 +337,8 @@ export class CustomerClient {
     // Screenshots only of a running session; chat works from the consent request on.
     if (msg.type === 'screenshot-request' && this.state.session?.sessionId !== msg.sessionId) return;
     if (isVoiceMessage(msg)) {
-      if (this.voice?.sessionId === msg.sessionId) this.voice.handle(msg);
+      if (this.voice?.sessionId === msg.sessionId) this.onVoice(this.voice, msg);
+      else if (msg.type === 'voice-request' && this.acceptedVoiceSessionId === msg.sessionId) this.earlyRing = msg;
       return;
     }
     if (this.sessionCollab?.handle(msg)) return;
@@ -322,6 +368,9 @@ export class CustomerClient {
   /** Stops capture and encoding at once, and tells main the session is over. */
   private endMedia(): void {
     this.clearStartTimer();
+    this.acceptedVoiceSessionId = null;
+    this.autoAnswerSessionId = null;
+    this.earlyRing = null;
     if (this.pendingCapture) {
       this.pendingCapture.capture.then((c) => c.stop(), () => undefined);
       this.pendingCapture = null;

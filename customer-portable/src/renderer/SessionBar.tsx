@@ -20,13 +20,14 @@ export interface SessionBarProps {
 export function SessionBar({ session, onStop, hasHotkey, panel }: SessionBarProps) {
   const { t } = useTranslation();
   const isControl = session.permissions.control;
+  const isVoiceOnly = session.mode === 'voice';
   const hint = hasHotkey ? t('session.hotkey', { keys: formatAccelerator(STOP_HOTKEY, isMac) }) : t('consent.stopHint');
   return (
     <div className="session-screen">
-      <div className={`session-bar${isControl ? ' is-control' : ''}`} data-testid="session-bar" role="status">
+      <div className={`session-bar${isControl ? ' is-control' : ''}`} data-testid="session-bar" data-mode={isVoiceOnly ? 'voice' : 'screen'} role="status">
         <span className="live-dot" aria-hidden="true" />
         <span className="session-text">
-          {t(isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
+          {t(isVoiceOnly ? 'voiceOnly.bar' : isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
         </span>
         {panel && (
           <button
