@@ -1,0 +1,129 @@
+/**
+ * Voice-only sessions (issue 6, "the customer's first call for help"), end to end: the agent
+ * ticks "voice only", the customer's dialog asks for a call (not the screen), and on Accept
+ * the call starts by itself. The screen is never captured (getDisplayMedia is counted in the
+ * customer page), the tones are heard both ways, the agent's tab has no canvas, and the chat
+ * still works.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { newPage } from '../harness/Browsers.ts';
+import { agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, writeToneWav } from '../harness/VoiceBrowsers.ts';
+import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+
+const SIG = { timeout: 120_000 };
+const AGENT_HZ = 440;
+const CUSTOMER_HZ = 880;
+const HZ_TOLERANCE = 25;
+const HEARD_RMS = 0.005;
+
+/** Counts screen capture requests: a voice-only session must never make one. */
+const DISPLAY_HOOK = `(() => {
+  window.__displayRequests = 0;
+  const md = navigator.mediaDevices;
+  const original = md.getDisplayMedia.bind(md);
+  md.getDisplayMedia = (c) => {
+    window.__displayRequests++;
+    return original(c);
+  };
+})();`;
+
+let x: XDisplay;
+let relay: RelayProcess;
+let customerBrowser: Browser;
+let agentBrowser: Browser;
+let customer: Page;
+let agent: Page;
+let wavDir: string;
+
+const counter = (page: Page, name: '__displayRequests' | '__micRequests') => page.evaluate((n) => (window as unknown as Record<string, number>)[n] ?? -1, name);
+
+async function hears(page: Page): Promise<{ rms: number; peakHz: number }> {
+  await page.waitForFunction(() => (document.querySelector('[data-testid="voice-remote-audio"]') as HTMLAudioElement | null)?.srcObject, null, { timeout: 10_000 });
+  await new Promise((r) => setTimeout(r, 1000));
+  return listen(page, 2500);
+}
+
+describe('voice-only session through the relay', { concurrency: false }, () => {
+  before(async () => {
+    wavDir = mkdtempSync(join(tmpdir(), 'beacon-voice-only-'));
+    writeToneWav(join(wavDir, 'agent.wav'), { hz: AGENT_HZ, seconds: 10 });
+    writeToneWav(join(wavDir, 'customer.wav'), { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } });
+    x = await startXvfb(1280, 720, 41);
+    relay = await startRelay();
+    customerBrowser = await launchVoiceCustomerBrowser(x.display, join(wavDir, 'customer.wav'));
+    agentBrowser = await launchVoiceAgentBrowser(join(wavDir, 'agent.wav'));
+    customer = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() }, [MIC_HOOK, DISPLAY_HOOK]);
+    agent = await newPage(agentBrowser);
+    await agent.addInitScript(MIC_HOOK);
+    await agentSignIn(agent, relay.url);
+  }, SIG);
+
+  after(async () => {
+    await agentBrowser?.close().catch(() => undefined);
+    await customerBrowser?.close().catch(() => undefined);
+    await relay?.stop();
+    await x?.close();
+    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
+  });
+
+  test('the customer is asked for a voice call, not for the screen', SIG, async () => {
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agent.getByTestId('device-id-input').fill(deviceId);
+    await agent.getByTestId('code-input').fill(code);
+    await agent.getByTestId('connect-voice-only').check();
+    assert.equal(await agent.getByTestId('control-checkbox').isDisabled(), true, 'no control to ask for in a call');
+    await agent.getByTestId('connect-submit').click();
+    await agent.getByTestId('voice-only-view').waitFor({ timeout: 15_000 });
+
+    const ask = customer.getByTestId('consent-permissions');
+    await ask.waitFor({ timeout: 15_000 });
+    assert.equal(await ask.getAttribute('data-mode'), 'voice');
+    assert.match(await customer.getByTestId('consent-dialog').innerText(), /voice call/i);
+    assert.match(await customer.getByTestId('consent-no-screen').innerText(), /not shared/);
+    assert.equal(await counter(customer, '__micRequests'), 0, 'no microphone before Accept');
+  });
+
+  test('on Accept the call starts by itself, without any screen capture, and both hear each other', SIG, async () => {
+    await customer.getByTestId('consent-accept').click();
+    await customer.locator('[data-testid="session-bar"][data-mode="voice"]').waitFor({ timeout: 15_000 });
+    await agent.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 15_000 });
+    await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 15_000 });
+    assert.equal(await counter(agent, '__micRequests'), 1, 'the agent’s connect rang the customer');
+    assert.equal(await counter(customer, '__micRequests'), 1, 'accepting the session answered the call');
+
+    const [atAgent, atCustomer] = await Promise.all([hears(agent), hears(customer)]);
+    assert.ok(atAgent.rms > HEARD_RMS, `the agent hears the customer (rms ${atAgent.rms})`);
+    assert.ok(Math.abs(atAgent.peakHz - CUSTOMER_HZ) < HZ_TOLERANCE, `the agent hears ${atAgent.peakHz} Hz, not ${CUSTOMER_HZ}`);
+    assert.ok(atCustomer.rms > HEARD_RMS, `the customer hears the agent (rms ${atCustomer.rms})`);
+    assert.ok(Math.abs(atCustomer.peakHz - AGENT_HZ) < HZ_TOLERANCE, `the customer hears ${atCustomer.peakHz} Hz, not ${AGENT_HZ}`);
+
+    assert.equal(await counter(customer, '__displayRequests'), 0, 'the screen was never captured');
+    assert.equal(await agent.getByTestId('session-canvas').count(), 0, 'the agent’s tab has no screen');
+    assert.equal(await agent.getByTestId('voice-only-badge').count(), 1);
+    assert.equal(await agent.getByTestId('screenshot-button').isDisabled(), true);
+  });
+
+  test('the chat works in a voice-only session', SIG, async () => {
+    await customer.getByTestId('session-panel-toggle').waitFor({ timeout: 5000 });
+    const input = customer.getByTestId('chat-input');
+    if (!(await input.isVisible())) await customer.getByTestId('session-panel-toggle').click();
+    await input.fill('my speakers are silent');
+    await customer.getByTestId('chat-send').click();
+    await agent.getByTestId('chat-message').filter({ hasText: 'my speakers are silent' }).waitFor({ timeout: 10_000 });
+  });
+
+  test('the agent ends the session: the customer is back to the start, still never captured', SIG, async () => {
+    await agent.getByTestId('end-session').click();
+    await customer.getByTestId('device-id').waitFor({ timeout: 10_000 });
+    await agent.locator('[data-testid="voice-only-view"][data-state="ended"]').waitFor({ timeout: 10_000 });
+    assert.equal(await agent.getByTestId('connect-voice-only').isChecked(), true, 'connecting again asks for a call again');
+    assert.equal(await counter(customer, '__displayRequests'), 0);
+  });
+});
