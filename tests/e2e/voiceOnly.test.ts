@@ -8,7 +8,10 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sqlite3 from 'sqlite3';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { newPage } from '../harness/Browsers.ts';
@@ -126,4 +129,39 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
     assert.equal(await agent.getByTestId('connect-voice-only').isChecked(), true, 'connecting again asks for a call again');
     assert.equal(await counter(customer, '__displayRequests'), 0);
   });
+
+  test('the recording of a voice-only session is an audio file with both voices', SIG, async () => {
+    const sessionId = await agent.locator('[data-testid="voice-only-view"][data-state="ended"]').getAttribute('data-session-id');
+    const found = await query<{ session_id: string; status: string; codec: string | null; file_name: string | null; width: number | null }>(
+      relay.dbPath,
+      "SELECT session_id, status, codec, file_name, width FROM recordings ORDER BY started_at DESC LIMIT 1",
+    );
+    let row = found[0];
+    for (let i = 0; i < 100 && row && row.status !== 'ready' && row.status !== 'failed'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      row = (await query<typeof row>(relay.dbPath, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', row.session_id))[0];
+    }
+    assert.ok(row, 'the session was recorded');
+    if (sessionId) assert.equal(row.session_id, sessionId);
+    assert.equal(row.status, 'ready');
+    assert.equal(row.codec, 'opus');
+    assert.equal(row.width, null);
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name', '-of', 'csv=p=0', join(relay.dataDir, 'recordings', row.file_name ?? '')]);
+    assert.deepEqual(stdout.trim().split('\n').sort(), ['opus,audio', 'opus,audio']);
+  });
 });
+
+const run = promisify(execFile);
+
+function query<T>(dbPath: string, sql: string, ...params: unknown[]): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (err) => {
+      if (err) return reject(err);
+      db.all(sql, params, (e, rows) => {
+        db.close();
+        if (e) reject(e);
+        else resolve(rows as T[]);
+      });
+    });
+  });
+}

@@ -16,8 +16,8 @@ export type FinaliseJob = z.infer<typeof FinaliseJob>;
 const MuxResultSchema = z.object({
   container: z.enum(['webm', 'mp4']),
   codec: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
   durationMs: z.number().int().nonnegative(),
   frames: z.number().int().nonnegative(),
   audioPackets: z.number().int().nonnegative(),

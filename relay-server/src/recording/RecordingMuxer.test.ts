@@ -234,3 +234,32 @@ test('an old log without voice still muxes to a file with no audio track', async
   assert.equal(p.videoTracks, 1);
   assert.equal(p.audio.length, 0);
 });
+
+test('a voice-only session (no screen) becomes an audio WebM with both sides', async () => {
+  const log = path.join(dir, 'voiceonly.bcl');
+  const out = path.join(dir, 'voiceonly.webm');
+  const tone = await loadTonePackets();
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  // The screen track is declared but never gets a frame, as in a voice-only session.
+  w.track(1, { kind: 'video', ...clip.config });
+  const agent = new VoiceTrack(2, w);
+  const customer = new VoiceTrack(3, w);
+  tone.forEach((pkt, i) => {
+    agent.push(rtpOf(pkt, { sequence: i, timestamp: i * 960, ssrc: 11, hasExtension: true }), OPUS_PT, 500_000 + i * 20_000);
+    customer.push(rtpOf(pkt, { sequence: i, timestamp: 9000 + i * 960, ssrc: 22, hasExtension: true }), OPUS_PT, 600_000 + i * 20_000);
+  });
+  w.end(500_000 + tone.length * 20_000 + 200_000);
+  await w.close();
+  const r = await muxChunkLog(log, out);
+  assert.equal(r.container, 'webm');
+  assert.equal(r.codec, 'opus');
+  assert.equal(r.width, null);
+  assert.equal(r.frames, 0);
+  assert.equal(r.audioPackets, 2 * tone.length);
+  const p = await probeAudio(out);
+  assert.equal(p.videoTracks, 0);
+  assert.equal(p.audio.length, 2);
+  assert.ok(Math.abs((await readTone(out, 0)).hz - TONE_HZ) < 10);
+  assert.ok(Math.abs((await readTone(out, 1)).hz - TONE_HZ) < 10);
+  assert.ok(r.durationMs > (tone.length * 20) / 2, `the file lasts ${r.durationMs} ms`);
+});

@@ -28,9 +28,11 @@ export const DEFAULT_FRAME_US = 1_000_000 / 30;
 
 export interface MuxResult {
   container: 'webm' | 'mp4';
+  /** The video codec, or `opus` for a voice-only recording. */
   codec: string;
-  width: number;
-  height: number;
+  /** Null for a voice-only recording (no video track). */
+  width: number | null;
+  height: number | null;
   durationMs: number;
   /** Video packets written. */
   frames: number;
@@ -64,7 +66,7 @@ export function containerFor(videoCodec: string): 'webm' | 'mp4' {
 }
 
 export function mimeTypeOf(container: 'webm' | 'mp4', codec: string): string {
-  return `video/${container}; codecs="${codec}"`;
+  return `${codec === 'opus' ? 'audio' : 'video'}/${container}; codecs="${codec}"`;
 }
 
 interface TrackState {
@@ -122,11 +124,13 @@ const MIN_STEP_US = 1000;
  */
 export async function muxChunkLog(chunkLogPath: string, outPath: string): Promise<MuxResult> {
   const { tracks: declared, hasPackets, offsetUs } = await scan(chunkLogPath);
-  const video = [...declared.entries()].find(([, s]) => s.kind === 'video');
-  if (!video || !hasPackets) throw new NothingToMuxError('the log holds no keyframe to start playback from');
-  const [videoTrack, firstVideo] = video;
-  if (firstVideo.kind !== 'video') throw new Error('unreachable');
-  const container = containerFor(firstVideo.codec);
+  const video = hasPackets ? [...declared.entries()].find(([, s]) => s.kind === 'video') : undefined;
+  const firstVideo = video?.[1].kind === 'video' ? video[1] : null;
+  // A voice-only session (or a call whose screen never produced a keyframe) is an audio file.
+  const hasAudio = [...declared.values()].some((s) => s.kind === 'audio');
+  if (!firstVideo && !hasAudio) throw new NothingToMuxError('the log holds no keyframe to start playback from');
+  if (!firstVideo) for (const [track, spec] of declared) if (spec.kind === 'video') declared.delete(track);
+  const container = firstVideo ? containerFor(firstVideo.codec) : 'webm';
   const output = new Output({
     format: container === 'mp4' ? new Mp4OutputFormat({ fastStart: false }) : new WebMOutputFormat(),
     target: new FilePathTarget(outPath),
@@ -140,8 +144,8 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
   }
   let failure: MuxResult['failure'] = null;
   let endUs: number | null = null;
-  let width = firstVideo.width;
-  let height = firstVideo.height;
+  let width = firstVideo?.width ?? null;
+  let height = firstVideo?.height ?? null;
   try {
     await output.start();
     const add = async (st: TrackState, p: EncodedPacketRecord, gapUs: number) => {
@@ -208,10 +212,10 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
       st.held = null;
     }
     await output.finalize();
-    const videoState = states.get(videoTrack);
+    const videoState = video ? states.get(video[0]) : undefined;
     return {
       container,
-      codec: firstVideo.codec,
+      codec: firstVideo?.codec ?? 'opus',
       width,
       height,
       durationMs: Math.round(lastEndUs / 1000),
