@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import sqlite3 from 'sqlite3';
 import type { Page } from 'playwright-core';
 import { KEEP_NAMES_SHIM, newPage } from '../harness/Browsers.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
@@ -15,6 +14,7 @@ import type { CustomerBridgeLog } from '../harness/CustomerBridge.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
+import { query } from '../harness/db.ts';
 
 const SIG = { timeout: 240_000 };
 const FRAME = { width: 1280, height: 720 } as const;
@@ -53,18 +53,6 @@ async function waitFor(check: () => Promise<boolean> | boolean, what: string, ti
   }
 }
 
-function query<T>(dbPath: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.all(sql, params, (e, rows) => {
-        db.close();
-        if (e) reject(e);
-        else resolve(rows as T[]);
-      });
-    });
-  });
-}
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

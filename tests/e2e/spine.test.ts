@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import sqlite3 from 'sqlite3';
 import WebSocket from 'ws';
 import type { BrowserContext, Page } from 'playwright-core';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
@@ -15,6 +14,7 @@ import { startStage, type Stage } from '../harness/Stage.ts';
 import { pointerPosition, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+import { query } from '../harness/db.ts';
 
 let stage: Stage;
 let x: XDisplay;
@@ -203,15 +203,3 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 
   }
 }
 
-function query<T>(dbPath: string, sql: string, params: unknown[]): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.all(sql, params, (e, rows) => {
-        db.close();
-        if (e) reject(e);
-        else resolve(rows as T[]);
-      });
-    });
-  });
-}

@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import sqlite3 from 'sqlite3';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { newPage } from '../harness/Browsers.ts';
@@ -19,6 +18,7 @@ import { agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flo
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, writeToneWav } from '../harness/VoiceBrowsers.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { query } from '../harness/db.ts';
 
 const SIG = { timeout: 120_000 };
 const AGENT_HZ = 440;
@@ -139,7 +139,7 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
     let row = found[0];
     for (let i = 0; i < 100 && row && row.status !== 'ready' && row.status !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      row = (await query<typeof row>(relay.dbPath, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', row.session_id))[0];
+      row = (await query<typeof row>(relay.dbPath, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', [row.session_id]))[0];
     }
     assert.ok(row, 'the session was recorded');
     if (sessionId) assert.equal(row.session_id, sessionId);
@@ -153,15 +153,3 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
 
 const run = promisify(execFile);
 
-function query<T>(dbPath: string, sql: string, ...params: unknown[]): Promise<T[]> {
-  return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(dbPath, sqlite3.OPEN_READONLY, (err) => {
-      if (err) return reject(err);
-      db.all(sql, params, (e, rows) => {
-        db.close();
-        if (e) reject(e);
-        else resolve(rows as T[]);
-      });
-    });
-  });
-}

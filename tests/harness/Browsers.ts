@@ -3,7 +3,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 export const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Flags every test browser needs on a machine with no outside network, running as root. */
-const BASE_ARGS = [
+export const BASE_ARGS = [
   '--no-sandbox',
   '--no-first-run',
   '--disable-background-networking',

@@ -4,21 +4,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM } from './Browsers.ts';
+import { BASE_ARGS, CHROMIUM } from './Browsers.ts';
 
 /** The same network and background flags as Browsers.ts, plus what a call needs. */
 const VOICE_ARGS = [
-  '--no-sandbox',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-quic',
-  '--disable-default-apps',
-  '--password-store=basic',
-  '--disable-background-timer-throttling',
-  '--disable-renderer-backgrounding',
-  '--disable-backgrounding-occluded-windows',
+  ...BASE_ARGS,
   // The meters' AudioContext and the <audio> element start without a click.
   '--autoplay-policy=no-user-gesture-required',
   '--use-fake-ui-for-media-stream',
