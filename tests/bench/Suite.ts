@@ -78,6 +78,23 @@ const QUICK: Plan = {
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
+/**
+ * Runs one benchmark, and once more if it throws (a relay or browser that failed to start on
+ * a busy shared machine); a second failure is reported in the results, not thrown.
+ */
+async function twice<T>(what: string, errors: string[], run: () => Promise<T>): Promise<T | null> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      const msg = `${what} failed${attempt === 1 ? ' (trying once more)' : ''}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
+      log(msg);
+      if (attempt === 2) errors.push(msg);
+    }
+  }
+  return null;
+}
+
 /** Runs one screen size's view benchmarks in a child process and reads back its results file. */
 async function runViews(width: number, height: number, plan: Plan, hasPeer: boolean): Promise<ViewRunnerOutput> {
   const out = join(tmpdir(), `beacon-bench-views-${process.pid}-${width}x${height}.json`);
@@ -135,6 +152,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     started_at: startedAt.toISOString(),
     finished_at: '',
     mode: o.isQuick ? 'quick' : 'full',
+    command: o.command,
     machine: { cpus: cpus().length, cpu_model: cpus()[0]?.model.trim() ?? 'unknown', load_avg_start: loadavg().map((v) => Math.round(v * 100) / 100), node: process.version },
     views: [],
     capacity: [],
@@ -161,24 +179,17 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   if (o.sections.has('capacity')) {
     for (const c of plan.capacity) {
       log(`== relay capacity at ${c.targetKbps} kbit/s, recording ${c.recording ? 'on' : 'off'}`);
-      try {
-        result.capacity.push(await runCapacity({ ...c, sessionsPerWorker: 50, log }));
-      } catch (err) {
-        result.errors.push(`relay capacity at ${c.targetKbps} kbit/s failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      const r = await twice(`relay capacity at ${c.targetKbps} kbit/s`, result.errors, () => runCapacity({ ...c, sessionsPerWorker: 50, log }));
+      if (r) result.capacity.push(r);
     }
     if (o.isProfiled) result.profiles.push(...(await profileRelay(plan)));
   }
   if (o.sections.has('console')) {
     for (const c of plan.consoles) {
       log(`== one console, ${c.sessions} sessions (${c.clip})`);
-      try {
-        const { result: r, trace } = await runConsole({ ...c, isTraced: o.isProfiled, log });
-        result.consoles.push(r);
-        if (trace) result.profiles.push({ what: `console with ${c.sessions} sessions (${c.clip}), Chromium trace, ${trace.totalMs} ms of tasks`, ...trace });
-      } catch (err) {
-        result.errors.push(`console with ${c.sessions} sessions failed: ${err instanceof Error ? err.message : String(err)}`);
-      }
+      const r = await twice(`console with ${c.sessions} sessions (${c.clip})`, result.errors, () => runConsole({ ...c, isTraced: o.isProfiled, log }));
+      if (r) result.consoles.push(r.result);
+      if (r?.trace) result.profiles.push({ what: `console with ${c.sessions} sessions (${c.clip}), Chromium trace, ${r.trace.totalMs} ms of tasks`, ...r.trace });
     }
   }
   result.finished_at = new Date().toISOString();

@@ -10,9 +10,13 @@
  *
  * Options: --seconds N (measuring window per view run), --only views,capacity,console,
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
- * trace the console with many sessions; summaries go in the report).
+ * trace the console with many sessions; summaries go in the report), --report FILE (render
+ * the report again from a results JSON).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseJson } from '@beacon/shared/parse';
+import { SuiteResult } from './results.ts';
 import { runSuite, writeOutputs } from './Suite.ts';
 import { startViewEnv } from './ViewEnv.ts';
 import { runBeacon } from './ViewRuns.ts';
@@ -25,8 +29,19 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'views,capacity,console' },
     'no-peer': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
+    report: { type: 'string' },
   },
 });
+
+/** `--report FILE`: renders the report again from a results file (after a report change). */
+function rerender(file: string): void {
+  const r = parseJson(SuiteResult, readFileSync(file, 'utf8'), file);
+  if (!r.ok) throw r.error;
+  const result = r.value;
+  const isComplete = result.mode === 'full' && result.views.length > 0 && result.capacity.length > 0 && result.consoles.length > 0 && !result.skipped.length;
+  const command = result.command ?? `npm run bench${result.mode === 'quick' ? ' -- --quick' : ''}`;
+  console.log(`wrote ${writeOutputs(result, command, isComplete).join(', ')}`);
+}
 
 /** The spine's benchmark: 1280x720 scrolling text through the relay, one line of JSON. */
 async function spineScenario(): Promise<void> {
@@ -71,7 +86,7 @@ async function suite(): Promise<void> {
   console.log(`wrote ${written.join(', ')}`);
 }
 
-(values.json ? spineScenario() : suite()).then(
+(values.report ? Promise.resolve(rerender(values.report)) : values.json ? spineScenario() : suite()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

@@ -126,6 +126,8 @@ export const SuiteResult = z.object({
   started_at: z.string(),
   finished_at: z.string(),
   mode: z.enum(['full', 'quick']),
+  /** The command that produced it. */
+  command: z.string().optional(),
   machine: z.object({ cpus: z.number().int(), cpu_model: z.string(), load_avg_start: z.array(z.number()), node: z.string() }),
   views: z.array(ViewRun),
   capacity: z.array(CapacityResult),
