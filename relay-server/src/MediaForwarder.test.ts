@@ -60,7 +60,7 @@ describe('MediaForwarder', () => {
     s.push(2, false, 20_000);
     assert.deepEqual(v.frames(), [1, 2]);
     assert.equal(v.got.length, 4 + 2);
-    assert.deepEqual(s.fwd.stats().viewers.v, { forwardedFrames: 2, droppedFrames: 1, forwardedBytes: v.got.reduce((n, f) => n + f.byteLength, 0), brokenFrames: 0, needsKey: false });
+    assert.deepEqual(s.fwd.stats().viewers.v, { forwardedFrames: 2, droppedFrames: 1, forwardedBytes: v.got.reduce((n, f) => n + f.byteLength, 0), brokenFrames: 0, hiddenFrames: 0, needsKey: false, isVisible: true });
   });
 
   test('above the high-water mark deltas are dropped, a keyframe is requested, and deltas stay dropped until a keyframe', () => {
@@ -156,5 +156,76 @@ describe('MediaForwarder', () => {
     s.push(3, true, 50_000);
     assert.equal(s.fwd.stats().viewers.r?.brokenFrames, 1);
     assert.equal(s.fwd.stats().viewers.r?.needsKey, true);
+  });
+
+  test('a viewer whose picture is not shown gets keyframes only and asks for none; the others get everything', () => {
+    const s = setup();
+    const hidden = new TestSink();
+    const shown = new TestSink();
+    s.fwd.addViewer('hidden', hidden);
+    s.fwd.addViewer('shown', shown);
+    s.push(0, true);
+    s.push(1, false);
+    assert.equal(s.fwd.setVisible('hidden', false), true);
+    const requestsBefore = s.requests();
+    for (let i = 2; i < 40; i++) {
+      s.advance(100);
+      s.push(i, i % 10 === 0);
+    }
+    assert.deepEqual(hidden.frames(), [0, 1, 10, 20, 30]);
+    assert.equal(shown.frames().length, 40);
+    assert.equal(s.requests(), requestsBefore, 'a hidden viewer never makes the customer send keyframes');
+    const stats = s.fwd.stats().viewers.hidden;
+    assert.equal(stats?.hiddenFrames, 38 - 3);
+    assert.equal(stats?.droppedFrames, 0, 'skipping a hidden picture is not congestion');
+    assert.equal(stats?.isVisible, false);
+  });
+
+  test('shown again, the viewer asks for a keyframe at once and resumes from it', () => {
+    const s = setup();
+    const v = new TestSink();
+    s.fwd.addViewer('v', v);
+    s.push(0, true);
+    s.fwd.setVisible('v', false);
+    s.advance(5000);
+    s.push(1, false);
+    s.push(2, false);
+    const requestsBefore = s.requests();
+    s.fwd.setVisible('v', true);
+    assert.equal(s.requests(), requestsBefore + 1, 'the keyframe is asked for when the view is shown, not at the next frame');
+    s.push(3, false);
+    s.push(4, true);
+    s.push(5, false);
+    assert.deepEqual(v.frames(), [0, 4, 5], 'deltas before the keyframe cannot be decoded and are not sent');
+    assert.equal(s.fwd.stats().viewers.v?.isVisible, true);
+  });
+
+  test('shown again within the throttle interval, the next delta asks again', () => {
+    const s = setup();
+    const v = new TestSink();
+    s.fwd.addViewer('v', v);
+    s.push(0, true);
+    s.fwd.setVisible('v', false);
+    s.push(1, false);
+    s.fwd.setVisible('v', true);
+    assert.equal(s.requests(), 1, 'throttled: the join request was just now');
+    s.advance(KEYFRAME_REQUEST_INTERVAL_MS);
+    s.push(2, false);
+    assert.equal(s.requests(), 2);
+  });
+
+  test('hidden and shown again before any delta was missed, the stream just goes on', () => {
+    const s = setup();
+    const v = new TestSink();
+    s.fwd.addViewer('v', v);
+    s.push(0, true);
+    s.advance(1000);
+    s.fwd.setVisible('v', false);
+    s.fwd.setVisible('v', true);
+    s.fwd.setVisible('v', true);
+    s.push(1, false);
+    assert.deepEqual(v.frames(), [0, 1]);
+    assert.equal(s.requests(), 1, 'only the join request');
+    assert.equal(s.fwd.setVisible('nobody', false), false);
   });
 });

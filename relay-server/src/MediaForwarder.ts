@@ -10,6 +10,10 @@
  * - A keyframe clears `needsKey` unless the buffer is above the hard cap.
  * - The customer is asked for a keyframe (at most once per interval per session) when a
  *   viewer starts skipping, and again while a drained viewer is still waiting for one.
+ * - A viewer whose picture is not on screen (`setVisible(id, false)`: a background tab, a
+ *   minimised console) gets keyframes only, and asks for none: it would only draw them to
+ *   nobody. The stream goes on at full rate for the others and the recording. Shown again,
+ *   it waits for a keyframe like a viewer that just joined, and one is asked for at once.
  */
 import type { FrameHeader } from '@beacon/shared/framing';
 import type { Clock } from './RateLimiter.ts';
@@ -31,7 +35,10 @@ export interface ViewerStats {
   forwardedBytes: number;
   /** Frames whose fragments the channel refused part-way; the viewer then waits for a keyframe. */
   brokenFrames: number;
+  /** Delta frames not sent because the viewer's picture was not on screen (not in droppedFrames). */
+  hiddenFrames: number;
   needsKey: boolean;
+  isVisible: boolean;
 }
 
 export interface ForwarderStats {
@@ -45,6 +52,7 @@ export interface ForwarderStats {
 interface Viewer {
   sink: MediaSink;
   needsKey: boolean;
+  isVisible: boolean;
   frameSeq: number | null;
   isForwarding: boolean;
   stats: ViewerStats;
@@ -80,11 +88,28 @@ export class MediaForwarder {
     this.viewers.set(id, {
       sink,
       needsKey: true,
+      isVisible: true,
       frameSeq: null,
       isForwarding: false,
-      stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, needsKey: true },
+      stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, hiddenFrames: 0, needsKey: true, isVisible: true },
     });
     this.requestKeyframe();
+  }
+
+  /**
+   * Whether the viewer's picture is on its screen. Hidden: keyframes only from the next frame
+   * on. Shown: if it missed a frame while hidden, it waits for a keyframe, and the customer is
+   * asked for one now (throttled; if this request is throttled, the next delta asks again).
+   * Returns false for an unknown viewer.
+   */
+  setVisible(id: string, isVisible: boolean): boolean {
+    const v = this.viewers.get(id);
+    if (!v) return false;
+    if (v.isVisible === isVisible) return true;
+    v.isVisible = isVisible;
+    v.stats.isVisible = isVisible;
+    if (isVisible && v.needsKey) this.requestKeyframe();
+    return true;
   }
 
   removeViewer(id: string): void {
@@ -105,6 +130,7 @@ export class MediaForwarder {
         v.frameSeq = h.seq;
         v.isForwarding = this.decide(v, h);
         if (v.isForwarding) v.stats.forwardedFrames++;
+        else if (!v.isVisible && !h.isKey) v.stats.hiddenFrames++;
         else v.stats.droppedFrames++;
         v.stats.needsKey = v.needsKey;
       } else if (v.frameSeq !== h.seq) {
@@ -142,6 +168,12 @@ export class MediaForwarder {
       }
       v.needsKey = false;
       return true;
+    }
+    if (!v.isVisible) {
+      // Its decoder cannot use the deltas after this one either, so it waits for a keyframe,
+      // but it asks for none: that is for when it is shown again.
+      v.needsKey = true;
+      return false;
     }
     if (v.needsKey) {
       // Still congested: a keyframe now would only be dropped too. Ask once it drained.

@@ -1,13 +1,19 @@
 /**
- * Voice-only sessions through a real relay (node-datachannel peers as customer and agent):
- * the mode travels with the request, the consent request and the start; nothing that would
- * show or move a screen passes; the call and the chat work as in any session.
+ * TrafficRouter through a real relay (node-datachannel peers as customer and agent).
+ *
+ * Voice-only sessions: the mode travels with the request, the consent request and the start;
+ * nothing that would show or move a screen passes; the call and the chat work as in any session.
+ *
+ * View state: a session the agent does not have on screen gets keyframes only; shown again,
+ * the customer is asked for a keyframe and the picture resumes from it. Only the session's
+ * viewer may say so.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
-import { fragmentFrame } from '@beacon/shared/framing';
-import { NdcClient } from './testing/NdcClient.ts';
+import { fragmentFrame, readHeader } from '@beacon/shared/framing';
+import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
+import { NdcClient, openSession } from './testing/NdcClient.ts';
 import { startTestRelay, type TestRelay } from './testing/testRelay.ts';
 
 const VOICE = { view: false, control: false } as const;
@@ -137,5 +143,88 @@ describe('voice-only sessions', () => {
     assert.equal((await agent.nextCtl('chat')).message.text, 'hello, my sound is gone');
     agent.sendCtl({ type: 'ping', sessionId, t: 1 });
     assert.equal((await customer.nextCtl('ping')).t, 1);
+  });
+});
+
+/** Sequence numbers of the frames the client received whole. */
+function framesOf(c: NdcClient): number[] {
+  const seqs: number[] = [];
+  for (const f of c.media) {
+    const h = readHeader(f);
+    if (h.fragIndex === h.fragCount - 1) seqs.push(h.seq);
+  }
+  return seqs;
+}
+
+describe('view state', () => {
+  /** Sends frames `[seq, isKey]` and waits until the relay has taken them all in. */
+  async function sendFrames(customer: NdcClient, sessionId: string, streamId: number, frames: [number, boolean][]): Promise<void> {
+    const before = t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0;
+    for (const [seq, isKey] of frames) {
+      for (const f of fragmentFrame(new Uint8Array(isKey ? 4000 : 300).fill(seq), { isKey, stream: streamId, seq, captureTs: seq })) assert.ok(customer.sendMedia(f));
+    }
+    await waitFor(() => (t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0) >= before + frames.length);
+  }
+
+  /** A ctl round trip through the customer: everything the agent sent before it was handled. */
+  async function settle(agent: NdcClient, customer: NdcClient, sessionId: string, n: number): Promise<void> {
+    agent.sendCtl({ type: 'ping', sessionId, t: n });
+    await customer.nextCtl('ping', 5000, (m) => m.t === n);
+  }
+
+  test('a hidden session gets keyframes only; shown again, a keyframe is asked for at once and the picture resumes from it', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer');
+    const { sessionId, streamId } = await openSession(agent, customer, { view: true, control: false });
+    await sendFrames(customer, sessionId, streamId, [[0, true], [1, false]]);
+    agent.sendCtl({ type: 'view-state', sessionId, isVisible: false });
+    await settle(agent, customer, sessionId, 1);
+    await sendFrames(customer, sessionId, streamId, [[2, false], [3, false], [4, true], [5, false], [6, false]]);
+    await waitFor(() => framesOf(agent).length >= 3);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(framesOf(agent), [0, 1, 4], 'only keyframes while hidden');
+
+    // Past the throttle of the join request, so the next one goes out at once.
+    await new Promise((r) => setTimeout(r, KEYFRAME_REQUEST_INTERVAL_MS));
+    const asked = customer.ctlInbox.all.filter((m) => m.type === 'keyframe-request').length;
+    agent.sendCtl({ type: 'view-state', sessionId, isVisible: true });
+    await customer.nextCtl('keyframe-request', 2000, (m) => m.sessionId === sessionId && customer.ctlInbox.all.filter((k) => k.type === 'keyframe-request').length > asked);
+    await sendFrames(customer, sessionId, streamId, [[7, false], [8, true], [9, false], [10, false]]);
+    await waitFor(() => framesOf(agent).length >= 6);
+    assert.deepEqual(framesOf(agent), [0, 1, 4, 8, 9, 10]);
+    const viewer = Object.values(t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.viewers ?? {})[0];
+    assert.equal(viewer?.hiddenFrames, 4);
+    assert.equal(viewer?.isVisible, true);
+  });
+
+  test('only the session\'s viewer may send it; bad ones get an error and the session goes on', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer');
+    const other = await open('agent');
+    const { sessionId, streamId } = await openSession(agent, customer, { view: true, control: false });
+
+    other.sendCtl({ type: 'view-state', sessionId, isVisible: false });
+    assert.equal((await other.nextCtl('error')).code, 'not-found', 'another connection cannot tell which sessions exist');
+    customer.sendCtl({ type: 'view-state', sessionId, isVisible: false });
+    assert.equal((await customer.nextCtl('error')).code, 'forbidden');
+    agent.sendCtlRaw(JSON.stringify({ type: 'view-state', sessionId, isVisible: 'no' }));
+    assert.equal((await agent.nextCtl('error')).code, 'bad-message');
+    agent.sendCtlRaw(JSON.stringify({ type: 'view-state', isVisible: false }));
+    assert.equal((await agent.nextCtl('error')).code, 'bad-message');
+    agent.sendCtl({ type: 'view-state', sessionId: 'no-such-session-1', isVisible: false });
+    assert.equal((await agent.nextCtl('error')).code, 'not-found');
+
+    // None of them hid the picture: every frame still reaches the agent.
+    await settle(agent, customer, sessionId, 2);
+    await sendFrames(customer, sessionId, streamId, [[0, true], [1, false], [2, false]]);
+    await waitFor(() => framesOf(agent).length >= 3);
+    assert.deepEqual(framesOf(agent), [0, 1, 2]);
+    assert.equal(other.media.length, 0);
+  });
+
+  test('a voice-only session has no picture to show or hide', async () => {
+    const { agent, sessionId } = await startVoiceSession();
+    agent.sendCtl({ type: 'view-state', sessionId, isVisible: false });
+    assert.equal((await agent.nextCtl('error')).code, 'not-allowed');
   });
 });

@@ -63,6 +63,13 @@ export class TrafficRouter {
         s.customer.sendCtl(msg);
         return;
       }
+      case 'view-state': {
+        // Only the session's own viewer: another agent's tab says nothing about this one's screen.
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        s.forwarder?.setVisible(agent.connId, msg.isVisible);
+        return;
+      }
       case 'stream-config':
       case 'pong':
         throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
@@ -88,6 +95,7 @@ export class TrafficRouter {
       case 'input':
       case 'keyframe-request':
       case 'ping':
+      case 'view-state':
         throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
     }
   }

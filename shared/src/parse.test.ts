@@ -75,3 +75,16 @@ test('handleAtBoundary turns bad input and handler failures into one failure cal
   assert.deepEqual(handled, ['session-end']);
   assert.deepEqual(failures, ['bad-message', 'internal', 'async boom']);
 });
+
+test('view-state says whether a session is on screen, with a boolean and nothing else', () => {
+  const ok = parseJson(CtlToRelay, JSON.stringify({ type: 'view-state', sessionId: 'abcdefgh12345678', isVisible: false }), 'ctl');
+  assert.ok(ok.ok && ok.value.type === 'view-state' && ok.value.isVisible === false);
+  const bad = [
+    { type: 'view-state', sessionId: 'abcdefgh12345678', isVisible: 'false' },
+    { type: 'view-state', sessionId: 'abcdefgh12345678', isVisible: 0 },
+    { type: 'view-state', sessionId: 'abcdefgh12345678' },
+    { type: 'view-state', isVisible: true },
+    { type: 'view-state', sessionId: '../x', isVisible: true },
+  ];
+  for (const msg of bad) assert.equal(parseJson(CtlToRelay, JSON.stringify(msg), 'ctl').ok, false, JSON.stringify(msg));
+});

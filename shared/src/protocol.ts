@@ -210,6 +210,14 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('keyframe-request'), sessionId: SessionId }),
   /** Agent: round-trip probe, echoed by the customer. */
   z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
+  /**
+   * Agent: whether this session's picture is on the agent's screen (its tab is the one shown
+   * and the console window is not hidden). Not visible: the relay forwards keyframes only, so a
+   * background session costs the console almost nothing. Visible again: the relay asks the
+   * customer for a keyframe and forwards everything from it. Until the first one the relay takes
+   * the session as visible. The customer is not told: it keeps encoding for the recording.
+   */
+  z.object({ type: z.literal('view-state'), sessionId: SessionId, isVisible: z.boolean() }),
   /** Customer: the encoded stream's parameters; the relay passes them to every viewer. */
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
