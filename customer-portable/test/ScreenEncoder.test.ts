@@ -184,6 +184,19 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
     assert.equal(r.allInputClosed, true);
   });
 
+  test('a few hundred kB waiting is already a backlog for small frames: frames are dropped, not queued behind it', async () => {
+    // 640x360 text frames are a few kB each: 300 kB is many frames of delay, though far below 1 MiB.
+    const r = await scenario([
+      [5, 640, 360, 0, ''],
+      [6, 640, 360, 300 * 1024, ''],
+      [5, 640, 360, 40 * 1024, ''],
+    ]);
+    assert.equal(r.stats.droppedBackpressure, 6, 'dropped while 300 kB waited, sent again below the limit');
+    assert.equal(r.frames.filter((f) => f.isKey).length, 1);
+    assert.deepEqual(r.decoded.errors, []);
+    assert.equal(r.decoded.count, r.frames.length);
+  });
+
   test('a burst of frames faster than the encoder is thinned out instead of queued', async () => {
     const r = await scenario([
       [3, 1280, 720, 0, ''],

@@ -21,8 +21,30 @@ export const MAX_BITRATE = 12_000_000;
 
 /** A frame waits in the encoder at most this deep; a newer frame is dropped instead of queuing latency. */
 export const MAX_ENCODE_QUEUE = 2;
-/** Above this many bytes waiting on the media channel, frames are dropped before encoding. */
+/**
+ * Frames are dropped before encoding once the media channel holds more than about this many
+ * frames' worth of bytes: anything more is latency the agent sees (at 1080p full motion a
+ * fixed 1 MiB was ~180 ms of queue). Dropped before encoding, a frame is never referenced,
+ * so the stream stays decodable.
+ */
+export const BACKLOG_FRAMES = 2;
+/** The backlog limit never goes below this (tiny frames of a still screen, a keyframe in flight)... */
+export const MIN_MEDIA_BUFFERED_BYTES = 64 * 1024;
+/** ...nor above this; it is also the limit before any frame was sent. */
 export const MAX_MEDIA_BUFFERED_BYTES = 1024 * 1024;
+/** Weight of the newest frame in the moving average of frame sizes: about the last 8 frames count. */
+export const FRAME_SIZE_WEIGHT = 1 / 8;
+
+/** The moving average of encoded frame sizes after a frame of `frameBytes` (`null`: none yet). */
+export function averageFrameBytes(previous: number | null, frameBytes: number): number {
+  return previous === null ? frameBytes : previous + (frameBytes - previous) * FRAME_SIZE_WEIGHT;
+}
+
+/** Bytes the media channel may hold before the next frame is dropped instead of encoded. */
+export function mediaBacklogLimit(averageBytes: number | null): number {
+  if (averageBytes === null) return MAX_MEDIA_BUFFERED_BYTES;
+  return Math.min(MAX_MEDIA_BUFFERED_BYTES, Math.max(MIN_MEDIA_BUFFERED_BYTES, Math.round(BACKLOG_FRAMES * averageBytes)));
+}
 
 export function bitrateFor(width: number, height: number): number {
   const bps = Math.round(width * height * BITS_PER_PIXEL_SECOND);

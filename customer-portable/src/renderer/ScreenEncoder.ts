@@ -1,10 +1,11 @@
 import { fragmentFrame } from '@beacon/shared/framing';
 import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
 import {
+  averageFrameBytes,
   CODEC_CANDIDATES,
   encoderSettings,
   MAX_ENCODE_QUEUE,
-  MAX_MEDIA_BUFFERED_BYTES,
+  mediaBacklogLimit,
   type EncoderSettings,
 } from '../common/encoderSettings.ts';
 import { epochNow } from './ScreenCapture.ts';
@@ -30,7 +31,7 @@ export interface EncoderStats {
   keyframes: number;
   /** Dropped because the encoder was busy or being (re)configured. */
   droppedBusy: number;
-  /** Dropped because the network could not keep up. */
+  /** Dropped because the network could not keep up (more than about two frames waiting to be sent). */
   droppedBackpressure: number;
   bytesSent: number;
 }
@@ -83,6 +84,8 @@ export class ScreenEncoder {
   private seq = 0;
   private errors = 0;
   private framesSinceError = 0;
+  /** Moving average of this stream's encoded frame sizes; null until the first frame. */
+  private averageFrameBytes: number | null = null;
   private readonly captureTimes = new Map<number, number>();
 
   constructor(private readonly opts: ScreenEncoderOptions) {}
@@ -113,7 +116,7 @@ export class ScreenEncoder {
         this.stats.droppedBusy++;
         return;
       }
-      if (this.opts.sink.mediaBufferedAmount > MAX_MEDIA_BUFFERED_BYTES) {
+      if (this.opts.sink.mediaBufferedAmount > mediaBacklogLimit(this.averageFrameBytes)) {
         this.stats.droppedBackpressure++;
         return;
       }
@@ -159,6 +162,7 @@ export class ScreenEncoder {
       this.config = { codec: settings.codec, width, height };
       this.isKeyPending = true;
       this.captureTimes.clear();
+      this.averageFrameBytes = null; // another size, other frame sizes
       this.sendStreamConfig(this.config);
     } catch (err) {
       if (err instanceof NoSupportedCodecError) this.fatal(err);
@@ -186,6 +190,7 @@ export class ScreenEncoder {
     const data = new Uint8Array(chunk.byteLength);
     chunk.copyTo(data);
     const isKey = chunk.type === 'key';
+    this.averageFrameBytes = averageFrameBytes(this.averageFrameBytes, data.byteLength);
     const fragments = fragmentFrame(data, { isKey, stream: this.opts.streamId, seq: this.seq, captureTs });
     this.seq = (this.seq + 1) >>> 0;
     for (const f of fragments) {
