@@ -69,3 +69,44 @@ test('reset forgets the sequence and waits for a keyframe again', () => {
   assert.equal(g.onFrame(delta(1), 0).decode, false);
   assert.equal(g.onFrame(key(1), 0).decode, true);
 });
+
+test('while hidden only keyframes are decoded and none is asked for; shown again, one is asked for at once', () => {
+  const g = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  assert.equal(g.shouldRequestKeyframe(0), true);
+  g.onFrame(key(1), 0);
+  g.setVisible(false);
+  assert.equal(g.visible, false);
+  assert.deepEqual(g.onFrame(delta(2), 0), { decode: false, reason: 'hidden' }, 'a delta still on its way is not decoded');
+  assert.deepEqual(g.onFrame(key(9), 0), { decode: true }, 'keyframes keep the picture roughly current');
+  assert.deepEqual(g.onFrame(delta(10), 0), { decode: false, reason: 'hidden' });
+  g.needKey(); // a frame lost on the way: still nothing asked while hidden
+  for (let t = 100; t < 10_000; t += 100) assert.equal(g.shouldRequestKeyframe(t), false, `asked at ${t} ms while hidden`);
+  g.setVisible(true);
+  assert.equal(g.shouldRequestKeyframe(10_000), true, 'shown: asked at once');
+  assert.equal(g.shouldRequestKeyframe(10_050), false);
+  assert.deepEqual(g.onFrame(delta(11), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.deepEqual(g.onFrame(key(12), 0), { decode: true });
+  assert.deepEqual(g.onFrame(delta(13), 0), { decode: true });
+  assert.equal(g.keyframeRequests, 2);
+});
+
+test('shown again right after a request, the rate limit does not delay the picture', () => {
+  const g = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  g.onFrame(key(1), 0);
+  g.needKey();
+  assert.equal(g.shouldRequestKeyframe(1000), true);
+  g.setVisible(false);
+  g.setVisible(true);
+  assert.equal(g.shouldRequestKeyframe(1010), true);
+});
+
+test('hidden and shown with nothing skipped in between: no keyframe is needed', () => {
+  const g = new KeyframeGate();
+  g.shouldRequestKeyframe(0);
+  g.onFrame(key(1), 0);
+  g.setVisible(false);
+  g.setVisible(true);
+  g.setVisible(true);
+  assert.equal(g.shouldRequestKeyframe(5000), false);
+  assert.deepEqual(g.onFrame(delta(2), 0), { decode: true });
+});

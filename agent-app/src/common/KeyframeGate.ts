@@ -9,13 +9,18 @@
  * Keyframe requests are rate-limited, and while one is outstanding a new loss does not ask
  * again (on a 20 kB/s link one keyframe can take seconds to arrive; asking again would only
  * queue more keyframes). If none arrives within `retryMs`, the request is repeated.
+ *
+ * While the picture is not on screen (a background tab, a hidden window), only keyframes are
+ * decoded and none is asked for: the relay then sends keyframes only, and a delta that was
+ * still on its way is not worth decoding. Shown again after skipping, a keyframe is asked for
+ * at once, whatever the rate limit said.
  */
 export const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 export const KEYFRAME_RETRY_MS = 2000;
 /** More frames than this waiting in the decoder means we are behind: catch up at a keyframe. */
 export const MAX_DECODE_QUEUE = 2;
 
-export type SkipReason = 'waiting-for-key' | 'gap' | 'backlog';
+export type SkipReason = 'waiting-for-key' | 'gap' | 'backlog' | 'hidden';
 export type GateDecision = { decode: true } | { decode: false; reason: SkipReason };
 
 export interface GateOptions {
@@ -29,6 +34,7 @@ export class KeyframeGate {
   private isRequestWanted = true; // ask once at start: joining mid-stream needs a keyframe
   private lastRequestAt = Number.NEGATIVE_INFINITY;
   private lastSeq: number | null = null;
+  private isHidden = false;
   private readonly minIntervalMs: number;
   private readonly retryMs: number;
   private readonly maxQueue: number;
@@ -46,6 +52,20 @@ export class KeyframeGate {
     return this.isWaitingForKey;
   }
 
+  /** Whether the picture is on screen (see the class comment). */
+  setVisible(isVisible: boolean): void {
+    if (this.isHidden !== isVisible) return;
+    this.isHidden = !isVisible;
+    if (isVisible && this.isWaitingForKey) {
+      this.isRequestWanted = true;
+      this.lastRequestAt = Number.NEGATIVE_INFINITY;
+    }
+  }
+
+  get visible(): boolean {
+    return !this.isHidden;
+  }
+
   /** A complete frame arrived; `queueSize` is the decoder's current `decodeQueueSize`. */
   onFrame(frame: { seq: number; isKey: boolean }, queueSize: number): GateDecision {
     const expected = this.lastSeq === null ? null : (this.lastSeq + 1) >>> 0;
@@ -55,6 +75,10 @@ export class KeyframeGate {
       this.isWaitingForKey = false;
       this.isRequestWanted = false;
       return { decode: true };
+    }
+    if (this.isHidden) {
+      this.isWaitingForKey = true;
+      return this.skip('hidden');
     }
     if (this.isWaitingForKey) return this.skip('waiting-for-key');
     if (hasGap) {
@@ -87,7 +111,7 @@ export class KeyframeGate {
    * every frame and from a timer while {@link waitingForKey}.
    */
   shouldRequestKeyframe(now: number): boolean {
-    if (!this.isWaitingForKey) return false;
+    if (!this.isWaitingForKey || this.isHidden) return false;
     const sinceLast = now - this.lastRequestAt;
     const isDue = this.isRequestWanted ? sinceLast >= this.minIntervalMs : sinceLast >= this.retryMs;
     if (!isDue) return false;

@@ -81,6 +81,10 @@ export class AgentClient {
   private readonly collabs = new Map<string, CollabSession>();
   private readonly voices = new Map<string, VoiceCall>();
   private lastMediaWarnAt = 0;
+  /** The console window is shown (not minimised, not a background browser tab). */
+  private isDocumentVisible = true;
+  /** The sessions page is the one shown (not the directory or the back-office). */
+  private isSessionsPageShown = true;
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
 
@@ -227,6 +231,20 @@ export class AgentClient {
 
   select(sessionId: string | null): void {
     this.dispatch({ type: 'select', sessionId });
+  }
+
+  /** The window was hidden or shown (`visibilitychange`): no session is on screen while hidden. */
+  setDocumentVisible(isVisible: boolean): void {
+    if (this.isDocumentVisible === isVisible) return;
+    this.isDocumentVisible = isVisible;
+    this.syncViews();
+  }
+
+  /** Another page (directory, back-office) covers the session tabs, or they are back. */
+  setSessionsPageShown(isShown: boolean): void {
+    if (this.isSessionsPageShown === isShown) return;
+    this.isSessionsPageShown = isShown;
+    this.syncViews();
   }
 
   dismissError(): void {
@@ -472,7 +490,20 @@ export class AgentClient {
 
   private set(patch: Partial<ClientSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
+    this.syncViews();
     for (const l of [...this.listeners]) l();
+  }
+
+  /**
+   * Only the selected tab's picture is on screen, and only while the sessions page and the
+   * window are shown; every other session is told it is not (keyframes only, nothing asked).
+   * Cheap and idempotent, so it runs on every state change (selection, new sessions, retries).
+   */
+  private syncViews(): void {
+    const selectedId = this.isDocumentVisible && this.isSessionsPageShown ? this.snapshot.console.selectedId : null;
+    for (const [id, session] of this.sessions) {
+      if (!session.closed) session.setVisible(id === selectedId);
+    }
   }
 }
 

@@ -2,6 +2,7 @@
  * The signed-in console: the top bar with the navigation for the seat's role, and the page
  * the hash route names. Sessions keep running (video, input) while another page is shown.
  */
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isLive } from '../common/ConsoleModel.ts';
 import { navFor } from '../common/roles.ts';
@@ -56,6 +57,19 @@ export function ConsoleView({ route }: { route: Route }) {
   const nav = navFor(role);
   const liveCount = snap.console.sessions.filter(isLive).length;
   const orgName = snap.me?.organisation?.name;
+  const isSessionsPage = route.name === 'console';
+
+  // Sessions not on screen cost (almost) nothing: the relay sends them keyframes only.
+  useEffect(() => client.setSessionsPageShown(isSessionsPage), [client, isSessionsPage]);
+  useEffect(() => {
+    const onVisibility = () => client.setDocumentVisible(document.visibilityState !== 'hidden');
+    onVisibility();
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisibility);
+      client.setDocumentVisible(true);
+    };
+  }, [client]);
 
   return (
     <div className="console">

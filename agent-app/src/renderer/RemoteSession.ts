@@ -26,6 +26,8 @@ export class RemoteSession {
   private readonly pingTimer: ReturnType<typeof setInterval>;
   private readonly sizeListeners = new Set<SizeListener>();
   private isClosed = false;
+  /** What the relay was last told about this view; it takes a new session as visible. */
+  private isVisibleSent = true;
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
   warningKey: string | null = null;
 
@@ -67,6 +69,19 @@ export class RemoteSession {
       : null;
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
+  }
+
+  /**
+   * Whether this session's picture is on the agent's screen. The relay is told (it then sends
+   * keyframes only), then the pipeline (which asks for a keyframe when shown again, after the
+   * relay knows). Call it again if it could not be sent (no ctl channel): it retries.
+   */
+  setVisible(isVisible: boolean): void {
+    if (this.isClosed) return;
+    if (this.isVisibleSent !== isVisible && this.sendCtl({ type: 'view-state', sessionId: this.sessionId, isVisible })) {
+      this.isVisibleSent = isVisible;
+    }
+    this.pipeline.setVisible(isVisible);
   }
 
   configure(config: StreamConfig): void {

@@ -2,6 +2,10 @@
  * One session's video: media fragments -> Reassembler -> KeyframeGate -> WebCodecs
  * VideoDecoder -> drawn on the session's canvas. The customer adapts its stream to us
  * through `keyframe-request`; everything else here is local.
+ *
+ * Not on screen (`setVisible(false)`), only keyframes are decoded and drawn (the relay sends
+ * no more), so the canvas is at most one keyframe old; shown again, a keyframe is asked for
+ * at once and the live picture resumes from it.
  */
 import { FramingError, Reassembler } from '@beacon/shared/framing';
 import type { StreamConfig } from '@beacon/shared/protocol';
@@ -137,6 +141,12 @@ export class VideoPipeline {
 
   get skippedFrames(): number {
     return this.gate.skippedFrames;
+  }
+
+  setVisible(isVisible: boolean): void {
+    if (this.isClosed || this.gate.visible === isVisible) return;
+    this.gate.setVisible(isVisible);
+    this.maybeRequestKeyframe();
   }
 
   /** Idempotent. Stops decoding; the canvas keeps the last picture. */
