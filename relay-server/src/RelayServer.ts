@@ -48,6 +48,7 @@ import { MediaTickets } from './recording/MediaTicket.ts';
 import { Recorder } from './recording/Recorder.ts';
 import { RecordingRetention } from './recording/RecordingRetention.ts';
 import { recordingRoutes } from './recording/RecordingRoutes.ts';
+import { VoiceTrackCache } from './recording/VoiceTracks.ts';
 import { RecordingStore } from './recording/RecordingStore.ts';
 
 export const DB_FILE_NAME = 'beacon.sqlite';
@@ -224,7 +225,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   );
   const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
   const api = new ApiRouter(
-    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now) }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
+    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now), voices: new VoiceTrackCache() }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
     {
       authenticate: async (token) => {
         const grant = await auth.verifyToken(token);

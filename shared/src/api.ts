@@ -468,6 +468,11 @@ export const RecordingInfo = z.object({
   deletedReason: z.enum(['age', 'size']).nullable(),
   /** Live only: the snapshot version to append as `&snapshot=` to the ticket URL. */
   snapshot: z.number().int().nonnegative().nullable(),
+  /**
+   * Voice tracks in the file (one per side of a call). A `<video>` plays only the first;
+   * `&voice=N` on the ticket URL serves voice N alone as audio/webm, to play beside it.
+   */
+  voiceTracks: z.number().int().nonnegative().default(0),
 });
 export type RecordingInfo = z.infer<typeof RecordingInfo>;
 

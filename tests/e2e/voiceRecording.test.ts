@@ -2,7 +2,8 @@
  * Voice in the session recording (issue 6 → issue 4), end to end: a recorded session on a
  * real X screen with a call between two browsers whose fake microphones play tones (agent
  * 440 Hz, customer 880 Hz). The finished recording must hold an Opus track per side that
- * decodes, with ffmpeg, to that side's tone; and a relay killed with SIGKILL mid-call must
+ * decodes, with ffmpeg, to that side's tone; the player must play both sides (the page's
+ * own audio output, analysed while it plays); and a relay killed with SIGKILL mid-call must
  * leave a recovered recording with the voice up to the kill.
  */
 import assert from 'node:assert/strict';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { RecordingInfo } from '@beacon/shared/api';
+import { writeFileSync } from 'node:fs';
+import { RecordingInfo, RecordingTicket } from '@beacon/shared/api';
 import { parseJson } from '@beacon/shared/parse';
 import { LoginResponse } from '@beacon/shared/protocol';
 import { readTone } from '../../relay-server/src/recording/testing/voice.ts';
@@ -41,14 +43,31 @@ let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
 let wavDir: string;
+let callId: string | undefined;
 
-async function recordingOf(sessionId: string): Promise<RecordingInfo> {
+async function signIn(): Promise<string> {
   const login = await fetch(new URL('/api/login', relay.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: AGENT.login, password: AGENT.password }) });
   const token = parseJson(LoginResponse, await login.text(), 'login');
   if (!token.ok) throw token.error;
+  return token.value.token;
+}
+
+async function ticketUrl(sessionId: string, purpose: 'view' | 'download'): Promise<URL> {
+  const res = await fetch(new URL(`/api/sessions/${sessionId}/recording/ticket`, relay.url), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${await signIn()}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ purpose }),
+  });
+  const t = parseJson(RecordingTicket, await res.text(), 'ticket');
+  if (!t.ok) throw t.error;
+  return new URL(t.value.url, relay.url);
+}
+
+async function recordingOf(sessionId: string): Promise<RecordingInfo> {
+  const token = await signIn();
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const res = await fetch(new URL(`/api/sessions/${sessionId}/recording`, relay.url), { headers: { Authorization: `Bearer ${token.value.token}` } });
+    const res = await fetch(new URL(`/api/sessions/${sessionId}/recording`, relay.url), { headers: { Authorization: `Bearer ${token}` } });
     const info = parseJson(RecordingInfo, await res.text(), 'recording');
     if (info.ok && (info.value.status === 'ready' || info.value.status === 'failed')) return info.value;
     if (Date.now() > deadline) throw new Error(`the recording of ${sessionId} was not finalised`);
@@ -63,6 +82,17 @@ async function streams(file: string): Promise<{ kind: string; codec: string }[]>
     const [codec = '', kind = ''] = line.split(',');
     return { kind, codec };
   });
+}
+
+/**
+ * Where audio stream `index` of `file` starts: its first packet's time (the stream's
+ * `start_time` is only guessed from the first few seconds of the file).
+ */
+async function audioStartS(file: string, index: number): Promise<number> {
+  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', `a:${index}`, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file], { maxBuffer: 64 * 1024 * 1024 });
+  const s = Number(stdout.trim().split('\n')[0]);
+  if (!Number.isFinite(s)) throw new Error(`ffprobe gave no start time for audio ${index}: ${stdout}`);
+  return s;
 }
 
 /** A recorded session with a call the customer places and the agent answers; returns its ID once both talk. */
@@ -119,12 +149,99 @@ describe('voice in the session recording', { concurrency: false }, () => {
 
   test('after a call the recording holds each side’s voice as an Opus track with its tone', SIG, async (t) => {
     const id = await startCall();
+    callId = id;
     await new Promise((r) => setTimeout(r, TALK_MS));
     await agent.getByTestId('voice-hangup').click();
     await agent.getByTestId('end-session').click();
     const info = await recordingOf(id);
     assert.equal(info.status, 'ready', JSON.stringify(info.failure));
+    assert.equal(info.voiceTracks, 2);
     await assertVoice(join(relay.dataDir, 'recordings', `${id}.webm`), TALK_MS / 1000, (l) => t.diagnostic(l));
+  });
+
+  test('the player plays both sides of the call, in step with the recording', SIG, async (t) => {
+    assert.ok(callId, 'the call of the first test');
+    const main = join(relay.dataDir, 'recordings', `${callId}.webm`);
+    // The customer's voice on its own, as the player fetches it: the same tone at the same time.
+    const url = await ticketUrl(callId, 'view');
+    url.searchParams.set('voice', '1');
+    const res = await fetch(url);
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-type'), 'audio/webm');
+    const voiceFile = join(wavDir, 'customer-voice.webm');
+    writeFileSync(voiceFile, new Uint8Array(await res.arrayBuffer()));
+    const alone = await readTone(voiceFile, 0, LOUD_RMS);
+    // ffmpeg decodes a track from its first packet; where that packet is comes from ffprobe.
+    const spokenS = async (index: number) => (await audioStartS(main, index)) + (await readTone(main, index, LOUD_RMS)).firstLoudS;
+    const agentFromS = await spokenS(0);
+    const customerFromS = await spokenS(1);
+    t.diagnostic(`customer voice alone: ${alone.hz.toFixed(1)} Hz from ${alone.firstLoudS.toFixed(2)} s; in the recording from ${customerFromS.toFixed(2)} s (agent from ${agentFromS.toFixed(2)} s)`);
+    assert.ok(Math.abs(alone.hz - CUSTOMER_HZ) < HZ_TOLERANCE, `the customer's voice alone plays ${alone.hz} Hz`);
+    assert.ok(Math.abs(alone.firstLoudS - customerFromS) < 0.05, `heard from ${alone.firstLoudS} s alone, ${customerFromS} s in the recording`);
+    url.searchParams.set('voice', '2');
+    assert.equal((await fetch(url)).status, 404, 'a voice the call did not have');
+    const download = await ticketUrl(callId, 'download');
+    download.searchParams.set('voice', '1');
+    assert.equal((await fetch(download)).status, 403, 'a download ticket fetches only the whole file');
+
+    // The page: play from a little before the call, and listen to what the player puts out.
+    await agent.goto(`${relay.url}/#/admin/recordings/${callId}`);
+    await agent.getByTestId('player-video').waitFor({ timeout: 15_000 });
+    await agent.locator('[data-testid="player-voice"][data-voice="1"]').waitFor({ state: 'attached', timeout: 15_000 });
+    await agent.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')?.readyState ?? 0) >= 1, undefined, { timeout: 15_000 });
+    const fromS = Math.max(0, Math.min(agentFromS, customerFromS) - 1);
+    const untilS = Math.max(agentFromS, customerFromS) + 1.5;
+    await agent.evaluate((s) => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+      if (v) v.currentTime = s;
+    }, fromS);
+    await agent.getByTestId('player-play').click();
+    assert.equal(await agent.getByTestId('player-sound').getAttribute('aria-pressed'), 'true', 'sound is on');
+    const heard = await agent.evaluate(
+      async ({ untilS, hz }) => {
+        const ctx = new AudioContext();
+        await ctx.resume();
+        const video = document.querySelector<HTMLVideoElement>('[data-testid="player-video"]');
+        const voice = document.querySelector<HTMLAudioElement>('[data-testid="player-voice"][data-voice="1"]');
+        if (!video || !voice) throw new Error('player elements missing');
+        const hzPerBin = ctx.sampleRate / 8192;
+        const sides = [
+          { el: video as HTMLMediaElement, hz: hz[0]! },
+          { el: voice as HTMLMediaElement, hz: hz[1]! },
+        ].map(({ el, hz }) => {
+          const analyser = ctx.createAnalyser();
+          analyser.fftSize = 8192;
+          ctx.createMediaElementSource(el).connect(analyser).connect(ctx.destination);
+          return { analyser, bin: Math.round(hz / hzPerBin), firstS: -1, peakDb: -200, loudPeakHz: 0 };
+        });
+        const bins = new Float32Array(4096);
+        const deadline = performance.now() + (untilS + 10) * 1000;
+        let drift = 0;
+        while (video.currentTime < untilS && performance.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 40));
+          drift = Math.max(drift, Math.abs(voice.currentTime - video.currentTime) * (voice.paused ? 0 : 1));
+          for (const s of sides) {
+            s.analyser.getFloatFrequencyData(bins);
+            let best = 1;
+            for (let j = 2; j < bins.length; j++) if (bins[j]! > bins[best]!) best = j;
+            const atTone = Math.max(bins[s.bin - 1]!, bins[s.bin]!, bins[s.bin + 1]!);
+            if (atTone > -60 && Math.abs(best - s.bin) <= 2) {
+              if (s.firstS < 0) s.firstS = video.currentTime;
+              s.loudPeakHz = best * hzPerBin;
+            }
+            s.peakDb = Math.max(s.peakDb, atTone);
+          }
+        }
+        return { sides: sides.map(({ firstS, peakDb, loudPeakHz }) => ({ firstS, peakDb, loudPeakHz })), drift, endS: video.currentTime };
+      },
+      { untilS, hz: [AGENT_HZ, CUSTOMER_HZ] },
+    );
+    t.diagnostic(`player output from ${fromS.toFixed(2)} s: ${JSON.stringify(heard)}`);
+    const [agentSide, customerSide] = heard.sides;
+    // Heard where it was spoken (a window of analysis and the 40 ms polling smear the onset a little).
+    assert.ok(agentSide && Math.abs(agentSide.firstS - agentFromS) < 0.4, `the agent's side (in the video) is heard from ${agentSide?.firstS} s, spoken at ${agentFromS.toFixed(2)} s`);
+    assert.ok(customerSide && Math.abs(customerSide.firstS - customerFromS) < 0.4, `the customer's side (beside the video) is heard from ${customerSide?.firstS} s, spoken at ${customerFromS.toFixed(2)} s`);
+    assert.ok(heard.drift < 0.35, `the customer's voice strayed ${heard.drift} s from the video`);
   });
 
   test('a relay killed with SIGKILL mid-call leaves the voice in the recovered recording up to the kill', SIG, async (t) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TimelineEvent } from '@beacon/shared/api';
-import { buildTimeline, currentEntryId, formatMediaTime, kindsOf, markerPosition, resumePosition, visibleEntries } from './timeline.ts';
+import { buildTimeline, currentEntryId, formatMediaTime, kindsOf, markerPosition, MAX_DRIFT_S, resumePosition, resyncTarget, visibleEntries } from './timeline.ts';
 
 let id = 0;
 const ev = (kind: string, mediaMs: number | null, detail: Record<string, unknown> = {}): TimelineEvent => ({ id: ++id, at: 1000 + (mediaMs ?? 0), mediaMs, kind, actor: 'agent:alice', detail });
@@ -62,4 +62,12 @@ test('near-live reloads follow the live edge, or keep a viewer who went back whe
   assert.equal(resumePosition(9_000, 10_000, 14_000), 13_500);
   assert.equal(resumePosition(3_000, 10_000, 14_000), 3_000);
   assert.equal(resumePosition(0, null, 14_000), 13_500);
+});
+
+test('a voice beside the video is moved back only when it drifts, and left alone past its end', () => {
+  assert.equal(resyncTarget(10, 10 + MAX_DRIFT_S / 2, 30), null);
+  assert.equal(resyncTarget(10, 10 - MAX_DRIFT_S * 2, 30), 10);
+  assert.equal(resyncTarget(12, 3, 30), 12, 'after a seek the voice jumps too');
+  assert.equal(resyncTarget(31, 29, 30), null, 'the customer stopped talking before the video ends');
+  assert.equal(resyncTarget(5, 0, Number.NaN), 5, 'a voice whose length is not known yet still follows');
 });

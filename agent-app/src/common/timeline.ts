@@ -112,3 +112,12 @@ export function resumePosition(currentMs: number, oldDurationMs: number | null, 
   if (oldDurationMs === null || oldDurationMs - currentMs <= edgeMs) return Math.max(0, newDurationMs - 500);
   return Math.min(currentMs, newDurationMs);
 }
+
+/** A voice `<audio>` further than this from the video's time is moved back to it (seconds). */
+export const MAX_DRIFT_S = 0.2;
+
+/** Where `audio` should be for the video at `videoS`: null while it is close enough, or past its end. */
+export function resyncTarget(videoS: number, audioS: number, audioDurationS: number): number | null {
+  if (Number.isFinite(audioDurationS) && videoS >= audioDurationS) return null;
+  return Math.abs(videoS - audioS) > MAX_DRIFT_S ? videoS : null;
+}

@@ -40,6 +40,17 @@ export interface SendFileOptions {
 /** Answers GET/HEAD for `file`; returns the range it served (null: the whole file). */
 export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, o: SendFileOptions): Promise<ByteRange | null> {
   const { size } = await stat(file);
+  return send(req, res, size, o, (r) => pipeline(createReadStream(file, { start: r.start, end: r.end }), res));
+}
+
+/** The same for bytes held in memory. */
+export async function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, o: SendFileOptions): Promise<ByteRange | null> {
+  return send(req, res, bytes.byteLength, o, async (r) => {
+    res.end(bytes.subarray(r.start, r.end + 1));
+  });
+}
+
+async function send(req: IncomingMessage, res: ServerResponse, size: number, o: SendFileOptions, body: (r: ByteRange) => Promise<void>): Promise<ByteRange | null> {
   const range = parseRange(req.headers.range, size);
   const headers: Record<string, string> = {
     'Content-Type': o.contentType,
@@ -63,6 +74,6 @@ export async function sendFile(req: IncomingMessage, res: ServerResponse, file: 
     return range;
   }
   // A player that seeks abandons the request: that is normal, not an error.
-  await pipeline(createReadStream(file, { start: r.start, end: r.end }), res).catch(() => undefined);
+  await body(r).catch(() => undefined);
   return range;
 }

@@ -7,7 +7,7 @@ import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunn
 import { ChunkLogWriter } from './ChunkLog.ts';
 import { containerFor, muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';
-import { loadTonePackets, OPUS_PT, readTone, rtpOf, TONE_HZ } from './testing/voice.ts';
+import { loadTonePackets, OPUS_PT, readTone, rtpOf, TONE_HZ, writeCallLog } from './testing/voice.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-mux-'));
@@ -141,34 +141,6 @@ test('H.264 goes into MP4, VP8/VP9/AV1 into WebM', () => {
   assert.equal(containerFor('vp8'), 'webm');
   assert.equal(containerFor('av01.0.04M.08'), 'webm');
 });
-
-/**
- * A 10 s session with its video (clock offset 0.2 s), the agent talking from 1 s to 4 s and
- * the customer from 5 s to 8 s: the tone's packets wrapped in RTP and fed as the relay does.
- */
-async function writeCallLog(log: string, cutAfterCustomerPackets?: number): Promise<void> {
-  const tone = await loadTonePackets();
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
-  w.track(1, { kind: 'video', ...clip.config });
-  w.clock(200_000);
-  const agent = new VoiceTrack(2, w);
-  const customer = new VoiceTrack(3, w);
-  const voice = (track: VoiceTrack, fromUs: number, i: number, ssrc: number) =>
-    track.push(rtpOf(tone[i]!, { sequence: i, timestamp: 3_000_000 + i * 960, ssrc, hasExtension: true }), OPUS_PT, fromUs + i * 20_000 + 5000);
-  let a = 0;
-  let c = 0;
-  for (const f of clip.frames) {
-    const atUs = f.offsetMs * 1000 + 200_000;
-    while (a < tone.length && 1_000_000 + a * 20_000 < atUs) voice(agent, 1_000_000, a++, 11);
-    while (c < tone.length && 5_000_000 + c * 20_000 < atUs) {
-      voice(customer, 5_000_000, c++, 22);
-      if (c === cutAfterCustomerPackets) return w.close();
-    }
-    w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
-  }
-  w.end(10_500_000);
-  await w.close();
-}
 
 async function probeAudio(file: string) {
   const input = new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });

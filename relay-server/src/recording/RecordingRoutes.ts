@@ -6,6 +6,9 @@
  * Who: owners, admins and managers every recording; an agent their own sessions' recordings
  * only if the organisation allows it (Policy `recording.watch`). Each view (ticket issued)
  * and each download is written to the audit log before the answer goes out.
+ *
+ * A call's voices are audio tracks of the file; a browser's `<video>` plays only the first,
+ * so `?voice=N` serves track N alone (VoiceTracks.ts) for the player to play beside it.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -18,18 +21,23 @@ import type { MediaTickets } from './MediaTicket.ts';
 import type { Recorder } from './Recorder.ts';
 import { mimeTypeOf } from './RecordingMuxer.ts';
 import type { RecordingStore } from './RecordingStore.ts';
-import { sendFile } from './RangeFile.ts';
+import { sendBytes, sendFile } from './RangeFile.ts';
+import { NoSuchVoiceError, type VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingRouteDeps {
   store: RecordingStore;
   recorder: Recorder;
   tickets: MediaTickets;
+  /** One voice of a call as its own file, for the player's `<audio>` beside the video. */
+  voices: VoiceTrackCache;
 }
 
 const SESSION_PATH = '(?<id>[A-Za-z0-9_-]{1,64})';
 const FileQuery = z.object({
   ticket: z.string().min(1).max(600),
   snapshot: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).optional()),
+  /** Only this voice (audio track, 0-based) as an audio WebM. */
+  voice: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(15).optional()),
 });
 
 export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
@@ -40,6 +48,16 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
     const agentsMayWatchOwn = d.organisation.settings?.agentsMayWatchOwn ?? false;
     demand(actor, 'recording.watch', { kind: 'recording', agentId: session.seat.id, agentsMayWatchOwn });
     return session;
+  };
+
+  /** Voice tracks in a recording file; a file that cannot be read has none to offer. */
+  const voicesIn = async (fileName: string): Promise<number> => {
+    try {
+      return await r.voices.count(path.join(r.recorder.dir, fileName));
+    } catch (err) {
+      d.log.warn('recording file unreadable while counting its voices', { fileName, err: err instanceof Error ? err.message : String(err) });
+      return 0;
+    }
   };
 
   const info = async (sessionId: string): Promise<RecordingInfo> => {
@@ -61,6 +79,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
       deletedAt: null,
       deletedReason: null,
       snapshot: null,
+      voiceTracks: 0,
     };
     if (!row) return none;
     const base: RecordingInfo = {
@@ -78,6 +97,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
       failure: row.failure,
       deletedAt: row.deletedAt,
       deletedReason: row.deletedReason,
+      voiceTracks: row.status === 'ready' && row.fileName ? await voicesIn(row.fileName) : 0,
     };
     if (row.status !== 'recording') return base;
     // A row still `recording` that this relay is not recording is being recovered.
@@ -96,6 +116,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
       height: live?.streamConfig?.height ?? null,
       durationMs: snap?.durationMs ?? null,
       snapshot: snap?.version ?? null,
+      voiceTracks: snap ? await voicesIn(snap.fileName) : 0,
     };
   };
 
@@ -147,6 +168,19 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
         if (!fileName && row?.status === 'ready') fileName = row.fileName;
         if (!fileName && row?.status === 'recording') fileName = (await r.recorder.snapshot(s.id))?.fileName ?? null;
         if (!fileName) throw new ProtocolError('not-found', 'this recording file is not available (any more); reload the player');
+        const file = path.join(r.recorder.dir, fileName);
+        if (q.data.voice !== undefined) {
+          if (ticket.purpose !== 'view') throw new ProtocolError('forbidden', 'a download ticket fetches the whole recording; ask for a view ticket to play one voice');
+          let bytes: Uint8Array;
+          try {
+            bytes = await r.voices.voice(file, q.data.voice);
+          } catch (err) {
+            if (err instanceof NoSuchVoiceError) throw new ProtocolError('not-found', err.message);
+            throw err;
+          }
+          await sendBytes(c.req, c.res, bytes, { contentType: 'audio/webm' });
+          return undefined;
+        }
         const container = path.extname(fileName) === '.mp4' ? 'mp4' : 'webm';
         const isDownload = ticket.purpose === 'download';
         // On record before the first byte goes out; a download resumed from the middle is the same download.
@@ -154,7 +188,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
         if (isDownload && isFromStart) {
           await d.audit.append({ actorId: actor.id, action: 'recording-downloaded', target: auditTarget(s), detail: { file: fileName } });
         }
-        await sendFile(c.req, c.res, path.join(r.recorder.dir, fileName), {
+        await sendFile(c.req, c.res, file, {
           contentType: `video/${container}`,
           downloadName: isDownload ? `beacon-${s.id}.${container}` : undefined,
         });

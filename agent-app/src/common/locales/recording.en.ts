@@ -38,6 +38,8 @@ export const RECORDING_EN = {
     recovered: 'The relay stopped during this session. The recording plays up to that moment.',
     play: 'Play',
     pause: 'Pause',
+    soundOn: 'Sound on',
+    soundOff: 'Sound off (click to hear)',
     speed: 'Speed',
     fullscreen: 'Full screen',
     download: 'Download',

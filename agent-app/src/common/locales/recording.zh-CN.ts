@@ -38,6 +38,8 @@ export const RECORDING_ZH_CN = {
     recovered: '会话期间中继服务器停止运行，录像可播放到停止时刻。',
     play: '播放',
     pause: '暂停',
+    soundOn: '声音：开',
+    soundOff: '声音：关（点击开启）',
     speed: '速度',
     fullscreen: '全屏',
     download: '下载',

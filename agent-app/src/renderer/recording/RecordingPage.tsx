@@ -78,6 +78,11 @@ export function RecordingPage({ sessionId }: { sessionId: string }) {
     return rec.status === 'recording' && rec.snapshot !== null ? `${base}&snapshot=${rec.snapshot}` : base;
   }, [ticket, rec, isPlayable, client]);
 
+  const voiceSrcs = useMemo(() => {
+    const n = rec?.voiceTracks ?? 0;
+    return src ? Array.from({ length: Math.max(0, n - 1) }, (_, i) => `${src}&voice=${i + 1}`) : [];
+  }, [src, rec?.voiceTracks]);
+
   const entries = useMemo(() => buildTimeline(timeline.data?.events ?? []), [timeline.data]);
   const currentId = currentEntryId(visibleEntries(entries, hidden), playheadMs);
 
@@ -154,6 +159,7 @@ export function RecordingPage({ sessionId }: { sessionId: string }) {
             <RecordingPlayer
               ref={player}
               src={src}
+              voiceSrcs={voiceSrcs}
               isLive={rec?.isLive ?? false}
               durationMs={rec?.durationMs ?? null}
               markers={visibleEntries(entries, hidden)}

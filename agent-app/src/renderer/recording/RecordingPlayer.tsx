@@ -3,10 +3,16 @@
  * seek bar carrying the timeline's markers, and download. A live session plays from
  * near-live snapshots: each new snapshot replaces the source, keeping the position (or
  * following the live edge) and the speed.
+ *
+ * Sound: the video plays the file's first voice; each further voice of a call is an
+ * `<audio>` beside it that follows the video (VoiceFollower.ts). Sound is on; where the
+ * browser refuses to start sound without a click (a live recording starting by itself), the
+ * player starts muted and the sound button says so.
  */
-import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type ReactNode } from 'react';
+import { forwardRef, useEffect, useImperativeHandle, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PLAYBACK_SPEEDS, formatMediaTime, markerPosition, resumePosition, type TimelineEntry } from '../../common/timeline.ts';
+import { VoiceFollower } from './VoiceFollower.ts';
 
 export interface PlayerHandle {
   /** Jumps to a position (ms) in the recording. */
@@ -15,6 +21,8 @@ export interface PlayerHandle {
 
 export interface RecordingPlayerProps {
   src: string | null;
+  /** The further voices of a call (the first is in `src`), each an audio file on the same clock. */
+  voiceSrcs: readonly string[];
   isLive: boolean;
   /** Known duration (ms) from the relay, used until the video reports its own. */
   durationMs: number | null;
@@ -36,6 +44,8 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
   const [timeMs, setTimeMs] = useState(0);
   const [videoDurationMs, setVideoDurationMs] = useState<number | null>(null);
   const [hasError, setHasError] = useState(false);
+  const [isMuted, setIsMuted] = useState(false);
+  const follower = useRef<VoiceFollower | null>(null);
   /** Where to continue once a replaced source has loaded, and the duration it replaced. */
   const resume = useRef<{ ms: number; oldDurationMs: number | null; wasPlaying: boolean } | null>(null);
   const lastSrc = useRef<string | null>(null);
@@ -46,6 +56,32 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
       if (v) v.currentTime = ms / 1000;
     },
   }));
+
+  useEffect(() => {
+    const v = video.current;
+    if (!v) return;
+    const f = new VoiceFollower(v);
+    follower.current = f;
+    return () => {
+      f.dispose();
+      follower.current = null;
+    };
+  }, []);
+
+  useEffect(() => {
+    if (video.current) video.current.muted = isMuted;
+  }, [isMuted]);
+
+  /** Plays; if the browser wants a click before sound, plays muted and shows it. */
+  const play = (v: HTMLVideoElement) => {
+    v.play().catch((err: unknown) => {
+      if (err instanceof DOMException && err.name === 'NotAllowedError' && !v.muted) {
+        v.muted = true;
+        setIsMuted(true);
+        void v.play().catch(() => undefined);
+      }
+    });
+  };
 
   useEffect(() => {
     const v = video.current;
@@ -71,14 +107,14 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
     resume.current = null;
     if (r && d !== null) {
       v.currentTime = (p.isLive ? resumePosition(r.ms, r.oldDurationMs, d) : Math.min(r.ms, d)) / 1000;
-      if (r.wasPlaying || (p.isLive && r.oldDurationMs === null)) void v.play().catch(() => undefined);
+      if (r.wasPlaying || (p.isLive && r.oldDurationMs === null)) play(v);
     }
   };
 
   const toggle = () => {
     const v = video.current;
     if (!v) return;
-    if (v.paused) void v.play().catch(() => undefined);
+    if (v.paused) play(v);
     else v.pause();
   };
 
@@ -104,8 +140,6 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
           data-live={p.isLive}
           data-duration-ms={duration === null ? '' : Math.round(duration)}
           playsInline
-          // No sound track yet, and muted video may start by itself (live watching).
-          muted
           preload="auto"
           onClick={toggle}
           onLoadedMetadata={onLoaded}
@@ -123,6 +157,9 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
             p.onSourceError();
           }}
         />
+        {p.voiceSrcs.map((src, i) => (
+          <VoiceAudio key={i} src={src} index={i + 1} follower={follower} />
+        ))}
         {p.children}
       </div>
       {hasError && (
@@ -160,6 +197,9 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
           {formatMediaTime(timeMs)} / {formatMediaTime(duration ?? 0)}
         </span>
         <span className="spacer" />
+        <button type="button" className="button button-small" data-testid="player-sound" aria-pressed={!isMuted} onClick={() => setIsMuted((m) => !m)}>
+          {isMuted ? t('recording.soundOff') : t('recording.soundOn')}
+        </button>
         <span className="small muted">{t('recording.speed')}</span>
         {PLAYBACK_SPEEDS.map((s) => (
           <button key={s} type="button" className={`button button-small${speed === s ? ' is-on' : ''}`} data-testid={`player-speed-${s}`} aria-pressed={speed === s} onClick={() => setRate(s)}>
@@ -176,3 +216,15 @@ export const RecordingPlayer = forwardRef<PlayerHandle, RecordingPlayerProps>(fu
     </div>
   );
 });
+
+/** One further voice: a hidden `<audio>` that follows the video while it exists. */
+function VoiceAudio({ src, index, follower }: { src: string; index: number; follower: RefObject<VoiceFollower | null> }) {
+  const audio = useRef<HTMLAudioElement>(null);
+  useEffect(() => {
+    const a = audio.current;
+    const f = follower.current;
+    if (!a || !f) return;
+    return f.add(a);
+  }, [follower, src]);
+  return <audio ref={audio} src={src} preload="auto" data-testid="player-voice" data-voice={index} hidden />;
+}

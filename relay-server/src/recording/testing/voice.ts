@@ -4,7 +4,11 @@
  * browser sends them (MID and audio-level header extensions).
  */
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
+import { ChunkLogWriter } from '../ChunkLog.ts';
+import { VoiceTrack } from '../VoiceTrack.ts';
+import { loadClip } from './clip.ts';
 
 export const TONE_HZ = 440;
 export const OPUS_PT = 111;
@@ -58,6 +62,8 @@ export interface ToneReading {
   loudS: number;
   /** Decoded length, seconds. */
   durationS: number;
+  /** Where the first loud 20 ms window starts, seconds (-1: none). */
+  firstLoudS: number;
 }
 
 const WINDOW = 960;
@@ -78,15 +84,46 @@ export async function readTone(file: string, index: number, loudRms = 0.02): Pro
   let crossings = 0;
   let loudWindows = 0;
   let peakRms = 0;
+  let firstLoudS = -1;
   for (let start = 0; start + WINDOW <= samples.length; start += WINDOW) {
     let sum = 0;
     for (let i = start; i < start + WINDOW; i++) sum += samples[i]! * samples[i]!;
     const rms = Math.sqrt(sum / WINDOW);
     peakRms = Math.max(peakRms, rms);
     if (rms < loudRms) continue;
+    if (firstLoudS < 0) firstLoudS = start / 48_000;
     loudWindows++;
     for (let i = start + 1; i < start + WINDOW; i++) if (samples[i - 1]! < 0 !== samples[i]! < 0) crossings++;
   }
   const loudS = (loudWindows * WINDOW) / 48_000;
-  return { hz: loudS > 0 ? crossings / 2 / loudS : 0, peakRms, loudS, durationS: samples.length / 48_000 };
+  return { hz: loudS > 0 ? crossings / 2 / loudS : 0, peakRms, loudS, durationS: samples.length / 48_000, firstLoudS };
+}
+
+/**
+ * A 10 s session with its video (clock offset 0.2 s), the agent talking from 1 s to 4 s and
+ * the customer from 5 s to 8 s: the tone's packets wrapped in RTP and fed as the relay does.
+ */
+export async function writeCallLog(log: string, cutAfterCustomerPackets?: number): Promise<void> {
+  const clip = loadClip();
+  const tone = await loadTonePackets();
+  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  w.track(1, { kind: 'video', ...clip.config });
+  w.clock(200_000);
+  const agent = new VoiceTrack(2, w);
+  const customer = new VoiceTrack(3, w);
+  const voice = (track: VoiceTrack, fromUs: number, i: number, ssrc: number) =>
+    track.push(rtpOf(tone[i]!, { sequence: i, timestamp: 3_000_000 + i * 960, ssrc, hasExtension: true }), OPUS_PT, fromUs + i * 20_000 + 5000);
+  let a = 0;
+  let c = 0;
+  for (const f of clip.frames) {
+    const atUs = f.offsetMs * 1000 + 200_000;
+    while (a < tone.length && 1_000_000 + a * 20_000 < atUs) voice(agent, 1_000_000, a++, 11);
+    while (c < tone.length && 5_000_000 + c * 20_000 < atUs) {
+      voice(customer, 5_000_000, c++, 22);
+      if (c === cutAfterCustomerPackets) return w.close();
+    }
+    w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
+  }
+  w.end(10_500_000);
+  await w.close();
 }
