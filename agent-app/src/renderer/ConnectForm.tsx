@@ -7,6 +7,7 @@ import type { CustomerLabel } from '../common/ConsoleModel.ts';
 import { formatDeviceId } from '../common/connectInput.ts';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { CustomerPicker } from './customers/CustomerPicker.tsx';
+import { CheckboxField, TextField } from './ui/Field.tsx';
 
 /**
  * Once a full device ID is typed, suggests the customer last linked to that device (unless
@@ -87,35 +88,31 @@ export function ConnectForm({
         <h2>{inline ? t('connect.again') : t('connect.heading')}</h2>
         <p className="muted">{inline ? t('connect.againIntro') : t('connect.intro')}</p>
         <div className="connect-fields">
-          <label className="field">
-            <span>{t('connect.deviceId')}</span>
-            <input
-              data-testid="device-id-input"
-              className="input-id"
-              inputMode="numeric"
-              autoComplete="off"
-              spellCheck={false}
-              autoFocus={!inline}
-              placeholder={t('connect.deviceIdPlaceholder')}
-              value={deviceId}
-              maxLength={20}
-              onChange={(e) => setDeviceId(e.target.value)}
-            />
-          </label>
-          <label className="field">
-            <span>{t('connect.code')}</span>
-            <input
-              data-testid="code-input"
-              className="input-code"
-              autoComplete="off"
-              autoCapitalize="characters"
-              spellCheck={false}
-              placeholder={t('connect.codePlaceholder')}
-              value={code}
-              maxLength={12}
-              onChange={(e) => setCode(e.target.value)}
-            />
-          </label>
+          <TextField
+            label={t('connect.deviceId')}
+            testId="device-id-input"
+            className="input-id"
+            inputMode="numeric"
+            autoComplete="off"
+            spellCheck={false}
+            autoFocus={!inline}
+            placeholder={t('connect.deviceIdPlaceholder')}
+            value={deviceId}
+            maxLength={20}
+            onValue={setDeviceId}
+          />
+          <TextField
+            label={t('connect.code')}
+            testId="code-input"
+            className="input-code"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder={t('connect.codePlaceholder')}
+            value={code}
+            maxLength={12}
+            onValue={setCode}
+          />
         </div>
         <CustomerPicker
           testIdPrefix="connect-customer"
@@ -132,26 +129,21 @@ export function ConnectForm({
             {t('connect.customerSuggested')}
           </small>
         )}
-        <label className="checkbox">
-          <input data-testid="connect-voice-only" type="checkbox" checked={isVoiceOnly} onChange={(e) => setVoiceOnly(e.target.checked)} />
-          <span>
-            {t('voiceOnly.connect')}
-            <small className="muted">{t('voiceOnly.connectHint')}</small>
-          </span>
-        </label>
-        <label className={`checkbox${isVoiceOnly ? ' is-disabled' : ''}`}>
-          <input
-            data-testid="control-checkbox"
-            type="checkbox"
-            checked={control && !isVoiceOnly}
-            disabled={isVoiceOnly}
-            onChange={(e) => setControl(e.target.checked)}
-          />
-          <span>
-            {t('connect.control')}
-            <small className="muted">{t('connect.controlHint')}</small>
-          </span>
-        </label>
+        <CheckboxField
+          label={t('voiceOnly.connect')}
+          hint={t('voiceOnly.connectHint')}
+          testId="connect-voice-only"
+          checked={isVoiceOnly}
+          onChecked={setVoiceOnly}
+        />
+        <CheckboxField
+          label={t('connect.control')}
+          hint={t('connect.controlHint')}
+          testId="control-checkbox"
+          checked={control && !isVoiceOnly}
+          disabled={isVoiceOnly}
+          onChecked={setControl}
+        />
         <button data-testid="connect-submit" className="button button-primary" type="submit" disabled={isBusy}>
           {isBusy ? t('connect.busy') : t('connect.submit')}
         </button>

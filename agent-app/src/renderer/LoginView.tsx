@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { TextField } from './ui/Field.tsx';
 
 export function LoginView() {
   const { t } = useTranslation();
@@ -40,30 +41,26 @@ export function LoginView() {
           </div>
         )}
         <ErrorNotice messageKey={snap.loginErrorKey} />
-        <label className="field">
-          <span>{t('login.login')}</span>
-          <input
-            data-testid="login-input"
-            name="login"
-            autoComplete="username"
-            autoFocus
-            value={login}
-            disabled={isBusy}
-            onChange={(e) => setLogin(e.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span>{t('login.password')}</span>
-          <input
-            data-testid="password-input"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            disabled={isBusy}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <TextField
+          label={t('login.login')}
+          testId="login-input"
+          name="login"
+          autoComplete="username"
+          autoFocus
+          value={login}
+          disabled={isBusy}
+          onValue={setLogin}
+        />
+        <TextField
+          label={t('login.password')}
+          testId="password-input"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          disabled={isBusy}
+          onValue={setPassword}
+        />
         <button data-testid="login-submit" className="button button-primary button-block" type="submit" disabled={isBusy}>
           {isBusy ? (snap.agent ? t('login.connecting') : t('login.busy')) : t('login.submit')}
         </button>

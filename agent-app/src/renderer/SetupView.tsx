@@ -3,15 +3,14 @@
  * creates its owner, who is then signed in and taken to the seats page to add the team.
  */
 import { SetupResponse, SetupStatusResponse } from '@beacon/shared/api';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkSetupForm, type FieldErrors, type SetupField, type SetupForm } from '../common/forms.ts';
-import { apiErrorKey } from './ApiClient.ts';
+import { checkSetupForm, type SetupField, type SetupForm } from '../common/forms.ts';
 import { useClient } from './ClientContext.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { TextField } from './ui/Field.tsx';
 import { useApiQuery } from './ui/useApiQuery.ts';
+import { useForm } from './ui/useForm.ts';
 import { navigate } from './ui/useRoute.ts';
 
 const EMPTY: SetupForm = { organisationName: '', login: '', displayName: '', password: '' };
@@ -20,35 +19,19 @@ export function SetupView({ token }: { token: string }) {
   const { t } = useTranslation();
   const client = useClient();
   const status = useApiQuery((api) => api.get('/api/setup/status', SetupStatusResponse), []);
-  const [form, setForm] = useState<SetupForm>(EMPTY);
-  const [errors, setErrors] = useState<FieldErrors<SetupField | 'token'>>({});
-  const [errorKey, setErrorKey] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const field = (k: SetupField) => (v: string) => setForm((f) => ({ ...f, [k]: v }));
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (isBusy) return;
-    const checked = checkSetupForm(token, form);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      setErrorKey(checked.errors.token ?? null);
-      return;
-    }
-    setErrors({});
-    setErrorKey(null);
-    setIsBusy(true);
-    try {
-      const signIn = await client.api.request('POST', '/api/setup', checked.value, SetupResponse);
+  const { errorKey, setErrorKey, isBusy, bind, submit } = useForm<SetupForm, SetupField | 'token'>(EMPTY);
+  const onSubmit = submit({
+    check: (f) => checkSetupForm(token, f),
+    send: async (value) => {
+      const signIn = await client.api.request('POST', '/api/setup', value, SetupResponse);
       // The token is spent: take it out of the address bar and history, then open the team page.
       navigate('#/admin/seats', true);
       client.adoptSignIn(signIn);
-    } catch (err) {
-      setErrorKey(apiErrorKey(err, { forbidden: 'setup.badToken', conflict: 'setup.conflict' }));
-      setIsBusy(false);
-      status.reload();
-    }
-  };
+    },
+    errorOverrides: { forbidden: 'setup.badToken', conflict: 'setup.conflict' },
+    onInvalid: (errors) => setErrorKey(errors.token ?? null),
+    onFailed: status.reload,
+  });
 
   const isDone = status.data?.isSetupNeeded === false;
   return (
@@ -56,7 +39,7 @@ export function SetupView({ token }: { token: string }) {
       <div className="login-corner">
         <LanguageSwitch />
       </div>
-      <form className="login-card setup-card" onSubmit={submit} aria-busy={isBusy} noValidate>
+      <form className="login-card setup-card" onSubmit={onSubmit} aria-busy={isBusy} noValidate>
         <div className="brand brand-large">
           <span className="brand-mark" aria-hidden="true" />
           <span className="brand-name">{t('app.name')}</span>
@@ -80,9 +63,7 @@ export function SetupView({ token }: { token: string }) {
             <TextField
               label={t('setup.organisation')}
               testId="setup-org-input"
-              value={form.organisationName}
-              onValue={field('organisationName')}
-              errorKey={errors.organisationName}
+              {...bind('organisationName')}
               placeholder={t('setup.organisationPlaceholder')}
               autoFocus
               maxLength={120}
@@ -92,18 +73,14 @@ export function SetupView({ token }: { token: string }) {
               <TextField
                 label={t('seats.displayName')}
                 testId="setup-name-input"
-                value={form.displayName}
-                onValue={field('displayName')}
-                errorKey={errors.displayName}
+                {...bind('displayName')}
                 autoComplete="name"
                 maxLength={120}
               />
               <TextField
                 label={t('seats.login')}
                 testId="setup-login-input"
-                value={form.login}
-                onValue={field('login')}
-                errorKey={errors.login}
+                {...bind('login')}
                 hint={t('seats.loginHint')}
                 autoComplete="username"
                 spellCheck={false}
@@ -113,9 +90,7 @@ export function SetupView({ token }: { token: string }) {
                 label={t('seats.password')}
                 testId="setup-password-input"
                 type="password"
-                value={form.password}
-                onValue={field('password')}
-                errorKey={errors.password}
+                {...bind('password')}
                 hint={t('seats.passwordHint')}
                 autoComplete="new-password"
               />

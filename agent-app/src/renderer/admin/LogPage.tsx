@@ -12,6 +12,7 @@ import { logListQuery } from '../../common/query.ts';
 import { NO_LOG_FILTERS, routeHash, type LogFilters } from '../../common/routes.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { CustomerPicker } from '../customers/CustomerPicker.tsx';
+import { SelectField, TextField } from '../ui/Field.tsx';
 import { localTzOffsetMinutes, useFormatters } from '../ui/format.ts';
 import { EmptyRow, OutcomeBadge, PageHeader, SeatName } from '../ui/Labels.tsx';
 import { Pagination } from '../ui/Pagination.tsx';
@@ -48,17 +49,19 @@ export function LogPage({ filters }: { filters: LogFilters }) {
         <CsvExport filters={filters} />
       </PageHeader>
       <section className="card filters" data-testid="log-filters">
-        <label className="field">
-          <span>{t('log.seat')}</span>
-          <select data-testid="log-filter-seat" value={filters.seat ?? ''} onChange={(e) => setFilters({ ...filters, seat: e.target.value ? Number(e.target.value) : null })}>
-            <option value="">{t('log.allSeats')}</option>
-            {(seats.data?.seats ?? []).map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.displayName} ({s.login})
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          label={t('log.seat')}
+          testId="log-filter-seat"
+          value={filters.seat === null ? '' : String(filters.seat)}
+          onValue={(v) => setFilters({ ...filters, seat: v ? Number(v) : null })}
+        >
+          <option value="">{t('log.allSeats')}</option>
+          {(seats.data?.seats ?? []).map((s) => (
+            <option key={s.id} value={s.id}>
+              {s.displayName} ({s.login})
+            </option>
+          ))}
+        </SelectField>
         <CustomerPicker
           testIdPrefix="log-filter-customer"
           label={t('log.customer')}
@@ -66,32 +69,35 @@ export function LogPage({ filters }: { filters: LogFilters }) {
           canCreate={false}
           onChange={(c) => setFilters({ ...filters, customer: c?.id ?? null })}
         />
-        <label className="field">
-          <span>{t('log.from')}</span>
-          <input type="date" data-testid="log-filter-from" value={filters.from ?? ''} max={filters.to ?? undefined} onChange={(e) => setFilters({ ...filters, from: e.target.value || null })} />
-        </label>
-        <label className="field">
-          <span>{t('log.to')}</span>
-          <input type="date" data-testid="log-filter-to" value={filters.to ?? ''} min={filters.from ?? undefined} onChange={(e) => setFilters({ ...filters, to: e.target.value || null })} />
-        </label>
-        <label className="field">
-          <span>{t('log.outcome')}</span>
-          <select
-            data-testid="log-filter-outcome"
-            value={filters.outcome ?? ''}
-            onChange={(e) => {
-              const v = SESSION_OUTCOMES.find((o) => o === e.target.value) ?? null;
-              setFilters({ ...filters, outcome: v });
-            }}
-          >
-            <option value="">{t('log.allOutcomes')}</option>
-            {SESSION_OUTCOMES.map((o) => (
-              <option key={o} value={o}>
-                {t(`outcome.${o}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          label={t('log.from')}
+          testId="log-filter-from"
+          type="date"
+          value={filters.from ?? ''}
+          max={filters.to ?? undefined}
+          onValue={(v) => setFilters({ ...filters, from: v || null })}
+        />
+        <TextField
+          label={t('log.to')}
+          testId="log-filter-to"
+          type="date"
+          value={filters.to ?? ''}
+          min={filters.from ?? undefined}
+          onValue={(v) => setFilters({ ...filters, to: v || null })}
+        />
+        <SelectField
+          label={t('log.outcome')}
+          testId="log-filter-outcome"
+          value={filters.outcome ?? ''}
+          onValue={(v) => setFilters({ ...filters, outcome: SESSION_OUTCOMES.find((o) => o === v) ?? null })}
+        >
+          <option value="">{t('log.allOutcomes')}</option>
+          {SESSION_OUTCOMES.map((o) => (
+            <option key={o} value={o}>
+              {t(`outcome.${o}`)}
+            </option>
+          ))}
+        </SelectField>
         <button type="button" className="button filters-reset" data-testid="log-filter-reset" disabled={!isFiltered} onClick={() => setFilters(NO_LOG_FILTERS)}>
           {t('log.resetFilters')}
         </button>

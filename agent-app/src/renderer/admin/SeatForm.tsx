@@ -2,15 +2,14 @@
  * Create a seat, or edit one (`seat-create-*` / `seat-edit-*`): name, login, role, groups,
  * concurrency limit and, for a new seat, its first password.
  */
-import { Seat, type Group } from '@beacon/shared/api';
+import { Seat, type CreateSeatRequest, type Group, type UpdateSeatRequest } from '@beacon/shared/api';
 import type { AccountRole } from '@beacon/shared/protocol';
-import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { checkCreateSeat, checkUpdateSeat, type FieldErrors, type SeatField, type SeatForm as Form } from '../../common/forms.ts';
-import { apiErrorKey } from '../ApiClient.ts';
+import { checkCreateSeat, checkUpdateSeat, type SeatForm as Form } from '../../common/forms.ts';
 import { useClient } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
-import { SelectField, TextField } from '../ui/Field.tsx';
+import { CheckboxField, FieldError, SelectField, TextField } from '../ui/Field.tsx';
+import { useForm } from '../ui/useForm.ts';
 
 export function SeatForm({
   seat,
@@ -30,7 +29,7 @@ export function SeatForm({
   const { t } = useTranslation();
   const client = useClient();
   const prefix = seat ? 'seat-edit' : 'seat-create';
-  const [form, setForm] = useState<Form>(() => ({
+  const { form, errors, errorKey, isBusy, set, bind, submit } = useForm<Form>(() => ({
     displayName: seat?.displayName ?? '',
     login: seat?.login ?? '',
     role: seat?.role ?? 'agent',
@@ -38,45 +37,23 @@ export function SeatForm({
     concurrencyLimit: seat ? String(seat.concurrencyLimit) : '',
     password: '',
   }));
-  const [errors, setErrors] = useState<FieldErrors<SeatField>>({});
-  const [errorKey, setErrorKey] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const set = <K extends SeatField>(k: K) => (v: Form[K]) => setForm((f) => ({ ...f, [k]: v }));
   const roleChoices = roles.includes(form.role) ? roles : [form.role, ...roles];
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (isBusy) return;
-    const checked = seat ? checkUpdateSeat(form) : checkCreateSeat(form);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setErrorKey(null);
-    setIsBusy(true);
-    try {
-      const saved = seat
-        ? await client.api.request('PATCH', `/api/seats/${seat.id}`, checked.value, Seat)
-        : await client.api.request('POST', '/api/seats', checked.value, Seat);
-      onDone(saved);
-    } catch (err) {
-      setErrorKey(apiErrorKey(err, { conflict: seat ? 'seats.conflict' : 'seats.loginTaken', 'not-found': 'seats.notFound' }));
-      setIsBusy(false);
-    }
-  };
+  const onSubmit = submit<CreateSeatRequest | UpdateSeatRequest>({
+    check: seat ? checkUpdateSeat : checkCreateSeat,
+    send: async (value) =>
+      onDone(seat ? await client.api.request('PATCH', `/api/seats/${seat.id}`, value, Seat) : await client.api.request('POST', '/api/seats', value, Seat)),
+    errorOverrides: { conflict: seat ? 'seats.conflict' : 'seats.loginTaken', 'not-found': 'seats.notFound' },
+  });
 
   return (
-    <form className="card form-card seat-form" onSubmit={submit} noValidate data-testid={`${prefix}-form`}>
+    <form className="card form-card seat-form" onSubmit={onSubmit} noValidate data-testid={`${prefix}-form`}>
       <h2>{seat ? t('seats.editTitle', { name: seat.displayName }) : t('seats.createTitle')}</h2>
       <ErrorNotice messageKey={errorKey} />
       <div className="form-grid">
         <TextField
           label={t('seats.displayName')}
           testId={`${prefix}-name`}
-          value={form.displayName}
-          onValue={set('displayName')}
-          errorKey={errors.displayName}
+          {...bind('displayName')}
           hint={t('seats.displayNameHint')}
           maxLength={120}
           autoFocus
@@ -84,9 +61,7 @@ export function SeatForm({
         <TextField
           label={t('seats.login')}
           testId={`${prefix}-login`}
-          value={form.login}
-          onValue={set('login')}
-          errorKey={errors.login}
+          {...bind('login')}
           hint={seat ? undefined : t('seats.loginHint')}
           disabled={seat !== null}
           autoComplete="off"
@@ -103,9 +78,7 @@ export function SeatForm({
         <TextField
           label={t('seats.limit')}
           testId={`${prefix}-limit`}
-          value={form.concurrencyLimit}
-          onValue={set('concurrencyLimit')}
-          errorKey={errors.concurrencyLimit}
+          {...bind('concurrencyLimit')}
           hint={t('seats.limitHint')}
           inputMode="numeric"
           placeholder={t('seats.limitDefault')}
@@ -116,9 +89,7 @@ export function SeatForm({
             label={t('seats.initialPassword')}
             testId={`${prefix}-password`}
             type="password"
-            value={form.password}
-            onValue={set('password')}
-            errorKey={errors.password}
+            {...bind('password')}
             hint={t('seats.passwordHint')}
             autoComplete="new-password"
           />
@@ -129,20 +100,19 @@ export function SeatForm({
         {groups.length === 0 && <p className="muted small">{t('seats.noGroups')}</p>}
         <div className="checkbox-row">
           {groups.map((g) => (
-            <label key={g.id} className="checkbox checkbox-inline">
-              <input
-                type="checkbox"
-                data-testid={`${prefix}-group`}
-                data-group-id={g.id}
-                data-group-name={g.name}
-                checked={form.groupIds.includes(g.id)}
-                onChange={(e) => set('groupIds')(e.target.checked ? [...form.groupIds, g.id] : form.groupIds.filter((id) => id !== g.id))}
-              />
-              <span>{g.name}</span>
-            </label>
+            <CheckboxField
+              key={g.id}
+              variant="inline"
+              label={g.name}
+              testId={`${prefix}-group`}
+              data-group-id={g.id}
+              data-group-name={g.name}
+              checked={form.groupIds.includes(g.id)}
+              onChecked={(isOn) => set('groupIds')(isOn ? [...form.groupIds, g.id] : form.groupIds.filter((id) => id !== g.id))}
+            />
           ))}
         </div>
-        {errors.groupIds && <small className="field-error">{t(errors.groupIds)}</small>}
+        <FieldError errorKey={errors.groupIds} />
       </fieldset>
       <div className="form-actions">
         <button type="submit" className="button button-primary" data-testid={`${prefix}-submit`} disabled={isBusy}>

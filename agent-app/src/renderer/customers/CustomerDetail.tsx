@@ -1,22 +1,14 @@
 /** One customer: the record's form (create or edit), its star, and its session history. */
-import { Customer, GroupList } from '@beacon/shared/api';
-import { useState, type FormEvent } from 'react';
+import { Customer, GroupList, type CreateCustomerRequest, type UpdateCustomerRequest } from '@beacon/shared/api';
 import { useTranslation } from 'react-i18next';
-import {
-  EMPTY_CUSTOMER_FORM,
-  checkCreateCustomer,
-  checkUpdateCustomer,
-  type CustomerField,
-  type CustomerForm,
-  type FieldErrors,
-} from '../../common/forms.ts';
+import { EMPTY_CUSTOMER_FORM, checkCreateCustomer, checkUpdateCustomer, type CustomerForm } from '../../common/forms.ts';
 import { formatTags } from '../../common/query.ts';
-import { apiErrorKey } from '../ApiClient.ts';
 import { useClient } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
-import { SelectField, TextAreaField, TextField } from '../ui/Field.tsx';
+import { CheckboxField, SavedNote, SelectField, TextAreaField, TextField } from '../ui/Field.tsx';
 import { useFormatters } from '../ui/format.ts';
 import { useApiQuery } from '../ui/useApiQuery.ts';
+import { useForm } from '../ui/useForm.ts';
 import { navigate } from '../ui/useRoute.ts';
 import { CustomerHistory } from './CustomerHistory.tsx';
 import { StarButton } from './StarButton.tsx';
@@ -61,43 +53,21 @@ function CustomerEditor({ customer, onSaved }: { customer: Customer | null; onSa
   const client = useClient();
   const fmt = useFormatters();
   const groups = useApiQuery((api) => api.get('/api/groups', GroupList), []);
-  const [form, setForm] = useState<CustomerForm>(customer ? formOf(customer) : EMPTY_CUSTOMER_FORM);
-  const [errors, setErrors] = useState<FieldErrors<CustomerField>>({});
-  const [errorKey, setErrorKey] = useState<string | null>(null);
-  const [isBusy, setIsBusy] = useState(false);
-  const [isSaved, setIsSaved] = useState(false);
-  const set = <K extends CustomerField>(k: K) => (v: CustomerForm[K]) => {
-    setIsSaved(false);
-    setForm((f) => ({ ...f, [k]: v }));
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (isBusy) return;
-    const checked = customer ? checkUpdateCustomer(form) : checkCreateCustomer(form);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setErrorKey(null);
-    setIsBusy(true);
-    try {
+  const { form, errors, errorKey, setErrorKey, isBusy, isSaved, set, bind, submit } = useForm<CustomerForm>(customer ? formOf(customer) : EMPTY_CUSTOMER_FORM);
+  const onSubmit = submit<CreateCustomerRequest | UpdateCustomerRequest>({
+    check: customer ? checkUpdateCustomer : checkCreateCustomer,
+    send: async (value) => {
       const saved = customer
-        ? await client.api.request('PATCH', `/api/customers/${customer.id}`, checked.value, Customer)
-        : await client.api.request('POST', '/api/customers', checked.value, Customer);
-      setIsSaved(true);
+        ? await client.api.request('PATCH', `/api/customers/${customer.id}`, value, Customer)
+        : await client.api.request('POST', '/api/customers', value, Customer);
       onSaved();
       if (!customer) navigate(`#/customers/${saved.id}`, true);
-    } catch (err) {
-      setErrorKey(apiErrorKey(err, NOT_FOUND));
-    } finally {
-      setIsBusy(false);
-    }
-  };
+    },
+    errorOverrides: NOT_FOUND,
+  });
 
   return (
-    <form className="card form-card" onSubmit={submit} noValidate data-testid="customer-editor" data-customer-id={customer?.id ?? 'new'}>
+    <form className="card form-card" onSubmit={onSubmit} noValidate data-testid="customer-editor" data-customer-id={customer?.id ?? 'new'}>
       <div className="form-card-head">
         {customer && <StarButton customer={customer} onChanged={() => onSaved()} onError={setErrorKey} />}
         <h2>{customer ? customer.name : t('customers.new')}</h2>
@@ -110,10 +80,10 @@ function CustomerEditor({ customer, onSaved }: { customer: Customer | null; onSa
       </div>
       <ErrorNotice messageKey={errorKey} />
       <div className="form-grid">
-        <TextField label={t('customers.name')} testId="customer-name-input" value={form.name} onValue={set('name')} errorKey={errors.name} maxLength={120} autoFocus={!customer} />
-        <TextField label={t('customers.company')} testId="customer-company-input" value={form.company} onValue={set('company')} errorKey={errors.company} maxLength={120} />
-        <TextField label={t('customers.phone')} testId="customer-phone-input" value={form.phone} onValue={set('phone')} errorKey={errors.phone} maxLength={40} type="tel" />
-        <TextField label={t('customers.tags')} testId="customer-tags-input" value={form.tags} onValue={set('tags')} errorKey={errors.tags} hint={t('customers.tagsHint')} />
+        <TextField label={t('customers.name')} testId="customer-name-input" {...bind('name')} maxLength={120} autoFocus={!customer} />
+        <TextField label={t('customers.company')} testId="customer-company-input" {...bind('company')} maxLength={120} />
+        <TextField label={t('customers.phone')} testId="customer-phone-input" {...bind('phone')} maxLength={40} type="tel" />
+        <TextField label={t('customers.tags')} testId="customer-tags-input" {...bind('tags')} hint={t('customers.tagsHint')} />
         <SelectField
           label={t('customers.sharedGroup')}
           testId="customer-group-select"
@@ -132,18 +102,19 @@ function CustomerEditor({ customer, onSaved }: { customer: Customer | null; onSa
           )}
         </SelectField>
         {!customer && (
-          <label className="checkbox checkbox-field">
-            <input type="checkbox" data-testid="customer-starred-checkbox" checked={form.isStarred} onChange={(e) => set('isStarred')(e.target.checked)} />
-            <span>{t('customers.starNew')}</span>
-          </label>
+          <CheckboxField
+            variant="field"
+            label={t('customers.starNew')}
+            testId="customer-starred-checkbox"
+            checked={form.isStarred}
+            onChecked={set('isStarred')}
+          />
         )}
       </div>
       <TextAreaField
         label={t('customers.notes')}
         testId="customer-notes-input"
-        value={form.notes}
-        onValue={set('notes')}
-        errorKey={errors.notes}
+        {...bind('notes')}
         rows={5}
         maxLength={4000}
         placeholder={t('customers.notesPlaceholder')}
@@ -152,11 +123,7 @@ function CustomerEditor({ customer, onSaved }: { customer: Customer | null; onSa
         <button type="submit" className="button button-primary" data-testid="customer-save" disabled={isBusy}>
           {customer ? t('common.save') : t('customers.create')}
         </button>
-        {isSaved && (
-          <span className="saved-note" data-testid="customer-saved" role="status">
-            ✓ {t('common.saved')}
-          </span>
-        )}
+        {isSaved && <SavedNote testId="customer-saved" />}
       </div>
     </form>
   );

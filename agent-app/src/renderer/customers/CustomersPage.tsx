@@ -9,6 +9,7 @@ import { toQuery } from '../../common/query.ts';
 import { apiErrorKey } from '../ApiClient.ts';
 import { useClient } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
+import { CheckboxField } from '../ui/Field.tsx';
 import { useFormatters } from '../ui/format.ts';
 import { PageHeader } from '../ui/Labels.tsx';
 import { navigate } from '../ui/useRoute.ts';
@@ -91,10 +92,7 @@ export function CustomersPage({ selected }: { selected: number | 'new' | null })
               value={q}
               onChange={(e) => setQ(e.target.value)}
             />
-            <label className="checkbox checkbox-inline">
-              <input type="checkbox" data-testid="customer-starred-only" checked={isStarredOnly} onChange={(e) => setIsStarredOnly(e.target.checked)} />
-              <span>{t('customers.starredOnly')}</span>
-            </label>
+            <CheckboxField variant="inline" label={t('customers.starredOnly')} testId="customer-starred-only" checked={isStarredOnly} onChecked={setIsStarredOnly} />
           </div>
           <ErrorNotice messageKey={list.errorKey ?? starErrorKey} onDismiss={starErrorKey ? () => setStarErrorKey(null) : undefined} />
           <ul className="customer-list" data-testid="customer-list" aria-busy={list.isLoading} data-loading={list.isLoading}>
