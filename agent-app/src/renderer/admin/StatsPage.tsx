@@ -9,6 +9,8 @@ import { durationUnit, fillDays, lastDays, rangeBounds, type DayRange } from '..
 import { toQuery } from '../../common/query.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { BarChart } from '../ui/BarChart.tsx';
+import type { ChartProps } from '../ui/ChartFrame.tsx';
+import { TextField } from '../ui/Field.tsx';
 import { localTzOffsetMinutes, useFormatters } from '../ui/format.ts';
 import { EmptyRow, PageHeader, SeatName } from '../ui/Labels.tsx';
 import { LineChart } from '../ui/LineChart.tsx';
@@ -29,29 +31,7 @@ export function StatsPage() {
   const data = stats.data;
   const days = data ? fillDays(data.byDay, range, (day) => ({ ...EMPTY_BUCKET, day })) : [];
   const seats = data?.bySeat ?? [];
-  const countSeries = (rows: readonly StatsBucket[]) => [
-    { key: 'sessions', label: t('stats.sessions'), color: COLORS.sessions, values: rows.map((r) => r.sessions) },
-    { key: 'denied', label: t('stats.denied'), color: COLORS.denied, values: rows.map((r) => r.denied) },
-    { key: 'dropped', label: t('stats.dropped'), color: COLORS.dropped, values: rows.map((r) => r.dropped) },
-  ];
-  const durationSeries = (rows: readonly StatsBucket[]) => {
-    const unit = durationUnit(Math.max(0, ...rows.map((r) => r.totalDurationMs)));
-    return {
-      unit: t(unit.key),
-      series: [
-        { key: 'total', label: t('stats.totalDuration'), color: COLORS.total, values: rows.map((r) => unit.scale(r.totalDurationMs)) },
-        { key: 'average', label: t('stats.averageDuration'), color: COLORS.average, values: rows.map((r) => unit.scale(r.averageDurationMs)) },
-      ],
-    };
-  };
-  const seatDurations = durationSeries(seats);
-  const dayDurations = durationSeries(days);
-  const seatLabels = seats.map((s) => s.seat.displayName);
-  const seatKeys = seats.map((s) => s.seat.login);
-  const dayLabels = days.map((d) => fmt.shortDay(d.day));
-  const dayKeys = days.map((d) => d.day);
   const count = (n: number) => fmt.number(n);
-  const amount = (n: number) => fmt.number(n);
 
   return (
     <div className="page page-wide">
@@ -68,14 +48,8 @@ export function StatsPage() {
             );
           })}
         </div>
-        <label className="field">
-          <span>{t('log.from')}</span>
-          <input type="date" data-testid="stats-from" value={range.from} max={range.to} onChange={(e) => e.target.value && setRange({ ...range, from: e.target.value })} />
-        </label>
-        <label className="field">
-          <span>{t('log.to')}</span>
-          <input type="date" data-testid="stats-to" value={range.to} min={range.from} onChange={(e) => e.target.value && setRange({ ...range, to: e.target.value })} />
-        </label>
+        <TextField label={t('log.from')} testId="stats-from" type="date" value={range.from} max={range.to} onValue={(v) => v && setRange({ ...range, from: v })} />
+        <TextField label={t('log.to')} testId="stats-to" type="date" value={range.to} min={range.from} onValue={(v) => v && setRange({ ...range, to: v })} />
       </section>
       <ErrorNotice messageKey={stats.errorKey} />
       {data && (
@@ -88,56 +62,24 @@ export function StatsPage() {
             <Total testId="stats-total-dropped" label={t('stats.dropped')} value={count(data.totals.dropped)} />
           </div>
           <div className="chart-grid">
-            <section className="card chart-card">
-              <BarChart
-                testId="stats-chart-seat"
-                title={t('stats.bySeatCounts')}
-                unit={t('stats.unitSessions')}
-                categories={seatLabels}
-                categoryKeys={seatKeys}
-                series={countSeries(seats)}
-                isInteger
-                formatValue={count}
-                emptyText={t('stats.empty')}
-              />
-            </section>
-            <section className="card chart-card">
-              <BarChart
-                testId="stats-chart-seat-duration"
-                title={t('stats.bySeatDurations')}
-                unit={seatDurations.unit}
-                categories={seatLabels}
-                categoryKeys={seatKeys}
-                series={seatDurations.series}
-                formatValue={amount}
-                emptyText={t('stats.empty')}
-              />
-            </section>
-            <section className="card chart-card">
-              <LineChart
-                testId="stats-chart-day"
-                title={t('stats.byDayCounts')}
-                unit={t('stats.unitSessions')}
-                categories={dayLabels}
-                categoryKeys={dayKeys}
-                series={countSeries(days)}
-                isInteger
-                formatValue={count}
-                emptyText={t('stats.empty')}
-              />
-            </section>
-            <section className="card chart-card">
-              <BarChart
-                testId="stats-chart-day-duration"
-                title={t('stats.byDayDurations')}
-                unit={dayDurations.unit}
-                categories={dayLabels}
-                categoryKeys={dayKeys}
-                series={dayDurations.series}
-                formatValue={amount}
-                emptyText={t('stats.empty')}
-              />
-            </section>
+            <BreakdownCharts
+              testId="stats-chart-seat"
+              countsTitle={t('stats.bySeatCounts')}
+              durationsTitle={t('stats.bySeatDurations')}
+              CountChart={BarChart}
+              categories={seats.map((s) => s.seat.displayName)}
+              categoryKeys={seats.map((s) => s.seat.login)}
+              rows={seats}
+            />
+            <BreakdownCharts
+              testId="stats-chart-day"
+              countsTitle={t('stats.byDayCounts')}
+              durationsTitle={t('stats.byDayDurations')}
+              CountChart={LineChart}
+              categories={days.map((d) => fmt.shortDay(d.day))}
+              categoryKeys={days.map((d) => d.day)}
+              rows={days}
+            />
           </div>
           <StatsTable
             testId="stats-seat-table"
@@ -164,6 +106,50 @@ function Total({ testId, label, value, hint }: { testId: string; label: string; 
       <span className="total-value">{value}</span>
       {hint && <span className="muted small">{hint}</span>}
     </div>
+  );
+}
+
+/** One breakdown (by seat or by day) as two charts: session counts, then durations. */
+function BreakdownCharts({
+  testId,
+  countsTitle,
+  durationsTitle,
+  CountChart,
+  categories,
+  categoryKeys,
+  rows,
+}: {
+  /** The counts chart's; the durations chart adds `-duration`. */
+  testId: string;
+  countsTitle: string;
+  durationsTitle: string;
+  CountChart: (props: ChartProps) => ReactNode;
+  categories: readonly string[];
+  categoryKeys: readonly string[];
+  rows: readonly StatsBucket[];
+}) {
+  const { t } = useTranslation();
+  const fmt = useFormatters();
+  const unit = durationUnit(Math.max(0, ...rows.map((r) => r.totalDurationMs)));
+  const axis = { categories, categoryKeys, formatValue: (n: number) => fmt.number(n), emptyText: t('stats.empty') };
+  const counts = [
+    { key: 'sessions', label: t('stats.sessions'), color: COLORS.sessions, values: rows.map((r) => r.sessions) },
+    { key: 'denied', label: t('stats.denied'), color: COLORS.denied, values: rows.map((r) => r.denied) },
+    { key: 'dropped', label: t('stats.dropped'), color: COLORS.dropped, values: rows.map((r) => r.dropped) },
+  ];
+  const durations = [
+    { key: 'total', label: t('stats.totalDuration'), color: COLORS.total, values: rows.map((r) => unit.scale(r.totalDurationMs)) },
+    { key: 'average', label: t('stats.averageDuration'), color: COLORS.average, values: rows.map((r) => unit.scale(r.averageDurationMs)) },
+  ];
+  return (
+    <>
+      <section className="card chart-card">
+        <CountChart testId={testId} title={countsTitle} unit={t('stats.unitSessions')} series={counts} isInteger {...axis} />
+      </section>
+      <section className="card chart-card">
+        <BarChart testId={`${testId}-duration`} title={durationsTitle} unit={t(unit.key)} series={durations} {...axis} />
+      </section>
+    </>
   );
 }
 
