@@ -4,7 +4,8 @@
  * real encoder from its keyframe, and again from it on every keyframe request, so every
  * frame decodes). Measured: the CPU of the whole
  * console browser, and the frames drawn per second in the focused and in the background
- * sessions.
+ * sessions. Background tabs are not on screen, so the relay sends them keyframes only
+ * (view-state): their rate is the recording's keyframe rate, about one every 2 s.
  */
 import type { Page } from 'playwright-core';
 import { launchAgentBrowser, newPage } from '../harness/Browsers.ts';

@@ -113,6 +113,57 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     await waitFor(async () => (await screen.page.inputValue('#target')) === 'o', 'Backspace reaches the X window');
   });
 
+  test('a session tab in the background draws almost nothing, and shown again it is live at once', SIG, async (t) => {
+    // Something moves on the customer's screen the whole time, as in a real session.
+    await screen.page.evaluate(() => {
+      const dot = document.createElement('div');
+      dot.id = 'mover';
+      dot.style.cssText = 'left:800px;top:480px;width:60px;height:60px;background:#000';
+      document.body.appendChild(dot);
+      let i = 0;
+      (window as unknown as { moverTimer: number }).moverTimer = window.setInterval(() => {
+        dot.style.left = `${800 + ((i += 7) % 360)}px`;
+      }, 40);
+    });
+    const canvas = await agent.getByTestId('session-canvas').elementHandle();
+    assert.ok(canvas);
+    const drawn = () => canvas.evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0));
+    await waitFor(async () => (await frameCount(agent)) > 0, 'frames drawn before');
+    const tabOf = agent.locator(`[data-testid="session-tab"][data-session-id="${mainSessionId}"]`);
+    try {
+      // The new-connection form hides the session: keyframes only (the recording asks for one every 2 s).
+      await agent.getByTestId('new-session-button').click();
+      await new Promise((r) => setTimeout(r, 500));
+      const hiddenFrom = await drawn();
+      await new Promise((r) => setTimeout(r, 3000));
+      const drawnHidden = (await drawn()) - hiddenFrom;
+      t.diagnostic(`frames drawn in 3 s in the background: ${drawnHidden}`);
+      assert.ok(drawnHidden <= 6, `${drawnHidden} frames drawn in 3 s while the tab was in the background`);
+
+      // Shown again: the change made just now is on the canvas soon, and the picture moves again.
+      await screen.page.evaluate(() => {
+        (document.querySelector('div') as HTMLDivElement).style.background = 'rgb(255,255,0)';
+      });
+      const shownFrom = await drawn();
+      const shownAt = Date.now();
+      await tabOf.click();
+      const red = BLOCKS[0];
+      await waitFor(async () => {
+        const px = await canvasPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
+        return px[0]! > 200 && px[1]! > 200 && px[2]! < 80;
+      }, 'the change made on the screen shows once the tab is back', 5000);
+      t.diagnostic(`the change showed ${Date.now() - shownAt} ms after the tab was shown again`);
+      await waitFor(async () => (await drawn()) - shownFrom >= 10, 'the picture is live again (10 frames)', 5000);
+    } finally {
+      await screen.page.evaluate(() => {
+        window.clearInterval((window as unknown as { moverTimer: number }).moverTimer);
+        document.getElementById('mover')?.remove();
+        (document.querySelector('div') as HTMLDivElement).style.background = 'rgb(255,0,0)';
+      });
+      if ((await tabOf.getAttribute('aria-selected')) !== 'true') await tabOf.click();
+    }
+  });
+
   test('Stop on the customer side ends the agent view within 1 s', SIG, async () => {
     await customer.getByTestId('session-bar').waitFor();
     const framesBefore = await frameCount(agent);
