@@ -19,8 +19,12 @@ import type { RecordingFailure } from '@beacon/shared/api';
 import { ChunkLogWriter, type ChunkLogProblem } from './ChunkLog.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
-/** The recording asks for a keyframe when none came for this long, so the file seeks well. */
-export const KEYFRAME_INTERVAL_MS = 2000;
+/**
+ * The recording asks for a keyframe when none came for this long, so the file seeks well: a
+ * seek decodes from the keyframe before it. Each forced keyframe costs the customer's uplink
+ * (a 720p desktop keyframe is tens of kB), so this is a balance: 5 s.
+ */
+export const KEYFRAME_INTERVAL_MS = 5000;
 /** And repeats the ask at most this often while waiting. */
 const KEYFRAME_ASK_INTERVAL_MS = 1000;
 export const VIDEO_TRACK = 1;
