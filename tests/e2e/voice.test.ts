@@ -136,6 +136,18 @@ describe('two-way voice through the relay', { concurrency: false }, () => {
     // The level meter and speaking light follow the microphone.
     await agent.locator('[data-testid="voice-speaking"][data-on="true"]').waitFor({ timeout: 5000 });
     assert.ok(Number(await agent.getByTestId('voice-level').getAttribute('value')) > 0);
+    // Echo cancellation can only work if the microphone runs with it and the far end plays from
+    // the peer connection's remote track (Chromium's AEC takes its reference from that playout).
+    for (const [who, page] of [['agent', agent], ['customer', customer]] as const) {
+      const setup = await page.evaluate(() => {
+        const mic = (window as unknown as { __mic?: MediaStream }).__mic?.getAudioTracks()[0];
+        const s = mic?.getSettings() ?? {};
+        const out = document.querySelector<HTMLAudioElement>('[data-testid="voice-remote-audio"]');
+        const remote = out?.srcObject instanceof MediaStream ? out.srcObject.getAudioTracks()[0] : undefined;
+        return { aec: s.echoCancellation, ns: s.noiseSuppression, agc: s.autoGainControl, remote: remote?.readyState ?? null, isPlaying: out ? !out.paused : false };
+      });
+      assert.deepEqual(setup, { aec: true, ns: true, agc: true, remote: 'live', isPlaying: true }, `the ${who}'s audio processing and playout`);
+    }
   });
 
   test('mouth-to-ear latency (customer microphone to agent playout) is reported and low', SIG, async (t) => {
