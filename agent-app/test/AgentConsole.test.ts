@@ -321,6 +321,45 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     await eventually(async () => (await frames(page)) > stalled + 5, 'frames drawn again after the keyframe');
   });
 
+  test('a session not on screen tells the relay, draws keyframes only and asks for none; shown again it asks at once', SIG, async () => {
+    const canvas = await page.getByTestId('session-canvas').elementHandle();
+    assert.ok(canvas);
+    const drawn = () => canvas.evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames));
+    const viewState = (isVisible: boolean) => (m: CtlToRelay) => m.type === 'view-state' && m.sessionId === SID_A && m.isVisible === isVisible;
+    const keyframeRequests = () => link.ctl.all.filter((m) => m.type === 'keyframe-request' && m.sessionId === SID_A).length;
+
+    // The new-connection form covers the tab. This fake relay still sends every frame.
+    link.ctl.skipAll();
+    await page.getByTestId('new-session-button').click();
+    await link.ctl.next(viewState(false), 'view-state not visible');
+    await new Promise((r) => setTimeout(r, 200));
+    const hiddenFrom = await drawn();
+    const requestsHidden = keyframeRequests();
+    await new Promise((r) => setTimeout(r, 2000));
+    const drawnHidden = (await drawn()) - hiddenFrom;
+    // The streamer sends a keyframe every 30 frames (1 s): those are drawn, the deltas are not.
+    assert.ok(drawnHidden >= 1 && drawnHidden <= 4, `${drawnHidden} frames drawn in 2 s in the background`);
+    assert.equal(keyframeRequests(), requestsHidden, 'no keyframe asked for in the background');
+
+    await tab(page, SID_A).click();
+    await link.ctl.next(viewState(true), 'view-state visible');
+    await link.ctl.next((m) => m.type === 'keyframe-request' && m.sessionId === SID_A, 'a keyframe asked for as soon as it is shown', 1000);
+    const shownFrom = await frames(page);
+    streamer.jumpToKey();
+    await eventually(async () => (await frames(page)) > shownFrom + 10, 'live again');
+
+    // A hidden window (minimised, another browser tab) hides every session; shown, it is back.
+    const setHidden = (isHidden: boolean) =>
+      page.evaluate((isHidden) => {
+        Object.defineProperty(document, 'visibilityState', { value: isHidden ? 'hidden' : 'visible', configurable: true });
+        document.dispatchEvent(new Event('visibilitychange'));
+      }, isHidden);
+    await setHidden(true);
+    await link.ctl.next(viewState(false), 'view-state not visible while the window is hidden');
+    await setHidden(false);
+    await link.ctl.next(viewState(true), 'view-state visible when the window is back');
+  });
+
   test('a view-only session shows a badge and sends no input', SIG, async () => {
     await page.getByTestId('new-session-button').click();
     const req = await connect(page, '987 654 321', 'XYZ789', false);
