@@ -5,7 +5,7 @@
  * frame decodes). Measured: the CPU of the whole
  * console browser, and the frames drawn per second in the focused and in the background
  * sessions. Background tabs are not on screen, so the relay sends them keyframes only
- * (view-state): their rate is the recording's keyframe rate, about one every 2 s.
+ * (view-state): their rate is the rate at which the recording asks for keyframes.
  */
 import type { Page } from 'playwright-core';
 import { launchAgentBrowser, newPage } from '../harness/Browsers.ts';

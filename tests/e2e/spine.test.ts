@@ -131,7 +131,7 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     await waitFor(async () => (await frameCount(agent)) > 0, 'frames drawn before');
     const tabOf = agent.locator(`[data-testid="session-tab"][data-session-id="${mainSessionId}"]`);
     try {
-      // The new-connection form hides the session: keyframes only (the recording asks for one every 2 s).
+      // The new-connection form hides the session: keyframes only (the recording asks for one now and then).
       await agent.getByTestId('new-session-button').click();
       await new Promise((r) => setTimeout(r, 500));
       const hiddenFrom = await drawn();
