@@ -45,7 +45,7 @@ export async function runConsole(o: ConsoleOptions): Promise<{ result: ConsoleRe
   const log = o.log ?? (() => undefined);
   const clip = RecordedClip.load(o.clip);
   const notes = [`each customer replays ${o.clip} (${clip.config.width}x${clip.config.height} ${clip.config.codec}) at its recorded ${Math.round(clip.naturalKbps)} kbit/s, ${Math.round(clip.naturalFps)} fps`];
-  // Recording on, as shipped: the relay then asks each customer for a keyframe every 2 s.
+  // Recording on, as shipped: the relay then asks each customer for a keyframe when it has had none for KEYFRAME_INTERVAL_MS (recording/SessionRecording.ts).
   const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', BEACON_RECORD_SESSIONS: '1', ...OWNER_ENV });
   const customers = WorkerHandle.spawn('customers');
   const launched = await withNewChildren(() => launchAgentBrowser());
