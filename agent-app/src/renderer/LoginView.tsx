@@ -3,8 +3,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { TextField } from './ui/Field.tsx';
+import { LoginCard } from './ui/LoginCard.tsx';
 
 export function LoginView() {
   const { t } = useTranslation();
@@ -22,53 +22,43 @@ export function LoginView() {
   };
 
   return (
-    <div className="login-page">
-      <div className="login-corner">
-        <LanguageSwitch />
-      </div>
-      <form className="login-card" onSubmit={submit} aria-busy={isBusy}>
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-title">{t('app.title')}</span>
+    <LoginCard title={t('app.title')} isBusy={isBusy} onSubmit={submit}>
+      <h1>{t('login.heading')}</h1>
+      <p className="muted">{t('login.intro')}</p>
+      {isSetupNeeded && (
+        <div className="notice notice-info" role="status" data-testid="setup-needed">
+          <span className="notice-icon" aria-hidden="true">i</span>
+          <span className="notice-text">{t('login.setupNeeded')}</span>
         </div>
-        <h1>{t('login.heading')}</h1>
-        <p className="muted">{t('login.intro')}</p>
-        {isSetupNeeded && (
-          <div className="notice notice-info" role="status" data-testid="setup-needed">
-            <span className="notice-icon" aria-hidden="true">i</span>
-            <span className="notice-text">{t('login.setupNeeded')}</span>
-          </div>
-        )}
-        <ErrorNotice messageKey={snap.loginErrorKey} />
-        <TextField
-          label={t('login.login')}
-          testId="login-input"
-          name="login"
-          autoComplete="username"
-          autoFocus
-          value={login}
-          disabled={isBusy}
-          onValue={setLogin}
-        />
-        <TextField
-          label={t('login.password')}
-          testId="password-input"
-          name="password"
-          type="password"
-          autoComplete="current-password"
-          value={password}
-          disabled={isBusy}
-          onValue={setPassword}
-        />
-        <button data-testid="login-submit" className="button button-primary button-block" type="submit" disabled={isBusy}>
-          {isBusy ? (snap.agent ? t('login.connecting') : t('login.busy')) : t('login.submit')}
-        </button>
-        <p className="login-relay muted">
-          {t('login.relay')}: <code>{client.config.relayUrl}</code>
-        </p>
-      </form>
-    </div>
+      )}
+      <ErrorNotice messageKey={snap.loginErrorKey} />
+      <TextField
+        label={t('login.login')}
+        testId="login-input"
+        name="login"
+        autoComplete="username"
+        autoFocus
+        value={login}
+        disabled={isBusy}
+        onValue={setLogin}
+      />
+      <TextField
+        label={t('login.password')}
+        testId="password-input"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        disabled={isBusy}
+        onValue={setPassword}
+      />
+      <button data-testid="login-submit" className="button button-primary button-block" type="submit" disabled={isBusy}>
+        {isBusy ? (snap.agent ? t('login.connecting') : t('login.busy')) : t('login.submit')}
+      </button>
+      <p className="login-relay muted">
+        {t('login.relay')}: <code>{client.config.relayUrl}</code>
+      </p>
+    </LoginCard>
   );
 }
 

@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { checkSetupForm, type SetupField, type SetupForm } from '../common/forms.ts';
 import { useClient } from './ClientContext.ts';
 import { ErrorNotice } from './ErrorNotice.tsx';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { TextField } from './ui/Field.tsx';
+import { LoginCard } from './ui/LoginCard.tsx';
 import { useApiQuery } from './ui/useApiQuery.ts';
 import { useForm } from './ui/useForm.ts';
 import { navigate } from './ui/useRoute.ts';
@@ -35,72 +35,62 @@ export function SetupView({ token }: { token: string }) {
 
   const isDone = status.data?.isSetupNeeded === false;
   return (
-    <div className="login-page">
-      <div className="login-corner">
-        <LanguageSwitch />
-      </div>
-      <form className="login-card setup-card" onSubmit={onSubmit} aria-busy={isBusy} noValidate>
-        <div className="brand brand-large">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">{t('app.name')}</span>
-          <span className="brand-title">{t('setup.title')}</span>
-        </div>
-        <h1>{t('setup.heading')}</h1>
-        {isDone ? (
-          <>
-            <p className="muted" data-testid="setup-status" data-state="done">
-              {t('setup.alreadyDone')}
-            </p>
-            <a className="button button-primary button-block" href="#/" data-testid="setup-to-login">
-              {t('setup.toLogin')}
-            </a>
-          </>
-        ) : (
-          <>
-            <p className="muted">{t('setup.intro')}</p>
-            {!token && <ErrorNotice messageKey="setup.noToken" />}
-            <ErrorNotice messageKey={errorKey ?? status.errorKey} />
+    <LoginCard title={t('setup.title')} className="setup-card" isBusy={isBusy} noValidate onSubmit={onSubmit}>
+      <h1>{t('setup.heading')}</h1>
+      {isDone ? (
+        <>
+          <p className="muted" data-testid="setup-status" data-state="done">
+            {t('setup.alreadyDone')}
+          </p>
+          <a className="button button-primary button-block" href="#/" data-testid="setup-to-login">
+            {t('setup.toLogin')}
+          </a>
+        </>
+      ) : (
+        <>
+          <p className="muted">{t('setup.intro')}</p>
+          {!token && <ErrorNotice messageKey="setup.noToken" />}
+          <ErrorNotice messageKey={errorKey ?? status.errorKey} />
+          <TextField
+            label={t('setup.organisation')}
+            testId="setup-org-input"
+            {...bind('organisationName')}
+            placeholder={t('setup.organisationPlaceholder')}
+            autoFocus
+            maxLength={120}
+          />
+          <fieldset className="fieldset">
+            <legend>{t('setup.owner')}</legend>
             <TextField
-              label={t('setup.organisation')}
-              testId="setup-org-input"
-              {...bind('organisationName')}
-              placeholder={t('setup.organisationPlaceholder')}
-              autoFocus
+              label={t('seats.displayName')}
+              testId="setup-name-input"
+              {...bind('displayName')}
+              autoComplete="name"
               maxLength={120}
             />
-            <fieldset className="fieldset">
-              <legend>{t('setup.owner')}</legend>
-              <TextField
-                label={t('seats.displayName')}
-                testId="setup-name-input"
-                {...bind('displayName')}
-                autoComplete="name"
-                maxLength={120}
-              />
-              <TextField
-                label={t('seats.login')}
-                testId="setup-login-input"
-                {...bind('login')}
-                hint={t('seats.loginHint')}
-                autoComplete="username"
-                spellCheck={false}
-                maxLength={64}
-              />
-              <TextField
-                label={t('seats.password')}
-                testId="setup-password-input"
-                type="password"
-                {...bind('password')}
-                hint={t('seats.passwordHint')}
-                autoComplete="new-password"
-              />
-            </fieldset>
-            <button data-testid="setup-submit" className="button button-primary button-block" type="submit" disabled={isBusy || !token}>
-              {isBusy ? t('setup.busy') : t('setup.submit')}
-            </button>
-          </>
-        )}
-      </form>
-    </div>
+            <TextField
+              label={t('seats.login')}
+              testId="setup-login-input"
+              {...bind('login')}
+              hint={t('seats.loginHint')}
+              autoComplete="username"
+              spellCheck={false}
+              maxLength={64}
+            />
+            <TextField
+              label={t('seats.password')}
+              testId="setup-password-input"
+              type="password"
+              {...bind('password')}
+              hint={t('seats.passwordHint')}
+              autoComplete="new-password"
+            />
+          </fieldset>
+          <button data-testid="setup-submit" className="button button-primary button-block" type="submit" disabled={isBusy || !token}>
+            {isBusy ? t('setup.busy') : t('setup.submit')}
+          </button>
+        </>
+      )}
+    </LoginCard>
   );
 }
