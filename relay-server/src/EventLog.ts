@@ -28,6 +28,9 @@ export const EVENT_KINDS = [
   // activity, masked (`isMasked`) unless the organisation keeps keystrokes.
   'click',
   'key',
+  // A voice call answered (`by`: who called) and ended (`by`, `reason`, `durationMs`).
+  'voice-started',
+  'voice-ended',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

@@ -248,7 +248,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     rtcPortRange: options.rtcPortRange,
     presence,
     collab,
-    voice: new VoiceRouter(sessions, log, recorder),
+    voice: new VoiceRouter(sessions, log, recorder, events, now),
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));

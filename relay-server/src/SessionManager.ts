@@ -114,6 +114,7 @@ export class SessionManager {
   private readonly consentTimeoutMs: number;
   private readonly admission: Admission | null;
   private readonly recorder: SessionRecorderHooks | null;
+  private readonly endListeners: ((s: Session, reason: EndReason) => void)[] = [];
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -129,6 +130,11 @@ export class SessionManager {
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
+  }
+
+  /** Runs when a session ends, before its `disconnected` event is written (a running call ends first). */
+  onEnded(listener: (s: Session, reason: EndReason) => void): void {
+    this.endListeners.push(listener);
   }
 
   get(sessionId: string): Session | undefined {
@@ -312,6 +318,13 @@ export class SessionManager {
     s.state = 'ended';
     this.forget(s);
     const actor = reason.startsWith('customer') ? customerActor(s.deviceId) : reason.startsWith('agent') ? agentActor(s.agent.agent) : 'relay';
+    for (const l of this.endListeners) {
+      try {
+        l(s, reason);
+      } catch (err) {
+        this.log.error('session end listener failed', { sessionId: s.id, err: err instanceof Error ? err.message : String(err) });
+      }
+    }
     if (wasActive && s.permissions.control) {
       this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-stopped', actor });
     }

@@ -56,6 +56,42 @@ describe('voice call control', () => {
     assert.equal((await customer.nextCtl('voice-request')).from, 'agent');
   });
 
+  test('answered calls go in the session’s event log with who called, who hung up and how long it lasted', async () => {
+    const kindsOf = async (id: string) => (await t.relay.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
+    const first = await pair();
+    // A declined call never ran: nothing to log.
+    first.agent.sendCtl({ type: 'voice-request', sessionId: first.sessionId });
+    await first.customer.nextCtl('voice-request');
+    first.customer.sendCtl({ type: 'voice-decline', sessionId: first.sessionId });
+    await first.agent.nextCtl('voice-decline');
+    first.customer.sendCtl({ type: 'voice-request', sessionId: first.sessionId });
+    await first.agent.nextCtl('voice-request');
+    first.agent.sendCtl({ type: 'voice-accept', sessionId: first.sessionId });
+    await first.customer.nextCtl('voice-accept');
+    await new Promise((r) => setTimeout(r, 300));
+    first.agent.sendCtl({ type: 'voice-end', sessionId: first.sessionId });
+    await first.customer.nextCtl('voice-end');
+    await new Promise((r) => setTimeout(r, 100));
+    const logged = await kindsOf(first.sessionId);
+    assert.deepEqual(logged.map((e) => [e.kind, e.detail.by, e.detail.reason]), [['voice-started', 'customer', undefined], ['voice-ended', 'agent', 'hung-up']]);
+    assert.ok(logged[1]!.actor.startsWith('agent:'));
+    const ms = logged[1]!.detail.durationMs;
+    assert.ok(typeof ms === 'number' && ms >= 250 && ms < 5000, `the call lasted ${String(ms)} ms`);
+
+    // A call still running when the customer stops the session ends with it, before the session's end.
+    const second = await pair();
+    second.agent.sendCtl({ type: 'voice-request', sessionId: second.sessionId });
+    await second.customer.nextCtl('voice-request');
+    second.customer.sendCtl({ type: 'voice-accept', sessionId: second.sessionId });
+    await second.agent.nextCtl('voice-accept');
+    second.customer.send({ type: 'session-stop', sessionId: second.sessionId });
+    await second.agent.next('session-ended');
+    await new Promise((r) => setTimeout(r, 100));
+    const all = (await t.relay.events.forSession(second.sessionId)).map((e) => e.kind);
+    assert.ok(all.indexOf('voice-ended') >= 0 && all.indexOf('voice-ended') < all.indexOf('disconnected'), all.join(', '));
+    assert.equal((await kindsOf(second.sessionId)).at(-1)?.detail.reason, 'session-ended');
+  });
+
   test('only the called side answers; a declined call is over for both', async () => {
     const { agent, customer, sessionId } = await pair();
     agent.sendCtl({ type: 'voice-request', sessionId });

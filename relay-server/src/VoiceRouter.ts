@@ -11,7 +11,8 @@ import { ProtocolError } from '@beacon/shared/errors';
 import type { CtlToRelay, Role } from '@beacon/shared/protocol';
 import { ThrottledLog, type Logger } from './log.ts';
 import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
-import type { AgentParty, CustomerParty, Session, SessionManager } from './SessionManager.ts';
+import type { EventLog } from './EventLog.ts';
+import { agentActor, customerActor, type AgentParty, type CustomerParty, type Session, type SessionManager } from './SessionManager.ts';
 
 export type VoiceCtl = Extract<CtlToRelay, { type: 'voice-request' | 'voice-accept' | 'voice-decline' | 'voice-end' | 'voice-mute' }>;
 
@@ -36,7 +37,11 @@ interface Leg {
 
 interface Call {
   sessionId: string;
+  deviceId: string;
   state: 'ringing' | 'active';
+  /** When it was answered (relay clock), for the call's length in the event log. */
+  answeredAt: number | null;
+  agentActor: string;
   caller: Role;
   agentConn: string;
   customerConn: string;
@@ -67,8 +72,17 @@ export class VoiceRouter {
     private readonly sessions: SessionManager,
     private readonly log: Logger,
     private readonly recording: VoiceRecordingTap | null = null,
+    /** Calls answered and ended go in the session's event log, so the recording timeline shows them. */
+    private readonly events: EventLog | null = null,
+    private readonly now: () => number = Date.now,
   ) {
     this.rtpLog = new ThrottledLog(log);
+    sessions.onEnded((s, reason) => {
+      const call = this.calls.get(s.id);
+      if (!call) return;
+      const by: Role | 'relay' = reason.startsWith('customer') ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
+      this.drop(call, by, 'session-ended');
+    });
   }
 
   /** Throws ProtocolError (`not-found`, `not-allowed`, `conflict`) for the caller to reply with. */
@@ -84,7 +98,17 @@ export class VoiceRouter {
         for (const p of [s.agent, s.customer]) {
           if (this.callOfConn(p.connId)) throw new ProtocolError('conflict', 'one side is already in a call in another session');
         }
-        const fresh: Call = { sessionId: s.id, state: 'ringing', caller: role, agentConn: s.agent.connId, customerConn: s.customer.connId, isMuted: { agent: false, customer: false } };
+        const fresh: Call = {
+          sessionId: s.id,
+          deviceId: s.deviceId,
+          state: 'ringing',
+          answeredAt: null,
+          agentActor: agentActor(s.agent.agent),
+          caller: role,
+          agentConn: s.agent.connId,
+          customerConn: s.customer.connId,
+          isMuted: { agent: false, customer: false },
+        };
         this.calls.set(s.id, fresh);
         this.callOf.set(fresh.agentConn, s.id);
         this.callOf.set(fresh.customerConn, s.id);
@@ -95,15 +119,18 @@ export class VoiceRouter {
       case 'voice-accept':
       case 'voice-decline': {
         if (!call || call.state !== 'ringing' || call.caller === role) throw new ProtocolError('not-allowed', 'there is no call from the other side to answer');
-        if (msg.type === 'voice-accept') call.state = 'active';
-        else this.drop(call);
+        if (msg.type === 'voice-accept') {
+          call.state = 'active';
+          call.answeredAt = this.now();
+          this.event(call, 'voice-started', call.caller, {});
+        } else this.drop(call);
         other.sendCtl({ type: msg.type, sessionId: s.id, from: role });
         this.log.info(msg.type === 'voice-accept' ? 'voice call accepted' : 'voice call declined', { sessionId: s.id, by: role });
         return;
       }
       case 'voice-end': {
         if (!call) throw new ProtocolError('not-allowed', 'there is no call in this session');
-        this.drop(call);
+        this.drop(call, role, 'hung-up');
         other.sendCtl({ type: 'voice-end', sessionId: s.id, from: role });
         this.log.info('voice call ended', { sessionId: s.id, by: role });
         return;
@@ -150,10 +177,10 @@ export class VoiceRouter {
     const sessionId = this.callOf.get(connId);
     const call = sessionId ? this.calls.get(sessionId) : undefined;
     if (!call) return;
-    this.drop(call);
+    const from: Role = call.agentConn === connId ? 'agent' : 'customer';
+    this.drop(call, from, 'disconnected');
     const s = this.sessions.get(call.sessionId);
     if (s && s.state === 'active') {
-      const from: Role = call.agentConn === connId ? 'agent' : 'customer';
       (from === 'agent' ? s.customer : s.agent).sendCtl({ type: 'voice-end', sessionId: s.id, from });
     }
   }
@@ -164,7 +191,7 @@ export class VoiceRouter {
     if (!call) return null;
     const s: Session | undefined = this.sessions.get(sessionId);
     if (!s || s.state !== 'active') {
-      this.drop(call);
+      this.drop(call, 'relay', 'session-ended');
       return null;
     }
     return call;
@@ -175,10 +202,21 @@ export class VoiceRouter {
     return sessionId ? this.liveCall(sessionId) : null;
   }
 
-  private drop(call: Call): void {
+  /** Forgets the call; a call that was answered is logged as ended, by whom and after how long. */
+  private drop(call: Call, by?: Role | 'relay', reason?: 'hung-up' | 'disconnected' | 'session-ended'): void {
+    if (call.answeredAt !== null && by && reason) {
+      this.event(call, 'voice-ended', by, { reason, durationMs: Math.max(0, this.now() - call.answeredAt) });
+      call.answeredAt = null;
+    }
     if (this.calls.get(call.sessionId) === call) this.calls.delete(call.sessionId);
     for (const c of [call.agentConn, call.customerConn]) {
       if (this.callOf.get(c) === call.sessionId) this.callOf.delete(c);
     }
+  }
+
+  /** `detail.by`: who started (voice-started) or ended (voice-ended) the call. */
+  private event(call: Call, kind: 'voice-started' | 'voice-ended', by: Role | 'relay', detail: Record<string, unknown>): void {
+    const actor = by === 'agent' ? call.agentActor : by === 'customer' ? customerActor(call.deviceId) : 'relay';
+    void this.events?.append({ sessionId: call.sessionId, deviceId: call.deviceId, kind, actor, detail: { by, ...detail } });
   }
 }

@@ -187,6 +187,12 @@ describe('voice in the session recording', { concurrency: false }, () => {
     // The page: play from a little before the call, and listen to what the player puts out.
     await agent.goto(`${relay.url}/#/admin/recordings/${callId}`);
     await agent.getByTestId('player-video').waitFor({ timeout: 15_000 });
+    // The call is on the timeline: answered just before the voices start, and ended.
+    const started = agent.locator('[data-testid="timeline-event"][data-kind="voice-started"]');
+    await started.waitFor({ timeout: 15_000 });
+    const startedMs = Number(await started.getAttribute('data-media-ms'));
+    assert.ok(startedMs <= Math.min(agentFromS, customerFromS) * 1000 + 100 && startedMs > Math.min(agentFromS, customerFromS) * 1000 - 3000, `the call was answered at ${startedMs} ms, heard from ${Math.min(agentFromS, customerFromS)} s`);
+    assert.equal(await agent.locator('[data-testid="timeline-event"][data-kind="voice-ended"]').count(), 1);
     await agent.locator('[data-testid="player-voice"][data-voice="1"]').waitFor({ state: 'attached', timeout: 15_000 });
     await agent.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="player-video"]')?.readyState ?? 0) >= 1, undefined, { timeout: 15_000 });
     const fromS = Math.max(0, Math.min(agentFromS, customerFromS) - 1);

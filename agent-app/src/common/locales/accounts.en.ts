@@ -57,6 +57,8 @@ export const ACCOUNTS_EN = {
     'control-started': 'Remote control started',
     'control-stopped': 'Remote control stopped',
     disconnected: 'Session ended',
+    'voice-started': 'Voice call started',
+    'voice-ended': 'Voice call ended',
   },
   form: {
     errors: {

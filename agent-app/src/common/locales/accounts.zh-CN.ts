@@ -62,6 +62,8 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     'control-started': '开始远程控制',
     'control-stopped': '停止远程控制',
     disconnected: '会话结束',
+    'voice-started': '语音通话开始',
+    'voice-ended': '语音通话结束',
   },
   form: {
     errors: {

@@ -69,6 +69,15 @@ export const RECORDING_EN = {
       stroke: 'Drawing',
       screenshot: 'Screenshot',
       file: 'File',
+      'voice-started': 'Voice call started',
+      'voice-ended': 'Voice call ended',
+    },
+    voice: {
+      calledBy: { agent: 'The agent called', customer: 'The customer called' },
+      endedBy: { agent: 'The agent hung up', customer: 'The customer hung up', relay: 'Ended by the relay' },
+      lost: 'A connection was lost',
+      sessionEnded: 'Ended with the session',
+      lasted: 'lasted {{duration}}',
     },
     settings: {
       heading: 'Recording',

@@ -69,6 +69,15 @@ export const RECORDING_ZH_CN = {
       stroke: '白板绘制',
       screenshot: '截图',
       file: '文件',
+      'voice-started': '语音通话开始',
+      'voice-ended': '语音通话结束',
+    },
+    voice: {
+      calledBy: { agent: '由客服发起', customer: '由客户发起' },
+      endedBy: { agent: '客服挂断', customer: '客户挂断', relay: '由中继服务器结束' },
+      lost: '连接中断',
+      sessionEnded: '随会话结束',
+      lasted: '时长 {{duration}}',
     },
     settings: {
       heading: '录制',

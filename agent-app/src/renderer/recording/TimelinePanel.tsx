@@ -30,8 +30,25 @@ function Detail({ e }: { e: TimelineEntry }) {
       </span>
     );
   }
+  if (e.kind === 'voice-started' || e.kind === 'voice-ended') return <span className="small muted">{voiceDetail(t, e)}</span>;
   const scalar = Object.entries(e.detail).filter(([k, v]) => k !== 'requestId' && ['string', 'number', 'boolean'].includes(typeof v));
   return <span className="small muted">{scalar.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</span>;
+}
+
+/** Who called; or who ended the call, why, and how long it ran. */
+function voiceDetail(t: (key: string, opts?: Record<string, unknown>) => string, e: TimelineEntry): string {
+  const by = e.detail.by;
+  if (e.kind === 'voice-started') return by === 'agent' || by === 'customer' ? t(`recording.voice.calledBy.${by}`) : '';
+  const why =
+    e.detail.reason === 'disconnected'
+      ? t('recording.voice.lost')
+      : e.detail.reason === 'session-ended'
+        ? t('recording.voice.sessionEnded')
+        : by === 'agent' || by === 'customer' || by === 'relay'
+          ? t(`recording.voice.endedBy.${by}`)
+          : '';
+  const ms = e.detail.durationMs;
+  return [why, typeof ms === 'number' ? t('recording.voice.lasted', { duration: formatMediaTime(ms) }) : ''].filter(Boolean).join(' · ');
 }
 
 export function TimelinePanel({
