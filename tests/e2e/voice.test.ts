@@ -114,8 +114,11 @@ describe('two-way voice through the relay', { concurrency: false }, () => {
   test('the customer calls, the agent accepts, and each hears the other’s tone', SIG, async () => {
     await customer.getByTestId('voice-call').click();
     await agent.getByTestId('voice-incoming').waitFor({ timeout: 10_000 });
+    // The session's tab says a call is ringing, so it is seen from any tab.
+    await agent.getByTestId('tab-ringing').waitFor({ timeout: 5000 });
     await agent.getByTestId('voice-accept').click();
     await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 10_000 });
+    await agent.getByTestId('tab-ringing').waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await micRequests(customer), 1);
     const [atAgent, atCustomer] = await Promise.all([
       (async () => {

@@ -117,6 +117,8 @@ export class AgentClient {
 
   /** The translated title of the background notification; the UI sets it with its i18n. */
   notifyTitle: () => string = () => 'Beacon';
+  /** The same for a customer calling (set by the UI, translated). */
+  notifyCallTitle: () => string = () => 'Beacon';
 
   /** The session's chat, files and whiteboard (created on first use). */
   getCollab(sessionId: string): CollabSession {
@@ -137,7 +139,16 @@ export class AgentClient {
     let v = this.voices.get(sessionId);
     const conn = this.conn;
     if (!v && conn) {
-      v = new VoiceCall(sessionId, 'agent', conn);
+      const call = new VoiceCall(sessionId, 'agent', conn);
+      let wasRinging = false;
+      call.subscribe(() => {
+        const isRinging = call.snapshot.state === 'incoming';
+        if (isRinging === wasRinging) return;
+        wasRinging = isRinging;
+        this.bump(); // the tab shows the ringing call
+        if (isRinging) notifyInBackground(this.notifyCallTitle());
+      });
+      v = call;
       this.voices.set(sessionId, v);
     }
     return v ?? null;
@@ -507,7 +518,7 @@ export class AgentClient {
   }
 }
 
-/** A short tone and a system notification when a customer writes while the console is in the background. */
+/** A short tone and a system notification when a customer writes or calls while the console is in the background. */
 function notifyInBackground(title: string): void {
   if (typeof document === 'undefined' || !document.hidden) return;
   try {

@@ -16,11 +16,24 @@ function UnreadBadge({ sessionId }: { sessionId: string }) {
   ) : null;
 }
 
+/** A customer calling in this session: visible on the tab even when another tab is open. */
+function RingingBadge({ sessionId }: { sessionId: string }) {
+  const { t } = useTranslation();
+  const voice = useClient().getVoice(sessionId);
+  const isRinging = voice?.snapshot.state === 'incoming';
+  return isRinging ? (
+    <span className="tab-ringing" data-testid="tab-ringing" title={t('voice.incoming')}>
+      {t('voice.ringingTab')}
+    </span>
+  ) : null;
+}
+
 /** The spine console: one tab per session plus the new-connection form. */
 export function SessionsPage() {
   const { t } = useTranslation();
   const client = useClient();
   client.notifyTitle = () => t('collab.newMessage');
+  client.notifyCallTitle = () => t('voice.ringingNotice');
   const snap = useSnapshot();
   const { sessions, selectedId, errorKey } = snap.console;
   const selected = sessions.find((s) => s.sessionId === selectedId) ?? null;
@@ -49,6 +62,7 @@ export function SessionsPage() {
             <span className="tab-title">{formatDeviceId(s.deviceId)}</span>
             <span className="tab-state">{t(`tabs.state.${s.state}`)}</span>
             <UnreadBadge sessionId={s.sessionId} />
+            <RingingBadge sessionId={s.sessionId} />
             {s.state === 'ended' && (
               <button
                 type="button"

@@ -13,6 +13,8 @@ export const VOICE_EN = {
     call: 'Voice call',
     calling: 'Calling the customer…',
     incoming: 'The customer wants to talk.',
+    ringingTab: 'Call',
+    ringingNotice: 'A customer is calling you in Beacon',
     accept: 'Accept',
     decline: 'Decline',
     hangUp: 'Hang up',

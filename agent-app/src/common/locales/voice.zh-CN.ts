@@ -13,6 +13,8 @@ export const VOICE_ZH_CN = {
     call: '语音通话',
     calling: '正在呼叫客户…',
     incoming: '客户希望与您通话。',
+    ringingTab: '来电',
+    ringingNotice: '有客户在 Beacon 中呼叫您',
     accept: '接听',
     decline: '拒绝',
     hangUp: '挂断',
