@@ -74,6 +74,8 @@ export class ApiRouter {
     private readonly routes: readonly Route[],
     private readonly authenticator: Authenticator,
     private readonly log: Logger,
+    /** The client's address (behind a trusted proxy, from X-Forwarded-For; ClientAddress.ts). */
+    private readonly addressOf: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? 'unknown',
   ) {}
 
   /** Answers one `/api/...` request. Never throws. */
@@ -85,7 +87,7 @@ export class ApiRouter {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://relay.invalid');
-    const base = { req, res, query: url.searchParams, address: req.socket.remoteAddress ?? 'unknown' };
+    const base = { req, res, query: url.searchParams, address: this.addressOf(req) };
     try {
       const matching = this.routes.map((r) => ({ r, m: r.path.exec(path) })).filter((x) => x.m !== null);
       if (matching.length === 0) throw new ProtocolError('not-found', 'no such API endpoint');

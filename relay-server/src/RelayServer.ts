@@ -49,6 +49,7 @@ import { Recorder } from './recording/Recorder.ts';
 import { RecordingRetention } from './recording/RecordingRetention.ts';
 import { recordingRoutes } from './recording/RecordingRoutes.ts';
 import { VoiceTrackCache } from './recording/VoiceTracks.ts';
+import { ClientAddress } from './ClientAddress.ts';
 import { RecordingStore } from './recording/RecordingStore.ts';
 
 export const DB_FILE_NAME = 'beacon.sqlite';
@@ -90,6 +91,8 @@ export interface RelayOptions {
   recordingsDir?: string;
   /** Tests: mux recordings on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
+  /** Reverse proxies whose `X-Forwarded-For` names the client (ClientAddress.ts); default none. */
+  clientAddress?: ClientAddress;
 }
 
 /** An account the operator configures from the environment (tests, development, scripted installs). */
@@ -224,6 +227,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     log,
   );
   const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
+  const clientAddress = options.clientAddress ?? new ClientAddress();
   const api = new ApiRouter(
     [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now), voices: new VoiceTrackCache() }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
     {
@@ -234,6 +238,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       },
     },
     log,
+    (req) => clientAddress.of(req),
   );
   const routes = new HttpRoutes(api, staticFiles, log);
   const clients = new Set<ClientConnection>();
@@ -261,8 +266,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const address = req.socket.remoteAddress ?? 'unknown';
-      const client = new ClientConnection(ws, address, ctx, (c) => clients.delete(c));
+      const client = new ClientConnection(ws, clientAddress.of(req), ctx, (c) => clients.delete(c));
       clients.add(client);
     });
   });

@@ -8,13 +8,15 @@
  * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_PORT_MIN/MAX,
  * BEACON_LOG_LEVEL (debug|info|warn|error), BEACON_RECORDINGS_DIR (<data dir>/recordings),
  * BEACON_RECORD_SESSIONS (0|1: whether an organisation created at seeding records sessions;
- * default 1). An empty variable counts as unset.
+ * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
+ * X-Forwarded-For names the client; default none). An empty variable counts as unset.
  */
 import nodeDataChannel from 'node-datachannel';
 import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
+import { ClientAddress } from './ClientAddress.ts';
 import { stdoutLogger, type LogLevel } from './log.ts';
 import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
 
@@ -34,6 +36,7 @@ const Env = z.object({
   BEACON_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BEACON_RECORDINGS_DIR: z.string().min(1).optional(),
   BEACON_RECORD_SESSIONS: z.enum(['0', '1']).optional(),
+  BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
 });
 
 async function main(): Promise<void> {
@@ -51,7 +54,16 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  let clientAddress: ClientAddress;
+  try {
+    clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
+  } catch (err) {
+    process.stderr.write(`Beacon relay: bad configuration: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+
   const relay = await startRelay({
+    clientAddress,
     port: env.PORT,
     host: env.BEACON_HOST,
     dataDir: env.BEACON_DATA_DIR,
