@@ -7,6 +7,9 @@
  * View state: a session the agent does not have on screen gets keyframes only; shown again,
  * the customer is asked for a keyframe and the picture resumes from it. Only the session's
  * viewer may say so.
+ *
+ * Quality mode: the session's agent chooses it and the customer is told; nobody else may,
+ * and a voice-only session has no picture to choose for.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
@@ -226,5 +229,50 @@ describe('view state', () => {
     const { agent, sessionId } = await startVoiceSession();
     agent.sendCtl({ type: 'view-state', sessionId, isVisible: false });
     assert.equal((await agent.nextCtl('error')).code, 'not-allowed');
+  });
+});
+
+describe('quality mode', () => {
+  test('the session\'s agent sets it and the customer is told, as often as it changes', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer');
+    const { sessionId } = await openSession(agent, customer, { view: true, control: false });
+    agent.sendCtl({ type: 'quality-mode', sessionId, mode: 'speed' });
+    assert.equal((await customer.nextCtl('quality-mode', 5000, (m) => m.sessionId === sessionId)).mode, 'speed');
+    agent.sendCtl({ type: 'quality-mode', sessionId, mode: 'quality' });
+    assert.equal((await customer.nextCtl('quality-mode', 5000, (m) => m.mode !== 'speed')).mode, 'quality');
+    assert.equal(agent.ctlInbox.pending().filter((m) => m.type === 'error').length, 0);
+  });
+
+  test('only the session\'s agent may send it; bad ones get an error, the customer hears nothing and the session goes on', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer');
+    const other = await open('agent');
+    const { sessionId } = await openSession(agent, customer, { view: true, control: true });
+
+    other.sendCtl({ type: 'quality-mode', sessionId, mode: 'speed' });
+    assert.equal((await other.nextCtl('error')).code, 'not-found', 'another connection cannot tell which sessions exist');
+    customer.sendCtl({ type: 'quality-mode', sessionId, mode: 'speed' });
+    assert.equal((await customer.nextCtl('error')).code, 'forbidden');
+    agent.sendCtlRaw(JSON.stringify({ type: 'quality-mode', sessionId, mode: 'turbo' }));
+    assert.equal((await agent.nextCtl('error')).code, 'bad-message');
+    agent.sendCtlRaw(JSON.stringify({ type: 'quality-mode', mode: 'speed' }));
+    assert.equal((await agent.nextCtl('error')).code, 'bad-message');
+    agent.sendCtl({ type: 'quality-mode', sessionId: 'no-such-session-1', mode: 'speed' });
+    assert.equal((await agent.nextCtl('error')).code, 'not-found');
+
+    // The session goes on, and none of the refused ones reached the customer.
+    agent.sendCtl({ type: 'ping', sessionId, t: 7 });
+    await customer.nextCtl('ping', 5000, (m) => m.t === 7);
+    assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'quality-mode').length, 0);
+    agent.sendCtl({ type: 'quality-mode', sessionId, mode: 'balanced' });
+    assert.equal((await customer.nextCtl('quality-mode')).mode, 'balanced');
+  });
+
+  test('a voice-only session has no picture to choose a quality for', async () => {
+    const { agent, customer, sessionId } = await startVoiceSession();
+    agent.sendCtl({ type: 'quality-mode', sessionId, mode: 'speed' });
+    assert.equal((await agent.nextCtl('error')).code, 'not-allowed');
+    assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'quality-mode').length, 0);
   });
 });

@@ -70,6 +70,13 @@ export class TrafficRouter {
         s.forwarder?.setVisible(agent.connId, msg.isVisible);
         return;
       }
+      case 'quality-mode': {
+        // The customer changes how it captures and encodes; nobody else's session may be touched.
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        s.customer.sendCtl(msg);
+        return;
+      }
       case 'stream-config':
       case 'pong':
         throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
@@ -96,6 +103,7 @@ export class TrafficRouter {
       case 'keyframe-request':
       case 'ping':
       case 'view-state':
+      case 'quality-mode':
         throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
     }
   }

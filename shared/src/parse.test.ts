@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { handleAtBoundary, parseJson } from './parse.ts';
-import { ClientToRelay, CtlToRelay } from './protocol.ts';
+import { ClientToRelay, CtlFromRelay, CtlToRelay } from './protocol.ts';
 
 test('valid messages parse into typed values, codes are normalised', () => {
   const r = parseJson(
@@ -87,4 +87,24 @@ test('view-state says whether a session is on screen, with a boolean and nothing
     { type: 'view-state', sessionId: '../x', isVisible: true },
   ];
   for (const msg of bad) assert.equal(parseJson(CtlToRelay, JSON.stringify(msg), 'ctl').ok, false, JSON.stringify(msg));
+});
+
+test('quality-mode names one of three modes, to the relay and from it', () => {
+  for (const mode of ['speed', 'balanced', 'quality']) {
+    const to = parseJson(CtlToRelay, JSON.stringify({ type: 'quality-mode', sessionId: 'abcdefgh12345678', mode }), 'ctl');
+    assert.ok(to.ok && to.value.type === 'quality-mode' && to.value.mode === mode, mode);
+    const from = parseJson(CtlFromRelay, JSON.stringify({ type: 'quality-mode', sessionId: 'abcdefgh12345678', mode }), 'ctl');
+    assert.ok(from.ok && from.value.type === 'quality-mode' && from.value.mode === mode, mode);
+  }
+  const bad = [
+    { type: 'quality-mode', sessionId: 'abcdefgh12345678', mode: 'fast' },
+    { type: 'quality-mode', sessionId: 'abcdefgh12345678', mode: 'Speed' },
+    { type: 'quality-mode', sessionId: 'abcdefgh12345678', mode: 60 },
+    { type: 'quality-mode', sessionId: 'abcdefgh12345678' },
+    { type: 'quality-mode', mode: 'speed' },
+  ];
+  for (const msg of bad) {
+    assert.equal(parseJson(CtlToRelay, JSON.stringify(msg), 'ctl').ok, false, JSON.stringify(msg));
+    assert.equal(parseJson(CtlFromRelay, JSON.stringify(msg), 'ctl').ok, false, JSON.stringify(msg));
+  }
 });

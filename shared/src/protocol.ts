@@ -163,6 +163,16 @@ export type RelayToClient = z.infer<typeof RelayToClient>;
 
 /* ---------- ctl data channel ---------- */
 
+/**
+ * How the customer trades motion against detail, chosen by the agent per session.
+ * `speed`: more frames per second (same bitrate, so fewer bits a frame): smooth scrolling and
+ * dragging, the shortest wait for the next capture. `balanced`: the default. `quality`: fewer
+ * frames, more bits each: the crispest text. A customer that was never told runs `balanced`.
+ */
+export const QualityMode = z.enum(['speed', 'balanced', 'quality']);
+export type QualityMode = z.infer<typeof QualityMode>;
+export const DEFAULT_QUALITY_MODE: QualityMode = 'balanced';
+
 export const StreamConfig = z.object({
   /** WebCodecs codec string, e.g. `vp09.00.10.08` or `avc1.640028`. */
   codec: z.string().regex(/^(vp8|vp09\.[0-9.]+|av01\.[0-9A-Za-z.]+|avc1\.[0-9A-Fa-f]{6})$/),
@@ -218,6 +228,12 @@ export const CtlToRelay = z.discriminatedUnion('type', [
    * the session as visible. The customer is not told: it keeps encoding for the recording.
    */
   z.object({ type: z.literal('view-state'), sessionId: SessionId, isVisible: z.boolean() }),
+  /**
+   * Agent: the session's quality mode (sent when the session starts and when the agent changes
+   * it). Screen sessions only; the relay forwards it to the customer as is. The stream keeps its
+   * codec and size, so no new `stream-config` follows; the next frame is a keyframe.
+   */
+  z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
   /** Customer: the encoded stream's parameters; the relay passes them to every viewer. */
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
@@ -245,6 +261,8 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+  /** Customer: the agent's choice of quality mode for this session. */
+  z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
   // Collaboration, relay -> party (see collab.ts). `from` says which side sent it.
   /** A stored chat message, to both parties. */
