@@ -38,6 +38,15 @@ async function pair(): Promise<{ agent: NdcClient; customer: NdcClient; sessionI
   return { agent, customer, sessionId };
 }
 
+/** `caller` rings the other side of the session, which answers with `answer`. */
+async function ring(p: { agent: NdcClient; customer: NdcClient; sessionId: string }, caller: 'agent' | 'customer', answer: 'voice-accept' | 'voice-decline'): Promise<void> {
+  const [from, to] = caller === 'agent' ? [p.agent, p.customer] : [p.customer, p.agent];
+  from.sendCtl({ type: 'voice-request', sessionId: p.sessionId });
+  await to.nextCtl('voice-request');
+  to.sendCtl({ type: answer, sessionId: p.sessionId });
+  await from.nextCtl(answer);
+}
+
 describe('voice call control', () => {
   test('a call rings the other side, is answered, muted and hung up, each step told to the other party', async () => {
     const { agent, customer, sessionId } = await pair();
@@ -60,14 +69,8 @@ describe('voice call control', () => {
     const kindsOf = async (id: string) => (await t.relay.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
     const first = await pair();
     // A declined call never ran: nothing to log.
-    first.agent.sendCtl({ type: 'voice-request', sessionId: first.sessionId });
-    await first.customer.nextCtl('voice-request');
-    first.customer.sendCtl({ type: 'voice-decline', sessionId: first.sessionId });
-    await first.agent.nextCtl('voice-decline');
-    first.customer.sendCtl({ type: 'voice-request', sessionId: first.sessionId });
-    await first.agent.nextCtl('voice-request');
-    first.agent.sendCtl({ type: 'voice-accept', sessionId: first.sessionId });
-    await first.customer.nextCtl('voice-accept');
+    await ring(first, 'agent', 'voice-decline');
+    await ring(first, 'customer', 'voice-accept');
     await new Promise((r) => setTimeout(r, 300));
     first.agent.sendCtl({ type: 'voice-end', sessionId: first.sessionId });
     await first.customer.nextCtl('voice-end');
@@ -80,10 +83,7 @@ describe('voice call control', () => {
 
     // A call still running when the customer stops the session ends with it, before the session's end.
     const second = await pair();
-    second.agent.sendCtl({ type: 'voice-request', sessionId: second.sessionId });
-    await second.customer.nextCtl('voice-request');
-    second.customer.sendCtl({ type: 'voice-accept', sessionId: second.sessionId });
-    await second.agent.nextCtl('voice-accept');
+    await ring(second, 'agent', 'voice-accept');
     second.customer.send({ type: 'session-stop', sessionId: second.sessionId });
     await second.agent.next('session-ended');
     await new Promise((r) => setTimeout(r, 100));
