@@ -301,7 +301,9 @@ describe('agent console in Chromium', { concurrency: false }, () => {
       ['right', false, 319, 179],
     ]);
     const moves = got.filter((e) => e.kind === 'mouse-move');
-    assert.ok(moves.length >= 1 && moves.length <= 8, `${moves.length} moves for 8 pointer moves`);
+    // Each click moves the pointer first (2 events), then 8 steps: never more moves than the page saw
+    // (coalescing may merge some, depending on how the machine's frames fall).
+    assert.ok(moves.length >= 1 && moves.length <= 10, `${moves.length} moves for 10 pointer moves`);
     assert.deepEqual(moves.at(-1) && [moves.at(-1)!.kind === 'mouse-move' && moves.at(-1)!.x, moves.at(-1)!.kind === 'mouse-move' && moves.at(-1)!.y], [10, 10]);
     assert.deepEqual(got.filter((e) => e.kind === 'wheel').map((e) => e.kind === 'wheel' && [e.x, e.y, e.dx, e.dy]), [[10, 10, 0, 3]]);
     assert.ok(got.some((e) => e.kind === 'text' && e.text === 'a'));
