@@ -4,6 +4,8 @@
  * support engineers in China, who are most of this console's users.
  */
 import type { Catalog } from '@beacon/shared/i18n';
+import { ACCOUNT_EN } from './locales/account.en.ts';
+import { ACCOUNT_ZH_CN } from './locales/account.zh-CN.ts';
 import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 import { COLLAB_EN } from './locales/collab.en.ts';
@@ -15,6 +17,7 @@ import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
+    ...ACCOUNT_EN,
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
     ...RECORDING_EN,
@@ -101,6 +104,7 @@ export const AGENT_CATALOG = {
     },
   },
   'zh-CN': {
+    ...ACCOUNT_ZH_CN,
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
     ...RECORDING_ZH_CN,

@@ -9,6 +9,7 @@ test('every screen has a hash that reads back as the same route', () => {
     { name: 'customers', selected: null },
     { name: 'customers', selected: 'new' },
     { name: 'customers', selected: 42 },
+    { name: 'account' },
     { name: 'admin-seats' },
     { name: 'admin-log', filters: NO_LOG_FILTERS },
     { name: 'admin-log', filters: { seat: 3, customer: 7, from: '2025-03-01', to: '2025-03-31', outcome: 'denied' } },
@@ -29,6 +30,7 @@ test('an empty hash, a bare # and trailing slashes open the sessions console', (
   for (const h of ['', '#', '#/', '#//']) assert.deepEqual(parseRoute(h), { name: 'console' });
   assert.deepEqual(parseRoute('#/customers/'), { name: 'customers', selected: null });
   assert.deepEqual(parseRoute('#/admin/seats/'), { name: 'admin-seats' });
+  assert.deepEqual(parseRoute('#/account/'), { name: 'account' });
 });
 
 test('hand-typed junk in log filters is dropped, not an error', () => {
@@ -42,6 +44,7 @@ test('unknown paths are reported as not found', () => {
   assert.deepEqual(parseRoute('#/admin/nope'), { name: 'not-found', path: '/admin/nope' });
   assert.deepEqual(parseRoute('#/customers/x1'), { name: 'not-found', path: '/customers/x1' });
   assert.deepEqual(parseRoute('#/admin'), { name: 'not-found', path: '/admin' });
+  assert.deepEqual(parseRoute('#/account/password'), { name: 'not-found', path: '/account/password' });
   assert.deepEqual(parseRoute('#/admin/recordings/bad!id'), { name: 'not-found', path: '/admin/recordings/bad!id' });
   assert.deepEqual(parseRoute('#/admin/recordings'), { name: 'not-found', path: '/admin/recordings' });
 });

@@ -6,6 +6,7 @@
  *   #/                          sessions (the spine console)
  *   #/setup?token=T             first-run setup
  *   #/customers[/new|/<id>]     customer directory
+ *   #/account                   the signed-in seat: who it is, change own password
  *   #/admin/seats | log | stats | audit | settings
  *   #/admin/recordings/<sessionId>   a session's recording and timeline
  */
@@ -27,6 +28,7 @@ export type Route =
   | { name: 'console' }
   | { name: 'setup'; token: string }
   | { name: 'customers'; selected: number | 'new' | null }
+  | { name: 'account' }
   | { name: 'admin-seats' }
   | { name: 'admin-log'; filters: LogFilters }
   | { name: 'admin-stats' }
@@ -82,6 +84,8 @@ export function parseRoute(hash: string): Route {
       const id = parts.length === 2 ? positiveInt(parts[1] ?? null) : null;
       return id === null ? { name: 'not-found', path } : { name: 'customers', selected: id };
     }
+    case 'account':
+      return parts.length === 1 ? { name: 'account' } : { name: 'not-found', path };
     case 'admin': {
       if (parts.length === 3 && parts[1] === 'recordings' && SESSION_ID.test(parts[2] ?? '')) return { name: 'admin-recording', sessionId: parts[2] ?? '' };
       if (parts.length !== 2) return { name: 'not-found', path };
@@ -121,6 +125,8 @@ export function routeHash(route: Route): string {
       return `#${withQuery('/setup', [['token', route.token]])}`;
     case 'customers':
       return route.selected === null ? '#/customers' : `#/customers/${route.selected}`;
+    case 'account':
+      return '#/account';
     case 'admin-seats':
       return '#/admin/seats';
     case 'admin-log': {
