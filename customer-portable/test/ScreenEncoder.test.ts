@@ -61,8 +61,9 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
 
   /**
    * Runs a scenario: `steps` is a list of [frameCount, width, height, bufferedBytes, action]
-   * where action is '' or 'key' (request a keyframe first), 'close' (close the encoder first)
-   * or 'burst' (hand the frames over back to back, faster than any encoder).
+   * where action is '' or 'key' (request a keyframe first), 'close' (close the encoder first),
+   * 'burst' (hand the frames over back to back, faster than any encoder) or a quality mode
+   * ('speed', 'balanced', 'quality': switch to it first).
    */
   function scenario(steps: [number, number, number, number, string][]): Promise<Report> {
     return page.evaluate(async (steps) => {
@@ -101,6 +102,7 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
         sink.buffered = buffered;
         if (action === 'key') encoder.requestKeyframe();
         if (action === 'close') encoder.close();
+        if (action === 'speed' || action === 'balanced' || action === 'quality') encoder.setMode(action);
         const canvas = new OffscreenCanvas(width, height);
         const g = canvas.getContext('2d')!;
         for (let i = 0; i < count; i++) {
@@ -237,6 +239,23 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
     assert.equal(r.order[configAt + 1], 'key', 'the first frame after the new config is a keyframe');
     assert.ok(!r.order.slice(configAt + 1).includes('stream-config'));
     assert.deepEqual(r.decoded, { count: r.frames.length, width: 800, height: 600, errors: [] });
+    assert.equal(r.allInputClosed, true);
+  });
+
+  test('a new quality mode goes on in the same stream: no new stream-config, a keyframe next, and it decodes', async () => {
+    const r = await scenario([
+      [6, 640, 360, 0, ''],
+      [6, 640, 360, 0, 'speed'],
+      [6, 640, 360, 0, 'quality'],
+      [6, 640, 360, 0, 'quality'],
+    ]);
+    assert.deepEqual(r.ctl.map((c) => c.type), ['stream-config'], 'the agent keeps its decoder');
+    const keys = r.order.flatMap((what, i) => (what === 'key' ? [i] : []));
+    // One to start, one for each actual change (setting the same mode again changes nothing).
+    assert.equal(keys.length, 3, r.order.join(' '));
+    assert.deepEqual(r.frames.map((f) => f.seq), [...r.frames.keys()]);
+    assert.ok(r.frames.length >= 18, `only ${r.frames.length} of 24 frames encoded`);
+    assert.deepEqual(r.decoded, { count: r.frames.length, width: 640, height: 360, errors: [] });
     assert.equal(r.allInputClosed, true);
   });
 

@@ -4,6 +4,7 @@ import { StreamConfig } from '@beacon/shared/protocol';
 import {
   averageFrameBytes,
   bitrateFor,
+  captureConstraints,
   CODEC_CANDIDATES,
   encoderSettings,
   MAX_BITRATE,
@@ -11,6 +12,8 @@ import {
   mediaBacklogLimit,
   MIN_BITRATE,
   MIN_MEDIA_BUFFERED_BYTES,
+  modeSettings,
+  SOURCE_FRAME_RATE,
 } from './encoderSettings.ts';
 
 test('bitrate scales with the pixel count: about 2 Mbit/s at 720p', () => {
@@ -56,4 +59,39 @@ test('the frame size average follows the recent frames, and one keyframe does no
   let still = withKey;
   for (let i = 0; i < 30; i++) still = averageFrameBytes(still, 800);
   assert.equal(mediaBacklogLimit(still), MIN_MEDIA_BUFFERED_BYTES);
+});
+
+test('quality modes: speed doubles the frames at the same bitrate, balanced is the default, quality spends more bits on fewer frames', () => {
+  const vp9 = CODEC_CANDIDATES[0];
+  const balanced = encoderSettings(vp9, 1280, 720, 'balanced');
+  assert.deepEqual(encoderSettings(vp9, 1280, 720), balanced, 'no mode: balanced');
+  assert.equal(balanced.framerate, 30);
+  assert.equal(balanced.bitrate, 2_000_000);
+
+  const speed = encoderSettings(vp9, 1280, 720, 'speed');
+  assert.equal(speed.framerate, 60);
+  assert.equal(speed.bitrate, balanced.bitrate, 'scrolling costs the same bandwidth');
+  assert.equal(speed.latencyMode, 'realtime');
+
+  const quality = encoderSettings(vp9, 1280, 720, 'quality');
+  const bitsPerFrame = (s: { bitrate: number; framerate: number }) => s.bitrate / s.framerate;
+  assert.ok(quality.framerate < balanced.framerate);
+  assert.ok(bitsPerFrame(quality) >= 2 * bitsPerFrame(balanced), `quality: ${bitsPerFrame(quality)} bits a frame`);
+  assert.ok(bitsPerFrame(speed) < bitsPerFrame(balanced));
+  // Same codec and size in every mode: a mode change needs no new stream-config.
+  for (const s of [speed, quality]) assert.deepEqual([s.codec, s.width, s.height], [balanced.codec, balanced.width, balanced.height]);
+  // The bounds hold in every mode.
+  assert.equal(encoderSettings(vp9, 7680, 4320, 'quality').bitrate, MAX_BITRATE);
+  assert.equal(encoderSettings(vp9, 320, 200, 'speed').bitrate, MIN_BITRATE);
+});
+
+test('the capture follows the mode: the source opens at the fastest rate, the track is held to the mode\'s', () => {
+  assert.equal(SOURCE_FRAME_RATE, Math.max(...(['speed', 'balanced', 'quality'] as const).map((m) => modeSettings(m).frameRate)));
+  assert.deepEqual(modeSettings('speed'), { frameRate: 60, bitrateFactor: 1, trackHint: 'motion' });
+  assert.equal(modeSettings('balanced').trackHint, 'detail');
+  assert.equal(modeSettings('quality').trackHint, 'text');
+  assert.deepEqual(captureConstraints(60), { width: { max: 2560 }, height: { max: 1440 }, frameRate: { ideal: 60, max: 60 } });
+  // A copy: callers cannot change the table.
+  modeSettings('speed').frameRate = 1;
+  assert.equal(modeSettings('speed').frameRate, 60);
 });

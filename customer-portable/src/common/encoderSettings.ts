@@ -1,7 +1,9 @@
 /**
- * What the screen encoder asks WebCodecs for. Pure data, so the choices are tested in Node;
- * the renderer's ScreenEncoder applies them.
+ * What the screen encoder asks WebCodecs for, and the capture of getDisplayMedia, per quality
+ * mode. Pure data, so the choices are tested in Node; the renderer's ScreenCapture and
+ * ScreenEncoder apply them.
  */
+import { DEFAULT_QUALITY_MODE, type QualityMode } from '@beacon/shared/protocol';
 
 /** Preferred first: VP9 compresses desktop content best; H.264 is often hardware-encoded; VP8 is everywhere. */
 export const CODEC_CANDIDATES = [
@@ -13,7 +15,14 @@ export const CODEC_CANDIDATES = [
 
 export type CodecCandidate = (typeof CODEC_CANDIDATES)[number];
 
+/** The balanced (default) mode's frame rate. */
 export const FRAME_RATE = 30;
+/**
+ * The rate the screen source is opened at. Chromium cannot raise a screen track's frame rate
+ * after getDisplayMedia (applyConstraints only thins out the source's frames), so the source
+ * is opened at the fastest mode's rate and the track is constrained to the current mode's.
+ */
+export const SOURCE_FRAME_RATE = 60;
 /** ~2 Mbit/s for 1280x720: sharp text at 30 fps, and within the 250 kB/s scrolling budget. */
 export const BITS_PER_PIXEL_SECOND = 2_000_000 / (1280 * 720);
 export const MIN_BITRATE = 300_000;
@@ -46,9 +55,44 @@ export function mediaBacklogLimit(averageBytes: number | null): number {
   return Math.min(MAX_MEDIA_BUFFERED_BYTES, Math.max(MIN_MEDIA_BUFFERED_BYTES, Math.round(BACKLOG_FRAMES * averageBytes)));
 }
 
-export function bitrateFor(width: number, height: number): number {
-  const bps = Math.round(width * height * BITS_PER_PIXEL_SECOND);
+/** The bitrate for a screen size; `factor` scales it for a quality mode (within the same bounds). */
+export function bitrateFor(width: number, height: number, factor = 1): number {
+  const bps = Math.round(width * height * BITS_PER_PIXEL_SECOND * factor);
   return Math.min(MAX_BITRATE, Math.max(MIN_BITRATE, bps));
+}
+
+/** How one quality mode captures and encodes. */
+export interface ModeSettings {
+  /** Frames per second the capture track delivers and the encoder's rate control plans for. */
+  frameRate: number;
+  /** Multiplies the screen size's bitrate ({@link bitrateFor}). */
+  bitrateFactor: number;
+  /** The capture track's content hint: `motion` keeps the frame rate, `detail`/`text` the sharpness. */
+  trackHint: 'motion' | 'detail' | 'text';
+}
+
+const MODES: Readonly<Record<QualityMode, Readonly<ModeSettings>>> = {
+  // Twice the frames at the same bitrate: half the wait for the next capture, smoother motion,
+  // fewer bits a frame, and the same bandwidth while scrolling.
+  speed: { frameRate: SOURCE_FRAME_RATE, bitrateFactor: 1, trackHint: 'motion' },
+  balanced: { frameRate: FRAME_RATE, bitrateFactor: 1, trackHint: 'detail' },
+  // Fewer frames with more bits: about 2.25x the bits a frame of balanced, for crisp text.
+  quality: { frameRate: 20, bitrateFactor: 1.5, trackHint: 'text' },
+};
+
+export function modeSettings(mode: QualityMode): ModeSettings {
+  return { ...MODES[mode] };
+}
+
+/** What getDisplayMedia / applyConstraints is asked for the capture track at `frameRate`. */
+export interface CaptureConstraints {
+  width: { max: number };
+  height: { max: number };
+  frameRate: { ideal: number; max: number };
+}
+
+export function captureConstraints(frameRate: number): CaptureConstraints {
+  return { width: { max: CAPTURE_MAX.width }, height: { max: CAPTURE_MAX.height }, frameRate: { ideal: frameRate, max: frameRate } };
 }
 
 export interface EncoderSettings {
@@ -64,14 +108,15 @@ export interface EncoderSettings {
   contentHint: 'detail';
 }
 
-export function encoderSettings(candidate: CodecCandidate, width: number, height: number): EncoderSettings {
+export function encoderSettings(candidate: CodecCandidate, width: number, height: number, mode: QualityMode = DEFAULT_QUALITY_MODE): EncoderSettings {
+  const m = MODES[mode];
   const s: EncoderSettings = {
     codec: candidate.codec,
     width,
     height,
-    bitrate: bitrateFor(width, height),
+    bitrate: bitrateFor(width, height, m.bitrateFactor),
     bitrateMode: 'variable',
-    framerate: FRAME_RATE,
+    framerate: m.frameRate,
     latencyMode: 'realtime',
     contentHint: 'detail',
   };

@@ -3,7 +3,7 @@ import { VoiceCall, isVoiceMessage, type VoiceCtl } from '@beacon/shared/browser
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import { LIMITS, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { LIMITS, type CtlFromRelay, type QualityMode, type RelayToClient } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { ReconnectPolicy } from '../common/ReconnectPolicy.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
@@ -48,6 +48,8 @@ export class CustomerClient {
   /** The agent's first ring, when the ctl channel delivered it before the socket's session-started. */
   private earlyRing: VoiceCtl | null = null;
   private media: RunningMedia | null = null;
+  /** The agent's quality mode for a session (it may come before the capture runs); none: balanced. */
+  private qualityMode: { sessionId: string; mode: QualityMode } | null = null;
   private unsubscribeHotkey: (() => void) | null = null;
   /** Main was told a session runs (bar shown, hotkey armed) and must be told when it ends. */
   private isMainInSession = false;
@@ -297,13 +299,16 @@ export class CustomerClient {
       capture.stop();
       return;
     }
+    const mode = this.qualityMode?.sessionId === session.sessionId ? this.qualityMode.mode : undefined;
     const encoder = new ScreenEncoder({
       sink: conn,
       sessionId: session.sessionId,
       streamId: session.streamId,
       onFatal: (err) => this.onCaptureFailed(session.sessionId, err),
+      ...(mode ? { mode } : {}),
     });
     this.media = { sessionId: session.sessionId, capture, encoder };
+    if (mode) void capture.setMode(mode);
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
     console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
     capture.run(
@@ -342,6 +347,7 @@ export class CustomerClient {
       return;
     }
     if (this.sessionCollab?.handle(msg)) return;
+    if (msg.type === 'quality-mode') return this.onQualityMode(msg.sessionId, msg.mode);
     const session = this.state.session;
     if (!session || msg.sessionId !== session.sessionId) return;
     switch (msg.type) {
@@ -363,6 +369,16 @@ export class CustomerClient {
     }
   }
 
+  /** The agent chose how this session's screen is captured and encoded; applied at once (or when the capture runs). */
+  private onQualityMode(sessionId: string, mode: QualityMode): void {
+    if (this.state.session?.sessionId !== sessionId && this.state.acceptedSessionId !== sessionId) return;
+    this.qualityMode = { sessionId, mode };
+    const media = this.media;
+    if (media?.sessionId !== sessionId) return;
+    media.encoder?.setMode(mode);
+    void media.capture.setMode(mode).then(() => console.info(`[beacon] quality mode ${mode}, capturing at`, JSON.stringify(media.capture.settings)));
+  }
+
   /* ---------- helpers ---------- */
 
   /** Stops capture and encoding at once, and tells main the session is over. */
@@ -371,6 +387,7 @@ export class CustomerClient {
     this.acceptedVoiceSessionId = null;
     this.autoAnswerSessionId = null;
     this.earlyRing = null;
+    this.qualityMode = null;
     if (this.pendingCapture) {
       this.pendingCapture.capture.then((c) => c.stop(), () => undefined);
       this.pendingCapture = null;

@@ -1,4 +1,5 @@
-import { CAPTURE_MAX, FRAME_RATE } from '../common/encoderSettings.ts';
+import { DEFAULT_QUALITY_MODE, type QualityMode } from '@beacon/shared/protocol';
+import { captureConstraints, modeSettings, SOURCE_FRAME_RATE } from '../common/encoderSettings.ts';
 
 /** Epoch milliseconds with sub-ms precision, comparable across processes on one machine. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -29,15 +30,30 @@ export class ScreenCapture {
     if (typeof MediaStreamTrackProcessor === 'undefined' || typeof VideoEncoder === 'undefined') {
       throw new Error('this browser has no MediaStreamTrackProcessor/VideoEncoder');
     }
-    const stream = await navigator.mediaDevices.getDisplayMedia({
-      video: { width: { max: CAPTURE_MAX.width }, height: { max: CAPTURE_MAX.height }, frameRate: { ideal: FRAME_RATE, max: FRAME_RATE } },
-      audio: false,
-    });
+    // Opened at the fastest mode's rate (a screen track's rate can be lowered later, not raised),
+    // then held to the default mode's until the agent picks another.
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: captureConstraints(SOURCE_FRAME_RATE), audio: false });
     const track = stream.getVideoTracks()[0];
     if (!track) throw new Error('getDisplayMedia returned no video track');
-    // Tells the capturer this is text-heavy content: keep resolution, drop frames instead.
-    track.contentHint = 'detail';
-    return new ScreenCapture(track);
+    const capture = new ScreenCapture(track);
+    await capture.setMode(DEFAULT_QUALITY_MODE);
+    return capture;
+  }
+
+  /**
+   * Captures at the mode's frame rate from now on, with its content hint (`detail`/`text`:
+   * keep the resolution and drop frames instead; `motion`: keep the frame rate). A browser
+   * refusing the constraints leaves the capture as it was (logged): the session goes on.
+   */
+  async setMode(mode: QualityMode): Promise<void> {
+    if (this.isStopped) return;
+    const m = modeSettings(mode);
+    this.track.contentHint = m.trackHint;
+    try {
+      await this.track.applyConstraints(captureConstraints(m.frameRate));
+    } catch (err) {
+      console.warn(`[beacon] the capture kept its frame rate for ${mode}`, err);
+    }
   }
 
   /** The capture's actual size (the browser may not honour what we asked for). */

@@ -1,12 +1,12 @@
 import { fragmentFrame } from '@beacon/shared/framing';
-import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import { DEFAULT_QUALITY_MODE, type CtlToRelay, type QualityMode, type StreamConfig } from '@beacon/shared/protocol';
 import {
   averageFrameBytes,
   CODEC_CANDIDATES,
   encoderSettings,
   MAX_ENCODE_QUEUE,
   mediaBacklogLimit,
-  type EncoderSettings,
+  type CodecCandidate,
 } from '../common/encoderSettings.ts';
 import { epochNow } from './ScreenCapture.ts';
 
@@ -23,6 +23,8 @@ export interface ScreenEncoderOptions {
   streamId: number;
   /** The encoder failed twice in a row: the session cannot go on. */
   onFatal: (err: Error) => void;
+  /** The quality mode to start in; absent: balanced. */
+  mode?: QualityMode;
 }
 
 export interface EncoderStats {
@@ -49,12 +51,13 @@ export class NoSupportedCodecError extends Error {
   }
 }
 
-async function pickSettings(width: number, height: number): Promise<EncoderSettings> {
+/** The first codec this browser encodes at this size (and mode). */
+async function pickCodec(width: number, height: number, mode: QualityMode): Promise<CodecCandidate> {
   for (const candidate of CODEC_CANDIDATES) {
-    const settings = encoderSettings(candidate, width, height);
+    const settings = encoderSettings(candidate, width, height, mode);
     try {
       const support = await VideoEncoder.isConfigSupported(settings);
-      if (support.supported) return settings;
+      if (support.supported) return candidate;
     } catch {
       // A codec string this browser does not know: try the next one.
     }
@@ -69,7 +72,10 @@ async function pickSettings(width: number, height: number): Promise<EncoderSetti
  * Latency beats completeness: a frame that would queue (encoder busy, network backed up) is
  * dropped before encoding, so every encoded frame still references one the agent has. The
  * encoder is (re)configured whenever the frame size changes, and the agent is told with a
- * `stream-config` before the first frame of the new size (always a keyframe).
+ * `stream-config` before the first frame of the new size (always a keyframe). A new quality
+ * mode reconfigures the running encoder in place (bitrate and frame rate only): the stream
+ * keeps its codec and size, so the agent's decoder goes on without a new `stream-config`;
+ * the next frame is a keyframe.
  *
  * Every VideoFrame handed to {@link encode} is closed on every path.
  */
@@ -78,6 +84,8 @@ export class ScreenEncoder {
 
   private encoder: VideoEncoder | null = null;
   private config: StreamConfig | null = null;
+  private codecCandidate: CodecCandidate | null = null;
+  private mode: QualityMode;
   private isConfiguring = false;
   private isKeyPending = true;
   private isClosed = false;
@@ -88,7 +96,34 @@ export class ScreenEncoder {
   private averageFrameBytes: number | null = null;
   private readonly captureTimes = new Map<number, number>();
 
-  constructor(private readonly opts: ScreenEncoderOptions) {}
+  constructor(private readonly opts: ScreenEncoderOptions) {
+    this.mode = opts.mode ?? DEFAULT_QUALITY_MODE;
+  }
+
+  get qualityMode(): QualityMode {
+    return this.mode;
+  }
+
+  /**
+   * Encodes in `mode` from the next frame on: the same encoder, told the mode's bitrate and
+   * frame rate, and a keyframe next. If the encoder refuses, its error path starts a fresh one
+   * (in the new mode) as after any encoder error.
+   */
+  setMode(mode: QualityMode): void {
+    if (this.isClosed || mode === this.mode) return;
+    this.mode = mode;
+    const encoder = this.encoder;
+    const config = this.config;
+    const candidate = this.codecCandidate;
+    // Being configured (or not yet): configure() reads the mode when it gets there.
+    if (!encoder || encoder.state !== 'configured' || !config || !candidate || this.isConfiguring) return;
+    try {
+      encoder.configure(encoderSettings(candidate, config.width, config.height, mode));
+      this.isKeyPending = true;
+    } catch (err) {
+      this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
 
   /** The size of the video the agent sees, which is the space its input coordinates are in. */
   get frameSize(): { width: number; height: number } | null {
@@ -150,8 +185,10 @@ export class ScreenEncoder {
   private async configure(width: number, height: number): Promise<void> {
     this.isConfiguring = true;
     try {
-      const settings = await pickSettings(width, height);
+      const candidate = await pickCodec(width, height, this.mode);
       if (this.isClosed) return;
+      // The mode as it is now: it may have changed while the codec was being picked.
+      const settings = encoderSettings(candidate, width, height, this.mode);
       // A fresh encoder per size: chunks of the old size still inside the old one are
       // discarded rather than sent after the new stream-config.
       const old = this.encoder;
@@ -160,6 +197,7 @@ export class ScreenEncoder {
       this.encoder = this.createEncoder();
       this.encoder.configure(settings);
       this.config = { codec: settings.codec, width, height };
+      this.codecCandidate = candidate;
       this.isKeyPending = true;
       this.captureTimes.clear();
       this.averageFrameBytes = null; // another size, other frame sizes
