@@ -362,6 +362,21 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     await link.ctl.next(viewState(true), 'view-state visible when the window is back');
   });
 
+  test('the picture\'s quality mode: balanced at first, a pick goes to the customer at once', SIG, async () => {
+    await tab(page, SID_A).click();
+    const select = page.getByTestId('session-view').getByTestId('quality-mode');
+    assert.equal(await select.inputValue(), 'balanced');
+    assert.ok(link.ctl.all.some((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'balanced'), 'the customer is told the mode when the session starts');
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['Smooth', 'Balanced', 'Sharp']);
+    await select.selectOption('speed');
+    await link.ctl.next((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'speed', 'quality-mode speed');
+    assert.equal(await select.inputValue(), 'speed');
+    await select.selectOption('quality');
+    await link.ctl.next((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'quality', 'quality-mode quality');
+    await select.selectOption('speed');
+    await link.ctl.next((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'speed', 'quality-mode speed again');
+  });
+
   test('a view-only session shows a badge and sends no input', SIG, async () => {
     await page.getByTestId('new-session-button').click();
     const req = await connect(page, '987 654 321', 'XYZ789', false);
@@ -369,6 +384,9 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_B, deviceId: '987654321' });
     link.send({ type: 'session-started', sessionId: SID_B, deviceId: '987654321', agentName: AGENT.displayName, permissions: { view: true, control: false }, streamId: 6 });
     await page.getByTestId('view-only-badge').waitFor();
+    // The last mode picked (speed, on the other session) is where a new session starts.
+    await link.ctl.next((m) => m.type === 'quality-mode' && m.sessionId === SID_B, 'quality-mode at start').then((m) => assert.equal(m.type === 'quality-mode' && m.mode, 'speed'));
+    assert.equal(await page.getByTestId('session-view').getByTestId('quality-mode').inputValue(), 'speed');
     link.sendCtl({ type: 'stream-config', sessionId: SID_B, config: { codec: 'vp8', ...VIDEO } });
     const other = new Streamer(link, 6, chunks);
     for (let i = 0; i < 5; i++) other.sendOne();

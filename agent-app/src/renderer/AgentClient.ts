@@ -10,7 +10,7 @@
 import { FramingError, readHeader } from '@beacon/shared/framing';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
-import type { CtlFromRelay, CtlToRelay, LoginResponse, RelayToClient, SessionMode, StreamConfig } from '@beacon/shared/protocol';
+import { DEFAULT_QUALITY_MODE, QualityMode, type CtlFromRelay, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode, type StreamConfig } from '@beacon/shared/protocol';
 import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
 import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
@@ -43,6 +43,8 @@ export interface ClientSnapshot {
 const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
 const RECONNECT_BASE_MS = 1000;
 const RECONNECT_MAX_MS = 15_000;
+/** Where the agent's last quality mode is kept: the mode new sessions start in, in this browser. */
+const QUALITY_MODE_KEY = 'beacon.agent.qualityMode';
 /** Configs that arrive (over the data channel) before their session-started (over the socket). */
 const MAX_EARLY_CONFIGS = 16;
 
@@ -90,7 +92,7 @@ export class AgentClient {
 
   constructor(
     readonly config: RendererConfig,
-    storage: Storage | null,
+    private readonly storage: Storage | null,
   ) {
     this.tokens = new TokenStore(storage);
     this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
@@ -119,6 +121,27 @@ export class AgentClient {
   notifyTitle: () => string = () => 'Beacon';
   /** The same for a customer calling (set by the UI, translated). */
   notifyCallTitle: () => string = () => 'Beacon';
+
+  /** The quality mode new sessions start in: the last one the agent picked in this browser. */
+  get defaultQualityMode(): QualityMode {
+    try {
+      const r = QualityMode.safeParse(this.storage?.getItem(QUALITY_MODE_KEY));
+      return r.success ? r.data : DEFAULT_QUALITY_MODE;
+    } catch {
+      return DEFAULT_QUALITY_MODE; // storage refused (private mode, policy)
+    }
+  }
+
+  /** The agent picked a quality mode for a session: the customer is told, and new sessions start in it. */
+  setQualityMode(sessionId: string, mode: QualityMode): void {
+    try {
+      this.storage?.setItem(QUALITY_MODE_KEY, mode);
+    } catch {
+      /* not remembered; this session still changes */
+    }
+    this.sessions.get(sessionId)?.setQualityMode(mode);
+    this.bump();
+  }
 
   /** The session's chat, files and whiteboard (created on first use). */
   getCollab(sessionId: string): CollabSession {
@@ -390,7 +413,7 @@ export class AgentClient {
           void this.getVoice(msg.sessionId)?.start();
           return;
         }
-        const session = new RemoteSession(msg.sessionId, msg.streamId, msg.permissions.control, (m) => this.sendCtl(m), () => this.bump());
+        const session = new RemoteSession(msg.sessionId, msg.streamId, msg.permissions.control, (m) => this.sendCtl(m), () => this.bump(), this.defaultQualityMode);
         this.sessions.set(msg.sessionId, session);
         this.byStream.set(msg.streamId, session);
         const early = this.earlyConfigs.get(msg.sessionId);
@@ -508,12 +531,15 @@ export class AgentClient {
   /**
    * Only the selected tab's picture is on screen, and only while the sessions page and the
    * window are shown; every other session is told it is not (keyframes only, nothing asked).
-   * Cheap and idempotent, so it runs on every state change (selection, new sessions, retries).
+   * Cheap and idempotent, so it runs on every state change (selection, new sessions, retries);
+   * a quality mode that could not be sent yet goes out the same way.
    */
   private syncViews(): void {
     const selectedId = this.isDocumentVisible && this.isSessionsPageShown ? this.snapshot.console.selectedId : null;
     for (const [id, session] of this.sessions) {
-      if (!session.closed) session.setVisible(id === selectedId);
+      if (session.closed) continue;
+      session.setVisible(id === selectedId);
+      session.syncQualityMode();
     }
   }
 }

@@ -4,7 +4,7 @@
  * ended tab still shows the last picture.
  */
 import type { InputEvent } from '@beacon/shared/input';
-import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import type { CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
 import { now } from './clock.ts';
@@ -28,6 +28,8 @@ export class RemoteSession {
   private isClosed = false;
   /** What the relay was last told about this view; it takes a new session as visible. */
   private isVisibleSent = true;
+  /** The quality mode the customer was last sent (null: none yet; it then runs balanced). */
+  private qualityModeSent: QualityMode | null = null;
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
   warningKey: string | null = null;
 
@@ -37,6 +39,8 @@ export class RemoteSession {
     readonly hasControl: boolean,
     private readonly sendCtl: (msg: CtlToRelay) => boolean,
     private readonly onChange: () => void,
+    /** The mode the session starts in (sent to the customer at once). */
+    private mode: QualityMode,
   ) {
     const canvas = document.createElement('canvas');
     canvas.dataset.testid = 'session-canvas';
@@ -69,6 +73,24 @@ export class RemoteSession {
       : null;
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
+    this.syncQualityMode();
+  }
+
+  get qualityMode(): QualityMode {
+    return this.mode;
+  }
+
+  /** The agent picked a quality mode: the customer is told (see {@link syncQualityMode}). */
+  setQualityMode(mode: QualityMode): void {
+    if (this.isClosed) return;
+    this.mode = mode;
+    this.syncQualityMode();
+  }
+
+  /** Tells the customer the mode if it was not told yet; call it again if there was no ctl channel (it retries). */
+  syncQualityMode(): void {
+    if (this.isClosed || this.qualityModeSent === this.mode) return;
+    if (this.sendCtl({ type: 'quality-mode', sessionId: this.sessionId, mode: this.mode })) this.qualityModeSent = this.mode;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { LIMITS } from '@beacon/shared/protocol';
+import { LIMITS, QualityMode } from '@beacon/shared/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionEntry } from '../common/ConsoleModel.ts';
@@ -51,6 +51,31 @@ function useCanvasHost(session: RemoteSession | undefined) {
   return hostRef;
 }
 
+/** Motion against sharpness for this session's picture; the choice is also the default for new sessions. */
+function QualityModeSelect({ mode, onChange }: { mode: QualityMode; onChange: (mode: QualityMode) => void }) {
+  const { t } = useTranslation();
+  return (
+    <label className="quality-mode" title={t(`quality.${mode}Hint`)}>
+      <span className="muted">{t('quality.label')}</span>{' '}
+      <select
+        className="button"
+        data-testid="quality-mode"
+        value={mode}
+        onChange={(e) => {
+          const r = QualityMode.safeParse(e.target.value);
+          if (r.success) onChange(r.data);
+        }}
+      >
+        {QualityMode.options.map((m) => (
+          <option key={m} value={m} data-testid={`quality-mode-${m}`} title={t(`quality.${m}Hint`)}>
+            {t(`quality.${m}`)}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export function SessionView({ entry }: { entry: SessionEntry }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -86,6 +111,9 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         )}
         {entry.state === 'active' && !isViewOnly && <span className="toolbar-hint muted">{t('session.controlHint')}</span>}
         <span className="spacer" />
+        {entry.state === 'active' && session && !isVoiceOnly && (
+          <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />
+        )}
         {entry.state === 'ended' ? (
           <button type="button" className="button" data-testid="close-session" onClick={() => client.closeTab(entry.sessionId)}>
             {t('session.close')}

@@ -36,4 +36,14 @@ export const COLLAB_EN = {
       fade: 'Fade out',
     },
   },
+  /** The picture's quality mode in the session toolbar: motion against sharpness. */
+  quality: {
+    label: 'Picture',
+    speed: 'Smooth',
+    balanced: 'Balanced',
+    quality: 'Sharp',
+    speedHint: 'Smoothest motion and the least delay (60 frames per second); text may blur while it moves.',
+    balancedHint: 'Smooth motion and sharp text (30 frames per second).',
+    qualityHint: 'Sharpest text, for reading small print (fewer frames per second, more data).',
+  },
 } as const;

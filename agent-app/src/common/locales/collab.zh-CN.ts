@@ -36,4 +36,14 @@ export const COLLAB_ZH_CN = {
       fade: '自动淡出',
     },
   },
+  /** 会话工具栏中的画面质量模式：流畅与清晰之间的取舍。 */
+  quality: {
+    label: '画面',
+    speed: '流畅优先',
+    balanced: '均衡',
+    quality: '清晰优先',
+    speedHint: '动作最流畅、延迟最低（每秒 60 帧）；文字移动时可能略模糊。',
+    balancedHint: '动作流畅，文字清晰（每秒 30 帧）。',
+    qualityHint: '文字最清晰，适合查看小字（帧率较低，数据量较大）。',
+  },
 } as const;
