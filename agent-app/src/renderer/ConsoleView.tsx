@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { isLive } from '../common/ConsoleModel.ts';
 import { navFor } from '../common/roles.ts';
 import type { Route } from '../common/routes.ts';
+import { AccountPage } from './account/AccountPage.tsx';
 import { AuditPage } from './admin/AuditPage.tsx';
 import { LogPage } from './admin/LogPage.tsx';
 import { SeatsPage } from './admin/SeatsPage.tsx';
@@ -24,6 +25,8 @@ function Page({ route }: { route: Route }) {
   switch (route.name) {
     case 'customers':
       return <CustomersPage selected={route.selected} />;
+    case 'account':
+      return <AccountPage />;
     case 'admin-seats':
       return <SeatsPage />;
     case 'admin-log':
@@ -109,10 +112,17 @@ export function ConsoleView({ route }: { route: Route }) {
           {snap.link === 'online' ? t('header.online') : t('header.reconnecting')}
         </span>
         {snap.agent && (
-          <span className="agent-name" data-testid="agent-name" data-role={role ?? ''} title={t('header.signedInAs', { name: snap.agent.displayName })}>
-            {snap.agent.displayName}
+          <a
+            href="#/account"
+            className={`agent-name${route.name === 'account' ? ' is-selected' : ''}`}
+            data-testid="agent-name"
+            data-role={role ?? ''}
+            title={t('account.headerLink', { name: snap.agent.displayName })}
+            aria-current={route.name === 'account' ? 'page' : undefined}
+          >
+            <span className="agent-name-text">{snap.agent.displayName}</span>
             {role && <RoleBadge role={role} />}
-          </span>
+          </a>
         )}
         <LanguageSwitch />
         <button type="button" className="button button-ghost" data-testid="sign-out" onClick={() => client.signOut()}>
