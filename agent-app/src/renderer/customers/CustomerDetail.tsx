@@ -1,19 +1,26 @@
-/** One customer: the record's form (create or edit), its star, and its session history. */
+/**
+ * One customer: the record's form (create or edit), its star, who it is assigned to (owners
+ * and admins may hand it to another seat), and its session history.
+ */
 import { Customer, GroupList, type CreateCustomerRequest, type UpdateCustomerRequest } from '@beacon/shared/api';
 import { useTranslation } from 'react-i18next';
 import { EMPTY_CUSTOMER_FORM, checkCreateCustomer, checkUpdateCustomer, type CustomerForm } from '../../common/forms.ts';
 import { formatTags } from '../../common/query.ts';
-import { useClient } from '../ClientContext.ts';
+import { canAdminister } from '../../common/roles.ts';
+import { useClient, useSnapshot } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { CheckboxField, SavedNote, SelectField, TextAreaField, TextField } from '../ui/Field.tsx';
 import { useFormatters } from '../ui/format.ts';
 import { useApiQuery } from '../ui/useApiQuery.ts';
 import { useForm } from '../ui/useForm.ts';
 import { navigate } from '../ui/useRoute.ts';
+import { CustomerAssign } from './CustomerAssign.tsx';
 import { CustomerHistory } from './CustomerHistory.tsx';
 import { StarButton } from './StarButton.tsx';
 
 const NOT_FOUND = { 'not-found': 'customers.notFound' } as const;
+/** Opening a record the seat may not read (handed to another seat, say) is refused as forbidden. */
+const NOT_READABLE = { ...NOT_FOUND, forbidden: 'customers.notFound' } as const;
 
 function formOf(c: Customer): CustomerForm {
   return {
@@ -28,8 +35,10 @@ function formOf(c: Customer): CustomerForm {
 }
 
 export function CustomerDetail({ id, onSaved }: { id: number | 'new'; onSaved: () => void }) {
+  const client = useClient();
+  useSnapshot(); // the role arrives with /api/me
   const isNew = id === 'new';
-  const record = useApiQuery((api) => api.get(`/api/customers/${id}`, Customer), [id], { isEnabled: !isNew, errorOverrides: NOT_FOUND });
+  const record = useApiQuery((api) => api.get(`/api/customers/${id}`, Customer), [id], { isEnabled: !isNew, errorOverrides: NOT_READABLE });
   if (isNew) return <CustomerEditor customer={null} onSaved={onSaved} />;
   if (record.errorKey) return <ErrorNotice messageKey={record.errorKey} />;
   if (!record.data) return <div className="card placeholder muted">…</div>;
@@ -43,6 +52,16 @@ export function CustomerDetail({ id, onSaved }: { id: number | 'new'; onSaved: (
           onSaved();
         }}
       />
+      {canAdminister(client.role) && (
+        <CustomerAssign
+          key={record.data.id}
+          customer={record.data}
+          onAssigned={() => {
+            record.reload();
+            onSaved();
+          }}
+        />
+      )}
       <CustomerHistory customerId={record.data.id} />
     </>
   );
