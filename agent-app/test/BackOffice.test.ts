@@ -3,7 +3,8 @@
  * relay (started without a seeded account, so it prints its first-run setup link):
  * setup creates the owner; the owner adds a group, an agent and a manager; the agent keeps
  * customers and runs sessions (answered by a scripted customer over the real signalling);
- * the manager finds them in the log, the statistics and the CSV export.
+ * the manager finds them in the log, the statistics and the CSV export; the owner hands a
+ * customer record to another seat; the agent changes their own password on "My account".
  *
  * BEACON_SCREENSHOT_DIR=<dir> also saves a screenshot of every page in en and zh-CN.
  */
@@ -24,6 +25,7 @@ const ORG = 'Acme AV Support';
 const OWNER = { login: 'wangfang', name: 'Wang Fang', password: 'owner password 1' };
 const AGENT = { login: 'lilei', name: 'Li Lei', password: 'agent password 1' };
 const MANAGER = { login: 'zhaomin', name: 'Zhao Min', password: 'manager password 1' };
+const HAN = { login: 'hanmeimei', name: 'Han Meimei', password: 'han password 1' };
 const GROUP = 'Live shows';
 
 let relay: RelayProcess;
@@ -69,6 +71,13 @@ async function createSeat(page: Page, seat: { login: string; name: string; passw
   await page.getByTestId('seat-create-password').fill(seat.password);
   await page.getByTestId('seat-create-submit').click();
   await page.locator(`[data-testid="seat-row"][data-login="${seat.login}"]`).waitFor();
+}
+
+/** A sign-in straight against the API, as another browser or computer of the seat would. */
+async function apiLogin(login: string, password: string): Promise<{ status: number; token: string | null }> {
+  const res = await fetch(`${relay.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }) });
+  const body = (await res.json()) as { token?: string };
+  return { status: res.status, token: body.token ?? null };
 }
 
 const seatRow = (p: Page, login: string) => p.locator(`[data-testid="seat-row"][data-login="${login}"]`);
@@ -392,5 +401,103 @@ describe('accounts, customers and back-office against the real relay', { concurr
       await zh.getByTestId('nav-sessions').click();
       await shot(zh, 'zh-connect');
     }
+  });
+
+  test('the owner hands a customer record to another seat; the former agent loses it and sees no such control', SIG, async () => {
+    await owner.getByTestId('nav-admin-seats').click();
+    await createSeat(owner, HAN, 'agent', '');
+    await owner.getByTestId('nav-customers').click();
+    await owner.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).click();
+    await owner.waitForURL(/#\/customers\/\d+$/);
+    const betaId = Number(/(\d+)$/.exec(owner.url())?.[1]);
+    const select = owner.getByTestId('customer-assign-select');
+    await owner.locator('[data-testid="customer-assign-select"]:enabled').waitFor();
+    assert.equal(await owner.getByTestId('customer-assign-submit').isDisabled(), true, 'the record is already with the chosen seat');
+    const offered = await select.locator('option').allInnerTexts();
+    assert.ok(offered.includes(`${AGENT.name} (${AGENT.login})`) && offered.includes(`${HAN.name} (${HAN.login})`), offered.join(' | '));
+    assert.ok(!offered.some((o) => o.includes('temp')), 'a deleted seat is not offered');
+    await select.selectOption({ label: `${HAN.name} (${HAN.login})` });
+    await owner.getByTestId('customer-assign-submit').click();
+    await owner.getByTestId('customer-assign-done').filter({ hasText: `Now assigned to ${HAN.name}.` }).waitFor();
+    await owner.getByTestId('customer-editor').getByText(`Owner: ${HAN.name}`).waitFor();
+    await shot(owner, 'en-customer-assign');
+    // The new owner finds it in their list; the former one (an agent, not sharing it by group) no longer does.
+    const han = await newPage();
+    await signIn(han, HAN);
+    await han.getByTestId('nav-customers').click();
+    await han.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).click();
+    await han.getByTestId('customer-editor').getByText(`Owner: ${HAN.name}`).waitFor();
+    assert.equal(await han.getByTestId('customer-assign').count(), 0, 'an agent gets no reassign control');
+    await agent.goto(`${relay.url}/#/customers`);
+    await agent.reload();
+    await agent.locator('[data-testid="customer-row"]', { hasText: 'Studio 9 Live' }).waitFor();
+    assert.deepEqual(await agent.getByTestId('customer-row-name').allInnerTexts(), ['Studio 9 Live']);
+    await agent.goto(`${relay.url}/#/customers/${betaId}`);
+    await agent.getByTestId('error-message').filter({ hasText: 'not shared with you' }).waitFor();
+    // On a record of their own an agent still sees no reassign control.
+    await agent.goto(`${relay.url}/#/customers/${studioId}`);
+    await agent.getByTestId('customer-editor').getByText(`Owner: ${AGENT.name}`).waitFor();
+    assert.equal(await agent.getByTestId('customer-assign').count(), 0);
+    await owner.getByTestId('nav-admin-audit').click();
+    await owner.locator('[data-testid="audit-row"][data-action="customer-reassigned"]').waitFor();
+  });
+
+  test('a seat changes its own password on My account; its other sign-ins are signed out, this one stays', SIG, async () => {
+    const NEW_PASSWORD = 'a fresh passphrase 2';
+    await agent.getByTestId('agent-name').click();
+    await agent.getByTestId('account-details').waitFor();
+    assert.equal(new URL(agent.url()).hash, '#/account');
+    assert.equal(await agent.getByTestId('account-name').innerText(), AGENT.name);
+    assert.equal(await agent.getByTestId('account-login').innerText(), AGENT.login);
+    assert.equal(await agent.getByTestId('account-role').innerText(), 'Agent');
+    const form = agent.getByTestId('password-form');
+    const fill = async (current: string, next: string, confirm: string) => {
+      await agent.getByTestId('password-current-input').fill(current);
+      await agent.getByTestId('password-new-input').fill(next);
+      await agent.getByTestId('password-confirm-input').fill(confirm);
+      await agent.getByTestId('password-submit').click();
+    };
+    // The form checks itself first: nothing reaches the relay with a bad field.
+    await agent.getByTestId('password-submit').click();
+    assert.deepEqual(await form.getByTestId('field-error').allInnerTexts(), ['Enter your current password.', 'Use at least 8 characters.']);
+    await fill(AGENT.password, 'short', 'short');
+    assert.deepEqual(await form.getByTestId('field-error').allInnerTexts(), ['Use at least 8 characters.']);
+    await fill(AGENT.password, NEW_PASSWORD, `${NEW_PASSWORD}!`);
+    assert.deepEqual(await form.getByTestId('field-error').allInnerTexts(), ['This does not match the new password. Type the new password again in both fields.']);
+    // A wrong current password is refused by the relay, and nothing changes.
+    await fill('not my password', NEW_PASSWORD, NEW_PASSWORD);
+    await form.getByTestId('error-message').filter({ hasText: 'The current password is wrong, so nothing was changed.' }).waitFor();
+    assert.equal(await agent.getByTestId('password-changed').count(), 0);
+    const elsewhere = await apiLogin(AGENT.login, AGENT.password);
+    assert.equal(elsewhere.status, 200, 'the old password still signs in');
+    // A second sign-in of the seat, in Chinese, gets the same refusal in Chinese.
+    const zh = await newPage('zh-CN');
+    await signIn(zh, AGENT);
+    await zh.getByTestId('agent-name').click();
+    await zh.getByRole('heading', { name: '我的账号' }).waitFor();
+    await zh.getByTestId('account-role').getByText('坐席').waitFor();
+    await zh.getByTestId('password-current-input').fill('还是不对的密码');
+    await zh.getByTestId('password-new-input').fill(NEW_PASSWORD);
+    await zh.getByTestId('password-confirm-input').fill(NEW_PASSWORD);
+    await zh.getByTestId('password-submit').click();
+    await zh.getByTestId('error-message').filter({ hasText: '当前密码不正确，密码未作修改' }).waitFor();
+    await shot(zh, 'zh-account');
+    // The right one: changed; this console stays signed in, the other sign-ins are signed out.
+    await fill(AGENT.password, NEW_PASSWORD, NEW_PASSWORD);
+    await agent.getByTestId('password-changed').filter({ hasText: 'Password changed. Your other sign-ins were signed out' }).waitFor();
+    assert.equal(await form.getByTestId('error-message').count(), 0);
+    assert.equal(await agent.getByTestId('password-current-input').inputValue(), '', 'the typed passwords are cleared');
+    await shot(agent, 'en-account');
+    await zh.getByTestId('login-submit').waitFor();
+    const revoked = await fetch(`${relay.url}/api/me`, { headers: { Authorization: `Bearer ${elsewhere.token}` } });
+    assert.equal(revoked.status, 401, 'the API sign-in was revoked');
+    await agent.getByTestId('nav-customers').click();
+    await agent.locator('[data-testid="customer-row"]', { hasText: 'Studio 9 Live' }).waitFor();
+    await agent.reload();
+    await agent.locator('[data-testid="link-state"][data-state="online"]').waitFor();
+    await agent.getByTestId('sign-out').waitFor();
+    assert.equal((await apiLogin(AGENT.login, AGENT.password)).status, 401, 'the old password no longer signs in');
+    assert.equal((await apiLogin(AGENT.login, NEW_PASSWORD)).status, 200, 'the new one does');
+    await signIn(zh, { login: AGENT.login, password: NEW_PASSWORD });
   });
 });
