@@ -164,6 +164,52 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     }
   });
 
+  test('the agent switches the picture to Smooth: the customer captures at 60 fps and the picture goes on', SIG, async (t) => {
+    // Motion on every animation frame, so a faster capture has new pictures to send.
+    await screen.page.evaluate(() => {
+      const dot = document.createElement('div');
+      dot.id = 'mover';
+      dot.style.cssText = 'position:absolute;left:800px;top:480px;width:60px;height:60px;background:#000';
+      document.body.appendChild(dot);
+      let i = 0;
+      const w = window as unknown as { moverRaf: number };
+      const step = () => {
+        dot.style.left = `${800 + ((i += 5) % 360)}px`;
+        w.moverRaf = requestAnimationFrame(step);
+      };
+      w.moverRaf = requestAnimationFrame(step);
+    });
+    const logs: string[] = [];
+    const onLog = (m: { text(): string }) => void logs.push(m.text());
+    customer.on('console', onLog);
+    const select = agent.getByTestId('session-view').getByTestId('quality-mode');
+    try {
+      assert.equal(await select.inputValue(), 'balanced');
+      const fpsBalanced = await statusFps(agent, 2000);
+      await select.selectOption('speed');
+      // The customer app logs the capture's settings once the new constraints are applied.
+      await waitFor(async () => logs.some((l) => /quality mode speed, capturing at .*"frameRate":60\b/.test(l)), 'the customer captures at 60 fps', 10_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      const from = await frameCount(agent);
+      const fpsSpeed = await statusFps(agent, 2000);
+      const drawn = (await frameCount(agent)) - from;
+      t.diagnostic(`status fps on a moving screen: balanced ${fpsBalanced}, speed ${fpsSpeed} (${drawn} frames drawn in about 2 s)`);
+      // The agent's decoder went on through the reconfigured stream.
+      assert.ok(drawn >= 20, `only ${drawn} frames drawn in about 2 s after switching to speed`);
+      assert.equal(await agent.getByTestId('session-warning').count(), 0);
+
+      await select.selectOption('balanced');
+      await waitFor(async () => logs.some((l) => /quality mode balanced, capturing at .*"frameRate":30\b/.test(l)), 'back to 30 fps', 10_000);
+    } finally {
+      customer.off('console', onLog);
+      await screen.page.evaluate(() => {
+        cancelAnimationFrame((window as unknown as { moverRaf: number }).moverRaf);
+        document.getElementById('mover')?.remove();
+      });
+      if ((await select.inputValue().catch(() => 'balanced')) !== 'balanced') await select.selectOption('balanced');
+    }
+  });
+
   test('Stop on the customer side ends the agent view within 1 s', SIG, async () => {
     await customer.getByTestId('session-bar').waitFor();
     const framesBefore = await frameCount(agent);
@@ -240,6 +286,17 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     assert.equal(await customer.getByTestId('consent-dialog').count(), 0);
   });
 });
+
+/** The highest frame rate the agent's status line showed over `ms`. */
+async function statusFps(page: Page, ms: number): Promise<number> {
+  let best = 0;
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    best = Math.max(best, Number((await page.getByTestId('session-status').getAttribute('data-fps')) ?? 0));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return best;
+}
 
 async function frameCount(page: Page): Promise<number> {
   return page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0)).catch(() => 0);
