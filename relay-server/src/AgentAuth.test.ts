@@ -83,6 +83,28 @@ describe('POST /api/login', () => {
     assert.equal((await login(TEST_AGENT.login, TEST_AGENT.password)).status, 200);
   });
 
+  test('guessing the current password with a stolen token is limited like sign-ins and locks the seat', async () => {
+    clock += 10 * 60_000;
+    await t.relay.auth.upsertAgent('carol', 'carols password', 'Carol');
+    const ok = await login('carol', 'carols password');
+    const { token } = (await ok.json()) as { token: string };
+    const change = (currentPassword: string) =>
+      fetch(new URL('/api/me/password', t.relay.url), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+        body: JSON.stringify({ currentPassword, newPassword: 'a brand new one' }),
+      });
+    for (let i = 0; i < 5; i++) assert.equal((await change(`guess ${i}`)).status, 403);
+    const limited = await change('carols password');
+    assert.equal(limited.status, 429, 'the 6th try in a minute is refused, even the right one');
+    assert.ok(Number(limited.headers.get('retry-after')) > 0);
+    clock += 61_000;
+    for (let i = 5; i < 10; i++) assert.equal((await change(`guess ${i}`)).status, 403);
+    clock += 61_000;
+    // Ten wrong passwords in a row lock the seat, as wrong sign-ins do.
+    assert.equal((await apiError(await login('carol', 'carols password'))).error, 'account-locked');
+  });
+
   test('a token stops working after 12 hours', async () => {
     clock += 10 * 60_000;
     const token = await t.token();

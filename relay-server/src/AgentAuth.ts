@@ -164,6 +164,25 @@ export class AgentAuth {
     return r.ok && (await verifyPassword(password, r.value.password_hash));
   }
 
+  /**
+   * A signed-in seat proving its current password (to change it). Guesses count like wrong
+   * sign-ins: limited per login and per address, and towards the seat's lockout, so a stolen
+   * token cannot be used to try passwords without limit.
+   */
+  async verifyOwnPassword(accountId: number, login: string, password: string, address: string): Promise<{ ok: true } | { ok: false; error: 'rate-limited'; retryAt: number | null } | { ok: false; error: 'wrong' }> {
+    const loginKey = login.toLowerCase();
+    if (this.perLogin.isLimited(loginKey) || this.perAddress.isLimited(address)) {
+      this.log.warn('password check rate-limited', { login: loginKey, address });
+      return { ok: false, error: 'rate-limited', retryAt: Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0) || null };
+    }
+    if (await this.checkPassword(accountId, password)) return { ok: true };
+    this.perLogin.record(loginKey);
+    this.perAddress.record(address);
+    this.log.warn('wrong current password', { login: loginKey, address });
+    await this.recordFailure(accountId, login);
+    return { ok: false, error: 'wrong' };
+  }
+
   /** Lifts a lockout and forgets the recent failures, so the seat can sign in at once. */
   async unlock(accountId: number): Promise<void> {
     const raw = await this.db.get('SELECT login FROM agents WHERE id = ?', [accountId]);

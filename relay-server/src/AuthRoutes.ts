@@ -77,9 +77,12 @@ export function authRoutes(d: ApiDeps): Route[] {
       path: /^\/api\/me\/password$/,
       handle: async (c) => {
         const body = await readJson(c, ChangePasswordRequest);
-        if (!(await d.auth.checkPassword(c.actor.id, body.currentPassword))) {
-          throw new ProtocolError('forbidden', 'the current password is wrong');
+        const check = await d.auth.verifyOwnPassword(c.actor.id, c.actor.login, body.currentPassword, c.address);
+        if (!check.ok && check.error === 'rate-limited') {
+          const retryAfterS = check.retryAt ? Math.max(1, Math.ceil((check.retryAt - d.now()) / 1000)) : 60;
+          throw Object.assign(new ProtocolError('rate-limited', 'too many wrong passwords; wait and try again'), { retryAfterS });
         }
+        if (!check.ok) throw new ProtocolError('forbidden', 'the current password is wrong');
         await d.auth.setPassword(c.actor.id, body.newPassword, c.tokenHash);
         await d.audit.append({ actorId: c.actor.id, action: 'password-changed', target: { type: 'seat', id: c.actor.id, label: c.actor.login } });
         return noContent();
