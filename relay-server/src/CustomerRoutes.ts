@@ -72,6 +72,7 @@ export function customerRoutes(d: ApiDeps): Route[] {
           demand(c.actor, 'customer.reassign', null);
           const owner = await d.accounts.seat(body.ownerAccountId);
           if (!owner || owner.isDeleted) throw new ProtocolError('bad-message', `there is no seat with id ${body.ownerAccountId}`);
+          if (owner.isDisabled) throw new ProtocolError('conflict', 'that seat is disabled; enable it first or choose another seat');
           await d.audit.append({
             actorId: c.actor.id,
             action: 'customer-reassigned',
