@@ -3,7 +3,7 @@
  * every screen size and workload. Drawn by hand: no chart library, nothing fetched.
  * Boxes span p25-p75 with the median marked, whiskers reach p5 and p95, a dot marks p99.
  */
-import type { ViewRun } from './results.ts';
+import { modeOf, type ViewRun } from './results.ts';
 
 const COLORS = { beacon: '#2f6fdf', vnc: '#d9822b' } as const;
 const ROW_H = 26;
@@ -48,7 +48,7 @@ export function latencyBoxPlot(runs: readonly ViewRun[], title: string): string 
     const q = r.glass_quantiles;
     const cy = TOP + i * ROW_H + ROW_H / 2;
     const color = COLORS[r.system];
-    const label = `${r.width}x${r.height} ${r.workload} · ${r.system === 'beacon' ? 'Beacon' : 'VNC'}`;
+    const label = `${r.width}x${r.height} ${r.workload} · ${r.system === 'beacon' ? `Beacon ${modeOf(r)}` : 'VNC'}`;
     out.push(`<text x="${LABEL_W - 8}" y="${cy + 4}" text-anchor="end">${esc(label)}</text>`);
     out.push(`<line x1="${x(q[5]!)}" y1="${cy}" x2="${x(q[95]!)}" y2="${cy}" stroke="${color}" stroke-width="1.5"/>`);
     for (const p of [5, 95]) out.push(`<line x1="${x(q[p]!)}" y1="${cy - 5}" x2="${x(q[p]!)}" y2="${cy + 5}" stroke="${color}" stroke-width="1.5"/>`);

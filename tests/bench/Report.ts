@@ -1,10 +1,12 @@
 /**
  * Turns one suite result into the Markdown of docs/PERFORMANCE.md: the goals with the
- * measured numbers, Beacon next to the VNC peer with ratios, relay capacity, the console
- * with many sessions, where the time goes, and how each number was measured.
+ * measured numbers (per quality mode), Beacon in each mode next to the VNC peer with ratios,
+ * relay capacity, the console with many sessions, where the time goes, and how each number
+ * was measured.
  */
+import { QualityMode } from '@beacon/shared/protocol';
 import { KEYFRAME_INTERVAL_MS } from '../../relay-server/src/recording/SessionRecording.ts';
-import type { CapacityResult, SuiteResult, ViewRun } from './results.ts';
+import { modeOf, type CapacityResult, type SuiteResult, type ViewRun } from './results.ts';
 
 type N = number | null;
 
@@ -12,8 +14,15 @@ const fmt = (v: N, digits = 1): string => (v === null ? '–' : Number.isInteger
 const ratio = (a: N, b: N): N => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
 const mark = (isMet: boolean | null): string => (isMet === null ? '–' : isMet ? 'met' : '**missed**');
 
-function find(views: readonly ViewRun[], system: ViewRun['system'], workload: string, width: number): ViewRun | undefined {
-  return views.find((v) => v.system === system && v.workload === workload && v.width === width);
+/** A run of the peer (`mode` absent), or of Beacon in `mode` (absent: the first Beacon run found). */
+function find(views: readonly ViewRun[], system: ViewRun['system'], workload: string, width: number, mode?: QualityMode): ViewRun | undefined {
+  return views.find((v) => v.system === system && v.workload === workload && v.width === width && (mode === undefined || modeOf(v) === mode));
+}
+
+/** Beacon's quality modes measured in these runs, in the selector's order. */
+function modesIn(views: readonly ViewRun[]): QualityMode[] {
+  const present = new Set(views.filter((v) => v.system === 'beacon').map(modeOf));
+  return QualityMode.options.filter((m) => present.has(m));
 }
 
 interface MetricRow {
@@ -46,25 +55,34 @@ function viewTables(views: readonly ViewRun[]): string[] {
     const width = Number(size.split('x')[0]);
     const workloads = [...new Set(views.filter((v) => v.width === width).map((v) => v.workload))];
     for (const w of workloads) {
-      const b = find(views, 'beacon', w, width);
+      const modes = modesIn(views.filter((v) => v.width === width && v.workload === w));
+      const bs = modes.map((m) => find(views, 'beacon', w, width, m)).filter((r): r is ViewRun => r !== undefined);
       const p = find(views, 'vnc', w, width);
-      out.push(`#### ${size}, ${w}`, '', '| metric | Beacon | x11vnc + noVNC | Beacon / peer |', '|---|---:|---:|---:|');
+      out.push(
+        `#### ${size}, ${w}`,
+        '',
+        `| metric | ${modes.map((m) => `Beacon ${m}`).join(' | ')} | x11vnc + noVNC | ${modes.map((m) => `${m} / peer`).join(' | ')} |`,
+        `|---|${modes.map(() => '---:|').join('')}---:|${modes.map(() => '---:|').join('')}`,
+      );
+      const blank = modes.map(() => '').join(' | ');
       for (const m of VIEW_METRICS) {
-        const bv = b ? m.get(b) : null;
         const pv = p ? m.get(p) : null;
-        out.push(`| ${m.label} | ${fmt(bv, m.digits)} | ${fmt(pv, m.digits)} | ${fmt(ratio(bv, pv), 2)} |`);
+        const bvs = bs.map((b) => m.get(b));
+        out.push(`| ${m.label} | ${bvs.map((v) => fmt(v, m.digits)).join(' | ')} | ${fmt(pv, m.digits)} | ${bvs.map((v) => fmt(ratio(v, pv), 2)).join(' | ')} |`);
       }
-      if (b) {
-        out.push(`| input p50, agent send → injected (ms) | ${fmt(b.inject_p50_ms)} | | |`);
-        out.push(`| keyframes received in the window | ${b.keyframes} | | |`);
-        out.push(`| glass p50 split: painted → captured (ms) | ${fmt(b.capture_p50_ms)} | | |`);
-        out.push(`| glass p50 split: captured → drawn (ms) | ${fmt(b.pipeline_p50_ms)} | | |`);
+      if (bs.length) {
+        const row = (label: string, get: (b: ViewRun) => string) => out.push(`| ${label} | ${bs.map(get).join(' | ')} | | ${blank} |`);
+        row('input p50, agent send → injected (ms)', (b) => fmt(b.inject_p50_ms));
+        row('keyframes received in the window', (b) => String(b.keyframes));
+        row('glass p50 split: painted → captured (ms)', (b) => fmt(b.capture_p50_ms));
+        row('glass p50 split: captured → drawn (ms)', (b) => fmt(b.pipeline_p50_ms));
       }
-      const samples = [b, p].filter((r): r is ViewRun => r !== undefined).map((r) => `${r.system}: ${r.glass_samples} glass samples, ${r.unreadable_frames} frames without a readable code, ${r.input_samples} input samples`);
-      const threads = (r: ViewRun | undefined, side: 'customer' | 'agent') =>
-        r ? Object.entries(side === 'customer' ? r.threads_customer : r.threads_agent).slice(0, 5).map(([k, v]) => `${k} ${v}`).join(', ') : '';
-      if (b) out.push('', `<sub>Beacon CPU by thread: customer ${threads(b, 'customer') || '–'}; agent ${threads(b, 'agent') || '–'}.</sub>`);
-      out.push('', `<sub>${samples.join('; ')}.${[b, p].flatMap((r) => r?.notes.filter((n) => !n.startsWith('customer =')).map((n) => ` ${r.system}: ${n}.`) ?? []).join('')}</sub>`, '');
+      const label = (r: ViewRun) => (r.system === 'beacon' ? `Beacon ${modeOf(r)}` : r.system);
+      const samples = [...bs, ...(p ? [p] : [])].map((r) => `${label(r)}: ${r.glass_samples} glass samples, ${r.unreadable_frames} frames without a readable code, ${r.input_samples} input samples`);
+      const threads = (r: ViewRun, side: 'customer' | 'agent') =>
+        Object.entries(side === 'customer' ? r.threads_customer : r.threads_agent).slice(0, 5).map(([k, v]) => `${k} ${v}`).join(', ');
+      for (const b of bs) out.push('', `<sub>Beacon ${modeOf(b)} CPU by thread: customer ${threads(b, 'customer') || '–'}; agent ${threads(b, 'agent') || '–'}.</sub>`);
+      out.push('', `<sub>${samples.join('; ')}.${[...bs, ...(p ? [p] : [])].flatMap((r) => r.notes.filter((n) => !n.startsWith('customer =')).map((n) => ` ${label(r)}: ${n}.`)).join('')}</sub>`, '');
     }
   }
   return out;
@@ -139,47 +157,89 @@ function capacityTables(caps: readonly CapacityResult[]): string[] {
   return out;
 }
 
+/** One of issue 5's goals about the view runs: a ratio of Beacon to the peer. */
+interface ViewGoal {
+  label: string;
+  target: string;
+  get: (v: ViewRun) => N;
+  isLowerBetter: boolean;
+  isMet: (ratio: number) => boolean;
+  digits: number;
+  unit: string;
+}
+
+const VIEW_GOALS: ViewGoal[] = [
+  { label: 'glass-to-glass p50 vs peer', target: '≤ 0.5×', get: (v) => v.glass_p50_ms, isLowerBetter: true, isMet: (x) => x <= 0.5, digits: 2, unit: ' ms' },
+  { label: 'fps vs peer', target: '≥ 1.5×', get: (v) => v.fps, isLowerBetter: false, isMet: (x) => x >= 1.5, digits: 2, unit: '' },
+  { label: 'scroll bandwidth vs peer', target: '≤ 0.2×', get: (v) => v.kbps, isLowerBetter: true, isMet: (x) => x <= 0.2, digits: 3, unit: ' kbit/s' },
+];
+
 function goals(r: SuiteResult): string[] {
-  const bs = find(r.views, 'beacon', 'scroll-text', 1280);
+  const modes = modesIn(r.views);
   const ps = find(r.views, 'vnc', 'scroll-text', 1280);
   const cap180 = r.capacity.find((c) => c.target_kbps === 180 && c.recording);
   const cap180off = r.capacity.find((c) => c.target_kbps === 180 && !c.recording);
   const cpu180 = cap180 ? cpuPerSession(cap180) : null;
   const cpu180off = cap180off ? cpuPerSession(cap180off) : null;
-  const glassRatio = ratio(bs?.glass_p50_ms ?? null, ps?.glass_p50_ms ?? null);
-  const fpsRatio = ratio(bs?.fps ?? null, ps?.fps ?? null);
-  const bwRatio = ratio(bs?.kbps ?? null, ps?.kbps ?? null);
   const is = (v: N, test: (v: number) => boolean): boolean | null => (v === null ? null : test(v));
-  const allPairs = r.views.filter((v) => v.system === 'beacon').flatMap((b) => {
-    const p = find(r.views, 'vnc', b.workload, b.width);
-    return p ? [{ b, p }] : [];
-  });
-  const worst = (get: (v: ViewRun) => N, isLowerBetter: boolean) => {
-    const rs = allPairs.map(({ b, p }) => ratio(get(b), get(p))).filter((v): v is number => v !== null);
+  /** The worst ratio to the peer over every workload and size Beacon ran in this mode. */
+  const worst = (mode: QualityMode, get: (v: ViewRun) => N, isLowerBetter: boolean) => {
+    const rs = r.views
+      .filter((b) => b.system === 'beacon' && modeOf(b) === mode)
+      .map((b) => {
+        const p = find(r.views, 'vnc', b.workload, b.width);
+        return p ? ratio(get(b), get(p)) : null;
+      })
+      .filter((v): v is number => v !== null);
     if (!rs.length) return '–';
     return fmt(isLowerBetter ? Math.max(...rs) : Math.min(...rs), 2);
   };
   const heaviest = [...r.consoles].sort((a, b) => (b.console_cpu_cores ?? 0) - (a.console_cpu_cores ?? 0))[0];
   const consoleText = r.consoles.map((c) => `${fmt(c.console_cpu_cores, 2)} (${c.clip})`).join(', ') || '–';
-  return [
-    '| goal (issue 5) | target | measured (1280x720 scroll-text) | worst over all workloads and sizes | |',
-    '|---|---|---:|---:|---|',
-    `| glass-to-glass p50 vs peer | ≤ 0.5× | ${fmt(glassRatio, 2)}× (${fmt(bs?.glass_p50_ms ?? null)} vs ${fmt(ps?.glass_p50_ms ?? null)} ms) | ${worst((v) => v.glass_p50_ms, true)}× | ${mark(is(glassRatio, (v) => v <= 0.5))} |`,
-    `| fps vs peer | ≥ 1.5× | ${fmt(fpsRatio, 2)}× (${fmt(bs?.fps ?? null)} vs ${fmt(ps?.fps ?? null)}) | ${worst((v) => v.fps, false)}× | ${mark(is(fpsRatio, (v) => v >= 1.5))} |`,
-    `| scroll bandwidth vs peer | ≤ 0.2× | ${fmt(bwRatio, 3)}× (${fmt(bs?.kbps ?? null)} vs ${fmt(ps?.kbps ?? null)} kbit/s) | ${worst((v) => v.kbps, true)}× | ${mark(is(bwRatio, (v) => v <= 0.2))} |`,
-    `| relay sessions per core at 180 kbit/s, recording on | ≥ 1000 | ${fmt(cpu180?.sessionsPerCore ?? null, 0)} by CPU (recording off: ${fmt(cpu180off?.sessionsPerCore ?? null, 0)}); latency held up to ${cap180?.max_ok_sessions ?? '–'} sessions here | | ${mark(is(cpu180?.sessionsPerCore ?? null, (v) => v >= 1000))} |`,
-    `| console with ${heaviest?.sessions ?? 8} sessions | ≤ 1 core | ${consoleText} cores | | ${mark(is(heaviest?.console_cpu_cores ?? null, (v) => v <= 1))} |`,
-    '',
-    '| spine target (issue 2, 1280x720 scroll-text) | target | measured | |',
-    '|---|---|---:|---|',
-    `| fps | ≥ 30 | ${fmt(bs?.fps ?? null)} | ${mark(is(bs?.fps ?? null, (v) => v >= 30))} |`,
-    `| glass-to-glass p50 | ≤ 40 ms | ${fmt(bs?.glass_p50_ms ?? null)} | ${mark(is(bs?.glass_p50_ms ?? null, (v) => v <= 40))} |`,
-    `| glass-to-glass p95 | ≤ 80 ms | ${fmt(bs?.glass_p95_ms ?? null)} | ${mark(is(bs?.glass_p95_ms ?? null, (v) => v <= 80))} |`,
-    `| input p50 (agent send → injected) | ≤ 5 ms | ${fmt(bs?.inject_p50_ms ?? null)} | ${mark(is(bs?.inject_p50_ms ?? null, (v) => v <= 5))} |`,
-    `| setup | ≤ 1000 ms | ${fmt(bs?.setup_ms ?? null)} | ${mark(is(bs?.setup_ms ?? null, (v) => v <= 1000))} |`,
-    `| scrolling bandwidth | ≤ 250 kB/s | ${fmt(bs?.kbps === undefined || bs.kbps === null ? null : bs.kbps / 8)} kB/s | ${mark(is(bs?.kbps ?? null, (v) => v / 8 <= 250))} |`,
-    '',
+  const out = [
+    '| goal (issue 5) | Beacon mode | target | measured (1280x720 scroll-text) | worst over all workloads and sizes | |',
+    '|---|---|---|---:|---:|---|',
   ];
+  const metBy = new Map<QualityMode, string[]>(modes.map((m) => [m, []]));
+  for (const g of VIEW_GOALS) {
+    for (const m of modes) {
+      const bs = find(r.views, 'beacon', 'scroll-text', 1280, m);
+      const bv = bs ? g.get(bs) : null;
+      const pv = ps ? g.get(ps) : null;
+      const x = ratio(bv, pv);
+      const verdict = is(x, g.isMet);
+      if (verdict) metBy.get(m)?.push(g.label);
+      out.push(`| ${g.label} | ${m} | ${g.target} | ${fmt(x, g.digits)}× (${fmt(bv)} vs ${fmt(pv)}${g.unit}) | ${worst(m, g.get, g.isLowerBetter)}× | ${mark(verdict)} |`);
+    }
+  }
+  out.push(
+    `| relay sessions per core at 180 kbit/s, recording on | any | ≥ 1000 | ${fmt(cpu180?.sessionsPerCore ?? null, 0)} by CPU (recording off: ${fmt(cpu180off?.sessionsPerCore ?? null, 0)}); latency held up to ${cap180?.max_ok_sessions ?? '–'} sessions here | | ${mark(is(cpu180?.sessionsPerCore ?? null, (v) => v >= 1000))} |`,
+    `| console with ${heaviest?.sessions ?? 8} sessions | any | ≤ 1 core | ${consoleText} cores | | ${mark(is(heaviest?.console_cpu_cores ?? null, (v) => v <= 1))} |`,
+    '',
+  );
+  if (modes.length) {
+    out.push(
+      `Which mode meets which view goal (1280x720 scroll-text): ${modes.map((m) => `**${m}** ${metBy.get(m)?.length ? metBy.get(m)?.join(', ') : 'none'}`).join('; ')}.`,
+      '',
+    );
+  }
+  const spine = (label: string, target: string, get: (b: ViewRun) => N, test: (v: number) => boolean, show: (v: number) => N = (v) => v) => {
+    const cells = modes.map((m) => {
+      const b = find(r.views, 'beacon', 'scroll-text', 1280, m);
+      const v = b ? get(b) : null;
+      return `${fmt(v === null ? null : show(v))} (${mark(is(v, test))})`;
+    });
+    out.push(`| ${label} | ${target} | ${cells.join(' | ')} |`);
+  };
+  out.push(`| spine target (issue 2, 1280x720 scroll-text) | target | ${modes.map((m) => `Beacon ${m}`).join(' | ')} |`, `|---|---|${modes.map(() => '---:|').join('')}`);
+  spine('fps', '≥ 30', (b) => b.fps, (v) => v >= 30);
+  spine('glass-to-glass p50 (ms)', '≤ 40 ms', (b) => b.glass_p50_ms, (v) => v <= 40);
+  spine('glass-to-glass p95 (ms)', '≤ 80 ms', (b) => b.glass_p95_ms, (v) => v <= 80);
+  spine('input p50, agent send → injected (ms)', '≤ 5 ms', (b) => b.inject_p50_ms, (v) => v <= 5);
+  spine('setup (ms)', '≤ 1000 ms', (b) => b.setup_ms, (v) => v <= 1000);
+  spine('scrolling bandwidth (kB/s)', '≤ 250 kB/s', (b) => b.kbps, (v) => v / 8 <= 250, (v) => v / 8);
+  out.push('');
+  return out;
 }
 
 const METHOD = `## How it is measured
@@ -190,6 +250,7 @@ const METHOD = `## How it is measured
 - **Input.** The viewer's mouse moves over the picture every 50 ms. Latency runs from the viewer page's mouse event to the X server moving the pointer there, seen by an X client on the captured display (the workload page's \`mousemove\`, platform event time), matched by position. The same for both systems. Beacon also reports the spine's metric, agent send time → the injector returned (the real robotjs injector in its own process, reached over Node IPC as the app's renderer reaches Electron main).
 - **Setup.** Beacon: Connect clicked → first frame drawn, consent auto-accepted. VNC: viewer created → first frame drawn.
 - **CPU** is CPU seconds per second of session, read from /proc for whole process trees: customer = the customer Chromium (capture + encode), relay = the relay process, agent = the console's Chromium; for the peer customer = x11vnc, relay = websockify, agent = the noVNC page's Chromium. The workload window is charged to nobody. **Relay RSS** is the relay's (websockify's) resident memory at the end of the run.
+- **Quality modes.** Beacon's view runs are repeated for each quality mode the agent can pick in the session toolbar (the bench picks it there after the first frame, before the warm-up): speed (capture at 60 fps, same bitrate), balanced (30 fps, the default) and quality (20 fps, 1.5× the bitrate). The peer runs once, with its own defaults, and each mode's ratios are to that run.
 - **Peer settings.** x11vnc with its defaults (\`-localhost -nopw -forever -shared\`), websockify in front, noVNC (Debian package) with its defaults (Tight encoding, JPEG quality 6, compression 2), scaled to the viewer window like the console.
 - **Recording.** The relay records sessions by default (as shipped), so the view runs and the console run with recording on; the relay then asks the customer for a keyframe when none came for ${KEYFRAME_INTERVAL_MS / 1000} s, which shows in Beacon's bandwidth. Capacity is measured with recording on and off.
 - **Relay capacity.** Synthetic customers and agents (node-datachannel, the protocol client the relay's tests use) run in separate load-generator processes on loopback, each agent process on its own seat. Customers replay a real recording of the customer encoder (tests/fixtures/recorded/) in a loop, stretched in time to the target bitrate and started at random points so keyframes do not line up; a keyframe request is answered with the clip's keyframe, on top of the target bitrate. Latency is per frame: the customer's send → the last fragment at the agent, which includes both loopback hops and the frame's serialisation, so it is an upper bound on what the relay adds. A step passes if every fragment sent arrived (sending stops before counting), no customer had to skip a frame, and p99 ≤ 10 ms. A failing step is measured up to three times (it passes if one window passes) and the ramp stops after two failing steps in a row, since the machine is shared; the load average after each window is listed. The relay and the load generators run at nice -10 so that browsers elsewhere on the machine (Chromium raises its display threads to -8) disturb the latencies less; CPU time used does not depend on priority. Sessions per core is given two ways: by CPU, from the slope of relay CPU over sessions across the steps whose latency held (what one fully used core would carry), and as the highest step whose latency held on this shared machine. On 2 cores the load generators need about as much CPU as the relay (they do the same WebRTC work, on both ends), so past roughly 150 sessions the machine, not the relay, runs out.
@@ -203,7 +264,8 @@ export function renderReport(r: SuiteResult, plotFile: string | null, command: s
   out.push(
     `Measured ${r.started_at.slice(0, 16).replace('T', ' ')} UTC with \`${command}\` (${r.mode} mode) on ${r.machine.cpus} × ${r.machine.cpu_model}, ` +
       `Node ${r.machine.node}, load average at start ${r.machine.load_avg_start.map((v) => v.toFixed(2)).join(' / ')}. ` +
-      `Raw results: \`bench/results/${r.started_at.replace(/:/g, '-').slice(0, 19)}Z.json\`. Quality mode: the default (speed/balanced/quality modes do not exist yet).`,
+      `Raw results: \`bench/results/${r.started_at.replace(/:/g, '-').slice(0, 19)}Z.json\`. ` +
+      `Beacon's quality modes measured: ${modesIn(r.views).join(', ') || '–'} (balanced is the default; the agent picks one per session).`,
     '',
   );
   if (r.skipped.length || r.errors.length) {

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJson } from '@beacon/shared/parse';
+import type { QualityMode } from '@beacon/shared/protocol';
 import { REPO_ROOT } from '../harness/paths.ts';
 import { missingVncTools } from '../harness/VncPeer.ts';
 import { runCapacity } from './capacity/CapacityBench.ts';
@@ -23,6 +24,11 @@ export interface SuiteOptions {
   /** Measuring window of each view run, seconds. */
   seconds?: number;
   sections: Set<'views' | 'capacity' | 'console'>;
+  /** Beacon's quality modes to run the views in; absent: the plan's (full: all three, quick: balanced). */
+  modes?: QualityMode[];
+  /** Only these view workloads / screen sizes; absent: the plan's. */
+  workloads?: WorkloadName[];
+  sizes?: [number, number][];
   hasPeer: boolean;
   /** Profile the relay during the capacity runs (V8 CPU profile) and the console (Chromium trace); summaries go in the report. */
   isProfiled: boolean;
@@ -32,6 +38,8 @@ export interface SuiteOptions {
 interface Plan {
   sizes: [number, number][];
   workloads: WorkloadName[];
+  /** Beacon's view runs, once per mode (the peer runs once). */
+  modes: QualityMode[];
   seconds: number;
   capacity: { targetKbps: number; recording: boolean; clip: string; steps: number[]; windowSeconds: number; budgetMs: number }[];
   consoles: { clip: string; sessions: number; seconds: number }[];
@@ -43,6 +51,7 @@ const FULL: Plan = {
     [1920, 1080],
   ],
   workloads: [...WORKLOAD_NAMES],
+  modes: ['speed', 'balanced', 'quality'],
   seconds: 10,
   capacity: [
     ...[true, false].map((recording) => ({
@@ -71,6 +80,7 @@ const FULL: Plan = {
 const QUICK: Plan = {
   sizes: [[1280, 720]],
   workloads: ['scroll-text', 'typing'],
+  modes: ['balanced'],
   seconds: 4,
   capacity: [{ targetKbps: 180, recording: true, clip: 'typing-1280x720', steps: [10, 25], windowSeconds: 4, budgetMs: 60_000 }],
   consoles: [{ clip: 'typing-1280x720', sessions: 8, seconds: 4 }],
@@ -101,10 +111,10 @@ async function runViews(width: number, height: number, plan: Plan, hasPeer: bool
   rmSync(out, { force: true });
   const args = ['--import', 'tsx', join(REPO_ROOT, 'tests', 'bench', 'viewRunner.ts')];
   args.push('--width', String(width), '--height', String(height), '--seconds', String(plan.seconds));
-  args.push('--workloads', plan.workloads.join(','), '--systems', hasPeer ? 'beacon,vnc' : 'beacon', '--out', out);
+  args.push('--workloads', plan.workloads.join(','), '--systems', hasPeer ? 'beacon,vnc' : 'beacon', '--modes', plan.modes.join(','), '--out', out);
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   // Bounded: every run inside has its own timeouts; this is the backstop.
-  const limitMs = (plan.workloads.length * (hasPeer ? 2 : 1) * (plan.seconds + 40) + 120) * 1000;
+  const limitMs = (plan.workloads.length * (plan.modes.length + (hasPeer ? 1 : 0)) * (plan.seconds + 40) + 120) * 1000;
   const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   await new Promise((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
@@ -147,6 +157,9 @@ async function profileRelay(plan: Plan): Promise<SuiteResult['profiles']> {
 export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   const plan = o.isQuick ? QUICK : FULL;
   if (o.seconds) plan.seconds = o.seconds;
+  if (o.modes?.length) plan.modes = o.modes;
+  if (o.workloads?.length) plan.workloads = o.workloads;
+  if (o.sizes?.length) plan.sizes = o.sizes;
   const startedAt = new Date();
   const result: SuiteResult = {
     started_at: startedAt.toISOString(),

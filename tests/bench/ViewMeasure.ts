@@ -13,6 +13,7 @@ import { CpuMeter, rssBytes, topThreads, treeThreadTicks } from '../harness/Proc
 import { num, type ViewRun } from './results.ts';
 import { percentile, quantiles, round1, round2 } from './stats.ts';
 import type { SentMove, ViewerState, WorkloadName } from './workloads.ts';
+import type { QualityMode } from '@beacon/shared/protocol';
 
 export const WARMUP_MS = 2000;
 /** The mouse moves this often during the window. */
@@ -48,6 +49,8 @@ export interface MeasureOptions {
   /** The process whose resident memory is reported as the relay's. */
   relayPid: number;
   setupMs: number;
+  /** Beacon only: the quality mode the session ran in. */
+  quality?: QualityMode;
   /** Beacon only: what the injector recorded. */
   injections?: InjectionRecord[];
   notes?: string[];
@@ -117,7 +120,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     workload: o.workload,
     width: o.width,
     height: o.height,
-    quality: 'default',
+    quality: o.quality ?? 'default',
     seconds: round2(seconds),
     fps: num(round1(frames.length / seconds)),
     kbps: num(round1(((s.mediaBytes - bytes0) * 8) / 1000 / seconds)),

@@ -3,6 +3,7 @@
  * console), or through the VNC peer (x11vnc -> websockify -> noVNC), on the same screen.
  */
 import type { Page } from 'playwright-core';
+import type { QualityMode } from '@beacon/shared/protocol';
 import { newPage } from '../harness/Browsers.ts';
 import { agentConnect, agentSignIn, readDeviceCredentials } from '../harness/flows.ts';
 import { startVncPeer } from '../harness/VncPeer.ts';
@@ -26,8 +27,11 @@ async function freshCredentials(customer: Page): Promise<{ deviceId: string; cod
   }
 }
 
-/** An agent signs in, connects with the customer's ID and code (consent auto-accepted), and watches. */
-export async function runBeacon(env: ViewEnv, workload: WorkloadName, seconds: number): Promise<ViewRun> {
+/**
+ * An agent signs in, connects with the customer's ID and code (consent auto-accepted), picks
+ * the quality mode in the session toolbar as an agent would, and watches.
+ */
+export async function runBeacon(env: ViewEnv, workload: WorkloadName, seconds: number, mode: QualityMode = 'balanced'): Promise<ViewRun> {
   const agent = await newPage(env.agentBrowser);
   try {
     await agent.addInitScript(agentProbeScript(env.width));
@@ -36,9 +40,13 @@ export async function runBeacon(env: ViewEnv, workload: WorkloadName, seconds: n
     await agentConnect(agent, deviceId, code);
     const firstAt = await firstFrameAt(agent);
     const setupMs = firstAt - (await viewerState(agent)).clickAt;
+    const select = agent.getByTestId('session-view').getByTestId('quality-mode');
+    if ((await select.inputValue()) !== mode) await select.selectOption(mode);
+    // The warm-up also lets the customer's capture and encoder settle in the mode (a keyframe follows the switch).
     await agent.waitForTimeout(WARMUP_MS);
     const run = await measureView({
       system: 'beacon',
+      quality: mode,
       workload,
       width: env.width,
       height: env.height,

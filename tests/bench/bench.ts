@@ -9,6 +9,9 @@
  *                                       "glass_p95_ms","input_p50_ms","setup_ms"}
  *
  * Options: --seconds N (measuring window per view run), --only views,capacity,console,
+ * --modes speed,balanced,quality (Beacon's quality modes for the view runs; full mode runs all
+ * three, --quick balanced only), --workloads scroll-text,typing and --sizes 1280x720 (a part of
+ * the view runs),
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
@@ -16,10 +19,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseJson } from '@beacon/shared/parse';
-import { SuiteResult } from './results.ts';
+import { QualityMode } from '@beacon/shared/protocol';
+import { modeOf, SuiteResult } from './results.ts';
 import { runSuite, writeOutputs } from './Suite.ts';
 import { startViewEnv } from './ViewEnv.ts';
 import { runBeacon } from './ViewRuns.ts';
+import { WORKLOAD_NAMES, type WorkloadName } from './workloads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +32,9 @@ const { values } = parseArgs({
     quick: { type: 'boolean', default: false },
     seconds: { type: 'string' },
     only: { type: 'string', default: 'views,capacity,console' },
+    modes: { type: 'string' },
+    workloads: { type: 'string' },
+    sizes: { type: 'string' },
     'no-peer': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -38,7 +46,9 @@ function rerender(file: string): void {
   const r = parseJson(SuiteResult, readFileSync(file, 'utf8'), file);
   if (!r.ok) throw r.error;
   const result = r.value;
-  const isComplete = result.mode === 'full' && result.views.length > 0 && result.capacity.length > 0 && result.consoles.length > 0 && !result.skipped.length;
+  const measuredModes = new Set(result.views.filter((v) => v.system === 'beacon').map(modeOf));
+  const isComplete =
+    result.mode === 'full' && measuredModes.size === QualityMode.options.length && result.capacity.length > 0 && result.consoles.length > 0 && !result.skipped.length;
   const command = result.command ?? `npm run bench${result.mode === 'quick' ? ' -- --quick' : ''}`;
   console.log(`wrote ${writeOutputs(result, command, isComplete).join(', ')}`);
 }
@@ -72,15 +82,34 @@ async function spineScenario(): Promise<void> {
 async function suite(): Promise<void> {
   const sections = new Set((values.only ?? '').split(',').filter((s): s is 'views' | 'capacity' | 'console' => ['views', 'capacity', 'console'].includes(s)));
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const workloads = values.workloads?.split(',').map((w) => {
+    if (!(WORKLOAD_NAMES as readonly string[]).includes(w)) throw new Error(`--workloads: ${w} is not one of ${WORKLOAD_NAMES.join(', ')}`);
+    return w as WorkloadName;
+  });
+  const sizes = values.sizes?.split(',').map((s): [number, number] => {
+    const m = /^(\d+)x(\d+)$/.exec(s);
+    if (!m) throw new Error(`--sizes: ${s} is not WIDTHxHEIGHT`);
+    return [Number(m[1]), Number(m[2])];
+  });
+  const modes = values.modes?.split(',').map((m) => {
+    const r = QualityMode.safeParse(m.trim());
+    if (!r.success) throw new Error(`--modes: ${m} is not one of ${QualityMode.options.join(', ')}`);
+    return r.data;
+  });
   const result = await runSuite({
     isQuick: values.quick ?? false,
     seconds: values.seconds ? Number(values.seconds) : undefined,
     sections,
+    ...(modes ? { modes } : {}),
+    ...(workloads ? { workloads } : {}),
+    ...(sizes ? { sizes } : {}),
     hasPeer: !values['no-peer'],
     isProfiled: values.profile ?? false,
     command,
   });
-  const isComplete = !values.quick && sections.size === 3 && !values['no-peer'] && !result.skipped.length;
+  // Only a run of every mode replaces docs/PERFORMANCE.md.
+  const isEveryMode = !modes || new Set(modes).size === QualityMode.options.length;
+  const isComplete = !values.quick && sections.size === 3 && !values['no-peer'] && isEveryMode && !workloads && !sizes && !result.skipped.length;
   const written = writeOutputs(result, command, isComplete);
   for (const e of result.errors) console.error(`error: ${e}`);
   console.log(`wrote ${written.join(', ')}`);

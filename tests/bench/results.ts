@@ -4,6 +4,7 @@
  * and the report and the smoke test read them back through these schemas.
  */
 import { z } from 'zod';
+import { QualityMode } from '@beacon/shared/protocol';
 import { WORKLOAD_NAMES } from './workloads.ts';
 
 /** A measured number; null when there were no samples (JSON has no NaN). */
@@ -14,7 +15,10 @@ export const ViewRun = z.object({
   workload: z.enum(WORKLOAD_NAMES),
   width: z.number().int(),
   height: z.number().int(),
-  /** Beacon's quality mode; only the default exists so far. */
+  /**
+   * Beacon's quality mode (speed, balanced, quality); results from before the modes existed say
+   * `default`, which is balanced. The peer's runs say `default` (its own defaults).
+   */
   quality: z.string(),
   /** Length of the measuring window. */
   seconds: z.number(),
@@ -138,6 +142,12 @@ export const SuiteResult = z.object({
   errors: z.array(z.string()),
 });
 export type SuiteResult = z.infer<typeof SuiteResult>;
+
+/** The mode a Beacon run was measured in (`default`, from before the modes, is balanced). */
+export function modeOf(r: Pick<ViewRun, 'quality'>): QualityMode {
+  const m = QualityMode.safeParse(r.quality);
+  return m.success ? m.data : 'balanced';
+}
 
 /** NaN and infinities become null so results survive JSON. */
 export function num(v: number): number | null {

@@ -4,10 +4,13 @@
  * {@link ViewRunnerOutput} JSON file.
  *
  * `node --import tsx tests/bench/viewRunner.ts --width 1280 --height 720 --seconds 10
- *   --workloads typing,scroll-text --systems beacon,vnc --out FILE`
+ *   --workloads typing,scroll-text --systems beacon,vnc --modes speed,balanced --out FILE`
+ *
+ * Beacon runs once per quality mode (`--modes`, default balanced), the peer once.
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { QualityMode } from '@beacon/shared/protocol';
 import { missingVncTools } from '../harness/VncPeer.ts';
 import type { ViewRun, ViewRunnerOutput } from './results.ts';
 import { startViewEnv } from './ViewEnv.ts';
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     workloads: { type: 'string', default: WORKLOAD_NAMES.join(',') },
     systems: { type: 'string', default: 'beacon,vnc' },
+    modes: { type: 'string', default: 'balanced' },
     out: { type: 'string' },
   },
 });
@@ -35,6 +39,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   const workloads = (values.workloads ?? '').split(',').filter(isWorkload);
   const systems = new Set((values.systems ?? '').split(','));
+  const modes = (values.modes ?? '').split(',').filter((m): m is QualityMode => QualityMode.safeParse(m).success);
   const output: ViewRunnerOutput = { runs: [], errors: [] };
   if (systems.has('vnc')) {
     const missing = missingVncTools();
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
     for (const workload of workloads) {
       await env.showWorkload(workload);
       const runs: [string, () => Promise<ViewRun>][] = [];
-      if (systems.has('beacon')) runs.push(['beacon', () => runBeacon(env, workload, seconds)]);
+      if (systems.has('beacon')) for (const mode of modes) runs.push([`beacon ${mode}`, () => runBeacon(env, workload, seconds, mode)]);
       if (systems.has('vnc')) runs.push(['vnc', () => runVnc(env, workload, seconds)]);
       for (const [system, run] of runs) {
         log(`${workload} via ${system}…`);

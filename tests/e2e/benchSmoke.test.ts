@@ -35,7 +35,8 @@ test('one short Beacon view run gives a complete, well-formed result', LIMIT, as
   const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-smoke-'));
   try {
     const out = join(dir, 'views.json');
-    const r = await run(['tests/bench/viewRunner.ts', '--systems', 'beacon', '--workloads', 'scroll-text', '--seconds', '3', '--out', out]);
+    // In the speed mode, so the run also goes through the console's quality selector.
+    const r = await run(['tests/bench/viewRunner.ts', '--systems', 'beacon', '--workloads', 'scroll-text', '--modes', 'speed', '--seconds', '3', '--out', out]);
     const parsed = parseJson(ViewRunnerOutput, readFileSync(out, 'utf8'), 'smoke results');
     assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
     const { runs, errors } = parsed.value;
@@ -43,6 +44,7 @@ test('one short Beacon view run gives a complete, well-formed result', LIMIT, as
     assert.equal(runs.length, 1);
     const run0 = runs[0]!;
     assert.equal(run0.system, 'beacon');
+    assert.equal(run0.quality, 'speed', 'the run records the mode it was measured in');
     for (const [key, value] of Object.entries(run0)) {
       if (typeof value === 'number' || value === null) assert.ok(value !== null && Number.isFinite(value), `${key} was measured (got ${value})`);
     }
