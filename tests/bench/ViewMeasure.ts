@@ -11,7 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { InjectionRecord } from '../harness/CustomerBridge.ts';
 import { CpuMeter, rssBytes, topThreads, treeThreadTicks } from '../harness/ProcessStats.ts';
 import { num, type ViewRun } from './results.ts';
-import { percentile, quantiles, round1, round2 } from './stats.ts';
+import { percentile, quantiles, round1, round2, shownAgeMs } from './stats.ts';
 import type { SentMove, ViewerState, WorkloadName } from './workloads.ts';
 import type { QualityMode } from '@beacon/shared/protocol';
 
@@ -129,6 +129,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
     glass_p95_ms: num(round1(percentile(glass, 95))),
     glass_p99_ms: num(round1(percentile(glass, 99))),
     glass_samples: glass.length,
+    shown_age_ms: num(round1(shownAgeMs(frames))),
     unreadable_frames: frames.length - glass.length,
     capture_p50_ms: num(round1(percentile(captured, 50))),
     pipeline_p50_ms: num(round1(percentile(pipe, 50))),

@@ -32,6 +32,8 @@ export const ViewRun = z.object({
   glass_p95_ms: Num,
   glass_p99_ms: Num,
   glass_samples: z.number().int(),
+  /** Mean age of the picture on the viewer's screen over time (see stats.ts shownAgeMs); absent in older results. */
+  shown_age_ms: Num.optional(),
   unreadable_frames: z.number().int(),
   /**
    * Beacon only, glass-to-glass split at the capture time the customer stamps on each frame:

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Histogram, percentile, quantiles } from './stats.ts';
+import { Histogram, percentile, quantiles, shownAgeMs } from './stats.ts';
 
 test('percentiles by nearest rank', () => {
   const v = [5, 1, 4, 2, 3];
@@ -32,4 +32,15 @@ test('a histogram percentile never underestimates and merges exactly', () => {
   a.add(1000);
   assert.equal(a.overflow, 1);
   assert.equal(a.percentile(100), 1000, 'overflow reports the true maximum');
+});
+
+test('the picture\'s age on screen is a time average: the same latency at twice the frame rate is a younger picture', () => {
+  const at = (fps: number, n: number, latency: number) => Array.from({ length: n }, (_, i) => ({ at: (i * 1000) / fps, latency }));
+  // 40 ms old when drawn, then it ages by half a frame interval on average.
+  const near = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} is not ${b}`);
+  near(shownAgeMs(at(30, 31, 40)), 40 + 1000 / 30 / 2);
+  near(shownAgeMs(at(60, 61, 40)), 40 + 1000 / 60 / 2);
+  // A frame without a reading does not count, nor does the time it stays on screen.
+  assert.equal(shownAgeMs([{ at: 0, latency: 10 }, { at: 10 }, { at: 1000, latency: 10 }, { at: 1010, latency: 10 }]), 15);
+  assert.ok(Number.isNaN(shownAgeMs([{ at: 0, latency: 10 }])));
 });

@@ -23,6 +23,26 @@ export function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
 }
 
+/**
+ * How old the picture on the viewer's screen is, averaged over time: each drawn frame shows
+ * its glass-to-glass latency when drawn and ages until the next frame replaces it. Unlike the
+ * per-frame percentiles it counts the wait between frames, so a viewer drawing twice as
+ * often shows a younger picture. Intervals starting at a frame without a reading are left
+ * out. NaN for fewer than two frames.
+ */
+export function shownAgeMs(frames: readonly { at: number; latency?: number | undefined }[]): number {
+  let area = 0;
+  let span = 0;
+  for (let i = 0; i + 1 < frames.length; i++) {
+    const a = frames[i]!;
+    const dt = frames[i + 1]!.at - a.at;
+    if (a.latency === undefined || !(dt >= 0)) continue;
+    area += dt * (a.latency + dt / 2);
+    span += dt;
+  }
+  return span > 0 ? area / span : Number.NaN;
+}
+
 export const round1 = (v: number): number => Math.round(v * 10) / 10;
 export const round2 = (v: number): number => Math.round(v * 100) / 100;
 
