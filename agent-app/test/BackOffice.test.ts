@@ -489,6 +489,8 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.equal(await agent.getByTestId('password-current-input').inputValue(), '', 'the typed passwords are cleared');
     await shot(agent, 'en-account');
     await zh.getByTestId('login-submit').waitFor();
+    // The other console says why it was signed out, and what to do.
+    await zh.getByTestId('error-message').filter({ hasText: '密码已在其他地方修改' }).waitFor();
     const revoked = await fetch(`${relay.url}/api/me`, { headers: { Authorization: `Bearer ${elsewhere.token}` } });
     assert.equal(revoked.status, 401, 'the API sign-in was revoked');
     await agent.getByTestId('nav-customers').click();

@@ -83,6 +83,8 @@ export class AgentClient {
   private readonly collabs = new Map<string, CollabSession>();
   private readonly voices = new Map<string, VoiceCall>();
   private lastMediaWarnAt = 0;
+  /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
+  private signedOutReason: string | null = null;
   /** The console window is shown (not minimised, not a background browser tab). */
   private isDocumentVisible = true;
   /** The sessions page is the one shown (not the directory or the back-office). */
@@ -331,6 +333,7 @@ export class AgentClient {
     conn.onClose.on((reason) => {
       if (attempt === this.attempt) this.onLinkClosed(reason);
     });
+    this.signedOutReason = null;
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
     void this.loadMe(attempt);
@@ -356,7 +359,7 @@ export class AgentClient {
     console.warn('[beacon] relay link closed:', reason);
     this.endAllSessions();
     if (reason === 'unauthorized') {
-      this.toLogin(errorKey('unauthorized'));
+      this.toLogin(signedOutKey(this.signedOutReason) ?? errorKey('unauthorized'));
       return;
     }
     this.set({ link: 'reconnecting' });
@@ -428,6 +431,7 @@ export class AgentClient {
         return;
       case 'signed-out':
         console.warn('[beacon] signed out by the relay:', msg.reason);
+        this.signedOutReason = msg.reason;
         return; // the connection closes itself with `unauthorized` right after
       default:
         return;
@@ -542,6 +546,11 @@ export class AgentClient {
       session.syncQualityMode();
     }
   }
+}
+
+/** What the login screen says when the relay signed this seat out for `reason` (null: the generic message). */
+function signedOutKey(reason: string | null): string | null {
+  return reason === 'password-changed' || reason === 'disabled' || reason === 'deleted' ? `account.signedOut.${reason}` : null;
 }
 
 /** A short tone and a system notification when a customer writes or calls while the console is in the background. */

@@ -5,6 +5,11 @@
  */
 export const ACCOUNT_EN = {
   account: {
+    signedOut: {
+      'password-changed': 'You were signed out because the password of this seat was changed elsewhere. Sign in with the new password.',
+      disabled: 'You were signed out because an administrator disabled this seat. Ask an owner or admin to enable it again.',
+      deleted: 'You were signed out because this seat was deleted. Ask an owner or admin for a seat.',
+    },
     title: 'My account',
     intro: 'The seat signed in on this console, and its password.',
     headerLink: 'Signed in as {{name}}. Open My account to see your seat or change your password.',
