@@ -11,7 +11,7 @@
  * ends, or the time budget runs out.
  *
  * Recording on or off is the relay's BEACON_RECORD_SESSIONS switch. With recording on, the
- * relay also asks every customer for a keyframe every 2 s (so recordings seek well); the
+ * relay also asks every customer for a keyframe when none came for 5 s (KEYFRAME_INTERVAL_MS, so recordings seek well); the
  * synthetic customers answer with the clip's keyframe, which is carried on top of the target
  * bitrate, as it would be with a real encoder.
  */
