@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { newPage } from '../harness/Browsers.ts';
-import { agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, writeToneWav } from '../harness/VoiceBrowsers.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
@@ -44,6 +44,8 @@ let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
 let wavDir: string;
+/** The voice-only session (a second, screen session runs beside it for a while). */
+let voiceOnlyId: string | undefined;
 
 const counter = (page: Page, name: '__displayRequests' | '__micRequests') => page.evaluate((n) => (window as unknown as Record<string, number>)[n] ?? -1, name);
 
@@ -122,6 +124,32 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
     await agent.getByTestId('chat-message').filter({ hasText: 'my speakers are silent' }).waitFor({ timeout: 10_000 });
   });
 
+  test('while the agent talks here, their other session cannot place a call and says why', SIG, async () => {
+    const firstId = await agent.locator('[data-testid="session-tab"][aria-selected="true"]').getAttribute('data-session-id');
+    assert.ok(firstId);
+    voiceOnlyId = firstId;
+    const second = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() });
+    try {
+      await agent.getByTestId('new-session-button').click();
+      await agent.getByTestId('connect-voice-only').setChecked(false);
+      const { deviceId, code } = await readDeviceCredentials(second);
+      await agentConnect(agent, deviceId, code, false);
+      await second.getByTestId('consent-accept').click({ timeout: 15_000 });
+      const panel = agent.locator('[data-testid="voice-panel"][data-state="idle"]');
+      await panel.waitFor({ timeout: 15_000 });
+      assert.equal(await panel.getByTestId('voice-call').isDisabled(), true, 'no second call while one runs');
+      await panel.getByTestId('voice-busy-elsewhere').waitFor({ timeout: 5000 });
+      // The first call goes on meanwhile.
+      assert.equal(await agent.locator(`[data-testid="session-tab"][data-session-id="${firstId}"]`).count(), 1);
+      await agent.getByTestId('end-session').click();
+      await agent.getByTestId('session-tab-close').click({ timeout: 10_000 });
+    } finally {
+      await second.close();
+    }
+    await agent.locator(`[data-testid="session-tab"][data-session-id="${firstId}"]`).click();
+    await agent.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 5000 });
+  });
+
   test('the agent ends the session: the customer is back to the start, still never captured', SIG, async () => {
     await agent.getByTestId('end-session').click();
     await customer.getByTestId('device-id').waitFor({ timeout: 10_000 });
@@ -131,10 +159,11 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
   });
 
   test('the recording of a voice-only session is an audio file with both voices', SIG, async () => {
-    const sessionId = await agent.locator('[data-testid="voice-only-view"][data-state="ended"]').getAttribute('data-session-id');
+    assert.ok(voiceOnlyId, 'the voice-only session of the earlier tests');
     const found = await query<{ session_id: string; status: string; codec: string | null; file_name: string | null; width: number | null }>(
       relay.dbPath,
-      "SELECT session_id, status, codec, file_name, width FROM recordings ORDER BY started_at DESC LIMIT 1",
+      'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?',
+      [voiceOnlyId],
     );
     let row = found[0];
     for (let i = 0; i < 100 && row && row.status !== 'ready' && row.status !== 'failed'; i++) {
@@ -142,7 +171,6 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
       row = (await query<typeof row>(relay.dbPath, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', [row.session_id]))[0];
     }
     assert.ok(row, 'the session was recorded');
-    if (sessionId) assert.equal(row.session_id, sessionId);
     assert.equal(row.status, 'ready');
     assert.equal(row.codec, 'opus');
     assert.equal(row.width, null);

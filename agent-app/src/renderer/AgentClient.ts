@@ -165,18 +165,26 @@ export class AgentClient {
     const conn = this.conn;
     if (!v && conn) {
       const call = new VoiceCall(sessionId, 'agent', conn);
-      let wasRinging = false;
+      let lastState = call.snapshot.state;
       call.subscribe(() => {
-        const isRinging = call.snapshot.state === 'incoming';
-        if (isRinging === wasRinging) return;
-        wasRinging = isRinging;
-        this.bump(); // the tab shows the ringing call
-        if (isRinging) notifyInBackground(this.notifyCallTitle());
+        const state = call.snapshot.state;
+        if (state === lastState) return;
+        lastState = state;
+        this.bump(); // the tab shows a ringing call; other sessions' Call buttons follow this one
+        if (state === 'incoming') notifyInBackground(this.notifyCallTitle());
       });
       v = call;
       this.voices.set(sessionId, v);
     }
     return v ?? null;
+  }
+
+  /** This seat is calling or talking in another session (one call at a time: one audio track per link). */
+  isInCallElsewhere(sessionId: string): boolean {
+    for (const [id, v] of this.voices) {
+      if (id !== sessionId && (v.snapshot.state === 'active' || v.snapshot.state === 'outgoing')) return true;
+    }
+    return false;
   }
 
   /** Asks the customer for a full-size PNG; it arrives as a screenshot in the session's collab. */

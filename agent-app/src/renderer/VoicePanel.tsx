@@ -1,6 +1,7 @@
 import type { VoiceCall, VoiceSnapshot } from '@beacon/shared/browser/VoiceCall';
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useClient, useSnapshot } from './ClientContext.ts';
 
 function useVoice(call: VoiceCall): VoiceSnapshot {
   return useSyncExternalStore(
@@ -16,6 +17,9 @@ function useVoice(call: VoiceCall): VoiceSnapshot {
 export function VoicePanel({ call }: { call: VoiceCall }) {
   const { t } = useTranslation();
   const v = useVoice(call);
+  const client = useClient();
+  useSnapshot(); // re-render when a call in another session starts or ends
+  const isBusyElsewhere = client.isInCallElsewhere(call.sessionId);
   const audioRef = useRef<HTMLAudioElement>(null);
   const stream = call.remoteStream;
   useEffect(() => {
@@ -29,9 +33,14 @@ export function VoicePanel({ call }: { call: VoiceCall }) {
     <div className="voice-panel" data-testid="voice-panel" data-state={v.state}>
       <audio ref={audioRef} data-testid="voice-remote-audio" autoPlay hidden />
       {v.state === 'idle' && (
-        <button type="button" className="button" data-testid="voice-call" onClick={() => void call.start()}>
+        <button type="button" className="button" data-testid="voice-call" disabled={isBusyElsewhere} onClick={() => void call.start()}>
           {t('voice.call')}
         </button>
+      )}
+      {v.state === 'idle' && isBusyElsewhere && (
+        <span className="muted small" data-testid="voice-busy-elsewhere">
+          {t('voice.inCallElsewhere')}
+        </span>
       )}
       {v.state === 'outgoing' && (
         <>

@@ -14,6 +14,7 @@ export const VOICE_EN = {
     calling: 'Calling the customer…',
     incoming: 'The customer wants to talk.',
     ringingTab: 'Call',
+    inCallElsewhere: 'You are in a call in another session. Hang up there to call this customer.',
     ringingNotice: 'A customer is calling you in Beacon',
     accept: 'Accept',
     decline: 'Decline',

@@ -14,6 +14,7 @@ export const VOICE_ZH_CN = {
     calling: '正在呼叫客户…',
     incoming: '客户希望与您通话。',
     ringingTab: '来电',
+    inCallElsewhere: '您正在另一个会话中通话。请先在那里挂断，再呼叫此客户。',
     ringingNotice: '有客户在 Beacon 中呼叫您',
     accept: '接听',
     decline: '拒绝',
