@@ -16,7 +16,7 @@ import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { Logger } from './log.ts';
 import type { MediaSink } from './MediaForwarder.ts';
 import type { Presence } from './Presence.ts';
-import { PeerLink, type RtcPortRange } from './PeerLink.ts';
+import { PeerLink, type RtcPorts } from './PeerLink.ts';
 import type { AgentParty, CustomerParty, SessionManager } from './SessionManager.ts';
 import type { TrafficRouter } from './TrafficRouter.ts';
 import { isVoiceCtl, type VoiceRouter } from './VoiceRouter.ts';
@@ -39,7 +39,7 @@ export interface ConnectionContext {
   traffic: TrafficRouter;
   log: Logger;
   helloTimeoutMs: number;
-  rtcPortRange?: RtcPortRange;
+  rtcPorts?: RtcPorts;
   now: () => number;
   /** Told which seats have live connections (the seats view shows who is online). */
   presence?: Presence;
@@ -333,7 +333,7 @@ export class ClientConnection {
         },
       },
       this.ctx.log,
-      this.ctx.rtcPortRange,
+      this.ctx.rtcPorts,
     );
     try {
       link.acceptOffer(sdp);

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createSocket } from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
 import { fragmentFrame, readHeader, Reassembler } from '@beacon/shared/framing';
 import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
@@ -37,6 +38,38 @@ function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
     tick();
   });
 }
+
+describe('one shared UDP port for all WebRTC connections', () => {
+  test('every client reaches the relay on the same UDP port, and each session still gets its own media', async () => {
+    const probe = createSocket('udp4');
+    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+    const port = probe.address().port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const shared = await startTestRelay({ rtcPorts: { kind: 'shared', port } });
+    const clients: NdcClient[] = [];
+    try {
+      const sessions: { customer: NdcClient; agent: NdcClient; sessionId: string; streamId: number }[] = [];
+      for (let i = 0; i < 2; i++) {
+        const customer = await NdcClient.open({ relayUrl: shared.relay.url, role: 'customer' });
+        const agent = await NdcClient.open({ relayUrl: shared.relay.url, role: 'agent', token: await shared.token() });
+        clients.push(customer, agent);
+        sessions.push({ customer, agent, ...(await openSession(agent, customer, { view: true, control: false })) });
+      }
+      assert.deepEqual(clients.map((c) => c.relayPort), clients.map(() => port), 'all four connections use the one port');
+      for (const [i, s] of sessions.entries()) {
+        for (const f of fragmentFrame(new Uint8Array(3000).fill(i + 1), { isKey: true, stream: s.streamId, seq: 0, captureTs: 1 })) s.customer.sendMedia(f);
+      }
+      await waitFor(() => sessions.every((s) => s.agent.media.length > 0));
+      sessions.forEach((s, i) => {
+        const frame = new Reassembler().push(s.agent.media[0] as Uint8Array);
+        assert.equal(frame?.data[0], i + 1, `session ${i} got its own customer's frame`);
+      });
+    } finally {
+      for (const c of clients) c.close();
+      await shared.relay.close();
+    }
+  });
+});
 
 describe('WebRTC through the relay', () => {
   test('media fragments from the customer reach the agent byte-identical, in order', async () => {

@@ -34,7 +34,7 @@ import { EventLog } from './EventLog.ts';
 import { HttpRoutes } from './HttpRoutes.ts';
 import { stdoutLogger, type Logger } from './log.ts';
 import { Organisation } from './Organisation.ts';
-import type { RtcPortRange } from './PeerLink.ts';
+import type { RtcPorts } from './PeerLink.ts';
 import { demand } from './Policy.ts';
 import { Presence } from './Presence.ts';
 import type { Clock } from './RateLimiter.ts';
@@ -76,7 +76,8 @@ export interface RelayOptions {
   helloTimeoutMs?: number;
   codeLifetimeMs?: number;
   keepaliveMs?: number;
-  rtcPortRange?: RtcPortRange;
+  /** WebRTC ports: a range, or one UDP port all connections share (default: any free port per connection). */
+  rtcPorts?: RtcPorts;
   /**
    * Folder for chat attachments and screenshots (default `<dataDir>/files`; with `dbFile`
    * and no dataDir, a temporary folder deleted on close).
@@ -250,7 +251,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     log,
     now,
     helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
-    rtcPortRange: options.rtcPortRange,
+    rtcPorts: options.rtcPorts,
     presence,
     collab,
     voice: new VoiceRouter(sessions, log, recorder, events, now),

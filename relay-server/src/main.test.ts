@@ -1,6 +1,7 @@
 /** The relay as a process: env config, the first-run setup link, the listening line, clean shutdown. */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -134,4 +135,31 @@ test('seeding an account from the environment creates the organisation, so no se
   assert.deepEqual(await status.json(), { isSetupNeeded: false });
   assert.equal(await relay.stop(), 0);
   assert.equal(relay.lines.filter((l) => l.includes('first-run setup')).length, 0);
+});
+
+/** Runs the relay with `env` expecting it to refuse to start; returns its exit code and stderr. */
+function refusedStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', BEACON_HOST: '127.0.0.1', BEACON_DATA_DIR: path.join(dir, 'refused'), ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.add(child);
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stderr })));
+}
+
+test('the shared WebRTC UDP port: taken or combined with a port range, the relay says so and does not start', async () => {
+  const taken = createSocket('udp4');
+  await new Promise<void>((r) => taken.bind(0, '127.0.0.1', () => r()));
+  try {
+    const inUse = await refusedStart({ BEACON_RTC_UDP_PORT: String(taken.address().port) });
+    assert.equal(inUse.code, 2);
+    assert.match(inUse.stderr, /UDP port \d+ \(WebRTC\) is in use.*BEACON_RTC_UDP_PORT/);
+  } finally {
+    await new Promise<void>((r) => taken.close(() => r()));
+  }
+  const both = await refusedStart({ BEACON_RTC_UDP_PORT: '40000', BEACON_RTC_PORT_MIN: '41000', BEACON_RTC_PORT_MAX: '41010' });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /either BEACON_RTC_UDP_PORT or BEACON_RTC_PORT_MIN\/MAX/);
 });

@@ -5,12 +5,15 @@
  *
  * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0), BEACON_DATA_DIR (./data),
  * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME / BEACON_AGENT_ROLE,
- * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_PORT_MIN/MAX,
+ * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_UDP_PORT (one UDP
+ * port all WebRTC connections share; default PORT's number, 0 = a port per connection) or
+ * BEACON_RTC_PORT_MIN/MAX (a range, a port per connection),
  * BEACON_LOG_LEVEL (debug|info|warn|error), BEACON_RECORDINGS_DIR (<data dir>/recordings),
  * BEACON_RECORD_SESSIONS (0|1: whether an organisation created at seeding records sessions;
  * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
  * X-Forwarded-For names the client; default none). An empty variable counts as unset.
  */
+import { createSocket } from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
 import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
@@ -18,6 +21,7 @@ import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
 import { ClientAddress } from './ClientAddress.ts';
 import { stdoutLogger, type LogLevel } from './log.ts';
+import type { RtcPorts } from './PeerLink.ts';
 import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
@@ -33,11 +37,21 @@ const Env = z.object({
   BEACON_PUBLIC_URL: z.string().url().optional(),
   BEACON_RTC_PORT_MIN: Port.optional(),
   BEACON_RTC_PORT_MAX: Port.optional(),
+  BEACON_RTC_UDP_PORT: Port.optional(),
   BEACON_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   BEACON_RECORDINGS_DIR: z.string().min(1).optional(),
   BEACON_RECORD_SESSIONS: z.enum(['0', '1']).optional(),
   BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
 });
+
+/** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
+function isUdpPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+}
 
 async function main(): Promise<void> {
   const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
@@ -54,6 +68,22 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
+  // One UDP port for all WebRTC traffic by default (the HTTP port's number, on UDP); a range or 0 turns it off.
+  if (hasRange && env.BEACON_RTC_UDP_PORT) {
+    process.stderr.write('Beacon relay: set either BEACON_RTC_UDP_PORT or BEACON_RTC_PORT_MIN/MAX, not both\n');
+    process.exit(2);
+  }
+  const udpPort = env.BEACON_RTC_UDP_PORT ?? (hasRange ? 0 : env.PORT);
+  if (udpPort !== 0 && !(await isUdpPortFree(env.BEACON_HOST, udpPort))) {
+    process.stderr.write(`Beacon relay: UDP port ${udpPort} (WebRTC) is in use. Free it, or set BEACON_RTC_UDP_PORT to a free port (0: a port per connection)\n`);
+    process.exit(2);
+  }
+  const rtcPorts: RtcPorts | undefined = hasRange
+    ? { kind: 'range', min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 }
+    : udpPort !== 0
+      ? { kind: 'shared', port: udpPort }
+      : undefined;
+
   let clientAddress: ClientAddress;
   try {
     clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
@@ -68,7 +98,7 @@ async function main(): Promise<void> {
     host: env.BEACON_HOST,
     dataDir: env.BEACON_DATA_DIR,
     logger: log,
-    rtcPortRange: hasRange ? { min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 } : undefined,
+    rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,
   });
 
@@ -87,6 +117,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
+  log.info('webrtc ports', rtcPorts?.kind === 'shared' ? { udpPort: rtcPorts.port, shared: true } : rtcPorts ? { min: rtcPorts.min, max: rtcPorts.max } : { any: true });
   if (!relay.organisation.exists) {
     // Every start without an organisation prints a new link; the previous one stops working.
     const token = await relay.organisation.issueSetupToken();

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +18,22 @@ export interface RelayProcess {
 
 export const AGENT = { login: 'alice', password: 'correct horse battery', name: 'Alice Chen' } as const;
 
+/** A UDP port free right now on loopback (for the relay's shared WebRTC port). */
+export function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * Runs the real relay (`relay-server/src/main.ts`) as a child process on a free port, on a
- * fresh data folder or on `dataDir` (a relay started again on what a killed one left).
+ * fresh data folder or on `dataDir` (a relay started again on what a killed one left). Like
+ * a production relay, all its WebRTC connections share one UDP port (a free one here).
  */
 export async function startRelay(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'beacon-test-data-'))): Promise<RelayProcess> {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'relay-server/src/main.ts'], {
@@ -32,6 +46,7 @@ export async function startRelay(env: Record<string, string> = {}, dataDir = mkd
       BEACON_AGENT_LOGIN: AGENT.login,
       BEACON_AGENT_PASSWORD: AGENT.password,
       BEACON_AGENT_NAME: AGENT.name,
+      BEACON_RTC_UDP_PORT: String(await freeUdpPort()),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

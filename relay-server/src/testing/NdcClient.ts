@@ -95,6 +95,11 @@ export class NdcClient {
   /** Frames that failed the shared schemas, or signalling libdatachannel refused (should stay empty). */
   readonly malformed: string[] = [];
   private pc: PeerConnection | null = null;
+
+  /** The relay's end of the connected ICE pair (its UDP port), null before ICE connects. */
+  get relayPort(): number | null {
+    return this.pc?.getSelectedCandidatePair()?.remote.port ?? null;
+  }
   /**
    * Our ICE candidates, held back until the relay's answer is applied. libdatachannel lets
    * ICE and DTLS start as soon as the relay can reach us; if the relay's certificate then
