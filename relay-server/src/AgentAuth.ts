@@ -169,18 +169,30 @@ export class AgentAuth {
    * sign-ins: limited per login and per address, and towards the seat's lockout, so a stolen
    * token cannot be used to try passwords without limit.
    */
-  async verifyOwnPassword(accountId: number, login: string, password: string, address: string): Promise<{ ok: true } | { ok: false; error: 'rate-limited'; retryAt: number | null } | { ok: false; error: 'wrong' }> {
+  async verifyOwnPassword(accountId: number, login: string, password: string, address: string): Promise<{ ok: true } | { ok: false; error: 'rate-limited'; retryAt: number } | { ok: false; error: 'wrong' }> {
     const loginKey = login.toLowerCase();
-    if (this.perLogin.isLimited(loginKey) || this.perAddress.isLimited(address)) {
+    const retryAt = this.limitedUntil(loginKey, address);
+    if (retryAt !== null) {
       this.log.warn('password check rate-limited', { login: loginKey, address });
-      return { ok: false, error: 'rate-limited', retryAt: Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0) || null };
+      return { ok: false, error: 'rate-limited', retryAt };
     }
     if (await this.checkPassword(accountId, password)) return { ok: true };
-    this.perLogin.record(loginKey);
-    this.perAddress.record(address);
+    this.recordGuess(loginKey, address);
     this.log.warn('wrong current password', { login: loginKey, address });
     await this.recordFailure(accountId, login);
     return { ok: false, error: 'wrong' };
+  }
+
+  /** When a login/address pair that is being rate-limited may try again; null if it may now. */
+  private limitedUntil(loginKey: string, address: string): number | null {
+    if (!this.perLogin.isLimited(loginKey) && !this.perAddress.isLimited(address)) return null;
+    return Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0);
+  }
+
+  /** A wrong password counts against the login and the address it came from. */
+  private recordGuess(loginKey: string, address: string): void {
+    this.perLogin.record(loginKey);
+    this.perAddress.record(address);
   }
 
   /** Lifts a lockout and forgets the recent failures, so the seat can sign in at once. */
@@ -209,8 +221,8 @@ export class AgentAuth {
 
   async login(login: string, password: string, address: string): Promise<LoginResult> {
     const loginKey = login.toLowerCase();
-    if (this.perLogin.isLimited(loginKey) || this.perAddress.isLimited(address)) {
-      const retryAt = Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0);
+    const retryAt = this.limitedUntil(loginKey, address);
+    if (retryAt !== null) {
       this.log.warn('login rate-limited', { login: loginKey, address });
       return { ok: false, error: 'rate-limited', retryAt };
     }
@@ -223,8 +235,7 @@ export class AgentAuth {
     }
     const isMatch = await verifyPassword(password, agent?.password_hash ?? (await this.dummyHash));
     if (!agent || !isMatch) {
-      this.perLogin.record(loginKey);
-      this.perAddress.record(address);
+      this.recordGuess(loginKey, address);
       this.log.warn('login failed', { login: loginKey, address });
       if (agent) await this.recordFailure(agent.id, agent.login);
       return { ok: false, error: 'unauthorized' };

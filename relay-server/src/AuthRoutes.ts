@@ -15,6 +15,9 @@ export const SETUP_FAILURES_PER_ADDRESS = { max: 10, windowMs: 10 * 60_000 };
 
 export function authRoutes(d: ApiDeps): Route[] {
   const setupFailures = new RateLimiter(SETUP_FAILURES_PER_ADDRESS, d.now);
+  /** A 429 whose Retry-After says when `retryAt` (relay clock) comes. */
+  const rateLimited = (message: string, retryAt: number | null | undefined) =>
+    Object.assign(new ProtocolError('rate-limited', message), { retryAfterS: retryAt ? Math.max(1, Math.ceil((retryAt - d.now()) / 1000)) : 60 });
   return [
     {
       method: 'POST',
@@ -29,10 +32,8 @@ export function authRoutes(d: ApiDeps): Route[] {
         const result = await d.auth.login(parsed.value.login, parsed.value.password, c.address);
         if (result.ok) return ok(result.response);
         switch (result.error) {
-          case 'rate-limited': {
-            const retryAfterS = result.retryAt ? Math.max(1, Math.ceil((result.retryAt - d.now()) / 1000)) : 60;
-            throw Object.assign(new ProtocolError('rate-limited', 'too many failed sign-ins; wait and try again'), { retryAfterS });
-          }
+          case 'rate-limited':
+            throw rateLimited('too many failed sign-ins; wait and try again', result.retryAt);
           case 'account-locked':
             throw new ProtocolError('account-locked', 'this seat is locked after too many wrong passwords; an owner or admin can unlock it');
           case 'account-disabled':
@@ -78,10 +79,7 @@ export function authRoutes(d: ApiDeps): Route[] {
       handle: async (c) => {
         const body = await readJson(c, ChangePasswordRequest);
         const check = await d.auth.verifyOwnPassword(c.actor.id, c.actor.login, body.currentPassword, c.address);
-        if (!check.ok && check.error === 'rate-limited') {
-          const retryAfterS = check.retryAt ? Math.max(1, Math.ceil((check.retryAt - d.now()) / 1000)) : 60;
-          throw Object.assign(new ProtocolError('rate-limited', 'too many wrong passwords; wait and try again'), { retryAfterS });
-        }
+        if (!check.ok && check.error === 'rate-limited') throw rateLimited('too many wrong passwords; wait and try again', check.retryAt);
         if (!check.ok) throw new ProtocolError('forbidden', 'the current password is wrong');
         await d.auth.setPassword(c.actor.id, body.newPassword, c.tokenHash);
         await d.audit.append({ actorId: c.actor.id, action: 'password-changed', target: { type: 'seat', id: c.actor.id, label: c.actor.login } });
