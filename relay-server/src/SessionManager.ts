@@ -104,6 +104,9 @@ const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
 
 export const agentActor = (a: AgentIdentity): string => `agent:${a.login}`;
 export const customerActor = (deviceId: string): string => `customer:${deviceId}`;
+/** Which side ended a session for `reason` (`relay`: shutdown). */
+export const endedBy = (reason: EndReason): 'agent' | 'customer' | 'relay' =>
+  reason.startsWith('customer') ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
 
 export class SessionManager {
   private readonly sessions = new Map<string, Session>();
@@ -317,7 +320,8 @@ export class SessionManager {
     const wasActive = s.state === 'active';
     s.state = 'ended';
     this.forget(s);
-    const actor = reason.startsWith('customer') ? customerActor(s.deviceId) : reason.startsWith('agent') ? agentActor(s.agent.agent) : 'relay';
+    const by = endedBy(reason);
+    const actor = by === 'customer' ? customerActor(s.deviceId) : by === 'agent' ? agentActor(s.agent.agent) : 'relay';
     for (const l of this.endListeners) {
       try {
         l(s, reason);

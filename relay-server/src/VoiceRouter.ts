@@ -12,7 +12,7 @@ import type { CtlToRelay, Role } from '@beacon/shared/protocol';
 import { ThrottledLog, type Logger } from './log.ts';
 import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from './EventLog.ts';
-import { agentActor, customerActor, type AgentParty, type CustomerParty, type Session, type SessionManager } from './SessionManager.ts';
+import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type Session, type SessionManager } from './SessionManager.ts';
 
 export type VoiceCtl = Extract<CtlToRelay, { type: 'voice-request' | 'voice-accept' | 'voice-decline' | 'voice-end' | 'voice-mute' }>;
 
@@ -80,8 +80,7 @@ export class VoiceRouter {
     sessions.onEnded((s, reason) => {
       const call = this.calls.get(s.id);
       if (!call) return;
-      const by: Role | 'relay' = reason.startsWith('customer') ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
-      this.drop(call, by, 'session-ended');
+      this.drop(call, endedBy(reason), 'session-ended');
     });
   }
 
