@@ -165,12 +165,18 @@ export class SessionRecording {
     await this.writer.close();
   }
 
+  /**
+   * Asks for a keyframe once none came for KEYFRAME_INTERVAL_MS; and while the recording has
+   * none it could start from (it began after the stream's keyframe went by, or that one came
+   * before the stream's parameters), at once, so the file does not lose its first seconds.
+   */
   private paceKeyframes(isKey: boolean, now: number): void {
     if (isKey) {
       this.lastKeyAt = now;
       return;
     }
-    if (now - this.lastKeyAt < KEYFRAME_INTERVAL_MS || now - this.lastAskAt < KEYFRAME_ASK_INTERVAL_MS) return;
+    const dueAfterMs = this.hasKey ? KEYFRAME_INTERVAL_MS : 0;
+    if (now - this.lastKeyAt < dueAfterMs || now - this.lastAskAt < KEYFRAME_ASK_INTERVAL_MS) return;
     this.lastAskAt = now;
     this.tally.keyframeRequests++;
     this.o.requestKeyframe();

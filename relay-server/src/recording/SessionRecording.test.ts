@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { fragmentFrame, readHeader } from '@beacon/shared/framing';
+import { KEYFRAME_INTERVAL_MS, SessionRecording } from './SessionRecording.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'beacon-sessrec-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A recording on a clock the test moves, counting the keyframes it asks for. */
+function recording(name: string) {
+  let clock = 1_000_000;
+  let asked = 0;
+  const rec = new SessionRecording({
+    sessionId: name,
+    chunkLogPath: path.join(dir, `${name}.bcl`),
+    startedAt: clock,
+    now: () => clock,
+    requestKeyframe: () => asked++,
+    onProblem: () => assert.fail('no problem expected'),
+  });
+  rec.streamConfig({ codec: 'vp8', width: 320, height: 180 });
+  let seq = 0;
+  /** One frame of video, `ms` after the previous one. */
+  const frame = (isKey: boolean, ms = 33) => {
+    clock += ms;
+    for (const f of fragmentFrame(new Uint8Array(200).fill(seq), { isKey, stream: 1, seq: seq++, captureTs: clock })) rec.push(f, readHeader(f));
+  };
+  return { rec, frame, asked: () => asked };
+}
+
+test('a recording that joined after the keyframe asks for one at once, not after the seek interval', async () => {
+  const r = recording('late');
+  r.frame(false);
+  assert.equal(r.asked(), 1, 'the first delta without a keyframe before it asks');
+  for (let i = 0; i < 20; i++) r.frame(false, 25);
+  assert.equal(r.asked(), 1, 'asked again only after the ask interval (1 s), not on every frame');
+  for (let i = 0; i < 20; i++) r.frame(false, 25);
+  assert.equal(r.asked(), 2, 'still none: asked again a second later');
+  r.frame(true);
+  assert.equal(r.rec.tally.keyframes, 1);
+  await r.rec.close(Date.now());
+});
+
+test('with a keyframe in hand it asks again only when none came for the seek interval', async () => {
+  const r = recording('steady');
+  r.frame(true);
+  const steps = Math.floor((KEYFRAME_INTERVAL_MS - 100) / 33);
+  for (let i = 0; i < steps; i++) r.frame(false);
+  assert.equal(r.asked(), 0);
+  for (let i = 0; i < 10; i++) r.frame(false);
+  assert.equal(r.asked(), 1);
+  await r.rec.close(Date.now());
+});
