@@ -5,16 +5,11 @@
  * the far end's track as played, with an AnalyserNode.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { newPage } from '../harness/Browsers.ts';
-import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
-import { startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, readOnsets, startOnsets, writeToneWav } from '../harness/VoiceBrowsers.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import type { Page } from 'playwright-core';
+import { agentConnect, readDeviceCredentials } from '../harness/flows.ts';
+import { listen, readOnsets, startOnsets } from '../harness/VoiceBrowsers.ts';
+import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
 
 const SIG = { timeout: 120_000 };
 const AGENT_HZ = 440;
@@ -42,13 +37,9 @@ const CTL_HOOK = `(() => {
   };
 })();`;
 
-let x: XDisplay;
-let relay: RelayProcess;
-let customerBrowser: Browser;
-let agentBrowser: Browser;
+let stage: VoiceStage;
 let customer: Page;
 let agent: Page;
-let wavDir: string;
 let sessionId = '';
 
 const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { __micRequests: number }).__micRequests);
@@ -69,18 +60,13 @@ async function sendRawCtl(msg: unknown): Promise<{ code: string }> {
 
 describe('two-way voice through the relay', { concurrency: false }, () => {
   before(async () => {
-    wavDir = mkdtempSync(join(tmpdir(), 'beacon-voice-'));
-    writeToneWav(join(wavDir, 'agent.wav'), { hz: AGENT_HZ, seconds: 10 });
-    writeToneWav(join(wavDir, 'customer.wav'), { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } });
-    x = await startXvfb(1280, 720, 40);
-    relay = await startRelay();
-    customerBrowser = await launchVoiceCustomerBrowser(x.display, join(wavDir, 'customer.wav'));
-    agentBrowser = await launchVoiceAgentBrowser(join(wavDir, 'agent.wav'));
-    customer = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() }, [MIC_HOOK]);
-    agent = await newPage(agentBrowser);
-    await agent.addInitScript(MIC_HOOK);
-    await agent.addInitScript(CTL_HOOK);
-    await agentSignIn(agent, relay.url);
+    stage = await startVoiceStage({
+      display: 40,
+      agentTone: { hz: AGENT_HZ, seconds: 10 },
+      customerTone: { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } },
+      agentHooks: [CTL_HOOK],
+    });
+    ({ customer, agent } = stage);
     const { deviceId, code } = await readDeviceCredentials(customer);
     await agentConnect(agent, deviceId, code, false);
     await customer.getByTestId('consent-accept').click({ timeout: 15_000 });
@@ -91,13 +77,7 @@ describe('two-way voice through the relay', { concurrency: false }, () => {
     await customer.getByTestId('voice-call').waitFor({ timeout: 10_000 });
   }, SIG);
 
-  after(async () => {
-    await agentBrowser?.close().catch(() => undefined);
-    await customerBrowser?.close().catch(() => undefined);
-    await relay?.stop();
-    await x?.close();
-    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
-  });
+  after(() => stage?.close());
 
   test('the customer declines the agent’s call without the microphone ever being asked for', SIG, async () => {
     assert.equal(await micRequests(agent), 0, 'nobody asks for the microphone before a call');

@@ -6,18 +6,15 @@
  * still works.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { newPage } from '../harness/Browsers.ts';
-import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
-import { startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, listen, MIC_HOOK, writeToneWav } from '../harness/VoiceBrowsers.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import type { Page } from 'playwright-core';
+import { agentConnect, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import type { RelayProcess } from '../harness/Relay.ts';
+import { listen } from '../harness/VoiceBrowsers.ts';
+import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
 import { query } from '../harness/db.ts';
 
 const SIG = { timeout: 120_000 };
@@ -37,13 +34,10 @@ const DISPLAY_HOOK = `(() => {
   };
 })();`;
 
-let x: XDisplay;
+let stage: VoiceStage;
 let relay: RelayProcess;
-let customerBrowser: Browser;
-let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
-let wavDir: string;
 /** The voice-only session (a second, screen session runs beside it for a while). */
 let voiceOnlyId: string | undefined;
 
@@ -57,26 +51,16 @@ async function hears(page: Page): Promise<{ rms: number; peakHz: number }> {
 
 describe('voice-only session through the relay', { concurrency: false }, () => {
   before(async () => {
-    wavDir = mkdtempSync(join(tmpdir(), 'beacon-voice-only-'));
-    writeToneWav(join(wavDir, 'agent.wav'), { hz: AGENT_HZ, seconds: 10 });
-    writeToneWav(join(wavDir, 'customer.wav'), { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } });
-    x = await startXvfb(1280, 720, 41);
-    relay = await startRelay();
-    customerBrowser = await launchVoiceCustomerBrowser(x.display, join(wavDir, 'customer.wav'));
-    agentBrowser = await launchVoiceAgentBrowser(join(wavDir, 'agent.wav'));
-    customer = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() }, [MIC_HOOK, DISPLAY_HOOK]);
-    agent = await newPage(agentBrowser);
-    await agent.addInitScript(MIC_HOOK);
-    await agentSignIn(agent, relay.url);
+    stage = await startVoiceStage({
+      display: 41,
+      agentTone: { hz: AGENT_HZ, seconds: 10 },
+      customerTone: { hz: CUSTOMER_HZ, seconds: 10, burst: { onMs: 300, periodMs: 1000 } },
+      customerHooks: [DISPLAY_HOOK],
+    });
+    ({ relay, customer, agent } = stage);
   }, SIG);
 
-  after(async () => {
-    await agentBrowser?.close().catch(() => undefined);
-    await customerBrowser?.close().catch(() => undefined);
-    await relay?.stop();
-    await x?.close();
-    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
-  });
+  after(() => stage?.close());
 
   test('the customer is asked for a voice call, not for the screen', SIG, async () => {
     const { deviceId, code } = await readDeviceCredentials(customer);
@@ -128,7 +112,7 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
     const firstId = await agent.locator('[data-testid="session-tab"][aria-selected="true"]').getAttribute('data-session-id');
     assert.ok(firstId);
     voiceOnlyId = firstId;
-    const second = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() });
+    const second = await openCustomer(stage.customerBrowser, relay.url, { inject: async () => Date.now() });
     try {
       await agent.getByTestId('new-session-button').click();
       await agent.getByTestId('connect-voice-only').setChecked(false);

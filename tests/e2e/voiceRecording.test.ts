@@ -8,22 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { RecordingInfo, RecordingTicket } from '@beacon/shared/api';
 import { parseJson } from '@beacon/shared/parse';
 import { LoginResponse } from '@beacon/shared/protocol';
 import { readTone } from '../../relay-server/src/recording/testing/voice.ts';
-import { newPage } from '../harness/Browsers.ts';
-import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, readDeviceCredentials } from '../harness/flows.ts';
 import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { launchVoiceAgentBrowser, launchVoiceCustomerBrowser, MIC_HOOK, writeToneWav } from '../harness/VoiceBrowsers.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
 
 const run = promisify(execFile);
 const SIG = { timeout: 180_000 };
@@ -36,13 +32,10 @@ const LOUD_RMS = 0.004;
 const TALK_MS = 4000;
 const RELAY_ENV = { BEACON_RECORD_SESSIONS: '1', BEACON_AGENT_ROLE: 'owner' };
 
-let x: XDisplay;
+let stage: VoiceStage;
 let relay: RelayProcess;
-let customerBrowser: Browser;
-let agentBrowser: Browser;
 let customer: Page;
 let agent: Page;
-let wavDir: string;
 let callId: string | undefined;
 
 async function signIn(): Promise<string> {
@@ -126,26 +119,16 @@ async function assertVoice(file: string, talkS: number, report: (line: string) =
 
 describe('voice in the session recording', { concurrency: false }, () => {
   before(async () => {
-    wavDir = mkdtempSync(join(tmpdir(), 'beacon-voicerec-'));
-    writeToneWav(join(wavDir, 'agent.wav'), { hz: AGENT_HZ, seconds: 10 });
-    writeToneWav(join(wavDir, 'customer.wav'), { hz: CUSTOMER_HZ, seconds: 10 });
-    x = await startXvfb(1280, 720, 44);
-    relay = await startRelay(RELAY_ENV);
-    customerBrowser = await launchVoiceCustomerBrowser(x.display, join(wavDir, 'customer.wav'));
-    agentBrowser = await launchVoiceAgentBrowser(join(wavDir, 'agent.wav'));
-    customer = await openCustomer(customerBrowser, relay.url, { inject: async () => Date.now() }, [MIC_HOOK]);
-    agent = await newPage(agentBrowser);
-    await agent.addInitScript(MIC_HOOK);
-    await agentSignIn(agent, relay.url);
+    stage = await startVoiceStage({
+      display: 44,
+      agentTone: { hz: AGENT_HZ, seconds: 10 },
+      customerTone: { hz: CUSTOMER_HZ, seconds: 10 },
+      relayEnv: RELAY_ENV,
+    });
+    ({ relay, customer, agent } = stage);
   }, SIG);
 
-  after(async () => {
-    await agentBrowser?.close().catch(() => undefined);
-    await customerBrowser?.close().catch(() => undefined);
-    await relay?.stop();
-    await x?.close();
-    if (wavDir) rmSync(wavDir, { recursive: true, force: true });
-  });
+  after(() => stage?.close());
 
   test('after a call the recording holds each side’s voice as an Opus track with its tone', SIG, async (t) => {
     const id = await startCall();
@@ -168,7 +151,7 @@ describe('voice in the session recording', { concurrency: false }, () => {
     const res = await fetch(url);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-type'), 'audio/webm');
-    const voiceFile = join(wavDir, 'customer-voice.webm');
+    const voiceFile = join(stage.dir, 'customer-voice.webm');
     writeFileSync(voiceFile, new Uint8Array(await res.arrayBuffer()));
     const alone = await readTone(voiceFile, 0, LOUD_RMS);
     // ffmpeg decodes a track from its first packet; where that packet is comes from ffprobe.
@@ -260,7 +243,7 @@ describe('voice in the session recording', { concurrency: false }, () => {
     const exited = new Promise((r) => relay.proc.once('exit', r));
     relay.proc.kill('SIGKILL');
     await exited;
-    relay = await startRelay(RELAY_ENV, relay.dataDir);
+    stage.relay = relay = await startRelay(RELAY_ENV, relay.dataDir);
     const info = await recordingOf(id);
     assert.equal(info.status, 'ready', JSON.stringify(info.failure));
     assert.equal(info.isRecovered, true);
