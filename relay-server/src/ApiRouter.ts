@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
-import { ErrorCode, ProtocolError } from '@beacon/shared/errors';
+import { ErrorCode, ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
 import type { ApiError } from '@beacon/shared/protocol';
 import type { Logger } from './log.ts';
@@ -126,11 +126,10 @@ export class ApiRouter {
       this.log.warn('api body too large', { method, path: path.slice(0, 200), address });
       return sendJson(res, 413, apiError('bad-message', `the request body is larger than ${MAX_BODY_BYTES} bytes`), { Connection: 'close' });
     }
-    const parsed = ErrorCode.safeParse(e.code);
-    const code: ErrorCode = parsed.success ? parsed.data : 'internal';
+    const { code, message, internal } = toWireError(e);
     const status = STATUS_BY_CODE[code] ?? 400;
-    if (code === 'internal') this.log.error('api handler failed', { method, path: path.slice(0, 200), err: e });
-    else this.log.warn('api request refused', { method, path: path.slice(0, 200), address, code, detail: e.message.slice(0, 300) });
+    if (internal) this.log.error('api handler failed', { method, path: path.slice(0, 200), err: e });
+    else this.log.warn('api request refused', { method, path: path.slice(0, 200), address, code, detail: message.slice(0, 300) });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -138,7 +137,7 @@ export class ApiRouter {
     const headers: Record<string, string> = {};
     const retryAfter = (e as { retryAfterS?: number }).retryAfterS;
     if (code === 'rate-limited' && retryAfter) headers['Retry-After'] = String(retryAfter);
-    sendJson(res, status, apiError(code, code === 'internal' ? 'internal error' : e.message), headers);
+    sendJson(res, status, apiError(code, message), headers);
   }
 }
 

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { z } from 'zod';
-import { ErrorCode, ProtocolError } from '@beacon/shared/errors';
+import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LIMITS, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
@@ -54,11 +54,6 @@ type State = 'awaiting-hello' | 'ready' | 'closed';
 /** Just enough of a hello to tell a newer client it speaks another version, whatever else changed. */
 const VersionProbe = z.object({ type: z.literal('hello'), v: z.number() });
 
-/** The protocol code an error carries; anything else (a bug, a database failure) is `internal`. */
-function errorCodeOf(err: Error & { code?: string }): ErrorCode {
-  const r = ErrorCode.safeParse(err.code);
-  return r.success ? r.data : 'internal';
-}
 
 function rawToBuffer(data: RawData): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
@@ -197,10 +192,9 @@ export class ClientConnection {
 
   /** Replies with the error's code, logs one line, and disconnects a peer that keeps sending garbage. */
   private refuse(err: Error & { code?: string }, requestId?: string): void {
-    const code = errorCodeOf(err);
-    if (code === 'internal') this.ctx.log.error('message handler failed', { connId: this.connId, err });
-    else this.ctx.log.warn('message refused', { connId: this.connId, code, detail: err.message.slice(0, 300) });
-    const message = code === 'internal' ? 'internal error' : err.message;
+    const { code, message, internal } = toWireError(err);
+    if (internal) this.ctx.log.error('message handler failed', { connId: this.connId, err });
+    else this.ctx.log.warn('message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
     this.send(requestId ? { type: 'error', code, message, requestId } : { type: 'error', code, message });
     if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
   }
@@ -368,10 +362,10 @@ export class ClientConnection {
   }
 
   private refuseCtl(err: Error & { code?: string }): void {
-    const code = errorCodeOf(err);
-    if (code === 'internal') this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
-    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, detail: err.message.slice(0, 300) });
-    this.link?.sendCtl({ type: 'error', code, message: code === 'internal' ? 'internal error' : err.message });
+    const { code, message, internal } = toWireError(err);
+    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
+    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
+    this.link?.sendCtl({ type: 'error', code, message });
     if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
   }
 }

@@ -4,7 +4,7 @@
  * the other party. Throws ProtocolError to refuse; the connection turns that into a ctl
  * `error` reply and one log line, and the session goes on.
  */
-import { ProtocolError, type ErrorCode } from '@beacon/shared/errors';
+import { ProtocolError, toWireError, type ErrorCode } from '@beacon/shared/errors';
 import type { CtlFromRelay, CtlToRelay } from '@beacon/shared/protocol';
 import { fileRef, type CollabStore } from './CollabStore.ts';
 import type { EventLog } from './EventLog.ts';
@@ -195,7 +195,7 @@ export class CollabRouter {
   }
 
   private async abortTransfer(s: Session, transferId: string, err: unknown, why?: string): Promise<void> {
-    const code: ErrorCode = err instanceof ProtocolError ? err.code : 'internal';
+    const { code } = toWireError(err);
     const meta = await this.files.abort(s.id, transferId, why ?? (err instanceof Error ? err.message : String(err)));
     if (meta) this.toBoth(s, { type: 'file-abort', sessionId: s.id, transferId, code });
   }

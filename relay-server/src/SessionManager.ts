@@ -9,7 +9,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LiveSession } from '@beacon/shared/api';
 import { LIMITS, type ClientToRelay, type CtlFromRelay, type RelayToClient, type SessionMode, type SessionPermissions, type StreamConfig } from '@beacon/shared/protocol';
-import { ProtocolError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
+import { ProtocolError, toWireError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from './AgentAuth.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
@@ -174,10 +174,10 @@ export class SessionManager {
       try {
         ({ concurrencyLimit } = await this.admission.admit(agent.agent, req.customerId));
       } catch (err) {
-        const code = err instanceof ProtocolError ? err.code : 'internal';
-        if (code === 'internal') this.log.error('admission check failed', { err, agentId: agent.agent.id });
-        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: err instanceof Error ? err.message : '' });
-        return fail(code, err instanceof ProtocolError ? err.message : 'internal error');
+        const { code, message, internal } = toWireError(err);
+        if (internal) this.log.error('admission check failed', { err, agentId: agent.agent.id });
+        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: message });
+        return fail(code, message);
       }
     }
     // Checked before the code, so a refused request does not spend the customer's code.

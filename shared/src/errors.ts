@@ -55,3 +55,26 @@ export class ProtocolError extends Error {
     this.name = 'ProtocolError';
   }
 }
+
+/** What a peer is told about a failure: a protocol code and a message that never leaks internals. */
+export interface WireError {
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/**
+ * The one failure path: whatever a boundary handler throws becomes what the peer is told. An
+ * error carrying a protocol code keeps it and its message; anything else (a bug, a database
+ * failure) becomes `internal` with a fixed text, and `internal` tells the caller to log it as
+ * an error rather than as a refusal.
+ */
+export function toWireError(err: unknown): WireError & { readonly internal: boolean } {
+  const r = ErrorCode.safeParse((err as { code?: unknown } | null | undefined)?.code);
+  if (!r.success || r.data === 'internal') return { code: 'internal', message: 'internal error', internal: true };
+  return { code: r.data, message: err instanceof Error ? err.message : String(err), internal: false };
+}
+
+/** The error a client raises for a wire `error` it received. */
+export function fromWireError(e: WireError): ProtocolError {
+  return new ProtocolError(e.code, e.message);
+}

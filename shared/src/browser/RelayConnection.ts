@@ -5,7 +5,7 @@
  * the `ctl` and `media` data channels created here before the offer. Every inbound
  * message is parsed with the shared schemas; a malformed one is logged and dropped.
  */
-import { ProtocolError, type ErrorCode } from '../errors.ts';
+import { fromWireError, ProtocolError, type ErrorCode } from '../errors.ts';
 import { parseJson } from '../parse.ts';
 import {
   CtlFromRelay,
@@ -127,7 +127,10 @@ export class RelayConnection {
         }
         const msg = r.value;
         if (!conn) {
-          if (msg.type === 'error') return fail(msg.code, msg.message);
+          if (msg.type === 'error') {
+            const e = fromWireError(msg);
+            return fail(e.code, e.message);
+          }
           if (msg.type !== 'welcome') return;
           const pc = new RTCPeerConnection({ iceServers: [] });
           conn = new RelayConnection(ws, pc, msg);
