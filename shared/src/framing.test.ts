@@ -4,7 +4,9 @@ import {
   FramingError,
   HEADER_BYTES,
   MAX_FRAGMENT_BYTES,
+  MAX_FRAGMENTS,
   MAX_PAYLOAD_BYTES,
+  MIN_PAYLOAD_BYTES,
   Reassembler,
   fragmentFrame,
   readHeader,
@@ -63,7 +65,7 @@ test('a frame with a lost fragment is dropped after the timeout and does not blo
   const lossy = fragmentFrame(frameOf(40_000), { ...META, seq: 1 });
   for (const f of lossy.slice(0, -1)) assert.equal(r.push(f), null);
   assert.equal(r.pendingCount, 1);
-  now = 600;
+  now = 5000; // silent for longer than the timeout (and than a few fragments' time at any measured rate)
   const next = fragmentFrame(frameOf(40_000, 3), { ...META, seq: 2, isKey: false });
   let out = null;
   for (const f of next) out = r.push(f) ?? out;
@@ -101,4 +103,61 @@ test('a fragment that disagrees with its frame is refused', () => {
   const r = new Reassembler();
   r.push(a[0]!);
   assert.throws(() => r.push(b[1]!), FramingError);
+});
+
+test('a sender on a slow link cuts frames finer, never below the minimum and never into more than MAX_FRAGMENTS', () => {
+  const small = fragmentFrame(frameOf(10_000), META, 1200);
+  assert.equal(small.length, Math.ceil(10_000 / 1200));
+  for (const f of small) assert.ok(f.byteLength <= HEADER_BYTES + 1200);
+  assert.equal(fragmentFrame(frameOf(10_000), META, 10).length, Math.ceil(10_000 / MIN_PAYLOAD_BYTES), 'clamped to the minimum payload');
+  const huge = fragmentFrame(frameOf(2_000_000), META, 1200);
+  assert.ok(huge.length <= MAX_FRAGMENTS);
+  const r = new Reassembler();
+  let out = null;
+  for (const f of huge) out = r.push(f) ?? out;
+  assert.equal(out?.data.byteLength, 2_000_000);
+});
+
+test('a frame still arriving slowly is kept: the timeout counts from its latest fragment', () => {
+  let now = 0;
+  const r = new Reassembler({ timeoutMs: 1000, now: () => now });
+  // A 60 kB keyframe in 1 kB fragments on a 20 kB/s link: 3 s from first to last fragment.
+  const frags = fragmentFrame(frameOf(60_000), META, 1000);
+  let out = null;
+  for (const f of frags) {
+    out = r.push(f) ?? out;
+    now += 50;
+  }
+  assert.equal(out?.data.byteLength, 60_000);
+  assert.equal(r.droppedFrames, 0);
+});
+
+test('with big fragments on a slow link the allowed stall follows the measured rate', () => {
+  let now = 0;
+  const r = new Reassembler({ timeoutMs: 1000, now: () => now });
+  // Full-size fragments at 12 kB/s: about 1.4 s apart, longer than the base timeout.
+  const frags = fragmentFrame(frameOf(200_000), META);
+  let out = null;
+  for (const f of frags) {
+    now += (f.byteLength / 12_000) * 1000; // a fragment arrives once the link has carried it
+    out = r.push(f) ?? out;
+  }
+  assert.equal(out?.data.byteLength, 200_000);
+  assert.equal(r.droppedFrames, 0);
+  assert.ok(r.rate > 9_000 && r.rate < 15_000, `measured ${r.rate} B/s`);
+  assert.ok(r.stallTimeoutMs > 4000, `stall allowance ${r.stallTimeoutMs} ms`);
+});
+
+test('a frame that stopped arriving is still dropped', () => {
+  let now = 0;
+  const r = new Reassembler({ timeoutMs: 1000, now: () => now });
+  const frags = fragmentFrame(frameOf(20_000), META, 1000);
+  for (const f of frags.slice(0, 10)) {
+    r.push(f);
+    now += 10;
+  }
+  now += 1500;
+  r.expire(now);
+  assert.equal(r.pendingCount, 0);
+  assert.equal(r.droppedFrames, 1);
 });

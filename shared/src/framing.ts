@@ -14,8 +14,12 @@
  *  12     4    seq          frame sequence number, +1 per encoded frame, wraps at 2^32
  *  16     8    captureTs    capture time, epoch milliseconds (float64, sub-ms precision)
  *
- * A frame is complete when all of its fragments have arrived; incomplete frames are
- * dropped after a timeout by {@link Reassembler}.
+ * A frame is complete when all of its fragments have arrived; a frame that stops arriving
+ * (no fragment of it for a while, see {@link Reassembler}) is dropped.
+ *
+ * Fragments may be smaller than the maximum: on a slow link the sender cuts frames finer so a
+ * ctl message (a pong, a consent answer) never waits behind a long media message on the same
+ * SCTP association (one message is sent whole before another stream gets its turn).
  */
 export const MAGIC = 0xb7;
 export const HEADER_BYTES = 24;
@@ -23,6 +27,8 @@ export const MAX_FRAGMENT_BYTES = 16 * 1024;
 export const MAX_PAYLOAD_BYTES = MAX_FRAGMENT_BYTES - HEADER_BYTES;
 /** A frame split into more fragments than this (about 16 MB) is refused as hostile. */
 export const MAX_FRAGMENTS = 1024;
+/** The smallest payload a sender cuts to: about one SCTP packet's worth with the header. */
+export const MIN_PAYLOAD_BYTES = 1000;
 
 export interface FrameHeader {
   isKey: boolean;
@@ -71,16 +77,23 @@ export function readHeader(msg: Uint8Array): FrameHeader {
   return { isKey: (flags & 1) === 1, fragIndex, fragCount, stream: v.getUint32(8), seq: v.getUint32(12), captureTs };
 }
 
-/** Splits one encoded frame into framed fragments of at most {@link MAX_FRAGMENT_BYTES}. */
+/**
+ * Splits one encoded frame into framed fragments of at most `maxPayload` payload bytes
+ * (clamped to {@link MIN_PAYLOAD_BYTES}..{@link MAX_PAYLOAD_BYTES}, and raised if the frame
+ * would otherwise need more than {@link MAX_FRAGMENTS}).
+ */
 export function fragmentFrame(
   data: Uint8Array,
   meta: { isKey: boolean; stream: number; seq: number; captureTs: number },
+  maxPayload: number = MAX_PAYLOAD_BYTES,
 ): Uint8Array[] {
-  const fragCount = Math.max(1, Math.ceil(data.byteLength / MAX_PAYLOAD_BYTES));
+  const wanted = Math.min(MAX_PAYLOAD_BYTES, Math.max(MIN_PAYLOAD_BYTES, Math.floor(maxPayload)));
+  const payload = Math.min(MAX_PAYLOAD_BYTES, Math.max(wanted, Math.ceil(data.byteLength / MAX_FRAGMENTS)));
+  const fragCount = Math.max(1, Math.ceil(data.byteLength / payload));
   if (fragCount > MAX_FRAGMENTS) throw new FramingError(`frame of ${data.byteLength} bytes is too large`);
   const out: Uint8Array[] = [];
   for (let i = 0; i < fragCount; i++) {
-    const chunk = data.subarray(i * MAX_PAYLOAD_BYTES, Math.min(data.byteLength, (i + 1) * MAX_PAYLOAD_BYTES));
+    const chunk = data.subarray(i * payload, Math.min(data.byteLength, (i + 1) * payload));
     const msg = new Uint8Array(HEADER_BYTES + chunk.byteLength);
     writeHeader(msg, { ...meta, fragIndex: i, fragCount });
     msg.set(chunk, HEADER_BYTES);
@@ -102,11 +115,20 @@ interface Pending {
   parts: (Uint8Array | undefined)[];
   received: number;
   bytes: number;
-  firstAt: number;
+  /** When the frame's latest fragment arrived: a frame is dropped when it stops arriving, not when it is slow. */
+  lastAt: number;
 }
 
+/** Link rate is measured over windows of about this long. */
+const RATE_WINDOW_MS = 500;
+/** A frame may go this many of its fragments' transfer times (at the measured rate) without a new fragment. */
+const STALL_FRAGMENTS = 4;
+
 export interface ReassemblerOptions {
-  /** Incomplete frames older than this are dropped. */
+  /**
+   * An incomplete frame with no new fragment for this long is dropped; on a slow link the
+   * allowance grows to a few fragments' transfer time at the measured rate.
+   */
   timeoutMs?: number;
   /** At most this many frames are assembled at once per reassembler; the oldest is dropped. */
   maxPending?: number;
@@ -124,6 +146,11 @@ export class Reassembler {
   private readonly now: () => number;
   /** Frames dropped because they did not complete in time (or were pushed out). */
   droppedFrames = 0;
+  /** Measured arrival rate, bytes per second (0: not measured yet). */
+  private rateBytesPerSec = 0;
+  private windowStart: number | null = null;
+  private windowBytes = 0;
+  private largestFragment = 0;
 
   constructor(opts: ReassemblerOptions = {}) {
     this.timeoutMs = opts.timeoutMs ?? 1000;
@@ -135,6 +162,7 @@ export class Reassembler {
   push(msg: Uint8Array): AssembledFrame | null {
     const h = readHeader(msg);
     const now = this.now();
+    this.measure(msg.byteLength, now);
     this.expire(now);
     const payload = msg.subarray(HEADER_BYTES);
     if (h.fragCount === 1) {
@@ -144,12 +172,13 @@ export class Reassembler {
     let p = this.pending.get(key);
     if (!p) {
       if (this.pending.size >= this.maxPending) this.dropOldest();
-      p = { header: h, parts: new Array(h.fragCount), received: 0, bytes: 0, firstAt: now };
+      p = { header: h, parts: new Array(h.fragCount), received: 0, bytes: 0, lastAt: now };
       this.pending.set(key, p);
     } else if (p.header.fragCount !== h.fragCount || p.header.isKey !== h.isKey || p.header.captureTs !== h.captureTs) {
       throw new FramingError(`fragment ${h.fragIndex} disagrees with frame ${key}`);
     }
     if (p.parts[h.fragIndex]) return null;
+    p.lastAt = now;
     p.parts[h.fragIndex] = payload.slice();
     p.received++;
     p.bytes += payload.byteLength;
@@ -164,10 +193,25 @@ export class Reassembler {
     return { stream: h.stream, seq: h.seq, isKey: h.isKey, captureTs: h.captureTs, data };
   }
 
-  /** Drops incomplete frames older than the timeout. Called on every push; call it from a timer too. */
+  /**
+   * How long an incomplete frame may go without a new fragment: the configured timeout, or a
+   * few fragments' transfer time at the measured rate if that is longer (a slow link).
+   */
+  get stallTimeoutMs(): number {
+    if (this.rateBytesPerSec <= 0) return this.timeoutMs;
+    return Math.max(this.timeoutMs, (STALL_FRAGMENTS * this.largestFragment * 1000) / this.rateBytesPerSec);
+  }
+
+  /** The measured arrival rate in bytes per second (0 until measured). */
+  get rate(): number {
+    return this.rateBytesPerSec;
+  }
+
+  /** Drops incomplete frames that stopped arriving. Called on every push; call it from a timer too. */
   expire(now = this.now()): void {
+    const stallMs = this.stallTimeoutMs;
     for (const [key, p] of this.pending) {
-      if (now - p.firstAt > this.timeoutMs) {
+      if (now - p.lastAt > stallMs) {
         this.pending.delete(key);
         this.droppedFrames++;
       }
@@ -180,6 +224,26 @@ export class Reassembler {
 
   clear(): void {
     this.pending.clear();
+  }
+
+  /**
+   * Arrival rate over windows of about RATE_WINDOW_MS. A window that saw a long silence
+   * (an idle link, a still screen) says nothing about the link's rate and is not counted.
+   */
+  private measure(bytes: number, now: number): void {
+    this.largestFragment = Math.max(this.largestFragment, bytes);
+    if (this.windowStart === null || now - this.windowStart > 4 * RATE_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowBytes = bytes;
+      return;
+    }
+    this.windowBytes += bytes;
+    const elapsed = now - this.windowStart;
+    if (elapsed < RATE_WINDOW_MS) return;
+    const sample = (this.windowBytes * 1000) / elapsed;
+    this.rateBytesPerSec = this.rateBytesPerSec > 0 ? this.rateBytesPerSec * 0.5 + sample * 0.5 : sample;
+    this.windowStart = now;
+    this.windowBytes = 0;
   }
 
   private dropOldest(): void {
