@@ -276,3 +276,20 @@ describe('quality mode', () => {
     assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'quality-mode').length, 0);
   });
 });
+
+describe('receive reports', () => {
+  test('the session\'s agent reports what arrived; the customer gets it as is, nobody else may send one', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer');
+    const other = await open('agent');
+    const { sessionId } = await openSession(agent, customer, { view: true, control: false });
+    agent.sendCtl({ type: 'receive-report', sessionId, lastSeq: 12, heldMs: 3, bytes: 45_000, dropped: 0 });
+    const got = await customer.nextCtl('receive-report', 5000, (m) => m.sessionId === sessionId);
+    assert.deepEqual({ lastSeq: got.lastSeq, bytes: got.bytes }, { lastSeq: 12, bytes: 45_000 });
+    other.sendCtl({ type: 'receive-report', sessionId, lastSeq: 13, heldMs: 0, bytes: 1, dropped: 0 });
+    assert.equal((await other.nextCtl('error')).code, 'not-found');
+    customer.sendCtl({ type: 'receive-report', sessionId, lastSeq: 13, heldMs: 0, bytes: 1, dropped: 0 });
+    assert.equal((await customer.nextCtl('error')).code, 'forbidden');
+    assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'receive-report').length, 1);
+  });
+});

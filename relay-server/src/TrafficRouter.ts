@@ -77,6 +77,13 @@ export class TrafficRouter {
         s.customer.sendCtl(msg);
         return;
       }
+      case 'receive-report': {
+        // The customer's rate control follows its own agent's link (see MediaForwarder for other viewers).
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        s.customer.sendCtl(msg);
+        return;
+      }
       case 'stream-config':
       case 'pong':
         throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
@@ -104,6 +111,7 @@ export class TrafficRouter {
       case 'ping':
       case 'view-state':
       case 'quality-mode':
+      case 'receive-report':
         throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
     }
   }

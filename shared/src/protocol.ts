@@ -181,6 +181,26 @@ export const StreamConfig = z.object({
 });
 export type StreamConfig = z.infer<typeof StreamConfig>;
 
+/**
+ * Agent -> relay -> customer: what of the session's video reached the agent, a few times a
+ * second while video flows. The customer's rate control reads it as an acknowledgement: every
+ * frame up to `lastSeq` has left the link (arrived, or was dropped on the way), so the bytes
+ * sent after it are still in flight. Only the session's own agent sends it.
+ */
+export const ReceiveReport = z.object({
+  type: z.literal('receive-report'),
+  sessionId: SessionId,
+  /** The newest frame (media `seq`) that arrived complete. */
+  lastSeq: z.number().int().min(0).max(0xffffffff),
+  /** How long ago (ms) that frame completed: the report's own delay, for the round-trip estimate. */
+  heldMs: z.number().finite().min(0).max(60_000),
+  /** Media bytes of this session received so far. */
+  bytes: z.number().int().min(0),
+  /** Frames dropped incomplete so far (they stopped arriving). */
+  dropped: z.number().int().min(0),
+});
+export type ReceiveReport = z.infer<typeof ReceiveReport>;
+
 const FileOfferFields = z.object({ transferId: TransferId, name: FileName, mime: MimeType, size: FileSize, purpose: FilePurpose });
 /** Attachment data, the same in both directions (the relay forwards them to the other party). */
 const FILE_DATA_MESSAGES = [
@@ -234,6 +254,8 @@ export const CtlToRelay = z.discriminatedUnion('type', [
    * codec and size, so no new `stream-config` follows; the next frame is a keyframe.
    */
   z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
+  /** Agent: see {@link ReceiveReport}; the relay forwards it to the customer as is. */
+  ReceiveReport,
   /** Customer: the encoded stream's parameters; the relay passes them to every viewer. */
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
@@ -263,6 +285,8 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
   /** Customer: the agent's choice of quality mode for this session. */
   z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
+  /** Customer: what reached the session's agent (see {@link ReceiveReport}). */
+  ReceiveReport,
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
   // Collaboration, relay -> party (see collab.ts). `from` says which side sent it.
   /** A stored chat message, to both parties. */
