@@ -1,0 +1,201 @@
+/**
+ * What the customer knows about its link to the agent, from what the data channel tells it:
+ *
+ * - every frame it hands to the media channel (seq, bytes, when);
+ * - the agent's `receive-report`s: the newest frame that arrived (so everything up to it has
+ *   left the link), how long the agent held the report, and the bytes it received so far;
+ * - the media channel's `bufferedAmount`, sampled, and how fast it drains.
+ *
+ * From these: bytes still in flight, the round trip (a frame's send -> its report), the
+ * queueing delay on top of the quickest round trip seen, and the delivery rate (bytes the
+ * agent acknowledged per second), flagged app-limited when the link was idle at times in that
+ * second (a still screen sends little, which says nothing about what the link could carry).
+ *
+ * Pure: time is passed in, so the estimator is tested on recorded and synthetic traces.
+ */
+
+/** The quickest round trip is remembered this long (a route change can make it slower for good). */
+const BASE_RTT_WINDOW_MS = 30_000;
+/** Delivery samples are averaged over about this long. */
+const RATE_WINDOW_MS = 1000;
+/** The agent stopped acknowledging (hidden view, older console, stalled link) after this long without progress. */
+export const REPORT_STALE_MS = 1500;
+/** Only frames this small time the quickest round trip (a big frame's own transfer time is not the path's). */
+const BASE_RTT_FRAME_BYTES = 1500;
+/** Frames remembered for matching reports; older ones count as delivered. */
+const MAX_TRACKED_FRAMES = 512;
+
+interface SentFrame {
+  seq: number;
+  bytes: number;
+  sentAt: number;
+}
+
+interface RateSample {
+  at: number;
+  bytes: number;
+  ms: number;
+  isAppLimited: boolean;
+}
+
+export interface LinkSnapshot {
+  /** Bytes handed to the media channel and not yet acknowledged by the agent. */
+  inFlightBytes: number;
+  /** The channel's own queue (not yet on the network). */
+  bufferedBytes: number;
+  /** Smoothed round trip, ms (null: no report yet). */
+  rttMs: number | null;
+  /** The quickest round trip seen recently, ms. */
+  baseRttMs: number | null;
+  /** How much longer than the quickest round trip the latest frames took, less their own transfer time. */
+  queueDelayMs: number;
+  /** Bytes per second the agent acknowledged over the last second (0: not known yet). */
+  deliveryRate: number;
+  /** The link was idle at times in that second: it could carry more than {@link deliveryRate}. */
+  isAppLimited: boolean;
+  /** Whether the agent's reports are current (acknowledgements are arriving). */
+  hasReports: boolean;
+  /** Bytes per second the channel's buffer drained at while it was not empty (0: not known). */
+  drainRate: number;
+}
+
+export class BandwidthEstimator {
+  private readonly sent: SentFrame[] = [];
+  private sentBytes = 0;
+  private ackedBytes = 0;
+  private lastAckSeq: number | null = null;
+  private lastAckAt: number | null = null;
+  private lastProgressAt = Number.NEGATIVE_INFINITY;
+  private lastReportBytes = -1;
+  private srttMs: number | null = null;
+  private baseRtt: { ms: number; at: number } | null = null;
+  private hasSmallBase = false;
+  private queueDelay = 0;
+  private readonly samples: RateSample[] = [];
+  private deliveryRateBps = 0;
+  private isDeliveryAppLimited = true;
+  private buffered = 0;
+  private bufferedAt: number | null = null;
+  private sentSinceBufferSample = 0;
+  private drainRateBps = 0;
+
+  /** A frame of `bytes` was handed to the media channel. */
+  onFrameSent(seq: number, bytes: number, now: number): void {
+    this.sent.push({ seq: seq >>> 0, bytes, sentAt: now });
+    this.sentBytes += bytes;
+    this.sentSinceBufferSample += bytes;
+    if (this.sent.length > MAX_TRACKED_FRAMES) {
+      const old = this.sent.shift();
+      if (old) this.ackedBytes += old.bytes;
+    }
+  }
+
+  /** The agent's report: `lastSeq` arrived `heldMs` before the report was sent; `bytes` received so far. */
+  onReport(report: { lastSeq: number; heldMs: number; bytes: number }, now: number): void {
+    if (report.bytes !== this.lastReportBytes) {
+      this.lastReportBytes = report.bytes;
+      this.lastProgressAt = now;
+    }
+    const seq = report.lastSeq >>> 0;
+    const ackedAt = now - Math.max(0, report.heldMs);
+    let newlyAcked = 0;
+    let newest: SentFrame | null = null;
+    let oldestNew: SentFrame | null = null;
+    // seq wraps at 2^32: "up to seq" means within half the space behind it.
+    while (this.sent.length && ((seq - (this.sent[0] as SentFrame).seq) >>> 0) < 0x80000000) {
+      const f = this.sent.shift() as SentFrame;
+      oldestNew ??= f;
+      newest = f;
+      newlyAcked += f.bytes;
+    }
+    if (!newest || !oldestNew) return;
+    this.ackedBytes += newlyAcked;
+    this.lastProgressAt = now;
+    if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes, ackedAt);
+    // The interval the acknowledged bytes took: from the previous ack, or from when the first
+    // of them was sent if the link was idle in between (then the sample is app-limited).
+    const prevAck = this.lastAckAt;
+    const wasBusy = prevAck !== null && oldestNew.sentAt <= prevAck;
+    const from = wasBusy ? prevAck : oldestNew.sentAt;
+    this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from), isAppLimited: !wasBusy }, now);
+    this.lastAckSeq = seq;
+    this.lastAckAt = ackedAt;
+  }
+
+  /** A sample of the media channel's `bufferedAmount`. */
+  onBuffered(bufferedAmount: number, now: number): void {
+    const prevAt = this.bufferedAt;
+    if (prevAt !== null && now > prevAt && (this.buffered > 0 || bufferedAmount > 0) && bufferedAmount > 0) {
+      const drained = this.buffered + this.sentSinceBufferSample - bufferedAmount;
+      const sample = (Math.max(0, drained) * 1000) / (now - prevAt);
+      this.drainRateBps = this.drainRateBps > 0 ? this.drainRateBps * 0.7 + sample * 0.3 : sample;
+    }
+    this.buffered = bufferedAmount;
+    this.bufferedAt = now;
+    this.sentSinceBufferSample = 0;
+  }
+
+  snapshot(now: number): LinkSnapshot {
+    const inFlight = Math.max(0, this.sentBytes - this.ackedBytes);
+    return {
+      inFlightBytes: inFlight,
+      bufferedBytes: this.buffered,
+      rttMs: this.srttMs,
+      baseRttMs: this.baseRtt?.ms ?? null,
+      queueDelayMs: this.queueDelay,
+      deliveryRate: this.deliveryRateBps,
+      isAppLimited: this.isDeliveryAppLimited,
+      hasReports: this.hasReports(now, inFlight),
+      drainRate: this.drainRateBps,
+    };
+  }
+
+  /** Newest acknowledged frame (null: none yet). */
+  get lastAcknowledgedSeq(): number | null {
+    return this.lastAckSeq;
+  }
+
+  /** Forgets all frames in flight (a new stream: its frames are counted afresh). */
+  resetInFlight(): void {
+    this.ackedBytes = this.sentBytes;
+    this.sent.length = 0;
+  }
+
+  private hasReports(now: number, inFlight: number): boolean {
+    if (this.lastAckAt === null) return false;
+    // Nothing outstanding: nothing to wait for, the reports are as current as they can be.
+    if (inFlight === 0) return true;
+    return now - this.lastProgressAt <= REPORT_STALE_MS;
+  }
+
+  private onRtt(rttMs: number, frameBytes: number, at: number): void {
+    if (!(rttMs >= 0)) return;
+    this.srttMs = this.srttMs === null ? rttMs : this.srttMs * 0.8 + rttMs * 0.2;
+    const isSmall = frameBytes <= BASE_RTT_FRAME_BYTES;
+    // Until a small frame was timed, the quickest of any (an overestimate) stands in.
+    const isFirst = !this.baseRtt || (!this.hasSmallBase && isSmall);
+    if (isFirst || (this.baseRtt && (rttMs <= this.baseRtt.ms || at - this.baseRtt.at > BASE_RTT_WINDOW_MS) && (isSmall || !this.hasSmallBase))) {
+      this.baseRtt = { ms: rttMs, at };
+      if (isSmall) this.hasSmallBase = true;
+    }
+    if (!this.baseRtt) return;
+    // The frame's own transfer time is not queueing: a big keyframe is slow on a slow link by itself.
+    const ownMs = this.deliveryRateBps > 0 ? (frameBytes * 1000) / this.deliveryRateBps : 0;
+    this.queueDelay = Math.max(0, rttMs - this.baseRtt.ms - ownMs);
+  }
+
+  private addSample(s: RateSample, now: number): void {
+    this.samples.push(s);
+    while (this.samples.length && now - (this.samples[0] as RateSample).at > RATE_WINDOW_MS) this.samples.shift();
+    let bytes = 0;
+    let ms = 0;
+    let isAppLimited = true;
+    for (const x of this.samples) {
+      bytes += x.bytes;
+      ms += x.ms;
+      if (!x.isAppLimited) isAppLimited = false;
+    }
+    this.deliveryRateBps = (bytes * 1000) / Math.max(1, ms);
+    this.isDeliveryAppLimited = isAppLimited;
+  }
+}

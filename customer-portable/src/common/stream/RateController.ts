@@ -1,0 +1,145 @@
+/**
+ * The bitrate the stream may use, from the link estimate (see BandwidthEstimator).
+ *
+ * - Start-up: the first frames go out small (the link is unknown; a big keyframe on a 20 kB/s
+ *   link would be seconds late). As soon as the agent acknowledges them, the target jumps to
+ *   most of what the link delivered, so a LAN reaches full quality within a few frames.
+ * - Congestion (frames queue: the delay on top of the quickest round trip grows, or without
+ *   reports the channel's buffer stops draining): down to 85% of what the link delivered,
+ *   at once and again every few hundred ms while it lasts: a shrunken link is followed
+ *   within about a second.
+ * - Otherwise, after a hold since the last decrease: up by about 30% a second, so a link that
+ *   grew back is used again within ten seconds; near the rate at which the link last filled up
+ *   only by about 10% a second, so a steady link is probed gently, every few seconds.
+ *
+ * Pure: time is passed in.
+ */
+import type { LinkSnapshot } from './BandwidthEstimator.ts';
+
+/** Queueing delay above this means the link is full. */
+export const OVERUSE_DELAY_MS = 150;
+/** Queueing delay under this means there is room. */
+export const UNDERUSE_DELAY_MS = 60;
+/** Without reports: the channel buffer holding more than this long of data means the link is full. */
+const OVERUSE_BUFFER_MS = 300;
+const DECREASE_FACTOR = 0.85;
+const DECREASE_INTERVAL_MS = 400;
+/** No increase for this long after a decrease. */
+export const HOLD_AFTER_DECREASE_MS = 2500;
+const INCREASE_FACTOR = 1.15;
+/**
+ * Near the rate at which the link last filled up, the target creeps (this factor per
+ * interval) instead: the link is probed, not flooded; past it, the fast growth resumes.
+ */
+const CREEP_FACTOR = 1.08;
+const CREEP_ZONE = [0.95, 1.1] as const;
+const INCREASE_INTERVAL_MS = 500;
+/** Start-up ends at the first congestion, or after this long. */
+const STARTUP_MS = 4000;
+/** In start-up, the target grows by this factor per interval while nothing queues (like TCP's slow start). */
+const STARTUP_FACTOR = 1.5;
+const STARTUP_INTERVAL_MS = 200;
+/** Frames held back for the queue in front of the link this recently mean the target is more than the link carries. */
+const HELD_BACK_MS = 1000;
+/** ...and then, a delivery rate under this share of the target is congestion too. */
+const HELD_BACK_DELIVERY_SHARE = 0.8;
+
+export interface RateLimits {
+  minBps: number;
+  maxBps: number;
+  startBps: number;
+}
+
+export class RateController {
+  private target: number;
+  private limits: RateLimits;
+  private readonly startedAt: number;
+  private isStartup = true;
+  private lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  private lastIncreaseAt = Number.NEGATIVE_INFINITY;
+  private lastHeldBackAt = Number.NEGATIVE_INFINITY;
+  /** What the link delivered when it last filled up (bits per second), or null. */
+  private congestedAt: number | null = null;
+  /** Times the target went down, for tests and the bench. */
+  decreases = 0;
+
+  constructor(limits: RateLimits, now: number) {
+    this.limits = limits;
+    this.target = clamp(limits.startBps, limits);
+    this.startedAt = now;
+  }
+
+  get targetBps(): number {
+    return this.target;
+  }
+
+  /** Still measuring the link for the first time (no congestion seen yet). */
+  get inStartup(): boolean {
+    return this.isStartup;
+  }
+
+  /** New bounds (the quality mode changed); the target is kept within them. */
+  setLimits(limits: RateLimits): void {
+    this.limits = limits;
+    this.target = clamp(this.target, limits);
+  }
+
+  /** A frame was not encoded because too much was still in front of the link. */
+  onHeldBack(now: number): void {
+    this.lastHeldBackAt = now;
+  }
+
+  /** Re-evaluates the target from the link's state; returns it (bits per second). */
+  update(link: LinkSnapshot, now: number): number {
+    if (this.isStartup && now - this.startedAt > STARTUP_MS) this.isStartup = false;
+    const deliveredBps = link.deliveryRate * 8;
+    const isHeldBack = now - this.lastHeldBackAt < HELD_BACK_MS;
+    if (this.isOverused(link) || (isHeldBack && link.hasReports && deliveredBps > 0 && deliveredBps < this.target * HELD_BACK_DELIVERY_SHARE)) {
+      this.isStartup = false;
+      // Frames sent before the last decrease are still draining: wait a round trip for its effect.
+      if (now - this.lastDecreaseAt >= Math.max(DECREASE_INTERVAL_MS, link.rttMs ?? 0)) {
+        const measured = link.hasReports ? deliveredBps : link.drainRate * 8;
+        const fromLink = measured > 0 ? measured * DECREASE_FACTOR : Infinity;
+        if (measured > 0) this.congestedAt = measured;
+        this.target = clamp(Math.min(this.target * DECREASE_FACTOR, fromLink), this.limits);
+        this.lastDecreaseAt = now;
+        this.decreases++;
+      }
+      return this.target;
+    }
+    if (this.isStartup) {
+      // What got through with room to spare is a floor for what the link carries; and while
+      // nothing queues, the target grows fast until something does.
+      if (link.hasReports && link.queueDelayMs < UNDERUSE_DELAY_MS && !isHeldBack) {
+        const isDue = now - this.lastIncreaseAt >= STARTUP_INTERVAL_MS;
+        // Never more than a step past what the link was seen to carry.
+        const grown = isDue ? Math.min(this.target * STARTUP_FACTOR, deliveredBps * STARTUP_FACTOR) : this.target;
+        if (grown > this.target) this.lastIncreaseAt = now;
+        this.target = clamp(Math.max(this.target, grown, deliveredBps * 0.8), this.limits);
+      }
+      return this.target;
+    }
+    const canIncrease =
+      !isHeldBack &&
+      now - this.lastDecreaseAt >= HOLD_AFTER_DECREASE_MS &&
+      now - this.lastIncreaseAt >= INCREASE_INTERVAL_MS &&
+      (link.hasReports ? link.queueDelayMs < UNDERUSE_DELAY_MS : link.bufferedBytes === 0);
+    if (canIncrease && this.target < this.limits.maxBps) {
+      const c = this.congestedAt;
+      const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
+      this.target = clamp(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), this.limits);
+      this.lastIncreaseAt = now;
+    }
+    return this.target;
+  }
+
+  private isOverused(link: LinkSnapshot): boolean {
+    if (link.hasReports) return link.queueDelayMs > OVERUSE_DELAY_MS;
+    if (link.drainRate <= 0) return false;
+    return (link.bufferedBytes * 1000) / link.drainRate > OVERUSE_BUFFER_MS;
+  }
+}
+
+function clamp(bps: number, l: RateLimits): number {
+  return Math.round(Math.min(l.maxBps, Math.max(l.minBps, bps)));
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { simulate, type TracePoint } from './LinkSimulator.ts';
+import { StreamController } from './StreamController.ts';
+
+const KBIT = 1000 / 8; // bytes per second in one kbit/s
+const at = (trace: TracePoint[], t: number) => trace.find((p) => p.t >= t) as TracePoint;
+const between = (trace: TracePoint[], from: number, to: number) => trace.filter((p) => p.t >= from && p.t < to);
+
+/** Counts changes of `pick` along the trace, and the shortest time between two of them. */
+function changes(trace: TracePoint[], pick: (p: TracePoint) => number): { count: number; minGapMs: number } {
+  let count = 0;
+  let minGapMs = Infinity;
+  let lastAt: number | null = null;
+  for (let i = 1; i < trace.length; i++) {
+    const a = trace[i - 1] as TracePoint;
+    const b = trace[i] as TracePoint;
+    if (pick(a) === pick(b)) continue;
+    count++;
+    if (lastAt !== null) minGapMs = Math.min(minGapMs, b.t - lastAt);
+    lastAt = b.t;
+  }
+  return { count, minGapMs };
+}
+
+test('on a fast link the stream reaches full size and bitrate within a second of starting', () => {
+  const trace = simulate({ rateAt: () => 10_000 * KBIT, durationMs: 3000 });
+  const p = at(trace, 1000);
+  assert.equal(p.scale, 1);
+  assert.ok(p.targetBps >= 1_500_000, `target ${p.targetBps}`);
+  assert.equal(p.fps, 30);
+});
+
+test('on a 160 kbit/s link the first picture arrives within 5 s and the stream settles at a small size', () => {
+  const trace = simulate({ rateAt: () => 160 * KBIT, durationMs: 20_000 });
+  const first = trace.find((p) => p.framesDelivered > 0);
+  assert.ok(first && first.t <= 5000, `first frame at ${first?.t} ms`);
+  const late = between(trace, 10_000, 20_000);
+  assert.ok(late.every((p) => p.targetBps <= 300_000), 'the target stays near the link rate');
+  assert.ok(late.every((p) => p.scale === 0.5), 'the smallest size on the ladder');
+  const delays = late.map((p) => p.delayMs).sort((a, b) => a - b);
+  const p50 = delays[Math.floor(delays.length / 2)] as number;
+  assert.ok(p50 <= 600, `capture-to-arrival p50 ${p50} ms: frames do not queue`);
+  const delivered = (at(trace, 20_000).framesDelivered - at(trace, 10_000).framesDelivered) / 10;
+  assert.ok(delivered >= 5, `${delivered} frames a second arrive`);
+});
+
+test('when the link shrinks the controller steps down within 2 s, and back up within 10 s of it growing', () => {
+  const rateAt = (t: number) => (t < 15_000 || t >= 30_000 ? 4000 * KBIT : 160 * KBIT);
+  const trace = simulate({ rateAt, durationMs: 45_000 });
+  assert.equal(at(trace, 14_900).scale, 1, 'full size on the fast link');
+  const down = between(trace, 15_000, 30_000).find((p) => p.targetBps <= 200_000 && p.scale < 1);
+  assert.ok(down, 'it stepped down');
+  assert.ok(down.t - 15_000 <= 2000, `stepped down ${down.t - 15_000} ms after the link shrank`);
+  const up = between(trace, 30_000, 45_000).find((p) => p.scale === 1 && p.targetBps >= 1_000_000);
+  assert.ok(up, 'it stepped back up');
+  assert.ok(up.t - 30_000 <= 10_000, `back up ${up.t - 30_000} ms after the link grew`);
+});
+
+test('on a steady link the size and frame rate never flip faster than every 10 s', () => {
+  for (const kbit of [160, 400, 800, 1500]) {
+    const trace = between(simulate({ rateAt: () => kbit * KBIT, durationMs: 60_000 }), 8000, 60_000);
+    const sizes = changes(trace, (p) => p.scale);
+    const rates = changes(trace, (p) => p.fps);
+    assert.ok(sizes.count <= 2 && sizes.minGapMs >= 10_000, `${kbit} kbit/s: ${sizes.count} size changes, ${sizes.minGapMs} ms apart`);
+    assert.ok(rates.count <= 4 && rates.minGapMs >= 10_000, `${kbit} kbit/s: ${rates.count} frame-rate changes, ${rates.minGapMs} ms apart`);
+  }
+});
+
+test('quality first keeps the full size on a link where speed first gives it up', () => {
+  const quality = simulate({ mode: 'quality', rateAt: () => 600 * KBIT, durationMs: 20_000 });
+  const speed = simulate({ mode: 'speed', rateAt: () => 600 * KBIT, durationMs: 20_000 });
+  assert.equal(at(quality, 19_000).scale, 1);
+  assert.ok(at(speed, 19_000).scale < 1);
+  assert.ok(at(quality, 19_000).fps < at(speed, 19_000).fps);
+});
+
+test('without any report (an older console) frames are held back by the channel buffer only', () => {
+  const c = new StreamController('balanced', 2_000_000, 0);
+  c.onBuffered(10_000, 0);
+  assert.equal(c.admits(100), true);
+  c.onBuffered(2_000_000, 200);
+  assert.equal(c.admits(300), false);
+});
+
+test('a still screen sends a heartbeat, not every frame; a change is refined until its deltas are small', () => {
+  const c = new StreamController('balanced', 2_000_000, 0);
+  c.onFrameSent(0, 30_000, true, 0);
+  c.onEncoding(0);
+  c.onFrameSent(1, 5000, false, 40);
+  c.onEncoding(40);
+  assert.equal(c.wantsUnchanged(80), true, 'still refining the last change');
+  c.onFrameSent(2, 120, false, 80);
+  c.onEncoding(80);
+  assert.equal(c.wantsUnchanged(120), false, 'settled: an unchanged picture is skipped');
+  assert.equal(c.wantsUnchanged(600), true, 'the heartbeat');
+});
+
+test('keyframe requests are paced by what the last keyframe cost on the link', () => {
+  const c = new StreamController('speed', 2_000_000, 0);
+  c.onFrameSent(0, 40_000, true, 0);
+  // At the start-up target (250 kbit/s, ~31 kB/s) a 40 kB keyframe takes about 1.3 s.
+  assert.equal(c.mayKeyframe(1000), false);
+  assert.equal(c.mayKeyframe(3000), true);
+});

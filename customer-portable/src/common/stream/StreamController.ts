@@ -1,0 +1,188 @@
+/**
+ * How the screen stream adapts to the link, in one place the encoder asks: the link estimate
+ * (BandwidthEstimator), the bitrate target (RateController), the step on the ladder (Ladder:
+ * frame rate and encoded size), and three admission rules:
+ *
+ * - Never queue stale frames: a frame is encoded only when what is in front of the link (sent
+ *   and not yet acknowledged by the agent, or without reports, still in the channel's buffer)
+ *   is about one frame plus a round trip's worth at the target rate. A frame that would wait
+ *   is not encoded at all, so the next one is fresher and nothing references a dropped frame.
+ * - Keyframes cost seconds on a slow link: requests are served no more often than a few of
+ *   the last keyframe's transfer times (a request arriving meanwhile is served later).
+ * - A still screen costs almost nothing: an unchanged picture is not encoded, except while the
+ *   encoder is still refining the last change (its deltas are not yet small) and as a
+ *   heartbeat twice a second (a few dozen bytes) so the agent sees the stream is alive.
+ *
+ * Pure: time is passed in.
+ */
+import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '@beacon/shared/framing';
+import type { QualityMode, ReceiveReport } from '@beacon/shared/protocol';
+import { BandwidthEstimator, type LinkSnapshot } from './BandwidthEstimator.ts';
+import { effectiveMode, Ladder, type Rung } from './Ladder.ts';
+import { RateController, type RateLimits } from './RateController.ts';
+
+/** The encoder is given this share of the target; the rest absorbs keyframes and overshoot. */
+export const ENCODER_SHARE = 0.85;
+/** The first frames go out at this rate until the link is measured. */
+export const START_BPS = 250_000;
+export const MIN_BPS = 60_000;
+/** Extra time in front of the link allowed beyond the round trip. */
+const QUEUE_ALLOWANCE_MS = 100;
+/** A delta this small means the encoder has finished refining a still picture. */
+export const SETTLED_DELTA_BYTES = 400;
+/** An unchanged screen still sends a frame this often. */
+export const HEARTBEAT_MS = 500;
+const MIN_KEYFRAME_INTERVAL_MS = 300;
+const MAX_KEYFRAME_INTERVAL_MS = 3000;
+/** Fragments are cut to about this long on the link (so ctl messages get a turn between them). */
+const FRAGMENT_MS = 25;
+/** Without any report ever: the buffer limit of before rate control (old consoles keep their behaviour). */
+const LEGACY_MIN_BUFFER = 64 * 1024;
+const LEGACY_MAX_BUFFER = 1024 * 1024;
+
+export interface StreamPlan {
+  /** Bits per second for the encoder. */
+  encoderBps: number;
+  /** Bits per second the link is thought to carry (the target). */
+  targetBps: number;
+  fps: number;
+  scale: number;
+  isSteppedDown: boolean;
+  /** Payload bytes per media fragment. */
+  fragmentPayload: number;
+}
+
+export class StreamController {
+  readonly estimator = new BandwidthEstimator();
+  private readonly rate: RateController;
+  private readonly ladder: Ladder;
+  private mode: QualityMode;
+  private maxBps: number;
+  private lastEncodeAt = Number.NEGATIVE_INFINITY;
+  private lastKeyAt = Number.NEGATIVE_INFINITY;
+  private lastKeyBytes = 0;
+  private lastDeltaBytes = Number.POSITIVE_INFINITY;
+  private averageDelta: number | null = null;
+  private hasEverHadReports = false;
+
+  constructor(mode: QualityMode, maxBps: number, now: number) {
+    this.mode = mode;
+    this.maxBps = maxBps;
+    this.rate = new RateController(this.limits(), now);
+    this.ladder = new Ladder(effectiveMode(mode, START_BPS), START_BPS, now);
+  }
+
+  /** The agent's quality mode, or the screen's ceiling for it, changed. */
+  setMode(mode: QualityMode, maxBps: number, now: number): void {
+    this.mode = mode;
+    this.maxBps = maxBps;
+    this.rate.setLimits(this.limits());
+    this.update(now);
+  }
+
+  onReport(r: Pick<ReceiveReport, 'lastSeq' | 'heldMs' | 'bytes'>, now: number): void {
+    this.hasEverHadReports = true;
+    this.estimator.onReport(r, now);
+    this.update(now);
+  }
+
+  /** A sample of the media channel's buffer; call it for every captured frame and from a timer. */
+  onBuffered(bufferedAmount: number, now: number): void {
+    this.estimator.onBuffered(bufferedAmount, now);
+    this.update(now);
+  }
+
+  /** A frame went to the media channel. */
+  onFrameSent(seq: number, bytes: number, isKey: boolean, now: number): void {
+    this.estimator.onFrameSent(seq, bytes, now);
+    if (isKey) {
+      this.lastKeyAt = now;
+      this.lastKeyBytes = bytes;
+    } else {
+      this.lastDeltaBytes = bytes;
+      this.averageDelta = this.averageDelta === null ? bytes : this.averageDelta * 0.875 + bytes * 0.125;
+    }
+  }
+
+  /** The stream restarted (new size or encoder): its first frames start a new picture. */
+  onNewStream(): void {
+    this.estimator.resetInFlight();
+    this.lastDeltaBytes = Number.POSITIVE_INFINITY;
+    this.averageDelta = null;
+  }
+
+  plan(): StreamPlan {
+    const rung: Rung = this.ladder.rung;
+    const target = this.rate.targetBps;
+    const bytesPerSec = target / 8;
+    const payload = Math.round(Math.min(MAX_PAYLOAD_BYTES, Math.max(MIN_PAYLOAD_BYTES, (bytesPerSec * FRAGMENT_MS) / 1000)));
+    return {
+      encoderBps: Math.round(target * ENCODER_SHARE),
+      targetBps: target,
+      fps: rung.fps,
+      scale: rung.scale,
+      isSteppedDown: this.ladder.isSteppedDown,
+      fragmentPayload: payload,
+    };
+  }
+
+  link(now: number): LinkSnapshot {
+    return this.estimator.snapshot(now);
+  }
+
+  /** Whether a captured frame may be encoded now: the frame rate and the queue in front of the link allow it. */
+  admits(now: number): boolean {
+    const interval = 1000 / this.ladder.rung.fps;
+    // Capture timing jitters by a few ms; a frame slightly early still counts as on time.
+    if (now - this.lastEncodeAt < interval - 4) return false;
+    if (this.hasRoom(now)) return true;
+    this.rate.onHeldBack(now);
+    return false;
+  }
+
+  /** The frame admitted at `now` is being encoded. */
+  onEncoding(now: number): void {
+    this.lastEncodeAt = now;
+  }
+
+  /** Whether an unchanged picture is still worth a frame (refining the last change, or the heartbeat). */
+  wantsUnchanged(now: number): boolean {
+    return this.lastDeltaBytes > SETTLED_DELTA_BYTES || now - this.lastEncodeAt >= HEARTBEAT_MS;
+  }
+
+  /** Whether a pending keyframe request may be served now (see the file comment). */
+  mayKeyframe(now: number): boolean {
+    const bytesPerSec = this.rate.targetBps / 8;
+    const transferMs = bytesPerSec > 0 ? (this.lastKeyBytes * 1000) / bytesPerSec : 0;
+    const wait = Math.min(MAX_KEYFRAME_INTERVAL_MS, Math.max(MIN_KEYFRAME_INTERVAL_MS, 2 * transferMs));
+    return now - this.lastKeyAt >= wait;
+  }
+
+  private hasRoom(now: number): boolean {
+    const link = this.estimator.snapshot(now);
+    const expected = Math.max(this.averageDelta ?? 0, 1000);
+    if (!this.hasEverHadReports) {
+      const legacy = Math.min(LEGACY_MAX_BUFFER, Math.max(LEGACY_MIN_BUFFER, 2 * expected));
+      return link.bufferedBytes <= legacy;
+    }
+    const bytesPerSec = this.rate.targetBps / 8;
+    const rttMs = link.baseRttMs ?? 0;
+    const allowance = expected + (bytesPerSec * (rttMs + QUEUE_ALLOWANCE_MS)) / 1000;
+    if (link.hasReports) return link.inFlightBytes <= allowance;
+    // Reports stalled (a hidden view gets keyframes only, or the link stalled): the channel's own buffer decides.
+    return link.bufferedBytes <= allowance;
+  }
+
+  private update(now: number): void {
+    const link = this.estimator.snapshot(now);
+    const target = this.rate.update(link, now);
+    // Whether the link is slow follows the averaged target (its probing peaks and dips are not the link).
+    const linkBps = this.rate.inStartup ? Math.max(target, link.deliveryRate * 8) : this.ladder.smoothedBps;
+    const wasSlow = this.ladder.ladderMode !== this.mode;
+    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, now, this.rate.inStartup);
+  }
+
+  private limits(): RateLimits {
+    return { minBps: MIN_BPS, maxBps: Math.max(MIN_BPS, this.maxBps), startBps: Math.min(START_BPS, this.maxBps) };
+  }
+}
