@@ -108,15 +108,27 @@ export interface EncoderSettings {
   contentHint: 'detail';
 }
 
-export function encoderSettings(candidate: CodecCandidate, width: number, height: number, mode: QualityMode = DEFAULT_QUALITY_MODE): EncoderSettings {
+/** What the rate control asks of the encoder instead of the mode's fixed bitrate and frame rate. */
+export interface EncoderRate {
+  bitrate: number;
+  framerate: number;
+}
+
+export function encoderSettings(
+  candidate: CodecCandidate,
+  width: number,
+  height: number,
+  mode: QualityMode = DEFAULT_QUALITY_MODE,
+  rate?: EncoderRate,
+): EncoderSettings {
   const m = MODES[mode];
   const s: EncoderSettings = {
     codec: candidate.codec,
     width,
     height,
-    bitrate: bitrateFor(width, height, m.bitrateFactor),
+    bitrate: rate ? Math.round(rate.bitrate) : bitrateFor(width, height, m.bitrateFactor),
     bitrateMode: 'variable',
-    framerate: m.frameRate,
+    framerate: rate ? rate.framerate : m.frameRate,
     latencyMode: 'realtime',
     contentHint: 'detail',
   };

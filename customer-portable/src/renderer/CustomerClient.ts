@@ -361,6 +361,9 @@ export class CustomerClient {
       case 'keyframe-request':
         this.media?.encoder?.requestKeyframe();
         return;
+      case 'receive-report':
+        this.media?.encoder?.onReceiveReport(msg);
+        return;
       case 'ping':
         this.conn?.sendCtl({ type: 'pong', sessionId: session.sessionId, t: msg.t });
         return;

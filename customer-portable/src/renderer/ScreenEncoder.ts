@@ -1,13 +1,9 @@
 import { fragmentFrame } from '@beacon/shared/framing';
-import { DEFAULT_QUALITY_MODE, type CtlToRelay, type QualityMode, type StreamConfig } from '@beacon/shared/protocol';
-import {
-  averageFrameBytes,
-  CODEC_CANDIDATES,
-  encoderSettings,
-  MAX_ENCODE_QUEUE,
-  mediaBacklogLimit,
-  type CodecCandidate,
-} from '../common/encoderSettings.ts';
+import { DEFAULT_QUALITY_MODE, type CtlToRelay, type QualityMode, type ReceiveReport, type StreamConfig } from '@beacon/shared/protocol';
+import { bitrateFor, CODEC_CANDIDATES, encoderSettings, MAX_ENCODE_QUEUE, modeSettings, type CodecCandidate, type EncoderRate } from '../common/encoderSettings.ts';
+import { scaledSize } from '../common/stream/Ladder.ts';
+import { StreamController, type StreamPlan } from '../common/stream/StreamController.ts';
+import { ChangeDetector } from './ChangeDetector.ts';
 import { epochNow } from './ScreenCapture.ts';
 
 /** Where encoded video goes: the relay connection (or a test's stand-in). */
@@ -25,6 +21,8 @@ export interface ScreenEncoderOptions {
   onFatal: (err: Error) => void;
   /** The quality mode to start in; absent: balanced. */
   mode?: QualityMode;
+  /** What the link is assumed to carry before the agent's reports measure it (bits/s); absent: a slow link's rate. */
+  startBps?: number;
 }
 
 export interface EncoderStats {
@@ -33,15 +31,27 @@ export interface EncoderStats {
   keyframes: number;
   /** Dropped because the encoder was busy or being (re)configured. */
   droppedBusy: number;
-  /** Dropped because the network could not keep up (more than about two frames waiting to be sent). */
+  /** Dropped because the link could not keep up (about one frame already in front of it). */
   droppedBackpressure: number;
+  /** Not encoded because the picture had not changed (a still screen). */
+  skippedStill: number;
   bytesSent: number;
 }
+
+/** The bitrate is re-applied to the encoder when it is off by more than this share... */
+const RETUNE_SHARE = 0.1;
+/** ...at most this often (each reconfigure costs the encoder a flush). */
+const RETUNE_INTERVAL_MS = 500;
 
 /** After this many good frames, an earlier encoder error no longer counts against recovery. */
 const RECOVERY_RESET_FRAMES = 90;
 /** captureTs entries kept for frames inside the encoder; more would mean the encoder lost frames. */
 const MAX_PENDING_TIMESTAMPS = 16;
+
+/** The most a mode may spend on a screen of this size (the rate control's ceiling). */
+function maxBitrate(width: number, height: number, mode: QualityMode): number {
+  return bitrateFor(width, height, modeSettings(mode).bitrateFactor);
+}
 
 export class NoSupportedCodecError extends Error {
   readonly code = 'capture-failed' as const;
@@ -69,18 +79,21 @@ async function pickCodec(width: number, height: number, mode: QualityMode): Prom
  * Encodes captured screen frames with WebCodecs and sends them as framed fragments on the
  * media channel.
  *
- * Latency beats completeness: a frame that would queue (encoder busy, network backed up) is
- * dropped before encoding, so every encoded frame still references one the agent has. The
- * encoder is (re)configured whenever the frame size changes, and the agent is told with a
- * `stream-config` before the first frame of the new size (always a keyframe). A new quality
- * mode reconfigures the running encoder in place (bitrate and frame rate only): the stream
- * keeps its codec and size, so the agent's decoder goes on without a new `stream-config`;
- * the next frame is a keyframe.
+ * Latency beats completeness: a frame that would queue (encoder busy, about one frame already
+ * in front of the link) is dropped before encoding, so every encoded frame still references
+ * one the agent has. How much the link carries is the StreamController's business: it sets the
+ * bitrate and frame rate (applied to the running encoder) and the encoded size (a scaled copy
+ * of the capture: a new size means a fresh encoder and a `stream-config` before its first
+ * frame, always a keyframe). A still screen is not encoded (see ChangeDetector). A new
+ * quality mode moves the rate control to that mode's ladder in the same stream (no new
+ * `stream-config`); the next frame is a keyframe.
  *
  * Every VideoFrame handed to {@link encode} is closed on every path.
  */
 export class ScreenEncoder {
-  readonly stats: EncoderStats = { framesIn: 0, framesEncoded: 0, keyframes: 0, droppedBusy: 0, droppedBackpressure: 0, bytesSent: 0 };
+  readonly stats: EncoderStats = { framesIn: 0, framesEncoded: 0, keyframes: 0, droppedBusy: 0, droppedBackpressure: 0, skippedStill: 0, bytesSent: 0 };
+  /** The link estimate, the bitrate target and the ladder (see StreamController). */
+  readonly stream: StreamController;
 
   private encoder: VideoEncoder | null = null;
   private config: StreamConfig | null = null;
@@ -88,16 +101,24 @@ export class ScreenEncoder {
   private mode: QualityMode;
   private isConfiguring = false;
   private isKeyPending = true;
+  private isConfigRepeatPending = false;
   private isClosed = false;
   private seq = 0;
   private errors = 0;
   private framesSinceError = 0;
-  /** Moving average of this stream's encoded frame sizes; null until the first frame. */
-  private averageFrameBytes: number | null = null;
   private readonly captureTimes = new Map<number, number>();
+  private readonly detector = new ChangeDetector();
+  /** A frame is being compared with the previous one (frames arriving meanwhile are dropped). */
+  private isComparing = false;
+  /** The bitrate and frame rate the encoder was last configured with. */
+  private applied: EncoderRate | null = null;
+  private appliedAt = Number.NEGATIVE_INFINITY;
+  /** The captured size, whose scaled copy is encoded. */
+  private sourceSize: { width: number; height: number } | null = null;
 
   constructor(private readonly opts: ScreenEncoderOptions) {
     this.mode = opts.mode ?? DEFAULT_QUALITY_MODE;
+    this.stream = new StreamController(this.mode, maxBitrate(1280, 720, this.mode), performance.now(), opts.startBps);
   }
 
   get qualityMode(): QualityMode {
@@ -105,24 +126,21 @@ export class ScreenEncoder {
   }
 
   /**
-   * Encodes in `mode` from the next frame on: the same encoder, told the mode's bitrate and
-   * frame rate, and a keyframe next. If the encoder refuses, its error path starts a fresh one
-   * (in the new mode) as after any encoder error.
+   * Encodes in `mode` from the next frame on: the rate control moves to the mode's ladder
+   * (applied to the same encoder, no new stream-config), and the next frame is a keyframe.
    */
   setMode(mode: QualityMode): void {
     if (this.isClosed || mode === this.mode) return;
     this.mode = mode;
-    const encoder = this.encoder;
-    const config = this.config;
-    const candidate = this.codecCandidate;
-    // Being configured (or not yet): configure() reads the mode when it gets there.
-    if (!encoder || encoder.state !== 'configured' || !config || !candidate || this.isConfiguring) return;
-    try {
-      encoder.configure(encoderSettings(candidate, config.width, config.height, mode));
-      this.isKeyPending = true;
-    } catch (err) {
-      this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
-    }
+    const source = this.sourceSize ?? { width: 1280, height: 720 };
+    this.stream.setMode(mode, maxBitrate(source.width, source.height, mode), performance.now());
+    this.isKeyPending = true;
+  }
+
+  /** What reached the agent: the rate control's acknowledgement. */
+  onReceiveReport(report: Pick<ReceiveReport, 'lastSeq' | 'heldMs' | 'bytes'>): void {
+    if (this.isClosed) return;
+    this.stream.onReport(report, performance.now());
   }
 
   /** The size of the video the agent sees, which is the space its input coordinates are in. */
@@ -134,43 +152,93 @@ export class ScreenEncoder {
     return this.config?.codec ?? null;
   }
 
-  /** Takes ownership of `frame`. `captureTs` is when it was read from the track (epoch ms). */
+  /**
+   * Takes ownership of `frame`. `captureTs` is when it was read from the track (epoch ms).
+   * The frame is encoded only if the encoder is free, the rate control admits it (frame rate,
+   * the queue in front of the link) and the picture changed (or is still being refined).
+   */
   encode(frame: VideoFrame, captureTs: number): void {
+    let isHandedOn = false;
     try {
       if (this.isClosed) return;
       this.stats.framesIn++;
-      const width = frame.displayWidth;
-      const height = frame.displayHeight;
+      const now = performance.now();
+      this.stream.onBuffered(this.opts.sink.mediaBufferedAmount, now);
+      const plan = this.stream.plan();
+      const size = scaledSize(frame.displayWidth, frame.displayHeight, plan.scale);
       const encoder = this.encoder;
-      if (!encoder || encoder.state !== 'configured' || this.config?.width !== width || this.config.height !== height) {
-        if (!this.isConfiguring) void this.configure(width, height);
+      if (!encoder || encoder.state !== 'configured' || this.config?.width !== size.width || this.config.height !== size.height) {
+        if (!this.isConfiguring) void this.configure(size.width, size.height, { width: frame.displayWidth, height: frame.displayHeight });
         this.stats.droppedBusy++;
         return;
       }
-      if (encoder.encodeQueueSize >= MAX_ENCODE_QUEUE) {
+      if (encoder.encodeQueueSize >= MAX_ENCODE_QUEUE || this.isComparing) {
         this.stats.droppedBusy++;
         return;
       }
-      if (this.opts.sink.mediaBufferedAmount > mediaBacklogLimit(this.averageFrameBytes)) {
+      if (!this.stream.admits(now)) {
         this.stats.droppedBackpressure++;
         return;
       }
-      const keyFrame = this.isKeyPending;
-      this.isKeyPending = false;
+      this.retune(encoder, plan, now);
+      isHandedOn = true;
+      void this.encodeIfChanged(encoder, frame, captureTs, now);
+    } catch (err) {
+      this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      if (!isHandedOn) frame.close();
+    }
+  }
+
+  /** Compares `frame` with the previous one, then encodes it unless nothing changed. Closes it. */
+  private async encodeIfChanged(encoder: VideoEncoder, frame: VideoFrame, captureTs: number, now: number): Promise<void> {
+    this.isComparing = true;
+    try {
+      const isUnchanged = await this.detector.isUnchanged(frame);
+      if (this.isClosed || this.encoder !== encoder || encoder.state !== 'configured') return;
+      const keyFrame = this.isKeyPending && this.stream.mayKeyframe(now);
+      if (isUnchanged && !keyFrame && !this.stream.wantsUnchanged(now)) {
+        this.stats.skippedStill++;
+        return;
+      }
+      if (keyFrame) {
+        this.isKeyPending = false;
+        if (this.isConfigRepeatPending && this.config) this.sendStreamConfig(this.config);
+        this.isConfigRepeatPending = false;
+      }
+      this.stream.onEncoding(now);
       this.rememberCaptureTs(frame.timestamp, captureTs);
       encoder.encode(frame, { keyFrame });
     } catch (err) {
       this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
     } finally {
+      this.isComparing = false;
       frame.close();
     }
   }
 
-  /** The agent lost frames or just joined: the next encoded frame is a keyframe. */
+  /** Gives the encoder the rate control's bitrate and frame rate when they moved enough. */
+  private retune(encoder: VideoEncoder, plan: StreamPlan, now: number): void {
+    const applied = this.applied;
+    const config = this.config;
+    const candidate = this.codecCandidate;
+    if (!applied || !config || !candidate) return;
+    const isOff = Math.abs(plan.encoderBps - applied.bitrate) > applied.bitrate * RETUNE_SHARE;
+    if (plan.fps === applied.framerate && !(isOff && now - this.appliedAt >= RETUNE_INTERVAL_MS)) return;
+    const rate = { bitrate: plan.encoderBps, framerate: plan.fps };
+    encoder.configure(encoderSettings(candidate, config.width, config.height, this.mode, rate));
+    this.applied = rate;
+    this.appliedAt = now;
+  }
+
+  /**
+   * The agent lost frames or just joined: a keyframe follows as soon as the link allows (see
+   * StreamController.mayKeyframe), with the stream parameters again just before it (a viewer
+   * that joined late needs them too).
+   */
   requestKeyframe(): void {
     this.isKeyPending = true;
-    // A viewer that joined late needs the parameters too.
-    if (this.config) this.sendStreamConfig(this.config);
+    this.isConfigRepeatPending = true;
   }
 
   /** Idempotent. Frames still inside the encoder are discarded with it. */
@@ -182,13 +250,19 @@ export class ScreenEncoder {
     this.captureTimes.clear();
   }
 
-  private async configure(width: number, height: number): Promise<void> {
+  private async configure(width: number, height: number, source: { width: number; height: number }): Promise<void> {
     this.isConfiguring = true;
     try {
       const candidate = await pickCodec(width, height, this.mode);
       if (this.isClosed) return;
-      // The mode as it is now: it may have changed while the codec was being picked.
-      const settings = encoderSettings(candidate, width, height, this.mode);
+      if (this.sourceSize?.width !== source.width || this.sourceSize.height !== source.height) {
+        this.sourceSize = source;
+        this.stream.setMode(this.mode, maxBitrate(source.width, source.height, this.mode), performance.now());
+      }
+      // The plan as it is now: it may have changed while the codec was being picked.
+      const plan = this.stream.plan();
+      const rate = { bitrate: plan.encoderBps, framerate: plan.fps };
+      const settings = encoderSettings(candidate, width, height, this.mode, rate);
       // A fresh encoder per size: chunks of the old size still inside the old one are
       // discarded rather than sent after the new stream-config.
       const old = this.encoder;
@@ -198,9 +272,12 @@ export class ScreenEncoder {
       this.encoder.configure(settings);
       this.config = { codec: settings.codec, width, height };
       this.codecCandidate = candidate;
+      this.applied = rate;
+      this.appliedAt = performance.now();
       this.isKeyPending = true;
       this.captureTimes.clear();
-      this.averageFrameBytes = null; // another size, other frame sizes
+      this.detector.reset();
+      this.stream.onNewStream();
       this.sendStreamConfig(this.config);
     } catch (err) {
       if (err instanceof NoSupportedCodecError) this.fatal(err);
@@ -228,13 +305,16 @@ export class ScreenEncoder {
     const data = new Uint8Array(chunk.byteLength);
     chunk.copyTo(data);
     const isKey = chunk.type === 'key';
-    this.averageFrameBytes = averageFrameBytes(this.averageFrameBytes, data.byteLength);
-    const fragments = fragmentFrame(data, { isKey, stream: this.opts.streamId, seq: this.seq, captureTs });
+    const seq = this.seq;
+    const fragments = fragmentFrame(data, { isKey, stream: this.opts.streamId, seq, captureTs }, this.stream.plan().fragmentPayload);
     this.seq = (this.seq + 1) >>> 0;
+    let bytes = 0;
     for (const f of fragments) {
       if (!this.opts.sink.sendMedia(f)) return;
-      this.stats.bytesSent += f.byteLength;
+      bytes += f.byteLength;
     }
+    this.stats.bytesSent += bytes;
+    this.stream.onFrameSent(seq, bytes, isKey, performance.now());
     this.stats.framesEncoded++;
     if (isKey) this.stats.keyframes++;
     if (++this.framesSinceError >= RECOVERY_RESET_FRAMES) this.errors = 0;

@@ -18,8 +18,8 @@
 import type { QualityMode } from '@beacon/shared/protocol';
 
 export interface Rung {
-  /** The rung is used from this target bitrate up. */
-  minBps: number;
+  /** The rung is used from this share of the mode's full bitrate for the screen (see bitrateFor) up. */
+  minShare: number;
   fps: number;
   /** Encoded size relative to the captured one. */
   scale: number;
@@ -27,22 +27,22 @@ export interface Rung {
 
 const LADDERS: Readonly<Record<QualityMode, readonly Rung[]>> = {
   speed: [
-    { minBps: 1_500_000, fps: 60, scale: 1 },
-    { minBps: 700_000, fps: 30, scale: 1 },
-    { minBps: 350_000, fps: 20, scale: 0.75 },
-    { minBps: 0, fps: 15, scale: 0.5 },
+    { minShare: 0.75, fps: 60, scale: 1 },
+    { minShare: 0.35, fps: 30, scale: 1 },
+    { minShare: 0.175, fps: 20, scale: 0.75 },
+    { minShare: 0, fps: 15, scale: 0.5 },
   ],
   balanced: [
-    { minBps: 1_000_000, fps: 30, scale: 1 },
-    { minBps: 500_000, fps: 20, scale: 1 },
-    { minBps: 250_000, fps: 12, scale: 0.75 },
-    { minBps: 0, fps: 10, scale: 0.5 },
+    { minShare: 0.5, fps: 30, scale: 1 },
+    { minShare: 0.25, fps: 20, scale: 1 },
+    { minShare: 0.125, fps: 12, scale: 0.75 },
+    { minShare: 0, fps: 10, scale: 0.5 },
   ],
   quality: [
-    { minBps: 1_200_000, fps: 20, scale: 1 },
-    { minBps: 400_000, fps: 10, scale: 1 },
-    { minBps: 180_000, fps: 6, scale: 0.75 },
-    { minBps: 0, fps: 5, scale: 0.5 },
+    { minShare: 0.4, fps: 20, scale: 1 },
+    { minShare: 0.133, fps: 10, scale: 1 },
+    { minShare: 0.06, fps: 6, scale: 0.75 },
+    { minShare: 0, fps: 5, scale: 0.5 },
   ],
 };
 
@@ -80,9 +80,12 @@ export class Ladder {
   private mode: QualityMode;
   private smoothed: number;
   private smoothedAt: number;
+  private maxBps: number;
 
-  constructor(mode: QualityMode, targetBps: number, now: number) {
+  /** `maxBps`: the mode's full bitrate for this screen; the rungs are shares of it. */
+  constructor(mode: QualityMode, targetBps: number, maxBps: number, now: number) {
     this.mode = mode;
+    this.maxBps = maxBps;
     this.index = this.fitFor(targetBps);
     this.changedAt = now;
     this.smoothed = targetBps;
@@ -111,7 +114,8 @@ export class Ladder {
    * Moves to the rung for `targetBps` (down at once, up with margin and hold; `isFastUp`, while
    * the link is first being measured: up at once); returns it.
    */
-  update(mode: QualityMode, targetBps: number, now: number, isFastUp = false): Rung {
+  update(mode: QualityMode, targetBps: number, maxBps: number, now: number, isFastUp = false): Rung {
+    this.maxBps = maxBps;
     const dt = Math.max(0, now - this.smoothedAt);
     this.smoothed += (targetBps - this.smoothed) * (1 - Math.exp(-dt / SMOOTHING_MS));
     this.smoothedAt = now;
@@ -124,7 +128,7 @@ export class Ladder {
     }
     const fit = this.fitFor(targetBps);
     if (fit > this.index) {
-      if (targetBps >= this.rung.minBps * DOWN_MARGIN) return this.rung;
+      if (targetBps >= this.minBpsOf(this.rung) * DOWN_MARGIN) return this.rung;
       this.index = fit;
       this.changedAt = now;
     } else if (fit < this.index && (isFastUp || now - this.changedAt >= UP_HOLD_MS)) {
@@ -137,9 +141,14 @@ export class Ladder {
     return this.rung;
   }
 
+  private minBpsOf(r: Rung): number {
+    return r.minShare * this.maxBps;
+  }
+
   private fitFor(targetBps: number): number {
     const rungs = rungsOf(this.mode);
-    const i = rungs.findIndex((r) => targetBps >= r.minBps);
+    // A hair of tolerance: a target clamped to the full bitrate counts as reaching the top rung.
+    const i = rungs.findIndex((r) => targetBps >= this.minBpsOf(r) * 0.999);
     return i < 0 ? rungs.length - 1 : i;
   }
 }

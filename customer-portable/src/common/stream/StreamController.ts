@@ -16,6 +16,7 @@
  * Pure: time is passed in.
  */
 import { MAX_PAYLOAD_BYTES, MIN_PAYLOAD_BYTES } from '@beacon/shared/framing';
+import { averageFrameBytes, mediaBacklogLimit } from '../encoderSettings.ts';
 import type { QualityMode, ReceiveReport } from '@beacon/shared/protocol';
 import { BandwidthEstimator, type LinkSnapshot } from './BandwidthEstimator.ts';
 import { effectiveMode, Ladder, type Rung } from './Ladder.ts';
@@ -36,9 +37,6 @@ const MIN_KEYFRAME_INTERVAL_MS = 300;
 const MAX_KEYFRAME_INTERVAL_MS = 3000;
 /** Fragments are cut to about this long on the link (so ctl messages get a turn between them). */
 const FRAGMENT_MS = 25;
-/** Without any report ever: the buffer limit of before rate control (old consoles keep their behaviour). */
-const LEGACY_MIN_BUFFER = 64 * 1024;
-const LEGACY_MAX_BUFFER = 1024 * 1024;
 
 export interface StreamPlan {
   /** Bits per second for the encoder. */
@@ -64,12 +62,15 @@ export class StreamController {
   private lastDeltaBytes = Number.POSITIVE_INFINITY;
   private averageDelta: number | null = null;
   private hasEverHadReports = false;
+  private readonly startBps: number;
 
-  constructor(mode: QualityMode, maxBps: number, now: number) {
+  /** `startBps`: what the link is assumed to carry before it is measured (default {@link START_BPS}). */
+  constructor(mode: QualityMode, maxBps: number, now: number, startBps = START_BPS) {
     this.mode = mode;
     this.maxBps = maxBps;
+    this.startBps = startBps;
     this.rate = new RateController(this.limits(), now);
-    this.ladder = new Ladder(effectiveMode(mode, START_BPS), START_BPS, now);
+    this.ladder = new Ladder(effectiveMode(mode, this.rate.targetBps), this.rate.targetBps, maxBps, now);
   }
 
   /** The agent's quality mode, or the screen's ceiling for it, changed. */
@@ -100,13 +101,14 @@ export class StreamController {
       this.lastKeyBytes = bytes;
     } else {
       this.lastDeltaBytes = bytes;
-      this.averageDelta = this.averageDelta === null ? bytes : this.averageDelta * 0.875 + bytes * 0.125;
+      this.averageDelta = averageFrameBytes(this.averageDelta, bytes);
     }
   }
 
   /** The stream restarted (new size or encoder): its first frames start a new picture. */
   onNewStream(): void {
     this.estimator.resetInFlight();
+    this.lastKeyAt = Number.NEGATIVE_INFINITY; // its first frame is a keyframe, whatever the pacing
     this.lastDeltaBytes = Number.POSITIVE_INFINITY;
     this.averageDelta = null;
   }
@@ -140,6 +142,10 @@ export class StreamController {
     return false;
   }
 
+  get hasReports(): boolean {
+    return this.hasEverHadReports;
+  }
+
   /** The frame admitted at `now` is being encoded. */
   onEncoding(now: number): void {
     this.lastEncodeAt = now;
@@ -161,10 +167,8 @@ export class StreamController {
   private hasRoom(now: number): boolean {
     const link = this.estimator.snapshot(now);
     const expected = Math.max(this.averageDelta ?? 0, 1000);
-    if (!this.hasEverHadReports) {
-      const legacy = Math.min(LEGACY_MAX_BUFFER, Math.max(LEGACY_MIN_BUFFER, 2 * expected));
-      return link.bufferedBytes <= legacy;
-    }
+    // Without any report (an older console), the channel's buffer limit from before rate control.
+    if (!this.hasEverHadReports) return link.bufferedBytes <= mediaBacklogLimit(this.averageDelta);
     const bytesPerSec = this.rate.targetBps / 8;
     const rttMs = link.baseRttMs ?? 0;
     const allowance = expected + (bytesPerSec * (rttMs + QUEUE_ALLOWANCE_MS)) / 1000;
@@ -179,10 +183,10 @@ export class StreamController {
     // Whether the link is slow follows the averaged target (its probing peaks and dips are not the link).
     const linkBps = this.rate.inStartup ? Math.max(target, link.deliveryRate * 8) : this.ladder.smoothedBps;
     const wasSlow = this.ladder.ladderMode !== this.mode;
-    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, now, this.rate.inStartup);
+    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup);
   }
 
   private limits(): RateLimits {
-    return { minBps: MIN_BPS, maxBps: Math.max(MIN_BPS, this.maxBps), startBps: Math.min(START_BPS, this.maxBps) };
+    return { minBps: MIN_BPS, maxBps: Math.max(MIN_BPS, this.maxBps), startBps: Math.min(this.startBps, this.maxBps) };
   }
 }
