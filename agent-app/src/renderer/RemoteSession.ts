@@ -55,6 +55,7 @@ export class RemoteSession {
       sessionId,
       canvas,
       requestKeyframe: () => void this.sendCtl({ type: 'keyframe-request', sessionId }),
+      sendReport: (report) => void this.sendCtl({ type: 'receive-report', sessionId, ...report }),
       onVideoSize: (w, h) => {
         for (const l of [...this.sizeListeners]) l(w, h);
         this.onChange();

@@ -1,7 +1,8 @@
 /**
  * One session's video: media fragments -> Reassembler -> KeyframeGate -> WebCodecs
  * VideoDecoder -> drawn on the session's canvas. The customer adapts its stream to us
- * through `keyframe-request`; everything else here is local.
+ * through `keyframe-request` and the `receive-report`s (ReceiveReporter) that say what
+ * arrived; everything else here is local.
  *
  * Not on screen (`setVisible(false)`), only keyframes are decoded and drawn (the relay sends
  * no more), so the canvas is at most one keyframe old; shown again, a keyframe is asked for
@@ -10,12 +11,16 @@
 import { FramingError, Reassembler } from '@beacon/shared/framing';
 import type { StreamConfig } from '@beacon/shared/protocol';
 import { KeyframeGate } from '../common/KeyframeGate.ts';
+import { ReceiveReporter, type ReportFields } from '../common/ReceiveReporter.ts';
 import { RollingWindow, kbpsFromBytesPerSecond } from '../common/RollingWindow.ts';
 import { now } from './clock.ts';
 
 /** How often a pending keyframe request is reconsidered (the gate rate-limits the sends). */
 const KEYFRAME_POLL_MS = 100;
-/** Incomplete frames older than this are dropped by the reassembler. */
+/**
+ * An incomplete frame with no new fragment for this long is dropped by the reassembler (on a
+ * slow link it allows a few fragments' transfer time at the measured rate, if longer).
+ */
 const REASSEMBLY_TIMEOUT_MS = 1000;
 /** This many decoder failures in the window means decoding cannot work: tell the agent. */
 const MAX_DECODER_ERRORS = 5;
@@ -27,6 +32,8 @@ export interface VideoPipelineOptions {
   sessionId: string;
   canvas: HTMLCanvasElement;
   requestKeyframe(): void;
+  /** Tells the customer what arrived (see ReceiveReporter). */
+  sendReport(report: ReportFields): void;
   /** The video size changed (first frame, or the customer switched resolution). */
   onVideoSize(width: number, height: number): void;
   /** Decoding cannot work at all (unsupported codec, repeated failures): an i18n key. */
@@ -50,6 +57,7 @@ export class VideoPipeline {
   private config: StreamConfig | null = null;
   private readonly reassembler = new Reassembler({ timeoutMs: REASSEMBLY_TIMEOUT_MS, now: () => performance.now() });
   private readonly gate = new KeyframeGate();
+  private readonly reporter = new ReceiveReporter();
   private readonly drawn = new RollingWindow();
   private readonly received = new RollingWindow();
   /** Decode index -> the media header's seq/captureTs, for the frame probe. */
@@ -67,7 +75,11 @@ export class VideoPipeline {
 
   constructor(private readonly opts: VideoPipelineOptions) {
     this.ctx = opts.canvas.getContext('2d', { alpha: false });
-    this.pollTimer = setInterval(() => this.maybeRequestKeyframe(), KEYFRAME_POLL_MS);
+    this.pollTimer = setInterval(() => {
+      this.expireStalled();
+      this.maybeRequestKeyframe();
+      this.maybeReport();
+    }, KEYFRAME_POLL_MS);
     this.maybeRequestKeyframe(); // joining mid-stream: ask for a keyframe straight away
   }
 
@@ -89,6 +101,7 @@ export class VideoPipeline {
     if (this.isClosed) return;
     const t = performance.now();
     this.received.add(fragment.byteLength, t);
+    this.reporter.onBytes(fragment.byteLength);
     const droppedBefore = this.reassembler.droppedFrames;
     let frame;
     try {
@@ -102,8 +115,13 @@ export class VideoPipeline {
       this.gate.needKey();
       return;
     }
-    if (this.reassembler.droppedFrames !== droppedBefore) this.gate.needKey();
+    if (this.reassembler.droppedFrames !== droppedBefore) {
+      this.gate.needKey();
+      this.reporter.setDropped(this.reassembler.droppedFrames);
+    }
     if (!frame) return;
+    this.reporter.onFrame(frame.seq, t);
+    this.maybeReport();
     const decoder = this.decoder;
     if (!decoder || decoder.state !== 'configured') {
       // No stream-config yet: this frame is lost to us, so ask again (still rate-limited).
@@ -261,6 +279,22 @@ export class VideoPipeline {
         console.warn('[beacon] frame probe failed', err);
       }
     }
+  }
+
+  /** A frame that stopped arriving is lost even if nothing else arrives after it: wait for a keyframe. */
+  private expireStalled(): void {
+    if (this.isClosed) return;
+    const before = this.reassembler.droppedFrames;
+    this.reassembler.expire();
+    if (this.reassembler.droppedFrames === before) return;
+    this.gate.needKey();
+    this.reporter.setDropped(this.reassembler.droppedFrames);
+  }
+
+  private maybeReport(): void {
+    if (this.isClosed) return;
+    const report = this.reporter.due(performance.now());
+    if (report) this.opts.sendReport(report);
   }
 
   private maybeRequestKeyframe(): void {
