@@ -86,6 +86,7 @@ export class TrafficRouter {
       }
       case 'stream-config':
       case 'pong':
+      case 'stream-state':
         throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
     }
   }
@@ -101,7 +102,8 @@ export class TrafficRouter {
         this.tap?.streamConfig(s, msg.config);
         return;
       }
-      case 'pong': {
+      case 'pong':
+      case 'stream-state': {
         const s = this.activeOwned(customer, msg.sessionId);
         s.agent.sendCtl(msg);
         return;

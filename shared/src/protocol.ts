@@ -201,6 +201,20 @@ export const ReceiveReport = z.object({
 });
 export type ReceiveReport = z.infer<typeof ReceiveReport>;
 
+/**
+ * Customer -> relay -> agent: how the stream adapts to the link, when it changes (at most
+ * about once a second): the bitrate the link is thought to carry, the frame rate aimed at,
+ * and whether the stream runs below its mode's best (the agent shows "slow connection").
+ */
+export const StreamState = z.object({
+  type: z.literal('stream-state'),
+  sessionId: SessionId,
+  targetBps: z.number().int().min(0).max(1_000_000_000),
+  fps: z.number().int().min(0).max(240),
+  isSteppedDown: z.boolean(),
+});
+export type StreamState = z.infer<typeof StreamState>;
+
 const FileOfferFields = z.object({ transferId: TransferId, name: FileName, mime: MimeType, size: FileSize, purpose: FilePurpose });
 /** Attachment data, the same in both directions (the relay forwards them to the other party). */
 const FILE_DATA_MESSAGES = [
@@ -260,6 +274,8 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+  /** Customer: see {@link StreamState}; the relay passes it to the session's agent. */
+  StreamState,
   // Collaboration (see collab.ts for the flows). Both parties, pending or active sessions, unless noted.
   /** A chat message; the relay answers both parties with `chat`. */
   z.object({ type: z.literal('chat-send'), sessionId: SessionId, text: ChatText }),
@@ -287,6 +303,8 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
   /** Customer: what reached the session's agent (see {@link ReceiveReport}). */
   ReceiveReport,
+  /** Agent: how the customer's stream adapts to the link (see {@link StreamState}). */
+  StreamState,
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
   // Collaboration, relay -> party (see collab.ts). `from` says which side sent it.
   /** A stored chat message, to both parties. */

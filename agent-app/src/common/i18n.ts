@@ -98,6 +98,8 @@ export const AGENT_CATALOG = {
       resolution: 'Resolution',
       codec: 'Codec',
       none: '—',
+      link: 'Link',
+      slowLink: 'Slow connection: the picture is reduced to keep up',
     },
     notice: {
       dismiss: 'Dismiss',
@@ -185,6 +187,8 @@ export const AGENT_CATALOG = {
       resolution: '分辨率',
       codec: '编码',
       none: '—',
+      link: '链路',
+      slowLink: '网络较慢：已降低画面质量以保持流畅',
     },
     notice: {
       dismiss: '关闭',

@@ -471,6 +471,9 @@ export class AgentClient {
       case 'pong':
         this.sessions.get(msg.sessionId)?.onPong(msg.t);
         return;
+      case 'stream-state':
+        this.sessions.get(msg.sessionId)?.onStreamState(msg);
+        return;
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
         for (const v of this.voices.values()) v.relayRefused(msg.code);

@@ -4,7 +4,7 @@
  * ended tab still shows the last picture.
  */
 import type { InputEvent } from '@beacon/shared/input';
-import type { CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
+import type { CtlToRelay, QualityMode, StreamConfig, StreamState } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
 import { now } from './clock.ts';
@@ -14,6 +14,10 @@ const PING_INTERVAL_MS = 1000;
 
 export interface SessionStats extends VideoStats {
   latencyMs: number | null;
+  /** The customer runs the stream below its mode's best for the link (null: not told). */
+  isSlowLink: boolean | null;
+  /** The bitrate the customer thinks the link carries, bits per second (null: not told). */
+  linkBps: number | null;
 }
 
 type SizeListener = (width: number, height: number) => void;
@@ -30,6 +34,8 @@ export class RemoteSession {
   private isVisibleSent = true;
   /** The quality mode the customer was last sent (null: none yet; it then runs balanced). */
   private qualityModeSent: QualityMode | null = null;
+  /** The customer's latest word on how its stream adapts to the link. */
+  private streamState: StreamState | null = null;
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
   warningKey: string | null = null;
 
@@ -122,8 +128,18 @@ export class RemoteSession {
     if (rtt >= 0 && rtt < 60_000) this.latency.add(rtt);
   }
 
+  onStreamState(state: StreamState): void {
+    if (!this.isClosed) this.streamState = state;
+  }
+
   stats(): SessionStats {
-    return { ...this.pipeline.stats(), latencyMs: this.isClosed ? null : this.latency.medianMs };
+    const s = this.streamState;
+    return {
+      ...this.pipeline.stats(),
+      latencyMs: this.isClosed ? null : this.latency.medianMs,
+      isSlowLink: s ? s.isSteppedDown : null,
+      linkBps: s ? s.targetBps : null,
+    };
   }
 
   get videoWidth(): number {

@@ -4,7 +4,11 @@ import type { RemoteSession, SessionStats } from './RemoteSession.ts';
 
 const REFRESH_MS = 500;
 
-/** The status line: frame rate, bitrate, round trip, resolution and codec, refreshed twice a second. */
+/**
+ * The status line: frame rate, bitrate, round trip, resolution, codec and the link as the
+ * customer measures it (kB/s), refreshed twice a second; and a notice while the customer has
+ * stepped the picture down for a slow link.
+ */
 export function SessionStatus({ session }: { session: RemoteSession | undefined }) {
   const { t } = useTranslation();
   const [stats, setStats] = useState<SessionStats | null>(() => session?.stats() ?? null);
@@ -25,6 +29,8 @@ export function SessionStatus({ session }: { session: RemoteSession | undefined 
   const latency = stats?.latencyMs != null ? Math.round(stats.latencyMs) : null;
   const resolution = stats && stats.width > 0 ? `${stats.width}×${stats.height}` : null;
   const codec = stats?.codec ?? null;
+  const linkKBps = stats?.linkBps != null ? Math.round(stats.linkBps / 8000) : null;
+  const isSlow = stats?.isSlowLink === true;
 
   return (
     <footer
@@ -33,12 +39,20 @@ export function SessionStatus({ session }: { session: RemoteSession | undefined 
       data-fps={fps ?? ''}
       data-kbps={kbps ?? ''}
       data-latency={latency ?? ''}
+      data-link-kbytes={linkKBps ?? ''}
+      data-slow-link={isSlow ? 'true' : 'false'}
     >
       <Stat label={t('status.fps')} value={fps === null ? none : `${fps} fps`} />
       <Stat label={t('status.bitrate')} value={kbps === null ? none : `${kbps.toLocaleString('en-US')} kbps`} />
       <Stat label={t('status.latency')} value={latency === null ? none : `${latency} ms`} />
       <Stat label={t('status.resolution')} value={resolution ?? none} />
       <Stat label={t('status.codec')} value={codec ?? none} />
+      <Stat label={t('status.link')} value={linkKBps === null ? none : `${linkKBps.toLocaleString('en-US')} kB/s`} />
+      {isSlow && (
+        <span className="stat stat-warning" role="status" data-testid="slow-link-notice">
+          {t('status.slowLink')}
+        </span>
+      )}
     </footer>
   );
 }

@@ -38,6 +38,9 @@ export interface EncoderStats {
   bytesSent: number;
 }
 
+/** The agent hears of a new target when it moved by more than this share, at most this often. */
+const STATE_SHARE = 0.2;
+const STATE_INTERVAL_MS = 1000;
 /** The bitrate is re-applied to the encoder when it is off by more than this share... */
 const RETUNE_SHARE = 0.1;
 /** ...at most this often (each reconfigure costs the encoder a flush). */
@@ -113,6 +116,8 @@ export class ScreenEncoder {
   /** The bitrate and frame rate the encoder was last configured with. */
   private applied: EncoderRate | null = null;
   private appliedAt = Number.NEGATIVE_INFINITY;
+  /** What the agent was last told about the stream's adaptation (`stream-state`). */
+  private stateSent: { plan: StreamPlan; at: number } | null = null;
   /** The captured size, whose scaled copy is encoded. */
   private sourceSize: { width: number; height: number } | null = null;
 
@@ -172,6 +177,7 @@ export class ScreenEncoder {
         this.stats.droppedBusy++;
         return;
       }
+      this.tellState(plan, now);
       if (encoder.encodeQueueSize >= MAX_ENCODE_QUEUE || this.isComparing) {
         this.stats.droppedBusy++;
         return;
@@ -215,6 +221,18 @@ export class ScreenEncoder {
       this.isComparing = false;
       frame.close();
     }
+  }
+
+  /** Tells the agent how the stream adapts when that changed (a step, or the target moved a lot). */
+  private tellState(plan: StreamPlan, now: number): void {
+    const sent = this.stateSent;
+    if (sent) {
+      const isStep = sent.plan.isSteppedDown !== plan.isSteppedDown || sent.plan.fps !== plan.fps || sent.plan.scale !== plan.scale;
+      const hasMoved = Math.abs(plan.targetBps - sent.plan.targetBps) > sent.plan.targetBps * STATE_SHARE;
+      if (!(isStep || hasMoved) || now - sent.at < STATE_INTERVAL_MS) return;
+    }
+    const msg: CtlToRelay = { type: 'stream-state', sessionId: this.opts.sessionId, targetBps: Math.round(plan.targetBps), fps: plan.fps, isSteppedDown: plan.isSteppedDown };
+    if (this.opts.sink.sendCtl(msg)) this.stateSent = { plan, at: now };
   }
 
   /** Gives the encoder the rate control's bitrate and frame rate when they moved enough. */

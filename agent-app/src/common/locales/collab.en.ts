@@ -36,14 +36,14 @@ export const COLLAB_EN = {
       fade: 'Fade out',
     },
   },
-  /** The picture's quality mode in the session toolbar: motion against sharpness. */
+  /** The picture's quality mode in the session toolbar: delay and data against sharpness. */
   quality: {
     label: 'Picture',
-    speed: 'Smooth',
+    speed: 'Speed first',
     balanced: 'Balanced',
-    quality: 'Sharp',
-    speedHint: 'Smoothest motion and the least delay (60 frames per second); text may blur while it moves.',
-    balancedHint: 'Smooth motion and sharp text (30 frames per second).',
-    qualityHint: 'Sharpest text, for reading small print (fewer frames per second, more data).',
+    quality: 'Quality first',
+    speedHint: 'The least delay and data: works on links down to 20 kB/s; the picture gets smaller before it gets slow.',
+    balancedHint: 'Smooth motion and sharp text on a good link; on a slow link it works like Speed first.',
+    qualityHint: 'Sharpest text, for reading small print: keeps the full size and sends fewer frames on a slow link.',
   },
 } as const;
