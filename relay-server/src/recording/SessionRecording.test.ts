@@ -24,9 +24,9 @@ function recording(name: string) {
   rec.streamConfig({ codec: 'vp8', width: 320, height: 180 });
   let seq = 0;
   /** One frame of video, `ms` after the previous one. */
-  const frame = (isKey: boolean, ms = 33) => {
+  const frame = (isKey: boolean, ms = 33, bytes = 200) => {
     clock += ms;
-    for (const f of fragmentFrame(new Uint8Array(200).fill(seq), { isKey, stream: 1, seq: seq++, captureTs: clock })) rec.push(f, readHeader(f));
+    for (const f of fragmentFrame(new Uint8Array(bytes).fill(seq), { isKey, stream: 1, seq: seq++, captureTs: clock })) rec.push(f, readHeader(f));
   };
   return { rec, frame, asked: () => asked };
 }
@@ -52,5 +52,15 @@ test('with a keyframe in hand it asks again only when none came for the seek int
   assert.equal(r.asked(), 0);
   for (let i = 0; i < 10; i++) r.frame(false);
   assert.equal(r.asked(), 1);
+  await r.rec.close(Date.now());
+});
+
+test('a still screen (tiny heartbeat frames after a big keyframe) never makes it ask', async () => {
+  const r = recording('still');
+  r.frame(true, 33, 30_000);
+  for (let i = 0; i < 60; i++) r.frame(false, 500, 40);
+  assert.equal(r.asked(), 0, 'no keyframe asked for in 30 s of a still screen');
+  for (let i = 0; i < 40; i++) r.frame(false, 33, 2000);
+  assert.equal(r.asked(), 1, 'once the picture moves enough, a seek point is asked for');
   await r.rec.close(Date.now());
 });

@@ -22,7 +22,9 @@ import { VoiceTrack } from './VoiceTrack.ts';
 /**
  * The recording asks for a keyframe when none came for this long, so the file seeks well: a
  * seek decodes from the keyframe before it. Each forced keyframe costs the customer's uplink
- * (a 720p desktop keyframe is tens of kB), so this is a balance: 5 s.
+ * (a 720p desktop keyframe is tens of kB), so this is a balance: 5 s; and only once the
+ * pictures since the last keyframe add up to more than a keyframe (a seek would decode more
+ * than one): a still screen's tiny heartbeat frames never make it ask.
  */
 export const KEYFRAME_INTERVAL_MS = 5000;
 /** And repeats the ask at most this often while waiting. */
@@ -60,6 +62,8 @@ export class SessionRecording {
   private minLagMs = Infinity;
   private hasKey = false;
   private lastKeyAt = 0;
+  private lastKeyBytes = 0;
+  private bytesSinceKey = 0;
   private lastAskAt = -Infinity;
   private isClosed = false;
   private readonly voiceTracks = new Map<Role, VoiceTrack>();
@@ -110,7 +114,7 @@ export class SessionRecording {
     }
     if (!frame) return;
     const now = this.o.now();
-    this.paceKeyframes(frame.isKey, now);
+    this.paceKeyframes(frame.isKey, frame.data.byteLength, now);
     const config = this.config;
     // Without parameters the track cannot be declared; without a keyframe it cannot be decoded.
     if (!config || (!this.hasKey && !frame.isKey)) {
@@ -170,12 +174,16 @@ export class SessionRecording {
    * none it could start from (it began after the stream's keyframe went by, or that one came
    * before the stream's parameters), at once, so the file does not lose its first seconds.
    */
-  private paceKeyframes(isKey: boolean, now: number): void {
+  private paceKeyframes(isKey: boolean, bytes: number, now: number): void {
     if (isKey) {
       this.lastKeyAt = now;
+      this.lastKeyBytes = bytes;
+      this.bytesSinceKey = 0;
       return;
     }
+    this.bytesSinceKey += bytes;
     const dueAfterMs = this.hasKey ? KEYFRAME_INTERVAL_MS : 0;
+    if (this.hasKey && this.bytesSinceKey <= this.lastKeyBytes) return;
     if (now - this.lastKeyAt < dueAfterMs || now - this.lastAskAt < KEYFRAME_ASK_INTERVAL_MS) return;
     this.lastAskAt = now;
     this.tally.keyframeRequests++;
