@@ -232,7 +232,13 @@ export class ScreenEncoder {
       if (!(isStep || hasMoved) || now - sent.at < STATE_INTERVAL_MS) return;
     }
     const msg: CtlToRelay = { type: 'stream-state', sessionId: this.opts.sessionId, targetBps: Math.round(plan.targetBps), fps: plan.fps, isSteppedDown: plan.isSteppedDown };
-    if (this.opts.sink.sendCtl(msg)) this.stateSent = { plan, at: now };
+    if (!this.opts.sink.sendCtl(msg)) return;
+    this.stateSent = { plan, at: now };
+    const link = this.stream.link(now);
+    console.info(
+      `[beacon] stream: target ${Math.round(plan.targetBps / 1000)} kbit/s, ${plan.fps} fps, scale ${plan.scale}${plan.isSteppedDown ? ' (stepped down)' : ''};` +
+        ` link ${Math.round((link.deliveryRate * 8) / 1000)} kbit/s, rtt ${link.rttMs === null ? '-' : Math.round(link.rttMs)} ms, queue ${Math.round(link.queueDelayMs)} ms`,
+    );
   }
 
   /** Gives the encoder the rate control's bitrate and frame rate when they moved enough. */

@@ -22,6 +22,12 @@ const RATE_WINDOW_MS = 1000;
 export const REPORT_STALE_MS = 1500;
 /** Only frames this small time the quickest round trip (a big frame's own transfer time is not the path's). */
 const BASE_RTT_FRAME_BYTES = 1500;
+/** Acknowledged bytes from an idle link measure its rate only when there were at least this many... */
+const BIG_SAMPLE_BYTES = 4000;
+/** ...and their transfer took at least this long (shorter is within a busy machine's jitter). */
+const SLOW_TRANSFER_MS = 200;
+/** What the link was seen to carry is remembered this long (a still screen measures nothing). */
+const CAPACITY_WINDOW_MS = 3000;
 /** Frames remembered for matching reports; older ones count as delivered. */
 const MAX_TRACKED_FRAMES = 512;
 
@@ -47,12 +53,14 @@ export interface LinkSnapshot {
   rttMs: number | null;
   /** The quickest round trip seen recently, ms. */
   baseRttMs: number | null;
-  /** How much longer than the quickest round trip the latest frames took, less their own transfer time. */
+  /** How much longer than the quickest round trip the latest two frames took (the lesser), less their own transfer time. */
   queueDelayMs: number;
   /** Bytes per second the agent acknowledged over the last second (0: not known yet). */
   deliveryRate: number;
   /** The link was idle at times in that second: it could carry more than {@link deliveryRate}. */
   isAppLimited: boolean;
+  /** The most the link was seen to carry (busy, not app-limited) in the last seconds, bytes/s (0: never measured). */
+  capacity: number;
   /** Whether the agent's reports are current (acknowledgements are arriving). */
   hasReports: boolean;
   /** Bytes per second the channel's buffer drained at while it was not empty (0: not known). */
@@ -74,6 +82,10 @@ export class BandwidthEstimator {
   private readonly samples: RateSample[] = [];
   private deliveryRateBps = 0;
   private isDeliveryAppLimited = true;
+  private capacity: { rate: number; at: number } | null = null;
+  private lastHeldBackAt = Number.NEGATIVE_INFINITY;
+  /** The previous queueing-delay sample: one spike (a busy machine) is not congestion. */
+  private previousQueueDelay = 0;
   private buffered = 0;
   private bufferedAt: number | null = null;
   private sentSinceBufferSample = 0;
@@ -112,14 +124,25 @@ export class BandwidthEstimator {
     this.ackedBytes += newlyAcked;
     this.lastProgressAt = now;
     if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes, ackedAt);
-    // The interval the acknowledged bytes took: from the previous ack, or from when the first
-    // of them was sent if the link was idle in between (then the sample is app-limited).
+    // The interval the acknowledged bytes took: from the previous ack while frames overlapped
+    // in flight; else from when the first of them was sent, less the path's own round trip. It
+    // measures the link only if frames were held back for it meanwhile (the sender wanted more
+    // than the link took), or the transfer alone took long (a big frame on a slow link); else
+    // it says only "at least this fast".
     const prevAck = this.lastAckAt;
     const wasBusy = prevAck !== null && oldestNew.sentAt <= prevAck;
-    const from = wasBusy ? prevAck : oldestNew.sentAt;
-    this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from), isAppLimited: !wasBusy }, now);
+    const pathMs = this.hasSmallBase && this.baseRtt ? this.baseRtt.ms : 0;
+    const from = wasBusy && prevAck !== null ? prevAck : oldestNew.sentAt + pathMs;
+    const wasHeldBack = prevAck !== null && this.lastHeldBackAt >= prevAck - 1;
+    const isLinkLimited = wasHeldBack || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS);
+    this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from), isAppLimited: !isLinkLimited }, now);
     this.lastAckSeq = seq;
     this.lastAckAt = ackedAt;
+  }
+
+  /** A frame was held back because too much was in front of the link. */
+  onHeldBack(now: number): void {
+    this.lastHeldBackAt = now;
   }
 
   /** A sample of the media channel's `bufferedAmount`. */
@@ -145,6 +168,7 @@ export class BandwidthEstimator {
       queueDelayMs: this.queueDelay,
       deliveryRate: this.deliveryRateBps,
       isAppLimited: this.isDeliveryAppLimited,
+      capacity: this.capacity && now - this.capacity.at <= CAPACITY_WINDOW_MS ? this.capacity.rate : 0,
       hasReports: this.hasReports(now, inFlight),
       drainRate: this.drainRateBps,
     };
@@ -181,21 +205,22 @@ export class BandwidthEstimator {
     if (!this.baseRtt) return;
     // The frame's own transfer time is not queueing: a big keyframe is slow on a slow link by itself.
     const ownMs = this.deliveryRateBps > 0 ? (frameBytes * 1000) / this.deliveryRateBps : 0;
-    this.queueDelay = Math.max(0, rttMs - this.baseRtt.ms - ownMs);
+    const sample = Math.max(0, rttMs - this.baseRtt.ms - ownMs);
+    this.queueDelay = Math.min(sample, this.previousQueueDelay);
+    this.previousQueueDelay = sample;
   }
 
   private addSample(s: RateSample, now: number): void {
     this.samples.push(s);
     while (this.samples.length && now - (this.samples[0] as RateSample).at > RATE_WINDOW_MS) this.samples.shift();
-    let bytes = 0;
-    let ms = 0;
-    let isAppLimited = true;
-    for (const x of this.samples) {
-      bytes += x.bytes;
-      ms += x.ms;
-      if (!x.isAppLimited) isAppLimited = false;
-    }
+    const sum = (xs: RateSample[]) => xs.reduce((a, x) => ({ bytes: a.bytes + x.bytes, ms: a.ms + x.ms }), { bytes: 0, ms: 0 });
+    const busy = this.samples.filter((x) => !x.isAppLimited);
+    // The link's rate from the samples that measured it; only if none did, what was delivered.
+    const { bytes, ms } = sum(busy.length ? busy : this.samples);
     this.deliveryRateBps = (bytes * 1000) / Math.max(1, ms);
-    this.isDeliveryAppLimited = isAppLimited;
+    this.isDeliveryAppLimited = busy.length === 0;
+    if (busy.length && (!this.capacity || this.deliveryRateBps >= this.capacity.rate || now - this.capacity.at > CAPACITY_WINDOW_MS)) {
+      this.capacity = { rate: this.deliveryRateBps, at: now };
+    }
   }
 }

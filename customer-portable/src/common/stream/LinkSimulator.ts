@@ -1,8 +1,10 @@
 /**
  * A link for tests and traces: a bottleneck of a given rate (changing over time) with a FIFO
  * in front of it, a fixed base round trip, and an agent that reports what arrived every
- * REPORT_MS. The StreamController drives a 30 fps capture through it; frame sizes follow the
- * encoder's bitrate and frame rate as a real encoder's roughly do (with keyframes bigger).
+ * REPORT_MS. The StreamController drives a 30 fps capture of a busy screen (scrolling)
+ * through it; frame sizes follow the encoder's bitrate as a real encoder's rate control
+ * roughly does (the bits of the time since the previous frame; the first frame, a keyframe,
+ * several times more).
  */
 import type { QualityMode } from '@beacon/shared/protocol';
 import { StreamController } from './StreamController.ts';
@@ -50,6 +52,7 @@ export function simulate(o: SimOptions): TracePoint[] {
   let nextReport = REPORT_MS;
   let framesDelivered = 0;
   let lastDelay = 0;
+  let lastEncodedAt = 0;
   for (let t = 0; t <= o.durationMs; t += STEP_MS) {
     // The bottleneck drains the queue head first.
     let budget = (o.rateAt(t) * STEP_MS) / 1000;
@@ -82,7 +85,9 @@ export function simulate(o: SimOptions): TracePoint[] {
         ctl.onEncoding(t);
         const plan = ctl.plan();
         const average = plan.encoderBps / 8 / plan.fps;
-        const bytes = Math.round(seq === 0 ? average * (o.keyFactor ?? 8) : average);
+        const spent = ((plan.encoderBps / 8) * Math.min(1000, t - lastEncodedAt)) / 1000;
+        const bytes = Math.round(seq === 0 ? average * (o.keyFactor ?? 8) : Math.max(average, spent));
+        lastEncodedAt = t;
         queue.push({ seq, bytes, left: bytes, capturedAt: t });
         ctl.onFrameSent(seq, bytes, seq === 0, t);
         seq++;

@@ -33,6 +33,8 @@ const INCREASE_FACTOR = 1.15;
  */
 const CREEP_FACTOR = 1.08;
 const CREEP_ZONE = [0.95, 1.1] as const;
+/** The target is not probed past this many times what the link was recently seen to carry. */
+const PROBE_CEILING = 1.5;
 const INCREASE_INTERVAL_MS = 500;
 /** Start-up ends at the first congestion, or after this long. */
 const STARTUP_MS = 4000;
@@ -94,11 +96,13 @@ export class RateController {
     if (this.isStartup && now - this.startedAt > STARTUP_MS) this.isStartup = false;
     const deliveredBps = link.deliveryRate * 8;
     const isHeldBack = now - this.lastHeldBackAt < HELD_BACK_MS;
-    if (this.isOverused(link) || (isHeldBack && link.hasReports && deliveredBps > 0 && deliveredBps < this.target * HELD_BACK_DELIVERY_SHARE)) {
+    const isLinkShort = isHeldBack && link.hasReports && !link.isAppLimited && deliveredBps > 0 && deliveredBps < this.target * HELD_BACK_DELIVERY_SHARE;
+    if (this.isOverused(link) || isLinkShort) {
       this.isStartup = false;
       // Frames sent before the last decrease are still draining: wait a round trip for its effect.
       if (now - this.lastDecreaseAt >= Math.max(DECREASE_INTERVAL_MS, link.rttMs ?? 0)) {
-        const measured = link.hasReports ? deliveredBps : link.drainRate * 8;
+        // What the link carried says how far down, if it was measured (not a still screen's trickle).
+        const measured = link.hasReports ? (link.isAppLimited ? 0 : deliveredBps) : link.drainRate * 8;
         const fromLink = measured > 0 ? measured * DECREASE_FACTOR : Infinity;
         if (measured > 0) this.congestedAt = measured;
         this.target = clamp(Math.min(this.target * DECREASE_FACTOR, fromLink), this.limits);
@@ -112,10 +116,12 @@ export class RateController {
       // nothing queues, the target grows fast until something does.
       if (link.hasReports && link.queueDelayMs < UNDERUSE_DELAY_MS && !isHeldBack) {
         const isDue = now - this.lastIncreaseAt >= STARTUP_INTERVAL_MS;
-        // Never more than a step past what the link was seen to carry.
-        const grown = isDue ? Math.min(this.target * STARTUP_FACTOR, deliveredBps * STARTUP_FACTOR) : this.target;
+        // Never more than a step past what the link was seen to carry (a still screen measures nothing: no cap).
+        const cap = link.capacity > 0 ? link.capacity * 8 * STARTUP_FACTOR : Infinity;
+        const grown = isDue ? Math.min(this.target * STARTUP_FACTOR, cap) : this.target;
         if (grown > this.target) this.lastIncreaseAt = now;
-        this.target = clamp(Math.max(this.target, grown, deliveredBps * 0.8), this.limits);
+        const measured = link.isAppLimited ? 0 : deliveredBps * 0.8;
+        this.target = clamp(Math.max(this.target, grown, measured), this.limits);
       }
       return this.target;
     }
@@ -127,7 +133,9 @@ export class RateController {
     if (canIncrease && this.target < this.limits.maxBps) {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
-      this.target = clamp(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), this.limits);
+      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : Infinity;
+      const grown = Math.min(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), Math.max(this.target, ceiling));
+      this.target = clamp(grown, this.limits);
       this.lastIncreaseAt = now;
     }
     return this.target;

@@ -139,6 +139,7 @@ export class StreamController {
     if (now - this.lastEncodeAt < interval - 4) return false;
     if (this.hasRoom(now)) return true;
     this.rate.onHeldBack(now);
+    this.estimator.onHeldBack(now);
     return false;
   }
 

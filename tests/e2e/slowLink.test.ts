@@ -1,0 +1,169 @@
+/**
+ * A customer on a 160 kbit/s (20 kB/s) link, end to end: the customer's Chromium runs in a
+ * network namespace joined to the relay's by a veth pair shaped with tbf in both directions
+ * (see ShapedLink). The agent console (unshaped) must show the real X screen's pattern within
+ * 5 s of Accept, keep the picture updating, and a click must still reach the X server within
+ * 1 s while video fills the link.
+ *
+ * BEACON_SLOW_LINK_KBIT overrides the rate (0: unshaped), for looking at the controller by hand.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { InjectorProcess } from '../harness/InjectorProcess.ts';
+import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
+import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+
+const RATE_KBIT = Number(process.env.BEACON_SLOW_LINK_KBIT ?? 160);
+const SIG = { timeout: 180_000 };
+/** A block that changes colour twice a second (a clock-like change on an otherwise still screen), clear of the customer window. */
+const TICKER = { x: 760, y: 60, w: 200, h: 200 } as const;
+
+let skipReason: string | false = false;
+let link: ShapedLink | null = null;
+let x: XDisplay | null = null;
+let injector: InjectorProcess | null = null;
+let relay: RelayProcess | null = null;
+let screen: { context: BrowserContext; page: Page } | null = null;
+let customerBrowser: Browser | null = null;
+let agentBrowser: Browser | null = null;
+let customer: Page;
+let agent: Page;
+const customerLog: string[] = [];
+
+/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
+async function screenPixel(page: Page, sx: number, sy: number): Promise<number[]> {
+  const w = await page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
+  return canvasPixel(page, (sx * w) / 1280, (sy * w) / 1280);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check().catch(() => false)) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
+}
+
+const frames = () => agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0));
+
+describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency: false }, () => {
+  before(async () => {
+    try {
+      link = await ShapedLink.start({ rateKbit: RATE_KBIT > 0 ? RATE_KBIT : null });
+    } catch (err) {
+      if (!(err instanceof LinkUnavailableError)) throw err;
+      skipReason = `no shaped link on this machine: ${err.message}`;
+      return;
+    }
+    x = await startXvfb(1280, 720, 91);
+    injector = await InjectorProcess.start(x.display);
+    relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
+    screen = await launchScreenWindow(x.display);
+    const ticker = `<div id="ticker" style="left:${TICKER.x}px;top:${TICKER.y}px;width:${TICKER.w}px;height:${TICKER.h}px;background:#000"></div>`;
+    await screen.page.setContent(PATTERN_HTML.replace('</body>', `${ticker}</body>`));
+    await screen.page.evaluate(() => {
+      const w = window as unknown as { clicks: number[]; tick: number };
+      w.clicks = [];
+      document.addEventListener('mousedown', () => w.clicks.push(Date.now()), true);
+      let on = false;
+      w.tick = window.setInterval(() => {
+        on = !on;
+        (document.getElementById('ticker') as HTMLDivElement).style.background = on ? '#ff00ff' : '#000';
+      }, 500);
+    });
+    const relayFromNs = `http://${link.hostIp}:${relay.port}`;
+    customerBrowser = await chromium.launch({
+      executablePath: link.wrapperPath,
+      headless: false,
+      args: [
+        ...BASE_ARGS,
+        '--auto-select-desktop-capture-source=Entire',
+        '--use-fake-ui-for-media-stream',
+        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
+        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
+        '--window-position=700,420',
+        '--window-size=560,280',
+      ],
+      env: { ...process.env, DISPLAY: x.display },
+    });
+    customer = await openCustomer(customerBrowser, relayFromNs, injector);
+    customer.on('console', (m) => void customerLog.push(m.text()));
+    agentBrowser = await launchAgentBrowser();
+    agent = await newPage(agentBrowser);
+    await agentSignIn(agent, relay.url);
+  }, SIG);
+
+  after(async () => {
+    if (customerLog.length) console.log(customerLog.filter((l) => l.includes('[beacon] stream')).slice(-40).join('\n'));
+    await agentBrowser?.close().catch(() => undefined);
+    await customerBrowser?.close().catch(() => undefined);
+    await screen?.context.close().catch(() => undefined);
+    await relay?.stop();
+    await injector?.close();
+    await x?.close();
+    await link?.close();
+  });
+
+  test('the agent sees the real screen within 5 s of Accept, and the picture keeps updating', SIG, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agentConnect(agent, deviceId, code);
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
+    const acceptedAt = Date.now();
+    await customer.getByTestId('consent-accept').click();
+    const red = BLOCKS[0];
+    const green = BLOCKS[1];
+    await waitFor(async () => {
+      const r = await screenPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
+      const g = await screenPixel(agent, green.x + green.w / 2, green.y + green.h / 2);
+      return r[0]! > 200 && r[1]! < 80 && g[1]! > 150 && g[0]! < 80;
+    }, 'the pattern on the agent canvas', 20_000);
+    const firstPictureMs = Date.now() - acceptedAt;
+    const uplinkFrom = (await link?.uplinkBytes()) ?? 0;
+    t.diagnostic(`first picture ${firstPictureMs} ms after Accept`);
+    assert.ok(firstPictureMs <= 5000, `first picture after ${firstPictureMs} ms`);
+
+    // The ticker flips twice a second: both of its colours show on the canvas, again and again.
+    const framesFrom = await frames();
+    const seen: string[] = [];
+    const start = Date.now();
+    while (Date.now() - start < 8000) {
+      const px = await screenPixel(agent, TICKER.x + TICKER.w / 2, TICKER.y + TICKER.h / 2);
+      const colour = px[0]! > 180 && px[2]! > 180 ? 'magenta' : px[0]! < 60 && px[2]! < 60 ? 'black' : 'other';
+      if (seen.at(-1) !== colour) seen.push(colour);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const drawn = (await frames()) - framesFrom;
+    const uplinkKBps = (((await link?.uplinkBytes()) ?? 0) - uplinkFrom) / 1024 / ((Date.now() - start) / 1000);
+    const status = agent.getByTestId('session-status');
+    t.diagnostic(`in 8 s: ${drawn} frames drawn, ticker seen ${seen.join(' > ')}; uplink ${uplinkKBps.toFixed(1)} kB/s; status: ${await status.innerText()}`);
+    assert.ok(seen.filter((c) => c === 'magenta').length >= 3, `the change keeps showing: ${seen.join(' > ')}`);
+    assert.ok(drawn >= 8, `${drawn} frames drawn in 8 s`);
+  });
+
+  test('a click reaches the X server within 1 s while video fills the link', SIG, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const canvas = agent.getByTestId('session-canvas');
+    await canvas.focus();
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
+      const clickedAt = Date.now();
+      await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
+      await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
+      const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
+      delays.push(at - clickedAt);
+      await new Promise((r) => setTimeout(r, 700));
+    }
+    t.diagnostic(`click delays: ${delays.join(', ')} ms`);
+    assert.ok(Math.max(...delays) <= 1000, `clicks took ${delays.join(', ')} ms`);
+  });
+});
