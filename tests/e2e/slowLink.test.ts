@@ -5,7 +5,9 @@
  * 5 s of Accept, keep the picture updating, and a click must still reach the X server within
  * 1 s while video fills the link.
  *
- * BEACON_SLOW_LINK_KBIT overrides the rate (0: unshaped), for looking at the controller by hand.
+ * By hand, for looking at the controller: BEACON_SLOW_LINK_KBIT overrides the rate (0:
+ * unshaped), BEACON_SLOW_LINK_TICK_MS the ticker's period (0: a still screen; the test then
+ * fails on purpose but still prints the frames and bytes it saw).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -19,6 +21,7 @@ import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredent
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 
 const RATE_KBIT = Number(process.env.BEACON_SLOW_LINK_KBIT ?? 160);
+const TICK_MS = Number(process.env.BEACON_SLOW_LINK_TICK_MS ?? 500);
 const SIG = { timeout: 180_000 };
 /** A block that changes colour twice a second (a clock-like change on an otherwise still screen), clear of the customer window. */
 const TICKER = { x: 760, y: 60, w: 200, h: 200 } as const;
@@ -67,16 +70,18 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
     screen = await launchScreenWindow(x.display);
     const ticker = `<div id="ticker" style="left:${TICKER.x}px;top:${TICKER.y}px;width:${TICKER.w}px;height:${TICKER.h}px;background:#000"></div>`;
     await screen.page.setContent(PATTERN_HTML.replace('</body>', `${ticker}</body>`));
-    await screen.page.evaluate(() => {
+    await screen.page.evaluate((tickMs) => {
       const w = window as unknown as { clicks: number[]; tick: number };
       w.clicks = [];
       document.addEventListener('mousedown', () => w.clicks.push(Date.now()), true);
       let on = false;
-      w.tick = window.setInterval(() => {
-        on = !on;
-        (document.getElementById('ticker') as HTMLDivElement).style.background = on ? '#ff00ff' : '#000';
-      }, 500);
-    });
+      if (tickMs > 0) {
+        w.tick = window.setInterval(() => {
+          on = !on;
+          (document.getElementById('ticker') as HTMLDivElement).style.background = on ? '#ff00ff' : '#000';
+        }, tickMs);
+      }
+    }, TICK_MS);
     const relayFromNs = `http://${link.hostIp}:${relay.port}`;
     customerBrowser = await chromium.launch({
       executablePath: link.wrapperPath,

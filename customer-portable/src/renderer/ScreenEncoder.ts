@@ -207,6 +207,7 @@ export class ScreenEncoder {
         this.stats.skippedStill++;
         return;
       }
+      if (!isUnchanged) this.stream.onPictureChanged(now);
       if (keyFrame) {
         this.isKeyPending = false;
         if (this.isConfigRepeatPending && this.config) this.sendStreamConfig(this.config);

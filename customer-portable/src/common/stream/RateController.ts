@@ -39,8 +39,8 @@ const INCREASE_INTERVAL_MS = 500;
 /** Start-up ends at the first congestion, or after this long. */
 const STARTUP_MS = 4000;
 /** In start-up, the target grows by this factor per interval while nothing queues (like TCP's slow start). */
-const STARTUP_FACTOR = 1.5;
-const STARTUP_INTERVAL_MS = 200;
+const STARTUP_FACTOR = 2;
+const STARTUP_INTERVAL_MS = 100;
 /** Frames held back for the queue in front of the link this recently mean the target is more than the link carries. */
 const HELD_BACK_MS = 1000;
 /** ...and then, a delivery rate under this share of the target is congestion too. */

@@ -85,6 +85,7 @@ test('without any report (an older console) frames are held back by the channel 
 
 test('a still screen sends a heartbeat, not every frame; a change is refined until its deltas are small', () => {
   const c = new StreamController('balanced', 2_000_000, 0);
+  c.onPictureChanged(0);
   c.onFrameSent(0, 30_000, true, 0);
   c.onEncoding(0);
   c.onFrameSent(1, 5000, false, 40);
@@ -94,6 +95,11 @@ test('a still screen sends a heartbeat, not every frame; a change is refined unt
   c.onEncoding(80);
   assert.equal(c.wantsUnchanged(120), false, 'settled: an unchanged picture is skipped');
   assert.equal(c.wantsUnchanged(600), true, 'the heartbeat');
+  c.onEncoding(600);
+  c.onFrameSent(3, 5000, false, 600);
+  assert.equal(c.wantsUnchanged(640), true, 'deltas still big: refining');
+  c.onEncoding(1100);
+  assert.equal(c.wantsUnchanged(1150), false, 'a change is refined for a second at most');
 });
 
 test('keyframe requests are paced by what the last keyframe cost on the link', () => {

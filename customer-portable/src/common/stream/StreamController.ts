@@ -10,8 +10,9 @@
  * - Keyframes cost seconds on a slow link: requests are served no more often than a few of
  *   the last keyframe's transfer times (a request arriving meanwhile is served later).
  * - A still screen costs almost nothing: an unchanged picture is not encoded, except while the
- *   encoder is still refining the last change (its deltas are not yet small) and as a
- *   heartbeat twice a second (a few dozen bytes) so the agent sees the stream is alive.
+ *   encoder is still refining the last change (its deltas are not yet small; for a second at
+ *   most) and as a heartbeat twice a second (a few dozen bytes) so the agent sees the stream
+ *   is alive.
  *
  * Pure: time is passed in.
  */
@@ -31,6 +32,8 @@ export const MIN_BPS = 60_000;
 const QUEUE_ALLOWANCE_MS = 100;
 /** A delta this small means the encoder has finished refining a still picture. */
 export const SETTLED_DELTA_BYTES = 400;
+/** A change is refined for at most this long (the encoder may keep polishing a still picture for a while). */
+export const REFINE_MS = 1000;
 /** An unchanged screen still sends a frame this often. */
 export const HEARTBEAT_MS = 500;
 const MIN_KEYFRAME_INTERVAL_MS = 300;
@@ -60,6 +63,7 @@ export class StreamController {
   private lastKeyAt = Number.NEGATIVE_INFINITY;
   private lastKeyBytes = 0;
   private lastDeltaBytes = Number.POSITIVE_INFINITY;
+  private lastChangeAt = Number.NEGATIVE_INFINITY;
   private averageDelta: number | null = null;
   private hasEverHadReports = false;
   private readonly startBps: number;
@@ -108,6 +112,7 @@ export class StreamController {
   /** The stream restarted (new size or encoder): its first frames start a new picture. */
   onNewStream(): void {
     this.estimator.resetInFlight();
+    this.lastChangeAt = Number.NEGATIVE_INFINITY;
     this.lastKeyAt = Number.NEGATIVE_INFINITY; // its first frame is a keyframe, whatever the pacing
     this.lastDeltaBytes = Number.POSITIVE_INFINITY;
     this.averageDelta = null;
@@ -152,9 +157,15 @@ export class StreamController {
     this.lastEncodeAt = now;
   }
 
+  /** The picture changed (the frame about to be encoded differs from the one before). */
+  onPictureChanged(now: number): void {
+    this.lastChangeAt = now;
+  }
+
   /** Whether an unchanged picture is still worth a frame (refining the last change, or the heartbeat). */
   wantsUnchanged(now: number): boolean {
-    return this.lastDeltaBytes > SETTLED_DELTA_BYTES || now - this.lastEncodeAt >= HEARTBEAT_MS;
+    const isRefining = this.lastDeltaBytes > SETTLED_DELTA_BYTES && now - this.lastChangeAt < REFINE_MS;
+    return isRefining || now - this.lastEncodeAt >= HEARTBEAT_MS;
   }
 
   /** Whether a pending keyframe request may be served now (see the file comment). */
