@@ -4,7 +4,7 @@
  * JSON under bench/results/ and the report (docs/PERFORMANCE.md for a full run).
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseJson } from '@beacon/shared/parse';
@@ -230,7 +230,8 @@ export function writeOutputs(result: SuiteResult, command: string, isComplete: b
   const md = renderReport(result, plotRef, command);
   if (isComplete) {
     mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-    writeFileSync(join(REPO_ROOT, 'docs', 'PERFORMANCE.md'), md);
+    const doc = join(REPO_ROOT, 'docs', 'PERFORMANCE.md');
+    writeFileSync(doc, md + keptSections(existsSync(doc) ? readFileSync(doc, 'utf8') : ''));
     written.push('docs/PERFORMANCE.md');
   } else {
     // A quick or partial run does not replace the full report.
@@ -238,4 +239,10 @@ export function writeOutputs(result: SuiteResult, command: string, isComplete: b
     written.push(`bench/results/${stamp}.md`);
   }
   return written;
+}
+
+/** Hand-written sections of the report (between `<!-- slow-links` and `<!-- /slow-links -->`), kept when it is rewritten. */
+function keptSections(doc: string): string {
+  const m = /\n<!-- slow-links[^]*?<!-- \/slow-links -->\n/.exec(doc);
+  return m ? m[0] : '';
 }
