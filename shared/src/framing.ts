@@ -146,6 +146,8 @@ export class Reassembler {
   private readonly now: () => number;
   /** Frames dropped because they did not complete in time (or were pushed out). */
   droppedFrames = 0;
+  /** The header of the latest fragment pushed (null before the first). */
+  lastHeader: FrameHeader | null = null;
   /** Measured arrival rate, bytes per second (0: not measured yet). */
   private rateBytesPerSec = 0;
   private windowStart: number | null = null;
@@ -161,6 +163,7 @@ export class Reassembler {
   /** Adds one fragment; returns the frame it completes, if any. Throws {@link FramingError}. */
   push(msg: Uint8Array): AssembledFrame | null {
     const h = readHeader(msg);
+    this.lastHeader = h;
     const now = this.now();
     this.measure(msg.byteLength, now);
     this.expire(now);

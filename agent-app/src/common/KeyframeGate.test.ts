@@ -110,3 +110,15 @@ test('hidden and shown with nothing skipped in between: no keyframe is needed', 
   assert.equal(g.shouldRequestKeyframe(5000), false);
   assert.deepEqual(g.onFrame(delta(2), 0), { decode: true });
 });
+
+test('a keyframe still arriving on a slow link is not asked for again', () => {
+  const gate = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  assert.equal(gate.shouldRequestKeyframe(0), true);
+  // Its fragments trickle in for 3 s: no repeat while they do.
+  for (let t = 500; t <= 3000; t += 500) {
+    gate.onKeyArriving(t);
+    assert.equal(gate.shouldRequestKeyframe(t + 100), false, `at ${t + 100} ms`);
+  }
+  // It stopped arriving: asked again after the retry time.
+  assert.equal(gate.shouldRequestKeyframe(5000), true);
+});

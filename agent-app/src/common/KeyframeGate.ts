@@ -8,7 +8,8 @@
  *
  * Keyframe requests are rate-limited, and while one is outstanding a new loss does not ask
  * again (on a 20 kB/s link one keyframe can take seconds to arrive; asking again would only
- * queue more keyframes). If none arrives within `retryMs`, the request is repeated.
+ * queue more keyframes). If none arrives within `retryMs`, the request is repeated; a keyframe
+ * still arriving (its fragments keep coming) restarts that wait.
  *
  * While the picture is not on screen (a background tab, a hidden window), only keyframes are
  * decoded and none is asked for: the relay then sends keyframes only, and a delta that was
@@ -90,6 +91,11 @@ export class KeyframeGate {
       return this.skip('backlog');
     }
     return { decode: true };
+  }
+
+  /** A fragment of a keyframe arrived (the frame is not complete yet): an outstanding request is being answered. */
+  onKeyArriving(now: number): void {
+    if (this.isWaitingForKey && !this.isRequestWanted) this.lastRequestAt = Math.max(this.lastRequestAt, now);
   }
 
   /** Something was lost (a dropped incomplete frame, a decoder error, a new config). */

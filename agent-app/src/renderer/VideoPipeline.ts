@@ -119,7 +119,10 @@ export class VideoPipeline {
       this.gate.needKey();
       this.reporter.setDropped(this.reassembler.droppedFrames);
     }
-    if (!frame) return;
+    if (!frame) {
+      if (this.reassembler.lastHeader?.isKey) this.gate.onKeyArriving(t);
+      return;
+    }
     this.reporter.onFrame(frame.seq, t);
     this.maybeReport();
     const decoder = this.decoder;
