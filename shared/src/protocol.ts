@@ -228,10 +228,12 @@ export type RelayToClient = z.infer<typeof RelayToClient>;
 /* ---------- ctl data channel ---------- */
 
 /**
- * How the customer trades motion against detail, chosen by the agent per session.
- * `speed`: more frames per second (same bitrate, so fewer bits a frame): smooth scrolling and
- * dragging, the shortest wait for the next capture. `balanced`: the default. `quality`: fewer
- * frames, more bits each: the crispest text. A customer that was never told runs `balanced`.
+ * How the customer trades delay and data against detail, chosen by the agent per session
+ * (shown as "speed first", "balanced", "quality first"); within it the customer's rate control
+ * follows the link (customer-portable/src/common/stream/Ladder.ts). `speed`: the least delay
+ * and data, smaller picture before fewer frames; 60 fps on a fast link. `balanced`: the
+ * default; on a link under about 1 Mbit/s it behaves as `speed`. `quality`: the crispest text,
+ * fewer frames before a smaller picture. A customer that was never told runs `balanced`.
  */
 export const QualityMode = z.enum(['speed', 'balanced', 'quality']);
 export type QualityMode = z.infer<typeof QualityMode>;
