@@ -367,7 +367,7 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     const select = page.getByTestId('session-view').getByTestId('quality-mode');
     assert.equal(await select.inputValue(), 'balanced');
     assert.ok(link.ctl.all.some((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'balanced'), 'the customer is told the mode when the session starts');
-    assert.deepEqual(await select.locator('option').allInnerTexts(), ['Smooth', 'Balanced', 'Sharp']);
+    assert.deepEqual(await select.locator('option').allInnerTexts(), ['Speed first', 'Balanced', 'Quality first']);
     await select.selectOption('speed');
     await link.ctl.next((m) => m.type === 'quality-mode' && m.sessionId === SID_A && m.mode === 'speed', 'quality-mode speed');
     assert.equal(await select.inputValue(), 'speed');

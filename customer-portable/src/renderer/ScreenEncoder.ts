@@ -201,7 +201,11 @@ export class ScreenEncoder {
     this.isComparing = true;
     try {
       const isUnchanged = await this.detector.isUnchanged(frame);
-      if (this.isClosed || this.encoder !== encoder || encoder.state !== 'configured') return;
+      if (this.isClosed) return;
+      if (this.encoder !== encoder || encoder.state !== 'configured') {
+        this.stats.droppedBusy++; // reconfigured meanwhile
+        return;
+      }
       const keyFrame = this.isKeyPending && this.stream.mayKeyframe(now);
       if (isUnchanged && !keyFrame && !this.stream.wantsUnchanged(now)) {
         this.stats.skippedStill++;

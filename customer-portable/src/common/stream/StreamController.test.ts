@@ -102,10 +102,21 @@ test('a still screen sends a heartbeat, not every frame; a change is refined unt
   assert.equal(c.wantsUnchanged(1150), false, 'a change is refined for a second at most');
 });
 
-test('keyframe requests are paced by what the last keyframe cost on the link', () => {
+test('a keyframe request waits until the last keyframe has left the link', () => {
   const c = new StreamController('speed', 2_000_000, 0);
-  c.onFrameSent(0, 40_000, true, 0);
-  // At the start-up target (250 kbit/s, ~31 kB/s) a 40 kB keyframe takes about 1.3 s.
-  assert.equal(c.mayKeyframe(1000), false);
-  assert.equal(c.mayKeyframe(3000), true);
+  c.onReport({ lastSeq: 0, heldMs: 0, bytes: 0 }, 0);
+  c.onFrameSent(1, 40_000, true, 10);
+  assert.equal(c.mayKeyframe(1000), false, 'the keyframe is still on its way');
+  c.onReport({ lastSeq: 1, heldMs: 0, bytes: 40_000 }, 1200);
+  assert.equal(c.mayKeyframe(1200), true);
+});
+
+test('a console that never reports gets the full picture after a few seconds, as before rate control', () => {
+  const c = new StreamController('balanced', 2_000_000, 0);
+  assert.ok(c.plan().scale < 1, 'small while the link is unknown');
+  c.onFrameSent(0, 5000, true, 0);
+  c.onBuffered(0, 3500);
+  assert.equal(c.plan().scale, 1);
+  assert.equal(c.plan().targetBps, 2_000_000);
+  assert.equal(c.mayKeyframe(3500), true);
 });

@@ -7,8 +7,8 @@
  *   and not yet acknowledged by the agent, or without reports, still in the channel's buffer)
  *   is about one frame plus a round trip's worth at the target rate. A frame that would wait
  *   is not encoded at all, so the next one is fresher and nothing references a dropped frame.
- * - Keyframes cost seconds on a slow link: requests are served no more often than a few of
- *   the last keyframe's transfer times (a request arriving meanwhile is served later).
+ * - Keyframes cost seconds on a slow link: a request is served once the last keyframe has
+ *   left the link (the agent acknowledged it), not before (it is served then).
  * - A still screen costs almost nothing: an unchanged picture is not encoded, except while the
  *   encoder is still refining the last change (its deltas are not yet small; for a second at
  *   most) and as a heartbeat twice a second (a few dozen bytes) so the agent sees the stream
@@ -38,6 +38,11 @@ export const REFINE_MS = 1000;
 export const HEARTBEAT_MS = 500;
 const MIN_KEYFRAME_INTERVAL_MS = 300;
 const MAX_KEYFRAME_INTERVAL_MS = 3000;
+/**
+ * No report at all this long after the first frame went out: the console is from before rate
+ * control (it never reports). The stream then runs at the mode's full settings, as it did then.
+ */
+export const NO_REPORTS_AFTER_MS = 3000;
 /** Fragments are cut to about this long on the link (so ctl messages get a turn between them). */
 const FRAGMENT_MS = 25;
 
@@ -61,11 +66,13 @@ export class StreamController {
   private maxBps: number;
   private lastEncodeAt = Number.NEGATIVE_INFINITY;
   private lastKeyAt = Number.NEGATIVE_INFINITY;
-  private lastKeyBytes = 0;
+  private lastKeySeq: number | null = null;
   private lastDeltaBytes = Number.POSITIVE_INFINITY;
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private averageDelta: number | null = null;
   private hasEverHadReports = false;
+  private firstSentAt: number | null = null;
+  private isWithoutReports = false;
   private readonly startBps: number;
 
   /** `startBps`: what the link is assumed to carry before it is measured (default {@link START_BPS}). */
@@ -99,10 +106,11 @@ export class StreamController {
 
   /** A frame went to the media channel. */
   onFrameSent(seq: number, bytes: number, isKey: boolean, now: number): void {
+    this.firstSentAt ??= now;
     this.estimator.onFrameSent(seq, bytes, now);
     if (isKey) {
       this.lastKeyAt = now;
-      this.lastKeyBytes = bytes;
+      this.lastKeySeq = seq >>> 0;
     } else {
       this.lastDeltaBytes = bytes;
       this.averageDelta = averageFrameBytes(this.averageDelta, bytes);
@@ -168,12 +176,19 @@ export class StreamController {
     return isRefining || now - this.lastEncodeAt >= HEARTBEAT_MS;
   }
 
-  /** Whether a pending keyframe request may be served now (see the file comment). */
+  /**
+   * Whether a pending keyframe request may be served now: not while the last keyframe is
+   * still on the link (the agent has not acknowledged it; for MAX_KEYFRAME_INTERVAL_MS at
+   * most), and not more often than MIN_KEYFRAME_INTERVAL_MS.
+   */
   mayKeyframe(now: number): boolean {
-    const bytesPerSec = this.rate.targetBps / 8;
-    const transferMs = bytesPerSec > 0 ? (this.lastKeyBytes * 1000) / bytesPerSec : 0;
-    const wait = Math.min(MAX_KEYFRAME_INTERVAL_MS, Math.max(MIN_KEYFRAME_INTERVAL_MS, 2 * transferMs));
-    return now - this.lastKeyAt >= wait;
+    const since = now - this.lastKeyAt;
+    if (since < MIN_KEYFRAME_INTERVAL_MS) return false;
+    // A console that does not report: nothing to wait for (as before rate control).
+    if (!this.hasEverHadReports) return true;
+    const acked = this.estimator.lastAcknowledgedSeq;
+    const isAcked = acked !== null && this.lastKeySeq !== null && ((acked - this.lastKeySeq) >>> 0) < 0x80000000;
+    return isAcked || since >= MAX_KEYFRAME_INTERVAL_MS;
   }
 
   private hasRoom(now: number): boolean {
@@ -190,6 +205,10 @@ export class StreamController {
   }
 
   private update(now: number): void {
+    if (!this.hasEverHadReports && !this.isWithoutReports && this.firstSentAt !== null && now - this.firstSentAt > NO_REPORTS_AFTER_MS) {
+      this.isWithoutReports = true;
+      this.rate.setLimits({ ...this.limits(), minBps: this.maxBps });
+    }
     const link = this.estimator.snapshot(now);
     const target = this.rate.update(link, now);
     // Whether the link is slow follows the averaged target (its probing peaks and dips are not the link).
@@ -199,6 +218,8 @@ export class StreamController {
   }
 
   private limits(): RateLimits {
+    // A console that never reports: the mode's full settings (the floor is the ceiling).
+    if (this.isWithoutReports) return { minBps: this.maxBps, maxBps: this.maxBps, startBps: this.maxBps };
     return { minBps: MIN_BPS, maxBps: Math.max(MIN_BPS, this.maxBps), startBps: Math.min(this.startBps, this.maxBps) };
   }
 }
