@@ -263,12 +263,15 @@ describe('session recording, end to end', { concurrency: false }, () => {
           const g = c.getContext('2d');
           if (!g) throw new Error('no 2d context');
           g.drawImage(v, 0, 0);
-          const top = g.getImageData(0, block / 2, bits * block, 1).data;
-          const bottom = g.getImageData(0, block + block / 2, bits * block, 1).data;
+          // The stream may be at a reduced size at that moment (the customer adapts it to the link).
+          const k = v.videoWidth / 1280;
+          const top = g.getImageData(0, Math.floor((block / 2) * k), v.videoWidth, 1).data;
+          const bottom = g.getImageData(0, Math.floor((block + block / 2) * k), v.videoWidth, 1).data;
           let value = 0;
           for (let i = 0; i < bits; i++) {
-            const a = top[(i * block + block / 2) * 4 + 1] ?? 0;
-            const b = bottom[(i * block + block / 2) * 4 + 1] ?? 0;
+            const x = Math.floor((i * block + block / 2) * k);
+            const a = top[x * 4 + 1] ?? 0;
+            const b = bottom[x * 4 + 1] ?? 0;
             if (!((a > 160 && b < 96) || (a < 96 && b > 160))) return -1;
             value = value * 2 + (a > 160 ? 1 : 0);
           }

@@ -282,12 +282,15 @@ export class ScreenEncoder {
   private async configure(width: number, height: number, source: { width: number; height: number }): Promise<void> {
     this.isConfiguring = true;
     try {
-      const candidate = await pickCodec(width, height, this.mode);
-      if (this.isClosed) return;
       if (this.sourceSize?.width !== source.width || this.sourceSize.height !== source.height) {
         this.sourceSize = source;
+        this.codecCandidate = null;
         this.stream.setMode(this.mode, maxBitrate(source.width, source.height, this.mode), performance.now());
       }
+      // Picked once per captured size, at that size: the ladder's smaller sizes use it too
+      // (a size step then costs no round of support checks).
+      const candidate = this.codecCandidate ?? (await pickCodec(source.width, source.height, this.mode));
+      if (this.isClosed) return;
       // The plan as it is now: it may have changed while the codec was being picked.
       const plan = this.stream.plan();
       const rate = { bitrate: plan.encoderBps, framerate: plan.fps };

@@ -213,6 +213,9 @@ export class StreamController {
     const target = this.rate.update(link, now);
     // Whether the link is slow follows the averaged target (its probing peaks and dips are not the link).
     const linkBps = this.rate.inStartup ? Math.max(target, link.deliveryRate * 8) : this.ladder.smoothedBps;
+    // While start-up is still doubling the target, the size waits for where it lands: every size
+    // change costs a keyframe, and on a LAN the target reaches the top within a few reports.
+    if (this.rate.inStartup && target < this.maxBps) return;
     const wasSlow = this.ladder.ladderMode !== this.mode;
     this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup);
   }
