@@ -73,3 +73,37 @@ for (const file of all) {
     }
   });
 }
+
+/*
+ * The client core (`shared/src/client/`): the pieces both apps share (relay link, reconnect
+ * policy, store and disposables, relay URL, validated IPC). It runs in renderers and in
+ * Electron main alike, so it is pure: it imports no DOM helper, no React, no Electron and no
+ * Node, and names no DOM or Node global (those are passed in by the caller).
+ */
+const CLIENT_CORE = 'shared/src/client/';
+const NOT_IN_CLIENT_CORE = /\b(document|window|navigator|location|localStorage|sessionStorage|WebSocket|RTCPeerConnection|HTMLElement|MediaStream|process|Buffer|require|__dirname)\b/;
+
+/** The code without comments and string literals (a message may say "window"). */
+function codeOnly(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:])\/\/.*$/gm, '$1')
+    .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''");
+}
+
+test('the client core has sources to check', () => {
+  assert.ok(all.some((f) => f.startsWith(CLIENT_CORE)));
+});
+
+for (const file of all.filter((f) => f.startsWith(CLIENT_CORE) && !f.endsWith('.test.ts'))) {
+  test(`client core is pure: ${file}`, () => {
+    for (const spec of importsOf(file)) {
+      const target = resolvedTarget(file, spec);
+      const isAllowed = spec === 'zod' || target.startsWith(CLIENT_CORE) || (target.startsWith('shared/src/') && !/^shared\/src\/(browser|ui)\//.test(target));
+      assert.ok(isAllowed, `${file} imports ${spec}`);
+    }
+    const code = codeOnly(readFileSync(join(REPO_ROOT, file), 'utf8'));
+    const global = NOT_IN_CLIENT_CORE.exec(code);
+    assert.equal(global, null, `${file} names the DOM or Node global ${global?.[1]}`);
+  });
+}
