@@ -85,3 +85,9 @@ export class ValidatedIpc {
     this.channels.clear();
   }
 }
+
+/** The trusted page of a window (null while there is none): structural, so this file needs no Electron. */
+export function trustedPageOf(win: { isDestroyed(): boolean; webContents: unknown } | null, pageUrl: string): TrustedPage | null {
+  if (!win || win.isDestroyed()) return null;
+  return { webContents: win.webContents, pageUrl };
+}
