@@ -55,7 +55,7 @@ for (const file of all) {
       }
       if (file.startsWith('shared/')) {
         assert.ok(!APPS.some((a) => target.startsWith(`${a}/`)), `shared imports an app: ${spec}`);
-        if (!file.startsWith('shared/src/browser/')) {
+        if (!/^shared\/src\/(browser|ui)\//.test(file)) {
           assert.ok(!target.startsWith('shared/src/browser'), `${file}: common code imports a DOM helper`);
           if (!isTest) assert.ok(!NODE_BUILTIN.test(spec), `${file}: common code imports Node (${spec})`);
         }
@@ -107,3 +107,29 @@ for (const file of all.filter((f) => f.startsWith(CLIENT_CORE) && !f.endsWith('.
     assert.equal(global, null, `${file} names the DOM or Node global ${global?.[1]}`);
   });
 }
+
+/*
+ * Shared React views (`shared/src/ui/`): components both renderers show (the voice panel, the
+ * language switch). They are DOM code like `shared/src/browser/` and may use it, React and
+ * react-i18next; only renderers (and other shared views) import them, never Node or Electron.
+ */
+const SHARED_UI = 'shared/src/ui/';
+
+for (const file of all.filter((f) => f.startsWith(SHARED_UI))) {
+  test(`shared views stay in the renderer layer: ${file}`, () => {
+    for (const spec of importsOf(file)) {
+      const target = resolvedTarget(file, spec);
+      const isAllowed = spec === 'react' || spec === 'react-i18next' || (target.startsWith('shared/src/') && !target.startsWith('shared/src/node/'));
+      assert.ok(isAllowed, `${file} imports ${spec}`);
+    }
+  });
+}
+
+test('only renderers use the shared views', () => {
+  for (const file of all.filter((f) => !f.startsWith(SHARED_UI) && !/\/src\/renderer\//.test(f))) {
+    for (const spec of importsOf(file)) {
+      const target = resolvedTarget(file, spec);
+      assert.ok(!spec.startsWith('@beacon/shared/ui/') && !target.startsWith(SHARED_UI), `${file} imports a shared view: ${spec}`);
+    }
+  }
+});
