@@ -10,8 +10,8 @@
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
 import { DEFAULT_QUALITY_MODE, QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
-import type { CloseReason, RelayConnection } from '@beacon/shared/browser/RelayConnection';
-import { createRelayLink, type RelayLink } from '@beacon/shared/browser/RelayLink';
+import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
 import type { VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { DisposableStore } from '@beacon/shared/client/lifecycle';
@@ -70,7 +70,7 @@ export class AgentClient {
   });
   private readonly tokens: TokenStore;
   private signIn: LoginResponse | null = null;
-  private readonly link: RelayLink;
+  private readonly link: RelayLink<'agent'>;
   /** Bumped by every link that comes up; `/api/me` answers for an older one are dropped. */
   private linkGeneration = 0;
   private readonly sessions: AgentSessions;
@@ -91,7 +91,7 @@ export class AgentClient {
     this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
       if (this.signIn) this.toLogin(errorKey('unauthorized'));
     });
-    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'agent', token: this.signIn?.token ?? '' }), {
+    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '' }), {
       onUp: (conn, scope) => this.attach(conn, scope),
       onDown: (reason, wasUp) => (wasUp ? this.onLinkClosed(reason) : this.onLinkFailed(reason)),
     });
@@ -280,9 +280,9 @@ export class AgentClient {
     this.link.connect();
   }
 
-  private attach(conn: RelayConnection, scope: DisposableStore): void {
+  private attach(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
     const generation = ++this.linkGeneration;
-    const agent = conn.welcome.agent ?? this.snapshot.agent;
+    const agent = conn.welcome.agent;
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
     scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));

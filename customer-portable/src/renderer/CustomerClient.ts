@@ -1,5 +1,5 @@
-import type { CloseReason, RelayConnection } from '@beacon/shared/browser/RelayConnection';
-import { createRelayLink, type RelayLink } from '@beacon/shared/browser/RelayLink';
+import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { DisposableStore } from '@beacon/shared/client/lifecycle';
 import { Store } from '@beacon/shared/client/Store';
@@ -24,7 +24,7 @@ function closeReasonToUi(reason: CloseReason): UiErrorCode {
  */
 export class CustomerClient {
   private readonly store = new Store<CustomerState>(INITIAL_STATE);
-  private readonly link: RelayLink;
+  private readonly link: RelayLink<'customer'>;
   /** The session asked for, accepted or running (from the consent request on); at most one. */
   private current: CustomerSession | null = null;
   private isClosed = false;
@@ -33,7 +33,7 @@ export class CustomerClient {
     private readonly config: RendererConfig,
     private readonly bridge: CustomerBridge | undefined,
   ) {
-    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'customer' }), {
+    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'customer' as const }), {
       onOpening: () => this.apply({ type: 'connecting' }),
       onUp: (conn, scope) => this.attach(conn, scope),
       onDown: (reason) => this.onDisconnected(closeReasonToUi(reason)),
@@ -98,13 +98,8 @@ export class CustomerClient {
 
   /* ---------- connection ---------- */
 
-  private attach(conn: RelayConnection, scope: DisposableStore): void {
+  private attach(conn: RoleConnection<'customer'>, scope: DisposableStore): void {
     const { deviceId, code } = conn.welcome;
-    if (!deviceId || code === undefined) {
-      console.error('[beacon] the relay did not give this customer an ID and code');
-      conn.close('bad-message'); // reported as a lost link: the customer sees it and it is retried
-      return;
-    }
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
     this.apply({ type: 'registered', deviceId, code });

@@ -4,9 +4,12 @@
  */
 import type { LinkOwner, ReconnectingLinkOptions } from '../client/ReconnectingLink.ts';
 import { ReconnectingLink } from '../client/ReconnectingLink.ts';
-import { RelayConnection, type CloseReason, type RelayConnectionOptions } from './RelayConnection.ts';
+import type { Role } from '../protocol.ts';
+import { RelayConnection, type CloseReason, type RelayConnectionOptions, type WelcomeFor } from './RelayConnection.ts';
 
-export type RelayLink = ReconnectingLink<RelayConnection, CloseReason>;
+/** The connection a client of role `R` holds (its welcome is the one for that role). */
+export type RoleConnection<R extends Role> = RelayConnection<WelcomeFor<R>>;
+export type RelayLink<R extends Role> = ReconnectingLink<RoleConnection<R>, CloseReason>;
 
 /** Why RelayConnection.open failed (it rejects with an Error carrying a close reason as `code`). */
 export function openFailureReason(err: unknown): CloseReason {
@@ -16,12 +19,12 @@ export function openFailureReason(err: unknown): CloseReason {
 }
 
 /** `options` is read at every attempt (the console's token changes with each sign-in). */
-export function createRelayLink(
-  options: () => RelayConnectionOptions,
-  owner: LinkOwner<RelayConnection, CloseReason>,
-  extra: Pick<ReconnectingLinkOptions<RelayConnection, CloseReason>, 'policy' | 'timers'> = {},
-): RelayLink {
-  return new ReconnectingLink<RelayConnection, CloseReason>({
+export function createRelayLink<R extends Role>(
+  options: () => RelayConnectionOptions & { role: R },
+  owner: LinkOwner<RoleConnection<R>, CloseReason>,
+  extra: Pick<ReconnectingLinkOptions<RoleConnection<R>, CloseReason>, 'policy' | 'timers'> = {},
+): RelayLink<R> {
+  return new ReconnectingLink<RoleConnection<R>, CloseReason>({
     open: () => RelayConnection.open(options()),
     failureReason: openFailureReason,
     closedReason: 'closed',
