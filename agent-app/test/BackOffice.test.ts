@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { RelayProcess } from '../../tests/harness/Relay.ts';
-import { AGENT, BackOfficeStage, GROUP, HAN, MANAGER, ORG, OWNER, SHOTS, SIG, TZ, seatRow, todayInTz } from './backOfficeStage.ts';
+import { AGENT, BackOfficeStage, GROUP, HAN, MANAGER, ORG, OWNER, SIG, TZ, createCustomer, fillDevice, seatRow, submitConnect, todayInTz } from './backOfficeStage.ts';
 import { ScriptedAgent, ScriptedCustomer } from './ScriptedPeers.ts';
 
 let stage: BackOfficeStage;
@@ -132,14 +132,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
   test('the agent keeps customers: starred first, searched by name, phone, tags and notes', SIG, async () => {
     await agent.getByTestId('nav-customers').click();
     await agent.getByTestId('empty-state').waitFor();
-    const create = async (fields: Record<string, string>, isStarred: boolean) => {
-      await agent.getByTestId('customer-new').click();
-      for (const [k, v] of Object.entries(fields)) await agent.getByTestId(`customer-${k}-input`).fill(v);
-      if (isStarred) await agent.getByTestId('customer-starred-checkbox').check();
-      await agent.getByTestId('customer-save').click();
-      await agent.waitForURL(/#\/customers\/\d+$/);
-      return Number(/(\d+)$/.exec(agent.url())?.[1]);
-    };
+    const create = (fields: Record<string, string>, isStarred: boolean) => createCustomer(agent, fields, isStarred);
     await create({ name: 'Beta Shop', company: 'Beta Trading', phone: '021 5555 0000' }, false);
     studioId = await create({ name: 'Studio 9 Live', company: 'Acme Broadcasting', phone: '+86 138 0000 1234', tags: 'vip, 直播', notes: 'OBS on Windows 11, two capture cards' }, true);
     const names = () => agent.getByTestId('customer-row-name').allInnerTexts();
@@ -161,13 +154,10 @@ describe('accounts, customers and back-office against the real relay', { concurr
   test('the agent connects for a picked customer; the owner sees the seat online and busy', SIG, async () => {
     customer = await ScriptedCustomer.connect(relay.url);
     await agent.getByTestId('nav-sessions').click();
-    await agent.getByTestId('device-id-input').fill(customer.deviceId);
-    await agent.getByTestId('code-input').fill(customer.currentCode());
+    await fillDevice(agent, customer);
     await agent.getByTestId('connect-customer-search').fill('Studio');
     await agent.locator(`[data-testid="connect-customer-option"][data-customer-id="${studioId}"]`).click();
-    const from = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const ask = await customer.consentRequest(from);
+    const ask = await submitConnect(agent, customer);
     assert.equal(ask.agentName, AGENT.name);
     assert.equal(ask.orgName, `${ORG} Ltd`, 'the customer sees the organisation the owner just renamed');
     customer.answer(ask.sessionId, true);
@@ -192,9 +182,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.getByTestId('connect-customer-clear').click();
     await agent.getByTestId('connect-customer-search').fill('Beta');
     await agent.getByTestId('connect-customer-option').first().click();
-    const from = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const ask = await customer.consentRequest(from);
+    const ask = await submitConnect(agent, customer);
     customer.answer(ask.sessionId, true);
     await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-state="active"]`).waitFor();
     await agent.waitForTimeout(600);
@@ -209,11 +197,8 @@ describe('accounts, customers and back-office against the real relay', { concurr
     // The tab's connect-again form follows the relinked customer; this time go without one.
     await agent.locator(`[data-testid="connect-customer-selected"][data-customer-id="${studioId}"]`).waitFor();
     await agent.getByTestId('connect-customer-clear').click();
-    await agent.getByTestId('device-id-input').fill(customer.deviceId);
-    await agent.getByTestId('code-input').fill(customer.currentCode());
-    const from2 = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const denied = await customer.consentRequest(from2);
+    await fillDevice(agent, customer);
+    const denied = await submitConnect(agent, customer);
     customer.answer(denied.sessionId, false);
     await agent.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
     // Unlinked, the tab offers the device's last customer; one click links it.
@@ -325,17 +310,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await zh.goto(`${relay.url}/#/admin/log?outcome=completed`);
     await zh.locator('[data-testid="log-row"][data-outcome="completed"]').getByText('已完成').waitFor();
     await stage.shot(zh, 'zh-log');
-    if (SHOTS) {
-      for (const [nav, name] of [['nav-admin-seats', 'zh-seats'], ['nav-admin-audit', 'zh-audit'], ['nav-admin-settings', 'zh-settings'], ['nav-customers', 'zh-customers-list']] as const) {
-        await zh.getByTestId(nav).click();
-        await stage.shot(zh, name);
-      }
-      await zh.goto(`${relay.url}/#/customers/${studioId}`);
-      await zh.getByTestId('customer-history-row').first().waitFor();
-      await stage.shot(zh, 'zh-customers');
-      await zh.getByTestId('nav-sessions').click();
-      await stage.shot(zh, 'zh-connect');
-    }
+    await stage.shotChinesePages(zh, studioId);
   });
 
   test('the owner hands a customer record to another seat; the former agent loses it and sees no such control', SIG, async () => {

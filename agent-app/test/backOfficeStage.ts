@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startRelay, type RelayProcess } from '../../tests/harness/Relay.ts';
 import { ensureConsoleBuilt } from './consoleBuild.ts';
+import type { ScriptedCustomer } from './ScriptedPeers.ts';
 
 const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
 export const SHOTS = process.env.BEACON_SCREENSHOT_DIR ?? '';
@@ -22,6 +23,29 @@ export const GROUP = 'Live shows';
 
 export const seatRow = (p: Page, login: string) => p.locator(`[data-testid="seat-row"][data-login="${login}"]`);
 export const todayInTz = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
+
+/** Adds a directory customer from the Customers page; resolves with its id. */
+export async function createCustomer(page: Page, fields: Record<string, string>, isStarred: boolean): Promise<number> {
+  await page.getByTestId('customer-new').click();
+  for (const [k, v] of Object.entries(fields)) await page.getByTestId(`customer-${k}-input`).fill(v);
+  if (isStarred) await page.getByTestId('customer-starred-checkbox').check();
+  await page.getByTestId('customer-save').click();
+  await page.waitForURL(/#\/customers\/\d+$/);
+  return Number(/(\d+)$/.exec(page.url())?.[1]);
+}
+
+/** Types the scripted customer's ID and current code into the connect form. */
+export async function fillDevice(page: Page, customer: ScriptedCustomer): Promise<void> {
+  await page.getByTestId('device-id-input').fill(customer.deviceId);
+  await page.getByTestId('code-input').fill(customer.currentCode());
+}
+
+/** Sends the connect form; resolves with the consent request the scripted customer got for it. */
+export async function submitConnect(page: Page, customer: ScriptedCustomer) {
+  const from = customer.received.length;
+  await page.getByTestId('connect-submit').click();
+  return customer.consentRequest(from);
+}
 
 export class BackOfficeStage {
   private readonly contexts: BrowserContext[] = [];
@@ -55,6 +79,20 @@ export class BackOfficeStage {
     await page.waitForTimeout(300); // let charts measure their width and lists settle
     await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     await style.evaluate((el) => el.parentNode?.removeChild(el));
+  }
+
+  /** With BEACON_SCREENSHOT_DIR: the other back-office pages, a customer and the connect form, in Chinese. */
+  async shotChinesePages(zh: Page, customerId: number): Promise<void> {
+    if (!SHOTS) return;
+    for (const [nav, name] of [['nav-admin-seats', 'zh-seats'], ['nav-admin-audit', 'zh-audit'], ['nav-admin-settings', 'zh-settings'], ['nav-customers', 'zh-customers-list']] as const) {
+      await zh.getByTestId(nav).click();
+      await this.shot(zh, name);
+    }
+    await zh.goto(`${this.relay.url}/#/customers/${customerId}`);
+    await zh.getByTestId('customer-history-row').first().waitFor();
+    await this.shot(zh, 'zh-customers');
+    await zh.getByTestId('nav-sessions').click();
+    await this.shot(zh, 'zh-connect');
   }
 
   async signIn(page: Page, who: { login: string; password: string }): Promise<void> {
