@@ -5,27 +5,21 @@
  * WebSocket and WebRTC; the video frames are real VP8 encoded by the browser's WebCodecs.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { CtlToRelay } from '@beacon/shared/protocol';
 import { AGENT, type AgentLink, type FakeRelay } from './FakeRelay.ts';
-import { DEVICE, SID_A, SID_B, SID_C, SIG, Streamer, VIDEO, connect, encodeFrames, eventually, frames, inputs, openConsoleStage, signIn, tab, type Chunk, type ConsoleStage } from './consoleStage.ts';
+import { DEVICE, SID_A, SID_B, SID_C, SIG, Streamer, VIDEO, connect, encodeFrames, eventually, frames, inputs, signIn, tab, useConsoleStage, type Chunk } from './consoleStage.ts';
 
-let stage: ConsoleStage;
 let relay: FakeRelay;
 let page: Page;
 let link: AgentLink;
 
 describe('agent console sessions in Chromium', { concurrency: false }, () => {
-  before(async () => {
-    stage = await openConsoleStage();
+  useConsoleStage(async (stage) => {
     ({ relay, page } = stage);
     await page.goto(`${relay.url}/`);
     link = await signIn(page, relay);
-  }, SIG);
-
-  after(async () => {
-    await stage?.close();
   });
 
   test('the connect form checks its input, then shows the relay errors', SIG, async () => {

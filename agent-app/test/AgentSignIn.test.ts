@@ -4,25 +4,19 @@
  * and the Chinese UI with its language switch.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { AGENT, RATE_LIMITED_LOGIN, type AgentLink, type FakeRelay } from './FakeRelay.ts';
-import { SIG, openConsoleStage, signIn, type ConsoleStage } from './consoleStage.ts';
+import { SIG, signIn, useConsoleStage } from './consoleStage.ts';
 
-let stage: ConsoleStage;
 let relay: FakeRelay;
 let browser: Browser;
 let page: Page;
 let link: AgentLink;
 
 describe('agent console sign-in in Chromium', { concurrency: false }, () => {
-  before(async () => {
-    stage = await openConsoleStage();
+  useConsoleStage((stage) => {
     ({ relay, browser, page } = stage);
-  }, SIG);
-
-  after(async () => {
-    await stage?.close();
   });
 
   test('sign-in errors say what to do next', SIG, async () => {

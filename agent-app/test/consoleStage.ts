@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -139,43 +140,54 @@ export async function connect(p: Page, link: AgentLink, id: string, code: string
 }
 
 
-export interface ConsoleStage {
-  relay: FakeRelay;
-  browser: Browser;
-  page: Page;
-  close(): Promise<void>;
+/** A fresh console build served by the fake relay, Chromium, and one page (en-US). */
+export class ConsoleStage {
+  private constructor(
+    readonly relay: FakeRelay,
+    readonly browser: Browser,
+    readonly page: Page,
+    private readonly outDir: string,
+  ) {}
+
+  static async open(): Promise<ConsoleStage> {
+    const outDir = mkdtempSync(join(tmpdir(), 'beacon-agent-ui-'));
+    await build({
+      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
+    const relay = await FakeRelay.start(outDir);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
+    await context.addInitScript(KEEP_NAMES_SHIM);
+    const page = await context.newPage();
+    page.on('pageerror', (err) => console.error('[page error]', err));
+    return new ConsoleStage(relay, browser, page, outDir);
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close();
+    await this.relay.close();
+    // libdatachannel's threads keep the process alive until released.
+    nodeDataChannel.cleanup();
+    rmSync(this.outDir, { recursive: true, force: true });
+  }
 }
 
-/** Builds the console, starts the fake relay and Chromium, and opens one page (en-US). */
-export async function openConsoleStage(): Promise<ConsoleStage> {
-  const outDir = mkdtempSync(join(tmpdir(), 'beacon-agent-ui-'));
-  await build({
-    configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, sourcemap: false },
+/** Inside a describe: opens the stage before its tests (then runs `ready`) and closes it after them. */
+export function useConsoleStage(ready: (stage: ConsoleStage) => Promise<void> | void): void {
+  let stage: ConsoleStage | null = null;
+  before(async () => {
+    stage = await ConsoleStage.open();
+    await ready(stage);
+  }, SIG);
+  after(async () => {
+    await stage?.close();
   });
-  const relay = await FakeRelay.start(outDir);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
-  const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-  await context.addInitScript(KEEP_NAMES_SHIM);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err));
-  return {
-    relay,
-    browser,
-    page,
-    async close() {
-      await browser.close();
-      await relay.close();
-      // libdatachannel's threads keep the process alive until released.
-      nodeDataChannel.cleanup();
-      rmSync(outDir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** Signs in with the fake relay's seat; resolves with the console's relay link once it is up. */
