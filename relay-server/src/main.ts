@@ -19,9 +19,9 @@ import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
-import { ClientAddress } from './ClientAddress.ts';
-import { stdoutLogger, type LogLevel } from './log.ts';
-import type { RtcPorts } from './PeerLink.ts';
+import { ClientAddress } from './transport/ClientAddress.ts';
+import { stdoutLogger, type LogLevel } from './platform/logger.ts';
+import type { RtcPorts } from './transport/PeerLink.ts';
 import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { RecordingFailure } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
-import type { Logger } from '../log.ts';
+import type { Logger } from '../platform/logger.ts';
 import { muxChunkLog, NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
 
 export const FinaliseJob = z.object({ id: z.number().int().positive(), chunkLogPath: z.string().min(1), outPath: z.string().min(1) });

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync, w
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { MemoryLogger } from '../log.ts';
+import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle } from '../RelayServer.ts';
 import { chunkLogName } from './Recorder.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';

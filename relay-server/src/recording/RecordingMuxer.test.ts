@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
-import { ChunkLogWriter } from './ChunkLog.ts';
+import { ChunkLogWriter } from './ChunkJournal.ts';
 import { containerFor, muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';
 import { loadTonePackets, OPUS_PT, readTone, rtpOf, TONE_HZ, writeCallLog } from './testing/voice.ts';

@@ -20,7 +20,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import type { RecordingFailure } from '@beacon/shared/api';
-import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkLog.ts';
+import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkJournal.ts';
 import { opusDurationUs } from './RtpDepacketizer.ts';
 
 /** Used for the last packet's duration when the log has no end record (a crash). */

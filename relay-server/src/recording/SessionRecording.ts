@@ -16,7 +16,7 @@
 import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/framing';
 import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { RecordingFailure } from '@beacon/shared/api';
-import { ChunkLogWriter, type ChunkLogProblem } from './ChunkLog.ts';
+import { ChunkLogWriter, type ChunkLogProblem } from './ChunkJournal.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ChunkLogReader, ChunkLogWriter, type ChunkLogRecord } from './ChunkLog.ts';
+import { ChunkLogReader, ChunkLogWriter, type ChunkLogRecord } from './ChunkJournal.ts';
 import { OPUS_PT, rtpOf } from './testing/voice.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseJson } from '@beacon/shared/parse';
-import { ChunkLogWriter } from '../ChunkLog.ts';
+import { ChunkLogWriter } from '../ChunkJournal.ts';
 
 const CLIP_URL = new URL('../../../../tests/fixtures/recorded/', import.meta.url);
 const Index = z.object({

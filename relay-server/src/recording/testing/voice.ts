@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
-import { ChunkLogWriter } from '../ChunkLog.ts';
+import { ChunkLogWriter } from '../ChunkJournal.ts';
 import { VoiceTrack } from '../VoiceTrack.ts';
 import { loadClip } from './clip.ts';
 

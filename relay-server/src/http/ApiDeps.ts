@@ -1,0 +1,30 @@
+/** What the API handlers work with; RelayServer builds one and hands it to every route module. */
+import type { Accounts } from '../accounts/Accounts.ts';
+import type { AgentAuth } from '../accounts/AgentAuth.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import type { CustomerStore } from '../directory/CustomerStore.ts';
+import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
+import type { EventLog } from '../sessions/EventLog.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Organisation } from '../accounts/Organisation.ts';
+import type { Presence } from '../accounts/Presence.ts';
+import type { Clock } from '../accounts/RateLimiter.ts';
+import type { SessionLog } from '../history/SessionHistory.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { SessionStore } from '../sessions/SessionStore.ts';
+
+export interface ApiDeps {
+  auth: AgentAuth;
+  accounts: Accounts;
+  organisation: Organisation;
+  customers: CustomerStore;
+  sessionLog: SessionLog;
+  sessionStore: SessionStore;
+  sessions: SessionManager;
+  events: EventLog;
+  registry: DeviceRegistry;
+  presence: Presence;
+  audit: AuditLog;
+  log: Logger;
+  now: Clock;
+}
