@@ -15,34 +15,34 @@ import { Accounts, actorOf } from './accounts/Accounts.ts';
 import { AgentAuth } from './accounts/AgentAuth.ts';
 import { adminRoutes } from './accounts/AdminRoutes.ts';
 import type { ApiDeps } from './http/ApiDeps.ts';
-import { ApiRouter } from './http/HttpApi.ts';
+import { HttpApi } from './http/HttpApi.ts';
 import { authRoutes } from './accounts/AuthRoutes.ts';
 import { customerRoutes } from './directory/CustomerRoutes.ts';
-import { logRoutes } from './history/HistoryRoutes.ts';
+import { historyRoutes } from './history/HistoryRoutes.ts';
 import { seatRoutes } from './accounts/SeatRoutes.ts';
 import { AuditLog } from './accounts/AuditLog.ts';
 import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './transport/ClientConnection.ts';
 import { CustomerStore } from './directory/CustomerStore.ts';
-import { CollabRouter } from './collab/CollabHandler.ts';
-import { VoiceRouter } from './voice/VoiceHandler.ts';
+import { CollabHandler } from './collab/CollabHandler.ts';
+import { VoiceHandler } from './voice/VoiceHandler.ts';
 import { collabRoutes } from './collab/CollabRoutes.ts';
 import { CollabStore } from './collab/CollabStore.ts';
 import { FileTransfers } from './collab/FileTransfers.ts';
 import { Database } from './platform/Database.ts';
 import { DeviceRegistry } from './sessions/DeviceRegistry.ts';
 import { EventLog } from './sessions/EventLog.ts';
-import { HttpRoutes } from './http/HttpSurface.ts';
+import { HttpSurface } from './http/HttpSurface.ts';
 import { stdoutLogger, type Logger } from './platform/logger.ts';
 import { Organisation } from './accounts/Organisation.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { demand } from './accounts/Policy.ts';
 import { Presence } from './accounts/Presence.ts';
-import type { Clock } from './accounts/RateLimiter.ts';
-import { SessionLog } from './history/SessionHistory.ts';
+import type { Clock } from './platform/clock.ts';
+import { SessionHistory } from './history/SessionHistory.ts';
 import { SessionManager, type Admission, type SessionStats } from './sessions/SessionManager.ts';
 import { SessionStore } from './sessions/SessionStore.ts';
 import { StaticFiles } from './http/StaticFiles.ts';
-import { TrafficRouter } from './media/TrafficHandler.ts';
+import { TrafficHandler } from './media/TrafficHandler.ts';
 import { Finaliser } from './recording/Finaliser.ts';
 import { MediaTickets } from './recording/MediaTicket.ts';
 import { Recorder } from './recording/Recorder.ts';
@@ -137,7 +137,7 @@ export interface RelayHandle {
   readonly organisation: Organisation;
   readonly audit: AuditLog;
   readonly customers: CustomerStore;
-  readonly sessionLog: SessionLog;
+  readonly sessionHistory: SessionHistory;
   readonly presence: Presence;
   readonly recorder: Recorder;
   readonly recordings: RecordingStore;
@@ -182,7 +182,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const accounts = new Accounts(db, now);
   const organisation = new Organisation(db, log, now);
   const customers = new CustomerStore(db, now);
-  const sessionLog = new SessionLog(db);
+  const sessionHistory = new SessionHistory(db);
   const presence = new Presence();
   const events = new EventLog(db, log, now);
   const sessionStore = new SessionStore(db, log);
@@ -193,7 +193,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const retention = new RecordingRetention({ dir: recordingsDir, store: recordings, audit, log, now, settings: () => organisation.settings });
   try {
     await organisation.load();
-    const recovered = await sessionLog.recoverInterrupted();
+    const recovered = await sessionHistory.recoverInterrupted();
     if (recovered > 0) log.warn('sessions left open by an earlier run marked dropped', { count: recovered });
   } catch (err) {
     await db.close();
@@ -216,9 +216,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     orgName: () => organisation.name,
   };
   const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission, recorder });
-  const traffic = new TrafficRouter(sessions, log, recorder);
+  const traffic = new TrafficHandler(sessions, log, recorder);
   const collabStore = new CollabStore(db, log, now);
-  const collab = new CollabRouter(sessions, collabStore, new FileTransfers(filesDir, log, now), events, log);
+  const collab = new CollabHandler(sessions, collabStore, new FileTransfers(filesDir, log, now), events, log);
   const roots = options.staticRoots ?? defaultStaticRoots();
   const staticFiles = new StaticFiles(
     [
@@ -227,10 +227,10 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     ],
     log,
   );
-  const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
+  const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionHistory, sessionStore, sessions, events, registry, presence, audit, log, now };
   const clientAddress = options.clientAddress ?? new ClientAddress();
-  const api = new ApiRouter(
-    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now), voices: new VoiceTrackCache() }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
+  const api = new HttpApi(
+    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...historyRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now), voices: new VoiceTrackCache() }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
     {
       authenticate: async (token) => {
         const grant = await auth.verifyToken(token);
@@ -241,7 +241,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     log,
     (req) => clientAddress.of(req),
   );
-  const routes = new HttpRoutes(api, staticFiles, log);
+  const routes = new HttpSurface(api, staticFiles, log);
   const clients = new Set<ClientConnection>();
   const ctx = {
     auth,
@@ -254,7 +254,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     rtcPorts: options.rtcPorts,
     presence,
     collab,
-    voice: new VoiceRouter(sessions, log, recorder, events, now),
+    voice: new VoiceHandler(sessions, log, recorder, events, now),
   };
 
   const server: Server = createServer((req, res) => void routes.handle(req, res));
@@ -363,7 +363,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     organisation,
     audit,
     customers,
-    sessionLog,
+    sessionHistory,
     presence,
     recorder,
     recordings,

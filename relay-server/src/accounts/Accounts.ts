@@ -8,10 +8,10 @@ import type { Group, GroupRef } from '@beacon/shared/api';
 import { ProtocolError } from '@beacon/shared/errors';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
-import { hashPassword } from './AgentAuth.ts';
+import { hashPassword } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Actor } from './Policy.ts';
-import type { Clock } from './RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 const SeatRow = z.object({
   id: z.number().int(),

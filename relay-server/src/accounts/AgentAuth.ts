@@ -3,14 +3,16 @@
  * stored), login rate limits, a lockout after repeated failures that an owner or admin
  * lifts, and revocation that reaches live connections.
  */
-import { randomBytes, scrypt as scryptCb, createHash, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole, type LoginResponse } from '@beacon/shared/protocol';
 import type { AuditLog } from './AuditLog.ts';
+import { hashPassword, sha256Hex, verifyPassword } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
-import { RateLimiter, type Clock } from './RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
 
 export const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
 export const LOGIN_FAILURES_PER_LOGIN = { max: 5, windowMs: 60_000 };
@@ -20,43 +22,6 @@ export const LOGIN_FAILURES_PER_ADDRESS = { max: 20, windowMs: 5 * 60_000 };
  * an owner or admin unlocks it: the rate limit slows guessing, the lockout ends it.
  */
 export const LOCKOUT_AFTER_FAILURES = 10;
-
-const SCRYPT_N = 16384;
-const SCRYPT_R = 8;
-const SCRYPT_P = 1;
-const SCRYPT_KEY_BYTES = 32;
-const SALT_BYTES = 16;
-
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key)));
-  });
-}
-
-/** `scrypt$N$r$p$salt$hash` (base64url), so the parameters can be raised later per account. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(SALT_BYTES);
-  const key = await scrypt(password, salt, SCRYPT_KEY_BYTES, { N: SCRYPT_N, r: SCRYPT_R, p: SCRYPT_P });
-  return ['scrypt', SCRYPT_N, SCRYPT_R, SCRYPT_P, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-const HASH_FORMAT = /^scrypt\$(\d+)\$(\d+)\$(\d+)\$([A-Za-z0-9_-]+)\$([A-Za-z0-9_-]+)$/;
-
-/** Verifies in constant time; a malformed stored hash never matches. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const m = HASH_FORMAT.exec(stored);
-  if (!m) return false;
-  const [n, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const salt = Buffer.from(m[4] ?? '', 'base64url');
-  const expected = Buffer.from(m[5] ?? '', 'base64url');
-  if (expected.length < 16 || n > 1 << 20 || r > 32 || p > 16) return false;
-  const key = await scrypt(password, salt, expected.length, { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 });
-  return timingSafeEqual(key, expected);
-}
-
-export function sha256Hex(s: string): string {
-  return createHash('sha256').update(s).digest('hex');
-}
 
 const AgentRow = z.object({
   id: z.number().int(),

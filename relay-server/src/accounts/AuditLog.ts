@@ -10,7 +10,7 @@ import { shownLogin } from './Accounts.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Clock } from './RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export type AuditTargetType = NonNullable<AuditEntry['target']>['type'];
 

@@ -6,7 +6,7 @@ import { ChangePasswordRequest, SetupRequest, type MeResponse, type SetupStatusR
 import { ProtocolError } from '@beacon/shared/errors';
 import { parseJson } from '@beacon/shared/parse';
 import { LoginRequest } from '@beacon/shared/protocol';
-import { RateLimiter } from './RateLimiter.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
 import type { ApiDeps } from '../http/ApiDeps.ts';
 import { MAX_BODY_BYTES, noContent, ok, readBody, readJson, type Route } from '../http/HttpApi.ts';
 

@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { OrgSettings, RecordingMaxAgeDays, RecordingMaxTotalMB, type OrgSettings as OrgSettingsT } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
-import { sha256Hex } from './AgentAuth.ts';
+import { sha256Hex } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Clock } from './RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 const OrgRow = z.object({ name: z.string(), settings: z.string() });
 /**

@@ -35,7 +35,7 @@ const MAX_OPEN_SCREENSHOTS = 4;
 
 type Party = AgentParty | CustomerParty;
 
-export class CollabRouter {
+export class CollabHandler {
   /** Outstanding screenshot request IDs, per session. */
   private readonly screenshots = new Map<string, Set<string>>();
   private readonly sweeper: NodeJS.Timeout;

@@ -28,7 +28,7 @@ function contentDisposition(name: string): string {
 
 export function collabRoutes(d: ApiDeps, c: CollabDeps): Route[] {
   const readableSession = async (ctx: AuthedContext) => {
-    const row = await d.sessionLog.get(ctx.params.id ?? '');
+    const row = await d.sessionHistory.get(ctx.params.id ?? '');
     if (!row) throw new ProtocolError('not-found', 'no such session');
     demand(ctx.actor, 'session.read', { kind: 'session', agentId: row.seat.id });
     return row;

@@ -94,7 +94,7 @@ export function customerRoutes(d: ApiDeps): Route[] {
         // how it ended); each session's event timeline stays with its own seat and managers.
         const record = await readable(c);
         const q = readQuery(c, SessionListQuery.pick({ cursor: true, limit: true }));
-        return ok(await d.sessionLog.list({ customer: record.id }, q.cursor, q.limit));
+        return ok(await d.sessionHistory.list({ customer: record.id }, q.cursor, q.limit));
       },
     },
     {

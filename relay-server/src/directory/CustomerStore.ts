@@ -10,7 +10,7 @@ import { shownLogin } from '../accounts/Accounts.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import type { Database, SqlValue } from '../platform/Database.ts';
 import { authorize, type Actor, type CustomerResource } from '../accounts/Policy.ts';
-import type { Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export const CUSTOMER_PAGE_DEFAULT = 50;
 const MAX_SEARCH_TERMS = 5;

@@ -26,10 +26,10 @@ function filterFor(actor: Actor, q: z.infer<typeof SessionListQuery>): SessionFi
   return { seat, customer: q.customer, from: q.from, to: q.to, outcome: q.outcome };
 }
 
-export function logRoutes(d: ApiDeps): Route[] {
+export function historyRoutes(d: ApiDeps): Route[] {
   const readable = async (c: AuthedContext, action: 'session.read' | 'session.update') => {
     const id = c.params.id ?? '';
-    const row = await d.sessionLog.get(id);
+    const row = await d.sessionHistory.get(id);
     if (!row) throw new ProtocolError('not-found', 'no such session');
     demand(c.actor, action, { kind: 'session', agentId: row.seat.id });
     return row;
@@ -41,7 +41,7 @@ export function logRoutes(d: ApiDeps): Route[] {
       path: /^\/api\/sessions$/,
       handle: async (c) => {
         const q = readQuery(c, SessionListQuery);
-        return ok(await d.sessionLog.list(filterFor(c.actor, q), q.cursor, q.limit));
+        return ok(await d.sessionHistory.list(filterFor(c.actor, q), q.cursor, q.limit));
       },
     },
     {
@@ -63,7 +63,7 @@ export function logRoutes(d: ApiDeps): Route[] {
         c.res.once('close', () => (isAborted = !c.res.writableFinished));
         let chunk = CSV_BOM + csv.header();
         let rows = 0;
-        for await (const row of d.sessionLog.all(filter)) {
+        for await (const row of d.sessionHistory.all(filter)) {
           if (isAborted) break;
           chunk += csv.row(row);
           if (++rows % CSV_ROWS_PER_CHUNK === 0) {
@@ -99,7 +99,7 @@ export function logRoutes(d: ApiDeps): Route[] {
         }
         await d.sessionStore.setCustomer(session.id, session.deviceId, body.customerId);
         d.sessions.setCustomer(session.id, body.customerId);
-        return ok(await d.sessionLog.get(session.id));
+        return ok(await d.sessionHistory.get(session.id));
       },
     },
     {
@@ -107,7 +107,7 @@ export function logRoutes(d: ApiDeps): Route[] {
       path: /^\/api\/stats$/,
       handle: async (c) => {
         demand(c.actor, 'stats.read', null);
-        return ok(await d.sessionLog.stats(readQuery(c, StatsQuery)));
+        return ok(await d.sessionHistory.stats(readQuery(c, StatsQuery)));
       },
     },
   ];

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Database } from '../platform/Database.ts';
-import { SessionLog } from './SessionHistory.ts';
+import { SessionHistory } from './SessionHistory.ts';
 
 const ROWS = 100_000;
 const BASE = Date.UTC(2025, 0, 1);
@@ -17,7 +17,7 @@ const idOf = (i: number) => `s${String(i).padStart(8, '0')}`;
 
 describe('keyset paging at 100k sessions', () => {
   let db: Database;
-  let log: SessionLog;
+  let log: SessionHistory;
 
   before(async () => {
     db = await Database.open(':memory:');
@@ -32,7 +32,7 @@ describe('keyset paging at 100k sessions', () => {
              CASE WHEN i % 7 = 0 THEN 'denied' ELSE 'completed' END, CASE WHEN i % 10 = 0 THEN 1 END
       FROM n;
     `);
-    log = new SessionLog(db);
+    log = new SessionHistory(db);
   });
   after(async () => {
     await db.close();
@@ -51,7 +51,7 @@ describe('keyset paging at 100k sessions', () => {
 
   async function checkPlans(): Promise<void> {
     const cursor = (await log.list({}, undefined, 50)).nextCursor ?? undefined;
-    const cases: [string, Parameters<SessionLog['pageQuery']>[0], string][] = [
+    const cases: [string, Parameters<SessionHistory['pageQuery']>[0], string][] = [
       ['everything', {}, 'sessions_by_time'],
       ['one seat', { seat: 2 }, 'sessions_by_agent_time'],
       ['one customer', { customer: 1 }, 'sessions_by_customer_time'],
@@ -96,7 +96,7 @@ describe('keyset paging at 100k sessions', () => {
 
 describe('statistics and crash recovery', () => {
   let db: Database;
-  let log: SessionLog;
+  let log: SessionHistory;
   const DAY1 = Date.UTC(2025, 2, 3, 10); // 18:00 in UTC+8
   const LATE = Date.UTC(2025, 2, 3, 17); // 01:00 the next day in UTC+8
 
@@ -121,7 +121,7 @@ describe('statistics and crash recovery', () => {
         [id, agent, requested, started, ended, outcome],
       );
     }
-    log = new SessionLog(db);
+    log = new SessionHistory(db);
   });
   after(async () => {
     await db.close();

@@ -5,7 +5,7 @@
  *
  * Paging is keyset on (requested_at, id), served by the `sessions_by_time`,
  * `sessions_by_agent_time` and `sessions_by_customer_time` indexes, so the cost of a page does
- * not grow with the size of the log (SessionLog.test.ts checks the plan at 100k rows).
+ * not grow with the size of the log (SessionHistory.test.ts checks the plan at 100k rows).
  */
 import { z } from 'zod';
 import { SessionOutcome, type SessionList, type SessionRow, type StatsBucket, type StatsResponse } from '@beacon/shared/api';
@@ -122,7 +122,7 @@ function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], where: strin
   });
 }
 
-export class SessionLog {
+export class SessionHistory {
   constructor(private readonly db: Database) {}
 
   /** The SQL and parameters of one page; exported for the query-plan test. */

@@ -8,8 +8,8 @@ import type { EventLog } from '../sessions/EventLog.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Organisation } from '../accounts/Organisation.ts';
 import type { Presence } from '../accounts/Presence.ts';
-import type { Clock } from '../accounts/RateLimiter.ts';
-import type { SessionLog } from '../history/SessionHistory.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { SessionHistory } from '../history/SessionHistory.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { SessionStore } from '../sessions/SessionStore.ts';
 
@@ -18,7 +18,7 @@ export interface ApiDeps {
   accounts: Accounts;
   organisation: Organisation;
   customers: CustomerStore;
-  sessionLog: SessionLog;
+  sessionHistory: SessionHistory;
   sessionStore: SessionStore;
   sessions: SessionManager;
   events: EventLog;

@@ -69,7 +69,7 @@ export interface Authenticator {
 
 export class BodyTooLargeError extends Error {}
 
-export class ApiRouter {
+export class HttpApi {
   constructor(
     private readonly routes: readonly Route[],
     private readonly authenticator: Authenticator,

@@ -1,18 +1,18 @@
 /**
- * The relay's HTTP surface: health check, the JSON API under `/api/` (see api/ApiRouter.ts
+ * The relay's HTTP surface: health check, the JSON API under `/api/` (see HttpApi.ts
  * and relay-server/API.md), and the static web apps for everything else.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ApiRouter } from './HttpApi.ts';
+import type { HttpApi } from './HttpApi.ts';
 import { apiError, sendJson } from './HttpApi.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { StaticFiles } from './StaticFiles.ts';
 
 export { MAX_BODY_BYTES } from './HttpApi.ts';
 
-export class HttpRoutes {
+export class HttpSurface {
   constructor(
-    private readonly api: ApiRouter,
+    private readonly api: HttpApi,
     private readonly staticFiles: StaticFiles,
     private readonly log: Logger,
   ) {}

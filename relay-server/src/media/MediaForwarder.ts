@@ -16,7 +16,7 @@
  *   it waits for a keyframe like a viewer that just joined, and one is asked for at once.
  */
 import type { FrameHeader } from '@beacon/shared/framing';
-import type { Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export const HIGH_WATER_BYTES = 1024 * 1024;
 export const HARD_CAP_BYTES = 8 * 1024 * 1024;

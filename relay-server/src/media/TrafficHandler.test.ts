@@ -1,5 +1,5 @@
 /**
- * TrafficRouter through a real relay (node-datachannel peers as customer and agent).
+ * TrafficHandler through a real relay (node-datachannel peers as customer and agent).
  *
  * Voice-only sessions: the mode travels with the request, the consent request and the start;
  * nothing that would show or move a screen passes; the call and the chat work as in any session.

@@ -6,7 +6,7 @@ import { ProtocolError } from '@beacon/shared/errors';
 import { FramingError, readHeader, type FrameHeader } from '@beacon/shared/framing';
 import type { InputEvent } from '@beacon/shared/input';
 import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
-import { ThrottledLog, type Logger } from '../platform/logger.ts';
+import { ThrottledLogger, type Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty, Session, SessionManager } from '../sessions/SessionManager.ts';
 
 /** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
@@ -16,9 +16,9 @@ export interface TrafficTap {
   input(s: Session, event: InputEvent): void;
 }
 
-export class TrafficRouter {
+export class TrafficHandler {
   /** One throttle per customer, so a noisy peer cannot hide another's problems from the log. */
-  private readonly mediaLogs = new WeakMap<CustomerParty, ThrottledLog>();
+  private readonly mediaLogs = new WeakMap<CustomerParty, ThrottledLogger>();
   /** Fragments that matched no active session or carried the wrong stream ID. */
   droppedFragments = 0;
 
@@ -28,10 +28,10 @@ export class TrafficRouter {
     private readonly tap: TrafficTap | null = null,
   ) {}
 
-  private mediaLog(customer: CustomerParty): ThrottledLog {
+  private mediaLog(customer: CustomerParty): ThrottledLogger {
     let l = this.mediaLogs.get(customer);
     if (!l) {
-      l = new ThrottledLog(this.log);
+      l = new ThrottledLogger(this.log);
       this.mediaLogs.set(customer, l);
     }
     return l;

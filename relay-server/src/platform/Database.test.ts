@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { MeResponse, SessionList, SetupStatusResponse } from '@beacon/shared/api';
-import { hashPassword } from '../accounts/AgentAuth.ts';
+import { hashPassword } from '../accounts/secrets.ts';
 import { Database } from './Database.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { MemoryLogger } from './logger.ts';

@@ -88,7 +88,7 @@ export class MemoryLogger implements Logger {
  * Logs at most one line per `intervalMs` for a noisy source (a peer sending garbage media),
  * reporting how many were suppressed in between.
  */
-export class ThrottledLog {
+export class ThrottledLogger {
   private lastAt = -Infinity;
   private suppressed = 0;
   constructor(

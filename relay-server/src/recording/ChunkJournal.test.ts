@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ChunkLogReader, ChunkLogWriter, RECORD_HEADER_BYTES, type ChunkLogRecord } from './ChunkJournal.ts';
+import { ChunkJournalReader, ChunkJournalWriter, RECORD_HEADER_BYTES, type ChunkJournalRecord } from './ChunkJournal.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-chunklog-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function readAll(file: string): Promise<{ records: ChunkLogRecord[]; reader: ChunkLogReader }> {
-  const reader = new ChunkLogReader(file);
-  const records: ChunkLogRecord[] = [];
+async function readAll(file: string): Promise<{ records: ChunkJournalRecord[]; reader: ChunkJournalReader }> {
+  const reader = new ChunkJournalReader(file);
+  const records: ChunkJournalRecord[] = [];
   for await (const r of reader.records()) records.push(r);
   return { records, reader };
 }
@@ -20,7 +20,7 @@ const bytes = (n: number, seed: number) => Uint8Array.from({ length: n }, (_, i)
 
 test('what is written is read back exactly, in order', async () => {
   const file = path.join(dir, 'round.bcl');
-  const w = ChunkLogWriter.create(file, { sessionId: 'sess-1', startedAt: 123.5 }, () => assert.fail('no problem expected'));
+  const w = ChunkJournalWriter.create(file, { sessionId: 'sess-1', startedAt: 123.5 }, () => assert.fail('no problem expected'));
   w.track(1, { kind: 'video', codec: 'vp09.00.10.08', width: 1280, height: 720 });
   w.clock(612_000);
   w.packet({ track: 1, isKey: true, timeUs: 40_000, data: bytes(70_000, 1) });
@@ -49,7 +49,7 @@ test('what is written is read back exactly, in order', async () => {
 
 test('records appended before a flush are on disk for a reader while the log is still open', async () => {
   const file = path.join(dir, 'live.bcl');
-  const w = ChunkLogWriter.create(file, { sessionId: 'sess-2', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(file, { sessionId: 'sess-2', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', codec: 'vp8', width: 640, height: 480 });
   w.packet({ track: 1, isKey: true, timeUs: 0, data: bytes(100, 4) });
   await w.flush();
@@ -60,7 +60,7 @@ test('records appended before a flush are on disk for a reader while the log is 
 
 test('a log cut inside a record (a crash mid-write) yields every complete record before the cut', async () => {
   const file = path.join(dir, 'cut.bcl');
-  const w = ChunkLogWriter.create(file, { sessionId: 'sess-3', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(file, { sessionId: 'sess-3', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', codec: 'vp8', width: 640, height: 480 });
   for (let i = 0; i < 5; i++) w.packet({ track: 1, isKey: i === 0, timeUs: i * 33_000, data: bytes(1000, i) });
   await w.close();
@@ -78,7 +78,7 @@ test('a log cut inside a record (a crash mid-write) yields every complete record
 
 test('a corrupted payload ends the log at the record before it', async () => {
   const file = path.join(dir, 'corrupt.bcl');
-  const w = ChunkLogWriter.create(file, { sessionId: 'sess-4', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(file, { sessionId: 'sess-4', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', codec: 'vp8', width: 640, height: 480 });
   for (let i = 0; i < 3; i++) w.packet({ track: 1, isKey: true, timeUs: i, data: bytes(200, i) });
   await w.close();
@@ -91,7 +91,7 @@ test('a corrupted payload ends the log at the record before it', async () => {
   assert.equal(records.filter((r) => r.type === 'packet').length, 2);
 });
 
-test('a file that is not a chunk log is refused, not misread', async () => {
+test('a file that is not a chunk journal is refused, not misread', async () => {
   const file = path.join(dir, 'other.bcl');
   writeFileSync(file, 'hello, not a log');
   const { records, reader } = await readAll(file);
@@ -101,7 +101,7 @@ test('a file that is not a chunk log is refused, not misread', async () => {
 
 test('a log that cannot be created reports a disk error once and never throws at the caller', async () => {
   const problems: string[] = [];
-  const w = ChunkLogWriter.create(path.join(dir, 'missing-folder', 'x.bcl'), { sessionId: 's', startedAt: 0 }, (p) => problems.push(p));
+  const w = ChunkJournalWriter.create(path.join(dir, 'missing-folder', 'x.bcl'), { sessionId: 's', startedAt: 0 }, (p) => problems.push(p));
   w.packet({ track: 1, isKey: true, timeUs: 0, data: bytes(10, 0) });
   await w.flush();
   w.packet({ track: 1, isKey: true, timeUs: 1, data: bytes(10, 0) });
@@ -112,7 +112,7 @@ test('a log that cannot be created reports a disk error once and never throws at
 
 test('voice audio records read back with their track, media-clock time and Opus payload', async () => {
   const file = path.join(dir, 'audio.bcl');
-  const w = ChunkLogWriter.create(file, { sessionId: 'sess-5', startedAt: 0 }, () => assert.fail('no problem expected'));
+  const w = ChunkJournalWriter.create(file, { sessionId: 'sess-5', startedAt: 0 }, () => assert.fail('no problem expected'));
   w.track(1, { kind: 'video', codec: 'vp8', width: 640, height: 480 });
   w.track(2, { kind: 'audio', codec: 'opus', sampleRate: 48_000, channels: 1 });
   w.packet({ track: 1, isKey: true, timeUs: 0, data: bytes(300, 1) });

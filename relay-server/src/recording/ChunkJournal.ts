@@ -60,8 +60,8 @@ export const TrackSpec = z.discriminatedUnion('kind', [
 ]);
 export type TrackSpec = z.infer<typeof TrackSpec>;
 
-export const ChunkLogMeta = z.object({ sessionId: z.string().min(1).max(64), startedAt: z.number().finite() });
-export type ChunkLogMeta = z.infer<typeof ChunkLogMeta>;
+export const ChunkJournalMeta = z.object({ sessionId: z.string().min(1).max(64), startedAt: z.number().finite() });
+export type ChunkJournalMeta = z.infer<typeof ChunkJournalMeta>;
 
 export interface EncodedPacketRecord {
   track: number;
@@ -70,8 +70,8 @@ export interface EncodedPacketRecord {
   data: Uint8Array;
 }
 
-export type ChunkLogRecord =
-  | { type: 'meta'; meta: ChunkLogMeta }
+export type ChunkJournalRecord =
+  | { type: 'meta'; meta: ChunkJournalMeta }
   | { type: 'track'; track: number; spec: TrackSpec }
   | ({ type: 'packet' } & EncodedPacketRecord)
   | { type: 'end'; timeUs: number }
@@ -107,14 +107,14 @@ export const SYNC_INTERVAL_MS = 5000;
 /** Above this much unwritten data the disk is not keeping up; recording stops, the session does not. */
 export const MAX_PENDING_BYTES = 32 * 1024 * 1024;
 
-export type ChunkLogProblem = 'disk-error' | 'too-slow';
+export type ChunkJournalProblem = 'disk-error' | 'too-slow';
 
 /**
  * Appends records in memory and writes them out in batches, so the live session never waits
  * on the disk. A write failure or a disk that falls too far behind is reported once through
  * `onProblem`; later appends are ignored.
  */
-export class ChunkLogWriter {
+export class ChunkJournalWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private writing: Promise<void> | null = null;
@@ -128,7 +128,7 @@ export class ChunkLogWriter {
 
   private constructor(
     private readonly fh: Promise<FileHandle | null>,
-    private readonly onProblem: (problem: ChunkLogProblem, detail: string) => void,
+    private readonly onProblem: (problem: ChunkJournalProblem, detail: string) => void,
     private readonly now: () => number,
   ) {
     this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -139,13 +139,13 @@ export class ChunkLogWriter {
    * Starts a new log (never overwriting a file) with the magic and the meta record. The file
    * opens in the background; records appended meanwhile wait in memory.
    */
-  static create(path: string, meta: ChunkLogMeta, onProblem: (problem: ChunkLogProblem, detail: string) => void, now: () => number = Date.now): ChunkLogWriter {
-    let w: ChunkLogWriter | null = null;
+  static create(path: string, meta: ChunkJournalMeta, onProblem: (problem: ChunkJournalProblem, detail: string) => void, now: () => number = Date.now): ChunkJournalWriter {
+    let w: ChunkJournalWriter | null = null;
     const fh = open(path, 'wx').catch((err: unknown) => {
       w?.fail('disk-error', err instanceof Error ? err.message : String(err));
       return null;
     });
-    w = new ChunkLogWriter(fh, onProblem, now);
+    w = new ChunkJournalWriter(fh, onProblem, now);
     w.push(Buffer.concat([CHUNK_LOG_MAGIC, encodeRecord(RECORD.meta, 0, false, 0, jsonBytes(meta))]));
     return w;
   }
@@ -227,7 +227,7 @@ export class ChunkLogWriter {
     this.pendingBytes += buf.byteLength;
   }
 
-  private fail(problem: ChunkLogProblem, detail: string): void {
+  private fail(problem: ChunkJournalProblem, detail: string): void {
     if (this.hasFailed) return;
     this.hasFailed = true;
     this.pending = [];
@@ -239,18 +239,18 @@ export class ChunkLogWriter {
 const READ_BLOCK_BYTES = 1024 * 1024;
 
 /**
- * Reads a chunk log front to back without holding it in memory. After iterating,
+ * Reads a chunk journal front to back without holding it in memory. After iterating,
  * `isTruncated` says whether it ended in a partial or corrupt record (a crash mid-write)
  * and `validBytes` how much of it was usable.
  */
-export class ChunkLogReader {
+export class ChunkJournalReader {
   isTruncated = false;
   problem: string | null = null;
   validBytes = 0;
 
   constructor(private readonly path: string) {}
 
-  async *records(): AsyncGenerator<ChunkLogRecord> {
+  async *records(): AsyncGenerator<ChunkJournalRecord> {
     const fh = await open(this.path, 'r');
     try {
       let buf = Buffer.alloc(0);
@@ -267,7 +267,7 @@ export class ChunkLogReader {
         return buf.byteLength >= need;
       };
       if (!(await fill(CHUNK_LOG_MAGIC.byteLength)) || !buf.subarray(0, 4).equals(CHUNK_LOG_MAGIC)) {
-        this.stop('not a chunk log (bad magic)');
+        this.stop('not a chunk journal (bad magic)');
         return;
       }
       buf = buf.subarray(4);
@@ -307,15 +307,15 @@ export class ChunkLogReader {
     }
   }
 
-  private decode(type: number, track: number, isKey: boolean, timeUs: number, payload: Buffer): ChunkLogRecord | null {
+  private decode(type: number, track: number, isKey: boolean, timeUs: number, payload: Buffer): ChunkJournalRecord | null {
     switch (type) {
       case RECORD.meta: {
-        const r = parseJson(ChunkLogMeta, payload.toString('utf8'), 'chunk log meta');
+        const r = parseJson(ChunkJournalMeta, payload.toString('utf8'), 'chunk journal meta');
         if (!r.ok) return this.stop(r.error.message);
         return { type: 'meta', meta: r.value };
       }
       case RECORD.track: {
-        const r = parseJson(TrackSpec, payload.toString('utf8'), 'chunk log track');
+        const r = parseJson(TrackSpec, payload.toString('utf8'), 'chunk journal track');
         if (!r.ok) return this.stop(r.error.message);
         return { type: 'track', track, spec: r.value };
       }

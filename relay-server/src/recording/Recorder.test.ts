@@ -1,6 +1,6 @@
 /**
  * Recovery at start: what a relay killed mid-session leaves behind (a `recording` row and a
- * chunk log cut mid-record, no end) becomes a playable file at the next start; a row whose
+ * chunk journal cut mid-record, no end) becomes a playable file at the next start; a row whose
  * log is gone is marked failed, never left hanging.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle } from '../RelayServer.ts';
-import { chunkLogName } from './Recorder.ts';
+import { chunkJournalName } from './Recorder.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'beacon-recover-'));
@@ -52,7 +52,7 @@ test('after a kill mid-session, the next start makes the recording playable up t
   relays.length = 0;
 
   const dir = path.join(dataDir, 'recordings');
-  const log = path.join(dir, chunkLogName('crashedSession01'));
+  const log = path.join(dir, chunkJournalName('crashedSession01'));
   await writeClipLog(log, clip.frames.slice(0, 120), clip.config);
   // The kill came in the middle of writing frame 120.
   truncateSync(log, statSync(log).size - 300);
@@ -67,12 +67,12 @@ test('after a kill mid-session, the next start makes the recording playable up t
   const lastMs = clip.frames[118]!.offsetMs;
   assert.ok((rec?.durationMs ?? 0) >= lastMs && (rec?.durationMs ?? 0) <= lastMs + 40, `${rec?.durationMs} ms, last frame at ${lastMs} ms`);
   assert.ok(existsSync(path.join(dir, 'crashedSession01.webm')));
-  assert.ok(!existsSync(log), 'the chunk log is removed once the file is safe');
+  assert.ok(!existsSync(log), 'the chunk journal is removed once the file is safe');
   assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.live-')), [], 'stale snapshots are cleared');
 
   const lost = await second.recordings.get('lostLogSession01');
   assert.equal(lost?.status, 'failed');
   assert.equal(lost?.failure?.code, 'chunk-log-missing');
   // The session log no longer shows them as live.
-  assert.equal((await second.sessionLog.get('crashedSession01'))?.outcome, 'dropped');
+  assert.equal((await second.sessionHistory.get('crashedSession01'))?.outcome, 'dropped');
 });

@@ -1,6 +1,6 @@
 /**
  * Server-side session recording: decides which sessions are recorded (organisation
- * setting), taps their media into a chunk log per session, writes input activity to the
+ * setting), taps their media into a chunk journal per session, writes input activity to the
  * event timeline on the media clock, and finalises each log into a playable file when the
  * session ends, or at the next start for logs a stopped relay left behind.
  *
@@ -18,7 +18,7 @@ import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { EventLog, NewEvent } from '../sessions/EventLog.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Session } from '../sessions/SessionManager.ts';
 import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
@@ -57,7 +57,7 @@ interface Live {
   nextVersion: number;
 }
 
-export const chunkLogName = (sessionId: string): string => `${sessionId}.bcl`;
+export const chunkJournalName = (sessionId: string): string => `${sessionId}.bcl`;
 
 export class Recorder {
   private readonly live = new Map<string, Live>();
@@ -93,7 +93,7 @@ export class Recorder {
     const startedAt = s.startedAt ?? this.o.now();
     const rec = new SessionRecording({
       sessionId: s.id,
-      chunkLogPath: path.join(this.o.dir, chunkLogName(s.id)),
+      chunkJournalPath: path.join(this.o.dir, chunkJournalName(s.id)),
       startedAt,
       now: this.o.now,
       requestKeyframe: () => s.forwarder?.requestKeyframe(),
@@ -205,9 +205,9 @@ export class Recorder {
     let recovered = 0;
     for (const row of await this.o.store.unfinished()) {
       if (this.live.has(row.sessionId)) continue;
-      if (!names.has(chunkLogName(row.sessionId))) {
-        await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk log was gone at the next start', this.o.now(), true);
-        this.o.log.error('recording lost: chunk log missing', { sessionId: row.sessionId });
+      if (!names.has(chunkJournalName(row.sessionId))) {
+        await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk journal was gone at the next start', this.o.now(), true);
+        this.o.log.error('recording lost: chunk journal missing', { sessionId: row.sessionId });
         continue;
       }
       await this.finalise(row.sessionId, row.status === 'recording', row.endedAt);
@@ -232,7 +232,7 @@ export class Recorder {
   }
 
   private async finalise(sessionId: string, isRecovered: boolean, endedAt: number | null): Promise<void> {
-    const log = path.join(this.o.dir, chunkLogName(sessionId));
+    const log = path.join(this.o.dir, chunkJournalName(sessionId));
     const part = path.join(this.o.dir, `${sessionId}.part`);
     let result: MuxResult;
     try {
@@ -245,9 +245,9 @@ export class Recorder {
         this.o.log.warn('recording has no video', { sessionId });
         return;
       }
-      // The chunk log is kept: nothing more can be lost, and it can be looked at by hand.
+      // The chunk journal is kept: nothing more can be lost, and it can be looked at by hand.
       await this.o.store.markFailed(sessionId, 'finalise-failed', err instanceof Error ? err.message : String(err), this.o.now(), isRecovered);
-      this.o.log.error('recording could not be finalised; chunk log kept', { sessionId, err });
+      this.o.log.error('recording could not be finalised; chunk journal kept', { sessionId, err });
       return;
     }
     const fileName = `${sessionId}.${result.container}`;
@@ -263,7 +263,7 @@ export class Recorder {
     const part = path.join(this.o.dir, `${sessionId}.live-${version}.part`);
     let result: MuxResult;
     try {
-      result = await this.o.finaliser.run(l.rec.chunkLogPath, part);
+      result = await this.o.finaliser.run(l.rec.chunkJournalPath, part);
     } catch (err) {
       await rm(part, { force: true });
       if (!(err instanceof NothingToMuxError)) this.o.log.warn('live snapshot failed', { sessionId, err });

@@ -1,5 +1,5 @@
 /**
- * Turns a chunk log into a file a browser plays natively, without re-encoding: WebM for
+ * Turns a chunk journal into a file a browser plays natively, without re-encoding: WebM for
  * VP8/VP9/AV1, MP4 for H.264 (Annex B is converted to the sample format by mediabunny),
  * with cues / an index so `<video>` can seek. Runs in the finaliser worker; it only reads
  * the log and writes `outPath`.
@@ -20,7 +20,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import type { RecordingFailure } from '@beacon/shared/api';
-import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkJournal.ts';
+import { ChunkJournalReader, type EncodedPacketRecord, type TrackSpec } from './ChunkJournal.ts';
 import { opusDurationUs } from './RtpDepacketizer.ts';
 
 /** Used for the last packet's duration when the log has no end record (a crash). */
@@ -97,12 +97,12 @@ function sourceFor(spec: TrackSpec): EncodedVideoPacketSource | EncodedAudioPack
  * order, and the final clock offset. A track with nothing in it (a crash right after its
  * declaration) is left out rather than written empty.
  */
-async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
+async function scan(chunkJournalPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
   const declared = new Map<number, TrackSpec>();
   const used = new Set<number>();
   let hasPackets = false;
   let offsetUs = 0;
-  for await (const rec of new ChunkLogReader(chunkLogPath).records()) {
+  for await (const rec of new ChunkJournalReader(chunkJournalPath).records()) {
     if (rec.type === 'track' && !declared.has(rec.track)) declared.set(rec.track, rec.spec);
     if (rec.type === 'packet' && rec.isKey && declared.get(rec.track)?.kind === 'video') {
       hasPackets = true;
@@ -119,11 +119,11 @@ async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSp
 const MIN_STEP_US = 1000;
 
 /**
- * Writes `outPath` from the log at `chunkLogPath`. Throws {@link NothingToMuxError} if there
+ * Writes `outPath` from the log at `chunkJournalPath`. Throws {@link NothingToMuxError} if there
  * is no keyframe to start from, anything else if the file cannot be written.
  */
-export async function muxChunkLog(chunkLogPath: string, outPath: string): Promise<MuxResult> {
-  const { tracks: declared, hasPackets, offsetUs } = await scan(chunkLogPath);
+export async function muxChunkJournal(chunkJournalPath: string, outPath: string): Promise<MuxResult> {
+  const { tracks: declared, hasPackets, offsetUs } = await scan(chunkJournalPath);
   const video = hasPackets ? [...declared.entries()].find(([, s]) => s.kind === 'video') : undefined;
   const firstVideo = video?.[1].kind === 'video' ? video[1] : null;
   // A voice-only session (or a call whose screen never produced a keyframe) is an audio file.
@@ -158,7 +158,7 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
       if (st.source instanceof EncodedVideoPacketSource) await st.source.add(packet, meta as Parameters<EncodedVideoPacketSource['add']>[1]);
       else await st.source.add(packet, meta as Parameters<EncodedAudioPacketSource['add']>[1]);
     };
-    const reader = new ChunkLogReader(chunkLogPath);
+    const reader = new ChunkJournalReader(chunkJournalPath);
     for await (const rec of reader.records()) {
       if (rec.type === 'end') {
         endUs = rec.timeUs;

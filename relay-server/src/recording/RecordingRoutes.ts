@@ -43,7 +43,7 @@ const FileQuery = z.object({
 export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
   /** The session, if `actor` may watch its recording: unknown sessions are 404, others' 403. */
   const watchable = async (actor: Actor, sessionId: string): Promise<SessionRow> => {
-    const session = await d.sessionLog.get(sessionId);
+    const session = await d.sessionHistory.get(sessionId);
     if (!session) throw new ProtocolError('not-found', 'no such session');
     const agentsMayWatchOwn = d.organisation.settings?.agentsMayWatchOwn ?? false;
     demand(actor, 'recording.watch', { kind: 'recording', agentId: session.seat.id, agentsMayWatchOwn });

@@ -6,7 +6,8 @@ import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import { LIMITS } from '@beacon/shared/protocol';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
-import { RateLimiter, type Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
 
 /** No 0/O, 1/I: customers read codes out over the phone. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';

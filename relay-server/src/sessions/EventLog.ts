@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Logger } from '../platform/logger.ts';
 import type { Database } from '../platform/Database.ts';
-import type { Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 
 export const EVENT_KINDS = [
   'registered',

@@ -15,7 +15,7 @@ import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
 import type { Logger } from '../platform/logger.ts';
 import { MediaForwarder, type ForwarderStats, type MediaSink } from '../media/MediaForwarder.ts';
-import type { Clock } from '../accounts/RateLimiter.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { SessionOutcome, SessionStore } from './SessionStore.ts';
 
 /** What the session layer needs from a connected client. */
@@ -41,7 +41,7 @@ export interface Session {
   readonly agent: AgentParty;
   readonly customer: CustomerParty;
   readonly permissions: SessionPermissions;
-  /** `voice`: a call only; no screen media, input or keyframes (TrafficRouter refuses them). */
+  /** `voice`: a call only; no screen media, input or keyframes (TrafficHandler refuses them). */
   readonly mode: SessionMode;
   readonly requestedAt: number;
   startedAt: number | null;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LIMITS, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
-import { sha256Hex } from '../accounts/AgentAuth.ts';
+import { sha256Hex } from '../accounts/secrets.ts';
 import { MAX_BAD_MESSAGES } from './ClientConnection.ts';
 import { WS_MAX_PAYLOAD } from '../RelayServer.ts';
 import { RawSocket } from '../testing/RawSocket.ts';

@@ -11,15 +11,15 @@ import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LIMITS, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
-import { isCollabCtl, type CollabRouter } from '../collab/CollabHandler.ts';
+import { isCollabCtl, type CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { MediaSink } from '../media/MediaForwarder.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
 import type { AgentParty, CustomerParty, SessionManager } from '../sessions/SessionManager.ts';
-import type { TrafficRouter } from '../media/TrafficHandler.ts';
-import { isVoiceCtl, type VoiceRouter } from '../voice/VoiceHandler.ts';
+import type { TrafficHandler } from '../media/TrafficHandler.ts';
+import { isVoiceCtl, type VoiceHandler } from '../voice/VoiceHandler.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -36,7 +36,7 @@ export interface ConnectionContext {
   auth: AgentAuth;
   registry: DeviceRegistry;
   sessions: SessionManager;
-  traffic: TrafficRouter;
+  traffic: TrafficHandler;
   log: Logger;
   helloTimeoutMs: number;
   rtcPorts?: RtcPorts;
@@ -44,9 +44,9 @@ export interface ConnectionContext {
   /** Told which seats have live connections (the seats view shows who is online). */
   presence?: Presence;
   /** Chat, attachments, screenshots, whiteboard; without it those messages are refused. */
-  collab?: CollabRouter;
+  collab?: CollabHandler;
   /** Voice calls; without it voice messages and renegotiation are refused. */
-  voice?: VoiceRouter;
+  voice?: VoiceHandler;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';

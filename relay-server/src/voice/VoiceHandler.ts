@@ -9,7 +9,7 @@
 import { randomInt } from 'node:crypto';
 import { ProtocolError } from '@beacon/shared/errors';
 import type { CtlToRelay, Role } from '@beacon/shared/protocol';
-import { ThrottledLog, type Logger } from '../platform/logger.ts';
+import { ThrottledLogger, type Logger } from '../platform/logger.ts';
 import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type Session, type SessionManager } from '../sessions/SessionManager.ts';
@@ -60,12 +60,12 @@ export interface VoiceStats {
   droppedPackets: number;
 }
 
-export class VoiceRouter {
+export class VoiceHandler {
   private readonly legs = new Map<string, Leg>();
   private readonly calls = new Map<string, Call>();
   /** connId -> the session whose call (ringing or active) it is in. */
   private readonly callOf = new Map<string, string>();
-  private readonly rtpLog: ThrottledLog;
+  private readonly rtpLog: ThrottledLogger;
   readonly stats: VoiceStats = { forwardedPackets: 0, droppedPackets: 0 };
 
   constructor(
@@ -76,7 +76,7 @@ export class VoiceRouter {
     private readonly events: EventLog | null = null,
     private readonly now: () => number = Date.now,
   ) {
-    this.rtpLog = new ThrottledLog(log);
+    this.rtpLog = new ThrottledLogger(log);
     sessions.onEnded((s, reason) => {
       const call = this.calls.get(s.id);
       if (!call) return;

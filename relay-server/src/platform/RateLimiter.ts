@@ -3,7 +3,7 @@
  * failures are recorded; callers ask `isLimited` before doing the work, so the attempt
  * after the limit is refused whatever it carries.
  */
-export type Clock = () => number;
+import type { Clock } from './clock.ts';
 
 export interface RateLimit {
   /** How many failures the window may hold before the key is limited. */
