@@ -19,10 +19,11 @@ import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
+import { DEFAULT_ORG_NAME } from './accounts/createAccounts.ts';
 import { ClientAddress } from './transport/ClientAddress.ts';
 import { stdoutLogger, type LogLevel } from './platform/logger.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
-import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
+import { startRelay } from './RelayServer.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -118,9 +119,9 @@ async function main(): Promise<void> {
 
   process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
   log.info('webrtc ports', rtcPorts?.kind === 'shared' ? { udpPort: rtcPorts.port, shared: true } : rtcPorts ? { min: rtcPorts.min, max: rtcPorts.max } : { any: true });
-  if (!relay.organisation.exists) {
-    // Every start without an organisation prints a new link; the previous one stops working.
-    const token = await relay.organisation.issueSetupToken();
+  // Every start without an organisation prints a new link; the previous one stops working.
+  const token = await relay.issueSetupToken();
+  if (token) {
     const base = (env.BEACON_PUBLIC_URL ?? relay.url).replace(/\/+$/, '');
     const link = `${base}/#/setup?token=${token}`;
     log.info('first-run setup link issued', { link });

@@ -52,6 +52,6 @@ test('the new settings take effect: new seats get the default limit, customers s
     customer.close();
   }
   // The name survives a restart: it is read back from the database.
-  await t.relay.organisation.load();
-  assert.equal(t.relay.organisation.name, '声光科技');
+  await t.relay.services.organisation.load();
+  assert.equal(t.relay.services.organisation.name, '声光科技');
 });

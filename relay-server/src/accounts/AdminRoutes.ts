@@ -1,11 +1,17 @@
 /** Organisation settings (owners and admins change them, managers read) and the audit log. */
 import { AuditQuery, UpdateSettingsRequest, type OrgSettings } from '@beacon/shared/api';
 import { ProtocolError } from '@beacon/shared/errors';
-import { demand } from './Policy.ts';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { ok, readJson, readQuery, type Route } from '../http/HttpApi.ts';
+import { ok, readJson, readQuery } from '../platform/route.ts';
+import type { AuditLog } from './AuditLog.ts';
+import type { Organisation } from './Organisation.ts';
+import { demand, type ApiRoute } from './Policy.ts';
 
-export function adminRoutes(d: ApiDeps): Route[] {
+export interface AdminRouteDeps {
+  organisation: Organisation;
+  audit: AuditLog;
+}
+
+export function adminRoutes(d: AdminRouteDeps): ApiRoute[] {
   const current = (): OrgSettings => {
     const s = d.organisation.settings;
     if (!s) throw new ProtocolError('not-found', 'the organisation is not set up yet; open the setup link the relay printed');

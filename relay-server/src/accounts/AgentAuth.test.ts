@@ -5,7 +5,7 @@ import { ApiError, LoginResponse } from '@beacon/shared/protocol';
 import { parseUnknown } from '@beacon/shared/parse';
 import { TOKEN_LIFETIME_MS } from './AgentAuth.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
-import { MAX_BODY_BYTES } from '../http/HttpSurface.ts';
+import { MAX_BODY_BYTES } from '../platform/route.ts';
 import { RawSocket } from '../testing/RawSocket.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -51,7 +51,7 @@ describe('POST /api/login', () => {
     assert.equal(body.value.expiresAt, Math.round(clock) + TOKEN_LIFETIME_MS);
     assert.match(body.value.token, /^[\w-]{43}$/);
     // Only the hash is stored.
-    assert.equal(await t.relay.db.get('SELECT 1 FROM agent_tokens WHERE token_hash = ?', [body.value.token]), undefined);
+    assert.equal(await t.relay.services.db.get('SELECT 1 FROM agent_tokens WHERE token_hash = ?', [body.value.token]), undefined);
 
     const bad = await login(TEST_AGENT.login, 'not the password');
     assert.equal(bad.status, 401);
@@ -63,7 +63,7 @@ describe('POST /api/login', () => {
   });
 
   test('the 6th failure within a minute for one login is rate-limited, even with the right password; it lifts after the window', async () => {
-    await t.relay.auth.upsertAgent('bob', 'bobs password', 'Bob');
+    await t.relay.services.auth.upsertAgent('bob', 'bobs password', 'Bob');
     for (let i = 0; i < 5; i++) assert.equal((await login('bob', `wrong ${i}`)).status, 401);
     const limited = await login('bob', 'bobs password');
     assert.equal(limited.status, 429);
@@ -86,7 +86,7 @@ describe('POST /api/login', () => {
 
   test('guessing the current password with a stolen token is limited like sign-ins and locks the seat', async () => {
     clock += 10 * 60_000;
-    await t.relay.auth.upsertAgent('carol', 'carols password', 'Carol');
+    await t.relay.services.auth.upsertAgent('carol', 'carols password', 'Carol');
     const ok = await login('carol', 'carols password');
     const { token } = (await ok.json()) as { token: string };
     const change = (currentPassword: string) =>
@@ -114,7 +114,7 @@ describe('POST /api/login', () => {
     assert.equal((await early.nth(1)).type, 'welcome');
     early.close();
     clock += TOKEN_LIFETIME_MS + 1;
-    assert.equal(await t.relay.auth.verifyToken(token), null);
+    assert.equal(await t.relay.services.auth.verifyToken(token), null);
     const late = await RawSocket.open(t.relay.url);
     late.helloAs('agent', token);
     const reply = await late.nth(1);

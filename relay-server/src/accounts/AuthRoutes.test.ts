@@ -14,7 +14,7 @@ const SETUP = { organisationName: '声光科技有限公司', owner: { login: 'b
 before(async () => {
   t = await startTestRelay({ isSeeded: false });
   anon = new TestApi(t.relay.url);
-  setupToken = await t.relay.organisation.issueSetupToken();
+  setupToken = await t.relay.services.organisation.issueSetupToken();
 });
 after(async () => {
   await t.relay.close();
@@ -26,18 +26,18 @@ describe('first-run setup', () => {
 
     assert.equal((await anon.refused('POST', '/api/setup', 403, { ...SETUP, token: 'guessed-token' })).error, 'forbidden');
     assert.equal((await anon.refused('POST', '/api/setup', 400, { ...SETUP, token: setupToken, owner: { ...SETUP.owner, password: 'short' } })).error, 'bad-message');
-    assert.equal(t.relay.organisation.exists, false, 'nothing was created by the refused attempts');
+    assert.equal(t.relay.services.organisation.exists, false, 'nothing was created by the refused attempts');
 
     const done = await anon.ok('POST', '/api/setup', SetupResponse, { ...SETUP, token: setupToken }, 201);
     assert.equal(done.agent.role, 'owner');
     assert.equal(done.agent.displayName, '王老板');
-    assert.equal(t.relay.organisation.name, SETUP.organisationName);
+    assert.equal(t.relay.services.organisation.name, SETUP.organisationName);
     assert.deepEqual(await anon.ok('GET', '/api/setup/status', SetupStatusResponse), { isSetupNeeded: false });
 
     const again = await anon.refused('POST', '/api/setup', 409, { ...SETUP, token: setupToken, owner: { ...SETUP.owner, login: 'intruder' } });
     assert.equal(again.error, 'conflict');
-    assert.equal(await t.relay.auth.hasLogin('intruder'), false);
-    assert.equal(await t.relay.organisation.spendSetupToken(setupToken), false, 'the token is spent for good');
+    assert.equal(await t.relay.services.auth.hasLogin('intruder'), false);
+    assert.equal(await t.relay.services.organisation.spendSetupToken(setupToken), false, 'the token is spent for good');
 
     // The token the setup returned is a working sign-in; the audit log records the setup.
     const owner = anon.as(done.token);

@@ -7,13 +7,28 @@ import { ProtocolError } from '@beacon/shared/errors';
 import { parseJson } from '@beacon/shared/parse';
 import { LoginRequest } from '@beacon/shared/protocol';
 import { RateLimiter } from '../platform/RateLimiter.ts';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { MAX_BODY_BYTES, noContent, ok, readBody, readJson, type Route } from '../http/HttpApi.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { MAX_BODY_BYTES, noContent, ok, readBody, readJson } from '../platform/route.ts';
+import type { Accounts } from './Accounts.ts';
+import type { AgentAuth } from './AgentAuth.ts';
+import type { AuditLog } from './AuditLog.ts';
+import type { Organisation } from './Organisation.ts';
+import type { ApiRoute } from './Policy.ts';
+
+export interface AuthRouteDeps {
+  auth: AgentAuth;
+  accounts: Accounts;
+  organisation: Organisation;
+  audit: AuditLog;
+  log: Logger;
+  now: Clock;
+}
 
 /** Wrong setup tokens per address: the token is unguessable, this just keeps the log quiet. */
 export const SETUP_FAILURES_PER_ADDRESS = { max: 10, windowMs: 10 * 60_000 };
 
-export function authRoutes(d: ApiDeps): Route[] {
+export function authRoutes(d: AuthRouteDeps): ApiRoute[] {
   const setupFailures = new RateLimiter(SETUP_FAILURES_PER_ADDRESS, d.now);
   /** A 429 whose Retry-After says when `retryAt` (relay clock) comes. */
   const rateLimited = (message: string, retryAt: number | null | undefined) =>

@@ -9,6 +9,7 @@
  */
 import type { AccountRole } from '@beacon/shared/protocol';
 import { ProtocolError } from '@beacon/shared/errors';
+import type { AuthedContext, Route } from '../platform/route.ts';
 
 /** The signed-in seat, as read from the database for this request (never from the client). */
 export interface Actor {
@@ -18,6 +19,10 @@ export interface Actor {
   readonly role: AccountRole;
   readonly groupIds: readonly number[];
 }
+
+/** A route of the relay's JSON API: a signed-in request acts as an Actor. */
+export type ApiRoute = Route<Actor>;
+export type ActorContext = AuthedContext<Actor>;
 
 export interface SeatResource {
   kind: 'seat';

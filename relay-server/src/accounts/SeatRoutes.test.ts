@@ -92,8 +92,8 @@ describe('seats', () => {
       assert.equal(err.error, 'forbidden');
       assert.deepEqual(Object.keys(err).sort(), ['error', 'message'], `${method} ${path} leaks nothing else`);
     }
-    assert.equal((await t.relay.accounts.seat(ownerId))?.isDisabled, false);
-    assert.equal(t.relay.organisation.name, 'Acme AV Support');
+    assert.equal((await t.relay.services.accounts.seat(ownerId))?.isDisabled, false);
+    assert.equal(t.relay.services.organisation.name, 'Acme AV Support');
     // Without a token at all: 401.
     assert.equal((await anon.refused('GET', '/api/seats', 401)).error, 'unauthorized');
     assert.equal((await anon.as('x'.repeat(43)).refused('GET', '/api/me', 401)).error, 'unauthorized');
@@ -189,8 +189,8 @@ describe('seats', () => {
     const seat = await createSeat(owner, 'gone.gary', 'agent');
     const gary = await signIn('gone.gary');
     const ws = await liveAgent(gary);
-    await t.relay.db.run("INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('555000111', 1, 1)");
-    await t.relay.sessionStore.insert({ id: 'gary-session-1', deviceId: '555000111', agentId: seat.id, requestedAt: clock, permissions: { view: true, control: false } });
+    await t.relay.services.db.run("INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('555000111', 1, 1)");
+    await t.relay.services.sessionStore.insert({ id: 'gary-session-1', deviceId: '555000111', agentId: seat.id, requestedAt: clock, permissions: { view: true, control: false } });
     assert.equal((await owner.call('DELETE', `/api/seats/${seat.id}`)).status, 204);
     assert.equal((await ws.next('signed-out', 1000)).reason, 'deleted');
     assert.equal((await login('gone.gary', 'gone.gary password')).status, 401);
@@ -217,10 +217,10 @@ describe('seats', () => {
     const next = await owner.ok('GET', `/api/audit?limit=2&cursor=${page.nextCursor ?? ''}`, AuditList);
     assert.deepEqual([...page.entries, ...next.entries].map((e) => e.id), ids.slice(0, 4));
 
-    const before = await t.relay.db.all('SELECT * FROM audit_log');
-    await assert.rejects(t.relay.db.run("UPDATE audit_log SET action = 'setup'"), /append-only/);
-    await assert.rejects(t.relay.db.run('DELETE FROM audit_log'), /append-only/);
-    assert.deepEqual(await t.relay.db.all('SELECT * FROM audit_log'), before);
+    const before = await t.relay.services.db.all('SELECT * FROM audit_log');
+    await assert.rejects(t.relay.services.db.run("UPDATE audit_log SET action = 'setup'"), /append-only/);
+    await assert.rejects(t.relay.services.db.run('DELETE FROM audit_log'), /append-only/);
+    assert.deepEqual(await t.relay.services.db.all('SELECT * FROM audit_log'), before);
     await owner.refused('GET', '/api/audit?cursor=garbage', 400);
   });
 

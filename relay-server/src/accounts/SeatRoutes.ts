@@ -5,16 +5,29 @@
  * everywhere at once, live connections included.
  */
 import { randomBytes } from 'node:crypto';
-import { CreateGroupRequest, CreateSeatRequest, ResetPasswordRequest, UpdateSeatRequest, type ResetPasswordResponse, type Seat } from '@beacon/shared/api';
+import { CreateGroupRequest, CreateSeatRequest, ResetPasswordRequest, UpdateSeatRequest, type LiveSession, type ResetPasswordResponse, type Seat } from '@beacon/shared/api';
 import { ProtocolError } from '@beacon/shared/errors';
-import type { SeatRecord } from './Accounts.ts';
-import { authorize, demand, type Actor } from './Policy.ts';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { intParam, noContent, ok, readJson, type AuthedContext, type Route } from '../http/HttpApi.ts';
+import { intParam, noContent, ok, readJson } from '../platform/route.ts';
+import type { Accounts, SeatRecord } from './Accounts.ts';
+import type { AgentAuth } from './AgentAuth.ts';
+import type { AuditLog } from './AuditLog.ts';
+import type { Organisation } from './Organisation.ts';
+import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from './Policy.ts';
+import type { Presence } from './Presence.ts';
 
-export function seatRoutes(d: ApiDeps): Route[] {
+export interface SeatRouteDeps {
+  accounts: Accounts;
+  audit: AuditLog;
+  auth: AgentAuth;
+  organisation: Organisation;
+  presence: Presence;
+  /** A seat's pending and active sessions (the sessions feature knows them). */
+  liveSessionsOf(accountId: number): LiveSession[];
+}
+
+export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
   const toSeat = (s: SeatRecord): Seat => {
-    const live = d.sessions.liveSessionsOf(s.id);
+    const live = d.liveSessionsOf(s.id);
     return {
       id: s.id,
       login: s.login,
@@ -33,7 +46,7 @@ export function seatRoutes(d: ApiDeps): Route[] {
   };
 
   /** The target seat after the manage check; deleted seats are gone as far as the API goes. */
-  const managed = async (c: AuthedContext): Promise<SeatRecord> => {
+  const managed = async (c: ActorContext): Promise<SeatRecord> => {
     const seat = await d.accounts.seat(intParam(c, 'id'));
     if (!seat || seat.isDeleted) throw new ProtocolError('not-found', 'no such seat');
     demand(c.actor, 'seat.manage', { kind: 'seat', id: seat.id, role: seat.role });

@@ -84,7 +84,7 @@ describe('collaboration through the relay', () => {
       ['agent', '是的，我是 Alice 👋'],
     ]);
     await t.relay.flush();
-    const kinds = (await t.relay.events.forSession(ask.sessionId)).map((e) => e.kind);
+    const kinds = (await t.relay.services.events.forSession(ask.sessionId)).map((e) => e.kind);
     assert.deepEqual(kinds.filter((k) => k === 'chat').length, 2);
   });
 
@@ -167,7 +167,7 @@ describe('collaboration through the relay', () => {
     agent.sendCtl({ type: 'chat-send', sessionId, text: 'still here' });
     await customer.nextCtl('chat', 5000, (m) => m.message.text === 'still here');
     await t.relay.flush();
-    const strokes = (await t.relay.events.forSession(sessionId)).filter((e) => e.kind === 'stroke').map((e) => e.detail.action);
+    const strokes = (await t.relay.services.events.forSession(sessionId)).filter((e) => e.kind === 'stroke').map((e) => e.detail.action);
     assert.deepEqual(strokes, ['draw', 'undo', 'clear', 'draw']);
 
     const viewOnly = await pair(false);
@@ -201,7 +201,7 @@ describe('collaboration through the relay', () => {
     assert.equal(done.file.transferId, 'shot-0000001');
     assert.ok(readFileSync(path.join(filesDir, sessionId, 'shot-0000001')).equals(png));
     await t.relay.flush();
-    assert.ok((await t.relay.events.forSession(sessionId)).some((e) => e.kind === 'screenshot' && e.detail.fileId === done.file.id));
+    assert.ok((await t.relay.services.events.forSession(sessionId)).some((e) => e.kind === 'screenshot' && e.detail.fileId === done.file.id));
   });
 
   test('quick replies are per seat; a linked customer has a chat history across sessions', async () => {

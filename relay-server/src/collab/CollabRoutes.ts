@@ -7,15 +7,19 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { QuickReplies, type ChatHistory, type SessionFileList } from '@beacon/shared/collab';
 import { ProtocolError } from '@beacon/shared/errors';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { ok, readJson, type AuthedContext, type Route } from '../http/HttpApi.ts';
+import { demand, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
+import type { CustomerStore } from '../directory/CustomerStore.ts';
+import { readableSession } from '../history/HistoryRoutes.ts';
+import type { SessionHistory } from '../history/SessionHistory.ts';
+import { ok, readJson } from '../platform/route.ts';
 import type { CollabStore } from './CollabStore.ts';
 import type { FileTransfers } from './FileTransfers.ts';
-import { demand } from '../accounts/Policy.ts';
 
-export interface CollabDeps {
+export interface CollabRouteDeps {
   store: CollabStore;
   files: FileTransfers;
+  customers: CustomerStore;
+  sessionHistory: SessionHistory;
 }
 
 const SESSION = '(?<id>[A-Za-z0-9_-]{1,64})';
@@ -26,20 +30,15 @@ function contentDisposition(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-export function collabRoutes(d: ApiDeps, c: CollabDeps): Route[] {
-  const readableSession = async (ctx: AuthedContext) => {
-    const row = await d.sessionHistory.get(ctx.params.id ?? '');
-    if (!row) throw new ProtocolError('not-found', 'no such session');
-    demand(ctx.actor, 'session.read', { kind: 'session', agentId: row.seat.id });
-    return row;
-  };
+export function collabRoutes(c: CollabRouteDeps): ApiRoute[] {
+  const readable = (ctx: ActorContext) => readableSession(c.sessionHistory, ctx, 'session.read');
 
   return [
     {
       method: 'GET',
       path: new RegExp(`^/api/sessions/${SESSION}/chat$`),
       handle: async (ctx) => {
-        const s = await readableSession(ctx);
+        const s = await readable(ctx);
         return ok({ messages: await c.store.chatOfSession(s.id) } satisfies ChatHistory);
       },
     },
@@ -47,7 +46,7 @@ export function collabRoutes(d: ApiDeps, c: CollabDeps): Route[] {
       method: 'GET',
       path: new RegExp(`^/api/sessions/${SESSION}/files$`),
       handle: async (ctx) => {
-        const s = await readableSession(ctx);
+        const s = await readable(ctx);
         return ok({ files: await c.store.filesOf(s.id) } satisfies SessionFileList);
       },
     },
@@ -55,7 +54,7 @@ export function collabRoutes(d: ApiDeps, c: CollabDeps): Route[] {
       method: 'GET',
       path: new RegExp(`^/api/sessions/${SESSION}/files/(?<fileId>\\d{1,15})$`),
       handle: async (ctx) => {
-        const s = await readableSession(ctx);
+        const s = await readable(ctx);
         const f = await c.store.file(s.id, Number(ctx.params.fileId));
         if (!f) throw new ProtocolError('not-found', 'no such file in this session');
         const p = c.files.pathOf(f.stored_name);
@@ -78,7 +77,7 @@ export function collabRoutes(d: ApiDeps, c: CollabDeps): Route[] {
       method: 'GET',
       path: /^\/api\/customers\/(?<id>\d{1,15})\/chat$/,
       handle: async (ctx) => {
-        const customer = await d.customers.record(Number(ctx.params.id));
+        const customer = await c.customers.record(Number(ctx.params.id));
         if (!customer) throw new ProtocolError('not-found', 'no such customer');
         demand(ctx.actor, 'customer.read', customer);
         return ok({ messages: await c.store.chatOfCustomer(customer.id) } satisfies ChatHistory);

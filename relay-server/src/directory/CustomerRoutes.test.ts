@@ -120,7 +120,7 @@ describe('customer directory', () => {
     await owner.ok('PATCH', `/api/customers/${aliceOwn.id}`, Customer, { ownerAccountId: aliceId });
     // A disabled seat cannot take records: nobody would see them.
     const dora = (await owner.ok('POST', '/api/seats', Seat, { login: 'dora', displayName: 'Dora', password: 'dora password', role: 'agent' }, 201)).id;
-    await t.relay.accounts.setDisabled(dora, true);
+    await t.relay.services.accounts.setDisabled(dora, true);
     assert.equal((await owner.refused('PATCH', `/api/customers/${aliceOwn.id}`, 409, { ownerAccountId: dora })).error, 'conflict');
     assert.equal((await owner.ok('GET', `/api/customers/${aliceOwn.id}`, Customer)).owner.login, TEST_AGENT.login);
   });

@@ -4,22 +4,34 @@
  * managers, admins and owners see all (Policy.ts). A record the caller may not read answers
  * 403 with no data; one that does not exist answers 404.
  */
-import { CreateCustomerRequest, CustomerListQuery, DeviceDetails, SessionListQuery, UpdateCustomerRequest, type StarResponse } from '@beacon/shared/api';
+import { CreateCustomerRequest, CustomerListQuery, DeviceDetails, UpdateCustomerRequest, type StarResponse } from '@beacon/shared/api';
 import { ProtocolError } from '@beacon/shared/errors';
 import { parseUnknown } from '@beacon/shared/parse';
 import { DeviceId } from '@beacon/shared/protocol';
-import type { CustomerRecord } from './CustomerStore.ts';
-import { authorize, demand, type Actor } from '../accounts/Policy.ts';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { intParam, ok, readJson, readQuery, type AuthedContext, type Route } from '../http/HttpApi.ts';
+import type { Accounts } from '../accounts/Accounts.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
+import { intParam, ok, readJson, readQuery } from '../platform/route.ts';
+import type { CustomerRecord, CustomerStore } from './CustomerStore.ts';
 
-export function customerRoutes(d: ApiDeps): Route[] {
-  const readable = async (c: AuthedContext, action: 'customer.read' | 'customer.update' = 'customer.read'): Promise<CustomerRecord> => {
-    const record = await d.customers.record(intParam(c, 'id'));
-    if (!record) throw new ProtocolError('not-found', 'no such customer');
-    demand(c.actor, action, record);
-    return record;
-  };
+export interface CustomerRouteDeps {
+  customers: CustomerStore;
+  accounts: Accounts;
+  audit: AuditLog;
+  /** Whether a device is connected right now (the sessions feature knows). */
+  isDeviceOnline(deviceId: string): boolean;
+}
+
+/** The record named by the path's `:id`, if the caller may do `action` to it (404 unknown, 403 not theirs). */
+export async function readableCustomer(customers: CustomerStore, c: ActorContext, action: 'customer.read' | 'customer.update' = 'customer.read'): Promise<CustomerRecord> {
+  const record = await customers.record(intParam(c, 'id'));
+  if (!record) throw new ProtocolError('not-found', 'no such customer');
+  demand(c.actor, action, record);
+  return record;
+}
+
+export function customerRoutes(d: CustomerRouteDeps): ApiRoute[] {
+  const readable = (c: ActorContext, action?: 'customer.read' | 'customer.update') => readableCustomer(d.customers, c, action);
 
   const shareable = async (actor: Actor, groupId: number): Promise<void> => {
     if (!(await d.accounts.group(groupId))) throw new ProtocolError('bad-message', `there is no group with id ${groupId}`);
@@ -32,7 +44,7 @@ export function customerRoutes(d: ApiDeps): Route[] {
     return customer;
   };
 
-  const setStar = (isStarred: boolean) => async (c: AuthedContext) => {
+  const setStar = (isStarred: boolean) => async (c: ActorContext) => {
     const record = await readable(c);
     await d.customers.setStar(c.actor.id, record.id, isStarred);
     return ok({ isStarred } satisfies StarResponse);
@@ -88,17 +100,6 @@ export function customerRoutes(d: ApiDeps): Route[] {
     { method: 'DELETE', path: /^\/api\/customers\/(?<id>\d+)\/star$/, handle: setStar(false) },
     {
       method: 'GET',
-      path: /^\/api\/customers\/(?<id>\d+)\/sessions$/,
-      handle: async (c) => {
-        // Whoever may use the record sees its whole history (who helped this customer, when,
-        // how it ended); each session's event timeline stays with its own seat and managers.
-        const record = await readable(c);
-        const q = readQuery(c, SessionListQuery.pick({ cursor: true, limit: true }));
-        return ok(await d.sessionHistory.list({ customer: record.id }, q.cursor, q.limit));
-      },
-    },
-    {
-      method: 'GET',
       path: /^\/api\/devices\/(?<deviceId>[^/]+)$/,
       handle: async (c) => {
         demand(c.actor, 'device.read', null);
@@ -114,7 +115,7 @@ export function customerRoutes(d: ApiDeps): Route[] {
         }
         const details: DeviceDetails = {
           deviceId: device.deviceId,
-          isOnline: d.registry.isOnline(device.deviceId),
+          isOnline: d.isDeviceOnline(device.deviceId),
           registeredAt: device.registeredAt,
           lastSeenAt: device.lastSeenAt,
           customer,

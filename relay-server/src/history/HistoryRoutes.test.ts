@@ -26,13 +26,13 @@ before(async () => {
   owner = anon.as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
   await owner.ok('POST', '/api/seats', Seat, { login: 'mia', displayName: 'Mia Manager', password: 'mia password', role: 'manager' }, 201);
   bobId = (await owner.ok('POST', '/api/seats', Seat, { login: 'bob', displayName: 'Bob "the fixer", Jr.', password: 'bob password', role: 'agent' }, 201)).id;
-  aliceId = (await t.relay.accounts.seats()).find((s) => s.login === TEST_AGENT.login)?.id ?? 0;
+  aliceId = (await t.relay.services.accounts.seats()).find((s) => s.login === TEST_AGENT.login)?.id ?? 0;
   manager = anon.as((await loginAgent(t.relay.url, 'mia', 'mia password')).token);
   alice = anon.as((await loginAgent(t.relay.url, TEST_AGENT.login, TEST_AGENT.password)).token);
   bob = anon.as((await loginAgent(t.relay.url, 'bob', 'bob password')).token);
 
-  await t.relay.db.run("INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('123456789', 0, 0)");
-  const tricky = await t.relay.customers.create(
+  await t.relay.services.db.run("INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('123456789', 0, 0)");
+  const tricky = await t.relay.services.customers.create(
     { id: bobId, login: 'bob', displayName: 'Bob', role: 'agent', groupIds: [] },
     { name: '=HYPERLINK("http://evil")', company: '声光, "传媒"\n二部', phone: '', notes: '', tags: [], sharedGroupId: null, isStarred: false },
   );
@@ -42,12 +42,12 @@ before(async () => {
     ['bob-session-2', bobId, T0 + 3_600_000, null, T0 + 3_610_000, 'denied', null],
   ];
   for (const [id, agent, requested, started, ended, outcome, customer] of rows) {
-    await t.relay.db.run(
+    await t.relay.services.db.run(
       "INSERT INTO sessions (id, device_id, agent_id, requested_at, started_at, ended_at, permissions, outcome, end_reason, customer_id) VALUES (?, '123456789', ?, ?, ?, ?, ?, ?, ?, ?)",
       [id, agent, requested, started, ended, JSON.stringify({ view: true, control: agent === bobId }), outcome, started ? 'agent-ended' : null, customer],
     );
   }
-  await t.relay.db.run("INSERT INTO session_events (session_id, device_id, at, kind, actor) VALUES ('bob-session-1', '123456789', ?, 'consent-granted', 'customer:123456789')", [T0 + 61_000]);
+  await t.relay.services.db.run("INSERT INTO session_events (session_id, device_id, at, kind, actor) VALUES ('bob-session-1', '123456789', ?, 'consent-granted', 'customer:123456789')", [T0 + 61_000]);
 });
 after(async () => {
   await t.relay.close();

@@ -9,10 +9,29 @@ import { SessionCsvQuery, SessionListQuery, StatsQuery, UpdateSessionRequest, ty
 import { ProtocolError } from '@beacon/shared/errors';
 import { detectLocale } from '@beacon/shared/i18n';
 import { CsvFormatter, CSV_BOM } from './CsvExport.ts';
-import { authorize, demand, type Actor } from '../accounts/Policy.ts';
-import type { SessionFilter } from './SessionHistory.ts';
-import type { ApiDeps } from '../http/ApiDeps.ts';
-import { ok, readJson, readQuery, type AuthedContext, type Route } from '../http/HttpApi.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
+import { readableCustomer } from '../directory/CustomerRoutes.ts';
+import type { CustomerStore } from '../directory/CustomerStore.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { ok, readJson, readQuery } from '../platform/route.ts';
+import type { EventLog } from '../sessions/EventLog.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { SessionStore } from '../sessions/SessionStore.ts';
+import type { SessionFilter, SessionHistory } from './SessionHistory.ts';
+
+export interface HistoryRouteDeps {
+  sessionHistory: SessionHistory;
+  sessionStore: SessionStore;
+  /** Live sessions learn a customer link made while they run. */
+  sessions: Pick<SessionManager, 'setCustomer'>;
+  events: EventLog;
+  customers: CustomerStore;
+  audit: AuditLog;
+  log: Logger;
+  now: Clock;
+}
 
 /** Rows per write while streaming CSV: few syscalls, little memory. */
 const CSV_ROWS_PER_CHUNK = 200;
@@ -26,14 +45,16 @@ function filterFor(actor: Actor, q: z.infer<typeof SessionListQuery>): SessionFi
   return { seat, customer: q.customer, from: q.from, to: q.to, outcome: q.outcome };
 }
 
-export function historyRoutes(d: ApiDeps): Route[] {
-  const readable = async (c: AuthedContext, action: 'session.read' | 'session.update') => {
-    const id = c.params.id ?? '';
-    const row = await d.sessionHistory.get(id);
-    if (!row) throw new ProtocolError('not-found', 'no such session');
-    demand(c.actor, action, { kind: 'session', agentId: row.seat.id });
-    return row;
-  };
+/** The session named by the path's `:id`, if the caller may do `action` to it (404 unknown, 403 not theirs). */
+export async function readableSession(history: SessionHistory, c: ActorContext, action: 'session.read' | 'session.update') {
+  const row = await history.get(c.params.id ?? '');
+  if (!row) throw new ProtocolError('not-found', 'no such session');
+  demand(c.actor, action, { kind: 'session', agentId: row.seat.id });
+  return row;
+}
+
+export function historyRoutes(d: HistoryRouteDeps): ApiRoute[] {
+  const readable = (c: ActorContext, action: 'session.read' | 'session.update') => readableSession(d.sessionHistory, c, action);
 
   return [
     {
@@ -100,6 +121,17 @@ export function historyRoutes(d: ApiDeps): Route[] {
         await d.sessionStore.setCustomer(session.id, session.deviceId, body.customerId);
         d.sessions.setCustomer(session.id, body.customerId);
         return ok(await d.sessionHistory.get(session.id));
+      },
+    },
+    {
+      method: 'GET',
+      path: /^\/api\/customers\/(?<id>\d+)\/sessions$/,
+      handle: async (c) => {
+        // Whoever may use the record sees its whole history (who helped this customer, when,
+        // how it ended); each session's event timeline stays with its own seat and managers.
+        const record = await readableCustomer(d.customers, c);
+        const q = readQuery(c, SessionListQuery.pick({ cursor: true, limit: true }));
+        return ok(await d.sessionHistory.list({ customer: record.id }, q.cursor, q.limit));
       },
     },
     {

@@ -1,18 +1,13 @@
 /**
- * The JSON API's plumbing: a route table, bearer-token authentication (the seat's current
- * role and groups are read from the database on every request), body and query parsing
- * with the shared zod schemas, and one mapping from error codes to HTTP statuses. Handlers
- * throw a ProtocolError to refuse; anything else becomes a 500 and a log line.
+ * The JSON API's dispatcher: matches a request to the features' route tables (platform/route.ts),
+ * authenticates bearer tokens (the seat's current role and groups are read from the database
+ * on every request), and maps errors to HTTP statuses in one place. Handlers throw a
+ * ProtocolError to refuse; anything else becomes a 500 and a log line.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
 import { ErrorCode, ProtocolError, toWireError } from '@beacon/shared/errors';
-import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import type { ApiError } from '@beacon/shared/protocol';
 import type { Logger } from '../platform/logger.ts';
-import type { Actor } from '../accounts/Policy.ts';
-
-export const MAX_BODY_BYTES = 64 * 1024;
+import { apiError, BodyTooLargeError, MAX_BODY_BYTES, sendJson, type AuthedContext, type Reply, type RequestContext, type Route } from '../platform/route.ts';
 
 /** The Electron console loads from file:// and authenticates with bearer tokens, never cookies. */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -36,43 +31,15 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   internal: 500,
 };
 
-export interface RequestContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  /** Named groups of the route's path pattern. */
-  params: Record<string, string>;
-  query: URLSearchParams;
-  address: string;
-}
-
-export interface AuthedContext extends RequestContext {
-  actor: Actor;
-  tokenHash: string;
-  expiresAt: number;
-}
-
-/** A JSON answer; `undefined` from a handler means it wrote the response itself (a stream). */
-export interface Reply {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
-
-export type Route =
-  | { method: string; path: RegExp; isPublic: true; handle: (c: RequestContext) => Promise<Reply | undefined> }
-  | { method: string; path: RegExp; isPublic?: false; handle: (c: AuthedContext) => Promise<Reply | undefined> };
-
-export interface Authenticator {
+export interface Authenticator<A> {
   /** The actor behind a bearer token, or null if it is unknown, expired, revoked, disabled or deleted. */
-  authenticate(token: string): Promise<{ actor: Actor; tokenHash: string; expiresAt: number } | null>;
+  authenticate(token: string): Promise<{ actor: A; tokenHash: string; expiresAt: number } | null>;
 }
 
-export class BodyTooLargeError extends Error {}
-
-export class HttpApi {
+export class HttpApi<A> {
   constructor(
-    private readonly routes: readonly Route[],
-    private readonly authenticator: Authenticator,
+    private readonly routes: readonly Route<A>[],
+    private readonly authenticator: Authenticator<A>,
     private readonly log: Logger,
     /** The client's address (behind a trusted proxy, from X-Forwarded-For; ClientAddress.ts). */
     private readonly addressOf: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? 'unknown',
@@ -111,7 +78,7 @@ export class HttpApi {
     }
   }
 
-  private async authenticate(req: IncomingMessage): Promise<{ actor: Actor; tokenHash: string; expiresAt: number }> {
+  private async authenticate(req: IncomingMessage): Promise<{ actor: A; tokenHash: string; expiresAt: number }> {
     const header = req.headers.authorization ?? '';
     const m = /^Bearer ([A-Za-z0-9_-]{20,256})$/.exec(header);
     if (!m?.[1]) throw new ProtocolError('unauthorized', 'send Authorization: Bearer <token> from POST /api/login');
@@ -141,83 +108,3 @@ export class HttpApi {
   }
 }
 
-export function apiError(error: ApiError['error'], message: string): ApiError {
-  return { error, message };
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown, extra: Record<string, string> = {}): void {
-  if (status === 204 || body === undefined) {
-    res.writeHead(status, { 'Cache-Control': 'no-store', ...extra });
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': String(Buffer.byteLength(text)),
-    'Cache-Control': 'no-store',
-    'X-Content-Type-Options': 'nosniff',
-    ...extra,
-  });
-  res.end(text);
-}
-
-/** Reads and parses a JSON body; a bad one is a `bad-message` (400), a huge one a 413. */
-export async function readJson<S extends z.ZodType>(c: RequestContext, schema: S): Promise<z.infer<S>> {
-  const text = await readBody(c.req, MAX_BODY_BYTES);
-  const r = parseJson(schema, text, `${c.req.method ?? ''} ${c.req.url?.split('?')[0] ?? ''}`);
-  if (!r.ok) throw new ProtocolError('bad-message', r.error.message);
-  return r.value;
-}
-
-/** Parses the query string (last value wins for repeated keys). */
-export function readQuery<S extends z.ZodType>(c: RequestContext, schema: S): z.infer<S> {
-  const r = parseUnknown(schema, Object.fromEntries(c.query.entries()), 'query');
-  if (!r.ok) throw new ProtocolError('bad-message', r.error.message);
-  return r.value;
-}
-
-/** A numeric path parameter (`:id`). */
-export function intParam(c: RequestContext, name: string): number {
-  const n = Number(c.params[name]);
-  if (!Number.isSafeInteger(n) || n < 1) throw new ProtocolError('bad-message', `${name} must be a positive integer`);
-  return n;
-}
-
-export const ok = (body: unknown, status = 200): Reply => ({ status, body });
-export const noContent = (): Reply => ({ status: 204 });
-
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
-      reject(new BodyTooLargeError());
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let isDone = false;
-    req.on('data', (chunk: Buffer) => {
-      if (isDone) return;
-      size += chunk.length;
-      if (size > limit) {
-        isDone = true;
-        req.resume();
-        reject(new BodyTooLargeError());
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (isDone) return;
-      isDone = true;
-      resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', (err) => {
-      if (isDone) return;
-      isDone = true;
-      reject(err);
-    });
-  });
-}

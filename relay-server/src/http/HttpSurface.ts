@@ -3,16 +3,14 @@
  * and relay-server/API.md), and the static web apps for everything else.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { HttpApi } from './HttpApi.ts';
-import { apiError, sendJson } from './HttpApi.ts';
 import type { Logger } from '../platform/logger.ts';
+import { apiError, sendJson } from '../platform/route.ts';
+import type { HttpApi } from './HttpApi.ts';
 import type { StaticFiles } from './StaticFiles.ts';
-
-export { MAX_BODY_BYTES } from './HttpApi.ts';
 
 export class HttpSurface {
   constructor(
-    private readonly api: HttpApi,
+    private readonly api: Pick<HttpApi<unknown>, 'handle'>,
     private readonly staticFiles: StaticFiles,
     private readonly log: Logger,
   ) {}

@@ -83,9 +83,9 @@ describe('voice-only sessions', () => {
       assert.deepEqual(s.permissions, VOICE);
     }
     await t.relay.flush();
-    const row = await t.relay.sessionStore.get(sessionId);
+    const row = await t.relay.services.sessionStore.get(sessionId);
     assert.deepEqual(row?.permissions, VOICE);
-    const events = (await t.relay.db.all('SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId])) as { kind: string; detail: string }[];
+    const events = (await t.relay.services.db.all('SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId])) as { kind: string; detail: string }[];
     const requested = events.find((e) => e.kind === 'connect-requested');
     assert.equal(JSON.parse(requested?.detail ?? '{}').mode, 'voice');
     assert.ok(events.some((e) => e.kind === 'consent-granted'));

@@ -96,15 +96,15 @@ test('a database written by schema version 1 opens with this code, is migrated, 
   // The relay as shipped now opens the old file.
   const relay = await startRelay({ port: 0, host: '127.0.0.1', dbFile: file, logger: new MemoryLogger() });
   try {
-    assert.equal(await relay.db.userVersion(), MIGRATIONS.length);
+    assert.equal(await relay.services.db.userVersion(), MIGRATIONS.length);
     for (const table of tables) {
-      assert.deepEqual(await relay.db.all(`SELECT ${columns[table]} FROM ${table} ORDER BY 1`), before[table], `${table} kept every row`);
+      assert.deepEqual(await relay.services.db.all(`SELECT ${columns[table]} FROM ${table} ORDER BY 1`), before[table], `${table} kept every row`);
     }
-    assert.deepEqual(await relay.db.all('SELECT role, concurrency_limit, deleted_at, locked_at FROM agents ORDER BY id'), [
+    assert.deepEqual(await relay.services.db.all('SELECT role, concurrency_limit, deleted_at, locked_at FROM agents ORDER BY id'), [
       { role: 'agent', concurrency_limit: 3, deleted_at: null, locked_at: null },
       { role: 'agent', concurrency_limit: 3, deleted_at: null, locked_at: null },
     ]);
-    await assert.rejects(relay.db.run("UPDATE session_events SET kind = 'x'"), /append-only/, 'the old table stays append-only');
+    await assert.rejects(relay.services.db.run("UPDATE session_events SET kind = 'x'"), /append-only/, 'the old table stays append-only');
 
     // The old account signs in (the disabled one does not); its history reads through the new log API.
     const api = new TestApi(relay.url);

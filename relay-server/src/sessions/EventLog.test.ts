@@ -14,10 +14,10 @@ after(async () => {
 
 describe('session event log', () => {
   test('rows cannot be updated or deleted', async () => {
-    await t.relay.events.append({ sessionId: null, deviceId: '123456789', kind: 'registered', actor: 'customer:123456789' });
-    await assert.rejects(t.relay.db.run("UPDATE session_events SET actor = 'someone-else'"), /append-only/);
-    await assert.rejects(t.relay.db.run('DELETE FROM session_events'), /append-only/);
-    const rows = await t.relay.events.forDevice('123456789');
+    await t.relay.services.events.append({ sessionId: null, deviceId: '123456789', kind: 'registered', actor: 'customer:123456789' });
+    await assert.rejects(t.relay.services.db.run("UPDATE session_events SET actor = 'someone-else'"), /append-only/);
+    await assert.rejects(t.relay.services.db.run('DELETE FROM session_events'), /append-only/);
+    const rows = await t.relay.services.events.forDevice('123456789');
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.actor, 'customer:123456789');
   });
@@ -37,7 +37,7 @@ describe('session event log', () => {
       await a.next('session-ended');
       await t.relay.flush();
 
-      const sessionEvents = await t.relay.events.forSession(ask.sessionId);
+      const sessionEvents = await t.relay.services.events.forSession(ask.sessionId);
       assert.deepEqual(
         sessionEvents.map((e) => [e.kind, e.actor]),
         [
@@ -52,7 +52,7 @@ describe('session event log', () => {
       const times = sessionEvents.map((e) => e.at);
       assert.deepEqual(times, [...times].sort((x, y) => x - y));
 
-      const deviceEvents = await t.relay.events.forDevice(deviceId);
+      const deviceEvents = await t.relay.services.events.forDevice(deviceId);
       assert.deepEqual(
         deviceEvents.slice(0, 3).map((e) => [e.kind, e.sessionId, e.detail.code]),
         [
@@ -61,7 +61,7 @@ describe('session event log', () => {
           ['connect-requested', ask.sessionId, undefined],
         ],
       );
-      const row = await t.relay.sessionStore.get(ask.sessionId);
+      const row = await t.relay.services.sessionStore.get(ask.sessionId);
       assert.equal(row?.outcome, 'customer-stopped');
       assert.ok(row?.startedAt !== null && row?.endedAt !== null);
     } finally {
@@ -83,7 +83,7 @@ describe('session event log', () => {
       await new Promise((r) => setTimeout(r, 50));
       await t.relay.flush();
       assert.deepEqual(
-        (await t.relay.events.forSession(ask.sessionId)).map((e) => e.kind),
+        (await t.relay.services.events.forSession(ask.sessionId)).map((e) => e.kind),
         ['connect-requested', 'consent-denied'],
       );
     } finally {

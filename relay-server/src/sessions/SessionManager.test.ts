@@ -77,7 +77,7 @@ describe('sessions', () => {
     assert.equal((await a.next('session-ended')).reason, 'agent-ended');
     assert.equal((await c.next('session-ended')).reason, 'agent-ended');
     await t.relay.flush();
-    const row = await t.relay.sessionStore.get(aStart.sessionId);
+    const row = await t.relay.services.sessionStore.get(aStart.sessionId);
     assert.equal(row?.outcome, 'completed');
     assert.equal(row?.endReason, 'agent-ended');
   });
@@ -98,7 +98,7 @@ describe('sessions', () => {
     assert.equal(err.code, 'wrong-code');
     assert.equal(err.requestId, again);
     await t.relay.flush();
-    assert.equal((await t.relay.sessionStore.get(ask.sessionId))?.outcome, 'denied');
+    assert.equal((await t.relay.services.sessionStore.get(ask.sessionId))?.outcome, 'denied');
   });
 
   test('no answer in time: the agent gets consent-timeout and a late answer finds nothing', async () => {
@@ -185,7 +185,7 @@ describe('sessions', () => {
 
   test("a request beyond the seat's concurrency limit is refused with concurrency-limit, without spending the code", async () => {
     const carlId = await t.relay.seedAccount({ login: 'carl', password: 'carl password', displayName: 'Carl' });
-    await t.relay.accounts.update(carlId, { concurrencyLimit: 1 });
+    await t.relay.services.accounts.update(carlId, { concurrencyLimit: 1 });
     const { token } = await loginAgent(t.relay.url, 'carl', 'carl password');
     const a = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token, isRtc: false });
     // A second window of the same seat shares the limit.
@@ -213,14 +213,14 @@ describe('sessions', () => {
       const ask = await c.next('consent-request');
       c.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
       await a.next('session-started');
-      const events = own.relay.events;
+      const events = own.relay.services.events;
       const closing = own.relay.close();
       assert.equal((await a.next('session-ended')).reason, 'relay-shutdown');
       assert.equal((await c.next('session-ended')).reason, 'relay-shutdown');
       await closing;
       await own.relay.close();
       assert.equal((await c.whenClosed()).code, 1001);
-      assert.equal(own.relay.db.closed, true);
+      assert.equal(own.relay.services.db.closed, true);
       assert.ok(events);
     } finally {
       a.close();

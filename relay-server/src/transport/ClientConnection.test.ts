@@ -5,7 +5,7 @@ import { LIMITS, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
 import { sha256Hex } from '../accounts/secrets.ts';
 import { MAX_BAD_MESSAGES } from './ClientConnection.ts';
-import { WS_MAX_PAYLOAD } from '../RelayServer.ts';
+import { WS_MAX_PAYLOAD } from './createTransport.ts';
 import { RawSocket } from '../testing/RawSocket.ts';
 import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -119,7 +119,7 @@ describe('WebSocket boundary', () => {
     const s = await RawSocket.open(t.relay.url);
     s.helloAs('agent', token);
     assert.equal((await s.nth(1)).type, 'welcome');
-    await t.relay.auth.revoke(sha256Hex(token));
+    await t.relay.services.auth.revoke(sha256Hex(token));
     const out = await s.nth(2);
     assert.equal(out.type, 'signed-out');
     await s.closed();

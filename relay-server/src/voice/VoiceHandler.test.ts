@@ -66,7 +66,7 @@ describe('voice call control', () => {
   });
 
   test('answered calls go in the session’s event log with who called, who hung up and how long it lasted', async () => {
-    const kindsOf = async (id: string) => (await t.relay.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
+    const kindsOf = async (id: string) => (await t.relay.services.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
     const first = await pair();
     // A declined call never ran: nothing to log.
     await ring(first, 'agent', 'voice-decline');
@@ -87,7 +87,7 @@ describe('voice call control', () => {
     second.customer.send({ type: 'session-stop', sessionId: second.sessionId });
     await second.agent.next('session-ended');
     await new Promise((r) => setTimeout(r, 100));
-    const all = (await t.relay.events.forSession(second.sessionId)).map((e) => e.kind);
+    const all = (await t.relay.services.events.forSession(second.sessionId)).map((e) => e.kind);
     assert.ok(all.indexOf('voice-ended') >= 0 && all.indexOf('voice-ended') < all.indexOf('disconnected'), all.join(', '));
     assert.equal((await kindsOf(second.sessionId)).at(-1)?.detail.reason, 'session-ended');
   });
