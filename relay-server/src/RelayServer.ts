@@ -26,6 +26,7 @@ import type { Recorder } from './recording/Recorder.ts';
 import type { RecordingStore } from './recording/RecordingStore.ts';
 import { createSessions } from './sessions/createSessions.ts';
 import type { EventLog } from './sessions/EventLog.ts';
+import type { ForwarderStats } from './media/MediaForwarder.ts';
 import type { SessionStats } from './sessions/SessionManager.ts';
 import type { SessionStore } from './sessions/SessionStore.ts';
 import { ClientAddress } from './transport/ClientAddress.ts';
@@ -72,7 +73,7 @@ export interface RelayStats {
   clients: number;
   onlineDevices: number;
   droppedFragments: number;
-  sessions: SessionStats[];
+  sessions: (SessionStats & { media: ForwarderStats | null })[];
 }
 
 /** Services tests reach into (seeding rows, reading the timeline); the relay itself never needs them. */
@@ -123,7 +124,6 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
 
   const accounts = createAccounts(base);
   const directory = createDirectory(base);
-  let recording: ReturnType<typeof createRecording> | null = null;
   const sessions = createSessions({
     ...base,
     accounts: accounts.accounts,
@@ -131,17 +131,24 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     organisation: accounts.organisation,
     consentTimeoutMs: options.consentTimeoutMs,
     codeLifetimeMs: options.codeLifetimeMs,
-    recorder: {
-      willRecord: () => recording?.recorder.willRecord() ?? false,
-      sessionStarted: (s) => recording?.recorder.sessionStarted(s),
-      sessionEnded: (s, reason) => recording?.recorder.sessionEnded(s, reason),
-    },
+    // The recorder and the media forwarders are built below; these are only called once sessions run.
+    willRecord: () => recorder.willRecord(),
   });
   const history = createHistory({ ...base, sessions, customers: directory.customers, audit: accounts.audit });
   const { sessionHistory } = history;
-  recording = createRecording({ ...base, dir: paths.recordingsDir, isFinaliserInProcess: options.isFinaliserInProcess, sessions, accounts: accounts.accounts, organisation: accounts.organisation, audit: accounts.audit, sessionHistory });
+  const recording = createRecording({
+    ...base,
+    dir: paths.recordingsDir,
+    isFinaliserInProcess: options.isFinaliserInProcess,
+    sessions,
+    accounts: accounts.accounts,
+    organisation: accounts.organisation,
+    audit: accounts.audit,
+    sessionHistory,
+    requestKeyframe: (id) => media.requestKeyframe(id),
+  });
   const { recorder } = recording;
-  const media = createMedia({ sessions, log, tap: recorder });
+  const media = createMedia({ sessions, log, now, tap: recorder });
   const voice = createVoice({ sessions, log, now, recording: recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
   try {
@@ -219,7 +226,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     port,
     url: `http://${urlHost(host)}:${port}`,
     close,
-    stats: () => ({ clients: transport.clientCount, onlineDevices: sessions.registry.onlineCount, droppedFragments: media.droppedFragments, sessions: sessions.manager.stats() }),
+    stats: () => ({ clients: transport.clientCount, onlineDevices: sessions.registry.onlineCount, droppedFragments: media.droppedFragments, sessions: sessions.manager.stats().map((s) => ({ ...s, media: media.mediaStats(s.id) })) }),
     flush: () => db.barrier(),
     seedAccount: (seed) => accounts.seed(seed),
     issueSetupToken: async () => (accounts.organisation.exists ? null : accounts.organisation.issueSetupToken()),

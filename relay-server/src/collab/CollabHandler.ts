@@ -10,7 +10,8 @@ import { fileRef, type CollabStore } from './CollabStore.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { FileTransfers, type TransferMeta } from './FileTransfers.ts';
 import type { Logger } from '../platform/logger.ts';
-import { agentActor, customerActor, type AgentParty, type CustomerParty, type Session, type SessionManager } from '../sessions/SessionManager.ts';
+import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
 
 export const COLLAB_TYPES = [
   'chat-send',
@@ -49,6 +50,9 @@ export class CollabHandler {
   ) {
     this.sweeper = setInterval(() => this.sweep(), IDLE_SWEEP_MS);
     this.sweeper.unref();
+    sessions.onSessionEvent((e) => {
+      if (e.type === 'ended') this.screenshots.delete(e.session.id);
+    });
   }
 
   async handle(party: Party, msg: CollabCtl): Promise<void> {
@@ -58,14 +62,12 @@ export class CollabHandler {
     const other = isAgent ? s.customer : s.agent;
     switch (msg.type) {
       case 'chat-send': {
-        live(s);
         const message = await this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text });
         this.event(s, 'chat', from, { messageId: message.id, from, text: msg.text.slice(0, 500) });
         this.toBoth(s, { type: 'chat', sessionId: s.id, message });
         return;
       }
       case 'file-offer': {
-        live(s);
         if (msg.purpose === 'screenshot') {
           const open = this.screenshots.get(s.id);
           if (isAgent || !open?.delete(msg.transferId)) throw new ProtocolError('forbidden', 'a screenshot is sent only by the customer, in answer to a request');
@@ -85,7 +87,6 @@ export class CollabHandler {
         let stored: Promise<number>;
         let size: number;
         try {
-          live(s);
           size = this.files.meta(s.id, msg.transferId, party.connId).size;
           stored = this.files.chunk(s.id, msg.transferId, party.connId, msg.offset, data);
         } catch (err) {
@@ -145,7 +146,7 @@ export class CollabHandler {
   }
 
   /** A connection closed: its uploads are aborted and their partial files deleted. */
-  partyGone(connId: string): void {
+  connectionClosed(connId: string): void {
     for (const m of this.files.list((t) => t.senderConnId === connId)) {
       void this.files.abort(m.sessionId, m.transferId, 'sender disconnected');
     }
@@ -160,7 +161,6 @@ export class CollabHandler {
   private async finish(s: Session, party: Party, transferId: string): Promise<void> {
     let done;
     try {
-      live(s);
       done = await this.files.finish(s.id, transferId, party.connId);
     } catch (err) {
       await this.abortTransfer(s, transferId, err);
@@ -207,7 +207,6 @@ export class CollabHandler {
         if (s) this.toBoth(s, { type: 'file-abort', sessionId: s.id, transferId: m.transferId, code: 'not-found' });
       });
     }
-    for (const id of [...this.screenshots.keys()]) if (!this.sessions.get(id)) this.screenshots.delete(id);
   }
 
   private toBoth(s: Session, msg: CtlFromRelay): void {
@@ -219,10 +218,6 @@ export class CollabHandler {
     const actor = from === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
     void this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail });
   }
-}
-
-function live(s: Session): void {
-  if (s.state === 'ended') throw new ProtocolError('not-found', 'that session is over');
 }
 
 function active(s: Session): void {

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fragmentFrame, readHeader } from '@beacon/shared/framing';
-import { HARD_CAP_BYTES, HIGH_WATER_BYTES, KEYFRAME_REQUEST_INTERVAL_MS, MediaForwarder, type MediaSink } from './MediaForwarder.ts';
+import type { MediaSink } from '../sessions/Session.ts';
+import { HARD_CAP_BYTES, HIGH_WATER_BYTES, KEYFRAME_REQUEST_INTERVAL_MS, MediaForwarder } from './MediaForwarder.ts';
 
 /** A viewer's channel whose buffer level the test sets, like a congested DataChannel. */
 class TestSink implements MediaSink {

@@ -17,18 +17,13 @@
  */
 import type { FrameHeader } from '@beacon/shared/framing';
 import type { Clock } from '../platform/clock.ts';
+import type { MediaSink } from '../sessions/Session.ts';
 
 export const HIGH_WATER_BYTES = 1024 * 1024;
 export const HARD_CAP_BYTES = 8 * 1024 * 1024;
 export const KEYFRAME_REQUEST_INTERVAL_MS = 300;
 
 /** A viewer's media channel, as the forwarder needs it. */
-export interface MediaSink {
-  isOpen(): boolean;
-  bufferedAmount(): number;
-  send(fragment: Uint8Array): boolean;
-}
-
 export interface ViewerStats {
   forwardedFrames: number;
   droppedFrames: number;

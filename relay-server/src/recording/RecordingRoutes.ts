@@ -22,7 +22,6 @@ import type { SessionHistory } from '../history/SessionHistory.ts';
 import type { Logger } from '../platform/logger.ts';
 import { ok, readJson, type RequestContext } from '../platform/route.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
-import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { MediaTickets } from './MediaTicket.ts';
 import type { Recorder } from './Recorder.ts';
 import { mimeTypeOf } from './RecordingMuxer.ts';
@@ -35,7 +34,6 @@ export interface RecordingRouteDeps {
   audit: AuditLog;
   organisation: Organisation;
   sessionHistory: SessionHistory;
-  sessions: Pick<SessionManager, 'get'>;
   events: EventLog;
   log: Logger;
   store: RecordingStore;
@@ -116,17 +114,17 @@ export function recordingRoutes(d: RecordingRouteDeps): ApiRoute[] {
     // A row still `recording` that this relay is not recording is being recovered.
     if (!d.recorder.isRecording(sessionId)) return { ...base, status: 'finalising' };
     const snap = await d.recorder.snapshot(sessionId);
-    const live = d.sessions.get(sessionId);
+    const config = d.recorder.streamConfigOf(sessionId);
     const container = snap ? (path.extname(snap.fileName).slice(1) === 'mp4' ? 'mp4' : 'webm') : null;
-    const codec = live?.streamConfig?.codec ?? null;
+    const codec = config?.codec ?? null;
     return {
       ...base,
       isLive: true,
       container,
       codec,
       mimeType: container && codec ? mimeTypeOf(container, codec) : null,
-      width: live?.streamConfig?.width ?? null,
-      height: live?.streamConfig?.height ?? null,
+      width: config?.width ?? null,
+      height: config?.height ?? null,
       durationMs: snap?.durationMs ?? null,
       snapshot: snap?.version ?? null,
       voiceTracks: snap ? await voicesIn(snap.fileName) : 0,

@@ -32,6 +32,8 @@ export interface RecordingDeps {
   organisation: Organisation;
   audit: AuditLog;
   sessionHistory: SessionHistory;
+  /** Asks a session's customer for a keyframe (the media feature's forwarder). */
+  requestKeyframe(sessionId: string): void;
 }
 
 export interface RecordingFeature {
@@ -48,7 +50,11 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   const settings = () => d.organisation.settings;
   const store = new RecordingStore(d.db);
   const events = d.sessions.events;
-  const recorder = new Recorder({ dir: d.dir, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings });
+  const recorder = new Recorder({ dir: d.dir, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
+  d.sessions.manager.onSessionEvent((e) => {
+    if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
+    else if (e.type === 'ended' && e.session.startedAt !== null) recorder.sessionEnded(e.session);
+  });
   // Timeline events of a recorded session carry where they fall in its recording.
   events.setMediaClock((sessionId, at) => recorder.mediaMs(sessionId, at));
   const retention = new RecordingRetention({ dir: d.dir, store, audit: d.audit, log: d.log, now: d.now, settings });
@@ -62,7 +68,6 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
         audit: d.audit,
         organisation: d.organisation,
         sessionHistory: d.sessionHistory,
-        sessions: d.sessions.manager,
         events,
         log: d.log,
         store,

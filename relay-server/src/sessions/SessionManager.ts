@@ -1,71 +1,40 @@
 /**
- * Session lifecycle: connect request (code check), consent, start, end. A session belongs
- * to one device and one agent; only they may act on it. Every step is written to the
- * `sessions` table and the append-only event log.
+ * The one session lifecycle: connect request (admission, code check), consent, start, end.
+ * A session belongs to one device and one agent; only they may act on it.
  *
- * States: pending (customer being asked) -> active (consented) -> gone. Denial, consent
- * timeout and every end reason remove the session; nothing about it keeps running.
+ * Sessions are values of their state (Session.ts): pending -> active -> ended, or pending ->
+ * ended. `activate` and `finish` are the only transitions; each replaces the live value and
+ * tells subscribers (`onSessionEvent`), so features hear of a start or an end in one way and
+ * once. Every step is written to the `sessions` table and the append-only event log.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { LiveSession } from '@beacon/shared/api';
-import { LIMITS, type ClientToRelay, type CtlFromRelay, type RelayToClient, type SessionMode, type SessionPermissions, type StreamConfig } from '@beacon/shared/protocol';
+import type { LiveSession as LiveSessionRow } from '@beacon/shared/api';
+import { LIMITS, type ClientToRelay, type RelayToClient } from '@beacon/shared/protocol';
 import { ProtocolError, toWireError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
+import type { Clock } from '../platform/clock.ts';
+import { Emitter } from '../platform/Emitter.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
-import type { Logger } from '../platform/logger.ts';
-import { MediaForwarder, type ForwarderStats, type MediaSink } from '../media/MediaForwarder.ts';
-import type { Clock } from '../platform/clock.ts';
+import {
+  agentActor,
+  customerActor,
+  endedBy,
+  type ActiveSession,
+  type AgentParty,
+  type CustomerParty,
+  type EndedSession,
+  type LiveSession,
+  type Party,
+  type PendingSession,
+  type Session,
+  type SessionEnding,
+  type SessionEvent,
+} from './Session.ts';
 import type { SessionOutcome, SessionStore } from './SessionStore.ts';
 
-/** What the session layer needs from a connected client. */
-export interface Party {
-  readonly connId: string;
-  readonly address: string;
-  send(msg: RelayToClient): void;
-  sendCtl(msg: CtlFromRelay): boolean;
-  readonly mediaSink: MediaSink;
-}
-export interface AgentParty extends Party {
-  readonly agent: AgentIdentity;
-}
-export interface CustomerParty extends Party {
-  readonly deviceId: string;
-}
-
 export type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
-
-export interface Session {
-  readonly id: string;
-  readonly deviceId: string;
-  readonly agent: AgentParty;
-  readonly customer: CustomerParty;
-  readonly permissions: SessionPermissions;
-  /** `voice`: a call only; no screen media, input or keyframes (TrafficHandler refuses them). */
-  readonly mode: SessionMode;
-  readonly requestedAt: number;
-  startedAt: number | null;
-  /** The directory customer it is linked to, if any. */
-  customerId: number | null;
-  state: 'pending' | 'active' | 'ended';
-  /** Whether the agent has been told about it (session-pending sent). */
-  isAnnounced: boolean;
-  streamId: number | null;
-  streamConfig: StreamConfig | null;
-  forwarder: MediaForwarder | null;
-  consentTimer: NodeJS.Timeout | null;
-  /** The customer was told (consent request) that this session is recorded. */
-  isRecorded: boolean;
-}
-
-/** The recorder as the session layer sees it (recording/Recorder.ts). */
-export interface SessionRecorderHooks {
-  /** Whether a session requested now will be recorded. */
-  willRecord(): boolean;
-  /** The customer consented; called before the consent events are written. */
-  sessionStarted(s: Session): void;
-  sessionEnded(s: Session, reason: EndReason): void;
-}
 
 /**
  * Account-level checks on a connect request, answered from the database: whether the seat
@@ -82,16 +51,21 @@ export interface SessionManagerOptions {
   now?: Clock;
   consentTimeoutMs?: number;
   admission?: Admission;
-  recorder?: SessionRecorderHooks;
+  /** Whether a session requested now will be recorded (the consent dialog says so). */
+  willRecord?: () => boolean;
 }
 
 export interface SessionStats {
   id: string;
   deviceId: string;
   agentId: number;
-  state: Session['state'];
+  state: LiveSession['state'];
   streamId: number | null;
-  media: ForwarderStats | null;
+}
+
+interface Refusal {
+  code: ErrorCode;
+  message: string;
 }
 
 const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
@@ -102,22 +76,25 @@ const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
   'relay-shutdown': 'dropped',
 };
 
-export const agentActor = (a: AgentIdentity): string => `agent:${a.login}`;
-export const customerActor = (deviceId: string): string => `customer:${deviceId}`;
-/** Which side ended a session for `reason` (`relay`: shutdown). */
-export const endedBy = (reason: EndReason): 'agent' | 'customer' | 'relay' =>
-  reason.startsWith('customer') ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
+/** The fields every state shares, copied into the next state's value. */
+function identity(s: Session) {
+  const { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded } = s;
+  return { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded };
+}
 
 export class SessionManager {
-  private readonly sessions = new Map<string, Session>();
-  private readonly byDevice = new Map<string, Session>();
+  /** Pending and active sessions; an ended one is gone from here. */
+  private readonly sessions = new Map<string, LiveSession>();
+  /** deviceId -> the ID of its pending or active session. */
+  private readonly byDevice = new Map<string, string>();
   private readonly customers = new Map<string, CustomerParty>();
   private readonly streamIds = new Set<number>();
+  private readonly consentTimers = new Map<string, NodeJS.Timeout>();
+  private readonly emitter: Emitter<SessionEvent>;
   private readonly now: Clock;
   private readonly consentTimeoutMs: number;
   private readonly admission: Admission | null;
-  private readonly recorder: SessionRecorderHooks | null;
-  private readonly endListeners: ((s: Session, reason: EndReason) => void)[] = [];
+  private readonly willRecord: () => boolean;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -129,27 +106,29 @@ export class SessionManager {
     this.now = opts.now ?? Date.now;
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
     this.admission = opts.admission ?? null;
-    this.recorder = opts.recorder ?? null;
+    this.willRecord = opts.willRecord ?? (() => false);
+    this.emitter = new Emitter(log, 'session event');
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
   }
 
-  /** Runs when a session ends, before its `disconnected` event is written (a running call ends first). */
-  onEnded(listener: (s: Session, reason: EndReason) => void): void {
-    this.endListeners.push(listener);
+  /** Hears every session start and end (SessionEvent says when each fires). Returns the unsubscribe. */
+  onSessionEvent(listener: (e: SessionEvent) => void): () => void {
+    return this.emitter.on(listener);
   }
 
-  get(sessionId: string): Session | undefined {
+  get(sessionId: string): LiveSession | undefined {
     return this.sessions.get(sessionId);
   }
 
   /** The device's pending or active session, if any. */
-  forDevice(deviceId: string): Session | undefined {
-    return this.byDevice.get(deviceId);
+  forDevice(deviceId: string): LiveSession | undefined {
+    const id = this.byDevice.get(deviceId);
+    return id === undefined ? undefined : this.sessions.get(id);
   }
 
-  sessionsOf(party: Party): Session[] {
+  sessionsOf(party: Party): LiveSession[] {
     return [...this.sessions.values()].filter((s) => s.agent === party || s.customer === party);
   }
 
@@ -160,7 +139,7 @@ export class SessionManager {
 
   /** A client went away: its sessions end, and a customer's ID stops accepting codes. */
   partyGone(party: AgentParty | CustomerParty, reason: EndReason): void {
-    for (const s of this.sessionsOf(party)) this.end(s, reason);
+    for (const s of this.sessionsOf(party)) this.finish(s, reason);
     if ('deviceId' in party && this.customers.get(party.deviceId) === party) {
       this.customers.delete(party.deviceId);
       this.registry.unregister(party.deviceId);
@@ -169,38 +148,15 @@ export class SessionManager {
 
   async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {
     const fail = (code: ErrorCode, message: string) => agent.send({ type: 'error', code, message, requestId: req.requestId });
-    let concurrencyLimit = Infinity;
-    if (this.admission) {
-      try {
-        ({ concurrencyLimit } = await this.admission.admit(agent.agent, req.customerId));
-      } catch (err) {
-        const { code, message, internal } = toWireError(err);
-        if (internal) this.log.error('admission check failed', { err, agentId: agent.agent.id });
-        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: message });
-        return fail(code, message);
-      }
-    }
-    // Checked before the code, so a refused request does not spend the customer's code.
-    const live = this.liveCount(agent.agent.id);
-    if (live >= concurrencyLimit) {
-      this.log.warn('connect refused', { code: 'concurrency-limit', agentId: agent.agent.id, live, concurrencyLimit });
-      return fail('concurrency-limit', `this seat may have ${concurrencyLimit} session(s) at once and has ${live}`);
-    }
-    const check = this.registry.check(req.deviceId, req.code, agent.address);
-    if (!check.ok) {
-      this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
-      if (check.code !== 'unknown-device') {
-        this.events.append({ sessionId: null, deviceId: req.deviceId, kind: 'connect-refused', actor: agentActor(agent.agent), detail: { code: check.code } });
-      }
-      return fail(check.code, refusalText(check.code));
-    }
+    const refusal = await this.refusal(agent, req);
+    if (refusal) return fail(refusal.code, refusal.message);
     // The right code was used: it is spent, whatever happens next.
     this.registry.rotate(req.deviceId);
     const customer = this.customers.get(req.deviceId);
     if (!customer) return fail('unknown-device', 'the device is not online');
     if (this.byDevice.has(req.deviceId)) return fail('device-busy', 'the device already has a pending or active session');
 
-    const session: Session = {
+    const session: PendingSession = {
       id: randomBytes(16).toString('base64url'),
       deviceId: req.deviceId,
       agent,
@@ -208,169 +164,71 @@ export class SessionManager {
       permissions: req.permissions,
       mode: req.mode ?? 'screen',
       requestedAt: this.now(),
-      startedAt: null,
       customerId: req.customerId ?? null,
+      isRecorded: this.willRecord(),
       state: 'pending',
       isAnnounced: false,
-      streamId: null,
-      streamConfig: null,
-      forwarder: null,
-      consentTimer: null,
-      isRecorded: this.recorder?.willRecord() ?? false,
     };
     // Reserve the device before awaiting the disk, so a second request cannot slip in.
     this.sessions.set(session.id, session);
-    this.byDevice.set(session.deviceId, session);
+    this.byDevice.set(session.deviceId, session.id);
     // Issued back to back on the serialized connection: the row exists before its first event.
-    const inserted = this.store.insert({
-      id: session.id,
-      deviceId: session.deviceId,
-      agentId: agent.agent.id,
-      requestedAt: session.requestedAt,
-      permissions: session.permissions,
-      customerId: session.customerId,
-    });
+    const inserted = this.store.insert({ id: session.id, deviceId: session.deviceId, agentId: agent.agent.id, requestedAt: session.requestedAt, permissions: session.permissions, customerId: session.customerId });
     this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, mode: session.mode, requestId: req.requestId } });
     try {
       await inserted;
     } catch (err) {
       // An unrecorded session must not run: the log is what a manager relies on later.
       this.log.error('could not record session; refused', { err, sessionId: session.id });
-      session.state = 'ended';
-      this.forget(session);
+      this.finish(session, 'unrecorded');
       return fail('internal', 'the session could not be recorded');
     }
-    if (session.state === 'ended') {
-      // One side left while the row was being written; end() already recorded it.
-      return fail('unknown-device', 'the device went offline');
-    }
-    session.isAnnounced = true;
-    session.consentTimer = setTimeout(() => this.consentTimedOut(session), this.consentTimeoutMs);
-    session.consentTimer.unref?.();
-    agent.send({ type: 'session-pending', requestId: req.requestId, sessionId: session.id, deviceId: session.deviceId });
-    const orgName = this.admission?.orgName();
-    customer.send({
-      type: 'consent-request',
-      sessionId: session.id,
-      agentName: agent.agent.displayName,
-      permissions: session.permissions,
-      ...(orgName ? { orgName } : {}),
-      isRecorded: session.isRecorded,
-      mode: session.mode,
-    });
-    this.log.info('session requested', { sessionId: session.id, deviceId: session.deviceId, agentId: agent.agent.id });
+    const current = this.sessions.get(session.id);
+    // One side left while the row was being written; that ending is already recorded.
+    if (current?.state !== 'pending') return fail('unknown-device', 'the device went offline');
+    this.announce(current, req.requestId);
   }
 
   consentReply(customer: CustomerParty, sessionId: string, isGranted: boolean): void {
     const s = this.owned(customer, sessionId);
     if (s.state !== 'pending') throw new ProtocolError('not-found', 'that session is not waiting for consent');
-    if (!isGranted) return this.deny(s);
-    this.clearConsentTimer(s);
-    s.state = 'active';
-    s.streamId = this.allocateStreamId();
-    const at = this.now();
-    s.startedAt = at;
-    this.store.markStarted(s.id, at);
-    if (s.isRecorded) this.recorder?.sessionStarted(s);
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
-    if (s.permissions.control) {
-      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
-    }
-    // A voice session has no screen: without a forwarder, its media fragments are dropped.
-    if (s.mode === 'screen') {
-      s.forwarder = new MediaForwarder({
-        now: this.now,
-        requestKeyframe: () => s.customer.sendCtl({ type: 'keyframe-request', sessionId: s.id }),
-      });
-    }
-    const started: RelayToClient = {
-      type: 'session-started',
-      sessionId: s.id,
-      deviceId: s.deviceId,
-      agentName: s.agent.agent.displayName,
-      permissions: s.permissions,
-      streamId: s.streamId,
-      mode: s.mode,
-    };
-    s.customer.send(started);
-    s.agent.send(started);
-    s.forwarder?.addViewer(s.agent.connId, s.agent.mediaSink);
-    this.log.info('session started', { sessionId: s.id, streamId: s.streamId, mode: s.mode });
+    if (isGranted) this.activate(s);
+    else this.finish(s, 'denied');
   }
 
   /** Customer pressed Stop. While still being asked, that is a no. */
   customerStop(customer: CustomerParty, sessionId: string): void {
     const s = this.owned(customer, sessionId);
-    if (s.state === 'pending') this.deny(s);
-    else this.end(s, 'customer-stopped');
+    this.finish(s, s.state === 'pending' ? 'denied' : 'customer-stopped');
   }
 
   agentEnd(agent: AgentParty, sessionId: string): void {
-    this.end(this.owned(agent, sessionId), 'agent-ended');
+    this.finish(this.owned(agent, sessionId), 'agent-ended');
   }
 
   /** Ends every session (relay shutting down). */
   endAll(reason: EndReason): void {
-    for (const s of [...this.sessions.values()]) this.end(s, reason);
-  }
-
-  /** Ends a session for good: both sides told, rows written, timers and media dropped. Idempotent. */
-  end(s: Session, reason: EndReason): void {
-    if (s.state === 'ended') return;
-    const wasActive = s.state === 'active';
-    s.state = 'ended';
-    this.forget(s);
-    const by = endedBy(reason);
-    const actor = by === 'customer' ? customerActor(s.deviceId) : by === 'agent' ? agentActor(s.agent.agent) : 'relay';
-    for (const l of this.endListeners) {
-      try {
-        l(s, reason);
-      } catch (err) {
-        this.log.error('session end listener failed', { sessionId: s.id, err: err instanceof Error ? err.message : String(err) });
-      }
-    }
-    if (wasActive && s.permissions.control) {
-      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-stopped', actor });
-    }
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'disconnected', actor, detail: { reason } });
-    // A request withdrawn or cut off before consent never ran: it is not "completed".
-    this.store.markEnded(s.id, this.now(), wasActive ? OUTCOME_BY_REASON[reason] : 'dropped', reason);
-    if (wasActive) this.recorder?.sessionEnded(s, reason);
-    if (s.isAnnounced) {
-      const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason };
-      s.agent.send(msg);
-      s.customer.send(msg);
-    }
-    this.log.info('session ended', { sessionId: s.id, reason, wasActive, media: s.forwarder?.stats() });
+    for (const s of [...this.sessions.values()]) this.finish(s, reason);
   }
 
   /** The session if `party` is its agent or customer; otherwise `not-found` (never reveal others' sessions). */
-  owned(party: Party, sessionId: string): Session {
+  owned(party: Party, sessionId: string): LiveSession {
     const s = this.sessions.get(sessionId);
     if (!s || (s.agent !== party && s.customer !== party)) throw new ProtocolError('not-found', 'no such session for this connection');
     return s;
   }
 
   /** Pending and active sessions of one seat, across all its connections. */
-  liveSessionsOf(accountId: number): LiveSession[] {
-    const out: LiveSession[] = [];
-    for (const s of this.sessions.values()) {
-      if (s.agent.agent.id !== accountId || s.state === 'ended') continue;
-      out.push({ id: s.id, deviceId: s.deviceId, state: s.state, requestedAt: Math.round(s.requestedAt), startedAt: s.startedAt === null ? null : Math.round(s.startedAt), customerId: s.customerId });
-    }
-    return out;
+  liveSessionsOf(accountId: number): LiveSessionRow[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.agent.agent.id === accountId)
+      .map((s) => ({ id: s.id, deviceId: s.deviceId, state: s.state, requestedAt: Math.round(s.requestedAt), startedAt: s.state === 'active' ? Math.round(s.startedAt) : null, customerId: s.customerId }));
   }
 
   /** A live session was linked to a customer afterwards (the row is written by the caller). */
   setCustomer(sessionId: string, customerId: number | null): void {
     const s = this.sessions.get(sessionId);
-    if (s) s.customerId = customerId;
-  }
-
-  private liveCount(accountId: number): number {
-    let n = 0;
-    for (const s of this.sessions.values()) if (s.agent.agent.id === accountId && s.state !== 'ended') n++;
-    return n;
+    if (s) this.sessions.set(sessionId, { ...s, customerId });
   }
 
   stats(): SessionStats[] {
@@ -379,41 +237,167 @@ export class SessionManager {
       deviceId: s.deviceId,
       agentId: s.agent.agent.id,
       state: s.state,
-      streamId: s.streamId,
-      media: s.forwarder?.stats() ?? null,
+      streamId: s.state === 'active' ? s.streamId : null,
     }));
   }
 
-  private deny(s: Session): void {
-    s.state = 'ended';
-    this.forget(s);
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-denied', actor: customerActor(s.deviceId) });
-    this.store.markEnded(s.id, this.now(), 'denied', null);
-    s.agent.send({ type: 'session-denied', sessionId: s.id, code: 'denied' });
-    this.log.info('session denied', { sessionId: s.id });
+  /** Why this request may not go ahead (the seat, its concurrency, the code), or null. Spends no code. */
+  private async refusal(agent: AgentParty, req: ConnectRequest): Promise<Refusal | null> {
+    let concurrencyLimit = Infinity;
+    if (this.admission) {
+      try {
+        ({ concurrencyLimit } = await this.admission.admit(agent.agent, req.customerId));
+      } catch (err) {
+        const { code, message, internal } = toWireError(err);
+        if (internal) this.log.error('admission check failed', { err, agentId: agent.agent.id });
+        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: message });
+        return { code, message };
+      }
+    }
+    // Checked before the code, so a refused request does not spend the customer's code.
+    const live = this.liveSessionsOf(agent.agent.id).length;
+    if (live >= concurrencyLimit) {
+      this.log.warn('connect refused', { code: 'concurrency-limit', agentId: agent.agent.id, live, concurrencyLimit });
+      return { code: 'concurrency-limit', message: `this seat may have ${concurrencyLimit} session(s) at once and has ${live}` };
+    }
+    const check = this.registry.check(req.deviceId, req.code, agent.address);
+    if (check.ok) return null;
+    this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
+    if (check.code !== 'unknown-device') {
+      this.events.append({ sessionId: null, deviceId: req.deviceId, kind: 'connect-refused', actor: agentActor(agent.agent), detail: { code: check.code } });
+    }
+    return { code: check.code, message: refusalText(check.code) };
   }
 
-  private consentTimedOut(s: Session): void {
-    if (s.state !== 'pending') return;
-    s.state = 'ended';
-    this.forget(s);
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-timeout', actor: 'relay' });
-    this.store.markEnded(s.id, this.now(), 'consent-timeout', null);
-    s.agent.send({ type: 'session-denied', sessionId: s.id, code: 'consent-timeout' });
-    this.log.info('consent timed out', { sessionId: s.id });
+  /** The request is on record: the agent hears it is pending, the customer is asked, the clock runs. */
+  private announce(s: PendingSession, requestId: string): void {
+    this.sessions.set(s.id, { ...s, isAnnounced: true });
+    const timer = setTimeout(() => this.consentTimedOut(s.id), this.consentTimeoutMs);
+    timer.unref?.();
+    this.consentTimers.set(s.id, timer);
+    s.agent.send({ type: 'session-pending', requestId, sessionId: s.id, deviceId: s.deviceId });
+    const orgName = this.admission?.orgName();
+    s.customer.send({
+      type: 'consent-request',
+      sessionId: s.id,
+      agentName: s.agent.agent.displayName,
+      permissions: s.permissions,
+      ...(orgName ? { orgName } : {}),
+      isRecorded: s.isRecorded,
+      mode: s.mode,
+    });
+    this.log.info('session requested', { sessionId: s.id, deviceId: s.deviceId, agentId: s.agent.agent.id });
   }
 
-  private forget(s: Session): void {
-    this.clearConsentTimer(s);
+  /** pending -> active: the customer consented. */
+  private activate(s: PendingSession): void {
+    this.clearConsentTimer(s.id);
+    const active: ActiveSession = { ...identity(s), state: 'active', startedAt: this.now(), streamId: this.allocateStreamId() };
+    this.sessions.set(s.id, active);
+    this.store.markStarted(s.id, active.startedAt);
+    const started: RelayToClient = {
+      type: 'session-started',
+      sessionId: s.id,
+      deviceId: s.deviceId,
+      agentName: s.agent.agent.displayName,
+      permissions: s.permissions,
+      streamId: active.streamId,
+      mode: s.mode,
+    };
+    s.customer.send(started);
+    s.agent.send(started);
+    // Before the consent is on the timeline, so a recording that starts here puts it at 0.
+    this.emitter.emit({ type: 'started', session: active });
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
+    if (s.permissions.control) {
+      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
+    }
+    this.log.info('session started', { sessionId: s.id, streamId: active.streamId, mode: s.mode });
+  }
+
+  private consentTimedOut(sessionId: string): void {
+    const s = this.sessions.get(sessionId);
+    if (s?.state === 'pending') this.finish(s, 'consent-timeout');
+  }
+
+  /**
+   * pending or active -> ended, for every kind of ending: both sides told, rows written,
+   * timers dropped, subscribers told. Ending a session that already ended does nothing.
+   */
+  private finish(s: Session, ending: SessionEnding): void {
+    const live = this.sessions.get(s.id);
+    if (!live) return;
+    this.forget(live);
+    this.emitter.emit({ type: 'ending', session: live, ending });
+    const ended: EndedSession = {
+      ...identity(live),
+      state: 'ended',
+      ending,
+      startedAt: live.state === 'active' ? live.startedAt : null,
+      endedAt: this.now(),
+      wasAnnounced: live.state === 'active' || live.isAnnounced,
+    };
+    this.record(ended);
+    this.tell(ended);
+    this.emitter.emit({ type: 'ended', session: ended });
+  }
+
+  /** The ending on the timeline and in the session's row. */
+  private record(s: EndedSession): void {
+    const at = { sessionId: s.id, deviceId: s.deviceId };
+    switch (s.ending) {
+      case 'unrecorded':
+        return; // its row could not be written: there is nothing to close
+      case 'denied':
+        this.events.append({ ...at, kind: 'consent-denied', actor: customerActor(s.deviceId) });
+        return this.store.markEnded(s.id, s.endedAt, 'denied', null);
+      case 'consent-timeout':
+        this.events.append({ ...at, kind: 'consent-timeout', actor: 'relay' });
+        return this.store.markEnded(s.id, s.endedAt, 'consent-timeout', null);
+      default: {
+        const by = endedBy(s.ending);
+        const actor = by === 'customer' ? customerActor(s.deviceId) : by === 'agent' ? agentActor(s.agent.agent) : 'relay';
+        const wasActive = s.startedAt !== null;
+        if (wasActive && s.permissions.control) this.events.append({ ...at, kind: 'control-stopped', actor });
+        this.events.append({ ...at, kind: 'disconnected', actor, detail: { reason: s.ending } });
+        // A request withdrawn or cut off before consent never ran: it is not "completed".
+        this.store.markEnded(s.id, s.endedAt, wasActive ? OUTCOME_BY_REASON[s.ending] : 'dropped', s.ending);
+      }
+    }
+  }
+
+  /** The agent hears a no or a timeout; once announced, both sides hear any other ending. */
+  private tell(s: EndedSession): void {
+    switch (s.ending) {
+      case 'unrecorded':
+        return;
+      case 'denied':
+      case 'consent-timeout':
+        s.agent.send({ type: 'session-denied', sessionId: s.id, code: s.ending });
+        this.log.info(s.ending === 'denied' ? 'session denied' : 'consent timed out', { sessionId: s.id });
+        return;
+      default: {
+        if (s.wasAnnounced) {
+          const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason: s.ending };
+          s.agent.send(msg);
+          s.customer.send(msg);
+        }
+        this.log.info('session ended', { sessionId: s.id, reason: s.ending, wasActive: s.startedAt !== null });
+      }
+    }
+  }
+
+  private forget(s: LiveSession): void {
+    this.clearConsentTimer(s.id);
     this.sessions.delete(s.id);
-    if (this.byDevice.get(s.deviceId) === s) this.byDevice.delete(s.deviceId);
-    if (s.streamId !== null) this.streamIds.delete(s.streamId);
-    if (s.forwarder) s.forwarder.removeViewer(s.agent.connId);
+    if (this.byDevice.get(s.deviceId) === s.id) this.byDevice.delete(s.deviceId);
+    if (s.state === 'active') this.streamIds.delete(s.streamId);
   }
 
-  private clearConsentTimer(s: Session): void {
-    if (s.consentTimer) clearTimeout(s.consentTimer);
-    s.consentTimer = null;
+  private clearConsentTimer(sessionId: string): void {
+    const timer = this.consentTimers.get(sessionId);
+    if (timer) clearTimeout(timer);
+    this.consentTimers.delete(sessionId);
   }
 
   /** A random u32 >= 1 no live session uses, so a stale fragment can never match a new session. */

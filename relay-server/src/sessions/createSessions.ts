@@ -11,7 +11,7 @@ import type { Logger } from '../platform/logger.ts';
 import { createAdmission } from './admission.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
-import { SessionManager, type SessionRecorderHooks } from './SessionManager.ts';
+import { SessionManager } from './SessionManager.ts';
 import { SessionStore } from './SessionStore.ts';
 
 /** How often expired connection codes are replaced. */
@@ -26,7 +26,8 @@ export interface SessionsDeps {
   organisation: Organisation;
   consentTimeoutMs?: number;
   codeLifetimeMs?: number;
-  recorder: SessionRecorderHooks;
+  /** Whether a session requested now will be recorded (the consent dialog says so). */
+  willRecord(): boolean;
 }
 
 export interface SessionsFeature {
@@ -43,7 +44,7 @@ export function createSessions(d: SessionsDeps): SessionsFeature {
   const store = new SessionStore(d.db, d.log);
   const registry = new DeviceRegistry(d.db, d.log, { now: d.now, codeLifetimeMs: d.codeLifetimeMs });
   const admission = createAdmission(d.accounts, d.customers, d.organisation);
-  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, admission, recorder: d.recorder });
+  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, admission, willRecord: () => d.willRecord() });
   const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
   sweeper.unref();
   return { manager, store, registry, events, close: () => clearInterval(sweeper) };

@@ -14,10 +14,11 @@ import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import { isCollabCtl, type CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { MediaSink } from '../media/MediaForwarder.ts';
+import type { MediaSink } from '../sessions/Session.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
-import type { AgentParty, CustomerParty, SessionManager } from '../sessions/SessionManager.ts';
+import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import { isVoiceCtl, type VoiceHandler } from '../voice/VoiceHandler.ts';
 
@@ -127,8 +128,8 @@ export class ClientConnection {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.unwatchToken?.();
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
-    this.ctx.collab?.partyGone(this.connId);
-    this.ctx.voice?.partyGone(this.connId);
+    this.ctx.collab?.connectionClosed(this.connId);
+    this.ctx.voice?.connectionClosed(this.connId);
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }

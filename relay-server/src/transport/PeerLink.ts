@@ -7,7 +7,7 @@
  */
 import nodeDataChannel, { type DataChannel, type PeerConnection, type RtcConfig, type Track } from 'node-datachannel';
 import { LIMITS, type CtlFromRelay } from '@beacon/shared/protocol';
-import type { MediaSink } from '../media/MediaForwarder.ts';
+import type { MediaSink } from '../sessions/Session.ts';
 import { parseAudioLine, type AudioLine } from '../voice/RtpRewriter.ts';
 import type { AudioPort } from '../voice/VoiceHandler.ts';
 import type { Logger } from '../platform/logger.ts';

@@ -12,7 +12,8 @@ import type { CtlToRelay, Role } from '@beacon/shared/protocol';
 import { ThrottledLogger, type Logger } from '../platform/logger.ts';
 import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
-import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type Session, type SessionManager } from '../sessions/SessionManager.ts';
+import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
 
 export type VoiceCtl = Extract<CtlToRelay, { type: 'voice-request' | 'voice-accept' | 'voice-decline' | 'voice-end' | 'voice-mute' }>;
 
@@ -77,10 +78,8 @@ export class VoiceHandler {
     private readonly now: () => number = Date.now,
   ) {
     this.rtpLog = new ThrottledLogger(log);
-    sessions.onEnded((s, reason) => {
-      const call = this.calls.get(s.id);
-      if (!call) return;
-      this.drop(call, endedBy(reason), 'session-ended');
+    sessions.onSessionEvent((e) => {
+      if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
     });
   }
 
@@ -170,17 +169,23 @@ export class VoiceHandler {
     }
   }
 
-  /** The connection is gone: its calls end (the other side is told) and its leg is forgotten. */
-  partyGone(connId: string): void {
+  /** The connection is gone: its audio leg is forgotten (its calls end with its sessions). */
+  connectionClosed(connId: string): void {
     this.legs.delete(connId);
-    const sessionId = this.callOf.get(connId);
-    const call = sessionId ? this.calls.get(sessionId) : undefined;
+  }
+
+  /**
+   * The session is ending: so does its call, logged before the session's own end. When one
+   * side disconnected, the side still there hears the call end first.
+   */
+  private sessionEnding(s: LiveSession, ending: SessionEnding): void {
+    const call = this.calls.get(s.id);
     if (!call) return;
-    const from: Role = call.agentConn === connId ? 'agent' : 'customer';
-    this.drop(call, from, 'disconnected');
-    const s = this.sessions.get(call.sessionId);
-    if (s && s.state === 'active') {
-      (from === 'agent' ? s.customer : s.agent).sendCtl({ type: 'voice-end', sessionId: s.id, from });
+    const by = endedBy(ending);
+    const isDisconnect = ending === 'agent-disconnected' || ending === 'customer-disconnected';
+    this.drop(call, by, isDisconnect ? 'disconnected' : 'session-ended');
+    if (isDisconnect && by !== 'relay' && s.state === 'active') {
+      (by === 'agent' ? s.customer : s.agent).sendCtl({ type: 'voice-end', sessionId: s.id, from: by });
     }
   }
 
@@ -188,7 +193,7 @@ export class VoiceHandler {
   private liveCall(sessionId: string): Call | null {
     const call = this.calls.get(sessionId);
     if (!call) return null;
-    const s: Session | undefined = this.sessions.get(sessionId);
+    const s = this.sessions.get(sessionId);
     if (!s || s.state !== 'active') {
       this.drop(call, 'relay', 'session-ended');
       return null;
