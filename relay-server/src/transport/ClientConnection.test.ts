@@ -14,7 +14,7 @@ let t: TestRelay;
 let bystander: RawSocket;
 
 before(async () => {
-  t = await startTestRelay({ helloTimeoutMs: 300 });
+  t = await startTestRelay({ helloTimeoutMs: 1000 });
   bystander = await RawSocket.open(t.relay.url);
   bystander.helloAs('customer');
   assert.equal((await bystander.nth(1)).type, 'welcome');
