@@ -10,6 +10,7 @@ import type { AgentAuth } from './accounts/AgentAuth.ts';
 import type { AuditLog } from './accounts/AuditLog.ts';
 import { createAccounts, type SeedAccount } from './accounts/createAccounts.ts';
 import type { Organisation } from './accounts/Organisation.ts';
+import type { ApiRoute } from './accounts/Policy.ts';
 import { createCollab } from './collab/createCollab.ts';
 import { createDirectory } from './directory/createDirectory.ts';
 import type { CustomerStore } from './directory/CustomerStore.ts';
@@ -19,7 +20,7 @@ import { createHttp } from './http/createHttp.ts';
 import { createMedia } from './media/createMedia.ts';
 import type { Clock } from './platform/clock.ts';
 import { Database } from './platform/Database.ts';
-import { resolveDataPaths } from './platform/dataPaths.ts';
+import { resolveDataPaths, type DataPaths } from './platform/dataPaths.ts';
 import { stdoutLogger, type Logger } from './platform/logger.ts';
 import { createRecording } from './recording/createRecording.ts';
 import type { Recorder } from './recording/Recorder.ts';
@@ -30,7 +31,7 @@ import type { ForwarderStats } from './media/MediaForwarder.ts';
 import type { SessionStats } from './sessions/SessionManager.ts';
 import type { SessionStore } from './sessions/SessionStore.ts';
 import { ClientAddress } from './transport/ClientAddress.ts';
-import { HELLO_TIMEOUT_MS } from './transport/ClientConnection.ts';
+import { HELLO_TIMEOUT_MS, type ConnectionContext } from './transport/ClientConnection.ts';
 import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
@@ -115,13 +116,15 @@ export function defaultStaticRoots(): { agent: string; customer: string } {
   };
 }
 
-export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
-  const log = options.logger ?? stdoutLogger();
-  const now = options.now ?? Date.now;
-  const paths = resolveDataPaths(options);
-  const db = await Database.open(paths.dbFile);
-  const base = { db, log, now };
+interface Base {
+  db: Database;
+  log: Logger;
+  now: Clock;
+}
 
+/** Every feature, built from its `createX(deps)` in dependency order. */
+function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
+  const { log, now } = base;
   const accounts = createAccounts(base);
   const directory = createDirectory(base);
   const sessions = createSessions({
@@ -131,8 +134,8 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     organisation: accounts.organisation,
     consentTimeoutMs: options.consentTimeoutMs,
     codeLifetimeMs: options.codeLifetimeMs,
-    // The recorder and the media forwarders are built below; these are only called once sessions run.
-    willRecord: () => recorder.willRecord(),
+    // The recorder and the media forwarders are built below; these run only once sessions do.
+    willRecord: () => recording.recorder.willRecord(),
   });
   const history = createHistory({ ...base, sessions, customers: directory.customers, audit: accounts.audit });
   const { sessionHistory } = history;
@@ -147,57 +150,86 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     sessionHistory,
     requestKeyframe: (id) => media.requestKeyframe(id),
   });
-  const { recorder } = recording;
-  const media = createMedia({ sessions, log, now, tap: recorder });
-  const voice = createVoice({ sessions, log, now, recording: recorder });
+  const media = createMedia({ sessions, log, now, tap: recording.recorder });
+  const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
+  return { accounts, directory, sessions, history, recording, media, voice, collab };
+}
+type Features = ReturnType<typeof createFeatures>;
+
+/** The JSON API: every feature's routes. */
+function apiRoutes(f: Features): ApiRoute[] {
+  return [
+    ...f.accounts.routes({ liveSessionsOf: (id) => f.sessions.manager.liveSessionsOf(id) }),
+    ...f.directory.routes({ accounts: f.accounts.accounts, audit: f.accounts.audit, isDeviceOnline: (id) => f.sessions.registry.isOnline(id) }),
+    ...f.history.routes(),
+    ...f.recording.routes(),
+    ...f.collab.routes(),
+  ];
+}
+
+/** What each WebSocket client's connection works with. */
+function connectionContext(f: Features, base: Base, options: RelayOptions): ConnectionContext {
+  return {
+    auth: f.accounts.auth,
+    registry: f.sessions.registry,
+    sessions: f.sessions.manager,
+    traffic: f.media,
+    log: base.log,
+    now: base.now,
+    helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+    rtcPorts: options.rtcPorts,
+    presence: f.accounts.presence,
+    collab: f.collab.handler,
+    voice: f.voice,
+  };
+}
+
+function servicesOf(db: Database, f: Features): RelayServices {
+  return {
+    db,
+    auth: f.accounts.auth,
+    accounts: f.accounts.accounts,
+    organisation: f.accounts.organisation,
+    audit: f.accounts.audit,
+    customers: f.directory.customers,
+    events: f.sessions.events,
+    sessionStore: f.sessions.store,
+    sessionHistory: f.history.sessionHistory,
+    recorder: f.recording.recorder,
+    recordings: f.recording.store,
+  };
+}
+
+export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
+  const log = options.logger ?? stdoutLogger();
+  const now = options.now ?? Date.now;
+  const paths = resolveDataPaths(options);
+  const db = await Database.open(paths.dbFile);
+  const base = { db, log, now };
+  const f = createFeatures(base, options, paths);
   try {
-    await accounts.organisation.load();
-    await history.recoverInterrupted();
+    await f.accounts.organisation.load();
+    await f.history.recoverInterrupted();
   } catch (err) {
     await db.close();
     throw err;
   }
-
   const clientAddress = options.clientAddress ?? new ClientAddress();
   const http = createHttp({
-    routes: [
-      ...accounts.routes({ liveSessionsOf: (id) => sessions.manager.liveSessionsOf(id) }),
-      ...directory.routes({ accounts: accounts.accounts, audit: accounts.audit, isDeviceOnline: (id) => sessions.registry.isOnline(id) }),
-      ...history.routes(),
-      ...recording.routes(),
-      ...collab.routes(),
-    ],
-    authenticator: { authenticate: (token) => accounts.authenticate(token) },
+    routes: apiRoutes(f),
+    authenticator: { authenticate: (token) => f.accounts.authenticate(token) },
     log,
     addressOf: (req) => clientAddress.of(req),
     staticRoots: options.staticRoots ?? defaultStaticRoots(),
   });
-  const transport = createTransport({
-    server: http.server,
-    clientAddress,
-    log,
-    keepaliveMs: options.keepaliveMs,
-    connection: {
-      auth: accounts.auth,
-      registry: sessions.registry,
-      sessions: sessions.manager,
-      traffic: media,
-      log,
-      now,
-      helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
-      rtcPorts: options.rtcPorts,
-      presence: accounts.presence,
-      collab: collab.handler,
-      voice,
-    },
-  });
-
+  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options) });
+  /** Sessions end (`relay-shutdown`), clients are closed, partial uploads deleted. */
   const stopFeatures = async (): Promise<void> => {
-    sessions.close();
-    sessions.manager.endAll('relay-shutdown');
+    f.sessions.close();
+    f.sessions.manager.endAll('relay-shutdown');
     await transport.close();
-    await collab.close();
+    await f.collab.close();
   };
   const host = options.host ?? '0.0.0.0';
   let port: number;
@@ -213,36 +245,29 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     (closing ??= (async () => {
       await stopFeatures();
       await http.close();
-      await recording.close();
+      await f.recording.close();
       await db.close();
       paths.removeTemporary();
       log.info('relay stopped');
     })());
 
   // Journals a killed relay left behind become playable files; then old recordings are pruned.
-  recording.start(() => closing !== null);
+  f.recording.start(() => closing !== null);
   log.info('relay started', { port, host, dbFile: paths.dbFile === ':memory:' ? paths.dbFile : path.basename(paths.dbFile) });
   return {
     port,
     url: `http://${urlHost(host)}:${port}`,
     close,
-    stats: () => ({ clients: transport.clientCount, onlineDevices: sessions.registry.onlineCount, droppedFragments: media.droppedFragments, sessions: sessions.manager.stats().map((s) => ({ ...s, media: media.mediaStats(s.id) })) }),
+    stats: () => ({
+      clients: transport.clientCount,
+      onlineDevices: f.sessions.registry.onlineCount,
+      droppedFragments: f.media.droppedFragments,
+      sessions: f.sessions.manager.stats().map((s) => ({ ...s, media: f.media.mediaStats(s.id) })),
+    }),
     flush: () => db.barrier(),
-    seedAccount: (seed) => accounts.seed(seed),
-    issueSetupToken: async () => (accounts.organisation.exists ? null : accounts.organisation.issueSetupToken()),
-    services: {
-      db,
-      auth: accounts.auth,
-      accounts: accounts.accounts,
-      organisation: accounts.organisation,
-      audit: accounts.audit,
-      customers: directory.customers,
-      events: sessions.events,
-      sessionStore: sessions.store,
-      sessionHistory,
-      recorder,
-      recordings: recording.store,
-    },
+    seedAccount: (seed) => f.accounts.seed(seed),
+    issueSetupToken: async () => (f.accounts.organisation.exists ? null : f.accounts.organisation.issueSetupToken()),
+    services: servicesOf(db, f),
   };
 }
 

@@ -5,7 +5,7 @@
  * Sessions are values of their state (Session.ts): pending -> active -> ended, or pending ->
  * ended. `activate` and `finish` are the only transitions; each replaces the live value and
  * tells subscribers (`onSessionEvent`), so features hear of a start or an end in one way and
- * once. Every step is written to the `sessions` table and the append-only event log.
+ * once. Every step is put on record (SessionRecords: the `sessions` row and the timeline).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LiveSession as LiveSessionRow } from '@beacon/shared/api';
@@ -18,9 +18,6 @@ import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
 import {
-  agentActor,
-  customerActor,
-  endedBy,
   type ActiveSession,
   type AgentParty,
   type CustomerParty,
@@ -32,7 +29,8 @@ import {
   type SessionEnding,
   type SessionEvent,
 } from './Session.ts';
-import type { SessionOutcome, SessionStore } from './SessionStore.ts';
+import { SessionRecords } from './SessionRecords.ts';
+import type { SessionStore } from './SessionStore.ts';
 
 export type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 
@@ -68,14 +66,6 @@ interface Refusal {
   message: string;
 }
 
-const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
-  'agent-ended': 'completed',
-  'customer-stopped': 'customer-stopped',
-  'customer-disconnected': 'dropped',
-  'agent-disconnected': 'dropped',
-  'relay-shutdown': 'dropped',
-};
-
 /** The fields every state shares, copied into the next state's value. */
 function identity(s: Session) {
   const { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded } = s;
@@ -95,14 +85,16 @@ export class SessionManager {
   private readonly consentTimeoutMs: number;
   private readonly admission: Admission | null;
   private readonly willRecord: () => boolean;
+  private readonly records: SessionRecords;
 
   constructor(
     private readonly registry: DeviceRegistry,
-    private readonly store: SessionStore,
-    private readonly events: EventLog,
+    store: SessionStore,
+    events: EventLog,
     private readonly log: Logger,
     opts: SessionManagerOptions = {},
   ) {
+    this.records = new SessionRecords(store, events);
     this.now = opts.now ?? Date.now;
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
     this.admission = opts.admission ?? null;
@@ -134,7 +126,7 @@ export class SessionManager {
 
   addCustomer(c: CustomerParty): void {
     this.customers.set(c.deviceId, c);
-    this.events.append({ sessionId: null, deviceId: c.deviceId, kind: 'registered', actor: customerActor(c.deviceId), detail: { address: c.address } });
+    this.records.registered(c);
   }
 
   /** A client went away: its sessions end, and a customer's ID stops accepting codes. */
@@ -172,11 +164,8 @@ export class SessionManager {
     // Reserve the device before awaiting the disk, so a second request cannot slip in.
     this.sessions.set(session.id, session);
     this.byDevice.set(session.deviceId, session.id);
-    // Issued back to back on the serialized connection: the row exists before its first event.
-    const inserted = this.store.insert({ id: session.id, deviceId: session.deviceId, agentId: agent.agent.id, requestedAt: session.requestedAt, permissions: session.permissions, customerId: session.customerId });
-    this.events.append({ sessionId: session.id, deviceId: session.deviceId, kind: 'connect-requested', actor: agentActor(agent.agent), detail: { permissions: session.permissions, mode: session.mode, requestId: req.requestId } });
     try {
-      await inserted;
+      await this.records.requested(session, req.requestId);
     } catch (err) {
       // An unrecorded session must not run: the log is what a manager relies on later.
       this.log.error('could not record session; refused', { err, sessionId: session.id });
@@ -263,9 +252,7 @@ export class SessionManager {
     const check = this.registry.check(req.deviceId, req.code, agent.address);
     if (check.ok) return null;
     this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
-    if (check.code !== 'unknown-device') {
-      this.events.append({ sessionId: null, deviceId: req.deviceId, kind: 'connect-refused', actor: agentActor(agent.agent), detail: { code: check.code } });
-    }
+    if (check.code !== 'unknown-device') this.records.refused(agent, req.deviceId, check.code);
     return { code: check.code, message: refusalText(check.code) };
   }
 
@@ -294,7 +281,7 @@ export class SessionManager {
     this.clearConsentTimer(s.id);
     const active: ActiveSession = { ...identity(s), state: 'active', startedAt: this.now(), streamId: this.allocateStreamId() };
     this.sessions.set(s.id, active);
-    this.store.markStarted(s.id, active.startedAt);
+    this.records.started(active);
     const started: RelayToClient = {
       type: 'session-started',
       sessionId: s.id,
@@ -308,10 +295,7 @@ export class SessionManager {
     s.agent.send(started);
     // Before the consent is on the timeline, so a recording that starts here puts it at 0.
     this.emitter.emit({ type: 'started', session: active });
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
-    if (s.permissions.control) {
-      this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
-    }
+    this.records.consented(active);
     this.log.info('session started', { sessionId: s.id, streamId: active.streamId, mode: s.mode });
   }
 
@@ -337,33 +321,9 @@ export class SessionManager {
       endedAt: this.now(),
       wasAnnounced: live.state === 'active' || live.isAnnounced,
     };
-    this.record(ended);
+    this.records.ended(ended);
     this.tell(ended);
     this.emitter.emit({ type: 'ended', session: ended });
-  }
-
-  /** The ending on the timeline and in the session's row. */
-  private record(s: EndedSession): void {
-    const at = { sessionId: s.id, deviceId: s.deviceId };
-    switch (s.ending) {
-      case 'unrecorded':
-        return; // its row could not be written: there is nothing to close
-      case 'denied':
-        this.events.append({ ...at, kind: 'consent-denied', actor: customerActor(s.deviceId) });
-        return this.store.markEnded(s.id, s.endedAt, 'denied', null);
-      case 'consent-timeout':
-        this.events.append({ ...at, kind: 'consent-timeout', actor: 'relay' });
-        return this.store.markEnded(s.id, s.endedAt, 'consent-timeout', null);
-      default: {
-        const by = endedBy(s.ending);
-        const actor = by === 'customer' ? customerActor(s.deviceId) : by === 'agent' ? agentActor(s.agent.agent) : 'relay';
-        const wasActive = s.startedAt !== null;
-        if (wasActive && s.permissions.control) this.events.append({ ...at, kind: 'control-stopped', actor });
-        this.events.append({ ...at, kind: 'disconnected', actor, detail: { reason: s.ending } });
-        // A request withdrawn or cut off before consent never ran: it is not "completed".
-        this.store.markEnded(s.id, s.endedAt, wasActive ? OUTCOME_BY_REASON[s.ending] : 'dropped', s.ending);
-      }
-    }
   }
 
   /** The agent hears a no or a timeout; once announced, both sides hear any other ending. */
