@@ -59,7 +59,7 @@ export class CollabHandler {
     const s = this.sessions.owned(party, msg.sessionId);
     const isAgent = s.agent === party;
     const from = isAgent ? 'agent' : 'customer';
-    const other = isAgent ? s.customer : s.agent;
+    const other = otherOf(s, party);
     switch (msg.type) {
       case 'chat-send': {
         const message = await this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text });
@@ -67,46 +67,10 @@ export class CollabHandler {
         this.toBoth(s, { type: 'chat', sessionId: s.id, message });
         return;
       }
-      case 'file-offer': {
-        if (msg.purpose === 'screenshot') {
-          const open = this.screenshots.get(s.id);
-          if (isAgent || !open?.delete(msg.transferId)) throw new ProtocolError('forbidden', 'a screenshot is sent only by the customer, in answer to a request');
-        }
-        const meta: TransferMeta = { sessionId: s.id, transferId: msg.transferId, senderConnId: party.connId, from, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose };
-        try {
-          this.files.begin(meta);
-        } catch (err) {
-          if (err instanceof ProtocolError) party.sendCtl({ type: 'file-abort', sessionId: s.id, transferId: msg.transferId, code: err.code });
-          throw err;
-        }
-        other.sendCtl({ type: 'file-offer', sessionId: s.id, from, transferId: msg.transferId, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose });
-        return;
-      }
-      case 'file-chunk': {
-        const data = Buffer.from(msg.data, 'base64');
-        let stored: Promise<number>;
-        let size: number;
-        try {
-          size = this.files.meta(s.id, msg.transferId, party.connId).size;
-          stored = this.files.chunk(s.id, msg.transferId, party.connId, msg.offset, data);
-        } catch (err) {
-          await this.abortTransfer(s, msg.transferId, err);
-          throw err;
-        }
-        other.sendCtl(msg);
-        let received: number;
-        try {
-          received = await stored;
-        } catch (err) {
-          this.log.error('attachment write failed', { err, sessionId: s.id });
-          await this.abortTransfer(s, msg.transferId, new ProtocolError('internal', 'the relay could not store the file'));
-          throw new ProtocolError('internal', 'the relay could not store the file');
-        }
-        // Chunks are not awaited one by one (ctl messages are handled as they come), so the
-        // transfer may already be finished here; the size was read before.
-        party.sendCtl({ type: 'file-progress', sessionId: s.id, transferId: msg.transferId, received, size });
-        return;
-      }
+      case 'file-offer':
+        return this.offer(s, party, msg);
+      case 'file-chunk':
+        return this.chunk(s, party, msg);
       case 'file-end':
         return this.finish(s, party, msg.transferId);
       case 'file-cancel':
@@ -120,16 +84,9 @@ export class CollabHandler {
         if (msg.board === 'screen' && !(isAgent && s.permissions.control)) {
           throw new ProtocolError('not-allowed', 'only the agent of a session with control draws on the screen');
         }
-        if (msg.type === 'stroke') {
-          other.sendCtl({ ...msg, from });
-          this.event(s, 'stroke', from, { board: msg.board, action: 'draw', stroke: msg.stroke });
-        } else if (msg.type === 'stroke-undo') {
-          other.sendCtl({ ...msg, from });
-          this.event(s, 'stroke', from, { board: msg.board, action: 'undo', strokeId: msg.strokeId });
-        } else {
-          other.sendCtl({ ...msg, from });
-          this.event(s, 'stroke', from, { board: msg.board, action: 'clear' });
-        }
+        other.sendCtl({ ...msg, from });
+        const detail = msg.type === 'stroke' ? { action: 'draw', stroke: msg.stroke } : msg.type === 'stroke-undo' ? { action: 'undo', strokeId: msg.strokeId } : { action: 'clear' };
+        this.event(s, 'stroke', from, { board: msg.board, ...detail });
         return;
       }
       case 'screenshot-request': {
@@ -143,6 +100,49 @@ export class CollabHandler {
         return;
       }
     }
+  }
+
+  /** An upload starts: a screenshot only in answer to a request; the other side is offered it. */
+  private offer(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-offer' }>): void {
+    const from = s.agent === party ? 'agent' : 'customer';
+    if (msg.purpose === 'screenshot') {
+      const open = this.screenshots.get(s.id);
+      if (from === 'agent' || !open?.delete(msg.transferId)) throw new ProtocolError('forbidden', 'a screenshot is sent only by the customer, in answer to a request');
+    }
+    const meta: TransferMeta = { sessionId: s.id, transferId: msg.transferId, senderConnId: party.connId, from, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose };
+    try {
+      this.files.begin(meta);
+    } catch (err) {
+      if (err instanceof ProtocolError) party.sendCtl({ type: 'file-abort', sessionId: s.id, transferId: msg.transferId, code: err.code });
+      throw err;
+    }
+    otherOf(s, party).sendCtl({ type: 'file-offer', sessionId: s.id, from, transferId: msg.transferId, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose });
+  }
+
+  /** One chunk: passed on at once, stored, and the sender told how much is stored. */
+  private async chunk(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-chunk' }>): Promise<void> {
+    const data = Buffer.from(msg.data, 'base64');
+    let stored: Promise<number>;
+    let size: number;
+    try {
+      size = this.files.meta(s.id, msg.transferId, party.connId).size;
+      stored = this.files.chunk(s.id, msg.transferId, party.connId, msg.offset, data);
+    } catch (err) {
+      await this.abortTransfer(s, msg.transferId, err);
+      throw err;
+    }
+    otherOf(s, party).sendCtl(msg);
+    let received: number;
+    try {
+      received = await stored;
+    } catch (err) {
+      this.log.error('attachment write failed', { err, sessionId: s.id });
+      await this.abortTransfer(s, msg.transferId, new ProtocolError('internal', 'the relay could not store the file'));
+      throw new ProtocolError('internal', 'the relay could not store the file');
+    }
+    // Chunks are not awaited one by one (ctl messages are handled as they come), so the
+    // transfer may already be finished here; the size was read before.
+    party.sendCtl({ type: 'file-progress', sessionId: s.id, transferId: msg.transferId, received, size });
   }
 
   /** A connection closed: its uploads are aborted and their partial files deleted. */
@@ -218,6 +218,10 @@ export class CollabHandler {
     const actor = from === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
     void this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail });
   }
+}
+
+function otherOf(s: Session, party: Party): Party {
+  return s.agent === party ? s.customer : s.agent;
 }
 
 function active(s: Session): void {
