@@ -14,6 +14,7 @@ import { SessionPermissions } from '@beacon/shared/protocol';
 import { shownLogin } from '../accounts/Accounts.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import type { Database, SqlValue } from '../platform/Database.ts';
+import { SessionRowSchema } from '../sessions/SessionStore.ts';
 
 export const SESSION_PAGE_DEFAULT = 50;
 
@@ -26,16 +27,7 @@ export interface SessionFilter {
   outcome?: SessionOutcome;
 }
 
-const Row = z.object({
-  id: z.string(),
-  device_id: z.string(),
-  agent_id: z.number().int(),
-  requested_at: z.number().int(),
-  started_at: z.number().int().nullable(),
-  ended_at: z.number().int().nullable(),
-  permissions: z.string(),
-  outcome: SessionOutcome,
-  end_reason: z.string().nullable(),
+const Row = SessionRowSchema.extend({
   seat_login: z.string().nullable(),
   seat_name: z.string().nullable(),
   seat_deleted_at: z.number().nullable(),

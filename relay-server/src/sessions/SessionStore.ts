@@ -13,7 +13,8 @@ import { SESSION_OUTCOMES } from '../platform/migrations.ts';
 export const SessionOutcome = z.enum(SESSION_OUTCOMES);
 export type SessionOutcome = z.infer<typeof SessionOutcome>;
 
-const SessionRowSchema = z.object({
+/** A `sessions` row as stored; the history's listing extends it with the seat and customer it joins. */
+export const SessionRowSchema = z.object({
   id: z.string(),
   device_id: z.string(),
   agent_id: z.number().int(),
