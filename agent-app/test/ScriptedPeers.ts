@@ -80,8 +80,9 @@ export class ScriptedCustomer extends SignalLink {
   static async connect(relayUrl: string): Promise<ScriptedCustomer> {
     const c = new ScriptedCustomer(await SignalLink.open(relayUrl, { type: 'hello', v: PROTOCOL_VERSION, role: 'customer' }));
     const welcome = await c.next(is('welcome'), 'welcome');
-    c.deviceId = welcome.deviceId ?? '';
-    c.code = welcome.code ?? '';
+    if (welcome.role !== 'customer') throw new Error(`the relay welcomed a ${welcome.role}, not a customer`);
+    c.deviceId = welcome.deviceId;
+    c.code = welcome.code;
     return c;
   }
 

@@ -56,6 +56,34 @@ const isModeConsistent = (m: { mode?: SessionMode | undefined; permissions: Sess
   (m.mode === 'voice') === !m.permissions.view;
 const MODE_MISMATCH = { message: 'mode voice goes with permissions {view:false, control:false}; screen with view:true', path: ['permissions'] };
 
+/**
+ * A feature a peer speaks beyond its protocol version's core (see `CAPABILITIES` in version.ts).
+ * Unknown names are kept, not refused, so an older peer meeting a newer one degrades quietly:
+ * each side uses a feature only when both listed it.
+ */
+export const Capability = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
+export const Capabilities = z.array(Capability).max(64);
+
+/** The seat an agent connection is signed in as. */
+export const AgentIdentity = z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole.optional() });
+export type AgentIdentity = z.infer<typeof AgentIdentity>;
+
+/** The `type` literals of a discriminated union's members (nested unions included). */
+function typesOf(union: { readonly options: readonly unknown[] }): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const o of union.options) {
+    if (o instanceof z.ZodDiscriminatedUnion) for (const t of typesOf(o)) out.add(t);
+    else if (o instanceof z.ZodObject && o.shape['type'] instanceof z.ZodLiteral) out.add(String(o.shape['type'].value));
+  }
+  return out;
+}
+
+/** A type guard for one named sub-union, usable on any message union that contains it. */
+function guardOf<T extends string>(union: { readonly options: readonly unknown[] }) {
+  const types = typesOf(union);
+  return <M extends { type: string }>(msg: M): msg is Extract<M, { type: T }> => types.has(msg.type);
+}
+
 const Sdp = z.string().min(1).max(64 * 1024);
 const Candidate = z.object({ candidate: z.string().max(2048), mid: z.string().max(64) });
 const Name = z.string().min(1).max(120);
@@ -68,11 +96,13 @@ export const Hello = z.object({
   role: Role,
   /** Agents only: the token from `POST /api/login`. */
   token: z.string().max(256).optional(),
+  /** What this client speaks beyond the core (version 2 on); absent: nothing. */
+  capabilities: Capabilities.optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [
-  Hello,
+/** WebRTC signalling for the client's one peer connection, client -> relay. */
+export const RtcToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rtc-offer'), sdp: Sdp }),
   z.object({ type: z.literal('rtc-candidate'), ...Candidate.shape }),
   /**
@@ -80,6 +110,10 @@ export const ClientToRelay = z.discriminatedUnion('type', [
    * relay answers with `rtc-answer`, as it does for the first offer.
    */
   z.object({ type: z.literal('rtc-renegotiate'), sdp: Sdp }),
+]);
+
+/** Opening, answering and ending sessions, client -> relay. */
+export const SessionToRelay = z.discriminatedUnion('type', [
   /** Agent asks to open a session on a device. */
   z.object({
     type: z.literal('connect-request'),
@@ -99,6 +133,9 @@ export const ClientToRelay = z.discriminatedUnion('type', [
   /** Customer pressed Stop (button or hotkey). */
   z.object({ type: z.literal('session-stop'), sessionId: SessionId }),
 ]);
+export type SessionToRelay = z.infer<typeof SessionToRelay>;
+
+export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -108,23 +145,40 @@ export const StreamInfo = z.object({
   streamId: z.number().int().min(1).max(0xffffffff),
 });
 
-export const RelayToClient = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('welcome'),
-    v: z.number().int(),
-    role: Role,
-    /** Customers: their device ID and current one-time code. */
-    deviceId: DeviceId.optional(),
-    code: z.string().optional(),
-    codeExpiresAt: z.number().optional(),
-    /** Agents: who they are signed in as. */
-    agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole.optional() }).optional(),
-  }),
-  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), requestId: RequestId.optional() }),
+/** Customers: who they are on this relay (device ID and current one-time code). */
+export const CustomerWelcome = z.object({
+  type: z.literal('welcome'),
+  /** The protocol version this connection speaks: the lower of the client's and the relay's. */
+  v: z.number().int(),
+  role: z.literal('customer'),
+  deviceId: DeviceId,
+  code: z.string(),
+  codeExpiresAt: z.number(),
+  /** What the relay speaks beyond the core; absent (a version 1 relay): nothing. */
+  capabilities: Capabilities.optional(),
+});
+/** Agents: who they are signed in as. */
+export const AgentWelcome = z.object({
+  type: z.literal('welcome'),
+  v: z.number().int(),
+  role: z.literal('agent'),
+  agent: AgentIdentity,
+  capabilities: Capabilities.optional(),
+});
+/** The relay's answer to `hello`, by role. */
+export const Welcome = z.discriminatedUnion('role', [CustomerWelcome, AgentWelcome]);
+export type Welcome = z.infer<typeof Welcome>;
+export type CustomerWelcome = z.infer<typeof CustomerWelcome>;
+export type AgentWelcome = z.infer<typeof AgentWelcome>;
+
+/** WebRTC signalling, relay -> client. */
+export const RtcFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rtc-answer'), sdp: Sdp }),
   z.object({ type: z.literal('rtc-candidate'), ...Candidate.shape }),
-  /** Customer: the code changed (after a session attempt, or every 10 minutes). */
-  z.object({ type: z.literal('code-update'), code: z.string(), codeExpiresAt: z.number() }),
+]);
+
+/** A session's life as each party sees it, relay -> client. */
+export const SessionFromRelay = z.discriminatedUnion('type', [
   /** Customer: an agent asks for a session. */
   z.object({
     type: z.literal('consent-request'),
@@ -156,6 +210,16 @@ export const RelayToClient = z.discriminatedUnion('type', [
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
   /** Both: a running or pending session is over. */
   z.object({ type: z.literal('session-ended'), sessionId: SessionId, reason: EndReason }),
+]);
+export type SessionFromRelay = z.infer<typeof SessionFromRelay>;
+
+export const RelayToClient = z.discriminatedUnion('type', [
+  Welcome,
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), requestId: RequestId.optional() }),
+  ...RtcFromRelay.options,
+  /** Customer: the code changed (after a session attempt, or every 10 minutes). */
+  z.object({ type: z.literal('code-update'), code: z.string(), codeExpiresAt: z.number() }),
+  ...SessionFromRelay.options,
   /** Agent: the relay revoked this connection (token expired or revoked). */
   z.object({ type: z.literal('signed-out'), reason: z.string() }),
 ]);
@@ -195,25 +259,31 @@ const FILE_DATA_MESSAGES = [
 /**
  * Voice call control. Either party asks (`voice-request`); the other accepts or declines;
  * either ends it. The relay forwards audio between the parties' tracks only while a call
- * is accepted. `voice-mute` tells the other side to show the muted state.
+ * is accepted. `voice-mute` tells the other side to show the muted state. Both parties, active
+ * sessions; the audio itself is an RTP track on the peer connection.
  */
-const VOICE_TO_RELAY = [
+export const VoiceCtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voice-request'), sessionId: SessionId }),
   z.object({ type: z.literal('voice-accept'), sessionId: SessionId }),
   z.object({ type: z.literal('voice-decline'), sessionId: SessionId }),
   z.object({ type: z.literal('voice-end'), sessionId: SessionId }),
   z.object({ type: z.literal('voice-mute'), sessionId: SessionId, isMuted: z.boolean() }),
-] as const;
-const VOICE_FROM_RELAY = [
+]);
+/** Voice control from the other party (`from`). */
+export const VoiceCtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('voice-request'), sessionId: SessionId, from: Role }),
   z.object({ type: z.literal('voice-accept'), sessionId: SessionId, from: Role }),
   z.object({ type: z.literal('voice-decline'), sessionId: SessionId, from: Role }),
   z.object({ type: z.literal('voice-end'), sessionId: SessionId, from: Role }),
   z.object({ type: z.literal('voice-mute'), sessionId: SessionId, from: Role, isMuted: z.boolean() }),
-] as const;
+]);
+export type VoiceCtlToRelay = z.infer<typeof VoiceCtlToRelay>;
+export type VoiceCtlFromRelay = z.infer<typeof VoiceCtlFromRelay>;
+export type VoiceCtlType = VoiceCtlToRelay['type'];
+export const isVoiceCtl = guardOf<VoiceCtlType>(VoiceCtlToRelay);
 
-/** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [
+/** The screen stream: its parameters, keyframes, remote input and the round-trip probe, agent/customer -> relay. */
+export const StreamCtlToRelay = z.discriminatedUnion('type', [
   /** Agent: remote input. Forwarded only if the session granted control. */
   z.object({ type: z.literal('input'), sessionId: SessionId, event: InputEvent }),
   /** Agent: ask for a keyframe (after loss, or on joining). */
@@ -238,7 +308,23 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
   /** Customer: echo of `ping`. */
   z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
-  // Collaboration (see collab.ts for the flows). Both parties, pending or active sessions, unless noted.
+]);
+/** The screen stream, relay -> party. */
+export const StreamCtlFromRelay = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('input'), sessionId: SessionId, event: InputEvent }),
+  z.object({ type: z.literal('keyframe-request'), sessionId: SessionId }),
+  z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
+  z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
+  z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
+  /** Customer: the agent's choice of quality mode for this session. */
+  z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
+]);
+
+/**
+ * Collaboration (see collab.ts for the flows): chat, attachments, whiteboard strokes and
+ * screenshots. Both parties, pending or active sessions, unless noted.
+ */
+export const CollabCtlToRelay = z.discriminatedUnion('type', [
   /** A chat message; the relay answers both parties with `chat`. */
   z.object({ type: z.literal('chat-send'), sessionId: SessionId, text: ChatText }),
   /** Starts an attachment upload. */
@@ -250,21 +336,9 @@ export const CtlToRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('board-clear'), sessionId: SessionId, board: BoardId }),
   /** Agent with control: asks the customer for a full-size PNG of the screen. */
   z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
-  // Voice (both parties, active sessions). The audio itself is an RTP track on the peer connection.
-  ...VOICE_TO_RELAY,
 ]);
-export type CtlToRelay = z.infer<typeof CtlToRelay>;
-
-export const CtlFromRelay = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('input'), sessionId: SessionId, event: InputEvent }),
-  z.object({ type: z.literal('keyframe-request'), sessionId: SessionId }),
-  z.object({ type: z.literal('ping'), sessionId: SessionId, t: z.number().finite() }),
-  z.object({ type: z.literal('stream-config'), sessionId: SessionId, config: StreamConfig }),
-  z.object({ type: z.literal('pong'), sessionId: SessionId, t: z.number().finite() }),
-  /** Customer: the agent's choice of quality mode for this session. */
-  z.object({ type: z.literal('quality-mode'), sessionId: SessionId, mode: QualityMode }),
-  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
-  // Collaboration, relay -> party (see collab.ts). `from` says which side sent it.
+/** Collaboration, relay -> party. `from` says which side sent it. */
+export const CollabCtlFromRelay = z.discriminatedUnion('type', [
   /** A stored chat message, to both parties. */
   z.object({ type: z.literal('chat'), sessionId: SessionId, message: ChatMessage }),
   /** The other party offers an attachment; its chunks follow. */
@@ -281,8 +355,24 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('board-clear'), sessionId: SessionId, from: Role, board: BoardId }),
   /** Customer: send a screenshot as an attachment with purpose `screenshot` and this transferId. */
   z.object({ type: z.literal('screenshot-request'), sessionId: SessionId, requestId: TransferId }),
-  /** Voice, from the other party (`from`); see VOICE_TO_RELAY. */
-  ...VOICE_FROM_RELAY,
+]);
+export type CollabCtlToRelay = z.infer<typeof CollabCtlToRelay>;
+export type CollabCtlFromRelay = z.infer<typeof CollabCtlFromRelay>;
+export type CollabCtlType = CollabCtlToRelay['type'] | CollabCtlFromRelay['type'];
+const isCollabToRelay = guardOf<CollabCtlType>(CollabCtlToRelay);
+const isCollabFromRelay = guardOf<CollabCtlType>(CollabCtlFromRelay);
+export const isCollabCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: CollabCtlType }> => isCollabToRelay(msg) || isCollabFromRelay(msg);
+
+/** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options]);
+export type CtlToRelay = z.infer<typeof CtlToRelay>;
+
+export const CtlFromRelay = z.discriminatedUnion('type', [
+  ...StreamCtlFromRelay.options,
+  /** A ctl message was refused (see errors.ts). */
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+  ...CollabCtlFromRelay.options,
+  ...VoiceCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;
 
@@ -293,7 +383,7 @@ export type LoginRequest = z.infer<typeof LoginRequest>;
 export const LoginResponse = z.object({
   token: z.string(),
   expiresAt: z.number(),
-  agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole.optional() }),
+  agent: AgentIdentity,
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 export const ApiError = z.object({ error: ErrorCode, message: z.string() });

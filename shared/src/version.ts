@@ -1,10 +1,47 @@
 /**
- * The Beacon wire protocol version, sent first on every connection (`hello.v`).
+ * The Beacon wire protocol version, sent first on every connection (`hello.v`), and what
+ * each side speaks beyond it (`capabilities` in `hello` and `welcome`).
  *
- * Bump it whenever a message changes meaning or shape in a way an older peer would
- * misread, and say here what changed. Never change what an existing `type` means;
- * add a new type instead.
- *
- * 1: first version: signalling over WebSocket, `ctl` (JSON) and `media` (binary) data channels.
+ * Bump the version whenever a message changes meaning or shape in a way an older peer would
+ * misread, and add a line to `PROTOCOL_HISTORY`. Never change what an existing `type` means;
+ * add a new type instead, behind a capability, so an older peer is never sent it.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
+/** The oldest version this build still speaks; a relay refuses older clients with `version-mismatch`. */
+export const MIN_PROTOCOL_VERSION = 1;
+
+/** What changed in each version, oldest first (the document a third-party client reads). */
+export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: string }[] = [
+  { v: 1, changes: 'signalling over WebSocket; `ctl` (JSON) and `media` (binary) data channels; sessions, consent, voice, chat, attachments, whiteboard' },
+  {
+    v: 2,
+    changes:
+      '`capabilities` in hello and welcome; welcome is a union by role (customers always get deviceId, code and codeExpiresAt; agents always get agent); a relay answers a newer client in its own version instead of refusing it',
+  },
+];
+
+/**
+ * Features beyond the core, named in `capabilities`. Each side lists what it speaks; a feature
+ * is used only when both listed it (`sharedCapabilities`). Unknown names are ignored.
+ * - `voice`: voice calls (`voice-*` ctl and an audio track); a relay without an audio forwarder leaves it out.
+ * - `collab`: chat, attachments, whiteboard and screenshots (`chat-send`, `file-*`, `stroke*`, `board-clear`, `screenshot-request`).
+ * - `voice-sessions`: sessions with `mode: 'voice'` (a call without screen access).
+ * - `view-state`: the agent's `view-state` (keyframes only for a session not on screen).
+ * - `quality-mode`: the agent's `quality-mode` for a session.
+ */
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'] as const;
+export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
+/** What a version 1 peer, which sends no list, speaks. */
+export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = KNOWN_CAPABILITIES;
+
+/** The version a connection speaks: the lower of both sides', or null if the peer is too old for us. */
+export function negotiateVersion(peerVersion: number): number | null {
+  if (!Number.isInteger(peerVersion) || peerVersion < MIN_PROTOCOL_VERSION) return null;
+  return Math.min(peerVersion, PROTOCOL_VERSION);
+}
+
+/** The known features both sides speak. A peer that sent no list (version 1) speaks the version 1 set. */
+export function sharedCapabilities(ours: readonly string[], theirs: readonly string[] | undefined): ReadonlySet<KnownCapability> {
+  const peer = new Set<string>(theirs ?? VERSION_1_CAPABILITIES);
+  return new Set(KNOWN_CAPABILITIES.filter((c) => ours.includes(c) && peer.has(c)));
+}

@@ -11,7 +11,7 @@ import { FramingError, readHeader } from '@beacon/shared/framing';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
 import { DEFAULT_QUALITY_MODE, QualityMode, type CtlFromRelay, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode, type StreamConfig } from '@beacon/shared/protocol';
-import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { RelayConnection, type CloseReason, type WelcomeFor } from '@beacon/shared/browser/RelayConnection';
 import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
 import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
 import { MeResponse } from '@beacon/shared/api';
@@ -71,7 +71,7 @@ export class AgentClient {
   private readonly listeners = new Set<() => void>();
   private readonly tokens: TokenStore;
   private signIn: LoginResponse | null = null;
-  private conn: RelayConnection | null = null;
+  private conn: RelayConnection<WelcomeFor<'agent'>> | null = null;
   /** Events from a superseded link attempt are dropped by comparing this. */
   private attempt = 0;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -325,10 +325,10 @@ export class AgentClient {
     );
   }
 
-  private attach(conn: RelayConnection, attempt: number): void {
+  private attach(conn: RelayConnection<WelcomeFor<'agent'>>, attempt: number): void {
     this.conn = conn;
     this.reconnectFailures = 0;
-    const agent = conn.welcome.agent ?? this.snapshot.agent;
+    const agent = conn.welcome.agent;
     conn.onMessage.on((msg) => {
       if (attempt === this.attempt) this.onRelayMessage(msg);
     });

@@ -1,4 +1,4 @@
-import { RelayConnection, type CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { RelayConnection, type CloseReason, type WelcomeFor } from '@beacon/shared/browser/RelayConnection';
 import { VoiceCall, isVoiceMessage, type VoiceCtl } from '@beacon/shared/browser/VoiceCall';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
@@ -33,7 +33,7 @@ export class CustomerClient {
   private state: CustomerState = INITIAL_STATE;
   private readonly listeners = new Set<() => void>();
   private readonly policy = new ReconnectPolicy();
-  private conn: RelayConnection | null = null;
+  private conn: RelayConnection<WelcomeFor<'customer'>> | null = null;
   /** Drops the results of superseded connection attempts. */
   private attemptId = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -149,7 +149,7 @@ export class CustomerClient {
     const attempt = ++this.attemptId;
     this.retryTimer = null;
     this.apply({ type: 'connecting' });
-    let conn: RelayConnection;
+    let conn: RelayConnection<WelcomeFor<'customer'>>;
     try {
       conn = await RelayConnection.open({ relayUrl: this.config.relayUrl, role: 'customer' });
     } catch (err) {

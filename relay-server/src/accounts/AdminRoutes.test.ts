@@ -45,7 +45,7 @@ test('the new settings take effect: new seats get the default limit, customers s
   const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
   const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false });
   try {
-    agent.send({ type: 'connect-request', requestId: 'r', deviceId: customer.welcome.deviceId ?? '', code: customer.welcome.code ?? '', permissions: { view: true, control: false } });
+    agent.send({ type: 'connect-request', requestId: 'r', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: false } });
     assert.equal((await customer.next('consent-request')).orgName, '声光科技');
   } finally {
     agent.close();

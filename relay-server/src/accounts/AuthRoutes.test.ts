@@ -52,8 +52,8 @@ describe('first-run setup', () => {
     const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
     const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token, isRtc: false });
     try {
-      assert.equal(agent.welcome.agent?.role, 'owner');
-      agent.send({ type: 'connect-request', requestId: 'r1', deviceId: customer.welcome.deviceId ?? '', code: customer.welcome.code ?? '', permissions: { view: true, control: true } });
+      assert.equal(agent.signedInAs.role, 'owner');
+      agent.send({ type: 'connect-request', requestId: 'r1', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: true } });
       const ask = await customer.next('consent-request');
       assert.equal(ask.orgName, SETUP.organisationName);
       assert.equal(ask.agentName, '王老板');

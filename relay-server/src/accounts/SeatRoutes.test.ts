@@ -58,14 +58,14 @@ describe('seats', () => {
     const ws = await liveAgent(zhang);
     const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
     open.push(customer);
-    ws.send({ type: 'connect-request', requestId: 'r1', deviceId: customer.welcome.deviceId ?? '', code: customer.welcome.code ?? '', permissions: { view: true, control: false } });
+    ws.send({ type: 'connect-request', requestId: 'r1', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: false } });
     const pending = await ws.next('session-pending');
 
     const { seats } = await owner.ok('GET', '/api/seats', SeatList);
     const shown = seats.find((s) => s.id === agent.id);
     assert.equal(shown?.isOnline, true);
     assert.equal(shown?.busy, 1);
-    assert.deepEqual(shown?.currentSessions.map((s) => [s.id, s.state, s.deviceId]), [[pending.sessionId, 'pending', customer.welcome.deviceId]]);
+    assert.deepEqual(shown?.currentSessions.map((s) => [s.id, s.state, s.deviceId]), [[pending.sessionId, 'pending', customer.device.deviceId]]);
     assert.equal(seats.find((s) => s.login === OWNER.login)?.isOnline, false);
     // Managers read the list too.
     const asManager = await signIn('li.manager');

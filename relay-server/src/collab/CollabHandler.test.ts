@@ -68,7 +68,7 @@ describe('collaboration through the relay', () => {
   test('chat works while the customer is still being asked, both ways, and is stored with the session', async () => {
     const customer = await open('customer');
     const agent = await open('agent');
-    agent.send({ type: 'connect-request', requestId: 'chat-req', deviceId: customer.welcome.deviceId ?? '', code: customer.welcome.code ?? '', permissions: { view: true, control: true } });
+    agent.send({ type: 'connect-request', requestId: 'chat-req', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: true } });
     const ask = await customer.next('consent-request', 5000);
     customer.sendCtl({ type: 'chat-send', sessionId: ask.sessionId, text: 'Is this really my IT department? 🤔' });
     const atAgent = await agent.nextCtl('chat', 5000);

@@ -5,7 +5,7 @@
  * `error` reply and one log line, and the session goes on.
  */
 import { ProtocolError, toWireError, type ErrorCode } from '@beacon/shared/errors';
-import type { CtlFromRelay, CtlToRelay } from '@beacon/shared/protocol';
+import type { CollabCtlToRelay, CtlFromRelay } from '@beacon/shared/protocol';
 import { fileRef, type CollabStore } from './CollabStore.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { FileTransfers, type TransferMeta } from './FileTransfers.ts';
@@ -13,22 +13,7 @@ import type { Logger } from '../platform/logger.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 
-export const COLLAB_TYPES = [
-  'chat-send',
-  'file-offer',
-  'file-chunk',
-  'file-end',
-  'file-cancel',
-  'stroke',
-  'stroke-undo',
-  'board-clear',
-  'screenshot-request',
-] as const;
-export type CollabCtl = Extract<CtlToRelay, { type: (typeof COLLAB_TYPES)[number] }>;
-
-export function isCollabCtl(msg: CtlToRelay): msg is CollabCtl {
-  return (COLLAB_TYPES as readonly string[]).includes(msg.type);
-}
+export type CollabCtl = CollabCtlToRelay;
 
 const IDLE_SWEEP_MS = 5000;
 /** Screenshot requests a session may have outstanding (each answered by one upload). */

@@ -129,15 +129,15 @@ describe('customer directory', () => {
     const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
     const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: alice.token ?? '', isRtc: false });
     open.push(customer, agent);
-    const deviceId = customer.welcome.deviceId ?? '';
+    const deviceId = customer.device.deviceId;
 
     // A customer alice may not use is refused before the code is spent.
-    agent.send({ type: 'connect-request', requestId: 'nope', deviceId, code: customer.welcome.code ?? '', permissions: { view: true, control: false }, customerId: bobOwn.id });
+    agent.send({ type: 'connect-request', requestId: 'nope', deviceId, code: customer.device.code, permissions: { view: true, control: false }, customerId: bobOwn.id });
     const refused = await agent.next('error', 3000, (m) => m.requestId === 'nope');
     assert.equal(refused.code, 'forbidden');
     assert.equal(customer.inbox.all.some((m) => m.type === 'code-update'), false, 'the code is not spent');
 
-    agent.send({ type: 'connect-request', requestId: 'yes', deviceId, code: customer.welcome.code ?? '', permissions: { view: true, control: false }, customerId: aliceOwn.id });
+    agent.send({ type: 'connect-request', requestId: 'yes', deviceId, code: customer.device.code, permissions: { view: true, control: false }, customerId: aliceOwn.id });
     const pending = await agent.next('session-pending', 3000);
     customer.send({ type: 'consent-reply', sessionId: pending.sessionId, granted: true });
     await agent.next('session-started');

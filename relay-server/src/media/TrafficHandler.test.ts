@@ -44,7 +44,7 @@ async function open(role: 'agent' | 'customer'): Promise<NdcClient> {
 
 function codeOf(c: NdcClient): string {
   const last = c.inbox.all.filter((m) => m.type === 'code-update').at(-1);
-  return last?.type === 'code-update' ? last.code : (c.welcome.code ?? '');
+  return last?.type === 'code-update' ? last.code : (c.device.code);
 }
 
 /** A voice-only request answered yes; returns what each side was told. */
@@ -52,7 +52,7 @@ async function startVoiceSession() {
   const agent = await open('agent');
   const customer = await open('customer');
   const requestId = `v${++nextId}`;
-  agent.send({ type: 'connect-request', requestId, deviceId: customer.welcome.deviceId ?? '', code: codeOf(customer), permissions: VOICE, mode: 'voice' });
+  agent.send({ type: 'connect-request', requestId, deviceId: customer.device.deviceId, code: codeOf(customer), permissions: VOICE, mode: 'voice' });
   const pending = await agent.next('session-pending', 5000, (m) => m.requestId === requestId);
   const ask = await customer.next('consent-request', 5000, (m) => m.sessionId === pending.sessionId);
   customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
@@ -95,7 +95,7 @@ describe('voice-only sessions', () => {
   test('a screen session says screen', async () => {
     const agent = await open('agent');
     const customer = await open('customer');
-    agent.send({ type: 'connect-request', requestId: 'screen-1', deviceId: customer.welcome.deviceId ?? '', code: codeOf(customer), permissions: { view: true, control: false } });
+    agent.send({ type: 'connect-request', requestId: 'screen-1', deviceId: customer.device.deviceId, code: codeOf(customer), permissions: { view: true, control: false } });
     const ask = await customer.next('consent-request');
     assert.equal(ask.mode, 'screen');
     assert.deepEqual(ask.permissions, { view: true, control: false });
@@ -104,7 +104,7 @@ describe('voice-only sessions', () => {
   test('a request whose mode and permissions disagree is refused before the customer is asked', async () => {
     const agent = await open('agent');
     const customer = await open('customer');
-    const deviceId = customer.welcome.deviceId ?? '';
+    const deviceId = customer.device.deviceId;
     agent.send({ type: 'connect-request', requestId: 'bad-1', deviceId, code: codeOf(customer), permissions: { view: true, control: false }, mode: 'voice' } as never);
     assert.equal((await agent.next('error')).code, 'bad-message');
     agent.send({ type: 'connect-request', requestId: 'bad-2', deviceId, code: codeOf(customer), permissions: VOICE } as never);

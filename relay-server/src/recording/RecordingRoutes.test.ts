@@ -56,8 +56,8 @@ async function recordedSession(frames: number): Promise<{ sessionId: string; age
   const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
   const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token() });
   open.push(customer, agent);
-  const deviceId = customer.welcome.deviceId ?? '';
-  agent.send({ type: 'connect-request', requestId: 'probe', deviceId, code: customer.welcome.code ?? '', permissions: { view: true, control: true } });
+  const deviceId = customer.device.deviceId;
+  agent.send({ type: 'connect-request', requestId: 'probe', deviceId, code: customer.device.code, permissions: { view: true, control: true } });
   const ask = await customer.next('consent-request');
   assert.equal(ask.isRecorded, true, 'the customer is told the session is recorded');
   customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });

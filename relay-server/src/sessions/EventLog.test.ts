@@ -25,11 +25,11 @@ describe('session event log', () => {
   test('a full session with control is logged in order, with actors and the end reason', async () => {
     const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
     const a = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false });
-    const deviceId = c.welcome.deviceId ?? '';
+    const deviceId = c.device.deviceId;
     try {
-      a.send({ type: 'connect-request', requestId: 'x1', deviceId, code: 'ZZZZZZ' === c.welcome.code ? 'YYYYYY' : 'ZZZZZZ', permissions: { view: true, control: true } });
+      a.send({ type: 'connect-request', requestId: 'x1', deviceId, code: 'ZZZZZZ' === c.device.code ? 'YYYYYY' : 'ZZZZZZ', permissions: { view: true, control: true } });
       await a.next('error');
-      a.send({ type: 'connect-request', requestId: 'x2', deviceId, code: c.welcome.code ?? '', permissions: { view: true, control: true } });
+      a.send({ type: 'connect-request', requestId: 'x2', deviceId, code: c.device.code, permissions: { view: true, control: true } });
       const ask = await c.next('consent-request');
       c.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
       await a.next('session-started');
@@ -74,7 +74,7 @@ describe('session event log', () => {
     const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
     const a = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false });
     try {
-      a.send({ type: 'connect-request', requestId: 'd1', deviceId: c.welcome.deviceId ?? '', code: c.welcome.code ?? '', permissions: { view: true, control: false } });
+      a.send({ type: 'connect-request', requestId: 'd1', deviceId: c.device.deviceId, code: c.device.code, permissions: { view: true, control: false } });
       const ask = await c.next('consent-request');
       c.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: false });
       await a.next('session-denied');

@@ -33,22 +33,22 @@ async function agent(): Promise<NdcClient> {
 function codeOf(c: NdcClient): string {
   const updates = c.inbox.all.filter((m) => m.type === 'code-update');
   const last = updates.at(-1);
-  return last?.type === 'code-update' ? last.code : (c.welcome.code ?? '');
+  return last?.type === 'code-update' ? last.code : (c.device.code);
 }
 
 let nextId = 0;
 function request(a: NdcClient, c: NdcClient, permissions = CONTROL, code = codeOf(c)): string {
   const requestId = `r${++nextId}`;
-  a.send({ type: 'connect-request', requestId, deviceId: c.welcome.deviceId ?? '', code, permissions });
+  a.send({ type: 'connect-request', requestId, deviceId: c.device.deviceId, code, permissions });
   return requestId;
 }
 
 describe('sessions', () => {
   test('a customer gets a 9-digit ID and a 6-character code', async () => {
     const c = await customer();
-    assert.match(c.welcome.deviceId ?? '', /^[1-9]\d{8}$/);
-    assert.match(c.welcome.code ?? '', /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/);
-    assert.ok((c.welcome.codeExpiresAt ?? 0) > Date.now());
+    assert.match(c.device.deviceId, /^[1-9]\d{8}$/);
+    assert.match(c.device.code, /^[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{6}$/);
+    assert.ok((c.device.codeExpiresAt) > Date.now());
   });
 
   test('consent granted: both sides start with the same stream, the agent name is shown, the code rotates', async () => {
@@ -70,7 +70,7 @@ describe('sessions', () => {
     const cStart = await c.next('session-started');
     assert.equal(aStart.streamId, cStart.streamId);
     assert.ok(aStart.streamId >= 1);
-    assert.equal(aStart.deviceId, c.welcome.deviceId);
+    assert.equal(aStart.deviceId, c.device.deviceId);
     assert.ok(aStart.sessionId.length >= 16);
 
     a.send({ type: 'session-end', sessionId: aStart.sessionId });
@@ -169,7 +169,7 @@ describe('sessions', () => {
   test('unknown IDs and wrong codes are refused with the request ID; five wrong codes lock the ID', async () => {
     const c = await customer();
     const a = await agent();
-    const unknown = `${c.welcome.deviceId === '999999999' ? '899999999' : '999999999'}`;
+    const unknown = `${c.device.deviceId === '999999999' ? '899999999' : '999999999'}`;
     a.send({ type: 'connect-request', requestId: 'u1', deviceId: unknown, code: 'AAAAAA', permissions: CONTROL });
     const e1 = await a.next('error');
     assert.deepEqual([e1.code, e1.requestId], ['unknown-device', 'u1']);
@@ -209,7 +209,7 @@ describe('sessions', () => {
     const c = await NdcClient.open({ relayUrl: own.relay.url, role: 'customer', isRtc: false });
     const a = await NdcClient.open({ relayUrl: own.relay.url, role: 'agent', token: await own.token(), isRtc: false });
     try {
-      a.send({ type: 'connect-request', requestId: 's1', deviceId: c.welcome.deviceId ?? '', code: c.welcome.code ?? '', permissions: CONTROL });
+      a.send({ type: 'connect-request', requestId: 's1', deviceId: c.device.deviceId, code: c.device.code, permissions: CONTROL });
       const ask = await c.next('consent-request');
       c.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
       await a.next('session-started');

@@ -15,10 +15,13 @@ import {
   type CtlToRelay,
   type SessionPermissions,
   type Role,
+  type AgentWelcome,
+  type CustomerWelcome,
+  type Welcome,
 } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
 
-export type Welcome = Extract<RelayToClient, { type: 'welcome' }>;
+export type { Welcome };
 type ByType<U, T> = Extract<U, { type: T }>;
 
 export interface NdcClientOptions {
@@ -111,6 +114,18 @@ export class NdcClient {
   private mediaChannel: DataChannel | null = null;
   private isClosed = false;
   welcome!: Welcome;
+
+  /** A customer connection's device ID, code and code expiry (throws for an agent connection). */
+  get device(): CustomerWelcome {
+    if (this.welcome.role !== 'customer') throw new Error('an agent connection has no device');
+    return this.welcome;
+  }
+
+  /** An agent connection's seat (throws for a customer connection). */
+  get signedInAs(): AgentWelcome['agent'] {
+    if (this.welcome.role !== 'agent') throw new Error('a customer connection is not signed in');
+    return this.welcome.agent;
+  }
 
   private readonly closed: Promise<{ code: number; reason: string }>;
 
@@ -301,9 +316,9 @@ export interface OpenedSession {
  * sides. Permissions `{view: false, control: false}` open a voice-only session.
  */
 export async function openSession(agent: NdcClient, customer: NdcClient, permissions: SessionPermissions, timeoutMs = 5000): Promise<OpenedSession> {
-  const deviceId = customer.welcome.deviceId ?? '';
+  const deviceId = customer.device.deviceId;
   const latestCode = customer.inbox.all.filter((m) => m.type === 'code-update').at(-1);
-  const code = latestCode?.type === 'code-update' ? latestCode.code : (customer.welcome.code ?? '');
+  const code = latestCode?.type === 'code-update' ? latestCode.code : (customer.device.code);
   const requestId = `req-${Math.random().toString(36).slice(2, 10)}`;
   agent.send({ type: 'connect-request', requestId, deviceId, code, permissions, ...(permissions.view ? {} : { mode: 'voice' as const }) });
   const pending = await agent.next('session-pending', timeoutMs, (m) => m.requestId === requestId);

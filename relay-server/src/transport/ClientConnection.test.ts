@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { LIMITS, type RelayToClient } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@beacon/shared/version';
 import { sha256Hex } from '../accounts/secrets.ts';
 import { MAX_BAD_MESSAGES } from './ClientConnection.ts';
 import { WS_MAX_PAYLOAD } from './createTransport.ts';
@@ -57,13 +57,29 @@ describe('WebSocket boundary', () => {
     assert.equal((await s.closed()).code, 1009);
   });
 
-  test('a different protocol version gets version-mismatch naming both versions, then the socket closes', async () => {
+  test('a protocol version older than the relay speaks gets version-mismatch naming both versions, then the socket closes', async () => {
     const s = await RawSocket.open(t.relay.url);
-    s.json({ type: 'hello', v: PROTOCOL_VERSION + 1, role: 'customer' });
+    const tooOld = MIN_PROTOCOL_VERSION - 1;
+    s.json({ type: 'hello', v: tooOld, role: 'customer' });
     const err = errorOf(await s.nth(1));
     assert.equal(err.code, 'version-mismatch');
-    assert.ok(err.message.includes(String(PROTOCOL_VERSION)) && err.message.includes(String(PROTOCOL_VERSION + 1)), err.message);
+    assert.ok(err.message.includes(`${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`) && err.message.includes(`version ${tooOld}`), err.message);
     await s.closed();
+  });
+
+  test('a newer client is welcomed in the relay version with the relay capabilities; an old one without a list still gets in', async () => {
+    const newer = await RawSocket.open(t.relay.url);
+    newer.json({ type: 'hello', v: PROTOCOL_VERSION + 5, role: 'customer', capabilities: ['collab', 'hover-boards'] });
+    const welcome = await newer.nth(1);
+    assert.ok(welcome.type === 'welcome' && welcome.role === 'customer');
+    assert.equal(welcome.v, PROTOCOL_VERSION);
+    assert.ok(welcome.capabilities?.includes('collab'), JSON.stringify(welcome));
+    newer.close();
+    const v1 = await RawSocket.open(t.relay.url);
+    v1.json({ type: 'hello', v: 1, role: 'customer' });
+    const old = await v1.nth(1);
+    assert.ok(old.type === 'welcome' && old.v === 1 && /^\d{9}$/.test(old.role === 'customer' ? old.deviceId : ''));
+    v1.close();
   });
 
   test('an agent without a valid token gets unauthorized, is closed, and gets nothing else', async () => {

@@ -8,19 +8,18 @@ import type { WebSocket, RawData } from 'ws';
 import { z } from 'zod';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
-import { ClientToRelay, CtlToRelay, LIMITS, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { ClientToRelay, CtlToRelay, LIMITS, isCollabCtl, isVoiceCtl, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
+import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, negotiateVersion } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
-import { isCollabCtl, type CollabHandler } from '../collab/CollabHandler.ts';
-import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
-import type { Logger } from '../platform/logger.ts';
-import type { MediaSink } from '../sessions/Session.ts';
 import type { Presence } from '../accounts/Presence.ts';
-import { PeerLink, type RtcPorts } from './PeerLink.ts';
-import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
-import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
-import { isVoiceCtl, type VoiceHandler } from '../voice/VoiceHandler.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
+import type { AgentParty, CustomerParty, MediaSink } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import { PeerLink, type RtcPorts } from './PeerLink.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -165,9 +164,13 @@ export class ClientConnection {
       if (this.state === 'closed') return resolve();
       if (this.state === 'awaiting-hello') {
         const probe = parseJson(VersionProbe, text, 'ws hello');
-        if (probe.ok && probe.value.v !== PROTOCOL_VERSION) {
+        if (probe.ok && negotiateVersion(probe.value.v) === null) {
           this.ctx.log.warn('protocol version mismatch', { connId: this.connId, clientVersion: probe.value.v });
-          this.send({ type: 'error', code: 'version-mismatch', message: `the relay speaks protocol version ${PROTOCOL_VERSION}; this client speaks version ${probe.value.v}` });
+          this.send({
+            type: 'error',
+            code: 'version-mismatch',
+            message: `the relay speaks protocol versions ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}; this client speaks version ${probe.value.v}`,
+          });
           this.close('version-mismatch', CLOSE_POLICY);
           return resolve();
         }
@@ -251,6 +254,7 @@ export class ClientConnection {
   private async hello(msg: Hello): Promise<void> {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
+    const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
     if (msg.role === 'agent') {
       const grant = msg.token ? await this.ctx.auth.verifyToken(msg.token) : null;
       if (this.state === 'closed') return;
@@ -267,7 +271,7 @@ export class ClientConnection {
       // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
       this.expiryTimer.unref?.();
-      this.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'agent', agent: grant.agent });
+      this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
       return;
     }
@@ -280,8 +284,13 @@ export class ClientConnection {
     this.party = party;
     this.state = 'ready';
     this.ctx.sessions.addCustomer(party);
-    this.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
+    this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
     this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
+  }
+
+  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder. */
+  private capabilities(): string[] {
+    return KNOWN_CAPABILITIES.filter((c) => c !== 'voice' || this.ctx.voice !== undefined);
   }
 
   private signOut(reason: string): void {

@@ -8,20 +8,14 @@
  */
 import { randomInt } from 'node:crypto';
 import { ProtocolError } from '@beacon/shared/errors';
-import type { CtlToRelay, Role } from '@beacon/shared/protocol';
+import type { Role, VoiceCtlToRelay } from '@beacon/shared/protocol';
 import { ThrottledLogger, type Logger } from '../platform/logger.ts';
 import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 
-export type VoiceCtl = Extract<CtlToRelay, { type: 'voice-request' | 'voice-accept' | 'voice-decline' | 'voice-end' | 'voice-mute' }>;
-
-const VOICE_TYPES: readonly string[] = ['voice-request', 'voice-accept', 'voice-decline', 'voice-end', 'voice-mute'];
-
-export function isVoiceCtl(msg: CtlToRelay): msg is VoiceCtl {
-  return VOICE_TYPES.includes(msg.type);
-}
+export type VoiceCtl = VoiceCtlToRelay;
 
 /** A client's audio track as the router sees it (PeerLink owns the native object). */
 export interface AudioPort {

@@ -8,7 +8,7 @@
  */
 import { COLLAB_LIMITS, type BoardId, type ChatMessage, type FilePurpose, type FileRef, type Stroke } from '../collab.ts';
 import type { ErrorCode } from '../errors.ts';
-import type { CtlFromRelay, CtlToRelay } from '../protocol.ts';
+import { isCollabCtl, type CollabCtlFromRelay, type CtlFromRelay, type CtlToRelay } from '../protocol.ts';
 import { BoardModel } from '../whiteboard.ts';
 
 export interface TransferView {
@@ -35,16 +35,8 @@ export interface CollabSnapshot {
   boardRevision: number;
 }
 
-type CollabCtl = Extract<
-  CtlFromRelay,
-  { type: 'chat' | 'file-offer' | 'file-chunk' | 'file-end' | 'file-cancel' | 'file-progress' | 'file-done' | 'file-abort' | 'stroke' | 'stroke-undo' | 'board-clear' }
->;
-
-const COLLAB_TYPES = new Set(['chat', 'file-offer', 'file-chunk', 'file-end', 'file-cancel', 'file-progress', 'file-done', 'file-abort', 'stroke', 'stroke-undo', 'board-clear']);
-
-export function isCollabMessage(msg: CtlFromRelay): msg is CollabCtl {
-  return COLLAB_TYPES.has(msg.type);
-}
+/** Whether a ctl message from the relay is collaboration (see `CollabCtlFromRelay`). */
+export const isCollabMessage = (msg: CtlFromRelay): msg is CollabCtlFromRelay => isCollabCtl(msg);
 
 export function randomTransferId(prefix = 'tr'): string {
   const bytes = crypto.getRandomValues(new Uint8Array(9));
@@ -77,7 +69,7 @@ export class CollabSession {
   private readonly listeners = new Set<() => void>();
   private readonly uploads = new Map<string, Upload>();
   private readonly downloads = new Map<string, Uint8Array<ArrayBuffer>[]>();
-  private readonly boardListeners = new Set<(board: BoardId, msg: CollabCtl) => void>();
+  private readonly boardListeners = new Set<(board: BoardId, msg: CollabCtlFromRelay) => void>();
   /** Whether the user is looking at this chat (no unread count then). */
   isVisible = false;
   private isClosed = false;
@@ -96,7 +88,7 @@ export class CollabSession {
   readonly getSnapshot = (): CollabSnapshot => this.snap;
 
   /** Called for every stroke/undo/clear received (the customer forwards them to its overlay window). */
-  onBoardMessage(l: (board: BoardId, msg: CollabCtl) => void): () => void {
+  onBoardMessage(l: (board: BoardId, msg: CollabCtlFromRelay) => void): () => void {
     this.boardListeners.add(l);
     return () => this.boardListeners.delete(l);
   }
@@ -229,6 +221,9 @@ export class CollabSession {
         this.bumpBoard();
         this.fireBoard(msg.board, msg);
         return true;
+      case 'screenshot-request':
+        // The customer app answers it with a capture (see its SessionCollab), not this session.
+        return false;
     }
   }
 
@@ -267,7 +262,7 @@ export class CollabSession {
     }
   }
 
-  private fireBoard(board: BoardId, msg: CollabCtl): void {
+  private fireBoard(board: BoardId, msg: CollabCtlFromRelay): void {
     for (const l of [...this.boardListeners]) {
       try {
         l(board, msg);

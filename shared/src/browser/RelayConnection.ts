@@ -13,10 +13,13 @@ import {
   type ClientToRelay,
   type CtlToRelay,
   type Role,
+  type Welcome,
 } from '../protocol.ts';
-import { PROTOCOL_VERSION } from '../version.ts';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
 
-export type Welcome = Extract<RelayToClient, { type: 'welcome' }>;
+export type { Welcome };
+/** The welcome a connection of role `R` gets. */
+export type WelcomeFor<R extends Role> = Extract<Welcome, { role: R }>;
 
 export interface RelayConnectionOptions {
   /** Relay base URL, http(s):// or ws(s)://; the socket goes to `<base>/ws`. */
@@ -59,7 +62,11 @@ export function signallingUrl(relayUrl: string): string {
   return u.toString();
 }
 
-export class RelayConnection {
+function isWelcomeFor<R extends Role>(w: Welcome, role: R): w is WelcomeFor<R> {
+  return w.role === role;
+}
+
+export class RelayConnection<W extends Welcome = Welcome> {
   readonly onMessage = new Emitter<[RelayToClient]>();
   readonly onCtl = new Emitter<[CtlFromRelay]>();
   readonly onMedia = new Emitter<[Uint8Array]>();
@@ -77,11 +84,16 @@ export class RelayConnection {
   private constructor(
     private readonly ws: WebSocket,
     private readonly pc: RTCPeerConnection,
-    readonly welcome: Welcome,
-  ) {}
+    readonly welcome: W,
+  ) {
+    this.capabilities = sharedCapabilities(KNOWN_CAPABILITIES, welcome.capabilities);
+  }
+
+  /** The features both this client and the relay speak (see version.ts); use one only if it is here. */
+  readonly capabilities: ReadonlySet<KnownCapability>;
 
   /** Connects, says hello, and resolves once the relay welcomed us and both channels are open. */
-  static open(opts: RelayConnectionOptions): Promise<RelayConnection> {
+  static open<R extends Role>(opts: RelayConnectionOptions & { role: R }): Promise<RelayConnection<WelcomeFor<R>>> {
     const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
       let ws: WebSocket;
@@ -91,7 +103,7 @@ export class RelayConnection {
         reject(new ProtocolError('bad-message', 'bad relay URL') as Error);
         return;
       }
-      let conn: RelayConnection | null = null;
+      let conn: RelayConnection<WelcomeFor<R>> | null = null;
       let settled = false;
       const early: RelayToClient[] = [];
       const fail = (code: CloseReason, message: string) => {
@@ -109,7 +121,7 @@ export class RelayConnection {
       const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
 
       ws.onopen = () => {
-        const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role };
+        const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
         if (opts.token) hello.token = opts.token;
         ws.send(JSON.stringify(hello));
       };
@@ -132,6 +144,7 @@ export class RelayConnection {
             return fail(e.code, e.message);
           }
           if (msg.type !== 'welcome') return;
+          if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
           const pc = new RTCPeerConnection({ iceServers: [] });
           conn = new RelayConnection(ws, pc, msg);
           conn.startRtc().then(
@@ -139,7 +152,7 @@ export class RelayConnection {
               if (settled) return;
               settled = true;
               clearTimeout(timer);
-              resolve(conn as RelayConnection);
+              resolve(conn as RelayConnection<WelcomeFor<R>>);
               for (const m of early.splice(0)) conn?.dispatch(m);
             },
             (err: Error) => fail('relay-unreachable', err.message),

@@ -7,7 +7,7 @@
  * The UI reads {@link snapshot}, subscribes for changes, and plays {@link remoteStream}
  * in an `<audio>` element: echo cancellation works only for audio played that way.
  */
-import type { CtlFromRelay, CtlToRelay, Role } from '../protocol.ts';
+import { isVoiceCtl, type CtlFromRelay, type CtlToRelay, type Role, type VoiceCtlFromRelay } from '../protocol.ts';
 
 export type VoiceState = 'idle' | 'outgoing' | 'incoming' | 'active';
 /** Why the last call ended or never started, for the UI to explain. */
@@ -32,11 +32,9 @@ export interface VoiceLink {
   readonly onRemoteAudio: { on(l: (track: MediaStreamTrack) => void): () => void };
 }
 
-export type VoiceCtl = Extract<CtlFromRelay, { type: 'voice-request' | 'voice-accept' | 'voice-decline' | 'voice-end' | 'voice-mute' }>;
-const VOICE_TYPES: readonly string[] = ['voice-request', 'voice-accept', 'voice-decline', 'voice-end', 'voice-mute'];
-export function isVoiceMessage(msg: CtlFromRelay): msg is VoiceCtl {
-  return VOICE_TYPES.includes(msg.type);
-}
+export type VoiceCtl = VoiceCtlFromRelay;
+/** Whether a ctl message from the relay is voice control (see `VoiceCtlFromRelay`). */
+export const isVoiceMessage = (msg: CtlFromRelay): msg is VoiceCtl => isVoiceCtl(msg);
 
 /** The microphone processing the issue asks for; Chromium encodes it with Opus. */
 export const MIC_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };

@@ -68,7 +68,7 @@ async function startCustomers(msg: Extract<ToWorker, { type: 'start-customers' }
   for (const r of opened) {
     if (r.status !== 'fulfilled') continue;
     const client = r.value;
-    devices.push({ deviceId: client.welcome.deviceId ?? '', code: client.welcome.code ?? '' });
+    devices.push({ deviceId: client.device.deviceId, code: client.device.code });
     void serveOneSession(client, clip, targetKbps, phase, keyframeAnswer).catch((err: unknown) => {
       process.stderr.write(`[load customer] ${err instanceof Error ? err.message : String(err)}\n`);
     });

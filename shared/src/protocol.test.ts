@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { CollabCtlFromRelay, CollabCtlToRelay, CtlFromRelay, CtlToRelay, isCollabCtl, isVoiceCtl, StreamCtlToRelay, VoiceCtlFromRelay, VoiceCtlToRelay } from './protocol.ts';
+
+const typesOf = (u: { options: readonly { shape: { type: { value: unknown } } }[] }) => u.options.map((o) => String(o.shape.type.value));
+
+test('the ctl unions are exactly their named parts, with no type in two parts', () => {
+  const toRelay = [...typesOf(StreamCtlToRelay), ...typesOf(CollabCtlToRelay), ...typesOf(VoiceCtlToRelay)];
+  assert.equal(new Set(toRelay).size, toRelay.length);
+  assert.deepEqual(new Set(typesOf(CtlToRelay)), new Set(toRelay));
+  assert.ok(typesOf(CtlFromRelay).includes('error'));
+});
+
+test('the guards pick a part out of either direction', () => {
+  const mute = VoiceCtlFromRelay.parse({ type: 'voice-mute', sessionId: 'session-1', from: 'agent', isMuted: true });
+  assert.ok(isVoiceCtl(mute) && !isCollabCtl(mute));
+  const chat = CollabCtlFromRelay.parse({ type: 'chat', sessionId: 'session-1', message: { id: 1, sessionId: 'session-1', at: 1, from: 'agent', senderName: 'Ann', text: 'hi' } });
+  assert.ok(isCollabCtl(chat) && !isVoiceCtl(chat));
+  const send: CtlToRelay = { type: 'chat-send', sessionId: 'session-1', text: 'hello' };
+  assert.ok(isCollabCtl(send));
+  const ping: CtlToRelay = { type: 'ping', sessionId: 'session-1', t: 1 };
+  assert.ok(!isCollabCtl(ping) && !isVoiceCtl(ping));
+});
