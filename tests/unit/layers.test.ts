@@ -133,3 +133,69 @@ test('only renderers use the shared views', () => {
     }
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// The relay's feature folders (relay-server/src/<folder>/): which folder may import which.
+// Kept as its own block so edits to the rules above merge cleanly.
+//
+// A folder may import itself and the folders listed for it, nothing else. The composition root
+// (RelayServer.ts, main.ts) may import every folder and is imported by none but test support.
+// `testing/` folders are test support: no production module imports them. Tests (*.test.ts)
+// start whole relays and are not held to the table.
+// ---------------------------------------------------------------------------------------------
+const RELAY_SRC = 'relay-server/src/';
+const RELAY_ROOT = '(composition root)';
+const RELAY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
+  platform: [],
+  accounts: ['platform'],
+  directory: ['platform', 'accounts'],
+  sessions: ['platform', 'accounts', 'directory'],
+  history: ['platform', 'accounts', 'directory', 'sessions'],
+  media: ['platform', 'sessions'],
+  voice: ['platform', 'sessions'],
+  collab: ['platform', 'accounts', 'directory', 'sessions', 'history'],
+  recording: ['platform', 'accounts', 'sessions', 'history', 'voice'],
+  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab'],
+  // The HTTP server only dispatches routes the features build (platform/route.ts); only the root imports it.
+  http: ['platform'],
+};
+
+/** `accounts` for relay-server/src/accounts/x.ts; the root for a top-level module. */
+function relayFolder(file: string): string {
+  const rest = file.slice(RELAY_SRC.length);
+  return rest.includes('/') ? (rest.split('/')[0] as string) : RELAY_ROOT;
+}
+const isTestSupport = (file: string): boolean => /(^|\/)testing\//.test(file.slice(RELAY_SRC.length));
+
+test('relay folder rules: every folder is in the table, and the table has no cycle', () => {
+  const folders = new Set(all.filter((f) => f.startsWith(RELAY_SRC)).map(relayFolder));
+  for (const f of folders) if (f !== RELAY_ROOT && f !== 'testing') assert.ok(f in RELAY_FOLDERS, `relay-server/src/${f}/ is not in RELAY_FOLDERS: add it with the folders it may import`);
+  const visiting = new Set<string>();
+  const done = new Set<string>();
+  const visit = (f: string, path: string[]): void => {
+    assert.ok(!visiting.has(f), `relay folder cycle: ${[...path, f].join(' -> ')}`);
+    if (done.has(f)) return;
+    visiting.add(f);
+    for (const g of RELAY_FOLDERS[f] ?? []) visit(g, [...path, f]);
+    visiting.delete(f);
+    done.add(f);
+  };
+  for (const f of Object.keys(RELAY_FOLDERS)) visit(f, []);
+});
+
+for (const file of all.filter((f) => f.startsWith(RELAY_SRC) && !f.endsWith('.test.ts') && !isTestSupport(f))) {
+  const from = relayFolder(file);
+  test(`relay folders: ${file}`, () => {
+    for (const spec of importsOf(file)) {
+      if (!spec.startsWith('.')) continue;
+      const target = resolvedTarget(file, spec);
+      assert.ok(!isTestSupport(target), `${file} imports test support (${spec})`);
+      if (from === RELAY_ROOT) continue;
+      const to = relayFolder(target);
+      if (to === from) continue;
+      assert.ok(to !== RELAY_ROOT, `${file} imports the composition root (${spec})`);
+      const allowed = RELAY_FOLDERS[from] ?? [];
+      assert.ok(allowed.includes(to), `${file}: ${from}/ may not import ${to}/ (${spec}); it may import ${allowed.join(', ') || 'no other folder'}`);
+    }
+  });
+}
