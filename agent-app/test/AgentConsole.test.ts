@@ -1,206 +1,25 @@
 /**
- * The console in a real Chromium against a scripted relay + customer (FakeRelay): sign-in,
- * connect errors, live VP8 video on the canvas, exact input mapping, view-only, session
- * endings, relay loss and reconnect, and the Chinese UI. Real WebSocket and WebRTC; the
- * video frames are real VP8 encoded by the browser's WebCodecs.
+ * Sessions in the console in a real Chromium against a scripted relay + customer (FakeRelay):
+ * connect errors, live VP8 video on the canvas, exact input mapping, keyframes and hidden
+ * views, quality modes, view-only, session endings, and relay loss and reconnect. Real
+ * WebSocket and WebRTC; the video frames are real VP8 encoded by the browser's WebCodecs.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { fragmentFrame } from '@beacon/shared/framing';
-import type { InputEvent } from '@beacon/shared/input';
-import type { ClientToRelay, CtlToRelay } from '@beacon/shared/protocol';
-import { AGENT, FakeRelay, PASSWORD, RATE_LIMITED_LOGIN, type AgentLink } from './FakeRelay.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { CtlToRelay } from '@beacon/shared/protocol';
+import { AGENT, type AgentLink, type FakeRelay } from './FakeRelay.ts';
+import { DEVICE, SID_A, SID_B, SID_C, SIG, Streamer, VIDEO, connect, encodeFrames, eventually, frames, inputs, signIn, tab, useConsoleStage, type Chunk } from './consoleStage.ts';
 
-const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
-/** tsx keeps function names with a `__name` helper that pages lack. */
-const KEEP_NAMES_SHIM = 'globalThis.__name = (fn, value) => Object.defineProperty(fn, "name", { value, configurable: true });';
-const VIDEO = { width: 320, height: 180 };
-const DEVICE = '123456789';
-const SID_A = 'sessionAAAAAAAAAAAA';
-const SID_B = 'sessionBBBBBBBBBBBB';
-const SID_C = 'sessionCCCCCCCCCCCC';
-const SIG = { timeout: 60_000 };
-
-interface Chunk {
-  isKey: boolean;
-  data: number[];
-}
-
-let outDir: string;
 let relay: FakeRelay;
-let browser: Browser;
 let page: Page;
 let link: AgentLink;
 
-/** Encodes a test picture (four coloured quadrants, a moving dot) as VP8, in the page. */
-function encodeFrames(p: Page, count: number, keyEvery: number): Promise<Chunk[]> {
-  return p.evaluate(
-    async ([count, keyEvery, W, H]) => {
-      const canvas = new OffscreenCanvas(W, H);
-      const g = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
-      const chunks: { isKey: boolean; data: number[] }[] = [];
-      const enc = new VideoEncoder({
-        output: (c) => {
-          const b = new Uint8Array(c.byteLength);
-          c.copyTo(b);
-          chunks.push({ isKey: c.type === 'key', data: Array.from(b) });
-        },
-        error: (e) => console.error(e),
-      });
-      enc.configure({ codec: 'vp8', width: W, height: H, bitrate: 300_000, framerate: 30, latencyMode: 'realtime' });
-      for (let i = 0; i < count; i++) {
-        g.fillStyle = '#e02020';
-        g.fillRect(0, 0, W / 2, H / 2);
-        g.fillStyle = '#20c020';
-        g.fillRect(W / 2, 0, W / 2, H / 2);
-        g.fillStyle = '#2040e0';
-        g.fillRect(0, H / 2, W / 2, H / 2);
-        g.fillStyle = '#ffffff';
-        g.fillRect(W / 2, H / 2, W / 2, H / 2);
-        g.fillStyle = '#000000';
-        g.fillRect(W / 2 + 10 + (i % 40) * 3, H / 2 + 30, 10, 10);
-        const frame = new VideoFrame(canvas, { timestamp: i * 33_333 });
-        enc.encode(frame, { keyFrame: i % keyEvery === 0 });
-        frame.close();
-      }
-      await enc.flush();
-      enc.close();
-      return chunks;
-    },
-    [count, keyEvery, VIDEO.width, VIDEO.height] as const,
-  );
-}
-
-/** Plays the customer's encoder: sends frames at 30 fps, answers keyframe requests, can lose one. */
-class Streamer {
-  seq = 1000;
-  private index = 0;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  readonly sent = new Map<number, number>(); // seq -> captureTs
-  isLosingNext = false;
-
-  constructor(
-    private readonly target: AgentLink,
-    private readonly stream: number,
-    private readonly chunks: Chunk[],
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => this.sendOne(), 33);
-  }
-
-  /** The next frame sent will be a keyframe (the customer's answer to keyframe-request). */
-  jumpToKey(): void {
-    const next = this.chunks.findIndex((c, i) => i > this.index % this.chunks.length && c.isKey);
-    this.index = next >= 0 ? next : 0;
-  }
-
-  sendOne(): void {
-    const chunk = this.chunks[this.index % this.chunks.length] as Chunk;
-    this.index++;
-    const seq = this.seq++;
-    const captureTs = Date.now() + 0.125;
-    this.sent.set(seq, captureTs);
-    if (this.isLosingNext && !chunk.isKey) {
-      this.isLosingNext = false;
-      return; // lost on the way: the console sees a sequence gap
-    }
-    for (const f of fragmentFrame(Uint8Array.from(chunk.data), { isKey: chunk.isKey, stream: this.stream, seq, captureTs })) {
-      this.target.sendMedia(f);
-    }
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-}
-
-const inputs = (l: AgentLink, sessionId: string): InputEvent[] =>
-  l.ctl.all.flatMap((m: CtlToRelay) => (m.type === 'input' && m.sessionId === sessionId ? [m.event] : []));
-
-async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
-const frames = (p: Page) => p.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames));
-const tab = (p: Page, sessionId: string) => p.locator(`[data-testid="session-tab"][data-session-id="${sessionId}"]`);
-
-async function connect(p: Page, id: string, code: string, control: boolean): Promise<Extract<ClientToRelay, { type: 'connect-request' }>> {
-  await p.getByTestId('device-id-input').fill(id);
-  await p.getByTestId('code-input').fill(code);
-  await p.getByTestId('control-checkbox').setChecked(control);
-  await p.getByTestId('connect-submit').click();
-  const req = await link.signals.next((m) => m.type === 'connect-request', 'connect-request');
-  if (req.type !== 'connect-request') throw new Error('unreachable');
-  return req;
-}
-
-describe('agent console in Chromium', { concurrency: false }, () => {
-  before(async () => {
-    outDir = mkdtempSync(join(tmpdir(), 'beacon-agent-ui-'));
-    await build({
-      configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-    relay = await FakeRelay.start(outDir);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
-    const context = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 } });
-    await context.addInitScript(KEEP_NAMES_SHIM);
-    page = await context.newPage();
-    page.on('pageerror', (err) => console.error('[page error]', err));
-  }, SIG);
-
-  after(async () => {
-    await browser?.close();
-    await relay?.close();
-    // libdatachannel's threads keep the process alive until released.
-    nodeDataChannel.cleanup();
-    if (outDir) rmSync(outDir, { recursive: true, force: true });
-  });
-
-  test('sign-in errors say what to do next', SIG, async () => {
+describe('agent console sessions in Chromium', { concurrency: false }, () => {
+  useConsoleStage(async (stage) => {
+    ({ relay, page } = stage);
     await page.goto(`${relay.url}/`);
-    await page.getByTestId('login-input').fill(AGENT.login);
-    await page.getByTestId('password-input').fill('wrong password');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('error-message').filter({ hasText: 'Wrong login or password' }).waitFor();
-    await page.getByTestId('login-input').fill(RATE_LIMITED_LOGIN);
-    await page.getByTestId('password-input').fill('x');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('error-message').filter({ hasText: 'Wait a few minutes' }).waitFor();
-  });
-
-  test('signing in opens the console, and a reload stays signed in', SIG, async () => {
-    const linked = relay.nextLink();
-    await page.getByTestId('login-input').fill(AGENT.login);
-    await page.getByTestId('password-input').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
-    link = await linked;
-    await page.getByTestId('device-id-input').waitFor();
-    assert.match(await page.getByTestId('agent-name').innerText(), /Alice Chen/);
-    const attempts = relay.loginAttempts;
-    const relinked = relay.nextLink();
-    await page.reload();
-    link = await relinked;
-    await page.getByTestId('device-id-input').waitFor();
-    assert.equal(relay.loginAttempts, attempts, 'no new password sign-in after reload');
+    link = await signIn(page, relay);
   });
 
   test('the connect form checks its input, then shows the relay errors', SIG, async () => {
@@ -208,13 +27,13 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     await page.getByTestId('code-input').fill('ABC234');
     await page.getByTestId('connect-submit').click();
     await page.getByTestId('error-message').filter({ hasText: '9-digit ID' }).waitFor();
-    const req = await connect(page, '123 456 789', 'abc 234', true);
+    const req = await connect(page, link, '123 456 789', 'abc 234', true);
     assert.deepEqual({ ...req, requestId: typeof req.requestId }, {
       type: 'connect-request', requestId: 'string', deviceId: DEVICE, code: 'ABC234', permissions: { view: true, control: true },
     });
     link.send({ type: 'error', code: 'wrong-code', message: 'no', requestId: req.requestId });
     await page.getByTestId('error-message').filter({ hasText: 'do not match' }).waitFor();
-    const again = await connect(page, DEVICE, 'ABC235', true);
+    const again = await connect(page, link, DEVICE, 'ABC235', true);
     assert.notEqual(again.requestId, req.requestId, 'a fresh requestId per attempt');
     link.send({ type: 'error', code: 'locked', message: 'no', requestId: again.requestId });
     await page.getByTestId('error-message').filter({ hasText: 'Too many wrong codes' }).waitFor();
@@ -231,7 +50,7 @@ describe('agent console in Chromium', { concurrency: false }, () => {
       w.__probes = [];
       w.__beaconFrameProbe = (p) => w.__probes.push({ sessionId: p.sessionId, seq: p.seq, captureTs: p.captureTs, drawnAt: p.drawnAt });
     });
-    const req = await connect(page, DEVICE, 'ABC234', true);
+    const req = await connect(page, link, DEVICE, 'ABC234', true);
     link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_A, deviceId: DEVICE });
     await tab(page, SID_A).and(page.locator('[data-state="pending"]')).waitFor();
     await page.getByText('Waiting for the customer to accept').waitFor();
@@ -379,7 +198,7 @@ describe('agent console in Chromium', { concurrency: false }, () => {
 
   test('a view-only session shows a badge and sends no input', SIG, async () => {
     await page.getByTestId('new-session-button').click();
-    const req = await connect(page, '987 654 321', 'XYZ789', false);
+    const req = await connect(page, link, '987 654 321', 'XYZ789', false);
     assert.deepEqual(req.permissions, { view: true, control: false });
     link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_B, deviceId: '987654321' });
     link.send({ type: 'session-started', sessionId: SID_B, deviceId: '987654321', agentName: AGENT.displayName, permissions: { view: true, control: false }, streamId: 6 });
@@ -411,7 +230,7 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     assert.equal(await frames(page), atEnd, 'no frames after the end');
     streamer.stop();
     assert.equal(await page.getByTestId('device-id-input').inputValue(), '123 456 789');
-    const req = await connect(page, DEVICE, 'NEW234', true);
+    const req = await connect(page, link, DEVICE, 'NEW234', true);
     link.send({ type: 'session-pending', requestId: req.requestId, sessionId: SID_C, deviceId: DEVICE });
     link.send({ type: 'session-denied', sessionId: SID_C, code: 'denied' });
     await page.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
@@ -434,26 +253,4 @@ describe('agent console in Chromium', { concurrency: false }, () => {
     assert.deepEqual(relay.links.flatMap((l) => l.malformed), []);
   });
 
-  test('signing out returns to the sign-in form for good', SIG, async () => {
-    await page.getByTestId('sign-out').click();
-    await page.getByTestId('login-submit').waitFor();
-    await page.reload();
-    await page.getByTestId('login-submit').waitFor();
-    assert.equal(await page.getByTestId('device-id-input').count(), 0);
-  });
-
-  test('the UI follows a Chinese system locale, and the switch changes it', SIG, async () => {
-    const zh = await browser.newContext({ locale: 'zh-CN' });
-    const p = await zh.newPage();
-    await p.goto(`${relay.url}/`);
-    assert.equal(await p.getByTestId('login-submit').innerText(), '登录');
-    await p.getByTestId('login-input').fill(AGENT.login);
-    await p.getByTestId('password-input').fill('nope');
-    await p.getByTestId('login-submit').click();
-    await p.getByTestId('error-message').filter({ hasText: '账号或密码错误' }).waitFor();
-    await p.getByTestId('lang-en').click();
-    assert.equal(await p.getByTestId('login-submit').innerText(), 'Sign in');
-    await p.getByTestId('error-message').filter({ hasText: 'Wrong login or password' }).waitFor();
-    await zh.close();
-  });
 });

@@ -9,94 +9,29 @@
  * BEACON_SCREENSHOT_DIR=<dir> also saves a screenshot of every page in en and zh-CN.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startRelay, type RelayProcess } from '../../tests/harness/Relay.ts';
-import { ensureConsoleBuilt } from './consoleBuild.ts';
+import type { Page } from 'playwright-core';
+import type { RelayProcess } from '../../tests/harness/Relay.ts';
+import { AGENT, BackOfficeStage, GROUP, HAN, MANAGER, ORG, OWNER, SIG, TZ, createCustomer, fillDevice, seatRow, submitConnect, todayInTz } from './backOfficeStage.ts';
 import { ScriptedAgent, ScriptedCustomer } from './ScriptedPeers.ts';
 
-const CHROMIUM = process.env.BEACON_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = process.env.BEACON_SCREENSHOT_DIR ?? '';
-const SIG = { timeout: 90_000 };
-const TZ = 'Asia/Shanghai';
-const ORG = 'Acme AV Support';
-const OWNER = { login: 'wangfang', name: 'Wang Fang', password: 'owner password 1' };
-const AGENT = { login: 'lilei', name: 'Li Lei', password: 'agent password 1' };
-const MANAGER = { login: 'zhaomin', name: 'Zhao Min', password: 'manager password 1' };
-const HAN = { login: 'hanmeimei', name: 'Han Meimei', password: 'han password 1' };
-const GROUP = 'Live shows';
-
+let stage: BackOfficeStage;
 let relay: RelayProcess;
-let browser: Browser;
 let owner: Page;
 let customer: ScriptedCustomer;
 let studioId = 0;
-const contexts: BrowserContext[] = [];
-
-async function newPage(locale: 'en-US' | 'zh-CN' = 'en-US'): Promise<Page> {
-  const context = await browser.newContext({ locale, timezoneId: TZ, viewport: { width: 1360, height: 900 }, acceptDownloads: true });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error('[page error]', err));
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (!SHOTS) return;
-  mkdirSync(SHOTS, { recursive: true });
-  // The console scrolls inside its page area: let the document grow instead, for a full-page picture.
-  const style = await page.addStyleTag({ content: '.console { height: auto !important; min-height: 100%; } .page-scroll { overflow: visible !important; }' });
-  await page.waitForTimeout(300); // let charts measure their width and lists settle
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await style.evaluate((el) => el.parentNode?.removeChild(el));
-}
-
-async function signIn(page: Page, who: { login: string; password: string }): Promise<void> {
-  await page.goto(`${relay.url}/`);
-  await page.getByTestId('login-input').fill(who.login);
-  await page.getByTestId('password-input').fill(who.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('sign-out').waitFor();
-}
-
-async function createSeat(page: Page, seat: { login: string; name: string; password: string }, role: string, limit: string): Promise<void> {
-  await page.getByTestId('seat-create-open').click();
-  await page.getByTestId('seat-create-name').fill(seat.name);
-  await page.getByTestId('seat-create-login').fill(seat.login);
-  await page.getByTestId('seat-create-role').selectOption(role);
-  await page.locator(`[data-testid="seat-create-group"][data-group-name="${GROUP}"]`).check();
-  await page.getByTestId('seat-create-limit').fill(limit);
-  await page.getByTestId('seat-create-password').fill(seat.password);
-  await page.getByTestId('seat-create-submit').click();
-  await page.locator(`[data-testid="seat-row"][data-login="${seat.login}"]`).waitFor();
-}
-
-/** A sign-in straight against the API, as another browser or computer of the seat would. */
-async function apiLogin(login: string, password: string): Promise<{ status: number; token: string | null }> {
-  const res = await fetch(`${relay.url}/api/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login, password }) });
-  const body = (await res.json()) as { token?: string };
-  return { status: res.status, token: body.token ?? null };
-}
-
-const seatRow = (p: Page, login: string) => p.locator(`[data-testid="seat-row"][data-login="${login}"]`);
-const todayInTz = () => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
 
 describe('accounts, customers and back-office against the real relay', { concurrency: false }, () => {
   before(async () => {
-    await ensureConsoleBuilt();
-    // No seeded account: the relay starts unconfigured and prints its setup link.
-    relay = await startRelay({ BEACON_AGENT_LOGIN: '', BEACON_AGENT_PASSWORD: '', BEACON_AGENT_NAME: '' });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-    owner = await newPage();
+    stage = await BackOfficeStage.start();
+    relay = stage.relay;
+    owner = await stage.newPage();
   }, SIG);
 
   after(async () => {
     customer?.close();
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await relay?.stop();
+    await stage?.close();
   });
 
   test('the sign-in page points to the setup link while the relay is unconfigured', SIG, async () => {
@@ -109,7 +44,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.ok(link, `no setup link in the relay output:\n${relay.output()}`);
     const localLink = link.replace(/^http:\/\/[^/]+/, relay.url);
     await owner.goto(localLink);
-    await shot(owner, 'en-setup');
+    await stage.shot(owner, 'en-setup');
     // The form checks itself before the relay sees anything.
     await owner.getByTestId('setup-submit').click();
     assert.ok((await owner.getByTestId('field-error').count()) >= 3);
@@ -124,7 +59,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.match(await owner.getByTestId('org-name').innerText(), new RegExp(ORG));
     await seatRow(owner, OWNER.login).waitFor();
     // The link is spent: opening it again says so instead of showing the form.
-    const again = await newPage();
+    const again = await stage.newPage();
     await again.goto(localLink);
     await again.getByTestId('setup-status').and(again.locator('[data-state="done"]')).waitFor();
   });
@@ -133,8 +68,8 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('group-create-input').fill(GROUP);
     await owner.getByTestId('group-create-submit').click();
     await owner.locator('[data-testid="group-row"]', { hasText: GROUP }).waitFor();
-    await createSeat(owner, AGENT, 'agent', '2');
-    await createSeat(owner, MANAGER, 'manager', '3');
+    await stage.createSeat(owner, AGENT, 'agent', '2');
+    await stage.createSeat(owner, MANAGER, 'manager', '3');
     assert.equal(await seatRow(owner, AGENT.login).getAttribute('data-role'), 'agent');
     assert.equal(await seatRow(owner, MANAGER.login).getAttribute('data-role'), 'manager');
     assert.match(await seatRow(owner, AGENT.login).innerText(), /Live shows[\s\S]*0 \/ 2/);
@@ -154,7 +89,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('error-message').filter({ hasText: 'already taken' }).waitFor();
     await owner.getByTestId('seat-create-cancel').click();
     // A temporary seat: reset its password, disable it, then delete it (cancel first).
-    await createSeat(owner, { login: 'temp', name: 'Temp Seat', password: 'temp password 1' }, 'agent', '');
+    await stage.createSeat(owner, { login: 'temp', name: 'Temp Seat', password: 'temp password 1' }, 'agent', '');
     const temp = seatRow(owner, 'temp');
     await temp.getByTestId('seat-reset-password').click();
     await owner.getByTestId('confirm-ok').click();
@@ -163,12 +98,12 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await temp.getByTestId('seat-disable').click();
     await owner.getByTestId('confirm-ok').click();
     await owner.locator('[data-testid="seat-row"][data-login="temp"][data-disabled="true"]').waitFor();
-    await shot(owner, 'en-seats');
+    await stage.shot(owner, 'en-seats');
     await temp.getByTestId('seat-delete').click();
     await owner.getByTestId('confirm-cancel').click();
     assert.equal(await temp.count(), 1, 'cancel keeps the seat');
     await temp.getByTestId('seat-delete').click();
-    await shot(owner, 'en-seats-delete-confirm');
+    await stage.shot(owner, 'en-seats-delete-confirm');
     await owner.getByTestId('confirm-ok').click();
     await temp.waitFor({ state: 'detached' });
   });
@@ -179,14 +114,14 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('settings-save').click();
     await owner.getByTestId('settings-saved').waitFor();
     await owner.getByTestId('org-name').filter({ hasText: `${ORG} Ltd` }).waitFor();
-    await shot(owner, 'en-settings');
+    await stage.shot(owner, 'en-settings');
   });
 
   let agent: Page;
 
   test('an agent sees only sessions and customers, and the relay refuses the back-office', SIG, async () => {
-    agent = await newPage();
-    await signIn(agent, AGENT);
+    agent = await stage.newPage();
+    await stage.signIn(agent, AGENT);
     assert.deepEqual(await agent.locator('.mainnav [data-testid]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))), ['nav-sessions', 'nav-customers']);
     // Hiding the link is not the check: the page opened by hand gets the relay's refusal.
     await agent.goto(`${relay.url}/#/admin/audit`);
@@ -197,14 +132,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
   test('the agent keeps customers: starred first, searched by name, phone, tags and notes', SIG, async () => {
     await agent.getByTestId('nav-customers').click();
     await agent.getByTestId('empty-state').waitFor();
-    const create = async (fields: Record<string, string>, isStarred: boolean) => {
-      await agent.getByTestId('customer-new').click();
-      for (const [k, v] of Object.entries(fields)) await agent.getByTestId(`customer-${k}-input`).fill(v);
-      if (isStarred) await agent.getByTestId('customer-starred-checkbox').check();
-      await agent.getByTestId('customer-save').click();
-      await agent.waitForURL(/#\/customers\/\d+$/);
-      return Number(/(\d+)$/.exec(agent.url())?.[1]);
-    };
+    const create = (fields: Record<string, string>, isStarred: boolean) => createCustomer(agent, fields, isStarred);
     await create({ name: 'Beta Shop', company: 'Beta Trading', phone: '021 5555 0000' }, false);
     studioId = await create({ name: 'Studio 9 Live', company: 'Acme Broadcasting', phone: '+86 138 0000 1234', tags: 'vip, 直播', notes: 'OBS on Windows 11, two capture cards' }, true);
     const names = () => agent.getByTestId('customer-row-name').allInnerTexts();
@@ -226,13 +154,10 @@ describe('accounts, customers and back-office against the real relay', { concurr
   test('the agent connects for a picked customer; the owner sees the seat online and busy', SIG, async () => {
     customer = await ScriptedCustomer.connect(relay.url);
     await agent.getByTestId('nav-sessions').click();
-    await agent.getByTestId('device-id-input').fill(customer.deviceId);
-    await agent.getByTestId('code-input').fill(customer.currentCode());
+    await fillDevice(agent, customer);
     await agent.getByTestId('connect-customer-search').fill('Studio');
     await agent.locator(`[data-testid="connect-customer-option"][data-customer-id="${studioId}"]`).click();
-    const from = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const ask = await customer.consentRequest(from);
+    const ask = await submitConnect(agent, customer);
     assert.equal(ask.agentName, AGENT.name);
     assert.equal(ask.orgName, `${ORG} Ltd`, 'the customer sees the organisation the owner just renamed');
     customer.answer(ask.sessionId, true);
@@ -242,7 +167,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('nav-admin-seats').click();
     await owner.locator(`[data-testid="seat-row"][data-login="${AGENT.login}"][data-online="true"][data-busy="1"]`).waitFor({ timeout: 12_000 });
     await seatRow(owner, AGENT.login).locator(`[data-testid="seat-live-session"][data-session-id="${ask.sessionId}"]`).waitFor();
-    await shot(owner, 'en-seats-busy');
+    await stage.shot(owner, 'en-seats-busy');
     await agent.waitForTimeout(1200); // a duration the log can show
     await agent.getByTestId('end-session').click();
     await tab.and(agent.locator('[data-state="ended"]')).waitFor();
@@ -257,9 +182,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.getByTestId('connect-customer-clear').click();
     await agent.getByTestId('connect-customer-search').fill('Beta');
     await agent.getByTestId('connect-customer-option').first().click();
-    const from = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const ask = await customer.consentRequest(from);
+    const ask = await submitConnect(agent, customer);
     customer.answer(ask.sessionId, true);
     await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-state="active"]`).waitFor();
     await agent.waitForTimeout(600);
@@ -270,15 +193,12 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.getByTestId('session-customer-search').fill('Studio');
     await agent.locator(`[data-testid="session-customer-option"][data-customer-id="${studioId}"]`).click();
     await agent.locator(`[data-testid="session-tab"][data-session-id="${ask.sessionId}"][data-customer-id="${studioId}"]`).waitFor();
-    await shot(agent, 'en-session-tab-customer');
+    await stage.shot(agent, 'en-session-tab-customer');
     // The tab's connect-again form follows the relinked customer; this time go without one.
     await agent.locator(`[data-testid="connect-customer-selected"][data-customer-id="${studioId}"]`).waitFor();
     await agent.getByTestId('connect-customer-clear').click();
-    await agent.getByTestId('device-id-input').fill(customer.deviceId);
-    await agent.getByTestId('code-input').fill(customer.currentCode());
-    const from2 = customer.received.length;
-    await agent.getByTestId('connect-submit').click();
-    const denied = await customer.consentRequest(from2);
+    await fillDevice(agent, customer);
+    const denied = await submitConnect(agent, customer);
     customer.answer(denied.sessionId, false);
     await agent.getByTestId('session-message').filter({ hasText: 'declined' }).waitFor();
     // Unlinked, the tab offers the device's last customer; one click links it.
@@ -289,7 +209,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.waitForFunction(() => document.querySelectorAll('[data-testid="customer-history-row"]').length === 3);
     const outcomes = await agent.getByTestId('customer-history-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome')));
     assert.deepEqual(outcomes, ['denied', 'customer-stopped', 'completed']);
-    await shot(agent, 'en-customers');
+    await stage.shot(agent, 'en-customers');
   });
 
   let manager: Page;
@@ -299,8 +219,8 @@ describe('accounts, customers and back-office against the real relay', { concurr
     const scripted = await ScriptedAgent.signIn(relay.url, OWNER.login, OWNER.password);
     for (let i = 0; i < 50; i++) await scripted.session(customer, false);
     scripted.close();
-    manager = await newPage();
-    await signIn(manager, MANAGER);
+    manager = await stage.newPage();
+    await stage.signIn(manager, MANAGER);
     await manager.getByTestId('nav-admin-log').click();
     const rows = manager.getByTestId('log-row');
     await rows.first().waitFor();
@@ -314,7 +234,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.match(await completed.innerText(), /Li Lei[\s\S]*Studio 9 Live[\s\S]*Completed[\s\S]*View \+ control/);
     await completed.click();
     await manager.getByTestId('log-detail').getByTestId('log-event').first().waitFor();
-    await shot(manager, 'en-log');
+    await stage.shot(manager, 'en-log');
     await manager.getByTestId('log-filter-outcome').selectOption('customer-stopped');
     await manager.waitForFunction(() => document.querySelectorAll('[data-testid="log-row"]').length === 1);
     assert.match(new URL(manager.url()).hash, /seat=\d+.*outcome=customer-stopped/);
@@ -355,7 +275,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     for (const action of ['setup', 'seat-created', 'seat-disabled', 'seat-deleted', 'password-reset', 'settings-changed']) {
       assert.ok((await manager.locator(`[data-testid="audit-row"][data-action="${action}"]`).count()) >= 1, action);
     }
-    await shot(manager, 'en-audit');
+    await stage.shot(manager, 'en-audit');
   });
 
   test('the manager sees the statistics by seat and by day as charts and tables', SIG, async () => {
@@ -372,7 +292,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
     assert.equal(await seat.getAttribute('data-sessions'), '2');
     assert.ok(Number(await seat.getAttribute('data-total-ms')) >= 1500);
     assert.match(await manager.getByTestId('stats-total-sessions').innerText(), /2/);
-    await shot(manager, 'en-stats');
+    await stage.shot(manager, 'en-stats');
     // Settings are read-only for a manager.
     await manager.getByTestId('nav-admin-settings').click();
     assert.equal(await manager.getByTestId('settings-name-input').isDisabled(), true);
@@ -380,32 +300,22 @@ describe('accounts, customers and back-office against the real relay', { concurr
   });
 
   test('the back-office follows a Chinese system locale', SIG, async () => {
-    const zh = await newPage('zh-CN');
-    await signIn(zh, MANAGER);
+    const zh = await stage.newPage('zh-CN');
+    await stage.signIn(zh, MANAGER);
     assert.equal(await zh.getByTestId('nav-admin-stats').innerText(), '统计');
     await zh.getByTestId('nav-admin-stats').click();
     await zh.getByTestId('stats-chart-seat').getByText('各坐席会话数').waitFor();
     assert.deepEqual(await zh.getByTestId('stats-chart-seat-legend').locator('li').allInnerTexts(), ['会话数', '被拒绝', '中断']);
-    await shot(zh, 'zh-stats');
+    await stage.shot(zh, 'zh-stats');
     await zh.goto(`${relay.url}/#/admin/log?outcome=completed`);
     await zh.locator('[data-testid="log-row"][data-outcome="completed"]').getByText('已完成').waitFor();
-    await shot(zh, 'zh-log');
-    if (SHOTS) {
-      for (const [nav, name] of [['nav-admin-seats', 'zh-seats'], ['nav-admin-audit', 'zh-audit'], ['nav-admin-settings', 'zh-settings'], ['nav-customers', 'zh-customers-list']] as const) {
-        await zh.getByTestId(nav).click();
-        await shot(zh, name);
-      }
-      await zh.goto(`${relay.url}/#/customers/${studioId}`);
-      await zh.getByTestId('customer-history-row').first().waitFor();
-      await shot(zh, 'zh-customers');
-      await zh.getByTestId('nav-sessions').click();
-      await shot(zh, 'zh-connect');
-    }
+    await stage.shot(zh, 'zh-log');
+    await stage.shotChinesePages(zh, studioId);
   });
 
   test('the owner hands a customer record to another seat; the former agent loses it and sees no such control', SIG, async () => {
     await owner.getByTestId('nav-admin-seats').click();
-    await createSeat(owner, HAN, 'agent', '');
+    await stage.createSeat(owner, HAN, 'agent', '');
     await owner.getByTestId('nav-customers').click();
     await owner.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).click();
     await owner.waitForURL(/#\/customers\/\d+$/);
@@ -420,10 +330,10 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await owner.getByTestId('customer-assign-submit').click();
     await owner.getByTestId('customer-assign-done').filter({ hasText: `Now assigned to ${HAN.name}.` }).waitFor();
     await owner.getByTestId('customer-editor').getByText(`Owner: ${HAN.name}`).waitFor();
-    await shot(owner, 'en-customer-assign');
+    await stage.shot(owner, 'en-customer-assign');
     // The new owner finds it in their list; the former one (an agent, not sharing it by group) no longer does.
-    const han = await newPage();
-    await signIn(han, HAN);
+    const han = await stage.newPage();
+    await stage.signIn(han, HAN);
     await han.getByTestId('nav-customers').click();
     await han.locator('[data-testid="customer-row"]', { hasText: 'Beta Shop' }).click();
     await han.getByTestId('customer-editor').getByText(`Owner: ${HAN.name}`).waitFor();
@@ -468,11 +378,11 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await fill('not my password', NEW_PASSWORD, NEW_PASSWORD);
     await form.getByTestId('error-message').filter({ hasText: 'The current password is wrong, so nothing was changed.' }).waitFor();
     assert.equal(await agent.getByTestId('password-changed').count(), 0);
-    const elsewhere = await apiLogin(AGENT.login, AGENT.password);
+    const elsewhere = await stage.apiLogin(AGENT.login, AGENT.password);
     assert.equal(elsewhere.status, 200, 'the old password still signs in');
     // A second sign-in of the seat, in Chinese, gets the same refusal in Chinese.
-    const zh = await newPage('zh-CN');
-    await signIn(zh, AGENT);
+    const zh = await stage.newPage('zh-CN');
+    await stage.signIn(zh, AGENT);
     await zh.getByTestId('agent-name').click();
     await zh.getByRole('heading', { name: '我的账号' }).waitFor();
     await zh.getByTestId('account-role').getByText('坐席').waitFor();
@@ -481,13 +391,13 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await zh.getByTestId('password-confirm-input').fill(NEW_PASSWORD);
     await zh.getByTestId('password-submit').click();
     await zh.getByTestId('error-message').filter({ hasText: '当前密码不正确，密码未作修改' }).waitFor();
-    await shot(zh, 'zh-account');
+    await stage.shot(zh, 'zh-account');
     // The right one: changed; this console stays signed in, the other sign-ins are signed out.
     await fill(AGENT.password, NEW_PASSWORD, NEW_PASSWORD);
     await agent.getByTestId('password-changed').filter({ hasText: 'Password changed. Your other sign-ins were signed out' }).waitFor();
     assert.equal(await form.getByTestId('error-message').count(), 0);
     assert.equal(await agent.getByTestId('password-current-input').inputValue(), '', 'the typed passwords are cleared');
-    await shot(agent, 'en-account');
+    await stage.shot(agent, 'en-account');
     await zh.getByTestId('login-submit').waitFor();
     // The other console says why it was signed out, and what to do.
     await zh.getByTestId('error-message').filter({ hasText: '密码已在其他地方修改' }).waitFor();
@@ -498,8 +408,8 @@ describe('accounts, customers and back-office against the real relay', { concurr
     await agent.reload();
     await agent.locator('[data-testid="link-state"][data-state="online"]').waitFor();
     await agent.getByTestId('sign-out').waitFor();
-    assert.equal((await apiLogin(AGENT.login, AGENT.password)).status, 401, 'the old password no longer signs in');
-    assert.equal((await apiLogin(AGENT.login, NEW_PASSWORD)).status, 200, 'the new one does');
-    await signIn(zh, { login: AGENT.login, password: NEW_PASSWORD });
+    assert.equal((await stage.apiLogin(AGENT.login, AGENT.password)).status, 401, 'the old password no longer signs in');
+    assert.equal((await stage.apiLogin(AGENT.login, NEW_PASSWORD)).status, 200, 'the new one does');
+    await stage.signIn(zh, { login: AGENT.login, password: NEW_PASSWORD });
   });
 });

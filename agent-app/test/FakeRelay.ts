@@ -8,11 +8,11 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
-import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LoginRequest, type CtlFromRelay, type LoginResponse, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { FakeRelayPeer } from '../../tests/harness/FakeRelayPeer.ts';
 
 export const TOKEN = 'test-token-0123456789';
 export const AGENT = { id: 1, login: 'alice', displayName: 'Alice Chen' };
@@ -59,22 +59,21 @@ export class Inbox<T> {
   }
 }
 
-/** One console connection: its socket, peer connection and channels (all kept referenced). */
+/** One console connection: its socket and its WebRTC end (channels kept referenced). */
 export class AgentLink {
   readonly signals = new Inbox<ClientToRelay>();
   readonly ctl = new Inbox<CtlToRelay>();
-  private pc: PeerConnection | null = null;
-  private ctlChannel: DataChannel | null = null;
-  private mediaChannel: DataChannel | null = null;
+  private readonly peer: FakeRelayPeer;
   private readonly opened: Promise<void>;
-  private markOpen!: () => void;
   /** Messages from the console that failed the protocol schemas (must stay empty). */
   readonly malformed: string[] = [];
   /** Echo every ping as the customer would. */
   isEchoingPings = true;
 
   constructor(private readonly ws: WebSocket) {
-    this.opened = new Promise((resolve) => (this.markOpen = resolve));
+    let markOpen!: () => void;
+    this.opened = new Promise((resolve) => (markOpen = resolve));
+    this.peer = new FakeRelayPeer((m) => this.send(m), { onCtl: (text) => this.onCtl(text), onChannels: () => markOpen() });
   }
 
   whenChannelsOpen(): Promise<void> {
@@ -86,11 +85,11 @@ export class AgentLink {
   }
 
   sendCtl(msg: CtlFromRelay): void {
-    this.ctlChannel?.sendMessage(JSON.stringify(msg));
+    this.peer.sendCtl(msg);
   }
 
   sendMedia(fragment: Uint8Array): void {
-    this.mediaChannel?.sendMessageBinary(Buffer.from(fragment.buffer, fragment.byteOffset, fragment.byteLength));
+    this.peer.sendMedia(fragment);
   }
 
   /** The network drops: socket and peer connection go away without a goodbye. */
@@ -100,46 +99,23 @@ export class AgentLink {
   }
 
   close(): void {
-    try {
-      this.ctlChannel?.close();
-      this.mediaChannel?.close();
-      this.pc?.close();
-    } catch {
-      /* already closed */
-    }
+    this.peer.close();
   }
 
   onSignal(msg: ClientToRelay): void {
-    if (msg.type === 'rtc-offer') this.answer(msg.sdp);
-    else if (msg.type === 'rtc-candidate') this.pc?.addRemoteCandidate(msg.candidate, msg.mid);
+    this.peer.onSignal(msg);
     this.signals.push(msg);
   }
 
-  private answer(sdp: string): void {
-    const pc = new nodeDataChannel.PeerConnection('fake-relay', { iceServers: [], maxMessageSize: 256 * 1024 });
-    this.pc = pc;
-    pc.onLocalDescription((answer, type) => this.send({ type: 'rtc-answer', sdp: answer }));
-    pc.onLocalCandidate((candidate, mid) => this.send({ type: 'rtc-candidate', candidate: candidate.replace(/^a=/, ''), mid }));
-    pc.onDataChannel((dc) => {
-      if (dc.getLabel() === 'ctl') {
-        this.ctlChannel = dc;
-        dc.onMessage((data) => {
-          if (typeof data !== 'string') return;
-          const r = parseJson(CtlToRelay, data, 'fake relay ctl');
-          if (!r.ok) {
-            this.malformed.push(r.error.message);
-            return;
-          }
-          const msg = r.value;
-          if (msg.type === 'ping' && this.isEchoingPings) this.sendCtl({ type: 'pong', sessionId: msg.sessionId, t: msg.t });
-          this.ctl.push(msg);
-        });
-      } else if (dc.getLabel() === 'media') {
-        this.mediaChannel = dc;
-      }
-      if (this.ctlChannel && this.mediaChannel) this.markOpen();
-    });
-    pc.setRemoteDescription(sdp, 'offer');
+  private onCtl(text: string): void {
+    const r = parseJson(CtlToRelay, text, 'fake relay ctl');
+    if (!r.ok) {
+      this.malformed.push(r.error.message);
+      return;
+    }
+    const msg = r.value;
+    if (msg.type === 'ping' && this.isEchoingPings) this.sendCtl({ type: 'pong', sessionId: msg.sessionId, t: msg.t });
+    this.ctl.push(msg);
   }
 }
 

@@ -16,6 +16,7 @@ import { Reassembler, type AssembledFrame } from '@beacon/shared/framing';
 import { parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { FakeRelayPeer } from '../../tests/harness/FakeRelayPeer.ts';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,8 +25,6 @@ const MIME: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
-
-type DataChannel = ReturnType<InstanceType<typeof nodeDataChannel.PeerConnection>['createDataChannel']>;
 
 async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs: number): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -46,13 +45,12 @@ export class CustomerLink {
   readonly protocolErrors: string[] = [];
   deviceId = '';
   code = '';
-  private pc: InstanceType<typeof nodeDataChannel.PeerConnection> | null = null;
-  // Kept referenced: an unreferenced DataChannel is collected and silently closed.
-  private readonly channels = new Map<string, DataChannel>();
+  private readonly peer: FakeRelayPeer;
   private readonly reassembler = new Reassembler();
   isClosed = false;
 
   constructor(private readonly ws: WebSocket) {
+    this.peer = new FakeRelayPeer((m) => this.send(m), { onCtl: (text) => this.onCtlText(text), onMedia: (bytes) => this.onMedia(bytes) });
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const r = parseJson(ClientToRelay, String(data), 'fake relay ws');
@@ -68,39 +66,23 @@ export class CustomerLink {
       this.deviceId = String(100_000_000 + Math.floor(Math.random() * 899_999_999));
       this.code = 'AB12CD';
       this.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'customer', deviceId: this.deviceId, code: this.code, codeExpiresAt: Date.now() + 600_000 });
-    } else if (msg.type === 'rtc-offer') {
-      const pc = new nodeDataChannel.PeerConnection('fake-relay', { iceServers: [] });
-      this.pc = pc;
-      pc.onLocalDescription((sdp, type) => {
-        if (type === 'answer') this.send({ type: 'rtc-answer', sdp });
-      });
-      pc.onLocalCandidate((candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }));
-      pc.onDataChannel((dc) => {
-        this.channels.set(dc.getLabel(), dc);
-        dc.onMessage((m) => this.onChannelMessage(dc.getLabel(), m));
-      });
-      pc.setRemoteDescription(msg.sdp, 'offer');
-    } else if (msg.type === 'rtc-candidate' && this.pc) {
-      try {
-        this.pc.addRemoteCandidate(msg.candidate, msg.mid);
-      } catch {
-        // mDNS or otherwise unusable candidate: the relay's own candidates suffice on loopback.
-      }
+    } else {
+      this.peer.onSignal(msg);
     }
   }
 
-  private onChannelMessage(label: string, m: string | Buffer | ArrayBuffer): void {
-    if (label === 'ctl' && typeof m === 'string') {
-      const r = parseJson(CtlToRelay, m, 'fake relay ctl');
-      if (r.ok) this.ctl.push(r.value);
-      else this.protocolErrors.push(r.error.message);
-    } else if (label === 'media' && typeof m !== 'string') {
-      try {
-        const frame = this.reassembler.push(m instanceof ArrayBuffer ? new Uint8Array(m) : new Uint8Array(m.buffer, m.byteOffset, m.byteLength));
-        if (frame) this.frames.push(frame);
-      } catch (err) {
-        this.protocolErrors.push(String(err));
-      }
+  private onCtlText(text: string): void {
+    const r = parseJson(CtlToRelay, text, 'fake relay ctl');
+    if (r.ok) this.ctl.push(r.value);
+    else this.protocolErrors.push(r.error.message);
+  }
+
+  private onMedia(bytes: Uint8Array): void {
+    try {
+      const frame = this.reassembler.push(bytes);
+      if (frame) this.frames.push(frame);
+    } catch (err) {
+      this.protocolErrors.push(String(err));
     }
   }
 
@@ -109,11 +91,11 @@ export class CustomerLink {
   }
 
   sendCtl(msg: CtlFromRelay): void {
-    this.channels.get('ctl')?.sendMessage(JSON.stringify(msg));
+    this.peer.sendCtl(msg);
   }
 
   get hasChannels(): boolean {
-    return this.channels.get('ctl')?.isOpen() === true && this.channels.get('media')?.isOpen() === true;
+    return this.peer.isOpen;
   }
 
   waitForSignal<T extends ClientToRelay['type']>(type: T, timeoutMs = 5000): Promise<Extract<ClientToRelay, { type: T }>> {
@@ -133,8 +115,7 @@ export class CustomerLink {
     if (this.isClosed) return;
     this.isClosed = true;
     this.ws.terminate();
-    for (const dc of this.channels.values()) dc.close();
-    this.pc?.close();
+    this.peer.close();
   }
 }
 

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { createSocket } from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
 import { fragmentFrame, readHeader, Reassembler } from '@beacon/shared/framing';
-import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
+import { KEYFRAME_REQUEST_INTERVAL_MS } from './media/MediaForwarder.ts';
 import { NdcClient, openSession } from './testing/NdcClient.ts';
 import { startTestRelay, type TestRelay } from './testing/testRelay.ts';
 

@@ -1,66 +1,40 @@
 /**
- * Wires the relay together: one HTTP server carrying the API, the static apps and the
- * `/ws` WebSocket, backed by SQLite. `startRelay` is what main.ts runs and what tests and
- * benchmarks start in-process.
+ * The composition root: builds each feature from its `createX(deps)` and wires them into one
+ * HTTP server carrying the API, the static apps and the `/ws` WebSocket, backed by SQLite.
+ * `startRelay` is what main.ts runs and what tests and benchmarks start in-process.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { createServer, type Server } from 'node:http';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WebSocketServer } from 'ws';
-import { ProtocolError } from '@beacon/shared/errors';
-import { LIMITS, type AccountRole } from '@beacon/shared/protocol';
-import { Accounts, actorOf } from './Accounts.ts';
-import { AgentAuth } from './AgentAuth.ts';
-import { adminRoutes } from './AdminRoutes.ts';
-import type { ApiDeps } from './ApiDeps.ts';
-import { ApiRouter } from './ApiRouter.ts';
-import { authRoutes } from './AuthRoutes.ts';
-import { customerRoutes } from './CustomerRoutes.ts';
-import { logRoutes } from './LogRoutes.ts';
-import { seatRoutes } from './SeatRoutes.ts';
-import { AuditLog } from './AuditLog.ts';
-import { CLOSE_GOING_AWAY, ClientConnection, HELLO_TIMEOUT_MS } from './ClientConnection.ts';
-import { CustomerStore } from './CustomerStore.ts';
-import { CollabRouter } from './CollabRouter.ts';
-import { VoiceRouter } from './VoiceRouter.ts';
-import { collabRoutes } from './CollabRoutes.ts';
-import { CollabStore } from './CollabStore.ts';
-import { FileTransfers } from './FileTransfers.ts';
-import { Database } from './Database.ts';
-import { DeviceRegistry } from './DeviceRegistry.ts';
-import { EventLog } from './EventLog.ts';
-import { HttpRoutes } from './HttpRoutes.ts';
-import { stdoutLogger, type Logger } from './log.ts';
-import { Organisation } from './Organisation.ts';
-import type { RtcPorts } from './PeerLink.ts';
-import { demand } from './Policy.ts';
-import { Presence } from './Presence.ts';
-import type { Clock } from './RateLimiter.ts';
-import { SessionLog } from './SessionLog.ts';
-import { SessionManager, type Admission, type SessionStats } from './SessionManager.ts';
-import { SessionStore } from './SessionStore.ts';
-import { StaticFiles } from './StaticFiles.ts';
-import { TrafficRouter } from './TrafficRouter.ts';
-import { Finaliser } from './recording/Finaliser.ts';
-import { MediaTickets } from './recording/MediaTicket.ts';
-import { Recorder } from './recording/Recorder.ts';
-import { RecordingRetention } from './recording/RecordingRetention.ts';
-import { recordingRoutes } from './recording/RecordingRoutes.ts';
-import { VoiceTrackCache } from './recording/VoiceTracks.ts';
-import { ClientAddress } from './ClientAddress.ts';
-import { RecordingStore } from './recording/RecordingStore.ts';
-
-export const DB_FILE_NAME = 'beacon.sqlite';
-const KEEPALIVE_MS = 30_000;
-const CODE_SWEEP_MS = 1000;
-const SHUTDOWN_GRACE_MS = 1000;
-/**
- * Frames up to this size are read so they can be refused with a `bad-message` reply (the
- * limit itself is LIMITS.maxJsonMessageBytes); anything bigger is cut off by `ws` (1009).
- */
-export const WS_MAX_PAYLOAD = 4 * LIMITS.maxJsonMessageBytes;
+import path from 'node:path';
+import type { Accounts } from './accounts/Accounts.ts';
+import type { AgentAuth } from './accounts/AgentAuth.ts';
+import type { AuditLog } from './accounts/AuditLog.ts';
+import { createAccounts, type SeedAccount } from './accounts/createAccounts.ts';
+import type { Organisation } from './accounts/Organisation.ts';
+import type { ApiRoute } from './accounts/Policy.ts';
+import { createCollab } from './collab/createCollab.ts';
+import { createDirectory } from './directory/createDirectory.ts';
+import type { CustomerStore } from './directory/CustomerStore.ts';
+import { createHistory } from './history/createHistory.ts';
+import type { SessionHistory } from './history/SessionHistory.ts';
+import { createHttp } from './http/createHttp.ts';
+import { createMedia } from './media/createMedia.ts';
+import type { Clock } from './platform/clock.ts';
+import { Database } from './platform/Database.ts';
+import { resolveDataPaths, type DataPaths } from './platform/dataPaths.ts';
+import { stdoutLogger, type Logger } from './platform/logger.ts';
+import { createRecording } from './recording/createRecording.ts';
+import type { Recorder } from './recording/Recorder.ts';
+import type { RecordingStore } from './recording/RecordingStore.ts';
+import { createSessions } from './sessions/createSessions.ts';
+import type { EventLog } from './sessions/EventLog.ts';
+import type { ForwarderStats } from './media/MediaForwarder.ts';
+import type { SessionStats } from './sessions/SessionManager.ts';
+import type { SessionStore } from './sessions/SessionStore.ts';
+import { ClientAddress } from './transport/ClientAddress.ts';
+import { HELLO_TIMEOUT_MS, type ConnectionContext } from './transport/ClientConnection.ts';
+import { createTransport } from './transport/createTransport.ts';
+import type { RtcPorts } from './transport/PeerLink.ts';
+import { createVoice } from './voice/createVoice.ts';
 
 export interface RelayOptions {
   /** 0 = any free port. */
@@ -96,26 +70,26 @@ export interface RelayOptions {
   clientAddress?: ClientAddress;
 }
 
-/** An account the operator configures from the environment (tests, development, scripted installs). */
-export interface SeedAccount {
-  login: string;
-  password: string;
-  displayName: string;
-  /** Changes an existing account's role only when given; a new one defaults to `agent`. */
-  role?: AccountRole;
-  /** The organisation's name if it has to be created (default `Beacon`). */
-  orgName?: string;
-  /** A new organisation records sessions or not (`BEACON_RECORD_SESSIONS`); default on. */
-  recordSessions?: boolean;
-}
-
-export const DEFAULT_ORG_NAME = 'Beacon';
-
 export interface RelayStats {
   clients: number;
   onlineDevices: number;
   droppedFragments: number;
-  sessions: SessionStats[];
+  sessions: (SessionStats & { media: ForwarderStats | null })[];
+}
+
+/** Services tests reach into (seeding rows, reading the timeline); the relay itself never needs them. */
+export interface RelayServices {
+  readonly db: Database;
+  readonly auth: AgentAuth;
+  readonly accounts: Accounts;
+  readonly organisation: Organisation;
+  readonly audit: AuditLog;
+  readonly customers: CustomerStore;
+  readonly events: EventLog;
+  readonly sessionStore: SessionStore;
+  readonly sessionHistory: SessionHistory;
+  readonly recorder: Recorder;
+  readonly recordings: RecordingStore;
 }
 
 export interface RelayHandle {
@@ -128,22 +102,11 @@ export interface RelayHandle {
   stats(): RelayStats;
   /** Resolves once every database write issued so far has been applied. */
   flush(): Promise<void>;
-  readonly auth: AgentAuth;
-  readonly events: EventLog;
-  readonly sessionStore: SessionStore;
-  readonly registry: DeviceRegistry;
-  readonly db: Database;
-  readonly accounts: Accounts;
-  readonly organisation: Organisation;
-  readonly audit: AuditLog;
-  readonly customers: CustomerStore;
-  readonly sessionLog: SessionLog;
-  readonly presence: Presence;
-  readonly recorder: Recorder;
-  readonly recordings: RecordingStore;
-  readonly retention: RecordingRetention;
   /** Creates the organisation if missing, then creates or updates the account; returns its id. */
   seedAccount(seed: SeedAccount): Promise<number>;
+  /** While no organisation exists: a new first-run setup token (the previous one stops working). Otherwise null. */
+  issueSetupToken(): Promise<string | null>;
+  readonly services: RelayServices;
 }
 
 export function defaultStaticRoots(): { agent: string; customer: string } {
@@ -153,225 +116,163 @@ export function defaultStaticRoots(): { agent: string; customer: string } {
   };
 }
 
+interface Base {
+  db: Database;
+  log: Logger;
+  now: Clock;
+}
+
+/** Every feature, built from its `createX(deps)` in dependency order. */
+function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
+  const { log, now } = base;
+  const accounts = createAccounts(base);
+  const directory = createDirectory(base);
+  const sessions = createSessions({
+    ...base,
+    accounts: accounts.accounts,
+    customers: directory.customers,
+    organisation: accounts.organisation,
+    consentTimeoutMs: options.consentTimeoutMs,
+    codeLifetimeMs: options.codeLifetimeMs,
+    // The recorder and the media forwarders are built below; these run only once sessions do.
+    willRecord: () => recording.recorder.willRecord(),
+  });
+  const history = createHistory({ ...base, sessions, customers: directory.customers, audit: accounts.audit });
+  const { sessionHistory } = history;
+  const recording = createRecording({
+    ...base,
+    dir: paths.recordingsDir,
+    isFinaliserInProcess: options.isFinaliserInProcess,
+    sessions,
+    accounts: accounts.accounts,
+    organisation: accounts.organisation,
+    audit: accounts.audit,
+    sessionHistory,
+    requestKeyframe: (id) => media.requestKeyframe(id),
+  });
+  const media = createMedia({ sessions, log, now, tap: recording.recorder });
+  const voice = createVoice({ sessions, log, now, recording: recording.recorder });
+  const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
+  return { accounts, directory, sessions, history, recording, media, voice, collab };
+}
+type Features = ReturnType<typeof createFeatures>;
+
+/** The JSON API: every feature's routes. */
+function apiRoutes(f: Features): ApiRoute[] {
+  return [
+    ...f.accounts.routes({ liveSessionsOf: (id) => f.sessions.manager.liveSessionsOf(id) }),
+    ...f.directory.routes({ accounts: f.accounts.accounts, audit: f.accounts.audit, isDeviceOnline: (id) => f.sessions.registry.isOnline(id) }),
+    ...f.history.routes(),
+    ...f.recording.routes(),
+    ...f.collab.routes(),
+  ];
+}
+
+/** What each WebSocket client's connection works with. */
+function connectionContext(f: Features, base: Base, options: RelayOptions): ConnectionContext {
+  return {
+    auth: f.accounts.auth,
+    registry: f.sessions.registry,
+    sessions: f.sessions.manager,
+    traffic: f.media,
+    log: base.log,
+    now: base.now,
+    helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
+    rtcPorts: options.rtcPorts,
+    presence: f.accounts.presence,
+    collab: f.collab.handler,
+    voice: f.voice,
+  };
+}
+
+function servicesOf(db: Database, f: Features): RelayServices {
+  return {
+    db,
+    auth: f.accounts.auth,
+    accounts: f.accounts.accounts,
+    organisation: f.accounts.organisation,
+    audit: f.accounts.audit,
+    customers: f.directory.customers,
+    events: f.sessions.events,
+    sessionStore: f.sessions.store,
+    sessionHistory: f.history.sessionHistory,
+    recorder: f.recording.recorder,
+    recordings: f.recording.store,
+  };
+}
+
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.logger ?? stdoutLogger();
   const now = options.now ?? Date.now;
-  let dbFile = options.dbFile;
-  if (!dbFile) {
-    const dir = path.resolve(options.dataDir ?? './data');
-    mkdirSync(dir, { recursive: true });
-    dbFile = path.join(dir, DB_FILE_NAME);
-  }
-  let filesDir = options.filesDir;
-  let isFilesDirTemporary = false;
-  if (!filesDir) {
-    if (options.dbFile && !options.dataDir) {
-      filesDir = mkdtempSync(path.join(tmpdir(), 'beacon-relay-files-'));
-      isFilesDirTemporary = true;
-    } else filesDir = path.join(path.resolve(options.dataDir ?? './data'), 'files');
-  }
-  mkdirSync(filesDir, { recursive: true });
-  let recordingsDir = options.recordingsDir;
-  const isRecordingsDirTemporary = !recordingsDir && Boolean(options.dbFile) && !options.dataDir;
-  if (!recordingsDir) {
-    recordingsDir = isRecordingsDirTemporary ? mkdtempSync(path.join(tmpdir(), 'beacon-recordings-')) : path.join(path.resolve(options.dataDir ?? './data'), 'recordings');
-  }
-  const db = await Database.open(dbFile);
-  const audit = new AuditLog(db, log, now);
-  const auth = new AgentAuth(db, log, now, audit);
-  const accounts = new Accounts(db, now);
-  const organisation = new Organisation(db, log, now);
-  const customers = new CustomerStore(db, now);
-  const sessionLog = new SessionLog(db);
-  const presence = new Presence();
-  const events = new EventLog(db, log, now);
-  const sessionStore = new SessionStore(db, log);
-  const registry = new DeviceRegistry(db, log, { now, codeLifetimeMs: options.codeLifetimeMs });
-  const recordings = new RecordingStore(db);
-  const recorder = new Recorder({ dir: recordingsDir, store: recordings, events, finaliser: new Finaliser(log, options.isFinaliserInProcess), log, now, settings: () => organisation.settings });
-  events.setMediaClock((sessionId, at) => recorder.mediaMs(sessionId, at));
-  const retention = new RecordingRetention({ dir: recordingsDir, store: recordings, audit, log, now, settings: () => organisation.settings });
+  const paths = resolveDataPaths(options);
+  const db = await Database.open(paths.dbFile);
+  const base = { db, log, now };
+  const f = createFeatures(base, options, paths);
   try {
-    await organisation.load();
-    const recovered = await sessionLog.recoverInterrupted();
-    if (recovered > 0) log.warn('sessions left open by an earlier run marked dropped', { count: recovered });
+    await f.accounts.organisation.load();
+    await f.history.recoverInterrupted();
   } catch (err) {
     await db.close();
     throw err;
   }
-  const admission: Admission = {
-    admit: async (agent, customerId) => {
-      const seat = await accounts.seat(agent.id);
-      const actor = seat ? actorOf(seat) : null;
-      if (!seat || !actor) throw new ProtocolError('unauthorized', 'this seat can no longer sign in');
-      demand(actor, 'session.connect', null);
-      if (customerId !== undefined) {
-        const customer = await customers.record(customerId);
-        // Unknown and not-yours look the same: the request names no customer it may use.
-        if (!customer) throw new ProtocolError('forbidden', 'this seat may not use that customer record');
-        demand(actor, 'customer.read', customer);
-      }
-      return { concurrencyLimit: seat.concurrencyLimit };
-    },
-    orgName: () => organisation.name,
-  };
-  const sessions = new SessionManager(registry, sessionStore, events, log, { now, consentTimeoutMs: options.consentTimeoutMs, admission, recorder });
-  const traffic = new TrafficRouter(sessions, log, recorder);
-  const collabStore = new CollabStore(db, log, now);
-  const collab = new CollabRouter(sessions, collabStore, new FileTransfers(filesDir, log, now), events, log);
-  const roots = options.staticRoots ?? defaultStaticRoots();
-  const staticFiles = new StaticFiles(
-    [
-      { prefix: '/', root: roots.agent },
-      { prefix: '/customer/', root: roots.customer },
-    ],
-    log,
-  );
-  const apiDeps: ApiDeps = { auth, accounts, organisation, customers, sessionLog, sessionStore, sessions, events, registry, presence, audit, log, now };
   const clientAddress = options.clientAddress ?? new ClientAddress();
-  const api = new ApiRouter(
-    [...authRoutes(apiDeps), ...seatRoutes(apiDeps), ...customerRoutes(apiDeps), ...logRoutes(apiDeps), ...adminRoutes(apiDeps), ...recordingRoutes(apiDeps, { store: recordings, recorder, tickets: new MediaTickets(now), voices: new VoiceTrackCache() }), ...collabRoutes(apiDeps, { store: collabStore, files: collab.files })],
-    {
-      authenticate: async (token) => {
-        const grant = await auth.verifyToken(token);
-        const actor = grant ? await accounts.actor(grant.agent.id) : null;
-        return grant && actor ? { actor, tokenHash: grant.tokenHash, expiresAt: grant.expiresAt } : null;
-      },
-    },
+  const http = createHttp({
+    routes: apiRoutes(f),
+    authenticator: { authenticate: (token) => f.accounts.authenticate(token) },
     log,
-    (req) => clientAddress.of(req),
-  );
-  const routes = new HttpRoutes(api, staticFiles, log);
-  const clients = new Set<ClientConnection>();
-  const ctx = {
-    auth,
-    registry,
-    sessions,
-    traffic,
-    log,
-    now,
-    helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
-    rtcPorts: options.rtcPorts,
-    presence,
-    collab,
-    voice: new VoiceRouter(sessions, log, recorder, events, now),
+    addressOf: (req) => clientAddress.of(req),
+    staticRoots: options.staticRoots ?? defaultStaticRoots(),
+  });
+  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options) });
+  /** Sessions end (`relay-shutdown`), clients are closed, partial uploads deleted. */
+  const stopFeatures = async (): Promise<void> => {
+    f.sessions.close();
+    f.sessions.manager.endAll('relay-shutdown');
+    await transport.close();
+    await f.collab.close();
   };
-
-  const server: Server = createServer((req, res) => void routes.handle(req, res));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
-  server.on('upgrade', (req, socket, head) => {
-    const rawPath = (req.url ?? '').split('?')[0];
-    if (rawPath !== '/ws') {
-      log.warn('websocket upgrade on an unknown path refused', { path: (rawPath ?? '').slice(0, 200) });
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const client = new ClientConnection(ws, clientAddress.of(req), ctx, (c) => clients.delete(c));
-      clients.add(client);
-    });
-  });
-  server.on('clientError', (err, socket) => {
-    log.warn('malformed http request', { err });
-    socket.destroy();
-  });
-
-  const keepalive = setInterval(() => {
-    for (const c of [...clients]) {
-      if (!c.isAlive) c.close('keepalive-timeout', CLOSE_GOING_AWAY);
-      else c.ping();
-    }
-  }, options.keepaliveMs ?? KEEPALIVE_MS);
-  keepalive.unref();
-  const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
-  sweeper.unref();
-
   const host = options.host ?? '0.0.0.0';
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 8080, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    port = await http.listen(options.port ?? 8080, host);
   } catch (err) {
-    clearInterval(keepalive);
-    clearInterval(sweeper);
+    await stopFeatures();
     await db.close();
     throw err;
   }
-  const bound = server.address();
-  const port = typeof bound === 'object' && bound !== null ? bound.port : 0;
-  const isWildcard = host === '0.0.0.0' || host === '::' || host === '';
-  const urlHost = isWildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-
   let closing: Promise<void> | null = null;
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      clearInterval(keepalive);
-      clearInterval(sweeper);
-      sessions.endAll('relay-shutdown');
-      for (const c of [...clients]) c.close('relay-shutdown', CLOSE_GOING_AWAY);
-      await collab.close();
-      // Let the close frames (and the session-ended before them) reach the clients before
-      // the sockets are torn down; a client that does not answer is cut off after the grace.
-      const deadline = Date.now() + SHUTDOWN_GRACE_MS;
-      while (wss.clients.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      for (const ws of wss.clients) ws.terminate();
-      wss.close();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      retention.stop();
-      await recorder.close();
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      await stopFeatures();
+      await http.close();
+      await f.recording.close();
       await db.close();
-      if (isRecordingsDirTemporary) rmSync(recordingsDir, { recursive: true, force: true });
-      if (isFilesDirTemporary && filesDir) rmSync(filesDir, { recursive: true, force: true });
+      paths.removeTemporary();
       log.info('relay stopped');
-    })();
-    return closing;
-  };
+    })());
 
-  // Logs a killed relay left behind become playable files; then old recordings are pruned.
-  recorder
-    .recover()
-    .then((n) => n > 0 && log.warn('recordings of sessions cut off by an earlier stop finalised', { count: n }))
-    .catch((err: unknown) => log.error('recording recovery failed', { err }))
-    .finally(() => {
-      if (!closing) retention.start();
-    });
-  log.info('relay started', { port, host, dbFile: dbFile === ':memory:' ? dbFile : path.basename(dbFile) });
+  // Journals a killed relay left behind become playable files; then old recordings are pruned.
+  f.recording.start(() => closing !== null);
+  log.info('relay started', { port, host, dbFile: paths.dbFile === ':memory:' ? paths.dbFile : path.basename(paths.dbFile) });
   return {
     port,
-    url: `http://${urlHost}:${port}`,
+    url: `http://${urlHost(host)}:${port}`,
     close,
     stats: () => ({
-      clients: clients.size,
-      onlineDevices: registry.onlineCount,
-      droppedFragments: traffic.droppedFragments,
-      sessions: sessions.stats(),
+      clients: transport.clientCount,
+      onlineDevices: f.sessions.registry.onlineCount,
+      droppedFragments: f.media.droppedFragments,
+      sessions: f.sessions.manager.stats().map((s) => ({ ...s, media: f.media.mediaStats(s.id) })),
     }),
     flush: () => db.barrier(),
-    auth,
-    events,
-    sessionStore,
-    registry,
-    db,
-    accounts,
-    organisation,
-    audit,
-    customers,
-    sessionLog,
-    presence,
-    recorder,
-    recordings,
-    retention,
-    seedAccount: async (seed) => {
-      const overrides = seed.recordSessions === undefined ? {} : { recordSessions: seed.recordSessions };
-      if (await organisation.create(seed.orgName ?? DEFAULT_ORG_NAME, overrides)) log.info('organisation created from the environment', { name: organisation.name });
-      return auth.upsertAgent(seed.login, seed.password, seed.displayName, seed.role);
-    },
+    seedAccount: (seed) => f.accounts.seed(seed),
+    issueSetupToken: async () => (f.accounts.organisation.exists ? null : f.accounts.organisation.issueSetupToken()),
+    services: servicesOf(db, f),
   };
+}
+
+/** The host part of the relay's own URL: loopback for a wildcard bind, brackets for IPv6. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

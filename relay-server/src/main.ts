@@ -19,10 +19,11 @@ import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { AccountRole } from '@beacon/shared/protocol';
-import { ClientAddress } from './ClientAddress.ts';
-import { stdoutLogger, type LogLevel } from './log.ts';
-import type { RtcPorts } from './PeerLink.ts';
-import { DEFAULT_ORG_NAME, startRelay } from './RelayServer.ts';
+import { DEFAULT_ORG_NAME } from './accounts/createAccounts.ts';
+import { ClientAddress } from './transport/ClientAddress.ts';
+import { stdoutLogger, type Logger, type LogLevel } from './platform/logger.ts';
+import type { RtcPorts } from './transport/PeerLink.ts';
+import { startRelay, type RelayHandle } from './RelayServer.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -53,55 +54,28 @@ function isUdpPortFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function main(): Promise<void> {
-  const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
-  const parsed = parseUnknown(Env, vars, 'environment');
-  if (!parsed.ok) {
-    process.stderr.write(`Beacon relay: bad configuration: ${parsed.error.message}\n`);
-    process.exit(2);
-  }
-  const env = parsed.value;
-  const log = stdoutLogger(env.BEACON_LOG_LEVEL satisfies LogLevel);
-  const hasRange = env.BEACON_RTC_PORT_MIN !== undefined && env.BEACON_RTC_PORT_MAX !== undefined;
-  if (hasRange && (env.BEACON_RTC_PORT_MIN ?? 0) > (env.BEACON_RTC_PORT_MAX ?? 0)) {
-    process.stderr.write('Beacon relay: BEACON_RTC_PORT_MIN must not be above BEACON_RTC_PORT_MAX\n');
-    process.exit(2);
-  }
+type EnvVars = z.infer<typeof Env>;
 
-  // One UDP port for all WebRTC traffic by default (the HTTP port's number, on UDP); a range or 0 turns it off.
-  if (hasRange && env.BEACON_RTC_UDP_PORT) {
-    process.stderr.write('Beacon relay: set either BEACON_RTC_UDP_PORT or BEACON_RTC_PORT_MIN/MAX, not both\n');
-    process.exit(2);
-  }
+/** A configuration the relay cannot start with: says why and exits with status 2. */
+function refuse(message: string): never {
+  process.stderr.write(`Beacon relay: ${message}\n`);
+  process.exit(2);
+}
+
+/** One UDP port for all WebRTC traffic by default (the HTTP port's number, on UDP); a range or 0 turns it off. */
+async function rtcPortsOf(env: EnvVars): Promise<RtcPorts | undefined> {
+  const hasRange = env.BEACON_RTC_PORT_MIN !== undefined && env.BEACON_RTC_PORT_MAX !== undefined;
+  if (hasRange && (env.BEACON_RTC_PORT_MIN ?? 0) > (env.BEACON_RTC_PORT_MAX ?? 0)) refuse('BEACON_RTC_PORT_MIN must not be above BEACON_RTC_PORT_MAX');
+  if (hasRange && env.BEACON_RTC_UDP_PORT) refuse('set either BEACON_RTC_UDP_PORT or BEACON_RTC_PORT_MIN/MAX, not both');
   const udpPort = env.BEACON_RTC_UDP_PORT ?? (hasRange ? 0 : env.PORT);
   if (udpPort !== 0 && !(await isUdpPortFree(env.BEACON_HOST, udpPort))) {
-    process.stderr.write(`Beacon relay: UDP port ${udpPort} (WebRTC) is in use. Free it, or set BEACON_RTC_UDP_PORT to a free port (0: a port per connection)\n`);
-    process.exit(2);
+    refuse(`UDP port ${udpPort} (WebRTC) is in use. Free it, or set BEACON_RTC_UDP_PORT to a free port (0: a port per connection)`);
   }
-  const rtcPorts: RtcPorts | undefined = hasRange
-    ? { kind: 'range', min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 }
-    : udpPort !== 0
-      ? { kind: 'shared', port: udpPort }
-      : undefined;
+  if (hasRange) return { kind: 'range', min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 };
+  return udpPort !== 0 ? { kind: 'shared', port: udpPort } : undefined;
+}
 
-  let clientAddress: ClientAddress;
-  try {
-    clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
-  } catch (err) {
-    process.stderr.write(`Beacon relay: bad configuration: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(2);
-  }
-
-  const relay = await startRelay({
-    clientAddress,
-    port: env.PORT,
-    host: env.BEACON_HOST,
-    dataDir: env.BEACON_DATA_DIR,
-    logger: log,
-    rtcPorts,
-    recordingsDir: env.BEACON_RECORDINGS_DIR,
-  });
-
+async function seedFromEnv(relay: RelayHandle, env: EnvVars, log: Logger): Promise<void> {
   if (env.BEACON_AGENT_LOGIN && env.BEACON_AGENT_PASSWORD) {
     await relay.seedAccount({
       login: env.BEACON_AGENT_LOGIN,
@@ -115,18 +89,19 @@ async function main(): Promise<void> {
   } else if (env.BEACON_AGENT_LOGIN || env.BEACON_AGENT_PASSWORD) {
     log.warn('set both BEACON_AGENT_LOGIN and BEACON_AGENT_PASSWORD to configure an account');
   }
+}
 
-  process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
-  log.info('webrtc ports', rtcPorts?.kind === 'shared' ? { udpPort: rtcPorts.port, shared: true } : rtcPorts ? { min: rtcPorts.min, max: rtcPorts.max } : { any: true });
-  if (!relay.organisation.exists) {
-    // Every start without an organisation prints a new link; the previous one stops working.
-    const token = await relay.organisation.issueSetupToken();
-    const base = (env.BEACON_PUBLIC_URL ?? relay.url).replace(/\/+$/, '');
-    const link = `${base}/#/setup?token=${token}`;
-    log.info('first-run setup link issued', { link });
-    process.stdout.write(`Beacon first-run setup: open ${link}\n`);
-  }
+/** Every start without an organisation prints a new link; the previous one stops working. */
+async function printSetupLink(relay: RelayHandle, env: EnvVars, log: Logger): Promise<void> {
+  const token = await relay.issueSetupToken();
+  if (!token) return;
+  const base = (env.BEACON_PUBLIC_URL ?? relay.url).replace(/\/+$/, '');
+  const link = `${base}/#/setup?token=${token}`;
+  log.info('first-run setup link issued', { link });
+  process.stdout.write(`Beacon first-run setup: open ${link}\n`);
+}
 
+function stopOnSignals(relay: RelayHandle, log: Logger): void {
   let isStopping = false;
   const stop = (signal: string) => {
     if (isStopping) return;
@@ -143,6 +118,35 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const vars = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ''));
+  const parsed = parseUnknown(Env, vars, 'environment');
+  if (!parsed.ok) refuse(`bad configuration: ${parsed.error.message}`);
+  const env = parsed.value;
+  const log = stdoutLogger(env.BEACON_LOG_LEVEL satisfies LogLevel);
+  const rtcPorts = await rtcPortsOf(env);
+  let clientAddress: ClientAddress;
+  try {
+    clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
+  } catch (err) {
+    refuse(`bad configuration: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const relay = await startRelay({
+    clientAddress,
+    port: env.PORT,
+    host: env.BEACON_HOST,
+    dataDir: env.BEACON_DATA_DIR,
+    logger: log,
+    rtcPorts,
+    recordingsDir: env.BEACON_RECORDINGS_DIR,
+  });
+  await seedFromEnv(relay, env, log);
+  process.stdout.write(`Beacon relay listening on ${relay.url}\n`);
+  log.info('webrtc ports', rtcPorts?.kind === 'shared' ? { udpPort: rtcPorts.port, shared: true } : rtcPorts ? { min: rtcPorts.min, max: rtcPorts.max } : { any: true });
+  await printSetupLink(relay, env, log);
+  stopOnSignals(relay, log);
 }
 
 main().catch((err: unknown) => {

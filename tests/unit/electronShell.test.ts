@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from '../harness/paths.ts';
 
+const SHARED_IPC = readFileSync(join(REPO_ROOT, 'shared', 'src', 'client', 'ValidatedIpc.ts'), 'utf8');
+
 for (const app of ['customer-portable', 'agent-app']) {
   const dir = (layer: string) => join(REPO_ROOT, app, 'src', layer);
   const read = (layer: string) =>
@@ -30,8 +32,10 @@ for (const app of ['customer-portable', 'agent-app']) {
   test(`${app}: raw ipcMain only inside the validating wrapper`, () => {
     for (const f of read('main')) {
       if (f.name === 'validatedIpc.ts') {
-        assert.match(f.text, /parseUnknown/);
-        assert.match(f.text, /senderFrame/);
+        // The shell hands ipcMain to the shared helper, which checks the sender and parses the payload.
+        assert.match(f.text, /@beacon\/shared\/client\/ValidatedIpc/);
+        assert.match(SHARED_IPC, /parseUnknown/);
+        assert.match(SHARED_IPC, /senderFrame/);
       } else {
         assert.doesNotMatch(f.text, /\bipcMain\b/, `${f.name} uses ipcMain directly`);
       }

@@ -8,8 +8,9 @@ import { BrowserWindow, app, dialog, session, shell } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { resolveRelayUrl } from '../common/relayUrl.ts';
-import { ValidatedIpc, trustedPageOf } from './validatedIpc.ts';
+import { resolveRelayUrl } from '@beacon/shared/client/relayUrl';
+import { trustedPageOf } from '@beacon/shared/client/ValidatedIpc';
+import { createValidatedIpc } from './validatedIpc.ts';
 
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
@@ -90,6 +91,8 @@ function createWindow(): BrowserWindow {
 
 function main(): void {
   const relay = resolveRelayUrl(process.argv, process.env);
+  // A bad address is refused, not replaced: a typo in a shortcut must not connect elsewhere.
+  const rejected = relay.rejected[0];
   if (!app.requestSingleInstanceLock()) {
     app.quit();
     return;
@@ -99,18 +102,18 @@ function main(): void {
     mainWindow?.focus();
   });
 
-  const ipc = new ValidatedIpc(() => trustedPageOf(mainWindow, RENDERER_URL));
+  const ipc = createValidatedIpc(() => trustedPageOf(mainWindow, RENDERER_URL));
   ipc.handle(AGENT_IPC.getConfig, z.undefined(), (): RendererConfig => ({
-    relayUrl: relay.ok ? relay.url : '',
+    relayUrl: rejected ? '' : relay.url,
     locales: app.getPreferredSystemLanguages().slice(0, 10),
   }));
 
   app.on('window-all-closed', () => app.quit());
   void app.whenReady().then(() => {
-    if (!relay.ok) {
+    if (rejected) {
       dialog.showErrorBox(
         'Beacon Agent',
-        `The relay address "${relay.value}" (from ${relay.source === 'arg' ? '--relay' : 'BEACON_RELAY_URL'}) is not an http(s) URL.\n` +
+        `The relay address "${rejected.value}" (from ${rejected.where}) is not an http(s) URL.\n` +
           'Start the console with --relay=https://your-relay, or fix BEACON_RELAY_URL.',
       );
       app.quit();

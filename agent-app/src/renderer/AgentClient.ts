@@ -7,20 +7,24 @@
  * every session (the protocol has no resume yet) and is retried with backoff; a revoked or
  * expired token goes back to `login`.
  */
-import { FramingError, readHeader } from '@beacon/shared/framing';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
-import { DEFAULT_QUALITY_MODE, QualityMode, type CtlFromRelay, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode, type StreamConfig } from '@beacon/shared/protocol';
-import { RelayConnection, type CloseReason, type WelcomeFor } from '@beacon/shared/browser/RelayConnection';
-import { CollabSession, isCollabMessage } from '@beacon/shared/browser/CollabSession';
-import { VoiceCall, isVoiceMessage } from '@beacon/shared/browser/VoiceCall';
+import { DEFAULT_QUALITY_MODE, QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
+import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
+import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
+import type { CollabSession } from '@beacon/shared/browser/CollabSession';
+import type { VoiceCall } from '@beacon/shared/browser/VoiceCall';
+import type { DisposableStore } from '@beacon/shared/client/lifecycle';
+import { Store } from '@beacon/shared/client/Store';
 import { MeResponse } from '@beacon/shared/api';
 import type { AccountRole } from '@beacon/shared/protocol';
 import { INITIAL_CONSOLE, consoleReducer, type ConsoleAction, type ConsoleState, type CustomerLabel } from '../common/ConsoleModel.ts';
 import { parseConnectInput } from '../common/connectInput.ts';
 import { ApiClient } from './ApiClient.ts';
 import { login } from './LoginApi.ts';
-import { RemoteSession } from './RemoteSession.ts';
+import { AgentSessions } from './AgentSessions.ts';
+import { notifyInBackground, signedOutKey } from './notify.ts';
+import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
 
 export type Phase = 'login' | 'connecting' | 'console';
@@ -41,12 +45,8 @@ export interface ClientSnapshot {
 
 /** The relay answers a connect request at once (pending or an error); silence means it is stuck. */
 const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
-const RECONNECT_BASE_MS = 1000;
-const RECONNECT_MAX_MS = 15_000;
 /** Where the agent's last quality mode is kept: the mode new sessions start in, in this browser. */
 const QUALITY_MODE_KEY = 'beacon.agent.qualityMode';
-/** Configs that arrive (over the data channel) before their session-started (over the socket). */
-const MAX_EARLY_CONFIGS = 16;
 
 function randomId(): string {
   // crypto.randomUUID needs a secure context; getRandomValues works on plain-http consoles too.
@@ -59,7 +59,7 @@ function closeReasonKey(reason: CloseReason): string {
 }
 
 export class AgentClient {
-  private snapshot: ClientSnapshot = {
+  private readonly store = new Store<ClientSnapshot>({
     phase: 'login',
     link: 'online',
     agent: null,
@@ -67,22 +67,13 @@ export class AgentClient {
     loginErrorKey: null,
     console: INITIAL_CONSOLE,
     revision: 0,
-  };
-  private readonly listeners = new Set<() => void>();
+  });
   private readonly tokens: TokenStore;
   private signIn: LoginResponse | null = null;
-  private conn: RelayConnection<WelcomeFor<'agent'>> | null = null;
-  /** Events from a superseded link attempt are dropped by comparing this. */
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
-  private reconnectFailures = 0;
-  private readonly sessions = new Map<string, RemoteSession>();
-  private readonly byStream = new Map<number, RemoteSession>();
-  private readonly earlyConfigs = new Map<string, StreamConfig>();
-  /** Chat, files and boards per session, from session-pending on (chat works before consent). */
-  private readonly collabs = new Map<string, CollabSession>();
-  private readonly voices = new Map<string, VoiceCall>();
-  private lastMediaWarnAt = 0;
+  private readonly link: RelayLink<'agent'>;
+  /** Bumped by every link that comes up; `/api/me` answers for an older one are dropped. */
+  private linkGeneration = 0;
+  private readonly sessions: AgentSessions;
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
   private signedOutReason: string | null = null;
   /** The console window is shown (not minimised, not a background browser tab). */
@@ -100,6 +91,22 @@ export class AgentClient {
     this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
       if (this.signIn) this.toLogin(errorKey('unauthorized'));
     });
+    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '' }), {
+      onUp: (conn, scope) => this.attach(conn, scope),
+      onDown: (reason, wasUp) => (wasUp ? this.onLinkClosed(reason) : this.onLinkFailed(reason)),
+    });
+    this.sessions = new AgentSessions({
+      sendCtl: (m) => this.sendCtl(m),
+      changed: () => this.bump(),
+      notify: (what) => notifyInBackground(what === 'call' ? this.notifyCallTitle() : this.notifyTitle()),
+      link: () => this.link.connection,
+      hasTab: (id) => this.snapshot.console.sessions.some((s) => s.sessionId === id),
+      ctlRefused: (code) => this.dispatch({ type: 'ctl-error', code }),
+    });
+  }
+
+  private get snapshot(): ClientSnapshot {
+    return this.store.getSnapshot();
   }
 
   /** The signed-in seat's role: from `/api/me` when known, else from the sign-in reply. */
@@ -107,16 +114,13 @@ export class AgentClient {
     return this.snapshot.me?.account.role ?? this.snapshot.agent?.role ?? null;
   }
 
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  readonly subscribe = this.store.subscribe;
 
-  getSnapshot = (): ClientSnapshot => this.snapshot;
+  readonly getSnapshot = this.store.getSnapshot;
 
   /** The started session behind a tab (its canvas and stats), if it has one. */
   getSession(sessionId: string): RemoteSession | undefined {
-    return this.sessions.get(sessionId);
+    return this.sessions.get(sessionId)?.remote ?? undefined;
   }
 
   /** The translated title of the background notification; the UI sets it with its i18n. */
@@ -141,50 +145,23 @@ export class AgentClient {
     } catch {
       /* not remembered; this session still changes */
     }
-    this.sessions.get(sessionId)?.setQualityMode(mode);
+    this.sessions.get(sessionId)?.remote?.setQualityMode(mode);
     this.bump();
   }
 
   /** The session's chat, files and whiteboard (created on first use). */
   getCollab(sessionId: string): CollabSession {
-    let c = this.collabs.get(sessionId);
-    if (!c) {
-      c = new CollabSession(sessionId, 'agent', (m) => this.sendCtl(m));
-      c.onIncoming = () => {
-        this.bump(); // unread counts in the tabs
-        notifyInBackground(this.notifyTitle());
-      };
-      this.collabs.set(sessionId, c);
-    }
-    return c;
+    return this.sessions.open(sessionId).collab;
   }
 
   /** The session's voice call, on the current relay link (null while there is none). */
   getVoice(sessionId: string): VoiceCall | null {
-    let v = this.voices.get(sessionId);
-    const conn = this.conn;
-    if (!v && conn) {
-      const call = new VoiceCall(sessionId, 'agent', conn);
-      let lastState = call.snapshot.state;
-      call.subscribe(() => {
-        const state = call.snapshot.state;
-        if (state === lastState) return;
-        lastState = state;
-        this.bump(); // the tab shows a ringing call; other sessions' Call buttons follow this one
-        if (state === 'incoming') notifyInBackground(this.notifyCallTitle());
-      });
-      v = call;
-      this.voices.set(sessionId, v);
-    }
-    return v ?? null;
+    return this.sessions.voice(sessionId);
   }
 
   /** This seat is calling or talking in another session (one call at a time: one audio track per link). */
   isInCallElsewhere(sessionId: string): boolean {
-    for (const [id, v] of this.voices) {
-      if (id !== sessionId && (v.snapshot.state === 'active' || v.snapshot.state === 'outgoing')) return true;
-    }
-    return false;
+    return this.sessions.isInCallElsewhere(sessionId);
   }
 
   /** Asks the customer for a full-size PNG; it arrives as a screenshot in the session's collab. */
@@ -219,7 +196,7 @@ export class AgentClient {
 
   signOut(): void {
     for (const s of this.snapshot.console.sessions) {
-      if (s.state !== 'ended') this.conn?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
+      if (s.state !== 'ended') this.link.connection?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
     }
     // Revoke the token on the relay too; the request takes the token before toLogin drops it.
     if (this.signIn) void this.api.send('POST', '/api/logout').catch(() => undefined);
@@ -236,7 +213,7 @@ export class AgentClient {
       this.dispatch({ type: 'show-error', key: input.errorKey });
       return;
     }
-    const conn = this.conn;
+    const conn = this.link.connection;
     if (!conn || conn.closed || this.snapshot.link !== 'online') {
       this.dispatch({ type: 'show-error', key: errorKey('relay-unreachable') });
       return;
@@ -259,12 +236,12 @@ export class AgentClient {
   endSession(sessionId: string): void {
     const entry = this.snapshot.console.sessions.find((s) => s.sessionId === sessionId);
     if (!entry || entry.state === 'ended') return;
-    this.conn?.sendSignal({ type: 'session-end', sessionId });
+    this.link.connection?.sendSignal({ type: 'session-end', sessionId });
   }
 
   closeTab(sessionId: string): void {
     this.endSession(sessionId);
-    this.dropSession(sessionId);
+    this.sessions.drop(sessionId);
     this.dispatch({ type: 'close-tab', sessionId });
   }
 
@@ -300,114 +277,66 @@ export class AgentClient {
   private beginLink(signIn: LoginResponse): void {
     this.signIn = signIn;
     this.set({ phase: 'connecting', agent: signIn.agent, loginErrorKey: null });
-    this.openLink();
+    this.link.connect();
   }
 
-  private openLink(): void {
-    const signIn = this.signIn;
-    if (!signIn) return;
-    const attempt = ++this.attempt;
-    RelayConnection.open({ relayUrl: this.config.relayUrl, role: 'agent', token: signIn.token }).then(
-      (conn) => {
-        if (attempt !== this.attempt) {
-          conn.close('closed');
-          return;
-        }
-        this.attach(conn, attempt);
-      },
-      (err: Error & { code?: CloseReason }) => {
-        if (attempt !== this.attempt) return;
-        const reason: CloseReason = err.code ?? 'relay-unreachable';
-        console.warn('[beacon] could not open the relay link:', err.message);
-        if (this.snapshot.phase === 'connecting' || reason === 'unauthorized') this.toLogin(closeReasonKey(reason));
-        else this.scheduleReconnect();
-      },
-    );
-  }
-
-  private attach(conn: RelayConnection<WelcomeFor<'agent'>>, attempt: number): void {
-    this.conn = conn;
-    this.reconnectFailures = 0;
+  private attach(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
+    const generation = ++this.linkGeneration;
     const agent = conn.welcome.agent;
-    conn.onMessage.on((msg) => {
-      if (attempt === this.attempt) this.onRelayMessage(msg);
-    });
-    conn.onCtl.on((msg) => {
-      if (attempt === this.attempt) this.onCtl(msg);
-    });
-    conn.onMedia.on((fragment) => {
-      if (attempt === this.attempt) this.onMedia(fragment);
-    });
-    conn.onClose.on((reason) => {
-      if (attempt === this.attempt) this.onLinkClosed(reason);
-    });
+    scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
+    scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
+    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
     this.signedOutReason = null;
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
-    void this.loadMe(attempt);
+    void this.loadMe(generation);
   }
 
   /** Reads `/api/me` again (after the organisation was renamed, say). */
   refreshMe(): void {
-    if (this.snapshot.phase === 'console') void this.loadMe(this.attempt);
+    if (this.snapshot.phase === 'console') void this.loadMe(this.linkGeneration);
   }
 
   /** Role and organisation for the navigation; a relay without `/api/me` leaves the sign-in's role. */
-  private async loadMe(attempt: number): Promise<void> {
+  private async loadMe(generation: number): Promise<void> {
     try {
       const me = await this.api.get('/api/me', MeResponse);
-      if (attempt === this.attempt) this.set({ me });
+      if (generation === this.linkGeneration && this.link.connection) this.set({ me });
     } catch (err) {
       console.warn('[beacon] could not read /api/me', err);
     }
   }
 
+  /** Opening failed: the first link after sign-in (or a refused token) goes back to the sign-in screen. */
+  private onLinkFailed(reason: CloseReason): void {
+    if (this.snapshot.phase === 'connecting' || reason === 'unauthorized') this.toLogin(closeReasonKey(reason));
+    else this.retryLink();
+  }
+
   private onLinkClosed(reason: CloseReason): void {
-    this.conn = null;
     console.warn('[beacon] relay link closed:', reason);
-    this.endAllSessions();
+    this.sessions.endAll();
+    this.dispatch({ type: 'relay-lost' });
     if (reason === 'unauthorized') {
       this.toLogin(signedOutKey(this.signedOutReason) ?? errorKey('unauthorized'));
       return;
     }
-    this.set({ link: 'reconnecting' });
-    this.scheduleReconnect();
+    this.retryLink();
   }
 
-  private scheduleReconnect(): void {
-    if (this.reconnectTimer || !this.signIn) return;
+  private retryLink(): void {
+    if (!this.signIn) return;
     this.set({ link: 'reconnecting' });
-    const base = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** this.reconnectFailures++);
-    const delay = base * (0.8 + Math.random() * 0.4); // jitter: many consoles must not return in lockstep
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.openLink();
-    }, delay);
-  }
-
-  private endAllSessions(): void {
-    for (const v of this.voices.values()) v.close();
-    this.voices.clear();
-    for (const id of [...this.sessions.keys()]) this.sessions.get(id)?.close();
-    this.byStream.clear();
-    this.earlyConfigs.clear();
-    this.dispatch({ type: 'relay-lost' });
+    this.link.retryLater();
   }
 
   private toLogin(loginErrorKey: string | null): void {
-    this.attempt++;
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
-    this.reconnectFailures = 0;
-    const conn = this.conn;
-    this.conn = null;
-    conn?.close('closed');
-    for (const id of [...this.sessions.keys()]) this.dropSession(id);
-    this.earlyConfigs.clear();
+    this.linkGeneration++;
+    this.link.stop();
+    this.sessions.disposeAll();
     this.signIn = null;
     this.tokens.clear();
-    this.snapshot = { ...this.snapshot, console: INITIAL_CONSOLE };
-    this.set({ phase: 'login', link: 'online', agent: null, me: null, loginErrorKey });
+    this.set({ phase: 'login', link: 'online', agent: null, me: null, loginErrorKey, console: INITIAL_CONSOLE });
   }
 
   /* ---------------- inbound ---------------- */
@@ -416,26 +345,15 @@ export class AgentClient {
     this.dispatch({ type: 'relay', msg });
     switch (msg.type) {
       case 'session-started': {
-        if (this.sessions.has(msg.sessionId)) return;
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
         if (!entry || entry.state !== 'active') return;
-        if (entry.mode === 'voice') {
-          // The customer accepted a voice call: ring them now (no screen, so no canvas or video).
-          void this.getVoice(msg.sessionId)?.start();
-          return;
-        }
-        const session = new RemoteSession(msg.sessionId, msg.streamId, msg.permissions.control, (m) => this.sendCtl(m), () => this.bump(), this.defaultQualityMode);
-        this.sessions.set(msg.sessionId, session);
-        this.byStream.set(msg.streamId, session);
-        const early = this.earlyConfigs.get(msg.sessionId);
-        this.earlyConfigs.delete(msg.sessionId);
-        if (early) session.configure(early);
-        this.bump(); // the tab can now show its canvas
+        // A voice session rings the customer now (no screen, so no canvas or video).
+        this.sessions.started(msg.sessionId, msg.streamId, msg.permissions.control, entry.mode === 'voice', this.defaultQualityMode);
         return;
       }
       case 'session-denied':
       case 'session-ended':
-        this.stopSession(msg.sessionId);
+        this.sessions.ended(msg.sessionId);
         return;
       case 'signed-out':
         console.warn('[beacon] signed out by the relay:', msg.reason);
@@ -446,86 +364,10 @@ export class AgentClient {
     }
   }
 
-  private onCtl(msg: CtlFromRelay): void {
-    if (isVoiceMessage(msg)) {
-      this.getVoice(msg.sessionId)?.handle(msg);
-      return;
-    }
-    if (isCollabMessage(msg)) {
-      this.getCollab(msg.sessionId).handle(msg);
-      return;
-    }
-    switch (msg.type) {
-      case 'stream-config': {
-        const session = this.sessions.get(msg.sessionId);
-        if (session) session.configure(msg.config);
-        else {
-          this.earlyConfigs.set(msg.sessionId, msg.config);
-          if (this.earlyConfigs.size > MAX_EARLY_CONFIGS) {
-            const first = this.earlyConfigs.keys().next();
-            if (!first.done) this.earlyConfigs.delete(first.value);
-          }
-        }
-        return;
-      }
-      case 'pong':
-        this.sessions.get(msg.sessionId)?.onPong(msg.t);
-        return;
-      case 'stream-state':
-        this.sessions.get(msg.sessionId)?.onStreamState(msg);
-        return;
-      case 'error':
-        console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
-        for (const v of this.voices.values()) v.relayRefused(msg.code);
-        this.dispatch({ type: 'ctl-error', code: msg.code });
-        return;
-      default:
-        console.warn('[beacon] ignoring ctl message not meant for agents:', msg.type);
-    }
-  }
-
-  private onMedia(fragment: Uint8Array): void {
-    let stream: number;
-    try {
-      stream = readHeader(fragment).stream;
-    } catch (err) {
-      if (!(err instanceof FramingError)) throw err;
-      const t = performance.now();
-      if (t - this.lastMediaWarnAt > 5000) {
-        this.lastMediaWarnAt = t;
-        console.warn('[beacon] dropped a malformed media fragment:', err.message);
-      }
-      return;
-    }
-    const session = this.byStream.get(stream);
-    if (session && !session.closed) session.pushFragment(fragment);
-  }
-
   /* ---------------- helpers ---------------- */
 
   private sendCtl(msg: CtlToRelay): boolean {
-    return this.conn?.sendCtl(msg) ?? false;
-  }
-
-  /** The session is over: stop its video and input, keep its canvas for the tab. */
-  private stopSession(sessionId: string): void {
-    this.voices.get(sessionId)?.close();
-    this.voices.delete(sessionId);
-    const session = this.sessions.get(sessionId);
-    if (!session) return;
-    session.close();
-    if (this.byStream.get(session.streamId) === session) this.byStream.delete(session.streamId);
-  }
-
-  private dropSession(sessionId: string): void {
-    this.stopSession(sessionId);
-    this.sessions.get(sessionId)?.canvas.remove();
-    this.sessions.delete(sessionId);
-    this.earlyConfigs.delete(sessionId);
-    this.collabs.get(sessionId)?.close();
-    this.collabs.delete(sessionId);
-    this.voices.get(sessionId)?.close();
-    this.voices.delete(sessionId);
+    return this.link.connection?.sendCtl(msg) ?? false;
   }
 
   private dispatch(action: ConsoleAction): void {
@@ -538,9 +380,10 @@ export class AgentClient {
   }
 
   private set(patch: Partial<ClientSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    this.syncViews();
-    for (const l of [...this.listeners]) l();
+    const next = { ...this.snapshot, ...patch };
+    // The views follow the new state before React hears of it.
+    this.syncViews(next);
+    this.store.set(next);
   }
 
   /**
@@ -549,37 +392,7 @@ export class AgentClient {
    * Cheap and idempotent, so it runs on every state change (selection, new sessions, retries);
    * a quality mode that could not be sent yet goes out the same way.
    */
-  private syncViews(): void {
-    const selectedId = this.isDocumentVisible && this.isSessionsPageShown ? this.snapshot.console.selectedId : null;
-    for (const [id, session] of this.sessions) {
-      if (session.closed) continue;
-      session.setVisible(id === selectedId);
-      session.syncQualityMode();
-    }
-  }
-}
-
-/** What the login screen says when the relay signed this seat out for `reason` (null: the generic message). */
-function signedOutKey(reason: string | null): string | null {
-  return reason === 'password-changed' || reason === 'disabled' || reason === 'deleted' ? `account.signedOut.${reason}` : null;
-}
-
-/** A short tone and a system notification when a customer writes or calls while the console is in the background. */
-function notifyInBackground(title: string): void {
-  if (typeof document === 'undefined' || !document.hidden) return;
-  try {
-    const ctx = new AudioContext();
-    const osc = ctx.createOscillator();
-    osc.frequency.value = 880;
-    osc.connect(ctx.destination);
-    osc.start();
-    osc.stop(ctx.currentTime + 0.15);
-    osc.onended = () => void ctx.close();
-  } catch {
-    /* no audio device */
-  }
-  if (typeof Notification !== 'undefined') {
-    if (Notification.permission === 'granted') new Notification(title);
-    else if (Notification.permission === 'default') void Notification.requestPermission();
+  private syncViews(snapshot: ClientSnapshot = this.snapshot): void {
+    this.sessions.syncViews(this.isDocumentVisible && this.isSessionsPageShown ? snapshot.console.selectedId : null);
   }
 }

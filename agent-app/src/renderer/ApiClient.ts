@@ -8,7 +8,7 @@ import type { UiErrorCode } from '@beacon/shared/i18n';
 import { parseJson } from '@beacon/shared/parse';
 import { ApiError } from '@beacon/shared/protocol';
 import type { z } from 'zod';
-import { apiUrl } from './rendererConfig.ts';
+import { apiUrl } from './apiUrl.ts';
 
 const REQUEST_TIMEOUT_MS = 20_000;
 /** A CSV of 100k sessions takes a while to build and send; only silence this long is an error. */

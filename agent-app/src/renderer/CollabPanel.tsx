@@ -6,34 +6,14 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ChatHistory, COLLAB_LIMITS, QuickReplies, type ChatMessage } from '@beacon/shared/collab';
 import { randomTransferId, type CollabSession } from '@beacon/shared/browser/CollabSession';
-import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
+import { ChatCompose, ChatMessageItem, TransferLine, useChatShown } from '@beacon/shared/ui/Chat';
 import type { SessionEntry } from '../common/ConsoleModel.ts';
 import { useClient } from './ClientContext.ts';
 import type { DrawStyle } from './WhiteboardLayer.tsx';
 
 const COLORS = ['#e53935', '#fdd835', '#43a047', '#1e88e5', '#000000', '#ffffff'];
 
-function Message({ m, url }: { m: ChatMessage; url: string | undefined }) {
-  const { t } = useTranslation();
-  return (
-    <li className={`chat-message from-${m.from}`} data-testid="chat-message" data-from={m.from}>
-      <span className="chat-sender">{m.from === 'agent' ? t('collab.you') : t('collab.customer')}</span>
-      {m.text && <span className="chat-text">{m.text}</span>}
-      {m.file && (
-        <span className="chat-file" data-testid="chat-file" data-file-id={m.file.id}>
-          {url && m.file.mime.startsWith('image/') && <img src={url} alt={m.file.name} className="chat-image" data-testid="chat-image" />}
-          {url ? (
-            <a href={url} download={m.file.name}>
-              {m.file.name}
-            </a>
-          ) : (
-            m.file.name
-          )}
-        </span>
-      )}
-    </li>
-  );
-}
+const COMPOSE_CLASSES = { send: 'button button-primary', attach: 'button' };
 
 export function CollabPanel(props: {
   entry: SessionEntry;
@@ -54,14 +34,9 @@ export function CollabPanel(props: {
   const [isEditing, setEditing] = useState(false);
   const [history, setHistory] = useState<ChatMessage[]>([]);
   const canDraw = entry.state === 'active' && entry.hasControl;
+  const senderOf = (m: ChatMessage) => (m.from === 'agent' ? t('collab.you') : t('collab.customer'));
 
-  useEffect(() => {
-    collab.isVisible = true;
-    collab.markRead();
-    return () => {
-      collab.isVisible = false;
-    };
-  }, [collab, snap.messages.length]);
+  useChatShown(collab, snap.messages.length);
 
   useEffect(() => {
     client.api.get('/api/me/quick-replies', QuickReplies).then((r) => setReplies(r.replies), () => undefined);
@@ -74,10 +49,6 @@ export function CollabPanel(props: {
       () => undefined,
     );
   }, [client, entry.customer, entry.sessionId]);
-
-  const send = () => {
-    if (collab.sendText(text)) setText('');
-  };
 
   return (
     <aside className="collab-panel" data-testid="collab-panel">
@@ -148,28 +119,17 @@ export function CollabPanel(props: {
       {history.length > 0 && (
         <details className="chat-history" data-testid="chat-history">
           <summary>{t('collab.history')}</summary>
-          <ul>{history.map((m) => <Message key={m.id} m={m} url={undefined} />)}</ul>
+          <ul>{history.map((m) => <ChatMessageItem key={m.id} m={m} url={undefined} sender={senderOf(m)} />)}</ul>
         </details>
       )}
       <ul className="chat-list" data-testid="chat-list">
         {snap.messages.length === 0 && <li className="muted">{t('collab.empty')}</li>}
         {snap.messages.map((m) => (
-          <Message key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} />
+          <ChatMessageItem key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} sender={senderOf(m)} />
         ))}
       </ul>
       {snap.transfers.map((tr) => (
-        <div key={tr.transferId} className="transfer" data-testid="transfer" data-direction={tr.direction} data-error={tr.errorCode ?? ''}>
-          {tr.errorCode ? (
-            <span className="transfer-error" data-testid="transfer-error">
-              {t('collab.failed', { name: tr.name })} {t(errorKey(tr.errorCode as UiErrorCode))}
-            </span>
-          ) : (
-            <>
-              <span>{t(tr.direction === 'up' ? 'collab.uploading' : 'collab.downloading', { name: tr.name })}</span>
-              <progress max={tr.size || 1} value={tr.done} data-testid="transfer-progress" />
-            </>
-          )}
-        </div>
+        <TransferLine key={tr.transferId} tr={tr} prefix="collab" />
       ))}
       {replies.length > 0 && !isEditing && (
         <div className="quick-replies" data-testid="quick-replies">
@@ -194,37 +154,7 @@ export function CollabPanel(props: {
           {t('collab.quickReplies')}
         </button>
       )}
-      <div className="chat-compose">
-        <textarea
-          data-testid="chat-input"
-          value={text}
-          maxLength={COLLAB_LIMITS.maxChatChars}
-          placeholder={t('collab.placeholder')}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              send();
-            }
-          }}
-        />
-        <button type="button" className="button button-primary" data-testid="chat-send" onClick={send}>
-          {t('collab.send')}
-        </button>
-        <label className="button" title={t('collab.attach')}>
-          📎
-          <input
-            type="file"
-            hidden
-            data-testid="chat-file-input"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void collab.sendFile(f, f.name);
-              e.target.value = '';
-            }}
-          />
-        </label>
-      </div>
+      <ChatCompose collab={collab} text={text} onText={setText} prefix="collab" classes={COMPOSE_CLASSES} />
     </aside>
   );
 }

@@ -2,7 +2,7 @@
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import { parseJson } from '@beacon/shared/parse';
 import { ApiError, LoginResponse, type LoginRequest } from '@beacon/shared/protocol';
-import { apiUrl } from './rendererConfig.ts';
+import { apiUrl } from './apiUrl.ts';
 
 export type LoginResult = { ok: true; value: LoginResponse } | { ok: false; code: UiErrorCode };
 

@@ -1,3 +1,4 @@
+import { loadRendererConfig } from '@beacon/shared/browser/rendererConfig';
 import { createI18n } from '@beacon/shared/i18n';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -7,12 +8,11 @@ import { AgentClient } from './AgentClient.ts';
 import { App } from './App.tsx';
 import { ClientContext } from './ClientContext.ts';
 import { initialLocale } from './locale.ts';
-import { loadRendererConfig } from './rendererConfig.ts';
 import './styles.css';
 import './pages.css';
 
 async function boot(): Promise<void> {
-  const config = await loadRendererConfig();
+  const config = await loadRendererConfig(window.beaconAgent, location, navigator.languages);
   const locale = initialLocale(config.locales);
   const i18n = createI18n(AGENT_CATALOG, locale);
   document.documentElement.lang = locale;

@@ -182,6 +182,3 @@ export const CUSTOMER_CATALOG = {
     },
   },
 } satisfies Catalog;
-
-/** Names shown on the language switch, each in its own language. */
-export const LOCALE_NAMES = { en: 'English', 'zh-CN': '中文' } as const;

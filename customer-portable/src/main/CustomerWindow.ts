@@ -1,5 +1,6 @@
 import { BrowserWindow, screen, shell, type Rectangle } from 'electron';
 import { BAR_SIZE, NORMAL_MIN_SIZE, NORMAL_SIZE, PANEL_SIZE, sessionBarBounds } from '../common/windowLayout.ts';
+import { secureWebPreferences } from './secureWindow.ts';
 
 /**
  * The one window of the customer app, locked down: sandboxed, isolated, no Node, no
@@ -19,14 +20,7 @@ export class CustomerWindow {
       title: 'Beacon',
       backgroundColor: '#f3f5f9',
       autoHideMenuBar: true,
-      webPreferences: {
-        preload: preloadPath,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: false,
-      },
+      webPreferences: secureWebPreferences(preloadPath),
     });
     const contents = this.win.webContents;
     contents.on('will-navigate', (e) => e.preventDefault());

@@ -1,4 +1,5 @@
 import { BrowserWindow, screen } from 'electron';
+import { secureWebPreferences } from './secureWindow.ts';
 
 /** Messages held while the overlay page loads (a burst of strokes at most). */
 const MAX_QUEUED = 200;
@@ -33,14 +34,7 @@ export class OverlayWindow {
       skipTaskbar: true,
       alwaysOnTop: true,
       title: 'Beacon',
-      webPreferences: {
-        preload: preloadPath,
-        contextIsolation: true,
-        sandbox: true,
-        nodeIntegration: false,
-        webSecurity: true,
-        spellcheck: false,
-      },
+      webPreferences: secureWebPreferences(preloadPath),
     });
     // Clicks and keys go to whatever is underneath.
     this.win.setIgnoreMouseEvents(true);

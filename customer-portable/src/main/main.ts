@@ -6,13 +6,14 @@ import { z } from 'zod';
 import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, type RendererConfig } from '@beacon/shared/ipc';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
-import { resolveRelayUrl } from '../common/relayUrl.ts';
+import { resolveRelayUrl } from '@beacon/shared/client/relayUrl';
+import { trustedPageOf, type ValidatedIpc } from '@beacon/shared/client/ValidatedIpc';
 import { pickCaptureSource } from '../node/captureSource.ts';
 import type { Injector } from '../node/Injector.ts';
 import { TempProfile } from '../node/TempProfile.ts';
 import { CustomerWindow } from './CustomerWindow.ts';
 import { OverlayWindow } from './OverlayWindow.ts';
-import { ValidatedIpc } from './validatedIpc.ts';
+import { createValidatedIpc } from './validatedIpc.ts';
 
 /**
  * Electron main for the portable customer client. Thin on purpose: window, screen source,
@@ -31,94 +32,110 @@ const OVERLAY_PRELOAD = join(__dirname, 'overlayPreload.cjs');
  */
 const INSTANCE_LOCK_DIR = 'beacon-instance-lock-customer';
 
-function main(): void {
-  app.enableSandbox();
-  const relayUrl = resolveRelayUrl(process.argv, process.env, (m) => console.warn(`[beacon] ${m}`));
+/** What main keeps while it runs; the windows come and go. */
+interface Shell {
+  window: CustomerWindow | null;
+  /** Exists only during a session. */
+  overlay: OverlayWindow | null;
+  isInSession: boolean;
+}
 
+/** Takes the single-instance lock and a fresh temp profile; null when another instance runs. */
+function openProfile(): TempProfile | null {
   const temp = app.getPath('temp');
   const lockDir = join(temp, INSTANCE_LOCK_DIR);
   mkdirSync(lockDir, { recursive: true });
   app.setPath('userData', lockDir);
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
-
+  if (!app.requestSingleInstanceLock()) return null;
   const profile = TempProfile.create({ root: temp });
   app.setPath('userData', profile.dir);
   app.setPath('sessionData', profile.dir);
   void TempProfile.sweepStale({ root: temp, keep: profile.dir });
   process.on('exit', () => profile.disposeSync());
+  return profile;
+}
 
-  let window: CustomerWindow | null = null;
-  /** Exists only during a session. */
-  let overlay: OverlayWindow | null = null;
-  let isInSession = false;
-  // robotjs loads on the first input event (a dynamic import, kept lazy by the bundler), so a
-  // machine where the native module cannot load still starts and shares its screen view-only.
-  let injector: Promise<Injector | null> | null = null;
-  const getInjector = (): Promise<Injector | null> =>
-    (injector ??= import('../node/Injector.ts').then(
-      (m) => new m.Injector(),
-      (err: unknown) => {
-        console.error('[beacon] robotjs could not load; remote control is unavailable', err);
-        return null;
-      },
-    ));
+// robotjs loads on the first input event (a dynamic import, kept lazy by the bundler), so a
+// machine where the native module cannot load still starts and shares its screen view-only.
+let injector: Promise<Injector | null> | null = null;
+function getInjector(): Promise<Injector | null> {
+  return (injector ??= import('../node/Injector.ts').then(
+    (m) => new m.Injector(),
+    (err: unknown) => {
+      console.error('[beacon] robotjs could not load; remote control is unavailable', err);
+      return null;
+    },
+  ));
+}
 
-  const ipc = new ValidatedIpc(() => window?.win ?? null, pathToFileURL(RENDERER_HTML).href);
+/** The session bar, the overlay and the Stop hotkey follow what the renderer says about the session. */
+function setSessionState(shell: Shell, req: SessionStateRequest): void {
+  const window = shell.window;
+  if (!window) return;
+  if (req.active && shell.isInSession) {
+    window.setExpanded(req.isExpanded ?? false);
+    return;
+  }
+  if (req.active === shell.isInSession) return;
+  shell.isInSession = req.active;
+  if (req.active) {
+    window.enterSessionBar(req.isExpanded ?? false);
+    shell.overlay ??= new OverlayWindow(OVERLAY_HTML, OVERLAY_PRELOAD);
+    const ok = globalShortcut.register(STOP_HOTKEY, () => shell.window?.send(CUSTOMER_IPC.stopHotkey));
+    if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);
+  } else {
+    globalShortcut.unregister(STOP_HOTKEY);
+    shell.overlay?.close();
+    shell.overlay = null;
+    window.exitSessionBar();
+  }
+}
 
+function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
   ipc.handle(CUSTOMER_IPC.getConfig, z.undefined(), (): RendererConfig => ({
     relayUrl,
     locales: app.getPreferredSystemLanguages().slice(0, 10).filter((l) => l.length <= 35),
   }));
-
   ipc.handle(CUSTOMER_IPC.injectInput, InjectInputRequest, async (req) => {
     // Input only while the customer sees the session bar; the renderer also drops input
     // for view-only sessions.
-    if (!isInSession) return;
+    if (!shell.isInSession) return;
     (await getInjector())?.inject(req);
   });
-
-  ipc.handle(CUSTOMER_IPC.setSessionState, SessionStateRequest, (req) => {
-    if (!window) return;
-    if (req.active && isInSession) {
-      window.setExpanded(req.isExpanded ?? false);
-      return;
-    }
-    if (req.active === isInSession) return;
-    isInSession = req.active;
-    if (req.active) {
-      window.enterSessionBar(req.isExpanded ?? false);
-      overlay ??= new OverlayWindow(OVERLAY_HTML, OVERLAY_PRELOAD);
-      const ok = globalShortcut.register(STOP_HOTKEY, () => window?.send(CUSTOMER_IPC.stopHotkey));
-      if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);
-    } else {
-      globalShortcut.unregister(STOP_HOTKEY);
-      overlay?.close();
-      overlay = null;
-      window.exitSessionBar();
-    }
-  });
-
+  ipc.handle(CUSTOMER_IPC.setSessionState, SessionStateRequest, (req) => setSessionState(shell, req));
   // The customer page forwards the agent's screen strokes; main passes them to the overlay
   // window only during a session (the overlay page parses them again).
-  ipc.handle(CUSTOMER_IPC.overlayStroke, OverlayStrokeRequest, (req) => overlay?.send(OVERLAY_IPC.stroke, req));
-  ipc.handle(CUSTOMER_IPC.overlayUndo, OverlayUndoRequest, (req) => overlay?.send(OVERLAY_IPC.undo, req));
-  ipc.handle(CUSTOMER_IPC.overlayClear, z.undefined(), () => overlay?.send(OVERLAY_IPC.clear));
+  ipc.handle(CUSTOMER_IPC.overlayStroke, OverlayStrokeRequest, (req) => shell.overlay?.send(OVERLAY_IPC.stroke, req));
+  ipc.handle(CUSTOMER_IPC.overlayUndo, OverlayUndoRequest, (req) => shell.overlay?.send(OVERLAY_IPC.undo, req));
+  ipc.handle(CUSTOMER_IPC.overlayClear, z.undefined(), () => shell.overlay?.send(OVERLAY_IPC.clear));
+}
+
+function main(): void {
+  app.enableSandbox();
+  // A malformed address is reported and skipped: the portable client still starts against the next source.
+  const { url: relayUrl, rejected } = resolveRelayUrl(process.argv, process.env);
+  for (const r of rejected) console.warn(`[beacon] ignoring ${r.where}: "${r.value}" is not an http(s) or ws(s) URL`);
+  const profile = openProfile();
+  if (!profile) {
+    app.quit();
+    return;
+  }
+  const shell: Shell = { window: null, overlay: null, isInSession: false };
+  const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
+  registerIpc(ipc, shell, relayUrl);
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
     contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   });
-  app.on('second-instance', () => window?.focus());
+  app.on('second-instance', () => shell.window?.focus());
   app.on('window-all-closed', () => app.quit());
 
   let isProfileRemoved = false;
   app.on('will-quit', (e) => {
     globalShortcut.unregisterAll();
-    overlay?.close();
-    overlay = null;
+    shell.overlay?.close();
+    shell.overlay = null;
     ipc.dispose();
     if (isProfileRemoved) return;
     // Hold the quit until the profile is gone (retrying while Chromium releases files).
@@ -132,9 +149,10 @@ function main(): void {
   void app.whenReady().then(() => {
     // No menu: no reload, no dev tools, nothing a customer could trip over.
     Menu.setApplicationMenu(null);
-    lockDownSession(() => window?.win ?? null);
-    window = new CustomerWindow(RENDERER_HTML, PRELOAD);
-    window.win.on('closed', () => (window = null));
+    lockDownSession(() => shell.window?.win ?? null);
+    const window = new CustomerWindow(RENDERER_HTML, PRELOAD);
+    shell.window = window;
+    window.win.on('closed', () => (shell.window = null));
   });
 }
 

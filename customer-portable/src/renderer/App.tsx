@@ -5,9 +5,9 @@ import { CollabArea } from './CollabArea.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
 import type { SessionCollab } from './SessionCollab.ts';
 import type { CustomerClient } from './CustomerClient.ts';
-import { LanguageSwitch } from './LanguageSwitch.tsx';
+import { LanguageSwitch } from '@beacon/shared/ui/LanguageSwitch';
 import { SessionBar } from './SessionBar.tsx';
-import { VoicePanel } from './VoicePanel.tsx';
+import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
@@ -49,6 +49,9 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
   );
 }
 
+const VOICE_CLASSES = { plain: 'voice-button', accept: 'voice-button voice-button-accept', hangUp: 'voice-button voice-button-hangup' };
+// In Electron the session window is only the bar: a ringing call opens it (onRing) to be seen.
+
 const NO_COLLAB = { subscribe: () => () => undefined, unread: () => 0 };
 
 /**
@@ -80,7 +83,7 @@ function SessionScreen({ client, session, sc, isElectron }: { client: CustomerCl
         hasHotkey={isElectron}
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
-      {voice && <VoicePanel key={voice.sessionId} call={voice} agentName={session.agentName} onRing={() => setPanelOpen(true)} />}
+      {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>
   );

@@ -6,50 +6,20 @@
  */
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { COLLAB_LIMITS, type ChatMessage } from '@beacon/shared/collab';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
-import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
+import { ChatCompose, ChatMessageItem, TransferLine, useChatShown } from '@beacon/shared/ui/Chat';
 
-function Message({ m, url }: { m: ChatMessage; url: string | undefined }) {
-  const { t } = useTranslation();
-  return (
-    <li className={`chat-message from-${m.from}`} data-testid="chat-message" data-from={m.from}>
-      <span className="chat-sender">{m.from === 'customer' ? t('chat.you') : m.senderName || t('chat.agent')}</span>
-      {m.text && <span className="chat-text">{m.text}</span>}
-      {m.file && (
-        <span className="chat-file" data-testid="chat-file" data-file-id={m.file.id}>
-          {url && m.file.mime.startsWith('image/') && <img src={url} alt={m.file.name} className="chat-image" data-testid="chat-image" />}
-          {url ? (
-            <a href={url} download={m.file.name}>
-              {m.file.name}
-            </a>
-          ) : (
-            m.file.name
-          )}
-        </span>
-      )}
-    </li>
-  );
-}
+const COMPOSE_CLASSES = { send: 'chat-send', attach: 'chat-attach' };
 
 export function ChatPanel({ collab }: { collab: CollabSession }) {
   const { t } = useTranslation();
   const snap = useSyncExternalStore(collab.subscribe, collab.getSnapshot);
   const [text, setText] = useState('');
   const list = useRef<HTMLUListElement>(null);
-
+  useChatShown(collab, snap.messages.length);
   useEffect(() => {
-    collab.isVisible = true;
-    collab.markRead();
     list.current?.scrollTo({ top: list.current.scrollHeight });
-    return () => {
-      collab.isVisible = false;
-    };
-  }, [collab, snap.messages.length]);
-
-  const send = () => {
-    if (collab.sendText(text)) setText('');
-  };
+  }, [snap.messages.length]);
 
   return (
     <section className="chat-panel" data-testid="chat-panel" aria-label={t('chat.title')}>
@@ -57,59 +27,15 @@ export function ChatPanel({ collab }: { collab: CollabSession }) {
       <ul className="chat-list" data-testid="chat-list" ref={list} aria-live="polite">
         {snap.messages.length === 0 && <li className="muted">{t('chat.empty')}</li>}
         {snap.messages.map((m) => (
-          <Message key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} />
+          <ChatMessageItem key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} sender={m.from === 'customer' ? t('chat.you') : m.senderName || t('chat.agent')} />
         ))}
       </ul>
       {snap.transfers
         .filter((tr) => tr.purpose === 'chat')
         .map((tr) => (
-          <div key={tr.transferId} className="transfer" data-testid="transfer" data-direction={tr.direction} data-error={tr.errorCode ?? ''}>
-            {tr.errorCode ? (
-              <span className="transfer-error" data-testid="transfer-error" role="alert">
-                {t('chat.failed', { name: tr.name })} {t(errorKey(tr.errorCode as UiErrorCode))}
-              </span>
-            ) : (
-              <>
-                <span>{t(tr.direction === 'up' ? 'chat.uploading' : 'chat.downloading', { name: tr.name })}</span>
-                <progress max={tr.size || 1} value={tr.done} data-testid="transfer-progress" />
-              </>
-            )}
-          </div>
+          <TransferLine key={tr.transferId} tr={tr} prefix="chat" isAlert />
         ))}
-      <div className="chat-compose">
-        <textarea
-          data-testid="chat-input"
-          value={text}
-          rows={2}
-          maxLength={COLLAB_LIMITS.maxChatChars}
-          placeholder={t('chat.placeholder')}
-          aria-label={t('chat.placeholder')}
-          onChange={(e) => setText(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Enter' && !e.shiftKey) {
-              e.preventDefault();
-              send();
-            }
-          }}
-        />
-        <button type="button" className="chat-send" data-testid="chat-send" onClick={send}>
-          {t('chat.send')}
-        </button>
-        <label className="chat-attach" title={t('chat.attach')}>
-          <span aria-hidden="true">📎</span>
-          <span className="visually-hidden">{t('chat.attach')}</span>
-          <input
-            type="file"
-            hidden
-            data-testid="chat-file-input"
-            onChange={(e) => {
-              const f = e.target.files?.[0];
-              if (f) void collab.sendFile(f, f.name);
-              e.target.value = '';
-            }}
-          />
-        </label>
-      </div>
+      <ChatCompose collab={collab} text={text} onText={setText} prefix="chat" classes={COMPOSE_CLASSES} rows={2} />
     </section>
   );
 }

@@ -1,14 +1,14 @@
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
+import { loadRendererConfig } from '@beacon/shared/browser/rendererConfig';
 import { createI18n, detectLocale } from '@beacon/shared/i18n';
 import { CUSTOMER_CATALOG } from '../common/i18n.ts';
 import { App } from './App.tsx';
-import { loadConfig } from './config.ts';
 import { CustomerClient } from './CustomerClient.ts';
 
 async function boot(): Promise<void> {
   const bridge = window.beaconCustomer;
-  const config = await loadConfig(bridge, location, navigator.languages);
+  const config = await loadRendererConfig(bridge, location, navigator.languages);
   const i18n = createI18n(CUSTOMER_CATALOG, detectLocale(config.locales.length ? config.locales : navigator.languages));
   const client = new CustomerClient(config, bridge);
   const root = document.getElementById('root');

@@ -1,5 +1,5 @@
 /**
- * Runs `muxChunkLog` jobs one at a time in a worker thread (finaliseWorker.ts): muxing an
+ * Runs `muxChunkJournal` jobs one at a time in a worker thread (finaliseWorker.ts): muxing an
  * hour of video is seconds of CPU that must not sit on the event loop forwarding live
  * frames. A worker that dies fails its job and is replaced for the next one.
  */
@@ -7,10 +7,10 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { RecordingFailure } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
-import type { Logger } from '../log.ts';
-import { muxChunkLog, NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
+import type { Logger } from '../platform/logger.ts';
+import { muxChunkJournal, NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
 
-export const FinaliseJob = z.object({ id: z.number().int().positive(), chunkLogPath: z.string().min(1), outPath: z.string().min(1) });
+export const FinaliseJob = z.object({ id: z.number().int().positive(), chunkJournalPath: z.string().min(1), outPath: z.string().min(1) });
 export type FinaliseJob = z.infer<typeof FinaliseJob>;
 
 const MuxResultSchema = z.object({
@@ -66,12 +66,12 @@ export class Finaliser {
     private readonly isInProcess = false,
   ) {}
 
-  /** Muxes one chunk log into `outPath`. Rejects with NothingToMuxError when there is nothing to play. */
-  run(chunkLogPath: string, outPath: string): Promise<MuxResult> {
+  /** Muxes one chunk journal into `outPath`. Rejects with NothingToMuxError when there is nothing to play. */
+  run(chunkJournalPath: string, outPath: string): Promise<MuxResult> {
     if (this.isClosed) return Promise.reject(new FinaliserClosedError());
-    if (this.isInProcess) return muxChunkLog(chunkLogPath, outPath);
+    if (this.isInProcess) return muxChunkJournal(chunkJournalPath, outPath);
     return new Promise((resolve, reject) => {
-      this.queue.push({ job: { id: this.nextId++, chunkLogPath, outPath }, resolve, reject });
+      this.queue.push({ job: { id: this.nextId++, chunkJournalPath, outPath }, resolve, reject });
       this.pump();
     });
   }

@@ -1,6 +1,6 @@
 /**
  * Server-side session recording: decides which sessions are recorded (organisation
- * setting), taps their media into a chunk log per session, writes input activity to the
+ * setting), taps their media into a chunk journal per session, writes input activity to the
  * event timeline on the media clock, and finalises each log into a playable file when the
  * session ends, or at the next start for logs a stopped relay left behind.
  *
@@ -15,11 +15,10 @@ import type { OrgSettings, RecordingFailure } from '@beacon/shared/api';
 import type { FrameHeader } from '@beacon/shared/framing';
 import type { InputEvent } from '@beacon/shared/input';
 import type { Role, StreamConfig } from '@beacon/shared/protocol';
-import type { EndReason } from '@beacon/shared/errors';
-import type { EventLog, NewEvent } from '../EventLog.ts';
-import type { Logger } from '../log.ts';
-import type { Clock } from '../RateLimiter.ts';
-import type { Session } from '../SessionManager.ts';
+import type { EventLog, NewEvent } from '../sessions/EventLog.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { ActiveSession, EndedSession } from '../sessions/Session.ts';
 import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
 import type { RecordingStore } from './RecordingStore.ts';
@@ -41,6 +40,8 @@ export interface RecorderOptions {
   now: Clock;
   /** The organisation's current settings (null before setup: nothing is recorded). */
   settings: () => OrgSettings | null;
+  /** Asks the session's customer for a keyframe (the screen's forwarder throttles it). */
+  requestKeyframe: (sessionId: string) => void;
 }
 
 interface Snapshot {
@@ -51,13 +52,15 @@ interface Snapshot {
 }
 
 interface Live {
+  /** The latest stream parameters (the player shows the live picture's codec and size). */
+  streamConfig: StreamConfig | null;
   rec: SessionRecording;
   snapshots: Snapshot[];
   building: Promise<Snapshot | null> | null;
   nextVersion: number;
 }
 
-export const chunkLogName = (sessionId: string): string => `${sessionId}.bcl`;
+export const chunkJournalName = (sessionId: string): string => `${sessionId}.bcl`;
 
 export class Recorder {
   private readonly live = new Map<string, Live>();
@@ -87,25 +90,30 @@ export class Recorder {
     return this.live.get(sessionId)?.rec.mediaMs(at) ?? null;
   }
 
+  /** The stream parameters of a session being recorded, once the customer sent them. */
+  streamConfigOf(sessionId: string): StreamConfig | null {
+    return this.live.get(sessionId)?.streamConfig ?? null;
+  }
+
   /** The customer consented; call before the consent events are written so they land at 0. */
-  sessionStarted(s: Session): void {
+  sessionStarted(s: ActiveSession): void {
     if (!this.willRecord()) return;
-    const startedAt = s.startedAt ?? this.o.now();
+    const startedAt = s.startedAt;
     const rec = new SessionRecording({
       sessionId: s.id,
-      chunkLogPath: path.join(this.o.dir, chunkLogName(s.id)),
+      chunkJournalPath: path.join(this.o.dir, chunkJournalName(s.id)),
       startedAt,
       now: this.o.now,
-      requestKeyframe: () => s.forwarder?.requestKeyframe(),
+      requestKeyframe: () => this.o.requestKeyframe(s.id),
       onProblem: (code, detail) => this.problem(s.id, code, detail),
     });
-    this.live.set(s.id, { rec, snapshots: [], building: null, nextVersion: 1 });
+    this.live.set(s.id, { rec, streamConfig: null, snapshots: [], building: null, nextVersion: 1 });
     // Issued right after the session row (serialized connection), so it always has one.
     this.o.store.insert(s.id, startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
     this.o.log.info('recording started', { sessionId: s.id });
   }
 
-  media(s: Session, fragment: Uint8Array, header: FrameHeader): void {
+  media(s: ActiveSession, fragment: Uint8Array, header: FrameHeader): void {
     this.live.get(s.id)?.rec.push(fragment, header);
   }
 
@@ -114,8 +122,11 @@ export class Recorder {
     this.live.get(sessionId)?.rec.voice(role, packet, opusPayloadType);
   }
 
-  streamConfig(s: Session, config: StreamConfig): void {
-    this.live.get(s.id)?.rec.streamConfig(config);
+  streamConfig(s: ActiveSession, config: StreamConfig): void {
+    const l = this.live.get(s.id);
+    if (!l) return;
+    l.streamConfig = config;
+    l.rec.streamConfig(config);
   }
 
   /**
@@ -123,7 +134,7 @@ export class Recorder {
    * are masked ("a key was pressed") unless the organisation keeps keystrokes. Moves and
    * wheel turns are left out: they are many and say little.
    */
-  input(s: Session, e: InputEvent): void {
+  input(s: ActiveSession, e: InputEvent): void {
     if (!this.live.has(s.id)) return;
     const isKept = this.o.settings()?.recordKeystrokes ?? false;
     const base = { sessionId: s.id, deviceId: s.deviceId, actor: `agent:${s.agent.agent.login}` };
@@ -145,7 +156,7 @@ export class Recorder {
   }
 
   /** The session is over: close its log and finalise it in the background. */
-  sessionEnded(s: Session, _reason: EndReason): void {
+  sessionEnded(s: EndedSession): void {
     const l = this.live.get(s.id);
     if (!l) return;
     this.live.delete(s.id);
@@ -205,9 +216,9 @@ export class Recorder {
     let recovered = 0;
     for (const row of await this.o.store.unfinished()) {
       if (this.live.has(row.sessionId)) continue;
-      if (!names.has(chunkLogName(row.sessionId))) {
-        await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk log was gone at the next start', this.o.now(), true);
-        this.o.log.error('recording lost: chunk log missing', { sessionId: row.sessionId });
+      if (!names.has(chunkJournalName(row.sessionId))) {
+        await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk journal was gone at the next start', this.o.now(), true);
+        this.o.log.error('recording lost: chunk journal missing', { sessionId: row.sessionId });
         continue;
       }
       await this.finalise(row.sessionId, row.status === 'recording', row.endedAt);
@@ -232,7 +243,7 @@ export class Recorder {
   }
 
   private async finalise(sessionId: string, isRecovered: boolean, endedAt: number | null): Promise<void> {
-    const log = path.join(this.o.dir, chunkLogName(sessionId));
+    const log = path.join(this.o.dir, chunkJournalName(sessionId));
     const part = path.join(this.o.dir, `${sessionId}.part`);
     let result: MuxResult;
     try {
@@ -245,9 +256,9 @@ export class Recorder {
         this.o.log.warn('recording has no video', { sessionId });
         return;
       }
-      // The chunk log is kept: nothing more can be lost, and it can be looked at by hand.
+      // The chunk journal is kept: nothing more can be lost, and it can be looked at by hand.
       await this.o.store.markFailed(sessionId, 'finalise-failed', err instanceof Error ? err.message : String(err), this.o.now(), isRecovered);
-      this.o.log.error('recording could not be finalised; chunk log kept', { sessionId, err });
+      this.o.log.error('recording could not be finalised; chunk journal kept', { sessionId, err });
       return;
     }
     const fileName = `${sessionId}.${result.container}`;
@@ -263,7 +274,7 @@ export class Recorder {
     const part = path.join(this.o.dir, `${sessionId}.live-${version}.part`);
     let result: MuxResult;
     try {
-      result = await this.o.finaliser.run(l.rec.chunkLogPath, part);
+      result = await this.o.finaliser.run(l.rec.chunkJournalPath, part);
     } catch (err) {
       await rm(part, { force: true });
       if (!(err instanceof NothingToMuxError)) this.o.log.warn('live snapshot failed', { sessionId, err });

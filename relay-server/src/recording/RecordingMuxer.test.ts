@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
-import { ChunkLogWriter } from './ChunkLog.ts';
-import { containerFor, muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
+import { ChunkJournalWriter } from './ChunkJournal.ts';
+import { containerFor, muxChunkJournal, NothingToMuxError } from './RecordingMuxer.ts';
 import { loadClip, writeClipLog } from './testing/clip.ts';
 import { loadTonePackets, OPUS_PT, readTone, rtpOf, TONE_HZ, writeCallLog } from './testing/voice.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
@@ -49,7 +49,7 @@ test('a finished session becomes a WebM with every frame and the session-long du
   // The session went on 1.5 s after the last frame (a still screen): the file lasts as long.
   const endMs = clip.frames.at(-1)!.offsetMs + 1500;
   await writeClipLog(log, clip.frames, clip.config, endMs);
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.container, 'webm');
   assert.equal(r.frames, clip.frames.length);
   assert.equal(r.isCutOff, false);
@@ -66,24 +66,24 @@ test('a finished session becomes a WebM with every frame and the session-long du
 test('leading delta frames are dropped: the file starts at a keyframe', async () => {
   const log = path.join(dir, 'late.bcl');
   const out = path.join(dir, 'late.webm');
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', ...clip.config });
   w.packet({ track: 1, isKey: false, timeUs: 0, data: clip.frames[5]!.data });
   for (const f of clip.frames.slice(0, 30)) w.packet({ track: 1, isKey: f.isKey, timeUs: 100_000 + f.offsetMs * 1000, data: f.data });
   await w.close();
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.frames, 30);
   const p = await probe(out);
   assert.equal(p.packets, 30);
   assert.equal(p.keys, 1);
 });
 
-test('a chunk log cut mid-record by a crash still becomes a playable file up to the crash', async () => {
+test('a chunk journal cut mid-record by a crash still becomes a playable file up to the crash', async () => {
   const log = path.join(dir, 'crash.bcl');
   const out = path.join(dir, 'crash.webm');
   await writeClipLog(log, clip.frames.slice(0, 200), clip.config);
   truncateSync(log, statSync(log).size - Math.floor(clip.frames[199]!.data.byteLength / 2));
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.isCutOff, true);
   assert.equal(r.frames, 199);
   const p = await probe(out);
@@ -95,7 +95,7 @@ test('a chunk log cut mid-record by a crash still becomes a playable file up to 
 test('the last clock record puts every frame on the relay clock, keeping their spacing', async () => {
   const log = path.join(dir, 'clock.bcl');
   const out = path.join(dir, 'clock.webm');
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', ...clip.config });
   // The first frame arrived late (a slow first encode); later ones show the real offset.
   w.clock(900_000);
@@ -103,7 +103,7 @@ test('the last clock record puts every frame on the relay clock, keeping their s
   w.clock(250_000);
   w.end(4_000_000);
   await w.close();
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   const input = new Input({ source: new FilePathSource(out), formats: ALL_FORMATS });
   const track = await input.getPrimaryVideoTrack();
   assert.ok(track);
@@ -115,22 +115,22 @@ test('the last clock record puts every frame on the relay clock, keeping their s
 
 test('a log without a keyframe has nothing to play', async () => {
   const log = path.join(dir, 'empty.bcl');
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', ...clip.config });
   w.end(5_000_000);
   await w.close();
-  await assert.rejects(muxChunkLog(log, path.join(dir, 'empty.webm')), NothingToMuxError);
+  await assert.rejects(muxChunkJournal(log, path.join(dir, 'empty.webm')), NothingToMuxError);
 });
 
 test('a codec switch mid-session ends the file there and says so', async () => {
   const log = path.join(dir, 'switch.bcl');
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => undefined);
   w.track(1, { kind: 'video', ...clip.config });
   for (const f of clip.frames.slice(0, 20)) w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
   w.track(1, { kind: 'video', codec: 'vp8', width: 1280, height: 720 });
   w.packet({ track: 1, isKey: true, timeUs: 900_000, data: clip.frames[0]!.data });
   await w.close();
-  const r = await muxChunkLog(log, path.join(dir, 'switch.webm'));
+  const r = await muxChunkJournal(log, path.join(dir, 'switch.webm'));
   assert.equal(r.frames, 20);
   assert.equal(r.failure?.code, 'codec-changed');
 });
@@ -163,7 +163,7 @@ test('a call becomes two Opus tracks beside the video, each where and as long as
   const out = path.join(dir, 'call.webm');
   const tone = await loadTonePackets();
   await writeCallLog(log);
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.frames, clip.frames.length);
   assert.equal(r.audioPackets, 2 * tone.length);
   const p = await probeAudio(out);
@@ -187,7 +187,7 @@ test('a log cut by a crash mid-call keeps the voice up to the cut', async () => 
   const out = path.join(dir, 'callcut.webm');
   await writeCallLog(log, 60);
   truncateSync(log, statSync(log).size - 10);
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.isCutOff, true);
   const p = await probeAudio(out);
   assert.equal(p.audio.length, 2);
@@ -200,7 +200,7 @@ test('an old log without voice still muxes to a file with no audio track', async
   const log = path.join(dir, 'novoice.bcl');
   const out = path.join(dir, 'novoice.webm');
   await writeClipLog(log, clip.frames.slice(0, 60), clip.config, 3000);
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.audioPackets, 0);
   const p = await probeAudio(out);
   assert.equal(p.videoTracks, 1);
@@ -211,7 +211,7 @@ test('a voice-only session (no screen) becomes an audio WebM with both sides', a
   const log = path.join(dir, 'voiceonly.bcl');
   const out = path.join(dir, 'voiceonly.webm');
   const tone = await loadTonePackets();
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
   // The screen track is declared but never gets a frame, as in a voice-only session.
   w.track(1, { kind: 'video', ...clip.config });
   const agent = new VoiceTrack(2, w);
@@ -222,7 +222,7 @@ test('a voice-only session (no screen) becomes an audio WebM with both sides', a
   });
   w.end(500_000 + tone.length * 20_000 + 200_000);
   await w.close();
-  const r = await muxChunkLog(log, out);
+  const r = await muxChunkJournal(log, out);
   assert.equal(r.container, 'webm');
   assert.equal(r.codec, 'opus');
   assert.equal(r.width, null);

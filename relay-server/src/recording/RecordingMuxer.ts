@@ -1,5 +1,5 @@
 /**
- * Turns a chunk log into a file a browser plays natively, without re-encoding: WebM for
+ * Turns a chunk journal into a file a browser plays natively, without re-encoding: WebM for
  * VP8/VP9/AV1, MP4 for H.264 (Annex B is converted to the sample format by mediabunny),
  * with cues / an index so `<video>` can seek. Runs in the finaliser worker; it only reads
  * the log and writes `outPath`.
@@ -20,7 +20,7 @@ import {
   type VideoCodec,
 } from 'mediabunny';
 import type { RecordingFailure } from '@beacon/shared/api';
-import { ChunkLogReader, type EncodedPacketRecord, type TrackSpec } from './ChunkLog.ts';
+import { ChunkJournalReader, type EncodedPacketRecord, type TrackSpec } from './ChunkJournal.ts';
 import { opusDurationUs } from './RtpDepacketizer.ts';
 
 /** Used for the last packet's duration when the log has no end record (a crash). */
@@ -97,12 +97,12 @@ function sourceFor(spec: TrackSpec): EncodedVideoPacketSource | EncodedAudioPack
  * order, and the final clock offset. A track with nothing in it (a crash right after its
  * declaration) is left out rather than written empty.
  */
-async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
+async function scan(chunkJournalPath: string): Promise<{ tracks: Map<number, TrackSpec>; hasPackets: boolean; offsetUs: number }> {
   const declared = new Map<number, TrackSpec>();
   const used = new Set<number>();
   let hasPackets = false;
   let offsetUs = 0;
-  for await (const rec of new ChunkLogReader(chunkLogPath).records()) {
+  for await (const rec of new ChunkJournalReader(chunkJournalPath).records()) {
     if (rec.type === 'track' && !declared.has(rec.track)) declared.set(rec.track, rec.spec);
     if (rec.type === 'packet' && rec.isKey && declared.get(rec.track)?.kind === 'video') {
       hasPackets = true;
@@ -118,12 +118,91 @@ async function scan(chunkLogPath: string): Promise<{ tracks: Map<number, TrackSp
 /** WebM and MP4 here count in milliseconds: two packets closer than this would share a timestamp. */
 const MIN_STEP_US = 1000;
 
+/** What the records said about the file as a whole, gathered while copying them. */
+interface Progress {
+  /** The `end` record's time: null if the journal was cut off (a crash). */
+  endUs: number | null;
+  width: number | null;
+  height: number | null;
+  failure: MuxResult['failure'];
+}
+
+/** Adds one packet to its track; `gapUs` is the time to the track's next packet. */
+async function addPacket(st: TrackState, p: EncodedPacketRecord, gapUs: number): Promise<void> {
+  // A voice packet lasts what it holds: a gap after it (mute, a pause) is silence, not a longer packet.
+  const durationUs = st.spec.kind === 'audio' ? Math.min(gapUs, opusDurationUs(p.data) ?? gapUs) : gapUs;
+  const packet = new EncodedPacket(p.data, p.isKey ? 'key' : 'delta', p.timeUs / 1e6, Math.max(1, durationUs) / 1e6);
+  const meta = st.hasConfig ? undefined : decoderMeta(st.spec);
+  st.hasConfig = true;
+  st.packets++;
+  if (st.source instanceof EncodedVideoPacketSource) await st.source.add(packet, meta as Parameters<EncodedVideoPacketSource['add']>[1]);
+  else await st.source.add(packet, meta as Parameters<EncodedAudioPacketSource['add']>[1]);
+}
+
+/** Holds `p` back (its duration is the gap to the next one) and adds the one held before. */
+async function hold(st: TrackState, p: EncodedPacketRecord): Promise<void> {
+  st.lastUs = p.timeUs;
+  if (st.held) await addPacket(st, st.held, p.timeUs - st.held.timeUs);
+  st.held = p;
+}
+
+/** A track record mid-journal: a new size goes on; a new codec stops the track there. */
+function trackChanged(st: TrackState, spec: TrackSpec, progress: Progress): void {
+  if (st.spec.kind === 'video' && spec.kind === 'video' && spec.codec !== st.spec.codec) {
+    // One track cannot switch codecs; the file ends where the stream changed.
+    st.isStopped = true;
+    progress.failure = { code: 'codec-changed', detail: `${st.spec.codec} -> ${spec.codec} at ${Math.round(st.lastUs / 1000)} ms` };
+  } else if (spec.kind === 'video') {
+    // A new size on the same codec: the keyframe that follows carries it in-band.
+    progress.width = spec.width;
+    progress.height = spec.height;
+  }
+}
+
+/** Copies every media record of the journal into its track, in journal order. */
+async function copyRecords(chunkJournalPath: string, states: Map<number, TrackState>, offsetUs: number, progress: Progress): Promise<void> {
+  for await (const rec of new ChunkJournalReader(chunkJournalPath).records()) {
+    if (rec.type === 'end') progress.endUs = rec.timeUs;
+    if (rec.type !== 'track' && rec.type !== 'audio' && rec.type !== 'packet') continue;
+    const st = states.get(rec.track);
+    if (!st) continue;
+    if (rec.type === 'track') {
+      if (!st.isStopped) trackChanged(st, rec.spec, progress);
+    } else if (rec.type === 'audio') {
+      if (st.spec.kind !== 'audio') continue;
+      const timeUs = Math.max(0, rec.timeUs, st.packets > 0 || st.held ? st.lastUs + MIN_STEP_US : 0);
+      await hold(st, { track: rec.track, isKey: true, timeUs, data: rec.data });
+    } else {
+      // A decoder can only start at a keyframe.
+      if (st.isStopped || st.spec.kind !== 'video' || (!st.held && st.packets === 0 && !rec.isKey)) continue;
+      // One offset for the whole file keeps the customer's frame spacing exactly; a frame
+      // stamped out of order still goes after the one before it.
+      const timeUs = Math.max(0, rec.timeUs + offsetUs);
+      await hold(st, { ...rec, timeUs: st.packets > 0 || st.held ? Math.max(timeUs, st.lastUs + MIN_STEP_US) : timeUs });
+    }
+  }
+}
+
+/** Adds each track's last held packet (lasting its own length, or up to the end); returns where the file ends. */
+async function flushHeld(states: Map<number, TrackState>, endUs: number | null): Promise<number> {
+  let lastEndUs = 0;
+  for (const st of states.values()) {
+    if (!st.held) continue;
+    const ownUs = st.spec.kind === 'audio' ? opusDurationUs(st.held.data) : null;
+    const tail = ownUs ?? (endUs !== null && endUs > st.held.timeUs ? endUs - st.held.timeUs : DEFAULT_FRAME_US);
+    await addPacket(st, st.held, tail);
+    lastEndUs = Math.max(lastEndUs, st.held.timeUs + tail);
+    st.held = null;
+  }
+  return lastEndUs;
+}
+
 /**
- * Writes `outPath` from the log at `chunkLogPath`. Throws {@link NothingToMuxError} if there
+ * Writes `outPath` from the log at `chunkJournalPath`. Throws {@link NothingToMuxError} if there
  * is no keyframe to start from, anything else if the file cannot be written.
  */
-export async function muxChunkLog(chunkLogPath: string, outPath: string): Promise<MuxResult> {
-  const { tracks: declared, hasPackets, offsetUs } = await scan(chunkLogPath);
+export async function muxChunkJournal(chunkJournalPath: string, outPath: string): Promise<MuxResult> {
+  const { tracks: declared, hasPackets, offsetUs } = await scan(chunkJournalPath);
   const video = hasPackets ? [...declared.entries()].find(([, s]) => s.kind === 'video') : undefined;
   const firstVideo = video?.[1].kind === 'video' ? video[1] : null;
   // A voice-only session (or a call whose screen never produced a keyframe) is an audio file.
@@ -142,88 +221,24 @@ export async function muxChunkLog(chunkLogPath: string, outPath: string): Promis
     else output.addAudioTrack(source as EncodedAudioPacketSource);
     states.set(track, { spec, source, held: null, hasConfig: false, lastUs: 0, isStopped: false, packets: 0 });
   }
-  let failure: MuxResult['failure'] = null;
-  let endUs: number | null = null;
-  let width = firstVideo?.width ?? null;
-  let height = firstVideo?.height ?? null;
+  const progress: Progress = { endUs: null, width: firstVideo?.width ?? null, height: firstVideo?.height ?? null, failure: null };
   try {
     await output.start();
-    const add = async (st: TrackState, p: EncodedPacketRecord, gapUs: number) => {
-      // A voice packet lasts what it holds: a gap after it (mute, a pause) is silence, not a longer packet.
-      const durationUs = st.spec.kind === 'audio' ? Math.min(gapUs, opusDurationUs(p.data) ?? gapUs) : gapUs;
-      const packet = new EncodedPacket(p.data, p.isKey ? 'key' : 'delta', p.timeUs / 1e6, Math.max(1, durationUs) / 1e6);
-      const meta = st.hasConfig ? undefined : decoderMeta(st.spec);
-      st.hasConfig = true;
-      st.packets++;
-      if (st.source instanceof EncodedVideoPacketSource) await st.source.add(packet, meta as Parameters<EncodedVideoPacketSource['add']>[1]);
-      else await st.source.add(packet, meta as Parameters<EncodedAudioPacketSource['add']>[1]);
-    };
-    const reader = new ChunkLogReader(chunkLogPath);
-    for await (const rec of reader.records()) {
-      if (rec.type === 'end') {
-        endUs = rec.timeUs;
-        continue;
-      }
-      if (rec.type === 'clock' || rec.type === 'meta') continue;
-      if (rec.type === 'track') {
-        const st = states.get(rec.track);
-        if (!st || st.isStopped) continue;
-        if (st.spec.kind === 'video' && rec.spec.kind === 'video' && rec.spec.codec !== st.spec.codec) {
-          // One track cannot switch codecs; the file ends where the stream changed.
-          st.isStopped = true;
-          failure = { code: 'codec-changed', detail: `${st.spec.codec} -> ${rec.spec.codec} at ${Math.round(st.lastUs / 1000)} ms` };
-        } else if (rec.spec.kind === 'video') {
-          // A new size on the same codec: the keyframe that follows carries it in-band.
-          width = rec.spec.width;
-          height = rec.spec.height;
-        }
-        continue;
-      }
-      if (rec.type === 'audio') {
-        const st = states.get(rec.track);
-        if (!st || st.spec.kind !== 'audio') continue;
-        const timeUs = Math.max(0, rec.timeUs, st.packets > 0 || st.held ? st.lastUs + MIN_STEP_US : 0);
-        const p = { track: rec.track, isKey: true, timeUs, data: rec.data };
-        st.lastUs = timeUs;
-        if (st.held) await add(st, st.held, p.timeUs - st.held.timeUs);
-        st.held = p;
-        continue;
-      }
-      if (rec.type !== 'packet') continue;
-      const st = states.get(rec.track);
-      if (!st || st.isStopped || st.spec.kind !== 'video') continue;
-      // A decoder can only start at a keyframe.
-      if (!st.held && st.packets === 0 && !rec.isKey) continue;
-      // One offset for the whole file keeps the customer's frame spacing exactly; a frame
-      // stamped out of order still goes after the one before it.
-      const timeUs = Math.max(0, rec.timeUs + offsetUs);
-      const p = { ...rec, timeUs: st.packets > 0 || st.held ? Math.max(timeUs, st.lastUs + MIN_STEP_US) : timeUs };
-      st.lastUs = p.timeUs;
-      if (st.held) await add(st, st.held, p.timeUs - st.held.timeUs);
-      st.held = p;
-    }
-    let lastEndUs = 0;
-    for (const st of states.values()) {
-      if (!st.held) continue;
-      const ownUs = st.spec.kind === 'audio' ? opusDurationUs(st.held.data) : null;
-      const tail = ownUs ?? (endUs !== null && endUs > st.held.timeUs ? endUs - st.held.timeUs : DEFAULT_FRAME_US);
-      await add(st, st.held, tail);
-      lastEndUs = Math.max(lastEndUs, st.held.timeUs + tail);
-      st.held = null;
-    }
+    await copyRecords(chunkJournalPath, states, offsetUs, progress);
+    const lastEndUs = await flushHeld(states, progress.endUs);
     await output.finalize();
     const videoState = video ? states.get(video[0]) : undefined;
     return {
       container,
       codec: firstVideo?.codec ?? 'opus',
-      width,
-      height,
+      width: progress.width,
+      height: progress.height,
       durationMs: Math.round(lastEndUs / 1000),
       frames: videoState?.packets ?? 0,
       audioPackets: [...states.values()].reduce((n, st) => n + (st.spec.kind === 'audio' ? st.packets : 0), 0),
       sizeBytes: (await stat(outPath)).size,
-      isCutOff: endUs === null,
-      failure,
+      isCutOff: progress.endUs === null,
+      failure: progress.failure,
     };
   } catch (err) {
     await output.cancel().catch(() => undefined);

@@ -22,12 +22,12 @@ before(async () => {
   await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
   owner = new TestApi(t.relay.url).as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
   retention = new RecordingRetention({
-    dir: t.relay.recorder.dir,
-    store: t.relay.recordings,
-    audit: t.relay.audit,
+    dir: t.relay.services.recorder.dir,
+    store: t.relay.services.recordings,
+    audit: t.relay.services.audit,
     log: t.log,
     now: () => clock,
-    settings: () => t.relay.organisation.settings,
+    settings: () => t.relay.services.organisation.settings,
   });
 });
 after(async () => {
@@ -37,11 +37,11 @@ after(async () => {
 
 /** A finished recording of `mb` megabytes made `ageDays` days before NOW. */
 async function recording(id: string, ageDays: number, mb: number): Promise<string> {
-  const agent = await t.relay.db.get("SELECT id FROM agents WHERE login = 'alice'");
+  const agent = await t.relay.services.db.get("SELECT id FROM agents WHERE login = 'alice'");
   const agentId = (agent as { id: number }).id;
   const at = NOW - ageDays * DAY;
-  await t.relay.db.run('INSERT OR IGNORE INTO devices (device_id, registered_at, last_seen_at) VALUES (?, ?, ?)', ['111222333', at, at]);
-  await t.relay.db.run("INSERT INTO sessions (id, device_id, agent_id, requested_at, started_at, ended_at, permissions, outcome) VALUES (?, '111222333', ?, ?, ?, ?, ?, 'completed')", [
+  await t.relay.services.db.run('INSERT OR IGNORE INTO devices (device_id, registered_at, last_seen_at) VALUES (?, ?, ?)', ['111222333', at, at]);
+  await t.relay.services.db.run("INSERT INTO sessions (id, device_id, agent_id, requested_at, started_at, ended_at, permissions, outcome) VALUES (?, '111222333', ?, ?, ?, ?, ?, 'completed')", [
     id,
     agentId,
     at,
@@ -49,14 +49,14 @@ async function recording(id: string, ageDays: number, mb: number): Promise<strin
     at + 60_000,
     JSON.stringify({ view: true, control: false }),
   ]);
-  await t.relay.recordings.insert(id, at);
+  await t.relay.services.recordings.insert(id, at);
   const file = `${id}.webm`;
-  writeFileSync(path.join(t.relay.recorder.dir, file), Buffer.alloc(mb * MB));
-  await t.relay.recordings.markReady(id, {
+  writeFileSync(path.join(t.relay.services.recorder.dir, file), Buffer.alloc(mb * MB));
+  await t.relay.services.recordings.markReady(id, {
     container: 'webm', codec: 'vp8', width: 640, height: 480, durationMs: 60_000, frames: 1800, audioPackets: 0, sizeBytes: mb * MB,
     isCutOff: false, failure: null, fileName: file, isRecovered: false, finalisedAt: at + 61_000, endedAt: at + 60_000,
   });
-  return path.join(t.relay.recorder.dir, file);
+  return path.join(t.relay.services.recorder.dir, file);
 }
 
 test('recordings past the age limit are deleted, then the oldest while the total is over the size limit', async () => {
@@ -72,10 +72,10 @@ test('recordings past the age limit are deleted, then the oldest while the total
   assert.equal(existsSync(old), false);
   assert.equal(existsSync(middle), true);
   assert.equal(existsSync(fresh), true);
-  const gone = await t.relay.recordings.get('ancientSession01');
+  const gone = await t.relay.services.recordings.get('ancientSession01');
   assert.equal(gone?.status, 'deleted');
   assert.equal(gone?.deletedReason, 'age');
-  assert.equal((await t.relay.recordings.get('oldSession000001'))?.deletedReason, 'size');
+  assert.equal((await t.relay.services.recordings.get('oldSession000001'))?.deletedReason, 'size');
 
   const audit = (await owner.ok('GET', '/api/audit', AuditList)).entries.filter((e) => e.action === 'recording-deleted');
   assert.deepEqual(audit.map((e) => [e.target?.id, e.detail.reason, e.actor]).sort(), [

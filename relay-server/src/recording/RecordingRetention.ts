@@ -8,9 +8,9 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { OrgSettings } from '@beacon/shared/api';
-import type { AuditLog } from '../AuditLog.ts';
-import type { Logger } from '../log.ts';
-import type { Clock } from '../RateLimiter.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { RecordingRecord, RecordingStore } from './RecordingStore.ts';
 
 export const RETENTION_INTERVAL_MS = 60 * 60_000;

@@ -113,7 +113,7 @@ describe('session recording through the relay', () => {
     assert.equal(done.isLive, false);
     assert.equal(done.container, 'webm');
     assert.deepEqual([done.width, done.height], [1280, 720]);
-    const row = await t.relay.sessionLog.get(sessionId);
+    const row = await t.relay.services.sessionHistory.get(sessionId);
     const sessionMs = (row?.endedAt ?? 0) - (row?.startedAt ?? 0);
     assert.ok(Math.abs((done.durationMs ?? 0) - sessionMs) <= 50, `recording ${done.durationMs} ms, session ${sessionMs} ms`);
     assert.equal(done.failure, null);
@@ -227,7 +227,7 @@ describe('session recording through the relay', () => {
     const info = await finished(empty);
     assert.equal(info.status, 'failed');
     assert.equal(info.failure?.code, 'no-video');
-    await t.relay.recorder.idle();
+    await t.relay.services.recorder.idle();
     assert.ok(t.log.find('recording has no video').length >= 1);
     assert.equal(TEST_AGENT.login, 'alice');
   });

@@ -14,9 +14,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import { RecordingTicketRequest, type RecordingInfo, type SessionRow, type SessionTimeline } from '@beacon/shared/api';
 import { ProtocolError } from '@beacon/shared/errors';
-import type { ApiDeps } from '../ApiDeps.ts';
-import { readJson, ok, type AuthedContext, type RequestContext, type Route } from '../ApiRouter.ts';
-import { demand, type Actor } from '../Policy.ts';
+import type { Accounts } from '../accounts/Accounts.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import type { Organisation } from '../accounts/Organisation.ts';
+import { demand, type Actor, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
+import type { SessionHistory } from '../history/SessionHistory.ts';
+import type { Logger } from '../platform/logger.ts';
+import { ok, readJson, type RequestContext } from '../platform/route.ts';
+import type { EventLog } from '../sessions/EventLog.ts';
 import type { MediaTickets } from './MediaTicket.ts';
 import type { Recorder } from './Recorder.ts';
 import { mimeTypeOf } from './RecordingMuxer.ts';
@@ -25,6 +30,12 @@ import { sendBytes, sendFile } from './RangeFile.ts';
 import { NoSuchVoiceError, type VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingRouteDeps {
+  accounts: Accounts;
+  audit: AuditLog;
+  organisation: Organisation;
+  sessionHistory: SessionHistory;
+  events: EventLog;
+  log: Logger;
   store: RecordingStore;
   recorder: Recorder;
   tickets: MediaTickets;
@@ -40,10 +51,10 @@ const FileQuery = z.object({
   voice: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(15).optional()),
 });
 
-export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
+export function recordingRoutes(d: RecordingRouteDeps): ApiRoute[] {
   /** The session, if `actor` may watch its recording: unknown sessions are 404, others' 403. */
   const watchable = async (actor: Actor, sessionId: string): Promise<SessionRow> => {
-    const session = await d.sessionLog.get(sessionId);
+    const session = await d.sessionHistory.get(sessionId);
     if (!session) throw new ProtocolError('not-found', 'no such session');
     const agentsMayWatchOwn = d.organisation.settings?.agentsMayWatchOwn ?? false;
     demand(actor, 'recording.watch', { kind: 'recording', agentId: session.seat.id, agentsMayWatchOwn });
@@ -53,7 +64,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
   /** Voice tracks in a recording file; a file that cannot be read has none to offer. */
   const voicesIn = async (fileName: string): Promise<number> => {
     try {
-      return await r.voices.count(path.join(r.recorder.dir, fileName));
+      return await d.voices.count(path.join(d.recorder.dir, fileName));
     } catch (err) {
       d.log.warn('recording file unreadable while counting its voices', { fileName, err: err instanceof Error ? err.message : String(err) });
       return 0;
@@ -61,7 +72,7 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
   };
 
   const info = async (sessionId: string): Promise<RecordingInfo> => {
-    const row = await r.store.get(sessionId);
+    const row = await d.store.get(sessionId);
     const none: RecordingInfo = {
       sessionId,
       status: 'none',
@@ -101,19 +112,19 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
     };
     if (row.status !== 'recording') return base;
     // A row still `recording` that this relay is not recording is being recovered.
-    if (!r.recorder.isRecording(sessionId)) return { ...base, status: 'finalising' };
-    const snap = await r.recorder.snapshot(sessionId);
-    const live = d.sessions.get(sessionId);
+    if (!d.recorder.isRecording(sessionId)) return { ...base, status: 'finalising' };
+    const snap = await d.recorder.snapshot(sessionId);
+    const config = d.recorder.streamConfigOf(sessionId);
     const container = snap ? (path.extname(snap.fileName).slice(1) === 'mp4' ? 'mp4' : 'webm') : null;
-    const codec = live?.streamConfig?.codec ?? null;
+    const codec = config?.codec ?? null;
     return {
       ...base,
       isLive: true,
       container,
       codec,
       mimeType: container && codec ? mimeTypeOf(container, codec) : null,
-      width: live?.streamConfig?.width ?? null,
-      height: live?.streamConfig?.height ?? null,
+      width: config?.width ?? null,
+      height: config?.height ?? null,
       durationMs: snap?.durationMs ?? null,
       snapshot: snap?.version ?? null,
       voiceTracks: snap ? await voicesIn(snap.fileName) : 0,
@@ -134,13 +145,13 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
     {
       method: 'POST',
       path: new RegExp(`^/api/sessions/${SESSION_PATH}/recording/ticket$`),
-      handle: async (c: AuthedContext) => {
+      handle: async (c: ActorContext) => {
         const s = await watchable(c.actor, c.params.id ?? '');
         const body = await readJson(c, RecordingTicketRequest);
-        const row = await r.store.get(s.id);
-        const isPlayable = row?.status === 'ready' || (row?.status === 'recording' && r.recorder.isRecording(s.id));
+        const row = await d.store.get(s.id);
+        const isPlayable = row?.status === 'ready' || (row?.status === 'recording' && d.recorder.isRecording(s.id));
         if (!isPlayable) throw new ProtocolError('not-found', 'this session has no recording that can be played');
-        const t = r.tickets.issue(s.id, c.actor.id, body.purpose);
+        const t = d.tickets.issue(s.id, c.actor.id, body.purpose);
         if (body.purpose === 'view') {
           await d.audit.append({ actorId: c.actor.id, action: 'recording-viewed', target: auditTarget(s), detail: { isLive: row?.status === 'recording' } });
         }
@@ -156,24 +167,24 @@ export function recordingRoutes(d: ApiDeps, r: RecordingRouteDeps): Route[] {
       handle: async (c: RequestContext) => {
         const sessionId = c.params.id ?? '';
         const q = FileQuery.safeParse(Object.fromEntries(c.query.entries()));
-        const ticket = q.success ? r.tickets.verify(q.data.ticket, sessionId) : null;
+        const ticket = q.success ? d.tickets.verify(q.data.ticket, sessionId) : null;
         if (!q.success || !ticket) throw new ProtocolError('unauthorized', 'the media ticket is missing, expired or not for this session; ask for a new one');
         const actor = await d.accounts.actor(ticket.accountId);
         if (!actor) throw new ProtocolError('unauthorized', 'the seat of this ticket can no longer sign in');
         // Checked again on use: a seat that lost the right since the ticket was issued is refused.
         const s = await watchable(actor, sessionId);
-        const row = await r.store.get(s.id);
+        const row = await d.store.get(s.id);
         let fileName: string | null = null;
-        if (q.data.snapshot !== undefined) fileName = r.recorder.snapshotFile(s.id, q.data.snapshot);
+        if (q.data.snapshot !== undefined) fileName = d.recorder.snapshotFile(s.id, q.data.snapshot);
         if (!fileName && row?.status === 'ready') fileName = row.fileName;
-        if (!fileName && row?.status === 'recording') fileName = (await r.recorder.snapshot(s.id))?.fileName ?? null;
+        if (!fileName && row?.status === 'recording') fileName = (await d.recorder.snapshot(s.id))?.fileName ?? null;
         if (!fileName) throw new ProtocolError('not-found', 'this recording file is not available (any more); reload the player');
-        const file = path.join(r.recorder.dir, fileName);
+        const file = path.join(d.recorder.dir, fileName);
         if (q.data.voice !== undefined) {
           if (ticket.purpose !== 'view') throw new ProtocolError('forbidden', 'a download ticket fetches the whole recording; ask for a view ticket to play one voice');
           let bytes: Uint8Array;
           try {
-            bytes = await r.voices.voice(file, q.data.voice);
+            bytes = await d.voices.voice(file, q.data.voice);
           } catch (err) {
             if (err instanceof NoSuchVoiceError) throw new ProtocolError('not-found', err.message);
             throw err;

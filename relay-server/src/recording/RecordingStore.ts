@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { RecordingFailure, type RecordingStatus } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
-import type { Database } from '../Database.ts';
+import type { Database } from '../platform/Database.ts';
 import type { MuxResult } from './RecordingMuxer.ts';
 
 const Row = z.object({

@@ -7,7 +7,7 @@
  * SSRC(32) | CSRC * CC | [X: profile(16) length-in-words(16) data] | payload | [P: padding,
  * whose last byte counts the padding bytes, itself included].
  */
-import { isRtcp } from '../RtpRewriter.ts';
+import { isRtcp } from '../voice/RtpRewriter.ts';
 
 export interface RtpPacket {
   payloadType: number;

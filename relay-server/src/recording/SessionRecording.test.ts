@@ -15,7 +15,7 @@ function recording(name: string) {
   let asked = 0;
   const rec = new SessionRecording({
     sessionId: name,
-    chunkLogPath: path.join(dir, `${name}.bcl`),
+    chunkJournalPath: path.join(dir, `${name}.bcl`),
     startedAt: clock,
     now: () => clock,
     requestKeyframe: () => asked++,

@@ -1,6 +1,6 @@
 /**
  * One live session's recording: a tap on the customer's media fragments that reassembles
- * frames (the forwarder never does) and appends them to the chunk log, plus the media clock
+ * frames (the forwarder never does) and appends them to the chunk journal, plus the media clock
  * the event timeline shares.
  *
  * Media clock: 0 is when the session started (consent), on the relay's clock. Packets are
@@ -16,7 +16,7 @@
 import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/framing';
 import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { RecordingFailure } from '@beacon/shared/api';
-import { ChunkLogWriter, type ChunkLogProblem } from './ChunkLog.ts';
+import { ChunkJournalWriter, type ChunkJournalProblem } from './ChunkJournal.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
 /**
@@ -35,12 +35,12 @@ export const VOICE_TRACKS: Record<Role, number> = { agent: 2, customer: 3 };
 
 export interface SessionRecordingOptions {
   sessionId: string;
-  chunkLogPath: string;
+  chunkJournalPath: string;
   /** Relay time (epoch ms) of media time 0. */
   startedAt: number;
   now: () => number;
   requestKeyframe: () => void;
-  /** Called once if the chunk log cannot keep up or be written; the session goes on. */
+  /** Called once if the chunk journal cannot keep up or be written; the session goes on. */
   onProblem: (code: RecordingFailure, detail: string) => void;
 }
 
@@ -53,7 +53,7 @@ export interface RecordingTally {
 }
 
 export class SessionRecording {
-  private readonly writer: ChunkLogWriter;
+  private readonly writer: ChunkJournalWriter;
   private readonly reassembler: Reassembler;
   private config: StreamConfig | null = null;
   private declared: StreamConfig | null = null;
@@ -70,7 +70,7 @@ export class SessionRecording {
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
   constructor(private readonly o: SessionRecordingOptions) {
-    this.writer = ChunkLogWriter.create(o.chunkLogPath, { sessionId: o.sessionId, startedAt: o.startedAt }, (p: ChunkLogProblem, detail) => o.onProblem(p, detail), o.now);
+    this.writer = ChunkJournalWriter.create(o.chunkJournalPath, { sessionId: o.sessionId, startedAt: o.startedAt }, (p: ChunkJournalProblem, detail) => o.onProblem(p, detail), o.now);
     // Longer than a viewer's: a frame late for the live picture is still worth keeping.
     this.reassembler = new Reassembler({ timeoutMs: 3000, maxPending: 16, now: o.now });
     this.lastKeyAt = o.now();
@@ -84,8 +84,8 @@ export class SessionRecording {
     return this.o.startedAt;
   }
 
-  get chunkLogPath(): string {
-    return this.o.chunkLogPath;
+  get chunkJournalPath(): string {
+    return this.o.chunkJournalPath;
   }
 
   get isFailed(): boolean {
@@ -155,7 +155,7 @@ export class SessionRecording {
     return { agent: this.voiceTracks.get('agent')?.tally.packets ?? 0, customer: this.voiceTracks.get('customer')?.tally.packets ?? 0 };
   }
 
-  /** Makes what arrived so far readable from the chunk log (for a near-live snapshot). */
+  /** Makes what arrived so far readable from the chunk journal (for a near-live snapshot). */
   flush(): Promise<void> {
     return this.writer.flush();
   }

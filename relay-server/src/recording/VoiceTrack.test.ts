@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { ChunkLogReader, ChunkLogWriter, type ChunkLogRecord } from './ChunkLog.ts';
+import { ChunkJournalReader, ChunkJournalWriter, type ChunkJournalRecord } from './ChunkJournal.ts';
 import { OPUS_PT, rtpOf } from './testing/voice.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
@@ -16,18 +16,18 @@ const TICKS_20MS = 960;
 let n = 0;
 
 /** Feeds `packets` (RTP bytes, arrival µs) through a VoiceTrack into a log; returns the log's records. */
-async function record(packets: [Uint8Array, number][]): Promise<ChunkLogRecord[]> {
+async function record(packets: [Uint8Array, number][]): Promise<ChunkJournalRecord[]> {
   const file = path.join(dir, `t${n++}.bcl`);
-  const w = ChunkLogWriter.create(file, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  const w = ChunkJournalWriter.create(file, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
   const track = new VoiceTrack(2, w);
   for (const [p, at] of packets) track.push(p, OPUS_PT, at);
   await w.close();
-  const out: ChunkLogRecord[] = [];
-  for await (const r of new ChunkLogReader(file).records()) out.push(r);
+  const out: ChunkJournalRecord[] = [];
+  for await (const r of new ChunkJournalReader(file).records()) out.push(r);
   return out.slice(1);
 }
 
-const audioTimes = (records: ChunkLogRecord[]) => records.flatMap((r) => (r.type === 'audio' ? [r.timeUs] : []));
+const audioTimes = (records: ChunkJournalRecord[]) => records.flatMap((r) => (r.type === 'audio' ? [r.timeUs] : []));
 
 test('packets keep the sender’s spacing from their RTP timestamps, anchored at the first arrival, despite jitter', async () => {
   const jitter = [0, 14_000, -3000, 9000, 30_000, 0, 2000, -1000];

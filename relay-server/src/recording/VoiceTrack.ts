@@ -9,7 +9,7 @@
  * paused, jumped or its clock drifted). Times never go backwards within the track: a packet
  * that would (a late or repeated one) is left out, as a player would skip it anyway.
  */
-import type { ChunkLogWriter } from './ChunkLog.ts';
+import type { ChunkJournalWriter } from './ChunkJournal.ts';
 import { depacketize, opusDurationUs } from './RtpDepacketizer.ts';
 
 export const OPUS_CLOCK_HZ = 48_000;
@@ -39,7 +39,7 @@ export class VoiceTrack {
 
   constructor(
     private readonly track: number,
-    private readonly writer: ChunkLogWriter,
+    private readonly writer: ChunkJournalWriter,
   ) {}
 
   /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ALL_FORMATS, BufferSource, Input } from 'mediabunny';
-import { muxChunkLog } from './RecordingMuxer.ts';
+import { muxChunkJournal } from './RecordingMuxer.ts';
 import { loadTonePackets, readTone, TONE_HZ, writeCallLog } from './testing/voice.ts';
 import { countVoiceTracks, extractVoiceTrack, NoSuchVoiceError, VoiceTrackCache } from './VoiceTracks.ts';
 
@@ -14,7 +14,7 @@ let fedS = 0;
 before(async () => {
   // The agent talks from 1.005 s, the customer from 5.005 s, each for the tone's length.
   await writeCallLog(path.join(dir, 'call.bcl'));
-  await muxChunkLog(path.join(dir, 'call.bcl'), recording);
+  await muxChunkJournal(path.join(dir, 'call.bcl'), recording);
   fedS = ((await loadTonePackets()).length * 20) / 1000;
 });
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,11 +1,11 @@
 /**
- * The finaliser's worker thread: muxes chunk logs into files away from the relay's event
+ * The finaliser's worker thread: muxes chunk journals into files away from the relay's event
  * loop, so writing a long recording never delays live frames. One job at a time.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseUnknown } from '@beacon/shared/parse';
 import { FinaliseJob, type FinaliseReply } from './Finaliser.ts';
-import { muxChunkLog, NothingToMuxError } from './RecordingMuxer.ts';
+import { muxChunkJournal, NothingToMuxError } from './RecordingMuxer.ts';
 
 const port = parentPort;
 if (!port) throw new Error('finaliseWorker.ts runs as a worker thread');
@@ -17,7 +17,7 @@ port.on('message', (raw: unknown) => {
     return;
   }
   const job = r.value;
-  muxChunkLog(job.chunkLogPath, job.outPath).then(
+  muxChunkJournal(job.chunkJournalPath, job.outPath).then(
     (result) => port.postMessage({ id: job.id, ok: true, result } satisfies FinaliseReply),
     (err: unknown) =>
       port.postMessage({ id: job.id, ok: false, isEmpty: err instanceof NothingToMuxError, error: err instanceof Error ? err.message : String(err) } satisfies FinaliseReply),

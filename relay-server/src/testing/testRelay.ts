@@ -3,7 +3,7 @@
  * in-memory database, a captured log, and (unless `isSeeded: false`) an organisation with
  * one agent account.
  */
-import { MemoryLogger } from '../log.ts';
+import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle, type RelayOptions } from '../RelayServer.ts';
 import { loginAgent } from './NdcClient.ts';
 

@@ -5,6 +5,7 @@
  * the `ctl` and `media` data channels created here before the offer. Every inbound
  * message is parsed with the shared schemas; a malformed one is logged and dropped.
  */
+import { Emitter } from '../client/lifecycle.ts';
 import { fromWireError, ProtocolError, type ErrorCode } from '../errors.ts';
 import { parseJson } from '../parse.ts';
 import {
@@ -31,25 +32,6 @@ export interface RelayConnectionOptions {
 }
 
 export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
-
-type Listener<A extends unknown[]> = (...args: A) => void;
-
-class Emitter<A extends unknown[]> {
-  private readonly listeners = new Set<Listener<A>>();
-  on(l: Listener<A>): () => void {
-    this.listeners.add(l);
-    return () => this.listeners.delete(l);
-  }
-  fire(...args: A): void {
-    for (const l of [...this.listeners]) {
-      try {
-        l(...args);
-      } catch (err) {
-        console.error('[beacon] listener failed', err);
-      }
-    }
-  }
-}
 
 /** Turns a relay base URL into its signalling socket URL. */
 export function signallingUrl(relayUrl: string): string {

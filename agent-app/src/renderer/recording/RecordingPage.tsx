@@ -13,7 +13,7 @@ import { buildTimeline, currentEntryId, visibleEntries } from '../../common/time
 import { apiErrorKey } from '../ApiClient.ts';
 import { useClient } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
-import { apiUrl } from '../rendererConfig.ts';
+import { apiUrl } from '../apiUrl.ts';
 import { useFormatters } from '../ui/format.ts';
 import { SeatName } from '../ui/Labels.tsx';
 import { useApiQuery } from '../ui/useApiQuery.ts';

@@ -1,12 +1,12 @@
 /**
  * Real encoder output for recording tests: the typing clip the benchmarks replay
  * (tests/fixtures/recorded/, VP9 1280x720, 297 frames over 10 s, one keyframe first), and a
- * helper that writes it, or part of it, into a chunk log.
+ * helper that writes it, or part of it, into a chunk journal.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseJson } from '@beacon/shared/parse';
-import { ChunkLogWriter } from '../ChunkLog.ts';
+import { ChunkJournalWriter } from '../ChunkJournal.ts';
 
 const CLIP_URL = new URL('../../../../tests/fixtures/recorded/', import.meta.url);
 const Index = z.object({
@@ -33,10 +33,10 @@ export function loadClip(name = 'typing-1280x720'): { config: z.infer<typeof Ind
   return { config: r.value.config, frames };
 }
 
-/** Writes `frames` of the clip to a new chunk log (video track 1); `endMs` adds an end record. */
+/** Writes `frames` of the clip to a new chunk journal (video track 1); `endMs` adds an end record. */
 export async function writeClipLog(path: string, frames: readonly ClipFrame[], config: { codec: string; width: number; height: number }, endMs?: number): Promise<void> {
   let problem: string | null = null;
-  const w = ChunkLogWriter.create(path, { sessionId: 'clip-session', startedAt: 1_700_000_000_000 }, (p, d) => (problem = `${p}: ${d}`));
+  const w = ChunkJournalWriter.create(path, { sessionId: 'clip-session', startedAt: 1_700_000_000_000 }, (p, d) => (problem = `${p}: ${d}`));
   w.track(1, { kind: 'video', ...config });
   for (const f of frames) w.packet({ track: 1, isKey: f.isKey, timeUs: f.offsetMs * 1000, data: f.data });
   if (endMs !== undefined) w.end(endMs * 1000);

@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { ALL_FORMATS, EncodedPacketSink, FilePathSource, Input } from 'mediabunny';
-import { ChunkLogWriter } from '../ChunkLog.ts';
+import { ChunkJournalWriter } from '../ChunkJournal.ts';
 import { VoiceTrack } from '../VoiceTrack.ts';
 import { loadClip } from './clip.ts';
 
@@ -106,7 +106,7 @@ export async function readTone(file: string, index: number, loudRms = 0.02): Pro
 export async function writeCallLog(log: string, cutAfterCustomerPackets?: number): Promise<void> {
   const clip = loadClip();
   const tone = await loadTonePackets();
-  const w = ChunkLogWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
+  const w = ChunkJournalWriter.create(log, { sessionId: 's', startedAt: 0 }, () => assert.fail('no problem expected'));
   w.track(1, { kind: 'video', ...clip.config });
   w.clock(200_000);
   const agent = new VoiceTrack(2, w);

@@ -1,0 +1,112 @@
+/**
+ * Everything the console holds for one session, from its first use (a pending request's
+ * chat) until its tab is closed: the chat/files/boards, the voice call on the current relay
+ * link, the stream config that came before the session started, and once started the
+ * picture and input (RemoteSession). `end()` stops what needs the link (picture, input, call)
+ * and keeps what the ended tab still shows; `dispose()` frees everything, once.
+ */
+import { CollabSession } from '@beacon/shared/browser/CollabSession';
+import { VoiceCall, type VoiceLink } from '@beacon/shared/browser/VoiceCall';
+import type { CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
+import { RemoteSession } from './RemoteSession.ts';
+
+/** What a session needs from the console around it. */
+export interface SessionHost {
+  sendCtl(msg: CtlToRelay): boolean;
+  /** Something the tabs show changed (unread counts, a call ringing, the video size). */
+  changed(): void;
+  /** A customer wrote or called while the console may be in the background. */
+  notify(what: 'message' | 'call'): void;
+}
+
+export class AgentSession {
+  readonly collab: CollabSession;
+  private remoteSession: RemoteSession | null = null;
+  private voiceCall: VoiceCall | null = null;
+  /** A stream config that arrived (over the data channel) before session-started (over the socket). */
+  private earlyConfig: StreamConfig | null = null;
+  private isDisposed = false;
+
+  constructor(
+    readonly sessionId: string,
+    private readonly host: SessionHost,
+  ) {
+    this.collab = new CollabSession(sessionId, 'agent', (m) => host.sendCtl(m));
+    this.collab.onIncoming = () => {
+      host.changed(); // unread counts in the tabs
+      host.notify('message');
+    };
+  }
+
+  /** The started session's picture, input and stats; it outlives `end()` so the tab keeps its last picture. */
+  get remote(): RemoteSession | null {
+    return this.remoteSession;
+  }
+
+  /** The stream this session's media frames carry, while its picture runs. */
+  get liveStreamId(): number | null {
+    const r = this.remoteSession;
+    return r && !r.closed ? r.streamId : null;
+  }
+
+  /** The customer accepted: the picture (and input, if granted) starts, with any config that came first. */
+  start(streamId: number, hasControl: boolean, mode: QualityMode): void {
+    if (this.isDisposed || this.remoteSession) return;
+    this.remoteSession = new RemoteSession(this.sessionId, streamId, hasControl, (m) => this.host.sendCtl(m), () => this.host.changed(), mode);
+    const early = this.earlyConfig;
+    this.earlyConfig = null;
+    if (early) this.remoteSession.configure(early);
+  }
+
+  configure(config: StreamConfig): void {
+    if (this.isDisposed) return;
+    if (this.remoteSession) this.remoteSession.configure(config);
+    else this.earlyConfig = config;
+  }
+
+  /** The call on `link`, created on first use (null without a link). */
+  voice(link: VoiceLink | null): VoiceCall | null {
+    if (this.isDisposed) return null;
+    if (!this.voiceCall && link) {
+      const call = new VoiceCall(this.sessionId, 'agent', link);
+      let lastState = call.snapshot.state;
+      call.subscribe(() => {
+        const state = call.snapshot.state;
+        if (state === lastState) return;
+        lastState = state;
+        this.host.changed(); // the tab shows a ringing call; other sessions' Call buttons follow this one
+        if (state === 'incoming') this.host.notify('call');
+      });
+      this.voiceCall = call;
+    }
+    return this.voiceCall;
+  }
+
+  /** Calling or talking right now (one call at a time per seat). */
+  get isInCall(): boolean {
+    const state = this.voiceCall?.snapshot.state;
+    return state === 'active' || state === 'outgoing';
+  }
+
+  /** The call this session has, without creating one. */
+  get currentVoice(): VoiceCall | null {
+    return this.voiceCall;
+  }
+
+  /** The session is over, or the link that carried it is gone: picture, input and call stop; chat and canvas stay. */
+  end(): void {
+    this.voiceCall?.close();
+    this.voiceCall = null;
+    this.earlyConfig = null;
+    this.remoteSession?.close();
+  }
+
+  /** Idempotent. The tab is closed (or the agent signed out): everything goes. */
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.end();
+    this.isDisposed = true;
+    this.remoteSession?.canvas.remove();
+    this.collab.close();
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * The console's sessions, one {@link AgentSession} each (the only per-session map), and the
+ * routing of what the relay link carries to them: ctl messages by session, media fragments by
+ * stream. The link and the tab list stay with AgentClient.
+ */
+import { isCollabMessage } from '@beacon/shared/browser/CollabSession';
+import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
+import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
+import type { ErrorCode } from '@beacon/shared/errors';
+import { FramingError, readHeader } from '@beacon/shared/framing';
+import type { CtlFromRelay, QualityMode } from '@beacon/shared/protocol';
+import { AgentSession, type SessionHost } from './AgentSession.ts';
+
+export interface SessionsHost extends SessionHost {
+  /** The relay link now, for voice calls (null while there is none). */
+  link(): RelayConnection | null;
+  /** The console has a tab for this session (configs for sessions it never heard of are dropped). */
+  hasTab(sessionId: string): boolean;
+  /** The relay refused a ctl message (shown above the tabs). */
+  ctlRefused(code: ErrorCode): void;
+}
+
+/** Malformed media is logged at most this often. */
+const MEDIA_WARN_INTERVAL_MS = 5000;
+
+export class AgentSessions {
+  private readonly sessions = new Map<string, AgentSession>();
+  private lastMediaWarnAt = 0;
+
+  constructor(private readonly host: SessionsHost) {}
+
+  get(sessionId: string): AgentSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  /** The session's object, created on first use (chat works from the pending request on). */
+  open(sessionId: string): AgentSession {
+    let s = this.sessions.get(sessionId);
+    if (!s) {
+      s = new AgentSession(sessionId, this.host);
+      this.sessions.set(sessionId, s);
+    }
+    return s;
+  }
+
+  voice(sessionId: string): VoiceCall | null {
+    return this.open(sessionId).voice(this.host.link());
+  }
+
+  isInCallElsewhere(sessionId: string): boolean {
+    for (const [id, s] of this.sessions) if (id !== sessionId && s.isInCall) return true;
+    return false;
+  }
+
+  /** The customer accepted: a voice session rings them now, a screen session starts its picture. */
+  started(sessionId: string, streamId: number, hasControl: boolean, isVoiceOnly: boolean, mode: QualityMode): void {
+    const s = this.open(sessionId);
+    if (s.remote) return;
+    if (isVoiceOnly) {
+      void this.voice(sessionId)?.start();
+      return;
+    }
+    s.start(streamId, hasControl, mode);
+    this.host.changed(); // the tab can now show its canvas
+  }
+
+  /** The session is over: picture, input and call stop; the tab keeps its chat and last picture. */
+  ended(sessionId: string): void {
+    this.sessions.get(sessionId)?.end();
+  }
+
+  /** The tab is closed. */
+  drop(sessionId: string): void {
+    this.sessions.get(sessionId)?.dispose();
+    this.sessions.delete(sessionId);
+  }
+
+  /** The link is gone: every session ends (the protocol has no resume yet). */
+  endAll(): void {
+    for (const s of this.sessions.values()) s.end();
+  }
+
+  /** Signed out: everything goes. */
+  disposeAll(): void {
+    for (const s of this.sessions.values()) s.dispose();
+    this.sessions.clear();
+  }
+
+  /** Which picture is on screen, and the quality mode each running session should have sent. */
+  syncViews(selectedId: string | null): void {
+    for (const [id, s] of this.sessions) {
+      const remote = s.remote;
+      if (!remote || remote.closed) continue;
+      remote.setVisible(id === selectedId);
+      remote.syncQualityMode();
+    }
+  }
+
+  onCtl(msg: CtlFromRelay): void {
+    if (isVoiceMessage(msg)) {
+      this.voice(msg.sessionId)?.handle(msg);
+      return;
+    }
+    if (isCollabMessage(msg)) {
+      this.open(msg.sessionId).collab.handle(msg);
+      return;
+    }
+    switch (msg.type) {
+      case 'stream-config':
+        if (this.host.hasTab(msg.sessionId)) this.open(msg.sessionId).configure(msg.config);
+        return;
+      case 'pong':
+        this.sessions.get(msg.sessionId)?.remote?.onPong(msg.t);
+        return;
+      case 'stream-state':
+        this.sessions.get(msg.sessionId)?.remote?.onStreamState(msg);
+        return;
+      case 'error':
+        console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
+        for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);
+        this.host.ctlRefused(msg.code);
+        return;
+      default:
+        console.warn('[beacon] ignoring ctl message not meant for agents:', msg.type);
+    }
+  }
+
+  onMedia(fragment: Uint8Array): void {
+    let stream: number;
+    try {
+      stream = readHeader(fragment).stream;
+    } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
+      const t = performance.now();
+      if (t - this.lastMediaWarnAt > MEDIA_WARN_INTERVAL_MS) {
+        this.lastMediaWarnAt = t;
+        console.warn('[beacon] dropped a malformed media fragment:', err.message);
+      }
+      return;
+    }
+    for (const s of this.sessions.values()) {
+      if (s.liveStreamId === stream) {
+        s.remote?.pushFragment(fragment);
+        return;
+      }
+    }
+  }
+}

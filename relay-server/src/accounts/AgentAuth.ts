@@ -1,0 +1,313 @@
+/**
+ * Seat accounts and sign-in: scrypt password hashes, bearer tokens (only their SHA-256 is
+ * stored), login rate limits, a lockout after repeated failures that an owner or admin
+ * lifts, and revocation that reaches live connections.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { parseUnknown } from '@beacon/shared/parse';
+import { AccountRole, type LoginResponse } from '@beacon/shared/protocol';
+import type { AuditLog } from './AuditLog.ts';
+import { hashPassword, sha256Hex, verifyPassword } from './secrets.ts';
+import type { Database } from '../platform/Database.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../platform/clock.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
+
+export const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
+export const LOGIN_FAILURES_PER_LOGIN = { max: 5, windowMs: 60_000 };
+export const LOGIN_FAILURES_PER_ADDRESS = { max: 20, windowMs: 5 * 60_000 };
+/**
+ * Wrong passwords in a row (across rate-limit windows) after which the seat is locked until
+ * an owner or admin unlocks it: the rate limit slows guessing, the lockout ends it.
+ */
+export const LOCKOUT_AFTER_FAILURES = 10;
+
+const AgentRow = z.object({
+  id: z.number().int(),
+  login: z.string(),
+  display_name: z.string(),
+  password_hash: z.string(),
+  role: AccountRole,
+  disabled_at: z.number().nullable(),
+  locked_at: z.number().nullable(),
+  failed_logins: z.number().int(),
+});
+
+const TokenRow = z.object({
+  agent_id: z.number().int(),
+  expires_at: z.number().int(),
+  revoked_at: z.number().nullable(),
+  login: z.string(),
+  display_name: z.string(),
+  role: AccountRole,
+  disabled_at: z.number().nullable(),
+  deleted_at: z.number().nullable(),
+});
+const TokenHashRow = z.object({ token_hash: z.string() });
+
+export interface AgentIdentity {
+  id: number;
+  login: string;
+  displayName: string;
+  /** The role when the connection signed in; authorization always reads the current one. */
+  role: AccountRole;
+}
+
+export interface TokenGrant {
+  agent: AgentIdentity;
+  tokenHash: string;
+  expiresAt: number;
+}
+
+export type LoginResult =
+  | { ok: true; response: LoginResponse }
+  | { ok: false; error: 'unauthorized' | 'rate-limited' | 'account-locked' | 'account-disabled'; retryAt?: number };
+
+export type RevokeListener = (reason: string) => void;
+
+export class AgentAuth {
+  private readonly perLogin: RateLimiter;
+  private readonly perAddress: RateLimiter;
+  private readonly watchers = new Map<string, Set<RevokeListener>>();
+  /** Verified against for unknown logins, so their timing matches a real account's. */
+  private readonly dummyHash: Promise<string>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    private readonly now: Clock = Date.now,
+    private readonly audit: AuditLog | null = null,
+  ) {
+    this.perLogin = new RateLimiter(LOGIN_FAILURES_PER_LOGIN, now);
+    this.perAddress = new RateLimiter(LOGIN_FAILURES_PER_ADDRESS, now);
+    this.dummyHash = hashPassword(randomBytes(16).toString('hex'));
+  }
+
+  /** Whether an account (deleted ones included: their renamed logins stay taken) has this login. */
+  async hasLogin(login: string): Promise<boolean> {
+    return (await this.db.get('SELECT id FROM agents WHERE login = ?', [login])) !== undefined;
+  }
+
+  /**
+   * Creates the account, or updates its password and name and lifts any disable or lockout
+   * (the operator's environment seeding wins); returns its id. `role` changes an existing
+   * account only when given; a new one defaults to `agent`.
+   */
+  async upsertAgent(login: string, password: string, displayName: string, role?: AccountRole): Promise<number> {
+    const hash = await hashPassword(password);
+    const existing = await this.findAgent(login);
+    if (existing) {
+      await this.db.run(
+        'UPDATE agents SET password_hash = ?, display_name = ?, role = ?, disabled_at = NULL, locked_at = NULL, failed_logins = 0 WHERE id = ?',
+        [hash, displayName, role ?? existing.role, existing.id],
+      );
+      this.perLogin.reset(existing.login.toLowerCase());
+      return existing.id;
+    }
+    const r = await this.db.run('INSERT INTO agents (login, display_name, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?)', [
+      login,
+      displayName,
+      hash,
+      Math.round(this.now()),
+      role ?? 'agent',
+    ]);
+    return r.lastId;
+  }
+
+  /** Sets a new password and signs the seat out everywhere (except `keepTokenHash`). */
+  async setPassword(accountId: number, password: string, keepTokenHash?: string): Promise<void> {
+    const hash = await hashPassword(password);
+    await this.db.run('UPDATE agents SET password_hash = ? WHERE id = ?', [hash, accountId]);
+    await this.revokeAllFor(accountId, 'password-changed', keepTokenHash);
+  }
+
+  /** Whether `password` is this seat's current password (for a self-service change). */
+  async checkPassword(accountId: number, password: string): Promise<boolean> {
+    const raw = await this.db.get('SELECT password_hash FROM agents WHERE id = ?', [accountId]);
+    const r = parseUnknown(z.object({ password_hash: z.string() }), raw, 'agents row');
+    return r.ok && (await verifyPassword(password, r.value.password_hash));
+  }
+
+  /**
+   * A signed-in seat proving its current password (to change it). Guesses count like wrong
+   * sign-ins: limited per login and per address, and towards the seat's lockout, so a stolen
+   * token cannot be used to try passwords without limit.
+   */
+  async verifyOwnPassword(accountId: number, login: string, password: string, address: string): Promise<{ ok: true } | { ok: false; error: 'rate-limited'; retryAt: number } | { ok: false; error: 'wrong' }> {
+    const loginKey = login.toLowerCase();
+    const retryAt = this.limitedUntil(loginKey, address);
+    if (retryAt !== null) {
+      this.log.warn('password check rate-limited', { login: loginKey, address });
+      return { ok: false, error: 'rate-limited', retryAt };
+    }
+    if (await this.checkPassword(accountId, password)) return { ok: true };
+    this.recordGuess(loginKey, address);
+    this.log.warn('wrong current password', { login: loginKey, address });
+    await this.recordFailure(accountId, login);
+    return { ok: false, error: 'wrong' };
+  }
+
+  /** When a login/address pair that is being rate-limited may try again; null if it may now. */
+  private limitedUntil(loginKey: string, address: string): number | null {
+    if (!this.perLogin.isLimited(loginKey) && !this.perAddress.isLimited(address)) return null;
+    return Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0);
+  }
+
+  /** A wrong password counts against the login and the address it came from. */
+  private recordGuess(loginKey: string, address: string): void {
+    this.perLogin.record(loginKey);
+    this.perAddress.record(address);
+  }
+
+  /** Lifts a lockout and forgets the recent failures, so the seat can sign in at once. */
+  async unlock(accountId: number): Promise<void> {
+    const raw = await this.db.get('SELECT login FROM agents WHERE id = ?', [accountId]);
+    const r = parseUnknown(z.object({ login: z.string() }), raw, 'agents row');
+    await this.db.run('UPDATE agents SET locked_at = NULL, failed_logins = 0 WHERE id = ?', [accountId]);
+    if (r.ok) this.perLogin.reset(r.value.login.toLowerCase());
+  }
+
+  /** Revokes every live token of a seat (disabled, deleted, password reset); returns how many. */
+  async revokeAllFor(accountId: number, reason: string, keepTokenHash?: string): Promise<number> {
+    const rows = await this.db.all('SELECT token_hash FROM agent_tokens WHERE agent_id = ? AND revoked_at IS NULL AND expires_at > ?', [
+      accountId,
+      Math.round(this.now()),
+    ]);
+    let count = 0;
+    for (const raw of rows) {
+      const r = parseUnknown(TokenHashRow, raw, 'agent_tokens row');
+      if (!r.ok || r.value.token_hash === keepTokenHash) continue;
+      await this.revoke(r.value.token_hash, reason);
+      count++;
+    }
+    return count;
+  }
+
+  async login(login: string, password: string, address: string): Promise<LoginResult> {
+    const loginKey = login.toLowerCase();
+    const retryAt = this.limitedUntil(loginKey, address);
+    if (retryAt !== null) {
+      this.log.warn('login rate-limited', { login: loginKey, address });
+      return { ok: false, error: 'rate-limited', retryAt };
+    }
+    const agent = await this.findAgent(login);
+    if (agent && agent.locked_at !== null) {
+      // The password is not even checked: a locked seat must not become an oracle for guesses.
+      this.perAddress.record(address);
+      this.log.warn('login refused: seat locked', { login: loginKey, address });
+      return { ok: false, error: 'account-locked' };
+    }
+    const isMatch = await verifyPassword(password, agent?.password_hash ?? (await this.dummyHash));
+    if (!agent || !isMatch) {
+      this.recordGuess(loginKey, address);
+      this.log.warn('login failed', { login: loginKey, address });
+      if (agent) await this.recordFailure(agent.id, agent.login);
+      return { ok: false, error: 'unauthorized' };
+    }
+    if (agent.disabled_at !== null) {
+      this.log.warn('login refused: seat disabled', { login: loginKey, address });
+      return { ok: false, error: 'account-disabled' };
+    }
+    this.perLogin.reset(loginKey);
+    const response = await this.issueToken({ id: agent.id, login: agent.login, displayName: agent.display_name, role: agent.role });
+    this.log.info('agent signed in', { agentId: agent.id, login: agent.login, address });
+    return { ok: true, response };
+  }
+
+  /** A new bearer token for a seat whose credentials were just checked (sign-in, first-run setup). */
+  async issueToken(agent: AgentIdentity): Promise<LoginResponse> {
+    const token = randomBytes(32).toString('base64url');
+    const createdAt = Math.round(this.now());
+    const expiresAt = createdAt + TOKEN_LIFETIME_MS;
+    await this.db.run('INSERT INTO agent_tokens (token_hash, agent_id, created_at, expires_at) VALUES (?, ?, ?, ?)', [
+      sha256Hex(token),
+      agent.id,
+      createdAt,
+      expiresAt,
+    ]);
+    await this.db.run('UPDATE agents SET failed_logins = 0, last_login_at = ? WHERE id = ?', [createdAt, agent.id]);
+    return { token, expiresAt, agent: { id: agent.id, login: agent.login, displayName: agent.displayName, role: agent.role } };
+  }
+
+  private async recordFailure(accountId: number, login: string): Promise<void> {
+    await this.db.run('UPDATE agents SET failed_logins = failed_logins + 1 WHERE id = ?', [accountId]);
+    const locked = await this.db.run('UPDATE agents SET locked_at = ? WHERE id = ? AND locked_at IS NULL AND failed_logins >= ?', [
+      Math.round(this.now()),
+      accountId,
+      LOCKOUT_AFTER_FAILURES,
+    ]);
+    if (locked.changes === 0) return;
+    this.log.warn('seat locked after repeated wrong passwords', { accountId, login });
+    await this.audit?.append({
+      actorId: null,
+      action: 'seat-locked',
+      target: { type: 'seat', id: accountId, label: login },
+      detail: { failures: LOCKOUT_AFTER_FAILURES },
+    });
+  }
+
+  /** The agent a bearer token belongs to, or null if it is unknown, expired, revoked or disabled. */
+  async verifyToken(token: string): Promise<TokenGrant | null> {
+    const tokenHash = sha256Hex(token);
+    const raw = await this.db.get(
+      `SELECT t.agent_id, t.expires_at, t.revoked_at, a.login, a.display_name, a.role, a.disabled_at, a.deleted_at
+       FROM agent_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ?`,
+      [tokenHash],
+    );
+    if (raw === undefined) return null;
+    const r = parseUnknown(TokenRow, raw, 'agent_tokens row');
+    if (!r.ok) {
+      this.log.error('unreadable token row', { err: r.error.message });
+      return null;
+    }
+    const row = r.value;
+    if (row.revoked_at !== null || row.disabled_at !== null || row.deleted_at !== null || row.expires_at <= this.now()) return null;
+    return {
+      agent: { id: row.agent_id, login: row.login, displayName: row.display_name, role: row.role },
+      tokenHash,
+      expiresAt: row.expires_at,
+    };
+  }
+
+  /** Calls `listener` if the token is revoked while a connection uses it; returns the unsubscribe. */
+  watch(tokenHash: string, listener: RevokeListener): () => void {
+    let set = this.watchers.get(tokenHash);
+    if (!set) {
+      set = new Set();
+      this.watchers.set(tokenHash, set);
+    }
+    set.add(listener);
+    return () => {
+      const s = this.watchers.get(tokenHash);
+      s?.delete(listener);
+      if (s?.size === 0) this.watchers.delete(tokenHash);
+    };
+  }
+
+  /** Revokes a token: stored as revoked, and every live connection using it is signed out. */
+  async revoke(tokenHash: string, reason = 'revoked'): Promise<void> {
+    await this.db.run('UPDATE agent_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL', [
+      Math.round(this.now()),
+      tokenHash,
+    ]);
+    for (const listener of [...(this.watchers.get(tokenHash) ?? [])]) {
+      try {
+        listener(reason);
+      } catch (err) {
+        this.log.error('revoke listener failed', { err });
+      }
+    }
+  }
+
+  private async findAgent(login: string): Promise<z.infer<typeof AgentRow> | null> {
+    const raw = await this.db.get(
+      'SELECT id, login, display_name, password_hash, role, disabled_at, locked_at, failed_logins FROM agents WHERE login = ? AND deleted_at IS NULL',
+      [login],
+    );
+    if (raw === undefined) return null;
+    const r = parseUnknown(AgentRow, raw, 'agents row');
+    if (!r.ok) throw r.error;
+    return r.value;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Chat, attachments, screenshots and whiteboard inside a session (flows in shared/src/collab.ts):
+ * who may send what, storing it (SQLite + files on disk + the event log), and passing it to
+ * the other party. Throws ProtocolError to refuse; the connection turns that into a ctl
+ * `error` reply and one log line, and the session goes on.
+ */
+import { ProtocolError, toWireError, type ErrorCode } from '@beacon/shared/errors';
+import type { CollabCtlToRelay, CtlFromRelay } from '@beacon/shared/protocol';
+import { fileRef, type CollabStore } from './CollabStore.ts';
+import type { EventLog } from '../sessions/EventLog.ts';
+import { FileTransfers, type TransferMeta } from './FileTransfers.ts';
+import type { Logger } from '../platform/logger.ts';
+import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+
+export type CollabCtl = CollabCtlToRelay;
+
+const IDLE_SWEEP_MS = 5000;
+/** Screenshot requests a session may have outstanding (each answered by one upload). */
+const MAX_OPEN_SCREENSHOTS = 4;
+
+type Party = AgentParty | CustomerParty;
+
+export class CollabHandler {
+  /** Outstanding screenshot request IDs, per session. */
+  private readonly screenshots = new Map<string, Set<string>>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly store: CollabStore,
+    readonly files: FileTransfers,
+    private readonly events: EventLog,
+    private readonly log: Logger,
+  ) {
+    this.sweeper = setInterval(() => this.sweep(), IDLE_SWEEP_MS);
+    this.sweeper.unref();
+    sessions.onSessionEvent((e) => {
+      if (e.type === 'ended') this.screenshots.delete(e.session.id);
+    });
+  }
+
+  async handle(party: Party, msg: CollabCtl): Promise<void> {
+    const s = this.sessions.owned(party, msg.sessionId);
+    const isAgent = s.agent === party;
+    const from = isAgent ? 'agent' : 'customer';
+    const other = otherOf(s, party);
+    switch (msg.type) {
+      case 'chat-send': {
+        const message = await this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text });
+        this.event(s, 'chat', from, { messageId: message.id, from, text: msg.text.slice(0, 500) });
+        this.toBoth(s, { type: 'chat', sessionId: s.id, message });
+        return;
+      }
+      case 'file-offer':
+        return this.offer(s, party, msg);
+      case 'file-chunk':
+        return this.chunk(s, party, msg);
+      case 'file-end':
+        return this.finish(s, party, msg.transferId);
+      case 'file-cancel':
+        this.files.meta(s.id, msg.transferId, party.connId); // only the sender may cancel
+        await this.abortTransfer(s, msg.transferId, new ProtocolError('not-found', 'cancelled'), 'cancelled by sender');
+        return;
+      case 'stroke':
+      case 'stroke-undo':
+      case 'board-clear': {
+        active(s);
+        if (msg.board === 'screen' && !(isAgent && s.permissions.control)) {
+          throw new ProtocolError('not-allowed', 'only the agent of a session with control draws on the screen');
+        }
+        other.sendCtl({ ...msg, from });
+        const detail = msg.type === 'stroke' ? { action: 'draw', stroke: msg.stroke } : msg.type === 'stroke-undo' ? { action: 'undo', strokeId: msg.strokeId } : { action: 'clear' };
+        this.event(s, 'stroke', from, { board: msg.board, ...detail });
+        return;
+      }
+      case 'screenshot-request': {
+        active(s);
+        if (!isAgent || !s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control takes screenshots');
+        const open = this.screenshots.get(s.id) ?? new Set<string>();
+        if (open.size >= MAX_OPEN_SCREENSHOTS) throw new ProtocolError('rate-limited', 'wait for the screenshots already asked for');
+        open.add(msg.requestId);
+        this.screenshots.set(s.id, open);
+        s.customer.sendCtl(msg);
+        return;
+      }
+    }
+  }
+
+  /** An upload starts: a screenshot only in answer to a request; the other side is offered it. */
+  private offer(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-offer' }>): void {
+    const from = s.agent === party ? 'agent' : 'customer';
+    if (msg.purpose === 'screenshot') {
+      const open = this.screenshots.get(s.id);
+      if (from === 'agent' || !open?.delete(msg.transferId)) throw new ProtocolError('forbidden', 'a screenshot is sent only by the customer, in answer to a request');
+    }
+    const meta: TransferMeta = { sessionId: s.id, transferId: msg.transferId, senderConnId: party.connId, from, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose };
+    try {
+      this.files.begin(meta);
+    } catch (err) {
+      if (err instanceof ProtocolError) party.sendCtl({ type: 'file-abort', sessionId: s.id, transferId: msg.transferId, code: err.code });
+      throw err;
+    }
+    otherOf(s, party).sendCtl({ type: 'file-offer', sessionId: s.id, from, transferId: msg.transferId, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose });
+  }
+
+  /** One chunk: passed on at once, stored, and the sender told how much is stored. */
+  private async chunk(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-chunk' }>): Promise<void> {
+    const data = Buffer.from(msg.data, 'base64');
+    let stored: Promise<number>;
+    let size: number;
+    try {
+      size = this.files.meta(s.id, msg.transferId, party.connId).size;
+      stored = this.files.chunk(s.id, msg.transferId, party.connId, msg.offset, data);
+    } catch (err) {
+      await this.abortTransfer(s, msg.transferId, err);
+      throw err;
+    }
+    otherOf(s, party).sendCtl(msg);
+    let received: number;
+    try {
+      received = await stored;
+    } catch (err) {
+      this.log.error('attachment write failed', { err, sessionId: s.id });
+      await this.abortTransfer(s, msg.transferId, new ProtocolError('internal', 'the relay could not store the file'));
+      throw new ProtocolError('internal', 'the relay could not store the file');
+    }
+    // Chunks are not awaited one by one (ctl messages are handled as they come), so the
+    // transfer may already be finished here; the size was read before.
+    party.sendCtl({ type: 'file-progress', sessionId: s.id, transferId: msg.transferId, received, size });
+  }
+
+  /** A connection closed: its uploads are aborted and their partial files deleted. */
+  connectionClosed(connId: string): void {
+    for (const m of this.files.list((t) => t.senderConnId === connId)) {
+      void this.files.abort(m.sessionId, m.transferId, 'sender disconnected');
+    }
+  }
+
+  /** Idempotent: stops the sweeper and deletes every partial file. */
+  async close(): Promise<void> {
+    clearInterval(this.sweeper);
+    await Promise.all(this.files.list(() => true).map((m) => this.files.abort(m.sessionId, m.transferId, 'relay closing')));
+  }
+
+  private async finish(s: Session, party: Party, transferId: string): Promise<void> {
+    let done;
+    try {
+      done = await this.files.finish(s.id, transferId, party.connId);
+    } catch (err) {
+      await this.abortTransfer(s, transferId, err);
+      throw err;
+    }
+    const { meta, storedName } = done;
+    let file;
+    try {
+      file = await this.store.addFile({
+        session_id: s.id,
+        sender_role: meta.from,
+        purpose: meta.purpose,
+        transfer_id: meta.transferId,
+        name: meta.name,
+        mime: meta.mime,
+        size: meta.size,
+        stored_name: storedName,
+      });
+    } catch (err) {
+      await this.files.removeStored(storedName);
+      this.toBoth(s, { type: 'file-abort', sessionId: s.id, transferId, code: 'internal' });
+      throw err;
+    }
+    this.event(s, meta.purpose === 'screenshot' ? 'screenshot' : 'file', meta.from, { fileId: file.id, name: meta.name, mime: meta.mime, size: meta.size });
+    this.toBoth(s, { type: 'file-done', sessionId: s.id, file: fileRef(file) });
+    if (meta.purpose === 'chat') {
+      const senderName = meta.from === 'agent' ? s.agent.agent.displayName : 'customer';
+      const message = await this.store.addChat({ sessionId: s.id, from: meta.from, senderName, text: '', file });
+      this.event(s, 'chat', meta.from, { messageId: message.id, from: meta.from, fileId: file.id });
+      this.toBoth(s, { type: 'chat', sessionId: s.id, message });
+    }
+  }
+
+  private async abortTransfer(s: Session, transferId: string, err: unknown, why?: string): Promise<void> {
+    const { code } = toWireError(err);
+    const meta = await this.files.abort(s.id, transferId, why ?? (err instanceof Error ? err.message : String(err)));
+    if (meta) this.toBoth(s, { type: 'file-abort', sessionId: s.id, transferId, code });
+  }
+
+  private sweep(): void {
+    for (const m of this.files.idle()) {
+      const s = this.sessions.get(m.sessionId);
+      void this.files.abort(m.sessionId, m.transferId, 'idle').then(() => {
+        if (s) this.toBoth(s, { type: 'file-abort', sessionId: s.id, transferId: m.transferId, code: 'not-found' });
+      });
+    }
+  }
+
+  private toBoth(s: Session, msg: CtlFromRelay): void {
+    s.agent.sendCtl(msg);
+    s.customer.sendCtl(msg);
+  }
+
+  private event(s: Session, kind: 'chat' | 'stroke' | 'screenshot' | 'file', from: 'agent' | 'customer', detail: Record<string, unknown>): void {
+    const actor = from === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
+    void this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail });
+  }
+}
+
+function otherOf(s: Session, party: Party): Party {
+  return s.agent === party ? s.customer : s.agent;
+}
+
+function active(s: Session): void {
+  if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
+}
+

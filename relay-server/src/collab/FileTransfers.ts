@@ -1,0 +1,160 @@
+/**
+ * Attachment uploads on their way to disk. Each transfer writes to `<dir>/<session>/<transfer>.part`
+ * in order and becomes `<transfer>` only when complete; anything that ends it early
+ * (too large, out of order, cancelled, idle, sender gone) deletes the partial file, so
+ * nothing half-written is ever left behind or served.
+ */
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { COLLAB_LIMITS, type FilePurpose } from '@beacon/shared/collab';
+import { ProtocolError } from '@beacon/shared/errors';
+import type { Logger } from '../platform/logger.ts';
+
+/** A transfer that makes no progress for this long is aborted (a sender that vanished mid-file). */
+export const TRANSFER_IDLE_MS = 30_000;
+
+export interface TransferMeta {
+  sessionId: string;
+  transferId: string;
+  /** The party that sends it (its connId) and its role. */
+  senderConnId: string;
+  from: 'customer' | 'agent';
+  name: string;
+  mime: string;
+  size: number;
+  purpose: FilePurpose;
+}
+
+interface Transfer extends TransferMeta {
+  partPath: string;
+  finalPath: string;
+  received: number;
+  lastActivity: number;
+  /** Writes run one after another, in arrival order. */
+  chain: Promise<void>;
+  handle: Promise<FileHandle>;
+  isDone: boolean;
+}
+
+export class FileTransfers {
+  private readonly transfers = new Map<string, Transfer>();
+
+  constructor(
+    readonly dir: string,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private key(sessionId: string, transferId: string): string {
+    return `${sessionId}/${transferId}`;
+  }
+
+  /** Path of a complete stored file, from its `stored_name`. */
+  pathOf(storedName: string): string {
+    return path.join(this.dir, storedName);
+  }
+
+  get activeCount(): number {
+    return this.transfers.size;
+  }
+
+  /** Throws `too-large` past the limit, `conflict` for a transfer ID in use. */
+  begin(meta: TransferMeta): void {
+    if (meta.size > COLLAB_LIMITS.maxAttachmentBytes) {
+      throw new ProtocolError('too-large', `${meta.size} bytes is over the ${COLLAB_LIMITS.maxAttachmentBytes}-byte attachment limit`);
+    }
+    const key = this.key(meta.sessionId, meta.transferId);
+    if (this.transfers.has(key)) throw new ProtocolError('conflict', 'that transfer ID is already in use');
+    const sessionDir = path.join(this.dir, meta.sessionId);
+    const finalPath = path.join(sessionDir, meta.transferId);
+    const partPath = `${finalPath}.part`;
+    const handle = mkdir(sessionDir, { recursive: true }).then(() => open(partPath, 'wx'));
+    handle.catch(() => undefined); // observed by the first write
+    this.transfers.set(key, { ...meta, partPath, finalPath, received: 0, lastActivity: this.now(), chain: Promise.resolve(), handle, isDone: false });
+  }
+
+  /** The transfer if `connId` is its sender; `not-found` otherwise. */
+  private own(sessionId: string, transferId: string, connId: string): Transfer {
+    const t = this.transfers.get(this.key(sessionId, transferId));
+    if (!t || t.senderConnId !== connId) throw new ProtocolError('not-found', 'no such transfer in progress');
+    return t;
+  }
+
+  meta(sessionId: string, transferId: string, connId: string): TransferMeta {
+    return this.own(sessionId, transferId, connId);
+  }
+
+  /**
+   * Appends one chunk; resolves with the bytes stored so far. Rejects (and the caller must
+   * `abort`) if the chunk is out of order or would pass the declared size.
+   */
+  chunk(sessionId: string, transferId: string, connId: string, offset: number, data: Buffer): Promise<number> {
+    const t = this.own(sessionId, transferId, connId);
+    if (offset !== t.received) throw new ProtocolError('bad-message', `chunk at ${offset}, expected ${t.received}`);
+    if (t.received + data.length > t.size) throw new ProtocolError('too-large', `more than the ${t.size} bytes offered`);
+    t.received += data.length;
+    t.lastActivity = this.now();
+    const write = t.chain.then(async () => {
+      const fh = await t.handle;
+      await fh.write(data);
+    });
+    t.chain = write.catch(() => undefined);
+    const storedAfter = t.received;
+    return write.then(() => storedAfter);
+  }
+
+  /** All bytes arrived: closes and renames the file; resolves with its `stored_name`. */
+  async finish(sessionId: string, transferId: string, connId: string): Promise<{ meta: TransferMeta; storedName: string }> {
+    const t = this.own(sessionId, transferId, connId);
+    if (t.received !== t.size) throw new ProtocolError('bad-message', `file-end after ${t.received} of ${t.size} bytes`);
+    t.isDone = true;
+    this.transfers.delete(this.key(sessionId, transferId));
+    try {
+      await t.chain;
+      const fh = await t.handle;
+      await fh.close();
+      await rename(t.partPath, t.finalPath);
+    } catch (err) {
+      await this.discard(t);
+      throw err;
+    }
+    return { meta: t, storedName: path.relative(this.dir, t.finalPath) };
+  }
+
+  /** Ends a transfer and deletes what was written. Idempotent; resolves when the file is gone. */
+  async abort(sessionId: string, transferId: string, why: string): Promise<TransferMeta | null> {
+    const t = this.transfers.get(this.key(sessionId, transferId));
+    if (!t) return null;
+    this.transfers.delete(this.key(sessionId, transferId));
+    this.log.info('attachment transfer aborted', { sessionId, transferId, why, received: t.received, size: t.size });
+    await this.discard(t);
+    return t;
+  }
+
+  /** Deletes a finished file whose database row could not be written. */
+  async removeStored(storedName: string): Promise<void> {
+    await rm(this.pathOf(storedName), { force: true });
+  }
+
+  /** Transfers sent by this connection, or of this session (to abort when they go away). */
+  list(filter: (m: TransferMeta) => boolean): TransferMeta[] {
+    return [...this.transfers.values()].filter(filter);
+  }
+
+  /** Transfers with no chunk for TRANSFER_IDLE_MS. */
+  idle(): TransferMeta[] {
+    const now = this.now();
+    return [...this.transfers.values()].filter((t) => now - t.lastActivity > TRANSFER_IDLE_MS);
+  }
+
+  private async discard(t: Transfer): Promise<void> {
+    await t.chain;
+    try {
+      const fh = await t.handle;
+      await fh.close().catch(() => undefined);
+    } catch {
+      /* never opened */
+    }
+    await rm(t.partPath, { force: true });
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * Fans one customer's media fragments out to the viewers of its session, unchanged (no
+ * re-encoding, no reassembly), with a drop policy per viewer so a slow viewer only ever
+ * hurts itself:
+ *
+ * - Decisions are made once per frame, at fragment 0; a frame that is being forwarded is
+ *   forwarded whole, so a viewer never receives half a frame because its buffer filled.
+ * - A viewer whose buffer is above the high-water mark skips delta frames and is marked
+ *   `needsKey`: deltas are useless to it until the next keyframe, so they are skipped too.
+ * - A keyframe clears `needsKey` unless the buffer is above the hard cap.
+ * - The customer is asked for a keyframe (at most once per interval per session) when a
+ *   viewer starts skipping, and again while a drained viewer is still waiting for one.
+ * - A viewer whose picture is not on screen (`setVisible(id, false)`: a background tab, a
+ *   minimised console) gets keyframes only, and asks for none: it would only draw them to
+ *   nobody. The stream goes on at full rate for the others and the recording. Shown again,
+ *   it waits for a keyframe like a viewer that just joined, and one is asked for at once.
+ */
+import type { FrameHeader } from '@beacon/shared/framing';
+import type { Clock } from '../platform/clock.ts';
+import type { MediaSink } from '../sessions/Session.ts';
+
+export const HIGH_WATER_BYTES = 1024 * 1024;
+export const HARD_CAP_BYTES = 8 * 1024 * 1024;
+export const KEYFRAME_REQUEST_INTERVAL_MS = 300;
+
+/** A viewer's media channel, as the forwarder needs it. */
+export interface ViewerStats {
+  forwardedFrames: number;
+  droppedFrames: number;
+  forwardedBytes: number;
+  /** Frames whose fragments the channel refused part-way; the viewer then waits for a keyframe. */
+  brokenFrames: number;
+  /** Delta frames not sent because the viewer's picture was not on screen (not in droppedFrames). */
+  hiddenFrames: number;
+  needsKey: boolean;
+  isVisible: boolean;
+}
+
+export interface ForwarderStats {
+  framesIn: number;
+  fragmentsIn: number;
+  bytesIn: number;
+  keyframeRequests: number;
+  viewers: Record<string, ViewerStats>;
+}
+
+interface Viewer {
+  sink: MediaSink;
+  needsKey: boolean;
+  isVisible: boolean;
+  frameSeq: number | null;
+  isForwarding: boolean;
+  stats: ViewerStats;
+}
+
+export interface MediaForwarderOptions {
+  /** Sends a keyframe request to the customer. */
+  requestKeyframe: () => void;
+  now?: Clock;
+  highWaterBytes?: number;
+  hardCapBytes?: number;
+  keyframeRequestIntervalMs?: number;
+}
+
+export class MediaForwarder {
+  private readonly viewers = new Map<string, Viewer>();
+  private readonly now: Clock;
+  private readonly highWater: number;
+  private readonly hardCap: number;
+  private readonly keyframeIntervalMs: number;
+  private lastKeyframeRequestAt = -Infinity;
+  private readonly counters = { framesIn: 0, fragmentsIn: 0, bytesIn: 0, keyframeRequests: 0 };
+
+  constructor(private readonly opts: MediaForwarderOptions) {
+    this.now = opts.now ?? Date.now;
+    this.highWater = opts.highWaterBytes ?? HIGH_WATER_BYTES;
+    this.hardCap = opts.hardCapBytes ?? HARD_CAP_BYTES;
+    this.keyframeIntervalMs = opts.keyframeRequestIntervalMs ?? KEYFRAME_REQUEST_INTERVAL_MS;
+  }
+
+  /** A viewer joining mid-stream cannot decode deltas, so it starts by waiting for a keyframe. */
+  addViewer(id: string, sink: MediaSink): void {
+    this.viewers.set(id, {
+      sink,
+      needsKey: true,
+      isVisible: true,
+      frameSeq: null,
+      isForwarding: false,
+      stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, hiddenFrames: 0, needsKey: true, isVisible: true },
+    });
+    this.requestKeyframe();
+  }
+
+  /**
+   * Whether the viewer's picture is on its screen. Hidden: keyframes only from the next frame
+   * on. Shown: if it missed a frame while hidden, it waits for a keyframe, and the customer is
+   * asked for one now (throttled; if this request is throttled, the next delta asks again).
+   * Returns false for an unknown viewer.
+   */
+  setVisible(id: string, isVisible: boolean): boolean {
+    const v = this.viewers.get(id);
+    if (!v) return false;
+    if (v.isVisible === isVisible) return true;
+    v.isVisible = isVisible;
+    v.stats.isVisible = isVisible;
+    if (isVisible && v.needsKey) this.requestKeyframe();
+    return true;
+  }
+
+  removeViewer(id: string): void {
+    this.viewers.delete(id);
+  }
+
+  get viewerCount(): number {
+    return this.viewers.size;
+  }
+
+  /** One fragment from the customer, already validated by `readHeader`. */
+  push(fragment: Uint8Array, h: FrameHeader): void {
+    this.counters.fragmentsIn++;
+    this.counters.bytesIn += fragment.byteLength;
+    if (h.fragIndex === 0) this.counters.framesIn++;
+    for (const v of this.viewers.values()) {
+      if (h.fragIndex === 0) {
+        v.frameSeq = h.seq;
+        v.isForwarding = this.decide(v, h);
+        if (v.isForwarding) v.stats.forwardedFrames++;
+        else if (!v.isVisible && !h.isKey) v.stats.hiddenFrames++;
+        else v.stats.droppedFrames++;
+        v.stats.needsKey = v.needsKey;
+      } else if (v.frameSeq !== h.seq) {
+        // The rest of a frame whose start this viewer never saw (it joined mid-frame).
+        continue;
+      }
+      if (!v.isForwarding) continue;
+      if (v.sink.send(fragment)) {
+        v.stats.forwardedBytes += fragment.byteLength;
+      } else {
+        v.isForwarding = false;
+        v.needsKey = true;
+        v.stats.needsKey = true;
+        v.stats.brokenFrames++;
+      }
+    }
+  }
+
+  stats(): ForwarderStats {
+    const viewers: Record<string, ViewerStats> = {};
+    for (const [id, v] of this.viewers) viewers[id] = { ...v.stats };
+    return { ...this.counters, viewers };
+  }
+
+  private decide(v: Viewer, h: FrameHeader): boolean {
+    if (!v.sink.isOpen()) {
+      v.needsKey = true;
+      return false;
+    }
+    const buffered = v.sink.bufferedAmount();
+    if (h.isKey) {
+      if (buffered > this.hardCap) {
+        v.needsKey = true;
+        return false;
+      }
+      v.needsKey = false;
+      return true;
+    }
+    if (!v.isVisible) {
+      // Its decoder cannot use the deltas after this one either, so it waits for a keyframe,
+      // but it asks for none: that is for when it is shown again.
+      v.needsKey = true;
+      return false;
+    }
+    if (v.needsKey) {
+      // Still congested: a keyframe now would only be dropped too. Ask once it drained.
+      if (buffered <= this.highWater) this.requestKeyframe();
+      return false;
+    }
+    if (buffered > this.highWater) {
+      v.needsKey = true;
+      this.requestKeyframe();
+      return false;
+    }
+    return true;
+  }
+
+  /** Asks the customer for a keyframe, at most once per interval for the whole session. */
+  requestKeyframe(): void {
+    const t = this.now();
+    if (t - this.lastKeyframeRequestAt < this.keyframeIntervalMs) return;
+    this.lastKeyframeRequestAt = t;
+    this.counters.keyframeRequests++;
+    this.opts.requestKeyframe();
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Screen traffic inside live sessions: ctl messages between agent and customer (with the
+ * permission checks), and the customer's media fragments to the session's forwarder. The
+ * forwarder of a screen session lives here from its start to its end (session events).
+ */
+import { ProtocolError } from '@beacon/shared/errors';
+import { FramingError, readHeader, type FrameHeader } from '@beacon/shared/framing';
+import type { InputEvent } from '@beacon/shared/input';
+import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import type { Clock } from '../platform/clock.ts';
+import { ThrottledLogger, type Logger } from '../platform/logger.ts';
+import type { ActiveSession, AgentParty, CustomerParty, EndedSession, LiveSession } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import { MediaForwarder, type ForwarderStats } from './MediaForwarder.ts';
+
+/** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
+export interface TrafficTap {
+  media(s: ActiveSession, fragment: Uint8Array, header: FrameHeader): void;
+  streamConfig(s: ActiveSession, config: StreamConfig): void;
+  input(s: ActiveSession, event: InputEvent): void;
+}
+
+/** A running screen session's media state. */
+interface Screen {
+  forwarder: MediaForwarder;
+  /** The latest stream parameters, for a viewer whose channel opens later. */
+  streamConfig: StreamConfig | null;
+}
+
+export class TrafficHandler {
+  /** One throttle per customer, so a noisy peer cannot hide another's problems from the log. */
+  private readonly mediaLogs = new WeakMap<CustomerParty, ThrottledLogger>();
+  private readonly screens = new Map<string, Screen>();
+  /** Fragments that matched no active session or carried the wrong stream ID. */
+  droppedFragments = 0;
+
+  constructor(
+    private readonly sessions: SessionManager,
+    private readonly log: Logger,
+    private readonly tap: TrafficTap | null = null,
+    private readonly now: Clock = Date.now,
+  ) {
+    sessions.onSessionEvent((e) => {
+      if (e.type === 'started') this.sessionStarted(e.session);
+      else if (e.type === 'ended') this.sessionEnded(e.session);
+    });
+  }
+
+  /** Forwarding counters of a running screen session, or null. */
+  mediaStats(sessionId: string): ForwarderStats | null {
+    return this.screens.get(sessionId)?.forwarder.stats() ?? null;
+  }
+
+  /** Asks the customer of a running screen session for a keyframe (throttled with the viewers' own requests). */
+  requestKeyframe(sessionId: string): void {
+    this.screens.get(sessionId)?.forwarder.requestKeyframe();
+  }
+
+  private sessionStarted(s: ActiveSession): void {
+    // A voice session has no screen: without a forwarder, its media fragments are dropped.
+    if (s.mode !== 'screen') return;
+    const forwarder = new MediaForwarder({ now: this.now, requestKeyframe: () => s.customer.sendCtl({ type: 'keyframe-request', sessionId: s.id }) });
+    this.screens.set(s.id, { forwarder, streamConfig: null });
+    forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
+  }
+
+  private sessionEnded(s: EndedSession): void {
+    const screen = this.screens.get(s.id);
+    if (!screen) return;
+    this.screens.delete(s.id);
+    screen.forwarder.removeViewer(s.agent.connId);
+    this.log.info('screen forwarding ended', { sessionId: s.id, media: screen.forwarder.stats() });
+  }
+
+  private mediaLog(customer: CustomerParty): ThrottledLogger {
+    let l = this.mediaLogs.get(customer);
+    if (!l) {
+      l = new ThrottledLogger(this.log);
+      this.mediaLogs.set(customer, l);
+    }
+    return l;
+  }
+
+  /** Throws ProtocolError (`not-found`, `not-allowed`, `forbidden`) for the caller to reply with. */
+  agentCtl(agent: AgentParty, msg: CtlToRelay): void {
+    switch (msg.type) {
+      case 'input': {
+        const s = this.sessions.owned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        if (s.state !== 'active' || !s.permissions.control) {
+          throw new ProtocolError('not-allowed', 'this session has no control permission');
+        }
+        s.customer.sendCtl(msg);
+        this.tap?.input(s, msg.event);
+        return;
+      }
+      case 'keyframe-request': {
+        // Throttled with the relay's own requests: keyframes are the most expensive thing to ask for.
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        const screen = this.screens.get(s.id);
+        if (screen) screen.forwarder.requestKeyframe();
+        else s.customer.sendCtl(msg);
+        return;
+      }
+      case 'ping': {
+        const s = this.activeOwned(agent, msg.sessionId);
+        s.customer.sendCtl(msg);
+        return;
+      }
+      case 'view-state': {
+        // Only the session's own viewer: another agent's tab says nothing about this one's screen.
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        this.screens.get(s.id)?.forwarder.setVisible(agent.connId, msg.isVisible);
+        return;
+      }
+      case 'quality-mode': {
+        // The customer changes how it captures and encodes; nobody else's session may be touched.
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        s.customer.sendCtl(msg);
+        return;
+      }
+      case 'receive-report': {
+        // The customer's rate control follows its own agent's link (see MediaForwarder for other viewers).
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        s.customer.sendCtl(msg);
+        return;
+      }
+      case 'stream-config':
+      case 'pong':
+      case 'stream-state':
+        throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
+    }
+  }
+
+  customerCtl(customer: CustomerParty, msg: CtlToRelay): void {
+    switch (msg.type) {
+      case 'stream-config': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        // Cached so a viewer whose channel opens later (or who joins later) can start decoding.
+        const screen = this.screens.get(s.id);
+        if (screen) screen.streamConfig = msg.config;
+        s.agent.sendCtl(msg);
+        this.tap?.streamConfig(s, msg.config);
+        return;
+      }
+      case 'pong':
+      case 'stream-state': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        s.agent.sendCtl(msg);
+        return;
+      }
+      case 'input':
+      case 'keyframe-request':
+      case 'ping':
+      case 'view-state':
+      case 'quality-mode':
+      case 'receive-report':
+        throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
+    }
+  }
+
+  /** An agent's ctl channel opened: hand it the stream parameters of its running sessions. */
+  agentCtlOpened(agent: AgentParty): void {
+    for (const s of this.sessions.sessionsOf(agent)) {
+      const config = this.screens.get(s.id)?.streamConfig;
+      if (s.state === 'active' && config) {
+        s.agent.sendCtl({ type: 'stream-config', sessionId: s.id, config });
+      }
+    }
+  }
+
+  /** One fragment from a customer. Malformed or stray fragments are dropped, never fatal. */
+  customerMedia(customer: CustomerParty, fragment: Buffer): void {
+    const s = this.sessions.forDevice(customer.deviceId);
+    const screen = s ? this.screens.get(s.id) : undefined;
+    if (!s || s.state !== 'active' || s.customer !== customer || !screen) {
+      this.droppedFragments++;
+      // Voice sessions have no forwarder: a client sending screen media in one is worth a line.
+      if (s?.mode === 'voice') this.mediaLog(customer).warn('media fragment in a voice-only session dropped', { deviceId: customer.deviceId });
+      return;
+    }
+    let header;
+    try {
+      header = readHeader(fragment);
+    } catch (err) {
+      this.droppedFragments++;
+      if (err instanceof FramingError) {
+        this.mediaLog(customer).warn('bad media fragment dropped', { deviceId: customer.deviceId, err: err.message });
+        return;
+      }
+      throw err;
+    }
+    if (header.stream !== s.streamId) {
+      this.droppedFragments++;
+      this.mediaLog(customer).warn('media fragment for another stream dropped', { deviceId: customer.deviceId, stream: header.stream });
+      return;
+    }
+    screen.forwarder.push(fragment, header);
+    // After forwarding: the viewers never wait for the recording.
+    this.tap?.media(s, fragment, header);
+  }
+
+  /** A voice-only session has no screen: nothing that would show or move one may pass. */
+  private refuseVoiceOnly(s: LiveSession, what: string): void {
+    if (s.mode === 'voice') throw new ProtocolError('not-allowed', `${what}: this is a voice-only session, without a screen`);
+  }
+
+  private activeOwned(party: AgentParty | CustomerParty, sessionId: string): ActiveSession {
+    const s = this.sessions.owned(party, sessionId);
+    if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
+    return s;
+  }
+}

@@ -1,0 +1,139 @@
+/** IDs, codes, rotation and the defences around code checking, with an injectable clock. */
+import assert from 'node:assert/strict';
+import { after, beforeEach, describe, test } from 'node:test';
+import { LIMITS } from '@beacon/shared/protocol';
+import { Database } from '../platform/Database.ts';
+import {
+  CODE_ALPHABET,
+  DEVICE_LOCK_MS,
+  DeviceRegistry,
+  WRONG_CODES_PER_ADDRESS,
+  constantTimeEqual,
+  type DeviceCode,
+} from './DeviceRegistry.ts';
+import { MemoryLogger } from '../platform/logger.ts';
+
+let clock = 1_700_000_000_000;
+let db: Database;
+let registry: DeviceRegistry;
+let changes: DeviceCode[];
+
+beforeEach(async () => {
+  await db?.close();
+  db = await Database.open(':memory:');
+  registry = new DeviceRegistry(db, new MemoryLogger(), { now: () => clock });
+  changes = [];
+  registry.onCodeChange((d) => changes.push(d));
+});
+after(async () => {
+  await db.close();
+});
+
+function wrongCodeFor(code: string): string {
+  return code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+}
+
+describe('device registry', () => {
+  test('IDs are unique 9-digit numbers and codes use the unambiguous alphabet', async () => {
+    const ids = new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      const d = await registry.register('10.0.0.1');
+      assert.match(d.deviceId, /^[1-9]\d{8}$/);
+      assert.equal(d.code.length, 6);
+      for (const ch of d.code) assert.ok(CODE_ALPHABET.includes(ch), `unexpected ${ch}`);
+      ids.add(d.deviceId);
+    }
+    assert.equal(ids.size, 50);
+    assert.ok(!/[01OI]/.test(CODE_ALPHABET));
+    const rows = await db.all('SELECT device_id FROM devices');
+    assert.equal(rows.length, 50);
+  });
+
+  test('the code rotates when asked (after an attempt) and is pushed to listeners', async () => {
+    const d = await registry.register(null);
+    const next = registry.rotate(d.deviceId);
+    assert.ok(next);
+    assert.notEqual(next.code, d.code);
+    assert.deepEqual(changes, [next]);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: false, code: 'wrong-code' });
+    assert.deepEqual(registry.check(d.deviceId, next.code, 'a'), { ok: true });
+  });
+
+  test('the code rotates by itself after 10 minutes, not before', async () => {
+    const d = await registry.register(null);
+    clock += LIMITS.codeLifetimeMs - 1000;
+    registry.sweep();
+    assert.equal(changes.length, 0);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: true });
+    clock += 1000;
+    registry.sweep();
+    assert.equal(changes.length, 1);
+    assert.equal(changes[0]?.codeExpiresAt, clock + LIMITS.codeLifetimeMs);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: false, code: 'wrong-code' });
+  });
+
+  test('an expired code is refused even if the sweep has not run yet', async () => {
+    const d = await registry.register(null);
+    clock += LIMITS.codeLifetimeMs;
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: false, code: 'wrong-code' });
+    assert.equal(changes.length, 1);
+  });
+
+  test('5 wrong codes within a minute lock the ID for a minute, even for the right code', async () => {
+    const d = await registry.register(null);
+    const wrong = wrongCodeFor(d.code);
+    for (let i = 0; i < 5; i++) {
+      clock += 1000;
+      assert.deepEqual(registry.check(d.deviceId, wrong, `addr${i}`), { ok: false, code: 'wrong-code' });
+    }
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    clock += DEVICE_LOCK_MS - 1;
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    clock += 1;
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+    // The lock's expiry also forgives the old failures: one more miss does not re-lock.
+    assert.deepEqual(registry.check(d.deviceId, wrong, 'fresh'), { ok: false, code: 'wrong-code' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+  });
+
+  test('wrong codes spread over more than a minute do not lock', async () => {
+    const d = await registry.register(null);
+    for (let i = 0; i < 8; i++) {
+      clock += 15_000;
+      assert.equal(registry.check(d.deviceId, wrongCodeFor(d.code), 'a').ok, false);
+    }
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: true });
+  });
+
+  test('one address is rate-limited after 30 wrong codes or unknown IDs in 5 minutes; others are not', async () => {
+    const devices = await Promise.all(Array.from({ length: 8 }, () => registry.register(null)));
+    let n = 0;
+    for (const d of devices) {
+      for (let i = 0; i < 3 && n < WRONG_CODES_PER_ADDRESS.max - 6; i++, n++) registry.check(d.deviceId, wrongCodeFor(d.code), 'attacker');
+    }
+    for (; n < WRONG_CODES_PER_ADDRESS.max; n++) assert.equal(registry.check('100000000', 'AAAAAA', 'attacker').ok, false);
+    const target = devices[7] as DeviceCode;
+    assert.deepEqual(registry.check(target.deviceId, target.code, 'attacker'), { ok: false, code: 'rate-limited' });
+    assert.deepEqual(registry.check(target.deviceId, target.code, 'colleague'), { ok: true });
+    clock += WRONG_CODES_PER_ADDRESS.windowMs + 1;
+    assert.deepEqual(registry.check(target.deviceId, target.code, 'attacker'), { ok: true });
+  });
+
+  test('an offline device is unknown, and its code dies with it', async () => {
+    const d = await registry.register(null);
+    registry.unregister(d.deviceId);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'a'), { ok: false, code: 'unknown-device' });
+    assert.equal(registry.rotate(d.deviceId), null);
+  });
+});
+
+describe('constantTimeEqual', () => {
+  test('matches equal strings only, whatever the lengths', () => {
+    assert.equal(constantTimeEqual('K7P2QX', 'K7P2QX'), true);
+    assert.equal(constantTimeEqual('K7P2QX', 'K7P2QY'), false);
+    assert.equal(constantTimeEqual('K7P2QX', 'k7p2qx'), false);
+    assert.equal(constantTimeEqual('K7P2QX', 'K7P2QX0'), false);
+    assert.equal(constantTimeEqual('', ''), true);
+    assert.equal(constantTimeEqual('', 'A'), false);
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Online customer devices: their 9-digit IDs, one-time codes, code rotation and the
+ * defences around code checking (constant-time compare, per-ID lockout, per-address limit).
+ */
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { LIMITS } from '@beacon/shared/protocol';
+import type { Database } from '../platform/Database.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Clock } from '../platform/clock.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
+
+/** No 0/O, 1/I: customers read codes out over the phone. */
+export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+export const CODE_LENGTH = 6;
+export const WRONG_CODES_PER_DEVICE = { max: 5, windowMs: 60_000 };
+export const DEVICE_LOCK_MS = 60_000;
+export const WRONG_CODES_PER_ADDRESS = { max: 30, windowMs: 5 * 60_000 };
+const MAX_ID_ATTEMPTS = 20;
+
+export function generateDeviceId(): string {
+  let id = String(randomInt(1, 10));
+  for (let i = 1; i < 9; i++) id += String(randomInt(0, 10));
+  return id;
+}
+
+export function generateCode(): string {
+  let code = '';
+  for (let i = 0; i < CODE_LENGTH; i++) code += CODE_ALPHABET[randomInt(0, CODE_ALPHABET.length)];
+  return code;
+}
+
+/**
+ * Compares two secrets in time independent of where they differ (and of their lengths):
+ * both are hashed to 32 bytes first, which timingSafeEqual requires anyway.
+ */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a, 'utf8').digest();
+  const hb = createHash('sha256').update(b, 'utf8').digest();
+  return timingSafeEqual(ha, hb);
+}
+
+export interface DeviceCode {
+  deviceId: string;
+  code: string;
+  codeExpiresAt: number;
+}
+
+export type CodeCheck =
+  | { ok: true }
+  | { ok: false; code: 'unknown-device' | 'wrong-code' | 'locked' | 'rate-limited' };
+
+interface OnlineDevice {
+  deviceId: string;
+  code: string;
+  codeExpiresAt: number;
+  lockedUntil: number;
+}
+
+export type CodeChangeListener = (d: DeviceCode) => void;
+
+export interface DeviceRegistryOptions {
+  now?: Clock;
+  codeLifetimeMs?: number;
+}
+
+export class DeviceRegistry {
+  private readonly online = new Map<string, OnlineDevice>();
+  private readonly listeners = new Set<CodeChangeListener>();
+  private readonly wrongPerDevice: RateLimiter;
+  private readonly wrongPerAddress: RateLimiter;
+  private readonly now: Clock;
+  private readonly codeLifetimeMs: number;
+
+  constructor(
+    private readonly db: Database,
+    private readonly log: Logger,
+    opts: DeviceRegistryOptions = {},
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.codeLifetimeMs = opts.codeLifetimeMs ?? LIMITS.codeLifetimeMs;
+    this.wrongPerDevice = new RateLimiter(WRONG_CODES_PER_DEVICE, this.now);
+    this.wrongPerAddress = new RateLimiter(WRONG_CODES_PER_ADDRESS, this.now);
+  }
+
+  /** Called whenever a device's code changes (after an attempt, or when it expires). */
+  onCodeChange(listener: CodeChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Gives a newly connected customer a fresh unique ID and code, recorded in `devices`. */
+  async register(address: string | null): Promise<DeviceCode> {
+    const at = Math.round(this.now());
+    for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
+      const deviceId = generateDeviceId();
+      if (this.online.has(deviceId)) continue;
+      try {
+        await this.db.run('INSERT INTO devices (device_id, registered_at, last_seen_at, address) VALUES (?, ?, ?, ?)', [
+          deviceId,
+          at,
+          at,
+          address,
+        ]);
+      } catch (err) {
+        // An ID handed out before (to a customer who has since left) stays theirs in the records.
+        if (err instanceof Error && /UNIQUE|PRIMARY KEY/i.test(err.message)) continue;
+        throw err;
+      }
+      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedUntil: 0 };
+      this.online.set(deviceId, d);
+      return { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt };
+    }
+    throw new Error('could not allocate a unique device ID');
+  }
+
+  /** The customer left: its ID stops accepting codes. */
+  unregister(deviceId: string): void {
+    if (!this.online.delete(deviceId)) return;
+    this.wrongPerDevice.reset(deviceId);
+    this.db
+      .run('UPDATE devices SET last_seen_at = ? WHERE device_id = ?', [Math.round(this.now()), deviceId])
+      .catch((err: unknown) => this.log.error('devices write failed', { err }));
+  }
+
+  isOnline(deviceId: string): boolean {
+    return this.online.has(deviceId);
+  }
+
+  current(deviceId: string): DeviceCode | null {
+    const d = this.online.get(deviceId);
+    return d ? { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt } : null;
+  }
+
+  /**
+   * Checks an agent's ID + code. Order matters: an address over its limit learns nothing;
+   * a locked ID answers `locked` even to the right code, so guessing cannot continue
+   * during the lock.
+   */
+  check(deviceId: string, code: string, address: string): CodeCheck {
+    if (this.wrongPerAddress.isLimited(address)) return { ok: false, code: 'rate-limited' };
+    const d = this.online.get(deviceId);
+    if (!d) {
+      this.wrongPerAddress.record(address);
+      return { ok: false, code: 'unknown-device' };
+    }
+    this.expireIfDue(d);
+    const now = this.now();
+    if (d.lockedUntil > now) {
+      this.wrongPerAddress.record(address);
+      return { ok: false, code: 'locked' };
+    }
+    if (d.lockedUntil !== 0) {
+      d.lockedUntil = 0;
+      this.wrongPerDevice.reset(deviceId);
+    }
+    if (constantTimeEqual(code, d.code)) return { ok: true };
+    this.wrongPerAddress.record(address);
+    if (this.wrongPerDevice.record(deviceId) >= WRONG_CODES_PER_DEVICE.max) {
+      d.lockedUntil = now + DEVICE_LOCK_MS;
+      this.log.warn('device locked after wrong codes', { deviceId, address });
+    }
+    return { ok: false, code: 'wrong-code' };
+  }
+
+  /** Issues a new code now and tells the listeners; null if the device is offline. */
+  rotate(deviceId: string): DeviceCode | null {
+    const d = this.online.get(deviceId);
+    if (!d) return null;
+    d.code = generateCode();
+    d.codeExpiresAt = Math.round(this.now()) + this.codeLifetimeMs;
+    const out = { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt };
+    for (const l of [...this.listeners]) {
+      try {
+        l(out);
+      } catch (err) {
+        this.log.error('code listener failed', { err });
+      }
+    }
+    return out;
+  }
+
+  /** Rotates every expired code. The relay calls this from a timer; tests call it directly. */
+  sweep(): void {
+    for (const d of [...this.online.values()]) this.expireIfDue(d);
+  }
+
+  get onlineCount(): number {
+    return this.online.size;
+  }
+
+  private expireIfDue(d: OnlineDevice): void {
+    if (this.now() >= d.codeExpiresAt) this.rotate(d.deviceId);
+  }
+}

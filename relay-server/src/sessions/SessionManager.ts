@@ -1,0 +1,386 @@
+/**
+ * The one session lifecycle: connect request (admission, code check), consent, start, end.
+ * A session belongs to one device and one agent; only they may act on it.
+ *
+ * Sessions are values of their state (Session.ts): pending -> active -> ended, or pending ->
+ * ended. `activate` and `finish` are the only transitions; each replaces the live value and
+ * tells subscribers (`onSessionEvent`), so features hear of a start or an end in one way and
+ * once. Every step is put on record (SessionRecords: the `sessions` row and the timeline).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import type { LiveSession as LiveSessionRow } from '@beacon/shared/api';
+import { LIMITS, type ClientToRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { ProtocolError, toWireError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
+import type { AgentIdentity } from '../accounts/AgentAuth.ts';
+import type { Clock } from '../platform/clock.ts';
+import { Emitter } from '../platform/Emitter.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { DeviceRegistry } from './DeviceRegistry.ts';
+import type { EventLog } from './EventLog.ts';
+import {
+  type ActiveSession,
+  type AgentParty,
+  type CustomerParty,
+  type EndedSession,
+  type LiveSession,
+  type Party,
+  type PendingSession,
+  type Session,
+  type SessionEnding,
+  type SessionEvent,
+} from './Session.ts';
+import { SessionRecords } from './SessionRecords.ts';
+import type { SessionStore } from './SessionStore.ts';
+
+export type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
+
+/**
+ * Account-level checks on a connect request, answered from the database: whether the seat
+ * may connect (and use the customer it names), its concurrency limit, and the organisation's
+ * name for the consent dialog. Without one (unit tests), every request is admitted.
+ */
+export interface Admission {
+  /** Throws a ProtocolError (`forbidden`, `not-found`) to refuse. */
+  admit(agent: AgentIdentity, customerId: number | undefined): Promise<{ concurrencyLimit: number }>;
+  orgName(): string | undefined;
+}
+
+export interface SessionManagerOptions {
+  now?: Clock;
+  consentTimeoutMs?: number;
+  admission?: Admission;
+  /** Whether a session requested now will be recorded (the consent dialog says so). */
+  willRecord?: () => boolean;
+}
+
+export interface SessionStats {
+  id: string;
+  deviceId: string;
+  agentId: number;
+  state: LiveSession['state'];
+  streamId: number | null;
+}
+
+interface Refusal {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The fields every state shares, copied into the next state's value. */
+function identity(s: Session) {
+  const { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded } = s;
+  return { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded };
+}
+
+export class SessionManager {
+  /** Pending and active sessions; an ended one is gone from here. */
+  private readonly sessions = new Map<string, LiveSession>();
+  /** deviceId -> the ID of its pending or active session. */
+  private readonly byDevice = new Map<string, string>();
+  private readonly customers = new Map<string, CustomerParty>();
+  private readonly streamIds = new Set<number>();
+  private readonly consentTimers = new Map<string, NodeJS.Timeout>();
+  private readonly emitter: Emitter<SessionEvent>;
+  private readonly now: Clock;
+  private readonly consentTimeoutMs: number;
+  private readonly admission: Admission | null;
+  private readonly willRecord: () => boolean;
+  private readonly records: SessionRecords;
+
+  constructor(
+    private readonly registry: DeviceRegistry,
+    store: SessionStore,
+    events: EventLog,
+    private readonly log: Logger,
+    opts: SessionManagerOptions = {},
+  ) {
+    this.records = new SessionRecords(store, events);
+    this.now = opts.now ?? Date.now;
+    this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
+    this.admission = opts.admission ?? null;
+    this.willRecord = opts.willRecord ?? (() => false);
+    this.emitter = new Emitter(log, 'session event');
+    registry.onCodeChange((d) => {
+      this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
+    });
+  }
+
+  /** Hears every session start and end (SessionEvent says when each fires). Returns the unsubscribe. */
+  onSessionEvent(listener: (e: SessionEvent) => void): () => void {
+    return this.emitter.on(listener);
+  }
+
+  get(sessionId: string): LiveSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  /** The device's pending or active session, if any. */
+  forDevice(deviceId: string): LiveSession | undefined {
+    const id = this.byDevice.get(deviceId);
+    return id === undefined ? undefined : this.sessions.get(id);
+  }
+
+  sessionsOf(party: Party): LiveSession[] {
+    return [...this.sessions.values()].filter((s) => s.agent === party || s.customer === party);
+  }
+
+  addCustomer(c: CustomerParty): void {
+    this.customers.set(c.deviceId, c);
+    this.records.registered(c);
+  }
+
+  /** A client went away: its sessions end, and a customer's ID stops accepting codes. */
+  partyGone(party: AgentParty | CustomerParty, reason: EndReason): void {
+    for (const s of this.sessionsOf(party)) this.finish(s, reason);
+    if ('deviceId' in party && this.customers.get(party.deviceId) === party) {
+      this.customers.delete(party.deviceId);
+      this.registry.unregister(party.deviceId);
+    }
+  }
+
+  async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {
+    const fail = (code: ErrorCode, message: string) => agent.send({ type: 'error', code, message, requestId: req.requestId });
+    const refusal = await this.refusal(agent, req);
+    if (refusal) return fail(refusal.code, refusal.message);
+    // The right code was used: it is spent, whatever happens next.
+    this.registry.rotate(req.deviceId);
+    const customer = this.customers.get(req.deviceId);
+    if (!customer) return fail('unknown-device', 'the device is not online');
+    if (this.byDevice.has(req.deviceId)) return fail('device-busy', 'the device already has a pending or active session');
+
+    const session: PendingSession = {
+      id: randomBytes(16).toString('base64url'),
+      deviceId: req.deviceId,
+      agent,
+      customer,
+      permissions: req.permissions,
+      mode: req.mode ?? 'screen',
+      requestedAt: this.now(),
+      customerId: req.customerId ?? null,
+      isRecorded: this.willRecord(),
+      state: 'pending',
+      isAnnounced: false,
+    };
+    // Reserve the device before awaiting the disk, so a second request cannot slip in.
+    this.sessions.set(session.id, session);
+    this.byDevice.set(session.deviceId, session.id);
+    try {
+      await this.records.requested(session, req.requestId);
+    } catch (err) {
+      // An unrecorded session must not run: the log is what a manager relies on later.
+      this.log.error('could not record session; refused', { err, sessionId: session.id });
+      this.finish(session, 'unrecorded');
+      return fail('internal', 'the session could not be recorded');
+    }
+    const current = this.sessions.get(session.id);
+    // One side left while the row was being written; that ending is already recorded.
+    if (current?.state !== 'pending') return fail('unknown-device', 'the device went offline');
+    this.announce(current, req.requestId);
+  }
+
+  consentReply(customer: CustomerParty, sessionId: string, isGranted: boolean): void {
+    const s = this.owned(customer, sessionId);
+    if (s.state !== 'pending') throw new ProtocolError('not-found', 'that session is not waiting for consent');
+    if (isGranted) this.activate(s);
+    else this.finish(s, 'denied');
+  }
+
+  /** Customer pressed Stop. While still being asked, that is a no. */
+  customerStop(customer: CustomerParty, sessionId: string): void {
+    const s = this.owned(customer, sessionId);
+    this.finish(s, s.state === 'pending' ? 'denied' : 'customer-stopped');
+  }
+
+  agentEnd(agent: AgentParty, sessionId: string): void {
+    this.finish(this.owned(agent, sessionId), 'agent-ended');
+  }
+
+  /** Ends every session (relay shutting down). */
+  endAll(reason: EndReason): void {
+    for (const s of [...this.sessions.values()]) this.finish(s, reason);
+  }
+
+  /** The session if `party` is its agent or customer; otherwise `not-found` (never reveal others' sessions). */
+  owned(party: Party, sessionId: string): LiveSession {
+    const s = this.sessions.get(sessionId);
+    if (!s || (s.agent !== party && s.customer !== party)) throw new ProtocolError('not-found', 'no such session for this connection');
+    return s;
+  }
+
+  /** Pending and active sessions of one seat, across all its connections. */
+  liveSessionsOf(accountId: number): LiveSessionRow[] {
+    return [...this.sessions.values()]
+      .filter((s) => s.agent.agent.id === accountId)
+      .map((s) => ({ id: s.id, deviceId: s.deviceId, state: s.state, requestedAt: Math.round(s.requestedAt), startedAt: s.state === 'active' ? Math.round(s.startedAt) : null, customerId: s.customerId }));
+  }
+
+  /** A live session was linked to a customer afterwards (the row is written by the caller). */
+  setCustomer(sessionId: string, customerId: number | null): void {
+    const s = this.sessions.get(sessionId);
+    if (s) this.sessions.set(sessionId, { ...s, customerId });
+  }
+
+  stats(): SessionStats[] {
+    return [...this.sessions.values()].map((s) => ({
+      id: s.id,
+      deviceId: s.deviceId,
+      agentId: s.agent.agent.id,
+      state: s.state,
+      streamId: s.state === 'active' ? s.streamId : null,
+    }));
+  }
+
+  /** Why this request may not go ahead (the seat, its concurrency, the code), or null. Spends no code. */
+  private async refusal(agent: AgentParty, req: ConnectRequest): Promise<Refusal | null> {
+    let concurrencyLimit = Infinity;
+    if (this.admission) {
+      try {
+        ({ concurrencyLimit } = await this.admission.admit(agent.agent, req.customerId));
+      } catch (err) {
+        const { code, message, internal } = toWireError(err);
+        if (internal) this.log.error('admission check failed', { err, agentId: agent.agent.id });
+        else this.log.warn('connect refused', { code, deviceId: req.deviceId, agentId: agent.agent.id, detail: message });
+        return { code, message };
+      }
+    }
+    // Checked before the code, so a refused request does not spend the customer's code.
+    const live = this.liveSessionsOf(agent.agent.id).length;
+    if (live >= concurrencyLimit) {
+      this.log.warn('connect refused', { code: 'concurrency-limit', agentId: agent.agent.id, live, concurrencyLimit });
+      return { code: 'concurrency-limit', message: `this seat may have ${concurrencyLimit} session(s) at once and has ${live}` };
+    }
+    const check = this.registry.check(req.deviceId, req.code, agent.address);
+    if (check.ok) return null;
+    this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
+    if (check.code !== 'unknown-device') this.records.refused(agent, req.deviceId, check.code);
+    return { code: check.code, message: refusalText(check.code) };
+  }
+
+  /** The request is on record: the agent hears it is pending, the customer is asked, the clock runs. */
+  private announce(s: PendingSession, requestId: string): void {
+    this.sessions.set(s.id, { ...s, isAnnounced: true });
+    const timer = setTimeout(() => this.consentTimedOut(s.id), this.consentTimeoutMs);
+    timer.unref?.();
+    this.consentTimers.set(s.id, timer);
+    s.agent.send({ type: 'session-pending', requestId, sessionId: s.id, deviceId: s.deviceId });
+    const orgName = this.admission?.orgName();
+    s.customer.send({
+      type: 'consent-request',
+      sessionId: s.id,
+      agentName: s.agent.agent.displayName,
+      permissions: s.permissions,
+      ...(orgName ? { orgName } : {}),
+      isRecorded: s.isRecorded,
+      mode: s.mode,
+    });
+    this.log.info('session requested', { sessionId: s.id, deviceId: s.deviceId, agentId: s.agent.agent.id });
+  }
+
+  /** pending -> active: the customer consented. */
+  private activate(s: PendingSession): void {
+    this.clearConsentTimer(s.id);
+    const active: ActiveSession = { ...identity(s), state: 'active', startedAt: this.now(), streamId: this.allocateStreamId() };
+    this.sessions.set(s.id, active);
+    this.records.started(active);
+    const started: RelayToClient = {
+      type: 'session-started',
+      sessionId: s.id,
+      deviceId: s.deviceId,
+      agentName: s.agent.agent.displayName,
+      permissions: s.permissions,
+      streamId: active.streamId,
+      mode: s.mode,
+    };
+    s.customer.send(started);
+    s.agent.send(started);
+    // Before the consent is on the timeline, so a recording that starts here puts it at 0.
+    this.emitter.emit({ type: 'started', session: active });
+    this.records.consented(active);
+    this.log.info('session started', { sessionId: s.id, streamId: active.streamId, mode: s.mode });
+  }
+
+  private consentTimedOut(sessionId: string): void {
+    const s = this.sessions.get(sessionId);
+    if (s?.state === 'pending') this.finish(s, 'consent-timeout');
+  }
+
+  /**
+   * pending or active -> ended, for every kind of ending: both sides told, rows written,
+   * timers dropped, subscribers told. Ending a session that already ended does nothing.
+   */
+  private finish(s: Session, ending: SessionEnding): void {
+    const live = this.sessions.get(s.id);
+    if (!live) return;
+    this.forget(live);
+    this.emitter.emit({ type: 'ending', session: live, ending });
+    const ended: EndedSession = {
+      ...identity(live),
+      state: 'ended',
+      ending,
+      startedAt: live.state === 'active' ? live.startedAt : null,
+      endedAt: this.now(),
+      wasAnnounced: live.state === 'active' || live.isAnnounced,
+    };
+    this.records.ended(ended);
+    this.tell(ended);
+    this.emitter.emit({ type: 'ended', session: ended });
+  }
+
+  /** The agent hears a no or a timeout; once announced, both sides hear any other ending. */
+  private tell(s: EndedSession): void {
+    switch (s.ending) {
+      case 'unrecorded':
+        return;
+      case 'denied':
+      case 'consent-timeout':
+        s.agent.send({ type: 'session-denied', sessionId: s.id, code: s.ending });
+        this.log.info(s.ending === 'denied' ? 'session denied' : 'consent timed out', { sessionId: s.id });
+        return;
+      default: {
+        if (s.wasAnnounced) {
+          const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason: s.ending };
+          s.agent.send(msg);
+          s.customer.send(msg);
+        }
+        this.log.info('session ended', { sessionId: s.id, reason: s.ending, wasActive: s.startedAt !== null });
+      }
+    }
+  }
+
+  private forget(s: LiveSession): void {
+    this.clearConsentTimer(s.id);
+    this.sessions.delete(s.id);
+    if (this.byDevice.get(s.deviceId) === s.id) this.byDevice.delete(s.deviceId);
+    if (s.state === 'active') this.streamIds.delete(s.streamId);
+  }
+
+  private clearConsentTimer(sessionId: string): void {
+    const timer = this.consentTimers.get(sessionId);
+    if (timer) clearTimeout(timer);
+    this.consentTimers.delete(sessionId);
+  }
+
+  /** A random u32 >= 1 no live session uses, so a stale fragment can never match a new session. */
+  private allocateStreamId(): number {
+    for (;;) {
+      const id = randomInt(1, 0xffffffff);
+      if (!this.streamIds.has(id)) {
+        this.streamIds.add(id);
+        return id;
+      }
+    }
+  }
+}
+
+function refusalText(code: 'unknown-device' | 'wrong-code' | 'locked' | 'rate-limited'): string {
+  switch (code) {
+    case 'unknown-device':
+      return 'no device with that ID is online';
+    case 'wrong-code':
+      return 'the code does not match this device ID';
+    case 'locked':
+      return 'too many wrong codes for this device ID; try again in a minute';
+    case 'rate-limited':
+      return 'too many failed attempts from this address; try again later';
+  }
+}

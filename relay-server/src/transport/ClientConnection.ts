@@ -1,0 +1,381 @@
+/**
+ * One client's WebSocket: the hello handshake, role checks, signalling for its PeerLink,
+ * and hand-off of session messages to the SessionManager. Frames are handled one at a
+ * time in arrival order, even when a handler awaits the database.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSocket, RawData } from 'ws';
+import { z } from 'zod';
+import { ProtocolError, toWireError } from '@beacon/shared/errors';
+import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
+import { ClientToRelay, CtlToRelay, LIMITS, isCollabCtl, isVoiceCtl, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
+import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, negotiateVersion } from '@beacon/shared/version';
+import type { AgentAuth } from '../accounts/AgentAuth.ts';
+import type { Presence } from '../accounts/Presence.ts';
+import type { CollabHandler } from '../collab/CollabHandler.ts';
+import type { TrafficHandler } from '../media/TrafficHandler.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
+import type { AgentParty, CustomerParty, MediaSink } from '../sessions/Session.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import { PeerLink, type RtcPorts } from './PeerLink.ts';
+
+export const HELLO_TIMEOUT_MS = 5000;
+/** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
+export const MAX_BAD_MESSAGES = 20;
+/** Frames waiting behind a slow handler (the database); a real client never gets near this. */
+const MAX_QUEUED_MESSAGES = 256;
+/** Close codes (RFC 6455 and the private range). */
+export const CLOSE_NORMAL = 1000;
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_INTERNAL = 1011;
+
+export interface ConnectionContext {
+  auth: AgentAuth;
+  registry: DeviceRegistry;
+  sessions: SessionManager;
+  traffic: TrafficHandler;
+  log: Logger;
+  helloTimeoutMs: number;
+  rtcPorts?: RtcPorts;
+  now: () => number;
+  /** Told which seats have live connections (the seats view shows who is online). */
+  presence?: Presence;
+  /** Chat, attachments, screenshots, whiteboard; without it those messages are refused. */
+  collab?: CollabHandler;
+  /** Voice calls; without it voice messages and renegotiation are refused. */
+  voice?: VoiceHandler;
+}
+
+type State = 'awaiting-hello' | 'ready' | 'closed';
+
+/** Just enough of a hello to tell a newer client it speaks another version, whatever else changed. */
+const VersionProbe = z.object({ type: z.literal('hello'), v: z.number() });
+
+
+function rawToBuffer(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return data;
+}
+
+export class ClientConnection {
+  readonly connId = randomBytes(9).toString('base64url');
+  private state: State = 'awaiting-hello';
+  private queue: Promise<void> = Promise.resolve();
+  private badMessages = 0;
+  private queued = 0;
+  private helloTimer: NodeJS.Timeout | null;
+  private expiryTimer: NodeJS.Timeout | null = null;
+  private unwatchToken: (() => void) | null = null;
+  private link: PeerLink | null = null;
+  private party: AgentParty | CustomerParty | null = null;
+  /** Set by the relay's keepalive: false after a ping until the pong arrives. */
+  isAlive = true;
+
+  constructor(
+    private readonly ws: WebSocket,
+    readonly address: string,
+    private readonly ctx: ConnectionContext,
+    private readonly onClosed: (c: ClientConnection) => void,
+  ) {
+    this.helloTimer = setTimeout(() => {
+      this.ctx.log.warn('no hello in time; closing', { connId: this.connId, address });
+      this.close('hello-timeout', CLOSE_POLICY);
+    }, ctx.helloTimeoutMs);
+    ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
+    ws.on('pong', () => {
+      this.isAlive = true;
+    });
+    ws.on('close', () => this.close('socket-closed'));
+    ws.on('error', (err) => {
+      this.ctx.log.warn('websocket error', { connId: this.connId, err });
+      this.close('socket-error');
+    });
+  }
+
+  get role(): 'agent' | 'customer' | null {
+    if (!this.party) return null;
+    return 'agent' in this.party ? 'agent' : 'customer';
+  }
+
+  get deviceId(): string | null {
+    return this.party && 'deviceId' in this.party ? this.party.deviceId : null;
+  }
+
+  ping(): void {
+    this.isAlive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      /* the close handler cleans up */
+    }
+  }
+
+  send(msg: RelayToClient): void {
+    if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  /** Idempotent. Ends this client's sessions, closes its link and socket, says why in the log. */
+  close(reason: string, wsCode = CLOSE_NORMAL): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.unwatchToken?.();
+    if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
+    this.ctx.collab?.connectionClosed(this.connId);
+    this.ctx.voice?.connectionClosed(this.connId);
+    if (this.party) {
+      this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
+    }
+    this.link?.close(reason);
+    this.link = null;
+    try {
+      if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(wsCode, reason.slice(0, 100));
+    } catch {
+      this.ws.terminate();
+    }
+    this.ctx.log.info('client closed', { connId: this.connId, role: this.role, deviceId: this.deviceId, reason });
+    this.onClosed(this);
+  }
+
+  private onFrame(data: RawData, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    const buf = rawToBuffer(data);
+    if (isBinary) return this.refuse(new ProtocolError('bad-message', 'binary frames are not part of the protocol'));
+    if (buf.length > LIMITS.maxJsonMessageBytes) {
+      return this.refuse(new ProtocolError('bad-message', `message of ${buf.length} bytes exceeds ${LIMITS.maxJsonMessageBytes}`));
+    }
+    if (this.queued >= MAX_QUEUED_MESSAGES) {
+      this.ctx.log.warn('client floods the relay; closing', { connId: this.connId, address: this.address });
+      return this.close('flooding', CLOSE_POLICY);
+    }
+    const text = buf.toString('utf8');
+    this.queued++;
+    this.queue = this.queue.then(() => this.process(text)).finally(() => this.queued--);
+  }
+
+  private process(text: string): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.state === 'closed') return resolve();
+      if (this.state === 'awaiting-hello') {
+        const probe = parseJson(VersionProbe, text, 'ws hello');
+        if (probe.ok && negotiateVersion(probe.value.v) === null) {
+          this.ctx.log.warn('protocol version mismatch', { connId: this.connId, clientVersion: probe.value.v });
+          this.send({
+            type: 'error',
+            code: 'version-mismatch',
+            message: `the relay speaks protocol versions ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}; this client speaks version ${probe.value.v}`,
+          });
+          this.close('version-mismatch', CLOSE_POLICY);
+          return resolve();
+        }
+      }
+      handleAtBoundary(
+        ClientToRelay,
+        text,
+        'ws client->relay',
+        async (msg) => {
+          try {
+            await this.handle(msg);
+          } finally {
+            resolve();
+          }
+        },
+        (err) => {
+          this.refuse(err);
+          resolve();
+        },
+      );
+    });
+  }
+
+  /** Replies with the error's code, logs one line, and disconnects a peer that keeps sending garbage. */
+  private refuse(err: Error & { code?: string }, requestId?: string): void {
+    const { code, message, internal } = toWireError(err);
+    if (internal) this.ctx.log.error('message handler failed', { connId: this.connId, err });
+    else this.ctx.log.warn('message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
+    this.send(requestId ? { type: 'error', code, message, requestId } : { type: 'error', code, message });
+    if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
+  }
+
+  private async handle(msg: ClientToRelay): Promise<void> {
+    if (this.state === 'awaiting-hello') {
+      if (msg.type !== 'hello') throw new ProtocolError('forbidden', 'the first message must be hello');
+      return this.hello(msg);
+    }
+    if (this.state !== 'ready' || !this.party) return;
+    const party = this.party;
+    switch (msg.type) {
+      case 'hello':
+        throw new ProtocolError('forbidden', 'hello was already received');
+      case 'rtc-offer':
+        return this.offer(msg.sdp);
+      case 'rtc-candidate':
+        if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
+        this.link.addRemoteCandidate(msg.candidate, msg.mid);
+        return;
+      case 'rtc-renegotiate':
+        if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer first');
+        if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+        try {
+          this.link.renegotiate(msg.sdp);
+        } catch (err) {
+          throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return;
+      case 'connect-request':
+        if (!('agent' in party)) {
+          return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
+        }
+        try {
+          await this.ctx.sessions.connectRequest(party, msg);
+        } catch (err) {
+          // Whatever went wrong, the agent's UI needs the requestId to show it on the right attempt.
+          this.refuse(err instanceof Error ? err : new Error(String(err)), msg.requestId);
+        }
+        return;
+      case 'session-end':
+        if (!('agent' in party)) throw new ProtocolError('forbidden', 'customers stop sessions with session-stop');
+        return this.ctx.sessions.agentEnd(party, msg.sessionId);
+      case 'consent-reply':
+        if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'only customers answer consent requests');
+        return this.ctx.sessions.consentReply(party, msg.sessionId, msg.granted);
+      case 'session-stop':
+        if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'agents end sessions with session-end');
+        return this.ctx.sessions.customerStop(party, msg.sessionId);
+    }
+  }
+
+  private async hello(msg: Hello): Promise<void> {
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.helloTimer = null;
+    const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
+    if (msg.role === 'agent') {
+      const grant = msg.token ? await this.ctx.auth.verifyToken(msg.token) : null;
+      if (this.state === 'closed') return;
+      if (!grant) {
+        this.ctx.log.warn('agent hello without a valid token', { connId: this.connId, address: this.address });
+        this.send({ type: 'error', code: 'unauthorized', message: 'sign in again: the token is missing, expired or revoked' });
+        this.close('unauthorized', CLOSE_POLICY);
+        return;
+      }
+      this.party = { ...this.partyBase(), agent: grant.agent };
+      this.state = 'ready';
+      this.ctx.presence?.add(grant.agent.id, this.connId);
+      this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
+      // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
+      this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
+      this.expiryTimer.unref?.();
+      this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
+      this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
+      return;
+    }
+    const device = await this.ctx.registry.register(this.address);
+    if (this.state === 'closed') {
+      this.ctx.registry.unregister(device.deviceId);
+      return;
+    }
+    const party: CustomerParty = { ...this.partyBase(), deviceId: device.deviceId };
+    this.party = party;
+    this.state = 'ready';
+    this.ctx.sessions.addCustomer(party);
+    this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
+    this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
+  }
+
+  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder. */
+  private capabilities(): string[] {
+    return KNOWN_CAPABILITIES.filter((c) => c !== 'voice' || this.ctx.voice !== undefined);
+  }
+
+  private signOut(reason: string): void {
+    this.send({ type: 'signed-out', reason });
+    this.close(`signed-out:${reason}`, CLOSE_POLICY);
+  }
+
+  private partyBase(): { connId: string; address: string; send: (m: RelayToClient) => void; sendCtl: (m: CtlFromRelay) => boolean; mediaSink: MediaSink } {
+    return {
+      connId: this.connId,
+      address: this.address,
+      send: (m) => this.send(m),
+      sendCtl: (m) => this.link?.sendCtl(m) ?? false,
+      mediaSink: {
+        isOpen: () => this.link?.mediaSink.isOpen() ?? false,
+        bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
+        send: (f) => this.link?.mediaSink.send(f) ?? false,
+      },
+    };
+  }
+
+  private offer(sdp: string): void {
+    if (this.link) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
+    const party = this.party;
+    if (!party) return;
+    const link = new PeerLink(
+      `${this.role}-${this.connId}`,
+      {
+        onAnswer: (answer) => this.send({ type: 'rtc-answer', sdp: answer }),
+        onCandidate: (candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }),
+        onCtlText: (text) => this.onCtl(text),
+        onCtlRefused: (why) => this.refuseCtl(new ProtocolError('bad-message', why)),
+        onMedia: (fragment) => {
+          if ('deviceId' in party) this.ctx.traffic.customerMedia(party, fragment);
+        },
+        onCtlOpen: () => {
+          if ('agent' in party) this.ctx.traffic.agentCtlOpened(party);
+        },
+        onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
+        onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
+        onLost: (why) => {
+          this.ctx.log.warn('peer link lost', { connId: this.connId, why });
+          this.close(`rtc-lost: ${why}`);
+        },
+      },
+      this.ctx.log,
+      this.ctx.rtcPorts,
+    );
+    try {
+      link.acceptOffer(sdp);
+    } catch (err) {
+      link.close('bad offer');
+      throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.link = link;
+  }
+
+  private onCtl(text: string): void {
+    const party = this.party;
+    if (!party || this.state === 'closed') return;
+    handleAtBoundary(
+      CtlToRelay,
+      text,
+      'ctl client->relay',
+      (msg) => {
+        if (isVoiceCtl(msg)) {
+          if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+          return this.ctx.voice.handle(party, msg);
+        }
+        if (isCollabCtl(msg)) {
+          if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
+          return this.ctx.collab.handle(party, msg);
+        }
+        if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
+        else this.ctx.traffic.customerCtl(party, msg);
+      },
+      (err) => this.refuseCtl(err),
+    );
+  }
+
+  private refuseCtl(err: Error & { code?: string }): void {
+    const { code, message, internal } = toWireError(err);
+    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
+    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
+    this.link?.sendCtl({ type: 'error', code, message });
+    if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
+  }
+}

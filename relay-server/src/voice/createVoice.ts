@@ -1,0 +1,17 @@
+/** Voice calls inside sessions: call control and the forwarding of each side's audio. */
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { SessionsFeature } from '../sessions/createSessions.ts';
+import { VoiceHandler, type VoiceRecordingTap } from './VoiceHandler.ts';
+
+export interface VoiceDeps {
+  sessions: SessionsFeature;
+  log: Logger;
+  now: Clock;
+  /** Where calls are recorded, if anywhere. */
+  recording: VoiceRecordingTap;
+}
+
+export function createVoice(d: VoiceDeps): VoiceHandler {
+  return new VoiceHandler(d.sessions.manager, d.log, d.recording, d.sessions.events, d.now);
+}
