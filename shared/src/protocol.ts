@@ -315,6 +315,12 @@ export const StreamState = z.object({
   targetBps: z.number().int().min(0).max(1_000_000_000),
   fps: z.number().int().min(0).max(240),
   isSteppedDown: z.boolean(),
+  /**
+   * The captured screen's size, of which the video may be a scaled copy: whiteboard strokes are
+   * in its pixels (see whiteboard.ts), whatever size the video has at the moment.
+   */
+  sourceWidth: z.number().int().min(16).max(8192).optional(),
+  sourceHeight: z.number().int().min(16).max(8192).optional(),
 });
 export type StreamState = z.infer<typeof StreamState>;
 

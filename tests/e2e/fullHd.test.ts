@@ -29,6 +29,10 @@ test('a full-HD screen arrives at full HD, pixel for pixel', { timeout: 120_000 
     null,
     { timeout: 20_000 },
   );
+  // The first frames go out small while the link is measured; on this LAN full HD follows at once.
+  await agent
+    .waitForFunction(() => document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.width === 1920, null, { timeout: 10_000 })
+    .catch(() => undefined);
   const size = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
   assert.deepEqual(size, [1920, 1080]);
   // Block edges land on the same pixels: one pixel inside each corner is the block's colour.

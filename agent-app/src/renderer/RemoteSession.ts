@@ -146,6 +146,16 @@ export class RemoteSession {
     return this.pipeline.videoWidth;
   }
 
+  /**
+   * The customer's screen size, the space whiteboard strokes are in: the video's size unless the
+   * customer said it sends a scaled copy (stream-state).
+   */
+  get boardSize(): { width: number; height: number } {
+    const s = this.streamState;
+    if (s?.sourceWidth && s.sourceHeight) return { width: s.sourceWidth, height: s.sourceHeight };
+    return { width: this.pipeline.videoWidth, height: this.pipeline.videoHeight };
+  }
+
   get videoHeight(): number {
     return this.pipeline.videoHeight;
   }

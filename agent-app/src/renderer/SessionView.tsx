@@ -90,8 +90,8 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
   const [isDrawing, setDrawing] = useState(false);
   const [isBlank, setBlank] = useState(false);
   const [style, setStyle] = useState<DrawStyle>({ tool: 'pen', color: '#e53935', width: 4, isFading: false });
-  const boardW = session?.videoWidth || 1280;
-  const boardH = session?.videoHeight || 720;
+  const boardW = session?.boardSize.width || 1280;
+  const boardH = session?.boardSize.height || 720;
 
   return (
     <section className="session-view" data-testid="session-view" data-session-id={entry.sessionId} data-state={entry.state}>

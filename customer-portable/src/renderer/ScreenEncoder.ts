@@ -237,6 +237,7 @@ export class ScreenEncoder {
       if (!(isStep || hasMoved) || now - sent.at < STATE_INTERVAL_MS) return;
     }
     const msg: CtlToRelay = { type: 'stream-state', sessionId: this.opts.sessionId, targetBps: Math.round(plan.targetBps), fps: plan.fps, isSteppedDown: plan.isSteppedDown };
+    if (this.sourceSize) Object.assign(msg, { sourceWidth: this.sourceSize.width, sourceHeight: this.sourceSize.height });
     if (!this.opts.sink.sendCtl(msg)) return;
     this.stateSent = { plan, at: now };
     const link = this.stream.link(now);
