@@ -15,28 +15,13 @@ import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 import { query } from '../harness/db.ts';
+import { CTL_HOOK, ctlErrors, sendRawCtlMessages } from '../harness/rawCtl.ts';
 
 const SIG = { timeout: 240_000 };
 const FRAME = { width: 1280, height: 720 } as const;
 /** The whiteboard strokes are drawn over white background between the blocks and the text box. */
 const LINE_Y = 310;
 const RED = [229, 57, 53];
-
-/** Keeps the agent's ctl channel reachable so a test can send what the console never would. */
-const CTL_HOOK = `(() => {
-  const create = RTCPeerConnection.prototype.createDataChannel;
-  window.__ctlErrors = [];
-  RTCPeerConnection.prototype.createDataChannel = function (label, opts) {
-    const dc = create.call(this, label, opts);
-    if (label === 'ctl') {
-      window.__ctl = dc;
-      dc.addEventListener('message', (ev) => {
-        if (typeof ev.data === 'string' && JSON.parse(ev.data).type === 'error') window.__ctlErrors.push(JSON.parse(ev.data));
-      });
-    }
-    return dc;
-  };
-})();`;
 
 let stage: Stage;
 let relay: RelayProcess;
@@ -308,12 +293,9 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
       { type: 'chat-send', sessionId, text: 'x'.repeat(2001) },
       { type: 'chat-send', sessionId, text: 42 },
     ];
-    for (const msg of bad) await agent.evaluate((m) => (window as unknown as { __ctl: RTCDataChannel }).__ctl.send(JSON.stringify(m)), msg);
-    await waitFor(
-      async () => (await agent.evaluate(() => (window as unknown as { __ctlErrors: unknown[] }).__ctlErrors.length)) >= bad.length,
-      'one error reply per bad message',
-    );
-    const codes = await agent.evaluate(() => (window as unknown as { __ctlErrors: { code: string }[] }).__ctlErrors.map((e) => e.code));
+    await sendRawCtlMessages(agent, bad);
+    await waitFor(async () => (await ctlErrors(agent)).length >= bad.length, 'one error reply per bad message');
+    const codes = (await ctlErrors(agent)).map((e) => e.code);
     assert.ok(codes.every((c) => c === 'bad-message' || c === 'too-large'), codes.join(','));
     assert.equal(await overlayStrokes(), 0, 'nothing bad reached the customer');
     // The session is still alive: chat works and the relay still runs it.

@@ -7,7 +7,7 @@
  * retention deletes an old recording and logs it.
  */
 import assert from 'node:assert/strict';
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,8 +21,7 @@ import { LoginResponse } from '@beacon/shared/protocol';
 import type { z } from 'zod';
 import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
-import { REPO_ROOT } from '../harness/paths.ts';
-import { AGENT } from '../harness/Relay.ts';
+import { AGENT, startRelay } from '../harness/Relay.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 
@@ -67,37 +66,8 @@ let token = '';
 let sessionId = '';
 
 /** The real relay (`relay-server/src/main.ts`) on `dataDir`, so it can be killed and started again on the same data. */
-async function startRelayOn(dir: string): Promise<Relay> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'relay-server/src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      BEACON_HOST: '127.0.0.1',
-      BEACON_DATA_DIR: dir,
-      BEACON_AGENT_LOGIN: AGENT.login,
-      BEACON_AGENT_PASSWORD: AGENT.password,
-      BEACON_AGENT_NAME: AGENT.name,
-      BEACON_AGENT_ROLE: 'owner',
-      BEACON_RECORD_SESSIONS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`relay did not start:\n${out}`)), 30_000);
-    proc.stdout?.on('data', () => {
-      const m = /Beacon relay listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`relay exited with ${code}:\n${out}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, proc };
+function startRelayOn(dir: string): Promise<Relay> {
+  return startRelay({ BEACON_AGENT_ROLE: 'owner', BEACON_RECORD_SESSIONS: '1' }, dir);
 }
 
 async function stopRelay(r: Relay, signal: NodeJS.Signals): Promise<void> {

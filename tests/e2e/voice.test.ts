@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { agentConnect, readDeviceCredentials } from '../harness/flows.ts';
 import { listen, readOnsets, startOnsets } from '../harness/VoiceBrowsers.ts';
 import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
+import { CTL_HOOK, sendRawCtl as sendRawCtlTo } from '../harness/rawCtl.ts';
 
 const SIG = { timeout: 120_000 };
 const AGENT_HZ = 440;
@@ -20,23 +21,6 @@ const HZ_TOLERANCE = 25;
 const HEARD_RMS = 0.005;
 const SILENT_RMS = 0.001;
 
-/** Keeps the agent's ctl channel reachable so a test can send what the console never would. */
-const CTL_HOOK = `(() => {
-  const create = RTCPeerConnection.prototype.createDataChannel;
-  window.__ctlErrors = [];
-  RTCPeerConnection.prototype.createDataChannel = function (label, opts) {
-    const dc = create.call(this, label, opts);
-    if (label === 'ctl') {
-      window.__ctl = dc;
-      dc.addEventListener('message', (ev) => {
-        const m = JSON.parse(ev.data);
-        if (m.type === 'error') window.__ctlErrors.push(m);
-      });
-    }
-    return dc;
-  };
-})();`;
-
 let stage: VoiceStage;
 let customer: Page;
 let agent: Page;
@@ -45,18 +29,7 @@ let sessionId = '';
 const micRequests = (page: Page) => page.evaluate(() => (window as unknown as { __micRequests: number }).__micRequests);
 const voiceState = (page: Page) => page.getByTestId('voice-panel').getAttribute('data-state');
 
-async function sendRawCtl(msg: unknown): Promise<{ code: string }> {
-  return agent.evaluate(async (m) => {
-    const w = window as unknown as { __ctl: RTCDataChannel; __ctlErrors: { code: string }[] };
-    const before = w.__ctlErrors.length;
-    w.__ctl.send(JSON.stringify(m));
-    const end = Date.now() + 5000;
-    while (w.__ctlErrors.length === before && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    const e = w.__ctlErrors[before];
-    if (!e) throw new Error('no error reply');
-    return e;
-  }, msg);
-}
+const sendRawCtl = (msg: unknown): Promise<{ code: string }> => sendRawCtlTo(agent, msg);
 
 describe('two-way voice through the relay', { concurrency: false }, () => {
   before(async () => {

@@ -6,39 +6,19 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, afterEach, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { ChatHistory, COLLAB_LIMITS, QuickReplies, SessionFileList, type Stroke } from '@beacon/shared/collab';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
-import { startTestRelay, TEST_AGENT, type TestRelay } from '../testing/testRelay.ts';
+import { TEST_AGENT, useRelaySuite } from '../testing/testRelay.ts';
 
-let t: TestRelay;
 let filesDir: string;
-const clients: NdcClient[] = [];
-
-// A seat may have 3 sessions at once: every test ends its own.
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 100));
-});
-before(async () => {
+const suite = useRelaySuite(() => {
   filesDir = mkdtempSync(path.join(tmpdir(), 'beacon-collab-test-'));
-  t = await startTestRelay({ filesDir });
-});
-after(async () => {
-  for (const c of clients) c.close();
-  await t.relay.close();
-  nodeDataChannel.cleanup();
-  rmSync(filesDir, { recursive: true, force: true });
-});
-
-async function open(role: 'agent' | 'customer'): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(role === 'agent' ? { token: await t.token() } : {}) });
-  clients.push(c);
-  return c;
-}
+  return { filesDir };
+}, () => rmSync(filesDir, { recursive: true, force: true }));
+const open = suite.open;
 
 async function pair(control = true): Promise<{ agent: NdcClient; customer: NdcClient; sessionId: string }> {
   const customer = await open('customer');
@@ -78,13 +58,13 @@ describe('collaboration through the relay', () => {
     agent.sendCtl({ type: 'chat-send', sessionId: ask.sessionId, text: '是的，我是 Alice 👋' });
     const atCustomer = await customer.nextCtl('chat', 5000, (m) => m.message.from === 'agent');
     assert.equal(atCustomer.message.senderName, TEST_AGENT.displayName);
-    const history = await new TestApi(t.relay.url, await t.token()).ok('GET', `/api/sessions/${ask.sessionId}/chat`, ChatHistory);
+    const history = await new TestApi(suite.t().relay.url, await suite.t().token()).ok('GET', `/api/sessions/${ask.sessionId}/chat`, ChatHistory);
     assert.deepEqual(history.messages.map((m) => [m.from, m.text]), [
       ['customer', 'Is this really my IT department? 🤔'],
       ['agent', '是的，我是 Alice 👋'],
     ]);
-    await t.relay.flush();
-    const kinds = (await t.relay.services.events.forSession(ask.sessionId)).map((e) => e.kind);
+    await suite.t().relay.flush();
+    const kinds = (await suite.t().relay.services.events.forSession(ask.sessionId)).map((e) => e.kind);
     assert.deepEqual(kinds.filter((k) => k === 'chat').length, 2);
   });
 
@@ -104,13 +84,13 @@ describe('collaboration through the relay', () => {
     assert.deepEqual(progress, [COLLAB_LIMITS.chunkBytes, COLLAB_LIMITS.chunkBytes * 2, data.length]);
     const chat = await agent.nextCtl('chat', 5000, (m) => m.message.file?.id === done.file.id);
     assert.equal(chat.message.file?.mime, 'image/png');
-    const api = new TestApi(t.relay.url, await t.token());
+    const api = new TestApi(suite.t().relay.url, await suite.t().token());
     const list = await api.ok('GET', `/api/sessions/${sessionId}/files`, SessionFileList);
     assert.deepEqual(list.files.map((f) => [f.id, f.size, f.from]), [[done.file.id, data.length, 'customer']]);
-    const res = await fetch(`${t.relay.url}/api/sessions/${sessionId}/files/${done.file.id}`, { headers: { Authorization: `Bearer ${api.token}` } });
+    const res = await fetch(`${suite.t().relay.url}/api/sessions/${sessionId}/files/${done.file.id}`, { headers: { Authorization: `Bearer ${api.token}` } });
     assert.equal(res.status, 200);
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(data), 'the download is byte-identical');
-    assert.equal((await fetch(`${t.relay.url}/api/sessions/${sessionId}/files/${done.file.id}`)).status, 401);
+    assert.equal((await fetch(`${suite.t().relay.url}/api/sessions/${sessionId}/files/${done.file.id}`)).status, 401);
     assert.ok(!storedFiles().some((f) => f.endsWith('.part')));
   });
 
@@ -142,7 +122,7 @@ describe('collaboration through the relay', () => {
     await agent.next('session-ended', 5000);
     for (let i = 0; i < 50 && storedFiles().length !== before.length; i++) await new Promise((r) => setTimeout(r, 20));
     assert.deepEqual(storedFiles(), before, 'no partial file stays');
-    const list = await new TestApi(t.relay.url, await t.token()).ok('GET', `/api/sessions/${sessionId}/files`, SessionFileList);
+    const list = await new TestApi(suite.t().relay.url, await suite.t().token()).ok('GET', `/api/sessions/${sessionId}/files`, SessionFileList);
     assert.equal(list.files.length, 0);
   });
 
@@ -166,8 +146,8 @@ describe('collaboration through the relay', () => {
     assert.equal((await agent.nextCtl('error', 5000)).code, 'bad-message');
     agent.sendCtl({ type: 'chat-send', sessionId, text: 'still here' });
     await customer.nextCtl('chat', 5000, (m) => m.message.text === 'still here');
-    await t.relay.flush();
-    const strokes = (await t.relay.services.events.forSession(sessionId)).filter((e) => e.kind === 'stroke').map((e) => e.detail.action);
+    await suite.t().relay.flush();
+    const strokes = (await suite.t().relay.services.events.forSession(sessionId)).filter((e) => e.kind === 'stroke').map((e) => e.detail.action);
     assert.deepEqual(strokes, ['draw', 'undo', 'clear', 'draw']);
 
     const viewOnly = await pair(false);
@@ -200,12 +180,12 @@ describe('collaboration through the relay', () => {
     assert.equal(done.file.purpose, 'screenshot');
     assert.equal(done.file.transferId, 'shot-0000001');
     assert.ok(readFileSync(path.join(filesDir, sessionId, 'shot-0000001')).equals(png));
-    await t.relay.flush();
-    assert.ok((await t.relay.services.events.forSession(sessionId)).some((e) => e.kind === 'screenshot' && e.detail.fileId === done.file.id));
+    await suite.t().relay.flush();
+    assert.ok((await suite.t().relay.services.events.forSession(sessionId)).some((e) => e.kind === 'screenshot' && e.detail.fileId === done.file.id));
   });
 
   test('quick replies are per seat; a linked customer has a chat history across sessions', async () => {
-    const api = new TestApi(t.relay.url, await t.token());
+    const api = new TestApi(suite.t().relay.url, await suite.t().token());
     assert.deepEqual((await api.ok('GET', '/api/me/quick-replies', QuickReplies)).replies, []);
     await api.ok('PUT', '/api/me/quick-replies', QuickReplies, { replies: ['Hello! 👋', '请稍等'] });
     assert.deepEqual((await api.ok('GET', '/api/me/quick-replies', QuickReplies)).replies, ['Hello! 👋', '请稍等']);

@@ -12,35 +12,16 @@
  * and a voice-only session has no picture to choose for.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { describe, test } from 'node:test';
 import { fragmentFrame, readHeader } from '@beacon/shared/framing';
 import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import { useRelaySuite } from '../testing/testRelay.ts';
 
 const VOICE = { view: false, control: false } as const;
-let t: TestRelay;
-const clients: NdcClient[] = [];
 let nextId = 0;
-
-before(async () => {
-  t = await startTestRelay();
-});
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 100));
-});
-after(async () => {
-  await t.relay.close();
-  nodeDataChannel.cleanup();
-});
-
-async function open(role: 'agent' | 'customer'): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(role === 'agent' ? { token: await t.token() } : {}) });
-  clients.push(c);
-  return c;
-}
+const suite = useRelaySuite();
+const open = suite.open;
 
 function codeOf(c: NdcClient): string {
   const last = c.inbox.all.filter((m) => m.type === 'code-update').at(-1);
@@ -82,10 +63,10 @@ describe('voice-only sessions', () => {
       assert.equal(s.mode, 'voice');
       assert.deepEqual(s.permissions, VOICE);
     }
-    await t.relay.flush();
-    const row = await t.relay.services.sessionStore.get(sessionId);
+    await suite.t().relay.flush();
+    const row = await suite.t().relay.services.sessionStore.get(sessionId);
     assert.deepEqual(row?.permissions, VOICE);
-    const events = (await t.relay.services.db.all('SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId])) as { kind: string; detail: string }[];
+    const events = (await suite.t().relay.services.db.all('SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId])) as { kind: string; detail: string }[];
     const requested = events.find((e) => e.kind === 'connect-requested');
     assert.equal(JSON.parse(requested?.detail ?? '{}').mode, 'voice');
     assert.ok(events.some((e) => e.kind === 'consent-granted'));
@@ -126,10 +107,10 @@ describe('voice-only sessions', () => {
     customer.sendCtl({ type: 'stream-config', sessionId, config: { codec: 'vp8', width: 1280, height: 720 } });
     assert.equal((await customer.nextCtl('error')).code, 'not-allowed');
 
-    const dropped = t.relay.stats().droppedFragments;
+    const dropped = suite.t().relay.stats().droppedFragments;
     const frames = fragmentFrame(new Uint8Array(3000), { isKey: true, stream: started.streamId, seq: 0, captureTs: 1 });
     for (const f of frames) assert.ok(customer.sendMedia(f));
-    await waitFor(() => t.relay.stats().droppedFragments >= dropped + frames.length);
+    await waitFor(() => suite.t().relay.stats().droppedFragments >= dropped + frames.length);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(agent.media.length, 0, 'the agent gets no screen media');
     assert.equal(customer.ctlInbox.pending().filter((m) => m.type === 'input' || m.type === 'keyframe-request').length, 0);
@@ -162,11 +143,11 @@ function framesOf(c: NdcClient): number[] {
 describe('view state', () => {
   /** Sends frames `[seq, isKey]` and waits until the relay has taken them all in. */
   async function sendFrames(customer: NdcClient, sessionId: string, streamId: number, frames: [number, boolean][]): Promise<void> {
-    const before = t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0;
+    const before = suite.t().relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0;
     for (const [seq, isKey] of frames) {
       for (const f of fragmentFrame(new Uint8Array(isKey ? 4000 : 300).fill(seq), { isKey, stream: streamId, seq, captureTs: seq })) assert.ok(customer.sendMedia(f));
     }
-    await waitFor(() => (t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0) >= before + frames.length);
+    await waitFor(() => (suite.t().relay.stats().sessions.find((s) => s.id === sessionId)?.media?.framesIn ?? 0) >= before + frames.length);
   }
 
   /** A ctl round trip through the customer: everything the agent sent before it was handled. */
@@ -195,7 +176,7 @@ describe('view state', () => {
     await sendFrames(customer, sessionId, streamId, [[7, false], [8, true], [9, false], [10, false]]);
     await waitFor(() => framesOf(agent).length >= 6);
     assert.deepEqual(framesOf(agent), [0, 1, 4, 8, 9, 10]);
-    const viewer = Object.values(t.relay.stats().sessions.find((s) => s.id === sessionId)?.media?.viewers ?? {})[0];
+    const viewer = Object.values(suite.t().relay.stats().sessions.find((s) => s.id === sessionId)?.media?.viewers ?? {})[0];
     assert.equal(viewer?.hiddenFrames, 4);
     assert.equal(viewer?.isVisible, true);
   });

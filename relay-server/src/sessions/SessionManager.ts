@@ -13,7 +13,7 @@ import { LIMITS, type ClientToRelay, type RelayToClient } from '@beacon/shared/p
 import { ProtocolError, toWireError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 import type { Clock } from '../platform/clock.ts';
-import { Emitter } from '../platform/Emitter.ts';
+import { Emitter } from '@beacon/shared/client/lifecycle';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
@@ -80,7 +80,7 @@ export class SessionManager {
   private readonly customers = new Map<string, CustomerParty>();
   private readonly streamIds = new Set<number>();
   private readonly consentTimers = new Map<string, NodeJS.Timeout>();
-  private readonly emitter: Emitter<SessionEvent>;
+  private readonly emitter: Emitter<[SessionEvent]>;
   private readonly now: Clock;
   private readonly consentTimeoutMs: number;
   private readonly admission: Admission | null;
@@ -99,7 +99,7 @@ export class SessionManager {
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
     this.admission = opts.admission ?? null;
     this.willRecord = opts.willRecord ?? (() => false);
-    this.emitter = new Emitter(log, 'session event');
+    this.emitter = new Emitter((err) => log.error('session event listener failed', { err: err instanceof Error ? err.message : String(err) }));
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
@@ -294,7 +294,7 @@ export class SessionManager {
     s.customer.send(started);
     s.agent.send(started);
     // Before the consent is on the timeline, so a recording that starts here puts it at 0.
-    this.emitter.emit({ type: 'started', session: active });
+    this.emitter.fire({ type: 'started', session: active });
     this.records.consented(active);
     this.log.info('session started', { sessionId: s.id, streamId: active.streamId, mode: s.mode });
   }
@@ -312,7 +312,7 @@ export class SessionManager {
     const live = this.sessions.get(s.id);
     if (!live) return;
     this.forget(live);
-    this.emitter.emit({ type: 'ending', session: live, ending });
+    this.emitter.fire({ type: 'ending', session: live, ending });
     const ended: EndedSession = {
       ...identity(live),
       state: 'ended',
@@ -323,7 +323,7 @@ export class SessionManager {
     };
     this.records.ended(ended);
     this.tell(ended);
-    this.emitter.emit({ type: 'ended', session: ended });
+    this.emitter.fire({ type: 'ended', session: ended });
   }
 
   /** The agent hears a no or a timeout; once announced, both sides hear any other ending. */

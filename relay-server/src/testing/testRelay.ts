@@ -5,7 +5,9 @@
  */
 import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle, type RelayOptions } from '../RelayServer.ts';
-import { loginAgent } from './NdcClient.ts';
+import { after, afterEach, before } from 'node:test';
+import nodeDataChannel from 'node-datachannel';
+import { loginAgent, NdcClient } from './NdcClient.ts';
 
 export const TEST_AGENT = { login: 'alice', password: 'correct horse battery', displayName: 'Alice Chen' } as const;
 
@@ -27,5 +29,47 @@ export async function startTestRelay(options: RelayOptions & { isSeeded?: boolea
     relay,
     log,
     token: async () => (await loginAgent(relay.url, TEST_AGENT.login, TEST_AGENT.password)).token,
+  };
+}
+
+/** A test suite's relay and the node-datachannel clients its tests open. */
+export interface RelaySuite {
+  /** The running relay (started before the suite's first test). */
+  readonly t: () => TestRelay;
+  /** Opens a client (agents signed in as TEST_AGENT); it is closed after the test that opened it. */
+  open(role: 'agent' | 'customer'): Promise<NdcClient>;
+}
+
+/**
+ * Registers the hooks a relay test suite needs: one relay for the suite, each test's clients
+ * closed after it (a seat's concurrency limit counts them), and everything stopped at the end.
+ */
+export function useRelaySuite(options: () => RelayOptions = () => ({}), cleanup: () => void = () => {}): RelaySuite {
+  let t: TestRelay | null = null;
+  const clients: NdcClient[] = [];
+  before(async () => {
+    t = await startTestRelay(options());
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+  after(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await t?.relay.close();
+    nodeDataChannel.cleanup();
+    cleanup();
+  });
+  const relay = (): TestRelay => {
+    if (!t) throw new Error('the suite relay is not started yet');
+    return t;
+  };
+  return {
+    t: relay,
+    async open(role) {
+      const c = await NdcClient.open({ relayUrl: relay().relay.url, role, ...(role === 'agent' ? { token: await relay().token() } : {}) });
+      clients.push(c);
+      return c;
+    },
   };
 }

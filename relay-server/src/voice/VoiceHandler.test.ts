@@ -4,32 +4,12 @@
  * itself (RTP between browser tracks) is tested end to end in tests/e2e/voice.test.ts.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { describe, test } from 'node:test';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import { useRelaySuite } from '../testing/testRelay.ts';
 
-let t: TestRelay;
-const clients: NdcClient[] = [];
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 100));
-});
-before(async () => {
-  t = await startTestRelay();
-});
-after(async () => {
-  for (const c of clients) c.close();
-  await t.relay.close();
-  nodeDataChannel.cleanup();
-});
-
-async function open(role: 'agent' | 'customer'): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(role === 'agent' ? { token: await t.token() } : {}) });
-  clients.push(c);
-  return c;
-}
+const suite = useRelaySuite();
+const open = suite.open;
 
 async function pair(): Promise<{ agent: NdcClient; customer: NdcClient; sessionId: string }> {
   const customer = await open('customer');
@@ -66,7 +46,7 @@ describe('voice call control', () => {
   });
 
   test('answered calls go in the session’s event log with who called, who hung up and how long it lasted', async () => {
-    const kindsOf = async (id: string) => (await t.relay.services.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
+    const kindsOf = async (id: string) => (await suite.t().relay.services.events.forSession(id)).filter((e) => e.kind.startsWith('voice-'));
     const first = await pair();
     // A declined call never ran: nothing to log.
     await ring(first, 'agent', 'voice-decline');
@@ -87,7 +67,7 @@ describe('voice call control', () => {
     second.customer.send({ type: 'session-stop', sessionId: second.sessionId });
     await second.agent.next('session-ended');
     await new Promise((r) => setTimeout(r, 100));
-    const all = (await t.relay.services.events.forSession(second.sessionId)).map((e) => e.kind);
+    const all = (await suite.t().relay.services.events.forSession(second.sessionId)).map((e) => e.kind);
     assert.ok(all.indexOf('voice-ended') >= 0 && all.indexOf('voice-ended') < all.indexOf('disconnected'), all.join(', '));
     assert.equal((await kindsOf(second.sessionId)).at(-1)?.detail.reason, 'session-ended');
   });

@@ -66,13 +66,8 @@ export const LiveSession = z.object({
 });
 export type LiveSession = z.infer<typeof LiveSession>;
 
-export const Seat = z.object({
-  id: AccountId,
-  login: z.string(),
-  displayName: z.string(),
-  role: AccountRole,
-  groups: z.array(GroupRef),
-  concurrencyLimit: ConcurrencyLimit,
+/** A seat as owners and admins manage it: the account plus its state and live sessions. */
+export const Seat = Account.extend({
   isDisabled: z.boolean(),
   /** Locked after too many wrong passwords, until `POST /api/seats/:id/unlock`. */
   isLocked: z.boolean(),

@@ -77,6 +77,9 @@ type Listener<A extends unknown[]> = (...args: A) => void;
 export class Emitter<A extends unknown[] = []> implements Disposable {
   private readonly listeners = new Set<Listener<A>>();
 
+  /** `onListenerError`: where a throwing listener is reported (the relay passes its logger); default: the console. */
+  constructor(private readonly onListenerError: (err: unknown) => void = (err) => console.error('[beacon] listener failed', err)) {}
+
   on(listener: Listener<A>): Unsubscribe {
     // Wrapped, so the same function added twice is called twice and removed once each.
     const entry: Listener<A> = (...args) => listener(...args);
@@ -90,7 +93,7 @@ export class Emitter<A extends unknown[] = []> implements Disposable {
       try {
         l(...args);
       } catch (err) {
-        console.error('[beacon] listener failed', err);
+        this.onListenerError(err);
       }
     }
   }

@@ -1,10 +1,10 @@
 /** One session from the log with its event timeline (consent, control, end), beside the table. */
 import { SessionDetail } from '@beacon/shared/api';
 import { useTranslation } from 'react-i18next';
-import { formatDeviceId } from '../../common/connectInput.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { useFormatters } from '../ui/format.ts';
-import { OutcomeBadge, SeatName } from '../ui/Labels.tsx';
+import { OutcomeBadge } from '../ui/Labels.tsx';
+import { SessionFacts } from '../ui/SessionFacts.tsx';
 import { useApiQuery } from '../ui/useApiQuery.ts';
 
 /** Detail keys that are plumbing, not history. */
@@ -38,18 +38,7 @@ export function SessionDetailPanel({ sessionId, onClose }: { sessionId: string; 
       {s && (
         <>
           <dl className="detail-list">
-            <dt>{t('log.seat')}</dt>
-            <dd>
-              <SeatName seat={s.seat} />
-            </dd>
-            <dt>{t('log.customer')}</dt>
-            <dd>{s.customer?.name ?? t('common.none')}</dd>
-            <dt>{t('log.device')}</dt>
-            <dd className="mono">{formatDeviceId(s.deviceId)}</dd>
-            <dt>{t('log.requested')}</dt>
-            <dd>{fmt.dateTime(s.requestedAt)}</dd>
-            <dt>{t('log.duration')}</dt>
-            <dd>{fmt.duration(s.durationMs)}</dd>
+            <SessionFacts session={s} when="requested" />
             <dt>{t('log.outcome')}</dt>
             <dd>
               <OutcomeBadge outcome={s.outcome} />

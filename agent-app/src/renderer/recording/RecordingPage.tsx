@@ -7,15 +7,13 @@
 import { RecordingInfo, RecordingTicket, SessionDetail, SessionTimeline } from '@beacon/shared/api';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDeviceId } from '../../common/connectInput.ts';
 import { canOversee } from '../../common/roles.ts';
 import { buildTimeline, currentEntryId, visibleEntries } from '../../common/timeline.ts';
 import { apiErrorKey } from '../ApiClient.ts';
 import { useClient } from '../ClientContext.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
 import { apiUrl } from '../apiUrl.ts';
-import { useFormatters } from '../ui/format.ts';
-import { SeatName } from '../ui/Labels.tsx';
+import { SessionFacts } from '../ui/SessionFacts.tsx';
 import { useApiQuery } from '../ui/useApiQuery.ts';
 import { RecordingPlayer, type PlayerHandle } from './RecordingPlayer.tsx';
 import { TimelinePanel } from './TimelinePanel.tsx';
@@ -29,7 +27,6 @@ const TICKET_MARGIN_MS = 60_000;
 export function RecordingPage({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const client = useClient();
-  const fmt = useFormatters();
   const player = useRef<PlayerHandle>(null);
   const overrides = { 'not-found': 'recording.notFound', forbidden: 'recording.notFound' } as const;
   const [isPolling, setIsPolling] = useState(false);
@@ -121,18 +118,7 @@ export function RecordingPage({ sessionId }: { sessionId: string }) {
       </div>
       {s && (
         <dl className="detail-list recording-meta">
-          <dt>{t('log.seat')}</dt>
-          <dd>
-            <SeatName seat={s.seat} />
-          </dd>
-          <dt>{t('log.customer')}</dt>
-          <dd>{s.customer?.name ?? t('common.none')}</dd>
-          <dt>{t('log.device')}</dt>
-          <dd className="mono">{formatDeviceId(s.deviceId)}</dd>
-          <dt>{t('log.start')}</dt>
-          <dd>{s.startedAt ? fmt.dateTime(s.startedAt) : t('common.none')}</dd>
-          <dt>{t('log.duration')}</dt>
-          <dd>{fmt.duration(s.durationMs)}</dd>
+          <SessionFacts session={s} when="started" />
         </dl>
       )}
       <ErrorNotice messageKey={info.errorKey ?? timeline.errorKey ?? errorKey} onDismiss={errorKey ? () => setErrorKey(null) : undefined} />
