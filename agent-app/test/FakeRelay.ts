@@ -11,7 +11,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LoginRequest, type CtlFromRelay, type LoginResponse, type RelayToClient } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
 import { FakeRelayPeer } from '../../tests/harness/FakeRelayPeer.ts';
 
 export const TOKEN = 'test-token-0123456789';
@@ -181,7 +181,7 @@ export class FakeRelay {
         link = new AgentLink(ws);
         const current = link;
         this.links.push(current);
-        current.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'agent', agent: AGENT });
+        current.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'agent', agent: AGENT, capabilities: [...KNOWN_CAPABILITIES] });
         void current.whenChannelsOpen().then(() => {
           const waiters = this.linkWaiters;
           this.linkWaiters = [];

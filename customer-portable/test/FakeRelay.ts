@@ -15,7 +15,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { Reassembler, type AssembledFrame } from '@beacon/shared/framing';
 import { parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
 import { FakeRelayPeer } from '../../tests/harness/FakeRelayPeer.ts';
 
 const MIME: Record<string, string> = {
@@ -65,7 +65,7 @@ export class CustomerLink {
     if (msg.type === 'hello') {
       this.deviceId = String(100_000_000 + Math.floor(Math.random() * 899_999_999));
       this.code = 'AB12CD';
-      this.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'customer', deviceId: this.deviceId, code: this.code, codeExpiresAt: Date.now() + 600_000 });
+      this.send({ type: 'welcome', v: PROTOCOL_VERSION, role: 'customer', deviceId: this.deviceId, code: this.code, codeExpiresAt: Date.now() + 600_000, capabilities: [...KNOWN_CAPABILITIES] });
     } else {
       this.peer.onSignal(msg);
     }

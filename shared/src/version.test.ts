@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RelayToClient } from './protocol.ts';
-import { MIN_PROTOCOL_VERSION, PROTOCOL_HISTORY, PROTOCOL_VERSION, negotiateVersion, sharedCapabilities } from './version.ts';
+import { mayCarry, MIN_PROTOCOL_VERSION, PROTOCOL_HISTORY, PROTOCOL_VERSION, negotiateVersion, sharedCapabilities } from './version.ts';
 
 test('the history ends at the current version and names every version once', () => {
   assert.deepEqual(
@@ -32,4 +32,15 @@ test('welcome is a union by role: a customer welcome without its device ID is re
   assert.ok(parsed.type === 'welcome' && parsed.role === 'customer' && parsed.deviceId === '123456789');
   assert.equal(RelayToClient.safeParse({ ...customer, deviceId: undefined }).success, false);
   assert.equal(RelayToClient.safeParse({ type: 'welcome', v: 2, role: 'agent' }).success, false);
+});
+
+test('a client leaves out what an older relay does not speak, and sends the rest', () => {
+  const v1Relay = sharedCapabilities(['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control'], undefined);
+  assert.equal(mayCarry(v1Relay, 'receive-report'), false);
+  assert.equal(mayCarry(v1Relay, 'stream-state'), false);
+  assert.equal(mayCarry(v1Relay, 'voice-request'), true);
+  assert.equal(mayCarry(v1Relay, 'ping'), true);
+  const noVoice = sharedCapabilities(['voice', 'collab'], ['collab']);
+  assert.equal(mayCarry(noVoice, 'voice-request'), false);
+  assert.equal(mayCarry(noVoice, 'chat-send'), true);
 });

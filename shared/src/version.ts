@@ -16,7 +16,7 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
   {
     v: 2,
     changes:
-      '`capabilities` in hello and welcome; welcome is a union by role (customers always get deviceId, code and codeExpiresAt; agents always get agent); a relay answers a newer client in its own version instead of refusing it',
+      '`capabilities` in hello and welcome; `receive-report` and `stream-state` (capability `rate-control`); welcome is a union by role (customers always get deviceId, code and codeExpiresAt; agents always get agent); a relay answers a newer client in its own version instead of refusing it',
   },
 ];
 
@@ -28,11 +28,34 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `voice-sessions`: sessions with `mode: 'voice'` (a call without screen access).
  * - `view-state`: the agent's `view-state` (keyframes only for a session not on screen).
  * - `quality-mode`: the agent's `quality-mode` for a session.
+ * - `rate-control`: the agent's `receive-report` and the customer's `stream-state` (the picture follows the link).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
-export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = KNOWN_CAPABILITIES;
+export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
+
+/**
+ * The capability a ctl message needs; a client sends such a message only if the relay listed it
+ * (so a newer client meeting an older relay leaves it out instead of getting `bad-message`).
+ */
+export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
+  'receive-report': 'rate-control',
+  'stream-state': 'rate-control',
+  'view-state': 'view-state',
+  'quality-mode': 'quality-mode',
+  'voice-request': 'voice',
+  'voice-accept': 'voice',
+  'voice-decline': 'voice',
+  'voice-end': 'voice',
+  'voice-mute': 'voice',
+};
+
+/** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */
+export function mayCarry(capabilities: ReadonlySet<string>, type: string): boolean {
+  const needed = Object.hasOwn(CTL_CAPABILITY, type) ? CTL_CAPABILITY[type] : undefined;
+  return needed === undefined || capabilities.has(needed);
+}
 
 /** The version a connection speaks: the lower of both sides', or null if the peer is too old for us. */
 export function negotiateVersion(peerVersion: number): number | null {

@@ -16,7 +16,7 @@ import {
   type Role,
   type Welcome,
 } from '../protocol.ts';
-import { KNOWN_CAPABILITIES, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
+import { KNOWN_CAPABILITIES, mayCarry, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
 
 export type { Welcome };
 /** The welcome a connection of role `R` gets. */
@@ -221,6 +221,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
   /** Sends a ctl message; false if the channel is not open. */
   sendCtl(msg: CtlToRelay): boolean {
     if (this.isClosed || this.ctl?.readyState !== 'open') return false;
+    // A message the relay does not speak (an older relay) is left out, never refused there.
+    if (!mayCarry(this.capabilities, msg.type)) return false;
     this.ctl.send(JSON.stringify(msg));
     return true;
   }
