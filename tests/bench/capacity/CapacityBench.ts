@@ -103,23 +103,7 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityResult> {
         break;
       }
       log(`${o.targetKbps} kbit/s: ramping to ${target} sessions…`);
-      while (sessions < target) {
-        const count = Math.min(o.sessionsPerWorker, MAX_SEAT_SESSIONS, target - sessions);
-        // One seat per agent process: a seat may hold only so many sessions.
-        const token = await newSeatToken(relay.url, ownerToken, `load-${agents.length + 1}`, count);
-        const c = WorkerHandle.spawn('customers');
-        const a = WorkerHandle.spawn('agents');
-        customers.push(c);
-        agents.push(a);
-        const { devices } = await c.request({ type: 'start-customers', relayUrl: relay.url, count, clip: o.clip, targetKbps: o.targetKbps, keyframeAnswer: 'insert' }, 'customers', 120_000);
-        for (const w of [c, a]) reniceThreads(w.pid, NICE);
-        const [offC, offA] = [await c.measureClock(), await a.measureClock()];
-        const clockFix = devices.map(() => offC - offA);
-        const ready = await a.request({ type: 'start-agents', relayUrl: relay.url, token, devices: devices as Device[], clockFix }, 'agents-ready', 180_000);
-        if (ready.failed.length) log(`  ${ready.failed.length} sessions failed to start: ${ready.failed[0]}`);
-        sessions += ready.started;
-        if (ready.started < count) break;
-      }
+      sessions = await rampTo(o, { url: relay.url, ownerToken }, target, sessions, { customers, agents }, log);
       // Threads started since (libdatachannel's, per process) get the same priority.
       for (const pid of [relayPid, ...customers.map((w) => w.pid), ...agents.map((w) => w.pid)]) reniceThreads(pid, NICE);
       let step = await measureStep(o, sessions, customers, agents, relayPid);
@@ -158,6 +142,39 @@ export async function runCapacity(o: CapacityOptions): Promise<CapacityResult> {
     await relay.stop();
   }
   return result;
+}
+
+/**
+ * Opens sessions until `target` run or one fails to start: each batch is one seat, one customer
+ * worker and one agent worker. Returns how many sessions run now.
+ */
+async function rampTo(
+  o: CapacityOptions,
+  relay: { url: string; ownerToken: string },
+  target: number,
+  running: number,
+  workers: { customers: WorkerHandle[]; agents: WorkerHandle[] },
+  log: (msg: string) => void,
+): Promise<number> {
+  let sessions = running;
+  while (sessions < target) {
+    const count = Math.min(o.sessionsPerWorker, MAX_SEAT_SESSIONS, target - sessions);
+    // One seat per agent process: a seat may hold only so many sessions.
+    const token = await newSeatToken(relay.url, relay.ownerToken, `load-${workers.agents.length + 1}`, count);
+    const c = WorkerHandle.spawn('customers');
+    const a = WorkerHandle.spawn('agents');
+    workers.customers.push(c);
+    workers.agents.push(a);
+    const { devices } = await c.request({ type: 'start-customers', relayUrl: relay.url, count, clip: o.clip, targetKbps: o.targetKbps, keyframeAnswer: 'insert' }, 'customers', 120_000);
+    for (const w of [c, a]) reniceThreads(w.pid, NICE);
+    const [offC, offA] = [await c.measureClock(), await a.measureClock()];
+    const clockFix = devices.map(() => offC - offA);
+    const ready = await a.request({ type: 'start-agents', relayUrl: relay.url, token, devices: devices as Device[], clockFix }, 'agents-ready', 180_000);
+    if (ready.failed.length) log(`  ${ready.failed.length} sessions failed to start: ${ready.failed[0]}`);
+    sessions += ready.started;
+    if (ready.started < count) break;
+  }
+  return sessions;
 }
 
 function failureOf(step: CapacityStep): string {
