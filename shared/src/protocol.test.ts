@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CollabCtlFromRelay, CollabCtlToRelay, CtlFromRelay, CtlToRelay, isCollabCtl, isVoiceCtl, StreamCtlToRelay, VoiceCtlFromRelay, VoiceCtlToRelay } from './protocol.ts';
+import { typesOf as typesOfUnion } from './protocol/parts.ts';
 
-const typesOf = (u: { options: readonly { shape: { type: { value: unknown } } }[] }) => u.options.map((o) => String(o.shape.type.value));
+const typesOf = (u: { readonly options: readonly unknown[] }): string[] => [...typesOfUnion(u)];
 
 test('the ctl unions are exactly their named parts, with no type in two parts', () => {
   const toRelay = [...typesOf(StreamCtlToRelay), ...typesOf(CollabCtlToRelay), ...typesOf(VoiceCtlToRelay)];

@@ -10,21 +10,14 @@ import { HEADER_BYTES, MAGIC, MAX_FRAGMENT_BYTES } from '@beacon/shared/framing'
 import { ClientToRelay, CtlFromRelay, CtlToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION } from '@beacon/shared/version';
 import { ERROR_CODES } from '@beacon/shared/errors';
+import { typesOf } from '@beacon/shared/protocol/parts';
 import { REPO_ROOT } from '../harness/paths.ts';
 
 const doc = readFileSync(join(REPO_ROOT, 'docs', 'PROTOCOL.md'), 'utf8');
 
-type Union = { options: readonly unknown[] };
-function typesOf(u: Union): string[] {
-  return u.options.flatMap((o) => {
-    const x = o as { options?: readonly unknown[]; shape?: { type?: { value?: unknown } } };
-    return x.options ? typesOf(x as Union) : [String(x.shape?.type?.value)];
-  });
-}
-
 for (const [name, union] of Object.entries({ ClientToRelay, RelayToClient, CtlToRelay, CtlFromRelay })) {
   test(`PROTOCOL.md names every ${name} message type`, () => {
-    const missing = [...new Set(typesOf(union))].filter((t) => !doc.includes(`\`${t}\``));
+    const missing = [...typesOf(union)].filter((t) => !doc.includes(`\`${t}\``));
     assert.deepEqual(missing, [], `add these to docs/PROTOCOL.md: ${missing.join(', ')}`);
   });
 }
