@@ -36,8 +36,10 @@ export async function startTestRelay(options: RelayOptions & { isSeeded?: boolea
 export interface RelaySuite {
   /** The running relay (started before the suite's first test). */
   readonly t: () => TestRelay;
-  /** Opens a client (agents signed in as TEST_AGENT); it is closed after the test that opened it. */
-  /** A client of `role`; `capabilities`: what it says it speaks (default: all this version knows). */
+  /**
+   * Opens a client of `role` (agents signed in as TEST_AGENT) that says it speaks
+   * `capabilities` (default: all this version knows); it is closed after the test that opened it.
+   */
   open(role: 'agent' | 'customer', capabilities?: string[]): Promise<NdcClient>;
 }
 
