@@ -16,7 +16,7 @@ import type { Clock } from '../platform/clock.ts';
 import { DeskRefusedError, type DeskAgent, type DeskEvent, type DeskEventKind, type HelpRequest, type NewHelpRequest, type TransferTarget } from './deskModel.ts';
 import { hasSpareCapacity, isEligible, pickAgent } from './pickAgent.ts';
 import { Transfers } from './Transfers.ts';
-import { capacityOf, estimateWait, type HandleTimes } from './WaitEstimate.ts';
+import { capacityOf, competingAhead, estimateWait, type HandleTimes } from './WaitEstimate.ts';
 
 export interface DeskQueueOptions {
   now: Clock;
@@ -260,7 +260,13 @@ export class DeskQueue {
   estimate(requestId: string): number | null {
     const r = this.request(requestId);
     if (r.state.kind !== 'waiting') return 0;
-    return estimateWait(this.position(requestId) ?? 0, capacityOf(this.agentsById.values(), r.groupId), this.o.handleTimes.median());
+    const aheadGroups: (number | null)[] = [];
+    for (const o of this.open.values()) {
+      if (o === r) break;
+      if (o.state.kind !== 'assigned') aheadGroups.push(o.groupId);
+    }
+    const agents = this.agents();
+    return estimateWait(competingAhead(agents, r.groupId, aheadGroups), capacityOf(agents, r.groupId), this.o.handleTimes.median());
   }
 
   /** No agent of the group is online, or every one online is away: the customer may leave a message. */
