@@ -9,7 +9,8 @@
  * limit set by an administrator.
  */
 import { randomBytes } from 'node:crypto';
-import type { AgentDeskState, DeskSettings, HelpRequestBody, HelpRequestView, UpdateAgentDeskRequest } from '@beacon/shared/api';
+import type { AgentDeskState, DeskSettings, UpdateAgentDeskRequest } from '@beacon/shared/api';
+import type { HelpRequestBody, HelpRequestView } from '@beacon/shared/protocol';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';

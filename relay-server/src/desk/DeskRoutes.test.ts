@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AgentDeskList, AgentDeskStatus, AuditList, DeskQueueResponse, DeskSettings, DeskStatsResponse, Group, HelpRequestView, Seat } from '@beacon/shared/api';
+import { AgentDeskList, AgentDeskStatus, AuditList, DeskQueueResponse, DeskSettings, DeskStatsResponse, Group, Seat } from '@beacon/shared/api';
+import { HelpRequestView } from '@beacon/shared/protocol';
 import type { Desk } from './Desk.ts';
 import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';

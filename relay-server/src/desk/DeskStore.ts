@@ -6,7 +6,8 @@
  * a failed write is logged, never swallowed.
  */
 import { z } from 'zod';
-import { AgentDeskState, DeskSettings, HelpRequestState, type DeskSettings as DeskSettingsT } from '@beacon/shared/api';
+import { AgentDeskState, DeskSettings, type DeskSettings as DeskSettingsT } from '@beacon/shared/api';
+import { HelpRequestState } from '@beacon/shared/protocol';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Clock } from '../platform/clock.ts';
 import type { Database, SqlParams } from '../platform/Database.ts';

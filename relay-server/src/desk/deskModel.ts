@@ -3,7 +3,8 @@
  * union of their states (an offered request has an agent and a deadline, a waiting one has
  * neither), agents at the desk, and the events every change emits (stored in `desk_events`).
  */
-import type { AgentDeskState, HelpRequestState } from '@beacon/shared/api';
+import type { AgentDeskState } from '@beacon/shared/api';
+import type { HelpRequestState } from '@beacon/shared/protocol';
 import { ProtocolError, type ErrorCode } from '@beacon/shared/errors';
 
 export type TransferTarget = { kind: 'agent'; agentId: number } | { kind: 'group'; groupId: number };

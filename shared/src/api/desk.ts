@@ -1,65 +1,16 @@
 import { z } from 'zod';
-import { DeviceId } from '../protocol.ts';
-import { AccountId, EpochMs, GroupId, QueryInt, SeatRef } from './common.ts';
+import { DeskTransferView, HelpRequestView } from '../protocol.ts';
+import { AccountId, EpochMs, GroupId, SeatRef } from './common.ts';
+import { StatsQuery } from './history.ts';
 
 /**
- * The service desk: help requests waiting in a queue, agents' desk state, desk settings and
- * queue statistics. The relay's rules (assignment, the wait estimate, no-reply alerts) are
- * described in relay-server/src/desk/.
+ * The service desk's HTTP API: the queue, agents' desk state, desk settings and queue
+ * statistics. A help request's own shapes (`HelpRequestView`, `HelpRequestBody`) are in
+ * protocol/desk.ts, since the WebSocket carries them too. The relay's rules (assignment, the
+ * wait estimate, no-reply alerts) are described in relay-server/src/desk/ and relay-server/API.md.
  */
 
-/* ---------- help requests ---------- */
-
-/** A help request's ID: random, so a customer holding one cannot guess another's. */
-export const HelpRequestId = z.string().regex(/^[A-Za-z0-9_-]{16,32}$/);
-export type HelpRequestId = z.infer<typeof HelpRequestId>;
-
-/**
- * Where a request is:
- * - `waiting`: in its queue; `offered`: an agent is being asked to take it (until `offeredUntil`);
- * - `assigned`: an agent has it; `closed`: that agent's session with the customer ended;
- * - `left`: the customer left the queue; `expired`: it ended unanswered (the customer went
- *   silent, or the relay restarted); `messaged`: nobody was available and the customer left a message.
- */
-export const HELP_REQUEST_STATES = ['waiting', 'offered', 'assigned', 'closed', 'left', 'expired', 'messaged'] as const;
-export const HelpRequestState = z.enum(HELP_REQUEST_STATES);
-export type HelpRequestState = z.infer<typeof HelpRequestState>;
-
-/** What a customer gives when asking for help (the customer client sends it; `groupId` from its configuration or link). */
-export const HelpRequestBody = z.object({
-  customerName: z.string().trim().min(1).max(120),
-  phone: z.string().trim().max(40).optional(),
-  description: z.string().trim().max(2000),
-  groupId: GroupId.nullable(),
-});
-export type HelpRequestBody = z.infer<typeof HelpRequestBody>;
-
-/** A pending transfer of an assigned request to another agent or group. */
-export const DeskTransferView = z.object({
-  fromAgentId: AccountId,
-  to: z.discriminatedUnion('kind', [z.object({ kind: z.literal('agent'), agentId: AccountId }), z.object({ kind: z.literal('group'), groupId: GroupId })]),
-  note: z.string(),
-  /** The agent being asked now, and until when. */
-  offeredTo: AccountId.nullable(),
-  offeredUntil: EpochMs.nullable(),
-});
-export type DeskTransferView = z.infer<typeof DeskTransferView>;
-
-export const HelpRequestView = HelpRequestBody.extend({
-  id: HelpRequestId,
-  deviceId: DeviceId,
-  createdAt: EpochMs,
-  state: HelpRequestState,
-  /** The agent it is offered to or assigned to. */
-  agentId: AccountId.nullable(),
-  offeredUntil: EpochMs.nullable(),
-  /** Requests ahead of it in its queue (waiting or offered only). */
-  position: z.number().int().nonnegative().nullable(),
-  /** Estimated wait from now (waiting only); null when no agent can take it (nobody available). */
-  estimatedWaitMs: z.number().int().nonnegative().nullable(),
-  transfer: DeskTransferView.nullable(),
-});
-export type HelpRequestView = z.infer<typeof HelpRequestView>;
+/* ---------- help requests (their shapes are in protocol/desk.ts) ---------- */
 
 /** One queue (a group's, or `groupId: null` for the organisation's) and whether anyone can answer it. */
 export const DeskQueueInfo = z.object({
@@ -137,11 +88,8 @@ export type UpdateDeskSettingsRequest = z.infer<typeof UpdateDeskSettingsRequest
 
 /* ---------- statistics ---------- */
 
-export const DeskStatsQuery = z.object({
-  from: QueryInt(0, Number.MAX_SAFE_INTEGER),
-  to: QueryInt(0, Number.MAX_SAFE_INTEGER),
-  tzOffsetMinutes: QueryInt(-840, 840),
-});
+/** Like the session statistics: requests created in [`from`, `to`), hours in `tzOffsetMinutes`. */
+export const DeskStatsQuery = StatsQuery;
 export type DeskStatsQuery = z.infer<typeof DeskStatsQuery>;
 
 const Count = z.number().int().nonnegative();
