@@ -3,7 +3,8 @@
  * requests per hour, waiting time (created → assigned) median and p90, abandoned (left),
  * expired and messaged, first response (created → the agent's first chat message), handle
  * time (assigned → closed) per agent and per group, transfers, no-reply alerts, and how far
- * the wait estimate given at creation was from the wait the request had.
+ * the wait estimate given at creation was from the wait the request had. A transferred
+ * session counts whole for the agent (and group) who had it at the end.
  *
  * Rows are fetched once and aggregated here: medians need the values, and a desk's requests
  * per range are thousands, not millions.
