@@ -86,6 +86,19 @@ describe('auto-assignment', () => {
     assert.deepEqual(d.drain(), ['offered:a:3']);
   });
 
+  test('lowering the limit below the load plus a pending offer withdraws the offer, so accepting can never pass the limit', () => {
+    const d = deskFixture();
+    d.agents({ id: 1, limit: 2 });
+    d.queue.create(d.request('a'));
+    d.queue.accept(id('a'), 1);
+    d.queue.create(d.request('b'));
+    d.drain();
+    d.queue.setLimit(1, 1);
+    assert.deepEqual(d.drain(), ['offer-withdrawn:b:1']);
+    assert.throws(() => d.queue.accept(id('b'), 1), { code: 'not-allowed' });
+    assert.deepEqual([d.queue.agent(1).load, d.queue.agent(1).offers], [1, 0]);
+  });
+
   test('a customer leaving frees the offer; nobody available means no agent of the group online or all away', () => {
     const d = deskFixture();
     assert.equal(d.queue.isNobodyAvailable(null), true);

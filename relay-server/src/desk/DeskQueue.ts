@@ -98,23 +98,29 @@ export class DeskQueue {
     return [...this.agentsById.values()];
   }
 
-  /** Applies a change; an agent who stops taking offers loses the pending one, one who starts counts as idle from now. */
+  /**
+   * Applies a change. An agent who stops taking offers, or whose limit no longer leaves room
+   * for the pending one, loses it; one who goes away or offline also loses a transfer offered
+   * to them; one who starts taking offers counts as idle from now.
+   */
   private changeAgent(a: DeskAgent, change: () => void): void {
     const wasEligible = isEligible(a, null);
     change();
     const isNowEligible = isEligible(a, null);
-    if (wasEligible && !isNowEligible) this.withdrawOffersTo(a);
+    const isOverLimit = a.load + a.offers > a.limit;
+    if ((wasEligible && !isNowEligible) || isOverLimit) this.withdrawOffersTo(a, false);
+    if (!a.isOnline || a.state === 'away' || isOverLimit) this.withdrawOffersTo(a, true);
     if (!wasEligible && isNowEligible) a.idleSince = this.o.now();
     this.assign();
   }
 
-  private withdrawOffersTo(a: DeskAgent): void {
+  private withdrawOffersTo(a: DeskAgent, isTransfer: boolean): void {
     for (const r of this.open.values()) {
-      if (r.state.kind === 'offered' && r.state.agentId === a.id) {
+      if (!isTransfer && r.state.kind === 'offered' && r.state.agentId === a.id) {
         this.emit('offer-withdrawn', r, a.id);
         this.backToQueue(r, a);
       }
-      if (r.state.kind === 'assigned' && r.state.transfer?.offeredTo === a.id) this.transfers.decline(r, a.id, 'withdrawn');
+      if (isTransfer && r.state.kind === 'assigned' && r.state.transfer?.offeredTo === a.id) this.transfers.decline(r, a.id, 'withdrawn');
     }
   }
 
