@@ -7,6 +7,8 @@ import {
   CODE_ALPHABET,
   DEVICE_LOCK_MS,
   DeviceRegistry,
+  NEW_DEVICES_PER_ADDRESS,
+  UNUSED_DEVICE_TTL_MS,
   WRONG_CODES_PER_ADDRESS,
   constantTimeEqual,
   type DeviceCode,
@@ -34,10 +36,37 @@ function wrongCodeFor(code: string): string {
 }
 
 describe('device registry', () => {
+  test('an address gets 30 new IDs a minute; the next is refused, others are not, and a minute later it may again', async () => {
+    for (let i = 0; i < NEW_DEVICES_PER_ADDRESS.max; i++) await registry.register('198.51.100.7');
+    await assert.rejects(registry.register('198.51.100.7'), (err: Error & { code?: string }) => err.code === 'rate-limited');
+    await registry.register('198.51.100.8');
+    await registry.register('127.0.0.1');
+    clock += NEW_DEVICES_PER_ADDRESS.windowMs + 1;
+    await registry.register('198.51.100.7');
+  });
+
+  test('IDs never used are forgotten a day after they were last seen; used, linked and online ones stay', async () => {
+    const used = await registry.register(null);
+    const linked = await registry.register(null);
+    const online = await registry.register(null);
+    const unused = await registry.register(null);
+    const fresh = await registry.register(null);
+    for (const d of [used, linked, unused]) registry.unregister(d.deviceId);
+    await db.run("INSERT INTO agents (id, login, display_name, password_hash, created_at) VALUES (1, 'a', 'A', 'x', 1)");
+    await db.run("INSERT INTO sessions (id, device_id, agent_id, requested_at, permissions, outcome) VALUES ('s1', ?, 1, ?, '{}', 'completed')", [used.deviceId, clock]);
+    await db.run('INSERT INTO customers (id, name, owner_account_id, created_at, updated_at) VALUES (1, ?, 1, ?, ?)', ['Ada', clock, clock]);
+    await db.run('UPDATE devices SET customer_id = 1 WHERE device_id = ?', [linked.deviceId]);
+    clock += UNUSED_DEVICE_TTL_MS + 1000;
+    registry.unregister(fresh.deviceId);
+    assert.equal(await registry.pruneUnused(), 1);
+    const left = (await db.all('SELECT device_id FROM devices')).map((r) => (r as { device_id: string }).device_id).sort();
+    assert.deepEqual(left, [used.deviceId, linked.deviceId, online.deviceId, fresh.deviceId].sort());
+  });
+
   test('IDs are unique 9-digit numbers and codes use the unambiguous alphabet', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
-      const d = await registry.register('10.0.0.1');
+      const d = await registry.register(`10.0.0.${i}`);
       assert.match(d.deviceId, /^[1-9]\d{8}$/);
       assert.equal(d.code.length, 6);
       for (const ch of d.code) assert.ok(CODE_ALPHABET.includes(ch), `unexpected ${ch}`);

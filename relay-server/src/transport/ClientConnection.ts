@@ -279,7 +279,17 @@ export class ClientConnection {
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
       return;
     }
-    const device = await this.ctx.registry.register(this.address);
+    let device;
+    try {
+      device = await this.ctx.registry.register(this.address);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      // Too many new IDs from this address: say so and hang up (a loop of hellos gets nothing more).
+      this.ctx.log.warn('customer registration refused', { connId: this.connId, address: this.address, code: err.code });
+      this.send({ type: 'error', code: err.code, message: err.message });
+      this.close(`registration-${err.code}`, CLOSE_POLICY);
+      return;
+    }
     if (this.state === 'closed') {
       this.ctx.registry.unregister(device.deviceId);
       return;
