@@ -9,6 +9,7 @@ import {
   DeviceRegistry,
   NEW_DEVICES_PER_ADDRESS,
   UNUSED_DEVICE_TTL_MS,
+  WRONG_CODES_BEFORE_ROTATION,
   WRONG_CODES_PER_ADDRESS,
   constantTimeEqual,
   type DeviceCode,
@@ -108,21 +109,33 @@ describe('device registry', () => {
     assert.equal(changes.length, 1);
   });
 
-  test('5 wrong codes within a minute lock the ID for a minute, even for the right code', async () => {
+  test('5 wrong codes within a minute lock that address out of the ID for a minute, even with the right code; others still connect', async () => {
     const d = await registry.register(null);
     const wrong = wrongCodeFor(d.code);
     for (let i = 0; i < 5; i++) {
       clock += 1000;
-      assert.deepEqual(registry.check(d.deviceId, wrong, `addr${i}`), { ok: false, code: 'wrong-code' });
+      assert.deepEqual(registry.check(d.deviceId, wrong, 'guesser'), { ok: false, code: 'wrong-code' });
     }
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'the real agent'), { ok: true }, 'a stranger cannot lock the customer out');
     clock += DEVICE_LOCK_MS - 1;
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: false, code: 'locked' });
     clock += 1;
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: true });
     // The lock's expiry also forgives the old failures: one more miss does not re-lock.
-    assert.deepEqual(registry.check(d.deviceId, wrong, 'fresh'), { ok: false, code: 'wrong-code' });
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+    assert.deepEqual(registry.check(d.deviceId, wrong, 'guesser'), { ok: false, code: 'wrong-code' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: true });
+  });
+
+  test('wrong codes for one ID from many addresses replace its code', async () => {
+    const d = await registry.register(null);
+    const wrong = wrongCodeFor(d.code);
+    for (let i = 0; i < WRONG_CODES_BEFORE_ROTATION.max - 1; i++) registry.check(d.deviceId, wrong, `bot${i}`);
+    assert.equal(changes.length, 0);
+    registry.check(d.deviceId, wrong, 'bot-last');
+    assert.equal(changes.length, 1);
+    assert.notEqual(changes[0]?.code, d.code);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'x'), { ok: false, code: 'wrong-code' }, 'the old code is gone');
   });
 
   test('wrong codes spread over more than a minute do not lock', async () => {

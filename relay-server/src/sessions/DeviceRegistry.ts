@@ -15,8 +15,11 @@ import { RateLimiter } from '../platform/RateLimiter.ts';
 /** No 0/O, 1/I: customers read codes out over the phone. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 6;
+/** Wrong codes for one ID from one address before that address is refused for that ID (only that address: nobody can lock a customer out). */
 export const WRONG_CODES_PER_DEVICE = { max: 5, windowMs: 60_000 };
 export const DEVICE_LOCK_MS = 60_000;
+/** Wrong codes for one ID from anywhere after which its code is replaced (guessing starts over against a new one). */
+export const WRONG_CODES_BEFORE_ROTATION = { max: 20, windowMs: 10 * 60_000 };
 export const WRONG_CODES_PER_ADDRESS = { max: 30, windowMs: 5 * 60_000 };
 /** New device IDs per address: an office behind one address, reconnecting, stays well under it; a loop of hellos does not. */
 export const NEW_DEVICES_PER_ADDRESS = { max: 30, windowMs: 60_000 };
@@ -63,7 +66,8 @@ interface OnlineDevice {
   deviceId: string;
   code: string;
   codeExpiresAt: number;
-  lockedUntil: number;
+  /** Addresses that guessed wrong too often, and until when each is refused. */
+  lockedFor: Map<string, number>;
 }
 
 export type CodeChangeListener = (d: DeviceCode) => void;
@@ -77,6 +81,7 @@ export class DeviceRegistry {
   private readonly online = new Map<string, OnlineDevice>();
   private readonly listeners = new Set<CodeChangeListener>();
   private readonly wrongPerDevice: RateLimiter;
+  private readonly wrongBeforeRotation: RateLimiter;
   private readonly wrongPerAddress: RateLimiter;
   private readonly newPerAddress: RateLimiter;
   private readonly now: Clock;
@@ -90,6 +95,7 @@ export class DeviceRegistry {
     this.now = opts.now ?? Date.now;
     this.codeLifetimeMs = opts.codeLifetimeMs ?? LIMITS.codeLifetimeMs;
     this.wrongPerDevice = new RateLimiter(WRONG_CODES_PER_DEVICE, this.now);
+    this.wrongBeforeRotation = new RateLimiter(WRONG_CODES_BEFORE_ROTATION, this.now);
     this.wrongPerAddress = new RateLimiter(WRONG_CODES_PER_ADDRESS, this.now);
     this.newPerAddress = new RateLimiter(NEW_DEVICES_PER_ADDRESS, this.now);
   }
@@ -126,7 +132,7 @@ export class DeviceRegistry {
         if (err instanceof Error && /UNIQUE|PRIMARY KEY/i.test(err.message)) continue;
         throw err;
       }
-      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedUntil: 0 };
+      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedFor: new Map() };
       this.online.set(deviceId, d);
       return { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt };
     }
@@ -160,7 +166,7 @@ export class DeviceRegistry {
   /** The customer left: its ID stops accepting codes. */
   unregister(deviceId: string): void {
     if (!this.online.delete(deviceId)) return;
-    this.wrongPerDevice.reset(deviceId);
+    this.wrongBeforeRotation.reset(deviceId);
     this.db
       .run('UPDATE devices SET last_seen_at = ? WHERE device_id = ?', [Math.round(this.now()), deviceId])
       .catch((err: unknown) => this.log.error('devices write failed', { err }));
@@ -176,9 +182,10 @@ export class DeviceRegistry {
   }
 
   /**
-   * Checks an agent's ID + code. Order matters: an address over its limit learns nothing;
-   * a locked ID answers `locked` even to the right code, so guessing cannot continue
-   * during the lock.
+   * Checks an agent's ID + code. Order matters: an address over its limit learns nothing; an
+   * address locked out of this ID answers `locked` even to the right code, so its guessing
+   * cannot continue during the lock (other addresses are not affected); and many wrong codes
+   * from everywhere replace the code.
    */
   check(deviceId: string, code: string, address: string): CodeCheck {
     if (this.wrongPerAddress.isLimited(address)) return { ok: false, code: 'rate-limited' };
@@ -189,19 +196,26 @@ export class DeviceRegistry {
     }
     this.expireIfDue(d);
     const now = this.now();
-    if (d.lockedUntil > now) {
+    const pair = `${deviceId}\n${address}`;
+    const lockedUntil = d.lockedFor.get(address) ?? 0;
+    if (lockedUntil > now) {
       this.wrongPerAddress.record(address);
       return { ok: false, code: 'locked' };
     }
-    if (d.lockedUntil !== 0) {
-      d.lockedUntil = 0;
-      this.wrongPerDevice.reset(deviceId);
+    if (lockedUntil !== 0) {
+      d.lockedFor.delete(address);
+      this.wrongPerDevice.reset(pair);
     }
     if (constantTimeEqual(code, d.code)) return { ok: true };
     this.wrongPerAddress.record(address);
-    if (this.wrongPerDevice.record(deviceId) >= WRONG_CODES_PER_DEVICE.max) {
-      d.lockedUntil = now + DEVICE_LOCK_MS;
-      this.log.warn('device locked after wrong codes', { deviceId, address });
+    if (this.wrongPerDevice.record(pair) >= WRONG_CODES_PER_DEVICE.max) {
+      d.lockedFor.set(address, now + DEVICE_LOCK_MS);
+      this.log.warn('address locked out of a device after wrong codes', { deviceId, address });
+    }
+    if (this.wrongBeforeRotation.record(deviceId) >= WRONG_CODES_BEFORE_ROTATION.max) {
+      this.wrongBeforeRotation.reset(deviceId);
+      this.log.warn('device code replaced after wrong codes from many addresses', { deviceId });
+      this.rotate(deviceId);
     }
     return { ok: false, code: 'wrong-code' };
   }
