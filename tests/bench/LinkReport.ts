@@ -172,7 +172,8 @@ export function renderLinkSection(r: SuiteResult, command: string): string[] {
   return [
     '## Beacon and x11vnc + noVNC on a limited link',
     '',
-    `Measured ${r.started_at.slice(0, 16).replace('T', ' ')} UTC with \`${command}\`, 1280×720 screen; raw results \`bench/results/${r.started_at.replace(/:/g, '-').slice(0, 19)}Z.json\`.`,
+    `Measured ${r.started_at.slice(0, 16).replace('T', ' ')} UTC with \`${command}\`, 1280×720 screen, on ${r.machine.cpus} × ${r.machine.cpu_model} ` +
+      `(load average at start ${r.machine.load_avg_start.map((v) => v.toFixed(2)).join(' / ')}); raw results \`bench/results/${r.started_at.replace(/:/g, '-').slice(0, 19)}Z.json\`.`,
     '',
     '### Targets (issue 11)',
     '',
