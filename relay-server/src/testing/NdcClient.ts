@@ -19,7 +19,7 @@ import {
   type CustomerWelcome,
   type Welcome,
 } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
 
 export type { Welcome };
 type ByType<U, T> = Extract<U, { type: T }>;
@@ -33,6 +33,8 @@ export interface NdcClientOptions {
   isRtc?: boolean;
   timeoutMs?: number;
   name?: string;
+  /** The features this client says it speaks (default: all this version knows). */
+  capabilities?: string[];
 }
 
 interface Waiter<T> {
@@ -148,7 +150,7 @@ export class NdcClient {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role };
+    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? [...KNOWN_CAPABILITIES] };
     if (opts.token) hello.token = opts.token;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(

@@ -37,7 +37,8 @@ export interface RelaySuite {
   /** The running relay (started before the suite's first test). */
   readonly t: () => TestRelay;
   /** Opens a client (agents signed in as TEST_AGENT); it is closed after the test that opened it. */
-  open(role: 'agent' | 'customer'): Promise<NdcClient>;
+  /** A client of `role`; `capabilities`: what it says it speaks (default: all this version knows). */
+  open(role: 'agent' | 'customer', capabilities?: string[]): Promise<NdcClient>;
 }
 
 /**
@@ -66,8 +67,8 @@ export function useRelaySuite(options: () => RelayOptions = () => ({}), cleanup:
   };
   return {
     t: relay,
-    async open(role) {
-      const c = await NdcClient.open({ relayUrl: relay().relay.url, role, ...(role === 'agent' ? { token: await relay().token() } : {}) });
+    async open(role, capabilities) {
+      const c = await NdcClient.open({ relayUrl: relay().relay.url, role, ...(capabilities ? { capabilities } : {}), ...(role === 'agent' ? { token: await relay().token() } : {}) });
       clients.push(c);
       return c;
     },

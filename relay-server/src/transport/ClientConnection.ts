@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, CtlToRelay, LIMITS, isCollabCtl, isVoiceCtl, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
-import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, negotiateVersion } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, negotiateVersion, sharedCapabilities } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
@@ -72,6 +72,8 @@ export class ClientConnection {
   private unwatchToken: (() => void) | null = null;
   private link: PeerLink | null = null;
   private party: AgentParty | CustomerParty | null = null;
+  /** The features both this relay and the client speak (set at hello). */
+  private spokenByBoth: ReadonlySet<string> = new Set();
   /** Set by the relay's keepalive: false after a ping until the pong arrives. */
   isAlive = true;
 
@@ -255,6 +257,8 @@ export class ClientConnection {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
     const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
+    // A ctl message this client did not say it speaks is never sent to it (an older client would refuse it).
+    this.spokenByBoth = sharedCapabilities(spoken.capabilities, msg.capabilities);
     if (msg.role === 'agent') {
       const grant = msg.token ? await this.ctx.auth.verifyToken(msg.token) : null;
       if (this.state === 'closed') return;
@@ -303,7 +307,7 @@ export class ClientConnection {
       connId: this.connId,
       address: this.address,
       send: (m) => this.send(m),
-      sendCtl: (m) => this.link?.sendCtl(m) ?? false,
+      sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && (this.link?.sendCtl(m) ?? false),
       mediaSink: {
         isOpen: () => this.link?.mediaSink.isOpen() ?? false,
         bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
