@@ -5,8 +5,9 @@
  * Guessing is slowed without handing anyone a lock-out button: wrong sign-ins are limited per
  * login and address (only the guessing address is refused) and per address, and a login that
  * keeps failing from anywhere answers only after a short, bounded delay (except to an
- * address it signed in from before), so the real person still gets in. A seat is locked (until an owner or admin unlocks it) only by wrong *current*
- * passwords from a signed-in seat: someone holding its token.
+ * address it signed in from before), so the real person still gets in. A seat is locked
+ * (until an owner or admin unlocks it) only by wrong *current* passwords from a signed-in
+ * seat: someone holding its token.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
