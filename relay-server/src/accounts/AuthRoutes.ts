@@ -9,7 +9,7 @@ import { LoginRequest } from '@beacon/shared/protocol';
 import { RateLimiter } from '../platform/RateLimiter.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
-import { MAX_BODY_BYTES, noContent, ok, readBody, readJson } from '../platform/route.ts';
+import { MAX_BODY_BYTES, noContent, ok, rateLimited, readBody, readJson } from '../platform/route.ts';
 import type { Accounts } from './Accounts.ts';
 import type { AgentAuth } from './AgentAuth.ts';
 import type { AuditLog } from './AuditLog.ts';
@@ -30,9 +30,7 @@ export const SETUP_FAILURES_PER_ADDRESS = { max: 10, windowMs: 10 * 60_000 };
 
 export function authRoutes(d: AuthRouteDeps): ApiRoute[] {
   const setupFailures = new RateLimiter(SETUP_FAILURES_PER_ADDRESS, d.now);
-  /** A 429 whose Retry-After says when `retryAt` (relay clock) comes. */
-  const rateLimited = (message: string, retryAt: number | null | undefined) =>
-    Object.assign(new ProtocolError('rate-limited', message), { retryAfterS: retryAt ? Math.max(1, Math.ceil((retryAt - d.now()) / 1000)) : 60 });
+  const limited = (message: string, retryAt: number | null | undefined) => rateLimited(message, retryAt, d.now());
   return [
     {
       method: 'POST',
@@ -48,7 +46,7 @@ export function authRoutes(d: AuthRouteDeps): ApiRoute[] {
         if (result.ok) return ok(result.response);
         switch (result.error) {
           case 'rate-limited':
-            throw rateLimited('too many failed sign-ins; wait and try again', result.retryAt);
+            throw limited('too many failed sign-ins; wait and try again', result.retryAt);
           case 'account-locked':
             throw new ProtocolError('account-locked', 'this seat is locked after too many wrong passwords; an owner or admin can unlock it');
           case 'account-disabled':
@@ -94,7 +92,7 @@ export function authRoutes(d: AuthRouteDeps): ApiRoute[] {
       handle: async (c) => {
         const body = await readJson(c, ChangePasswordRequest);
         const check = await d.auth.verifyOwnPassword(c.actor.id, c.actor.login, body.currentPassword, c.address);
-        if (!check.ok && check.error === 'rate-limited') throw rateLimited('too many wrong passwords; wait and try again', check.retryAt);
+        if (!check.ok && check.error === 'rate-limited') throw limited('too many wrong passwords; wait and try again', check.retryAt);
         if (!check.ok) throw new ProtocolError('forbidden', 'the current password is wrong');
         await d.auth.setPassword(c.actor.id, body.newPassword, c.tokenHash);
         await d.audit.append({ actorId: c.actor.id, action: 'password-changed', target: { type: 'seat', id: c.actor.id, label: c.actor.login } });

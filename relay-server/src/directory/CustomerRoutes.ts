@@ -13,7 +13,7 @@ import type { AuditLog } from '../accounts/AuditLog.ts';
 import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
 import type { Clock } from '../platform/clock.ts';
 import { RateLimiter } from '../platform/RateLimiter.ts';
-import { intParam, ok, readJson, readQuery } from '../platform/route.ts';
+import { intParam, ok, rateLimited, readJson, readQuery } from '../platform/route.ts';
 import type { CustomerRecord, CustomerStore } from './CustomerStore.ts';
 
 /** Device look-ups per seat: enough for typing IDs all day, too few to scan the ID space for who is online. */
@@ -111,10 +111,7 @@ export function customerRoutes(d: CustomerRouteDeps): ApiRoute[] {
       handle: async (c) => {
         demand(c.actor, 'device.read', null);
         const seat = String(c.actor.id);
-        if (lookups.isLimited(seat)) {
-          const retryAt = lookups.retryAt(seat) ?? 0;
-          throw Object.assign(new ProtocolError('rate-limited', 'too many device look-ups; wait a minute'), { retryAfterS: Math.max(1, Math.ceil((retryAt - (d.now ?? Date.now)()) / 1000)) });
-        }
+        if (lookups.isLimited(seat)) throw rateLimited('too many device look-ups; wait a minute', lookups.retryAt(seat), (d.now ?? Date.now)());
         lookups.record(seat);
         const id = parseUnknown(DeviceId, c.params.deviceId, 'device ID');
         if (!id.ok) throw new ProtocolError('bad-message', 'a device ID is 9 digits');

@@ -86,6 +86,11 @@ export function intParam(c: RequestContext, name: string): number {
 }
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });
+
+/** A 429 `rate-limited` whose Retry-After (seconds) says when `retryAt` (relay clock, `now` now) comes; a minute if unknown. */
+export function rateLimited(message: string, retryAt: number | null | undefined, now: number): ProtocolError & { retryAfterS: number } {
+  return Object.assign(new ProtocolError('rate-limited', message), { retryAfterS: retryAt ? Math.max(1, Math.ceil((retryAt - now) / 1000)) : 60 });
+}
 export const noContent = (): Reply => ({ status: 204 });
 
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
