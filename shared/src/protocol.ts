@@ -15,3 +15,4 @@
 export * from './protocol/core.ts';
 export * from './protocol/signalling.ts';
 export * from './protocol/ctl.ts';
+export * from './protocol/downgrade.ts';
