@@ -133,8 +133,8 @@ describe('WebRTC through the relay', () => {
       customer.sendCtl({ type: 'pong', sessionId, t: ping.t });
       assert.equal((await agent.nextCtl('pong')).t, 42.5);
 
-      // The relay asked for a keyframe when the agent joined; the agent's own request follows it
-      // once the per-session throttle allows.
+      // The agent's own request reaches the customer; a second one waits for the per-session throttle.
+      agent.sendCtl({ type: 'keyframe-request', sessionId });
       await customer.nextCtl('keyframe-request', 2000, (m) => m.sessionId === sessionId);
       await new Promise((r) => setTimeout(r, KEYFRAME_REQUEST_INTERVAL_MS));
       agent.sendCtl({ type: 'keyframe-request', sessionId });

@@ -13,6 +13,8 @@ import { createAccounts, type SeedAccount } from './accounts/createAccounts.ts';
 import type { Organisation } from './accounts/Organisation.ts';
 import type { ApiRoute } from './accounts/Policy.ts';
 import { createCollab } from './collab/createCollab.ts';
+import type { Desk } from './desk/Desk.ts';
+import { createDesk } from './desk/createDesk.ts';
 import { createDirectory } from './directory/createDirectory.ts';
 import type { CustomerStore } from './directory/CustomerStore.ts';
 import { createHistory } from './history/createHistory.ts';
@@ -93,6 +95,7 @@ export interface RelayServices {
   readonly sessionHistory: SessionHistory;
   readonly recorder: Recorder;
   readonly recordings: RecordingStore;
+  readonly desk: Desk;
 }
 
 export interface RelayHandle {
@@ -157,7 +160,8 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const media = createMedia({ sessions, log, now, tap: recording.recorder });
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
-  return { accounts, directory, sessions, history, recording, media, voice, collab };
+  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence });
+  return { accounts, directory, sessions, history, recording, media, voice, collab, desk };
 }
 type Features = ReturnType<typeof createFeatures>;
 
@@ -169,6 +173,7 @@ function apiRoutes(f: Features): ApiRoute[] {
     ...f.history.routes(),
     ...f.recording.routes(),
     ...f.collab.routes(),
+    ...f.desk.routes(),
   ];
 }
 
@@ -203,6 +208,7 @@ function servicesOf(db: Database, f: Features): RelayServices {
     sessionHistory: f.history.sessionHistory,
     recorder: f.recording.recorder,
     recordings: f.recording.store,
+    desk: f.desk.desk,
   };
 }
 
@@ -216,7 +222,9 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   try {
     await f.accounts.organisation.load();
     await f.history.recoverInterrupted();
+    await f.desk.start();
   } catch (err) {
+    f.desk.close();
     await db.close();
     throw err;
   }
@@ -231,6 +239,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options) });
   /** Sessions end (`relay-shutdown`), clients are closed, partial uploads deleted. */
   const stopFeatures = async (): Promise<void> => {
+    f.desk.close();
     f.sessions.close();
     f.sessions.manager.endAll('relay-shutdown');
     await transport.close();

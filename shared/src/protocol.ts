@@ -9,10 +9,11 @@
  *   - `ctl`: reliable, ordered, JSON text (`CtlToRelay` / `CtlFromRelay`);
  *   - `media`: reliable, ordered, binary frames (see `framing.ts`).
  *
- * The schemas live in `protocol/` by transport (core, signalling, ctl); this module is the one
- * place to import them from.
+ * The schemas live in `protocol/` by transport (core, signalling, ctl), plus the service desk's
+ * (desk, not live yet); this module is the one place to import them from.
  */
 export * from './protocol/core.ts';
 export * from './protocol/signalling.ts';
 export * from './protocol/ctl.ts';
 export * from './protocol/downgrade.ts';
+export * from './protocol/desk.ts';

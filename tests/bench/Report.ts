@@ -6,6 +6,7 @@
  */
 import { QualityMode } from '@beacon/shared/protocol';
 import { KEYFRAME_INTERVAL_MS } from '../../relay-server/src/recording/SessionRecording.ts';
+import { renderLinkSection } from './LinkReport.ts';
 import { modeOf, type CapacityResult, type SuiteResult, type ViewRun } from './results.ts';
 
 type N = number | null;
@@ -303,5 +304,6 @@ export function renderReport(r: SuiteResult, plotFile: string | null, command: s
     }
   }
   out.push(METHOD);
+  out.push(...renderLinkSection(r, command));
   return `${out.join('\n')}\n`;
 }

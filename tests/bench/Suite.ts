@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseJson } from '@beacon/shared/parse';
 import type { QualityMode } from '@beacon/shared/protocol';
 import { REPO_ROOT } from '../harness/paths.ts';
+import { ShapedLink } from '../harness/ShapedLink.ts';
 import { missingVncTools } from '../harness/VncPeer.ts';
 import { runCapacity } from './capacity/CapacityBench.ts';
 import { runConsole } from './ConsoleBench.ts';
@@ -19,16 +20,27 @@ import { renderReport } from './Report.ts';
 import { SuiteResult, ViewRunnerOutput } from './results.ts';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.ts';
 
+export const SECTIONS = ['views', 'capacity', 'console', 'links'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** The link rates, kbit/s (null: unshaped), and workloads of the link runs. */
+export const LINK_RATES: readonly (number | null)[] = [null, 1000, 160];
+export const LINK_WORKLOADS: readonly WorkloadName[] = ['still-clock', 'typing', 'scroll-text'];
+
 export interface SuiteOptions {
   isQuick: boolean;
   /** Measuring window of each view run, seconds. */
   seconds?: number;
-  sections: Set<'views' | 'capacity' | 'console'>;
+  sections: Set<Section>;
   /** Beacon's quality modes to run the views in; absent: the plan's (full: all three, quick: balanced). */
   modes?: QualityMode[];
   /** Only these view workloads / screen sizes; absent: the plan's. */
   workloads?: WorkloadName[];
   sizes?: [number, number][];
+  /** Only these link rates (null: unshaped); absent: the plan's. */
+  rates?: (number | null)[];
+  /** How many times the link runs are made (each time every rate); the report takes medians. */
+  linkRepeats?: number;
   hasPeer: boolean;
   /** Profile the relay during the capacity runs (V8 CPU profile) and the console (Chromium trace); summaries go in the report. */
   isProfiled: boolean;
@@ -43,6 +55,7 @@ interface Plan {
   seconds: number;
   capacity: { targetKbps: number; recording: boolean; clip: string; steps: number[]; windowSeconds: number; budgetMs: number }[];
   consoles: { clip: string; sessions: number; seconds: number }[];
+  links: { rates: (number | null)[]; workloads: WorkloadName[]; seconds: number };
 }
 
 const FULL: Plan = {
@@ -50,7 +63,8 @@ const FULL: Plan = {
     [1280, 720],
     [1920, 1080],
   ],
-  workloads: [...WORKLOAD_NAMES],
+  // The still screen is the link runs' workload; the view runs keep their four.
+  workloads: WORKLOAD_NAMES.filter((w) => w !== 'still-clock'),
   modes: ['speed', 'balanced', 'quality'],
   seconds: 10,
   capacity: [
@@ -75,6 +89,7 @@ const FULL: Plan = {
     { clip: 'typing-1280x720', sessions: 8, seconds: 10 },
     { clip: 'scroll-text-1280x720', sessions: 8, seconds: 10 },
   ],
+  links: { rates: [...LINK_RATES], workloads: [...LINK_WORKLOADS], seconds: 20 },
 };
 
 const QUICK: Plan = {
@@ -84,6 +99,7 @@ const QUICK: Plan = {
   seconds: 4,
   capacity: [{ targetKbps: 180, recording: true, clip: 'typing-1280x720', steps: [10, 25], windowSeconds: 4, budgetMs: 60_000 }],
   consoles: [{ clip: 'typing-1280x720', sessions: 8, seconds: 4 }],
+  links: { rates: [160], workloads: ['typing'], seconds: 4 },
 };
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -105,31 +121,50 @@ async function twice<T>(what: string, errors: string[], run: () => Promise<T>): 
   return null;
 }
 
-/** Runs one screen size's view benchmarks in a child process and reads back its results file. */
-async function runViews(width: number, height: number, plan: Plan, hasPeer: boolean): Promise<ViewRunnerOutput> {
-  const out = join(tmpdir(), `beacon-bench-views-${process.pid}-${width}x${height}.json`);
+/**
+ * Runs viewRunner.ts in a child process with `args` and reads back its results file. `limitMs`
+ * is the backstop (every run inside has its own timeouts); a link the child could not remove
+ * because it had to be killed is removed here.
+ */
+async function runViewRunner(args: string[], label: string, limitMs: number): Promise<ViewRunnerOutput> {
+  const out = join(tmpdir(), `beacon-bench-views-${process.pid}-${label.replace(/\W+/g, '-')}.json`);
   rmSync(out, { force: true });
-  const args = ['--import', 'tsx', join(REPO_ROOT, 'tests', 'bench', 'viewRunner.ts')];
-  args.push('--width', String(width), '--height', String(height), '--seconds', String(plan.seconds));
-  args.push('--workloads', plan.workloads.join(','), '--systems', hasPeer ? 'beacon,vnc' : 'beacon', '--modes', plan.modes.join(','), '--out', out);
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
-  // Bounded: every run inside has its own timeouts; this is the backstop.
-  const limitMs = (plan.workloads.length * (plan.modes.length + (hasPeer ? 1 : 0)) * (plan.seconds + 40) + 120) * 1000;
+  const argv = ['--import', 'tsx', join(REPO_ROOT, 'tests', 'bench', 'viewRunner.ts'), ...args, '--out', out];
+  const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
   const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
   await new Promise((resolve) => child.once('exit', resolve));
   clearTimeout(timer);
+  const leftovers = child.pid ? ShapedLink.removeLeftoversOf(child.pid) : [];
+  if (leftovers.length) log(`removed network namespaces the view runner left: ${leftovers.join(', ')}`);
   // The child's exit code is not the verdict: Xlib ends a process whose X server went away
   // (robotjs keeps a connection), so the results file is.
   let text: string;
   try {
     text = readFileSync(out, 'utf8');
   } catch {
-    return { runs: [], errors: [`view runs at ${width}x${height} produced no results (exit ${child.exitCode ?? child.signalCode})`] };
+    return { runs: [], links: [], errors: [`view runs ${label} produced no results (exit ${child.exitCode ?? child.signalCode})`] };
   } finally {
     rmSync(out, { force: true });
   }
-  const r = parseJson(ViewRunnerOutput, text, `view results ${width}x${height}`);
-  return r.ok ? r.value : { runs: [], errors: [r.error.message] };
+  const r = parseJson(ViewRunnerOutput, text, `view results ${label}`);
+  return r.ok ? r.value : { runs: [], links: [], errors: [r.error.message] };
+}
+
+/** One screen size's view benchmarks. */
+function runViews(width: number, height: number, plan: Plan, hasPeer: boolean): Promise<ViewRunnerOutput> {
+  const args = ['--width', String(width), '--height', String(height), '--seconds', String(plan.seconds)];
+  args.push('--workloads', plan.workloads.join(','), '--systems', hasPeer ? 'beacon,vnc' : 'beacon', '--modes', plan.modes.join(','));
+  const limitMs = (plan.workloads.length * (plan.modes.length + (hasPeer ? 1 : 0)) * (plan.seconds + 40) + 120) * 1000;
+  return runViewRunner(args, `${width}x${height}`, limitMs);
+}
+
+/** The link runs at one rate (null: the veth pair unshaped), 1280x720. */
+function runLinks(rateKbit: number | null, plan: Plan, hasPeer: boolean): Promise<ViewRunnerOutput> {
+  const { workloads, seconds } = plan.links;
+  const args = ['--width', '1280', '--height', '720', '--seconds', String(seconds), '--link', rateKbit === null ? 'unlimited' : String(rateKbit)];
+  args.push('--workloads', workloads.join(','), '--systems', hasPeer ? 'beacon,vnc' : 'beacon');
+  const limitMs = (workloads.length * (hasPeer ? 2 : 1) * (seconds + 90) + 120) * 1000;
+  return runViewRunner(args, `link-${rateKbit ?? 'unlimited'}`, limitMs);
 }
 
 /**
@@ -160,6 +195,11 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
   if (o.modes?.length) plan.modes = o.modes;
   if (o.workloads?.length) plan.workloads = o.workloads;
   if (o.sizes?.length) plan.sizes = o.sizes;
+  if (o.seconds) plan.links.seconds = o.seconds;
+  if (o.rates?.length) plan.links.rates = o.rates;
+  // --workloads picks among the link workloads too (the ones that are link workloads).
+  const linkWorkloads = o.workloads?.filter((w) => LINK_WORKLOADS.includes(w));
+  if (linkWorkloads?.length) plan.links.workloads = linkWorkloads;
   const startedAt = new Date();
   const result: SuiteResult = {
     started_at: startedAt.toISOString(),
@@ -170,6 +210,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     views: [],
     capacity: [],
     consoles: [],
+    links: [],
     profiles: [],
     skipped: [],
     errors: [],
@@ -187,6 +228,18 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
       const r = await runViews(w, h, plan, hasPeer);
       result.views.push(...r.runs);
       result.errors.push(...r.errors);
+    }
+  }
+  if (o.sections.has('links')) {
+    const repeats = o.linkRepeats ?? 1;
+    for (let i = 1; i <= repeats; i++) {
+      for (const rate of plan.links.rates) {
+        const round = repeats > 1 ? ` (round ${i} of ${repeats})` : '';
+        log(`== Beacon${hasPeer ? ' and the VNC peer' : ''} behind a ${rate === null ? 'veth pair, not shaped' : `${rate} kbit/s link`}${round}`);
+        const r = await runLinks(rate, plan, hasPeer);
+        result.links.push(...r.links);
+        result.errors.push(...r.errors);
+      }
     }
   }
   if (o.sections.has('capacity')) {

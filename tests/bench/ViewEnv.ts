@@ -3,6 +3,9 @@
  * display range), the relay, a full-screen window showing the workload, the customer
  * renderer in headful Chromium capturing that screen (with the real robotjs injector), and a
  * headless Chromium for the viewers (Beacon's agent console, and the noVNC page).
+ *
+ * With a {@link ShapedLink}, the customer's Chromium runs inside the link's network namespace
+ * and reaches the relay across the shaped veth pair; the relay and the viewers stay here.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchAgentBrowser, launchCustomerBrowser } from '../harness/Browsers.ts';
@@ -12,6 +15,7 @@ import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { withNewChildren } from '../harness/ProcessStats.ts';
 import { launchFullScreenWindow, showFresh } from '../harness/ScreenWindow.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import type { ShapedLink } from '../harness/ShapedLink.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
 import { AUTO_ACCEPT_SCRIPT, WORKLOAD_PAGES, type WorkloadName } from './workloads.ts';
 
@@ -29,8 +33,10 @@ export interface ViewEnv {
   customer: Page & { injections: InjectionRecord[] };
   agentBrowser: Browser;
   agentPids: number[];
+  /** The link the customer sits behind (null: the customer is on loopback). */
+  link: ShapedLink | null;
   showWorkload(name: WorkloadName): Promise<void>;
-  /** Idempotent. Closes everything, the X server last. */
+  /** Idempotent (a second call waits for the first). Closes everything, the X server last. */
   close(): Promise<void>;
 }
 
@@ -44,7 +50,7 @@ export async function startBenchXvfb(width: number, height: number, preferred: n
   return x;
 }
 
-export async function startViewEnv(width: number, height: number, preferredDisplay?: number): Promise<ViewEnv> {
+export async function startViewEnv(width: number, height: number, preferredDisplay?: number, link: ShapedLink | null = null): Promise<ViewEnv> {
   const x = await startBenchXvfb(width, height, preferredDisplay);
   const cleanups: (() => Promise<unknown>)[] = [() => x.close()];
   const cleanup = async () => {
@@ -56,18 +62,23 @@ export async function startViewEnv(width: number, height: number, preferredDispl
     cleanups.push(() => injector.close());
     // Warn-level logs: the relay's per-event info lines are not what is being measured.
     // Recording on, as shipped.
-    const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', BEACON_RECORD_SESSIONS: '1' });
+    // Behind a link, the customer reaches the relay at the link's address on this side.
+    const relay = await startRelay({ BEACON_LOG_LEVEL: 'warn', BEACON_RECORD_SESSIONS: '1', ...(link ? { BEACON_HOST: '0.0.0.0' } : {}) });
+    const customerRelayUrl = link ? `http://${link.hostIp}:${relay.port}` : relay.url;
     cleanups.push(() => relay.stop());
     const screen = await launchFullScreenWindow(x.display, width, height);
     cleanups.push(() => screen.context.close());
-    const customerLaunch = await withNewChildren(() => launchCustomerBrowser(x.display));
+    const customerLaunch = await withNewChildren(() =>
+      launchCustomerBrowser(x.display, link ? { executablePath: link.wrapperPath, relayOrigin: customerRelayUrl } : undefined),
+    );
     const customerBrowser = customerLaunch.value;
     cleanups.push(() => customerBrowser.close());
     const agentLaunch = await withNewChildren(() => launchAgentBrowser());
     const agentBrowser = agentLaunch.value;
     cleanups.push(() => agentBrowser.close());
-    const customer = await openCustomer(customerBrowser, relay.url, injector, [AUTO_ACCEPT_SCRIPT]);
-    let isClosed = false;
+    const customer = await openCustomer(customerBrowser, customerRelayUrl, injector, [AUTO_ACCEPT_SCRIPT]);
+    // Every caller of close() waits for the one cleanup (an interrupted run closes from two places).
+    let closing: Promise<void> | null = null;
     return {
       width,
       height,
@@ -79,15 +90,15 @@ export async function startViewEnv(width: number, height: number, preferredDispl
       customer,
       agentBrowser,
       agentPids: agentLaunch.pids,
+      link,
       showWorkload: async (name) => {
         await showFresh(screen.page, WORKLOAD_PAGES[name]());
         // Let the page paint a few frames before anyone captures it.
         await screen.page.waitForTimeout(300);
       },
       close: async () => {
-        if (isClosed) return;
-        isClosed = true;
-        await cleanup();
+        closing ??= cleanup();
+        await closing;
       },
     };
   } catch (err) {

@@ -54,6 +54,8 @@ export interface MeasureOptions {
   /** Beacon only: what the injector recorded. */
   injections?: InjectionRecord[];
   notes?: string[];
+  /** false: the pointer stays still (a still screen stays still; no input is measured). Default true. */
+  isWandering?: boolean;
 }
 
 export const epochNow = (page: Page): Promise<number> => page.evaluate(() => performance.timeOrigin + performance.now());
@@ -66,6 +68,19 @@ export function viewerState(page: Page): Promise<ViewerState> {
 export async function firstFrameAt(page: Page, timeoutMs = 20_000): Promise<number> {
   await page.waitForFunction(() => (window as unknown as { __bench: ViewerState }).__bench.frames.length > 0, null, { timeout: timeoutMs });
   return (await viewerState(page)).frames[0]!.at;
+}
+
+/** The window's `seconds`: the mouse moving over the picture every MOVE_INTERVAL_MS, or still (isWandering false). */
+async function wander(o: MeasureOptions, box: { x: number; y: number; width: number; height: number }): Promise<void> {
+  const deadline = Date.now() + o.seconds * 1000;
+  const maxMoves = o.isWandering === false ? 0 : Math.ceil((o.seconds * 1000) / MOVE_INTERVAL_MS);
+  for (let i = 0; Date.now() < deadline && i < maxMoves; i++) {
+    const sx = o.width * (WANDER.x0 + (WANDER.x1 - WANDER.x0) * Math.random());
+    const sy = o.height * (WANDER.y0 + (WANDER.y1 - WANDER.y0) * Math.random());
+    await o.viewer.mouse.move(box.x + (sx * box.width) / o.width, box.y + (sy * box.height) / o.height);
+    await new Promise((r) => setTimeout(r, MOVE_INTERVAL_MS));
+  }
+  if (!maxMoves) await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
 }
 
 export async function measureView(o: MeasureOptions): Promise<ViewRun> {
@@ -88,14 +103,7 @@ export async function measureView(o: MeasureOptions): Promise<ViewRun> {
   for (const m of Object.values(meters)) m.start();
   const t0 = await epochNow(o.viewer);
 
-  const deadline = Date.now() + o.seconds * 1000;
-  const maxMoves = Math.ceil((o.seconds * 1000) / MOVE_INTERVAL_MS);
-  for (let i = 0; Date.now() < deadline && i < maxMoves; i++) {
-    const sx = o.width * (WANDER.x0 + (WANDER.x1 - WANDER.x0) * Math.random());
-    const sy = o.height * (WANDER.y0 + (WANDER.y1 - WANDER.y0) * Math.random());
-    await o.viewer.mouse.move(box.x + (sx * box.width) / o.width, box.y + (sy * box.height) / o.height);
-    await new Promise((r) => setTimeout(r, MOVE_INTERVAL_MS));
-  }
+  await wander(o, box);
   // Let the last moves and frames arrive before the window closes.
   await new Promise((r) => setTimeout(r, 300));
   const t1 = await epochNow(o.viewer);

@@ -8,10 +8,12 @@
  *                                      {"scenario","width","height","fps","kbps","glass_p50_ms",
  *                                       "glass_p95_ms","input_p50_ms","setup_ms"}
  *
- * Options: --seconds N (measuring window per view run), --only views,capacity,console,
+ * Options: --seconds N (measuring window per view or link run), --only views,capacity,console,links,
  * --modes speed,balanced,quality (Beacon's quality modes for the view runs; full mode runs all
  * three, --quick balanced only), --workloads scroll-text,typing and --sizes 1280x720 (a part of
- * the view runs),
+ * the view runs; for the link runs, the ones among still-clock, typing and scroll-text),
+ * --rates 160,1000,unlimited (the link runs' rates, kbit/s), --repeat N (make the link runs N
+ * times; the report shows medians),
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
@@ -21,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { parseJson } from '@beacon/shared/parse';
 import { QualityMode } from '@beacon/shared/protocol';
 import { modeOf, SuiteResult } from './results.ts';
-import { runSuite, writeOutputs } from './Suite.ts';
+import { runSuite, SECTIONS, writeOutputs, type Section } from './Suite.ts';
 import { startViewEnv } from './ViewEnv.ts';
 import { runBeacon } from './ViewRuns.ts';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.ts';
@@ -31,10 +33,12 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     seconds: { type: 'string' },
-    only: { type: 'string', default: 'views,capacity,console' },
+    only: { type: 'string', default: SECTIONS.join(',') },
     modes: { type: 'string' },
     workloads: { type: 'string' },
     sizes: { type: 'string' },
+    rates: { type: 'string' },
+    repeat: { type: 'string' },
     'no-peer': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -80,7 +84,7 @@ async function spineScenario(): Promise<void> {
 }
 
 async function suite(): Promise<void> {
-  const sections = new Set((values.only ?? '').split(',').filter((s): s is 'views' | 'capacity' | 'console' => ['views', 'capacity', 'console'].includes(s)));
+  const sections = new Set((values.only ?? '').split(',').filter((s): s is Section => (SECTIONS as readonly string[]).includes(s)));
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const workloads = values.workloads?.split(',').map((w) => {
     if (!(WORKLOAD_NAMES as readonly string[]).includes(w)) throw new Error(`--workloads: ${w} is not one of ${WORKLOAD_NAMES.join(', ')}`);
@@ -96,6 +100,11 @@ async function suite(): Promise<void> {
     if (!r.success) throw new Error(`--modes: ${m} is not one of ${QualityMode.options.join(', ')}`);
     return r.data;
   });
+  const rates = values.rates?.split(',').map((r) => {
+    if (r === 'unlimited') return null;
+    if (!/^\d+$/.test(r) || Number(r) <= 0) throw new Error(`--rates: ${r} is not a rate in kbit/s or "unlimited"`);
+    return Number(r);
+  });
   const result = await runSuite({
     isQuick: values.quick ?? false,
     seconds: values.seconds ? Number(values.seconds) : undefined,
@@ -103,13 +112,16 @@ async function suite(): Promise<void> {
     ...(modes ? { modes } : {}),
     ...(workloads ? { workloads } : {}),
     ...(sizes ? { sizes } : {}),
+    ...(rates ? { rates } : {}),
+    ...(values.repeat ? { linkRepeats: Math.max(1, Number(values.repeat)) } : {}),
     hasPeer: !values['no-peer'],
     isProfiled: values.profile ?? false,
     command,
   });
   // Only a run of every mode replaces docs/PERFORMANCE.md.
   const isEveryMode = !modes || new Set(modes).size === QualityMode.options.length;
-  const isComplete = !values.quick && sections.size === 3 && !values['no-peer'] && isEveryMode && !workloads && !sizes && !result.skipped.length;
+  const isComplete =
+    !values.quick && sections.size === SECTIONS.length && !values['no-peer'] && isEveryMode && !workloads && !sizes && !rates && !result.skipped.length;
   const written = writeOutputs(result, command, isComplete);
   for (const e of result.errors) console.error(`error: ${e}`);
   console.log(`wrote ${written.join(', ')}`);

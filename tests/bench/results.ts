@@ -65,7 +65,26 @@ export const ViewRun = z.object({
 });
 export type ViewRun = z.infer<typeof ViewRun>;
 
-export const ViewRunnerOutput = z.object({ runs: z.array(ViewRun), errors: z.array(z.string()) });
+/**
+ * A view run with the customer behind a shaped link (see LinkRuns.ts): Beacon's customer, or
+ * x11vnc, in a network namespace joined to the relay's side by a veth pair limited with tbf.
+ */
+export const LinkRun = ViewRun.extend({
+  /** The link's rate in each direction, kbit/s; null: the same veth pair, not shaped. */
+  rate_kbit: z.number().nullable(),
+  /** Viewer started (Beacon: Connect clicked) -> the whole screen drawn once. */
+  first_picture_ms: Num,
+  /** The longest time the viewer drew nothing, from the first picture to the end of the window. */
+  longest_freeze_ms: Num,
+  /** IP bytes per second on the veth pair in the window: screen side -> viewer side, and back. */
+  uplink_bytes_per_s: Num,
+  downlink_bytes_per_s: Num,
+  /** The session ended or the viewer disconnected before the window closed. */
+  isDropped: z.boolean(),
+});
+export type LinkRun = z.infer<typeof LinkRun>;
+
+export const ViewRunnerOutput = z.object({ runs: z.array(ViewRun), links: z.array(LinkRun).default([]), errors: z.array(z.string()) });
 export type ViewRunnerOutput = z.infer<typeof ViewRunnerOutput>;
 
 export const CapacityStep = z.object({
@@ -138,6 +157,8 @@ export const SuiteResult = z.object({
   views: z.array(ViewRun),
   capacity: z.array(CapacityResult),
   consoles: z.array(ConsoleResult),
+  /** Beacon and the peer behind a shaped link (absent in results from before these runs). */
+  links: z.array(LinkRun).default([]),
   /** Where the time went, when the suite ran with --profile: top self-time lines per process. */
   profiles: z.array(z.object({ what: z.string(), totalMs: z.number(), lines: z.array(z.object({ name: z.string(), selfMs: z.number(), share: z.number() })) })),
   skipped: z.array(z.string()),

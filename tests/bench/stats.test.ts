@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Histogram, percentile, quantiles, shownAgeMs } from './stats.ts';
+import { Histogram, longestGapMs, percentile, quantiles, shownAgeMs } from './stats.ts';
 
 test('percentiles by nearest rank', () => {
   const v = [5, 1, 4, 2, 3];
@@ -43,4 +43,10 @@ test('the picture\'s age on screen is a time average: the same latency at twice 
   // A frame without a reading does not count, nor does the time it stays on screen.
   assert.equal(shownAgeMs([{ at: 0, latency: 10 }, { at: 10 }, { at: 1000, latency: 10 }, { at: 1010, latency: 10 }]), 15);
   assert.ok(Number.isNaN(shownAgeMs([{ at: 0, latency: 10 }])));
+});
+
+test('the longest freeze is the biggest gap between draws, up to the end of the window', () => {
+  assert.equal(longestGapMs([100, 400, 200], 450), 200);
+  assert.equal(longestGapMs([100, 150], 2150), 2000, 'nothing drawn after the last frame counts');
+  assert.ok(Number.isNaN(longestGapMs([], 1000)));
 });

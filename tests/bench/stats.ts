@@ -43,6 +43,18 @@ export function shownAgeMs(frames: readonly { at: number; latency?: number | und
   return span > 0 ? area / span : Number.NaN;
 }
 
+/**
+ * The longest time nothing was drawn: the biggest gap between consecutive draw times (epoch
+ * ms, any order), counting the gap from the last draw to `end`. NaN when nothing was drawn.
+ */
+export function longestGapMs(drawnAt: readonly number[], end: number): number {
+  if (!drawnAt.length) return Number.NaN;
+  const sorted = [...drawnAt].sort((a, b) => a - b);
+  let longest = Math.max(0, end - sorted[sorted.length - 1]!);
+  for (let i = 1; i < sorted.length; i++) longest = Math.max(longest, sorted[i]! - sorted[i - 1]!);
+  return longest;
+}
+
 export const round1 = (v: number): number => Math.round(v * 10) / 10;
 export const round2 = (v: number): number => Math.round(v * 100) / 100;
 

@@ -21,10 +21,14 @@ const CODE_BLOCKS = CODE_BITS + CHECK_BITS;
 /** The screen area the time code covers; input wandering keeps away from it. */
 export const CODE_AREA = { width: CODE_BLOCKS * CODE_BLOCK, height: 2 * CODE_BLOCK } as const;
 
-export const WORKLOAD_NAMES = ['typing', 'scroll-text', 'moving-window', 'full-motion'] as const;
+export const WORKLOAD_NAMES = ['typing', 'scroll-text', 'moving-window', 'full-motion', 'still-clock'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
-const PAINT_CODE = `
+/** How often the still screen's clock (its time code) changes. */
+export const STILL_CLOCK_TICK_MS = 50;
+
+/** The time code painter; `tickMs` 0 repaints it on every animation frame, otherwise that often. */
+const paintCodeScript = (tickMs: number) => `
 function paintCode(g, ms) {
   const t = Math.round(ms) % 2 ** ${CODE_BITS};
   let v = t * 2 ** ${CHECK_BITS} + (t % ${CHECK_MOD});
@@ -41,7 +45,8 @@ function codeFrame() {
   paintCode(codeG, performance.timeOrigin + performance.now());
   requestAnimationFrame(codeFrame);
 }
-requestAnimationFrame(codeFrame);
+if (${tickMs} > 0) setInterval(() => paintCode(codeG, performance.timeOrigin + performance.now()), ${tickMs});
+else requestAnimationFrame(codeFrame);
 // Where the X pointer went, as an X client on this display saw it (input latency for both
 // Beacon and the VNC peer). timeStamp is the platform event's time, before Chromium aligns
 // mouse events to animation frames.
@@ -53,13 +58,13 @@ const LINES = Array.from({ length: 80 }, (_, i) =>
   `${String(i + 1).padStart(3, '0')}  The quick brown fox jumps over the lazy dog; remote support log line ${(i * 7919) % 1000} 远程协助`,
 );
 
-function shell(style: string, body: string, script: string): string {
+function shell(style: string, body: string, script: string, codeTickMs = 0): string {
   return `<!doctype html><html><head><meta charset="utf-8"><style>
 html,body{margin:0;overflow:hidden;width:100vw;height:100vh}
 #code{position:fixed;left:0;top:0;z-index:10;display:block}
 ${style}</style></head>
 <body><canvas id="code"></canvas>${body}<script>
-${PAINT_CODE}
+${paintCodeScript(codeTickMs)}
 ${script}
 </script></body></html>`;
 }
@@ -173,11 +178,32 @@ requestAnimationFrame(frame);`,
   );
 }
 
+/**
+ * A still screen with only a small clock changing: a page of text that does not move, a
+ * taskbar-like clock (HH:MM:SS) and the time code, which here is the clock's fast hand: it
+ * changes every {@link STILL_CLOCK_TICK_MS} ms instead of on every animation frame, so the
+ * screen changes 20 times a second in a 832x32 px corner and nowhere else.
+ */
+export function stillClockPage(): string {
+  return shell(
+    `body{background:#f4f4f4;font:16px/24px sans-serif;color:#222}
+#doc{position:absolute;left:24px;top:60px;right:320px;white-space:pre-wrap;font:15px/22px monospace}
+#clock{position:absolute;right:24px;top:8px;font:20px monospace;background:#222;color:#fff;padding:2px 10px}`,
+    `<div id="doc">${LINES.slice(0, 14).join('\n')}</div><div id="clock"></div>`,
+    `const clock = document.getElementById('clock');
+const showClock = () => { clock.textContent = new Date().toTimeString().slice(0, 8); };
+showClock();
+setInterval(showClock, 1000);`,
+    STILL_CLOCK_TICK_MS,
+  );
+}
+
 export const WORKLOAD_PAGES: Record<WorkloadName, () => string> = {
   typing: typingPage,
   'scroll-text': scrollingTextPage,
   'moving-window': movingWindowPage,
   'full-motion': motionPage,
+  'still-clock': stillClockPage,
 };
 
 /**
@@ -232,11 +258,17 @@ export interface ViewerState {
   /** Beacon: keyframes received (a keyframe costs many deltas; requests for them show up here). */
   keyframes: number;
   clickAt: number;
+  /**
+   * When the whole screen had been drawn at least once, epoch ms (0: not yet). Beacon: its
+   * first frame; noVNC: the first update drawn once the pixel rectangles received so far
+   * (their bounding box) cover the screen.
+   */
+  fullAt: number;
   moves: SentMove[];
 }
 
 const VIEWER_STATE = `
-  const s = window.__bench = { frames: [], unreadable: 0, mediaBytes: 0, keyframes: 0, clickAt: 0, moves: [] };
+  const s = window.__bench = { frames: [], unreadable: 0, mediaBytes: 0, keyframes: 0, clickAt: 0, fullAt: 0, moves: [] };
   addEventListener('mousemove', (e) => s.moves.push({ t: performance.timeOrigin + e.timeStamp, x: e.clientX, y: e.clientY }), true);`;
 
 /**
@@ -252,6 +284,7 @@ export function agentProbeScript(screenWidth: number): string {
   window.__beaconFrameProbe = (p) => {
     const v = __readTimeCode(p.canvas.getContext('2d'), p.canvas.width / ${screenWidth});
     const pipe = p.drawnAt - p.captureTs;
+    if (!s.fullAt) s.fullAt = p.drawnAt;
     if (v < 0) { s.unreadable++; s.frames.push({ at: p.drawnAt, session: p.sessionId, pipe }); return; }
     s.frames.push({ at: p.drawnAt, latency: __latencyOf(v, p.drawnAt), session: p.sessionId, pipe });
   };
@@ -284,18 +317,21 @@ export function vncProbeScript(screenWidth: number): string {
 (() => {
   ${READ_CODE}
   ${VIEWER_STATE}
+  // The bounding box of the pixel rectangles received so far (not the canvas's own redraws, such as its first resize).
+  let cover = null;
   window.__probeDisplay = (display) => {
     const flip = display.flip.bind(display);
     const canvas = display._target;
     const g = canvas.getContext('2d');
     display.flip = (fromQueue) => {
       const willDraw = fromQueue || display._renderQ.length === 0;
-      const d = display._damageBounds;
+      const d = { ...display._damageBounds };
       const touchesCode = d.left < ${CODE_AREA.width} && d.top < ${CODE_AREA.height} && d.right > d.left && d.bottom > d.top;
       const hasDamage = d.right > d.left && d.bottom > d.top;
       flip(fromQueue);
       if (!willDraw || !hasDamage) return;
       const at = performance.timeOrigin + performance.now();
+      if (!s.fullAt && cover && cover.left <= 0 && cover.top <= 0 && cover.right >= display.width && cover.bottom >= display.height) s.fullAt = at;
       if (!touchesCode) { s.frames.push({ at }); return; }
       const v = __readTimeCode(g, canvas.width / ${screenWidth});
       if (v < 0) { s.unreadable++; s.frames.push({ at }); return; }
@@ -311,6 +347,9 @@ export function vncProbeScript(screenWidth: number): string {
       const enc = rfb._FBU.encoding;
       const done = handle();
       if (done && (enc >= 0 || enc === -260)) {
+        const f = rfb._FBU;
+        const r = { left: f.x, top: f.y, right: f.x + f.width, bottom: f.y + f.height };
+        cover = cover ? { left: Math.min(cover.left, r.left), top: Math.min(cover.top, r.top), right: Math.max(cover.right, r.right), bottom: Math.max(cover.bottom, r.bottom) } : r;
         const name = NAMES[enc] || String(enc);
         window.__encodings[name] = (window.__encodings[name] || 0) + 1;
       }

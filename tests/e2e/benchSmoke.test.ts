@@ -12,11 +12,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseJson } from '@beacon/shared/parse';
 import { REPO_ROOT } from '../harness/paths.ts';
+import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
 import { ViewRunnerOutput } from '../bench/results.ts';
 
 const LIMIT = { timeout: 90_000 };
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; pid: number }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -26,7 +27,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     const timer = setTimeout(() => child.kill('SIGKILL'), LIMIT.timeout - 5000);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, pid: child.pid ?? 0 });
     });
   });
 }
@@ -65,4 +66,43 @@ test('`npm run bench -- --json` prints the spine scenario as one JSON line', LIM
   assert.deepEqual(Object.keys(line), ['scenario', 'width', 'height', 'fps', 'kbps', 'glass_p50_ms', 'glass_p95_ms', 'input_p50_ms', 'setup_ms']);
   assert.equal(line.scenario, 'scroll-text');
   for (const key of Object.keys(line).slice(1)) assert.ok(typeof line[key] === 'number' && Number.isFinite(line[key]), `${key}: ${String(line[key])}`);
+});
+
+/** Why this machine cannot make a shaped link (the link run is then skipped), or null. */
+async function linkUnavailable(): Promise<string | null> {
+  try {
+    await (await ShapedLink.start({ rateKbit: 160 })).close();
+    return null;
+  } catch (err) {
+    if (err instanceof LinkUnavailableError) return err.message;
+    throw err;
+  }
+}
+
+test('one short Beacon run behind a 160 kbit/s link gives a well-formed link result and leaves no link behind', LIMIT, async (t) => {
+  const reason = await linkUnavailable();
+  if (reason) return t.skip(`no shaped link on this machine: ${reason}`);
+  const dir = mkdtempSync(join(tmpdir(), 'beacon-bench-smoke-'));
+  try {
+    const out = join(dir, 'links.json');
+    const r = await run(['tests/bench/viewRunner.ts', '--link', '160', '--systems', 'beacon', '--workloads', 'still-clock', '--seconds', '3', '--out', out]);
+    assert.deepEqual(ShapedLink.removeLeftoversOf(r.pid), [], 'the runner removed its namespace');
+    const parsed = parseJson(ViewRunnerOutput, readFileSync(out, 'utf8'), 'smoke link results');
+    assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+    const { runs, links, errors } = parsed.value;
+    assert.deepEqual(errors, [], r.stderr.slice(-2000));
+    assert.equal(runs.length, 0);
+    assert.equal(links.length, 1);
+    const l = links[0]!;
+    assert.equal(l.system, 'beacon');
+    assert.equal(l.workload, 'still-clock');
+    assert.equal(l.rate_kbit, 160);
+    assert.equal(l.isDropped, false);
+    for (const key of ['fps', 'glass_p50_ms', 'first_picture_ms', 'longest_freeze_ms', 'uplink_bytes_per_s', 'downlink_bytes_per_s'] as const) {
+      assert.ok(l[key] !== null && Number.isFinite(l[key]) && l[key] > 0, `${key} was measured (got ${l[key]})`);
+    }
+    assert.ok(l.glass_samples > 0, 'latency samples were taken');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

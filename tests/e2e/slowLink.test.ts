@@ -53,6 +53,30 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
   throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
 }
 
+/** Keeps the customer's PeerConnections reachable, so a test can read what each channel sent. */
+const KEEP_PEER_CONNECTIONS = `(() => {
+  const Original = window.RTCPeerConnection;
+  const kept = [];
+  window.__beaconPcs = kept;
+  window.RTCPeerConnection = class extends Original {
+    constructor(...args) { super(...args); kept.push(this); }
+  };
+})();`;
+
+/** Bytes the customer has sent so far: the payload of each data channel by label, and the whole DTLS transport. */
+async function customerSent(): Promise<Record<string, number>> {
+  return customer.evaluate(async () => {
+    const out: Record<string, number> = {};
+    for (const pc of (window as unknown as { __beaconPcs: RTCPeerConnection[] }).__beaconPcs) {
+      (await pc.getStats()).forEach((r: { type: string; label?: string; bytesSent?: number }) => {
+        const key = r.type === 'data-channel' ? `channel ${r.label}` : r.type === 'transport' ? 'DTLS transport' : null;
+        if (key) out[key] = (out[key] ?? 0) + (r.bytesSent ?? 0);
+      });
+    }
+    return out;
+  });
+}
+
 const frames = () => agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0));
 
 describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency: false }, () => {
@@ -97,7 +121,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
       ],
       env: { ...process.env, DISPLAY: x.display },
     });
-    customer = await openCustomer(customerBrowser, relayFromNs, injector);
+    customer = await openCustomer(customerBrowser, relayFromNs, injector, [KEEP_PEER_CONNECTIONS]);
     customer.on('console', (m) => void customerLog.push(m.text()));
     agentBrowser = await launchAgentBrowser();
     agent = await newPage(agentBrowser);
@@ -131,6 +155,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
     }, 'the pattern on the agent canvas', 20_000);
     const firstPictureMs = Date.now() - acceptedAt;
     const uplinkFrom = (await link?.uplinkBytes()) ?? 0;
+    const sentFrom = await customerSent();
     t.diagnostic(`first picture ${firstPictureMs} ms after Accept`);
     assert.ok(firstPictureMs <= 5000, `first picture after ${firstPictureMs} ms`);
 
@@ -153,6 +178,10 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
     longestFreezeMs = Math.max(longestFreezeMs, Date.now() - lastChangeAt);
     const drawn = (await frames()) - framesFrom;
     const uplinkKBps = (((await link?.uplinkBytes()) ?? 0) - uplinkFrom) / 1024 / ((Date.now() - start) / 1000);
+    const sent = await customerSent();
+    const seconds = (Date.now() - start) / 1000;
+    const perSecond = Object.entries(sent).map(([what, n]) => `${what} ${((n - (sentFrom[what] ?? 0)) / seconds).toFixed(0)} B/s`);
+    t.diagnostic(`customer sent: ${perSecond.join(', ')}`);
     const status = agent.getByTestId('session-status');
     t.diagnostic(`in 8 s: ${drawn} frames drawn, longest time the ticker did not change ${longestFreezeMs} ms, ticker seen ${seen.join(' > ')}; uplink ${uplinkKBps.toFixed(1)} kB/s; status: ${await status.innerText()}`);
     assert.ok(seen.filter((c) => c === 'magenta').length >= 3, `the change keeps showing: ${seen.join(' > ')}`);

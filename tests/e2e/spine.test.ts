@@ -74,8 +74,12 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     const tab = agent.locator('[data-testid="session-tab"][data-state="active"]');
     await tab.waitFor({ timeout: 15_000 });
     mainSessionId = (await tab.getAttribute('data-session-id')) ?? '';
+    // On this unlimited link the stream starts small and reaches the full size within a few frames.
     await agent.waitForFunction(
-      () => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames ?? 0) >= 5,
+      () => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]');
+        return Number(c?.dataset.frames ?? 0) >= 5 && c?.width === 1280;
+      },
       null,
       { timeout: 20_000 },
     );

@@ -88,8 +88,11 @@ async function audioStartS(file: string, index: number): Promise<number> {
   return s;
 }
 
-/** A recorded session with a call the customer places and the agent answers; returns its ID once both talk. */
-async function startCall(): Promise<string> {
+/**
+ * A recorded session with a call the customer places and the agent answers, once the agent
+ * sees the screen (so the recording has a picture); returns its ID and when both could talk.
+ */
+async function startCall(): Promise<{ id: string; talkingFrom: number }> {
   const { deviceId, code } = await readDeviceCredentials(customer);
   await agentConnect(agent, deviceId, code, false);
   await customer.getByTestId('consent-recorded').waitFor({ timeout: 15_000 });
@@ -97,12 +100,16 @@ async function startCall(): Promise<string> {
   const tab = agent.locator('[data-testid="session-tab"][data-state="active"]');
   await tab.waitFor({ timeout: 20_000 });
   const id = (await tab.getAttribute('data-session-id')) ?? '';
+  await agent.waitForFunction(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames ?? 0) >= 1, undefined, { timeout: 15_000 });
   await customer.getByTestId('voice-call').click({ timeout: 10_000 });
   await agent.getByTestId('voice-accept').click({ timeout: 10_000 });
   await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 10_000 });
   await agent.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 10_000 });
-  return id;
+  return { id, talkingFrom: Date.now() };
 }
+
+/** How long the call has run, in seconds (the clicks that end it take their own time on a busy machine). */
+const talkedS = (from: number): number => (Date.now() - from) / 1000;
 
 async function assertVoice(file: string, talkS: number, report: (line: string) => void): Promise<void> {
   const found = await streams(file);
@@ -131,15 +138,16 @@ describe('voice in the session recording', { concurrency: false }, () => {
   after(() => stage?.close());
 
   test('after a call the recording holds each side’s voice as an Opus track with its tone', SIG, async (t) => {
-    const id = await startCall();
+    const { id, talkingFrom } = await startCall();
     callId = id;
     await new Promise((r) => setTimeout(r, TALK_MS));
     await agent.getByTestId('voice-hangup').click();
+    const talkS = talkedS(talkingFrom);
     await agent.getByTestId('end-session').click();
     const info = await recordingOf(id);
     assert.equal(info.status, 'ready', JSON.stringify(info.failure));
     assert.equal(info.voiceTracks, 2);
-    await assertVoice(join(relay.dataDir, 'recordings', `${id}.webm`), TALK_MS / 1000, (l) => t.diagnostic(l));
+    await assertVoice(join(relay.dataDir, 'recordings', `${id}.webm`), talkS, (l) => t.diagnostic(l));
   });
 
   test('the player plays both sides of the call, in step with the recording', SIG, async (t) => {
@@ -238,15 +246,23 @@ describe('voice in the session recording', { concurrency: false }, () => {
     await agent.goto(`${relay.url}/#/`);
     await agent.getByTestId('device-id-input').waitFor({ timeout: 15_000 });
     if (await agent.getByTestId('new-session-button').isVisible().catch(() => false)) await agent.getByTestId('new-session-button').click();
-    const id = await startCall();
+    const { id, talkingFrom } = await startCall();
     await new Promise((r) => setTimeout(r, TALK_MS));
+    const killedLog = relay.output().split('\n').filter((l) => l.includes(id));
     const exited = new Promise((r) => relay.proc.once('exit', r));
     relay.proc.kill('SIGKILL');
+    const talkS = talkedS(talkingFrom);
     await exited;
     stage.relay = relay = await startRelay(RELAY_ENV, relay.dataDir);
     const info = await recordingOf(id);
     assert.equal(info.status, 'ready', JSON.stringify(info.failure));
     assert.equal(info.isRecovered, true);
-    await assertVoice(join(relay.dataDir, 'recordings', `${id}.webm`), TALK_MS / 1000, (l) => t.diagnostic(l));
+    try {
+      await assertVoice(join(relay.dataDir, 'recordings', `${id}.webm`), talkS, (l) => t.diagnostic(l));
+    } catch (err) {
+      // What the killed relay said about this session: whether the recording had its first picture.
+      for (const line of killedLog) t.diagnostic(line);
+      throw err;
+    }
   });
 });

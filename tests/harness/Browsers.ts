@@ -35,19 +35,28 @@ export async function launchScreenWindow(display: string): Promise<{ context: Br
   return { context, page };
 }
 
+/** A customer browser started elsewhere than here: through a wrapper (e.g. inside a network namespace). */
+export interface CustomerBrowserPlace {
+  /** The executable that starts Chromium there. */
+  executablePath: string;
+  /** The relay's origin as seen from there: not localhost, so it is declared a secure context (WebCodecs and capture need one). */
+  relayOrigin: string;
+}
+
 /**
  * The customer renderer's browser: headful on the X display so getDisplayMedia captures the
  * real X screen, with the screen source picked automatically (Electron's
  * setDisplayMediaRequestHandler does the same in the product).
  */
-export async function launchCustomerBrowser(display: string): Promise<Browser> {
+export async function launchCustomerBrowser(display: string, place?: CustomerBrowserPlace): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath: place?.executablePath ?? CHROMIUM,
     headless: false,
     args: [
       ...BASE_ARGS,
       '--auto-select-desktop-capture-source=Entire',
       '--use-fake-ui-for-media-stream',
+      ...(place ? [`--unsafely-treat-insecure-origin-as-secure=${place.relayOrigin}`] : []),
       '--window-position=700,420',
       '--window-size=560,280',
     ],

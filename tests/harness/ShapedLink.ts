@@ -7,9 +7,13 @@
  *
  * Needs root. {@link ShapedLink.start} throws {@link LinkUnavailableError} with the reason
  * when the machine refuses (not root, no `ip`, no tbf), so a test can skip saying why.
+ *
+ * Links still open when the process exits (an exception, Ctrl-C, SIGTERM) are removed by an
+ * exit hook; a parent that had to SIGKILL its child removes what the child left with
+ * {@link ShapedLink.removeLeftoversOf}.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -37,6 +41,29 @@ async function ip(args: string[]): Promise<void> {
   await run('ip', args);
 }
 
+const NS_PREFIX = 'bcn-slow-';
+/** The part of a link's names that comes from the pid of the process that made it. */
+const pidPart = (pid: number): string => String(pid % 10_000);
+
+/** Links not closed yet; the exit hook removes them. */
+const open = new Set<ShapedLink>();
+let isHooked = false;
+
+function hookExit(): void {
+  if (isHooked) return;
+  isHooked = true;
+  process.once('exit', () => {
+    for (const link of open) link.closeSync();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      for (const link of open) link.closeSync();
+      // Nobody else handles it: end the process as the signal would have.
+      if (!process.listenerCount(signal)) process.kill(process.pid, signal);
+    });
+  }
+}
+
 export class ShapedLink {
   private isClosed = false;
 
@@ -48,12 +75,20 @@ export class ShapedLink {
     /** An executable that runs Chromium inside the namespace (pass it as executablePath). */
     readonly wrapperPath: string,
     private readonly tmp: string,
+    private readonly nsDev: string,
+    private readonly opts: ShapedLinkOptions,
   ) {}
+
+  /** The rate in each direction now, kbit/s (null: not shaped). */
+  get rateKbit(): number | null {
+    return this.opts.rateKbit;
+  }
 
   static async start(opts: ShapedLinkOptions): Promise<ShapedLink> {
     if (process.getuid?.() !== 0) throw new LinkUnavailableError('network namespaces need root');
-    const id = `${process.pid % 10_000}${Math.floor(Math.random() * 90 + 10)}`;
-    const ns = `bcn-slow-${id}`;
+    // The id's suffix is two digits, so removeLeftoversOf finds a pid's links by prefix.
+    const id = `${pidPart(process.pid)}${Math.floor(Math.random() * 90 + 10)}`;
+    const ns = `${NS_PREFIX}${id}`;
     const hostDev = `bsh${id}`;
     const nsDev = `bsn${id}`;
     // A private /30 of our own, picked from the pid so parallel runs do not collide.
@@ -70,7 +105,9 @@ export class ShapedLink {
     const wrapper = join(tmp, 'chromium-in-ns.sh');
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns} ${CHROMIUM} "$@"\n`);
     chmodSync(wrapper, 0o755);
-    const link = new ShapedLink(ns, hostDev, hostIp, nsIp, wrapper, tmp);
+    const link = new ShapedLink(ns, hostDev, hostIp, nsIp, wrapper, tmp, nsDev, { ...opts, rateKbit: null });
+    open.add(link);
+    hookExit();
     try {
       await ip(['link', 'add', hostDev, 'type', 'veth', 'peer', 'name', nsDev]);
       await ip(['link', 'set', nsDev, 'netns', ns]);
@@ -79,15 +116,7 @@ export class ShapedLink {
       await ip(['netns', 'exec', ns, 'ip', 'addr', 'add', `${nsIp}/30`, 'dev', nsDev]);
       await ip(['netns', 'exec', ns, 'ip', 'link', 'set', nsDev, 'up']);
       await ip(['netns', 'exec', ns, 'ip', 'link', 'set', 'lo', 'up']);
-      if (opts.rateKbit !== null) {
-        const tbf = ['root', 'tbf', 'rate', `${opts.rateKbit}kbit`, 'burst', String(opts.burstBytes ?? 4096), 'latency', `${opts.latencyMs ?? 250}ms`];
-        try {
-          await run('tc', ['qdisc', 'add', 'dev', hostDev, ...tbf]);
-          await run('ip', ['netns', 'exec', ns, 'tc', 'qdisc', 'add', 'dev', nsDev, ...tbf]);
-        } catch (err) {
-          throw new LinkUnavailableError(`the kernel refused tbf: ${(err as Error).message}`);
-        }
-      }
+      await link.shape(opts.rateKbit);
     } catch (err) {
       await link.close();
       throw err;
@@ -95,18 +124,88 @@ export class ShapedLink {
     return link;
   }
 
-  /** Bytes sent so far from the namespace towards this side (the customer's uplink). */
+  /**
+   * Sets the rate in both directions (null: not shaped), e.g. once a page that is not part of
+   * the measurement has loaded. Throws {@link LinkUnavailableError} when the kernel refuses tbf.
+   */
+  async shape(rateKbit: number | null): Promise<void> {
+    const inNs = ['netns', 'exec', this.ns, 'tc', 'qdisc'];
+    if (rateKbit === null) {
+      if (this.opts.rateKbit !== null) {
+        await run('tc', ['qdisc', 'del', 'dev', this.hostDev, 'root']).catch(() => undefined);
+        await run('ip', [...inNs, 'del', 'dev', this.nsDev, 'root']).catch(() => undefined);
+      }
+    } else {
+      const tbf = ['root', 'tbf', 'rate', `${rateKbit}kbit`, 'burst', String(this.opts.burstBytes ?? 4096), 'latency', `${this.opts.latencyMs ?? 250}ms`];
+      try {
+        await run('tc', ['qdisc', 'replace', 'dev', this.hostDev, ...tbf]);
+        await run('ip', [...inNs, 'replace', 'dev', this.nsDev, ...tbf]);
+      } catch (err) {
+        throw new LinkUnavailableError(`the kernel refused tbf: ${(err as Error).message}`);
+      }
+    }
+    this.opts.rateKbit = rateKbit;
+  }
+
+  /** Bytes sent so far from the namespace towards this side (the customer's uplink), IP packets as the veth counts them. */
   async uplinkBytes(): Promise<number> {
-    const { stdout } = await run('cat', [`/sys/class/net/${this.hostDev}/statistics/rx_bytes`]);
-    return Number(stdout.trim());
+    return this.counter('rx_bytes');
+  }
+
+  /** Bytes sent so far from this side into the namespace (the customer's downlink). */
+  async downlinkBytes(): Promise<number> {
+    return this.counter('tx_bytes');
+  }
+
+  private async counter(name: 'rx_bytes' | 'tx_bytes'): Promise<number> {
+    return Number(readFileSync(`/sys/class/net/${this.hostDev}/statistics/${name}`, 'utf8').trim());
   }
 
   /** Idempotent: removes the namespace (its end of the pair goes with it), the pair and the wrapper. */
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
+    open.delete(this);
     await ip(['link', 'del', this.hostDev]).catch(() => undefined);
     await ip(['netns', 'del', this.ns]).catch(() => undefined);
     rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /** {@link close} for an exit hook, where nothing asynchronous runs any more. */
+  closeSync(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    open.delete(this);
+    for (const args of [['link', 'del', this.hostDev], ['netns', 'del', this.ns]]) {
+      try {
+        execFileSync('ip', args, { stdio: 'ignore' });
+      } catch {
+        // Already gone.
+      }
+    }
+    rmSync(this.tmp, { recursive: true, force: true });
+  }
+
+  /**
+   * Removes the namespaces (and with them the veth pairs) a process made and could not remove
+   * itself (it was killed with SIGKILL); returns their names. Other processes' links stay.
+   */
+  static removeLeftoversOf(pid: number): string[] {
+    let list = '';
+    try {
+      list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+    } catch {
+      return [];
+    }
+    const pattern = new RegExp(`^${NS_PREFIX}${pidPart(pid)}\\d{2}$`);
+    const names = list.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => pattern.test(n));
+    for (const name of names) {
+      try {
+        execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return names;
   }
 }

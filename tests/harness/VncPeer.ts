@@ -46,11 +46,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitForPort(port: number, proc: ChildProcess, what: string, timeoutMs = 10_000): Promise<void> {
+async function waitForPort(port: number, proc: ChildProcess, what: string, timeoutMs = 10_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const isOpen = await new Promise<boolean>((resolve) => {
-      const sock = createConnection({ host: '127.0.0.1', port });
+      const sock = createConnection({ host, port });
       sock.once('connect', () => {
         sock.destroy();
         resolve(true);
@@ -122,23 +122,32 @@ async function startViewerServer(wsPort: number): Promise<{ server: Server; url:
   return { server, url: `http://localhost:${port}/` };
 }
 
+/** Where x11vnc runs: in a network namespace (the screen's side of a shaped link), listening on `ip` there. */
+export interface VncServerPlace {
+  netns: string;
+  ip: string;
+}
+
 /**
  * Starts x11vnc on `display` with its defaults (polling with X DAMAGE hints, tight/zrle
- * encodings as noVNC asks), websockify in front of it, and the viewer page's server.
+ * encodings as noVNC asks), websockify in front of it, and the viewer page's server. With
+ * `place`, x11vnc runs inside that network namespace and websockify (on this side) reaches it
+ * across the link, so the picture crosses the link as Beacon's customer -> relay media does.
  */
-export async function startVncPeer(display: string): Promise<VncPeer> {
+export async function startVncPeer(display: string, place?: VncServerPlace): Promise<VncPeer> {
   const missing = missingVncTools();
   if (missing.length) throw new Error(`the VNC peer needs: ${missing.join(', ')}`);
   const rfbPort = await freePort();
-  const x11vnc = spawn('x11vnc', ['-display', display, '-rfbport', String(rfbPort), '-localhost', '-nopw', '-forever', '-shared', '-quiet'], {
-    stdio: 'ignore',
-  });
+  const rfbHost = place?.ip ?? '127.0.0.1';
+  const args = ['-display', display, '-rfbport', String(rfbPort), ...(place ? ['-listen', place.ip] : ['-localhost']), '-nopw', '-forever', '-shared', '-quiet'];
+  // `ip netns exec` execs x11vnc in place, so the pid is x11vnc's.
+  const x11vnc = place ? spawn('ip', ['netns', 'exec', place.netns, 'x11vnc', ...args], { stdio: 'ignore' }) : spawn('x11vnc', args, { stdio: 'ignore' });
   let websockify: ChildProcess | null = null;
   let viewer: { server: Server; url: string } | null = null;
   try {
-    await waitForPort(rfbPort, x11vnc, 'x11vnc');
+    await waitForPort(rfbPort, x11vnc, 'x11vnc', 10_000, rfbHost);
     const wsPort = await freePort();
-    websockify = spawn('websockify', [`127.0.0.1:${wsPort}`, `127.0.0.1:${rfbPort}`], { stdio: 'ignore' });
+    websockify = spawn('websockify', [`127.0.0.1:${wsPort}`, `${rfbHost}:${rfbPort}`], { stdio: 'ignore' });
     await waitForPort(wsPort, websockify, 'websockify');
     viewer = await startViewerServer(wsPort);
   } catch (err) {

@@ -18,8 +18,10 @@ export async function openCustomer(
   return Object.assign(page, log);
 }
 
-/** The ID and code exactly as the customer would read them out. */
+/** The ID and code exactly as the customer would read them out, once the customer shows them (after a reload it reconnects first). */
 export async function readDeviceCredentials(customer: Page): Promise<{ deviceId: string; code: string }> {
+  await customer.getByTestId('device-id').filter({ hasText: /\d/ }).waitFor({ timeout: 20_000 });
+  await customer.getByTestId('access-code').filter({ hasText: /[A-Z0-9]/ }).waitFor({ timeout: 20_000 });
   const deviceId = (await customer.getByTestId('device-id').innerText()).replace(/\s/g, '');
   const code = (await customer.getByTestId('access-code').innerText()).replace(/\s/g, '');
   if (!/^\d{9}$/.test(deviceId) || !/^[A-Z0-9]{6}$/.test(code)) throw new Error(`customer shows ${deviceId} / ${code}`);

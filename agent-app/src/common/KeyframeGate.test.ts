@@ -122,3 +122,42 @@ test('a keyframe still arriving on a slow link is not asked for again', () => {
   // It stopped arriving: asked again after the retry time.
   assert.equal(gate.shouldRequestKeyframe(5000), true);
 });
+
+test('a stream that starts now brings its own keyframe: nothing is asked for', () => {
+  const g = new KeyframeGate();
+  g.expectKey(0);
+  assert.equal(g.shouldRequestKeyframe(10), false);
+  assert.equal(g.shouldRequestKeyframe(1000), false);
+  assert.deepEqual(g.onFrame(key(1), 0), { decode: true });
+  assert.deepEqual(g.onFrame(delta(2), 0), { decode: true });
+  assert.equal(g.shouldRequestKeyframe(5000), false);
+  assert.equal(g.keyframeRequests, 0);
+});
+
+test('joining a running stream (a delta first) asks for a keyframe at once', () => {
+  const g = new KeyframeGate();
+  g.expectKey(0);
+  assert.deepEqual(g.onFrame(delta(40), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.equal(g.shouldRequestKeyframe(20), true);
+  assert.deepEqual(g.onFrame(key(41), 0), { decode: true });
+});
+
+test('after a new stream-config the old stream’s last deltas are skipped and the keyframe that follows is not asked for', () => {
+  const g = new KeyframeGate();
+  g.onFrame(key(1), 0);
+  g.onFrame(delta(2), 0);
+  g.expectKey(100);
+  assert.deepEqual(g.onFrame(delta(3), 0), { decode: false, reason: 'waiting-for-key' });
+  assert.equal(g.shouldRequestKeyframe(200), false);
+  assert.deepEqual(g.onFrame(key(4), 0), { decode: true });
+  assert.equal(g.keyframeRequests, 0);
+});
+
+test('an expected keyframe that does not come is asked for after the retry time, later while one is still arriving', () => {
+  const g = new KeyframeGate({ retryMs: 2000 });
+  g.expectKey(0);
+  assert.equal(g.shouldRequestKeyframe(1999), false);
+  g.onKeyArriving(1500);
+  assert.equal(g.shouldRequestKeyframe(3000), false, 'its fragments are still coming');
+  assert.equal(g.shouldRequestKeyframe(3500), true);
+});

@@ -11,6 +11,10 @@
  * queue more keyframes). If none arrives within `retryMs`, the request is repeated; a keyframe
  * still arriving (its fragments keep coming) restarts that wait.
  *
+ * A keyframe that comes without asking is not asked for: a stream starts with one, and the
+ * customer sends one right after every new stream-config ({@link expectKey}). Asking anyway
+ * would cost a second keyframe straight after the first (tens of kB on a slow link).
+ *
  * While the picture is not on screen (a background tab, a hidden window), only keyframes are
  * decoded and none is asked for: the relay then sends keyframes only, and a delta that was
  * still on its way is not worth decoding. Shown again after skipping, a keyframe is asked for
@@ -32,7 +36,9 @@ export interface GateOptions {
 
 export class KeyframeGate {
   private isWaitingForKey = true;
-  private isRequestWanted = true; // ask once at start: joining mid-stream needs a keyframe
+  private isRequestWanted = true; // ask once at start unless told one is coming (expectKey)
+  /** A keyframe is coming without a request; a delta first on a new stream means it went by. */
+  private isExpectingKey = false;
   private lastRequestAt = Number.NEGATIVE_INFINITY;
   private lastSeq: number | null = null;
   private isHidden = false;
@@ -71,11 +77,19 @@ export class KeyframeGate {
   onFrame(frame: { seq: number; isKey: boolean }, queueSize: number): GateDecision {
     const expected = this.lastSeq === null ? null : (this.lastSeq + 1) >>> 0;
     const hasGap = expected !== null && frame.seq >>> 0 !== expected;
+    const isFirstFrame = this.lastSeq === null;
     this.lastSeq = frame.seq >>> 0;
     if (frame.isKey) {
       this.isWaitingForKey = false;
       this.isRequestWanted = false;
+      this.isExpectingKey = false;
       return { decode: true };
+    }
+    if (this.isExpectingKey && isFirstFrame) {
+      // Joined a running stream: its keyframe went by before we came.
+      this.isExpectingKey = false;
+      this.isRequestWanted = true;
+      this.lastRequestAt = Number.NEGATIVE_INFINITY;
     }
     if (this.isHidden) {
       this.isWaitingForKey = true;
@@ -98,7 +112,21 @@ export class KeyframeGate {
     if (this.isWaitingForKey && !this.isRequestWanted) this.lastRequestAt = Math.max(this.lastRequestAt, now);
   }
 
-  /** Something was lost (a dropped incomplete frame, a decoder error, a new config). */
+  /**
+   * A keyframe is on its way without a request (the stream is starting, or the customer sent a
+   * new stream-config, which a keyframe follows): wait for it and skip deltas; ask only if a
+   * delta comes first on a stream never seen before (it was already running), or if none
+   * arrives within `waitMs` (a keyframe still arriving extends that).
+   */
+  expectKey(now: number, waitMs = this.retryMs): void {
+    this.isWaitingForKey = true;
+    this.isRequestWanted = false;
+    this.isExpectingKey = true;
+    // As if a request went out now that is retried after `waitMs`.
+    this.lastRequestAt = now + waitMs - this.retryMs;
+  }
+
+  /** Something was lost (a dropped incomplete frame, a decoder error). */
   needKey(): void {
     if (this.isWaitingForKey && !this.isRequestWanted) return; // one is already on its way
     this.isWaitingForKey = true;
@@ -109,6 +137,7 @@ export class KeyframeGate {
   reset(): void {
     this.isWaitingForKey = true;
     this.isRequestWanted = true;
+    this.isExpectingKey = false;
     this.lastSeq = null;
   }
 

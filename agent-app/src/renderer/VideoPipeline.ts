@@ -15,6 +15,8 @@ import { ReceiveReporter, type ReportFields } from '../common/ReceiveReporter.ts
 import { RollingWindow, kbpsFromBytesPerSecond } from '../common/RollingWindow.ts';
 import { now } from './clock.ts';
 
+/** How long a starting stream may take to send its first keyframe before one is asked for. */
+const STREAM_START_WAIT_MS = 5000;
 /** How often a pending keyframe request is reconsidered (the gate rate-limits the sends). */
 const KEYFRAME_POLL_MS = 100;
 /**
@@ -80,7 +82,9 @@ export class VideoPipeline {
       this.maybeRequestKeyframe();
       this.maybeReport();
     }, KEYFRAME_POLL_MS);
-    this.maybeRequestKeyframe(); // joining mid-stream: ask for a keyframe straight away
+    // A stream starts with a keyframe (once the customer's capture runs: allow it a while);
+    // joining one mid-stream, the first delta asks for one.
+    this.gate.expectKey(performance.now(), STREAM_START_WAIT_MS);
   }
 
   /** Applies the customer's `stream-config`; a new codec or size means a new decoder. */
@@ -93,7 +97,8 @@ export class VideoPipeline {
       this.fail('no WebCodecs in this page');
       return;
     }
-    this.resetDecoder();
+    // The customer sends a keyframe right after every stream-config: no need to ask for one.
+    this.resetDecoder(true);
   }
 
   /** One fragment from the media channel whose header named this session's stream. */
@@ -182,7 +187,8 @@ export class VideoPipeline {
     this.received.clear();
   }
 
-  private resetDecoder(): void {
+  /** A fresh decoder for the current config; `isKeyComing`: the customer sends a keyframe without being asked. */
+  private resetDecoder(isKeyComing = false): void {
     this.closeDecoder();
     const config = this.config;
     if (!config) return;
@@ -194,8 +200,9 @@ export class VideoPipeline {
     });
     this.decoder = decoder;
     this.inFlight.clear();
-    // Not reset(): on the first config the start-up request is already on its way.
-    this.gate.needKey();
+    // Not reset(): a keyframe already on its way (expected or asked for) will do.
+    if (isKeyComing) this.gate.expectKey(performance.now());
+    else this.gate.needKey();
     try {
       // Annex B H.264 and VP8/9/AV1 need no description: parameters travel in the keyframes.
       decoder.configure({ codec: config.codec, codedWidth: config.width, codedHeight: config.height, optimizeForLatency: true });

@@ -12,6 +12,7 @@ import { hashPassword } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Actor } from './Policy.ts';
 import type { Clock } from '../platform/clock.ts';
+import { parseRows } from '../platform/rows.ts';
 
 const SeatRow = z.object({
   id: z.number().int(),
@@ -63,14 +64,6 @@ export interface NewSeat {
   role: AccountRole;
   groupIds: readonly number[];
   concurrencyLimit: number;
-}
-
-function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], where: string): z.infer<S>[] {
-  return rows.map((raw) => {
-    const r = parseUnknown(schema, raw, where);
-    if (!r.ok) throw r.error;
-    return r.value;
-  });
 }
 
 export class Accounts {

@@ -102,7 +102,7 @@ describe('POST /api/login', () => {
     clock += 61_000;
     for (let i = 5; i < 10; i++) assert.equal((await change(`guess ${i}`)).status, 403);
     clock += 61_000;
-    // Ten wrong passwords in a row lock the seat, as wrong sign-ins do.
+    // Ten wrong current passwords in a row lock the seat: whoever holds its token is not its owner.
     assert.equal((await apiError(await login('carol', 'carols password'))).error, 'account-locked');
   });
 

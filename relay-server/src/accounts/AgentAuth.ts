@@ -1,7 +1,12 @@
 /**
  * Seat accounts and sign-in: scrypt password hashes, bearer tokens (only their SHA-256 is
- * stored), login rate limits, a lockout after repeated failures that an owner or admin
- * lifts, and revocation that reaches live connections.
+ * stored), login rate limits, and revocation that reaches live connections.
+ *
+ * Guessing is slowed without handing anyone a lock-out button: wrong sign-ins are limited per
+ * login and address (only the guessing address is refused) and per address, and a login that
+ * keeps failing from anywhere answers only after a short, bounded delay (except to an
+ * address it signed in from before), so the real person still gets in. A seat is locked (until an owner or admin unlocks it) only by wrong *current*
+ * passwords from a signed-in seat: someone holding its token.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -15,11 +20,20 @@ import type { Clock } from '../platform/clock.ts';
 import { RateLimiter } from '../platform/RateLimiter.ts';
 
 export const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
+/** Wrong passwords for one login from one address before that address must wait. */
 export const LOGIN_FAILURES_PER_LOGIN = { max: 5, windowMs: 60_000 };
 export const LOGIN_FAILURES_PER_ADDRESS = { max: 20, windowMs: 5 * 60_000 };
+/** Failures of one login from anywhere, counted over this long, that slow it down... */
+export const LOGIN_SLOWDOWN = { max: 5, windowMs: 15 * 60_000 };
+/** ...by this much after the last failure, doubling with each further one, up to the bound. */
+export const LOGIN_DELAY_BASE_MS = 1000;
+export const LOGIN_DELAY_MAX_MS = 30_000;
+/** Addresses remembered per login, and logins remembered, for the slowdown's exception (in memory). */
+const KNOWN_ADDRESSES_PER_LOGIN = 8;
+const KNOWN_LOGINS = 10_000;
 /**
- * Wrong passwords in a row (across rate-limit windows) after which the seat is locked until
- * an owner or admin unlocks it: the rate limit slows guessing, the lockout ends it.
+ * Wrong current passwords in a row from a signed-in seat (a stolen token) after which the seat
+ * is locked until an owner or admin unlocks it.
  */
 export const LOCKOUT_AFTER_FAILURES = 10;
 
@@ -69,6 +83,10 @@ export type RevokeListener = (reason: string) => void;
 export class AgentAuth {
   private readonly perLogin: RateLimiter;
   private readonly perAddress: RateLimiter;
+  /** Failures of a login from every address, for its bounded slowdown. */
+  private readonly slowdown: RateLimiter;
+  /** Addresses each login signed in from (the newest few): the slowdown does not apply to them. */
+  private readonly knownAddresses = new Map<string, string[]>();
   private readonly watchers = new Map<string, Set<RevokeListener>>();
   /** Verified against for unknown logins, so their timing matches a real account's. */
   private readonly dummyHash: Promise<string>;
@@ -81,6 +99,7 @@ export class AgentAuth {
   ) {
     this.perLogin = new RateLimiter(LOGIN_FAILURES_PER_LOGIN, now);
     this.perAddress = new RateLimiter(LOGIN_FAILURES_PER_ADDRESS, now);
+    this.slowdown = new RateLimiter(LOGIN_SLOWDOWN, now);
     this.dummyHash = hashPassword(randomBytes(16).toString('hex'));
   }
 
@@ -148,16 +167,37 @@ export class AgentAuth {
     return { ok: false, error: 'wrong' };
   }
 
-  /** When a login/address pair that is being rate-limited may try again; null if it may now. */
+  /**
+   * When a login tried from `address` may be tried again; null if it may now: the pair's and
+   * the address's limits, and the login's bounded slowdown.
+   */
   private limitedUntil(loginKey: string, address: string): number | null {
-    if (!this.perLogin.isLimited(loginKey) && !this.perAddress.isLimited(address)) return null;
-    return Math.max(this.perLogin.retryAt(loginKey) ?? 0, this.perAddress.retryAt(address) ?? 0);
+    const pair = `${loginKey}\n${address}`;
+    const isKnown = this.knownAddresses.get(loginKey)?.includes(address) ?? false;
+    const until = Math.max(this.perLogin.retryAt(pair) ?? 0, this.perAddress.retryAt(address) ?? 0, isKnown ? 0 : this.slowedUntil(loginKey));
+    return until > this.now() ? until : null;
   }
 
-  /** A wrong password counts against the login and the address it came from. */
+  /** Past LOGIN_SLOWDOWN failures, a login waits a doubling delay after its last failure, never more than the bound. */
+  private slowedUntil(loginKey: string): number {
+    const failures = this.slowdown.count(loginKey);
+    const last = this.slowdown.lastAt(loginKey);
+    if (failures < LOGIN_SLOWDOWN.max || last === null) return 0;
+    return last + Math.min(LOGIN_DELAY_MAX_MS, LOGIN_DELAY_BASE_MS * 2 ** (failures - LOGIN_SLOWDOWN.max));
+  }
+
+  private rememberAddress(loginKey: string, address: string): void {
+    const list = (this.knownAddresses.get(loginKey) ?? []).filter((a) => a !== address);
+    list.push(address);
+    this.knownAddresses.set(loginKey, list.slice(-KNOWN_ADDRESSES_PER_LOGIN));
+    if (this.knownAddresses.size > KNOWN_LOGINS) this.knownAddresses.delete(this.knownAddresses.keys().next().value as string);
+  }
+
+  /** A wrong password counts against the login from that address, the address, and the login's slowdown. */
   private recordGuess(loginKey: string, address: string): void {
-    this.perLogin.record(loginKey);
+    this.perLogin.record(`${loginKey}\n${address}`);
     this.perAddress.record(address);
+    this.slowdown.record(loginKey);
   }
 
   /** Lifts a lockout and forgets the recent failures, so the seat can sign in at once. */
@@ -165,7 +205,7 @@ export class AgentAuth {
     const raw = await this.db.get('SELECT login FROM agents WHERE id = ?', [accountId]);
     const r = parseUnknown(z.object({ login: z.string() }), raw, 'agents row');
     await this.db.run('UPDATE agents SET locked_at = NULL, failed_logins = 0 WHERE id = ?', [accountId]);
-    if (r.ok) this.perLogin.reset(r.value.login.toLowerCase());
+    if (r.ok) this.slowdown.reset(r.value.login.toLowerCase());
   }
 
   /** Revokes every live token of a seat (disabled, deleted, password reset); returns how many. */
@@ -200,16 +240,18 @@ export class AgentAuth {
     }
     const isMatch = await verifyPassword(password, agent?.password_hash ?? (await this.dummyHash));
     if (!agent || !isMatch) {
+      // Not towards the seat's lockout: anyone can send wrong passwords for any login.
       this.recordGuess(loginKey, address);
       this.log.warn('login failed', { login: loginKey, address });
-      if (agent) await this.recordFailure(agent.id, agent.login);
       return { ok: false, error: 'unauthorized' };
     }
     if (agent.disabled_at !== null) {
       this.log.warn('login refused: seat disabled', { login: loginKey, address });
       return { ok: false, error: 'account-disabled' };
     }
-    this.perLogin.reset(loginKey);
+    this.perLogin.reset(`${loginKey}\n${address}`);
+    this.slowdown.reset(loginKey);
+    this.rememberAddress(loginKey, address);
     const response = await this.issueToken({ id: agent.id, login: agent.login, displayName: agent.display_name, role: agent.role });
     this.log.info('agent signed in', { agentId: agent.id, login: agent.login, address });
     return { ok: true, response };

@@ -53,6 +53,10 @@ const CASES: readonly Case[] = [
   { action: 'device.read', resource: null, allowed: ALL, what: 'look up a device ID' },
   { action: 'stats.read', resource: null, allowed: MANAGERS, what: 'read statistics' },
   { action: 'audit.read', resource: null, allowed: MANAGERS, what: 'read the audit log' },
+  { action: 'desk.request.read', resource: { kind: 'queue', groupId: null }, allowed: ALL, what: "see a request in the organisation's queue" },
+  { action: 'desk.request.read', resource: { kind: 'queue', groupId: MY_GROUP }, allowed: ALL, what: "see a request in my group's queue" },
+  { action: 'desk.request.read', resource: { kind: 'queue', groupId: OTHER_GROUP }, allowed: MANAGERS, what: "see a request in another group's queue" },
+  { action: 'desk.supervise', resource: null, allowed: MANAGERS, what: 'supervise the desk (dispatch, every agent, the whole queue)' },
 ];
 
 test('every role gets exactly the permissions of the table', () => {
@@ -70,7 +74,7 @@ test('every action is covered by the table', () => {
     'seats.read', 'seat.create', 'seat.grant-role', 'seat.manage', 'groups.read-all', 'group.create', 'settings.read',
     'settings.write', 'customer.create', 'customers.read-all', 'customer.read', 'customer.update', 'customer.share',
     'customer.reassign', 'sessions.read-all', 'session.read', 'session.update', 'session.connect', 'device.read',
-    'stats.read', 'audit.read',
+    'stats.read', 'audit.read', 'desk.request.read', 'desk.supervise',
   ];
   assert.deepEqual([...covered].sort(), [...all].sort());
 });

@@ -46,6 +46,11 @@ export interface SessionResource {
   kind: 'session';
   agentId: number;
 }
+/** A help request's queue: a group's, or the organisation's (`groupId: null`). */
+export interface QueueResource {
+  kind: 'queue';
+  groupId: number | null;
+}
 export interface RecordingResource {
   kind: 'recording';
   /** The seat whose session was recorded. */
@@ -83,6 +88,10 @@ export interface ActionResources {
   'audit.read': null;
   /** Watch or download a session's recording, and read its timeline. */
   'recording.watch': RecordingResource;
+  /** See a help request of this queue, and be offered or take it. */
+  'desk.request.read': QueueResource;
+  /** Supervise the desk: the whole queue and every agent's desk state, dispatch, forced transfers. */
+  'desk.supervise': null;
 }
 export type Action = keyof ActionResources;
 
@@ -115,6 +124,8 @@ const RULES: { [A in Action]: (actor: Actor, resource: ActionResources[A]) => bo
   'stats.read': isManager,
   'audit.read': isManager,
   'recording.watch': (a, r) => isManager(a) || (r.agentsMayWatchOwn && r.agentId === a.id),
+  'desk.request.read': (a, q) => isManager(a) || q.groupId === null || a.groupIds.includes(q.groupId),
+  'desk.supervise': isManager,
 };
 
 export function authorize<A extends Action>(actor: Actor, action: A, resource: ActionResources[A]): boolean {

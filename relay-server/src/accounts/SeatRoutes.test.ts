@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuditList, Group, ResetPasswordResponse, Seat, SeatList, SessionList } from '@beacon/shared/api';
 import { LoginResponse } from '@beacon/shared/protocol';
-import { LOCKOUT_AFTER_FAILURES } from './AgentAuth.ts';
+import { LOCKOUT_AFTER_FAILURES, LOGIN_DELAY_MAX_MS } from './AgentAuth.ts';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
@@ -167,14 +167,39 @@ describe('seats', () => {
     assert.equal(other.inbox.all.some((m) => m.type === 'signed-out'), false, 'only that token is signed out');
   });
 
-  test('the 6th wrong password in a minute is refused; 10 in a row lock the seat until an owner unlocks it', async () => {
-    const seat = await createSeat(owner, 'locky', 'agent');
-    for (let i = 0; i < 5; i++) assert.equal((await login('locky', `wrong ${i}`)).status, 401);
-    const sixth = await login('locky', 'locky password');
-    assert.equal(sixth.status, 429, 'refused even with the right password');
+  test('wrong sign-ins are refused for the guessing address and slow the login down a bounded time, but never lock the seat', async () => {
+    await createSeat(owner, 'slowy', 'agent');
+    const auth = t.relay.services.auth;
+    for (let i = 0; i < 5; i++) assert.equal((await login('slowy', `wrong ${i}`)).status, 401);
+    const sixth = await login('slowy', 'slowy password');
+    assert.equal(sixth.status, 429, 'this address guessed 5 times in a minute: refused even with the right password');
     assert.ok(Number(sixth.headers.get('retry-after')) > 0);
-    clock += 61_000;
-    for (let i = 0; i < LOCKOUT_AFTER_FAILURES - 5; i++) assert.equal((await login('locky', `wrong again ${i}`)).status, 401);
+    // Other addresses keep guessing: each failure doubles the wait for this login, up to the bound.
+    for (let i = 0; i < 12; i++) {
+      const r = await auth.login('slowy', `spray ${i}`, `198.51.100.${i}`);
+      if (!r.ok && r.error === 'rate-limited') clock = Math.max(clock, r.retryAt ?? clock);
+      else assert.equal(r.ok, false);
+    }
+    const slowed = await auth.login('slowy', 'slowy password', '203.0.113.9');
+    assert.equal(slowed.ok, false);
+    assert.ok(!slowed.ok && slowed.error === 'rate-limited' && slowed.retryAt !== undefined, 'a new address waits too');
+    assert.ok(!slowed.ok && slowed.retryAt !== undefined && slowed.retryAt - clock <= LOGIN_DELAY_MAX_MS, 'never longer than the bound');
+    clock += LOGIN_DELAY_MAX_MS;
+    assert.equal((await auth.login('slowy', 'slowy password', '203.0.113.9')).ok, true, 'the right password gets in once the wait is over: no lockout');
+    assert.equal((await owner.ok('GET', '/api/seats', SeatList)).seats.find((s) => s.login === 'slowy')?.isLocked, false);
+    // An address the seat signed in from is not slowed by strangers' guesses.
+    for (let i = 0; i < 8; i++) await auth.login('slowy', `more ${i}`, `192.0.2.${i}`);
+    assert.equal((await auth.login('slowy', 'slowy password', '203.0.113.9')).ok, true);
+  });
+
+  test('ten wrong current passwords from a signed-in seat (a stolen token) lock it until an owner unlocks it', async () => {
+    clock += 10 * 60_000;
+    const seat = await createSeat(owner, 'locky', 'agent');
+    const locky = await signIn('locky');
+    for (let i = 0; i < LOCKOUT_AFTER_FAILURES; i++) {
+      if (i === 5) clock += 61_000;
+      assert.equal((await locky.call('POST', '/api/me/password', { currentPassword: `guess ${i}`, newPassword: 'a brand new one' })).status, 403);
+    }
     clock += 61_000;
     const locked = await login('locky', 'locky password');
     assert.equal(locked.status, 403);

@@ -9,6 +9,7 @@ import { AuditList, Customer, CustomerList, DeviceDetails, Group, Seat, SeatList
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import { DEVICE_LOOKUPS } from './CustomerRoutes.ts';
 
 let t: TestRelay;
 let owner: TestApi;
@@ -164,5 +165,18 @@ describe('customer directory', () => {
     assert.equal(relinked.customer?.name, 'Acme Studio');
     await alice.refused('PATCH', `/api/sessions/${pending.sessionId}`, 403, { customerId: bobOwn.id });
     assert.equal((await bob.ok('GET', `/api/devices/${deviceId}`, DeviceDetails)).customer?.id, shared.id, 'now bob may see it');
+  });
+
+  test('a seat cannot scan device IDs for who is online: look-ups are limited per seat', async () => {
+    await owner.ok('POST', '/api/seats', Seat, { login: 'scanner', displayName: 'Scanner', password: 'scanner password', role: 'agent' }, 201);
+    const scanner = owner.as((await loginAgent(t.relay.url, 'scanner', 'scanner password')).token);
+    let refusedAt = -1;
+    for (let i = 0; i < DEVICE_LOOKUPS.max + 5 && refusedAt < 0; i++) {
+      const r = await scanner.call('GET', `/api/devices/${String(100_000_000 + i)}`);
+      if (r.status === 429) refusedAt = i;
+      else assert.equal(r.status, 404);
+    }
+    assert.equal(refusedAt, DEVICE_LOOKUPS.max, 'refused after the limit');
+    assert.equal((await alice.call('GET', '/api/devices/100000000')).status, 404, 'another seat still looks up');
   });
 });

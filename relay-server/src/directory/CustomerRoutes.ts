@@ -11,11 +11,17 @@ import { DeviceId } from '@beacon/shared/protocol';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { AuditLog } from '../accounts/AuditLog.ts';
 import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from '../accounts/Policy.ts';
+import type { Clock } from '../platform/clock.ts';
+import { RateLimiter } from '../platform/RateLimiter.ts';
 import { intParam, ok, readJson, readQuery } from '../platform/route.ts';
 import type { CustomerRecord, CustomerStore } from './CustomerStore.ts';
 
+/** Device look-ups per seat: enough for typing IDs all day, too few to scan the ID space for who is online. */
+export const DEVICE_LOOKUPS = { max: 30, windowMs: 60_000 };
+
 export interface CustomerRouteDeps {
   customers: CustomerStore;
+  now?: Clock;
   accounts: Accounts;
   audit: AuditLog;
   /** Whether a device is connected right now (the sessions feature knows). */
@@ -31,6 +37,7 @@ export async function readableCustomer(customers: CustomerStore, c: ActorContext
 }
 
 export function customerRoutes(d: CustomerRouteDeps): ApiRoute[] {
+  const lookups = new RateLimiter(DEVICE_LOOKUPS, d.now);
   const readable = (c: ActorContext, action?: 'customer.read' | 'customer.update') => readableCustomer(d.customers, c, action);
 
   const shareable = async (actor: Actor, groupId: number): Promise<void> => {
@@ -103,6 +110,12 @@ export function customerRoutes(d: CustomerRouteDeps): ApiRoute[] {
       path: /^\/api\/devices\/(?<deviceId>[^/]+)$/,
       handle: async (c) => {
         demand(c.actor, 'device.read', null);
+        const seat = String(c.actor.id);
+        if (lookups.isLimited(seat)) {
+          const retryAt = lookups.retryAt(seat) ?? 0;
+          throw Object.assign(new ProtocolError('rate-limited', 'too many device look-ups; wait a minute'), { retryAfterS: Math.max(1, Math.ceil((retryAt - (d.now ?? Date.now)()) / 1000)) });
+        }
+        lookups.record(seat);
         const id = parseUnknown(DeviceId, c.params.deviceId, 'device ID');
         if (!id.ok) throw new ProtocolError('bad-message', 'a device ID is 9 digits');
         const device = await d.customers.device(id.value);

@@ -14,5 +14,5 @@ export interface DirectoryFeature {
 
 export function createDirectory({ db, now }: { db: Database; now: Clock }): DirectoryFeature {
   const customers = new CustomerStore(db, now);
-  return { customers, routes: (late) => customerRoutes({ customers, ...late }) };
+  return { customers, routes: (late) => customerRoutes({ customers, now, ...late }) };
 }

@@ -15,6 +15,7 @@ import { shownLogin } from '../accounts/Accounts.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import type { Database, SqlValue } from '../platform/Database.ts';
 import { SessionRowSchema } from '../sessions/SessionStore.ts';
+import { parseRows } from '../platform/rows.ts';
 
 export const SESSION_PAGE_DEFAULT = 50;
 
@@ -104,14 +105,6 @@ function toBucket(r: z.infer<typeof BucketRow>): StatsBucket {
     denied: r.denied ?? 0,
     dropped: r.dropped ?? 0,
   };
-}
-
-function parseRows<S extends z.ZodType>(schema: S, rows: unknown[], where: string): z.infer<S>[] {
-  return rows.map((raw) => {
-    const r = parseUnknown(schema, raw, where);
-    if (!r.ok) throw r.error;
-    return r.value;
-  });
 }
 
 export class SessionHistory {

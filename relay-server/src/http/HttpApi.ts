@@ -27,6 +27,9 @@ const STATUS_BY_CODE: Partial<Record<ErrorCode, number>> = {
   'account-disabled': 403,
   'not-found': 404,
   conflict: 409,
+  // The service desk: the request is not in a state for this move, or the agent is full.
+  'not-allowed': 409,
+  'concurrency-limit': 409,
   'rate-limited': 429,
   internal: 500,
 };

@@ -19,6 +19,10 @@ export class HttpSurface {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The raw path, not a parsed URL: URL parsing would quietly resolve `..` and hide the attempt.
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    // A request with a body closes its connection after the answer: a body the handler did not
+    // read (refused, unauthenticated, a route that takes none, over the limit) is then never
+    // read to its end, instead of being drained to keep the connection alive.
+    if (hasBody(req)) res.setHeader('Connection', 'close');
     try {
       if (rawPath === '/healthz') return sendJson(res, 200, { ok: true });
       if (rawPath === '/api' || rawPath.startsWith('/api/')) return await this.api.handle(req, res, rawPath);
@@ -30,4 +34,9 @@ export class HttpSurface {
       else res.destroy();
     }
   }
+}
+
+function hasBody(req: IncomingMessage): boolean {
+  const length = Number(req.headers['content-length'] ?? 0);
+  return (Number.isFinite(length) && length > 0) || req.headers['transfer-encoding'] !== undefined;
 }

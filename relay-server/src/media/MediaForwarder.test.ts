@@ -54,8 +54,9 @@ describe('MediaForwarder', () => {
   test('a new viewer waits for a keyframe, then gets every frame whole and unchanged', () => {
     const s = setup();
     const v = new TestSink();
+    s.push(0, false);
     s.fwd.addViewer('v', v);
-    assert.equal(s.requests(), 1, 'joining asks the customer for a keyframe');
+    assert.equal(s.requests(), 1, 'joining mid-stream asks the customer for a keyframe');
     s.push(0, false);
     s.push(1, true, 50_000);
     s.push(2, false, 20_000);
@@ -72,7 +73,7 @@ describe('MediaForwarder', () => {
     s.advance(1000);
     v.buffered = HIGH_WATER_BYTES + 1;
     s.push(1, false);
-    assert.equal(s.requests(), 2);
+    assert.equal(s.requests(), 1);
     v.buffered = 0;
     s.advance(1000);
     s.push(2, false);
@@ -109,9 +110,30 @@ describe('MediaForwarder', () => {
     assert.deepEqual(v.frames(), [1], 'between high water and the cap a keyframe still goes');
   });
 
+  test('a viewer there from the stream’s start asks for nothing: the first frame is a keyframe', () => {
+    const s = setup();
+    const v = new TestSink();
+    s.fwd.addViewer('v', v);
+    assert.equal(s.requests(), 0);
+    s.push(0, true, 5000);
+    s.push(1, false);
+    assert.deepEqual(v.frames(), [0, 1]);
+    assert.equal(s.requests(), 0);
+  });
+
+  test('a stream that starts with deltas (the customer came back) asks with its first delta', () => {
+    const s = setup();
+    const v = new TestSink();
+    s.fwd.addViewer('v', v);
+    s.push(5, false);
+    assert.equal(s.requests(), 1);
+    assert.deepEqual(v.frames(), []);
+  });
+
   test('keyframe requests are limited to one per interval per session', () => {
     const s = setup();
     const v = new TestSink();
+    s.push(0, false);
     s.fwd.addViewer('v', v);
     s.push(0, true);
     v.buffered = HIGH_WATER_BYTES + 1;
@@ -226,7 +248,7 @@ describe('MediaForwarder', () => {
     s.fwd.setVisible('v', true);
     s.push(1, false);
     assert.deepEqual(v.frames(), [0, 1]);
-    assert.equal(s.requests(), 1, 'only the join request');
+    assert.equal(s.requests(), 0, 'nothing to ask for');
     assert.equal(s.fwd.setVisible('nobody', false), false);
   });
 });

@@ -79,7 +79,12 @@ export class MediaForwarder {
     this.keyframeIntervalMs = opts.keyframeRequestIntervalMs ?? KEYFRAME_REQUEST_INTERVAL_MS;
   }
 
-  /** A viewer joining mid-stream cannot decode deltas, so it starts by waiting for a keyframe. */
+  /**
+   * A viewer joining mid-stream cannot decode deltas, so it starts by waiting for a keyframe and
+   * the customer is asked for one. Not before the stream's first frame: that one is a keyframe
+   * anyway (asking would cost a second one right after it, tens of kB on a slow link); and a
+   * stream that starts with deltas (a customer that came back) asks with its first delta.
+   */
   addViewer(id: string, sink: MediaSink): void {
     this.viewers.set(id, {
       sink,
@@ -89,7 +94,7 @@ export class MediaForwarder {
       isForwarding: false,
       stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, hiddenFrames: 0, needsKey: true, isVisible: true },
     });
-    this.requestKeyframe();
+    if (this.counters.framesIn > 0) this.requestKeyframe();
   }
 
   /**

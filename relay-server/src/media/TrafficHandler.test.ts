@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fragmentFrame, readHeader } from '@beacon/shared/framing';
 import { KEYFRAME_REQUEST_INTERVAL_MS } from './MediaForwarder.ts';
+import { VERSION_1_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
 import { useRelaySuite } from '../testing/testRelay.ts';
 
@@ -272,5 +273,17 @@ describe('receive reports', () => {
     customer.sendCtl({ type: 'receive-report', sessionId, lastSeq: 13, heldMs: 0, bytes: 1, dropped: 0 });
     assert.equal((await customer.nextCtl('error')).code, 'forbidden');
     assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'receive-report').length, 1);
+  });
+
+  test('a customer that did not list rate-control (an older client) is never sent a report', async () => {
+    const agent = await open('agent');
+    const customer = await open('customer', [...VERSION_1_CAPABILITIES]);
+    const { sessionId } = await openSession(agent, customer, { view: true, control: false });
+    agent.sendCtl({ type: 'receive-report', sessionId, lastSeq: 12, heldMs: 3, bytes: 45_000, dropped: 0 });
+    // A ping sent after the report arrives after it would have: nothing was sent in between.
+    agent.sendCtl({ type: 'ping', sessionId, t: 1 });
+    await customer.nextCtl('ping', 5000, (m) => m.sessionId === sessionId);
+    assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'receive-report').length, 0);
+    assert.equal(agent.ctlInbox.all.filter((m) => m.type === 'error').length, 0, 'the agent did nothing wrong');
   });
 });

@@ -40,6 +40,11 @@ export class RateLimiter {
     return list.length;
   }
 
+  /** When the latest failure inside the window was recorded, or null if there is none. */
+  lastAt(key: string): number | null {
+    return this.recent(key).at(-1) ?? null;
+  }
+
   /** When the oldest failure in the window leaves it (epoch ms), or null if not limited. */
   retryAt(key: string): number | null {
     const list = this.recent(key);

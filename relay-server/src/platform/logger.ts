@@ -43,11 +43,47 @@ export function formatLine(level: LogLevel, msg: string, fields: LogFields | und
   }
 }
 
-export function createLogger(write: (line: string) => void, minLevel: LogLevel = 'info'): Logger {
+/** How many lines with the same level and message may be written per window before the rest are counted instead. */
+export interface FloodLimit {
+  lines: number;
+  windowMs: number;
+}
+
+/** The production default: a peer that makes the relay warn a million times must not fill the disk. */
+export const LOG_FLOOD_LIMIT: FloodLimit = { lines: 20, windowMs: 10_000 };
+/** Distinct messages tracked at once (they are constants in the code; this only bounds the map). */
+const FLOOD_KEYS = 1000;
+
+export function createLogger(write: (line: string) => void, minLevel: LogLevel = 'info', flood: FloodLimit | null = null, now: () => number = Date.now): Logger {
   const min = LEVEL_RANK[minLevel];
+  const windows = new Map<string, { from: number; written: number; suppressed: number }>();
+  /** Null if the line is suppressed; else the fields to write (with the count held back since the last one). */
+  const admit = (level: LogLevel, msg: string, fields: LogFields | undefined, t: number): LogFields | undefined | null => {
+    if (!flood || LEVEL_RANK[level] < LEVEL_RANK.warn) return fields;
+    const key = `${level}:${msg}`;
+    let w = windows.get(key);
+    if (!w || t - w.from >= flood.windowMs) {
+      const held = w?.suppressed ?? 0;
+      if (!w && windows.size >= FLOOD_KEYS) windows.delete(windows.keys().next().value as string);
+      w = { from: t, written: 0, suppressed: held };
+      windows.set(key, w);
+    }
+    if (w.written >= flood.lines) {
+      w.suppressed++;
+      return null;
+    }
+    w.written++;
+    if (w.suppressed === 0) return fields;
+    const counted = { ...fields, suppressed: w.suppressed };
+    w.suppressed = 0;
+    return counted;
+  };
   const emit = (level: LogLevel, msg: string, fields?: LogFields) => {
     if (LEVEL_RANK[level] < min) return;
-    write(formatLine(level, msg, fields, new Date()));
+    const t = now();
+    const admitted = admit(level, msg, fields, t);
+    if (admitted === null) return;
+    write(formatLine(level, msg, admitted, new Date(t)));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -57,9 +93,12 @@ export function createLogger(write: (line: string) => void, minLevel: LogLevel =
   };
 }
 
-/** The production logger: stdout, level from `BEACON_LOG_LEVEL` (default info). */
+/**
+ * The production logger: stdout, level from `BEACON_LOG_LEVEL` (default info); repeated
+ * warnings and errors past {@link LOG_FLOOD_LIMIT} are counted (`suppressed` on the next one).
+ */
 export function stdoutLogger(minLevel: LogLevel = 'info'): Logger {
-  return createLogger((line) => process.stdout.write(`${line}\n`), minLevel);
+  return createLogger((line) => process.stdout.write(`${line}\n`), minLevel, LOG_FLOOD_LIMIT);
 }
 
 /** Keeps lines in memory (tests, benchmarks). */

@@ -248,4 +248,63 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    description: 'service desk: help requests, their events, agents\' desk state, desk settings',
+    sql: `
+      -- One row per help request, updated as it moves; desk_events keeps every move. org_id
+      -- names the organisation (one per relay today) so the desk's rows say whose they are.
+      -- device_id is not a foreign key, as in session_events: the row outlives device cleanup.
+      CREATE TABLE desk_requests (
+        id TEXT PRIMARY KEY,
+        org_id INTEGER NOT NULL DEFAULT 1,
+        group_id INTEGER REFERENCES groups(id),
+        customer_name TEXT NOT NULL,
+        phone TEXT,
+        description TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('waiting', 'offered', 'assigned', 'closed', 'left', 'expired', 'messaged')),
+        agent_id INTEGER REFERENCES agents(id),
+        -- The wait estimated at creation (null: nobody could take it) and the wait it had.
+        estimate_ms INTEGER,
+        assigned_at INTEGER,
+        first_response_at INTEGER,
+        ended_at INTEGER
+      );
+      CREATE INDEX desk_requests_by_time ON desk_requests(org_id, created_at);
+      CREATE INDEX desk_requests_open ON desk_requests(state) WHERE state IN ('waiting', 'offered', 'assigned');
+
+      CREATE TABLE desk_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES desk_requests(id),
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        agent_id INTEGER REFERENCES agents(id),
+        actor_id INTEGER REFERENCES agents(id),
+        detail TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX desk_events_by_request ON desk_events(request_id, id);
+      CREATE INDEX desk_events_by_kind_time ON desk_events(kind, at);
+      -- Append-only like session_events: supervisors' dispatches and transfers are on record.
+      CREATE TRIGGER desk_events_no_update BEFORE UPDATE ON desk_events
+      BEGIN SELECT RAISE(ABORT, 'desk_events is append-only'); END;
+      CREATE TRIGGER desk_events_no_delete BEFORE DELETE ON desk_events
+      BEGIN SELECT RAISE(ABORT, 'desk_events is append-only'); END;
+
+      -- What an agent set at the desk, kept across reloads and restarts.
+      CREATE TABLE desk_agents (
+        account_id INTEGER PRIMARY KEY REFERENCES agents(id),
+        state TEXT NOT NULL CHECK (state IN ('available', 'busy', 'away')),
+        concurrency_limit INTEGER NOT NULL CHECK (concurrency_limit >= 0),
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE desk_settings (
+        org_id INTEGER PRIMARY KEY,
+        settings TEXT NOT NULL DEFAULT '{}',
+        updated_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -92,7 +92,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) {
-      req.resume();
+      // Not read at all: the answer closes the connection (see HttpSurface).
       reject(new BodyTooLargeError());
       return;
     }

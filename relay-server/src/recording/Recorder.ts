@@ -114,7 +114,15 @@ export class Recorder {
   }
 
   media(s: ActiveSession, fragment: Uint8Array, header: FrameHeader): void {
-    this.live.get(s.id)?.rec.push(fragment, header);
+    const rec = this.live.get(s.id)?.rec;
+    if (!rec) return;
+    const hadPicture = rec.tally.frames > 0;
+    rec.push(fragment, header);
+    // When the file can first show the screen: a recording without it is worth knowing about.
+    if (!hadPicture && rec.tally.frames > 0) {
+      const { droppedFrames, keyframeRequests } = rec.tally;
+      this.o.log.info('recording has its first picture', { sessionId: s.id, afterMs: rec.mediaMs(this.o.now()), droppedFrames, keyframeRequests });
+    }
   }
 
   /** One voice RTP packet of `role` in session `sessionId`'s call, as the relay forwards it. */

@@ -7,6 +7,9 @@ import {
   CODE_ALPHABET,
   DEVICE_LOCK_MS,
   DeviceRegistry,
+  NEW_DEVICES_PER_ADDRESS,
+  UNUSED_DEVICE_TTL_MS,
+  WRONG_CODES_BEFORE_ROTATION,
   WRONG_CODES_PER_ADDRESS,
   constantTimeEqual,
   type DeviceCode,
@@ -34,10 +37,37 @@ function wrongCodeFor(code: string): string {
 }
 
 describe('device registry', () => {
+  test('an address gets 30 new IDs a minute; the next is refused, others are not, and a minute later it may again', async () => {
+    for (let i = 0; i < NEW_DEVICES_PER_ADDRESS.max; i++) await registry.register('198.51.100.7');
+    await assert.rejects(registry.register('198.51.100.7'), (err: Error & { code?: string }) => err.code === 'rate-limited');
+    await registry.register('198.51.100.8');
+    await registry.register('127.0.0.1');
+    clock += NEW_DEVICES_PER_ADDRESS.windowMs + 1;
+    await registry.register('198.51.100.7');
+  });
+
+  test('IDs never used are forgotten a day after they were last seen; used, linked and online ones stay', async () => {
+    const used = await registry.register(null);
+    const linked = await registry.register(null);
+    const online = await registry.register(null);
+    const unused = await registry.register(null);
+    const fresh = await registry.register(null);
+    for (const d of [used, linked, unused]) registry.unregister(d.deviceId);
+    await db.run("INSERT INTO agents (id, login, display_name, password_hash, created_at) VALUES (1, 'a', 'A', 'x', 1)");
+    await db.run("INSERT INTO sessions (id, device_id, agent_id, requested_at, permissions, outcome) VALUES ('s1', ?, 1, ?, '{}', 'completed')", [used.deviceId, clock]);
+    await db.run('INSERT INTO customers (id, name, owner_account_id, created_at, updated_at) VALUES (1, ?, 1, ?, ?)', ['Ada', clock, clock]);
+    await db.run('UPDATE devices SET customer_id = 1 WHERE device_id = ?', [linked.deviceId]);
+    clock += UNUSED_DEVICE_TTL_MS + 1000;
+    registry.unregister(fresh.deviceId);
+    assert.equal(await registry.pruneUnused(), 1);
+    const left = (await db.all('SELECT device_id FROM devices')).map((r) => (r as { device_id: string }).device_id).sort();
+    assert.deepEqual(left, [used.deviceId, linked.deviceId, online.deviceId, fresh.deviceId].sort());
+  });
+
   test('IDs are unique 9-digit numbers and codes use the unambiguous alphabet', async () => {
     const ids = new Set<string>();
     for (let i = 0; i < 50; i++) {
-      const d = await registry.register('10.0.0.1');
+      const d = await registry.register(`10.0.0.${i}`);
       assert.match(d.deviceId, /^[1-9]\d{8}$/);
       assert.equal(d.code.length, 6);
       for (const ch of d.code) assert.ok(CODE_ALPHABET.includes(ch), `unexpected ${ch}`);
@@ -79,21 +109,33 @@ describe('device registry', () => {
     assert.equal(changes.length, 1);
   });
 
-  test('5 wrong codes within a minute lock the ID for a minute, even for the right code', async () => {
+  test('5 wrong codes within a minute lock that address out of the ID for a minute, even with the right code; others still connect', async () => {
     const d = await registry.register(null);
     const wrong = wrongCodeFor(d.code);
     for (let i = 0; i < 5; i++) {
       clock += 1000;
-      assert.deepEqual(registry.check(d.deviceId, wrong, `addr${i}`), { ok: false, code: 'wrong-code' });
+      assert.deepEqual(registry.check(d.deviceId, wrong, 'guesser'), { ok: false, code: 'wrong-code' });
     }
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'the real agent'), { ok: true }, 'a stranger cannot lock the customer out');
     clock += DEVICE_LOCK_MS - 1;
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: false, code: 'locked' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: false, code: 'locked' });
     clock += 1;
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: true });
     // The lock's expiry also forgives the old failures: one more miss does not re-lock.
-    assert.deepEqual(registry.check(d.deviceId, wrong, 'fresh'), { ok: false, code: 'wrong-code' });
-    assert.deepEqual(registry.check(d.deviceId, d.code, 'fresh'), { ok: true });
+    assert.deepEqual(registry.check(d.deviceId, wrong, 'guesser'), { ok: false, code: 'wrong-code' });
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'guesser'), { ok: true });
+  });
+
+  test('wrong codes for one ID from many addresses replace its code', async () => {
+    const d = await registry.register(null);
+    const wrong = wrongCodeFor(d.code);
+    for (let i = 0; i < WRONG_CODES_BEFORE_ROTATION.max - 1; i++) registry.check(d.deviceId, wrong, `bot${i}`);
+    assert.equal(changes.length, 0);
+    registry.check(d.deviceId, wrong, 'bot-last');
+    assert.equal(changes.length, 1);
+    assert.notEqual(changes[0]?.code, d.code);
+    assert.deepEqual(registry.check(d.deviceId, d.code, 'x'), { ok: false, code: 'wrong-code' }, 'the old code is gone');
   });
 
   test('wrong codes spread over more than a minute do not lock', async () => {

@@ -3,6 +3,9 @@
  * defences around code checking (constant-time compare, per-ID lockout, per-address limit).
  */
 import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import { ProtocolError } from '@beacon/shared/errors';
+import { parseUnknown } from '@beacon/shared/parse';
 import { LIMITS } from '@beacon/shared/protocol';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -12,9 +15,19 @@ import { RateLimiter } from '../platform/RateLimiter.ts';
 /** No 0/O, 1/I: customers read codes out over the phone. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 6;
+/** Wrong codes for one ID from one address before that address is refused for that ID (only that address: nobody can lock a customer out). */
 export const WRONG_CODES_PER_DEVICE = { max: 5, windowMs: 60_000 };
 export const DEVICE_LOCK_MS = 60_000;
+/** Wrong codes for one ID from anywhere after which its code is replaced (guessing starts over against a new one). */
+export const WRONG_CODES_BEFORE_ROTATION = { max: 20, windowMs: 10 * 60_000 };
 export const WRONG_CODES_PER_ADDRESS = { max: 30, windowMs: 5 * 60_000 };
+/** New device IDs per address: an office behind one address, reconnecting, stays well under it; a loop of hellos does not. */
+export const NEW_DEVICES_PER_ADDRESS = { max: 30, windowMs: 60_000 };
+/** A device ID that never had a session and is not linked to a customer is forgotten this long after it was last seen. */
+export const UNUSED_DEVICE_TTL_MS = 24 * 60 * 60_000;
+/** Rows looked at per pruning run (it runs again later for the rest). */
+const PRUNE_BATCH = 10_000;
+const DeviceIdRow = z.object({ device_id: z.string() });
 const MAX_ID_ATTEMPTS = 20;
 
 export function generateDeviceId(): string {
@@ -53,7 +66,8 @@ interface OnlineDevice {
   deviceId: string;
   code: string;
   codeExpiresAt: number;
-  lockedUntil: number;
+  /** Addresses that guessed wrong too often, and until when each is refused. */
+  lockedFor: Map<string, number>;
 }
 
 export type CodeChangeListener = (d: DeviceCode) => void;
@@ -67,7 +81,9 @@ export class DeviceRegistry {
   private readonly online = new Map<string, OnlineDevice>();
   private readonly listeners = new Set<CodeChangeListener>();
   private readonly wrongPerDevice: RateLimiter;
+  private readonly wrongBeforeRotation: RateLimiter;
   private readonly wrongPerAddress: RateLimiter;
+  private readonly newPerAddress: RateLimiter;
   private readonly now: Clock;
   private readonly codeLifetimeMs: number;
 
@@ -79,7 +95,9 @@ export class DeviceRegistry {
     this.now = opts.now ?? Date.now;
     this.codeLifetimeMs = opts.codeLifetimeMs ?? LIMITS.codeLifetimeMs;
     this.wrongPerDevice = new RateLimiter(WRONG_CODES_PER_DEVICE, this.now);
+    this.wrongBeforeRotation = new RateLimiter(WRONG_CODES_BEFORE_ROTATION, this.now);
     this.wrongPerAddress = new RateLimiter(WRONG_CODES_PER_ADDRESS, this.now);
+    this.newPerAddress = new RateLimiter(NEW_DEVICES_PER_ADDRESS, this.now);
   }
 
   /** Called whenever a device's code changes (after an attempt, or when it expires). */
@@ -88,8 +106,16 @@ export class DeviceRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  /** Gives a newly connected customer a fresh unique ID and code, recorded in `devices`. */
+  /**
+   * Gives a newly connected customer a fresh unique ID and code, recorded in `devices`. Throws
+   * ProtocolError `rate-limited` past NEW_DEVICES_PER_ADDRESS for its address.
+   */
   async register(address: string | null): Promise<DeviceCode> {
+    // This machine's own connections (tests, benches, a proxy whose forwarded address is not trusted) are not limited.
+    if (address !== null && !isLoopback(address)) {
+      if (this.newPerAddress.isLimited(address)) throw new ProtocolError('rate-limited', 'too many new connections from this address; wait a minute, then start Beacon again');
+      this.newPerAddress.record(address);
+    }
     const at = Math.round(this.now());
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
       const deviceId = generateDeviceId();
@@ -106,17 +132,41 @@ export class DeviceRegistry {
         if (err instanceof Error && /UNIQUE|PRIMARY KEY/i.test(err.message)) continue;
         throw err;
       }
-      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedUntil: 0 };
+      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedFor: new Map() };
       this.online.set(deviceId, d);
       return { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt };
     }
     throw new Error('could not allocate a unique device ID');
   }
 
+  /**
+   * Deletes device rows nobody will look for: never in a session, not linked to a customer,
+   * offline and last seen over UNUSED_DEVICE_TTL_MS ago. Returns how many went.
+   */
+  async pruneUnused(): Promise<number> {
+    const before = Math.round(this.now() - UNUSED_DEVICE_TTL_MS);
+    const rows = await this.db.all(
+      `SELECT device_id FROM devices WHERE last_seen_at < ? AND customer_id IS NULL
+       AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.device_id = devices.device_id) LIMIT ${PRUNE_BATCH}`,
+      [before],
+    );
+    // An ID still online keeps its row (its last_seen_at is only written when it leaves).
+    const ids = rows.flatMap((raw) => {
+      const r = parseUnknown(DeviceIdRow, raw, 'devices row');
+      return r.ok && !this.online.has(r.value.device_id) ? [r.value.device_id] : [];
+    });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      await this.db.run(`DELETE FROM devices WHERE device_id IN (${chunk.map(() => '?').join(',')})`, chunk);
+    }
+    if (ids.length > 0) this.log.info('unused device IDs forgotten', { count: ids.length });
+    return ids.length;
+  }
+
   /** The customer left: its ID stops accepting codes. */
   unregister(deviceId: string): void {
     if (!this.online.delete(deviceId)) return;
-    this.wrongPerDevice.reset(deviceId);
+    this.wrongBeforeRotation.reset(deviceId);
     this.db
       .run('UPDATE devices SET last_seen_at = ? WHERE device_id = ?', [Math.round(this.now()), deviceId])
       .catch((err: unknown) => this.log.error('devices write failed', { err }));
@@ -132,9 +182,10 @@ export class DeviceRegistry {
   }
 
   /**
-   * Checks an agent's ID + code. Order matters: an address over its limit learns nothing;
-   * a locked ID answers `locked` even to the right code, so guessing cannot continue
-   * during the lock.
+   * Checks an agent's ID + code. Order matters: an address over its limit learns nothing; an
+   * address locked out of this ID answers `locked` even to the right code, so its guessing
+   * cannot continue during the lock (other addresses are not affected); and many wrong codes
+   * from everywhere replace the code.
    */
   check(deviceId: string, code: string, address: string): CodeCheck {
     if (this.wrongPerAddress.isLimited(address)) return { ok: false, code: 'rate-limited' };
@@ -145,19 +196,26 @@ export class DeviceRegistry {
     }
     this.expireIfDue(d);
     const now = this.now();
-    if (d.lockedUntil > now) {
+    const pair = `${deviceId}\n${address}`;
+    const lockedUntil = d.lockedFor.get(address) ?? 0;
+    if (lockedUntil > now) {
       this.wrongPerAddress.record(address);
       return { ok: false, code: 'locked' };
     }
-    if (d.lockedUntil !== 0) {
-      d.lockedUntil = 0;
-      this.wrongPerDevice.reset(deviceId);
+    if (lockedUntil !== 0) {
+      d.lockedFor.delete(address);
+      this.wrongPerDevice.reset(pair);
     }
     if (constantTimeEqual(code, d.code)) return { ok: true };
     this.wrongPerAddress.record(address);
-    if (this.wrongPerDevice.record(deviceId) >= WRONG_CODES_PER_DEVICE.max) {
-      d.lockedUntil = now + DEVICE_LOCK_MS;
-      this.log.warn('device locked after wrong codes', { deviceId, address });
+    if (this.wrongPerDevice.record(pair) >= WRONG_CODES_PER_DEVICE.max) {
+      d.lockedFor.set(address, now + DEVICE_LOCK_MS);
+      this.log.warn('address locked out of a device after wrong codes', { deviceId, address });
+    }
+    if (this.wrongBeforeRotation.record(deviceId) >= WRONG_CODES_BEFORE_ROTATION.max) {
+      this.wrongBeforeRotation.reset(deviceId);
+      this.log.warn('device code replaced after wrong codes from many addresses', { deviceId });
+      this.rotate(deviceId);
     }
     return { ok: false, code: 'wrong-code' };
   }
@@ -191,4 +249,8 @@ export class DeviceRegistry {
   private expireIfDue(d: OnlineDevice): void {
     if (this.now() >= d.codeExpiresAt) this.rotate(d.deviceId);
   }
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || /^(::ffff:)?127\./.test(address);
 }

@@ -40,6 +40,9 @@ export interface SessionsFeature {
   close(): void;
 }
 
+/** How often unused device IDs are pruned. */
+const PRUNE_INTERVAL_MS = 60 * 60_000;
+
 export function createSessions(d: SessionsDeps): SessionsFeature {
   const events = new EventLog(d.db, d.log, d.now);
   const store = new SessionStore(d.db, d.log);
@@ -48,5 +51,26 @@ export function createSessions(d: SessionsDeps): SessionsFeature {
   const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, admission, willRecord: () => d.willRecord() });
   const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
   sweeper.unref();
-  return { manager, store, registry, events, close: () => clearInterval(sweeper) };
+  // Device IDs handed out and never used are forgotten: at start, then hourly.
+  let isClosed = false;
+  const prune = () => {
+    if (isClosed) return;
+    registry.pruneUnused().catch((err: unknown) => {
+      if (!isClosed) d.log.error('device pruning failed', { err });
+    });
+  };
+  const pruner = setInterval(prune, PRUNE_INTERVAL_MS);
+  pruner.unref();
+  setImmediate(prune);
+  return {
+    manager,
+    store,
+    registry,
+    events,
+    close: () => {
+      isClosed = true;
+      clearInterval(sweeper);
+      clearInterval(pruner);
+    },
+  };
 }

@@ -19,7 +19,7 @@ import {
   type CustomerWelcome,
   type Welcome,
 } from '@beacon/shared/protocol';
-import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
 
 export type { Welcome };
 type ByType<U, T> = Extract<U, { type: T }>;
@@ -37,6 +37,8 @@ export interface NdcClientOptions {
   maxMessageSize?: number;
   /** The labels of the data channels it opens (default `ctl` and `media`); see {@link startRtc}. */
   channels?: readonly string[];
+  /** The features this client says it speaks (default: all this version knows). */
+  capabilities?: string[];
 }
 
 interface Waiter<T> {
@@ -154,7 +156,7 @@ export class NdcClient {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role };
+    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? [...KNOWN_CAPABILITIES] };
     if (opts.token) hello.token = opts.token;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(

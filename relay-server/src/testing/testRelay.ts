@@ -36,8 +36,11 @@ export async function startTestRelay(options: RelayOptions & { isSeeded?: boolea
 export interface RelaySuite {
   /** The running relay (started before the suite's first test). */
   readonly t: () => TestRelay;
-  /** Opens a client (agents signed in as TEST_AGENT); it is closed after the test that opened it. */
-  open(role: 'agent' | 'customer'): Promise<NdcClient>;
+  /**
+   * Opens a client of `role` (agents signed in as TEST_AGENT) that says it speaks
+   * `capabilities` (default: all this version knows); it is closed after the test that opened it.
+   */
+  open(role: 'agent' | 'customer', capabilities?: string[]): Promise<NdcClient>;
 }
 
 /**
@@ -66,8 +69,8 @@ export function useRelaySuite(options: () => RelayOptions = () => ({}), cleanup:
   };
   return {
     t: relay,
-    async open(role) {
-      const c = await NdcClient.open({ relayUrl: relay().relay.url, role, ...(role === 'agent' ? { token: await relay().token() } : {}) });
+    async open(role, capabilities) {
+      const c = await NdcClient.open({ relayUrl: relay().relay.url, role, ...(capabilities ? { capabilities } : {}), ...(role === 'agent' ? { token: await relay().token() } : {}) });
       clients.push(c);
       return c;
     },

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
 import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
-import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, negotiateVersion } from '@beacon/shared/version';
+import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, negotiateVersion, sharedCapabilities } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
@@ -78,6 +78,8 @@ export class ClientConnection {
   private ctlRouter: CtlRouter | null = null;
   /** The protocol version this connection speaks (set by hello): what the client is sent is told in it. */
   private v = PROTOCOL_VERSION;
+  /** The features both this relay and the client speak (set at hello). */
+  private spokenByBoth: ReadonlySet<string> = new Set();
   /** Set by the relay's keepalive: false after a ping until the pong arrives. */
   isAlive = true;
 
@@ -272,6 +274,8 @@ export class ClientConnection {
     this.helloTimer = null;
     const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
     this.v = spoken.v;
+    // A ctl message this client did not say it speaks is never sent to it (an older client would refuse it).
+    this.spokenByBoth = sharedCapabilities(spoken.capabilities, msg.capabilities);
     if (msg.role === 'agent') {
       const grant = msg.token ? await this.ctx.auth.verifyToken(msg.token) : null;
       if (this.state === 'closed') return;
@@ -292,7 +296,17 @@ export class ClientConnection {
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
       return;
     }
-    const device = await this.ctx.registry.register(this.address);
+    let device;
+    try {
+      device = await this.ctx.registry.register(this.address);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      // Too many new IDs from this address: say so and hang up (a loop of hellos gets nothing more).
+      this.ctx.log.warn('customer registration refused', { connId: this.connId, address: this.address, code: err.code });
+      this.send({ type: 'error', code: err.code, message: err.message });
+      this.close(`registration-${err.code}`, CLOSE_POLICY);
+      return;
+    }
     if (this.state === 'closed') {
       this.ctx.registry.unregister(device.deviceId);
       return;
@@ -320,7 +334,7 @@ export class ClientConnection {
       connId: this.connId,
       address: this.address,
       send: (m) => this.send(m),
-      sendCtl: (m) => this.sendCtl(m),
+      sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
       channels: () => this.link?.channels() ?? { ctl: false, media: false },
       maxCtlBytes: () => this.link?.ctlMaxMessageBytes ?? 0,
       mediaSink: {

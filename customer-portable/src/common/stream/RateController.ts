@@ -55,7 +55,8 @@ export interface RateLimits {
 export class RateController {
   private target: number;
   private limits: RateLimits;
-  private readonly startedAt: number;
+  /** When the first frame went out: start-up's time limit runs from there (capture can be slow to start). */
+  private startedAt: number | null = null;
   private isStartup = true;
   private lastDecreaseAt = Number.NEGATIVE_INFINITY;
   private lastIncreaseAt = Number.NEGATIVE_INFINITY;
@@ -65,10 +66,14 @@ export class RateController {
   /** Times the target went down, for tests and the bench. */
   decreases = 0;
 
-  constructor(limits: RateLimits, now: number) {
+  constructor(limits: RateLimits) {
     this.limits = limits;
     this.target = clamp(limits.startBps, limits);
-    this.startedAt = now;
+  }
+
+  /** A frame went out; the first one starts start-up's clock. */
+  onSent(now: number): void {
+    this.startedAt ??= now;
   }
 
   get targetBps(): number {
@@ -93,7 +98,7 @@ export class RateController {
 
   /** Re-evaluates the target from the link's state; returns it (bits per second). */
   update(link: LinkSnapshot, now: number): number {
-    if (this.isStartup && now - this.startedAt > STARTUP_MS) this.isStartup = false;
+    if (this.isStartup && this.startedAt !== null && now - this.startedAt > STARTUP_MS) this.isStartup = false;
     const deliveredBps = link.deliveryRate * 8;
     const isHeldBack = now - this.lastHeldBackAt < HELD_BACK_MS;
     const isLinkShort = isHeldBack && link.hasReports && !link.isAppLimited && deliveredBps > 0 && deliveredBps < this.target * HELD_BACK_DELIVERY_SHARE;

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate, type TracePoint } from './LinkSimulator.ts';
+import type { LinkSnapshot } from './BandwidthEstimator.ts';
+import { RateController } from './RateController.ts';
 import { StreamController } from './StreamController.ts';
 
 const KBIT = 1000 / 8; // bytes per second in one kbit/s
@@ -119,4 +121,16 @@ test('a console that never reports gets the full picture after a few seconds, as
   assert.equal(c.plan().scale, 1);
   assert.equal(c.plan().targetBps, 2_000_000);
   assert.equal(c.mayKeyframe(3500), true);
+});
+
+test('start-up runs from the first frame sent, not from when the stream was set up (capture can be slow to start)', () => {
+  const link: LinkSnapshot = { inFlightBytes: 0, bufferedBytes: 0, rttMs: 20, baseRttMs: 20, queueDelayMs: 0, deliveryRate: 0, isAppLimited: true, capacity: 0, hasReports: true, drainRate: 0 };
+  const rate = new RateController({ minBps: 60_000, maxBps: 2_000_000, startBps: 250_000 });
+  rate.update(link, 6000);
+  assert.equal(rate.inStartup, true, 'nothing sent for 6 s: still measuring');
+  rate.onSent(6000);
+  rate.update(link, 9000);
+  assert.equal(rate.inStartup, true);
+  rate.update(link, 10_100);
+  assert.equal(rate.inStartup, false, 'over 4 s after the first frame');
 });

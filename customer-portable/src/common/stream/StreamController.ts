@@ -80,7 +80,7 @@ export class StreamController {
     this.mode = mode;
     this.maxBps = maxBps;
     this.startBps = startBps;
-    this.rate = new RateController(this.limits(), now);
+    this.rate = new RateController(this.limits());
     this.ladder = new Ladder(effectiveMode(mode, this.rate.targetBps), this.rate.targetBps, maxBps, now);
   }
 
@@ -107,6 +107,7 @@ export class StreamController {
   /** A frame went to the media channel. */
   onFrameSent(seq: number, bytes: number, isKey: boolean, now: number): void {
     this.firstSentAt ??= now;
+    this.rate.onSent(now);
     this.estimator.onFrameSent(seq, bytes, now);
     if (isKey) {
       this.lastKeyAt = now;

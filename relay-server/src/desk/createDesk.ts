@@ -1,0 +1,54 @@
+/**
+ * The service desk feature: help requests in queues, assignment to agents, the wait estimate,
+ * no-reply alerts, desk statistics, and their routes. Agents join the desk when Presence says
+ * their console connected.
+ */
+import type { Accounts } from '../accounts/Accounts.ts';
+import type { AuditLog } from '../accounts/AuditLog.ts';
+import type { ApiRoute } from '../accounts/Policy.ts';
+import type { Presence } from '../accounts/Presence.ts';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../platform/Database.ts';
+import type { Logger } from '../platform/logger.ts';
+import { Desk } from './Desk.ts';
+import { deskRoutes } from './DeskRoutes.ts';
+import { DeskStats } from './DeskStats.ts';
+import { DeskStore } from './DeskStore.ts';
+
+export interface DeskFeatureDeps {
+  db: Database;
+  log: Logger;
+  now: Clock;
+  accounts: Accounts;
+  audit: AuditLog;
+  presence: Presence;
+}
+
+export interface DeskFeature {
+  readonly desk: Desk;
+  /** Loads settings and handle times, ends what an earlier run left open, starts the tick. */
+  start(): Promise<void>;
+  routes(): ApiRoute[];
+  close(): void;
+}
+
+export function createDesk(d: DeskFeatureDeps): DeskFeature {
+  const desk = new Desk({ store: new DeskStore(d.db, d.log, d.now), seats: d.accounts, log: d.log, now: d.now });
+  const stats = new DeskStats(d.db);
+  let stopListening: (() => void) | null = null;
+  return {
+    desk,
+    start: async () => {
+      await desk.start();
+      stopListening = d.presence.onChange((accountId, isOnline) => {
+        desk.setOnline(accountId, isOnline).catch((err: unknown) => d.log.error('desk presence update failed', { accountId, isOnline, err }));
+      });
+      desk.startTimer();
+    },
+    routes: () => deskRoutes({ desk, stats, accounts: d.accounts, audit: d.audit }),
+    close: () => {
+      stopListening?.();
+      desk.close();
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { AccountId, EpochMs, GroupId } from '../api/common.ts';
+import { DeviceId, RequestId } from './core.ts';
+import { Name } from './parts.ts';
+
+/**
+ * The service desk on the wire: a help request's shapes (the HTTP API in api/desk.ts uses
+ * them too) and the WebSocket messages the desk's browser flows will carry.
+ *
+ * NOT LIVE YET: the message unions below are not members of ClientToRelay / RelayToClient,
+ * so no peer may send them and docs/PROTOCOL.md does not list them. Wiring them is one step:
+ * add them to the signalling unions, announce a `desk` capability and a protocol version in
+ * version.ts, and document them in docs/PROTOCOL.md (its test then requires it).
+ */
+
+/* ---------- a help request ---------- */
+
+/** A help request's ID: random, so a customer holding one cannot guess another's. */
+export const HelpRequestId = z.string().regex(/^[A-Za-z0-9_-]{16,32}$/);
+export type HelpRequestId = z.infer<typeof HelpRequestId>;
+
+/**
+ * Where a request is:
+ * - `waiting`: in its queue; `offered`: an agent is being asked to take it (until `offeredUntil`);
+ * - `assigned`: an agent has it; `closed`: that agent's session with the customer ended;
+ * - `left`: the customer left the queue; `expired`: it ended unanswered (the customer went
+ *   silent, or the relay restarted); `messaged`: nobody was available and the customer left a message.
+ */
+export const HELP_REQUEST_STATES = ['waiting', 'offered', 'assigned', 'closed', 'left', 'expired', 'messaged'] as const;
+export const HelpRequestState = z.enum(HELP_REQUEST_STATES);
+export type HelpRequestState = z.infer<typeof HelpRequestState>;
+
+/** What a customer gives when asking for help (the customer client sends it; `groupId` from its configuration or link). */
+export const HelpRequestBody = z.object({
+  customerName: z.string().trim().min(1).max(120),
+  phone: z.string().trim().max(40).optional(),
+  description: z.string().trim().max(2000),
+  groupId: GroupId.nullable(),
+});
+export type HelpRequestBody = z.infer<typeof HelpRequestBody>;
+
+/** A pending transfer of an assigned request to another agent or group. */
+export const DeskTransferView = z.object({
+  fromAgentId: AccountId,
+  to: z.discriminatedUnion('kind', [z.object({ kind: z.literal('agent'), agentId: AccountId }), z.object({ kind: z.literal('group'), groupId: GroupId })]),
+  note: z.string(),
+  /** The agent being asked now, and until when. */
+  offeredTo: AccountId.nullable(),
+  offeredUntil: EpochMs.nullable(),
+});
+export type DeskTransferView = z.infer<typeof DeskTransferView>;
+
+export const HelpRequestView = HelpRequestBody.extend({
+  id: HelpRequestId,
+  deviceId: DeviceId,
+  createdAt: EpochMs,
+  state: HelpRequestState,
+  /** The agent it is offered to or assigned to. */
+  agentId: AccountId.nullable(),
+  offeredUntil: EpochMs.nullable(),
+  /** Requests ahead of it in its queue (waiting or offered only). */
+  position: z.number().int().nonnegative().nullable(),
+  /** Estimated wait from now (waiting only); null when no agent can take it (nobody available). */
+  estimatedWaitMs: z.number().int().nonnegative().nullable(),
+  transfer: DeskTransferView.nullable(),
+});
+export type HelpRequestView = z.infer<typeof HelpRequestView>;
+
+/* ---------- WebSocket messages (not live yet, see above) ---------- */
+
+const Ref = { helpRequestId: HelpRequestId };
+const Text = z.string().trim().min(1).max(2000);
+
+/** A customer's connection, to the relay. */
+export const DeskCustomerToRelay = z.discriminatedUnion('type', [
+  /** Ask for help from this device; answered with `help-queued` (with `requestId`) or an `error`. */
+  z.object({ type: z.literal('help-request'), requestId: RequestId, help: HelpRequestBody }),
+  /** Leave the queue. */
+  z.object({ type: z.literal('help-leave'), ...Ref }),
+  /** Nobody is available: leave a message for the back-office instead (the request ends `messaged`). */
+  z.object({ type: z.literal('help-leave-message'), ...Ref, text: Text }),
+]);
+export type DeskCustomerToRelay = z.infer<typeof DeskCustomerToRelay>;
+
+/** The relay, to a waiting customer. */
+export const DeskRelayToCustomer = z.discriminatedUnion('type', [
+  /** On creation and whenever the place, estimate or availability changes. */
+  z.object({
+    type: z.literal('help-queued'),
+    requestId: RequestId.optional(),
+    ...Ref,
+    position: z.number().int().nonnegative(),
+    estimatedWaitMs: z.number().int().nonnegative().nullable(),
+    isNobodyAvailable: z.boolean(),
+  }),
+  /** An agent took it, or it was transferred: the name the customer now sees. */
+  z.object({ type: z.literal('help-assigned'), ...Ref, agentName: Name }),
+  /** The customer has been silent for `customerReminderSec`. */
+  z.object({ type: z.literal('help-reminder'), ...Ref }),
+  z.object({ type: z.literal('help-ended'), ...Ref, state: HelpRequestState.extract(['closed', 'left', 'expired', 'messaged']) }),
+]);
+export type DeskRelayToCustomer = z.infer<typeof DeskRelayToCustomer>;
+
+/** The relay, to agents' consoles (agents answer over HTTP: `POST /api/desk/requests/:id/…`). */
+export const DeskRelayToAgent = z.discriminatedUnion('type', [
+  /** A request (or a transfer, with who hands it on and the note) is offered to this agent until `until`. */
+  z.object({
+    type: z.literal('desk-offer'),
+    request: HelpRequestView,
+    until: EpochMs,
+    transfer: z.object({ fromAgentName: Name, note: z.string() }).nullable(),
+  }),
+  /** The offer is gone: answered elsewhere, timed out, the customer left, or the agent left the desk. */
+  z.object({ type: z.literal('desk-offer-withdrawn'), ...Ref, reason: z.enum(['expired', 'left', 'withdrawn', 'dispatched']) }),
+  /** A request was assigned to this agent without an offer (a supervisor's dispatch). */
+  z.object({ type: z.literal('desk-assigned'), request: HelpRequestView }),
+  /** To every member of the group: an agent has not answered their customer since `silentSince`; anyone may take it over. */
+  z.object({ type: z.literal('desk-alert'), ...Ref, kind: z.literal('no-reply'), agentId: AccountId, groupId: GroupId.nullable(), silentSince: EpochMs }),
+]);
+export type DeskRelayToAgent = z.infer<typeof DeskRelayToAgent>;
