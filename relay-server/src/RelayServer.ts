@@ -3,6 +3,7 @@
  * HTTP server carrying the API, the static apps and the `/ws` WebSocket, backed by SQLite.
  * `startRelay` is what main.ts runs and what tests and benchmarks start in-process.
  */
+import { isIP } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Accounts } from './accounts/Accounts.ts';
@@ -49,6 +50,8 @@ export interface RelayOptions {
   logger?: Logger;
   now?: Clock;
   consentTimeoutMs?: number;
+  /** How long a consented session waits for the customer's data channels (default 5 s). */
+  linkWaitMs?: number;
   helloTimeoutMs?: number;
   codeLifetimeMs?: number;
   keepaliveMs?: number;
@@ -136,6 +139,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
     customers: directory.customers,
     organisation: accounts.organisation,
     consentTimeoutMs: options.consentTimeoutMs,
+    linkWaitMs: options.linkWaitMs,
     codeLifetimeMs: options.codeLifetimeMs,
     // The recorder and the media forwarders are built below; these run only once sessions do.
     willRecord: () => recording.recorder.willRecord(),
@@ -184,6 +188,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions): Conn
     now: base.now,
     helloTimeoutMs: options.helloTimeoutMs ?? HELLO_TIMEOUT_MS,
     rtcPorts: options.rtcPorts,
+    ...rtcBindAddressOf(options.host),
     presence: f.accounts.presence,
     collab: f.collab.handler,
     voice: f.voice,
@@ -278,6 +283,15 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     issueSetupToken: async () => (f.accounts.organisation.exists ? null : f.accounts.organisation.issueSetupToken()),
     services: servicesOf(db, f),
   };
+}
+
+/**
+ * A specific host (an IP address) binds WebRTC's UDP too, so the relay neither listens on nor
+ * advertises any other interface; a wildcard or a host name leaves WebRTC on every interface.
+ */
+function rtcBindAddressOf(host: string | undefined): { rtcBindAddress?: string } {
+  if (!host || host === '0.0.0.0' || host === '::' || isIP(host) === 0) return {};
+  return { rtcBindAddress: host };
 }
 
 /** The host part of the relay's own URL: loopback for a wildcard bind, brackets for IPv6. */

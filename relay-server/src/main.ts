@@ -3,7 +3,8 @@
  * asked to, prints the first-run setup link while there is no organisation, starts
  * listening and shuts down cleanly on SIGINT/SIGTERM.
  *
- * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0), BEACON_DATA_DIR (./data),
+ * Env: PORT (8080; 0 = any free port), BEACON_HOST (0.0.0.0; an IP address binds WebRTC's UDP to it
+ * too, and only it is advertised), BEACON_DATA_DIR (./data),
  * BEACON_AGENT_LOGIN / BEACON_AGENT_PASSWORD / BEACON_AGENT_NAME / BEACON_AGENT_ROLE,
  * BEACON_ORG_NAME (Beacon), BEACON_PUBLIC_URL (for the setup link), BEACON_RTC_UDP_PORT (one UDP
  * port all WebRTC connections share; default PORT's number, 0 = a port per connection) or

@@ -11,12 +11,16 @@ import { z } from 'zod';
  *
  * Attachments (chat files, images, screenshots): the sender sends `file-offer`, then
  * `file-chunk`s (base64, in order, `offset` = bytes before this chunk), then `file-end`.
- * The relay writes them to a `.part` file, acknowledges each chunk with `file-progress`
- * (the sender's progress bar and flow control), forwards offer and chunks to the other
- * party (its progress bar), and on `file-end` renames the file into place and sends
- * `file-done` (and, for chat files, a `chat` message) to both. Anything wrong (too large,
- * out of order, aborted, session gone) ends the transfer with `file-abort {code}` to both
- * and deletes the partial file.
+ * The offer carries the file's SHA-256 (version 3 on). The relay writes the chunks to a
+ * `.part` file, acknowledges each with `file-progress` (the sender's progress bar and flow
+ * control), and forwards offer and chunks to the other party, cut to fit that party's
+ * max-message-size (a chunk may arrive as several smaller ones, in order). On `file-end` it
+ * checks size and hash, renames the file into place and sends `file-done` (and, for chat
+ * files, a `chat` message) to both. The receiver checks the bytes it assembled (count and
+ * hash) before it shows the file. Anything wrong (too large, out of order, a chunk the
+ * receiver could not be sent: `not-delivered`, a hash that does not match, aborted, session
+ * gone) ends the transfer with `file-abort {code}` to both and deletes the partial file:
+ * `file-done` means both the relay and the receiver have every byte.
  *
  * Whiteboard: `stroke`, `stroke-undo`, `board-clear` on board `screen` (drawn over the
  * customer's real screen; agents with control only) or `blank` (both parties). Points are
@@ -75,6 +79,9 @@ export const ChunkData = z
   .string()
   .max(Math.ceil(COLLAB_LIMITS.chunkBytes / 3) * 4)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'chunk data is base64');
+
+/** SHA-256 of a file's bytes, lower-case hex. */
+export const Sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'sha256 is 64 lower-case hex digits');
 
 /** A stored attachment, as chat messages and the API name it. */
 export const FileRef = z.object({

@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'account-disabled',
   /** A chat message, stroke or attachment is over its size limit (see collab.ts). */
   'too-large',
+  /** An attachment did not reach the other party whole (version 3 on; older peers are told `internal`). */
+  'not-delivered',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -41,6 +43,11 @@ export const END_REASONS = [
   'customer-disconnected',
   'agent-disconnected',
   'relay-shutdown',
+  /**
+   * The customer consented but its link cannot carry the session: the data channels the session
+   * needs did not open in time (version 3 on; older peers are told `customer-disconnected`).
+   */
+  'link-failed',
 ] as const;
 export const EndReason = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReason>;

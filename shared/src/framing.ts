@@ -14,8 +14,13 @@
  *  12     4    seq          frame sequence number, +1 per encoded frame, wraps at 2^32
  *  16     8    captureTs    capture time, epoch milliseconds (float64, sub-ms precision)
  *
- * A frame is complete when all of its fragments have arrived; a frame that stops arriving
- * (no fragment of it for a while, see {@link Reassembler}) is dropped.
+ * Order: a sender sends each frame's fragments in index order, back to back, and the `media`
+ * channel is reliable and ordered, so they arrive that way. The relay holds senders to it
+ * (version 3 on): fragment 0 starts a frame (a frame left unfinished is abandoned); a fragment
+ * that does not continue the frame in progress is dropped with the rest of its frame (a frame
+ * whose fragment 0 was not seen is dropped), the sender gets a ctl `error`, and the stream
+ * resumes at the next keyframe. A frame is complete when all of its fragments have arrived; a
+ * frame that stops arriving (no fragment of it for a while, see {@link Reassembler}) is dropped.
  *
  * Fragments may be smaller than the maximum: on a slow link the sender cuts frames finer so a
  * ctl message (a pong, a consent answer) never waits behind a long media message on the same
@@ -136,8 +141,10 @@ export interface ReassemblerOptions {
 }
 
 /**
- * Rebuilds frames from fragments, in any order. Duplicate fragments are ignored, and a
- * fragment whose header disagrees with its frame's first fragment is refused.
+ * Rebuilds frames from fragments. The wire delivers them in order (see the file comment); this
+ * receiver does not rely on it, so it also rebuilds a frame whose fragments came in another
+ * order. Duplicate fragments are ignored, and a fragment whose header disagrees with its
+ * frame's first fragment is refused.
  */
 export class Reassembler {
   private readonly pending = new Map<string, Pending>();

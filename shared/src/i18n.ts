@@ -43,6 +43,7 @@ export const SHARED_CATALOG = {
       'account-locked': 'This account is locked after too many wrong passwords. Ask an owner or administrator to unlock it.',
       'account-disabled': 'This account has been disabled. Ask an owner or administrator to enable it again.',
       'too-large': 'That is too large to send. Files can be at most 10 MB; send a smaller file or split it.',
+      'not-delivered': 'The file did not arrive complete, so it was discarded. Send it again; if it keeps failing, reconnect the session.',
       'relay-unreachable': 'Cannot reach the relay server. Check your network connection and the relay address, then try again.',
       'login-failed': 'Wrong login or password. Check them and try again.',
       'capture-failed': 'The screen could not be captured. Close other screen-sharing apps and try again.',
@@ -54,6 +55,7 @@ export const SHARED_CATALOG = {
       'customer-disconnected': 'The customer went offline. Ask them to reopen the app and read out the new code.',
       'agent-disconnected': 'The agent went offline.',
       'relay-shutdown': 'The relay server is restarting. Connect again in a moment.',
+      'link-failed': "The customer accepted, but their connection to the relay could not carry the session. Ask them to restart the app (a firewall may block UDP to the relay), then connect again.",
     },
   },
   'zh-CN': {
@@ -77,6 +79,7 @@ export const SHARED_CATALOG = {
       'account-locked': '密码错误次数过多，此账号已被锁定。请联系所有者或管理员解锁。',
       'account-disabled': '此账号已被停用。请联系所有者或管理员重新启用。',
       'too-large': '内容太大，无法发送。文件最大 10 MB，请发送较小的文件或拆分后再发。',
+      'not-delivered': '文件未能完整送达，已被丢弃。请重新发送；如果仍然失败，请重新连接会话。',
       'relay-unreachable': '无法连接到中继服务器。请检查网络连接和服务器地址后重试。',
       'login-failed': '账号或密码错误，请检查后重试。',
       'capture-failed': '无法捕获屏幕。请关闭其他屏幕共享软件后重试。',
@@ -88,6 +91,7 @@ export const SHARED_CATALOG = {
       'customer-disconnected': '客户已离线。请让客户重新打开应用并念出新的验证码。',
       'agent-disconnected': '坐席已离线。',
       'relay-shutdown': '中继服务器正在重启，请稍后重新连接。',
+      'link-failed': '客户已同意，但其与中继服务器的连接无法承载会话。请让客户重启应用（防火墙可能阻止了到中继服务器的 UDP），然后重新连接。',
     },
   },
 } satisfies Catalog;

@@ -6,7 +6,7 @@
  * misread, and add a line to `PROTOCOL_HISTORY`. Never change what an existing `type` means;
  * add a new type instead, behind a capability, so an older peer is never sent it.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The oldest version this build still speaks; a relay refuses older clients with `version-mismatch`. */
 export const MIN_PROTOCOL_VERSION = 1;
 
@@ -17,6 +17,11 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
     v: 2,
     changes:
       '`capabilities` in hello and welcome; `receive-report` and `stream-state` (capability `rate-control`); welcome is a union by role (customers always get deviceId, code and codeExpiresAt; agents always get agent); a relay answers a newer client in its own version instead of refusing it',
+  },
+  {
+    v: 3,
+    changes:
+      'error code `not-delivered` and end reason `link-failed` (older peers are told `internal` and `customer-disconnected`, see `forPeerVersion`); `file-offer.sha256`, checked by the relay and the receiver; the relay fits forwarded `file-chunk`s to the receiver\'s max-message-size; a ctl `error` names what it answers (`re`); media fragments of a frame arrive in index order, and the relay refuses (with a ctl `error`) one that does not continue its frame; a session starts only once the customer\'s data channels are open',
   },
 ];
 

@@ -91,6 +91,7 @@ const idle = (s: CustomerState, notice: Notice | null): CustomerState => ({
 /** A relay-reported end, worded for the customer (the shared `ended.*` texts speak to the agent). */
 function endedNotice(reason: EndReason): Notice {
   if (reason === 'customer-stopped') return { key: 'session.youStopped', isError: false };
+  if (reason === 'link-failed') return { key: 'session.linkFailed', isError: true };
   return { key: endedKey(reason), isError: false };
 }
 

@@ -3,12 +3,17 @@
  * who may send what, storing it (SQLite + files on disk + the event log), and passing it to
  * the other party. Throws ProtocolError to refuse; the connection turns that into a ctl
  * `error` reply and one log line, and the session goes on.
+ *
+ * An attachment is `file-done` only when the relay stored every byte (with the offered hash)
+ * and passed every byte on to the receiver: a chunk the receiver's channel refused (closed,
+ * full, or a message larger than it takes) ends the transfer `not-delivered` for both.
  */
 import { ProtocolError, toWireError, type ErrorCode } from '@beacon/shared/errors';
 import type { CollabCtlToRelay, CtlFromRelay } from '@beacon/shared/protocol';
 import { fileRef, type CollabStore } from './CollabStore.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { FileTransfers, type TransferMeta } from './FileTransfers.ts';
+import { fitChunk } from './fitChunk.ts';
 import type { Logger } from '../platform/logger.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
@@ -88,20 +93,37 @@ export class CollabHandler {
   }
 
   /** An upload starts: a screenshot only in answer to a request; the other side is offered it. */
-  private offer(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-offer' }>): void {
+  private async offer(s: Session, party: Party, msg: Extract<CollabCtl, { type: 'file-offer' }>): Promise<void> {
     const from = s.agent === party ? 'agent' : 'customer';
     if (msg.purpose === 'screenshot') {
       const open = this.screenshots.get(s.id);
       if (from === 'agent' || !open?.delete(msg.transferId)) throw new ProtocolError('forbidden', 'a screenshot is sent only by the customer, in answer to a request');
     }
-    const meta: TransferMeta = { sessionId: s.id, transferId: msg.transferId, senderConnId: party.connId, from, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose };
+    const { transferId, name, mime, size, purpose, sha256 } = msg;
+    const meta: TransferMeta = { sessionId: s.id, transferId, senderConnId: party.connId, from, name, mime, size, purpose, sha256 };
     try {
       this.files.begin(meta);
     } catch (err) {
       if (err instanceof ProtocolError) party.sendCtl({ type: 'file-abort', sessionId: s.id, transferId: msg.transferId, code: err.code });
       throw err;
     }
-    otherOf(s, party).sendCtl({ type: 'file-offer', sessionId: s.id, from, transferId: msg.transferId, name: msg.name, mime: msg.mime, size: msg.size, purpose: msg.purpose });
+    const forwarded = { type: 'file-offer', sessionId: s.id, from, transferId, name, mime, size, purpose, ...(sha256 ? { sha256 } : {}) } as const;
+    if (!otherOf(s, party).sendCtl(forwarded)) return this.undelivered(s, transferId);
+  }
+
+  /**
+   * Passes a chunk on to the receiver, cut to fit its max-message-size. False if any piece
+   * could not be sent: the receiver would be missing bytes, so the transfer cannot be done.
+   */
+  private forwardChunk(receiver: Party, msg: Extract<CollabCtl, { type: 'file-chunk' }>): boolean {
+    const pieces = fitChunk(msg, receiver.maxCtlBytes());
+    return pieces !== null && pieces.every((piece) => receiver.sendCtl(piece));
+  }
+
+  /** The receiver could not be sent part of a transfer: it ends for both, never as `file-done`. */
+  private async undelivered(s: Session, transferId: string): Promise<void> {
+    this.log.warn('attachment not delivered to the other party', { sessionId: s.id, transferId });
+    await this.abortTransfer(s, transferId, new ProtocolError('not-delivered', 'the other party could not be sent the file'));
   }
 
   /** One chunk: passed on at once, stored, and the sender told how much is stored. */
@@ -116,7 +138,11 @@ export class CollabHandler {
       await this.abortTransfer(s, msg.transferId, err);
       throw err;
     }
-    otherOf(s, party).sendCtl(msg);
+    if (!this.forwardChunk(otherOf(s, party), msg)) {
+      // Before any await: a file-end right behind this chunk must find the transfer gone.
+      stored.catch(() => undefined);
+      return this.undelivered(s, msg.transferId);
+    }
     let received: number;
     try {
       received = await stored;

@@ -1,9 +1,11 @@
 /**
  * Attachment uploads on their way to disk. Each transfer writes to `<dir>/<session>/<transfer>.part`
- * in order and becomes `<transfer>` only when complete; anything that ends it early
- * (too large, out of order, cancelled, idle, sender gone) deletes the partial file, so
- * nothing half-written is ever left behind or served.
+ * in order and becomes `<transfer>` only when complete, with as many bytes as offered and, when
+ * the offer named one, the same SHA-256; anything that ends it early (too large, out of order,
+ * a hash that does not match, cancelled, idle, sender gone) deletes the partial file, so
+ * nothing half-written or altered is ever left behind or served.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { COLLAB_LIMITS, type FilePurpose } from '@beacon/shared/collab';
@@ -23,6 +25,8 @@ export interface TransferMeta {
   mime: string;
   size: number;
   purpose: FilePurpose;
+  /** The SHA-256 the sender offered (hex), checked on finish; absent from senders before version 3. */
+  sha256?: string | undefined;
 }
 
 interface Transfer extends TransferMeta {
@@ -33,6 +37,8 @@ interface Transfer extends TransferMeta {
   /** Writes run one after another, in arrival order. */
   chain: Promise<void>;
   handle: Promise<FileHandle>;
+  /** Of the bytes received so far, in order. */
+  hash: Hash;
   isDone: boolean;
 }
 
@@ -70,7 +76,7 @@ export class FileTransfers {
     const partPath = `${finalPath}.part`;
     const handle = mkdir(sessionDir, { recursive: true }).then(() => open(partPath, 'wx'));
     handle.catch(() => undefined); // observed by the first write
-    this.transfers.set(key, { ...meta, partPath, finalPath, received: 0, lastActivity: this.now(), chain: Promise.resolve(), handle, isDone: false });
+    this.transfers.set(key, { ...meta, partPath, finalPath, received: 0, lastActivity: this.now(), chain: Promise.resolve(), handle, hash: createHash('sha256'), isDone: false });
   }
 
   /** The transfer if `connId` is its sender; `not-found` otherwise. */
@@ -93,6 +99,7 @@ export class FileTransfers {
     if (offset !== t.received) throw new ProtocolError('bad-message', `chunk at ${offset}, expected ${t.received}`);
     if (t.received + data.length > t.size) throw new ProtocolError('too-large', `more than the ${t.size} bytes offered`);
     t.received += data.length;
+    t.hash.update(data);
     t.lastActivity = this.now();
     const write = t.chain.then(async () => {
       const fh = await t.handle;
@@ -103,10 +110,16 @@ export class FileTransfers {
     return write.then(() => storedAfter);
   }
 
-  /** All bytes arrived: closes and renames the file; resolves with its `stored_name`. */
+  /**
+   * All bytes arrived: checks their SHA-256 against the offer's, closes and renames the file;
+   * resolves with its `stored_name`. Rejects (and the caller must `abort`) on a short file or a
+   * hash that does not match.
+   */
   async finish(sessionId: string, transferId: string, connId: string): Promise<{ meta: TransferMeta; storedName: string }> {
     const t = this.own(sessionId, transferId, connId);
     if (t.received !== t.size) throw new ProtocolError('bad-message', `file-end after ${t.received} of ${t.size} bytes`);
+    const sha256 = t.hash.digest('hex');
+    if (t.sha256 !== undefined && sha256 !== t.sha256) throw new ProtocolError('bad-message', `the file's SHA-256 is ${sha256}, the offer said ${t.sha256}`);
     t.isDone = true;
     this.transfers.delete(this.key(sessionId, transferId));
     try {

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import nodeDataChannel from 'node-datachannel';
 import { AuditList, Customer, CustomerList, DeviceDetails, Group, Seat, SeatList, SessionList, SessionRow, StarResponse } from '@beacon/shared/api';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
@@ -35,6 +36,8 @@ before(async () => {
 after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
+  // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
+  nodeDataChannel.cleanup();
 });
 
 const create = (as: TestApi, body: Record<string, unknown>) => as.ok('POST', '/api/customers', Customer, body, 201);
@@ -127,7 +130,7 @@ describe('customer directory', () => {
   });
 
   test('a session opened for a customer is in its history, and the device remembers the customer for whoever may see it', async () => {
-    const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
+    const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
     const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: alice.token ?? '', isRtc: false });
     open.push(customer, agent);
     const deviceId = customer.device.deviceId;

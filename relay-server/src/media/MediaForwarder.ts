@@ -5,6 +5,7 @@
  *
  * - Decisions are made once per frame, at fragment 0; a frame that is being forwarded is
  *   forwarded whole, so a viewer never receives half a frame because its buffer filled.
+ *   Fragments come in index order (TrafficHandler drops any that do not; see MediaCheck.ts).
  * - A viewer whose buffer is above the high-water mark skips delta frames and is marked
  *   `needsKey`: deltas are useless to it until the next keyframe, so they are skipped too.
  * - A keyframe clears `needsKey` unless the buffer is above the hard cap.

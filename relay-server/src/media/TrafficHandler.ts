@@ -8,9 +8,10 @@ import { FramingError, readHeader, type FrameHeader } from '@beacon/shared/frami
 import type { InputEvent } from '@beacon/shared/input';
 import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
 import type { Clock } from '../platform/clock.ts';
-import { ThrottledLogger, type Logger } from '../platform/logger.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { ActiveSession, AgentParty, CustomerParty, EndedSession, LiveSession } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import { MediaCheck } from './MediaCheck.ts';
 import { MediaForwarder, type ForwarderStats } from './MediaForwarder.ts';
 
 /** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
@@ -28,8 +29,8 @@ interface Screen {
 }
 
 export class TrafficHandler {
-  /** One throttle per customer, so a noisy peer cannot hide another's problems from the log. */
-  private readonly mediaLogs = new WeakMap<CustomerParty, ThrottledLogger>();
+  /** Per customer (so a noisy peer cannot hide another's problems): fragment order and throttled refusals. */
+  private readonly mediaChecks = new WeakMap<CustomerParty, MediaCheck>();
   private readonly screens = new Map<string, Screen>();
   /** Fragments that matched no active session or carried the wrong stream ID. */
   droppedFragments = 0;
@@ -72,13 +73,13 @@ export class TrafficHandler {
     this.log.info('screen forwarding ended', { sessionId: s.id, media: screen.forwarder.stats() });
   }
 
-  private mediaLog(customer: CustomerParty): ThrottledLogger {
-    let l = this.mediaLogs.get(customer);
-    if (!l) {
-      l = new ThrottledLogger(this.log);
-      this.mediaLogs.set(customer, l);
+  private mediaCheck(customer: CustomerParty): MediaCheck {
+    let c = this.mediaChecks.get(customer);
+    if (!c) {
+      c = new MediaCheck(this.log, (m) => customer.sendCtl(m), this.now);
+      this.mediaChecks.set(customer, c);
     }
-    return l;
+    return c;
   }
 
   /** Throws ProtocolError (`not-found`, `not-allowed`, `forbidden`) for the caller to reply with. */
@@ -174,31 +175,42 @@ export class TrafficHandler {
     }
   }
 
-  /** One fragment from a customer. Malformed or stray fragments are dropped, never fatal. */
+  /**
+   * One fragment from a customer. A malformed one, one for another stream, one out of order
+   * (see MediaCheck) or one in a voice-only session is dropped, never fatal, and the customer is
+   * told with a throttled ctl `error`. Fragments with no running session (the last ones in
+   * flight when a session ends) are dropped silently.
+   */
   customerMedia(customer: CustomerParty, fragment: Buffer): void {
     const s = this.sessions.forDevice(customer.deviceId);
     const screen = s ? this.screens.get(s.id) : undefined;
+    const at = { deviceId: customer.deviceId };
     if (!s || s.state !== 'active' || s.customer !== customer || !screen) {
       this.droppedFragments++;
-      // Voice sessions have no forwarder: a client sending screen media in one is worth a line.
-      if (s?.mode === 'voice') this.mediaLog(customer).warn('media fragment in a voice-only session dropped', { deviceId: customer.deviceId });
+      // Voice sessions have no forwarder: a client sending screen media in one is told so.
+      if (s?.mode === 'voice') this.mediaCheck(customer).refuse('not-allowed', 'this is a voice-only session, without a screen', at);
       return;
     }
     let header;
     try {
       header = readHeader(fragment);
     } catch (err) {
+      if (!(err instanceof FramingError)) throw err;
       this.droppedFragments++;
-      if (err instanceof FramingError) {
-        this.mediaLog(customer).warn('bad media fragment dropped', { deviceId: customer.deviceId, err: err.message });
-        return;
-      }
-      throw err;
+      return this.mediaCheck(customer).refuse('bad-message', `malformed: ${err.message}`, at);
     }
+    const check = this.mediaCheck(customer);
     if (header.stream !== s.streamId) {
       this.droppedFragments++;
-      this.mediaLog(customer).warn('media fragment for another stream dropped', { deviceId: customer.deviceId, stream: header.stream });
-      return;
+      return check.refuse('bad-message', `stream ${header.stream} is not this session's ${s.streamId}`, at, header.seq);
+    }
+    const verdict = check.order.accept(header);
+    if (verdict !== 'ok') {
+      this.droppedFragments++;
+      if (verdict === 'awaiting-key') return;
+      // The deltas after a broken frame cannot be decoded either: the stream resumes at a keyframe.
+      screen.forwarder.requestKeyframe();
+      return check.refuse('bad-message', `fragment ${header.fragIndex}/${header.fragCount} of frame ${header.seq} does not continue its frame in order`, at, header.seq);
     }
     screen.forwarder.push(fragment, header);
     // After forwarding: the viewers never wait for the recording.

@@ -1,6 +1,7 @@
 /** The audit trail: append-only in SQLite, and written in the order things happened. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import nodeDataChannel from 'node-datachannel';
 import { NdcClient } from '../testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -10,6 +11,8 @@ before(async () => {
 });
 after(async () => {
   await t.relay.close();
+  // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
+  nodeDataChannel.cleanup();
 });
 
 describe('session event log', () => {
@@ -23,7 +26,7 @@ describe('session event log', () => {
   });
 
   test('a full session with control is logged in order, with actors and the end reason', async () => {
-    const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
+    const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
     const a = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false });
     const deviceId = c.device.deviceId;
     try {

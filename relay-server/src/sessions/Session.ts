@@ -22,6 +22,10 @@ export interface Party {
   send(msg: RelayToClient): void;
   sendCtl(msg: CtlFromRelay): boolean;
   readonly mediaSink: MediaSink;
+  /** Which of the client's WebRTC data channels are open now (both false without a peer connection). */
+  channels(): { ctl: boolean; media: boolean };
+  /** The largest ctl message the client takes (its SDP's max-message-size); 0 while `ctl` is not open. */
+  maxCtlBytes(): number;
 }
 export interface AgentParty extends Party {
   readonly agent: AgentIdentity;
@@ -50,6 +54,11 @@ export interface PendingSession extends SessionIdentity {
   readonly state: 'pending';
   /** Whether the agent has been told about it (session-pending sent, consent timer running). */
   readonly isAnnounced: boolean;
+  /**
+   * The customer said yes while its link could not carry the session yet: it starts when the
+   * channels it needs open, or ends `link-failed` if they do not open in time.
+   */
+  readonly isConsented: boolean;
 }
 
 export interface ActiveSession extends SessionIdentity {

@@ -20,19 +20,25 @@ const PERMISSIONS = { view: true, control: true } as const;
 interface Fake {
   sent: RelayToClient[];
   ctl: CtlFromRelay[];
+  /** Which data channels the fake client has open (both, unless a test says otherwise). */
+  open: { ctl: boolean; media: boolean };
 }
 
 function fakeParty(connId: string): Fake & Omit<AgentParty, 'agent'> {
   const sent: RelayToClient[] = [];
   const ctl: CtlFromRelay[] = [];
+  const open = { ctl: true, media: true };
   return {
     connId,
     address: '127.0.0.1',
     sent,
     ctl,
+    open,
     send: (m) => void sent.push(m),
     sendCtl: (m) => ctl.push(m) > 0,
     mediaSink: { isOpen: () => false, bufferedAmount: () => 0, send: () => false },
+    channels: () => ({ ...open }),
+    maxCtlBytes: () => 256 * 1024,
   };
 }
 
@@ -44,13 +50,13 @@ let agent: Fake & AgentParty;
 let customer: Fake & CustomerParty;
 let code: string;
 
-async function setUp(consentTimeoutMs = 60_000): Promise<void> {
+async function setUp(consentTimeoutMs = 60_000, linkWaitMs = 60_000): Promise<void> {
   db = await Database.open(':memory:');
   const log = new MemoryLogger();
   await db.run("INSERT INTO agents (id, login, display_name, password_hash, created_at, role, concurrency_limit) VALUES (1, 'alice', 'Alice', 'x', 0, 'agent', 5)");
   const registry = new DeviceRegistry(db, log);
   store = new SessionStore(db, log);
-  manager = new SessionManager(registry, store, new EventLog(db, log), log, { consentTimeoutMs });
+  manager = new SessionManager(registry, store, new EventLog(db, log), log, { consentTimeoutMs, linkWaitMs });
   heard = [];
   manager.onSessionEvent((e) => heard.push(e));
   const device = await registry.register('127.0.0.1');
@@ -193,5 +199,70 @@ describe('session lifecycle: consent timeout', () => {
     assert.deepEqual(types(), ['ending', 'ended']);
     assert.equal(await outcome(id), 'consent-timeout');
     assert.throws(() => manager.consentReply(customer, id, true), { code: 'not-found' });
+  });
+});
+
+describe('session lifecycle: the customer link', () => {
+  const LINK_WAIT_MS = 40;
+  beforeEach(() => setUp(60_000, LINK_WAIT_MS));
+  afterEach(() => db.close());
+
+  test('consent without any open channel does not start the session; it ends link-failed for both, and is on record', async () => {
+    customer.open.ctl = false;
+    customer.open.media = false;
+    const id = await request();
+    manager.consentReply(customer, id, true);
+    assert.equal(last(agent, 'session-started'), undefined);
+    assert.equal(manager.get(id)?.state, 'pending');
+    assert.throws(() => manager.consentReply(customer, id, true), { code: 'not-found' }, 'a second yes is not a new answer');
+    await new Promise((r) => setTimeout(r, LINK_WAIT_MS * 3));
+    assert.equal(manager.get(id), undefined);
+    assert.equal(last(agent, 'session-ended')?.reason, 'link-failed');
+    assert.equal(last(customer, 'session-ended')?.reason, 'link-failed');
+    assert.equal(last(customer, 'session-started'), undefined);
+    assert.deepEqual(types(), ['ending', 'ended']);
+    assert.equal(await outcome(id), 'dropped');
+    assert.equal((await store.get(id))?.endReason, 'link-failed');
+  });
+
+  test('a screen session needs the media channel too: ctl alone is not enough', async () => {
+    customer.open.media = false;
+    const id = await request();
+    manager.consentReply(customer, id, true);
+    assert.equal(last(agent, 'session-started'), undefined);
+    await new Promise((r) => setTimeout(r, LINK_WAIT_MS * 3));
+    assert.equal(last(agent, 'session-ended')?.reason, 'link-failed');
+  });
+
+  test('a voice-only session needs only ctl', async () => {
+    customer.open.media = false;
+    await manager.connectRequest(agent, { type: 'connect-request', requestId: 'v1', deviceId: customer.deviceId, code, permissions: { view: false, control: false }, mode: 'voice' });
+    const pending = last(agent, 'session-pending');
+    assert.ok(pending);
+    manager.consentReply(customer, pending.sessionId, true);
+    assert.equal(last(agent, 'session-started')?.mode, 'voice');
+  });
+
+  test('a consented session starts as soon as the missing channel opens', async () => {
+    customer.open.media = false;
+    const id = await request();
+    manager.consentReply(customer, id, true);
+    manager.channelsOpened(customer); // still without media: nothing happens
+    assert.equal(last(agent, 'session-started'), undefined);
+    customer.open.media = true;
+    manager.channelsOpened(customer);
+    assert.equal(last(agent, 'session-started')?.sessionId, id);
+    assert.equal(last(customer, 'session-started')?.sessionId, id);
+    await new Promise((r) => setTimeout(r, LINK_WAIT_MS * 3));
+    assert.equal(manager.get(id)?.state, 'active', 'the link timer was cleared');
+    assert.deepEqual(types(), ['started']);
+  });
+
+  test('the customer may still stop a session that waits for its link', async () => {
+    customer.open.ctl = false;
+    const id = await request();
+    manager.consentReply(customer, id, true);
+    manager.customerStop(customer, id);
+    assert.equal(last(agent, 'session-denied')?.code, 'denied');
   });
 });

@@ -1,6 +1,7 @@
-/** Session lifecycle over real WebSockets (signalling only; media is covered in RelayServer.test.ts). */
+/** Session lifecycle over real WebSockets (agents signalling only; media is covered in RelayServer.test.ts). */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import nodeDataChannel from 'node-datachannel';
 import type { Permissions } from '@beacon/shared/protocol';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
@@ -16,10 +17,13 @@ before(async () => {
 after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
+  // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
+  nodeDataChannel.cleanup();
 });
 
+/** A customer with its data channels open: a session starts only on a link that can carry it. */
 async function customer(): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', isRtc: false });
+  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
   open.push(c);
   return c;
 }
@@ -206,7 +210,7 @@ describe('sessions', () => {
 
   test('a relay shutting down ends sessions with relay-shutdown on both sides and records it', async () => {
     const own = await startTestRelay();
-    const c = await NdcClient.open({ relayUrl: own.relay.url, role: 'customer', isRtc: false });
+    const c = await NdcClient.open({ relayUrl: own.relay.url, role: 'customer' });
     const a = await NdcClient.open({ relayUrl: own.relay.url, role: 'agent', token: await own.token(), isRtc: false });
     try {
       a.send({ type: 'connect-request', requestId: 's1', deviceId: c.device.deviceId, code: c.device.code, permissions: CONTROL });

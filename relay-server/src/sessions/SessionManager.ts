@@ -29,21 +29,12 @@ import {
   type SessionEnding,
   type SessionEvent,
 } from './Session.ts';
+import { refusalText, type Admission } from './admission.ts';
 import { SessionRecords } from './SessionRecords.ts';
 import type { SessionStore } from './SessionStore.ts';
 
 export type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
-
-/**
- * Account-level checks on a connect request, answered from the database: whether the seat
- * may connect (and use the customer it names), its concurrency limit, and the organisation's
- * name for the consent dialog. Without one (unit tests), every request is admitted.
- */
-export interface Admission {
-  /** Throws a ProtocolError (`forbidden`, `not-found`) to refuse. */
-  admit(agent: AgentIdentity, customerId: number | undefined): Promise<{ concurrencyLimit: number }>;
-  orgName(): string | undefined;
-}
+export type { Admission };
 
 export interface SessionManagerOptions {
   now?: Clock;
@@ -51,7 +42,16 @@ export interface SessionManagerOptions {
   admission?: Admission;
   /** Whether a session requested now will be recorded (the consent dialog says so). */
   willRecord?: () => boolean;
+  /** How long a consented session waits for the customer's channels before it ends `link-failed`. */
+  linkWaitMs?: number;
 }
+
+/**
+ * A consented session waits this long for the customer's data channels. A real client opens
+ * them before it shows any consent dialog, so this only runs out for a client whose link
+ * failed (a firewall) or that never opened the channels the session needs.
+ */
+export const LINK_WAIT_MS = 5000;
 
 export interface SessionStats {
   id: string;
@@ -79,10 +79,12 @@ export class SessionManager {
   private readonly byDevice = new Map<string, string>();
   private readonly customers = new Map<string, CustomerParty>();
   private readonly streamIds = new Set<number>();
-  private readonly consentTimers = new Map<string, NodeJS.Timeout>();
+  /** Per pending session: its consent timer, or once consented, its wait for the customer's link. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly emitter: Emitter<[SessionEvent]>;
   private readonly now: Clock;
   private readonly consentTimeoutMs: number;
+  private readonly linkWaitMs: number;
   private readonly admission: Admission | null;
   private readonly willRecord: () => boolean;
   private readonly records: SessionRecords;
@@ -97,6 +99,7 @@ export class SessionManager {
     this.records = new SessionRecords(store, events);
     this.now = opts.now ?? Date.now;
     this.consentTimeoutMs = opts.consentTimeoutMs ?? LIMITS.consentTimeoutMs;
+    this.linkWaitMs = opts.linkWaitMs ?? LINK_WAIT_MS;
     this.admission = opts.admission ?? null;
     this.willRecord = opts.willRecord ?? (() => false);
     this.emitter = new Emitter((err) => log.error('session event listener failed', { err: err instanceof Error ? err.message : String(err) }));
@@ -160,6 +163,7 @@ export class SessionManager {
       isRecorded: this.willRecord(),
       state: 'pending',
       isAnnounced: false,
+      isConsented: false,
     };
     // Reserve the device before awaiting the disk, so a second request cannot slip in.
     this.sessions.set(session.id, session);
@@ -178,11 +182,27 @@ export class SessionManager {
     this.announce(current, req.requestId);
   }
 
+  /**
+   * The customer's answer. A yes starts the session once the customer's link can carry it
+   * (`ctl` open, and `media` for a screen session); until then it waits, and if the channels
+   * do not open within `linkWaitMs` it ends `link-failed`, which both sides are told.
+   */
   consentReply(customer: CustomerParty, sessionId: string, isGranted: boolean): void {
     const s = this.owned(customer, sessionId);
-    if (s.state !== 'pending') throw new ProtocolError('not-found', 'that session is not waiting for consent');
-    if (isGranted) this.activate(s);
-    else this.finish(s, 'denied');
+    if (s.state !== 'pending' || s.isConsented) throw new ProtocolError('not-found', 'that session is not waiting for consent');
+    if (!isGranted) return this.finish(s, 'denied');
+    if (hasLinkFor(s)) return this.activate(s);
+    this.clearTimer(s.id);
+    this.sessions.set(s.id, { ...s, isConsented: true });
+    this.setTimer(s.id, this.linkWaitMs, () => this.finish(s, 'link-failed'));
+    this.log.info('consented; waiting for the customer link', { sessionId: s.id, channels: s.customer.channels() });
+  }
+
+  /** One of a client's data channels opened: a consented session waiting for it starts now. */
+  channelsOpened(party: Party): void {
+    for (const s of this.sessionsOf(party)) {
+      if (s.state === 'pending' && s.isConsented && s.customer === party && hasLinkFor(s)) this.activate(s);
+    }
   }
 
   /** Customer pressed Stop. While still being asked, that is a no. */
@@ -259,9 +279,7 @@ export class SessionManager {
   /** The request is on record: the agent hears it is pending, the customer is asked, the clock runs. */
   private announce(s: PendingSession, requestId: string): void {
     this.sessions.set(s.id, { ...s, isAnnounced: true });
-    const timer = setTimeout(() => this.consentTimedOut(s.id), this.consentTimeoutMs);
-    timer.unref?.();
-    this.consentTimers.set(s.id, timer);
+    this.setTimer(s.id, this.consentTimeoutMs, () => this.consentTimedOut(s.id));
     s.agent.send({ type: 'session-pending', requestId, sessionId: s.id, deviceId: s.deviceId });
     const orgName = this.admission?.orgName();
     s.customer.send({
@@ -278,7 +296,7 @@ export class SessionManager {
 
   /** pending -> active: the customer consented. */
   private activate(s: PendingSession): void {
-    this.clearConsentTimer(s.id);
+    this.clearTimer(s.id);
     const active: ActiveSession = { ...identity(s), state: 'active', startedAt: this.now(), streamId: this.allocateStreamId() };
     this.sessions.set(s.id, active);
     this.records.started(active);
@@ -301,7 +319,7 @@ export class SessionManager {
 
   private consentTimedOut(sessionId: string): void {
     const s = this.sessions.get(sessionId);
-    if (s?.state === 'pending') this.finish(s, 'consent-timeout');
+    if (s?.state === 'pending' && !s.isConsented) this.finish(s, 'consent-timeout');
   }
 
   /**
@@ -348,16 +366,22 @@ export class SessionManager {
   }
 
   private forget(s: LiveSession): void {
-    this.clearConsentTimer(s.id);
+    this.clearTimer(s.id);
     this.sessions.delete(s.id);
     if (this.byDevice.get(s.deviceId) === s.id) this.byDevice.delete(s.deviceId);
     if (s.state === 'active') this.streamIds.delete(s.streamId);
   }
 
-  private clearConsentTimer(sessionId: string): void {
-    const timer = this.consentTimers.get(sessionId);
+  private setTimer(sessionId: string, ms: number, fire: () => void): void {
+    const timer = setTimeout(fire, ms);
+    timer.unref?.();
+    this.timers.set(sessionId, timer);
+  }
+
+  private clearTimer(sessionId: string): void {
+    const timer = this.timers.get(sessionId);
     if (timer) clearTimeout(timer);
-    this.consentTimers.delete(sessionId);
+    this.timers.delete(sessionId);
   }
 
   /** A random u32 >= 1 no live session uses, so a stale fragment can never match a new session. */
@@ -372,15 +396,8 @@ export class SessionManager {
   }
 }
 
-function refusalText(code: 'unknown-device' | 'wrong-code' | 'locked' | 'rate-limited'): string {
-  switch (code) {
-    case 'unknown-device':
-      return 'no device with that ID is online';
-    case 'wrong-code':
-      return 'the code does not match this device ID';
-    case 'locked':
-      return 'too many wrong codes for this device ID; try again in a minute';
-    case 'rate-limited':
-      return 'too many failed attempts from this address; try again later';
-  }
+/** Whether the customer's link carries what the session needs: `ctl` always, `media` for the screen. */
+function hasLinkFor(s: LiveSession): boolean {
+  const open = s.customer.channels();
+  return open.ctl && (s.mode !== 'screen' || open.media);
 }

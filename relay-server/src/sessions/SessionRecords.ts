@@ -15,6 +15,7 @@ const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
   'customer-disconnected': 'dropped',
   'agent-disconnected': 'dropped',
   'relay-shutdown': 'dropped',
+  'link-failed': 'dropped',
 };
 
 export class SessionRecords {

@@ -6,8 +6,19 @@ import { ProtocolError } from '@beacon/shared/errors';
 import { actorOf, type Accounts } from '../accounts/Accounts.ts';
 import type { Organisation } from '../accounts/Organisation.ts';
 import { demand } from '../accounts/Policy.ts';
+import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 import type { CustomerStore } from '../directory/CustomerStore.ts';
-import type { Admission } from './SessionManager.ts';
+
+/**
+ * Account-level checks on a connect request, answered from the database: whether the seat
+ * may connect (and use the customer it names), its concurrency limit, and the organisation's
+ * name for the consent dialog. Without one (unit tests), every request is admitted.
+ */
+export interface Admission {
+  /** Throws a ProtocolError (`forbidden`, `not-found`) to refuse. */
+  admit(agent: AgentIdentity, customerId: number | undefined): Promise<{ concurrencyLimit: number }>;
+  orgName(): string | undefined;
+}
 
 export function createAdmission(accounts: Accounts, customers: CustomerStore, organisation: Organisation): Admission {
   return {
@@ -26,4 +37,18 @@ export function createAdmission(accounts: Accounts, customers: CustomerStore, or
     },
     orgName: () => organisation.name,
   };
+}
+
+/** What the agent is told when the device check refuses a request. */
+export function refusalText(code: 'unknown-device' | 'wrong-code' | 'locked' | 'rate-limited'): string {
+  switch (code) {
+    case 'unknown-device':
+      return 'no device with that ID is online';
+    case 'wrong-code':
+      return 'the code does not match this device ID';
+    case 'locked':
+      return 'too many wrong codes for this device ID; try again in a minute';
+    case 'rate-limited':
+      return 'too many failed attempts from this address; try again later';
+  }
 }

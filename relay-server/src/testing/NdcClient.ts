@@ -33,6 +33,10 @@ export interface NdcClientOptions {
   isRtc?: boolean;
   timeoutMs?: number;
   name?: string;
+  /** The `a=max-message-size` this client announces (256 KiB unless set; aiortc says 65536). */
+  maxMessageSize?: number;
+  /** The labels of the data channels it opens (default `ctl` and `media`); see {@link startRtc}. */
+  channels?: readonly string[];
   /** The features this client says it speaks (default: all this version knows). */
   capabilities?: string[];
 }
@@ -114,6 +118,8 @@ export class NdcClient {
   private heldCandidates: { candidate: string; mid: string }[] | null = [];
   private ctl: DataChannel | null = null;
   private mediaChannel: DataChannel | null = null;
+  /** Every channel this client opened, referenced so none is garbage-collected. */
+  private channels: DataChannel[] = [];
   private isClosed = false;
   welcome!: Welcome;
 
@@ -210,8 +216,7 @@ export class NdcClient {
     if (this.isClosed) return;
     this.isClosed = true;
     try {
-      this.ctl?.close();
-      this.mediaChannel?.close();
+      for (const dc of this.channels) dc.close();
       this.pc?.close();
     } catch {
       /* already closed */
@@ -246,8 +251,13 @@ export class NdcClient {
     this.inbox.push(msg);
   }
 
+  /**
+   * The peer connection and its channels: `ctl` and `media` unless `opts.channels` names others
+   * (a broken or foreign client). Resolves once the channels named `ctl`/`media` are open, or,
+   * with neither, once ICE connected.
+   */
   private async startRtc(timeoutMs: number): Promise<void> {
-    const pc = new nodeDataChannel.PeerConnection(this.opts.name ?? `ndc-${this.opts.role}`, { iceServers: [], maxMessageSize: 256 * 1024 });
+    const pc = new nodeDataChannel.PeerConnection(this.opts.name ?? `ndc-${this.opts.role}`, { iceServers: [], maxMessageSize: this.opts.maxMessageSize ?? 256 * 1024 });
     this.pc = pc;
     pc.onLocalDescription((sdp, type) => {
       if (type === 'offer') this.send({ type: 'rtc-offer', sdp });
@@ -257,30 +267,44 @@ export class NdcClient {
       if (this.heldCandidates) this.heldCandidates.push(c);
       else this.send({ type: 'rtc-candidate', ...c });
     });
-    const ctl = pc.createDataChannel('ctl');
-    const media = pc.createDataChannel('media');
+    this.channels = (this.opts.channels ?? ['ctl', 'media']).map((label) => pc.createDataChannel(label));
+    const ctl = this.channels.find((dc) => dc.getLabel() === 'ctl') ?? null;
+    const media = this.channels.find((dc) => dc.getLabel() === 'media') ?? null;
     this.ctl = ctl;
     this.mediaChannel = media;
-    ctl.onMessage((m) => {
+    ctl?.onMessage((m) => {
       if (typeof m !== 'string') return void this.malformed.push('(binary ctl)');
       const r = parseJson(CtlFromRelay, m, 'ctl relay->ndc client');
       if (r.ok) this.ctlInbox.push(r.value);
       else this.malformed.push(m.slice(0, 200));
     });
-    media.onMessage((m) => {
+    media?.onMessage((m) => {
       if (!Buffer.isBuffer(m)) return;
       this.mediaBytes += m.length;
       if (this.onMedia) this.onMedia(m);
       else this.media.push(m);
     });
+    const awaited = [ctl, media].filter((dc): dc is DataChannel => dc !== null);
     try {
-      await Promise.all([whenOpen(ctl, timeoutMs), whenOpen(media, timeoutMs)]);
+      await (awaited.length ? Promise.all(awaited.map((dc) => whenOpen(dc, timeoutMs))) : whenConnected(pc, timeoutMs));
     } catch (err) {
       // Say where WebRTC got stuck: signalling, ICE or the channels.
-      const where = `pc ${pc.state()}, ice ${pc.iceState()}, signalling ${pc.signalingState()}, gathering ${pc.gatheringState()}, ctl open ${ctl.isOpen()}, media open ${media.isOpen()}`;
+      const where = `pc ${pc.state()}, ice ${pc.iceState()}, signalling ${pc.signalingState()}, gathering ${pc.gatheringState()}, ctl open ${ctl?.isOpen()}, media open ${media?.isOpen()}`;
       throw new Error(`${err instanceof Error ? err.message : String(err)} (${where}; relay said: ${this.inbox.all.map((m) => m.type).join(', ')})`);
     }
   }
+}
+
+function whenConnected(pc: PeerConnection, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      if (pc.state() === 'connected') return resolve();
+      if (Date.now() > end) return reject(new Error(`not connected in ${timeoutMs} ms`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
 }
 
 function whenOpen(dc: DataChannel, timeoutMs: number): Promise<void> {

@@ -8,7 +8,7 @@ import type { WebSocket, RawData } from 'ws';
 import { z } from 'zod';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
-import { ClientToRelay, CtlToRelay, LIMITS, isCollabCtl, isVoiceCtl, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
+import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, negotiateVersion, sharedCapabilities } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
@@ -16,9 +16,10 @@ import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
-import type { AgentParty, CustomerParty, MediaSink } from '../sessions/Session.ts';
+import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
@@ -40,6 +41,8 @@ export interface ConnectionContext {
   log: Logger;
   helloTimeoutMs: number;
   rtcPorts?: RtcPorts;
+  /** The one address WebRTC binds and advertises (the relay's specific BEACON_HOST); absent: all. */
+  rtcBindAddress?: string;
   now: () => number;
   /** Told which seats have live connections (the seats view shows who is online). */
   presence?: Presence;
@@ -72,6 +75,9 @@ export class ClientConnection {
   private unwatchToken: (() => void) | null = null;
   private link: PeerLink | null = null;
   private party: AgentParty | CustomerParty | null = null;
+  private ctlRouter: CtlRouter | null = null;
+  /** The protocol version this connection speaks (set by hello): what the client is sent is told in it. */
+  private v = PROTOCOL_VERSION;
   /** The features both this relay and the client speak (set at hello). */
   private spokenByBoth: ReadonlySet<string> = new Set();
   /** Set by the relay's keepalive: false after a ping until the pong arrives. */
@@ -118,7 +124,7 @@ export class ClientConnection {
 
   send(msg: RelayToClient): void {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
-    this.ws.send(JSON.stringify(msg));
+    this.ws.send(JSON.stringify(forPeerVersion(msg, this.v)));
   }
 
   /** Idempotent. Ends this client's sessions, closes its link and socket, says why in the log. */
@@ -202,7 +208,17 @@ export class ClientConnection {
     if (internal) this.ctx.log.error('message handler failed', { connId: this.connId, err });
     else this.ctx.log.warn('message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
     this.send(requestId ? { type: 'error', code, message, requestId } : { type: 'error', code, message });
-    if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
+    if (code === 'bad-message') this.countBadMessage();
+  }
+
+  /** A peer this wrong is broken or hostile: it is cut off after MAX_BAD_MESSAGES. */
+  private countBadMessage(): void {
+    if (++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
+  }
+
+  /** Sends one ctl message in this connection's protocol version; false if it could not be sent. */
+  private sendCtl(msg: CtlFromRelay): boolean {
+    return this.link?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
   }
 
   private async handle(msg: ClientToRelay): Promise<void> {
@@ -257,6 +273,7 @@ export class ClientConnection {
     if (this.helloTimer) clearTimeout(this.helloTimer);
     this.helloTimer = null;
     const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
+    this.v = spoken.v;
     // A ctl message this client did not say it speaks is never sent to it (an older client would refuse it).
     this.spokenByBoth = sharedCapabilities(spoken.capabilities, msg.capabilities);
     if (msg.role === 'agent') {
@@ -312,12 +329,14 @@ export class ClientConnection {
     this.close(`signed-out:${reason}`, CLOSE_POLICY);
   }
 
-  private partyBase(): { connId: string; address: string; send: (m: RelayToClient) => void; sendCtl: (m: CtlFromRelay) => boolean; mediaSink: MediaSink } {
+  private partyBase(): Party {
     return {
       connId: this.connId,
       address: this.address,
       send: (m) => this.send(m),
-      sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && (this.link?.sendCtl(m) ?? false),
+      sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
+      channels: () => this.link?.channels() ?? { ctl: false, media: false },
+      maxCtlBytes: () => this.link?.ctlMaxMessageBytes ?? 0,
       mediaSink: {
         isOpen: () => this.link?.mediaSink.isOpen() ?? false,
         bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
@@ -330,19 +349,22 @@ export class ClientConnection {
     if (this.link) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
+    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
     const link = new PeerLink(
       `${this.role}-${this.connId}`,
       {
         onAnswer: (answer) => this.send({ type: 'rtc-answer', sdp: answer }),
         onCandidate: (candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }),
-        onCtlText: (text) => this.onCtl(text),
-        onCtlRefused: (why) => this.refuseCtl(new ProtocolError('bad-message', why)),
+        onCtlText: (text) => this.ctlRouter?.route(text),
+        onCtlRefused: (why) => this.ctlRouter?.refuse(new ProtocolError('bad-message', why)),
         onMedia: (fragment) => {
           if ('deviceId' in party) this.ctx.traffic.customerMedia(party, fragment);
         },
         onCtlOpen: () => {
           if ('agent' in party) this.ctx.traffic.agentCtlOpened(party);
+          this.ctx.sessions.channelsOpened(party);
         },
+        onMediaOpen: () => this.ctx.sessions.channelsOpened(party),
         onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
         onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
         onLost: (why) => {
@@ -352,6 +374,7 @@ export class ClientConnection {
       },
       this.ctx.log,
       this.ctx.rtcPorts,
+      this.ctx.rtcBindAddress,
     );
     try {
       link.acceptOffer(sdp);
@@ -360,36 +383,5 @@ export class ClientConnection {
       throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
     }
     this.link = link;
-  }
-
-  private onCtl(text: string): void {
-    const party = this.party;
-    if (!party || this.state === 'closed') return;
-    handleAtBoundary(
-      CtlToRelay,
-      text,
-      'ctl client->relay',
-      (msg) => {
-        if (isVoiceCtl(msg)) {
-          if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
-          return this.ctx.voice.handle(party, msg);
-        }
-        if (isCollabCtl(msg)) {
-          if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
-          return this.ctx.collab.handle(party, msg);
-        }
-        if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
-        else this.ctx.traffic.customerCtl(party, msg);
-      },
-      (err) => this.refuseCtl(err),
-    );
-  }
-
-  private refuseCtl(err: Error & { code?: string }): void {
-    const { code, message, internal } = toWireError(err);
-    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
-    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, detail: message.slice(0, 300) });
-    this.link?.sendCtl({ type: 'error', code, message });
-    if (code === 'bad-message' && ++this.badMessages >= MAX_BAD_MESSAGES) this.close('too-many-bad-messages', CLOSE_POLICY);
   }
 }

@@ -35,6 +35,8 @@ export interface PeerLinkHandlers {
   onMedia(fragment: Buffer): void;
   /** The ctl channel opened (the relay may now send cached state). */
   onCtlOpen(): void;
+  /** The media channel opened (a session waiting for this link may start). */
+  onMediaOpen?(): void;
   /** The link failed or closed from the remote side. */
   onLost(reason: string): void;
   /** Voice: the client's audio m-line (after a renegotiation) and the track to send to it. */
@@ -64,10 +66,13 @@ export class PeerLink {
     private readonly handlers: PeerLinkHandlers,
     private readonly log: Logger,
     ports?: RtcPorts,
+    /** The one local address to bind and advertise (the relay's BEACON_HOST); absent: every interface. */
+    bindAddress?: string,
   ) {
     // DTLS-SRTP from the start: a link first negotiated with data channels only cannot carry
     // the audio track that a voice call adds later by renegotiation.
     const config: RtcConfig = { iceServers: [], maxMessageSize: 256 * 1024, forceMediaTransport: true };
+    if (bindAddress) config.bindAddress = bindAddress;
     if (ports?.kind === 'range') {
       config.portRangeBegin = ports.min;
       config.portRangeEnd = ports.max;
@@ -136,7 +141,28 @@ export class PeerLink {
     return !this.isClosed && this.ctl !== null && this.ctl.isOpen();
   }
 
-  /** Sends one ctl message; false if the channel is not open or its buffer is over the limit. */
+  /** Which of the two channels are open now (a session starts only on the ones it needs). */
+  channels(): { ctl: boolean; media: boolean } {
+    return { ctl: this.isCtlOpen, media: this.mediaSink.isOpen() };
+  }
+
+  /**
+   * The largest message the client takes on `ctl`: its SDP's `a=max-message-size` (64 KiB when
+   * it names none), as libdatachannel read it; 0 while the channel is not open.
+   */
+  get ctlMaxMessageBytes(): number {
+    if (!this.isCtlOpen || !this.ctl) return 0;
+    try {
+      return this.ctl.maxMessageSize();
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * Sends one ctl message; false if the channel is not open, its buffer is over the limit, or
+   * the message is larger than the client takes (libdatachannel would refuse it).
+   */
   sendCtl(msg: CtlFromRelay): boolean {
     const ctl = this.ctl;
     if (this.isClosed || !ctl?.isOpen()) return false;
@@ -144,8 +170,14 @@ export class PeerLink {
       this.log.warn('ctl message dropped: buffer full', { type: msg.type });
       return false;
     }
+    const text = JSON.stringify(msg);
+    const max = this.ctlMaxMessageBytes;
+    if (max > 0 && Buffer.byteLength(text) > max) {
+      this.log.warn('ctl message dropped: larger than the client takes', { type: msg.type, bytes: Buffer.byteLength(text), max });
+      return false;
+    }
     try {
-      return ctl.sendMessage(JSON.stringify(msg));
+      return ctl.sendMessage(text);
     } catch (err) {
       this.log.warn('ctl send failed', { err });
       return false;
@@ -273,6 +305,14 @@ export class PeerLink {
       dc.onClosed(() => {
         if (!this.isClosed) this.handlers.onLost('media channel closed');
       });
+      let hasOpened = false;
+      const opened = () => {
+        if (hasOpened || this.isClosed) return;
+        hasOpened = true;
+        this.handlers.onMediaOpen?.();
+      };
+      dc.onOpen(opened);
+      if (dc.isOpen()) opened();
       return;
     }
     this.log.warn('unexpected data channel closed', { label: label.slice(0, 64) });

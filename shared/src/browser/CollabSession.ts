@@ -4,7 +4,9 @@
  * the given `sendCtl`; the UI reads {@link snapshot} and subscribes for changes.
  *
  * Uploads are chunked (COLLAB_LIMITS.chunkBytes) with at most `windowBytes` unacknowledged,
- * so a 10 MB file never floods the ctl channel. Downloads are assembled into Blobs.
+ * so a 10 MB file never floods the ctl channel, and offered with their SHA-256. Downloads are
+ * assembled into Blobs and shown only if their size and hash are the offer's (else the
+ * transfer fails `not-delivered`); the relay may cut a chunk into smaller ones on the way.
  */
 import { COLLAB_LIMITS, type BoardId, type ChatMessage, type FilePurpose, type FileRef, type Stroke } from '../collab.ts';
 import type { ErrorCode } from '../errors.ts';
@@ -56,6 +58,20 @@ function fromBase64(data: string): Uint8Array<ArrayBuffer> {
   return out;
 }
 
+/** SHA-256 of some bytes, lower-case hex (the `sha256` of a `file-offer`). */
+export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A download in progress: its chunks so far, and what the offer said the whole file is. */
+interface Download {
+  parts: Uint8Array<ArrayBuffer>[];
+  bytes: number;
+  size: number;
+  sha256: string | undefined;
+}
+
 interface Upload {
   bytes: Uint8Array;
   sent: number;
@@ -68,7 +84,7 @@ export class CollabSession {
   private snap: CollabSnapshot = { messages: [], transfers: [], urls: {}, screenshots: [], unread: 0, boardRevision: 0 };
   private readonly listeners = new Set<() => void>();
   private readonly uploads = new Map<string, Upload>();
-  private readonly downloads = new Map<string, Uint8Array<ArrayBuffer>[]>();
+  private readonly downloads = new Map<string, Download>();
   private readonly boardListeners = new Set<(board: BoardId, msg: CollabCtlFromRelay) => void>();
   /** Whether the user is looking at this chat (no unread count then). */
   isVisible = false;
@@ -118,11 +134,12 @@ export class CollabSession {
       return 'too-large';
     }
     const bytes = new Uint8Array(await file.arrayBuffer());
+    const sha256 = await sha256Hex(bytes);
     this.upsertTransfer(view);
     this.set({ urls: { ...this.snap.urls, [transferId]: URL.createObjectURL(new Blob([bytes], { type: mime })) } });
     this.uploads.set(transferId, { bytes, sent: 0, acked: 0, isEnded: false });
     const safeName = name.replace(/[/\\\u0000-\u001f]/g, '_').slice(0, 200) || 'file';
-    this.sendCtl({ type: 'file-offer', sessionId: this.sessionId, transferId, name: safeName, mime, size: bytes.length, purpose });
+    this.sendCtl({ type: 'file-offer', sessionId: this.sessionId, transferId, name: safeName, mime, size: bytes.length, purpose, sha256 });
     this.pump(transferId);
     return null;
   }
@@ -164,14 +181,15 @@ export class CollabSession {
         return true;
       }
       case 'file-offer':
-        this.downloads.set(msg.transferId, []);
+        this.downloads.set(msg.transferId, { parts: [], bytes: 0, size: msg.size, sha256: msg.sha256 });
         this.upsertTransfer({ transferId: msg.transferId, name: msg.name, mime: msg.mime, size: msg.size, done: 0, direction: 'down', purpose: msg.purpose, errorCode: null });
         return true;
       case 'file-chunk': {
-        const parts = this.downloads.get(msg.transferId);
-        if (!parts) return true;
+        const down = this.downloads.get(msg.transferId);
+        if (!down) return true;
         const bytes = fromBase64(msg.data);
-        parts.push(bytes);
+        down.parts.push(bytes);
+        down.bytes += bytes.length;
         this.patchTransfer(msg.transferId, (t) => ({ ...t, done: t.done + bytes.length }));
         return true;
       }
@@ -187,15 +205,10 @@ export class CollabSession {
       case 'file-done': {
         const id = msg.file.transferId;
         this.uploads.delete(id);
-        const parts = this.downloads.get(id);
+        const down = this.downloads.get(id);
         this.downloads.delete(id);
-        const urls = { ...this.snap.urls };
-        if (parts) urls[id] = URL.createObjectURL(new Blob(parts, { type: msg.file.mime }));
-        this.set({
-          urls,
-          transfers: this.snap.transfers.filter((t) => t.transferId !== id),
-          screenshots: msg.file.purpose === 'screenshot' ? [...this.snap.screenshots, msg.file] : this.snap.screenshots,
-        });
+        if (!down) this.complete(msg.file, null);
+        else void this.verify(down, msg.file).then((isWhole) => (isWhole ? this.complete(msg.file, down.parts) : this.patchTransfer(id, (t) => ({ ...t, errorCode: 'not-delivered' }))));
         return true;
       }
       case 'file-abort':
@@ -225,6 +238,32 @@ export class CollabSession {
         // The customer app answers it with a capture (see its SessionCollab), not this session.
         return false;
     }
+  }
+
+  /** Whether a download has the offer's size (and the relay's, in `file-done`) and, when offered, its SHA-256. */
+  private async verify(down: Download, file: FileRef): Promise<boolean> {
+    if (down.bytes !== down.size || down.bytes !== file.size) return false;
+    if (down.sha256 === undefined) return true;
+    const whole = new Uint8Array(down.bytes);
+    let at = 0;
+    for (const p of down.parts) {
+      whole.set(p, at);
+      at += p.length;
+    }
+    return (await sha256Hex(whole)) === down.sha256;
+  }
+
+  /** A transfer is done: its file is shown (a download from its verified parts), its progress row goes. */
+  private complete(file: FileRef, parts: Uint8Array<ArrayBuffer>[] | null): void {
+    if (this.isClosed) return;
+    const id = file.transferId;
+    const urls = { ...this.snap.urls };
+    if (parts) urls[id] = URL.createObjectURL(new Blob(parts, { type: file.mime }));
+    this.set({
+      urls,
+      transfers: this.snap.transfers.filter((t) => t.transferId !== id),
+      screenshots: file.purpose === 'screenshot' ? [...this.snap.screenshots, file] : this.snap.screenshots,
+    });
   }
 
   /** The stored blob behind a complete transfer (to attach a screenshot to the chat). */

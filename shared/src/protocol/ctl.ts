@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ErrorCode } from '../errors.ts';
 import { InputEvent } from '../input.ts';
-import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Stroke, StrokeId, TransferId } from '../collab.ts';
+import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Sha256, Stroke, StrokeId, TransferId } from '../collab.ts';
 import { Role, SessionId } from './core.ts';
 import { guardOf } from './parts.ts';
 
@@ -29,7 +29,19 @@ export const StreamConfig = z.object({
 });
 export type StreamConfig = z.infer<typeof StreamConfig>;
 
-const FileOfferFields = z.object({ transferId: TransferId, name: FileName, mime: MimeType, size: FileSize, purpose: FilePurpose });
+const FileOfferFields = z.object({
+  transferId: TransferId,
+  name: FileName,
+  mime: MimeType,
+  size: FileSize,
+  purpose: FilePurpose,
+  /**
+   * Version 3 on: SHA-256 of the whole file (64 lower-case hex digits). The relay refuses a
+   * file whose bytes do not match (`file-abort` `bad-message`); the receiver checks the bytes
+   * it assembled against it (and their count against `size`) before showing the file.
+   */
+  sha256: Sha256.optional(),
+});
 /** Attachment data, the same in both directions (the relay forwards them to the other party). */
 const FILE_DATA_MESSAGES = [
   /** `offset`: bytes sent before this chunk; chunks come in order. */
@@ -195,14 +207,22 @@ const isCollabToRelay = guardOf<CollabCtlType>(CollabCtlToRelay);
 const isCollabFromRelay = guardOf<CollabCtlType>(CollabCtlFromRelay);
 export const isCollabCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: CollabCtlType }> => isCollabToRelay(msg) || isCollabFromRelay(msg);
 
+/**
+ * What a ctl `error` answers: the refused message's `type` (`media` for a media fragment) and,
+ * when it has one, its ID: the `transferId` of a `file-*`, the `requestId` of a
+ * `screenshot-request`, the stroke's ID of a `stroke` or `stroke-undo`, a fragment's frame `seq`.
+ */
+export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/), id: z.string().max(64).optional() });
+export type ErrorRe = z.infer<typeof ErrorRe>;
+
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
 export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
   ...StreamCtlFromRelay.options,
-  /** A ctl message was refused (see errors.ts). */
-  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string() }),
+  /** A ctl message (or a media fragment) was refused (see errors.ts); `re` names it (version 3 on). */
+  z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), re: ErrorRe.optional() }),
   ...CollabCtlFromRelay.options,
   ...VoiceCtlFromRelay.options,
 ]);

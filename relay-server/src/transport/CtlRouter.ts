@@ -1,0 +1,76 @@
+/**
+ * One client's `ctl` channel, inbound: each message is parsed, handed to the feature that owns
+ * its type (voice, collaboration, or the screen traffic), and a refusal is answered with a ctl
+ * `error` that names the message it answers (`re`: its type and, when it has one, its ID), so
+ * a client with several requests in flight knows which one failed.
+ */
+import { ProtocolError, toWireError } from '@beacon/shared/errors';
+import { handleAtBoundary } from '@beacon/shared/parse';
+import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
+import type { ConnectionContext } from './ClientConnection.ts';
+
+type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log'>;
+
+/** What a refusal of `msg` names: its type, and the ID the sender gave it, if any. */
+export function reOf(msg: CtlToRelay): ErrorRe {
+  switch (msg.type) {
+    case 'file-offer':
+    case 'file-chunk':
+    case 'file-end':
+    case 'file-cancel':
+      return { type: msg.type, id: msg.transferId };
+    case 'screenshot-request':
+      return { type: msg.type, id: msg.requestId };
+    case 'stroke':
+      return { type: msg.type, id: msg.stroke.id };
+    case 'stroke-undo':
+      return { type: msg.type, id: msg.strokeId };
+    default:
+      return { type: msg.type };
+  }
+}
+
+export class CtlRouter {
+  constructor(
+    private readonly ctx: Router,
+    private readonly party: AgentParty | CustomerParty,
+    private readonly connId: string,
+    /** Counts a `bad-message` against the connection (it is cut off after too many). */
+    private readonly onBadMessage: () => void,
+  ) {}
+
+  /** One ctl text message from the client. Never throws: every failure is answered. */
+  route(text: string): void {
+    handleAtBoundary(
+      CtlToRelay,
+      text,
+      'ctl client->relay',
+      (msg) => this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg))),
+      (err) => this.refuse(err),
+    );
+  }
+
+  /** Tells the client its message was refused, logs one line, and counts a bad message. */
+  refuse(err: Error & { code?: string }, re?: ErrorRe): void {
+    const { code, message, internal } = toWireError(err);
+    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
+    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, re, detail: message.slice(0, 300) });
+    this.party.sendCtl(re ? { type: 'error', code, message, re } : { type: 'error', code, message });
+    if (code === 'bad-message') this.onBadMessage();
+  }
+
+  private async dispatch(msg: CtlToRelay): Promise<void> {
+    const party = this.party;
+    if (isVoiceCtl(msg)) {
+      if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+      return this.ctx.voice.handle(party, msg);
+    }
+    if (isCollabCtl(msg)) {
+      if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
+      return this.ctx.collab.handle(party, msg);
+    }
+    if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
+    else this.ctx.traffic.customerCtl(party, msg);
+  }
+}
