@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from './paths.ts';
@@ -52,6 +52,13 @@ export async function startRelay(env: Record<string, string> = {}, dataDir = mkd
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  // BEACON_TEST_RELAY_LOG=<file> keeps every test relay's log lines there, to debug a failure.
+  const logFile = process.env.BEACON_TEST_RELAY_LOG;
+  if (logFile) {
+    const sink = createWriteStream(logFile, { flags: 'a' });
+    proc.stdout?.pipe(sink);
+    proc.stderr?.pipe(sink);
+  }
   proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const port = await new Promise<number>((resolve, reject) => {

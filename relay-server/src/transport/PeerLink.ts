@@ -161,7 +161,9 @@ export class PeerLink {
 
   /**
    * Sends one ctl message; false if the channel is not open, its buffer is over the limit, or
-   * the message is larger than the client takes (libdatachannel would refuse it).
+   * the message is larger than the client takes (libdatachannel would refuse it). A message
+   * libdatachannel queues behind others (its `send` answers false then) is sent: only a throw
+   * means the channel did not take it.
    */
   sendCtl(msg: CtlFromRelay): boolean {
     const ctl = this.ctl;
@@ -177,7 +179,9 @@ export class PeerLink {
       return false;
     }
     try {
-      return ctl.sendMessage(text);
+      // False from libdatachannel means "queued behind earlier messages", not refused.
+      ctl.sendMessage(text);
+      return true;
     } catch (err) {
       this.log.warn('ctl send failed', { err });
       return false;
@@ -191,7 +195,8 @@ export class PeerLink {
     send: (fragment) => {
       if (this.isClosed || !this.media) return false;
       try {
-        return this.media.sendMessageBinary(fragment);
+        this.media.sendMessageBinary(fragment); // false: queued, counted in bufferedAmount
+        return true;
       } catch {
         return false;
       }
