@@ -17,6 +17,7 @@ import {
   type Role,
   type AgentWelcome,
   type CustomerWelcome,
+  type ResumeClaim,
   type Welcome,
 } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
@@ -39,6 +40,8 @@ export interface NdcClientOptions {
   channels?: readonly string[];
   /** The features this client says it speaks (default: all this version knows). */
   capabilities?: string[];
+  /** `hello.resume`: the sessions this client asks back. */
+  resume?: ResumeClaim[];
 }
 
 interface Waiter<T> {
@@ -158,6 +161,7 @@ export class NdcClient {
     });
     const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? [...KNOWN_CAPABILITIES] };
     if (opts.token) hello.token = opts.token;
+    if (opts.resume) hello.resume = opts.resume;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(
       (m): m is Welcome | ByType<RelayToClient, 'error'> => m.type === 'welcome' || m.type === 'error',
