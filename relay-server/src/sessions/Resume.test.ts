@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
 import type { RelayToClient } from '@beacon/shared/protocol';
+import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
 import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -24,7 +25,7 @@ after(async () => {
 });
 
 async function client(role: 'agent' | 'customer', resume?: { sessionId: string; secret: string }): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(role === 'agent' ? { token: await t.token() } : {}), ...(resume ? { resume: [resume] } : {}) });
+  const c = await NdcClient.open({ relayUrl: t.relay.url, role, capabilities: [...KNOWN_CAPABILITIES], ...(role === 'agent' ? { token: await t.token() } : {}), ...(resume ? { resume: [resume] } : {}) });
   open.push(c);
   return c;
 }
@@ -48,10 +49,17 @@ const kinds = async (sessionId: string) => {
 };
 
 describe('resume', () => {
+  test('a party that says goodbye (a close frame) ends the session at once, as before', async () => {
+    const s = await running();
+    s.customer.close();
+    assert.equal((await s.agent.next('session-ended', 3000)).reason, 'customer-disconnected');
+    assert.equal(s.agent.inbox.all.filter((m) => m.type === 'peer-away').length, 0);
+  });
+
   test('each side gets its own secret; a customer that drops is away for the agent, then back with the same ID and no consent', async () => {
     const s = await running();
     assert.notEqual(s.customerSecret, s.agentSecret);
-    s.customer.close();
+    s.customer.drop();
     const away = await s.agent.next('peer-away', 3000, (m) => m.sessionId === s.sessionId);
     assert.equal(away.who, 'customer');
     assert.ok(away.remainingMs > 0 && away.remainingMs <= GRACE_MS);
@@ -73,7 +81,7 @@ describe('resume', () => {
 
   test('a wrong secret is refused: the client is a new device, and the session still waits for the real one', async () => {
     const s = await running();
-    s.customer.close();
+    s.customer.drop();
     await s.agent.next('peer-away', 3000);
     const wrong = await client('customer', { sessionId: s.sessionId, secret: s.agentSecret });
     assert.equal((await wrong.next('resume-refused', 3000)).sessionId, s.sessionId);
@@ -84,7 +92,7 @@ describe('resume', () => {
 
   test('after the grace period the other side hears network-lost, and a late resume is told how it ended', async () => {
     const s = await running();
-    s.customer.close();
+    s.customer.drop();
     assert.equal((await s.agent.next('session-ended', GRACE_MS + 2000)).reason, 'network-lost');
     const late = await client('customer', { sessionId: s.sessionId, secret: s.customerSecret });
     assert.equal((await late.next('session-ended', 3000)).reason, 'network-lost');
@@ -97,7 +105,7 @@ describe('resume', () => {
 
   test("the customer's Stop works while the agent is away, and the agent coming back hears it", async () => {
     const s = await running();
-    s.agent.close();
+    s.agent.drop();
     assert.equal((await s.customer.next('peer-away', 3000)).who, 'agent');
     s.customer.send({ type: 'session-stop', sessionId: s.sessionId });
     assert.equal((await s.customer.next('session-ended', 3000)).reason, 'customer-stopped');
@@ -107,12 +115,12 @@ describe('resume', () => {
 
   test('the agent can end the session while the customer is away; an agent comes back to its session', async () => {
     const s = await running();
-    s.agent.close();
+    s.agent.drop();
     await s.customer.next('peer-away', 3000);
     const agent = await client('agent', { sessionId: s.sessionId, secret: s.agentSecret });
     await agent.next('session-resumed', 3000);
     assert.equal((await s.customer.next('peer-back', 3000)).who, 'agent');
-    s.customer.close();
+    s.customer.drop();
     await agent.next('peer-away', 3000);
     agent.send({ type: 'session-end', sessionId: s.sessionId });
     assert.equal((await agent.next('session-ended', 3000)).reason, 'agent-ended');

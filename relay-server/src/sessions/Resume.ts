@@ -25,9 +25,14 @@ import { agentActor, carriesSession, customerActor, type ActiveSession, type Age
 /** How long a session waits for a party whose link dropped (BEACON_RESUME_GRACE_S overrides it). */
 export const RESUME_GRACE_MS = 60_000;
 
-/** Close reasons of a connection that mean its link was lost (not a sign-out, a refusal or a shutdown). */
-const LINK_LOSSES = ['socket-closed', 'socket-error', 'keepalive-timeout', 'link-silent', 'superseded'];
-export const isLinkLoss = (closeReason: string): boolean => LINK_LOSSES.includes(closeReason) || closeReason.startsWith('rtc-lost');
+/**
+ * Close reasons of a connection that mean its link broke: a socket gone without a close frame
+ * (or closed by a client saying it will resume), silence, or a newer connection of the same
+ * party. Not a goodbye (a close frame), a sign-out, a refusal, a shutdown, or a peer connection
+ * that failed while the socket still carried: a real network cut silences the socket too.
+ */
+const LINK_LOSSES = ['socket-lost', 'socket-error', 'keepalive-timeout', 'link-silent', 'superseded'];
+export const isLinkLoss = (closeReason: string): boolean => LINK_LOSSES.includes(closeReason);
 
 interface Away {
   readonly since: number;

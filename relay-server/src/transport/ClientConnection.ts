@@ -35,6 +35,10 @@ export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_INTERNAL = 1011;
+/** No close frame arrived: the link broke (RFC 6455). */
+export const CLOSE_ABNORMAL = 1006;
+/** A client's own "my link went silent; I will resume" (capability `resume`). */
+export const CLOSE_LINK_LOST = 4001;
 
 export interface ConnectionContext {
   auth: AgentAuth;
@@ -106,7 +110,8 @@ export class ClientConnection {
     ws.on('pong', () => {
       this.isAlive = true;
     });
-    ws.on('close', () => this.close('socket-closed'));
+    // Only a broken link may be resumed; a client that said goodbye (a close frame) ends its sessions.
+    ws.on('close', (code) => this.close(code === CLOSE_ABNORMAL || code === CLOSE_LINK_LOST ? 'socket-lost' : 'socket-closed'));
     ws.on('error', (err) => {
       this.ctx.log.warn('websocket error', { connId: this.connId, err });
       this.close('socket-error');
