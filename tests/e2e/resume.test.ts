@@ -1,0 +1,178 @@
+/**
+ * A session survives a real network cut (issue 14 §1). The customer's Chromium runs in a network
+ * namespace joined to the relay's by a veth pair (ShapedLink, unshaped); mid-session its end of
+ * the pair goes down for about 5 s and comes back. Nothing says goodbye: sockets just stop
+ * carrying, as with a Wi-Fi drop. What a user notices is asserted: the agent sees
+ * "reconnecting" with a countdown, then the real X screen again (including a change made during
+ * the cut); the customer never saw a second consent dialog and keeps its ID; the event log has
+ * the drop and the resume; the session has one recording. The time from link-up to the picture
+ * being back is printed (the issue targets 3 s), not asserted tightly.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { InjectorProcess } from '../harness/InjectorProcess.ts';
+import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
+import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { query } from '../harness/db.ts';
+import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
+
+const SIG = { timeout: 240_000 };
+const CUT_MS = 5000;
+/** A block that turns from black to magenta while the link is down: seen only if the stream really came back. */
+const FLIP = { x: 760, y: 60, w: 200, h: 200 } as const;
+
+/** Counts the consent dialogs the customer page ever shows (a resumed session must show none). */
+const COUNT_CONSENT_DIALOGS = `(() => {
+  window.__consentDialogs = 0;
+  let shown = false;
+  new MutationObserver(() => {
+    const now = document.querySelector('[data-testid="consent-dialog"]') !== null;
+    if (now && !shown) window.__consentDialogs++;
+    shown = now;
+  }).observe(document, { childList: true, subtree: true });
+})();`;
+
+let skipReason: string | false = false;
+let link: ShapedLink | null = null;
+let x: XDisplay | null = null;
+let injector: InjectorProcess | null = null;
+let relay: RelayProcess | null = null;
+let screen: { context: BrowserContext; page: Page } | null = null;
+let customerBrowser: Browser | null = null;
+let agentBrowser: Browser | null = null;
+let customer: Page;
+let agent: Page;
+
+/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
+async function screenPixel(sx: number, sy: number): Promise<number[]> {
+  const w = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
+  return canvasPixel(agent, (sx * w) / 1280, (sy * w) / 1280);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check().catch(() => false)) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
+}
+
+const isMagenta = (px: number[]) => px[0]! > 180 && px[2]! > 180 && px[1]! < 80;
+const flipColour = (page: Page, colour: string) =>
+  page.evaluate((c) => {
+    (document.getElementById('flip') as HTMLDivElement).style.background = c;
+  }, colour);
+
+describe('a session survives a network cut', { concurrency: false }, () => {
+  before(async () => {
+    try {
+      link = await ShapedLink.start({ rateKbit: null });
+    } catch (err) {
+      if (!(err instanceof LinkUnavailableError)) throw err;
+      skipReason = `no network namespace on this machine: ${err.message}`;
+      return;
+    }
+    x = await startXvfb(1280, 720, 93);
+    injector = await InjectorProcess.start(x.display);
+    relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
+    screen = await launchScreenWindow(x.display);
+    const flip = `<div id="flip" style="left:${FLIP.x}px;top:${FLIP.y}px;width:${FLIP.w}px;height:${FLIP.h}px;background:#000"></div>`;
+    await screen.page.setContent(PATTERN_HTML.replace('</body>', `${flip}</body>`));
+    const relayFromNs = `http://${link.hostIp}:${relay.port}`;
+    customerBrowser = await chromium.launch({
+      executablePath: link.wrapperPath,
+      headless: false,
+      args: [
+        ...BASE_ARGS,
+        '--auto-select-desktop-capture-source=Entire',
+        '--use-fake-ui-for-media-stream',
+        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
+        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
+        '--window-position=700,420',
+        '--window-size=560,280',
+      ],
+      env: { ...process.env, DISPLAY: x.display },
+    });
+    customer = await openCustomer(customerBrowser, relayFromNs, injector, [COUNT_CONSENT_DIALOGS]);
+    agentBrowser = await launchAgentBrowser();
+    agent = await newPage(agentBrowser);
+    await agentSignIn(agent, relay.url);
+  }, SIG);
+
+  after(async () => {
+    await link?.setLinkUp(true).catch(() => undefined);
+    await agentBrowser?.close().catch(() => undefined);
+    await customerBrowser?.close().catch(() => undefined);
+    await screen?.context.close().catch(() => undefined);
+    await relay?.stop();
+    await injector?.close();
+    await x?.close();
+    await link?.close();
+  });
+
+  test('the agent sees reconnecting with a countdown, then the real screen again; same ID, no consent, drop and resume logged, one recording', SIG, async (t) => {
+    if (skipReason || !link || !relay || !screen) return t.skip(skipReason || 'not set up');
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agentConnect(agent, deviceId, code);
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
+    await customer.getByTestId('consent-accept').click();
+    const red = BLOCKS[0];
+    await waitFor(async () => {
+      const px = await screenPixel(red.x + red.w / 2, red.y + red.h / 2);
+      return px[0]! > 200 && px[1]! < 80;
+    }, 'the pattern on the agent canvas', 20_000);
+    const sessionId = await agent.getByTestId('session-view').getAttribute('data-session-id');
+    assert.ok(sessionId);
+
+    // The cut: nothing crosses, nothing says goodbye.
+    await link.setLinkUp(false);
+    const cutAt = Date.now();
+    const away = agent.getByTestId('peer-away');
+    await away.waitFor({ timeout: 15_000 });
+    t.diagnostic(`the agent sees the customer away ${Date.now() - cutAt} ms after the cut`);
+    const firstSeconds = Number(await away.getAttribute('data-seconds'));
+    assert.match(await away.innerText(), /reconnecting/i);
+    await new Promise((r) => setTimeout(r, 1500));
+    const laterSeconds = Number(await away.getAttribute('data-seconds'));
+    t.diagnostic(`countdown ${firstSeconds} s, then ${laterSeconds} s`);
+    assert.ok(firstSeconds > 0 && laterSeconds < firstSeconds, `the countdown runs: ${firstSeconds} then ${laterSeconds}`);
+    // The screen changes while the customer is cut off: only a stream that really came back shows it.
+    await flipColour(screen.page, '#ff00ff');
+    await new Promise((r) => setTimeout(r, Math.max(0, cutAt + CUT_MS - Date.now())));
+    await link.setLinkUp(true);
+    const upAt = Date.now();
+
+    const backMs = await waitFor(async () => isMagenta(await screenPixel(FLIP.x + FLIP.w / 2, FLIP.y + FLIP.h / 2)), 'the change made during the cut on the agent canvas', 30_000);
+    t.diagnostic(`picture back ${backMs} ms after the link came up (cut ${upAt - cutAt} ms; target <= 3000 ms)`);
+    console.log(`[resume] picture back ${backMs} ms after link-up, after a ${upAt - cutAt} ms cut`);
+    await away.waitFor({ state: 'detached', timeout: 10_000 });
+    // And it keeps going: a change after the resume shows too.
+    await flipColour(screen.page, '#000000');
+    await waitFor(async () => {
+      const px = await screenPixel(FLIP.x + FLIP.w / 2, FLIP.y + FLIP.h / 2);
+      return px[0]! < 60 && px[2]! < 60;
+    }, 'a change after the resume', 10_000);
+
+    assert.equal(await customer.evaluate(() => (window as unknown as { __consentDialogs: number }).__consentDialogs), 1, 'no second consent dialog');
+    await customer.getByTestId('session-bar').waitFor({ timeout: 5000 });
+
+    await agent.getByTestId('end-session').click();
+    const after = await readDeviceCredentials(customer);
+    assert.equal(after.deviceId, deviceId, 'the customer keeps its ID across the cut');
+
+    await waitFor(async () => {
+      const rows = await query<{ outcome: string }>(relay!.dbPath, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
+      return rows[0]?.outcome === 'completed';
+    }, 'the session row closed', 10_000);
+    const events = await query<{ kind: string }>(relay.dbPath, 'SELECT kind FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
+    const kinds = events.map((e) => e.kind).filter((k) => k === 'drop' || k === 'resume' || k === 'consent-granted');
+    assert.deepEqual(kinds, ['consent-granted', 'drop', 'resume'], `the event log: ${events.map((e) => e.kind).join(', ')}`);
+    const recordings = await query<{ n: number }>(relay.dbPath, 'SELECT count(*) AS n FROM recordings WHERE session_id = ?', [sessionId]);
+    assert.equal(recordings[0]?.n, 1, 'one recording for the session');
+  });
+});
