@@ -10,13 +10,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
-import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { launchCustomerInNamespace, screenPixel as pixelAt, waitFor } from '../harness/namespaceCustomer.ts';
 import { query } from '../harness/db.ts';
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 
@@ -47,20 +48,7 @@ let agentBrowser: Browser | null = null;
 let customer: Page;
 let agent: Page;
 
-/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
-async function screenPixel(sx: number, sy: number): Promise<number[]> {
-  const w = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
-  return canvasPixel(agent, (sx * w) / 1280, (sy * w) / 1280);
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
-}
+const screenPixel = (sx: number, sy: number) => pixelAt(agent, sx, sy);
 
 const isMagenta = (px: number[]) => px[0]! > 180 && px[2]! > 180 && px[1]! < 80;
 const flipColour = (page: Page, colour: string) =>
@@ -83,22 +71,9 @@ describe('a session survives a network cut', { concurrency: false }, () => {
     screen = await launchScreenWindow(x.display);
     const flip = `<div id="flip" style="left:${FLIP.x}px;top:${FLIP.y}px;width:${FLIP.w}px;height:${FLIP.h}px;background:#000"></div>`;
     await screen.page.setContent(PATTERN_HTML.replace('</body>', `${flip}</body>`));
-    const relayFromNs = `http://${link.hostIp}:${relay.port}`;
-    customerBrowser = await chromium.launch({
-      executablePath: link.wrapperPath,
-      headless: false,
-      args: [
-        ...BASE_ARGS,
-        '--auto-select-desktop-capture-source=Entire',
-        '--use-fake-ui-for-media-stream',
-        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
-        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
-        '--window-position=700,420',
-        '--window-size=560,280',
-      ],
-      env: { ...process.env, DISPLAY: x.display },
-    });
-    customer = await openCustomer(customerBrowser, relayFromNs, injector, [COUNT_CONSENT_DIALOGS]);
+    const launched = await launchCustomerInNamespace(link, x.display, relay.port);
+    customerBrowser = launched.browser;
+    customer = await openCustomer(customerBrowser, launched.relayUrl, injector, [COUNT_CONSENT_DIALOGS]);
     agentBrowser = await launchAgentBrowser();
     agent = await newPage(agentBrowser);
     await agentSignIn(agent, relay.url);

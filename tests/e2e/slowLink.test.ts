@@ -11,13 +11,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
-import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { launchCustomerInNamespace, screenPixel, waitFor } from '../harness/namespaceCustomer.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 
 const RATE_KBIT = Number(process.env.BEACON_SLOW_LINK_KBIT ?? 160);
@@ -37,21 +38,6 @@ let agentBrowser: Browser | null = null;
 let customer: Page;
 let agent: Page;
 const customerLog: string[] = [];
-
-/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
-async function screenPixel(page: Page, sx: number, sy: number): Promise<number[]> {
-  const w = await page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
-  return canvasPixel(page, (sx * w) / 1280, (sy * w) / 1280);
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
-}
 
 /** Keeps the customer's PeerConnections reachable, so a test can read what each channel sent. */
 const KEEP_PEER_CONNECTIONS = `(() => {
@@ -106,26 +92,13 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
         }, tickMs);
       }
     }, TICK_MS);
-    const relayFromNs = `http://${link.hostIp}:${relay.port}`;
-    customerBrowser = await chromium.launch({
-      executablePath: link.wrapperPath,
-      headless: false,
-      args: [
-        ...BASE_ARGS,
-        '--auto-select-desktop-capture-source=Entire',
-        '--use-fake-ui-for-media-stream',
-        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
-        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
-        '--window-position=700,420',
-        '--window-size=560,280',
-      ],
-      env: { ...process.env, DISPLAY: x.display },
-    });
+    const launched = await launchCustomerInNamespace(link, x.display, relay.port);
+    customerBrowser = launched.browser;
     // The customer app comes with its pages (the portable file holds them): only the session
     // crosses the slow link, so the page loads before the link is shaped (its bundle alone
     // would take about 20 s at 160 kbit/s).
     await link.shape(null);
-    customer = await openCustomer(customerBrowser, relayFromNs, injector, [KEEP_PEER_CONNECTIONS]);
+    customer = await openCustomer(customerBrowser, launched.relayUrl, injector, [KEEP_PEER_CONNECTIONS]);
     await link.shape(RATE_KBIT > 0 ? RATE_KBIT : null);
     customer.on('console', (m) => void customerLog.push(m.text()));
     agentBrowser = await launchAgentBrowser();

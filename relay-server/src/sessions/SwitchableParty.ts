@@ -5,19 +5,10 @@
  * it has to be told. While no connection is attached, whatever is sent to the party is dropped
  * (a send reports false, channels read closed), as it would be on a dead link.
  */
-import type { CtlFromRelay, RelayToClient } from '@beacon/shared/protocol';
-import type { MediaSink, Party } from './Session.ts';
+import type { Party } from './Session.ts';
 
-/** What one connection lends the party it carries. */
-export interface PartyConnection {
-  readonly connId: string;
-  readonly address: string;
-  send(msg: RelayToClient): void;
-  sendCtl(msg: CtlFromRelay): boolean;
-  readonly mediaSink: MediaSink;
-  channels(): { ctl: boolean; media: boolean };
-  maxCtlBytes(): number;
-  speaksResume(): boolean;
+/** What one connection lends the party it carries: a party's parts, and a way to close that connection. */
+export interface PartyConnection extends Omit<Party, 'isAttached'> {
   /** Closes that connection (a newer one took the party over). */
   close(reason: string): void;
 }
