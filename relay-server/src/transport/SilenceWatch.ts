@@ -9,8 +9,14 @@ export const HEARTBEAT_INTERVAL_MS = 1000;
 /** Silence after which a resume-capable client's link counts as lost. */
 export const LINK_SILENCE_MS = 3500;
 
+/**
+ * Silence is counted only while this process was listening: a tick that comes late (the event
+ * loop was busy, say writing a large attachment) adds at most two periods, since the client's
+ * frames may be waiting unread in the socket behind it, and timers run before pending I/O.
+ */
 export class SilenceWatch {
-  private lastHeardAt: number;
+  private quietMs = 0;
+  private lastTickAt: number;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -18,15 +24,19 @@ export class SilenceWatch {
     limitMs: number,
     onSilent: () => void,
   ) {
-    this.lastHeardAt = now();
+    const periodMs = Math.min(500, limitMs);
+    this.lastTickAt = now();
     this.timer = setInterval(() => {
-      if (this.now() - this.lastHeardAt > limitMs) onSilent();
-    }, Math.min(500, limitMs));
+      const t = this.now();
+      this.quietMs += Math.min(t - this.lastTickAt, 2 * periodMs);
+      this.lastTickAt = t;
+      if (this.quietMs > limitMs) onSilent();
+    }, periodMs);
     this.timer.unref?.();
   }
 
   heard(): void {
-    this.lastHeardAt = this.now();
+    this.quietMs = 0;
   }
 
   stop(): void {

@@ -17,8 +17,14 @@ export interface HeartbeatOptions {
   timers?: Pick<LinkTimers, 'setTimeout' | 'clearTimeout'>;
 }
 
+/**
+ * Silence is counted only while this page was listening: a tick that comes late (a busy or
+ * throttled main thread) adds at most two periods, since the relay's answers may be waiting
+ * unread behind it.
+ */
 export class Heartbeat {
-  private lastHeardAt: number;
+  private quietMs = 0;
+  private lastTickAt: number;
   private timer: unknown = null;
   private isStopped = false;
   private readonly now: () => number;
@@ -27,13 +33,13 @@ export class Heartbeat {
   constructor(private readonly opts: HeartbeatOptions) {
     this.now = opts.now ?? (() => Date.now());
     this.timers = opts.timers ?? { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) };
-    this.lastHeardAt = this.now();
+    this.lastTickAt = this.now();
     this.tick();
   }
 
   /** Anything arrived from the relay. */
   heard(): void {
-    this.lastHeardAt = this.now();
+    this.quietMs = 0;
   }
 
   /** Idempotent. */
@@ -45,7 +51,10 @@ export class Heartbeat {
 
   private tick(): void {
     if (this.isStopped) return;
-    if (this.now() - this.lastHeardAt > HEARTBEAT_SILENCE_MS) {
+    const t = this.now();
+    this.quietMs += Math.min(t - this.lastTickAt, 2 * HEARTBEAT_EVERY_MS);
+    this.lastTickAt = t;
+    if (this.quietMs > HEARTBEAT_SILENCE_MS) {
       this.stop();
       this.opts.onSilent();
       return;
