@@ -109,6 +109,7 @@ export class ClientConnection {
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('pong', () => {
       this.isAlive = true;
+      this.silence?.heard();
     });
     // Only a broken link may be resumed; a client that said goodbye (a close frame) ends its sessions.
     ws.on('close', (code) => this.close(code === CLOSE_ABNORMAL || code === CLOSE_LINK_LOST ? 'socket-lost' : 'socket-closed'));
@@ -129,6 +130,15 @@ export class ClientConnection {
 
   ping(): void {
     this.isAlive = false;
+    try {
+      this.ws.ping();
+    } catch {
+      /* the close handler cleans up */
+    }
+  }
+
+  /** A ping for the silence watch only (the keepalive's `isAlive` is left alone). */
+  private probe(): void {
     try {
       this.ws.ping();
     } catch {
@@ -250,7 +260,7 @@ export class ClientConnection {
         throw new ProtocolError('forbidden', 'hello was already received');
       case 'heartbeat':
         // From its first heartbeat on, a client's silence means its link is gone.
-        this.silence ??= new SilenceWatch(this.ctx.now, LINK_SILENCE_MS, () => this.close('link-silent', CLOSE_GOING_AWAY));
+        this.silence ??= new SilenceWatch(this.ctx.now, LINK_SILENCE_MS, () => this.close('link-silent', CLOSE_GOING_AWAY), () => this.probe());
         this.send({ type: 'heartbeat' });
         return;
       case 'rtc-offer':

@@ -1,7 +1,8 @@
 /**
  * Notices a link that stopped carrying. A client that speaks `resume` may send a `heartbeat`
- * every second; once it has sent one, nothing at all arriving from it for `limitMs` means its
- * link is taken as lost (a cut
+ * every second; once it has sent one, the relay also pings its socket at every tick (a browser
+ * answers pings from its network stack, even while the page is busy encoding a screenshot or
+ * hashing an attachment), and nothing at all arriving for `limitMs` means its link is taken as lost (a cut
  * cable sends no FIN, and TCP alone would wait minutes), so its sessions can wait for it to
  * come back instead of sitting on a dead connection.
  */
@@ -23,6 +24,8 @@ export class SilenceWatch {
     private readonly now: () => number,
     limitMs: number,
     onSilent: () => void,
+    /** Called at every tick (the connection pings its socket). */
+    onTick: () => void = () => undefined,
   ) {
     const periodMs = Math.min(500, limitMs);
     this.lastTickAt = now();
@@ -31,6 +34,7 @@ export class SilenceWatch {
       this.quietMs += Math.min(t - this.lastTickAt, 2 * periodMs);
       this.lastTickAt = t;
       if (this.quietMs > limitMs) onSilent();
+      else onTick();
     }, periodMs);
     this.timer.unref?.();
   }
