@@ -34,6 +34,8 @@ export const EVENT_KINDS = [
   // Resume (issue 14): one side's link dropped (`who`, `graceMs`), and it came back (`who`, `awayMs`).
   'drop',
   'resume',
+  // Clipboard text passed on (issue 13): `direction` (`to-customer`, `to-agent`), `kind`, `chars`; never the text.
+  'clipboard',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

@@ -73,6 +73,11 @@ export const RECORDING_EN = {
       'voice-ended': 'Voice call ended',
       drop: 'Connection lost',
       resume: 'Connection back',
+      clipboard: 'Clipboard',
+    },
+    clipboard: {
+      'to-customer': 'to the customer’s PC, {{chars}} characters',
+      'to-agent': 'from the customer’s PC, {{chars}} characters',
     },
     voice: {
       calledBy: { agent: 'The agent called', customer: 'The customer called' },

@@ -73,6 +73,11 @@ export const RECORDING_ZH_CN = {
       'voice-ended': '语音通话结束',
       drop: '连接中断',
       resume: '连接恢复',
+      clipboard: '剪贴板',
+    },
+    clipboard: {
+      'to-customer': '发送到客户电脑，{{chars}} 个字符',
+      'to-agent': '取自客户电脑，{{chars}} 个字符',
     },
     voice: {
       calledBy: { agent: '由客服发起', customer: '由客户发起' },
