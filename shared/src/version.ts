@@ -6,7 +6,7 @@
  * misread, and add a line to `PROTOCOL_HISTORY`. Never change what an existing `type` means;
  * add a new type instead, behind a capability, so an older peer is never sent it.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 /** The oldest version this build still speaks; a relay refuses older clients with `version-mismatch`. */
 export const MIN_PROTOCOL_VERSION = 1;
 
@@ -23,6 +23,11 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
     changes:
       'error code `not-delivered` and end reason `link-failed` (older peers are told `internal` and `customer-disconnected`, see `forPeerVersion`); `file-offer.sha256`, checked by the relay and the receiver; the relay fits forwarded `file-chunk`s to the receiver\'s max-message-size; a ctl `error` names what it answers (`re`); media fragments of a frame arrive in index order, and the relay refuses (with a ctl `error`) one that does not continue its frame; a session starts only once the customer\'s data channels are open',
   },
+  {
+    v: 4,
+    changes:
+      'resume (capability `resume`): a party whose link drops gets its session back within a grace period (`hello.resume`, `session-started.resumeSecret`, `session-resumed`, `resume-refused`, `peer-away`, `peer-back`, `heartbeat`); end reason `network-lost` (older peers are told `customer-disconnected`)',
+  },
 ];
 
 /**
@@ -35,8 +40,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `quality-mode`: the agent's `quality-mode` for a session.
  * - `rate-control`: the agent's `receive-report` and the customer's `stream-state` (the picture follows the link).
  * - `clipboard`: clipboard text on request (`clipboard-send`, `clipboard-fetch`, `clipboard-unavailable`).
+ * - `resume`: a session survives a dropped link for a grace period (`hello.resume`, `heartbeat`, `peer-away`/`peer-back`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
