@@ -4,7 +4,7 @@
  * stream and an ended one says how it ended. SessionManager is the only code that moves a
  * session from one state to the next, and every ending goes through its one `finish`.
  */
-import type { CtlFromRelay, RelayToClient, SessionMode, SessionPermissions } from '@beacon/shared/protocol';
+import type { CtlFromRelay, RelayToClient, SessionMode, SessionPermissions, TransportPath } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 
@@ -26,6 +26,8 @@ export interface Party {
   channels(): { ctl: boolean; media: boolean };
   /** The largest ctl message the client takes (its SDP's max-message-size); 0 while `ctl` is not open. */
   maxCtlBytes(): number;
+  /** How its ctl and media travel (`websocket`: the TCP fallback); absent: `webrtc`. */
+  transportPath?(): TransportPath;
 }
 export interface AgentParty extends Party {
   readonly agent: AgentIdentity;
@@ -105,3 +107,8 @@ export const customerActor = (deviceId: string): string => `customer:${deviceId}
 /** Which side ended a session for `reason` (`relay`: shutdown, timeout, the relay's own failure). */
 export const endedBy = (reason: SessionEnding): 'agent' | 'customer' | 'relay' =>
   reason.startsWith('customer') || reason === 'denied' ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
+
+/** `websocket` when either party's ctl and media take the TCP fallback (the slower path decides). */
+export function transportOf(s: { agent: Party; customer: Party }): TransportPath {
+  return s.customer.transportPath?.() === 'websocket' || s.agent.transportPath?.() === 'websocket' ? 'websocket' : 'webrtc';
+}

@@ -28,6 +28,7 @@ import {
   type Session,
   type SessionEnding,
   type SessionEvent,
+  transportOf,
 } from './Session.ts';
 import { refusalText, type Admission } from './admission.ts';
 import { SessionRecords } from './SessionRecords.ts';
@@ -308,6 +309,7 @@ export class SessionManager {
       permissions: s.permissions,
       streamId: active.streamId,
       mode: s.mode,
+      ...(transportOf(s) === 'websocket' ? { transport: 'websocket' as const } : {}),
     };
     s.customer.send(started);
     s.agent.send(started);

@@ -21,6 +21,7 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
 import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
+import { WsCarrier, channelHandlers } from './WsCarrier.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -74,6 +75,8 @@ export class ClientConnection {
   private expiryTimer: NodeJS.Timeout | null = null;
   private unwatchToken: (() => void) | null = null;
   private link: PeerLink | null = null;
+  /** The TCP fallback: ctl and media over this WebSocket instead of `link` (ws-transport). */
+  private carrier: WsCarrier | null = null;
   private party: AgentParty | CustomerParty | null = null;
   private ctlRouter: CtlRouter | null = null;
   /** The protocol version this connection speaks (set by hello): what the client is sent is told in it. */
@@ -142,6 +145,7 @@ export class ClientConnection {
     }
     this.link?.close(reason);
     this.link = null;
+    this.carrier?.close(reason);
     try {
       if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(wsCode, reason.slice(0, 100));
     } catch {
@@ -154,10 +158,12 @@ export class ClientConnection {
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
     const buf = rawToBuffer(data);
+    if (isBinary && this.carrier) return this.carrier.receiveBinary(buf);
     if (isBinary) return this.refuse(new ProtocolError('bad-message', 'binary frames are not part of the protocol'));
     if (buf.length > LIMITS.maxJsonMessageBytes) {
       return this.refuse(new ProtocolError('bad-message', `message of ${buf.length} bytes exceeds ${LIMITS.maxJsonMessageBytes}`));
     }
+    if (this.carrier?.receiveText(buf.toString('utf8'))) return;
     if (this.queued >= MAX_QUEUED_MESSAGES) {
       this.ctx.log.warn('client floods the relay; closing', { connId: this.connId, address: this.address });
       return this.close('flooding', CLOSE_POLICY);
@@ -218,7 +224,7 @@ export class ClientConnection {
 
   /** Sends one ctl message in this connection's protocol version; false if it could not be sent. */
   private sendCtl(msg: CtlFromRelay): boolean {
-    return this.link?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
+    return (this.carrier ?? this.link)?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
   }
 
   private async handle(msg: ClientToRelay): Promise<void> {
@@ -234,6 +240,7 @@ export class ClientConnection {
       case 'rtc-offer':
         return this.offer(msg.sdp);
       case 'rtc-candidate':
+        if (!this.link && this.carrier) return; // in flight when the client fell back
         if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
         this.link.addRemoteCandidate(msg.candidate, msg.mid);
         return;
@@ -266,6 +273,10 @@ export class ClientConnection {
       case 'session-stop':
         if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'agents end sessions with session-end');
         return this.ctx.sessions.customerStop(party, msg.sessionId);
+      case 'transport-fallback':
+        return this.fallBack(party);
+      case 'ctl':
+        throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
     }
   }
 
@@ -335,18 +346,32 @@ export class ClientConnection {
       address: this.address,
       send: (m) => this.send(m),
       sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
-      channels: () => this.link?.channels() ?? { ctl: false, media: false },
-      maxCtlBytes: () => this.link?.ctlMaxMessageBytes ?? 0,
+      channels: () => (this.carrier ?? this.link)?.channels() ?? { ctl: false, media: false },
+      maxCtlBytes: () => (this.carrier ?? this.link)?.ctlMaxMessageBytes ?? 0,
+      transportPath: () => (this.carrier ? 'websocket' : 'webrtc'),
       mediaSink: {
-        isOpen: () => this.link?.mediaSink.isOpen() ?? false,
-        bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
-        send: (f) => this.link?.mediaSink.send(f) ?? false,
+        isOpen: () => (this.carrier ?? this.link)?.mediaSink.isOpen() ?? false,
+        bufferedAmount: () => (this.carrier ?? this.link)?.mediaSink.bufferedAmount() ?? 0,
+        send: (f) => (this.carrier ?? this.link)?.mediaSink.send(f) ?? false,
       },
     };
   }
 
+  /** The TCP fallback: ctl and media move to this WebSocket, and the peer connection (if any) is closed. */
+  private fallBack(party: AgentParty | CustomerParty): void {
+    if (!this.spokenByBoth.has('ws-transport')) throw new ProtocolError('forbidden', 'ws-transport was not agreed at hello');
+    if (this.carrier) return this.send({ type: 'transport', path: 'websocket' });
+    this.link?.close('fell back to the websocket');
+    this.link = null;
+    this.ctlRouter ??= new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
+    this.carrier = new WsCarrier(this.ws, channelHandlers(this.ctx, party, () => this.ctlRouter), this.ctx.log);
+    this.send({ type: 'transport', path: 'websocket' });
+    this.ctx.log.info('client fell back to the websocket', { connId: this.connId, role: this.role });
+    this.carrier.announceOpen();
+  }
+
   private offer(sdp: string): void {
-    if (this.link) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
+    if (this.link || this.carrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
     this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
@@ -355,16 +380,7 @@ export class ClientConnection {
       {
         onAnswer: (answer) => this.send({ type: 'rtc-answer', sdp: answer }),
         onCandidate: (candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }),
-        onCtlText: (text) => this.ctlRouter?.route(text),
-        onCtlRefused: (why) => this.ctlRouter?.refuse(new ProtocolError('bad-message', why)),
-        onMedia: (fragment) => {
-          if ('deviceId' in party) this.ctx.traffic.customerMedia(party, fragment);
-        },
-        onCtlOpen: () => {
-          if ('agent' in party) this.ctx.traffic.agentCtlOpened(party);
-          this.ctx.sessions.channelsOpened(party);
-        },
-        onMediaOpen: () => this.ctx.sessions.channelsOpened(party),
+        ...channelHandlers(this.ctx, party, () => this.ctlRouter),
         onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
         onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
         onLost: (why) => {

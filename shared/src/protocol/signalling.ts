@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EndReason, ErrorCode } from '../errors.ts';
 import { AccessCode, AgentIdentity, Capabilities, CustomerId, DeviceId, RequestId, Role, SessionId, SessionMode, SessionPermissions } from './core.ts';
 import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.ts';
+import { TransportFromRelay, TransportPath, TransportToRelay } from './transport.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -52,7 +53,7 @@ export const SessionToRelay = z.discriminatedUnion('type', [
 ]);
 export type SessionToRelay = z.infer<typeof SessionToRelay>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options]);
+export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, ...TransportToRelay.options]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -122,6 +123,8 @@ export const SessionFromRelay = z.discriminatedUnion('type', [
     ...StreamInfo.shape,
     /** Absent: `screen`. */
     mode: SessionMode.optional(),
+    /** How its ctl and media travel: `websocket` when either party fell back to TCP (`ws-transport`). Absent: `webrtc`. */
+    transport: TransportPath.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the customer said no (or did not answer in time). */
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
@@ -139,5 +142,6 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...SessionFromRelay.options,
   /** Agent: the relay revoked this connection (token expired or revoked). */
   z.object({ type: z.literal('signed-out'), reason: z.string() }),
+  ...TransportFromRelay.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;
