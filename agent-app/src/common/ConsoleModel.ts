@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from '@beacon/shared/errors';
 import { endedKey, errorKey } from '@beacon/shared/i18n';
-import type { RelayToClient, SessionMode } from '@beacon/shared/protocol';
+import type { RelayToClient, SessionMode, TransportPath } from '@beacon/shared/protocol';
 
 export type SessionState = 'pending' | 'active' | 'ended';
 
@@ -30,6 +30,8 @@ export interface SessionEntry {
   messageKey: string | null;
   /** Picked in the connect form or later on the tab; null when not linked yet. */
   customer: CustomerLabel | null;
+  /** How the session's ctl and media travel, once started (`websocket`: the TCP fallback); absent: `webrtc`. */
+  transport?: TransportPath;
 }
 
 export interface PendingRequest {
@@ -111,6 +113,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         hasControl: msg.permissions.control,
         mode: msg.mode ?? 'screen',
         messageKey: null,
+        ...(msg.transport ? { transport: msg.transport } : {}),
       });
       if (state.sessions.some((s) => s.sessionId === msg.sessionId)) {
         return updateSession(state, msg.sessionId, (s) => (s.state === 'pending' ? started(s) : s));
