@@ -1,0 +1,202 @@
+/**
+ * A customer whose network blocks outbound UDP, end to end: its Chromium runs in a network
+ * namespace (ShapedLink, unshaped) whose veth drops every UDP packet it sends (an htb class
+ * with a 1-byte bfifo that a u32 filter sends `ip protocol 17` to: this kernel loads no tc
+ * actions, so `action drop` is not available). WebRTC cannot connect; after FALLBACK_AFTER_MS
+ * the customer carries ctl and media over its WebSocket (ws-transport). The agent (on
+ * loopback, WebRTC) must see the real X screen, its clicks must reach the X server, chat must
+ * work both ways, and its status line must say the session takes the relay's TCP path.
+ *
+ * Measured and printed (not asserted tightly): first picture after Accept on this path, the
+ * same on WebRTC (the block lifted, the customer page reloaded), and click delays.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { InjectorProcess } from '../harness/InjectorProcess.ts';
+import { startRelay, type RelayProcess } from '../harness/Relay.ts';
+import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
+import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { query } from '../harness/db.ts';
+import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+
+const run = promisify(execFile);
+const SIG = { timeout: 180_000 };
+
+let skipReason: string | false = false;
+let link: ShapedLink | null = null;
+let x: XDisplay | null = null;
+let injector: InjectorProcess | null = null;
+let relay: RelayProcess | null = null;
+let screen: { context: BrowserContext; page: Page } | null = null;
+let customerBrowser: Browser | null = null;
+let agentBrowser: Browser | null = null;
+let customer: Page;
+let agent: Page;
+let relayFromNs = '';
+
+/** The namespace's end of the veth pair (ShapedLink names it `bsn<id>` for namespace `bcn-slow-<id>`). */
+const nsDevOf = (l: ShapedLink): string => `bsn${l.ns.replace(/^bcn-slow-/, '')}`;
+
+/** Drops every UDP packet the namespace sends (outbound UDP blocked, as on many company networks). */
+async function blockUdp(l: ShapedLink): Promise<void> {
+  const tc = (...args: string[]) => run('ip', ['netns', 'exec', l.ns, 'tc', ...args]);
+  const dev = nsDevOf(l);
+  try {
+    await tc('qdisc', 'add', 'dev', dev, 'root', 'handle', '1:', 'htb', 'default', '10', 'r2q', '100000');
+    await tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+    await tc('class', 'add', 'dev', dev, 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8bit', 'ceil', '8bit');
+    await tc('qdisc', 'add', 'dev', dev, 'parent', '1:20', 'handle', '20:', 'bfifo', 'limit', '1');
+    await tc('filter', 'add', 'dev', dev, 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32', 'match', 'ip', 'protocol', '17', '0xff', 'flowid', '1:20');
+  } catch (err) {
+    throw new LinkUnavailableError(`tc could not block UDP: ${(err as Error).message}`);
+  }
+}
+
+async function unblockUdp(l: ShapedLink): Promise<void> {
+  await run('ip', ['netns', 'exec', l.ns, 'tc', 'qdisc', 'del', 'dev', nsDevOf(l), 'root']);
+}
+
+/** UDP packets the block dropped so far. */
+async function droppedUdp(l: ShapedLink): Promise<number> {
+  const { stdout } = await run('ip', ['netns', 'exec', l.ns, 'tc', '-s', 'qdisc', 'show', 'dev', nsDevOf(l)]);
+  const m = /bfifo 20:[\s\S]*?dropped (\d+)/.exec(stdout);
+  return m ? Number(m[1]) : 0;
+}
+
+/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
+async function screenPixel(page: Page, sx: number, sy: number): Promise<number[]> {
+  const w = await page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
+  return canvasPixel(page, (sx * w) / 1280, (sy * w) / 1280);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check().catch(() => false)) return Date.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
+}
+
+/** Connects the agent to the customer, accepts, and returns ms from Accept to the pattern on the canvas. */
+async function sessionToFirstPicture(): Promise<number> {
+  const { deviceId, code } = await readDeviceCredentials(customer);
+  if (await agent.getByTestId('new-session-button').isVisible().catch(() => false)) await agent.getByTestId('new-session-button').click();
+  await agentConnect(agent, deviceId, code);
+  await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
+  const acceptedAt = Date.now();
+  await customer.getByTestId('consent-accept').click();
+  const [red, green] = [BLOCKS[0], BLOCKS[1]];
+  await waitFor(async () => {
+    const r = await screenPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
+    const g = await screenPixel(agent, green.x + green.w / 2, green.y + green.h / 2);
+    return r[0]! > 200 && r[1]! < 80 && g[1]! > 150 && g[0]! < 80;
+  }, 'the pattern on the agent canvas', 30_000);
+  return Date.now() - acceptedAt;
+}
+
+describe('a customer whose network blocks UDP', { concurrency: false }, () => {
+  before(async () => {
+    try {
+      link = await ShapedLink.start({ rateKbit: null });
+      await blockUdp(link);
+    } catch (err) {
+      if (!(err instanceof LinkUnavailableError)) throw err;
+      skipReason = `no namespace with UDP blocked on this machine: ${err.message}`;
+      return;
+    }
+    x = await startXvfb(1280, 720, 93);
+    injector = await InjectorProcess.start(x.display);
+    relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
+    screen = await launchScreenWindow(x.display);
+    await screen.page.setContent(PATTERN_HTML);
+    await screen.page.evaluate(() => {
+      const w = window as unknown as { clicks: number[] };
+      w.clicks = [];
+      document.addEventListener('mousedown', () => w.clicks.push(Date.now()), true);
+    });
+    relayFromNs = `http://${link.hostIp}:${relay.port}`;
+    customerBrowser = await chromium.launch({
+      executablePath: link.wrapperPath,
+      headless: false,
+      args: [
+        ...BASE_ARGS,
+        '--auto-select-desktop-capture-source=Entire',
+        '--use-fake-ui-for-media-stream',
+        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
+        '--window-position=700,420',
+        '--window-size=560,280',
+      ],
+      env: { ...process.env, DISPLAY: x.display },
+    });
+    customer = await openCustomer(customerBrowser, relayFromNs, injector);
+    agentBrowser = await launchAgentBrowser();
+    agent = await newPage(agentBrowser);
+    await agentSignIn(agent, relay.url);
+  }, SIG);
+
+  after(async () => {
+    await agentBrowser?.close().catch(() => undefined);
+    await customerBrowser?.close().catch(() => undefined);
+    await screen?.context.close().catch(() => undefined);
+    await relay?.stop();
+    await injector?.close();
+    await x?.close();
+    await link?.close();
+  });
+
+  test('the session runs over the relay TCP path: picture, status, input and chat', SIG, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    const firstPictureMs = await sessionToFirstPicture();
+    const dropped = await droppedUdp(link!);
+    t.diagnostic(`TCP path: first picture ${firstPictureMs} ms after Accept; ${dropped} UDP packets from the customer dropped`);
+    assert.ok(dropped > 0, 'the customer did try UDP, and it was blocked');
+
+    const status = agent.getByTestId('session-status');
+    await status.and(agent.locator('[data-transport="websocket"]')).waitFor({ timeout: 5000 });
+    assert.match(await status.innerText(), /Relay TCP \(UDP blocked\)/);
+
+    const canvas = agent.getByTestId('session-canvas');
+    await canvas.focus();
+    const box = await canvas.boundingBox();
+    assert.ok(box);
+    const delays: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
+      const clickedAt = Date.now();
+      await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
+      await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
+      const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
+      delays.push(at - clickedAt);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    t.diagnostic(`TCP path: click to X server ${delays.join(', ')} ms`);
+
+    await agent.getByTestId('chat-input').fill('Can you see this over TCP?');
+    await agent.getByTestId('chat-send').click();
+    await customer.getByTestId('session-panel-toggle').click();
+    await customer.locator('[data-testid="chat-message"][data-from="agent"]', { hasText: 'over TCP' }).waitFor({ timeout: 10_000 });
+    await customer.getByTestId('chat-input').fill('Yes, 看得到');
+    await customer.getByTestId('chat-input').press('Enter');
+    await agent.locator('[data-testid="chat-message"][data-from="customer"]', { hasText: 'Yes, 看得到' }).waitFor({ timeout: 10_000 });
+    const granted = await query<{ detail: string | null }>(relay!.dbPath, "SELECT detail FROM session_events WHERE kind = 'consent-granted'", []);
+    assert.match(granted.at(-1)?.detail ?? '', /"customer":"websocket"/, 'the event log records the path');
+    await agent.getByTestId('end-session').click().catch(() => undefined);
+  });
+
+  test('for comparison: the same customer with UDP open takes WebRTC (first picture printed)', SIG, async (t) => {
+    if (skipReason) return t.skip(skipReason);
+    await unblockUdp(link!);
+    await customer.goto(`${relayFromNs}/customer/`);
+    const firstPictureMs = await sessionToFirstPicture();
+    t.diagnostic(`WebRTC path: first picture ${firstPictureMs} ms after Accept`);
+    const status = agent.getByTestId('session-status');
+    await status.and(agent.locator('[data-transport="webrtc"]')).waitFor({ timeout: 5000 });
+    assert.match(await status.innerText(), /Direct \(UDP\)/);
+  });
+});
