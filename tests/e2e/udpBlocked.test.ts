@@ -38,6 +38,8 @@ let agentBrowser: Browser | null = null;
 let customer: Page;
 let agent: Page;
 let relayFromNs = '';
+/** Page load until the customer shows its ID (WebRTC tried, then the fallback). */
+let customerReadyMs = 0;
 
 /** The namespace's end of the veth pair (ShapedLink names it `bsn<id>` for namespace `bcn-slow-<id>`). */
 const nsDevOf = (l: ShapedLink): string => `bsn${l.ns.replace(/^bcn-slow-/, '')}`;
@@ -100,6 +102,25 @@ async function sessionToFirstPicture(): Promise<number> {
   return Date.now() - acceptedAt;
 }
 
+/** Three clicks on the agent's canvas; ms from each until the X screen saw its mousedown. */
+async function clickDelays(): Promise<number[]> {
+  const canvas = agent.getByTestId('session-canvas');
+  await canvas.focus();
+  const box = await canvas.boundingBox();
+  assert.ok(box);
+  const delays: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
+    const clickedAt = Date.now();
+    await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
+    await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
+    const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
+    delays.push(at - clickedAt);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  return delays;
+}
+
 describe('a customer whose network blocks UDP', { concurrency: false }, () => {
   before(async () => {
     try {
@@ -134,7 +155,9 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
       ],
       env: { ...process.env, DISPLAY: x.display },
     });
+    const openedAt = Date.now();
     customer = await openCustomer(customerBrowser, relayFromNs, injector);
+    customerReadyMs = Date.now() - openedAt;
     agentBrowser = await launchAgentBrowser();
     agent = await newPage(agentBrowser);
     await agentSignIn(agent, relay.url);
@@ -154,32 +177,21 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
     if (skipReason) return t.skip(skipReason);
     const firstPictureMs = await sessionToFirstPicture();
     const dropped = await droppedUdp(link!);
-    t.diagnostic(`TCP path: first picture ${firstPictureMs} ms after Accept; ${dropped} UDP packets from the customer dropped`);
+    t.diagnostic(`TCP path: customer ready ${customerReadyMs} ms after page load; first picture ${firstPictureMs} ms after Accept; ${dropped} UDP packets from the customer dropped`);
     assert.ok(dropped > 0, 'the customer did try UDP, and it was blocked');
 
     const status = agent.getByTestId('session-status');
     await status.and(agent.locator('[data-transport="websocket"]')).waitFor({ timeout: 5000 });
     assert.match(await status.innerText(), /Relay TCP \(UDP blocked\)/);
 
-    const canvas = agent.getByTestId('session-canvas');
-    await canvas.focus();
-    const box = await canvas.boundingBox();
-    assert.ok(box);
-    const delays: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
-      const clickedAt = Date.now();
-      await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
-      await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
-      const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
-      delays.push(at - clickedAt);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    const delays = await clickDelays();
     t.diagnostic(`TCP path: click to X server ${delays.join(', ')} ms`);
 
     await agent.getByTestId('chat-input').fill('Can you see this over TCP?');
     await agent.getByTestId('chat-send').click();
-    await customer.getByTestId('session-panel-toggle').click();
+    // The session bar opens its panel for a new message; the customer opens it if it did not.
+    await new Promise((r) => setTimeout(r, 500));
+    if (!(await customer.getByTestId('chat-input').isVisible())) await customer.getByTestId('session-panel-toggle').click();
     await customer.locator('[data-testid="chat-message"][data-from="agent"]', { hasText: 'over TCP' }).waitFor({ timeout: 10_000 });
     await customer.getByTestId('chat-input').fill('Yes, 看得到');
     await customer.getByTestId('chat-input').press('Enter');
@@ -192,9 +204,12 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
   test('for comparison: the same customer with UDP open takes WebRTC (first picture printed)', SIG, async (t) => {
     if (skipReason) return t.skip(skipReason);
     await unblockUdp(link!);
+    const openedAt = Date.now();
     await customer.goto(`${relayFromNs}/customer/`);
+    await readDeviceCredentials(customer);
+    const readyMs = Date.now() - openedAt;
     const firstPictureMs = await sessionToFirstPicture();
-    t.diagnostic(`WebRTC path: first picture ${firstPictureMs} ms after Accept`);
+    t.diagnostic(`WebRTC path: customer ready ${readyMs} ms after page load; first picture ${firstPictureMs} ms after Accept; click to X server ${(await clickDelays()).join(', ')} ms`);
     const status = agent.getByTestId('session-status');
     await status.and(agent.locator('[data-transport="webrtc"]')).waitFor({ timeout: 5000 });
     assert.match(await status.innerText(), /Direct \(UDP\)/);
