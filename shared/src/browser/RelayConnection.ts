@@ -18,7 +18,7 @@ import {
   type Welcome,
 } from '../protocol.ts';
 import { KNOWN_CAPABILITIES, mayCarry, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
-import { FALLBACK_AFTER_MS, WsCarrier } from './WsCarrier.ts';
+import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
 export type { Welcome };
 /** The welcome a connection of role `R` gets. */
@@ -139,7 +139,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
           if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
           const pc = new RTCPeerConnection({ iceServers: [] });
           conn = new RelayConnection(ws, pc, msg);
-          conn.establish(opts.transport === 'websocket').then(
+          conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
             () => {
               if (settled) return;
               settled = true;
@@ -197,10 +197,20 @@ export class RelayConnection<W extends Welcome = Welcome> {
     if (forceWebSocket) return this.fallBack('configured');
     let timer: ReturnType<typeof setTimeout> | undefined;
     const rtc = this.startRtc().then(() => 'open' as const, () => 'failed' as const);
+    // Until the channels open, a failed ICE means "fall back", not "close the connection".
+    const closeOnFailure = this.pc.onconnectionstatechange;
+    const failed = new Promise<'failed'>((resolve) => {
+      this.pc.onconnectionstatechange = () => this.pc.connectionState === 'failed' && resolve('failed');
+    });
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), FALLBACK_AFTER_MS)));
-    const first = await Promise.race([rtc, late]);
+    const first = await Promise.race([rtc, failed, late]);
     clearTimeout(timer);
-    if (first !== 'open') await this.fallBack('timeout');
+    if (first === 'open') {
+      this.pc.onconnectionstatechange = closeOnFailure;
+      return;
+    }
+    rememberFallback(this.ws.url);
+    await this.fallBack('timeout');
   }
 
   /** Closes the peer connection and asks the relay to carry ctl and media over the socket. */

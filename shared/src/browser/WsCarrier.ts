@@ -20,6 +20,21 @@ export const MAX_WS_MEDIA_BUFFERED_BYTES = 1024 * 1024;
 const LOW_MARK_BYTES = 256 * 1024;
 const DRAIN_POLL_MS = 20;
 
+/** After a fallback for want of UDP, reconnects to the same relay skip WebRTC for this long. */
+export const REMEMBER_FALLBACK_MS = 10 * 60_000;
+const fellBackAt = new Map<string, number>();
+
+/** Remembers that WebRTC to this relay did not open (its next connections go to the WebSocket at once). */
+export function rememberFallback(signallingUrl: string, now = Date.now()): void {
+  fellBackAt.set(signallingUrl, now);
+}
+
+/** Whether a connection to this relay fell back recently (a reconnect need not wait again). */
+export function fellBackRecently(signallingUrl: string, now = Date.now()): boolean {
+  const at = fellBackAt.get(signallingUrl);
+  return at !== undefined && now - at < REMEMBER_FALLBACK_MS;
+}
+
 export class WsCarrier {
   private drainTimer: ReturnType<typeof setInterval> | null = null;
 
@@ -31,7 +46,7 @@ export class WsCarrier {
   }
 
   private get isOpen(): boolean {
-    return this.ws.readyState === WebSocket.OPEN;
+    return this.ws.readyState === this.ws.OPEN;
   }
 
   get bufferedAmount(): number {
