@@ -11,14 +11,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { launchCustomerInNamespace } from '../harness/namespaceBrowser.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { clickDelays } from '../harness/clickDelays.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
-import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 
 const RATE_KBIT = Number(process.env.BEACON_SLOW_LINK_KBIT ?? 160);
 const TICK_MS = Number(process.env.BEACON_SLOW_LINK_TICK_MS ?? 500);
@@ -107,20 +109,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
       }
     }, TICK_MS);
     const relayFromNs = `http://${link.hostIp}:${relay.port}`;
-    customerBrowser = await chromium.launch({
-      executablePath: link.wrapperPath,
-      headless: false,
-      args: [
-        ...BASE_ARGS,
-        '--auto-select-desktop-capture-source=Entire',
-        '--use-fake-ui-for-media-stream',
-        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
-        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
-        '--window-position=700,420',
-        '--window-size=560,280',
-      ],
-      env: { ...process.env, DISPLAY: x.display },
-    });
+    customerBrowser = await launchCustomerInNamespace(link, x.display, relayFromNs);
     // The customer app comes with its pages (the portable file holds them): only the session
     // crosses the slow link, so the page loads before the link is shaped (its bundle alone
     // would take about 20 s at 160 kbit/s).
@@ -195,20 +184,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
 
   test('a click reaches the X server within 1 s while video fills the link', SIG, async (t) => {
     if (skipReason) return t.skip(skipReason);
-    const canvas = agent.getByTestId('session-canvas');
-    await canvas.focus();
-    const box = await canvas.boundingBox();
-    assert.ok(box);
-    const delays: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
-      const clickedAt = Date.now();
-      await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
-      await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
-      const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
-      delays.push(at - clickedAt);
-      await new Promise((r) => setTimeout(r, 700));
-    }
+    const delays = await clickDelays(agent, screen!.page, 700);
     t.diagnostic(`click delays: ${delays.join(', ')} ms`);
     assert.ok(Math.max(...delays) <= 1000, `clicks took ${delays.join(', ')} ms`);
   });

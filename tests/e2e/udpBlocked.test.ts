@@ -14,27 +14,33 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { launchCustomerInNamespace } from '../harness/namespaceBrowser.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
 import { startRelay, type RelayProcess } from '../harness/Relay.ts';
 import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
+import { startXvfb } from '../harness/Xvfb.ts';
 import { query } from '../harness/db.ts';
+import { waitFor } from '../harness/waitFor.ts';
+import { clickDelays } from '../harness/clickDelays.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
-import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
+import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 
 const run = promisify(execFile);
 const SIG = { timeout: 180_000 };
 
 let skipReason: string | false = false;
 let link: ShapedLink | null = null;
-let x: XDisplay | null = null;
-let injector: InjectorProcess | null = null;
 let relay: RelayProcess | null = null;
 let screen: { context: BrowserContext; page: Page } | null = null;
-let customerBrowser: Browser | null = null;
-let agentBrowser: Browser | null = null;
+/** What `before` started, stopped in reverse order by `after`. */
+const started: { close(): Promise<unknown> }[] = [];
+/** Registers something `after` stops, and returns it. */
+function owned<T extends { close(): Promise<unknown> }>(thing: T): T {
+  started.push(thing);
+  return thing;
+}
 let customer: Page;
 let agent: Page;
 let relayFromNs = '';
@@ -76,15 +82,6 @@ async function screenPixel(page: Page, sx: number, sy: number): Promise<number[]
   return canvasPixel(page, (sx * w) / 1280, (sy * w) / 1280);
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
-}
-
 /** Connects the agent to the customer, accepts, and returns ms from Accept to the pattern on the canvas. */
 async function sessionToFirstPicture(): Promise<number> {
   const { deviceId, code } = await readDeviceCredentials(customer);
@@ -102,25 +99,6 @@ async function sessionToFirstPicture(): Promise<number> {
   return Date.now() - acceptedAt;
 }
 
-/** Three clicks on the agent's canvas; ms from each until the X screen saw its mousedown. */
-async function clickDelays(): Promise<number[]> {
-  const canvas = agent.getByTestId('session-canvas');
-  await canvas.focus();
-  const box = await canvas.boundingBox();
-  assert.ok(box);
-  const delays: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
-    const clickedAt = Date.now();
-    await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
-    await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
-    const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
-    delays.push(at - clickedAt);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  return delays;
-}
-
 describe('a customer whose network blocks UDP', { concurrency: false }, () => {
   before(async () => {
     try {
@@ -131,10 +109,12 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
       skipReason = `no namespace with UDP blocked on this machine: ${err.message}`;
       return;
     }
-    x = await startXvfb(1280, 720, 93);
-    injector = await InjectorProcess.start(x.display);
+    const x = owned(await startXvfb(1280, 720, 93));
+    const injector = owned(await InjectorProcess.start(x.display));
     relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
+    owned({ close: () => relay!.stop() });
     screen = await launchScreenWindow(x.display);
+    owned(screen.context);
     await screen.page.setContent(PATTERN_HTML);
     await screen.page.evaluate(() => {
       const w = window as unknown as { clicks: number[] };
@@ -142,34 +122,16 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
       document.addEventListener('mousedown', () => w.clicks.push(Date.now()), true);
     });
     relayFromNs = `http://${link.hostIp}:${relay.port}`;
-    customerBrowser = await chromium.launch({
-      executablePath: link.wrapperPath,
-      headless: false,
-      args: [
-        ...BASE_ARGS,
-        '--auto-select-desktop-capture-source=Entire',
-        '--use-fake-ui-for-media-stream',
-        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
-        '--window-position=700,420',
-        '--window-size=560,280',
-      ],
-      env: { ...process.env, DISPLAY: x.display },
-    });
+    const customerBrowser = owned(await launchCustomerInNamespace(link, x.display, relayFromNs));
     const openedAt = Date.now();
     customer = await openCustomer(customerBrowser, relayFromNs, injector);
     customerReadyMs = Date.now() - openedAt;
-    agentBrowser = await launchAgentBrowser();
-    agent = await newPage(agentBrowser);
+    agent = await newPage(owned(await launchAgentBrowser()));
     await agentSignIn(agent, relay.url);
   }, SIG);
 
   after(async () => {
-    await agentBrowser?.close().catch(() => undefined);
-    await customerBrowser?.close().catch(() => undefined);
-    await screen?.context.close().catch(() => undefined);
-    await relay?.stop();
-    await injector?.close();
-    await x?.close();
+    for (const thing of started.reverse()) await thing.close().catch(() => undefined);
     await link?.close();
   });
 
@@ -184,7 +146,7 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
     await status.and(agent.locator('[data-transport="websocket"]')).waitFor({ timeout: 5000 });
     assert.match(await status.innerText(), /Relay TCP \(UDP blocked\)/);
 
-    const delays = await clickDelays();
+    const delays = await clickDelays(agent, screen!.page, 300);
     t.diagnostic(`TCP path: click to X server ${delays.join(', ')} ms`);
 
     await agent.getByTestId('chat-input').fill('Can you see this over TCP?');
@@ -209,7 +171,7 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
     await readDeviceCredentials(customer);
     const readyMs = Date.now() - openedAt;
     const firstPictureMs = await sessionToFirstPicture();
-    t.diagnostic(`WebRTC path: customer ready ${readyMs} ms after page load; first picture ${firstPictureMs} ms after Accept; click to X server ${(await clickDelays()).join(', ')} ms`);
+    t.diagnostic(`WebRTC path: customer ready ${readyMs} ms after page load; first picture ${firstPictureMs} ms after Accept; click to X server ${(await clickDelays(agent, screen!.page, 300)).join(', ')} ms`);
     const status = agent.getByTestId('session-status');
     await status.and(agent.locator('[data-transport="webrtc"]')).waitFor({ timeout: 5000 });
     assert.match(await status.innerText(), /Direct \(UDP\)/);
