@@ -224,7 +224,7 @@ export class ClientConnection {
 
   /** Sends one ctl message in this connection's protocol version; false if it could not be sent. */
   private sendCtl(msg: CtlFromRelay): boolean {
-    return (this.carrier ?? this.link)?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
+    return this.path?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
   }
 
   private async handle(msg: ClientToRelay): Promise<void> {
@@ -346,15 +346,20 @@ export class ClientConnection {
       address: this.address,
       send: (m) => this.send(m),
       sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
-      channels: () => (this.carrier ?? this.link)?.channels() ?? { ctl: false, media: false },
-      maxCtlBytes: () => (this.carrier ?? this.link)?.ctlMaxMessageBytes ?? 0,
+      channels: () => this.path?.channels() ?? { ctl: false, media: false },
+      maxCtlBytes: () => this.path?.ctlMaxMessageBytes ?? 0,
       transportPath: () => (this.carrier ? 'websocket' : 'webrtc'),
       mediaSink: {
-        isOpen: () => (this.carrier ?? this.link)?.mediaSink.isOpen() ?? false,
-        bufferedAmount: () => (this.carrier ?? this.link)?.mediaSink.bufferedAmount() ?? 0,
-        send: (f) => (this.carrier ?? this.link)?.mediaSink.send(f) ?? false,
+        isOpen: () => this.path?.mediaSink.isOpen() ?? false,
+        bufferedAmount: () => this.path?.mediaSink.bufferedAmount() ?? 0,
+        send: (f) => this.path?.mediaSink.send(f) ?? false,
       },
     };
+  }
+
+  /** Where this client's ctl and media go: the WebSocket after a fallback, else the peer connection. */
+  private get path(): WsCarrier | PeerLink | null {
+    return this.carrier ?? this.link;
   }
 
   /** The TCP fallback: ctl and media move to this WebSocket, and the peer connection (if any) is closed. */
