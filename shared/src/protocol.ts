@@ -18,3 +18,4 @@ export * from './protocol/ctl.ts';
 export * from './protocol/transport.ts';
 export * from './protocol/downgrade.ts';
 export * from './protocol/desk.ts';
+export * from './protocol/clipboard.ts';
