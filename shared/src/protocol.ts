@@ -15,6 +15,7 @@
 export * from './protocol/core.ts';
 export * from './protocol/signalling.ts';
 export * from './protocol/ctl.ts';
+export * from './protocol/transport.ts';
 export * from './protocol/downgrade.ts';
 export * from './protocol/desk.ts';
 export * from './protocol/resume.ts';

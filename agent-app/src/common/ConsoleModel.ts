@@ -5,7 +5,7 @@
  */
 import type { ErrorCode } from '@beacon/shared/errors';
 import { endedKey, errorKey } from '@beacon/shared/i18n';
-import type { RelayToClient, SessionMode } from '@beacon/shared/protocol';
+import type { RelayToClient, SessionMode, TransportPath } from '@beacon/shared/protocol';
 
 export type SessionState = 'pending' | 'active' | 'ended';
 
@@ -32,6 +32,8 @@ export interface SessionEntry {
   customer: CustomerLabel | null;
   /** The customer's link dropped: the session ends at this time (local clock, ms) unless the customer is back (resume). */
   awayUntil?: number;
+  /** How the session's ctl and media travel, once started (`websocket`: the TCP fallback); absent: `webrtc`. */
+  transport?: TransportPath;
 }
 
 export interface PendingRequest {
@@ -116,6 +118,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         hasControl: msg.permissions.control,
         mode: msg.mode ?? 'screen',
         messageKey: null,
+        ...(msg.transport ? { transport: msg.transport } : {}),
       });
       if (state.sessions.some((s) => s.sessionId === msg.sessionId)) {
         return updateSession(state, msg.sessionId, (s) => (s.state === 'pending' ? started(s) : s));

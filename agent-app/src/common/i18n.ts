@@ -103,6 +103,9 @@ export const AGENT_CATALOG = {
       none: '—',
       link: 'Link',
       slowLink: 'Slow connection: the picture is reduced to keep up',
+      path: 'Path',
+      pathWebrtc: 'Direct (UDP)',
+      pathWebsocket: 'Relay TCP (UDP blocked)',
     },
     notice: {
       dismiss: 'Dismiss',
@@ -193,6 +196,9 @@ export const AGENT_CATALOG = {
       none: '—',
       link: '链路',
       slowLink: '网络较慢：已降低画面质量以保持流畅',
+      path: '通道',
+      pathWebrtc: '直连（UDP）',
+      pathWebsocket: '中继 TCP（UDP 被阻止）',
     },
     notice: {
       dismiss: '关闭',

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TransportPath } from '@beacon/shared/protocol';
 import type { RemoteSession, SessionStats } from './RemoteSession.ts';
 
 const REFRESH_MS = 500;
@@ -7,9 +8,10 @@ const REFRESH_MS = 500;
 /**
  * The status line: frame rate, bitrate, round trip, resolution, codec and the link as the
  * customer measures it (kB/s), refreshed twice a second; and a notice while the customer has
- * stepped the picture down for a slow link.
+ * stepped the picture down for a slow link; and the path the session takes (direct UDP, or the
+ * relay's TCP fallback when UDP is blocked).
  */
-export function SessionStatus({ session }: { session: RemoteSession | undefined }) {
+export function SessionStatus({ session, transport }: { session: RemoteSession | undefined; transport?: TransportPath | undefined }) {
   const { t } = useTranslation();
   const [stats, setStats] = useState<SessionStats | null>(() => session?.stats() ?? null);
 
@@ -41,6 +43,7 @@ export function SessionStatus({ session }: { session: RemoteSession | undefined 
       data-latency={latency ?? ''}
       data-link-kbytes={linkKBps ?? ''}
       data-slow-link={isSlow ? 'true' : 'false'}
+      data-transport={transport ?? ''}
     >
       <Stat label={t('status.fps')} value={fps === null ? none : `${fps} fps`} />
       <Stat label={t('status.bitrate')} value={kbps === null ? none : `${kbps.toLocaleString('en-US')} kbps`} />
@@ -48,6 +51,7 @@ export function SessionStatus({ session }: { session: RemoteSession | undefined 
       <Stat label={t('status.resolution')} value={resolution ?? none} />
       <Stat label={t('status.codec')} value={codec ?? none} />
       <Stat label={t('status.link')} value={linkKBps === null ? none : `${linkKBps.toLocaleString('en-US')} kB/s`} />
+      {transport && <Stat label={t('status.path')} value={t(transport === 'websocket' ? 'status.pathWebsocket' : 'status.pathWebrtc')} />}
       {isSlow && (
         <span className="stat stat-warning" role="status" data-testid="slow-link-notice">
           {t('status.slowLink')}

@@ -193,7 +193,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       )}
       <CollabPanel entry={entry} collab={collab} isDrawing={isDrawing} onDrawing={setDrawing} style={style} onStyle={setStyle} isBlank={isBlank} onBlank={setBlank} />
       </div>
-      <SessionStatus session={entry.state === 'active' ? session : undefined} />
+      <SessionStatus session={entry.state === 'active' ? session : undefined} transport={entry.state === 'active' ? (entry.transport ?? 'webrtc') : undefined} />
     </section>
   );
 }

@@ -30,6 +30,7 @@ export const VOICE_STRINGS_EN = {
       busy: 'Your agent is on another call. Try again in a moment, or write in the chat.',
       'mic-denied': 'Beacon may not use your microphone. Allow it in your system settings, then try again.',
       'mic-missing': 'No microphone was found. Connect one, then try again, or use the chat.',
+      'no-udp': 'Voice is not available: this network blocks the connection calls need (UDP). Use the chat instead.',
     },
   },
 };
@@ -65,6 +66,7 @@ export const VOICE_STRINGS_ZH_CN = {
       busy: '客服正在进行另一通话。请稍后再试，或在聊天中留言。',
       'mic-denied': 'Beacon 无法使用您的麦克风。请在系统设置中允许后重试。',
       'mic-missing': '未找到麦克风。请连接麦克风后重试，或使用聊天。',
+      'no-udp': '语音不可用：此网络阻止了通话所需的连接（UDP）。请改用聊天。',
     },
   },
 };

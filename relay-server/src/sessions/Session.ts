@@ -4,7 +4,7 @@
  * stream and an ended one says how it ended. SessionManager is the only code that moves a
  * session from one state to the next, and every ending goes through its one `finish`.
  */
-import type { CtlFromRelay, RelayToClient, Role, SessionMode, SessionPermissions } from '@beacon/shared/protocol';
+import type { CtlFromRelay, RelayToClient, Role, SessionMode, SessionPermissions, TransportPath } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 
@@ -34,6 +34,8 @@ export interface Party {
   speaksResume(): boolean;
   /** A connection carries the party now (false while it is away). */
   isAttached(): boolean;
+  /** How its ctl and media travel (`websocket`: the TCP fallback); absent: `webrtc`. */
+  transportPath?(): TransportPath;
 }
 export interface AgentParty extends Party {
   readonly agent: AgentIdentity;
@@ -122,4 +124,9 @@ export const endedBy = (reason: SessionEnding): 'agent' | 'customer' | 'relay' =
 export function carriesSession(p: Party, mode: SessionMode): boolean {
   const open = p.channels();
   return open.ctl && (mode !== 'screen' || open.media);
+}
+
+/** `websocket` when either party's ctl and media take the TCP fallback (the slower path decides). */
+export function transportOf(s: { agent: Party; customer: Party }): TransportPath {
+  return s.customer.transportPath?.() === 'websocket' || s.agent.transportPath?.() === 'websocket' ? 'websocket' : 'webrtc';
 }

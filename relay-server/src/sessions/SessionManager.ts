@@ -29,6 +29,7 @@ import {
   type SessionEnding,
   type SessionEvent,
   carriesSession,
+  transportOf,
 } from './Session.ts';
 import { refusalText, type Admission } from './admission.ts';
 import { tellEnded } from './tellEnded.ts';
@@ -338,6 +339,7 @@ export class SessionManager {
       permissions: s.permissions,
       streamId: active.streamId,
       mode: s.mode,
+      ...(transportOf(s) === 'websocket' ? { transport: 'websocket' as const } : {}),
     };
     const secrets = this.resume.begin(active);
     s.customer.send({ ...started, ...secrets.customer });

@@ -19,6 +19,11 @@ const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
   'network-lost': 'dropped',
 };
 
+/** Each party's path for ctl and media (the TCP fallback shows as `websocket`), for the timeline. */
+function transportsOf(s: ActiveSession): { customer: string; agent: string } {
+  return { customer: s.customer.transportPath?.() ?? 'webrtc', agent: s.agent.transportPath?.() ?? 'webrtc' };
+}
+
 export class SessionRecords {
   constructor(
     private readonly store: SessionStore,
@@ -47,7 +52,7 @@ export class SessionRecords {
 
   /** The consent on the timeline (after the session's subscribers started, so a recording puts it at 0). */
   consented(s: ActiveSession): void {
-    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions } });
+    this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'consent-granted', actor: customerActor(s.deviceId), detail: { permissions: s.permissions, transport: transportsOf(s) } });
     if (s.permissions.control) this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind: 'control-started', actor: agentActor(s.agent.agent) });
   }
 

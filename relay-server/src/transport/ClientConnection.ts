@@ -24,6 +24,7 @@ import type { VoiceHandler } from '../voice/VoiceHandler.ts';
 import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
 import { LINK_SILENCE_MS, SilenceWatch } from './SilenceWatch.ts';
+import { WsCarrier, channelHandlers } from './WsCarrier.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -82,6 +83,8 @@ export class ClientConnection {
   private expiryTimer: NodeJS.Timeout | null = null;
   private unwatchToken: (() => void) | null = null;
   private link: PeerLink | null = null;
+  /** The TCP fallback: ctl and media over this WebSocket instead of `link` (ws-transport). */
+  private wsCarrier: WsCarrier | null = null;
   private party: AgentParty | CustomerParty | null = null;
   private ctlRouter: CtlRouter | null = null;
   /** The protocol version this connection speaks (set by hello): what the client is sent is told in it. */
@@ -168,6 +171,7 @@ export class ClientConnection {
     }
     this.link?.close(reason);
     this.link = null;
+    this.wsCarrier?.close(reason);
     try {
       if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(wsCode, reason.slice(0, 100));
     } catch {
@@ -181,10 +185,12 @@ export class ClientConnection {
     if (this.state === 'closed') return;
     this.silence?.heard();
     const buf = rawToBuffer(data);
+    if (isBinary && this.wsCarrier) return this.wsCarrier.receiveBinary(buf);
     if (isBinary) return this.refuse(new ProtocolError('bad-message', 'binary frames are not part of the protocol'));
     if (buf.length > LIMITS.maxJsonMessageBytes) {
       return this.refuse(new ProtocolError('bad-message', `message of ${buf.length} bytes exceeds ${LIMITS.maxJsonMessageBytes}`));
     }
+    if (this.wsCarrier?.receiveText(buf.toString('utf8'))) return;
     if (this.queued >= MAX_QUEUED_MESSAGES) {
       this.ctx.log.warn('client floods the relay; closing', { connId: this.connId, address: this.address });
       return this.close('flooding', CLOSE_POLICY);
@@ -245,7 +251,7 @@ export class ClientConnection {
 
   /** Sends one ctl message in this connection's protocol version; false if it could not be sent. */
   private sendCtl(msg: CtlFromRelay): boolean {
-    return this.link?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
+    return this.path?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
   }
 
   private async handle(msg: ClientToRelay): Promise<void> {
@@ -266,6 +272,7 @@ export class ClientConnection {
       case 'rtc-offer':
         return this.offer(msg.sdp);
       case 'rtc-candidate':
+        if (!this.link && this.wsCarrier) return; // in flight when the client fell back
         if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
         this.link.addRemoteCandidate(msg.candidate, msg.mid);
         return;
@@ -298,6 +305,10 @@ export class ClientConnection {
       case 'session-stop':
         if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'agents end sessions with session-end');
         return this.ctx.sessions.customerStop(party, msg.sessionId);
+      case 'transport-fallback':
+        return this.fallBack(party);
+      case 'ctl':
+        throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
     }
   }
 
@@ -403,20 +414,39 @@ export class ClientConnection {
       address: this.address,
       send: (m) => this.send(m),
       sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
-      channels: () => this.link?.channels() ?? { ctl: false, media: false },
-      maxCtlBytes: () => this.link?.ctlMaxMessageBytes ?? 0,
+      channels: () => this.path?.channels() ?? { ctl: false, media: false },
+      maxCtlBytes: () => this.path?.ctlMaxMessageBytes ?? 0,
+      transportPath: () => (this.wsCarrier ? 'websocket' : 'webrtc'),
       mediaSink: {
-        isOpen: () => this.link?.mediaSink.isOpen() ?? false,
-        bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
-        send: (f) => this.link?.mediaSink.send(f) ?? false,
+        isOpen: () => this.path?.mediaSink.isOpen() ?? false,
+        bufferedAmount: () => this.path?.mediaSink.bufferedAmount() ?? 0,
+        send: (f) => this.path?.mediaSink.send(f) ?? false,
       },
       speaksResume: () => this.spokenByBoth.has('resume'),
       close: (reason) => this.close(reason, CLOSE_GOING_AWAY),
     };
   }
 
+  /** Where this client's ctl and media go: the WebSocket after a fallback, else the peer connection. */
+  private get path(): WsCarrier | PeerLink | null {
+    return this.wsCarrier ?? this.link;
+  }
+
+  /** The TCP fallback: ctl and media move to this WebSocket, and the peer connection (if any) is closed. */
+  private fallBack(party: AgentParty | CustomerParty): void {
+    if (!this.spokenByBoth.has('ws-transport')) throw new ProtocolError('forbidden', 'ws-transport was not agreed at hello');
+    if (this.wsCarrier) return this.send({ type: 'transport', path: 'websocket' });
+    this.link?.close('fell back to the websocket');
+    this.link = null;
+    this.ctlRouter ??= new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
+    this.wsCarrier = new WsCarrier(this.ws, channelHandlers(this.ctx, party, () => this.ctlRouter), this.ctx.log);
+    this.send({ type: 'transport', path: 'websocket' });
+    this.ctx.log.info('client fell back to the websocket', { connId: this.connId, role: this.role });
+    this.wsCarrier.announceOpen();
+  }
+
   private offer(sdp: string): void {
-    if (this.link) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
+    if (this.link || this.wsCarrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
     this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
@@ -425,16 +455,7 @@ export class ClientConnection {
       {
         onAnswer: (answer) => this.send({ type: 'rtc-answer', sdp: answer }),
         onCandidate: (candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }),
-        onCtlText: (text) => this.ctlRouter?.route(text),
-        onCtlRefused: (why) => this.ctlRouter?.refuse(new ProtocolError('bad-message', why)),
-        onMedia: (fragment) => {
-          if ('deviceId' in party) this.ctx.traffic.customerMedia(party, fragment);
-        },
-        onCtlOpen: () => {
-          if ('agent' in party) this.ctx.traffic.agentCtlOpened(party);
-          this.ctx.sessions.channelsOpened(party);
-        },
-        onMediaOpen: () => this.ctx.sessions.channelsOpened(party),
+        ...channelHandlers(this.ctx, party, () => this.ctlRouter),
         onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
         onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
         onLost: (why) => {

@@ -16,9 +16,11 @@ import {
   type CtlToRelay,
   type ResumeClaim,
   type Role,
+  type TransportPath,
   type Welcome,
 } from '../protocol.ts';
 import { KNOWN_CAPABILITIES, mayCarry, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
+import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
 export type { Welcome };
 /** The welcome a connection of role `R` gets. */
@@ -33,6 +35,8 @@ export interface RelayConnectionOptions {
   timeoutMs?: number;
   /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */
   resume?: ResumeClaim[];
+  /** `websocket`: skip WebRTC and carry ctl and media over the socket at once (ws-transport). Default `auto`. */
+  transport?: 'auto' | 'websocket';
 }
 
 export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
@@ -68,6 +72,9 @@ export class RelayConnection<W extends Welcome = Welcome> {
   private remoteAudioTrack: MediaStreamTrack | null = null;
   /** Capability `resume`: a link that stops answering heartbeats is closed (and so reconnected). */
   private heartbeat: Heartbeat | null = null;
+  /** The TCP fallback, once the relay confirmed it (`transport`); ctl and media then go here. */
+  private carrier: WsCarrier | null = null;
+  private onTransport: ((path: TransportPath) => void) | null = null;
 
   private constructor(
     private readonly ws: WebSocket,
@@ -121,7 +128,10 @@ export class RelayConnection<W extends Welcome = Welcome> {
       };
       ws.onmessage = (ev) => {
         conn?.heartbeat?.heard();
-        if (typeof ev.data !== 'string') return;
+        if (typeof ev.data !== 'string') {
+          if (ev.data instanceof ArrayBuffer && conn?.carrier && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
+          return;
+        }
         const r = parseJson(RelayToClient, ev.data, 'relay->client');
         if (!r.ok) {
           console.warn('[beacon] dropped malformed message from relay', r.error.message);
@@ -137,7 +147,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
           if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
           const pc = new RTCPeerConnection({ iceServers: [] });
           conn = new RelayConnection(ws, pc, msg);
-          conn.startRtc().then(
+          conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
             () => {
               if (settled) return;
               settled = true;
@@ -150,7 +160,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
           );
           return;
         }
-        if (!settled && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate') {
+        if (!settled && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate' && msg.type !== 'transport') {
           early.push(msg);
           return;
         }
@@ -176,9 +186,64 @@ export class RelayConnection<W extends Welcome = Welcome> {
         return;
       case 'heartbeat':
         return;
+      case 'transport':
+        this.onTransport?.(msg.path);
+        return;
+      case 'ctl': {
+        const ctl = this.carrier ? WsCarrier.parseCtl(msg.msg) : null;
+        if (ctl) this.onCtl.fire(ctl);
+        return;
+      }
       default:
         this.onMessage.fire(msg);
     }
+  }
+
+  /**
+   * WebRTC, or the TCP fallback (ws-transport) when the channels are not open within
+   * FALLBACK_AFTER_MS or fail first, or at once when `forceWebSocket`.
+   */
+  private async establish(forceWebSocket: boolean): Promise<void> {
+    if (!this.capabilities.has('ws-transport')) return this.startRtc();
+    if (forceWebSocket) return this.fallBack('configured');
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const rtc = this.startRtc().then(() => 'open' as const, () => 'failed' as const);
+    // Until the channels open, a failed ICE means "fall back", not "close the connection".
+    const closeOnFailure = this.pc.onconnectionstatechange;
+    const failed = new Promise<'failed'>((resolve) => {
+      this.pc.onconnectionstatechange = () => this.pc.connectionState === 'failed' && resolve('failed');
+    });
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), FALLBACK_AFTER_MS)));
+    const first = await Promise.race([rtc, failed, late]);
+    clearTimeout(timer);
+    if (first === 'open') {
+      this.pc.onconnectionstatechange = closeOnFailure;
+      return;
+    }
+    rememberFallback(this.ws.url);
+    await this.fallBack('timeout');
+  }
+
+  /** Closes the peer connection and asks the relay to carry ctl and media over the socket. */
+  private fallBack(reason: 'timeout' | 'configured'): Promise<void> {
+    this.pc.onconnectionstatechange = null;
+    this.pc.onicecandidate = null;
+    this.pc.close();
+    return new Promise((resolve) => {
+      this.onTransport = (path) => {
+        if (path !== 'websocket' || this.carrier) return;
+        this.carrier = new WsCarrier(this.ws, () => this.onMediaDrained.fire());
+        console.info(`[beacon] ctl and media over the websocket (${reason})`);
+        resolve();
+      };
+      this.ws.binaryType = 'arraybuffer';
+      this.sendSignal({ type: 'transport-fallback', reason });
+    });
+  }
+
+  /** How this connection's ctl and media travel: `websocket` after the TCP fallback. */
+  get transportPath(): TransportPath {
+    return this.carrier ? 'websocket' : 'webrtc';
   }
 
   private async startRtc(): Promise<void> {
@@ -246,6 +311,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Sends a ctl message; false if the channel is not open. */
   sendCtl(msg: CtlToRelay): boolean {
+    if (this.carrier) return !this.isClosed && mayCarry(this.capabilities, msg.type) && this.carrier.sendCtl(msg);
     if (this.isClosed || this.ctl?.readyState !== 'open') return false;
     // A message the relay does not speak (an older relay) is left out, never refused there.
     if (!mayCarry(this.capabilities, msg.type)) return false;
@@ -255,6 +321,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Sends one media fragment; false if the channel is not open. */
   sendMedia(fragment: Uint8Array): boolean {
+    if (this.carrier) return !this.isClosed && this.carrier.sendMedia(fragment);
     if (this.isClosed || this.media?.readyState !== 'open') return false;
     this.media.send(fragment as Uint8Array<ArrayBuffer>);
     return true;
@@ -267,6 +334,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
    */
   async setAudioTrack(track: MediaStreamTrack | null): Promise<void> {
     if (this.isClosed) return;
+    if (this.carrier) throw new ProtocolError('not-allowed', 'voice needs UDP, which this network blocks');
     if (this.audioSender) {
       await this.audioSender.replaceTrack(track);
       return;
@@ -289,7 +357,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Bytes queued on the media channel and not yet handed to the network. */
   get mediaBufferedAmount(): number {
-    return this.media?.bufferedAmount ?? 0;
+    return this.carrier?.bufferedAmount ?? this.media?.bufferedAmount ?? 0;
   }
 
   get closed(): boolean {
@@ -301,6 +369,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     if (this.isClosed) return;
     this.isClosed = true;
     this.heartbeat?.stop();
+    this.carrier?.close();
     try {
       this.ws.close();
     } catch {

@@ -11,7 +11,8 @@ import { isVoiceCtl, type CtlFromRelay, type CtlToRelay, type Role, type VoiceCt
 
 export type VoiceState = 'idle' | 'outgoing' | 'incoming' | 'active';
 /** Why the last call ended or never started, for the UI to explain. */
-export type VoiceNotice = 'declined' | 'ended' | 'busy' | 'mic-denied' | 'mic-missing' | null;
+/** `no-udp`: the link took the TCP fallback (UDP blocked), which carries no voice. */
+export type VoiceNotice = 'declined' | 'ended' | 'busy' | 'mic-denied' | 'mic-missing' | 'no-udp' | null;
 
 export interface VoiceSnapshot {
   state: VoiceState;
@@ -180,7 +181,13 @@ export class VoiceCall {
       if (!this.isClosed) this.update({ notice: 'mic-missing' });
       return false;
     }
-    await this.link.setAudioTrack(track);
+    try {
+      await this.link.setAudioTrack(track);
+    } catch {
+      this.stopMic();
+      if (!this.isClosed) this.update({ notice: 'no-udp' });
+      return false;
+    }
     this.startMeter(this.mic);
     return true;
   }

@@ -3,6 +3,7 @@ import { EndReason, ErrorCode } from '../errors.ts';
 import { AccessCode, AgentIdentity, Capabilities, CustomerId, DeviceId, RequestId, Role, SessionId, SessionMode, SessionPermissions } from './core.ts';
 import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.ts';
 import { Heartbeat, ResumeClaims, ResumeFromRelay, ResumeSecret } from './resume.ts';
+import { TransportFromRelay, TransportPath, TransportToRelay } from './transport.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -55,7 +56,7 @@ export const SessionToRelay = z.discriminatedUnion('type', [
 ]);
 export type SessionToRelay = z.infer<typeof SessionToRelay>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, Heartbeat]);
+export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, Heartbeat, ...TransportToRelay.options]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -127,6 +128,8 @@ export const SessionFromRelay = z.discriminatedUnion('type', [
     mode: SessionMode.optional(),
     /** Capability `resume`: this party's own secret for `hello.resume` (each party gets its own; never logged). */
     resumeSecret: ResumeSecret.optional(),
+    /** How its ctl and media travel: `websocket` when either party fell back to TCP (`ws-transport`). Absent: `webrtc`. */
+    transport: TransportPath.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the customer said no (or did not answer in time). */
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
@@ -146,5 +149,6 @@ export const RelayToClient = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signed-out'), reason: z.string() }),
   ...ResumeFromRelay.options,
   Heartbeat,
+  ...TransportFromRelay.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

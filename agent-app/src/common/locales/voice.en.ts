@@ -33,6 +33,7 @@ export const VOICE_EN = {
       busy: 'The customer is already in a call. Try again when it is over.',
       'mic-denied': 'Beacon may not use your microphone. Allow it in the browser or system settings, then call again.',
       'mic-missing': 'No microphone was found. Connect one, then call again.',
+      'no-udp': 'Voice is not available on this session: UDP is blocked, so it runs over the relay\'s TCP path. Use the chat instead.',
     },
   },
 };
