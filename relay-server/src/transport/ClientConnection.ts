@@ -19,6 +19,7 @@ import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import { CLOSE_OVER_BUDGET } from './CtlBudget.ts';
 import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
 
@@ -349,7 +350,7 @@ export class ClientConnection {
     if (this.link) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
-    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
+    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage(), () => this.close('over-budget', CLOSE_OVER_BUDGET));
     const link = new PeerLink(
       `${this.role}-${this.connId}`,
       {

@@ -3,14 +3,18 @@
  * its type (voice, collaboration, or the screen traffic), and a refusal is answered with a ctl
  * `error` that names the message it answers (`re`: its type and, when it has one, its ID), so
  * a client with several requests in flight knows which one failed.
+ *
+ * Before any of that, each message is held to the party's budget (CtlBudget.ts): over it, the
+ * message is dropped (`rate-limited`), and a party that stays over is cut off.
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary } from '@beacon/shared/parse';
 import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
+import { CtlBudget } from './CtlBudget.ts';
 
-type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log'>;
+type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now'>;
 
 /** What a refusal of `msg` names: its type, and the ID the sender gave it, if any. */
 export function reOf(msg: CtlToRelay): ErrorRe {
@@ -32,23 +36,46 @@ export function reOf(msg: CtlToRelay): ErrorRe {
 }
 
 export class CtlRouter {
+  private readonly budget: CtlBudget;
+  private hasWarned = false;
+  private isCutOff = false;
+
   constructor(
     private readonly ctx: Router,
     private readonly party: AgentParty | CustomerParty,
     private readonly connId: string,
     /** Counts a `bad-message` against the connection (it is cut off after too many). */
     private readonly onBadMessage: () => void,
-  ) {}
+    /** Closes the connection of a party that stayed over its budget (called once). */
+    private readonly onOverBudget: () => void,
+  ) {
+    this.budget = new CtlBudget(ctx.now);
+  }
 
   /** One ctl text message from the client. Never throws: every failure is answered. */
   route(text: string): void {
-    handleAtBoundary(
-      CtlToRelay,
-      text,
-      'ctl client->relay',
-      (msg) => this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg))),
-      (err) => this.refuse(err),
-    );
+    handleAtBoundary(CtlToRelay, text, 'ctl client->relay', (msg) => this.admit(msg), (err) => this.refuse(err));
+  }
+
+  /** Handles a message within the party's budget; drops one over it, and cuts off a party that stays over. */
+  private admit(msg: CtlToRelay): void {
+    if (this.isCutOff) return;
+    const admission = this.budget.admit(msg);
+    if (admission === 'ok') {
+      this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
+      return;
+    }
+    if (admission === 'cut-off') {
+      this.isCutOff = true;
+      this.ctx.log.warn('party stayed over its message budget; cutting it off', { connId: this.connId, dropped: this.budget.dropped });
+      this.onOverBudget();
+      return;
+    }
+    if (!this.hasWarned) {
+      this.hasWarned = true;
+      this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: msg.type });
+    }
+    if (this.budget.shouldTell()) this.party.sendCtl({ type: 'error', code: 'rate-limited', message: `too many ${msg.type} messages; slow down`, re: reOf(msg) });
   }
 
   /** Tells the client its message was refused, logs one line, and counts a bad message. */
