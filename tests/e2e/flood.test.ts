@@ -21,6 +21,7 @@ import { REPO_ROOT } from '../harness/paths.ts';
 import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
 
 const FLOOD_SECONDS = 10;
+const QUIET_SECONDS = 3;
 /** The issue's target for `/healthz` while one party floods. */
 const HEALTHZ_P99_MS = 200;
 /** A chat message of another session goes through the relay's one database connection. */
@@ -89,11 +90,11 @@ async function repeat(until: Promise<unknown>, everyMs: number, probe: () => Pro
   }
 }
 
-/** The flooder process, with its JSON lines as events. */
-function startFlooder(relay: RelayProcess, role: 'customer' | 'agent', token?: string) {
+/** The flooder process (floodPeer.ts), with its JSON lines as events. */
+function startFlooder(relay: RelayProcess, role: 'customer' | 'agent', token: string) {
   const proc = spawn(process.execPath, ['--import', 'tsx', 'tests/harness/floodPeer.ts', JSON.stringify({ relayUrl: relay.url, role, token, seconds: FLOOD_SECONDS })], {
     cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const events: Record<string, unknown>[] = [];
   const waiters: { event: string; resolve: (m: Record<string, unknown>) => void }[] = [];
@@ -102,12 +103,11 @@ function startFlooder(relay: RelayProcess, role: 'customer' | 'agent', token?: s
     events.push(m);
     for (const w of waiters.filter((x) => x.event === m.event || m.event === 'failed')) w.resolve(m);
   });
-  const next = (event: string): Promise<Record<string, unknown>> => {
+  return (event: string): Promise<Record<string, unknown>> => {
     const seen = events.find((m) => m.event === event || m.event === 'failed');
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve) => waiters.push({ event, resolve }));
   };
-  return { proc, next, tell: (m: unknown) => proc.stdin.write(`${JSON.stringify(m)}\n`) };
 }
 
 interface Measured {
@@ -150,45 +150,34 @@ async function measure(relay: RelayProcess, { agent, customer, sessionId }: Byst
     repeat(until, 1000, () => m.welcome.time(async () => (await NdcClient.open({ relayUrl: relay.url, role: 'customer', isRtc: false, timeoutMs: 10_000 })).close(), 10_000)),
     repeat(until, 100, async () => void (m.maxRssMb = Math.max(m.maxRssMb, rssMb(pid)))),
   ]);
-  customer.close();
-  agent.close();
   return m;
 }
 
 /** Floods from `role` and returns what the flooder saw and what everyone else measured. */
-async function runFlood(relay: RelayProcess, role: 'customer' | 'agent'): Promise<{ done: FloodDone; m: Measured; logLines: number; rssBeforeMb: number }> {
+async function runFlood(relay: RelayProcess, role: 'customer' | 'agent'): Promise<{ done: FloodDone; quiet: Measured; m: Measured; logLines: number; rssBeforeMb: number }> {
   const token = (await loginAgent(relay.url, AGENT.login, AGENT.password)).token;
   const bystanders = await openBystanders(relay, token);
-  const flooder = startFlooder(relay, role, role === 'agent' ? token : undefined);
-  const ready = await flooder.next('ready');
-  assert.notEqual(ready.event, 'failed', JSON.stringify(ready));
-  let other: NdcClient;
-  if (role === 'customer') {
-    // An agent asks for a session; the flooding customer never answers it.
-    other = await NdcClient.open({ relayUrl: relay.url, role: 'agent', token, name: 'asking-agent' });
-    other.send({ type: 'connect-request', requestId: 'ask-flooder', deviceId: String(ready.deviceId), code: String(ready.code), permissions: { view: true, control: true } });
-  } else {
-    // A customer consents to the flooding agent's session.
-    other = await NdcClient.open({ relayUrl: relay.url, role: 'customer', name: 'flooded-customer' });
-    flooder.tell({ deviceId: other.device.deviceId, code: other.device.code });
-    const ask = await other.next('consent-request', 20_000);
-    other.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
-  }
-  const flooding = await flooder.next('flooding');
+  // The same probes without a flood: what this (shared, noisy) machine gives anyway.
+  const quiet = await measure(relay, bystanders, sleep(QUIET_SECONDS * 1000));
+  const next = startFlooder(relay, role, token);
+  const flooding = await next('flooding');
   assert.notEqual(flooding.event, 'failed', JSON.stringify(flooding));
   const rssBeforeMb = rssMb(relay.proc.pid ?? 0);
   const linesBefore = relay.output().split('\n').length;
-  const doneP = flooder.next('done');
-  const m = await measure(relay, bystanders, doneP);
+  const doneP = next('done');
+  // At least FLOOD_SECONDS: what happens after a cut-off counts too.
+  const m = await measure(relay, bystanders, Promise.all([doneP, sleep(FLOOD_SECONDS * 1000)]));
   const done = (await doneP) as unknown as FloodDone;
-  other.close();
-  return { done, m, logLines: relay.output().split('\n').length - linesBefore, rssBeforeMb };
+  bystanders.agent.close();
+  bystanders.customer.close();
+  return { done, quiet, m, logLines: relay.output().split('\n').length - linesBefore, rssBeforeMb };
 }
 
 function report(role: string, r: Awaited<ReturnType<typeof runFlood>>): void {
-  const { done, m } = r;
+  const { done, quiet, m } = r;
   console.log(`flood by a ${role}: sent ${JSON.stringify(done.sent)} in ${done.floodMs} ms; errors ${JSON.stringify(done.errors)}; closed ${JSON.stringify(done.close)}`);
-  for (const p of [m.healthz, m.chat, m.signIn, m.welcome]) console.log(`  ${p.summary()}`);
+  for (const p of [quiet.healthz, quiet.chat, quiet.signIn, quiet.welcome]) console.log(`  without a flood, ${p.summary()}`);
+  for (const p of [m.healthz, m.chat, m.signIn, m.welcome]) console.log(`  during the flood, ${p.summary()}`);
   console.log(`  relay RSS: ${r.rssBeforeMb.toFixed(0)} MB before, ${m.maxRssMb.toFixed(0)} MB at most; ${r.logLines} log lines`);
 }
 

@@ -4,12 +4,10 @@
  * it opened, that sends chat, whiteboard strokes, file offers and chunks and broken media
  * fragments as fast as the relay takes them, for a given time.
  *
- * argv[2]: JSON {relayUrl, role, token?, seconds}. It talks to the test in JSON lines:
- * stdout `{event: 'ready', deviceId?, code?}`, then `{event: 'flooding', sessionId}`, then
- * `{event: 'done', ...}` with what it sent, the ctl errors it got (by code) and how its socket
- * closed; an agent reads one stdin line `{deviceId, code}` naming the customer to connect to.
+ * argv[2]: JSON {relayUrl, role, token, seconds}. It tells the test in JSON lines on stdout:
+ * `{event: 'flooding', sessionId}`, then `{event: 'done', ...}` with what it sent, the ctl
+ * errors it got (by code) and how its socket closed (or `{event: 'failed', error}`).
  */
-import { createInterface } from 'node:readline';
 import { COLLAB_LIMITS, type Stroke } from '@beacon/shared/collab';
 import { HEADER_BYTES, writeHeader } from '@beacon/shared/framing';
 import type { CtlToRelay } from '@beacon/shared/protocol';
@@ -18,7 +16,7 @@ import { NdcClient } from '../../relay-server/src/testing/NdcClient.ts';
 interface Args {
   relayUrl: string;
   role: 'customer' | 'agent';
-  token?: string;
+  token: string;
   seconds: number;
 }
 
@@ -41,49 +39,64 @@ function badFragment(seq: number): Uint8Array {
   return f;
 }
 
-async function sessionToFlood(client: NdcClient): Promise<string> {
-  if (args.role === 'customer') return (await client.next('consent-request', 60_000)).sessionId;
-  const lines = createInterface({ input: process.stdin });
-  const line = await new Promise<string>((resolve) => lines.once('line', resolve));
-  lines.close();
-  const { deviceId, code } = JSON.parse(line) as { deviceId: string; code: string };
-  client.send({ type: 'connect-request', requestId: 'flood-req', deviceId, code, permissions: { view: true, control: true } });
-  return (await client.next('session-started', 60_000)).sessionId;
+/**
+ * The flooder and the other party of its session, both here (what the relay forwards to that
+ * party must not load the test's process): a customer asked by an agent it never answers, or an
+ * agent whose session a customer accepted.
+ */
+async function sessionToFlood(): Promise<{ flooder: NdcClient; other: NdcClient; sessionId: string }> {
+  const open = (role: 'customer' | 'agent'): Promise<NdcClient> =>
+    NdcClient.open({ relayUrl: args.relayUrl, role, ...(role === 'agent' ? { token: args.token } : {}), name: `flood-${role}`, timeoutMs: 20_000 });
+  const customer = await open('customer');
+  const agent = await open('agent');
+  const { deviceId, code } = customer.device;
+  agent.send({ type: 'connect-request', requestId: 'flood-req', deviceId, code, permissions: { view: true, control: true } });
+  const ask = await customer.next('consent-request', 20_000);
+  if (args.role === 'customer') return { flooder: customer, other: agent, sessionId: ask.sessionId };
+  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+  await agent.next('session-started', 20_000);
+  return { flooder: agent, other: customer, sessionId: ask.sessionId };
+}
+
+/** The flood's messages, as JSON made once (the flooder spends its CPU on sending, not on building). */
+function floodMessages(sessionId: string, n: number): { kind: 'chat' | 'stroke' | 'offer' | 'chunk'; text: string }[] {
+  const transferId = `flood-${n.toString(36).padStart(8, '0')}`;
+  return [
+    { kind: 'chat', text: JSON.stringify({ type: 'chat-send', sessionId, text: 'x'.repeat(COLLAB_LIMITS.maxChatChars) } satisfies CtlToRelay) },
+    { kind: 'stroke', text: JSON.stringify({ type: 'stroke', sessionId, board: 'blank', stroke: bigStroke(`s${n}`) } satisfies CtlToRelay) },
+    { kind: 'offer', text: JSON.stringify({ type: 'file-offer', sessionId, transferId, name: 'flood.bin', mime: 'application/octet-stream', size: COLLAB_LIMITS.maxAttachmentBytes, purpose: 'chat' } satisfies CtlToRelay) },
+    { kind: 'chunk', text: JSON.stringify({ type: 'file-chunk', sessionId, transferId, offset: 0, data: Buffer.alloc(COLLAB_LIMITS.chunkBytes, 7).toString('base64') } satisfies CtlToRelay) },
+  ];
 }
 
 async function flood(client: NdcClient, sessionId: string, closed: Promise<unknown>): Promise<Record<string, number>> {
   const sent = { chat: 0, stroke: 0, offer: 0, chunk: 0, fragment: 0, refusedLocally: 0 };
-  const chunk = Buffer.alloc(COLLAB_LIMITS.chunkBytes, 7).toString('base64');
-  const text = 'x'.repeat(COLLAB_LIMITS.maxChatChars);
+  // A few variants, so offers and strokes carry different IDs.
+  const variants = Array.from({ length: 64 }, (_, n) => floodMessages(sessionId, n));
+  const fragments = Array.from({ length: 64 }, (_, n) => badFragment(n));
   let isClosed = false;
   void closed.then(() => (isClosed = true));
   const deadline = Date.now() + args.seconds * 1000;
-  let n = 0;
-  const send = (m: CtlToRelay, kind: keyof typeof sent): void => {
-    if (client.sendCtl(m) || client.ctlBufferedAmount > 0) sent[kind]++;
-    else sent.refusedLocally++;
-  };
-  while (Date.now() < deadline && !isClosed) {
-    if (client.ctlBufferedAmount < MAX_QUEUED_BYTES) {
-      for (let k = 0; k < 4; k++, n++) {
-        const transferId = `flood-${n.toString(36).padStart(8, '0')}`;
-        send({ type: 'chat-send', sessionId, text }, 'chat');
-        send({ type: 'stroke', sessionId, board: 'blank', stroke: bigStroke(`s${n}`) }, 'stroke');
-        send({ type: 'file-offer', sessionId, transferId, name: 'flood.bin', mime: 'application/octet-stream', size: COLLAB_LIMITS.maxAttachmentBytes, purpose: 'chat' }, 'offer');
-        send({ type: 'file-chunk', sessionId, transferId, offset: 0, data: chunk }, 'chunk');
+  for (let n = 0; Date.now() < deadline && !isClosed; n++) {
+    const isCtlFull = client.ctlBufferedAmount >= MAX_QUEUED_BYTES;
+    if (!isCtlFull) {
+      for (const m of variants[n % variants.length] ?? []) {
+        if (client.sendCtlRaw(m.text) || client.ctlBufferedAmount > 0) sent[m.kind]++;
+        else sent.refusedLocally++;
       }
     }
-    if (client.mediaBufferedAmount < MAX_QUEUED_BYTES && client.sendMedia(badFragment(n))) sent.fragment++;
-    await new Promise((r) => setImmediate(r));
+    const isMediaFull = client.mediaBufferedAmount >= MAX_QUEUED_BYTES;
+    if (!isMediaFull && client.sendMedia(fragments[n % fragments.length] ?? new Uint8Array())) sent.fragment++;
+    // Waits for the relay when both channels are full, rather than spin on a core it shares.
+    if (isCtlFull && isMediaFull) await new Promise((r) => setTimeout(r, 1));
+    else if (n % 4 === 3) await new Promise((r) => setImmediate(r));
   }
   return sent;
 }
 
 async function main(): Promise<void> {
-  const client = await NdcClient.open({ relayUrl: args.relayUrl, role: args.role, ...(args.token ? { token: args.token } : {}), name: `flood-${args.role}`, timeoutMs: 20_000 });
+  const { flooder: client, other, sessionId } = await sessionToFlood();
   const closed = client.whenClosed();
-  say(args.role === 'customer' ? { event: 'ready', deviceId: client.device.deviceId, code: client.device.code } : { event: 'ready' });
-  const sessionId = await sessionToFlood(client);
   say({ event: 'flooding', sessionId });
   const startedAt = Date.now();
   const sent = await flood(client, sessionId, closed);
@@ -97,6 +110,7 @@ async function main(): Promise<void> {
   }
   say({ event: 'done', sent, floodMs, errors, close });
   client.close();
+  other.close();
   process.exit(0);
 }
 
