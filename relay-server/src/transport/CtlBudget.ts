@@ -41,6 +41,14 @@ export const CTL_BUDGETS: Readonly<Record<BudgetKind, BucketSize>> = {
   'file-bytes': { burst: 2 * COLLAB_LIMITS.maxAttachmentBytes, perSecond: 8 * 1024 * 1024 },
 };
 
+/**
+ * Refusals (an `error` answer: not found, not allowed, too many, bad message...) a party may
+ * earn. An honest client gets a few (a message racing a session's end); one that keeps sending
+ * what is refused is probing or broken, and each answer costs the relay a send. Past the budget
+ * its refusals go unanswered and unlogged, and past the strikes it is cut off.
+ */
+export const REFUSAL_BUDGET: BucketSize = { burst: 50, perSecond: 5 };
+
 /** A party that keeps dropping this many seconds' worth of its sustained rate is cut off. */
 export const STRIKE_SECONDS = 5;
 /**
@@ -78,13 +86,19 @@ export class CtlBudget {
   private readonly budgets = new Map<BudgetKind, TokenBucket>();
   private readonly strikes = new Map<BudgetKind, TokenBucket>();
   private lastToldAt = -Infinity;
-  /** Messages dropped so far, per kind (for the log line of a cut-off). */
+  private readonly refusalBudget: TokenBucket;
+  private readonly refusalStrikes: TokenBucket;
+  /** Messages dropped so far, per kind, and refusals (for the log line of a cut-off). */
   readonly dropped: Record<BudgetKind, number> = { ctl: 0, chat: 0, stroke: 0, 'file-bytes': 0 };
+  refusals = 0;
 
   constructor(
     private readonly now: Clock = Date.now,
     private readonly sizes: Readonly<Record<BudgetKind, BucketSize>> = CTL_BUDGETS,
-  ) {}
+  ) {
+    this.refusalBudget = new TokenBucket(REFUSAL_BUDGET, now);
+    this.refusalStrikes = new TokenBucket(strikesOf(REFUSAL_BUDGET), now);
+  }
 
   admit(msg: CtlToRelay): Admission {
     const kind = budgetKindOf(msg);
@@ -92,6 +106,13 @@ export class CtlBudget {
     if (this.bucket(this.budgets, kind, (s) => s).take(cost)) return 'ok';
     this.dropped[kind]++;
     return this.bucket(this.strikes, kind, strikesOf).take(cost) ? 'over' : 'cut-off';
+  }
+
+  /** One of the party's messages was refused: answer it (`tell`), not (`quiet`), or cut the party off. */
+  refused(): 'tell' | 'quiet' | 'cut-off' {
+    this.refusals++;
+    if (this.refusalBudget.take()) return 'tell';
+    return this.refusalStrikes.take() ? 'quiet' : 'cut-off';
   }
 
   /** Whether a dropped message is answered now (at most once per ERROR_INTERVAL_MS). */

@@ -65,12 +65,7 @@ export class CtlRouter {
       this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
       return;
     }
-    if (admission === 'cut-off') {
-      this.isCutOff = true;
-      this.ctx.log.warn('party stayed over its message budget; cutting it off', { connId: this.connId, dropped: this.budget.dropped });
-      this.onOverBudget();
-      return;
-    }
+    if (admission === 'cut-off') return this.cutOff('its message budget');
     if (!this.hasWarned) {
       this.hasWarned = true;
       this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: msg.type });
@@ -78,13 +73,29 @@ export class CtlRouter {
     if (this.budget.shouldTell()) this.party.sendCtl({ type: 'error', code: 'rate-limited', message: `too many ${msg.type} messages; slow down`, re: reOf(msg) });
   }
 
-  /** Tells the client its message was refused, logs one line, and counts a bad message. */
+  /**
+   * Tells the client its message was refused, logs one line, and counts a bad message. Past
+   * its refusal budget (CtlBudget.refused) a party is refused without an answer or a log line,
+   * and then cut off.
+   */
   refuse(err: Error & { code?: string }, re?: ErrorRe): void {
+    if (this.isCutOff) return;
     const { code, message, internal } = toWireError(err);
-    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
-    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, re, detail: message.slice(0, 300) });
-    this.party.sendCtl(re ? { type: 'error', code, message, re } : { type: 'error', code, message });
+    const verdict = internal ? 'tell' : this.budget.refused();
+    if (verdict === 'cut-off') return this.cutOff('its refusal budget');
+    if (verdict === 'tell') {
+      if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
+      else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, re, detail: message.slice(0, 300) });
+      this.party.sendCtl(re ? { type: 'error', code, message, re } : { type: 'error', code, message });
+    }
     if (code === 'bad-message') this.onBadMessage();
+  }
+
+  /** Once: one log line, and the connection closes. */
+  private cutOff(over: string): void {
+    this.isCutOff = true;
+    this.ctx.log.warn(`party stayed over ${over}; cutting it off`, { connId: this.connId, dropped: this.budget.dropped, refused: this.budget.refusals });
+    this.onOverBudget();
   }
 
   private async dispatch(msg: CtlToRelay): Promise<void> {
