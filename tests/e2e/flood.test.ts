@@ -167,7 +167,9 @@ async function runFlood(relay: RelayProcess, role: 'customer' | 'agent'): Promis
   const doneP = next('done');
   // At least FLOOD_SECONDS: what happens after a cut-off counts too.
   const m = await measure(relay, bystanders, Promise.all([doneP, sleep(FLOOD_SECONDS * 1000)]));
-  const done = (await doneP) as unknown as FloodDone;
+  const ended = await doneP;
+  assert.equal(ended.event, 'done', `the flooder failed: ${JSON.stringify(ended)}`);
+  const done = ended as unknown as FloodDone;
   bystanders.agent.close();
   bystanders.customer.close();
   return { done, quiet, m, logLines: relay.output().split('\n').length - linesBefore, rssBeforeMb };

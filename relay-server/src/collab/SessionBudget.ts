@@ -16,11 +16,13 @@ export const MAX_CHAT_PER_SESSION = 2000;
  */
 export const MAX_LOGGED_STROKES_PER_SESSION = 5000;
 /**
- * Database writes of one session's chat and whiteboard waiting at once. A healthy database
- * writes one in well under a millisecond, so a session this far behind is flooding: its chat
- * is refused (`rate-limited`) and its strokes go unlogged until the writes catch up.
+ * Database writes of one session's chat and whiteboard waiting at once. Each is a commit (a
+ * sync to disk, a few ms on a busy disk) on the one connection every session shares, so this
+ * is also about the most one session can make the others wait. People chat and draw a few
+ * times a second at most: a session this far behind is flooding. Its chat is refused
+ * (`rate-limited`) and its strokes go unlogged until the writes catch up.
  */
-export const MAX_PENDING_WRITES_PER_SESSION = 32;
+export const MAX_PENDING_WRITES_PER_SESSION = 8;
 
 interface Tally {
   chats: number;

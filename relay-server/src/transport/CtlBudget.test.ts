@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CtlToRelay } from '@beacon/shared/protocol';
 import { TokenBucket } from '../platform/TokenBucket.ts';
-import { CTL_BUDGETS, CtlBudget, ERROR_INTERVAL_MS, REFUSAL_BUDGET, STRIKE_SECONDS, budgetKindOf } from './CtlBudget.ts';
+import { CTL_BUDGETS, CtlBudget, ERROR_INTERVAL_MS, REFUSAL_BUDGET, STRIKE_SECONDS, budgetKindOf, peekAt, type Peek } from './CtlBudget.ts';
 
 const sessionId = 'session-0001';
-const chat: CtlToRelay = { type: 'chat-send', sessionId, text: 'hello' };
-const move: CtlToRelay = { type: 'input', sessionId, event: { kind: 'mouse-move', x: 1, y: 2, t: 0 } };
+const chat = peekAt({ type: 'chat-send', sessionId, text: 'hello' } satisfies CtlToRelay);
+const move = peekAt({ type: 'input', sessionId, event: { kind: 'mouse-move', x: 1, y: 2, t: 0 } } satisfies CtlToRelay);
 
 function clock() {
   let t = 1_000_000;
@@ -14,7 +14,7 @@ function clock() {
 }
 
 /** Sends `msg` `perSecond` times a second for `seconds`; the admissions, in order. */
-function send(b: CtlBudget, c: ReturnType<typeof clock>, msg: CtlToRelay, perSecond: number, seconds: number): string[] {
+function send(b: CtlBudget, c: ReturnType<typeof clock>, msg: Peek, perSecond: number, seconds: number): string[] {
   const out: string[] = [];
   for (let i = 0; i < perSecond * seconds; i++) {
     c.advance(1000 / perSecond);
@@ -39,7 +39,9 @@ test('each kind of message has its own budget: a chat flood leaves mouse moves a
   for (let i = 0; i < CTL_BUDGETS.chat.burst; i++) assert.equal(b.admit(chat), 'ok');
   assert.equal(b.admit(chat), 'over');
   assert.equal(b.admit(move), 'ok');
-  assert.equal(budgetKindOf({ type: 'stroke-undo', sessionId, board: 'blank', strokeId: 's1' }), 'stroke');
+  assert.equal(budgetKindOf('stroke-undo'), 'stroke');
+  assert.deepEqual(peekAt('not an object'), { type: '', dataChars: 0 }, 'anything else is a plain ctl message (and fails validation after)');
+  assert.equal(budgetKindOf(''), 'ctl');
 });
 
 test('a party at its sustained rate, or at twice it, is never cut off', () => {
@@ -66,7 +68,7 @@ test('a party at three times its rate is cut off after about STRIKE_SECONDS; a f
 test('file chunks are counted in bytes: a whole attachment at full speed passes, a stream of them does not', () => {
   const c = clock();
   const b = new CtlBudget(c.now);
-  const chunk: CtlToRelay = { type: 'file-chunk', sessionId, transferId: 'transfer-01', offset: 0, data: 'A'.repeat(64 * 1024) };
+  const chunk = peekAt({ type: 'file-chunk', sessionId, transferId: 'transfer-01', offset: 0, data: 'A'.repeat(64 * 1024) } satisfies CtlToRelay);
   let ok = 0;
   while (b.admit(chunk) === 'ok') ok++;
   assert.equal(ok, Math.floor(CTL_BUDGETS['file-bytes'].burst / (48 * 1024)));

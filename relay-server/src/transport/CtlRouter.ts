@@ -8,11 +8,13 @@
  * message is dropped (`rate-limited`), and a party that stays over is cut off.
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
-import { handleAtBoundary } from '@beacon/shared/parse';
+import { parseJson, parseUnknown } from '@beacon/shared/parse';
 import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
-import { CtlBudget } from './CtlBudget.ts';
+import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
+
+const WHERE = 'ctl client->relay';
 
 type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now'>;
 
@@ -52,25 +54,40 @@ export class CtlRouter {
     this.budget = new CtlBudget(ctx.now);
   }
 
-  /** One ctl text message from the client. Never throws: every failure is answered. */
+  /**
+   * One ctl text message from the client. Never throws: every failure is answered. The budget
+   * is checked before the message is validated (see CtlBudget's Peek); one within it is then
+   * validated and handled, one over it dropped, and a party that stays over is cut off.
+   */
   route(text: string): void {
-    handleAtBoundary(CtlToRelay, text, 'ctl client->relay', (msg) => this.admit(msg), (err) => this.refuse(err));
+    if (this.isCutOff) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // Reported the way every boundary reports text that is not JSON.
+      const r = parseJson(CtlToRelay, text, WHERE);
+      return r.ok ? undefined : this.refuse(r.error);
+    }
+    const peek = peekAt(data);
+    const admission = this.budget.admit(peek);
+    if (admission === 'cut-off') return this.cutOff('its message budget');
+    const r = parseUnknown(CtlToRelay, data, WHERE);
+    if (admission === 'over') return this.drop(peek, r.ok ? reOf(r.value) : undefined);
+    if (!r.ok) return this.refuse(r.error);
+    const msg = r.value;
+    this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
   }
 
-  /** Handles a message within the party's budget; drops one over it, and cuts off a party that stays over. */
-  private admit(msg: CtlToRelay): void {
-    if (this.isCutOff) return;
-    const admission = this.budget.admit(msg);
-    if (admission === 'ok') {
-      this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
-      return;
-    }
-    if (admission === 'cut-off') return this.cutOff('its message budget');
+  /** A message over the budget: dropped, one log line per party, and an answer at most once a second. */
+  private drop(peek: Peek, re: ErrorRe | undefined): void {
     if (!this.hasWarned) {
       this.hasWarned = true;
-      this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: msg.type });
+      this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: peek.type.slice(0, 40) });
     }
-    if (this.budget.shouldTell()) this.party.sendCtl({ type: 'error', code: 'rate-limited', message: `too many ${msg.type} messages; slow down`, re: reOf(msg) });
+    if (!this.budget.shouldTell()) return;
+    const message = 'too many messages of this kind; slow down';
+    this.party.sendCtl(re ? { type: 'error', code: 'rate-limited', message, re } : { type: 'error', code: 'rate-limited', message });
   }
 
   /**
