@@ -69,6 +69,15 @@ function floodMessages(sessionId: string, n: number): { kind: 'chat' | 'stroke' 
   ];
 }
 
+/** libdatachannel throws once the relay has closed the link (the cut-off): that send did not happen. */
+function trySend(send: () => boolean): boolean {
+  try {
+    return send();
+  } catch {
+    return false;
+  }
+}
+
 async function flood(client: NdcClient, sessionId: string, closed: Promise<unknown>): Promise<Record<string, number>> {
   const sent = { chat: 0, stroke: 0, offer: 0, chunk: 0, fragment: 0, refusedLocally: 0 };
   // A few variants, so offers and strokes carry different IDs.
@@ -81,12 +90,12 @@ async function flood(client: NdcClient, sessionId: string, closed: Promise<unkno
     const isCtlFull = client.ctlBufferedAmount >= MAX_QUEUED_BYTES;
     if (!isCtlFull) {
       for (const m of variants[n % variants.length] ?? []) {
-        if (client.sendCtlRaw(m.text) || client.ctlBufferedAmount > 0) sent[m.kind]++;
+        if (trySend(() => client.sendCtlRaw(m.text)) || client.ctlBufferedAmount > 0) sent[m.kind]++;
         else sent.refusedLocally++;
       }
     }
     const isMediaFull = client.mediaBufferedAmount >= MAX_QUEUED_BYTES;
-    if (!isMediaFull && client.sendMedia(fragments[n % fragments.length] ?? new Uint8Array())) sent.fragment++;
+    if (!isMediaFull && trySend(() => client.sendMedia(fragments[n % fragments.length] ?? new Uint8Array()))) sent.fragment++;
     // Waits for the relay when both channels are full, rather than spin on a core it shares.
     if (isCtlFull && isMediaFull) await new Promise((r) => setTimeout(r, 1));
     else if (n % 4 === 3) await new Promise((r) => setImmediate(r));

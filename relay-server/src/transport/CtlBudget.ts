@@ -10,6 +10,11 @@
  * STRIKE_SECONDS of the sustained rate and refills at that rate. So a client at up to twice
  * its rate is never cut off, one at three times it is cut off after about STRIKE_SECONDS, and
  * a flood hundreds of times over in a fraction of a second.
+ *
+ * What this cannot bound: node-datachannel hands every message it received to JavaScript, with
+ * no backpressure, so what a fast sender pushed before the cut-off still arrives afterwards
+ * (and is ignored by the closed PeerLink). On a loaded 2-core machine that costs the relay a
+ * stall of up to a few seconds once, after which the flooder is gone (tests/e2e/flood.test.ts).
  */
 import { COLLAB_LIMITS } from '@beacon/shared/collab';
 import type { Clock } from '../platform/clock.ts';
