@@ -9,6 +9,8 @@ import { ACCOUNT_ZH_CN } from './locales/account.zh-CN.ts';
 import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 import { COLLAB_EN } from './locales/collab.en.ts';
+import { CONTROL_EN } from './locales/control.en.ts';
+import { CONTROL_ZH_CN } from './locales/control.zh-CN.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
 import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
@@ -20,6 +22,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_EN,
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
+    ...CONTROL_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
     app: {
@@ -109,6 +112,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_ZH_CN,
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
+    ...CONTROL_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
     app: {
