@@ -72,20 +72,25 @@ export class CtlRouter {
     const peek = peekAt(data);
     const admission = this.budget.admit(peek);
     if (admission === 'cut-off') return this.cutOff('its message budget');
+    if (admission === 'over') return this.drop(peek, data);
     const r = parseUnknown(CtlToRelay, data, WHERE);
-    if (admission === 'over') return this.drop(peek, r.ok ? reOf(r.value) : undefined);
     if (!r.ok) return this.refuse(r.error);
     const msg = r.value;
     this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
   }
 
-  /** A message over the budget: dropped, one log line per party, and an answer at most once a second. */
-  private drop(peek: Peek, re: ErrorRe | undefined): void {
+  /**
+   * A message over the budget: dropped, one log line per party, and an answer at most once a
+   * second (only then is it validated, to name it in `re`).
+   */
+  private drop(peek: Peek, data: unknown): void {
     if (!this.hasWarned) {
       this.hasWarned = true;
       this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: peek.type.slice(0, 40) });
     }
     if (!this.budget.shouldTell()) return;
+    const r = parseUnknown(CtlToRelay, data, WHERE);
+    const re = r.ok ? reOf(r.value) : undefined;
     const message = 'too many messages of this kind; slow down';
     this.party.sendCtl(re ? { type: 'error', code: 'rate-limited', message, re } : { type: 'error', code: 'rate-limited', message });
   }
