@@ -189,7 +189,9 @@ export class FakeRelay {
         });
         return;
       }
-      link.onSignal(msg);
+      // Like the real relay: every heartbeat is answered (a client that speaks `resume` closes a silent link).
+      if (msg.type === 'heartbeat') ws.send(JSON.stringify({ type: 'heartbeat' } satisfies RelayToClient));
+      else link.onSignal(msg);
     });
   }
 

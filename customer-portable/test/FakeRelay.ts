@@ -61,6 +61,8 @@ export class CustomerLink {
   }
 
   private onSignal(msg: ClientToRelay): void {
+    // Like the real relay: every heartbeat is answered (a client that speaks `resume` closes a silent link).
+    if (msg.type === 'heartbeat') return this.send({ type: 'heartbeat' });
     this.signals.push(msg);
     if (msg.type === 'hello') {
       this.deviceId = String(100_000_000 + Math.floor(Math.random() * 899_999_999));

@@ -52,6 +52,8 @@ export interface RelayOptions {
   consentTimeoutMs?: number;
   /** How long a consented session waits for the customer's data channels (default 5 s). */
   linkWaitMs?: number;
+  /** How long a running session waits for a party whose link dropped (default 60 s; see sessions/Resume.ts). */
+  resumeGraceMs?: number;
   helloTimeoutMs?: number;
   codeLifetimeMs?: number;
   keepaliveMs?: number;
@@ -140,6 +142,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
     organisation: accounts.organisation,
     consentTimeoutMs: options.consentTimeoutMs,
     linkWaitMs: options.linkWaitMs,
+    resumeGraceMs: options.resumeGraceMs,
     codeLifetimeMs: options.codeLifetimeMs,
     // The recorder and the media forwarders are built below; these run only once sessions do.
     willRecord: () => recording.recorder.willRecord(),

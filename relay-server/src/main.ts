@@ -12,7 +12,8 @@
  * BEACON_LOG_LEVEL (debug|info|warn|error), BEACON_RECORDINGS_DIR (<data dir>/recordings),
  * BEACON_RECORD_SESSIONS (0|1: whether an organisation created at seeding records sessions;
  * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
- * X-Forwarded-For names the client; default none). An empty variable counts as unset.
+ * X-Forwarded-For names the client; default none), BEACON_RESUME_GRACE_S (how long a running
+ * session waits for a party whose link dropped; default 60). An empty variable counts as unset.
  */
 import { createSocket } from 'node:dgram';
 import nodeDataChannel from 'node-datachannel';
@@ -44,6 +45,7 @@ const Env = z.object({
   BEACON_RECORDINGS_DIR: z.string().min(1).optional(),
   BEACON_RECORD_SESSIONS: z.enum(['0', '1']).optional(),
   BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
+  BEACON_RESUME_GRACE_S: z.coerce.number().int().min(1).max(3600).optional(),
 });
 
 /** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
@@ -142,6 +144,7 @@ async function main(): Promise<void> {
     logger: log,
     rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,
+    ...(env.BEACON_RESUME_GRACE_S ? { resumeGraceMs: env.BEACON_RESUME_GRACE_S * 1000 } : {}),
   });
   await seedFromEnv(relay, env, log);
   process.stdout.write(`Beacon relay listening on ${relay.url}\n`);

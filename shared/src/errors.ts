@@ -53,6 +53,11 @@ export const END_REASONS = [
    * needs did not open in time (version 3 on; older peers are told `customer-disconnected`).
    */
   'link-failed',
+  /**
+   * One side lost its link and did not come back within the resume grace period (version 4
+   * on, capability `resume`; older peers are told `customer-disconnected`).
+   */
+  'network-lost',
 ] as const;
 export const EndReason = z.enum(END_REASONS);
 export type EndReason = z.infer<typeof EndReason>;

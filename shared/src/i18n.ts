@@ -57,6 +57,14 @@ export const SHARED_CATALOG = {
       'agent-disconnected': 'The agent went offline.',
       'relay-shutdown': 'The relay server is restarting. Connect again in a moment.',
       'link-failed': "The customer accepted, but their connection to the relay could not carry the session. Ask them to restart the app (a firewall may block UDP to the relay), then connect again.",
+      'network-lost': 'The connection was lost and did not come back within the waiting time. Connect again.',
+    },
+    resume: {
+      peerAway: {
+        agent: 'The agent’s connection dropped. Reconnecting… The session ends in {{seconds}} s unless the agent is back.',
+        customer: 'The customer’s connection dropped. Reconnecting… The session ends in {{seconds}} s unless the customer is back.',
+      },
+      relinking: 'Your connection dropped. Reconnecting to the same session…',
     },
   },
   'zh-CN': {
@@ -94,6 +102,14 @@ export const SHARED_CATALOG = {
       'agent-disconnected': '坐席已离线。',
       'relay-shutdown': '中继服务器正在重启，请稍后重新连接。',
       'link-failed': '客户已同意，但其与中继服务器的连接无法承载会话。请让客户重启应用（防火墙可能阻止了到中继服务器的 UDP），然后重新连接。',
+      'network-lost': '连接已中断，且未在等待时间内恢复。请重新连接。',
+    },
+    resume: {
+      peerAway: {
+        agent: '坐席的连接已中断，正在重新连接…… 如果坐席未能恢复，会话将在 {{seconds}} 秒后结束。',
+        customer: '客户的连接已中断，正在重新连接…… 如果客户未能恢复，会话将在 {{seconds}} 秒后结束。',
+      },
+      relinking: '您的连接已中断，正在重新连接到同一会话……',
     },
   },
 } satisfies Catalog;

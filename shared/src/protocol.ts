@@ -17,4 +17,5 @@ export * from './protocol/signalling.ts';
 export * from './protocol/ctl.ts';
 export * from './protocol/downgrade.ts';
 export * from './protocol/desk.ts';
+export * from './protocol/resume.ts';
 export * from './protocol/clipboard.ts';

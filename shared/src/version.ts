@@ -26,7 +26,7 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
   {
     v: 4,
     changes:
-      'error code `too-many` (older peers are told `rate-limited`): a party over a count (attachments open at once, chat messages in a session); ctl messages are held to a budget per party (`rate-limited`, then the WebSocket closes with 4029)',
+      'resume (capability `resume`): a party whose link drops gets its session back within a grace period (`hello.resume`, `session-started.resumeSecret`, `session-resumed`, `resume-refused`, `peer-away`, `peer-back`, `heartbeat`); end reason `network-lost` (older peers are told `customer-disconnected`); error code `too-many` (older peers are told `rate-limited`): a party over a count (attachments open at once, chat messages in a session); ctl messages are held to a budget per party (`rate-limited`, then the WebSocket closes with 4029)',
   },
 ];
 
@@ -40,8 +40,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `quality-mode`: the agent's `quality-mode` for a session.
  * - `rate-control`: the agent's `receive-report` and the customer's `stream-state` (the picture follows the link).
  * - `clipboard`: clipboard text on request (`clipboard-send`, `clipboard-fetch`, `clipboard-unavailable`).
+ * - `resume`: a session survives a dropped link for a grace period (`hello.resume`, `heartbeat`, `peer-away`/`peer-back`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];

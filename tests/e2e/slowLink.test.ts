@@ -11,13 +11,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchAgentBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
-import { InjectorProcess } from '../harness/InjectorProcess.ts';
-import { startRelay, type RelayProcess } from '../harness/Relay.ts';
-import { LinkUnavailableError, ShapedLink } from '../harness/ShapedLink.ts';
-import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
-import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import type { Browser, Page } from 'playwright-core';
+import { launchAgentBrowser, newPage } from '../harness/Browsers.ts';
+import { LinkUnavailableError } from '../harness/ShapedLink.ts';
+import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { NamespaceStage, screenPixel } from '../harness/namespaceCustomer.ts';
+import { waitFor } from '../harness/waitFor.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 
 const RATE_KBIT = Number(process.env.BEACON_SLOW_LINK_KBIT ?? 160);
@@ -27,31 +26,11 @@ const SIG = { timeout: 180_000 };
 const TICKER = { x: 760, y: 60, w: 200, h: 200 } as const;
 
 let skipReason: string | false = false;
-let link: ShapedLink | null = null;
-let x: XDisplay | null = null;
-let injector: InjectorProcess | null = null;
-let relay: RelayProcess | null = null;
-let screen: { context: BrowserContext; page: Page } | null = null;
-let customerBrowser: Browser | null = null;
+let stage: NamespaceStage | null = null;
 let agentBrowser: Browser | null = null;
 let customer: Page;
 let agent: Page;
 const customerLog: string[] = [];
-
-/** The pixel of the agent's canvas at X screen point (sx, sy), whatever size the picture is sent at. */
-async function screenPixel(page: Page, sx: number, sy: number): Promise<number[]> {
-  const w = await page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => c.width);
-  return canvasPixel(page, (sx * w) / 1280, (sy * w) / 1280);
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: number): Promise<number> {
-  const start = Date.now();
-  while (Date.now() - start < timeoutMs) {
-    if (await check().catch(() => false)) return Date.now() - start;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting: ${what}`);
-}
 
 /** Keeps the customer's PeerConnections reachable, so a test can read what each channel sent. */
 const KEEP_PEER_CONNECTIONS = `(() => {
@@ -81,19 +60,15 @@ const frames = () => agent.getByTestId('session-canvas').evaluate((c: HTMLCanvas
 
 describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency: false }, () => {
   before(async () => {
+    const ticker = `<div id="ticker" style="left:${TICKER.x}px;top:${TICKER.y}px;width:${TICKER.w}px;height:${TICKER.h}px;background:#000"></div>`;
     try {
-      link = await ShapedLink.start({ rateKbit: RATE_KBIT > 0 ? RATE_KBIT : null });
+      stage = await NamespaceStage.start(RATE_KBIT > 0 ? RATE_KBIT : null, 91, PATTERN_HTML.replace('</body>', `${ticker}</body>`));
     } catch (err) {
       if (!(err instanceof LinkUnavailableError)) throw err;
       skipReason = `no shaped link on this machine: ${err.message}`;
       return;
     }
-    x = await startXvfb(1280, 720, 91);
-    injector = await InjectorProcess.start(x.display);
-    relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
-    screen = await launchScreenWindow(x.display);
-    const ticker = `<div id="ticker" style="left:${TICKER.x}px;top:${TICKER.y}px;width:${TICKER.w}px;height:${TICKER.h}px;background:#000"></div>`;
-    await screen.page.setContent(PATTERN_HTML.replace('</body>', `${ticker}</body>`));
+    const { link, screen } = stage;
     await screen.page.evaluate((tickMs) => {
       const w = window as unknown as { clicks: number[]; tick: number };
       w.clicks = [];
@@ -106,42 +81,22 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
         }, tickMs);
       }
     }, TICK_MS);
-    const relayFromNs = `http://${link.hostIp}:${relay.port}`;
-    customerBrowser = await chromium.launch({
-      executablePath: link.wrapperPath,
-      headless: false,
-      args: [
-        ...BASE_ARGS,
-        '--auto-select-desktop-capture-source=Entire',
-        '--use-fake-ui-for-media-stream',
-        // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
-        `--unsafely-treat-insecure-origin-as-secure=${relayFromNs}`,
-        '--window-position=700,420',
-        '--window-size=560,280',
-      ],
-      env: { ...process.env, DISPLAY: x.display },
-    });
     // The customer app comes with its pages (the portable file holds them): only the session
     // crosses the slow link, so the page loads before the link is shaped (its bundle alone
     // would take about 20 s at 160 kbit/s).
     await link.shape(null);
-    customer = await openCustomer(customerBrowser, relayFromNs, injector, [KEEP_PEER_CONNECTIONS]);
+    customer = await openCustomer(stage.customerBrowser, stage.relayUrl, stage.injector, [KEEP_PEER_CONNECTIONS]);
     await link.shape(RATE_KBIT > 0 ? RATE_KBIT : null);
     customer.on('console', (m) => void customerLog.push(m.text()));
     agentBrowser = await launchAgentBrowser();
     agent = await newPage(agentBrowser);
-    await agentSignIn(agent, relay.url);
+    await agentSignIn(agent, stage.relay.url);
   }, SIG);
 
   after(async () => {
     if (customerLog.length) console.log(customerLog.filter((l) => l.includes('[beacon] stream')).slice(-40).join('\n'));
     await agentBrowser?.close().catch(() => undefined);
-    await customerBrowser?.close().catch(() => undefined);
-    await screen?.context.close().catch(() => undefined);
-    await relay?.stop();
-    await injector?.close();
-    await x?.close();
-    await link?.close();
+    await stage?.close();
   });
 
   test('the agent sees the real screen within 5 s of Accept, and the picture keeps updating', SIG, async (t) => {
@@ -159,7 +114,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
       return r[0]! > 200 && r[1]! < 80 && g[1]! > 150 && g[0]! < 80;
     }, 'the pattern on the agent canvas', 20_000);
     const firstPictureMs = Date.now() - acceptedAt;
-    const uplinkFrom = (await link?.uplinkBytes()) ?? 0;
+    const uplinkFrom = (await stage?.link.uplinkBytes()) ?? 0;
     const sentFrom = await customerSent();
     t.diagnostic(`first picture ${firstPictureMs} ms after Accept`);
     assert.ok(firstPictureMs <= 5000, `first picture after ${firstPictureMs} ms`);
@@ -182,7 +137,7 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
     }
     longestFreezeMs = Math.max(longestFreezeMs, Date.now() - lastChangeAt);
     const drawn = (await frames()) - framesFrom;
-    const uplinkKBps = (((await link?.uplinkBytes()) ?? 0) - uplinkFrom) / 1024 / ((Date.now() - start) / 1000);
+    const uplinkKBps = (((await stage?.link.uplinkBytes()) ?? 0) - uplinkFrom) / 1024 / ((Date.now() - start) / 1000);
     const sent = await customerSent();
     const seconds = (Date.now() - start) / 1000;
     const perSecond = Object.entries(sent).map(([what, n]) => `${what} ${((n - (sentFrom[what] ?? 0)) / seconds).toFixed(0)} B/s`);
@@ -201,11 +156,11 @@ describe(`a customer on a ${RATE_KBIT || 'unshaped'} kbit/s link`, { concurrency
     assert.ok(box);
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const before = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
+      const before = await stage!.screen.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.length);
       const clickedAt = Date.now();
       await agent.mouse.click(box.x + ((TEXT_BOX.x + 40 + i * 60) * box.width) / 1280, box.y + ((TEXT_BOX.y + 30) * box.height) / 720);
-      await waitFor(() => screen!.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
-      const at = await screen!.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
+      await waitFor(() => stage!.screen.page.evaluate((n) => (window as unknown as { clicks: number[] }).clicks.length > n, before), 'the click on the X screen', 5000);
+      const at = await stage!.screen.page.evaluate(() => (window as unknown as { clicks: number[] }).clicks.at(-1) ?? 0);
       delays.push(at - clickedAt);
       await new Promise((r) => setTimeout(r, 700));
     }

@@ -147,6 +147,15 @@ export class ShapedLink {
     this.opts.rateKbit = rateKbit;
   }
 
+  /**
+   * Cuts the link (`false`: the namespace's end of the veth goes down, so nothing crosses and
+   * the namespace has no route to this side) or brings it back (`true`; its address and route
+   * come back with it). A real network cut: no FIN, no RST, sockets just stop carrying.
+   */
+  async setLinkUp(isUp: boolean): Promise<void> {
+    await ip(['netns', 'exec', this.ns, 'ip', 'link', 'set', this.nsDev, isUp ? 'up' : 'down']);
+  }
+
   /** Bytes sent so far from the namespace towards this side (the customer's uplink), IP packets as the veth counts them. */
   async uplinkBytes(): Promise<number> {
     return this.counter('rx_bytes');

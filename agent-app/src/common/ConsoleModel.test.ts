@@ -144,3 +144,23 @@ test('the customer picked in the connect form follows the request to its tab, an
   const plain = run(connectA);
   assert.equal(plain.sessions[0]?.customer, null, 'no customer picked: none shown');
 });
+
+test('a lost link keeps the sessions that wait to be resumed running; the others end', () => {
+  const s = run([
+    ...connectA,
+    startA,
+    { type: 'connect-sent', requestId: 'r2', deviceId: '987654321', control: false },
+    relay({ type: 'session-pending', requestId: 'r2', sessionId: SID_B, deviceId: '987654321' }),
+    { type: 'relay-lost', keep: [SID_A] },
+  ]);
+  assert.deepEqual(s.sessions.map((x) => x.state), ['active', 'ended']);
+});
+
+test('the customer away shows a deadline on its tab until it is back or the session ends', () => {
+  const away = run([...connectA, startA, { type: 'peer-away', sessionId: SID_A, until: 99_000 }]);
+  assert.equal(away.sessions[0]?.awayUntil, 99_000);
+  assert.equal(consoleReducer(away, { type: 'peer-back', sessionId: SID_A }).sessions[0]?.awayUntil, undefined);
+  const lost = consoleReducer(away, relay({ type: 'session-ended', sessionId: SID_A, reason: 'network-lost' }));
+  assert.equal(lost.sessions[0]?.awayUntil, undefined);
+  assert.equal(lost.sessions[0]?.messageKey, 'ended.network-lost');
+});

@@ -30,6 +30,8 @@ export interface SessionEntry {
   messageKey: string | null;
   /** Picked in the connect form or later on the tab; null when not linked yet. */
   customer: CustomerLabel | null;
+  /** The customer's link dropped: the session ends at this time (local clock, ms) unless the customer is back (resume). */
+  awayUntil?: number;
 }
 
 export interface PendingRequest {
@@ -59,7 +61,10 @@ export type ConsoleAction =
   | { type: 'dismiss-error' }
   | { type: 'relay'; msg: RelayToClient }
   | { type: 'ctl-error'; code: ErrorCode }
-  | { type: 'relay-lost' }
+  /** The link dropped; the sessions in `keep` wait to be resumed, the others are over. */
+  | { type: 'relay-lost'; keep?: readonly string[] }
+  | { type: 'peer-away'; sessionId: string; until: number }
+  | { type: 'peer-back'; sessionId: string }
   | { type: 'relay-restored' }
   | { type: 'select'; sessionId: string | null }
   | { type: 'close-tab'; sessionId: string };
@@ -134,7 +139,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
         s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: errorKey(msg.code) },
       );
     case 'session-ended':
-      return updateSession(state, msg.sessionId, (s) =>
+      return updateSession(state, msg.sessionId, ({ awayUntil: _gone, ...s }) =>
         s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: endedKey(msg.reason) },
       );
     case 'error': {
@@ -182,8 +187,12 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
         requests: {},
         isConnecting: false,
         errorKey: RELAY_UNREACHABLE,
-        sessions: state.sessions.map((s) => (s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: RELAY_UNREACHABLE })),
+        sessions: state.sessions.map((s) => (s.state === 'ended' || action.keep?.includes(s.sessionId) ? s : { ...s, state: 'ended', messageKey: RELAY_UNREACHABLE })),
       };
+    case 'peer-away':
+      return updateSession(state, action.sessionId, (s) => (s.state === 'active' ? { ...s, awayUntil: action.until } : s));
+    case 'peer-back':
+      return updateSession(state, action.sessionId, ({ awayUntil: _gone, ...s }) => s);
     case 'relay-restored':
       return state.errorKey === RELAY_UNREACHABLE ? { ...state, errorKey: null } : state;
     case 'select':

@@ -3,9 +3,10 @@
  * `subscribe`/`getSnapshot` (useSyncExternalStore); media and input never go through React.
  *
  * Link states: `login` (no token) -> `connecting` (first link after sign-in or reload; a
- * failure goes back to `login` with a message) -> `console`. In the console a lost link ends
- * every session (the protocol has no resume yet) and is retried with backoff; a revoked or
- * expired token goes back to `login`.
+ * failure goes back to `login` with a message) -> `console`. In the console a lost link is
+ * retried with backoff (every second while sessions wait to be resumed: those the relay gave
+ * us a resume secret for come back on the next link; the others end); a revoked or expired
+ * token goes back to `login`.
  */
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
@@ -45,6 +46,8 @@ export interface ClientSnapshot {
 
 /** The relay answers a connect request at once (pending or an error); silence means it is stuck. */
 const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
+/** While sessions wait to be resumed, the link is tried this often (the relay waits only its grace period). */
+const RESUME_RETRY_MS = 1000;
 /** Where the agent's last quality mode is kept: the mode new sessions start in, in this browser. */
 const QUALITY_MODE_KEY = 'beacon.agent.qualityMode';
 
@@ -91,7 +94,8 @@ export class AgentClient {
     this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
       if (this.signIn) this.toLogin(errorKey('unauthorized'));
     });
-    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '' }), {
+    const linkOptions = () => ({ relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume: this.sessions.resumeClaims() });
+    this.link = createRelayLink(linkOptions, {
       onUp: (conn, scope) => this.attach(conn, scope),
       onDown: (reason, wasUp) => (wasUp ? this.onLinkClosed(reason) : this.onLinkFailed(reason)),
     });
@@ -315,8 +319,8 @@ export class AgentClient {
 
   private onLinkClosed(reason: CloseReason): void {
     console.warn('[beacon] relay link closed:', reason);
-    this.sessions.endAll();
-    this.dispatch({ type: 'relay-lost' });
+    const waiting = this.sessions.linkLost();
+    this.dispatch({ type: 'relay-lost', keep: waiting });
     if (reason === 'unauthorized') {
       this.toLogin(signedOutKey(this.signedOutReason) ?? errorKey('unauthorized'));
       return;
@@ -327,7 +331,7 @@ export class AgentClient {
   private retryLink(): void {
     if (!this.signIn) return;
     this.set({ link: 'reconnecting' });
-    this.link.retryLater();
+    this.link.retryLater(this.sessions.resumeClaims().length > 0 ? RESUME_RETRY_MS : Infinity);
   }
 
   private toLogin(loginErrorKey: string | null): void {
@@ -348,7 +352,7 @@ export class AgentClient {
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
         if (!entry || entry.state !== 'active') return;
         // A voice session rings the customer now (no screen, so no canvas or video).
-        this.sessions.started(msg.sessionId, msg.streamId, msg.permissions.control, entry.mode === 'voice', this.defaultQualityMode);
+        this.sessions.started(msg.sessionId, msg.streamId, msg.permissions.control, entry.mode === 'voice', this.defaultQualityMode, msg.resumeSecret);
         return;
       }
       case 'session-denied':
@@ -359,8 +363,10 @@ export class AgentClient {
         console.warn('[beacon] signed out by the relay:', msg.reason);
         this.signedOutReason = msg.reason;
         return; // the connection closes itself with `unauthorized` right after
-      default:
-        return;
+      default: {
+        const action = this.sessions.resumeAction(msg);
+        if (action) this.dispatch(action);
+      }
     }
   }
 

@@ -93,6 +93,13 @@ export class AgentSession {
     return this.voiceCall;
   }
 
+  /** The link dropped and the session waits to be resumed: the call ends (its audio was on that link); the rest goes on. */
+  endCall(): void {
+    this.voiceCall?.close();
+    this.voiceCall = null;
+    this.host.changed();
+  }
+
   /** The session is over, or the link that carried it is gone: picture, input and call stop; chat and canvas stay. */
   end(): void {
     this.voiceCall?.close();

@@ -8,7 +8,8 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import type { CtlFromRelay, QualityMode } from '@beacon/shared/protocol';
+import type { CtlFromRelay, QualityMode, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
+import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
 
 export interface SessionsHost extends SessionHost {
@@ -25,6 +26,8 @@ const MEDIA_WARN_INTERVAL_MS = 5000;
 
 export class AgentSessions {
   private readonly sessions = new Map<string, AgentSession>();
+  /** Our resume secret of each running session (capability `resume`): a dropped link resumes them. */
+  private readonly secrets = new Map<string, string>();
   private lastMediaWarnAt = 0;
 
   constructor(private readonly host: SessionsHost) {}
@@ -53,8 +56,9 @@ export class AgentSessions {
   }
 
   /** The customer accepted: a voice session rings them now, a screen session starts its picture. */
-  started(sessionId: string, streamId: number, hasControl: boolean, isVoiceOnly: boolean, mode: QualityMode): void {
+  started(sessionId: string, streamId: number, hasControl: boolean, isVoiceOnly: boolean, mode: QualityMode, resumeSecret?: string): void {
     const s = this.open(sessionId);
+    if (resumeSecret) this.secrets.set(sessionId, resumeSecret);
     if (s.remote) return;
     if (isVoiceOnly) {
       void this.voice(sessionId)?.start();
@@ -66,22 +70,53 @@ export class AgentSessions {
 
   /** The session is over: picture, input and call stop; the tab keeps its chat and last picture. */
   ended(sessionId: string): void {
+    this.secrets.delete(sessionId);
     this.sessions.get(sessionId)?.end();
   }
 
   /** The tab is closed. */
   drop(sessionId: string): void {
+    this.secrets.delete(sessionId);
     this.sessions.get(sessionId)?.dispose();
     this.sessions.delete(sessionId);
   }
 
-  /** The link is gone: every session ends (the protocol has no resume yet). */
-  endAll(): void {
-    for (const s of this.sessions.values()) s.end();
+  /**
+   * The link is gone. Sessions we hold a resume secret for wait to be resumed on the next link
+   * (only their call ends: its audio was on the old link); every other session ends. Returns
+   * the IDs of those that wait.
+   */
+  linkLost(): string[] {
+    for (const [id, s] of this.sessions) {
+      if (this.secrets.has(id)) s.endCall();
+      else s.end();
+    }
+    return [...this.secrets.keys()];
+  }
+
+  /** What the next link's hello asks back. */
+  resumeClaims(): ResumeClaim[] {
+    return [...this.secrets].map(([sessionId, secret]) => ({ sessionId, secret }));
+  }
+
+  /** What a resume message from the relay changes on the tabs (null: nothing). */
+  resumeAction(msg: RelayToClient): ConsoleAction | null {
+    switch (msg.type) {
+      case 'peer-away':
+        return { type: 'peer-away', sessionId: msg.sessionId, until: Date.now() + msg.remainingMs };
+      case 'peer-back':
+        return { type: 'peer-back', sessionId: msg.sessionId };
+      case 'resume-refused':
+        this.ended(msg.sessionId);
+        return { type: 'relay', msg: { type: 'session-ended', sessionId: msg.sessionId, reason: 'network-lost' } };
+      default:
+        return null;
+    }
   }
 
   /** Signed out: everything goes. */
   disposeAll(): void {
+    this.secrets.clear();
     for (const s of this.sessions.values()) s.dispose();
     this.sessions.clear();
   }

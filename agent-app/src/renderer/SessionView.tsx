@@ -9,6 +9,7 @@ import type { RemoteSession } from './RemoteSession.ts';
 import { ConnectForm } from './ConnectForm.tsx';
 import { SessionCustomer } from './SessionCustomer.tsx';
 import { SessionStatus } from './SessionStatus.tsx';
+import { ReconnectingNotice } from '@beacon/shared/ui/ReconnectingNotice';
 import { CollabPanel } from './CollabPanel.tsx';
 import { VoiceOnlyArea } from './VoiceOnlyArea.tsx';
 import { VoicePanel } from './VoicePanel.tsx';
@@ -133,6 +134,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       </div>
       <SessionCustomer entry={entry} />
       {voice && <VoicePanel call={voice} />}
+      {entry.state === 'active' && entry.awayUntil !== undefined && <ReconnectingNotice who="customer" until={entry.awayUntil} />}
       {entry.state === 'active' && session?.clipboard && <ClipboardNoticeRow clipboard={session.clipboard} />}
       {entry.messageKey && (
         <div className="notice notice-info session-message" role="status">

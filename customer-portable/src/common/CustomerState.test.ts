@@ -150,3 +150,42 @@ test('losing the relay mid-session drops ID, code and session and says when it r
   assert.equal(retrying.notice?.key, 'errors.relay-unreachable');
   assert.equal(run({ type: 'disconnected', reason: 'internal', retryInMs: 1000 }, { type: 'connecting' }, registered).notice, null);
 });
+
+const running: CustomerInput[] = [
+  registered,
+  { type: 'consent-request', ask: ASK },
+  { type: 'consent-answered', sessionId: ASK.sessionId, granted: true },
+  { type: 'session-started', session: { ...ASK, streamId: 7 } },
+];
+
+test('a dropped link during a session keeps it on screen while reconnecting; the same ID back resumes it without a dialog', () => {
+  let s = run(...running, { type: 'link-lost' }, { type: 'connecting' });
+  assert.equal(s.phase, 'session');
+  assert.equal(s.isRelinking, true);
+  assert.equal(s.notice?.key, 'session.relinking');
+  s = run(...running, { type: 'link-lost' }, { type: 'connecting' }, { type: 'registered', deviceId: '123456789', code: 'NEW123' });
+  assert.equal(s.phase, 'session');
+  assert.equal(s.isRelinking, false);
+  assert.equal(s.session?.sessionId, ASK.sessionId);
+  assert.equal(s.consent, null);
+  assert.equal(s.code, 'NEW123');
+});
+
+test('a new ID after a dropped link means the session is gone: back to the start screen, saying the connection was lost', () => {
+  const s = run(...running, { type: 'link-lost' }, { type: 'registered', deviceId: '987654321', code: 'NEW123' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.session, null);
+  assert.equal(s.deviceId, '987654321');
+  assert.equal(s.notice?.key, 'ended.network-lost');
+});
+
+test("the agent's link drops and comes back: a deadline while away, none after; Stop still works meanwhile", () => {
+  let s = run(...running, { type: 'peer-away', sessionId: ASK.sessionId, until: 123_000 });
+  assert.equal(s.peerAwayUntil, 123_000);
+  s = run(...running, { type: 'peer-away', sessionId: ASK.sessionId, until: 123_000 }, { type: 'peer-back', sessionId: ASK.sessionId });
+  assert.equal(s.peerAwayUntil, null);
+  s = run(...running, { type: 'peer-away', sessionId: ASK.sessionId, until: 123_000 }, { type: 'stopped' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.peerAwayUntil, null);
+  assert.equal(transition(run(registered), { type: 'link-lost' }).isIllegal, true, 'no session: nothing to resume');
+});

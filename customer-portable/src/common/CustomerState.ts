@@ -13,6 +13,8 @@ import type { SessionMode, SessionPermissions } from '@beacon/shared/protocol';
  * - `idle`: registered, showing ID and code;
  * - `consent`: the consent dialog is up;
  * - `session`: an agent sees (and maybe controls) the screen, or talks in a voice-only session.
+ *   It survives a dropped link (`isRelinking` while the app reconnects to resume it), and says
+ *   so while the agent's link is down (`peerAwayUntil`).
  */
 export type Phase = 'connecting' | 'offline' | 'idle' | 'consent' | 'session';
 
@@ -48,6 +50,10 @@ export interface CustomerState {
   acceptedSessionId: string | null;
   session: ActiveSession | null;
   notice: Notice | null;
+  /** Our link dropped during the session; the app reconnects and resumes it (same ID, no new consent). */
+  isRelinking: boolean;
+  /** The agent's link dropped: the session ends at this time (local clock, ms) unless the agent is back. */
+  peerAwayUntil: number | null;
 }
 
 export type CustomerInput =
@@ -63,7 +69,11 @@ export type CustomerInput =
   | { type: 'session-ended'; sessionId: string; reason: EndReason }
   | { type: 'stopped' }
   | { type: 'capture-failed' }
-  | { type: 'disconnected'; reason: UiErrorCode; retryInMs: number };
+  | { type: 'disconnected'; reason: UiErrorCode; retryInMs: number }
+  /** The link dropped during a session the app can resume: it stays on screen while the app reconnects. */
+  | { type: 'link-lost' }
+  | { type: 'peer-away'; sessionId: string; until: number }
+  | { type: 'peer-back'; sessionId: string };
 
 export const INITIAL_STATE: CustomerState = {
   phase: 'connecting',
@@ -73,6 +83,8 @@ export const INITIAL_STATE: CustomerState = {
   acceptedSessionId: null,
   session: null,
   notice: null,
+  isRelinking: false,
+  peerAwayUntil: null,
 };
 
 export type TransitionResult = { state: CustomerState; isIllegal: false } | { state: CustomerState; isIllegal: true; why: string };
@@ -86,6 +98,8 @@ const idle = (s: CustomerState, notice: Notice | null): CustomerState => ({
   acceptedSessionId: null,
   session: null,
   notice,
+  isRelinking: false,
+  peerAwayUntil: null,
 });
 
 /** A relay-reported end, worded for the customer (the shared `ended.*` texts speak to the agent). */
@@ -100,9 +114,16 @@ function endedNotice(reason: EndReason): Notice {
  * reason) to refuse; refused inputs leave the state as it was.
  */
 const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
-  connecting: (s) => (s.phase === 'connecting' || s.phase === 'offline' ? { ...INITIAL_STATE, notice: s.phase === 'offline' ? s.notice : null } : `already ${s.phase}`),
-  registered: (s, i) =>
-    s.phase === 'connecting' ? { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code } : `registered while ${s.phase}`,
+  connecting: (s) => {
+    if (s.isRelinking) return s;
+    return s.phase === 'connecting' || s.phase === 'offline' ? { ...INITIAL_STATE, notice: s.phase === 'offline' ? s.notice : null } : `already ${s.phase}`;
+  },
+  registered: (s, i) => {
+    // Back from a dropped link: the same ID means the relay gave the session back.
+    if (s.isRelinking && i.deviceId === s.deviceId) return { ...s, code: i.code, isRelinking: false, notice: null };
+    if (s.isRelinking) return { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code, notice: { key: endedKey('network-lost'), isError: false } };
+    return s.phase === 'connecting' ? { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code } : `registered while ${s.phase}`;
+  },
   'code-update': (s, i) => (s.deviceId ? { ...s, code: i.code } : 'code update before registration'),
   'consent-request': (s, i) => {
     if (s.phase !== 'idle') return `consent request while ${s.phase}`;
@@ -135,7 +156,10 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   stopped: (s) => (s.phase === 'session' || s.acceptedSessionId ? idle(s, { key: 'session.youStopped', isError: false }) : 'stop without a session'),
   'capture-failed': (s) =>
     s.phase === 'session' || s.acceptedSessionId ? idle(s, { key: errorKey('capture-failed'), isError: true }) : 'capture failure without a session',
-  // Dropping the link always wins: the relay forgets the registration, so ID and code go too.
+  'link-lost': (s) => (s.phase === 'session' ? { ...s, isRelinking: true, peerAwayUntil: null, notice: { key: 'session.relinking', isError: true } } : 'no session to resume'),
+  'peer-away': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: i.until } : 'the agent of another session'),
+  'peer-back': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: null } : 'the agent of another session'),
+  // Dropping the link (with no session to resume) always wins: the relay forgets the registration, so ID and code go too.
   disconnected: (_s, i) => ({
     ...INITIAL_STATE,
     phase: 'offline',

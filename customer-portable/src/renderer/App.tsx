@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import type { ActiveSession } from '../common/CustomerState.ts';
+import type { ActiveSession, CustomerState } from '../common/CustomerState.ts';
 import { useTranslation } from 'react-i18next';
 import { CollabArea } from './CollabArea.tsx';
 import { ConsentDialog } from './ConsentDialog.tsx';
@@ -7,6 +7,7 @@ import type { SessionCollab } from './SessionCollab.ts';
 import type { CustomerClient } from './CustomerClient.ts';
 import { LanguageSwitch } from '@beacon/shared/ui/LanguageSwitch';
 import { SessionBar } from './SessionBar.tsx';
+import { ReconnectingNotice } from '@beacon/shared/ui/ReconnectingNotice';
 import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
 
@@ -21,7 +22,7 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
   }, [t, i18n.language]);
 
   if (state.phase === 'session' && state.session) {
-    return <SessionScreen key={state.session.sessionId} client={client} session={state.session} sc={sc} isElectron={isElectron} />;
+    return <SessionScreen key={state.session.sessionId} client={client} session={state.session} link={state} sc={sc} isElectron={isElectron} />;
   }
 
   return (
@@ -58,7 +59,7 @@ const NO_COLLAB = { subscribe: () => () => undefined, unread: () => 0 };
  * One running session. In Electron the window is just the bar, always on top; the chat and
  * blank board open below it on demand, and open by themselves when the agent writes.
  */
-function SessionScreen({ client, session, sc, isElectron }: { client: CustomerClient; session: ActiveSession; sc: SessionCollab | null; isElectron: boolean }) {
+function SessionScreen({ client, session, link, sc, isElectron }: { client: CustomerClient; session: ActiveSession; link: LinkState; sc: SessionCollab | null; isElectron: boolean }) {
   // A voice-only session starts open (the client told the shell so): the call's controls are the session.
   const [isPanelOpen, setPanelOpen] = useState(!isElectron || session.mode === 'voice');
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
@@ -83,8 +84,24 @@ function SessionScreen({ client, session, sc, isElectron }: { client: CustomerCl
         hasHotkey={isElectron}
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
+      <LinkNotice link={link} />
       {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>
   );
+}
+
+type LinkState = Pick<CustomerState, 'isRelinking' | 'peerAwayUntil'>;
+
+/** Our link or the agent's dropped: the session waits (the relay keeps it) while it comes back. */
+function LinkNotice({ link }: { link: LinkState }) {
+  const { t } = useTranslation();
+  if (link.isRelinking) {
+    return (
+      <div className="reconnecting-notice" role="status" data-testid="relinking">
+        {t('resume.relinking')}
+      </div>
+    );
+  }
+  return link.peerAwayUntil === null ? null : <ReconnectingNotice who="agent" until={link.peerAwayUntil} />;
 }

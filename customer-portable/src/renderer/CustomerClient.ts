@@ -6,10 +6,13 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import type { CtlFromRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import type { SessionCollab } from './SessionCollab.ts';
+
+/** While a session waits for us to come back, the link is tried this often (the grace period is short). */
+const RESUME_RETRY_MS = 1000;
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
   const r = ErrorCode.safeParse(reason);
@@ -28,12 +31,15 @@ export class CustomerClient {
   /** The session asked for, accepted or running (from the consent request on); at most one. */
   private current: CustomerSession | null = null;
   private isClosed = false;
+  /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
+  private resumable: ResumeClaim | null = null;
 
   constructor(
     private readonly config: RendererConfig,
     private readonly bridge: CustomerBridge | undefined,
   ) {
-    this.link = createRelayLink(() => ({ relayUrl: this.config.relayUrl, role: 'customer' as const }), {
+    const linkOptions = () => ({ relayUrl: this.config.relayUrl, role: 'customer' as const, ...(this.resumable ? { resume: [this.resumable] } : {}) });
+    this.link = createRelayLink(linkOptions, {
       onOpening: () => this.apply({ type: 'connecting' }),
       onUp: (conn, scope) => this.attach(conn, scope),
       onDown: (reason) => this.onDisconnected(closeReasonToUi(reason)),
@@ -102,11 +108,20 @@ export class CustomerClient {
     const { deviceId, code } = conn.welcome;
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
+    const wasRelinking = this.state.isRelinking;
     this.apply({ type: 'registered', deviceId, code });
+    // The same ID: the session is ours again; the agent's picture restarts from a keyframe.
+    if (wasRelinking && this.state.session) this.current?.resumed();
   }
 
   private onDisconnected(reason: UiErrorCode): void {
     if (this.isClosed) return;
+    if (this.resumable && this.state.phase === 'session') {
+      // The capture keeps running; frames are dropped until the link is back (a call ends: its audio was on the old link).
+      this.link.retryLater(RESUME_RETRY_MS);
+      this.apply({ type: 'link-lost' });
+      return;
+    }
     this.current?.endMedia();
     const delay = this.link.retryLater();
     this.apply({ type: 'disconnected', reason, retryInMs: delay });
@@ -129,6 +144,18 @@ export class CustomerClient {
           streamId: msg.streamId,
           ...(msg.mode === 'voice' ? { mode: 'voice' as const } : {}),
         });
+        if (msg.resumeSecret && this.state.session?.sessionId === msg.sessionId) this.resumable = { sessionId: msg.sessionId, secret: msg.resumeSecret };
+        return;
+      case 'peer-away':
+        this.apply({ type: 'peer-away', sessionId: msg.sessionId, until: Date.now() + msg.remainingMs });
+        return;
+      case 'peer-back':
+        this.apply({ type: 'peer-back', sessionId: msg.sessionId });
+        return;
+      case 'session-resumed':
+      case 'resume-refused':
+        // The welcome's device ID already said which (see attach).
+        console.info(`[beacon] ${msg.type} ${msg.sessionId}`);
         return;
       case 'session-ended':
         // Ours or not, the state decides; when it was ours, the session object (capture, call, bar, hotkey) goes with it.
@@ -220,6 +247,7 @@ export class CustomerClient {
       console.warn(`[beacon] ignored ${r.why}`);
       return false;
     }
+    if (!r.state.session) this.resumable = null;
     this.syncSession(r.state);
     document.body.dataset.state = r.state.phase;
     this.store.set(r.state);

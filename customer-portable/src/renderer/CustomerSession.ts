@@ -181,6 +181,11 @@ export class CustomerSession {
     }
   }
 
+  /** Back on a new link (resumed): the agent's picture restarts from a keyframe. */
+  resumed(): void {
+    this.media?.encoder.requestKeyframe();
+  }
+
   /** Stops capture and encoding at once, and tells main the session is over. Idempotent. */
   endMedia(): void {
     this.clearStartTimer();
@@ -239,8 +244,16 @@ export class CustomerSession {
       return;
     }
     const mode = this.qualityMode ?? undefined;
+    const link = () => this.host.link();
     const encoder = new ScreenEncoder({
-      sink: conn,
+      // Whatever link is up now: a resumed session goes on over the new one.
+      sink: {
+        sendCtl: (m) => link()?.sendCtl(m) ?? false,
+        sendMedia: (f) => link()?.sendMedia(f) ?? false,
+        get mediaBufferedAmount() {
+          return link()?.mediaBufferedAmount ?? 0;
+        },
+      },
       sessionId: session.sessionId,
       streamId: session.streamId,
       onFatal: (err) => this.host.captureFailed(session.sessionId, err),

@@ -50,6 +50,7 @@ export class TrafficHandler {
         this.sessionEnded(e.session);
         this.clipboard?.sessionEnded(e.session.id);
       }
+      else if (e.type === 'back') this.partyBack(e.session, e.who);
     });
   }
 
@@ -77,6 +78,21 @@ export class TrafficHandler {
     this.screens.delete(s.id);
     screen.forwarder.removeViewer(s.agent.connId);
     this.log.info('screen forwarding ended', { sessionId: s.id, media: screen.forwarder.stats() });
+  }
+
+  /**
+   * A side came back on a new link: the agent's viewer starts again from a keyframe (what it
+   * had half-received went with the old link), and a returning customer is asked for one.
+   */
+  private partyBack(s: ActiveSession, who: 'agent' | 'customer'): void {
+    const screen = this.screens.get(s.id);
+    if (!screen) return;
+    if (who === 'agent') {
+      screen.forwarder.removeViewer(s.agent.connId);
+      screen.forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
+    }
+    // (A returning agent is handed the stream parameters when its ctl opens: agentCtlOpened.)
+    screen.forwarder.requestKeyframe();
   }
 
   private mediaCheck(customer: CustomerParty): MediaCheck {

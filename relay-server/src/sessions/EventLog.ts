@@ -31,6 +31,9 @@ export const EVENT_KINDS = [
   // A voice call answered (`by`: who called) and ended (`by`, `reason`, `durationMs`).
   'voice-started',
   'voice-ended',
+  // Resume (issue 14): one side's link dropped (`who`, `graceMs`), and it came back (`who`, `awayMs`).
+  'drop',
+  'resume',
   // Clipboard text passed on (issue 13): `direction` (`to-customer`, `to-agent`), `kind`, `chars`; never the text.
   'clipboard',
 ] as const;

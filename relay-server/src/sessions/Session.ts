@@ -4,7 +4,7 @@
  * stream and an ended one says how it ended. SessionManager is the only code that moves a
  * session from one state to the next, and every ending goes through its one `finish`.
  */
-import type { CtlFromRelay, RelayToClient, SessionMode, SessionPermissions } from '@beacon/shared/protocol';
+import type { CtlFromRelay, RelayToClient, Role, SessionMode, SessionPermissions } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 
@@ -15,7 +15,11 @@ export interface MediaSink {
   send(fragment: Uint8Array): boolean;
 }
 
-/** What the session layer needs from a connected client. */
+/**
+ * What the session layer needs from a connected client. A party outlives its connection when
+ * its sessions can be resumed: a new connection then carries the same party object (see
+ * SwitchableParty.ts), so sessions and features keep it, and its connId, across the drop.
+ */
 export interface Party {
   readonly connId: string;
   readonly address: string;
@@ -26,6 +30,10 @@ export interface Party {
   channels(): { ctl: boolean; media: boolean };
   /** The largest ctl message the client takes (its SDP's max-message-size); 0 while `ctl` is not open. */
   maxCtlBytes(): number;
+  /** The connection carrying the party now speaks `resume` (false while none does). */
+  speaksResume(): boolean;
+  /** A connection carries the party now (false while it is away). */
+  isAttached(): boolean;
 }
 export interface AgentParty extends Party {
   readonly agent: AgentIdentity;
@@ -93,15 +101,25 @@ export type Session = LiveSession | EndedSession;
  * the timeline (a recording starts here, so the consent lands at 0); `ending` while the
  * session's last timeline entries are still to be written (a call ends here); `ended` once it
  * is over, recorded and both sides told. `ending` and `ended` fire once per session, for
- * every ending, pending ones included.
+ * every ending, pending ones included. `away` and `back` may fire in between, any number of times.
  */
 export type SessionEvent =
   | { type: 'started'; session: ActiveSession }
   | { type: 'ending'; session: LiveSession; ending: SessionEnding }
-  | { type: 'ended'; session: EndedSession };
+  | { type: 'ended'; session: EndedSession }
+  /** One side's link dropped; the session waits for it (Resume.ts). Its call, if any, ends here. */
+  | { type: 'away'; session: ActiveSession; who: Role }
+  /** That side is back on a new link (channels open): it needs a keyframe. */
+  | { type: 'back'; session: ActiveSession; who: Role };
 
 export const agentActor = (a: AgentIdentity): string => `agent:${a.login}`;
 export const customerActor = (deviceId: string): string => `customer:${deviceId}`;
 /** Which side ended a session for `reason` (`relay`: shutdown, timeout, the relay's own failure). */
 export const endedBy = (reason: SessionEnding): 'agent' | 'customer' | 'relay' =>
   reason.startsWith('customer') || reason === 'denied' ? 'customer' : reason.startsWith('agent') ? 'agent' : 'relay';
+
+/** Whether the party's link carries a session of this mode: `ctl` always, `media` for the screen. */
+export function carriesSession(p: Party, mode: SessionMode): boolean {
+  const open = p.channels();
+  return open.ctl && (mode !== 'screen' || open.media);
+}

@@ -39,6 +39,8 @@ function fakeParty(connId: string): Fake & Omit<AgentParty, 'agent'> {
     mediaSink: { isOpen: () => false, bufferedAmount: () => 0, send: () => false },
     channels: () => ({ ...open }),
     maxCtlBytes: () => 256 * 1024,
+    speaksResume: () => false,
+    isAttached: () => true,
   };
 }
 

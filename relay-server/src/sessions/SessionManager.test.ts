@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
 import type { Permissions } from '@beacon/shared/protocol';
+import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -21,14 +22,17 @@ after(async () => {
   nodeDataChannel.cleanup();
 });
 
+/** Clients that cannot resume: a dropped link ends their sessions at once (Resume.test.ts has the rest). */
+const NO_RESUME = KNOWN_CAPABILITIES.filter((c) => c !== 'resume');
+
 /** A customer with its data channels open: a session starts only on a link that can carry it. */
 async function customer(): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
+  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer', capabilities: NO_RESUME });
   open.push(c);
   return c;
 }
 async function agent(): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false });
+  const c = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token(), isRtc: false, capabilities: NO_RESUME });
   open.push(c);
   return c;
 }

@@ -9,7 +9,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { LiveSession as LiveSessionRow } from '@beacon/shared/api';
-import { LIMITS, type ClientToRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { LIMITS, type ClientToRelay, type RelayToClient, type ResumeClaim, type Role } from '@beacon/shared/protocol';
 import { ProtocolError, toWireError, type EndReason, type ErrorCode } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -28,8 +28,11 @@ import {
   type Session,
   type SessionEnding,
   type SessionEvent,
+  carriesSession,
 } from './Session.ts';
 import { refusalText, type Admission } from './admission.ts';
+import { tellEnded } from './tellEnded.ts';
+import { RESUME_GRACE_MS, Resume, type ResumeOutcome } from './Resume.ts';
 import { SessionRecords } from './SessionRecords.ts';
 import type { SessionStore } from './SessionStore.ts';
 
@@ -44,6 +47,8 @@ export interface SessionManagerOptions {
   willRecord?: () => boolean;
   /** How long a consented session waits for the customer's channels before it ends `link-failed`. */
   linkWaitMs?: number;
+  /** How long a running session waits for a party whose link dropped (Resume.ts). */
+  resumeGraceMs?: number;
 }
 
 /**
@@ -88,6 +93,7 @@ export class SessionManager {
   private readonly admission: Admission | null;
   private readonly willRecord: () => boolean;
   private readonly records: SessionRecords;
+  private readonly resume: Resume;
 
   constructor(
     private readonly registry: DeviceRegistry,
@@ -103,6 +109,15 @@ export class SessionManager {
     this.admission = opts.admission ?? null;
     this.willRecord = opts.willRecord ?? (() => false);
     this.emitter = new Emitter((err) => log.error('session event listener failed', { err: err instanceof Error ? err.message : String(err) }));
+    this.resume = new Resume({
+      now: this.now,
+      log,
+      events,
+      graceMs: opts.resumeGraceMs ?? RESUME_GRACE_MS,
+      live: (id) => this.sessions.get(id),
+      end: (s, ending) => this.finish(s, ending),
+      fire: (e) => this.emitter.fire(e),
+    });
     registry.onCodeChange((d) => {
       this.customers.get(d.deviceId)?.send({ type: 'code-update', code: d.code, codeExpiresAt: d.codeExpiresAt });
     });
@@ -132,13 +147,27 @@ export class SessionManager {
     this.records.registered(c);
   }
 
-  /** A client went away: its sessions end, and a customer's ID stops accepting codes. */
-  partyGone(party: AgentParty | CustomerParty, reason: EndReason): void {
-    for (const s of this.sessionsOf(party)) this.finish(s, reason);
-    if ('deviceId' in party && this.customers.get(party.deviceId) === party) {
-      this.customers.delete(party.deviceId);
-      this.registry.unregister(party.deviceId);
+  /**
+   * A client went away: its sessions end, and a customer's ID stops accepting codes. When its
+   * link was lost (`mayResume`), a running session it holds a resume secret for waits for it
+   * instead (Resume.ts), and a customer keeps its ID meanwhile.
+   */
+  partyGone(party: AgentParty | CustomerParty, reason: EndReason, mayResume = false): void {
+    for (const s of this.sessionsOf(party)) {
+      if (!mayResume || !this.resume.holdAway(s, party)) this.finish(s, reason);
     }
+    if ('deviceId' in party) this.dropCustomerIfGone(party);
+  }
+
+  /** A new connection's `hello.resume`: the party it may carry (null: none), and what to tell it. */
+  resumeClaims(role: Role, claims: readonly ResumeClaim[], agentId: number | null): ResumeOutcome {
+    return this.resume.claim(role, claims, agentId);
+  }
+
+  /** The party is carried by its new connection (welcomed): it hears its sessions are back. */
+  partyReturned(party: Party, outcome: ResumeOutcome): void {
+    for (const m of outcome.replies) party.send(m);
+    this.resume.returned(party, outcome.resumed);
   }
 
   async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {
@@ -202,6 +231,7 @@ export class SessionManager {
   channelsOpened(party: Party): void {
     for (const s of this.sessionsOf(party)) {
       if (s.state === 'pending' && s.isConsented && s.customer === party && hasLinkFor(s)) this.activate(s);
+      else this.resume.linkReady(s, party);
     }
   }
 
@@ -309,8 +339,9 @@ export class SessionManager {
       streamId: active.streamId,
       mode: s.mode,
     };
-    s.customer.send(started);
-    s.agent.send(started);
+    const secrets = this.resume.begin(active);
+    s.customer.send({ ...started, ...secrets.customer });
+    s.agent.send({ ...started, ...secrets.agent });
     // Before the consent is on the timeline, so a recording that starts here puts it at 0.
     this.emitter.fire({ type: 'started', session: active });
     this.records.consented(active);
@@ -340,29 +371,17 @@ export class SessionManager {
       wasAnnounced: live.state === 'active' || live.isAnnounced,
     };
     this.records.ended(ended);
-    this.tell(ended);
+    tellEnded(ended, this.log);
+    this.resume.ended(ended.id, ending);
+    this.dropCustomerIfGone(ended.customer);
     this.emitter.fire({ type: 'ended', session: ended });
   }
 
-  /** The agent hears a no or a timeout; once announced, both sides hear any other ending. */
-  private tell(s: EndedSession): void {
-    switch (s.ending) {
-      case 'unrecorded':
-        return;
-      case 'denied':
-      case 'consent-timeout':
-        s.agent.send({ type: 'session-denied', sessionId: s.id, code: s.ending });
-        this.log.info(s.ending === 'denied' ? 'session denied' : 'consent timed out', { sessionId: s.id });
-        return;
-      default: {
-        if (s.wasAnnounced) {
-          const msg: RelayToClient = { type: 'session-ended', sessionId: s.id, reason: s.ending };
-          s.agent.send(msg);
-          s.customer.send(msg);
-        }
-        this.log.info('session ended', { sessionId: s.id, reason: s.ending, wasActive: s.startedAt !== null });
-      }
-    }
+  /** A customer no connection carries and no session waits for: its ID stops accepting codes. */
+  private dropCustomerIfGone(c: CustomerParty): void {
+    if (c.isAttached() || this.customers.get(c.deviceId) !== c || this.resume.isWaitingFor(c)) return;
+    this.customers.delete(c.deviceId);
+    this.registry.unregister(c.deviceId);
   }
 
   private forget(s: LiveSession): void {
@@ -396,8 +415,5 @@ export class SessionManager {
   }
 }
 
-/** Whether the customer's link carries what the session needs: `ctl` always, `media` for the screen. */
-function hasLinkFor(s: LiveSession): boolean {
-  const open = s.customer.channels();
-  return open.ctl && (s.mode !== 'screen' || open.media);
-}
+/** Whether the customer's link carries what the session needs. */
+const hasLinkFor = (s: LiveSession): boolean => carriesSession(s.customer, s.mode);

@@ -16,6 +16,7 @@ const OUTCOME_BY_REASON: Record<EndReason, SessionOutcome> = {
   'agent-disconnected': 'dropped',
   'relay-shutdown': 'dropped',
   'link-failed': 'dropped',
+  'network-lost': 'dropped',
 };
 
 export class SessionRecords {

@@ -26,6 +26,7 @@ export interface SessionsDeps {
   organisation: Organisation;
   consentTimeoutMs?: number;
   linkWaitMs?: number;
+  resumeGraceMs?: number;
   codeLifetimeMs?: number;
   /** Whether a session requested now will be recorded (the consent dialog says so). */
   willRecord(): boolean;
@@ -48,7 +49,7 @@ export function createSessions(d: SessionsDeps): SessionsFeature {
   const store = new SessionStore(d.db, d.log);
   const registry = new DeviceRegistry(d.db, d.log, { now: d.now, codeLifetimeMs: d.codeLifetimeMs });
   const admission = createAdmission(d.accounts, d.customers, d.organisation);
-  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, admission, willRecord: () => d.willRecord() });
+  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, resumeGraceMs: d.resumeGraceMs, admission, willRecord: () => d.willRecord() });
   const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
   sweeper.unref();
   // Device IDs handed out and never used are forgotten: at start, then hourly.

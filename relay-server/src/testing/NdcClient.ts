@@ -17,6 +17,7 @@ import {
   type Role,
   type AgentWelcome,
   type CustomerWelcome,
+  type ResumeClaim,
   type Welcome,
 } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
@@ -37,8 +38,10 @@ export interface NdcClientOptions {
   maxMessageSize?: number;
   /** The labels of the data channels it opens (default `ctl` and `media`); see {@link startRtc}. */
   channels?: readonly string[];
-  /** The features this client says it speaks (default: all this version knows). */
+  /** The features this client says it speaks (default: all this version knows but `resume`, which it does not implement by itself). */
   capabilities?: string[];
+  /** `hello.resume`: the sessions this client asks back. */
+  resume?: ResumeClaim[];
 }
 
 interface Waiter<T> {
@@ -156,8 +159,9 @@ export class NdcClient {
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? [...KNOWN_CAPABILITIES] };
+    const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? KNOWN_CAPABILITIES.filter((c) => c !== 'resume') };
     if (opts.token) hello.token = opts.token;
+    if (opts.resume) hello.resume = opts.resume;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(
       (m): m is Welcome | ByType<RelayToClient, 'error'> => m.type === 'welcome' || m.type === 'error',
@@ -214,6 +218,22 @@ export class NdcClient {
   /** Resolves when the socket has closed, with the close code and reason. */
   whenClosed(): Promise<{ code: number; reason: string }> {
     return this.closed;
+  }
+
+  /** Like a cut cable: the socket is dropped without a close frame (the relay sees 1006), the peer connection goes. */
+  drop(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.ws.terminate();
+    // After the relay saw the socket go: on a cut cable the peer connection's goodbye never arrives either.
+    setTimeout(() => {
+      try {
+        for (const dc of this.channels) dc.close();
+        this.pc?.close();
+      } catch {
+        /* already closed */
+      }
+    }, 300);
   }
 
   /** Idempotent: closes the peer connection and the socket. */

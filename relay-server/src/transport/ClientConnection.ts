@@ -18,10 +18,13 @@ import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import { isLinkLoss, type ResumeOutcome } from '../sessions/Resume.ts';
+import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
 import { CLOSE_OVER_BUDGET } from './CtlBudget.ts';
 import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
+import { LINK_SILENCE_MS, SilenceWatch } from './SilenceWatch.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -33,6 +36,10 @@ export const CLOSE_NORMAL = 1000;
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY = 1008;
 export const CLOSE_INTERNAL = 1011;
+/** No close frame arrived: the link broke (RFC 6455). */
+export const CLOSE_ABNORMAL = 1006;
+/** A client's own "my link went silent; I will resume" (capability `resume`). */
+export const CLOSE_LINK_LOST = 4001;
 
 export interface ConnectionContext {
   auth: AgentAuth;
@@ -66,7 +73,8 @@ function rawToBuffer(data: RawData): Buffer {
 }
 
 export class ClientConnection {
-  readonly connId = randomBytes(9).toString('base64url');
+  /** A resumed connection takes over its party's connId (features key per-party state by it). */
+  connId = randomBytes(9).toString('base64url');
   private state: State = 'awaiting-hello';
   private queue: Promise<void> = Promise.resolve();
   private badMessages = 0;
@@ -83,6 +91,10 @@ export class ClientConnection {
   private spokenByBoth: ReadonlySet<string> = new Set();
   /** Set by the relay's keepalive: false after a ping until the pong arrives. */
   isAlive = true;
+  /** Started by the client's first `heartbeat`: silence then means the link is gone. */
+  private silence: SilenceWatch | null = null;
+  /** What this connection lends the party it carries (a resumed party is carried by a newer one). */
+  private readonly carrier: PartyConnection;
 
   constructor(
     private readonly ws: WebSocket,
@@ -90,6 +102,7 @@ export class ClientConnection {
     private readonly ctx: ConnectionContext,
     private readonly onClosed: (c: ClientConnection) => void,
   ) {
+    this.carrier = this.makeCarrier();
     this.helloTimer = setTimeout(() => {
       this.ctx.log.warn('no hello in time; closing', { connId: this.connId, address });
       this.close('hello-timeout', CLOSE_POLICY);
@@ -97,8 +110,10 @@ export class ClientConnection {
     ws.on('message', (data, isBinary) => this.onFrame(data, isBinary));
     ws.on('pong', () => {
       this.isAlive = true;
+      this.silence?.heard();
     });
-    ws.on('close', () => this.close('socket-closed'));
+    // Only a broken link may be resumed; a client that said goodbye (a close frame) ends its sessions.
+    ws.on('close', (code) => this.close(code === CLOSE_ABNORMAL || code === CLOSE_LINK_LOST ? 'socket-lost' : 'socket-closed'));
     ws.on('error', (err) => {
       this.ctx.log.warn('websocket error', { connId: this.connId, err });
       this.close('socket-error');
@@ -123,6 +138,15 @@ export class ClientConnection {
     }
   }
 
+  /** A ping for the silence watch only (the keepalive's `isAlive` is left alone). */
+  private probe(): void {
+    try {
+      this.ws.ping();
+    } catch {
+      /* the close handler cleans up */
+    }
+  }
+
   send(msg: RelayToClient): void {
     if (this.state === 'closed' || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.send(JSON.stringify(forPeerVersion(msg, this.v)));
@@ -134,12 +158,14 @@ export class ClientConnection {
     this.state = 'closed';
     if (this.helloTimer) clearTimeout(this.helloTimer);
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.silence?.stop();
     this.unwatchToken?.();
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.connectionClosed(this.connId);
     this.ctx.voice?.connectionClosed(this.connId);
     if (this.party) {
-      this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
+      if (isSwitchable(this.party)) this.party.detach(this.carrier);
+      this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected', isLinkLoss(reason));
     }
     this.link?.close(reason);
     this.link = null;
@@ -154,6 +180,7 @@ export class ClientConnection {
 
   private onFrame(data: RawData, isBinary: boolean): void {
     if (this.state === 'closed') return;
+    this.silence?.heard();
     const buf = rawToBuffer(data);
     if (isBinary) return this.refuse(new ProtocolError('bad-message', 'binary frames are not part of the protocol'));
     if (buf.length > LIMITS.maxJsonMessageBytes) {
@@ -232,6 +259,11 @@ export class ClientConnection {
     switch (msg.type) {
       case 'hello':
         throw new ProtocolError('forbidden', 'hello was already received');
+      case 'heartbeat':
+        // From its first heartbeat on, a client's silence means its link is gone.
+        this.silence ??= new SilenceWatch(this.ctx.now, LINK_SILENCE_MS, () => this.close('link-silent', CLOSE_GOING_AWAY), () => this.probe());
+        this.send({ type: 'heartbeat' });
+        return;
       case 'rtc-offer':
         return this.offer(msg.sdp);
       case 'rtc-candidate':
@@ -286,7 +318,8 @@ export class ClientConnection {
         this.close('unauthorized', CLOSE_POLICY);
         return;
       }
-      this.party = { ...this.partyBase(), agent: grant.agent };
+      const back = this.resumeClaims(msg, grant.agent.id);
+      this.party = back.party && 'agent' in back.party ? this.adopt(back.party) : { ...this.partyBase(), agent: grant.agent };
       this.state = 'ready';
       this.ctx.presence?.add(grant.agent.id, this.connId);
       this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
@@ -294,9 +327,12 @@ export class ClientConnection {
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
       this.expiryTimer.unref?.();
       this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
-      this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
+      this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address, isResumed: back.party !== null });
+      this.ctx.sessions.partyReturned(this.party, back);
       return;
     }
+    const back = this.resumeClaims(msg, null);
+    if (back.party && 'deviceId' in back.party) return this.customerReturned(this.adopt(back.party), back);
     let device;
     try {
       device = await this.ctx.registry.register(this.address);
@@ -318,6 +354,33 @@ export class ClientConnection {
     this.ctx.sessions.addCustomer(party);
     this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
     this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
+    this.ctx.sessions.partyReturned(party, back); // a refused resume: the client hears why
+  }
+
+  /** The sessions `hello.resume` may take back (none unless both sides speak `resume`). */
+  private resumeClaims(msg: Hello, agentId: number | null): ResumeOutcome {
+    if (!this.spokenByBoth.has('resume')) return { party: null, resumed: [], replies: [] };
+    return this.ctx.sessions.resumeClaims(msg.role, msg.resume ?? [], agentId);
+  }
+
+  /** This connection carries a party that came back (the connection it had before is closed). */
+  private adopt<P extends AgentParty | CustomerParty>(party: P): P {
+    if (!isSwitchable(party)) throw new Error('a resumed party must be switchable');
+    this.connId = party.connId;
+    party.attach(this.carrier);
+    return party;
+  }
+
+  /** A customer back on a new connection: same device ID and current code, no new registration. */
+  private customerReturned(party: CustomerParty, back: ResumeOutcome): void {
+    this.party = party;
+    this.state = 'ready';
+    const device = this.ctx.registry.current(party.deviceId);
+    if (!device) throw new Error('a resumed customer must still be registered');
+    const spoken = { v: this.v, capabilities: this.capabilities() };
+    this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
+    this.ctx.log.info('customer resumed', { connId: this.connId, deviceId: party.deviceId, address: this.address });
+    this.ctx.sessions.partyReturned(party, back);
   }
 
   /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder. */
@@ -331,6 +394,11 @@ export class ClientConnection {
   }
 
   private partyBase(): Party {
+    return switchableParty(this.carrier);
+  }
+
+  /** What this connection lends the party it carries (a resumed party is carried by a newer one). */
+  private makeCarrier(): PartyConnection {
     return {
       connId: this.connId,
       address: this.address,
@@ -343,6 +411,8 @@ export class ClientConnection {
         bufferedAmount: () => this.link?.mediaSink.bufferedAmount() ?? 0,
         send: (f) => this.link?.mediaSink.send(f) ?? false,
       },
+      speaksResume: () => this.spokenByBoth.has('resume'),
+      close: (reason) => this.close(reason, CLOSE_GOING_AWAY),
     };
   }
 

@@ -74,6 +74,7 @@ export class VoiceHandler {
     this.rtpLog = new ThrottledLogger(log);
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
+      else if (e.type === 'away') this.partyAway(e.session, e.who);
     });
   }
 
@@ -181,6 +182,17 @@ export class VoiceHandler {
     if (isDisconnect && by !== 'relay' && s.state === 'active') {
       (by === 'agent' ? s.customer : s.agent).sendCtl({ type: 'voice-end', sessionId: s.id, from: by });
     }
+  }
+
+  /**
+   * One side's link dropped (the session waits for it): its audio went with that link, so the
+   * call ends, and the side still there hears it end. Either side may call again after a resume.
+   */
+  private partyAway(s: LiveSession, who: Role): void {
+    const call = this.calls.get(s.id);
+    if (!call) return;
+    this.drop(call, who, 'disconnected');
+    (who === 'agent' ? s.customer : s.agent).sendCtl({ type: 'voice-end', sessionId: s.id, from: who });
   }
 
   /** The call of a session that is still running; calls of ended sessions are dropped on sight. */

@@ -5,6 +5,7 @@
  * the `ctl` and `media` data channels created here before the offer. Every inbound
  * message is parsed with the shared schemas; a malformed one is logged and dropped.
  */
+import { Heartbeat } from '../client/Heartbeat.ts';
 import { Emitter } from '../client/lifecycle.ts';
 import { fromWireError, ProtocolError, type ErrorCode } from '../errors.ts';
 import { parseJson } from '../parse.ts';
@@ -13,6 +14,7 @@ import {
   RelayToClient,
   type ClientToRelay,
   type CtlToRelay,
+  type ResumeClaim,
   type Role,
   type Welcome,
 } from '../protocol.ts';
@@ -29,6 +31,8 @@ export interface RelayConnectionOptions {
   token?: string;
   /** How long to wait for the socket, the welcome and both channels. */
   timeoutMs?: number;
+  /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */
+  resume?: ResumeClaim[];
 }
 
 export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
@@ -62,6 +66,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
   private media: RTCDataChannel | null = null;
   private audioSender: RTCRtpSender | null = null;
   private remoteAudioTrack: MediaStreamTrack | null = null;
+  /** Capability `resume`: a link that stops answering heartbeats is closed (and so reconnected). */
+  private heartbeat: Heartbeat | null = null;
 
   private constructor(
     private readonly ws: WebSocket,
@@ -105,6 +111,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
       ws.onopen = () => {
         const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
         if (opts.token) hello.token = opts.token;
+        if (opts.resume?.length) hello.resume = opts.resume;
         ws.send(JSON.stringify(hello));
       };
       ws.onerror = () => fail('relay-unreachable', 'could not reach the relay');
@@ -113,6 +120,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
         else conn?.close('closed');
       };
       ws.onmessage = (ev) => {
+        conn?.heartbeat?.heard();
         if (typeof ev.data !== 'string') return;
         const r = parseJson(RelayToClient, ev.data, 'relay->client');
         if (!r.ok) {
@@ -134,6 +142,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
               if (settled) return;
               settled = true;
               clearTimeout(timer);
+              conn?.watchLink();
               resolve(conn as RelayConnection<WelcomeFor<R>>);
               for (const m of early.splice(0)) conn?.dispatch(m);
             },
@@ -164,6 +173,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
       case 'signed-out':
         this.onMessage.fire(msg);
         this.close('unauthorized');
+        return;
+      case 'heartbeat':
         return;
       default:
         this.onMessage.fire(msg);
@@ -210,6 +221,21 @@ export class RelayConnection<W extends Welcome = Welcome> {
     await Promise.all([whenOpen(ctl), whenOpen(media)]);
     ctl.onclose = () => this.close('closed');
     media.onclose = () => this.close('closed');
+  }
+
+  /** With a relay that speaks `resume`: heartbeats, and a silent link is closed (`relay-unreachable`). */
+  private watchLink(): void {
+    if (!this.capabilities.has('resume') || this.isClosed) return;
+    const onSilent = () => {
+      // 4001: "my link went silent; I will resume" (a bare close frame would end our sessions, should it arrive).
+      try {
+        this.ws.close(4001, 'link-silent');
+      } catch {
+        /* already closing */
+      }
+      this.close('relay-unreachable');
+    };
+    this.heartbeat = new Heartbeat({ send: () => this.sendSignal({ type: 'heartbeat' }), onSilent });
   }
 
   /** Sends a signalling message over the WebSocket. */
@@ -274,6 +300,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
   close(reason: CloseReason = 'closed'): void {
     if (this.isClosed) return;
     this.isClosed = true;
+    this.heartbeat?.stop();
     try {
       this.ws.close();
     } catch {

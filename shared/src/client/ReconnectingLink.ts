@@ -89,10 +89,14 @@ export class ReconnectingLink<C extends LinkConnection<R>, R> {
     );
   }
 
-  /** Schedules the next attempt after the policy's delay; returns the delay (the one already planned, if any). */
-  retryLater(): number {
+  /**
+   * Schedules the next attempt after the policy's delay, but no later than `capMs` (a client
+   * with a session to resume tries every second: the session waits only for its grace period);
+   * returns the delay (the one already planned, if any).
+   */
+  retryLater(capMs = Infinity): number {
     if (this.retryTimer !== null) return this.retryDelayMs;
-    this.retryDelayMs = this.policy.nextDelayMs();
+    this.retryDelayMs = Math.min(capMs, this.policy.nextDelayMs());
     this.retryTimer = this.timers.setTimeout(() => {
       this.retryTimer = null;
       this.connect();

@@ -10,6 +10,9 @@ test('a version 2 peer is told the codes and reasons it knows; a version 3 peer 
   const ended = { type: 'session-ended', sessionId: 'session-0001', reason: 'link-failed' } as const;
   assert.equal(forPeerVersion(ended, 2).reason, 'customer-disconnected');
   assert.equal(forPeerVersion(ended, 3).reason, 'link-failed');
+  const lost = { type: 'session-ended', sessionId: 'session-0001', reason: 'network-lost' } as const;
+  assert.equal(forPeerVersion(lost, 3).reason, 'customer-disconnected', 'resume came in version 4');
+  assert.equal(forPeerVersion(lost, 4), lost);
   const error = { type: 'error', code: 'not-delivered', message: 'x', re: { type: 'file-chunk', id: 'transfer-01' } } as const;
   assert.deepEqual(forPeerVersion(error, 1), { ...error, code: 'internal' });
 });
@@ -26,7 +29,7 @@ test('what version 2 already knew is passed unchanged', () => {
     const m = { type: 'error', code, message: 'x' } as const;
     assert.equal(forPeerVersion(m, 2), m);
   }
-  for (const reason of END_REASONS.filter((r) => r !== 'link-failed')) {
+  for (const reason of END_REASONS.filter((r) => r !== 'link-failed' && r !== 'network-lost')) {
     const m = { type: 'session-ended', sessionId: 'session-0001', reason } as const;
     assert.equal(forPeerVersion(m, 2), m);
   }

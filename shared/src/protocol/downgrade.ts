@@ -14,6 +14,7 @@ const NEWER_CODES: Partial<Record<ErrorCode, { readonly since: number; readonly 
 };
 const NEWER_REASONS: Partial<Record<EndReason, { readonly since: number; readonly older: EndReason }>> = {
   'link-failed': { since: 3, older: 'customer-disconnected' },
+  'network-lost': { since: 4, older: 'customer-disconnected' },
 };
 
 export function codeForVersion(code: ErrorCode, v: number): ErrorCode {

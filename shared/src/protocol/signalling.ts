@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EndReason, ErrorCode } from '../errors.ts';
 import { AccessCode, AgentIdentity, Capabilities, CustomerId, DeviceId, RequestId, Role, SessionId, SessionMode, SessionPermissions } from './core.ts';
 import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.ts';
+import { Heartbeat, ResumeClaims, ResumeFromRelay, ResumeSecret } from './resume.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -15,6 +16,8 @@ export const Hello = z.object({
   token: z.string().max(256).optional(),
   /** What this client speaks beyond the core (version 2 on); absent: nothing. */
   capabilities: Capabilities.optional(),
+  /** Capability `resume`: the sessions this party had on a link that dropped. */
+  resume: ResumeClaims.optional(),
 });
 export type Hello = z.infer<typeof Hello>;
 
@@ -52,7 +55,7 @@ export const SessionToRelay = z.discriminatedUnion('type', [
 ]);
 export type SessionToRelay = z.infer<typeof SessionToRelay>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options]);
+export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, Heartbeat]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -122,6 +125,8 @@ export const SessionFromRelay = z.discriminatedUnion('type', [
     ...StreamInfo.shape,
     /** Absent: `screen`. */
     mode: SessionMode.optional(),
+    /** Capability `resume`: this party's own secret for `hello.resume` (each party gets its own; never logged). */
+    resumeSecret: ResumeSecret.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the customer said no (or did not answer in time). */
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),
@@ -139,5 +144,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...SessionFromRelay.options,
   /** Agent: the relay revoked this connection (token expired or revoked). */
   z.object({ type: z.literal('signed-out'), reason: z.string() }),
+  ...ResumeFromRelay.options,
+  Heartbeat,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

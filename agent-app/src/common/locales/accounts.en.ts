@@ -59,6 +59,8 @@ export const ACCOUNTS_EN = {
     disconnected: 'Session ended',
     'voice-started': 'Voice call started',
     'voice-ended': 'Voice call ended',
+    drop: 'Connection lost',
+    resume: 'Connection back',
   },
   form: {
     errors: {

@@ -64,6 +64,8 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     disconnected: '会话结束',
     'voice-started': '语音通话开始',
     'voice-ended': '语音通话结束',
+    drop: '连接中断',
+    resume: '连接恢复',
   },
   form: {
     errors: {

@@ -71,6 +71,8 @@ export const RECORDING_EN = {
       file: 'File',
       'voice-started': 'Voice call started',
       'voice-ended': 'Voice call ended',
+      drop: 'Connection lost',
+      resume: 'Connection back',
       clipboard: 'Clipboard',
     },
     clipboard: {

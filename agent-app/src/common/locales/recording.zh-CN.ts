@@ -71,6 +71,8 @@ export const RECORDING_ZH_CN = {
       file: '文件',
       'voice-started': '语音通话开始',
       'voice-ended': '语音通话结束',
+      drop: '连接中断',
+      resume: '连接恢复',
       clipboard: '剪贴板',
     },
     clipboard: {

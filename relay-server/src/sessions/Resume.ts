@@ -1,0 +1,198 @@
+/**
+ * Sessions that outlive a dropped link (capability `resume`). When a party that holds a resume
+ * secret loses its connection, its running session is not ended: that side is `away`, the other
+ * side is told (`peer-away`, with the time left), and a grace timer runs. A new connection that
+ * names the session and the secret in `hello.resume` takes the same party back (same device ID,
+ * permissions and stream); once its data channels are open that side is `back` again and the
+ * other side is told (`peer-back`). If the grace period runs out the session ends
+ * `network-lost`.
+ *
+ * Invariants: a secret is 32 random bytes, sent to its party only (in `session-started`), never
+ * logged, compared in constant time; a secret works only for its own side of its own session.
+ * Every drop and return is on the session's timeline (`drop`, `resume` events). A session that
+ * ended while a side was away is remembered for one grace period, so the returning side hears
+ * how it ended instead of a bare refusal.
+ */
+import { randomBytes } from 'node:crypto';
+import type { EndReason } from '@beacon/shared/errors';
+import type { ResumeClaim, Role, RelayToClient } from '@beacon/shared/protocol';
+import type { Clock } from '../platform/clock.ts';
+import type { Logger } from '../platform/logger.ts';
+import { constantTimeEqual } from './DeviceRegistry.ts';
+import type { EventLog } from './EventLog.ts';
+import { agentActor, carriesSession, customerActor, type ActiveSession, type AgentParty, type CustomerParty, type LiveSession, type Party, type SessionEnding, type SessionEvent } from './Session.ts';
+
+/** How long a session waits for a party whose link dropped (BEACON_RESUME_GRACE_S overrides it). */
+export const RESUME_GRACE_MS = 60_000;
+
+/**
+ * Close reasons of a connection that mean its link broke: a socket gone without a close frame
+ * (or closed by a client saying it will resume), silence, or a newer connection of the same
+ * party. Not a goodbye (a close frame), a sign-out, a refusal, a shutdown, or a peer connection
+ * that failed while the socket still carried: a real network cut silences the socket too.
+ */
+const LINK_LOSSES = ['socket-lost', 'socket-error', 'keepalive-timeout', 'link-silent', 'superseded'];
+export const isLinkLoss = (closeReason: string): boolean => LINK_LOSSES.includes(closeReason);
+
+interface Away {
+  readonly since: number;
+  readonly deadline: number;
+  readonly timer: NodeJS.Timeout;
+  /** A new connection took the party back; it is `back` once its channels open. */
+  isReturning: boolean;
+}
+
+interface Held {
+  readonly secrets: Record<Role, string | null>;
+  readonly away: Partial<Record<Role, Away>>;
+}
+
+export interface ResumeDeps {
+  now: Clock;
+  log: Logger;
+  events: EventLog;
+  graceMs: number;
+  live(sessionId: string): LiveSession | undefined;
+  /** Ends the session (SessionManager.finish). */
+  end(s: LiveSession, ending: SessionEnding): void;
+  fire(e: SessionEvent): void;
+}
+
+/** What a returning party's claims came to. */
+export interface ResumeOutcome {
+  /** The party the new connection carries from now on (null: none of the claims held). */
+  party: AgentParty | CustomerParty | null;
+  resumed: ActiveSession[];
+  /** Said back to the party after its welcome, in order. */
+  replies: RelayToClient[];
+}
+
+const sideOf = (s: LiveSession, party: Party): Role | null => (s.agent === party ? 'agent' : s.customer === party ? 'customer' : null);
+const otherSide = (who: Role): Role => (who === 'agent' ? 'customer' : 'agent');
+const partyOf = (s: LiveSession, who: Role): AgentParty | CustomerParty => (who === 'agent' ? s.agent : s.customer);
+
+export class Resume {
+  private readonly held = new Map<string, Held>();
+  /** Sessions that ended lately: their secrets and how they ended, for a side that comes back late. */
+  private readonly recentlyEnded = new Map<string, { secrets: Held['secrets']; reason: EndReason | null; until: number }>();
+
+  constructor(private readonly d: ResumeDeps) {}
+
+  /** At the start: a secret for each side whose connection speaks `resume`; the field to add to its `session-started`. */
+  begin(s: ActiveSession): Record<Role, { resumeSecret?: string }> {
+    const secret = (p: Party) => (p.speaksResume() ? randomBytes(32).toString('base64url') : null);
+    const secrets = { agent: secret(s.agent), customer: secret(s.customer) };
+    this.held.set(s.id, { secrets, away: {} });
+    const field = (v: string | null) => (v ? { resumeSecret: v } : {});
+    return { agent: field(secrets.agent), customer: field(secrets.customer) };
+  }
+
+  /** Whether the party holds this session through a lost link (then it is marked away here). */
+  holdAway(s: LiveSession, party: Party): boolean {
+    const held = this.held.get(s.id);
+    const who = sideOf(s, party);
+    if (s.state !== 'active' || !held || !who || !held.secrets[who]) return false;
+    const prior = held.away[who];
+    if (prior) clearTimeout(prior.timer);
+    const since = this.d.now();
+    const timer = setTimeout(() => this.expire(s.id, who), this.d.graceMs);
+    timer.unref?.();
+    held.away[who] = { since, deadline: since + this.d.graceMs, timer, isReturning: false };
+    this.event(s, who, 'drop', { graceMs: this.d.graceMs });
+    partyOf(s, otherSide(who)).send({ type: 'peer-away', sessionId: s.id, who, remainingMs: this.d.graceMs });
+    this.d.log.info('session party away', { sessionId: s.id, who, graceMs: this.d.graceMs });
+    this.d.fire({ type: 'away', session: s, who });
+    return true;
+  }
+
+  /** Whether any live session still waits for this party to come back. */
+  isWaitingFor(party: Party): boolean {
+    for (const [id, held] of this.held) {
+      const s = this.d.live(id);
+      const who = s ? sideOf(s, party) : null;
+      if (who && held.away[who]) return true;
+    }
+    return false;
+  }
+
+  /**
+   * A new connection's claims. Each needs the right secret for its side and, for an agent, the
+   * same seat; all must name the same party (one connection carries one party). Refusals say
+   * nothing about why, and nothing is logged of the secret.
+   */
+  claim(role: Role, claims: readonly ResumeClaim[], agentId: number | null): ResumeOutcome {
+    const out: ResumeOutcome = { party: null, resumed: [], replies: [] };
+    for (const c of claims) {
+      const s = this.d.live(c.sessionId);
+      const secret = s?.state === 'active' ? this.held.get(s.id)?.secrets[role] : null;
+      const isSeat = role === 'customer' || (s !== undefined && s.agent.agent.id === agentId);
+      const party = s ? partyOf(s, role) : null;
+      if (s?.state === 'active' && secret && isSeat && constantTimeEqual(secret, c.secret) && (out.party === null || out.party === party)) {
+        out.party = party;
+        out.resumed.push(s);
+        continue;
+      }
+      const ended = this.recentlyEnded.get(c.sessionId);
+      const endedSecret = ended?.secrets[role];
+      if (ended && ended.reason && endedSecret && constantTimeEqual(endedSecret, c.secret)) {
+        out.replies.push({ type: 'session-ended', sessionId: c.sessionId, reason: ended.reason });
+      } else out.replies.push({ type: 'resume-refused', sessionId: c.sessionId });
+    }
+    return out;
+  }
+
+  /** The party is carried by a new connection: it hears its sessions are back, and who is still away. */
+  returned(party: Party, sessions: readonly ActiveSession[]): void {
+    for (const s of sessions) {
+      const who = sideOf(s, party);
+      const held = this.held.get(s.id);
+      if (!who || !held) continue;
+      const away = held.away[who];
+      if (away) away.isReturning = true;
+      party.send({ type: 'session-resumed', sessionId: s.id, streamId: s.streamId });
+      const other = held.away[otherSide(who)];
+      if (other) party.send({ type: 'peer-away', sessionId: s.id, who: otherSide(who), remainingMs: Math.max(0, Math.round(other.deadline - this.d.now())) });
+      this.linkReady(s, party);
+    }
+  }
+
+  /** The party's data channels opened: a returning side whose link now carries the session is back. */
+  linkReady(s: LiveSession, party: Party): void {
+    const who = sideOf(s, party);
+    const held = this.held.get(s.id);
+    const away = who ? held?.away[who] : undefined;
+    if (s.state !== 'active' || !who || !held || !away?.isReturning) return;
+    if (!carriesSession(party, s.mode)) return;
+    clearTimeout(away.timer);
+    delete held.away[who];
+    const awayMs = Math.round(this.d.now() - away.since);
+    this.event(s, who, 'resume', { awayMs });
+    partyOf(s, otherSide(who)).send({ type: 'peer-back', sessionId: s.id, who });
+    this.d.log.info('session party back', { sessionId: s.id, who, awayMs });
+    this.d.fire({ type: 'back', session: s, who });
+  }
+
+  /** The session is over (any ending): timers stop; a side still away can still learn how it ended. */
+  ended(sessionId: string, reason: SessionEnding): void {
+    const held = this.held.get(sessionId);
+    if (!held) return;
+    this.held.delete(sessionId);
+    for (const a of Object.values(held.away)) clearTimeout(a.timer);
+    const now = this.d.now();
+    for (const [id, e] of this.recentlyEnded) if (e.until < now) this.recentlyEnded.delete(id);
+    const wasEndReason = reason !== 'denied' && reason !== 'consent-timeout' && reason !== 'unrecorded';
+    this.recentlyEnded.set(sessionId, { secrets: held.secrets, reason: wasEndReason ? reason : null, until: now + this.d.graceMs });
+  }
+
+  private expire(sessionId: string, who: Role): void {
+    const s = this.d.live(sessionId);
+    if (!s || !this.held.get(sessionId)?.away[who]) return;
+    this.d.log.info('session party did not come back in time', { sessionId, who });
+    this.d.end(s, 'network-lost');
+  }
+
+  private event(s: ActiveSession, who: Role, kind: 'drop' | 'resume', detail: Record<string, unknown>): void {
+    const actor = who === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
+    void this.d.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail: { who, ...detail } });
+  }
+}
