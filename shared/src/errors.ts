@@ -32,6 +32,11 @@ export const ERROR_CODES = [
   'too-large',
   /** An attachment did not reach the other party whole (version 3 on; older peers are told `internal`). */
   'not-delivered',
+  /**
+   * Over a count a session or party may have: attachments open at once, chat messages in one
+   * session (version 4 on; older peers are told `rate-limited`). See "Errors and limits" in docs/PROTOCOL.md.
+   */
+  'too-many',
 ] as const;
 export const ErrorCode = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof ErrorCode>;

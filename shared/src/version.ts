@@ -26,7 +26,7 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
   {
     v: 4,
     changes:
-      'resume (capability `resume`): a party whose link drops gets its session back within a grace period (`hello.resume`, `session-started.resumeSecret`, `session-resumed`, `resume-refused`, `peer-away`, `peer-back`, `heartbeat`); end reason `network-lost` (older peers are told `customer-disconnected`)',
+      'resume (capability `resume`): a party whose link drops gets its session back within a grace period (`hello.resume`, `session-started.resumeSecret`, `session-resumed`, `resume-refused`, `peer-away`, `peer-back`, `heartbeat`); end reason `network-lost` (older peers are told `customer-disconnected`); error code `too-many` (older peers are told `rate-limited`): a party over a count (attachments open at once, chat messages in a session); ctl messages are held to a budget per party (`rate-limited`, then the WebSocket closes with 4029)',
   },
 ];
 

@@ -7,12 +7,16 @@
  * An attachment is `file-done` only when the relay stored every byte (with the offered hash)
  * and passed every byte on to the receiver: a chunk the receiver's channel refused (closed,
  * full, or a message larger than it takes) ends the transfer `not-delivered` for both.
+ *
+ * What a session may store, and how many of its writes may wait, is bounded (SessionBudget.ts,
+ * and the attachment budgets in FileTransfers.ts).
  */
 import { ProtocolError, toWireError, type ErrorCode } from '@beacon/shared/errors';
 import type { CollabCtlToRelay, CtlFromRelay } from '@beacon/shared/protocol';
 import { fileRef, type CollabStore } from './CollabStore.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { FileTransfers, type TransferMeta } from './FileTransfers.ts';
+import { SessionBudget } from './SessionBudget.ts';
 import { fitChunk } from './fitChunk.ts';
 import type { Logger } from '../platform/logger.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
@@ -29,6 +33,7 @@ type Party = AgentParty | CustomerParty;
 export class CollabHandler {
   /** Outstanding screenshot request IDs, per session. */
   private readonly screenshots = new Map<string, Set<string>>();
+  private readonly budget = new SessionBudget();
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(
@@ -41,7 +46,10 @@ export class CollabHandler {
     this.sweeper = setInterval(() => this.sweep(), IDLE_SWEEP_MS);
     this.sweeper.unref();
     sessions.onSessionEvent((e) => {
-      if (e.type === 'ended') this.screenshots.delete(e.session.id);
+      if (e.type !== 'ended') return;
+      this.screenshots.delete(e.session.id);
+      this.budget.forget(e.session.id);
+      files.forgetSession(e.session.id);
     });
   }
 
@@ -52,7 +60,8 @@ export class CollabHandler {
     const other = otherOf(s, party);
     switch (msg.type) {
       case 'chat-send': {
-        const message = await this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text });
+        this.budget.chat(s.id);
+        const message = await this.budget.track(s.id, this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text }));
         this.event(s, 'chat', from, { messageId: message.id, from, text: msg.text.slice(0, 500) });
         this.toBoth(s, { type: 'chat', sessionId: s.id, message });
         return;
@@ -75,8 +84,7 @@ export class CollabHandler {
           throw new ProtocolError('not-allowed', 'only the agent of a session with control draws on the screen');
         }
         other.sendCtl({ ...msg, from });
-        const detail = msg.type === 'stroke' ? { action: 'draw', stroke: msg.stroke } : msg.type === 'stroke-undo' ? { action: 'undo', strokeId: msg.strokeId } : { action: 'clear' };
-        this.event(s, 'stroke', from, { board: msg.board, ...detail });
+        this.logStroke(s, from, msg);
         return;
       }
       case 'screenshot-request': {
@@ -227,7 +235,16 @@ export class CollabHandler {
 
   private event(s: Session, kind: 'chat' | 'stroke' | 'screenshot' | 'file', from: 'agent' | 'customer', detail: Record<string, unknown>): void {
     const actor = from === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
-    void this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail });
+    void this.budget.track(s.id, this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail }));
+  }
+
+  /** A whiteboard action goes into the event log while the session's budget allows (see SessionBudget). */
+  private logStroke(s: Session, from: 'agent' | 'customer', msg: Extract<CollabCtl, { type: 'stroke' | 'stroke-undo' | 'board-clear' }>): void {
+    const verdict = this.budget.stroke(s.id);
+    if (verdict === 'first-skip') this.log.warn('whiteboard actions of this session are no longer logged (over its budget)', { sessionId: s.id });
+    if (verdict !== 'log') return;
+    const detail = msg.type === 'stroke' ? { action: 'draw', stroke: msg.stroke } : msg.type === 'stroke-undo' ? { action: 'undo', strokeId: msg.strokeId } : { action: 'clear' };
+    this.event(s, 'stroke', from, { board: msg.board, ...detail });
   }
 }
 

@@ -14,6 +14,23 @@ import type { Logger } from '../platform/logger.ts';
 
 /** A transfer that makes no progress for this long is aborted (a sender that vanished mid-file). */
 export const TRANSFER_IDLE_MS = 30_000;
+/**
+ * Transfers one party may have open at once in one session (`too-many` past it). Each holds a
+ * `.part` file open; a person sends a few files at a time, and the 1 MiB window makes more in
+ * parallel no faster.
+ */
+export const MAX_OPEN_TRANSFERS_PER_PARTY = 4;
+/**
+ * Transfers open on the whole relay at once (`too-many` past it): each holds a file descriptor,
+ * and the relay needs the rest of the usual 1024 for its sockets and database (20,000 offers
+ * once used them all, and /healthz and new customers failed).
+ */
+export const MAX_OPEN_TRANSFERS = 256;
+/**
+ * Attachment bytes one session may store, finished and offered (`too-large` past it): 20 files
+ * at the 10 MiB limit, far more than a support session sends; one customer once stored 330 MB.
+ */
+export const MAX_SESSION_ATTACHMENT_BYTES = 200 * 1024 * 1024;
 
 export interface TransferMeta {
   sessionId: string;
@@ -44,6 +61,8 @@ interface Transfer extends TransferMeta {
 
 export class FileTransfers {
   private readonly transfers = new Map<string, Transfer>();
+  /** Bytes of finished attachments per live session (forgotten when it ends: `forgetSession`). */
+  private readonly storedBytes = new Map<string, number>();
 
   constructor(
     readonly dir: string,
@@ -64,19 +83,40 @@ export class FileTransfers {
     return this.transfers.size;
   }
 
-  /** Throws `too-large` past the limit, `conflict` for a transfer ID in use. */
+  /**
+   * Throws `too-large` past the size limit or the session's quota, `too-many` past the open
+   * transfers allowed, `conflict` for a transfer ID in use.
+   */
   begin(meta: TransferMeta): void {
     if (meta.size > COLLAB_LIMITS.maxAttachmentBytes) {
       throw new ProtocolError('too-large', `${meta.size} bytes is over the ${COLLAB_LIMITS.maxAttachmentBytes}-byte attachment limit`);
     }
     const key = this.key(meta.sessionId, meta.transferId);
     if (this.transfers.has(key)) throw new ProtocolError('conflict', 'that transfer ID is already in use');
+    this.checkBudgets(meta);
     const sessionDir = path.join(this.dir, meta.sessionId);
     const finalPath = path.join(sessionDir, meta.transferId);
     const partPath = `${finalPath}.part`;
     const handle = mkdir(sessionDir, { recursive: true }).then(() => open(partPath, 'wx'));
     handle.catch(() => undefined); // observed by the first write
     this.transfers.set(key, { ...meta, partPath, finalPath, received: 0, lastActivity: this.now(), chain: Promise.resolve(), handle, hash: createHash('sha256'), isDone: false });
+  }
+
+  private checkBudgets(meta: TransferMeta): void {
+    const ofSession = [...this.transfers.values()].filter((t) => t.sessionId === meta.sessionId);
+    if (ofSession.filter((t) => t.senderConnId === meta.senderConnId).length >= MAX_OPEN_TRANSFERS_PER_PARTY) {
+      throw new ProtocolError('too-many', `at most ${MAX_OPEN_TRANSFERS_PER_PARTY} attachments at once; wait for one to finish`);
+    }
+    if (this.transfers.size >= MAX_OPEN_TRANSFERS) throw new ProtocolError('too-many', 'the relay is receiving too many attachments; try again shortly');
+    const offered = ofSession.reduce((sum, t) => sum + t.size, 0);
+    if ((this.storedBytes.get(meta.sessionId) ?? 0) + offered + meta.size > MAX_SESSION_ATTACHMENT_BYTES) {
+      throw new ProtocolError('too-large', `this session has used its ${MAX_SESSION_ATTACHMENT_BYTES}-byte attachment quota`);
+    }
+  }
+
+  /** A session ended: its quota is forgotten (its transfers are aborted by their senders' going). */
+  forgetSession(sessionId: string): void {
+    this.storedBytes.delete(sessionId);
   }
 
   /** The transfer if `connId` is its sender; `not-found` otherwise. */
@@ -131,6 +171,7 @@ export class FileTransfers {
       await this.discard(t);
       throw err;
     }
+    this.storedBytes.set(sessionId, (this.storedBytes.get(sessionId) ?? 0) + t.size);
     return { meta: t, storedName: path.relative(this.dir, t.finalPath) };
   }
 

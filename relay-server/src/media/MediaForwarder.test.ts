@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { fragmentFrame, readHeader } from '@beacon/shared/framing';
 import type { MediaSink } from '../sessions/Session.ts';
-import { HARD_CAP_BYTES, HIGH_WATER_BYTES, KEYFRAME_REQUEST_INTERVAL_MS, MediaForwarder } from './MediaForwarder.ts';
+import { HARD_CAP_BYTES, HIGH_WATER_BYTES, KEYFRAME_REQUEST_INTERVAL_MS, MAX_VIEWER_QUEUE_BYTES, MediaForwarder } from './MediaForwarder.ts';
 
 /** A viewer's channel whose buffer level the test sets, like a congested DataChannel. */
 class TestSink implements MediaSink {
@@ -85,12 +85,12 @@ describe('MediaForwarder', () => {
     assert.equal(s.fwd.stats().viewers.v?.droppedFrames, 3);
   });
 
-  test('a frame being forwarded is forwarded whole even if the buffer fills mid-frame', () => {
+  test('a frame being forwarded is forwarded whole even if the buffer fills past the hard cap mid-frame (up to the queue budget)', () => {
     const s = setup();
     const v = new TestSink();
     s.fwd.addViewer('v', v);
     const n = s.push(0, true, 100_000, (i) => {
-      if (i === 2) v.buffered = HARD_CAP_BYTES * 2;
+      if (i === 2) v.buffered = HARD_CAP_BYTES + 1024 * 1024;
     });
     assert.ok(n > 3);
     assert.equal(v.got.length, n);
@@ -179,6 +179,27 @@ describe('MediaForwarder', () => {
     s.push(3, true, 50_000);
     assert.equal(s.fwd.stats().viewers.r?.brokenFrames, 1);
     assert.equal(s.fwd.stats().viewers.r?.needsKey, true);
+  });
+
+  test('a frame stops part-way when the viewer\'s queue would pass its budget, and the viewer waits for a keyframe', () => {
+    const s = setup();
+    const v = new TestSink();
+    v.send = (f) => {
+      v.got.push(f);
+      v.buffered += f.byteLength;
+      return true;
+    };
+    s.fwd.addViewer('v', v);
+    v.buffered = HARD_CAP_BYTES; // at the cap: a keyframe is still taken
+    s.push(0, true, 8 * 1024 * 1024);
+    assert.ok(v.buffered <= MAX_VIEWER_QUEUE_BYTES, `queue ${v.buffered} within ${MAX_VIEWER_QUEUE_BYTES}`);
+    assert.deepEqual(v.frames(), [], 'the frame was not finished');
+    assert.equal(s.fwd.stats().viewers.v?.brokenFrames, 1);
+    assert.equal(s.fwd.stats().viewers.v?.needsKey, true);
+    v.buffered = 0;
+    s.push(1, false);
+    s.push(2, true);
+    assert.deepEqual(v.frames(), [2], 'deltas skipped until the next keyframe');
   });
 
   test('a viewer whose picture is not shown gets keyframes only and asks for none; the others get everything', () => {

@@ -9,6 +9,9 @@
  * - A viewer whose buffer is above the high-water mark skips delta frames and is marked
  *   `needsKey`: deltas are useless to it until the next keyframe, so they are skipped too.
  * - A keyframe clears `needsKey` unless the buffer is above the hard cap.
+ * - A frame being forwarded stops, part-way, if the viewer's buffer would pass
+ *   MAX_VIEWER_QUEUE_BYTES (the viewer then waits for a keyframe): deciding at fragment 0 alone
+ *   would let one 16 MB frame land on top of a buffer at the hard cap.
  * - The customer is asked for a keyframe (at most once per interval per session) when a
  *   viewer starts skipping, and again while a drained viewer is still waiting for one.
  * - A viewer whose picture is not on screen (`setVisible(id, false)`: a background tab, a
@@ -23,6 +26,11 @@ import type { MediaSink } from '../sessions/Session.ts';
 export const HIGH_WATER_BYTES = 1024 * 1024;
 export const HARD_CAP_BYTES = 8 * 1024 * 1024;
 export const KEYFRAME_REQUEST_INTERVAL_MS = 300;
+/**
+ * The most a viewer's channel may hold, in bytes: the hard cap plus a big keyframe (a few MB).
+ * Each viewer's queue is memory of the relay; a stalled viewer must not hold tens of MB.
+ */
+export const MAX_VIEWER_QUEUE_BYTES = HARD_CAP_BYTES + 4 * 1024 * 1024;
 
 /** A viewer's media channel, as the forwarder needs it. */
 export interface ViewerStats {
@@ -139,7 +147,8 @@ export class MediaForwarder {
         continue;
       }
       if (!v.isForwarding) continue;
-      if (v.sink.send(fragment)) {
+      const isOverQueue = h.fragIndex > 0 && v.sink.bufferedAmount() + fragment.byteLength > MAX_VIEWER_QUEUE_BYTES;
+      if (!isOverQueue && v.sink.send(fragment)) {
         v.stats.forwardedBytes += fragment.byteLength;
       } else {
         v.isForwarding = false;

@@ -18,6 +18,7 @@ import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { EventLog, NewEvent } from '../sessions/EventLog.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
+import { TokenBucket, type BucketSize } from '../platform/TokenBucket.ts';
 import type { ActiveSession, EndedSession } from '../sessions/Session.ts';
 import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
@@ -51,10 +52,19 @@ interface Snapshot {
   builtAt: number;
 }
 
+/**
+ * Clicks and key presses of one session written to the event log: each is a database write
+ * (one serialized connection for every session). A fast typist presses about 10 keys a second;
+ * past this the rest go unlogged, so an agent's input flood cannot queue writes others wait for.
+ */
+export const INPUT_EVENTS_BUDGET: BucketSize = { burst: 60, perSecond: 20 };
+
 interface Live {
   /** The latest stream parameters (the player shows the live picture's codec and size). */
   streamConfig: StreamConfig | null;
   rec: SessionRecording;
+  /** Input events this session may still log (INPUT_EVENTS_BUDGET). */
+  inputEvents: TokenBucket;
   snapshots: Snapshot[];
   building: Promise<Snapshot | null> | null;
   nextVersion: number;
@@ -107,7 +117,7 @@ export class Recorder {
       requestKeyframe: () => this.o.requestKeyframe(s.id),
       onProblem: (code, detail) => this.problem(s.id, code, detail),
     });
-    this.live.set(s.id, { rec, streamConfig: null, snapshots: [], building: null, nextVersion: 1 });
+    this.live.set(s.id, { rec, streamConfig: null, inputEvents: new TokenBucket(INPUT_EVENTS_BUDGET, this.o.now), snapshots: [], building: null, nextVersion: 1 });
     // Issued right after the session row (serialized connection), so it always has one.
     this.o.store.insert(s.id, startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
     this.o.log.info('recording started', { sessionId: s.id });
@@ -143,7 +153,8 @@ export class Recorder {
    * wheel turns are left out: they are many and say little.
    */
   input(s: ActiveSession, e: InputEvent): void {
-    if (!this.live.has(s.id)) return;
+    const live = this.live.get(s.id);
+    if (!live) return;
     const isKept = this.o.settings()?.recordKeystrokes ?? false;
     const base = { sessionId: s.id, deviceId: s.deviceId, actor: `agent:${s.agent.agent.login}` };
     let event: NewEvent | null = null;
@@ -160,7 +171,7 @@ export class Recorder {
       default:
         break;
     }
-    if (event) void this.o.events.append(event);
+    if (event && live.inputEvents.take()) void this.o.events.append(event);
   }
 
   /** The session is over: close its log and finalise it in the background. */

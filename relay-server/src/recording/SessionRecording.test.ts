@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { fragmentFrame, readHeader } from '@beacon/shared/framing';
-import { KEYFRAME_INTERVAL_MS, SessionRecording } from './SessionRecording.ts';
+import { HEADER_BYTES, fragmentFrame, readHeader, writeHeader } from '@beacon/shared/framing';
+import { KEYFRAME_INTERVAL_MS, MAX_REASSEMBLY_BYTES, SessionRecording } from './SessionRecording.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-sessrec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,5 +62,28 @@ test('a still screen (tiny heartbeat frames after a big keyframe) never makes it
   assert.equal(r.asked(), 0, 'no keyframe asked for in 30 s of a still screen');
   for (let i = 0; i < 40; i++) r.frame(false, 33, 2000);
   assert.equal(r.asked(), 1, 'once the picture moves enough, a seek point is asked for');
+  await r.rec.close(Date.now());
+});
+
+test('a frame over the reassembly budget is dropped, an abandoned one is let go, and the recording resumes at the next keyframe', async () => {
+  const r = recording('budget');
+  r.frame(true);
+  // 1023 fragments of a 1024-fragment frame (16 MB), frame after frame: never rebuilt in full.
+  const payload = new Uint8Array(16_000);
+  for (let seq = 100; seq < 103; seq++) {
+    for (let i = 0; i < 1023; i++) {
+      const f = new Uint8Array(HEADER_BYTES + payload.length);
+      writeHeader(f, { isKey: false, fragIndex: i, fragCount: 1024, stream: 1, seq, captureTs: 1 });
+      f.set(payload, HEADER_BYTES);
+      r.rec.push(f, readHeader(f));
+      assert.ok((r.rec as unknown as { reassembler: { pendingCount: number } }).reassembler.pendingCount <= 1, 'at most one frame is rebuilt at a time');
+    }
+  }
+  assert.equal(r.rec.tally.droppedFrames, 3, 'each one dropped once it passed the budget');
+  r.frame(false);
+  assert.equal(r.rec.tally.frames, 1, 'a delta after a dropped frame is not recorded');
+  r.frame(true);
+  assert.equal(r.rec.tally.frames, 2, 'the next keyframe is');
+  assert.ok(MAX_REASSEMBLY_BYTES < 16 * 1024 * 1024);
   await r.rec.close(Date.now());
 });

@@ -27,6 +27,15 @@ import { VoiceTrack } from './VoiceTrack.ts';
  * than one): a still screen's tiny heartbeat frames never make it ask.
  */
 export const KEYFRAME_INTERVAL_MS = 5000;
+/**
+ * Bytes of one frame the recording rebuilds before it gives up on it. Fragments come in index
+ * order (MediaCheck.ts), so a fragment 0 abandons any frame still open and at most one frame is
+ * ever being rebuilt; this caps that one. A 4K keyframe of a busy screen is a few MB; the
+ * protocol allows 16 MB (1024 fragments), which a hostile customer sent as 1023 fragments of
+ * frame after frame to grow the reassembly to 380 MB. A frame over it is dropped, and the
+ * recording resumes at the next keyframe.
+ */
+export const MAX_REASSEMBLY_BYTES = 8 * 1024 * 1024;
 /** And repeats the ask at most this often while waiting. */
 const KEYFRAME_ASK_INTERVAL_MS = 1000;
 export const VIDEO_TRACK = 1;
@@ -66,6 +75,9 @@ export class SessionRecording {
   private bytesSinceKey = 0;
   private lastAskAt = -Infinity;
   private isClosed = false;
+  /** Bytes of the frame being rebuilt, and whether it went over MAX_REASSEMBLY_BYTES. */
+  private frameBytes = 0;
+  private isFrameDropped = false;
   private readonly voiceTracks = new Map<Role, VoiceTrack>();
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
@@ -103,8 +115,8 @@ export class SessionRecording {
   }
 
   /** One fragment, already validated and forwarded. Never throws. */
-  push(fragment: Uint8Array, _h: FrameHeader): void {
-    if (this.isClosed || this.writer.failed) return;
+  push(fragment: Uint8Array, h: FrameHeader): void {
+    if (this.isClosed || this.writer.failed || !this.withinBudget(fragment, h)) return;
     let frame;
     try {
       frame = this.reassembler.push(fragment);
@@ -137,6 +149,25 @@ export class SessionRecording {
     this.tally.frames++;
     this.tally.bytes += frame.data.byteLength;
     if (frame.isKey) this.tally.keyframes++;
+  }
+
+  /** Whether this fragment's frame is still worth rebuilding (see MAX_REASSEMBLY_BYTES). */
+  private withinBudget(fragment: Uint8Array, h: FrameHeader): boolean {
+    if (h.fragIndex === 0) {
+      // The frame still open can never complete: its next fragment was never accepted.
+      if (this.reassembler.pendingCount > 0) this.reassembler.clear();
+      this.frameBytes = 0;
+      this.isFrameDropped = false;
+    }
+    if (this.isFrameDropped) return false;
+    this.frameBytes += fragment.byteLength;
+    if (this.frameBytes <= MAX_REASSEMBLY_BYTES) return true;
+    this.reassembler.clear();
+    this.isFrameDropped = true;
+    // The deltas after it cannot be decoded either.
+    this.hasKey = false;
+    this.tally.droppedFrames++;
+    return false;
   }
 
   /** One voice RTP packet from `role`'s microphone, as forwarded during a call. Never throws. */

@@ -202,6 +202,11 @@ export class NdcClient {
     return this.mediaChannel?.bufferedAmount() ?? 0;
   }
 
+  /** Bytes queued on `ctl` that the relay has not taken yet (a flooding test paces itself by it). */
+  get ctlBufferedAmount(): number {
+    return this.ctl?.bufferedAmount() ?? 0;
+  }
+
   next<K extends RelayToClient['type']>(type: K, timeoutMs = 5000, where?: (m: ByType<RelayToClient, K>) => boolean): Promise<ByType<RelayToClient, K>> {
     return this.inbox.next(type, timeoutMs, where);
   }

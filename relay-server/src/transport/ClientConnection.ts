@@ -21,6 +21,7 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isLinkLoss, type ResumeOutcome } from '../sessions/Resume.ts';
 import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import { CLOSE_OVER_BUDGET } from './CtlBudget.ts';
 import { CtlRouter } from './CtlRouter.ts';
 import { PeerLink, type RtcPorts } from './PeerLink.ts';
 import { LINK_SILENCE_MS, SilenceWatch } from './SilenceWatch.ts';
@@ -449,7 +450,7 @@ export class ClientConnection {
     if (this.link || this.wsCarrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
-    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
+    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage(), () => this.close('over-budget', CLOSE_OVER_BUDGET));
     const link = new PeerLink(
       `${this.role}-${this.connId}`,
       {

@@ -3,14 +3,20 @@
  * its type (voice, collaboration, or the screen traffic), and a refusal is answered with a ctl
  * `error` that names the message it answers (`re`: its type and, when it has one, its ID), so
  * a client with several requests in flight knows which one failed.
+ *
+ * Before any of that, each message is held to the party's budget (CtlBudget.ts): over it, the
+ * message is dropped (`rate-limited`), and a party that stays over is cut off.
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
-import { handleAtBoundary } from '@beacon/shared/parse';
+import { parseJson, parseUnknown } from '@beacon/shared/parse';
 import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
+import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
 
-type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log'>;
+const WHERE = 'ctl client->relay';
+
+type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now'>;
 
 /** What a refusal of `msg` names: its type, and the ID the sender gave it, if any. */
 export function reOf(msg: CtlToRelay): ErrorRe {
@@ -32,32 +38,86 @@ export function reOf(msg: CtlToRelay): ErrorRe {
 }
 
 export class CtlRouter {
+  private readonly budget: CtlBudget;
+  private hasWarned = false;
+  private isCutOff = false;
+
   constructor(
     private readonly ctx: Router,
     private readonly party: AgentParty | CustomerParty,
     private readonly connId: string,
     /** Counts a `bad-message` against the connection (it is cut off after too many). */
     private readonly onBadMessage: () => void,
-  ) {}
-
-  /** One ctl text message from the client. Never throws: every failure is answered. */
-  route(text: string): void {
-    handleAtBoundary(
-      CtlToRelay,
-      text,
-      'ctl client->relay',
-      (msg) => this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg))),
-      (err) => this.refuse(err),
-    );
+    /** Closes the connection of a party that stayed over its budget (called once). */
+    private readonly onOverBudget: () => void,
+  ) {
+    this.budget = new CtlBudget(ctx.now);
   }
 
-  /** Tells the client its message was refused, logs one line, and counts a bad message. */
+  /**
+   * One ctl text message from the client. Never throws: every failure is answered. The budget
+   * is checked before the message is validated (see CtlBudget's Peek); one within it is then
+   * validated and handled, one over it dropped, and a party that stays over is cut off.
+   */
+  route(text: string): void {
+    if (this.isCutOff) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      // Reported the way every boundary reports text that is not JSON.
+      const r = parseJson(CtlToRelay, text, WHERE);
+      return r.ok ? undefined : this.refuse(r.error);
+    }
+    const peek = peekAt(data);
+    const admission = this.budget.admit(peek);
+    if (admission === 'cut-off') return this.cutOff('its message budget');
+    if (admission === 'over') return this.drop(peek, data);
+    const r = parseUnknown(CtlToRelay, data, WHERE);
+    if (!r.ok) return this.refuse(r.error);
+    const msg = r.value;
+    this.dispatch(msg).catch((err: unknown) => this.refuse(err instanceof Error ? err : new Error(String(err)), reOf(msg)));
+  }
+
+  /**
+   * A message over the budget: dropped, one log line per party, and an answer at most once a
+   * second (only then is it validated, to name it in `re`).
+   */
+  private drop(peek: Peek, data: unknown): void {
+    if (!this.hasWarned) {
+      this.hasWarned = true;
+      this.ctx.log.warn('party over its message budget; dropping its messages', { connId: this.connId, type: peek.type.slice(0, 40) });
+    }
+    if (!this.budget.shouldTell()) return;
+    const r = parseUnknown(CtlToRelay, data, WHERE);
+    const re = r.ok ? reOf(r.value) : undefined;
+    const message = 'too many messages of this kind; slow down';
+    this.party.sendCtl(re ? { type: 'error', code: 'rate-limited', message, re } : { type: 'error', code: 'rate-limited', message });
+  }
+
+  /**
+   * Tells the client its message was refused, logs one line, and counts a bad message. Past
+   * its refusal budget (CtlBudget.refused) a party is refused without an answer or a log line,
+   * and then cut off.
+   */
   refuse(err: Error & { code?: string }, re?: ErrorRe): void {
+    if (this.isCutOff) return;
     const { code, message, internal } = toWireError(err);
-    if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
-    else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, re, detail: message.slice(0, 300) });
-    this.party.sendCtl(re ? { type: 'error', code, message, re } : { type: 'error', code, message });
+    const verdict = internal ? 'tell' : this.budget.refused();
+    if (verdict === 'cut-off') return this.cutOff('its refusal budget');
+    if (verdict === 'tell') {
+      if (internal) this.ctx.log.error('ctl handler failed', { connId: this.connId, err });
+      else this.ctx.log.warn('ctl message refused', { connId: this.connId, code, re, detail: message.slice(0, 300) });
+      this.party.sendCtl(re ? { type: 'error', code, message, re } : { type: 'error', code, message });
+    }
     if (code === 'bad-message') this.onBadMessage();
+  }
+
+  /** Once: one log line, and the connection closes. */
+  private cutOff(over: string): void {
+    this.isCutOff = true;
+    this.ctx.log.warn(`party stayed over ${over}; cutting it off`, { connId: this.connId, dropped: this.budget.dropped, refused: this.budget.refusals });
+    this.onOverBudget();
   }
 
   private async dispatch(msg: CtlToRelay): Promise<void> {

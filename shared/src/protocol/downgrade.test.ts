@@ -17,8 +17,14 @@ test('a version 2 peer is told the codes and reasons it knows; a version 3 peer 
   assert.deepEqual(forPeerVersion(error, 1), { ...error, code: 'internal' });
 });
 
+test('a version 3 peer is told rate-limited for too-many; a version 4 peer too-many', () => {
+  const error = { type: 'error', code: 'too-many', message: 'x', re: { type: 'file-offer', id: 'transfer-01' } } as const;
+  assert.deepEqual(forPeerVersion(error, 3), { ...error, code: 'rate-limited' });
+  assert.equal(forPeerVersion(error, 4), error);
+});
+
 test('what version 2 already knew is passed unchanged', () => {
-  const v2Codes = ERROR_CODES.filter((c) => c !== 'not-delivered');
+  const v2Codes = ERROR_CODES.filter((c) => c !== 'not-delivered' && c !== 'too-many');
   for (const code of v2Codes) {
     const m = { type: 'error', code, message: 'x' } as const;
     assert.equal(forPeerVersion(m, 2), m);

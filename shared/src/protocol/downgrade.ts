@@ -10,6 +10,7 @@ import type { RelayToClient } from './signalling.ts';
  */
 const NEWER_CODES: Partial<Record<ErrorCode, { readonly since: number; readonly older: ErrorCode }>> = {
   'not-delivered': { since: 3, older: 'internal' },
+  'too-many': { since: 4, older: 'rate-limited' },
 };
 const NEWER_REASONS: Partial<Record<EndReason, { readonly since: number; readonly older: EndReason }>> = {
   'link-failed': { since: 3, older: 'customer-disconnected' },
