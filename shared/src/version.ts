@@ -34,8 +34,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `view-state`: the agent's `view-state` (keyframes only for a session not on screen).
  * - `quality-mode`: the agent's `quality-mode` for a session.
  * - `rate-control`: the agent's `receive-report` and the customer's `stream-state` (the picture follows the link).
+ * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'desk'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];

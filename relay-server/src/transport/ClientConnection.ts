@@ -13,6 +13,7 @@ import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, n
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
+import type { DeskLink } from '../desk/DeskLink.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
@@ -50,6 +51,8 @@ export interface ConnectionContext {
   collab?: CollabHandler;
   /** Voice calls; without it voice messages and renegotiation are refused. */
   voice?: VoiceHandler;
+  /** The service desk (capability `desk`); without it desk messages are refused. */
+  desk?: DeskLink;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -137,6 +140,7 @@ export class ClientConnection {
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.connectionClosed(this.connId);
     this.ctx.voice?.connectionClosed(this.connId);
+    if (this.party) this.ctx.desk?.partyGone(this.party);
     if (this.party) {
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected');
     }
@@ -266,6 +270,9 @@ export class ClientConnection {
       case 'session-stop':
         if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'agents end sessions with session-end');
         return this.ctx.sessions.customerStop(party, msg.sessionId);
+      default:
+        if (!this.ctx.desk || !this.spokenByBoth.has('desk')) throw new ProtocolError('forbidden', `${msg.type} needs the desk capability`);
+        return this.ctx.desk.handle(party, msg);
     }
   }
 
@@ -293,6 +300,7 @@ export class ClientConnection {
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
       this.expiryTimer.unref?.();
       this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
+      if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(this.party);
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address });
       return;
     }
@@ -316,12 +324,13 @@ export class ClientConnection {
     this.state = 'ready';
     this.ctx.sessions.addCustomer(party);
     this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
+    if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(party);
     this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
   }
 
-  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder. */
+  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
   private capabilities(): string[] {
-    return KNOWN_CAPABILITIES.filter((c) => c !== 'voice' || this.ctx.voice !== undefined);
+    return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || this.ctx.voice !== undefined) && (c !== 'desk' || this.ctx.desk !== undefined));
   }
 
   private signOut(reason: string): void {

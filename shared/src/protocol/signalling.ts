@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EndReason, ErrorCode } from '../errors.ts';
 import { AccessCode, AgentIdentity, Capabilities, CustomerId, DeviceId, RequestId, Role, SessionId, SessionMode, SessionPermissions } from './core.ts';
 import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.ts';
+import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -52,7 +53,7 @@ export const SessionToRelay = z.discriminatedUnion('type', [
 ]);
 export type SessionToRelay = z.infer<typeof SessionToRelay>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options]);
+export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, ...DeskCustomerToRelay.options, ...DeskAgentToRelay.options]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -139,5 +140,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...SessionFromRelay.options,
   /** Agent: the relay revoked this connection (token expired or revoked). */
   z.object({ type: z.literal('signed-out'), reason: z.string() }),
+  ...DeskRelayToCustomer.options,
+  ...DeskRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;
