@@ -9,6 +9,7 @@ import { LanguageSwitch } from '@beacon/shared/ui/LanguageSwitch';
 import { SessionBar } from './SessionBar.tsx';
 import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
+import { HelpRequestPanel } from './HelpRequestPanel.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
   const state = useSyncExternalStore(client.subscribe, client.getState);
@@ -34,7 +35,7 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
         <LanguageSwitch />
       </header>
       <main className="app-main">
-        <StartScreen state={state} />
+        <StartScreen state={state}>{state.phase !== 'offline' && state.phase !== 'connecting' && <HelpRequestPanel help={client.help} />}</StartScreen>
       </main>
       {state.phase === 'consent' && state.consent && (
         <ConsentDialog ask={state.consent} onAccept={() => client.accept()} onDeny={() => client.deny()} />

@@ -9,6 +9,7 @@ import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
+import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
@@ -28,6 +29,8 @@ export class CustomerClient {
   /** The session asked for, accepted or running (from the consent request on); at most one. */
   private current: CustomerSession | null = null;
   private isClosed = false;
+  /** "Request help": the customer's place in the service desk's queue. */
+  readonly help = new HelpRequestClient(() => this.link.connection, groupFromLink(location.search));
 
   constructor(
     private readonly config: RendererConfig,
@@ -94,6 +97,7 @@ export class CustomerClient {
     this.current?.dispose();
     this.current = null;
     this.store.dispose();
+    this.help.dispose();
   }
 
   /* ---------- connection ---------- */
@@ -103,11 +107,13 @@ export class CustomerClient {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
     this.apply({ type: 'registered', deviceId, code });
+    this.help.attached(conn);
   }
 
   private onDisconnected(reason: UiErrorCode): void {
     if (this.isClosed) return;
     this.current?.endMedia();
+    this.help.detached();
     const delay = this.link.retryLater();
     this.apply({ type: 'disconnected', reason, retryInMs: delay });
   }
@@ -115,6 +121,7 @@ export class CustomerClient {
   /* ---------- signalling ---------- */
 
   private onRelayMessage(msg: RelayToClient): void {
+    if (this.help.onRelayMessage(msg)) return;
     switch (msg.type) {
       case 'code-update':
         this.apply({ type: 'code-update', code: msg.code });
