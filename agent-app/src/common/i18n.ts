@@ -10,6 +10,8 @@ import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 import { COLLAB_EN } from './locales/collab.en.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
+import { DESK_EN } from './locales/desk.en.ts';
+import { DESK_ZH_CN } from './locales/desk.zh-CN.ts';
 import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
 import { VOICE_EN } from './locales/voice.en.ts';
@@ -20,6 +22,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_EN,
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
+    ...DESK_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
     app: {
@@ -109,6 +112,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_ZH_CN,
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
+    ...DESK_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
     app: {

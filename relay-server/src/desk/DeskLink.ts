@@ -21,6 +21,7 @@
 import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { Accounts } from '../accounts/Accounts.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
@@ -43,6 +44,7 @@ export interface DeskLinkDeps {
   sessions: Pick<SessionManager, 'helpAccepted' | 'forDevice' | 'onSessionEvent'>;
   accounts: Pick<Accounts, 'groups'>;
   log: Logger;
+  now: Clock;
 }
 
 const REFRESH_MS = 1000;
@@ -212,7 +214,7 @@ export class DeskLink {
   }
 
   private offer(r: HelpRequest, until: number): DeskRelayToAgent {
-    return { type: 'desk-offer', request: this.d.desk.view(r), until, transfer: null };
+    return { type: 'desk-offer', request: this.d.desk.view(r), until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null };
   }
 
   private sendToAgent(agentId: number, msg: DeskRelayToAgent): void {

@@ -41,7 +41,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const store = new DeskStore(d.db, d.log, d.now);
   const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
-  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log });
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now });
   let stopListening: (() => void) | null = null;
   return {
     desk,

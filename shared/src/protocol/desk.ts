@@ -137,6 +137,8 @@ export const DeskRelayToAgent = z.discriminatedUnion('type', [
     type: z.literal('desk-offer'),
     request: HelpRequestView,
     until: EpochMs,
+    /** How long the agent has to answer, from when this is sent (so a console's countdown does not depend on its clock). */
+    forMs: z.number().int().nonnegative(),
     transfer: z.object({ fromAgentName: Name, note: z.string() }).nullable(),
   }),
   /** The offer is gone: answered (here or in another window), timed out, the customer left, or the agent left the desk. */
