@@ -135,7 +135,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
               settled = true;
               clearTimeout(timer);
               resolve(conn as RelayConnection<WelcomeFor<R>>);
-              for (const m of early.splice(0)) conn?.dispatch(m);
+              // After the owner has subscribed (it does so when `open` resolves, a few microtasks on):
+              // dispatched at once, what came with the welcome (the desk's `desk-status`) reached nobody.
+              setTimeout(() => {
+                for (const m of early.splice(0)) conn?.dispatch(m);
+              }, 0);
             },
             (err: Error) => fail('relay-unreachable', err.message),
           );
