@@ -84,10 +84,7 @@ export class AgentClient {
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
   /** The service desk: availability, offers and the queue; an accepted offer is a connect attempt. */
-  readonly desk: AgentDesk = new AgentDesk({
-    link: () => this.link.connection,
-    connectSent: (requestId, deviceId, control) => this.dispatch({ type: 'connect-sent', requestId, deviceId, control }),
-  });
+  readonly desk = new AgentDesk({ link: () => this.link.connection, connectSent: (requestId, deviceId, control) => this.dispatch({ type: 'connect-sent', requestId, deviceId, control }) });
 
   constructor(
     readonly config: RendererConfig,
