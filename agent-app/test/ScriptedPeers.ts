@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { parseJson } from '@beacon/shared/parse';
 import { RelayToClient, type ClientToRelay, type LoginResponse } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION } from '@beacon/shared/version';
+import { NdcClient } from '../../relay-server/src/testing/NdcClient.ts';
 
 type Msg = RelayToClient;
 
@@ -72,17 +73,23 @@ const is =
   (m: Msg): m is Extract<Msg, { type: K }> =>
     m.type === type && extra(m as Extract<Msg, { type: K }>);
 
-/** A customer app that is online and answers every consent request as told. */
+/**
+ * A customer app that is online and answers every consent request as told. It opens a real
+ * WebRTC link (the relay starts a session only once the customer's channels are open), with
+ * the client the relay's own tests use; the script reads the same WebSocket.
+ */
 export class ScriptedCustomer extends SignalLink {
   deviceId = '';
   private code = '';
 
+  private constructor(private readonly rtc: NdcClient) {
+    super(rtc.ws);
+  }
+
   static async connect(relayUrl: string): Promise<ScriptedCustomer> {
-    const c = new ScriptedCustomer(await SignalLink.open(relayUrl, { type: 'hello', v: PROTOCOL_VERSION, role: 'customer' }));
-    const welcome = await c.next(is('welcome'), 'welcome');
-    if (welcome.role !== 'customer') throw new Error(`the relay welcomed a ${welcome.role}, not a customer`);
-    c.deviceId = welcome.deviceId;
-    c.code = welcome.code;
+    const c = new ScriptedCustomer(await NdcClient.open({ relayUrl, role: 'customer' }));
+    c.deviceId = c.rtc.device.deviceId;
+    c.code = c.rtc.device.code;
     return c;
   }
 
@@ -103,6 +110,10 @@ export class ScriptedCustomer extends SignalLink {
 
   stop(sessionId: string): void {
     this.send({ type: 'session-stop', sessionId });
+  }
+
+  override close(): void {
+    this.rtc.close();
   }
 }
 

@@ -71,23 +71,72 @@ export function modifiersOf(e: KeyLike): Modifier[] {
 }
 
 /**
- * Turns a keydown/keyup into the input to send, or null for keys we do not forward.
- * Printable characters typed without a command modifier travel as text on keydown
- * (so layouts and shifted symbols arrive as typed); everything else is a key toggle.
+ * How the agent's printable keys reach the customer's PC:
+ * - `characters`: as the text the agent's layout produced ("é" arrives as "é", whatever the
+ *   customer's layout); the default, right when the two layouts differ.
+ * - `keys`: as the physical key pressed, with Shift, and the customer's layout decides the
+ *   character (like a keyboard plugged into that PC): for games, shortcuts and dead keys.
  */
-export function keyEventToInput(e: KeyLike, down: boolean): InputEvent | null {
+export const KEYBOARD_MODES = ['characters', 'keys'] as const;
+export const KeyboardMode = z.enum(KEYBOARD_MODES);
+export type KeyboardMode = z.infer<typeof KeyboardMode>;
+
+/** Physical keys (KeyboardEvent.code) outside letters and digits, as the US layout names them. */
+const CODE_TO_NAME: Record<string, KeyName> = {
+  Minus: '-', Equal: '=', BracketLeft: '[', BracketRight: ']', Backslash: '\\', Semicolon: ';',
+  Quote: "'", Comma: ',', Period: '.', Slash: '/', Backquote: '`', Space: 'space',
+};
+
+/** The key at `code` (letters, digits, numpad digits and US punctuation), or undefined. */
+function physicalKey(code: string): KeyName | undefined {
+  const m = /^(?:Key([A-Z])|Digit([0-9])|Numpad([0-9]))$/.exec(code);
+  if (m) return (m[1] ?? m[2] ?? m[3] ?? '').toLowerCase();
+  return CODE_TO_NAME[code];
+}
+
+/**
+ * Turns a keydown/keyup into the input to send, or null for keys we do not forward.
+ * In `characters` mode, printable characters typed without a command modifier travel as
+ * text on keydown (so layouts and shifted symbols arrive as typed); in `keys` mode they are
+ * key toggles of the physical key. Everything else is a key toggle in both modes.
+ */
+export function keyEventToInput(e: KeyLike, down: boolean, mode: KeyboardMode = 'characters'): InputEvent | null {
   const isCommandChord = e.ctrlKey || e.altKey || e.metaKey;
-  if (e.key.length === 1 && e.key !== ' ' && !isCommandChord) {
+  const isPrintable = e.key.length === 1;
+  if (mode === 'characters' && isPrintable && e.key !== ' ' && !isCommandChord) {
     return down ? { kind: 'text', text: e.key } : null;
   }
-  let key: KeyName | undefined = BROWSER_KEY_TO_NAME[e.key];
-  if (!key) {
-    // Chords such as Ctrl+C: use the physical key so the layout's symbol does not matter.
-    const m = /^(?:Key([A-Z])|Digit([0-9]))$/.exec(e.code);
-    if (m) key = (m[1] ?? m[2] ?? '').toLowerCase();
-    else if (e.key.length === 1) key = e.key.toLowerCase();
+  // Chords such as Ctrl+C, and every printable key in `keys` mode: the physical key, so the
+  // agent's layout does not matter.
+  let key: KeyName | undefined = isPrintable ? physicalKey(e.code) : BROWSER_KEY_TO_NAME[e.key];
+  if (!key && isPrintable) key = e.key === ' ' ? 'space' : e.key.toLowerCase();
+  if (!key || !KeyName.safeParse(key).success) {
+    // A character no key of the US layout makes (an IME's, say) can still be typed as text.
+    return mode === 'keys' && isPrintable && !isCommandChord && down ? { kind: 'text', text: e.key } : null;
   }
-  if (!key || !KeyName.safeParse(key).success) return null;
   const modifiers = modifiersOf(e).filter((mod) => mod !== key);
   return { kind: 'key', key, down, modifiers };
+}
+
+/**
+ * Key combinations the agent's own OS or browser would keep for itself, sent from a menu.
+ * `command` is the Windows key on Windows and Linux (robotjs's name), Cmd on a Mac.
+ * Windows takes Ctrl+Alt+Del only from its secure desktop, never from an app's input, so there
+ * it does nothing: `task-manager` and `lock` are what it is usually pressed for.
+ */
+export const SHORTCUTS = {
+  'ctrl-alt-del': { key: 'delete', modifiers: ['control', 'alt'] },
+  'task-manager': { key: 'escape', modifiers: ['control', 'shift'] },
+  lock: { key: 'l', modifiers: ['command'] },
+  win: { key: 'command', modifiers: [] },
+  'alt-tab': { key: 'tab', modifiers: ['alt'] },
+  'print-screen': { key: 'printscreen', modifiers: [] },
+} as const satisfies Record<string, { key: KeyName; modifiers: readonly Modifier[] }>;
+export type Shortcut = keyof typeof SHORTCUTS;
+export const SHORTCUT_NAMES = Object.keys(SHORTCUTS) as Shortcut[];
+
+/** The key presses of a shortcut: the key down with its modifiers held, then up. */
+export function shortcutInput(name: Shortcut): InputEvent[] {
+  const { key, modifiers } = SHORTCUTS[name];
+  return [true, false].map((down) => ({ kind: 'key', key, down, modifiers: [...modifiers] }));
 }

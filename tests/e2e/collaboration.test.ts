@@ -16,6 +16,7 @@ import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 import { query } from '../harness/db.ts';
 import { CTL_HOOK, ctlErrors, sendRawCtlMessages } from '../harness/rawCtl.ts';
+import { waitFor } from '../harness/waitFor.ts';
 
 const SIG = { timeout: 240_000 };
 const FRAME = { width: 1280, height: 720 } as const;
@@ -30,13 +31,6 @@ let agent: Page;
 let overlay: Page;
 let sessionId = '';
 
-async function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 
 function filesUnder(dir: string): string[] {

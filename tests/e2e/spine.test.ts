@@ -15,6 +15,7 @@ import { pointerPosition, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 import { query } from '../harness/db.ts';
+import { waitFor } from '../harness/waitFor.ts';
 
 let stage: Stage;
 let x: XDisplay;
@@ -306,12 +307,4 @@ async function frameCount(page: Page): Promise<number> {
   return page.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => Number(c.dataset.frames ?? 0)).catch(() => 0);
 }
 
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting: ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 

@@ -9,6 +9,8 @@ import { ACCOUNT_ZH_CN } from './locales/account.zh-CN.ts';
 import { ACCOUNTS_EN } from './locales/accounts.en.ts';
 import { ACCOUNTS_ZH_CN } from './locales/accounts.zh-CN.ts';
 import { COLLAB_EN } from './locales/collab.en.ts';
+import { CONTROL_EN } from './locales/control.en.ts';
+import { CONTROL_ZH_CN } from './locales/control.zh-CN.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
 import { DESK_EN } from './locales/desk.en.ts';
 import { DESK_ZH_CN } from './locales/desk.zh-CN.ts';
@@ -22,6 +24,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_EN,
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
+    ...CONTROL_EN,
     ...DESK_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
@@ -112,6 +115,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNT_ZH_CN,
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
+    ...CONTROL_ZH_CN,
     ...DESK_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,

@@ -2,7 +2,7 @@
  * Turns the agent's mouse, wheel and keyboard on a session's canvas into protocol input
  * events in the customer's video pixels. Only created for sessions with control.
  */
-import { keyEventToInput, type InputEvent, type KeyName, type MouseButton } from '@beacon/shared/input';
+import { keyEventToInput, type InputEvent, shortcutInput, type KeyboardMode, type KeyName, type MouseButton, type Shortcut } from '@beacon/shared/input';
 import { clientToVideo, wheelNotches, type VideoPoint } from '../common/coords.ts';
 import { now } from './clock.ts';
 
@@ -27,6 +27,7 @@ export class InputController {
     private readonly canvas: HTMLCanvasElement,
     private readonly getVideoSize: () => { width: number; height: number },
     private readonly send: (event: InputEvent) => void,
+    private readonly keyboardMode: () => KeyboardMode = () => 'characters',
   ) {
     const opts = { signal: this.abort.signal };
     canvas.addEventListener('pointermove', (e) => this.onPointerMove(e), opts);
@@ -132,13 +133,19 @@ export class InputController {
     // While the remote screen has focus, keys belong to the customer's PC, not this page.
     e.preventDefault();
     e.stopPropagation();
-    const event = keyEventToInput(e, down);
+    const event = keyEventToInput(e, down, this.keyboardMode());
     if (!event) return;
     if (event.kind === 'key') {
       if (down) this.keysDown.add(event.key);
       else this.keysDown.delete(event.key);
     }
     this.emit(event);
+  }
+
+  /** Presses a key combination the agent's own OS would keep for itself (from the keys menu). */
+  sendShortcut(name: Shortcut): void {
+    for (const event of shortcutInput(name)) this.emit(event);
+    this.canvas.focus({ preventScroll: true });
   }
 
   /** Focus left with keys held (Alt+Tab away): release them so the customer's PC does not keep them down. */

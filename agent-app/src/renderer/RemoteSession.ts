@@ -3,7 +3,8 @@
  * and the once-a-second ping for the latency figure. The canvas outlives `close()` so an
  * ended tab still shows the last picture.
  */
-import type { InputEvent } from '@beacon/shared/input';
+import type { InputEvent, KeyboardMode, Shortcut } from '@beacon/shared/input';
+import { loadKeyboardMode, saveKeyboardMode } from './control/keyboardMode.ts';
 import type { CtlToRelay, QualityMode, StreamConfig, StreamState } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
@@ -36,6 +37,8 @@ export class RemoteSession {
   private qualityModeSent: QualityMode | null = null;
   /** The customer's latest word on how its stream adapts to the link. */
   private streamState: StreamState | null = null;
+  /** How printable keys travel to the customer's PC (the agent's choice, kept across reloads). */
+  keyboardMode: KeyboardMode = loadKeyboardMode();
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
   warningKey: string | null = null;
 
@@ -76,11 +79,28 @@ export class RemoteSession {
           canvas,
           () => ({ width: this.pipeline.videoWidth, height: this.pipeline.videoHeight }),
           (event: InputEvent) => void this.sendCtl({ type: 'input', sessionId, event }),
+          () => this.keyboardMode,
         )
       : null;
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
     this.syncQualityMode();
+  }
+
+  /** Whether the agent may use the keyboard and mouse on this session. */
+  get hasInput(): boolean {
+    return this.input !== null;
+  }
+
+  setKeyboardMode(mode: KeyboardMode): void {
+    this.keyboardMode = mode;
+    saveKeyboardMode(mode);
+    this.onChange();
+  }
+
+  /** Sends a key combination from the keys menu; nothing without control. */
+  sendShortcut(name: Shortcut): void {
+    this.input?.sendShortcut(name);
   }
 
   get qualityMode(): QualityMode {

@@ -13,6 +13,8 @@ import { CollabPanel } from './CollabPanel.tsx';
 import { VoiceOnlyArea } from './VoiceOnlyArea.tsx';
 import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
+import { FullScreenBar, FullScreenButton, KeysMenu } from './control/ControlTools.tsx';
+import { useFullScreen } from './control/useFullScreen.ts';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -82,6 +84,8 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
   useSnapshot(); // re-render on video size/warning changes (revision)
   const session = client.getSession(entry.sessionId);
   const hostRef = useCanvasHost(session);
+  const videoRef = useRef<HTMLDivElement>(null);
+  const full = useFullScreen(videoRef);
   const isViewOnly = entry.state === 'active' ? !entry.hasControl : !entry.requestedControl;
   const isVoiceOnly = entry.mode === 'voice';
   const hasVideo = (session?.videoWidth ?? 0) > 0;
@@ -111,6 +115,8 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         )}
         {entry.state === 'active' && !isViewOnly && <span className="toolbar-hint muted">{t('session.controlHint')}</span>}
         <span className="spacer" />
+        {entry.state === 'active' && session?.hasInput && !isVoiceOnly && <KeysMenu session={session} />}
+        {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />
         )}
@@ -138,7 +144,8 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       {isVoiceOnly ? (
         <VoiceOnlyArea entry={entry} />
       ) : (
-      <div className={`video-area${entry.state === 'ended' ? ' is-ended' : ''}`}>
+      <div className={`video-area${entry.state === 'ended' ? ' is-ended' : ''}`} ref={videoRef} data-testid="video-area">
+        <FullScreenBar full={full} />
         <div className="canvas-host" ref={hostRef}>
           {entry.state === 'active' && hasVideo && (
             <WhiteboardLayer

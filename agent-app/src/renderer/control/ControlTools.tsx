@@ -1,0 +1,86 @@
+/**
+ * The session toolbar's remote-control tools: full screen, the keys menu (key combinations the
+ * agent's own OS would keep, and the keyboard mode), and the bar that always offers a way
+ * out of full screen.
+ */
+import { KEYBOARD_MODES, KeyboardMode, SHORTCUT_NAMES } from '@beacon/shared/input';
+import { useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { RemoteSession } from '../RemoteSession.ts';
+import type { FullScreen } from './useFullScreen.ts';
+
+export function FullScreenButton({ full }: { full: FullScreen }) {
+  const { t } = useTranslation();
+  return (
+    <button
+      type="button"
+      className="button"
+      data-testid="fullscreen"
+      title={full.isRefused ? t('control.fullscreen.refused') : t('control.fullscreen.hint')}
+      onClick={() => void (full.isOn ? full.exit() : full.enter())}
+    >
+      {full.isOn ? t('control.fullscreen.exit') : t('control.fullscreen.enter')}
+    </button>
+  );
+}
+
+/** Shown over the picture while it is full screen: what happens to keys, and the way out. */
+export function FullScreenBar({ full }: { full: FullScreen }) {
+  const { t } = useTranslation();
+  if (!full.isOn) return null;
+  return (
+    <div className="fullscreen-bar" data-testid="fullscreen-bar" data-keyboard-lock={full.lock}>
+      <span>{full.lock === 'on' ? t('control.fullscreen.lockedHint') : t('control.fullscreen.unlockedHint')}</span>
+      <button type="button" className="button" data-testid="fullscreen-exit" onClick={() => void full.exit()}>
+        {t('control.fullscreen.exit')}
+      </button>
+    </div>
+  );
+}
+
+export function KeysMenu({ session }: { session: RemoteSession }) {
+  const { t } = useTranslation();
+  const menu = useRef<HTMLDetailsElement>(null);
+  return (
+    <details className="keys-menu" data-testid="keys-menu" ref={menu}>
+      <summary className="button">{t('control.keys.menu')}</summary>
+      <div className="keys-panel" role="menu">
+        {SHORTCUT_NAMES.map((name) => (
+          <button
+            key={name}
+            type="button"
+            role="menuitem"
+            className="button"
+            data-testid={`send-keys-${name}`}
+            onClick={() => {
+              session.sendShortcut(name);
+              if (menu.current) menu.current.open = false;
+            }}
+          >
+            {t(`control.keys.${name}`)}
+          </button>
+        ))}
+        <p className="muted keys-note">{t('control.keys.ctrlAltDelNote')}</p>
+        <label className="keyboard-mode" title={t(`control.keyboardMode.${session.keyboardMode}Hint`)}>
+          <span className="muted">{t('control.keyboardMode.label')}</span>{' '}
+          <select
+            className="button"
+            data-testid="keyboard-mode"
+            value={session.keyboardMode}
+            onChange={(e) => {
+              const r = KeyboardMode.safeParse(e.target.value);
+              if (r.success) session.setKeyboardMode(r.data);
+            }}
+          >
+            {KEYBOARD_MODES.map((m) => (
+              <option key={m} value={m}>
+                {t(`control.keyboardMode.${m}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p className="muted keys-note">{t(`control.keyboardMode.${session.keyboardMode}Hint`)}</p>
+      </div>
+    </details>
+  );
+}
