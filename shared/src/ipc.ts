@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Stroke, StrokeId } from './collab.ts';
 import { InputEvent } from './input.ts';
+import { ClipboardProblem, ClipboardText } from './protocol/clipboard.ts';
 
 export { AGENT_IPC, CUSTOMER_IPC, OVERLAY_BROADCAST_CHANNEL, OVERLAY_IPC, STOP_HOTKEY } from './ipcChannels.ts';
 
@@ -51,6 +52,16 @@ export type OverlayStrokeRequest = z.infer<typeof OverlayStrokeRequest>;
 export const OverlayUndoRequest = z.object({ strokeId: StrokeId });
 export type OverlayUndoRequest = z.infer<typeof OverlayUndoRequest>;
 
+/** Renderer -> main: put the agent's text on this PC's clipboard. */
+export const WriteClipboardRequest = z.object({ text: ClipboardText });
+export type WriteClipboardRequest = z.infer<typeof WriteClipboardRequest>;
+/** Main -> renderer: this PC's clipboard text, or why there is none to send. */
+export const ClipboardReadResult = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), text: ClipboardText }),
+  z.object({ ok: z.literal(false), problem: ClipboardProblem }),
+]);
+export type ClipboardReadResult = z.infer<typeof ClipboardReadResult>;
+
 /**
  * The same messages on the browser build's BroadcastChannel (customer page <-> overlay.html),
  * plus `ready`: the overlay (re)opened and wants the strokes already on the board.
@@ -77,6 +88,13 @@ export interface CustomerBridge {
   overlayStroke?(req: OverlayStrokeRequest): Promise<void>;
   overlayUndo?(req: OverlayUndoRequest): Promise<void>;
   overlayClear?(): Promise<void>;
+  /**
+   * This PC's clipboard, for the agent's clipboard requests in a session with control.
+   * Absent in the browser build (a page may not read the clipboard unasked): the agent is
+   * told the clipboard is out of reach.
+   */
+  readClipboard?(): Promise<ClipboardReadResult>;
+  writeClipboard?(req: WriteClipboardRequest): Promise<void>;
 }
 
 /**

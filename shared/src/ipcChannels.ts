@@ -11,6 +11,9 @@ export const CUSTOMER_IPC = {
   overlayStroke: 'beacon:customer:overlay-stroke',
   overlayUndo: 'beacon:customer:overlay-undo',
   overlayClear: 'beacon:customer:overlay-clear',
+  /** The agent's clipboard requests (renderer -> main, which owns the OS clipboard). */
+  readClipboard: 'beacon:customer:read-clipboard',
+  writeClipboard: 'beacon:customer:write-clipboard',
 } as const;
 
 /** Main -> the customer's whiteboard overlay window (its own preload listens on these). */

@@ -17,3 +17,4 @@ export * from './protocol/signalling.ts';
 export * from './protocol/ctl.ts';
 export * from './protocol/downgrade.ts';
 export * from './protocol/desk.ts';
+export * from './protocol/clipboard.ts';

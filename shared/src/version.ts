@@ -34,9 +34,10 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `view-state`: the agent's `view-state` (keyframes only for a session not on screen).
  * - `quality-mode`: the agent's `quality-mode` for a session.
  * - `rate-control`: the agent's `receive-report` and the customer's `stream-state` (the picture follows the link).
+ * - `clipboard`: clipboard text on request (`clipboard-send`, `clipboard-fetch`, `clipboard-unavailable`).
  * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'desk'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'desk'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -55,6 +56,9 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'voice-decline': 'voice',
   'voice-end': 'voice',
   'voice-mute': 'voice',
+  'clipboard-send': 'clipboard',
+  'clipboard-fetch': 'clipboard',
+  'clipboard-unavailable': 'clipboard',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */

@@ -12,6 +12,7 @@ import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { query } from '../harness/db.ts';
 
 let stage: Stage;
 let screen: { context: BrowserContext; page: Page };
@@ -128,6 +129,44 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await waitFor(() => agent.evaluate(() => document.fullscreenElement === null), 'full screen ends');
     await agent.getByTestId('fullscreen-bar').waitFor({ state: 'detached', timeout: 5000 });
   });
+  test('clipboard text goes both ways through the real X clipboard, and the log keeps only its length', SIG, async () => {
+    await agent.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stage.relay.url });
+    const canvas = agent.getByTestId('session-canvas');
+    // The customer's side: text copied on the remote PC with the agent's own Ctrl+A, Ctrl+C.
+    const onCustomer = 'copied on the customer PC 客户';
+    await screen.page.fill('#target', onCustomer);
+    await canvas.focus();
+    await agent.keyboard.press('Control+A');
+    await agent.keyboard.press('Control+C');
+    await waitFor(async () => (await stage.injector.clipboard.readText()) === onCustomer, 'the X clipboard holds the copied text');
+    await agent.getByTestId('clipboard-menu').locator('summary').click();
+    await agent.getByTestId('clipboard-fetch').click();
+    await agent.locator('[data-testid="clipboard-notice"][data-key="received"]').waitFor({ timeout: 15_000 });
+    assert.equal(await agent.evaluate(() => navigator.clipboard.readText()), onCustomer);
+
+    // The agent's side: their clipboard onto the customer's, then pasted there with Ctrl+V.
+    const fromAgent = 'C:\\Users\\Public\\fix.bat';
+    await agent.evaluate((text) => navigator.clipboard.writeText(text), fromAgent);
+    await agent.getByTestId('clipboard-menu').locator('summary').click();
+    await agent.getByTestId('clipboard-send').click();
+    await agent.locator('[data-testid="clipboard-notice"][data-key="sent"]').waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await stage.injector.clipboard.readText()) === fromAgent, 'the X clipboard holds the agent’s text');
+    await screen.page.fill('#target', '');
+    await canvas.focus();
+    await agent.keyboard.press('Control+V');
+    await waitFor(async () => (await screen.page.inputValue('#target')) === fromAgent, 'Ctrl+V on the customer PC pastes the agent’s text');
+
+    const rows = await query<{ actor: string; detail: string }>(stage.relay.dbPath, "SELECT actor, detail FROM session_events WHERE kind = 'clipboard' ORDER BY id", []);
+    assert.deepEqual(
+      rows.map((r) => JSON.parse(r.detail) as unknown),
+      [
+        { direction: 'to-agent', kind: 'text', chars: onCustomer.length },
+        { direction: 'to-customer', kind: 'text', chars: fromAgent.length },
+      ],
+    );
+    for (const r of rows) assert.doesNotMatch(r.detail, /copied|fix\.bat/, 'the log never holds the text');
+  });
+
   test('the keyboard mode decides whose layout makes the character, and is kept across a reload', SIG, async () => {
     await screen.page.fill('#target', '');
     const canvas = agent.getByTestId('session-canvas');

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
-import { InjectInputRequest, SessionStateRequest } from '@beacon/shared/ipc';
+import { InjectInputRequest, SessionStateRequest, WriteClipboardRequest } from '@beacon/shared/ipc';
+import type { XClipboard } from './XClipboard.ts';
 import { parseUnknown } from '@beacon/shared/parse';
 
 export interface InjectionRecord {
@@ -12,6 +13,8 @@ export interface InjectionRecord {
 export interface InjectorLike {
   /** Injects one event; resolves with the finish time (epoch ms). */
   inject(req: InjectInputRequest): Promise<number>;
+  /** The display's clipboard, when the bridge should offer it (the Electron shell always does). */
+  clipboard?: XClipboard;
 }
 
 export interface CustomerBridgeLog {
@@ -39,8 +42,21 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
     const injectedAt = await injector.inject(r.value);
     records.push({ kind: r.value.event.kind, sentAt: r.value.event.t, injectedAt });
   });
+  const clipboard = injector.clipboard;
+  if (clipboard) {
+    await page.exposeFunction('__beaconTestReadClipboard', () => clipboard.read());
+    await page.exposeFunction('__beaconTestWriteClipboard', async (raw: unknown) => {
+      const r = parseUnknown(WriteClipboardRequest, raw, 'test bridge write-clipboard');
+      if (!r.ok) throw r.error;
+      await clipboard.write(r.value.text);
+    });
+  }
+  const clipboardFns = clipboard
+    ? 'readClipboard: () => window.__beaconTestReadClipboard(), writeClipboard: (req) => window.__beaconTestWriteClipboard(req),'
+    : '';
   await page.addInitScript(`
     window.beaconCustomer = {
+      ${clipboardFns}
       getConfig: async () => ({ relayUrl: ${JSON.stringify(relayUrl)}, locales: [...navigator.languages] }),
       injectInput: (req) => window.__beaconTestInject(req),
       setSessionState: (req) => window.__beaconTestSessionState(req),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { InjectInputRequest } from '@beacon/shared/ipc';
 import { parseUnknown } from '@beacon/shared/parse';
 import { REPO_ROOT } from './paths.ts';
+import { XClipboard } from './XClipboard.ts';
 
 const Reply = z.object({ id: z.number().int(), injectedAt: z.number().optional(), error: z.string().optional(), ready: z.boolean().optional() });
 
@@ -11,7 +12,14 @@ export class InjectorProcess {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (at: number) => void; reject: (e: Error) => void }>();
 
-  private constructor(private readonly child: ChildProcess) {
+  /** The display's clipboard, which the customer app's main process owns beside the injector. */
+  readonly clipboard: XClipboard;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    display: string,
+  ) {
+    this.clipboard = new XClipboard(display);
     child.on('message', (raw: unknown) => {
       const r = parseUnknown(Reply, raw, 'injector host reply');
       if (!r.ok) return;
@@ -38,7 +46,7 @@ export class InjectorProcess {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`injector process exited with ${code}`)));
     });
-    return new InjectorProcess(child);
+    return new InjectorProcess(child, display);
   }
 
   /** Injects one event; resolves with the injector's finish time (epoch ms). */

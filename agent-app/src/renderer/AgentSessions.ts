@@ -115,6 +115,10 @@ export class AgentSessions {
       case 'stream-state':
         this.sessions.get(msg.sessionId)?.remote?.onStreamState(msg);
         return;
+      case 'clipboard-send':
+      case 'clipboard-unavailable':
+        void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
+        return;
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
         for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);

@@ -5,6 +5,7 @@
  */
 import type { InputEvent, KeyboardMode, Shortcut } from '@beacon/shared/input';
 import { loadKeyboardMode, saveKeyboardMode } from './control/keyboardMode.ts';
+import { ClipboardShare } from './control/ClipboardShare.ts';
 import type { CtlToRelay, QualityMode, StreamConfig, StreamState } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
@@ -37,6 +38,8 @@ export class RemoteSession {
   private qualityModeSent: QualityMode | null = null;
   /** The customer's latest word on how its stream adapts to the link. */
   private streamState: StreamState | null = null;
+  /** Clipboard text to and from the customer's PC; null without control. */
+  readonly clipboard: ClipboardShare | null;
   /** How printable keys travel to the customer's PC (the agent's choice, kept across reloads). */
   keyboardMode: KeyboardMode = loadKeyboardMode();
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
@@ -82,6 +85,7 @@ export class RemoteSession {
           () => this.keyboardMode,
         )
       : null;
+    this.clipboard = hasControl ? new ClipboardShare(sessionId, sendCtl, onChange) : null;
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
     this.syncQualityMode();
@@ -195,6 +199,7 @@ export class RemoteSession {
     this.isClosed = true;
     clearInterval(this.pingTimer);
     this.input?.dispose();
+    this.clipboard?.dispose();
     this.pipeline.close();
     this.canvas.tabIndex = -1;
     this.canvas.dataset.ended = 'true';

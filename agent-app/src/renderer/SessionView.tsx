@@ -13,7 +13,7 @@ import { CollabPanel } from './CollabPanel.tsx';
 import { VoiceOnlyArea } from './VoiceOnlyArea.tsx';
 import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
-import { FullScreenBar, FullScreenButton, KeysMenu } from './control/ControlTools.tsx';
+import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu } from './control/ControlTools.tsx';
 import { useFullScreen } from './control/useFullScreen.ts';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
@@ -116,6 +116,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && !isViewOnly && <span className="toolbar-hint muted">{t('session.controlHint')}</span>}
         <span className="spacer" />
         {entry.state === 'active' && session?.hasInput && !isVoiceOnly && <KeysMenu session={session} />}
+        {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />
@@ -132,6 +133,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       </div>
       <SessionCustomer entry={entry} />
       {voice && <VoicePanel call={voice} />}
+      {entry.state === 'active' && session?.clipboard && <ClipboardNoticeRow clipboard={session.clipboard} />}
       {entry.messageKey && (
         <div className="notice notice-info session-message" role="status">
           <span className="notice-icon" aria-hidden="true">i</span>

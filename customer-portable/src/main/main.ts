@@ -1,9 +1,10 @@
-import { app, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow } from 'electron';
+import { app, clipboard, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, type RendererConfig } from '@beacon/shared/ipc';
+import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type RendererConfig } from '@beacon/shared/ipc';
+import { clipboardReadResult } from '../common/clipboard.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
 import { resolveRelayUrl } from '@beacon/shared/client/relayUrl';
@@ -108,6 +109,11 @@ function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
   ipc.handle(CUSTOMER_IPC.overlayStroke, OverlayStrokeRequest, (req) => shell.overlay?.send(OVERLAY_IPC.stroke, req));
   ipc.handle(CUSTOMER_IPC.overlayUndo, OverlayUndoRequest, (req) => shell.overlay?.send(OVERLAY_IPC.undo, req));
   ipc.handle(CUSTOMER_IPC.overlayClear, z.undefined(), () => shell.overlay?.send(OVERLAY_IPC.clear));
+  // The clipboard only during a session (the renderer also checks the control permission).
+  ipc.handle(CUSTOMER_IPC.readClipboard, z.undefined(), (): ClipboardReadResult => (shell.isInSession ? clipboardReadResult(clipboard.readText()) : { ok: false, problem: 'no-access' }));
+  ipc.handle(CUSTOMER_IPC.writeClipboard, WriteClipboardRequest, (req) => {
+    if (shell.isInSession) clipboard.writeText(req.text);
+  });
 }
 
 function main(): void {

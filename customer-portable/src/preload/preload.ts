@@ -13,6 +13,8 @@ const bridge: CustomerBridge = {
   overlayStroke: (req) => ipcRenderer.invoke(CUSTOMER_IPC.overlayStroke, req),
   overlayUndo: (req) => ipcRenderer.invoke(CUSTOMER_IPC.overlayUndo, req),
   overlayClear: () => ipcRenderer.invoke(CUSTOMER_IPC.overlayClear),
+  readClipboard: () => ipcRenderer.invoke(CUSTOMER_IPC.readClipboard),
+  writeClipboard: (req) => ipcRenderer.invoke(CUSTOMER_IPC.writeClipboard, req),
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();

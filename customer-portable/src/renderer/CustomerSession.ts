@@ -15,6 +15,7 @@ import type { ActiveSession, ConsentAsk } from '../common/CustomerState.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
 import { SessionCollab } from './SessionCollab.ts';
+import { answerClipboard } from './clipboardAnswer.ts';
 
 /** How long after Accept the relay has to confirm the session before the customer is told it failed. */
 const START_TIMEOUT_MS = 15_000;
@@ -170,6 +171,10 @@ export class CustomerSession {
         return;
       case 'ping':
         this.host.link()?.sendCtl({ type: 'pong', sessionId: session.sessionId, t: msg.t });
+        return;
+      case 'clipboard-send':
+      case 'clipboard-fetch':
+        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m));
         return;
       default:
         return;

@@ -7,6 +7,7 @@ import { ProtocolError } from '@beacon/shared/errors';
 import { FramingError, readHeader, type FrameHeader } from '@beacon/shared/framing';
 import type { InputEvent } from '@beacon/shared/input';
 import type { CtlToRelay, StreamConfig } from '@beacon/shared/protocol';
+import type { ClipboardRelay } from './ClipboardRelay.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ActiveSession, AgentParty, CustomerParty, EndedSession, LiveSession } from '../sessions/Session.ts';
@@ -40,10 +41,15 @@ export class TrafficHandler {
     private readonly log: Logger,
     private readonly tap: TrafficTap | null = null,
     private readonly now: Clock = Date.now,
+    /** Clipboard text on request; without it clipboard messages are refused. */
+    private readonly clipboard: ClipboardRelay | null = null,
   ) {
     sessions.onSessionEvent((e) => {
       if (e.type === 'started') this.sessionStarted(e.session);
-      else if (e.type === 'ended') this.sessionEnded(e.session);
+      else if (e.type === 'ended') {
+        this.sessionEnded(e.session);
+        this.clipboard?.sessionEnded(e.session.id);
+      }
     });
   }
 
@@ -130,11 +136,24 @@ export class TrafficHandler {
         s.customer.sendCtl(msg);
         return;
       }
+      case 'clipboard-send':
+      case 'clipboard-fetch':
+      case 'clipboard-unavailable': {
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        this.clipboardRelay().fromAgent(s, msg);
+        return;
+      }
       case 'stream-config':
       case 'pong':
       case 'stream-state':
         throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
     }
+  }
+
+  private clipboardRelay(): ClipboardRelay {
+    if (!this.clipboard) throw new ProtocolError('forbidden', 'this relay passes no clipboard text');
+    return this.clipboard;
   }
 
   customerCtl(customer: CustomerParty, msg: CtlToRelay): void {
@@ -153,6 +172,13 @@ export class TrafficHandler {
       case 'stream-state': {
         const s = this.activeOwned(customer, msg.sessionId);
         s.agent.sendCtl(msg);
+        return;
+      }
+      case 'clipboard-send':
+      case 'clipboard-fetch':
+      case 'clipboard-unavailable': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        this.clipboardRelay().fromCustomer(s, msg);
         return;
       }
       case 'input':

@@ -1,7 +1,8 @@
-/** Screen media and control inside sessions: the customer's stream to its viewers, input, keyframes. */
+/** Screen media and control inside sessions: the customer's stream to its viewers, input, keyframes, clipboard. */
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SessionsFeature } from '../sessions/createSessions.ts';
+import { ClipboardRelay } from './ClipboardRelay.ts';
 import { TrafficHandler, type TrafficTap } from './TrafficHandler.ts';
 
 export interface MediaDeps {
@@ -13,5 +14,5 @@ export interface MediaDeps {
 }
 
 export function createMedia(d: MediaDeps): TrafficHandler {
-  return new TrafficHandler(d.sessions.manager, d.log, d.tap, d.now);
+  return new TrafficHandler(d.sessions.manager, d.log, d.tap, d.now, new ClipboardRelay(d.sessions.events, d.now));
 }

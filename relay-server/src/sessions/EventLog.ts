@@ -31,6 +31,8 @@ export const EVENT_KINDS = [
   // A voice call answered (`by`: who called) and ended (`by`, `reason`, `durationMs`).
   'voice-started',
   'voice-ended',
+  // Clipboard text passed on (issue 13): `direction` (`to-customer`, `to-agent`), `kind`, `chars`; never the text.
+  'clipboard',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

@@ -4,6 +4,7 @@ import { InputEvent } from '../input.ts';
 import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Sha256, Stroke, StrokeId, TransferId } from '../collab.ts';
 import { Role, SessionId } from './core.ts';
 import { guardOf } from './parts.ts';
+import { ClipboardCtlFromRelay, ClipboardCtlToRelay } from './clipboard.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
 
@@ -216,7 +217,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -225,5 +226,6 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: ErrorCode, message: z.string(), re: ErrorRe.optional() }),
   ...CollabCtlFromRelay.options,
   ...VoiceCtlFromRelay.options,
+  ...ClipboardCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

@@ -71,6 +71,11 @@ export const RECORDING_EN = {
       file: 'File',
       'voice-started': 'Voice call started',
       'voice-ended': 'Voice call ended',
+      clipboard: 'Clipboard',
+    },
+    clipboard: {
+      'to-customer': 'to the customer’s PC, {{chars}} characters',
+      'to-agent': 'from the customer’s PC, {{chars}} characters',
     },
     voice: {
       calledBy: { agent: 'The agent called', customer: 'The customer called' },

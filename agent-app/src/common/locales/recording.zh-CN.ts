@@ -71,6 +71,11 @@ export const RECORDING_ZH_CN = {
       file: '文件',
       'voice-started': '语音通话开始',
       'voice-ended': '语音通话结束',
+      clipboard: '剪贴板',
+    },
+    clipboard: {
+      'to-customer': '发送到客户电脑，{{chars}} 个字符',
+      'to-agent': '取自客户电脑，{{chars}} 个字符',
     },
     voice: {
       calledBy: { agent: '由客服发起', customer: '由客户发起' },

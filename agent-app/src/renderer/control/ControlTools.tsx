@@ -7,6 +7,7 @@ import { KEYBOARD_MODES, KeyboardMode, SHORTCUT_NAMES } from '@beacon/shared/inp
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RemoteSession } from '../RemoteSession.ts';
+import type { ClipboardShare } from './ClipboardShare.ts';
 import type { FullScreen } from './useFullScreen.ts';
 
 export function FullScreenButton({ full }: { full: FullScreen }) {
@@ -82,5 +83,50 @@ export function KeysMenu({ session }: { session: RemoteSession }) {
         <p className="muted keys-note">{t(`control.keyboardMode.${session.keyboardMode}Hint`)}</p>
       </div>
     </details>
+  );
+}
+
+/** Clipboard text to and from the customer's PC, on request. */
+export function ClipboardMenu({ clipboard }: { clipboard: ClipboardShare }) {
+  const { t } = useTranslation();
+  const menu = useRef<HTMLDetailsElement>(null);
+  const close = () => {
+    if (menu.current) menu.current.open = false;
+  };
+  return (
+    <details className="keys-menu" data-testid="clipboard-menu" ref={menu}>
+      <summary className="button">{t('control.clipboard.menu')}</summary>
+      <div className="keys-panel" role="menu">
+        <button type="button" role="menuitem" className="button" data-testid="clipboard-send" onClick={() => void clipboard.sendMine().finally(close)}>
+          {t('control.clipboard.sendMine')}
+        </button>
+        <button type="button" role="menuitem" className="button" data-testid="clipboard-fetch" disabled={clipboard.isFetching} onClick={() => {
+            clipboard.fetch();
+            close();
+          }}>
+          {t('control.clipboard.fetch')}
+        </button>
+        <p className="muted keys-note">{t('control.clipboard.note')}</p>
+      </div>
+    </details>
+  );
+}
+
+/** What the last clipboard request did, under the toolbar until dismissed. */
+export function ClipboardNoticeRow({ clipboard }: { clipboard: ClipboardShare }) {
+  const { t } = useTranslation();
+  const n = clipboard.notice;
+  if (!n) return null;
+  return (
+    <div className="notice notice-info session-message" role="status" data-testid="clipboard-notice" data-key={n.key}>
+      <span className="notice-icon" aria-hidden="true">i</span>
+      <span className="notice-text">
+        {t(`control.clipboard.${n.key}`, { chars: n.chars })}
+        {n.text !== undefined && <textarea className="clipboard-text" readOnly value={n.text} data-testid="clipboard-text" />}
+      </span>
+      <button type="button" className="button" onClick={() => clipboard.dismiss()}>
+        {t('control.clipboard.dismiss')}
+      </button>
+    </div>
   );
 }

@@ -31,6 +31,9 @@ function Detail({ e }: { e: TimelineEntry }) {
     );
   }
   if (e.kind === 'voice-started' || e.kind === 'voice-ended') return <span className="small muted">{voiceDetail(t, e)}</span>;
+  if (e.kind === 'clipboard' && (e.detail.direction === 'to-customer' || e.detail.direction === 'to-agent')) {
+    return <span className="small muted">{t(`recording.clipboard.${e.detail.direction}`, { chars: e.detail.chars })}</span>;
+  }
   const scalar = Object.entries(e.detail).filter(([k, v]) => k !== 'requestId' && ['string', 'number', 'boolean'].includes(typeof v));
   return <span className="small muted">{scalar.map(([k, v]) => `${k}: ${String(v)}`).join(' · ')}</span>;
 }
