@@ -10,7 +10,7 @@
  *   - `media`: reliable, ordered, binary frames (see `framing.ts`).
  *
  * The schemas live in `protocol/` by transport (core, signalling, ctl), plus the service desk's
- * (desk, not live yet); this module is the one place to import them from.
+ * (desk, behind the `desk` capability); this module is the one place to import them from.
  */
 export * from './protocol/core.ts';
 export * from './protocol/signalling.ts';

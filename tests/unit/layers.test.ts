@@ -155,7 +155,7 @@ const RELAY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   voice: ['platform', 'sessions'],
   collab: ['platform', 'accounts', 'directory', 'sessions', 'history'],
   recording: ['platform', 'accounts', 'sessions', 'history', 'voice'],
-  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab'],
+  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab', 'desk'],
   // The service desk (help requests, assignment, wait estimate); sessions/ for tying an assigned request to its session.
   desk: ['platform', 'accounts', 'sessions'],
   // The HTTP server only dispatches routes the features build (platform/route.ts); only the root imports it.

@@ -12,6 +12,8 @@ import { COLLAB_EN } from './locales/collab.en.ts';
 import { CONTROL_EN } from './locales/control.en.ts';
 import { CONTROL_ZH_CN } from './locales/control.zh-CN.ts';
 import { COLLAB_ZH_CN } from './locales/collab.zh-CN.ts';
+import { DESK_EN } from './locales/desk.en.ts';
+import { DESK_ZH_CN } from './locales/desk.zh-CN.ts';
 import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
 import { VOICE_EN } from './locales/voice.en.ts';
@@ -23,6 +25,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNTS_EN,
     ...COLLAB_EN,
     ...CONTROL_EN,
+    ...DESK_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
     app: {
@@ -116,6 +119,7 @@ export const AGENT_CATALOG = {
     ...ACCOUNTS_ZH_CN,
     ...COLLAB_ZH_CN,
     ...CONTROL_ZH_CN,
+    ...DESK_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
     app: {

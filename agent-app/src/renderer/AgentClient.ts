@@ -24,6 +24,7 @@ import { parseConnectInput } from '../common/connectInput.ts';
 import { ApiClient } from './ApiClient.ts';
 import { login } from './LoginApi.ts';
 import { AgentSessions } from './AgentSessions.ts';
+import { AgentDesk } from './desk/AgentDesk.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
@@ -85,6 +86,8 @@ export class AgentClient {
   private isSessionsPageShown = true;
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
+  /** The service desk: availability, offers and the queue; an accepted offer is a connect attempt. */
+  readonly desk = new AgentDesk({ link: () => this.link.connection, connectSent: (requestId, deviceId, control) => this.dispatch({ type: 'connect-sent', requestId, deviceId, control }) });
 
   constructor(
     readonly config: RendererConfig,
@@ -290,6 +293,7 @@ export class AgentClient {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
     scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
+    this.desk.attached(conn);
     this.signedOutReason = null;
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
@@ -320,6 +324,7 @@ export class AgentClient {
   private onLinkClosed(reason: CloseReason): void {
     console.warn('[beacon] relay link closed:', reason);
     const waiting = this.sessions.linkLost();
+    this.desk.detached();
     this.dispatch({ type: 'relay-lost', keep: waiting });
     if (reason === 'unauthorized') {
       this.toLogin(signedOutKey(this.signedOutReason) ?? errorKey('unauthorized'));
@@ -347,6 +352,7 @@ export class AgentClient {
 
   private onRelayMessage(msg: RelayToClient): void {
     this.dispatch({ type: 'relay', msg });
+    this.desk.onRelayMessage(msg);
     switch (msg.type) {
       case 'session-started': {
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);

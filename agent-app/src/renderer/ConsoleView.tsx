@@ -16,6 +16,7 @@ import { StatsPage } from './admin/StatsPage.tsx';
 import { RecordingPage } from './recording/RecordingPage.tsx';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { CustomersPage } from './customers/CustomersPage.tsx';
+import { DeskControls, DeskOffers } from './desk/DeskControls.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionsPage } from './SessionsPage.tsx';
 import { RoleBadge } from './ui/Labels.tsx';
@@ -107,6 +108,7 @@ export function ConsoleView({ route }: { route: Route }) {
           ))}
         </nav>
         <span className="spacer" />
+        <DeskControls />
         <span className={`link-state link-${snap.link}`} data-testid="link-state" data-state={snap.link}>
           <span className="dot" aria-hidden="true" />
           {snap.link === 'online' ? t('header.online') : t('header.reconnecting')}
@@ -136,6 +138,7 @@ export function ConsoleView({ route }: { route: Route }) {
           <Page route={route} />
         </main>
       )}
+      <DeskOffers />
     </div>
   );
 }

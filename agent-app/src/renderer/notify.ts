@@ -8,6 +8,11 @@ export function signedOutKey(reason: string | null): string | null {
 /** A short tone and a system notification when a customer writes or calls while the console is in the background. */
 export function notifyInBackground(title: string): void {
   if (typeof document === 'undefined' || !document.hidden) return;
+  notify(title);
+}
+
+/** The same tone and system notification, in the background or not (a service desk offer waits for an answer). */
+export function notify(title: string): void {
   try {
     const ctx = new AudioContext();
     const osc = ctx.createOscillator();

@@ -10,6 +10,7 @@ import { SessionBar } from './SessionBar.tsx';
 import { ReconnectingNotice } from '@beacon/shared/ui/ReconnectingNotice';
 import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
+import { HelpRequestPanel } from './HelpRequestPanel.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
   const state = useSyncExternalStore(client.subscribe, client.getState);
@@ -35,7 +36,7 @@ export function App({ client, isElectron }: { client: CustomerClient; isElectron
         <LanguageSwitch />
       </header>
       <main className="app-main">
-        <StartScreen state={state} />
+        <StartScreen state={state}>{state.phase !== 'offline' && state.phase !== 'connecting' && <HelpRequestPanel help={client.help} />}</StartScreen>
       </main>
       {state.phase === 'consent' && state.consent && (
         <ConsentDialog ask={state.consent} onAccept={() => client.accept()} onDeny={() => client.deny()} />

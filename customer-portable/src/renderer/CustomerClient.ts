@@ -9,6 +9,7 @@ import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
+import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 
 /** While a session waits for us to come back, the link is tried this often (the grace period is short). */
@@ -33,6 +34,8 @@ export class CustomerClient {
   private isClosed = false;
   /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
   private resumable: ResumeClaim | null = null;
+  /** "Request help": the customer's place in the service desk's queue. */
+  readonly help = new HelpRequestClient(() => this.link.connection, groupFromLink(location.search));
 
   constructor(
     private readonly config: RendererConfig,
@@ -100,6 +103,7 @@ export class CustomerClient {
     this.current?.dispose();
     this.current = null;
     this.store.dispose();
+    this.help.dispose();
   }
 
   /* ---------- connection ---------- */
@@ -112,6 +116,7 @@ export class CustomerClient {
     this.apply({ type: 'registered', deviceId, code });
     // The same ID: the session is ours again; the agent's picture restarts from a keyframe.
     if (wasRelinking && this.state.session) this.current?.resumed();
+    this.help.attached(conn);
   }
 
   private onDisconnected(reason: UiErrorCode): void {
@@ -123,6 +128,7 @@ export class CustomerClient {
       return;
     }
     this.current?.endMedia();
+    this.help.detached();
     const delay = this.link.retryLater();
     this.apply({ type: 'disconnected', reason, retryInMs: delay });
   }
@@ -130,6 +136,7 @@ export class CustomerClient {
   /* ---------- signalling ---------- */
 
   private onRelayMessage(msg: RelayToClient): void {
+    if (this.help.onRelayMessage(msg)) return;
     switch (msg.type) {
       case 'code-update':
         this.apply({ type: 'code-update', code: msg.code });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CustomerState } from '../common/CustomerState.ts';
 import { formatDeviceId } from '../common/format.ts';
@@ -7,7 +7,8 @@ type CopyResult = 'idle' | 'copied' | 'failed';
 
 const COPIED_FEEDBACK_MS = 2000;
 
-export function StartScreen({ state }: { state: CustomerState }) {
+/** `children`: what goes under the status line (the "Request help" panel). */
+export function StartScreen({ state, children }: { state: CustomerState; children?: ReactNode }) {
   const { t } = useTranslation();
   const [copy, setCopy] = useState<CopyResult>('idle');
   const id = state.deviceId ? formatDeviceId(state.deviceId) : null;
@@ -50,6 +51,7 @@ export function StartScreen({ state }: { state: CustomerState }) {
       </div>
       <p className="instructions">{id ? t('start.instructions') : t('start.placeholder')}</p>
       <StatusMessage state={state} />
+      {children}
     </section>
   );
 }

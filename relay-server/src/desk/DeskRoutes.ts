@@ -13,6 +13,7 @@ import {
   UpdateAgentDeskRequest,
   UpdateDeskSettingsRequest,
   type AgentDeskStatus,
+  type DeskMessagesResponse,
   type DeskQueueResponse,
   type DeskSettings,
 } from '@beacon/shared/api';
@@ -23,14 +24,18 @@ import { noContent, ok, readJson, readQuery } from '../platform/route.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type HelpRequest } from './deskModel.ts';
 import type { DeskStats } from './DeskStats.ts';
+import type { DeskStore } from './DeskStore.ts';
 
 export interface DeskRouteDeps {
   desk: Desk;
   stats: DeskStats;
+  store: Pick<DeskStore, 'messages'>;
   accounts: Pick<Accounts, 'seat' | 'seats' | 'groups'>;
   audit: AuditLog;
 }
 
+/** The most recent messages `GET /api/desk/messages` lists. */
+const MESSAGES_SHOWN = 200;
 const REQUEST = '(?<id>[A-Za-z0-9_-]{16,32})';
 const path = (p: string) => new RegExp(`^/api/desk/${p}$`);
 
@@ -83,6 +88,14 @@ export function deskRoutes(d: DeskRouteDeps): ApiRoute[] {
   const q = desk.queue;
   return [
     { method: 'GET', path: path('queue'), handle: async (c) => ok(await queueView(d, c.actor)) },
+    {
+      method: 'GET',
+      path: path('messages'),
+      handle: async (c) => {
+        const messages = (await d.store.messages(MESSAGES_SHOWN)).filter((m) => authorize(c.actor, 'desk.request.read', { kind: 'queue', groupId: m.groupId }));
+        return ok({ messages } satisfies DeskMessagesResponse);
+      },
+    },
     { method: 'GET', path: path('me'), handle: async (c) => ok(await agentStatus(desk, await mySeat(d, c))) },
     {
       method: 'PATCH',

@@ -6,7 +6,7 @@
  * a failed write is logged, never swallowed.
  */
 import { z } from 'zod';
-import { AgentDeskState, DeskSettings, type DeskSettings as DeskSettingsT } from '@beacon/shared/api';
+import { AgentDeskState, DeskSettings, type DeskMessage, type DeskSettings as DeskSettingsT } from '@beacon/shared/api';
 import { HelpRequestState } from '@beacon/shared/protocol';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Clock } from '../platform/clock.ts';
@@ -51,6 +51,18 @@ export type DeskRequestRow = z.infer<typeof RequestRow>;
 
 const AgentRow = z.object({ account_id: z.number().int(), state: AgentDeskState, concurrency_limit: z.number().int().nonnegative() });
 const EventRow = z.object({ kind: z.string(), at: z.number().int(), agent_id: z.number().int().nullable(), actor_id: z.number().int().nullable(), detail: z.string() });
+
+const MessageRow = RequestRow.pick({ id: true, group_id: true, customer_name: true, phone: true, description: true, created_at: true }).extend({ at: z.number().int(), detail: z.string() });
+
+/** The text of a `messaged` event's detail ('' if an older row has none). */
+function textOf(detail: string): string {
+  try {
+    const r = z.object({ text: z.string() }).safeParse(JSON.parse(detail));
+    return r.success ? r.data.text : '';
+  } catch {
+    return '';
+  }
+}
 
 /** How an event changes its request's row (events not listed change only the log). */
 const ROW_UPDATES: Partial<Record<DeskEvent['kind'], (e: DeskEvent) => [string, SqlParams]>> = {
@@ -142,6 +154,26 @@ export class DeskStore {
     return parseRows(z.object({ ms: z.number().int() }), rows, 'handle time row')
       .map((r) => r.ms)
       .reverse();
+  }
+
+  /** Messages customers left when nobody was available, newest first. */
+  async messages(limit: number): Promise<DeskMessage[]> {
+    const rows = await this.db.all(
+      `SELECT r.id, r.group_id, r.customer_name, r.phone, r.description, r.created_at, e.at, e.detail
+       FROM desk_requests r JOIN desk_events e ON e.request_id = r.id AND e.kind = 'messaged'
+       WHERE r.org_id = ? ORDER BY e.at DESC, e.id DESC LIMIT ?`,
+      [ORG_ID, limit],
+    );
+    return parseRows(MessageRow, rows, 'desk message row').map((r) => ({
+      id: r.id,
+      groupId: r.group_id,
+      customerName: r.customer_name,
+      phone: r.phone,
+      description: r.description,
+      text: textOf(r.detail),
+      createdAt: r.created_at,
+      at: r.at,
+    }));
   }
 
   async agentDesks(): Promise<Map<number, StoredAgentDesk>> {

@@ -1,7 +1,7 @@
 /**
  * The service desk feature: help requests in queues, assignment to agents, the wait estimate,
- * no-reply alerts, desk statistics, and their routes. Agents join the desk when Presence says
- * their console connected.
+ * no-reply alerts, desk statistics, their routes, and the WebSocket side (DeskLink). Agents
+ * join the desk when Presence says their console connected.
  */
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { AuditLog } from '../accounts/AuditLog.ts';
@@ -10,7 +10,9 @@ import type { Presence } from '../accounts/Presence.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { SessionManager } from '../sessions/SessionManager.ts';
 import { Desk } from './Desk.ts';
+import { DeskLink } from './DeskLink.ts';
 import { deskRoutes } from './DeskRoutes.ts';
 import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
@@ -22,10 +24,13 @@ export interface DeskFeatureDeps {
   accounts: Accounts;
   audit: AuditLog;
   presence: Presence;
+  sessions: SessionManager;
 }
 
 export interface DeskFeature {
   readonly desk: Desk;
+  /** What each WebSocket connection that speaks `desk` hands its desk messages to. */
+  readonly link: DeskLink;
   /** Loads settings and handle times, ends what an earlier run left open, starts the tick. */
   start(): Promise<void>;
   routes(): ApiRoute[];
@@ -33,21 +38,26 @@ export interface DeskFeature {
 }
 
 export function createDesk(d: DeskFeatureDeps): DeskFeature {
-  const desk = new Desk({ store: new DeskStore(d.db, d.log, d.now), seats: d.accounts, log: d.log, now: d.now });
+  const store = new DeskStore(d.db, d.log, d.now);
+  const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now });
   let stopListening: (() => void) | null = null;
   return {
     desk,
+    link,
     start: async () => {
       await desk.start();
       stopListening = d.presence.onChange((accountId, isOnline) => {
-        desk.setOnline(accountId, isOnline).catch((err: unknown) => d.log.error('desk presence update failed', { accountId, isOnline, err }));
+        desk.setOnline(accountId, isOnline).then(() => link.refresh(), (err: unknown) => d.log.error('desk presence update failed', { accountId, isOnline, err }));
       });
       desk.startTimer();
+      link.start();
     },
-    routes: () => deskRoutes({ desk, stats, accounts: d.accounts, audit: d.audit }),
+    routes: () => deskRoutes({ desk, stats, store, accounts: d.accounts, audit: d.audit }),
     close: () => {
       stopListening?.();
+      link.close();
       desk.close();
     },
   };

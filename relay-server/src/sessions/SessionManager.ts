@@ -177,6 +177,23 @@ export class SessionManager {
     if (refusal) return fail(refusal.code, refusal.message);
     // The right code was used: it is spent, whatever happens next.
     this.registry.rotate(req.deviceId);
+    return this.open(agent, req, fail);
+  }
+
+  /**
+   * The service desk: the agent took this device's help request, so no code is asked (the
+   * customer asked for help); the seat's checks still apply and the customer still consents.
+   * Answered like `connect-request`: `session-pending` with `req.requestId`, or an error.
+   */
+  async helpAccepted(agent: AgentParty, req: Omit<ConnectRequest, 'type' | 'code'>): Promise<void> {
+    const fail = (code: ErrorCode, message: string) => agent.send({ type: 'error', code, message, requestId: req.requestId });
+    const refusal = await this.seatRefusal(agent, req);
+    if (refusal) return fail(refusal.code, refusal.message);
+    return this.open(agent, req, fail);
+  }
+
+  /** Opens a pending session on the device (the caller has checked the seat, and the code if any) and asks the customer. */
+  private async open(agent: AgentParty, req: Omit<ConnectRequest, 'type' | 'code'>, fail: (code: ErrorCode, message: string) => void): Promise<void> {
     const customer = this.customers.get(req.deviceId);
     if (!customer) return fail('unknown-device', 'the device is not online');
     if (this.byDevice.has(req.deviceId)) return fail('device-busy', 'the device already has a pending or active session');
@@ -283,6 +300,17 @@ export class SessionManager {
 
   /** Why this request may not go ahead (the seat, its concurrency, the code), or null. Spends no code. */
   private async refusal(agent: AgentParty, req: ConnectRequest): Promise<Refusal | null> {
+    const refusal = await this.seatRefusal(agent, req);
+    if (refusal) return refusal;
+    const check = this.registry.check(req.deviceId, req.code, agent.address);
+    if (check.ok) return null;
+    this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
+    if (check.code !== 'unknown-device') this.records.refused(agent, req.deviceId, check.code);
+    return { code: check.code, message: refusalText(check.code) };
+  }
+
+  /** Why the seat may not open this session (its role for the customer, its concurrency), or null. */
+  private async seatRefusal(agent: AgentParty, req: Pick<ConnectRequest, 'deviceId' | 'customerId'>): Promise<Refusal | null> {
     let concurrencyLimit = Infinity;
     if (this.admission) {
       try {
@@ -300,11 +328,7 @@ export class SessionManager {
       this.log.warn('connect refused', { code: 'concurrency-limit', agentId: agent.agent.id, live, concurrencyLimit });
       return { code: 'concurrency-limit', message: `this seat may have ${concurrencyLimit} session(s) at once and has ${live}` };
     }
-    const check = this.registry.check(req.deviceId, req.code, agent.address);
-    if (check.ok) return null;
-    this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
-    if (check.code !== 'unknown-device') this.records.refused(agent, req.deviceId, check.code);
-    return { code: check.code, message: refusalText(check.code) };
+    return null;
   }
 
   /** The request is on record: the agent hears it is pending, the customer is asked, the clock runs. */

@@ -13,6 +13,7 @@ import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, n
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
+import type { DeskLink } from '../desk/DeskLink.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
@@ -59,6 +60,8 @@ export interface ConnectionContext {
   collab?: CollabHandler;
   /** Voice calls; without it voice messages and renegotiation are refused. */
   voice?: VoiceHandler;
+  /** The service desk (capability `desk`); without it desk messages are refused. */
+  desk?: DeskLink;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -166,6 +169,7 @@ export class ClientConnection {
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.connectionClosed(this.connId);
     this.ctx.voice?.connectionClosed(this.connId);
+    if (this.party) this.ctx.desk?.partyGone(this.party);
     if (this.party) {
       if (isSwitchable(this.party)) this.party.detach(this.carrier);
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected', isLinkLoss(reason));
@@ -310,6 +314,9 @@ export class ClientConnection {
         return this.fallBack(party);
       case 'ctl':
         throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
+      default:
+        if (!this.ctx.desk || !this.spokenByBoth.has('desk')) throw new ProtocolError('forbidden', `${msg.type} needs the desk capability`);
+        return this.ctx.desk.handle(party, msg);
     }
   }
 
@@ -338,6 +345,7 @@ export class ClientConnection {
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
       this.expiryTimer.unref?.();
       this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
+      if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(this.party);
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address, isResumed: back.party !== null });
       this.ctx.sessions.partyReturned(this.party, back);
       return;
@@ -364,6 +372,7 @@ export class ClientConnection {
     this.state = 'ready';
     this.ctx.sessions.addCustomer(party);
     this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
+    if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(party);
     this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
     this.ctx.sessions.partyReturned(party, back); // a refused resume: the client hears why
   }
@@ -394,9 +403,9 @@ export class ClientConnection {
     this.ctx.sessions.partyReturned(party, back);
   }
 
-  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder. */
+  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
   private capabilities(): string[] {
-    return KNOWN_CAPABILITIES.filter((c) => c !== 'voice' || this.ctx.voice !== undefined);
+    return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || this.ctx.voice !== undefined) && (c !== 'desk' || this.ctx.desk !== undefined));
   }
 
   private signOut(reason: string): void {
@@ -433,13 +442,18 @@ export class ClientConnection {
     return this.wsCarrier ?? this.link;
   }
 
+  /** The party's ctl router: a party over its message budget is cut off with {@link CLOSE_OVER_BUDGET}. */
+  private newCtlRouter(party: AgentParty | CustomerParty): CtlRouter {
+    return new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage(), () => this.close('over-budget', CLOSE_OVER_BUDGET));
+  }
+
   /** The TCP fallback: ctl and media move to this WebSocket, and the peer connection (if any) is closed. */
   private fallBack(party: AgentParty | CustomerParty): void {
     if (!this.spokenByBoth.has('ws-transport')) throw new ProtocolError('forbidden', 'ws-transport was not agreed at hello');
     if (this.wsCarrier) return this.send({ type: 'transport', path: 'websocket' });
     this.link?.close('fell back to the websocket');
     this.link = null;
-    this.ctlRouter ??= new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage());
+    this.ctlRouter ??= this.newCtlRouter(party);
     this.wsCarrier = new WsCarrier(this.ws, channelHandlers(this.ctx, party, () => this.ctlRouter), this.ctx.log);
     this.send({ type: 'transport', path: 'websocket' });
     this.ctx.log.info('client fell back to the websocket', { connId: this.connId, role: this.role });
@@ -450,7 +464,7 @@ export class ClientConnection {
     if (this.link || this.wsCarrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
     const party = this.party;
     if (!party) return;
-    this.ctlRouter = new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage(), () => this.close('over-budget', CLOSE_OVER_BUDGET));
+    this.ctlRouter = this.newCtlRouter(party);
     const link = new PeerLink(
       `${this.role}-${this.connId}`,
       {

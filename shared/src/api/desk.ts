@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeskTransferView, HelpRequestView } from '../protocol.ts';
+import { AgentDeskState, DeskConcurrencyLimit, DeskTransferView, HelpRequestId, HelpRequestView } from '../protocol.ts';
 import { AccountId, EpochMs, GroupId, SeatRef } from './common.ts';
 import { StatsQuery } from './history.ts';
 
@@ -25,6 +25,23 @@ export type DeskQueueInfo = z.infer<typeof DeskQueueInfo>;
 export const DeskQueueResponse = z.object({ requests: z.array(HelpRequestView), queues: z.array(DeskQueueInfo) });
 export type DeskQueueResponse = z.infer<typeof DeskQueueResponse>;
 
+/** A message a customer left when nobody was available (the request ended `messaged`). */
+export const DeskMessage = z.object({
+  id: HelpRequestId,
+  groupId: GroupId.nullable(),
+  customerName: z.string(),
+  phone: z.string().nullable(),
+  description: z.string(),
+  text: z.string(),
+  createdAt: EpochMs,
+  /** When the message was left. */
+  at: EpochMs,
+});
+export type DeskMessage = z.infer<typeof DeskMessage>;
+/** `GET /api/desk/messages`: the messages the caller may see (their groups' and the organisation's queue), newest first. */
+export const DeskMessagesResponse = z.object({ messages: z.array(DeskMessage) });
+export type DeskMessagesResponse = z.infer<typeof DeskMessagesResponse>;
+
 /** `POST /api/desk/requests/:id/dispatch`: a supervisor assigns a waiting request to this agent. */
 export const DispatchRequest = z.object({ agentId: AccountId });
 export type DispatchRequest = z.infer<typeof DispatchRequest>;
@@ -35,12 +52,8 @@ export type TransferRequest = z.infer<typeof TransferRequest>;
 
 /* ---------- agents ---------- */
 
-/** `available`: takes offers within the limit; `busy`: keeps sessions, gets no offers; `away`: not at the desk. */
-export const AGENT_DESK_STATES = ['available', 'busy', 'away'] as const;
-export const AgentDeskState = z.enum(AGENT_DESK_STATES);
-export type AgentDeskState = z.infer<typeof AgentDeskState>;
-/** An agent's own concurrency limit at the desk; 0 means busy. At most the seat's limit. */
-export const DeskConcurrencyLimit = z.number().int().min(0).max(50);
+// AgentDeskState and DeskConcurrencyLimit are in protocol/desk.ts (the WebSocket carries them too).
+export { AGENT_DESK_STATES, AgentDeskState, DeskConcurrencyLimit } from '../protocol.ts';
 
 export const AgentDeskStatus = z.object({
   seat: SeatRef,

@@ -101,6 +101,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
       let conn: RelayConnection<WelcomeFor<R>> | null = null;
       let settled = false;
       const early: RelayToClient[] = [];
+      /** Set once the early messages went out: until then later ones queue behind them, in order. */
+      let isFlushed = false;
       const fail = (code: CloseReason, message: string) => {
         if (settled) return;
         settled = true;
@@ -154,13 +156,18 @@ export class RelayConnection<W extends Welcome = Welcome> {
               clearTimeout(timer);
               conn?.watchLink();
               resolve(conn as RelayConnection<WelcomeFor<R>>);
-              for (const m of early.splice(0)) conn?.dispatch(m);
+              // After the owner has subscribed (it does so when `open` resolves, a few microtasks on):
+              // dispatched at once, what came with the welcome (the desk's `desk-status`) reached nobody.
+              setTimeout(() => {
+                isFlushed = true;
+                for (const m of early.splice(0)) conn?.dispatch(m);
+              }, 0);
             },
             (err: Error) => fail('relay-unreachable', err.message),
           );
           return;
         }
-        if (!settled && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate' && msg.type !== 'transport') {
+        if (!isFlushed && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate' && msg.type !== 'transport') {
           early.push(msg);
           return;
         }

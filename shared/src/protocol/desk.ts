@@ -5,13 +5,19 @@ import { Name } from './parts.ts';
 
 /**
  * The service desk on the wire: a help request's shapes (the HTTP API in api/desk.ts uses
- * them too) and the WebSocket messages the desk's browser flows will carry.
- *
- * NOT LIVE YET: the message unions below are not members of ClientToRelay / RelayToClient,
- * so no peer may send them and docs/PROTOCOL.md does not list them. Wiring them is one step:
- * add them to the signalling unions, announce a `desk` capability and a protocol version in
- * version.ts, and document them in docs/PROTOCOL.md (its test then requires it).
+ * them too) and the WebSocket messages of the desk, which join the signalling unions and
+ * are exchanged only with a peer that listed the `desk` capability (docs/PROTOCOL.md,
+ * "Service desk").
  */
+
+/* ---------- an agent at the desk (the HTTP API re-exports these) ---------- */
+
+/** `available`: takes offers within the limit; `busy`: keeps sessions, gets no offers; `away`: not at the desk. */
+export const AGENT_DESK_STATES = ['available', 'busy', 'away'] as const;
+export const AgentDeskState = z.enum(AGENT_DESK_STATES);
+export type AgentDeskState = z.infer<typeof AgentDeskState>;
+/** An agent's own concurrency limit at the desk; 0 means busy. At most the seat's limit. */
+export const DeskConcurrencyLimit = z.number().int().min(0).max(50);
 
 /* ---------- a help request ---------- */
 
@@ -66,7 +72,7 @@ export const HelpRequestView = HelpRequestBody.extend({
 });
 export type HelpRequestView = z.infer<typeof HelpRequestView>;
 
-/* ---------- WebSocket messages (not live yet, see above) ---------- */
+/* ---------- WebSocket messages (capability `desk`) ---------- */
 
 const Ref = { helpRequestId: HelpRequestId };
 const Text = z.string().trim().min(1).max(2000);
@@ -75,16 +81,18 @@ const Text = z.string().trim().min(1).max(2000);
 export const DeskCustomerToRelay = z.discriminatedUnion('type', [
   /** Ask for help from this device; answered with `help-queued` (with `requestId`) or an `error`. */
   z.object({ type: z.literal('help-request'), requestId: RequestId, help: HelpRequestBody }),
-  /** Leave the queue. */
-  z.object({ type: z.literal('help-leave'), ...Ref }),
+  /** Leave the queue (a waiting or offered request). */
+  z.object({ type: z.literal('help-cancel'), ...Ref }),
   /** Nobody is available: leave a message for the back-office instead (the request ends `messaged`). */
   z.object({ type: z.literal('help-leave-message'), ...Ref, text: Text }),
+  /** The customer is still there (after `help-reminder`): the silence timer starts again. */
+  z.object({ type: z.literal('help-still-here'), ...Ref }),
 ]);
 export type DeskCustomerToRelay = z.infer<typeof DeskCustomerToRelay>;
 
 /** The relay, to a waiting customer. */
 export const DeskRelayToCustomer = z.discriminatedUnion('type', [
-  /** On creation and whenever the place, estimate or availability changes. */
+  /** On creation and whenever the place, estimate or availability changes. `position`: requests ahead (0 = next). */
   z.object({
     type: z.literal('help-queued'),
     requestId: RequestId.optional(),
@@ -93,7 +101,7 @@ export const DeskRelayToCustomer = z.discriminatedUnion('type', [
     estimatedWaitMs: z.number().int().nonnegative().nullable(),
     isNobodyAvailable: z.boolean(),
   }),
-  /** An agent took it, or it was transferred: the name the customer now sees. */
+  /** An agent took it (the consent request follows), or it was transferred: the name the customer now sees. */
   z.object({ type: z.literal('help-assigned'), ...Ref, agentName: Name }),
   /** The customer has been silent for `customerReminderSec`. */
   z.object({ type: z.literal('help-reminder'), ...Ref }),
@@ -101,20 +109,48 @@ export const DeskRelayToCustomer = z.discriminatedUnion('type', [
 ]);
 export type DeskRelayToCustomer = z.infer<typeof DeskRelayToCustomer>;
 
-/** The relay, to agents' consoles (agents answer over HTTP: `POST /api/desk/requests/:id/…`). */
+/** An agent's console, to the relay. */
+export const DeskAgentToRelay = z.discriminatedUnion('type', [
+  /** The agent's own state and limit at the desk (kept across reloads); answered with `desk-status`. */
+  z.object({ type: z.literal('agent-availability'), state: AgentDeskState, concurrencyLimit: DeskConcurrencyLimit }),
+  /**
+   * Take an offered request: the relay opens a pending session on the customer's device as
+   * after `connect-request` (`session-pending` with this `requestId`, then the customer's consent).
+   */
+  z.object({ type: z.literal('offer-accept'), requestId: RequestId, ...Ref, control: z.boolean() }),
+  z.object({ type: z.literal('offer-decline'), ...Ref }),
+]);
+export type DeskAgentToRelay = z.infer<typeof DeskAgentToRelay>;
+
+/** The relay, to agents' consoles. */
 export const DeskRelayToAgent = z.discriminatedUnion('type', [
+  /** After hello and after every `agent-availability`: the agent's desk state as stored. */
+  z.object({
+    type: z.literal('desk-status'),
+    state: AgentDeskState,
+    concurrencyLimit: DeskConcurrencyLimit,
+    maxConcurrencyLimit: z.number().int().min(1).max(50),
+    load: z.number().int().nonnegative(),
+  }),
   /** A request (or a transfer, with who hands it on and the note) is offered to this agent until `until`. */
   z.object({
     type: z.literal('desk-offer'),
     request: HelpRequestView,
     until: EpochMs,
+    /** How long the agent has to answer, from when this is sent (so a console's countdown does not depend on its clock). */
+    forMs: z.number().int().nonnegative(),
     transfer: z.object({ fromAgentName: Name, note: z.string() }).nullable(),
   }),
-  /** The offer is gone: answered elsewhere, timed out, the customer left, or the agent left the desk. */
-  z.object({ type: z.literal('desk-offer-withdrawn'), ...Ref, reason: z.enum(['expired', 'left', 'withdrawn', 'dispatched']) }),
-  /** A request was assigned to this agent without an offer (a supervisor's dispatch). */
-  z.object({ type: z.literal('desk-assigned'), request: HelpRequestView }),
-  /** To every member of the group: an agent has not answered their customer since `silentSince`; anyone may take it over. */
-  z.object({ type: z.literal('desk-alert'), ...Ref, kind: z.literal('no-reply'), agentId: AccountId, groupId: GroupId.nullable(), silentSince: EpochMs }),
+  /** The offer is gone: answered (here or in another window), timed out, the customer left, or the agent left the desk. */
+  z.object({ type: z.literal('desk-offer-withdrawn'), ...Ref, reason: z.enum(['accepted', 'declined', 'expired', 'left', 'withdrawn', 'dispatched']) }),
+  /** The open requests of the agent's queues (its groups' and the organisation's), oldest first; sent when they change. */
+  z.object({ type: z.literal('desk-queue'), requests: z.array(HelpRequestView).max(500) }),
 ]);
 export type DeskRelayToAgent = z.infer<typeof DeskRelayToAgent>;
+
+/* ---------- not live yet (supervision and alerts; no peer may send or expect them) ---------- */
+
+/** A request was assigned to this agent without an offer (a supervisor's dispatch). */
+export const DeskAssigned = z.object({ type: z.literal('desk-assigned'), request: HelpRequestView });
+/** To every member of the group: an agent has not answered their customer since `silentSince`; anyone may take it over. */
+export const DeskAlert = z.object({ type: z.literal('desk-alert'), ...Ref, kind: z.literal('no-reply'), agentId: AccountId, groupId: GroupId.nullable(), silentSince: EpochMs });

@@ -4,6 +4,7 @@ import { AccessCode, AgentIdentity, Capabilities, CustomerId, DeviceId, RequestI
 import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.ts';
 import { Heartbeat, ResumeClaims, ResumeFromRelay, ResumeSecret } from './resume.ts';
 import { TransportFromRelay, TransportPath, TransportToRelay } from './transport.ts';
+import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -56,7 +57,15 @@ export const SessionToRelay = z.discriminatedUnion('type', [
 ]);
 export type SessionToRelay = z.infer<typeof SessionToRelay>;
 
-export const ClientToRelay = z.discriminatedUnion('type', [Hello, ...RtcToRelay.options, ...SessionToRelay.options, Heartbeat, ...TransportToRelay.options]);
+export const ClientToRelay = z.discriminatedUnion('type', [
+  Hello,
+  ...RtcToRelay.options,
+  ...SessionToRelay.options,
+  Heartbeat,
+  ...TransportToRelay.options,
+  ...DeskCustomerToRelay.options,
+  ...DeskAgentToRelay.options,
+]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
 /* ---------- WebSocket: relay -> client ---------- */
@@ -150,5 +159,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...ResumeFromRelay.options,
   Heartbeat,
   ...TransportFromRelay.options,
+  ...DeskRelayToCustomer.options,
+  ...DeskRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

@@ -1,0 +1,112 @@
+/**
+ * The console's side of the service desk (capability `desk`): the agent's availability and
+ * limit as the relay stores them (`desk-status`), the offers made to this agent with their
+ * deadlines in this console's clock, and the open requests of the agent's queues. Accepting
+ * an offer is a connect attempt like the connect form's: the tab appears with `session-pending`.
+ */
+import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
+import { Store } from '@beacon/shared/client/Store';
+import { DeskRelayToAgent, type AgentDeskState, type HelpRequestView, type RelayToClient } from '@beacon/shared/protocol';
+
+export interface DeskOffer {
+  request: HelpRequestView;
+  /** When the offer times out, in this console's clock (`Date.now()`). */
+  localUntil: number;
+}
+
+export interface DeskStatus {
+  state: AgentDeskState;
+  concurrencyLimit: number;
+  maxConcurrencyLimit: number;
+  load: number;
+}
+
+export interface DeskSnapshot {
+  /** The relay speaks `desk` on the current link. */
+  isOn: boolean;
+  status: DeskStatus | null;
+  offers: readonly DeskOffer[];
+  queue: readonly HelpRequestView[];
+}
+
+export interface AgentDeskDeps {
+  link: () => RoleConnection<'agent'> | null;
+  /** Registers the connect attempt an accepted offer is (the console's tab follows `session-pending`). */
+  connectSent: (requestId: string, deviceId: string, control: boolean) => void;
+  now?: () => number;
+}
+
+const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [] };
+
+function randomId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class AgentDesk {
+  private readonly store = new Store<DeskSnapshot>(OFF);
+  private readonly now: () => number;
+
+  constructor(private readonly d: AgentDeskDeps) {
+    this.now = d.now ?? Date.now;
+  }
+
+  readonly getSnapshot = this.store.getSnapshot;
+  readonly subscribe = this.store.subscribe;
+
+  attached(conn: RoleConnection<'agent'>): void {
+    this.store.set({ ...OFF, isOn: conn.capabilities.has('desk') });
+  }
+
+  /** The link went down: offers die with it (the relay withdraws them). */
+  detached(): void {
+    this.store.set(OFF);
+  }
+
+  onRelayMessage(msg: RelayToClient): void {
+    const r = DeskRelayToAgent.safeParse(msg);
+    if (!r.success) return;
+    const m = r.data;
+    const s = this.getSnapshot();
+    switch (m.type) {
+      case 'desk-status':
+        this.store.set({ ...s, status: { state: m.state, concurrencyLimit: m.concurrencyLimit, maxConcurrencyLimit: m.maxConcurrencyLimit, load: m.load } });
+        return;
+      case 'desk-offer': {
+        const others = s.offers.filter((o) => o.request.id !== m.request.id);
+        this.store.set({ ...s, offers: [...others, { request: m.request, localUntil: this.now() + m.forMs }] });
+        return;
+      }
+      case 'desk-offer-withdrawn':
+        this.drop(m.helpRequestId);
+        return;
+      case 'desk-queue':
+        this.store.set({ ...s, queue: m.requests });
+        return;
+    }
+  }
+
+  setAvailability(state: AgentDeskState, concurrencyLimit: number): void {
+    this.d.link()?.sendSignal({ type: 'agent-availability', state, concurrencyLimit });
+  }
+
+  accept(helpRequestId: string, control: boolean): void {
+    const offer = this.getSnapshot().offers.find((o) => o.request.id === helpRequestId);
+    const conn = this.d.link();
+    if (!offer || !conn) return;
+    const requestId = randomId();
+    this.d.connectSent(requestId, offer.request.deviceId, control);
+    conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control });
+    this.drop(helpRequestId);
+  }
+
+  decline(helpRequestId: string): void {
+    this.d.link()?.sendSignal({ type: 'offer-decline', helpRequestId });
+    this.drop(helpRequestId);
+  }
+
+  private drop(helpRequestId: string): void {
+    const s = this.getSnapshot();
+    if (s.offers.some((o) => o.request.id === helpRequestId)) this.store.set({ ...s, offers: s.offers.filter((o) => o.request.id !== helpRequestId) });
+  }
+}
