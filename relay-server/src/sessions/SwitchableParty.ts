@@ -30,6 +30,7 @@ export function switchableParty(first: PartyConnection): SwitchableParty {
     sendCtl: (m) => current?.sendCtl(m) ?? false,
     channels: () => current?.channels() ?? { ctl: false, media: false },
     maxCtlBytes: () => current?.maxCtlBytes() ?? 0,
+    transportPath: () => current?.transportPath?.() ?? 'webrtc',
     speaksResume: () => current?.speaksResume() ?? false,
     mediaSink: {
       isOpen: () => current?.mediaSink.isOpen() ?? false,
