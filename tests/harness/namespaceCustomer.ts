@@ -2,8 +2,9 @@
  * The customer's Chromium inside a ShapedLink's network namespace (on the given X display), and
  * reading the agent's canvas at an X screen point, for the tests that use it.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { BASE_ARGS, launchScreenWindow } from './Browsers.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchScreenWindow } from './Browsers.ts';
+import { launchCustomerInNamespace } from './namespaceBrowser.ts';
 import { canvasPixel } from './flows.ts';
 import { InjectorProcess } from './InjectorProcess.ts';
 import { startRelay, type RelayProcess } from './Relay.ts';
@@ -35,7 +36,9 @@ export class NamespaceStage {
     const relay = await startRelay({ BEACON_HOST: '0.0.0.0' });
     const screen = await launchScreenWindow(x.display);
     await screen.page.setContent(screenHtml);
-    const { browser, relayUrl } = await launchCustomerInNamespace(link, x.display, relay.port);
+    // The relay as the namespace reaches it (not localhost).
+    const relayUrl = `http://${link.hostIp}:${relay.port}`;
+    const browser = await launchCustomerInNamespace(link, x.display, relayUrl);
     return new NamespaceStage(link, x, injector, relay, screen, browser, relayUrl);
   }
 
@@ -48,26 +51,6 @@ export class NamespaceStage {
     await this.x.close();
     await this.link.close();
   }
-}
-
-/** Launches it; `relayUrl` is the relay as the namespace reaches it. */
-export async function launchCustomerInNamespace(link: ShapedLink, display: string, relayPort: number): Promise<{ browser: Browser; relayUrl: string }> {
-  const relayUrl = `http://${link.hostIp}:${relayPort}`;
-  const browser = await chromium.launch({
-    executablePath: link.wrapperPath,
-    headless: false,
-    args: [
-      ...BASE_ARGS,
-      '--auto-select-desktop-capture-source=Entire',
-      '--use-fake-ui-for-media-stream',
-      // The relay is not on localhost from inside the namespace; WebCodecs and capture need a secure context.
-      `--unsafely-treat-insecure-origin-as-secure=${relayUrl}`,
-      '--window-position=700,420',
-      '--window-size=560,280',
-    ],
-    env: { ...process.env, DISPLAY: display },
-  });
-  return { browser, relayUrl };
 }
 
 /** The pixel of the agent's canvas at X screen point (sx, sy) of a 1280-wide screen, whatever size the picture is sent at. */
