@@ -4,9 +4,7 @@
 // A test file whose tests all passed but whose process then failed (a crash or a stray error
 // at teardown, with its exit code or signal) is reported as such and run once more on its
 // own; it counts as passed only if that run passes. A failing test is never run again.
-//
-// `--test-force-exit`: a file whose tests are done ends even if something it started (a native
-// module's thread, a timer) would keep its process alive; without it the whole run waits forever.
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +37,7 @@ function runOnce(files, concurrency) {
   const out = join(failuresDir, `run-${++runs}.jsonl`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', '--test-force-exit', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
     { cwd: root, stdio: 'inherit' },
   );
   const failures = existsSync(out)
