@@ -4,7 +4,6 @@
 // A test file whose tests all passed but whose process then failed (a crash or a stray error
 // at teardown, with its exit code or signal) is reported as such and run once more on its
 // own; it counts as passed only if that run passes. A failing test is never run again.
-
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
