@@ -331,7 +331,8 @@ describe('customer page in Chromium', { skip: HAS_XVFB && existsSync(CHROMIUM) ?
       await waitState(o.page, 'offline');
       const message = await o.page.getByTestId('status-message').innerText();
       assert.match(message, /Cannot reach the relay server\. Check your network connection/);
-      assert.match(message, /try again automatically in 1 s/);
+      // The retry is announced with its countdown, or (on a slow machine, a second later) already under way.
+      assert.match(message, /try again automatically in 1 s|Connecting to the Beacon server/);
       const next = await relay.waitForCustomer(before, 10_000);
       await o.page.getByTestId('device-id').filter({ hasText: next.deviceId.slice(0, 3) }).waitFor();
       assert.notEqual(next.deviceId, firstId);
