@@ -3,7 +3,8 @@
 //
 // A test file whose tests all passed but whose process then failed (a crash or a stray error
 // at teardown, with its exit code or signal) is reported as such and run once more on its
-// own; it counts as passed only if that run passes. A failing test is never run again.
+// own (twice at most); it counts as passed only if such a run passes. A failing test is never
+// run again.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,8 +61,11 @@ function run(files, concurrency) {
   for (const p of first.processOnly) {
     const how = p.signal ? `signal ${p.signal}` : `exit code ${p.exitCode}`;
     console.log(`\n[run-tests] ${relative(root, p.file)}: every test passed but its process failed (${how}); running it once more on its own`);
-    const again = runOnce([p.file], 1);
-    console.log(`[run-tests] ${relative(root, p.file)}: ${again.status === 0 ? 'passed on the second run (the first failure is reported above)' : 'failed again'}`);
+    // Two more tries: libdatachannel's teardown at process exit crashes now and then (SIGSEGV),
+    // after every test passed, on this code as on older commits.
+    let again = runOnce([p.file], 1);
+    if (again.status !== 0 && !again.hasTestFailures) again = runOnce([p.file], 1);
+    console.log(`[run-tests] ${relative(root, p.file)}: ${again.status === 0 ? 'passed when run again (the first failure is reported above)' : 'failed again'}`);
     status ||= again.status;
   }
   return status;

@@ -60,6 +60,9 @@ export function useRelaySuite(options: () => RelayOptions = () => ({}), cleanup:
   after(async () => {
     for (const c of clients.splice(0)) c.close();
     await t?.relay.close();
+    // Let libdatachannel deliver the close callbacks still in flight: cleaning up under them
+    // crashed test processes at exit (a released thread-safe function called back).
+    await new Promise((r) => setTimeout(r, 300));
     nodeDataChannel.cleanup();
     cleanup();
   });
