@@ -60,8 +60,10 @@ test('a still screen (tiny heartbeat frames after a big keyframe) never makes it
   r.frame(true, 33, 30_000);
   for (let i = 0; i < 60; i++) r.frame(false, 500, 40);
   assert.equal(r.asked(), 0, 'no keyframe asked for in 30 s of a still screen');
-  for (let i = 0; i < 40; i++) r.frame(false, 33, 2000);
-  assert.equal(r.asked(), 1, 'once the picture moves enough, a seek point is asked for');
+  for (let i = 0; i < 55; i++) r.frame(false, 33, 2000);
+  assert.equal(r.asked(), 0, 'a small clock changing 30 times a second: still no keyframe after 2 s more');
+  for (let i = 0; i < 10; i++) r.frame(false, 33, 2000);
+  assert.equal(r.asked(), 1, 'once the deltas add up to a few keyframes, a seek point is asked for');
   await r.rec.close(Date.now());
 });
 
@@ -85,5 +87,17 @@ test('a frame over the reassembly budget is dropped, an abandoned one is let go,
   r.frame(true);
   assert.equal(r.rec.tally.frames, 2, 'the next keyframe is');
   assert.ok(MAX_REASSEMBLY_BYTES < 16 * 1024 * 1024);
+  await r.rec.close(Date.now());
+});
+
+test('a coarse keyframe and the big delta that sharpens it count as one keyframe', async () => {
+  const r = recording('coarse');
+  r.frame(true, 33, 5_000);
+  r.frame(false, 66, 25_000);
+  // 16 s of a small clock: 600 B deltas at 15 fps (144 kB: far more than 4 x 5 kB, less than 4 x 38 kB).
+  for (let i = 0; i < 240; i++) r.frame(false, 66, 600);
+  assert.equal(r.asked(), 0, 'the sharpening delta is part of what the keyframe cost');
+  for (let i = 0; i < 100; i++) r.frame(false, 66, 600);
+  assert.ok(r.asked() >= 1, 'the deltas add up to four such keyframes: a seek point');
   await r.rec.close(Date.now());
 });

@@ -22,11 +22,20 @@ import { VoiceTrack } from './VoiceTrack.ts';
 /**
  * The recording asks for a keyframe when none came for this long, so the file seeks well: a
  * seek decodes from the keyframe before it. Each forced keyframe costs the customer's uplink
- * (a 720p desktop keyframe is tens of kB), so this is a balance: 5 s; and only once the
- * pictures since the last keyframe add up to more than a keyframe (a seek would decode more
- * than one): a still screen's tiny heartbeat frames never make it ask.
+ * (a 720p desktop keyframe is tens of kB, and the encoder spends about as much again on the
+ * deltas that refine it), so this is a balance: 5 s; and only once the pictures since the last
+ * keyframe add up to {@link SEEK_KEYFRAMES} keyframes (a seek then decodes at most that much
+ * more than the keyframe itself). A still screen, or one where only a clock changes, never
+ * gets periodic keyframes this way: its small deltas take minutes to add up.
  */
 export const KEYFRAME_INTERVAL_MS = 5000;
+export const SEEK_KEYFRAMES = 4;
+/**
+ * What a keyframe cost is counted over this long from it: an encoder on a slow link sends a
+ * small, coarse keyframe and then a delta several times its size that sharpens it, so the
+ * keyframe alone would make a forced one look cheap.
+ */
+export const KEYFRAME_REFINE_MS = 1000;
 /**
  * Bytes of one frame the recording rebuilds before it gives up on it. Fragments come in index
  * order (MediaCheck.ts), so a fragment 0 abandons any frame still open and at most one frame is
@@ -201,7 +210,8 @@ export class SessionRecording {
   }
 
   /**
-   * Asks for a keyframe once none came for KEYFRAME_INTERVAL_MS; and while the recording has
+   * Asks for a keyframe once none came for KEYFRAME_INTERVAL_MS and the deltas since add up
+   * to SEEK_KEYFRAMES times what it cost (with its first second of deltas); and while the recording has
    * none it could start from (it began after the stream's keyframe went by, or that one came
    * before the stream's parameters), at once, so the file does not lose its first seconds.
    */
@@ -212,9 +222,10 @@ export class SessionRecording {
       this.bytesSinceKey = 0;
       return;
     }
-    this.bytesSinceKey += bytes;
+    if (now - this.lastKeyAt < KEYFRAME_REFINE_MS) this.lastKeyBytes += bytes;
+    else this.bytesSinceKey += bytes;
     const dueAfterMs = this.hasKey ? KEYFRAME_INTERVAL_MS : 0;
-    if (this.hasKey && this.bytesSinceKey <= this.lastKeyBytes) return;
+    if (this.hasKey && this.bytesSinceKey <= this.lastKeyBytes * SEEK_KEYFRAMES) return;
     if (now - this.lastKeyAt < dueAfterMs || now - this.lastAskAt < KEYFRAME_ASK_INTERVAL_MS) return;
     this.lastAskAt = now;
     this.tally.keyframeRequests++;
