@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KeyframeGate } from './KeyframeGate.ts';
+import { KeyframeGate, MAX_DECODE_QUEUE } from './KeyframeGate.ts';
 
 const key = (seq: number) => ({ seq, isKey: true });
 const delta = (seq: number) => ({ seq, isKey: false });
@@ -38,10 +38,10 @@ test('sequence numbers wrap at 2^32 without a false gap', () => {
 test('a backed-up decoder drops deltas until the next keyframe', () => {
   const g = new KeyframeGate();
   g.onFrame(key(1), 0);
-  assert.deepEqual(g.onFrame(delta(2), 2), { decode: true });
-  assert.deepEqual(g.onFrame(delta(3), 3), { decode: false, reason: 'backlog' });
+  assert.deepEqual(g.onFrame(delta(2), MAX_DECODE_QUEUE), { decode: true });
+  assert.deepEqual(g.onFrame(delta(3), MAX_DECODE_QUEUE + 1), { decode: false, reason: 'backlog' });
   assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'waiting-for-key' });
-  assert.equal(g.onFrame(key(5), 3).decode, true); // keyframes always go in: they reset the decoder's needs
+  assert.equal(g.onFrame(key(5), MAX_DECODE_QUEUE + 1).decode, true); // keyframes always go in: they reset the decoder's needs
   assert.equal(g.skippedFrames, 2);
 });
 

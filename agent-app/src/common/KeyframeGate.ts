@@ -22,8 +22,13 @@
  */
 export const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 export const KEYFRAME_RETRY_MS = 2000;
-/** More frames than this waiting in the decoder means we are behind: catch up at a keyframe. */
-export const MAX_DECODE_QUEUE = 2;
+/**
+ * More frames than this waiting in the decoder means we are behind: catch up at a keyframe.
+ * Not fewer: a busy machine holds the decoder's output for a frame or two now and then, and
+ * the keyframe asked for then costs the customer's link far more (tens of kB, and the deltas
+ * that refine it) than the short wait (a 20 kB/s link is blocked for seconds by it).
+ */
+export const MAX_DECODE_QUEUE = 6;
 
 export type SkipReason = 'waiting-for-key' | 'gap' | 'backlog' | 'hidden';
 export type GateDecision = { decode: true } | { decode: false; reason: SkipReason };
