@@ -81,6 +81,7 @@ export class SessionRecording {
   private hasKey = false;
   private lastKeyAt = 0;
   private lastKeyBytes = 0;
+  private lastKeyCaptureTs = Number.NEGATIVE_INFINITY;
   private bytesSinceKey = 0;
   private lastAskAt = -Infinity;
   private isClosed = false;
@@ -135,7 +136,7 @@ export class SessionRecording {
     }
     if (!frame) return;
     const now = this.o.now();
-    this.paceKeyframes(frame.isKey, frame.data.byteLength, now);
+    this.paceKeyframes(frame, now);
     const config = this.config;
     // Without parameters the track cannot be declared; without a keyframe it cannot be decoded.
     if (!config || (!this.hasKey && !frame.isKey)) {
@@ -215,14 +216,17 @@ export class SessionRecording {
    * none it could start from (it began after the stream's keyframe went by, or that one came
    * before the stream's parameters), at once, so the file does not lose its first seconds.
    */
-  private paceKeyframes(isKey: boolean, bytes: number, now: number): void {
-    if (isKey) {
+  private paceKeyframes(frame: { isKey: boolean; data: Uint8Array; captureTs: number }, now: number): void {
+    const bytes = frame.data.byteLength;
+    if (frame.isKey) {
       this.lastKeyAt = now;
+      this.lastKeyCaptureTs = frame.captureTs;
       this.lastKeyBytes = bytes;
       this.bytesSinceKey = 0;
       return;
     }
-    if (now - this.lastKeyAt < KEYFRAME_REFINE_MS) this.lastKeyBytes += bytes;
+    // Capture time, not arrival: on a slow link the sharpening delta arrives seconds later.
+    if (frame.captureTs - this.lastKeyCaptureTs < KEYFRAME_REFINE_MS) this.lastKeyBytes += bytes;
     else this.bytesSinceKey += bytes;
     const dueAfterMs = this.hasKey ? KEYFRAME_INTERVAL_MS : 0;
     if (this.hasKey && this.bytesSinceKey <= this.lastKeyBytes * SEEK_KEYFRAMES) return;
