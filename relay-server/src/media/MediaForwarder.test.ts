@@ -65,7 +65,7 @@ describe('MediaForwarder', () => {
     assert.deepEqual(s.fwd.stats().viewers.v, { forwardedFrames: 2, droppedFrames: 1, forwardedBytes: v.got.reduce((n, f) => n + f.byteLength, 0), brokenFrames: 0, hiddenFrames: 0, needsKey: false, isVisible: true });
   });
 
-  test('above the high-water mark deltas are dropped, a keyframe is requested, and deltas stay dropped until a keyframe', () => {
+  test('above the high-water mark deltas are dropped, a keyframe is requested once drained, and deltas stay dropped until a keyframe', () => {
     const s = setup();
     const v = new TestSink();
     s.fwd.addViewer('v', v);
@@ -73,16 +73,39 @@ describe('MediaForwarder', () => {
     s.advance(1000);
     v.buffered = HIGH_WATER_BYTES + 1;
     s.push(1, false);
-    assert.equal(s.requests(), 1);
+    assert.equal(s.requests(), 0, 'not while its own link is still full: the keyframe would only queue behind it');
     v.buffered = 0;
     s.advance(1000);
     s.push(2, false);
+    assert.equal(s.requests(), 1, 'drained: it asks');
     s.push(3, false);
     assert.deepEqual(v.frames(), [0], 'deltas after a skipped one are useless to the decoder');
     s.push(4, true);
     s.push(5, false);
     assert.deepEqual(v.frames(), [0, 4, 5]);
     assert.equal(s.fwd.stats().viewers.v?.droppedFrames, 3);
+  });
+
+  test('a viewer on a full link asks for a keyframe at most every few seconds; the others keep every frame', () => {
+    const s = setup();
+    const slow = new TestSink();
+    const fast = new TestSink();
+    s.fwd.addViewer('slow', slow);
+    s.fwd.addViewer('fast', fast);
+    s.push(0, true);
+    let seq = 1;
+    for (let round = 0; round < 10; round++) {
+      // Each round: its link fills, it skips, drains, asks, gets the keyframe, and fills again.
+      slow.buffered = HIGH_WATER_BYTES + 1;
+      s.advance(500);
+      s.push(seq++, false);
+      slow.buffered = 0;
+      s.advance(500);
+      s.push(seq++, false);
+      s.push(seq++, true);
+    }
+    assert.ok(s.requests() <= 3, `${s.requests()} keyframe requests in 10 s for the slow viewer`);
+    assert.equal(fast.frames().length, seq, 'the fast viewer got every frame');
   });
 
   test('a frame being forwarded is forwarded whole even if the buffer fills past the hard cap mid-frame (up to the queue budget)', () => {

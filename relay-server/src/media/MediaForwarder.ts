@@ -12,8 +12,13 @@
  * - A frame being forwarded stops, part-way, if the viewer's buffer would pass
  *   MAX_VIEWER_QUEUE_BYTES (the viewer then waits for a keyframe): deciding at fragment 0 alone
  *   would let one 16 MB frame land on top of a buffer at the hard cap.
- * - The customer is asked for a keyframe (at most once per interval per session) when a
- *   viewer starts skipping, and again while a drained viewer is still waiting for one.
+ * - The customer is asked for a keyframe (at most once per interval per session) once a
+ *   viewer that skipped has drained below the high-water mark, and again while it still waits
+ *   for one. A viewer that skipped because its own link is full (a supervisor on a bad link)
+ *   asks at most every CONGESTED_KEYFRAME_INTERVAL_MS: it then sees a keyframe every few
+ *   seconds, while every keyframe costs the customer's uplink, which all viewers and the
+ *   recording share (tens of kB; seconds on a 20 kB/s link). The customer's rate control
+ *   follows the session's agent only, so a slow supervisor never lowers the stream's rate.
  * - A viewer whose picture is not on screen (`setVisible(id, false)`: a background tab, a
  *   minimised console) gets keyframes only, and asks for none: it would only draw them to
  *   nobody. The stream goes on at full rate for the others and the recording. Shown again,
@@ -26,6 +31,8 @@ import type { MediaSink } from '../sessions/Session.ts';
 export const HIGH_WATER_BYTES = 1024 * 1024;
 export const HARD_CAP_BYTES = 8 * 1024 * 1024;
 export const KEYFRAME_REQUEST_INTERVAL_MS = 300;
+/** A viewer whose own link is full asks for a keyframe at most this often (see the file comment). */
+export const CONGESTED_KEYFRAME_INTERVAL_MS = 5000;
 /**
  * The most a viewer's channel may hold, in bytes: the hard cap plus a big keyframe (a few MB).
  * Each viewer's queue is memory of the relay; a stalled viewer must not hold tens of MB.
@@ -59,6 +66,10 @@ interface Viewer {
   isVisible: boolean;
   frameSeq: number | null;
   isForwarding: boolean;
+  /** It skipped frames because its channel was full, and has not had a keyframe since. */
+  isCongested: boolean;
+  /** When it last asked for a keyframe because it was congested. */
+  lastCongestedAskAt: number;
   stats: ViewerStats;
 }
 
@@ -100,6 +111,8 @@ export class MediaForwarder {
       isVisible: true,
       frameSeq: null,
       isForwarding: false,
+      isCongested: false,
+      lastCongestedAskAt: Number.NEGATIVE_INFINITY,
       stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, hiddenFrames: 0, needsKey: true, isVisible: true },
     });
     if (this.counters.framesIn > 0) this.requestKeyframe();
@@ -177,6 +190,7 @@ export class MediaForwarder {
         return false;
       }
       v.needsKey = false;
+      v.isCongested = false;
       return true;
     }
     if (!v.isVisible) {
@@ -187,23 +201,35 @@ export class MediaForwarder {
     }
     if (v.needsKey) {
       // Still congested: a keyframe now would only be dropped too. Ask once it drained.
-      if (buffered <= this.highWater) this.requestKeyframe();
+      if (buffered <= this.highWater) this.askForViewer(v);
       return false;
     }
     if (buffered > this.highWater) {
       v.needsKey = true;
-      this.requestKeyframe();
+      v.isCongested = true;
       return false;
     }
     return true;
   }
 
-  /** Asks the customer for a keyframe, at most once per interval for the whole session. */
-  requestKeyframe(): void {
+  /** A waiting viewer asks; a congested one at most every CONGESTED_KEYFRAME_INTERVAL_MS. */
+  private askForViewer(v: Viewer): void {
+    if (!v.isCongested) {
+      this.requestKeyframe();
+      return;
+    }
     const t = this.now();
-    if (t - this.lastKeyframeRequestAt < this.keyframeIntervalMs) return;
+    if (t - v.lastCongestedAskAt < CONGESTED_KEYFRAME_INTERVAL_MS) return;
+    if (this.requestKeyframe()) v.lastCongestedAskAt = t;
+  }
+
+  /** Asks the customer for a keyframe, at most once per interval for the whole session; false if throttled. */
+  requestKeyframe(): boolean {
+    const t = this.now();
+    if (t - this.lastKeyframeRequestAt < this.keyframeIntervalMs) return false;
     this.lastKeyframeRequestAt = t;
     this.counters.keyframeRequests++;
     this.opts.requestKeyframe();
+    return true;
   }
 }
