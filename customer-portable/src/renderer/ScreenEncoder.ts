@@ -107,6 +107,8 @@ export class ScreenEncoder {
   private isConfigRepeatPending = false;
   private isClosed = false;
   private seq = 0;
+  /** The timestamp (µs) the last frame was encoded under (see encodeRetimed). */
+  private encodeTimestamp = 0;
   private errors = 0;
   private framesSinceError = 0;
   private readonly captureTimes = new Map<number, number>();
@@ -218,13 +220,30 @@ export class ScreenEncoder {
         this.isConfigRepeatPending = false;
       }
       this.stream.onEncoding(now);
-      this.rememberCaptureTs(frame.timestamp, captureTs);
-      encoder.encode(frame, { keyFrame });
+      this.encodeRetimed(encoder, frame, captureTs, keyFrame);
     } catch (err) {
       this.onEncoderError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       this.isComparing = false;
       frame.close();
+    }
+  }
+
+  /**
+   * Encodes `frame` (the caller still closes it) one planned frame interval after the previous
+   * one. The encoder's rate control budgets a frame by the time since the one before: after
+   * frames held back for the link, or a still screen's pause, the real gap would grant the next
+   * frame seconds' worth of bits at once, which a slow link then carries for seconds.
+   */
+  private encodeRetimed(encoder: VideoEncoder, frame: VideoFrame, captureTs: number, keyFrame: boolean): void {
+    const interval = Math.round(1_000_000 / this.stream.plan().fps);
+    this.encodeTimestamp += interval;
+    const timed = new VideoFrame(frame, { timestamp: this.encodeTimestamp, duration: interval });
+    try {
+      this.rememberCaptureTs(this.encodeTimestamp, captureTs);
+      encoder.encode(timed, { keyFrame });
+    } finally {
+      timed.close();
     }
   }
 
