@@ -7,6 +7,7 @@
  * With a {@link ShapedLink}, the customer's Chromium runs inside the link's network namespace
  * and reaches the relay across the shaped veth pair; the relay and the viewers stay here.
  */
+import { appendFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchAgentBrowser, launchCustomerBrowser } from '../harness/Browsers.ts';
 import type { InjectionRecord } from '../harness/CustomerBridge.ts';
@@ -77,6 +78,9 @@ export async function startViewEnv(width: number, height: number, preferredDispl
     const agentBrowser = agentLaunch.value;
     cleanups.push(() => agentBrowser.close());
     const customer = await openCustomer(customerBrowser, customerRelayUrl, injector, [AUTO_ACCEPT_SCRIPT]);
+    // BEACON_BENCH_BROWSER_LOG=FILE: the customer renderer's console (the stream's adaptation) goes there, and the console's (ViewRuns).
+    const customerLog = process.env.BEACON_BENCH_BROWSER_LOG;
+    if (customerLog) customer.on('console', (m) => appendFileSync(customerLog, `${new Date().toISOString()} ${m.text()}\n`));
     // Every caller of close() waits for the one cleanup (an interrupted run closes from two places).
     let closing: Promise<void> | null = null;
     return {

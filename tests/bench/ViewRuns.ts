@@ -4,6 +4,7 @@
  * The pieces (an agent connected, the peer's viewer open, the measuring options of each
  * system) are shared with the runs behind a shaped link (LinkRuns.ts).
  */
+import { appendFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { QualityMode } from '@beacon/shared/protocol';
 import { newPage } from '../harness/Browsers.ts';
@@ -32,6 +33,8 @@ async function freshCredentials(customer: Page): Promise<{ deviceId: string; cod
 /** A new agent page with the frame probe, signed in, connecting to the customer (consent is auto-accepted); the caller closes it. */
 export async function connectAgent(env: ViewEnv): Promise<Page> {
   const agent = await newPage(env.agentBrowser);
+  const agentLog = process.env.BEACON_BENCH_BROWSER_LOG;
+  if (agentLog) agent.on('console', (m) => appendFileSync(agentLog, `${new Date().toISOString()} agent: ${m.text()}\n`));
   try {
     await agent.addInitScript(agentProbeScript(env.width));
     await agentSignIn(agent, env.relay.url);

@@ -17,6 +17,9 @@
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
+ *
+ * BEACON_BENCH_BROWSER_LOG=FILE appends the customer's and the console's browser console lines
+ * to FILE (the stream's adaptation steps, for finding out why a run went as it did).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
