@@ -112,24 +112,32 @@ export class Ladder {
 
   /**
    * Moves to the rung for `targetBps` (down at once, up with margin and hold; `isFastUp`, while
-   * the link is first being measured: up at once); returns it.
+   * the link is first being measured: up at once); returns it. `mayShrink` false: a step down
+   * keeps the encoded size (only the frame rate goes down): nothing was held back for the link
+   * lately, so a smaller picture would save nothing, and a new size costs a keyframe.
    */
-  update(mode: QualityMode, targetBps: number, maxBps: number, now: number, isFastUp = false): Rung {
+  update(mode: QualityMode, targetBps: number, maxBps: number, now: number, isFastUp = false, mayShrink = true): Rung {
     this.maxBps = maxBps;
     const dt = Math.max(0, now - this.smoothedAt);
     this.smoothed += (targetBps - this.smoothed) * (1 - Math.exp(-dt / SMOOTHING_MS));
     this.smoothedAt = now;
     if (isFastUp) this.smoothed = targetBps;
     if (mode !== this.mode) {
+      const scale = this.rung.scale;
       this.mode = mode;
       this.index = this.fitFor(Math.min(targetBps, this.smoothed));
+      while (!mayShrink && this.index > 0 && (rungsOf(mode)[this.index] as Rung).scale < scale) this.index--;
       this.changedAt = now;
       return this.rung;
     }
     const fit = this.fitFor(targetBps);
     if (fit > this.index) {
       if (targetBps >= this.minBpsOf(this.rung) * DOWN_MARGIN) return this.rung;
-      this.index = fit;
+      const rungs = rungsOf(this.mode);
+      let to = fit;
+      while (!mayShrink && to > this.index && (rungs[to] as Rung).scale !== this.rung.scale) to--;
+      if (to === this.index) return this.rung;
+      this.index = to;
       this.changedAt = now;
     } else if (fit < this.index && (isFastUp || now - this.changedAt >= UP_HOLD_MS)) {
       const up = isFastUp ? fit : Math.max(fit, this.fitFor(this.smoothed / UP_MARGIN));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { simulate, type TracePoint } from './LinkSimulator.ts';
 import type { LinkSnapshot } from './BandwidthEstimator.ts';
+import { Ladder } from './Ladder.ts';
 import { RateController } from './RateController.ts';
 import { StreamController } from './StreamController.ts';
 
@@ -133,4 +134,16 @@ test('start-up runs from the first frame sent, not from when the stream was set 
   assert.equal(rate.inStartup, true);
   rate.update(link, 10_100);
   assert.equal(rate.inStartup, false, 'over 4 s after the first frame');
+});
+
+test('a step down keeps the size unless frames were held back for the link (a still screen would only pay a keyframe for it)', () => {
+  const ladder = new Ladder('balanced', 2_000_000, 2_000_000, 0);
+  assert.equal(ladder.rung.scale, 1);
+  const still = ladder.update('balanced', 300_000, 2_000_000, 1000, false, false);
+  assert.equal(still.scale, 1, 'nothing held back: the size stays');
+  assert.ok(still.fps < 30, 'the frame rate goes down');
+  const speed = ladder.update('speed', 200_000, 2_000_000, 1500, false, false);
+  assert.equal(speed.scale, 1, 'nor does the slow-link ladder shrink it');
+  const held = ladder.update('speed', 200_000, 2_000_000, 2000, false, true);
+  assert.ok(held.scale < 1, 'frames held back: the size goes down at once');
 });

@@ -43,6 +43,12 @@ const MAX_KEYFRAME_INTERVAL_MS = 3000;
  * control (it never reports). The stream then runs at the mode's full settings, as it did then.
  */
 export const NO_REPORTS_AFTER_MS = 3000;
+/**
+ * The encoded size goes down only if a frame was held back for the link this recently: a
+ * still screen sends little whatever its size, and its controller's dips (a busy machine's
+ * late reports) are not worth a keyframe at a smaller size.
+ */
+const SHRINK_AFTER_HELD_BACK_MS = 2000;
 /** Fragments are cut to about this long on the link (so ctl messages get a turn between them). */
 const FRAGMENT_MS = 25;
 
@@ -67,6 +73,7 @@ export class StreamController {
   private lastEncodeAt = Number.NEGATIVE_INFINITY;
   private lastKeyAt = Number.NEGATIVE_INFINITY;
   private lastKeySeq: number | null = null;
+  private lastHeldBackAt = Number.NEGATIVE_INFINITY;
   private lastDeltaBytes = Number.POSITIVE_INFINITY;
   private lastChangeAt = Number.NEGATIVE_INFINITY;
   private averageDelta: number | null = null;
@@ -152,6 +159,7 @@ export class StreamController {
     // Capture timing jitters by a few ms; a frame slightly early still counts as on time.
     if (now - this.lastEncodeAt < interval - 4) return false;
     if (this.hasRoom(now)) return true;
+    this.lastHeldBackAt = now;
     this.rate.onHeldBack(now);
     this.estimator.onHeldBack(now);
     return false;
@@ -218,7 +226,8 @@ export class StreamController {
     // change costs a keyframe, and on a LAN the target reaches the top within a few reports.
     if (this.rate.inStartup && target < this.maxBps) return;
     const wasSlow = this.ladder.ladderMode !== this.mode;
-    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup);
+    const mayShrink = now - this.lastHeldBackAt < SHRINK_AFTER_HELD_BACK_MS;
+    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup, mayShrink);
   }
 
   private limits(): RateLimits {
