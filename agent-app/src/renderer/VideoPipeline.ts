@@ -309,6 +309,8 @@ export class VideoPipeline {
 
   private maybeRequestKeyframe(): void {
     if (this.isClosed || this.hasFailed) return;
-    if (this.gate.shouldRequestKeyframe(performance.now())) this.opts.requestKeyframe();
+    if (!this.gate.shouldRequestKeyframe(performance.now())) return;
+    console.info(`[beacon] session ${this.opts.sessionId}: asking for a keyframe (${this.gate.skippedFrames} frames skipped, ${this.reassembler.droppedFrames} incomplete)`);
+    this.opts.requestKeyframe();
   }
 }

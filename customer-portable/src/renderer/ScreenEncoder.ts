@@ -367,6 +367,7 @@ export class ScreenEncoder {
     }
     this.stats.bytesSent += bytes;
     this.stream.onFrameSent(seq, bytes, isKey, performance.now());
+    if (isKey) console.info(`[beacon] keyframe ${seq}: ${bytes} B at ${this.config?.width}x${this.config?.height}`);
     this.stats.framesEncoded++;
     if (isKey) this.stats.keyframes++;
     if (++this.framesSinceError >= RECOVERY_RESET_FRAMES) this.errors = 0;
