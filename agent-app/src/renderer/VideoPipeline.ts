@@ -200,8 +200,10 @@ export class VideoPipeline {
     });
     this.decoder = decoder;
     this.inFlight.clear();
-    // Not reset(): a keyframe already on its way (expected or asked for) will do.
-    if (isKeyComing) this.gate.expectKey(performance.now());
+    // Not reset(): a keyframe already on its way (expected or asked for) will do. A new size's
+    // keyframe comes from a new encoder, after the stream-config and behind the old size's last
+    // frames: it gets as long as a starting stream (asking early cost a second keyframe).
+    if (isKeyComing) this.gate.expectKey(performance.now(), STREAM_START_WAIT_MS);
     else this.gate.needKey();
     try {
       // Annex B H.264 and VP8/9/AV1 need no description: parameters travel in the keyframes.
