@@ -161,3 +161,12 @@ test('an expected keyframe that does not come is asked for after the retry time,
   assert.equal(g.shouldRequestKeyframe(3000), false, 'its fragments are still coming');
   assert.equal(g.shouldRequestKeyframe(3500), true);
 });
+
+test('a loss soon after an expected keyframe arrived asks at once, however long the wait for that keyframe was', () => {
+  const g = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  g.onFrame(key(1), 0);
+  g.expectKey(1000, 5000);
+  assert.equal(g.onFrame(key(2), 0).decode, true);
+  assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'gap' });
+  assert.equal(g.shouldRequestKeyframe(1500), true, 'asked at once, not 5 s after the stream-config');
+});

@@ -45,6 +45,8 @@ export class KeyframeGate {
   /** A keyframe is coming without a request; a delta first on a new stream means it went by. */
   private isExpectingKey = false;
   private lastRequestAt = Number.NEGATIVE_INFINITY;
+  /** lastRequestAt was moved ahead by expectKey's wait; the keyframe's arrival undoes that. */
+  private isWaitDeferred = false;
   private lastSeq: number | null = null;
   private isHidden = false;
   private readonly minIntervalMs: number;
@@ -88,6 +90,9 @@ export class KeyframeGate {
       this.isWaitingForKey = false;
       this.isRequestWanted = false;
       this.isExpectingKey = false;
+      // The wait for it is over: a loss right after it may ask at once.
+      if (this.isWaitDeferred) this.lastRequestAt = Number.NEGATIVE_INFINITY;
+      this.isWaitDeferred = false;
       return { decode: true };
     }
     if (this.isExpectingKey && isFirstFrame) {
@@ -129,6 +134,7 @@ export class KeyframeGate {
     this.isExpectingKey = true;
     // As if a request went out now that is retried after `waitMs`.
     this.lastRequestAt = now + waitMs - this.retryMs;
+    this.isWaitDeferred = true;
   }
 
   /** Something was lost (a dropped incomplete frame, a decoder error). */
