@@ -91,6 +91,7 @@ export class VideoPipeline {
   configure(config: StreamConfig): void {
     if (this.isClosed || this.hasFailed) return;
     if (sameConfig(this.config, config) && this.decoder?.state === 'configured') return;
+    const isNewSize = this.config !== null && this.decoder !== null;
     this.config = config;
     if (typeof VideoDecoder === 'undefined') {
       // WebCodecs needs a secure context (https, or http://localhost).
@@ -98,7 +99,7 @@ export class VideoPipeline {
       return;
     }
     // The customer sends a keyframe right after every stream-config: no need to ask for one.
-    this.resetDecoder(true);
+    this.resetDecoder(true, isNewSize);
   }
 
   /** One fragment from the media channel whose header named this session's stream. */
@@ -188,7 +189,7 @@ export class VideoPipeline {
   }
 
   /** A fresh decoder for the current config; `isKeyComing`: the customer sends a keyframe without being asked. */
-  private resetDecoder(isKeyComing = false): void {
+  private resetDecoder(isKeyComing = false, isNewSize = false): void {
     this.closeDecoder();
     const config = this.config;
     if (!config) return;
@@ -200,10 +201,11 @@ export class VideoPipeline {
     });
     this.decoder = decoder;
     this.inFlight.clear();
-    // Not reset(): a keyframe already on its way (expected or asked for) will do. A new size's
-    // keyframe comes from a new encoder, after the stream-config and behind the old size's last
-    // frames: it gets as long as a starting stream (asking early cost a second keyframe).
-    if (isKeyComing) this.gate.expectKey(performance.now(), STREAM_START_WAIT_MS);
+    // Not reset(): a keyframe already on its way (expected or asked for) will do. A new size
+    // mid-stream: its keyframe comes from a new encoder, after the stream-config and behind the
+    // old size's last frames, so it gets as long as a starting stream (asking after 2 s cost a
+    // second keyframe); the first stream-config of a stream keeps the usual wait.
+    if (isKeyComing) this.gate.expectKey(performance.now(), isNewSize ? STREAM_START_WAIT_MS : undefined);
     else this.gate.needKey();
     try {
       // Annex B H.264 and VP8/9/AV1 need no description: parameters travel in the keyframes.
