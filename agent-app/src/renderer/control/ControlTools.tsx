@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { RemoteSession } from '../RemoteSession.ts';
 import { ToolMenu } from '../ui/ToolMenu.tsx';
 import type { ClipboardShare } from './ClipboardShare.ts';
+import type { MonitorEntry, MonitorPicker } from './MonitorPicker.ts';
 import type { FullScreen } from './useFullScreen.ts';
 
 export function FullScreenButton({ full }: { full: FullScreen }) {
@@ -125,5 +126,45 @@ export function ClipboardNoticeRow({ clipboard }: { clipboard: ClipboardShare })
         {t('control.clipboard.dismiss')}
       </button>
     </div>
+  );
+}
+
+/** The customer's monitors: one of them, or all stitched into one picture. Shown when there are two or more. */
+export function MonitorMenu({ picker }: { picker: MonitorPicker }) {
+  const { t } = useTranslation();
+  if (!picker.hasChoice) return null;
+  const nameOf = (e: MonitorEntry) => {
+    if (!e.monitor) return t('control.monitors.all');
+    const name = e.monitor.name || t('control.monitors.unnamed', { index: e.index });
+    return e.monitor.primary ? `${name} · ${t('control.monitors.primary')}` : name;
+  };
+  const entries = picker.entries();
+  const shown = entries.find((e) => e.choice === picker.shown);
+  const label = picker.pending !== null ? t('control.monitors.switching') : shown ? t('control.monitors.menuShown', { name: nameOf(shown) }) : t('control.monitors.menu');
+  return (
+    <ToolMenu label={label} testId="monitor-menu">
+      {(close) => (
+        <>
+          {entries.map((e) => (
+            <button
+              key={e.choice}
+              type="button"
+              role="menuitemradio"
+              aria-checked={e.choice === picker.shown}
+              className="button"
+              data-testid={`monitor-${e.index}`}
+              data-monitor={e.choice}
+              onClick={() => {
+                picker.select(e.choice);
+                close();
+              }}
+            >
+              {e.monitor ? t('control.monitors.entry', { index: e.index, name: nameOf(e), width: e.monitor.width, height: e.monitor.height }) : nameOf(e)}
+            </button>
+          ))}
+          <p className="muted keys-note">{t('control.monitors.note')}</p>
+        </>
+      )}
+    </ToolMenu>
   );
 }
