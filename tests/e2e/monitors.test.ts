@@ -106,6 +106,7 @@ describe('the customer’s monitors, end to end', { concurrency: false }, () => 
 
     const toRight = await pick(2, W, PATTERNS[1].rgb, centre);
     assert.match(await agent.getByTestId('monitor-menu').locator('summary').innerText(), /RIGHT/);
+    await waitFor(async () => /RIGHT/.test(await customer.getByTestId('bar-monitor').innerText()), 'the customer’s bar names the monitor shown');
     const toLeft = await pick(1, W, PATTERNS[0].rgb, centre);
     const toAll = await pick(0, 2 * W, PATTERNS[1].rgb, { x: W + centre.x, y: centre.y });
     console.info(`[monitors] from the pick to the canvas showing it: right ${toRight} ms, left ${toLeft} ms, all ${toAll} ms`);

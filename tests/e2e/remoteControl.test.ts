@@ -133,6 +133,8 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agent.getByTestId('clipboard-fetch').click();
     await agent.locator('[data-testid="clipboard-notice"][data-key="received"]').waitFor({ timeout: 15_000 });
     assert.equal(await agent.evaluate(() => navigator.clipboard.readText()), onCustomer);
+    // The customer's session bar says the agent read their clipboard.
+    await customer.locator('[data-testid="bar-clipboard"][data-op="read"]').waitFor({ timeout: 10_000 });
 
     // The agent's side: their clipboard onto the customer's, then pasted there with Ctrl+V.
     const fromAgent = 'C:\\Users\\Public\\fix.bat';
@@ -141,6 +143,7 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agent.getByTestId('clipboard-send').click();
     await agent.locator('[data-testid="clipboard-notice"][data-key="sent"]').waitFor({ timeout: 10_000 });
     await waitFor(async () => (await stage.injector.clipboard.readText()) === fromAgent, 'the X clipboard holds the agent’s text');
+    await customer.locator('[data-testid="bar-clipboard"][data-op="write"]').waitFor({ timeout: 10_000 });
     await screen.page.fill('#target', '');
     await canvas.focus();
     await agent.keyboard.press('Control+V');

@@ -18,12 +18,14 @@ import { SessionCollab } from './SessionCollab.ts';
 import { answerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
 import { cropToMonitor, loadMonitorSelection } from './monitorCapture.ts';
+import type { BarNotices } from './barNotices.ts';
 
 /** How long after Accept the relay has to confirm the session before the customer is told it failed. */
 const START_TIMEOUT_MS = 15_000;
 
 export interface CustomerSessionHost {
   readonly bridge: CustomerBridge | undefined;
+  readonly barNotices: BarNotices;
   link(): RelayConnection | null;
   /** The id of the session that runs now (null: none). */
   runningSessionId(): string | null;
@@ -181,10 +183,11 @@ export class CustomerSession {
         // The next frames show the chosen monitor; the agent is told, and its picture restarts clean.
         if (this.monitors?.select(msg.monitor)) this.media?.encoder.requestKeyframe();
         if (this.monitors) this.host.link()?.sendCtl(this.monitors.listMessage(session.sessionId));
+        if (this.monitors) this.host.barNotices.monitorShown(this.monitors);
         return;
       case 'clipboard-send':
       case 'clipboard-fetch':
-        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m));
+        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m), (op, chars) => this.host.barNotices.clipboardUsed(op, chars));
         return;
       default:
         return;
@@ -208,6 +211,7 @@ export class CustomerSession {
       this.pendingCapture = null;
     }
     this.monitors = null;
+    this.host.barNotices.clear();
     if (this.media) {
       this.media.capture.stop();
       this.media.encoder.close();
@@ -278,6 +282,7 @@ export class CustomerSession {
       if (this.media?.encoder !== encoder || !monitors) return;
       this.monitors = monitors;
       this.host.link()?.sendCtl(monitors.listMessage(session.sessionId));
+      this.host.barNotices.monitorShown(monitors);
     });
     capture.run(
       (captured, captureTs) => {
