@@ -6,7 +6,7 @@
 import type { InputEvent, KeyboardMode, Shortcut } from '@beacon/shared/input';
 import { loadKeyboardMode, saveKeyboardMode } from './control/keyboardMode.ts';
 import { ClipboardShare } from './control/ClipboardShare.ts';
-import { MonitorPicker } from './control/MonitorPicker.ts';
+import { MonitorPicker } from '../common/MonitorPicker.ts';
 import type { CtlToRelay, QualityMode, StreamConfig, StreamState } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';

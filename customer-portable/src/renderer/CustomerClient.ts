@@ -8,7 +8,7 @@ import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
-import { BarNotices } from './barNotices.ts';
+import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';

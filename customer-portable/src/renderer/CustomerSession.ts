@@ -18,7 +18,7 @@ import { SessionCollab } from './SessionCollab.ts';
 import { answerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
 import { cropToMonitor, loadMonitorSelection } from './monitorCapture.ts';
-import type { BarNotices } from './barNotices.ts';
+import type { BarNotices } from '../common/barNotices.ts';
 
 /** How long after Accept the relay has to confirm the session before the customer is told it failed. */
 const START_TIMEOUT_MS = 15_000;

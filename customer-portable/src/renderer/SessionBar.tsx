@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import type { ActiveSession } from '../common/CustomerState.ts';
 import { formatAccelerator } from '../common/format.ts';
-import type { BarNoticeState } from './barNotices.ts';
+import type { BarNoticeState } from '../common/barNotices.ts';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 

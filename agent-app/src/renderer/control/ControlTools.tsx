@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { RemoteSession } from '../RemoteSession.ts';
 import { ToolMenu } from '../ui/ToolMenu.tsx';
 import type { ClipboardShare } from './ClipboardShare.ts';
-import type { MonitorEntry, MonitorPicker } from './MonitorPicker.ts';
+import type { MonitorEntry, MonitorPicker } from '../../common/MonitorPicker.ts';
 import type { FullScreen } from './useFullScreen.ts';
 
 export function FullScreenButton({ full }: { full: FullScreen }) {

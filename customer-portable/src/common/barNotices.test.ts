@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { MonitorSelection } from '../common/MonitorSelection.ts';
+import { MonitorSelection } from './MonitorSelection.ts';
 import { BarNotices } from './barNotices.ts';
 
 const mon = (id: string, x: number, name = id) => ({ id, name, x, y: 0, width: 1280, height: 720, scaleFactor: 1, primary: x === 0 });

@@ -3,7 +3,7 @@
  * monitor the agent sees (when there is more than one), and, for a while, that the agent read
  * or wrote this PC's clipboard. A small external store for `useSyncExternalStore`.
  */
-import type { MonitorSelection } from '../common/MonitorSelection.ts';
+import type { MonitorSelection } from './MonitorSelection.ts';
 
 /** How long the clipboard notice stays on the bar. */
 export const CLIPBOARD_NOTICE_MS = 15_000;
