@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Stroke, StrokeId } from './collab.ts';
 import { InputEvent } from './input.ts';
 import { ClipboardProblem, ClipboardText } from './protocol/clipboard.ts';
+import { MonitorList } from './protocol/monitors.ts';
 
 export { AGENT_IPC, CUSTOMER_IPC, OVERLAY_BROADCAST_CHANNEL, OVERLAY_IPC, STOP_HOTKEY } from './ipcChannels.ts';
 
@@ -22,11 +23,25 @@ export type RendererConfig = z.infer<typeof RendererConfig>;
 /* ---- customer-portable ---- */
 
 
-/** Renderer -> main: inject one input event. Coordinates are in the captured frame's pixels. */
+/** A rectangle in desktop pixels (the injector's units; negative left of or above the primary monitor). */
+export const DesktopRect = z.object({
+  x: z.number().int().min(-65_536).max(65_536),
+  y: z.number().int().min(-65_536).max(65_536),
+  width: z.number().int().min(1).max(65_536),
+  height: z.number().int().min(1).max(65_536),
+});
+export type DesktopRect = z.infer<typeof DesktopRect>;
+
+/**
+ * Renderer -> main: inject one input event. Coordinates are in the captured frame's pixels;
+ * the frame shows `region` of the desktop (the agent's monitor choice), or the whole primary
+ * screen when there is none.
+ */
 export const InjectInputRequest = z.object({
   event: InputEvent,
   frameWidth: z.number().int().min(16).max(16384),
   frameHeight: z.number().int().min(16).max(16384),
+  region: DesktopRect.optional(),
 });
 export type InjectInputRequest = z.infer<typeof InjectInputRequest>;
 
@@ -62,6 +77,10 @@ export const ClipboardReadResult = z.discriminatedUnion('ok', [
 ]);
 export type ClipboardReadResult = z.infer<typeof ClipboardReadResult>;
 
+/** Main -> renderer: this PC's monitors, and the desktop rectangle the screen capture shows. */
+export const MonitorsResult = z.object({ monitors: MonitorList, captured: DesktopRect });
+export type MonitorsResult = z.infer<typeof MonitorsResult>;
+
 /**
  * The same messages on the browser build's BroadcastChannel (customer page <-> overlay.html),
  * plus `ready`: the overlay (re)opened and wants the strokes already on the board.
@@ -95,6 +114,8 @@ export interface CustomerBridge {
    */
   readClipboard?(): Promise<ClipboardReadResult>;
   writeClipboard?(req: WriteClipboardRequest): Promise<void>;
+  /** This PC's monitors, for the agent's monitor choice. Absent in the browser build: the picture is the whole capture. */
+  listMonitors?(): Promise<MonitorsResult>;
 }
 
 /**

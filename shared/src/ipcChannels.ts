@@ -14,6 +14,8 @@ export const CUSTOMER_IPC = {
   /** The agent's clipboard requests (renderer -> main, which owns the OS clipboard). */
   readClipboard: 'beacon:customer:read-clipboard',
   writeClipboard: 'beacon:customer:write-clipboard',
+  /** This PC's monitors (renderer -> main, which has Electron's screen module). */
+  listMonitors: 'beacon:customer:list-monitors',
 } as const;
 
 /** Main -> the customer's whiteboard overlay window (its own preload listens on these). */

@@ -43,8 +43,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `resume`: a session survives a dropped link for a grace period (`hello.resume`, `heartbeat`, `peer-away`/`peer-back`).
  * - `ws-transport`: the TCP fallback (`transport-fallback`, `transport`, `ctl` envelopes and binary media frames on the WebSocket).
  * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
+ * - `monitors`: the customer's monitors and the agent's choice of one or all (`monitor-list`, `monitor-select`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -66,6 +67,8 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'clipboard-send': 'clipboard',
   'clipboard-fetch': 'clipboard',
   'clipboard-unavailable': 'clipboard',
+  'monitor-list': 'monitors',
+  'monitor-select': 'monitors',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */

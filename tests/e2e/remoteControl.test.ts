@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { newPage } from '../harness/Browsers.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
-import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, agentSignIn, clickCanvasAt, openCustomer, readDeviceCredentials, waitForFullPicture } from '../harness/flows.ts';
 import { PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 import { waitFor } from '../harness/waitFor.ts';
 import { query } from '../harness/db.ts';
@@ -71,19 +71,9 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agentConnect(agent, deviceId, code);
     await customer.getByTestId('consent-accept').click();
     // The stream starts small until the link is measured; click once it shows the whole screen.
-    await agent.waitForFunction(
-      () => {
-        const c = document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]');
-        return Number(c?.dataset.frames ?? 0) >= 5 && c?.width === 1280;
-      },
-      null,
-      { timeout: 30_000 },
-    );
+    await waitForFullPicture(agent);
     // Focus the text box on the X screen through the session, as an agent would.
-    const box = await agent.getByTestId('session-canvas').boundingBox();
-    assert.ok(box);
-    const target = { x: TEXT_BOX.x + 100, y: TEXT_BOX.y + TEXT_BOX.h / 2 };
-    await agent.mouse.click(box.x + ((target.x + 0.5) * box.width) / 1280, box.y + ((target.y + 0.5) * box.height) / 720);
+    await clickCanvasAt(agent, TEXT_BOX.x + 100, TEXT_BOX.y + TEXT_BOX.h / 2);
     await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box');
   }, SIG);
 
@@ -143,6 +133,8 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agent.getByTestId('clipboard-fetch').click();
     await agent.locator('[data-testid="clipboard-notice"][data-key="received"]').waitFor({ timeout: 15_000 });
     assert.equal(await agent.evaluate(() => navigator.clipboard.readText()), onCustomer);
+    // The customer's session bar says the agent read their clipboard.
+    await customer.locator('[data-testid="bar-clipboard"][data-op="read"]').waitFor({ timeout: 10_000 });
 
     // The agent's side: their clipboard onto the customer's, then pasted there with Ctrl+V.
     const fromAgent = 'C:\\Users\\Public\\fix.bat';
@@ -151,6 +143,7 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agent.getByTestId('clipboard-send').click();
     await agent.locator('[data-testid="clipboard-notice"][data-key="sent"]').waitFor({ timeout: 10_000 });
     await waitFor(async () => (await stage.injector.clipboard.readText()) === fromAgent, 'the X clipboard holds the agent’s text');
+    await customer.locator('[data-testid="bar-clipboard"][data-op="write"]').waitFor({ timeout: 10_000 });
     await screen.page.fill('#target', '');
     await canvas.focus();
     await agent.keyboard.press('Control+V');

@@ -12,7 +12,7 @@ import { newPage } from '../harness/Browsers.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { pointerPosition, type XDisplay } from '../harness/Xvfb.ts';
-import { agentConnect, agentSignIn, canvasPixel, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { agentConnect, agentSignIn, canvasPixel, clickCanvasAt, openCustomer, readDeviceCredentials, waitForFullPicture } from '../harness/flows.ts';
 import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 import { query } from '../harness/db.ts';
 import { waitFor } from '../harness/waitFor.ts';
@@ -76,14 +76,7 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     await tab.waitFor({ timeout: 15_000 });
     mainSessionId = (await tab.getAttribute('data-session-id')) ?? '';
     // On this unlimited link the stream starts small and reaches the full size within a few frames.
-    await agent.waitForFunction(
-      () => {
-        const c = document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]');
-        return Number(c?.dataset.frames ?? 0) >= 5 && c?.width === 1280;
-      },
-      null,
-      { timeout: 20_000 },
-    );
+    await waitForFullPicture(agent, 1280, 20_000);
     const size = await agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
     assert.deepEqual(size, [1280, 720]);
     for (const b of BLOCKS) {
@@ -97,12 +90,9 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
   });
 
   test('the agent clicks and types, and the X server receives it', SIG, async () => {
-    const canvas = agent.getByTestId('session-canvas');
-    const box = await canvas.boundingBox();
-    assert.ok(box);
     const target = { x: TEXT_BOX.x + 100, y: TEXT_BOX.y + TEXT_BOX.h / 2 };
     // The console scales the video to fit; map X screen pixels to the scaled canvas.
-    await agent.mouse.click(box.x + ((target.x + 0.5) * box.width) / 1280, box.y + ((target.y + 0.5) * box.height) / 720);
+    await clickCanvasAt(agent, target.x, target.y);
     await waitFor(async () => {
       const p = await pointerPosition(x.display);
       return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;

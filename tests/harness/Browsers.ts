@@ -21,12 +21,16 @@ export const BASE_ARGS = [
  * A full-screen (kiosk) window on the X display: the "customer's desktop" a test draws on.
  * With --kiosk the page content sits at the screen origin (no infobar offset).
  */
-export async function launchScreenWindow(display: string): Promise<{ context: BrowserContext; page: Page }> {
+/**
+ * `size`: open the window at this size (kiosk mode cannot go full screen without a window
+ * manager, and its default window is smaller than a wide screen).
+ */
+export async function launchScreenWindow(display: string, size?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext('', {
     executablePath: CHROMIUM,
     headless: false,
     viewport: null,
-    args: [...BASE_ARGS, '--kiosk', '--window-position=0,0'],
+    args: [...BASE_ARGS, '--kiosk', '--window-position=0,0', ...(size ? [`--window-size=${size.width},${size.height}`] : [])],
     env: { ...process.env, DISPLAY: display },
   });
   const page = context.pages()[0] ?? (await context.newPage());

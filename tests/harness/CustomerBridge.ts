@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { InjectInputRequest, SessionStateRequest, WriteClipboardRequest } from '@beacon/shared/ipc';
+import { InjectInputRequest, SessionStateRequest, WriteClipboardRequest, type MonitorsResult } from '@beacon/shared/ipc';
 import type { XClipboard } from './XClipboard.ts';
 import { parseUnknown } from '@beacon/shared/parse';
 
@@ -15,6 +15,8 @@ export interface InjectorLike {
   inject(req: InjectInputRequest): Promise<number>;
   /** The display's clipboard, when the bridge should offer it (the Electron shell always does). */
   clipboard?: XClipboard;
+  /** The display's monitors as the OS would list them, when the bridge should offer them (the Electron shell always does). */
+  monitors?: MonitorsResult;
 }
 
 export interface CustomerBridgeLog {
@@ -51,12 +53,16 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
       await clipboard.write(r.value.text);
     });
   }
+  const monitors = injector.monitors;
+  if (monitors) await page.exposeFunction('__beaconTestListMonitors', () => monitors);
+  const monitorFns = monitors ? 'listMonitors: () => window.__beaconTestListMonitors(),' : '';
   const clipboardFns = clipboard
     ? 'readClipboard: () => window.__beaconTestReadClipboard(), writeClipboard: (req) => window.__beaconTestWriteClipboard(req),'
     : '';
   await page.addInitScript(`
     window.beaconCustomer = {
       ${clipboardFns}
+      ${monitorFns}
       getConfig: async () => ({ relayUrl: ${JSON.stringify(relayUrl)}, locales: [...navigator.languages] }),
       injectInput: (req) => window.__beaconTestInject(req),
       setSessionState: (req) => window.__beaconTestSessionState(req),

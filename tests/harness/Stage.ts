@@ -25,6 +25,8 @@ export async function startStage(opts: {
   width?: number;
   height?: number;
   relayEnv?: Record<string, string>;
+  /** Size the screen window to the whole X screen (needed on screens wider than the kiosk window's default). */
+  fitScreenWindow?: boolean;
 }): Promise<Stage> {
   const parts: Partial<Stage> = {};
   const close = async () => {
@@ -40,7 +42,7 @@ export async function startStage(opts: {
     parts.injector = await InjectorProcess.start(parts.x.display);
     parts.relay = await startRelay(opts.relayEnv);
     parts.customerBrowser = await launchCustomerBrowser(parts.x.display);
-    parts.screen = await launchScreenWindow(parts.x.display);
+    parts.screen = await launchScreenWindow(parts.x.display, opts.fitScreenWindow ? { width: parts.x.width, height: parts.x.height } : undefined);
     await parts.screen.page.setContent(opts.screenHtml);
     parts.agentBrowser = await launchAgentBrowser();
   } catch (err) {

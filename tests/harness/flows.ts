@@ -55,3 +55,25 @@ export async function canvasPixel(agent: Page, x: number, y: number): Promise<nu
     [x, y] as const,
   );
 }
+
+/**
+ * Waits until the active session's canvas has drawn a few frames at the full width: the
+ * stream starts small until the link is measured, and pixel checks or clicks need the whole picture.
+ */
+export async function waitForFullPicture(agent: Page, width = 1280, timeout = 30_000): Promise<void> {
+  await agent.waitForFunction(
+    (w) => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]');
+      return Number(c?.dataset.frames ?? 0) >= 5 && c?.width === w;
+    },
+    width,
+    { timeout },
+  );
+}
+
+/** Clicks the session canvas at a point of the shown picture (`size` in video pixels), wherever the console scaled it to. */
+export async function clickCanvasAt(agent: Page, x: number, y: number, size: { width: number; height: number } = { width: 1280, height: 720 }): Promise<void> {
+  const box = await agent.getByTestId('session-canvas').boundingBox();
+  if (!box) throw new Error('the session canvas is not shown');
+  await agent.mouse.click(box.x + ((x + 0.5) * box.width) / size.width, box.y + ((y + 0.5) * box.height) / size.height);
+}

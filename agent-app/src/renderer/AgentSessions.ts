@@ -154,6 +154,9 @@ export class AgentSessions {
       case 'clipboard-unavailable':
         void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
         return;
+      case 'monitor-list':
+        this.sessions.get(msg.sessionId)?.remote?.monitors.onList(msg);
+        return;
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
         for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);

@@ -6,6 +6,7 @@
 import type { InputEvent, KeyboardMode, Shortcut } from '@beacon/shared/input';
 import { loadKeyboardMode, saveKeyboardMode } from './control/keyboardMode.ts';
 import { ClipboardShare } from './control/ClipboardShare.ts';
+import { MonitorPicker } from '../common/MonitorPicker.ts';
 import type { CtlToRelay, QualityMode, StreamConfig, StreamState } from '@beacon/shared/protocol';
 import { LatencyTracker } from '../common/RollingWindow.ts';
 import { InputController } from './InputController.ts';
@@ -40,6 +41,8 @@ export class RemoteSession {
   private streamState: StreamState | null = null;
   /** Clipboard text to and from the customer's PC; null without control. */
   readonly clipboard: ClipboardShare | null;
+  /** The customer's monitors and which one the picture shows. */
+  readonly monitors: MonitorPicker;
   /** How printable keys travel to the customer's PC (the agent's choice, kept across reloads). */
   keyboardMode: KeyboardMode = loadKeyboardMode();
   /** i18n key of a problem with the picture (the session itself goes on), or null. */
@@ -86,6 +89,7 @@ export class RemoteSession {
         )
       : null;
     this.clipboard = hasControl ? new ClipboardShare(sessionId, sendCtl, onChange) : null;
+    this.monitors = new MonitorPicker(sessionId, sendCtl, onChange);
     this.pingTimer = setInterval(() => this.ping(), PING_INTERVAL_MS);
     this.ping();
     this.syncQualityMode();

@@ -14,7 +14,7 @@ import { CollabPanel } from './CollabPanel.tsx';
 import { VoiceOnlyArea } from './VoiceOnlyArea.tsx';
 import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
-import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu } from './control/ControlTools.tsx';
+import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu, MonitorMenu } from './control/ControlTools.tsx';
 import { useFullScreen } from './control/useFullScreen.ts';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
@@ -118,6 +118,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         <span className="spacer" />
         {entry.state === 'active' && session?.hasInput && !isVoiceOnly && <KeysMenu session={session} />}
         {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
+        {entry.state === 'active' && session && !isVoiceOnly && <MonitorMenu picker={session.monitors} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />

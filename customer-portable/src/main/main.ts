@@ -1,10 +1,11 @@
-import { app, clipboard, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow } from 'electron';
+import { app, clipboard, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow, type Rectangle } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type RendererConfig } from '@beacon/shared/ipc';
+import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
 import { clipboardReadResult } from '../common/clipboard.ts';
+import { monitorsFromDisplays } from '../common/monitors.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
 import { resolveRelayUrl } from '@beacon/shared/client/relayUrl';
@@ -114,6 +115,19 @@ function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
   ipc.handle(CUSTOMER_IPC.writeClipboard, WriteClipboardRequest, (req) => {
     if (shell.isInSession) clipboard.writeText(req.text);
   });
+  ipc.handle(CUSTOMER_IPC.listMonitors, z.undefined(), (): MonitorsResult => listMonitors());
+}
+
+/**
+ * The displays, in the injector's pixels. The capture is the primary display's screen source
+ * (see setDisplayMediaRequestHandler), so that is what the picture can show.
+ */
+function listMonitors(): MonitorsResult {
+  const primary = screen.getPrimaryDisplay();
+  const toScreenRect = process.platform === 'win32' ? (r: Rectangle) => screen.dipToScreenRect(null, r) : undefined;
+  const monitors = monitorsFromDisplays(screen.getAllDisplays(), primary.id, process.platform, toScreenRect);
+  const shown = monitors.find((m) => m.primary) ?? monitors[0]!;
+  return { monitors, captured: { x: shown.x, y: shown.y, width: shown.width, height: shown.height } };
 }
 
 function main(): void {

@@ -86,6 +86,14 @@ describe('Injector under Xvfb', { skip: hasX ? false : 'needs Xvfb, xev, xdotool
     assert.deepEqual(await pointer(), { x: 1279, y: 719 }, 'clamped to the last pixel');
   });
 
+  test('with a region (the agent chose a monitor) the frame maps onto that part of the desktop', async () => {
+    const right = { x: 640, y: 0, width: 640, height: 720 };
+    injector.inject({ event: { kind: 'mouse-move', x: 320, y: 180 }, frameWidth: 320, frameHeight: 360, region: right });
+    assert.deepEqual(await pointer(), { x: 1279, y: 360 }, 'the far edge stays on the monitor');
+    injector.inject({ event: { kind: 'mouse-move', x: 10, y: 20 }, frameWidth: 320, frameHeight: 360, region: right });
+    assert.deepEqual(await pointer(), { x: 660, y: 40 });
+  });
+
   test('a click moves to the spot and presses and releases the right button', async () => {
     const from = xevOut.length;
     injector.inject(frame640({ kind: 'mouse-button', x: 320, y: 180, button: 'left', down: true }));

@@ -1,11 +1,13 @@
 import robotjs from 'robotjs';
 import type { InjectInputRequest } from '@beacon/shared/ipc';
+import { frameToDesktop } from '../common/monitors.ts';
 
 /**
  * Turns the agent's input into real mouse and keyboard events on this PC, with robotjs.
  *
- * Coordinates arrive in the pixels of the video the agent sees (the captured frame); the
- * frame is the primary screen, possibly scaled, so they are scaled to the screen here.
+ * Coordinates arrive in the pixels of the video the agent sees (the captured frame). The frame
+ * shows the request's `region` of the desktop (the agent's monitor choice, offsets included),
+ * or, without one, the primary screen; possibly scaled, so they are scaled back here.
  *
  * Wheel deltas follow the browser's convention (positive `dy` scrolls down, positive `dx`
  * scrolls right, in notches); robotjs counts the other way round on every platform.
@@ -65,7 +67,7 @@ export class Injector {
     const { event } = req;
     const frame = { width: req.frameWidth, height: req.frameHeight };
     const moveTo = (p: ScreenPoint) => {
-      const s = frameToScreen(p, frame, this.robot.getScreenSize());
+      const s = req.region ? frameToDesktop(p, frame, req.region) : frameToScreen(p, frame, this.robot.getScreenSize());
       this.robot.moveMouse(s.x, s.y);
     };
     switch (event.kind) {

@@ -15,6 +15,7 @@ const bridge: CustomerBridge = {
   overlayClear: () => ipcRenderer.invoke(CUSTOMER_IPC.overlayClear),
   readClipboard: () => ipcRenderer.invoke(CUSTOMER_IPC.readClipboard),
   writeClipboard: (req) => ipcRenderer.invoke(CUSTOMER_IPC.writeClipboard, req),
+  listMonitors: () => ipcRenderer.invoke(CUSTOMER_IPC.listMonitors),
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();

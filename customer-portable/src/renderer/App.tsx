@@ -64,6 +64,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
   // A voice-only session starts open (the client told the shell so): the call's controls are the session.
   const [isPanelOpen, setPanelOpen] = useState(!isElectron || session.mode === 'voice');
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
+  const notices = useSyncExternalStore(client.barNotices.subscribe, client.barNotices.getSnapshot);
   const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
   // The shell starts the session as a bar; tell it only when the customer (or a message) changes that.
   const isFirstRender = useRef(true);
@@ -83,6 +84,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
         session={session}
         onStop={() => client.stop()}
         hasHotkey={isElectron}
+        notices={notices}
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
       <LinkNotice link={link} />

@@ -8,6 +8,7 @@ import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
+import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
@@ -35,6 +36,8 @@ export class CustomerClient {
   /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
   private resumable: ResumeClaim | null = null;
   /** "Request help": the customer's place in the service desk's queue. */
+  /** What the session bar says about the agent's monitor and clipboard use. */
+  readonly barNotices = new BarNotices();
   readonly help = new HelpRequestClient(() => this.link.connection, groupFromLink(location.search));
 
   constructor(
@@ -271,6 +274,7 @@ export class CustomerClient {
     if (sessionId && !this.current) {
       this.current = new CustomerSession(sessionId, {
         bridge: this.bridge,
+        barNotices: this.barNotices,
         link: () => this.link.connection,
         runningSessionId: () => this.state.session?.sessionId ?? null,
         stop: () => this.stop(),

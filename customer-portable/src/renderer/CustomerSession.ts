@@ -16,12 +16,16 @@ import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
 import { SessionCollab } from './SessionCollab.ts';
 import { answerClipboard } from './clipboardAnswer.ts';
+import type { MonitorSelection } from '../common/MonitorSelection.ts';
+import { cropToMonitor, loadMonitorSelection } from './monitorCapture.ts';
+import type { BarNotices } from '../common/barNotices.ts';
 
 /** How long after Accept the relay has to confirm the session before the customer is told it failed. */
 const START_TIMEOUT_MS = 15_000;
 
 export interface CustomerSessionHost {
   readonly bridge: CustomerBridge | undefined;
+  readonly barNotices: BarNotices;
   link(): RelayConnection | null;
   /** The id of the session that runs now (null: none). */
   runningSessionId(): string | null;
@@ -44,6 +48,8 @@ export class CustomerSession {
   /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
   private pendingCapture: Promise<ScreenCapture> | null = null;
   private media: { capture: ScreenCapture; encoder: ScreenEncoder } | null = null;
+  /** The customer's monitors and the agent's choice (null: the picture is the whole capture). */
+  private monitors: MonitorSelection | null = null;
   /** A voice-only session accepted and not yet started: nothing is captured for it. */
   private isVoiceAccepted = false;
   /** The agent's first call is answered without asking again (the consent was for that call). */
@@ -160,7 +166,8 @@ export class CustomerSession {
         const size = this.media?.encoder.frameSize;
         const bridge = this.host.bridge;
         if (!session.permissions.control || !bridge || !size) return;
-        void bridge.injectInput({ event: msg.event, frameWidth: size.width, frameHeight: size.height }).catch(logBridgeError);
+        const region = this.monitors?.region();
+        void bridge.injectInput({ event: msg.event, frameWidth: size.width, frameHeight: size.height, ...(region ? { region } : {}) }).catch(logBridgeError);
         return;
       }
       case 'keyframe-request':
@@ -172,9 +179,15 @@ export class CustomerSession {
       case 'ping':
         this.host.link()?.sendCtl({ type: 'pong', sessionId: session.sessionId, t: msg.t });
         return;
+      case 'monitor-select':
+        // The next frames show the chosen monitor; the agent is told, and its picture restarts clean.
+        if (this.monitors?.select(msg.monitor)) this.media?.encoder.requestKeyframe();
+        if (this.monitors) this.host.link()?.sendCtl(this.monitors.listMessage(session.sessionId));
+        if (this.monitors) this.host.barNotices.monitorShown(this.monitors);
+        return;
       case 'clipboard-send':
       case 'clipboard-fetch':
-        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m));
+        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m), (op, chars) => this.host.barNotices.clipboardUsed(op, chars));
         return;
       default:
         return;
@@ -197,6 +210,8 @@ export class CustomerSession {
       this.pendingCapture.then((c) => c.stop(), () => undefined);
       this.pendingCapture = null;
     }
+    this.monitors = null;
+    this.host.barNotices.clear();
     if (this.media) {
       this.media.capture.stop();
       this.media.encoder.close();
@@ -263,8 +278,15 @@ export class CustomerSession {
     if (mode) void capture.setMode(mode);
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
     console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
+    void loadMonitorSelection(this.host.bridge).then((monitors) => {
+      if (this.media?.encoder !== encoder || !monitors) return;
+      this.monitors = monitors;
+      this.host.link()?.sendCtl(monitors.listMessage(session.sessionId));
+      this.host.barNotices.monitorShown(monitors);
+    });
     capture.run(
-      (frame, captureTs) => {
+      (captured, captureTs) => {
+        const frame = cropToMonitor(captured, this.monitors);
         this.collab.keepFrame(frame);
         encoder.encode(frame, captureTs);
       },

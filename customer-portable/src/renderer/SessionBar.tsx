@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import type { ActiveSession } from '../common/CustomerState.ts';
 import { formatAccelerator } from '../common/format.ts';
+import type { BarNoticeState } from '../common/barNotices.ts';
 
 const isMac = navigator.platform.toLowerCase().includes('mac');
 
@@ -15,9 +16,11 @@ export interface SessionBarProps {
   hasHotkey: boolean;
   /** The chat/board panel under the bar: shown, and how many messages arrived while hidden. */
   panel?: { isOpen: boolean; unread: number; onToggle: () => void };
+  /** The monitor the agent sees, and the agent's latest clipboard use. */
+  notices?: BarNoticeState;
 }
 
-export function SessionBar({ session, onStop, hasHotkey, panel }: SessionBarProps) {
+export function SessionBar({ session, onStop, hasHotkey, panel, notices }: SessionBarProps) {
   const { t } = useTranslation();
   const isControl = session.permissions.control;
   const isVoiceOnly = session.mode === 'voice';
@@ -29,6 +32,7 @@ export function SessionBar({ session, onStop, hasHotkey, panel }: SessionBarProp
         <span className="session-text">
           {t(isVoiceOnly ? 'voiceOnly.bar' : isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
         </span>
+        {notices && <BarNoticeText notices={notices} />}
         {panel && (
           <button
             type="button"
@@ -51,5 +55,26 @@ export function SessionBar({ session, onStop, hasHotkey, panel }: SessionBarProp
       </div>
       <p className="session-hint">{hint}</p>
     </div>
+  );
+}
+
+/** The monitor the agent sees and, for a while, the agent's clipboard use, beside the bar's text. */
+function BarNoticeText({ notices }: { notices: BarNoticeState }) {
+  const { t } = useTranslation();
+  const { monitor, clipboard } = notices;
+  const monitorName = !monitor ? null : monitor.kind === 'all' ? t('barNotice.allMonitors') : monitor.name || t('barNotice.unnamedMonitor', { index: monitor.index });
+  return (
+    <>
+      {monitorName && (
+        <span className="bar-notice" data-testid="bar-monitor">
+          {t('barNotice.monitor', { name: monitorName })}
+        </span>
+      )}
+      {clipboard && (
+        <span className="bar-notice" data-testid="bar-clipboard" data-op={clipboard.op}>
+          {t(clipboard.op === 'read' ? 'barNotice.clipboardRead' : 'barNotice.clipboardWritten', { chars: clipboard.chars })}
+        </span>
+      )}
+    </>
   );
 }

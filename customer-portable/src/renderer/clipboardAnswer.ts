@@ -12,6 +12,8 @@ export async function answerClipboard(
   hasControl: boolean,
   bridge: CustomerBridge | undefined,
   sendCtl: (msg: CtlToRelay) => void,
+  /** The clipboard was written or read (for the session bar's notice). */
+  onUsed: (op: 'read' | 'write', chars: number) => void = () => undefined,
 ): Promise<void> {
   const { sessionId } = msg;
   const op = msg.type === 'clipboard-send' ? 'write' : 'read';
@@ -22,9 +24,11 @@ export async function answerClipboard(
   try {
     if (msg.type === 'clipboard-send') {
       await bridge.writeClipboard({ text: msg.text });
+      onUsed(op, msg.text.length);
       return;
     }
     const r = await bridge.readClipboard();
+    if (r.ok) onUsed(op, r.text.length);
     sendCtl(r.ok ? { type: 'clipboard-send', sessionId, text: r.text } : { type: 'clipboard-unavailable', sessionId, op, problem: r.problem });
   } catch (err) {
     console.warn('[beacon] clipboard request failed', err);

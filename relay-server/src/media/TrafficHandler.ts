@@ -14,6 +14,7 @@ import type { ActiveSession, AgentParty, CustomerParty, EndedSession, LiveSessio
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { MediaCheck } from './MediaCheck.ts';
 import { MediaForwarder, type ForwarderStats } from './MediaForwarder.ts';
+import { MonitorRelay } from './MonitorRelay.ts';
 
 /** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
 export interface TrafficTap {
@@ -33,6 +34,7 @@ export class TrafficHandler {
   /** Per customer (so a noisy peer cannot hide another's problems): fragment order and throttled refusals. */
   private readonly mediaChecks = new WeakMap<CustomerParty, MediaCheck>();
   private readonly screens = new Map<string, Screen>();
+  private readonly monitors = new MonitorRelay();
   /** Fragments that matched no active session or carried the wrong stream ID. */
   droppedFragments = 0;
 
@@ -49,6 +51,7 @@ export class TrafficHandler {
       else if (e.type === 'ended') {
         this.sessionEnded(e.session);
         this.clipboard?.sessionEnded(e.session.id);
+        this.monitors.sessionEnded(e.session.id);
       }
       else if (e.type === 'back') this.partyBack(e.session, e.who);
     });
@@ -160,6 +163,13 @@ export class TrafficHandler {
         this.clipboardRelay().fromAgent(s, msg);
         return;
       }
+      case 'monitor-list':
+      case 'monitor-select': {
+        const s = this.activeOwned(agent, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        this.monitors.fromAgent(s, msg);
+        return;
+      }
       case 'stream-config':
       case 'pong':
       case 'stream-state':
@@ -197,6 +207,13 @@ export class TrafficHandler {
         this.clipboardRelay().fromCustomer(s, msg);
         return;
       }
+      case 'monitor-list':
+      case 'monitor-select': {
+        const s = this.activeOwned(customer, msg.sessionId);
+        this.refuseVoiceOnly(s, msg.type);
+        this.monitors.fromCustomer(s, msg);
+        return;
+      }
       case 'input':
       case 'keyframe-request':
       case 'ping':
@@ -214,6 +231,8 @@ export class TrafficHandler {
       if (s.state === 'active' && config) {
         s.agent.sendCtl({ type: 'stream-config', sessionId: s.id, config });
       }
+      const monitors = s.state === 'active' ? this.monitors.listOf(s.id) : null;
+      if (monitors) s.agent.sendCtl(monitors);
     }
   }
 

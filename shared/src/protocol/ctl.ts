@@ -5,6 +5,7 @@ import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileR
 import { Role, SessionId } from './core.ts';
 import { guardOf } from './parts.ts';
 import { ClipboardCtlFromRelay, ClipboardCtlToRelay } from './clipboard.ts';
+import { MonitorCtlFromRelay, MonitorCtlToRelay } from './monitors.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
 
@@ -217,7 +218,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -227,5 +228,6 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   ...CollabCtlFromRelay.options,
   ...VoiceCtlFromRelay.options,
   ...ClipboardCtlFromRelay.options,
+  ...MonitorCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

@@ -19,6 +19,16 @@ export const CONTROL_EN = {
       'print-screen': 'Print Screen',
       ctrlAltDelNote: 'Windows accepts Ctrl+Alt+Del only from its own keyboard, never from remote-support input: on a Windows PC use Task Manager or Lock instead.',
     },
+    monitors: {
+      menu: 'Monitors',
+      menuShown: 'Monitor: {{name}}',
+      all: 'All monitors',
+      entry: '{{index}}. {{name}} ({{width}}×{{height}})',
+      primary: 'main',
+      unnamed: 'Monitor {{index}}',
+      switching: 'Switching…',
+      note: 'The picture switches without reconnecting. Everyone watching this session sees the monitor you choose.',
+    },
     clipboard: {
       menu: 'Clipboard',
       sendMine: 'Send my clipboard to the customer’s PC',

@@ -19,6 +19,16 @@ export const CONTROL_ZH_CN = {
       'print-screen': '截屏键 (Print Screen)',
       ctrlAltDelNote: 'Windows 只接受本机键盘按下的 Ctrl+Alt+Del，不接受远程协助发送的按键：在 Windows 电脑上请改用“任务管理器”或“锁定电脑”。',
     },
+    monitors: {
+      menu: '显示器',
+      menuShown: '显示器：{{name}}',
+      all: '所有显示器',
+      entry: '{{index}}. {{name}}（{{width}}×{{height}}）',
+      primary: '主显示器',
+      unnamed: '显示器 {{index}}',
+      switching: '正在切换…',
+      note: '画面切换无需重新连接。观看此会话的每个人都会看到您选择的显示器。',
+    },
     clipboard: {
       menu: '剪贴板',
       sendMine: '把我的剪贴板发送到客户电脑',

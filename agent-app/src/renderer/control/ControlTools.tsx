@@ -4,10 +4,11 @@
  * out of full screen.
  */
 import { KEYBOARD_MODES, KeyboardMode, SHORTCUT_NAMES } from '@beacon/shared/input';
-import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { RemoteSession } from '../RemoteSession.ts';
+import { ToolMenu } from '../ui/ToolMenu.tsx';
 import type { ClipboardShare } from './ClipboardShare.ts';
+import type { MonitorEntry, MonitorPicker } from '../../common/MonitorPicker.ts';
 import type { FullScreen } from './useFullScreen.ts';
 
 export function FullScreenButton({ full }: { full: FullScreen }) {
@@ -41,74 +42,71 @@ export function FullScreenBar({ full }: { full: FullScreen }) {
 
 export function KeysMenu({ session }: { session: RemoteSession }) {
   const { t } = useTranslation();
-  const menu = useRef<HTMLDetailsElement>(null);
   return (
-    <details className="keys-menu" data-testid="keys-menu" ref={menu}>
-      <summary className="button">{t('control.keys.menu')}</summary>
-      <div className="keys-panel" role="menu">
-        {SHORTCUT_NAMES.map((name) => (
-          <button
-            key={name}
-            type="button"
-            role="menuitem"
-            className="button"
-            data-testid={`send-keys-${name}`}
-            onClick={() => {
-              session.sendShortcut(name);
-              if (menu.current) menu.current.open = false;
-            }}
-          >
-            {t(`control.keys.${name}`)}
-          </button>
-        ))}
-        <p className="muted keys-note">{t('control.keys.ctrlAltDelNote')}</p>
-        <label className="keyboard-mode" title={t(`control.keyboardMode.${session.keyboardMode}Hint`)}>
-          <span className="muted">{t('control.keyboardMode.label')}</span>{' '}
-          <select
-            className="button"
-            data-testid="keyboard-mode"
-            value={session.keyboardMode}
-            onChange={(e) => {
-              const r = KeyboardMode.safeParse(e.target.value);
-              if (r.success) session.setKeyboardMode(r.data);
-            }}
-          >
-            {KEYBOARD_MODES.map((m) => (
-              <option key={m} value={m}>
-                {t(`control.keyboardMode.${m}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p className="muted keys-note">{t(`control.keyboardMode.${session.keyboardMode}Hint`)}</p>
-      </div>
-    </details>
+    <ToolMenu label={t('control.keys.menu')} testId="keys-menu">
+      {(close) => (
+        <>
+          {SHORTCUT_NAMES.map((name) => (
+            <button
+              key={name}
+              type="button"
+              role="menuitem"
+              className="button"
+              data-testid={`send-keys-${name}`}
+              onClick={() => {
+                session.sendShortcut(name);
+                close();
+              }}
+            >
+              {t(`control.keys.${name}`)}
+            </button>
+          ))}
+          <p className="muted keys-note">{t('control.keys.ctrlAltDelNote')}</p>
+          <label className="keyboard-mode" title={t(`control.keyboardMode.${session.keyboardMode}Hint`)}>
+            <span className="muted">{t('control.keyboardMode.label')}</span>{' '}
+            <select
+              className="button"
+              data-testid="keyboard-mode"
+              value={session.keyboardMode}
+              onChange={(e) => {
+                const r = KeyboardMode.safeParse(e.target.value);
+                if (r.success) session.setKeyboardMode(r.data);
+              }}
+            >
+              {KEYBOARD_MODES.map((m) => (
+                <option key={m} value={m}>
+                  {t(`control.keyboardMode.${m}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <p className="muted keys-note">{t(`control.keyboardMode.${session.keyboardMode}Hint`)}</p>
+        </>
+      )}
+    </ToolMenu>
   );
 }
 
 /** Clipboard text to and from the customer's PC, on request. */
 export function ClipboardMenu({ clipboard }: { clipboard: ClipboardShare }) {
   const { t } = useTranslation();
-  const menu = useRef<HTMLDetailsElement>(null);
-  const close = () => {
-    if (menu.current) menu.current.open = false;
-  };
   return (
-    <details className="keys-menu" data-testid="clipboard-menu" ref={menu}>
-      <summary className="button">{t('control.clipboard.menu')}</summary>
-      <div className="keys-panel" role="menu">
-        <button type="button" role="menuitem" className="button" data-testid="clipboard-send" onClick={() => void clipboard.sendMine().finally(close)}>
-          {t('control.clipboard.sendMine')}
-        </button>
-        <button type="button" role="menuitem" className="button" data-testid="clipboard-fetch" disabled={clipboard.isFetching} onClick={() => {
-            clipboard.fetch();
-            close();
-          }}>
-          {t('control.clipboard.fetch')}
-        </button>
-        <p className="muted keys-note">{t('control.clipboard.note')}</p>
-      </div>
-    </details>
+    <ToolMenu label={t('control.clipboard.menu')} testId="clipboard-menu">
+      {(close) => (
+        <>
+          <button type="button" role="menuitem" className="button" data-testid="clipboard-send" onClick={() => void clipboard.sendMine().finally(close)}>
+            {t('control.clipboard.sendMine')}
+          </button>
+          <button type="button" role="menuitem" className="button" data-testid="clipboard-fetch" disabled={clipboard.isFetching} onClick={() => {
+              clipboard.fetch();
+              close();
+            }}>
+            {t('control.clipboard.fetch')}
+          </button>
+          <p className="muted keys-note">{t('control.clipboard.note')}</p>
+        </>
+      )}
+    </ToolMenu>
   );
 }
 
@@ -128,5 +126,45 @@ export function ClipboardNoticeRow({ clipboard }: { clipboard: ClipboardShare })
         {t('control.clipboard.dismiss')}
       </button>
     </div>
+  );
+}
+
+/** The customer's monitors: one of them, or all stitched into one picture. Shown when there are two or more. */
+export function MonitorMenu({ picker }: { picker: MonitorPicker }) {
+  const { t } = useTranslation();
+  if (!picker.hasChoice) return null;
+  const nameOf = (e: MonitorEntry) => {
+    if (!e.monitor) return t('control.monitors.all');
+    const name = e.monitor.name || t('control.monitors.unnamed', { index: e.index });
+    return e.monitor.primary ? `${name} · ${t('control.monitors.primary')}` : name;
+  };
+  const entries = picker.entries();
+  const shown = entries.find((e) => e.choice === picker.shown);
+  const label = picker.pending !== null ? t('control.monitors.switching') : shown ? t('control.monitors.menuShown', { name: nameOf(shown) }) : t('control.monitors.menu');
+  return (
+    <ToolMenu label={label} testId="monitor-menu">
+      {(close) => (
+        <>
+          {entries.map((e) => (
+            <button
+              key={e.choice}
+              type="button"
+              role="menuitemradio"
+              aria-checked={e.choice === picker.shown}
+              className="button"
+              data-testid={`monitor-${e.index}`}
+              data-monitor={e.choice}
+              onClick={() => {
+                picker.select(e.choice);
+                close();
+              }}
+            >
+              {e.monitor ? t('control.monitors.entry', { index: e.index, name: nameOf(e), width: e.monitor.width, height: e.monitor.height }) : nameOf(e)}
+            </button>
+          ))}
+          <p className="muted keys-note">{t('control.monitors.note')}</p>
+        </>
+      )}
+    </ToolMenu>
   );
 }
