@@ -20,3 +20,4 @@ export * from './protocol/downgrade.ts';
 export * from './protocol/desk.ts';
 export * from './protocol/resume.ts';
 export * from './protocol/clipboard.ts';
+export * from './protocol/handover.ts';

@@ -43,8 +43,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `resume`: a session survives a dropped link for a grace period (`hello.resume`, `heartbeat`, `peer-away`/`peer-back`).
  * - `ws-transport`: the TCP fallback (`transport-fallback`, `transport`, `ctl` envelopes and binary media frames on the WebSocket).
  * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
+ * - `desk-live`: a running desk session changes hands (`session-transfer`, `transfer-*`, `session-handed-over`, `session-agent-changed`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'desk-live'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];

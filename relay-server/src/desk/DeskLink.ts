@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -26,9 +26,10 @@ import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
+import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
 import { DeskRefusedError, isMember, type DeskEvent, type HelpRequest } from './deskModel.ts';
 
-export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay;
+export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
   'help-request',
   'help-cancel',
@@ -37,6 +38,7 @@ export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type
   'agent-availability',
   'offer-accept',
   'offer-decline',
+  ...HANDOVER_MESSAGE_TYPES,
 ]);
 
 export interface DeskLinkDeps {
@@ -45,6 +47,13 @@ export interface DeskLinkDeps {
   accounts: Pick<Accounts, 'groups'>;
   log: Logger;
   now: Clock;
+  /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
+  live?: (consoles: DeskConsoles) => DeskLive;
+}
+
+export interface DeskLive {
+  handle(agent: AgentParty, msg: HandoverAgentToRelay): Promise<void>;
+  onDeskEvent(e: DeskEvent): void;
 }
 
 const REFRESH_MS = 1000;
@@ -65,7 +74,7 @@ const ENDED = ['closed', 'left', 'expired', 'messaged'] as const;
 type Ended = (typeof ENDED)[number];
 const isEnded = (kind: string): kind is Ended => (ENDED as readonly string[]).includes(kind);
 
-export class DeskLink {
+export class DeskLink implements DeskConsoles {
   /** Help request ID -> the customer connection that asked. */
   private readonly customers = new Map<string, CustomerParty>();
   /** Device ID -> its open help request. */
@@ -79,10 +88,14 @@ export class DeskLink {
   /** What each connection was last pushed (help-queued or desk-queue), so only changes are sent. */
   private readonly lastPushed = new WeakMap<Party, string>();
   private readonly stops: (() => void)[] = [];
+  /** Connections that speak `desk-live`. */
+  private readonly speakingLive = new WeakSet<Party>();
+  private readonly live: DeskLive | null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private isRefreshScheduled = false;
 
   constructor(private readonly d: DeskLinkDeps) {
+    this.live = d.live?.(this) ?? null;
     this.stops.push(d.desk.subscribe((e) => this.onDeskEvent(e)));
     this.stops.push(
       d.sessions.onSessionEvent((e) => {
@@ -110,7 +123,8 @@ export class DeskLink {
   }
 
   /** A connection that speaks `desk` said hello: an agent hears their desk state and queue. */
-  attach(party: AgentParty | CustomerParty): void {
+  attach(party: AgentParty | CustomerParty, speaksLive = false): void {
+    if (speaksLive && this.live) this.speakingLive.add(party);
     if (!('agent' in party)) return;
     const id = party.agent.id;
     this.agents.set(id, (this.agents.get(id) ?? new Set()).add(party));
@@ -192,6 +206,11 @@ export class DeskLink {
         return this.d.desk.queue.decline(msg.helpRequestId, id);
       case 'offer-accept':
         return this.accept(agent, msg);
+      case 'session-transfer':
+      case 'transfer-accept':
+      case 'transfer-decline':
+        if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
+        return this.live.handle(agent, msg);
       default:
         throw new DeskRefusedError('forbidden', `${msg.type} is for customers`);
     }
@@ -217,13 +236,33 @@ export class DeskLink {
     return { type: 'desk-offer', request: this.d.desk.view(r), until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null };
   }
 
-  private sendToAgent(agentId: number, msg: DeskRelayToAgent): void {
+  sendToAgent(agentId: number, msg: DeskRelayToAgent): void {
     for (const p of this.agents.get(agentId) ?? []) p.send(msg);
+  }
+
+  /* ---------- what DeskHandover asks ---------- */
+
+  liveConsolesOf(agentId: number): AgentParty[] {
+    return [...(this.agents.get(agentId) ?? [])].filter((p) => this.speakingLive.has(p));
+  }
+
+  speaksLive(party: Party): boolean {
+    return this.speakingLive.has(party);
+  }
+
+  requestOfSession(sessionId: string): string | undefined {
+    return this.sessionRequests.get(sessionId);
+  }
+
+  sessionOfRequest(requestId: string): string | undefined {
+    for (const [sessionId, r] of this.sessionRequests) if (r === requestId) return sessionId;
+    return undefined;
   }
 
   /* ---------- desk events ---------- */
 
   private onDeskEvent(e: DeskEvent): void {
+    this.live?.onDeskEvent(e);
     const r = this.d.desk.queue.findRequest(e.requestId);
     const offeredTo = this.offeredTo.get(e.requestId);
     const withdrawn = WITHDRAWN_BY[e.kind];

@@ -135,6 +135,8 @@ export const AUDIT_ACTIONS = [
   'recording-downloaded',
   /** The relay deleted a recording under the retention settings (actor null). */
   'recording-deleted',
+  /** A running desk session went on with another agent (transfer, take-over, forced transfer). */
+  'session-transferred',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -267,6 +267,7 @@ export const ACCOUNTS_EN = {
       'recording-viewed': 'Recording watched',
       'recording-downloaded': 'Recording downloaded',
       'recording-deleted': 'Recording deleted (retention)',
+      'session-transferred': 'Session handed to another agent',
     },
     targets: {
       seat: 'Seat',

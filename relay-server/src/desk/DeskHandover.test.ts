@@ -1,0 +1,131 @@
+/**
+ * Transfers of running desk sessions over the WebSocket (capability `desk-live`) on a real relay
+ * with real clients: a declined transfer leaves the session with its agent; an accepted one
+ * hands it over whole (same session, stream and chat; the customer hears the new name and is
+ * not asked again), and it is audited and on the timeline. Others' sessions and peers without
+ * the capability are refused.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { AuditList, Seat } from '@beacon/shared/api';
+import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
+import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
+import { TestApi } from '../testing/TestApi.ts';
+import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+
+let t: TestRelay;
+let owner: TestApi;
+const tokens: Record<'ann' | 'ben', string> = {} as never;
+const ids: Record<'ann' | 'ben', number> = {} as never;
+const clients: NdcClient[] = [];
+const HELP = { customerName: 'Wang Fang', description: 'printer offline', groupId: null };
+
+async function open(role: 'agent' | 'customer', token?: string, capabilities?: string[]): Promise<NdcClient> {
+  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(token ? { token } : {}), ...(capabilities ? { capabilities } : {}) });
+  clients.push(c);
+  return c;
+}
+
+const closeAll = async () => {
+  for (const c of clients.splice(0)) c.close();
+  await new Promise((r) => setTimeout(r, 200));
+};
+
+/** Ann takes a customer's request (Ben is busy meanwhile) and the customer consents; returns the running session. */
+async function annServes(ann: NdcClient, ben: NdcClient, customer: NdcClient) {
+  for (const [a, state] of [[ann, 'available'], [ben, 'busy']] as const) {
+    await a.next('desk-status');
+    a.send({ type: 'agent-availability', state, concurrencyLimit: 1 });
+    await a.next('desk-status', 5000, (m) => m.state === state);
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  customer.send({ type: 'help-request', requestId: 'h1', help: HELP });
+  const { helpRequestId } = await customer.next('help-queued', 5000, (m) => m.requestId === 'h1');
+  await ann.next('desk-offer');
+  ann.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
+  const ask = await customer.next('consent-request');
+  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+  const started = await ann.next('session-started', 5000, (m) => m.sessionId === ask.sessionId);
+  await customer.next('session-started');
+  // Ben is available again, for transfers (a busy agent still takes them within the limit).
+  ben.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
+  await ben.next('desk-status', 5000, (m) => m.state === 'available');
+  return { helpRequestId, sessionId: ask.sessionId, streamId: started.streamId };
+}
+
+before(async () => {
+  t = await startTestRelay();
+  await t.relay.services.desk.updateSettings({ offerTimeoutSec: 5 });
+  await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
+  owner = new TestApi(t.relay.url).as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
+  for (const login of ['ann', 'ben'] as const) {
+    const seat = await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
+    ids[login] = seat.id;
+    tokens[login] = (await loginAgent(t.relay.url, login, `${login} password`)).token;
+  }
+});
+after(async () => {
+  await closeAll();
+  await t.relay.close();
+});
+
+describe('transferring a running desk session', () => {
+  test('declined: it stays; accepted: the same session goes on with the new agent, chat and all', async () => {
+    const ann = await open('agent', tokens.ann);
+    const ben = await open('agent', tokens.ben);
+    const customer = await open('customer');
+    const { helpRequestId, sessionId, streamId } = await annServes(ann, ben, customer);
+    customer.sendCtl({ type: 'chat-send', sessionId, text: 'it says paper jam' });
+    await ann.nextCtl('chat', 5000, (m) => m.message.text === 'it says paper jam');
+
+    ann.send({ type: 'session-transfer', requestId: 'tr1', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: 'printer expert' });
+    const offer = await ben.next('desk-offer', 5000, (m) => m.transfer !== null);
+    assert.deepEqual(offer.transfer, { fromAgentName: 'ANN', note: 'printer expert' });
+    assert.deepEqual(await ann.next('transfer-status'), { type: 'transfer-status', sessionId, state: 'asking', agentName: 'BEN' });
+    ben.send({ type: 'transfer-decline', helpRequestId });
+    assert.equal((await ann.next('transfer-status', 5000, (m) => m.state !== 'asking')).state, 'declined');
+    assert.equal((await ben.next('desk-offer-withdrawn')).reason, 'declined');
+
+    ann.send({ type: 'session-transfer', requestId: 'tr2', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: 'second try' });
+    await ben.next('desk-offer', 5000, (m) => m.transfer?.note === 'second try');
+    ben.send({ type: 'transfer-accept', requestId: 'acc', helpRequestId });
+    const started = await ben.next('session-started', 5000, (m) => m.sessionId === sessionId);
+    assert.deepEqual([started.streamId, started.agentName, started.permissions.control], [streamId, 'BEN', true]);
+    assert.equal((await ben.nextCtl('chat', 5000, (m) => m.sessionId === sessionId)).message.text, 'it says paper jam', 'the chat so far');
+    assert.deepEqual(await ann.next('session-handed-over'), { type: 'session-handed-over', sessionId, agentName: 'BEN', how: 'transfer' });
+    assert.deepEqual(await customer.next('session-agent-changed'), { type: 'session-agent-changed', sessionId, agentName: 'BEN' });
+    assert.ok(!customer.inbox.all.some((m) => m.type === 'consent-request' && m.sessionId === sessionId && m.agentName === 'BEN'), 'no new consent');
+
+    // The session is Ben's now: Ann's messages for it are refused, Ben's chat reaches the customer.
+    ann.send({ type: 'session-end', sessionId });
+    assert.equal((await ann.next('error', 5000, (m) => m.code === 'not-found')).code, 'not-found');
+    ben.sendCtl({ type: 'chat-send', sessionId, text: 'on it' });
+    assert.equal((await customer.nextCtl('chat', 5000, (m) => m.message.text === 'on it')).message.senderName, 'BEN');
+    const state = t.relay.services.desk.queue.request(helpRequestId).state;
+    assert.equal(state.kind === 'assigned' ? state.agentId : null, ids.ben, 'the desk has it as Ben’s');
+
+    await t.relay.flush();
+    const audit = (await owner.ok('GET', '/api/audit', AuditList)).entries.find((e) => e.action === 'session-transferred');
+    assert.deepEqual([audit?.target?.id, audit?.detail['toAgentId'], audit?.detail['note']], [sessionId, ids.ben, 'second try']);
+    const events = await t.relay.services.events.forSession(sessionId);
+    assert.ok(events.some((e) => e.kind === 'agent-changed'), 'on the timeline');
+    ben.send({ type: 'session-end', sessionId });
+    assert.equal((await customer.next('help-ended')).state, 'closed');
+    await closeAll();
+  });
+
+  test('a transfer of someone else’s session, or from a console without desk-live, is refused', async () => {
+    const ann = await open('agent', tokens.ann);
+    const ben = await open('agent', tokens.ben);
+    const customer = await open('customer');
+    const { sessionId } = await annServes(ann, ben, customer);
+    ben.send({ type: 'session-transfer', requestId: 'x1', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: '' });
+    assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'x1')).code, 'not-found');
+    const old = await open('agent', tokens.ann, KNOWN_CAPABILITIES.filter((c) => c !== 'desk-live'));
+    old.send({ type: 'session-transfer', requestId: 'x2', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: '' });
+    assert.equal((await old.next('error', 5000, (m) => m.requestId === 'x2')).code, 'forbidden');
+    ann.send({ type: 'session-transfer', requestId: 'x3', sessionId, to: { kind: 'agent', agentId: ids.ann }, note: '' });
+    assert.equal((await ann.next('error', 5000, (m) => m.requestId === 'x3')).code, 'bad-message', 'not to oneself');
+    await closeAll();
+  });
+});
