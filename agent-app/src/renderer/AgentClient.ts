@@ -363,6 +363,7 @@ export class AgentClient {
       }
       case 'session-denied':
       case 'session-ended':
+      case 'session-handed-over':
         this.sessions.ended(msg.sessionId);
         return;
       case 'signed-out':

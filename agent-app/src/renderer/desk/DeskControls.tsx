@@ -121,8 +121,18 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
   const r = offer.request;
   const seconds = Math.max(0, Math.ceil((offer.localUntil - now) / 1000));
   return (
-    <section className="desk-offer" data-testid="desk-offer" data-request-id={r.id} role="alertdialog" aria-label={t('desk.offerTitle')}>
-      <h2>{t('desk.offerTitle')}</h2>
+    <section className="desk-offer" data-testid="desk-offer" data-request-id={r.id} data-transfer={offer.transfer ? 'yes' : 'no'} role="alertdialog" aria-label={t('desk.offerTitle')}>
+      <h2>{offer.transfer ? t('desk.transferFrom', { name: offer.transfer.fromAgentName }) : t('desk.offerTitle')}</h2>
+      {offer.transfer && (
+        <>
+          {offer.transfer.note && (
+            <p className="desk-description" data-testid="desk-offer-note">
+              <span className="muted">{t('desk.transferNote')}</span> {offer.transfer.note}
+            </p>
+          )}
+          <p className="muted">{t('desk.transferHint')}</p>
+        </>
+      )}
       <p className="desk-offer-name" data-testid="desk-offer-name">
         {r.customerName}
       </p>
@@ -136,9 +146,11 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
       <p className="desk-countdown" data-testid="desk-offer-countdown" data-seconds={seconds}>
         {t('desk.answerIn', { s: seconds })}
       </p>
-      <label className="desk-control">
-        <input type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} /> {t('desk.control')}
-      </label>
+      {!offer.transfer && (
+        <label className="desk-control">
+          <input type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} /> {t('desk.control')}
+        </label>
+      )}
       <div className="actions">
         <button type="button" className="button" data-testid="desk-offer-decline" onClick={() => desk.decline(r.id)}>
           {t('desk.decline')}
