@@ -114,11 +114,22 @@ describe('transferring a running desk session', () => {
     await closeAll();
   });
 
-  test('a transfer of someone else’s session, or from a console without desk-live, is refused', async () => {
+  test('the session’s chat answers the request; a transfer of someone else’s session, or from a console without desk-live, is refused', async () => {
     const ann = await open('agent', tokens.ann);
     const ben = await open('agent', tokens.ben);
     const customer = await open('customer');
-    const { sessionId } = await annServes(ann, ben, customer);
+    const { sessionId, helpRequestId } = await annServes(ann, ben, customer);
+    // The session's chat is the request's conversation: Ann's first message is its first response (no no-reply alert).
+    const firstResponse = new Promise<number | null>((resolve) => {
+      const stop = t.relay.services.desk.subscribe((e) => {
+        if (e.kind === 'first-response' && e.requestId === helpRequestId) {
+          stop();
+          resolve(e.agentId);
+        }
+      });
+    });
+    ann.sendCtl({ type: 'chat-send', sessionId, text: 'Hello, Ann here' });
+    assert.equal(await firstResponse, ids.ann);
     ben.send({ type: 'session-transfer', requestId: 'x1', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: '' });
     assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'x1')).code, 'not-found');
     const old = await open('agent', tokens.ann, KNOWN_CAPABILITIES.filter((c) => c !== 'desk-live'));

@@ -47,6 +47,8 @@ export interface DeskLinkDeps {
   accounts: Pick<Accounts, 'groups'>;
   log: Logger;
   now: Clock;
+  /** Chat messages sent in sessions: a request's conversation (its no-reply timers) follows its session's chat. */
+  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer') => void): () => void };
   /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
   live?: (consoles: DeskConsoles) => DeskLive;
 }
@@ -96,6 +98,14 @@ export class DeskLink implements DeskConsoles {
 
   constructor(private readonly d: DeskLinkDeps) {
     this.live = d.live?.(this) ?? null;
+    if (d.chats) {
+      this.stops.push(
+        d.chats.on((sessionId, from) => {
+          const requestId = this.sessionRequests.get(sessionId);
+          if (requestId !== undefined) d.desk.noteMessage(requestId, from);
+        }),
+      );
+    }
     this.stops.push(d.desk.subscribe((e) => this.onDeskEvent(e)));
     this.stops.push(
       d.sessions.onSessionEvent((e) => {

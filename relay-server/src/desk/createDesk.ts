@@ -15,7 +15,7 @@ import type { EventLog } from '../sessions/EventLog.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { Desk } from './Desk.ts';
 import { DeskHandover } from './DeskHandover.ts';
-import { DeskLink } from './DeskLink.ts';
+import { DeskLink, type DeskLinkDeps } from './DeskLink.ts';
 import { deskRoutes } from './DeskRoutes.ts';
 import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
@@ -31,6 +31,8 @@ export interface DeskFeatureDeps {
   events: EventLog;
   /** A session's chat so far (a transfer replays it to the new agent). */
   chatOf(sessionId: string): Promise<readonly ChatMessage[]>;
+  /** Chat messages sent in sessions (the no-reply timers of the requests they serve). */
+  chats: DeskLinkDeps['chats'];
 }
 
 export interface DeskFeature {
@@ -48,7 +50,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
   const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now };
-  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, live: (consoles) => new DeskHandover(live, consoles) });
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles) });
   let stopListening: (() => void) | null = null;
   return {
     desk,
