@@ -15,6 +15,7 @@ import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
 let t: TestRelay;
 let owner: TestApi;
+let ownerToken = '';
 const tokens: Record<'ann' | 'ben', string> = {} as never;
 const ids: Record<'ann' | 'ben', number> = {} as never;
 const clients: NdcClient[] = [];
@@ -57,7 +58,8 @@ before(async () => {
   t = await startTestRelay();
   await t.relay.services.desk.updateSettings({ offerTimeoutSec: 5 });
   await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
-  owner = new TestApi(t.relay.url).as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
+  ownerToken = (await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token;
+  owner = new TestApi(t.relay.url).as(ownerToken);
   for (const login of ['ann', 'ben'] as const) {
     const seat = await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
     ids[login] = seat.id;
@@ -137,6 +139,54 @@ describe('transferring a running desk session', () => {
     assert.equal((await old.next('error', 5000, (m) => m.requestId === 'x2')).code, 'forbidden');
     ann.send({ type: 'session-transfer', requestId: 'x3', sessionId, to: { kind: 'agent', agentId: ids.ann }, note: '' });
     assert.equal((await ann.next('error', 5000, (m) => m.requestId === 'x3')).code, 'bad-message', 'not to oneself');
+    await closeAll();
+  });
+
+  test('a supervisor sees running sessions, forces a transfer, takes a session over and dispatches a waiting request; each is audited', async () => {
+    const olivia = await open('agent', ownerToken);
+    await olivia.next('desk-status');
+    olivia.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await olivia.next('desk-status', 5000, (m) => m.state === 'busy');
+    const ann = await open('agent', tokens.ann);
+    const ben = await open('agent', tokens.ben);
+    const customer = await open('customer');
+    const { sessionId, helpRequestId } = await annServes(ann, ben, customer);
+    const listed = await olivia.next('desk-sessions', 5000, (m) => m.sessions.some((x) => x.sessionId === sessionId));
+    assert.deepEqual(listed.sessions.map((x) => [x.agentName, x.customerName, x.helpRequestId]), [['ANN', HELP.customerName, helpRequestId]]);
+    ann.send({ type: 'session-take-over', requestId: 'no', sessionId });
+    assert.equal((await ann.next('error', 5000, (m) => m.requestId === 'no')).code, 'forbidden', 'agents do not supervise');
+
+    olivia.send({ type: 'session-force-transfer', requestId: 'f1', sessionId, agentId: ids.ben, note: 'Ben knows projectors' });
+    const offer = await ben.next('desk-offer', 5000, (m) => m.transfer !== null);
+    assert.deepEqual(offer.transfer, { fromAgentName: 'ANN', note: 'Ben knows projectors' });
+    ben.send({ type: 'transfer-accept', requestId: 'acc', helpRequestId });
+    await ben.next('session-started', 5000, (m) => m.sessionId === sessionId);
+    assert.equal((await ann.next('session-handed-over')).how, 'transfer');
+
+    olivia.send({ type: 'session-take-over', requestId: 't1', sessionId });
+    assert.equal((await olivia.next('session-started', 5000, (m) => m.sessionId === sessionId)).agentName, 'Olivia');
+    assert.deepEqual(await ben.next('session-handed-over'), { type: 'session-handed-over', sessionId, agentName: 'Olivia', how: 'take-over' });
+    assert.equal((await customer.next('session-agent-changed', 5000, (m) => m.agentName === 'Olivia')).sessionId, sessionId);
+    await olivia.next('desk-sessions', 5000, (m) => m.sessions.some((x) => x.sessionId === sessionId && x.agentName === 'Olivia'));
+    olivia.send({ type: 'session-end', sessionId });
+    assert.equal((await customer.next('help-ended')).state, 'closed');
+
+    // Nobody takes new requests; the supervisor gives the next one to Ben.
+    ann.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    ben.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await ben.next('desk-status', 5000, (m) => m.state === 'busy');
+    const next = await open('customer');
+    next.send({ type: 'help-request', requestId: 'h2', help: HELP });
+    const waiting = await next.next('help-queued', 5000, (m) => m.requestId === 'h2');
+    olivia.send({ type: 'request-dispatch', requestId: 'd1', helpRequestId: waiting.helpRequestId, agentId: ids.ben });
+    await ben.next('session-pending');
+    assert.equal((await next.next('help-assigned')).agentName, 'BEN');
+    await next.next('consent-request');
+
+    await t.relay.flush();
+    const entries = (await owner.ok('GET', '/api/audit', AuditList)).entries;
+    const by = (action: string, how?: string) => entries.find((e) => e.action === action && (how === undefined || e.detail['how'] === how))?.actor?.login;
+    assert.deepEqual([by('transfer-forced'), by('session-transferred', 'take-over'), by('request-dispatched')], ['olivia', 'olivia', 'olivia']);
     await closeAll();
   });
 });

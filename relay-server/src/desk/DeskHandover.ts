@@ -19,8 +19,16 @@ import type { AgentParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type DeskEvent, type HelpRequest, type PendingTransfer } from './deskModel.ts';
+import { DeskSupervision } from './DeskSupervision.ts';
 
-export const HANDOVER_MESSAGE_TYPES: ReadonlySet<HandoverAgentToRelay['type']> = new Set<HandoverAgentToRelay['type']>(['session-transfer', 'transfer-accept', 'transfer-decline']);
+export const HANDOVER_MESSAGE_TYPES: ReadonlySet<HandoverAgentToRelay['type']> = new Set<HandoverAgentToRelay['type']>([
+  'session-transfer',
+  'transfer-accept',
+  'transfer-decline',
+  'session-take-over',
+  'session-force-transfer',
+  'request-dispatch',
+]);
 
 /** What DeskLink knows about the consoles and sessions of the desk. */
 export interface DeskConsoles {
@@ -31,13 +39,17 @@ export interface DeskConsoles {
   /** The session serving a help request, if one runs. */
   sessionOfRequest(requestId: string): string | undefined;
   sendToAgent(agentId: number, msg: DeskRelayToAgent): void;
+  /** Every console that speaks `desk-live`. */
+  liveConsoles(): AgentParty[];
+  /** Opens the request's session from this console, as an accepted offer does. */
+  openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void>;
   /** Whether the connection speaks `desk-live`. */
   speaksLive(p: Party): boolean;
 }
 
 export interface DeskHandoverDeps extends Omit<HandoverDeps, 'sessions' | 'speaksLive'> {
   desk: Desk;
-  sessions: Pick<SessionManager, 'replaceAgent' | 'get'>;
+  sessions: Pick<SessionManager, 'replaceAgent' | 'get' | 'stats'>;
   audit: Pick<AuditLog, 'append'>;
   now: Clock;
   log: Logger;
@@ -50,15 +62,70 @@ export class DeskHandover {
   private readonly offers = new Map<string, TransferOffer>();
   /** The console answering `transfer-accept` now: the session goes to that one. */
   private accepting: AgentParty | null = null;
+  private readonly supervision: DeskSupervision;
 
   constructor(
     private readonly d: DeskHandoverDeps,
     private readonly consoles: DeskConsoles,
-  ) {}
+  ) {
+    this.supervision = new DeskSupervision({
+      desk: d.desk,
+      sessions: d.sessions,
+      audit: d.audit,
+      log: d.log,
+      liveConsolesOf: (id) => consoles.liveConsolesOf(id),
+      liveConsoles: () => consoles.liveConsoles(),
+      requestOfSession: (id) => consoles.requestOfSession(id),
+      openSession: (agent, r, requestId, control) => consoles.openSession(agent, r, requestId, control),
+      takeOver: (supervisor, sessionId) => this.takeOver(supervisor, sessionId),
+    });
+  }
+
+  /** Sends supervisors the running sessions, where they changed. */
+  refresh(): void {
+    this.supervision.refresh();
+  }
+
+  /**
+   * A supervisor takes a running session over: a desk session's request moves to them too
+   * (`transfer-accepted`, forced, which hands the session over); any other session is handed
+   * over directly.
+   */
+  private takeOver(supervisor: AgentParty, sessionId: string): void {
+    const s = this.d.sessions.get(sessionId);
+    if (s?.state !== 'active') throw new DeskRefusedError('not-found', 'no such running session');
+    if (s.agent.agent.id === supervisor.agent.id) throw new DeskRefusedError('conflict', 'the session is already this agent’s');
+    const requestId = this.consoles.requestOfSession(sessionId);
+    if (requestId !== undefined && this.d.desk.queue.findRequest(requestId)) {
+      this.accepting = supervisor;
+      try {
+        this.d.desk.queue.takeOver(requestId, supervisor.agent.id, supervisor.agent.id);
+      } finally {
+        this.accepting = null;
+      }
+      return;
+    }
+    const from = handOver(this.handoverDeps(), sessionId, supervisor, { how: 'take-over', note: '', actorId: supervisor.agent.id });
+    this.auditHandover(supervisor.agent.id, sessionId, '', { how: 'take-over', fromAgentId: from.agent.id, toAgentId: supervisor.agent.id, note: '' });
+  }
+
+  private handoverDeps() {
+    return { ...this.d, speaksLive: (p: Party) => this.consoles.speaksLive(p) };
+  }
+
+  private auditHandover(actorId: number | null, sessionId: string, label: string, detail: Record<string, unknown>): void {
+    void this.d.audit
+      .append({ actorId, action: 'session-transferred', target: { type: 'sessions', id: sessionId, label }, detail })
+      .catch((err: unknown) => this.d.log.error('could not audit a handover', { sessionId, err }));
+  }
 
   async handle(agent: AgentParty, msg: HandoverAgentToRelay): Promise<void> {
     const q = this.d.desk.queue;
     switch (msg.type) {
+      case 'session-take-over':
+      case 'session-force-transfer':
+      case 'request-dispatch':
+        return this.supervision.handle(agent, msg);
       case 'session-transfer': {
         const r = this.ownRequest(agent, msg.sessionId);
         if (msg.to.kind === 'agent' && this.consoles.liveConsolesOf(msg.to.agentId).length === 0) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
@@ -146,14 +213,14 @@ export class DeskHandover {
     }
     const note = typeof e.detail['note'] === 'string' ? e.detail['note'] : '';
     const fromAgentId = e.detail['fromAgentId'];
+    const how = e.detail['isForced'] === true ? 'take-over' : 'transfer';
     try {
-      handOver({ ...this.d, speaksLive: (p) => this.consoles.speaksLive(p) }, sessionId, to, { how: 'transfer', note, actorId: e.actorId });
+      handOver(this.handoverDeps(), sessionId, to, { how, note, actorId: e.actorId });
     } catch (err) {
       this.d.log.warn('transfer accepted but the session could not be handed over', { helpRequestId: r.id, sessionId, err });
       return;
     }
-    void this.d.audit
-      .append({ actorId: e.actorId ?? (typeof fromAgentId === 'number' ? fromAgentId : null), action: 'session-transferred', target: { type: 'sessions', id: sessionId, label: r.customerName }, detail: { helpRequestId: r.id, fromAgentId, toAgentId: toId, note } })
-      .catch((err: unknown) => this.d.log.error('could not audit a transfer', { sessionId, err }));
+    const actorId = e.actorId ?? (typeof fromAgentId === 'number' ? fromAgentId : null);
+    this.auditHandover(actorId, sessionId, r.customerName, { how, helpRequestId: r.id, fromAgentId, toAgentId: toId, note });
   }
 }

@@ -56,6 +56,8 @@ export interface DeskLinkDeps {
 export interface DeskLive {
   handle(agent: AgentParty, msg: HandoverAgentToRelay): Promise<void>;
   onDeskEvent(e: DeskEvent): void;
+  /** With every push: supervisors' live lists. */
+  refresh(): void;
 }
 
 const REFRESH_MS = 1000;
@@ -219,6 +221,9 @@ export class DeskLink implements DeskConsoles {
       case 'session-transfer':
       case 'transfer-accept':
       case 'transfer-decline':
+      case 'session-take-over':
+      case 'session-force-transfer':
+      case 'request-dispatch':
         if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
         return this.live.handle(agent, msg);
       default:
@@ -228,12 +233,21 @@ export class DeskLink implements DeskConsoles {
 
   private async accept(agent: AgentParty, msg: Extract<DeskMessage, { type: 'offer-accept' }>): Promise<void> {
     const r = this.d.desk.queue.accept(msg.helpRequestId, agent.agent.id);
+    await this.openSession(agent, r, msg.requestId, msg.control);
+  }
+
+  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console. */
+  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void> {
     this.customers.get(r.id)?.send({ type: 'help-assigned', helpRequestId: r.id, agentName: agent.agent.displayName });
-    await this.d.sessions.helpAccepted(agent, { requestId: msg.requestId, deviceId: r.deviceId, permissions: { view: true, control: msg.control }, mode: 'screen' });
+    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen' });
     const s = this.d.sessions.forDevice(r.deviceId);
     // Refused (the seat is full, the customer went away): the agent was told why; the request is over.
     if (!s || s.agent !== agent || s.state !== 'pending') return this.closeRequest(r.id, 'session-refused');
     this.sessionRequests.set(s.id, r.id);
+  }
+
+  liveConsoles(): AgentParty[] {
+    return [...this.agents.values()].flatMap((set) => [...set].filter((p) => this.speakingLive.has(p)));
   }
 
   private async sendStatus(agent: AgentParty): Promise<void> {
@@ -313,6 +327,7 @@ export class DeskLink implements DeskConsoles {
   /** Sends every waiting customer their place and every console its queue, where they changed. */
   refresh(): void {
     try {
+      this.live?.refresh();
       for (const [requestId, customer] of this.customers) {
         const r = this.d.desk.queue.findRequest(requestId);
         const queued = r ? this.queued(r) : null;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { RequestId, SessionId } from './core.ts';
+import { AccountId, EpochMs } from '../api/common.ts';
+import { DeviceId, RequestId, SessionId } from './core.ts';
 import { DeskTransferView, HelpRequestId } from './desk.ts';
 import { Name } from './parts.ts';
 
@@ -25,8 +26,27 @@ export const HandoverAgentToRelay = z.discriminatedUnion('type', [
   /** Take a transfer offered with `desk-offer` (its `transfer` set): the session's `session-started` follows. */
   z.object({ type: z.literal('transfer-accept'), requestId: RequestId, helpRequestId: HelpRequestId }),
   z.object({ type: z.literal('transfer-decline'), helpRequestId: HelpRequestId }),
+  /** Supervisors: take a running session over at once (its agent's tab ends); `session-started` follows. */
+  z.object({ type: z.literal('session-take-over'), requestId: RequestId, sessionId: SessionId }),
+  /** Supervisors: transfer someone's running desk session to this agent (offered as an agent's transfer is). */
+  z.object({ type: z.literal('session-force-transfer'), requestId: RequestId, sessionId: SessionId, agentId: AccountId, note: Note }),
+  /** Supervisors: give a waiting request to this agent without an offer; their console opens the session (the customer still consents). */
+  z.object({ type: z.literal('request-dispatch'), requestId: RequestId, helpRequestId: HelpRequestId, agentId: AccountId }),
 ]);
 export type HandoverAgentToRelay = z.infer<typeof HandoverAgentToRelay>;
+
+/** A running session as a supervisor's live list shows it. */
+export const LiveDeskSession = z.object({
+  sessionId: SessionId,
+  deviceId: DeviceId,
+  /** The help request it serves (null: a session opened with an ID and code). */
+  helpRequestId: HelpRequestId.nullable(),
+  customerName: z.string().max(120).nullable(),
+  agentId: AccountId,
+  agentName: Name,
+  startedAt: EpochMs,
+});
+export type LiveDeskSession = z.infer<typeof LiveDeskSession>;
 
 /** The relay, to agents' consoles. */
 export const HandoverRelayToAgent = z.discriminatedUnion('type', [
@@ -43,6 +63,8 @@ export const HandoverRelayToAgent = z.discriminatedUnion('type', [
   }),
   /** To the agent who had it: the session is another agent's now (transfer or take-over); its tab ends here. */
   z.object({ type: z.literal('session-handed-over'), sessionId: SessionId, agentName: Name, how: z.enum(['transfer', 'take-over']) }),
+  /** To supervisors: every running session, oldest first; after `welcome` and whenever it changes. */
+  z.object({ type: z.literal('desk-sessions'), sessions: z.array(LiveDeskSession).max(500) }),
 ]);
 export type HandoverRelayToAgent = z.infer<typeof HandoverRelayToAgent>;
 
