@@ -5,7 +5,8 @@
  * again, Bob accepts, and the same session goes on with Bob: his console shows the live
  * picture and the chat so far, Alice's tab ends "handed over", and the customer's bar shows
  * Bob's name without being asked to consent again. The handover is audited and on the
- * session's timeline.
+ * session's timeline. A supervisor dispatches a waiting request to Bob from the live list,
+ * then takes the running session over.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -131,6 +132,48 @@ describe('transferring a running desk session, end to end', { concurrency: false
     assert.deepEqual([audit?.target?.id, audit?.detail['toAgentId'], audit?.detail['note']], [sessionId, bobId, 'second try']);
 
     await bob.getByTestId('end-session').click();
+    await customer.locator('[data-testid="help-notice"][data-notice="closed"]').waitFor({ timeout: 15_000 });
+    await customer.close();
+  });
+
+  test('a supervisor dispatches a waiting request to Bob, watches it in the live list, and takes the session over', SIG, async () => {
+    await alice.getByTestId('desk-state').selectOption('busy');
+    await alice.locator('[data-testid="desk-controls"][data-state="busy"]').waitFor({ timeout: 10_000 });
+    const customer = await openCustomer(stage.customerBrowser, relay.url, stage.injector);
+    await customer.getByTestId('help-open').click();
+    await customer.getByTestId('help-name').fill('Li Lei');
+    await customer.getByTestId('help-description').fill('Printer jams');
+    await customer.getByTestId('help-submit').click();
+    await customer.getByTestId('help-waiting').waitFor({ timeout: 10_000 });
+
+    await alice.getByTestId('supervise-toggle').click();
+    const row = alice.locator('[data-testid="supervise-request"]', { hasText: 'Li Lei' });
+    await row.waitFor({ timeout: 10_000 });
+    await row.locator(`[data-testid="supervise-dispatch-agent"] option[value="${bobId}"]`).waitFor({ state: 'attached', timeout: 10_000 });
+    await row.getByTestId('supervise-dispatch-agent').selectOption(String(bobId));
+    await row.getByTestId('supervise-dispatch').click();
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 10_000 });
+    assert.equal(await customer.getByTestId('consent-agent-name').innerText(), BOB.name);
+    await customer.getByTestId('consent-accept').click();
+    const bobTab = bob.locator('[data-testid="session-tab"][data-state="active"]');
+    await bobTab.waitFor({ timeout: 15_000 });
+    const sessionId = (await bobTab.getAttribute('data-session-id')) ?? '';
+    await framesGrow(bob, 3);
+
+    const running = alice.locator(`[data-testid="supervise-session"][data-session-id="${sessionId}"][data-agent-id="${bobId}"]`);
+    await running.waitFor({ timeout: 10_000 });
+    await running.getByTestId('supervise-take-over').click();
+    await alice.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${sessionId}"]`).waitFor({ timeout: 15_000 });
+    await alice.locator(`[data-testid="session-tab"][data-session-id="${sessionId}"]`).click();
+    await framesGrow(alice, 3);
+    await bob.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${sessionId}"]`).waitFor({ timeout: 10_000 });
+    assert.equal(await bob.getByTestId('session-message').innerText(), 'A supervisor took this session over.');
+    await customer.locator('[data-testid="session-bar"]', { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
+    const entries = (await api('GET', '/api/audit', AuditList)).entries;
+    assert.ok(entries.some((e) => e.action === 'request-dispatched' && e.actor?.login === AGENT.login), 'the dispatch is audited');
+    assert.ok(entries.some((e) => e.action === 'session-transferred' && e.detail['how'] === 'take-over' && e.actor?.login === AGENT.login), 'the take-over is audited');
+
+    await alice.getByTestId('end-session').click();
     await customer.locator('[data-testid="help-notice"][data-notice="closed"]').waitFor({ timeout: 15_000 });
     await customer.close();
   });

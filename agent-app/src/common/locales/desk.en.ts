@@ -54,4 +54,17 @@ export const DESK_EN = {
     handedOver: 'You handed this session to a colleague.',
     takenOver: 'A supervisor took this session over.',
   },
+  supervise: {
+    button: 'Supervise',
+    title: 'The desk now',
+    waiting: 'Waiting requests',
+    running: 'Running sessions',
+    noSessions: 'No session is running.',
+    agent: 'Choose an agent',
+    dispatch: 'Dispatch',
+    takeOver: 'Take over',
+    transfer: 'Transfer',
+    byCode: 'Session by ID and code',
+    with: 'with {{name}}, {{duration}}',
+  },
 };

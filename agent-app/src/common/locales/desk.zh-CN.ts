@@ -56,4 +56,17 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     handedOver: '您已将此会话转交给同事。',
     takenOver: '主管已接管此会话。',
   },
+  supervise: {
+    button: '监控台',
+    title: '当前服务台',
+    waiting: '等待中的请求',
+    running: '进行中的会话',
+    noSessions: '没有进行中的会话。',
+    agent: '选择坐席',
+    dispatch: '分派',
+    takeOver: '接管',
+    transfer: '转接',
+    byCode: '通过 ID 和验证码发起的会话',
+    with: '由 {{name}} 处理，{{duration}}',
+  },
 };

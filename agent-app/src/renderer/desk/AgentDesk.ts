@@ -6,7 +6,7 @@
  */
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
-import { DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type RelayToClient } from '@beacon/shared/protocol';
+import { DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
 
 export interface DeskOffer {
   request: HelpRequestView;
@@ -39,6 +39,8 @@ export interface DeskSnapshot {
   isLive: boolean;
   /** Transfers this agent asked for, by session ID. */
   transfers: Readonly<Record<string, TransferProgress>>;
+  /** Supervisors: every running session (null: not a supervisor, or not told yet). */
+  liveSessions: readonly LiveDeskSession[] | null;
 }
 
 export interface AgentDeskDeps {
@@ -48,7 +50,7 @@ export interface AgentDeskDeps {
   now?: () => number;
 }
 
-const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {} };
+const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {}, liveSessions: null };
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -137,6 +139,21 @@ export class AgentDesk {
     this.setTransfer(sessionId, { state: 'sent', agentName: null });
   }
 
+  /** Supervisors: take a running session over (its tab opens here). */
+  takeOver(sessionId: string): void {
+    this.d.link()?.sendSignal({ type: 'session-take-over', requestId: randomId(), sessionId });
+  }
+
+  /** Supervisors: transfer someone's running desk session to this agent. */
+  forceTransfer(sessionId: string, agentId: number, note: string): void {
+    this.d.link()?.sendSignal({ type: 'session-force-transfer', requestId: randomId(), sessionId, agentId, note });
+  }
+
+  /** Supervisors: give a waiting request to this agent without an offer. */
+  dispatch(helpRequestId: string, agentId: number): void {
+    this.d.link()?.sendSignal({ type: 'request-dispatch', requestId: randomId(), helpRequestId, agentId });
+  }
+
   /** The agent read a transfer's outcome. */
   dismissTransfer(sessionId: string): void {
     this.setTransfer(sessionId, null);
@@ -146,7 +163,8 @@ export class AgentDesk {
     const r = HandoverRelayToAgent.safeParse(msg);
     if (!r.success) return;
     const m = r.data;
-    if (m.type === 'transfer-status') this.setTransfer(m.sessionId, { state: m.state, agentName: m.agentName });
+    if (m.type === 'desk-sessions') this.store.set({ ...this.getSnapshot(), liveSessions: m.sessions });
+    else if (m.type === 'transfer-status') this.setTransfer(m.sessionId, { state: m.state, agentName: m.agentName });
     else this.setTransfer(m.sessionId, null);
   }
 

@@ -11,6 +11,7 @@ import { useClient } from '../ClientContext.ts';
 import { notify } from '../notify.ts';
 import { useFormatters } from '../ui/format.ts';
 import type { DeskOffer } from './AgentDesk.ts';
+import { SupervisorButton } from './SupervisorPanel.tsx';
 import './desk.css';
 
 function useDesk() {
@@ -66,6 +67,7 @@ export function DeskControls() {
         </span>
       </button>
       {isQueueOpen && <QueuePanel requests={snap.queue} />}
+      <SupervisorButton />
     </div>
   );
 }
