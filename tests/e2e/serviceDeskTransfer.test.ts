@@ -17,6 +17,7 @@ import { newPage } from '../harness/Browsers.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentSignIn, openCustomer } from '../harness/flows.ts';
+import { relayApi } from '../harness/relayApi.ts';
 import { PATTERN_HTML } from '../fixtures/pattern.ts';
 
 const SIG = { timeout: 240_000 };
@@ -30,16 +31,7 @@ let bobId = 0;
 let alice: Page;
 let bob: Page;
 
-async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
-  const res = await fetch(`${relay.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return schema.parse(JSON.parse(text));
-}
+const api = relayApi(() => relay.url, () => token);
 
 /** Frames the agent's canvas of the selected session has drawn. */
 const framesOf = (agent: Page) => agent.evaluate(() => Number(document.querySelector<HTMLCanvasElement>('[data-testid="session-canvas"]')?.dataset.frames ?? 0));

@@ -7,30 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { AuditList, Seat } from '@beacon/shared/api';
+import { AuditList } from '@beacon/shared/api';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
-import { TestApi } from '../testing/TestApi.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { NdcClient } from '../testing/NdcClient.ts';
+import { startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
 
-let t: TestRelay;
-let owner: TestApi;
-let ownerToken = '';
-const tokens: Record<'ann' | 'ben', string> = {} as never;
-const ids: Record<'ann' | 'ben', number> = {} as never;
-const clients: NdcClient[] = [];
+let r: DeskRelay;
 const HELP = { customerName: 'Wang Fang', description: 'printer offline', groupId: null };
-
-async function open(role: 'agent' | 'customer', token?: string, capabilities?: string[]): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(token ? { token } : {}), ...(capabilities ? { capabilities } : {}) });
-  clients.push(c);
-  return c;
-}
-
-const closeAll = async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 200));
-};
+const open: DeskRelay['open'] = (...args) => r.open(...args);
+const closeAll = () => r.closeAll();
 
 /** Ann takes a customer's request (Ben is busy meanwhile) and the customer consents; returns the running session. */
 async function annServes(ann: NdcClient, ben: NdcClient, customer: NdcClient) {
@@ -55,32 +40,20 @@ async function annServes(ann: NdcClient, ben: NdcClient, customer: NdcClient) {
 }
 
 before(async () => {
-  t = await startTestRelay();
-  await t.relay.services.desk.updateSettings({ offerTimeoutSec: 5 });
-  await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
-  ownerToken = (await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token;
-  owner = new TestApi(t.relay.url).as(ownerToken);
-  for (const login of ['ann', 'ben'] as const) {
-    const seat = await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
-    ids[login] = seat.id;
-    tokens[login] = (await loginAgent(t.relay.url, login, `${login} password`)).token;
-  }
+  r = await startDeskRelay({ concurrencyLimit: 1 });
 });
-after(async () => {
-  await closeAll();
-  await t.relay.close();
-});
+after(() => r.close());
 
 describe('transferring a running desk session', () => {
   test('declined: it stays; accepted: the same session goes on with the new agent, chat and all', async () => {
-    const ann = await open('agent', tokens.ann);
-    const ben = await open('agent', tokens.ben);
+    const ann = await open('agent', r.tokens.ann);
+    const ben = await open('agent', r.tokens.ben);
     const customer = await open('customer');
     const { helpRequestId, sessionId, streamId } = await annServes(ann, ben, customer);
     customer.sendCtl({ type: 'chat-send', sessionId, text: 'it says paper jam' });
     await ann.nextCtl('chat', 5000, (m) => m.message.text === 'it says paper jam');
 
-    ann.send({ type: 'session-transfer', requestId: 'tr1', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: 'printer expert' });
+    ann.send({ type: 'session-transfer', requestId: 'tr1', sessionId, to: { kind: 'agent', agentId: r.ids.ben }, note: 'printer expert' });
     const offer = await ben.next('desk-offer', 5000, (m) => m.transfer !== null);
     assert.deepEqual(offer.transfer, { fromAgentName: 'ANN', note: 'printer expert' });
     assert.deepEqual(await ann.next('transfer-status'), { type: 'transfer-status', sessionId, state: 'asking', agentName: 'BEN' });
@@ -88,7 +61,7 @@ describe('transferring a running desk session', () => {
     assert.equal((await ann.next('transfer-status', 5000, (m) => m.state !== 'asking')).state, 'declined');
     assert.equal((await ben.next('desk-offer-withdrawn')).reason, 'declined');
 
-    ann.send({ type: 'session-transfer', requestId: 'tr2', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: 'second try' });
+    ann.send({ type: 'session-transfer', requestId: 'tr2', sessionId, to: { kind: 'agent', agentId: r.ids.ben }, note: 'second try' });
     await ben.next('desk-offer', 5000, (m) => m.transfer?.note === 'second try');
     ben.send({ type: 'transfer-accept', requestId: 'acc', helpRequestId });
     const started = await ben.next('session-started', 5000, (m) => m.sessionId === sessionId);
@@ -103,13 +76,13 @@ describe('transferring a running desk session', () => {
     assert.equal((await ann.next('error', 5000, (m) => m.code === 'not-found')).code, 'not-found');
     ben.sendCtl({ type: 'chat-send', sessionId, text: 'on it' });
     assert.equal((await customer.nextCtl('chat', 5000, (m) => m.message.text === 'on it')).message.senderName, 'BEN');
-    const state = t.relay.services.desk.queue.request(helpRequestId).state;
-    assert.equal(state.kind === 'assigned' ? state.agentId : null, ids.ben, 'the desk has it as Ben’s');
+    const state = r.t.relay.services.desk.queue.request(helpRequestId).state;
+    assert.equal(state.kind === 'assigned' ? state.agentId : null, r.ids.ben, 'the desk has it as Ben’s');
 
-    await t.relay.flush();
-    const audit = (await owner.ok('GET', '/api/audit', AuditList)).entries.find((e) => e.action === 'session-transferred');
-    assert.deepEqual([audit?.target?.id, audit?.detail['toAgentId'], audit?.detail['note']], [sessionId, ids.ben, 'second try']);
-    const events = await t.relay.services.events.forSession(sessionId);
+    await r.t.relay.flush();
+    const audit = (await r.owner.ok('GET', '/api/audit', AuditList)).entries.find((e) => e.action === 'session-transferred');
+    assert.deepEqual([audit?.target?.id, audit?.detail['toAgentId'], audit?.detail['note']], [sessionId, r.ids.ben, 'second try']);
+    const events = await r.t.relay.services.events.forSession(sessionId);
     assert.ok(events.some((e) => e.kind === 'agent-changed'), 'on the timeline');
     ben.send({ type: 'session-end', sessionId });
     assert.equal((await customer.next('help-ended')).state, 'closed');
@@ -117,13 +90,13 @@ describe('transferring a running desk session', () => {
   });
 
   test('the session’s chat answers the request; a transfer of someone else’s session, or from a console without desk-live, is refused', async () => {
-    const ann = await open('agent', tokens.ann);
-    const ben = await open('agent', tokens.ben);
+    const ann = await open('agent', r.tokens.ann);
+    const ben = await open('agent', r.tokens.ben);
     const customer = await open('customer');
     const { sessionId, helpRequestId } = await annServes(ann, ben, customer);
     // The session's chat is the request's conversation: Ann's first message is its first response (no no-reply alert).
     const firstResponse = new Promise<number | null>((resolve) => {
-      const stop = t.relay.services.desk.subscribe((e) => {
+      const stop = r.t.relay.services.desk.subscribe((e) => {
         if (e.kind === 'first-response' && e.requestId === helpRequestId) {
           stop();
           resolve(e.agentId);
@@ -131,24 +104,24 @@ describe('transferring a running desk session', () => {
       });
     });
     ann.sendCtl({ type: 'chat-send', sessionId, text: 'Hello, Ann here' });
-    assert.equal(await firstResponse, ids.ann);
-    ben.send({ type: 'session-transfer', requestId: 'x1', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: '' });
+    assert.equal(await firstResponse, r.ids.ann);
+    ben.send({ type: 'session-transfer', requestId: 'x1', sessionId, to: { kind: 'agent', agentId: r.ids.ben }, note: '' });
     assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'x1')).code, 'not-found');
-    const old = await open('agent', tokens.ann, KNOWN_CAPABILITIES.filter((c) => c !== 'desk-live'));
-    old.send({ type: 'session-transfer', requestId: 'x2', sessionId, to: { kind: 'agent', agentId: ids.ben }, note: '' });
+    const old = await open('agent', r.tokens.ann, KNOWN_CAPABILITIES.filter((c) => c !== 'desk-live'));
+    old.send({ type: 'session-transfer', requestId: 'x2', sessionId, to: { kind: 'agent', agentId: r.ids.ben }, note: '' });
     assert.equal((await old.next('error', 5000, (m) => m.requestId === 'x2')).code, 'forbidden');
-    ann.send({ type: 'session-transfer', requestId: 'x3', sessionId, to: { kind: 'agent', agentId: ids.ann }, note: '' });
+    ann.send({ type: 'session-transfer', requestId: 'x3', sessionId, to: { kind: 'agent', agentId: r.ids.ann }, note: '' });
     assert.equal((await ann.next('error', 5000, (m) => m.requestId === 'x3')).code, 'bad-message', 'not to oneself');
     await closeAll();
   });
 
   test('a supervisor sees running sessions, forces a transfer, takes a session over and dispatches a waiting request; each is audited', async () => {
-    const olivia = await open('agent', ownerToken);
+    const olivia = await open('agent', r.ownerToken);
     await olivia.next('desk-status');
     olivia.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
     await olivia.next('desk-status', 5000, (m) => m.state === 'busy');
-    const ann = await open('agent', tokens.ann);
-    const ben = await open('agent', tokens.ben);
+    const ann = await open('agent', r.tokens.ann);
+    const ben = await open('agent', r.tokens.ben);
     const customer = await open('customer');
     const { sessionId, helpRequestId } = await annServes(ann, ben, customer);
     const listed = await olivia.next('desk-sessions', 5000, (m) => m.sessions.some((x) => x.sessionId === sessionId));
@@ -156,7 +129,7 @@ describe('transferring a running desk session', () => {
     ann.send({ type: 'session-take-over', requestId: 'no', sessionId });
     assert.equal((await ann.next('error', 5000, (m) => m.requestId === 'no')).code, 'forbidden', 'agents do not supervise');
 
-    olivia.send({ type: 'session-force-transfer', requestId: 'f1', sessionId, agentId: ids.ben, note: 'Ben knows projectors' });
+    olivia.send({ type: 'session-force-transfer', requestId: 'f1', sessionId, agentId: r.ids.ben, note: 'Ben knows projectors' });
     const offer = await ben.next('desk-offer', 5000, (m) => m.transfer !== null);
     assert.deepEqual(offer.transfer, { fromAgentName: 'ANN', note: 'Ben knows projectors' });
     ben.send({ type: 'transfer-accept', requestId: 'acc', helpRequestId });
@@ -178,13 +151,13 @@ describe('transferring a running desk session', () => {
     const next = await open('customer');
     next.send({ type: 'help-request', requestId: 'h2', help: HELP });
     const waiting = await next.next('help-queued', 5000, (m) => m.requestId === 'h2');
-    olivia.send({ type: 'request-dispatch', requestId: 'd1', helpRequestId: waiting.helpRequestId, agentId: ids.ben });
+    olivia.send({ type: 'request-dispatch', requestId: 'd1', helpRequestId: waiting.helpRequestId, agentId: r.ids.ben });
     await ben.next('session-pending');
     assert.equal((await next.next('help-assigned')).agentName, 'BEN');
     await next.next('consent-request');
 
-    await t.relay.flush();
-    const entries = (await owner.ok('GET', '/api/audit', AuditList)).entries;
+    await r.t.relay.flush();
+    const entries = (await r.owner.ok('GET', '/api/audit', AuditList)).entries;
     const by = (action: string, how?: string) => entries.find((e) => e.action === action && (how === undefined || e.detail['how'] === how))?.actor?.login;
     assert.deepEqual([by('transfer-forced'), by('session-transferred', 'take-over'), by('request-dispatched')], ['olivia', 'olivia', 'olivia']);
     await closeAll();

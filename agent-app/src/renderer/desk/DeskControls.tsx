@@ -4,20 +4,15 @@
  * a countdown and Accept / Decline, with a tone and a system notification (DeskOffers).
  * Nothing shows when the relay does not speak `desk`.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AGENT_DESK_STATES, type AgentDeskState, type HelpRequestView } from '@beacon/shared/protocol';
-import { useClient } from '../ClientContext.ts';
 import { notify } from '../notify.ts';
 import { useFormatters } from '../ui/format.ts';
 import type { DeskOffer } from './AgentDesk.ts';
 import { SupervisorButton } from './SupervisorPanel.tsx';
+import { useDesk } from './useDesk.ts';
 import './desk.css';
-
-function useDesk() {
-  const desk = useClient().desk;
-  return { desk, snap: useSyncExternalStore(desk.subscribe, desk.getSnapshot) };
-}
 
 /** Re-renders every second (countdowns, waits). */
 function useNow(): number {

@@ -6,20 +6,16 @@
  */
 import { DeskColleagues } from '@beacon/shared/api';
 import type { HelpRequestView, LiveDeskSession } from '@beacon/shared/protocol';
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useClient } from '../ClientContext.ts';
 import { useFormatters } from '../ui/format.ts';
 import { useApiQuery } from '../ui/useApiQuery.ts';
-
-function useDeskSnapshot() {
-  const desk = useClient().desk;
-  return useSyncExternalStore(desk.subscribe, desk.getSnapshot);
-}
+import { useDesk } from './useDesk.ts';
 
 export function SupervisorButton() {
   const { t } = useTranslation();
-  const snap = useDeskSnapshot();
+  const snap = useDesk().snap;
   const [isOpen, setOpen] = useState(false);
   if (!snap.isLive || snap.liveSessions === null) return null;
   return (

@@ -7,17 +7,13 @@
  */
 import { DeskColleagues } from '@beacon/shared/api';
 import type { DeskTransferTarget } from '@beacon/shared/protocol';
-import { useState, useSyncExternalStore } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SessionEntry } from '../../common/ConsoleModel.ts';
 import { useClient, useSnapshot } from '../ClientContext.ts';
 import { useApiQuery } from '../ui/useApiQuery.ts';
+import { useDesk } from './useDesk.ts';
 import type { TransferProgress } from './AgentDesk.ts';
-
-function useDeskSnapshot() {
-  const desk = useClient().desk;
-  return useSyncExternalStore(desk.subscribe, desk.getSnapshot);
-}
 
 /** `agent:ID` or `group:ID`, as the form's select keeps it. */
 function targetOf(value: string): DeskTransferTarget | null {
@@ -31,7 +27,7 @@ export function TransferButton({ entry }: { entry: SessionEntry }) {
   const { t } = useTranslation();
   const client = useClient();
   const me = useSnapshot().agent;
-  const snap = useDeskSnapshot();
+  const snap = useDesk().snap;
   const [isOpen, setOpen] = useState(false);
   const request = me ? client.desk.requestOfSession(entry.deviceId, me.id) : null;
   if (!snap.isLive || entry.state !== 'active' || !request) return null;
