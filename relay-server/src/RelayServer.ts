@@ -163,7 +163,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const media = createMedia({ sessions, log, now, tap: recording.recorder });
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
-  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager });
+  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent });
   return { accounts, directory, sessions, history, recording, media, voice, collab, desk };
 }
 type Features = ReturnType<typeof createFeatures>;

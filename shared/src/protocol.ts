@@ -21,3 +21,4 @@ export * from './protocol/desk.ts';
 export * from './protocol/resume.ts';
 export * from './protocol/clipboard.ts';
 export * from './protocol/monitors.ts';
+export * from './protocol/handover.ts';

@@ -15,6 +15,7 @@ import { newPage } from '../harness/Browsers.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentSignIn, openCustomer } from '../harness/flows.ts';
+import { relayApi } from '../harness/relayApi.ts';
 import { PATTERN_HTML } from '../fixtures/pattern.ts';
 
 const SIG = { timeout: 240_000 };
@@ -28,16 +29,7 @@ let alice: Page;
 let bob: Page;
 let bobContext: BrowserContext;
 
-async function api<T>(method: string, path: string, schema: { parse(v: unknown): T }, body?: unknown): Promise<T> {
-  const res = await fetch(`${relay.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  assert.ok(res.ok, `${method} ${path}: ${res.status} ${text}`);
-  return schema.parse(JSON.parse(text));
-}
+const api = relayApi(() => relay.url, () => token);
 
 /** The customer fills in "Request help" and sends it. */
 async function requestHelp(customer: Page): Promise<void> {

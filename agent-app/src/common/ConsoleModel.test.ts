@@ -164,3 +164,12 @@ test('the customer away shows a deadline on its tab until it is back or the sess
   assert.equal(lost.sessions[0]?.awayUntil, undefined);
   assert.equal(lost.sessions[0]?.messageKey, 'ended.network-lost');
 });
+
+test('a session handed to another agent ends here, saying so; one handed to us opens a running tab', () => {
+  const s = run([...connectA, startA, relay({ type: 'session-handed-over', sessionId: SID_A, agentName: 'BEN', how: 'transfer' })]);
+  assert.deepEqual([s.sessions[0]?.state, s.sessions[0]?.messageKey], ['ended', 'transfer.handedOver']);
+  const taken = run([...connectA, startA, relay({ type: 'session-handed-over', sessionId: SID_A, agentName: 'OLIVIA', how: 'take-over' })]);
+  assert.equal(taken.sessions[0]?.messageKey, 'transfer.takenOver');
+  const ours = run([relay({ type: 'session-started', sessionId: SID_B, deviceId: '123456789', agentName: 'BEN', permissions: { view: true, control: true }, streamId: 9 })]);
+  assert.deepEqual([ours.sessions[0]?.state, ours.sessions[0]?.hasControl, ours.selectedId], ['active', true, SID_B]);
+});

@@ -145,6 +145,11 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
       return updateSession(state, msg.sessionId, ({ awayUntil: _gone, ...s }) =>
         s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: endedKey(msg.reason) },
       );
+    case 'session-handed-over':
+      // Another agent has the session now (a desk transfer or a take-over): this tab's part is over.
+      return updateSession(state, msg.sessionId, ({ awayUntil: _gone, ...s }) =>
+        s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: msg.how === 'take-over' ? 'transfer.takenOver' : 'transfer.handedOver' },
+      );
     case 'error': {
       if (msg.requestId !== undefined && msg.requestId in state.requests) {
         const requests = withoutRequest(state.requests, msg.requestId);

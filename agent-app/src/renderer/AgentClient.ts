@@ -87,7 +87,13 @@ export class AgentClient {
   /** The HTTP API with this sign-in's token; a 401 from any call signs the console out. */
   readonly api: ApiClient;
   /** The service desk: availability, offers and the queue; an accepted offer is a connect attempt. */
-  readonly desk = new AgentDesk({ link: () => this.link.connection, connectSent: (requestId, deviceId, control) => this.dispatch({ type: 'connect-sent', requestId, deviceId, control }) });
+  readonly desk = new AgentDesk({
+    link: () => this.link.connection,
+    connectSent: (requestId, deviceId, control) => {
+      this.dispatch({ type: 'connect-sent', requestId, deviceId, control });
+      this.expectAnswer(requestId);
+    },
+  });
 
   constructor(
     readonly config: RendererConfig,
@@ -236,6 +242,11 @@ export class AgentClient {
       ...(isVoiceOnly ? { permissions: { view: false, control: false }, mode } : { permissions: { view: true, control } }),
       ...(customer ? { customerId: customer.id } : {}),
     });
+    this.expectAnswer(requestId);
+  }
+
+  /** A connect attempt (the form's, or an accepted desk offer) not answered in time frees the form with a message. */
+  private expectAnswer(requestId: string): void {
     setTimeout(() => this.dispatch({ type: 'request-expired', requestId }), CONNECT_ANSWER_TIMEOUT_MS);
   }
 
@@ -363,6 +374,7 @@ export class AgentClient {
       }
       case 'session-denied':
       case 'session-ended':
+      case 'session-handed-over':
         this.sessions.ended(msg.sessionId);
         return;
       case 'signed-out':

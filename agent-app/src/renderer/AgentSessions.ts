@@ -8,7 +8,7 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import type { CtlFromRelay, QualityMode, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
+import type { CtlFromRelay, QualityMode, RelayToClient, ResumeClaim, StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
 
@@ -23,11 +23,19 @@ export interface SessionsHost extends SessionHost {
 
 /** Malformed media is logged at most this often. */
 const MEDIA_WARN_INTERVAL_MS = 5000;
+/** Stream configs kept for sessions without a tab (yet). */
+const UNTABBED_CONFIGS = 4;
 
 export class AgentSessions {
   private readonly sessions = new Map<string, AgentSession>();
   /** Our resume secret of each running session (capability `resume`): a dropped link resumes them. */
   private readonly secrets = new Map<string, string>();
+  /**
+   * Stream configs of sessions the console has no tab for yet: a session handed to this agent
+   * (desk transfer) has its config on the data channel race its `session-started` on the socket.
+   * A few at most; the oldest goes first.
+   */
+  private readonly untabbedConfigs = new Map<string, StreamConfig>();
   private lastMediaWarnAt = 0;
 
   constructor(private readonly host: SessionsHost) {}
@@ -58,6 +66,9 @@ export class AgentSessions {
   /** The customer accepted: a voice session rings them now, a screen session starts its picture. */
   started(sessionId: string, streamId: number, hasControl: boolean, isVoiceOnly: boolean, mode: QualityMode, resumeSecret?: string): void {
     const s = this.open(sessionId);
+    const early = this.untabbedConfigs.get(sessionId);
+    this.untabbedConfigs.delete(sessionId);
+    if (early) s.configure(early);
     if (resumeSecret) this.secrets.set(sessionId, resumeSecret);
     if (s.remote) return;
     if (isVoiceOnly) {
@@ -143,6 +154,7 @@ export class AgentSessions {
     switch (msg.type) {
       case 'stream-config':
         if (this.host.hasTab(msg.sessionId)) this.open(msg.sessionId).configure(msg.config);
+        else this.keepUntabbed(msg.sessionId, msg.config);
         return;
       case 'pong':
         this.sessions.get(msg.sessionId)?.remote?.onPong(msg.t);
@@ -165,6 +177,13 @@ export class AgentSessions {
       default:
         console.warn('[beacon] ignoring ctl message not meant for agents:', msg.type);
     }
+  }
+
+  private keepUntabbed(sessionId: string, config: StreamConfig): void {
+    this.untabbedConfigs.delete(sessionId);
+    this.untabbedConfigs.set(sessionId, config);
+    const oldest = this.untabbedConfigs.keys().next().value;
+    if (this.untabbedConfigs.size > UNTABBED_CONFIGS && oldest !== undefined) this.untabbedConfigs.delete(oldest);
   }
 
   onMedia(fragment: Uint8Array): void {

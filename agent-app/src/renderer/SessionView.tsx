@@ -16,6 +16,7 @@ import { VoicePanel } from './VoicePanel.tsx';
 import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu, MonitorMenu } from './control/ControlTools.tsx';
 import { useFullScreen } from './control/useFullScreen.ts';
+import { TransferButton } from './desk/TransferButton.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -123,6 +124,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />
         )}
+        <TransferButton entry={entry} />
         {entry.state === 'ended' ? (
           <button type="button" className="button" data-testid="close-session" onClick={() => client.closeTab(entry.sessionId)}>
             {t('session.close')}

@@ -189,3 +189,9 @@ test("the agent's link drops and comes back: a deadline while away, none after; 
   assert.equal(s.peerAwayUntil, null);
   assert.equal(transition(run(registered), { type: 'link-lost' }).isIllegal, true, 'no session: nothing to resume');
 });
+
+test('a desk transfer: the running session shows the new agent and goes on; another session’s change is ignored', () => {
+  const s = run(...running, { type: 'agent-changed', sessionId: ASK.sessionId, agentName: 'Zhang Min' });
+  assert.deepEqual([s.phase, s.session?.agentName, s.session?.streamId], ['session', 'Zhang Min', run(...running).session?.streamId]);
+  assert.equal(transition(run(...running), { type: 'agent-changed', sessionId: 'sess-other', agentName: 'X' }).isIllegal, true);
+});

@@ -73,7 +73,9 @@ export type CustomerInput =
   /** The link dropped during a session the app can resume: it stays on screen while the app reconnects. */
   | { type: 'link-lost' }
   | { type: 'peer-away'; sessionId: string; until: number }
-  | { type: 'peer-back'; sessionId: string };
+  | { type: 'peer-back'; sessionId: string }
+  /** The session goes on with another agent (a desk transfer): only the name shown changes. */
+  | { type: 'agent-changed'; sessionId: string; agentName: string };
 
 export const INITIAL_STATE: CustomerState = {
   phase: 'connecting',
@@ -159,6 +161,7 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   'link-lost': (s) => (s.phase === 'session' ? { ...s, isRelinking: true, peerAwayUntil: null, notice: { key: 'session.relinking', isError: true } } : 'no session to resume'),
   'peer-away': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: i.until } : 'the agent of another session'),
   'peer-back': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: null } : 'the agent of another session'),
+  'agent-changed': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, session: { ...s.session, agentName: i.agentName }, peerAwayUntil: null } : 'the agent of another session'),
   // Dropping the link (with no session to resume) always wins: the relay forgets the registration, so ID and code go too.
   disconnected: (_s, i) => ({
     ...INITIAL_STATE,

@@ -162,6 +162,10 @@ export class CustomerClient {
       case 'peer-back':
         this.apply({ type: 'peer-back', sessionId: msg.sessionId });
         return;
+      case 'session-agent-changed':
+        // A desk transfer: the bar shows the new agent; nothing else changes (no new consent).
+        this.apply({ type: 'agent-changed', sessionId: msg.sessionId, agentName: msg.agentName });
+        return;
       case 'session-resumed':
       case 'resume-refused':
         // The welcome's device ID already said which (see attach).

@@ -21,6 +21,7 @@ import { fitChunk } from './fitChunk.ts';
 import type { Logger } from '../platform/logger.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import { Emitter } from '@beacon/shared/client/lifecycle';
 
 export type CollabCtl = CollabCtlToRelay;
 
@@ -35,6 +36,8 @@ export class CollabHandler {
   private readonly screenshots = new Map<string, Set<string>>();
   private readonly budget = new SessionBudget();
   private readonly sweeper: NodeJS.Timeout;
+  /** A chat message was stored and passed on (the service desk's no-reply timers listen). */
+  readonly chatSent = new Emitter<[sessionId: string, from: 'agent' | 'customer']>();
 
   constructor(
     private readonly sessions: SessionManager,
@@ -64,6 +67,7 @@ export class CollabHandler {
         const message = await this.budget.track(s.id, this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text }));
         this.event(s, 'chat', from, { messageId: message.id, from, text: msg.text.slice(0, 500) });
         this.toBoth(s, { type: 'chat', sessionId: s.id, message });
+        this.chatSent.fire(s.id, from);
         return;
       }
       case 'file-offer':

@@ -25,6 +25,8 @@ export interface CollabDeps {
 export interface CollabFeature {
   /** The ctl messages of chat, files and whiteboard. */
   readonly handler: CollabHandler;
+  /** Stored chat and files (a desk transfer replays the chat to the new agent). */
+  readonly store: CollabStore;
   routes(): ApiRoute[];
   /** Stops the idle sweeper and deletes partial uploads. */
   close(): Promise<void>;
@@ -36,6 +38,7 @@ export function createCollab(d: CollabDeps): CollabFeature {
   const handler = new CollabHandler(d.sessions.manager, store, files, d.sessions.events, d.log);
   return {
     handler,
+    store,
     routes: () => collabRoutes({ store, files, customers: d.customers, sessionHistory: d.sessionHistory }),
     close: () => handler.close(),
   };

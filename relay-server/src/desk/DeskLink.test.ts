@@ -6,30 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DeskMessagesResponse, Seat } from '@beacon/shared/api';
+import { DeskMessagesResponse } from '@beacon/shared/api';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import type { Desk } from './Desk.ts';
-import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
-import { TestApi } from '../testing/TestApi.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { NdcClient } from '../testing/NdcClient.ts';
+import { startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
 
-let t: TestRelay;
+let r: DeskRelay;
 let desk: Desk;
-let owner: TestApi;
-const tokens: Record<'ann' | 'ben', string> = {} as never;
-const clients: NdcClient[] = [];
 const HELP = { customerName: '王芳', phone: '+86 10 1234 5678', description: 'printer offline', groupId: null };
-
-async function open(role: 'agent' | 'customer', token?: string, capabilities?: string[]): Promise<NdcClient> {
-  const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(token ? { token } : {}), ...(capabilities ? { capabilities } : {}) });
-  clients.push(c);
-  return c;
-}
-
-const closeAll = async () => {
-  for (const c of clients.splice(0)) c.close();
-  await new Promise((r) => setTimeout(r, 200));
-};
+const open: DeskRelay['open'] = (...args) => r.open(...args);
+const closeAll = () => r.closeAll();
 
 /** The first of these agents to be offered a request (the other's inbox is left as it is). */
 async function offeredOneOf(...agents: NdcClient[]): Promise<{ a: NdcClient; o: Awaited<ReturnType<NdcClient['next']>> & { type: 'desk-offer' } }> {
@@ -43,20 +30,10 @@ async function offeredOneOf(...agents: NdcClient[]): Promise<{ a: NdcClient; o: 
 }
 
 before(async () => {
-  t = await startTestRelay();
-  desk = t.relay.services.desk;
-  await desk.updateSettings({ offerTimeoutSec: 5 });
-  await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
-  owner = new TestApi(t.relay.url).as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
-  for (const login of ['ann', 'ben'] as const) {
-    await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 2 }, 201);
-    tokens[login] = (await loginAgent(t.relay.url, login, `${login} password`)).token;
-  }
+  r = await startDeskRelay({ concurrencyLimit: 2 });
+  desk = r.t.relay.services.desk;
 });
-after(async () => {
-  await closeAll();
-  await t.relay.close();
-});
+after(() => r.close());
 
 describe('the desk over the WebSocket', () => {
   test('nobody available: the customer is told so and leaves a message the back-office lists', async () => {
@@ -68,14 +45,14 @@ describe('the desk over the WebSocket', () => {
     assert.equal((await customer.next('error', 5000, (m) => m.requestId === 'h2')).code, 'conflict');
     customer.send({ type: 'help-leave-message', helpRequestId: queued.helpRequestId, text: 'Please call me after 3 pm' });
     assert.equal((await customer.next('help-ended')).state, 'messaged');
-    await t.relay.flush();
-    const { messages } = await owner.ok('GET', '/api/desk/messages', DeskMessagesResponse);
+    await r.t.relay.flush();
+    const { messages } = await r.owner.ok('GET', '/api/desk/messages', DeskMessagesResponse);
     assert.deepEqual(messages.map((m) => [m.customerName, m.phone, m.description, m.text]), [['王芳', '+86 10 1234 5678', 'printer offline', 'Please call me after 3 pm']]);
     await closeAll();
   });
 
   test('an agent’s availability is stored and told back; the queue and offers follow it', async () => {
-    const ann = await open('agent', tokens.ann);
+    const ann = await open('agent', r.tokens.ann);
     const status = await ann.next('desk-status');
     assert.deepEqual([status.state, status.concurrencyLimit, status.maxConcurrencyLimit], ['available', 2, 2]);
     ann.send({ type: 'agent-availability', state: 'away', concurrencyLimit: 1 });
@@ -84,7 +61,7 @@ describe('the desk over the WebSocket', () => {
     assert.equal((await ann.next('error')).code, 'bad-message', 'above the seat’s limit');
     ann.close();
     // A reload: the stored state comes back.
-    const again = await open('agent', tokens.ann);
+    const again = await open('agent', r.tokens.ann);
     assert.equal((await again.next('desk-status')).state, 'away');
     again.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
     await again.next('desk-status', 5000, (m) => m.state === 'available');
@@ -92,8 +69,8 @@ describe('the desk over the WebSocket', () => {
   });
 
   test('a declined offer goes to the next agent; the accepted one opens the usual consent; the session’s end closes the request', async () => {
-    const ann = await open('agent', tokens.ann);
-    const ben = await open('agent', tokens.ben);
+    const ann = await open('agent', r.tokens.ann);
+    const ben = await open('agent', r.tokens.ben);
     for (const a of [ann, ben]) {
       await a.next('desk-status');
       a.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
@@ -131,7 +108,7 @@ describe('the desk over the WebSocket', () => {
   });
 
   test('a customer who leaves the queue, or goes away, takes the offer with them', async () => {
-    const ann = await open('agent', tokens.ann);
+    const ann = await open('agent', r.tokens.ann);
     await ann.next('desk-status');
     await new Promise((r) => setTimeout(r, 100));
     const customer = await open('customer');
@@ -152,7 +129,7 @@ describe('the desk over the WebSocket', () => {
 
   test('a peer that did not list desk is never sent desk messages and may not send them', async () => {
     const old = KNOWN_CAPABILITIES.filter((c) => c !== 'desk');
-    const agent = await open('agent', await t.token(), old);
+    const agent = await open('agent', await r.t.token(), old);
     const customer = await open('customer', undefined, old);
     customer.send({ type: 'help-request', requestId: 'h6', help: HELP });
     assert.equal((await customer.next('error', 5000, (m) => m.requestId === undefined)).code, 'forbidden');

@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -26,9 +26,10 @@ import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
+import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
 import { DeskRefusedError, isMember, type DeskEvent, type HelpRequest } from './deskModel.ts';
 
-export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay;
+export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
   'help-request',
   'help-cancel',
@@ -37,6 +38,7 @@ export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type
   'agent-availability',
   'offer-accept',
   'offer-decline',
+  ...HANDOVER_MESSAGE_TYPES,
 ]);
 
 export interface DeskLinkDeps {
@@ -45,6 +47,17 @@ export interface DeskLinkDeps {
   accounts: Pick<Accounts, 'groups'>;
   log: Logger;
   now: Clock;
+  /** Chat messages sent in sessions: a request's conversation (its no-reply timers) follows its session's chat. */
+  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer') => void): () => void };
+  /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
+  live?: (consoles: DeskConsoles) => DeskLive;
+}
+
+export interface DeskLive {
+  handle(agent: AgentParty, msg: HandoverAgentToRelay): Promise<void>;
+  onDeskEvent(e: DeskEvent): void;
+  /** With every push: supervisors' live lists. */
+  refresh(): void;
 }
 
 const REFRESH_MS = 1000;
@@ -65,7 +78,7 @@ const ENDED = ['closed', 'left', 'expired', 'messaged'] as const;
 type Ended = (typeof ENDED)[number];
 const isEnded = (kind: string): kind is Ended => (ENDED as readonly string[]).includes(kind);
 
-export class DeskLink {
+export class DeskLink implements DeskConsoles {
   /** Help request ID -> the customer connection that asked. */
   private readonly customers = new Map<string, CustomerParty>();
   /** Device ID -> its open help request. */
@@ -79,10 +92,22 @@ export class DeskLink {
   /** What each connection was last pushed (help-queued or desk-queue), so only changes are sent. */
   private readonly lastPushed = new WeakMap<Party, string>();
   private readonly stops: (() => void)[] = [];
+  /** Connections that speak `desk-live`. */
+  private readonly speakingLive = new WeakSet<Party>();
+  private readonly live: DeskLive | null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private isRefreshScheduled = false;
 
   constructor(private readonly d: DeskLinkDeps) {
+    this.live = d.live?.(this) ?? null;
+    if (d.chats) {
+      this.stops.push(
+        d.chats.on((sessionId, from) => {
+          const requestId = this.sessionRequests.get(sessionId);
+          if (requestId !== undefined) d.desk.noteMessage(requestId, from);
+        }),
+      );
+    }
     this.stops.push(d.desk.subscribe((e) => this.onDeskEvent(e)));
     this.stops.push(
       d.sessions.onSessionEvent((e) => {
@@ -110,7 +135,8 @@ export class DeskLink {
   }
 
   /** A connection that speaks `desk` said hello: an agent hears their desk state and queue. */
-  attach(party: AgentParty | CustomerParty): void {
+  attach(party: AgentParty | CustomerParty, speaksLive = false): void {
+    if (speaksLive && this.live) this.speakingLive.add(party);
     if (!('agent' in party)) return;
     const id = party.agent.id;
     this.agents.set(id, (this.agents.get(id) ?? new Set()).add(party));
@@ -192,6 +218,14 @@ export class DeskLink {
         return this.d.desk.queue.decline(msg.helpRequestId, id);
       case 'offer-accept':
         return this.accept(agent, msg);
+      case 'session-transfer':
+      case 'transfer-accept':
+      case 'transfer-decline':
+      case 'session-take-over':
+      case 'session-force-transfer':
+      case 'request-dispatch':
+        if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
+        return this.live.handle(agent, msg);
       default:
         throw new DeskRefusedError('forbidden', `${msg.type} is for customers`);
     }
@@ -199,12 +233,21 @@ export class DeskLink {
 
   private async accept(agent: AgentParty, msg: Extract<DeskMessage, { type: 'offer-accept' }>): Promise<void> {
     const r = this.d.desk.queue.accept(msg.helpRequestId, agent.agent.id);
+    await this.openSession(agent, r, msg.requestId, msg.control);
+  }
+
+  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console. */
+  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void> {
     this.customers.get(r.id)?.send({ type: 'help-assigned', helpRequestId: r.id, agentName: agent.agent.displayName });
-    await this.d.sessions.helpAccepted(agent, { requestId: msg.requestId, deviceId: r.deviceId, permissions: { view: true, control: msg.control }, mode: 'screen' });
+    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen' });
     const s = this.d.sessions.forDevice(r.deviceId);
     // Refused (the seat is full, the customer went away): the agent was told why; the request is over.
     if (!s || s.agent !== agent || s.state !== 'pending') return this.closeRequest(r.id, 'session-refused');
     this.sessionRequests.set(s.id, r.id);
+  }
+
+  liveConsoles(): AgentParty[] {
+    return [...this.agents.values()].flatMap((set) => [...set].filter((p) => this.speakingLive.has(p)));
   }
 
   private async sendStatus(agent: AgentParty): Promise<void> {
@@ -217,13 +260,33 @@ export class DeskLink {
     return { type: 'desk-offer', request: this.d.desk.view(r), until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null };
   }
 
-  private sendToAgent(agentId: number, msg: DeskRelayToAgent): void {
+  sendToAgent(agentId: number, msg: DeskRelayToAgent): void {
     for (const p of this.agents.get(agentId) ?? []) p.send(msg);
+  }
+
+  /* ---------- what DeskHandover asks ---------- */
+
+  liveConsolesOf(agentId: number): AgentParty[] {
+    return [...(this.agents.get(agentId) ?? [])].filter((p) => this.speakingLive.has(p));
+  }
+
+  speaksLive(party: Party): boolean {
+    return this.speakingLive.has(party);
+  }
+
+  requestOfSession(sessionId: string): string | undefined {
+    return this.sessionRequests.get(sessionId);
+  }
+
+  sessionOfRequest(requestId: string): string | undefined {
+    for (const [sessionId, r] of this.sessionRequests) if (r === requestId) return sessionId;
+    return undefined;
   }
 
   /* ---------- desk events ---------- */
 
   private onDeskEvent(e: DeskEvent): void {
+    this.live?.onDeskEvent(e);
     const r = this.d.desk.queue.findRequest(e.requestId);
     const offeredTo = this.offeredTo.get(e.requestId);
     const withdrawn = WITHDRAWN_BY[e.kind];
@@ -264,6 +327,7 @@ export class DeskLink {
   /** Sends every waiting customer their place and every console its queue, where they changed. */
   refresh(): void {
     try {
+      this.live?.refresh();
       for (const [requestId, customer] of this.customers) {
         const r = this.d.desk.queue.findRequest(requestId);
         const queued = r ? this.queued(r) : null;

@@ -204,6 +204,12 @@ export class DeskQueue {
     this.assign();
   }
 
+  /** A supervisor takes the assigned request over (Transfers.force). */
+  takeOver(requestId: string, agentId: number, actorId: number): void {
+    this.transfers.force(this.request(requestId), agentId, actorId);
+    this.assign();
+  }
+
   declineTransfer(requestId: string, agentId: number): void {
     this.transfers.decline(this.request(requestId), agentId, 'declined');
     this.assign();

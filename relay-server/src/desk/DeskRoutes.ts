@@ -7,6 +7,7 @@
  */
 import {
   AgentDeskList,
+  type DeskColleagues,
   DeskStatsQuery,
   DispatchRequest,
   TransferRequest,
@@ -23,6 +24,7 @@ import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from 
 import { noContent, ok, readJson, readQuery } from '../platform/route.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type HelpRequest } from './deskModel.ts';
+import { hasSpareCapacity } from './pickAgent.ts';
 import type { DeskStats } from './DeskStats.ts';
 import type { DeskStore } from './DeskStore.ts';
 
@@ -71,6 +73,18 @@ async function queueView(d: DeskRouteDeps, actor: Actor): Promise<DeskQueueRespo
   return { requests: requests.map((r) => d.desk.view(r)), queues };
 }
 
+/** Who the caller can hand a session to: the other agents at the desk, and every group. */
+async function colleagues(d: DeskRouteDeps, actor: Actor): Promise<DeskColleagues> {
+  const atDesk = d.desk.queue.agents().filter((a) => a.id !== actor.id && a.isOnline && a.state !== 'away');
+  const seats = new Map((await d.accounts.seats()).map((s) => [s.id, s]));
+  const agents = atDesk.flatMap((a) => {
+    const seat = seats.get(a.id);
+    return seat && !seat.isDisabled ? [{ id: a.id, displayName: seat.displayName, state: a.state, hasRoom: hasSpareCapacity(a) }] : [];
+  });
+  const groups = (await d.accounts.groups()).map((g) => ({ id: g.id, name: g.name }));
+  return { agents, groups };
+}
+
 async function mySeat(d: DeskRouteDeps, c: ActorContext): Promise<SeatRecord> {
   const seat = await d.accounts.seat(c.actor.id);
   if (!seat) throw new DeskRefusedError('not-found', 'no such seat');
@@ -105,6 +119,7 @@ export function deskRoutes(d: DeskRouteDeps): ApiRoute[] {
         return ok(await agentStatus(desk, await mySeat(d, c)));
       },
     },
+    { method: 'GET', path: path('colleagues'), handle: async (c) => ok(await colleagues(d, c.actor)) },
     {
       method: 'GET',
       path: path('agents'),

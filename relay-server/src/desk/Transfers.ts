@@ -52,6 +52,24 @@ export class Transfers {
     this.d.emit('transfer-accepted', r, agentId, { fromAgentId: t.fromAgentId, note: t.note }, t.actorId === t.fromAgentId ? null : t.actorId);
   }
 
+  /**
+   * A supervisor takes an assigned request over at once (no offer, no capacity check): any
+   * pending transfer ends, the load moves, and `transfer-accepted` says it was `forced`.
+   */
+  force(r: HelpRequest, toAgentId: number, actorId: number): void {
+    if (r.state.kind !== 'assigned') throw new DeskRefusedError('conflict', 'only an assigned request is taken over');
+    if (r.state.agentId === toAgentId) throw new DeskRefusedError('conflict', 'the request is already this agent’s');
+    const to = this.d.agents.get(toAgentId);
+    if (!to?.isOnline) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+    this.cancel(r);
+    const from = this.d.agent(r.state.agentId);
+    from.load--;
+    from.idleSince = this.d.now();
+    to.load++;
+    r.state = { kind: 'assigned', agentId: toAgentId, since: r.state.since, transfer: null };
+    this.d.emit('transfer-accepted', r, toAgentId, { fromAgentId: from.id, note: '', isForced: true }, actorId);
+  }
+
   /** A decline, a time-out or a withdrawn offer (the agent left the desk). */
   decline(r: HelpRequest, agentId: number, why: 'declined' | 'timeout' | 'withdrawn'): void {
     const t = pendingOf(r);

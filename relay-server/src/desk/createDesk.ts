@@ -10,9 +10,12 @@ import type { Presence } from '../accounts/Presence.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { ChatMessage } from '@beacon/shared/collab';
+import type { EventLog } from '../sessions/EventLog.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { Desk } from './Desk.ts';
-import { DeskLink } from './DeskLink.ts';
+import { DeskHandover } from './DeskHandover.ts';
+import { DeskLink, type DeskLinkDeps } from './DeskLink.ts';
 import { deskRoutes } from './DeskRoutes.ts';
 import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
@@ -25,6 +28,11 @@ export interface DeskFeatureDeps {
   audit: AuditLog;
   presence: Presence;
   sessions: SessionManager;
+  events: EventLog;
+  /** A session's chat so far (a transfer replays it to the new agent). */
+  chatOf(sessionId: string): Promise<readonly ChatMessage[]>;
+  /** Chat messages sent in sessions (the no-reply timers of the requests they serve). */
+  chats: DeskLinkDeps['chats'];
 }
 
 export interface DeskFeature {
@@ -41,7 +49,8 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const store = new DeskStore(d.db, d.log, d.now);
   const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
-  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now });
+  const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now };
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles) });
   let stopListening: (() => void) | null = null;
   return {
     desk,

@@ -54,6 +54,7 @@ export class TrafficHandler {
         this.monitors.sessionEnded(e.session.id);
       }
       else if (e.type === 'back') this.partyBack(e.session, e.who);
+      else if (e.type === 'agent-changed') this.agentChanged(e.session, e.from);
     });
   }
 
@@ -95,6 +96,16 @@ export class TrafficHandler {
       screen.forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
     }
     // (A returning agent is handed the stream parameters when its ctl opens: agentCtlOpened.)
+    screen.forwarder.requestKeyframe();
+  }
+
+  /** Another agent has the session now: its viewer replaces the old one's, from a keyframe, with the stream parameters. */
+  private agentChanged(s: ActiveSession, from: AgentParty): void {
+    const screen = this.screens.get(s.id);
+    if (!screen) return;
+    screen.forwarder.removeViewer(from.connId);
+    screen.forwarder.addViewer(s.agent.connId, s.agent.mediaSink);
+    if (screen.streamConfig) s.agent.sendCtl({ type: 'stream-config', sessionId: s.id, config: screen.streamConfig });
     screen.forwarder.requestKeyframe();
   }
 

@@ -36,6 +36,8 @@ export const EVENT_KINDS = [
   'resume',
   // Clipboard text passed on (issue 13): `direction` (`to-customer`, `to-agent`), `kind`, `chars`; never the text.
   'clipboard',
+  // Issue 12: the session went on with another agent (`how`: transfer or take-over, `fromAgentId`, `toAgentId`, `note`).
+  'agent-changed',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

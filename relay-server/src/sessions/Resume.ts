@@ -172,6 +172,18 @@ export class Resume {
     this.d.fire({ type: 'back', session: s, who });
   }
 
+  /** The session has a new agent: the old agent's secret stops working, the new one gets its own (if it speaks `resume`). */
+  agentReplaced(s: ActiveSession): { resumeSecret?: string } {
+    const held = this.held.get(s.id);
+    if (!held) return {};
+    const away = held.away.agent;
+    if (away) clearTimeout(away.timer);
+    delete held.away.agent;
+    const secret = s.agent.speaksResume() ? randomBytes(32).toString('base64url') : null;
+    this.held.set(s.id, { ...held, secrets: { ...held.secrets, agent: secret } });
+    return secret ? { resumeSecret: secret } : {};
+  }
+
   /** The session is over (any ending): timers stop; a side still away can still learn how it ended. */
   ended(sessionId: string, reason: SessionEnding): void {
     const held = this.held.get(sessionId);

@@ -103,7 +103,7 @@ export type Session = LiveSession | EndedSession;
  * the timeline (a recording starts here, so the consent lands at 0); `ending` while the
  * session's last timeline entries are still to be written (a call ends here); `ended` once it
  * is over, recorded and both sides told. `ending` and `ended` fire once per session, for
- * every ending, pending ones included. `away` and `back` may fire in between, any number of times.
+ * every ending, pending ones included. `away`, `back` and `agent-changed` may fire in between, any number of times.
  */
 export type SessionEvent =
   | { type: 'started'; session: ActiveSession }
@@ -112,7 +112,9 @@ export type SessionEvent =
   /** One side's link dropped; the session waits for it (Resume.ts). Its call, if any, ends here. */
   | { type: 'away'; session: ActiveSession; who: Role }
   /** That side is back on a new link (channels open): it needs a keyframe. */
-  | { type: 'back'; session: ActiveSession; who: Role };
+  | { type: 'back'; session: ActiveSession; who: Role }
+  /** The session went on with another agent (a transfer or take-over, desk/DeskHandover.ts); `from` had it. Its call, if any, ends here. */
+  | { type: 'agent-changed'; session: ActiveSession; from: AgentParty };
 
 export const agentActor = (a: AgentIdentity): string => `agent:${a.login}`;
 export const customerActor = (deviceId: string): string => `customer:${deviceId}`;

@@ -282,6 +282,21 @@ export class SessionManager {
       .map((s) => ({ id: s.id, deviceId: s.deviceId, state: s.state, requestedAt: Math.round(s.requestedAt), startedAt: s.state === 'active' ? Math.round(s.startedAt) : null, customerId: s.customerId }));
   }
 
+  /**
+   * A running session goes on with another agent (a transfer or take-over: desk/DeskHandover.ts
+   * tells the parties). Its stream, recording, chat and the customer's consent stay; the new
+   * agent gets its own resume secret. Features hear `agent-changed`.
+   */
+  replaceAgent(sessionId: string, to: AgentParty): { session: ActiveSession; from: AgentParty; resumeSecret?: string } {
+    const s = this.sessions.get(sessionId);
+    if (s?.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
+    const session: ActiveSession = { ...s, agent: to };
+    this.sessions.set(s.id, session);
+    const secret = this.resume.agentReplaced(session);
+    this.emitter.fire({ type: 'agent-changed', session, from: s.agent });
+    return { session, from: s.agent, ...secret };
+  }
+
   /** A live session was linked to a customer afterwards (the row is written by the caller). */
   setCustomer(sessionId: string, customerId: number | null): void {
     const s = this.sessions.get(sessionId);

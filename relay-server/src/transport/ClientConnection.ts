@@ -345,7 +345,7 @@ export class ClientConnection {
       this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
       this.expiryTimer.unref?.();
       this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
-      if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(this.party);
+      if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(this.party, this.spokenByBoth.has('desk-live'));
       this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address, isResumed: back.party !== null });
       this.ctx.sessions.partyReturned(this.party, back);
       return;
@@ -372,7 +372,7 @@ export class ClientConnection {
     this.state = 'ready';
     this.ctx.sessions.addCustomer(party);
     this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
-    if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(party);
+    if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(party, this.spokenByBoth.has('desk-live'));
     this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
     this.ctx.sessions.partyReturned(party, back); // a refused resume: the client hears why
   }
@@ -405,7 +405,7 @@ export class ClientConnection {
 
   /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
   private capabilities(): string[] {
-    return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || this.ctx.voice !== undefined) && (c !== 'desk' || this.ctx.desk !== undefined));
+    return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || this.ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live') || this.ctx.desk !== undefined));
   }
 
   private signOut(reason: string): void {

@@ -75,6 +75,8 @@ export class VoiceHandler {
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
       else if (e.type === 'away') this.partyAway(e.session, e.who);
+      // The call was the old agent's: it ends for the customer as if that agent's link went.
+      else if (e.type === 'agent-changed') this.partyAway(e.session, 'agent');
     });
   }
 

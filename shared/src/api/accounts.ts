@@ -135,6 +135,12 @@ export const AUDIT_ACTIONS = [
   'recording-downloaded',
   /** The relay deleted a recording under the retention settings (actor null). */
   'recording-deleted',
+  /** A running desk session went on with another agent (transfer, take-over, forced transfer). */
+  'session-transferred',
+  /** A supervisor forced a transfer of someone's running desk session to another agent. */
+  'transfer-forced',
+  /** A supervisor gave a waiting help request to an agent without an offer. */
+  'request-dispatched',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

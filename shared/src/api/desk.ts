@@ -71,6 +71,13 @@ export type AgentDeskStatus = z.infer<typeof AgentDeskStatus>;
 export const AgentDeskList = z.object({ agents: z.array(AgentDeskStatus) });
 export type AgentDeskList = z.infer<typeof AgentDeskList>;
 
+/** `GET /api/desk/colleagues`: who a running session can be transferred to (other agents at the desk, and the groups). */
+export const DeskColleagues = z.object({
+  agents: z.array(z.object({ id: AccountId, displayName: z.string(), state: AgentDeskState, hasRoom: z.boolean() })),
+  groups: z.array(z.object({ id: GroupId, name: z.string() })),
+});
+export type DeskColleagues = z.infer<typeof DeskColleagues>;
+
 /** `PATCH /api/desk/me`: an agent sets their own state and limit (kept across reloads and restarts). */
 export const UpdateAgentDeskRequest = z
   .object({ state: AgentDeskState.optional(), concurrencyLimit: DeskConcurrencyLimit.optional() })

@@ -45,10 +45,14 @@ export const HelpRequestBody = z.object({
 });
 export type HelpRequestBody = z.infer<typeof HelpRequestBody>;
 
+/** Where a request or running session is transferred to. */
+export const DeskTransferTarget = z.discriminatedUnion('kind', [z.object({ kind: z.literal('agent'), agentId: AccountId }), z.object({ kind: z.literal('group'), groupId: GroupId })]);
+export type DeskTransferTarget = z.infer<typeof DeskTransferTarget>;
+
 /** A pending transfer of an assigned request to another agent or group. */
 export const DeskTransferView = z.object({
   fromAgentId: AccountId,
-  to: z.discriminatedUnion('kind', [z.object({ kind: z.literal('agent'), agentId: AccountId }), z.object({ kind: z.literal('group'), groupId: GroupId })]),
+  to: DeskTransferTarget,
   note: z.string(),
   /** The agent being asked now, and until when. */
   offeredTo: AccountId.nullable(),

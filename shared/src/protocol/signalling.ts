@@ -5,6 +5,7 @@ import { Candidate, MODE_MISMATCH, Name, Sdp, isModeConsistent } from './parts.t
 import { Heartbeat, ResumeClaims, ResumeFromRelay, ResumeSecret } from './resume.ts';
 import { TransportFromRelay, TransportPath, TransportToRelay } from './transport.ts';
 import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
+import { HandoverAgentToRelay, HandoverRelayToAgent, HandoverRelayToCustomer } from './handover.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -65,6 +66,7 @@ export const ClientToRelay = z.discriminatedUnion('type', [
   ...TransportToRelay.options,
   ...DeskCustomerToRelay.options,
   ...DeskAgentToRelay.options,
+  ...HandoverAgentToRelay.options,
 ]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
@@ -161,5 +163,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...TransportFromRelay.options,
   ...DeskRelayToCustomer.options,
   ...DeskRelayToAgent.options,
+  ...HandoverRelayToAgent.options,
+  ...HandoverRelayToCustomer.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

@@ -267,6 +267,9 @@ export const ACCOUNTS_EN = {
       'recording-viewed': 'Recording watched',
       'recording-downloaded': 'Recording downloaded',
       'recording-deleted': 'Recording deleted (retention)',
+      'session-transferred': 'Session handed to another agent',
+      'transfer-forced': 'Session transfer forced by a supervisor',
+      'request-dispatched': 'Help request dispatched to an agent',
     },
     targets: {
       seat: 'Seat',

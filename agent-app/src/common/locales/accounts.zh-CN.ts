@@ -272,6 +272,9 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'recording-viewed': '观看录像',
       'recording-downloaded': '下载录像',
       'recording-deleted': '删除录像（保留策略）',
+      'session-transferred': '会话转交给其他坐席',
+      'transfer-forced': '主管强制转接会话',
+      'request-dispatched': '求助请求分派给坐席',
     },
     targets: {
       seat: '坐席',

@@ -6,12 +6,20 @@
  */
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
-import { DeskRelayToAgent, type AgentDeskState, type HelpRequestView, type RelayToClient } from '@beacon/shared/protocol';
+import { DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
 
 export interface DeskOffer {
   request: HelpRequestView;
   /** When the offer times out, in this console's clock (`Date.now()`). */
   localUntil: number;
+  /** A running session another agent is transferring to this one (capability `desk-live`). */
+  transfer: { fromAgentName: string; note: string } | null;
+}
+
+/** Where a transfer this agent asked for stands (`sent`: not answered yet). */
+export interface TransferProgress {
+  state: 'sent' | 'asking' | 'declined' | 'nobody-available';
+  agentName: string | null;
 }
 
 export interface DeskStatus {
@@ -27,6 +35,12 @@ export interface DeskSnapshot {
   status: DeskStatus | null;
   offers: readonly DeskOffer[];
   queue: readonly HelpRequestView[];
+  /** The relay speaks `desk-live`: running desk sessions can be transferred. */
+  isLive: boolean;
+  /** Transfers this agent asked for, by session ID. */
+  transfers: Readonly<Record<string, TransferProgress>>;
+  /** Supervisors: every running session (null: not a supervisor, or not told yet). */
+  liveSessions: readonly LiveDeskSession[] | null;
 }
 
 export interface AgentDeskDeps {
@@ -36,7 +50,7 @@ export interface AgentDeskDeps {
   now?: () => number;
 }
 
-const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [] };
+const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {}, liveSessions: null };
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -55,7 +69,7 @@ export class AgentDesk {
   readonly subscribe = this.store.subscribe;
 
   attached(conn: RoleConnection<'agent'>): void {
-    this.store.set({ ...OFF, isOn: conn.capabilities.has('desk') });
+    this.store.set({ ...OFF, isOn: conn.capabilities.has('desk'), isLive: conn.capabilities.has('desk') && conn.capabilities.has('desk-live') });
   }
 
   /** The link went down: offers die with it (the relay withdraws them). */
@@ -64,6 +78,7 @@ export class AgentDesk {
   }
 
   onRelayMessage(msg: RelayToClient): void {
+    this.onHandover(msg);
     const r = DeskRelayToAgent.safeParse(msg);
     if (!r.success) return;
     const m = r.data;
@@ -74,7 +89,7 @@ export class AgentDesk {
         return;
       case 'desk-offer': {
         const others = s.offers.filter((o) => o.request.id !== m.request.id);
-        this.store.set({ ...s, offers: [...others, { request: m.request, localUntil: this.now() + m.forMs }] });
+        this.store.set({ ...s, offers: [...others, { request: m.request, localUntil: this.now() + m.forMs, transfer: m.transfer }] });
         return;
       }
       case 'desk-offer-withdrawn':
@@ -95,14 +110,68 @@ export class AgentDesk {
     const conn = this.d.link();
     if (!offer || !conn) return;
     const requestId = randomId();
-    this.d.connectSent(requestId, offer.request.deviceId, control);
-    conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control });
+    if (offer.transfer) {
+      // The running session's `session-started` opens its tab.
+      conn.sendSignal({ type: 'transfer-accept', requestId, helpRequestId });
+    } else {
+      this.d.connectSent(requestId, offer.request.deviceId, control);
+      conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control });
+    }
     this.drop(helpRequestId);
   }
 
   decline(helpRequestId: string): void {
-    this.d.link()?.sendSignal({ type: 'offer-decline', helpRequestId });
+    const isTransfer = this.getSnapshot().offers.some((o) => o.request.id === helpRequestId && o.transfer);
+    this.d.link()?.sendSignal(isTransfer ? { type: 'transfer-decline', helpRequestId } : { type: 'offer-decline', helpRequestId });
     this.drop(helpRequestId);
+  }
+
+  /** The help request a running session of this agent serves, if it is a desk session. */
+  requestOfSession(deviceId: string, agentId: number): HelpRequestView | null {
+    return this.getSnapshot().queue.find((r) => r.state === 'assigned' && r.deviceId === deviceId && r.agentId === agentId) ?? null;
+  }
+
+  /** Hands a running desk session to another agent or a group; the answer comes as `transfer-status`. */
+  transfer(sessionId: string, to: DeskTransferTarget, note: string): void {
+    const conn = this.d.link();
+    if (!conn) return;
+    conn.sendSignal({ type: 'session-transfer', requestId: randomId(), sessionId, to, note });
+    this.setTransfer(sessionId, { state: 'sent', agentName: null });
+  }
+
+  /** Supervisors: take a running session over (its tab opens here). */
+  takeOver(sessionId: string): void {
+    this.d.link()?.sendSignal({ type: 'session-take-over', requestId: randomId(), sessionId });
+  }
+
+  /** Supervisors: transfer someone's running desk session to this agent. */
+  forceTransfer(sessionId: string, agentId: number, note: string): void {
+    this.d.link()?.sendSignal({ type: 'session-force-transfer', requestId: randomId(), sessionId, agentId, note });
+  }
+
+  /** Supervisors: give a waiting request to this agent without an offer. */
+  dispatch(helpRequestId: string, agentId: number): void {
+    this.d.link()?.sendSignal({ type: 'request-dispatch', requestId: randomId(), helpRequestId, agentId });
+  }
+
+  /** The agent read a transfer's outcome. */
+  dismissTransfer(sessionId: string): void {
+    this.setTransfer(sessionId, null);
+  }
+
+  private onHandover(msg: RelayToClient): void {
+    const r = HandoverRelayToAgent.safeParse(msg);
+    if (!r.success) return;
+    const m = r.data;
+    if (m.type === 'desk-sessions') this.store.set({ ...this.getSnapshot(), liveSessions: m.sessions });
+    else if (m.type === 'transfer-status') this.setTransfer(m.sessionId, { state: m.state, agentName: m.agentName });
+    else this.setTransfer(m.sessionId, null);
+  }
+
+  private setTransfer(sessionId: string, progress: TransferProgress | null): void {
+    const s = this.getSnapshot();
+    const { [sessionId]: _gone, ...rest } = s.transfers;
+    this.store.set({ ...s, transfers: progress ? { ...rest, [sessionId]: progress } : rest });
   }
 
   private drop(helpRequestId: string): void {

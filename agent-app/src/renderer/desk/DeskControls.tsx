@@ -4,19 +4,15 @@
  * a countdown and Accept / Decline, with a tone and a system notification (DeskOffers).
  * Nothing shows when the relay does not speak `desk`.
  */
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AGENT_DESK_STATES, type AgentDeskState, type HelpRequestView } from '@beacon/shared/protocol';
-import { useClient } from '../ClientContext.ts';
 import { notify } from '../notify.ts';
 import { useFormatters } from '../ui/format.ts';
 import type { DeskOffer } from './AgentDesk.ts';
+import { SupervisorButton } from './SupervisorPanel.tsx';
+import { useDesk } from './useDesk.ts';
 import './desk.css';
-
-function useDesk() {
-  const desk = useClient().desk;
-  return { desk, snap: useSyncExternalStore(desk.subscribe, desk.getSnapshot) };
-}
 
 /** Re-renders every second (countdowns, waits). */
 function useNow(): number {
@@ -66,6 +62,7 @@ export function DeskControls() {
         </span>
       </button>
       {isQueueOpen && <QueuePanel requests={snap.queue} />}
+      <SupervisorButton />
     </div>
   );
 }
@@ -121,8 +118,18 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
   const r = offer.request;
   const seconds = Math.max(0, Math.ceil((offer.localUntil - now) / 1000));
   return (
-    <section className="desk-offer" data-testid="desk-offer" data-request-id={r.id} role="alertdialog" aria-label={t('desk.offerTitle')}>
-      <h2>{t('desk.offerTitle')}</h2>
+    <section className="desk-offer" data-testid="desk-offer" data-request-id={r.id} data-transfer={offer.transfer ? 'yes' : 'no'} role="alertdialog" aria-label={t('desk.offerTitle')}>
+      <h2>{offer.transfer ? t('desk.transferFrom', { name: offer.transfer.fromAgentName }) : t('desk.offerTitle')}</h2>
+      {offer.transfer && (
+        <>
+          {offer.transfer.note && (
+            <p className="desk-description" data-testid="desk-offer-note">
+              <span className="muted">{t('desk.transferNote')}</span> {offer.transfer.note}
+            </p>
+          )}
+          <p className="muted">{t('desk.transferHint')}</p>
+        </>
+      )}
       <p className="desk-offer-name" data-testid="desk-offer-name">
         {r.customerName}
       </p>
@@ -136,9 +143,11 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
       <p className="desk-countdown" data-testid="desk-offer-countdown" data-seconds={seconds}>
         {t('desk.answerIn', { s: seconds })}
       </p>
-      <label className="desk-control">
-        <input type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} /> {t('desk.control')}
-      </label>
+      {!offer.transfer && (
+        <label className="desk-control">
+          <input type="checkbox" checked={control} onChange={(e) => setControl(e.target.checked)} /> {t('desk.control')}
+        </label>
+      )}
       <div className="actions">
         <button type="button" className="button" data-testid="desk-offer-decline" onClick={() => desk.decline(r.id)}>
           {t('desk.decline')}
