@@ -7,13 +7,12 @@ import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
+import { RESUME_WELCOME_TIMEOUT_MS, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 
-/** While a session waits for us to come back, the link is tried this often (the grace period is short). */
-const RESUME_RETRY_MS = 1000;
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
   const r = ErrorCode.safeParse(reason);
@@ -34,6 +33,8 @@ export class CustomerClient {
   private isClosed = false;
   /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
   private resumable: ResumeClaim | null = null;
+  /** Quick retries right after a drop, while the session waits for us. */
+  private readonly resumeRetry = new ResumeRetry();
   /** "Request help": the customer's place in the service desk's queue. */
   readonly help = new HelpRequestClient(() => this.link.connection, groupFromLink(location.search));
 
@@ -41,7 +42,11 @@ export class CustomerClient {
     private readonly config: RendererConfig,
     private readonly bridge: CustomerBridge | undefined,
   ) {
-    const linkOptions = () => ({ relayUrl: this.config.relayUrl, role: 'customer' as const, ...(this.resumable ? { resume: [this.resumable] } : {}) });
+    const linkOptions = () => ({
+      relayUrl: this.config.relayUrl,
+      role: 'customer' as const,
+      ...(this.resumable ? { resume: [this.resumable], welcomeTimeoutMs: RESUME_WELCOME_TIMEOUT_MS } : {}),
+    });
     this.link = createRelayLink(linkOptions, {
       onOpening: () => this.apply({ type: 'connecting' }),
       onUp: (conn, scope) => this.attach(conn, scope),
@@ -113,6 +118,7 @@ export class CustomerClient {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
     const wasRelinking = this.state.isRelinking;
+    this.resumeRetry.reset();
     this.apply({ type: 'registered', deviceId, code });
     // The same ID: the session is ours again; the agent's picture restarts from a keyframe.
     if (wasRelinking && this.state.session) this.current?.resumed();
@@ -123,7 +129,7 @@ export class CustomerClient {
     if (this.isClosed) return;
     if (this.resumable && this.state.phase === 'session') {
       // The capture keeps running; frames are dropped until the link is back (a call ends: its audio was on the old link).
-      this.link.retryLater(RESUME_RETRY_MS);
+      this.link.retryLater(this.resumeRetry.nextDelayMs());
       this.apply({ type: 'link-lost' });
       return;
     }

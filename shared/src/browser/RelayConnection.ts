@@ -35,6 +35,8 @@ export interface RelayConnectionOptions {
   timeoutMs?: number;
   /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */
   resume?: ResumeClaim[];
+  /** Without a welcome by then the attempt fails (`relay-unreachable`); a resuming client tries again sooner. */
+  welcomeTimeoutMs?: number;
   /** `websocket`: skip WebRTC and carry ctl and media over the socket at once (ws-transport). Default `auto`. */
   transport?: 'auto' | 'websocket';
 }
@@ -107,6 +109,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearTimeout(welcomeTimer);
         try {
           ws.close();
         } catch {
@@ -116,6 +119,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
         reject(Object.assign(new Error(message), { code }));
       };
       const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
+      const welcomeTimer = opts.welcomeTimeoutMs ? setTimeout(() => !conn && fail('relay-unreachable', 'no welcome in time'), opts.welcomeTimeoutMs) : undefined;
 
       ws.onopen = () => {
         const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
@@ -147,6 +151,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
           }
           if (msg.type !== 'welcome') return;
           if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
+          clearTimeout(welcomeTimer);
           const pc = new RTCPeerConnection({ iceServers: [] });
           conn = new RelayConnection(ws, pc, msg);
           conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
