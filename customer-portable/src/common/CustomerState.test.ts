@@ -189,3 +189,13 @@ test("the agent's link drops and comes back: a deadline while away, none after; 
   assert.equal(s.peerAwayUntil, null);
   assert.equal(transition(run(registered), { type: 'link-lost' }).isIllegal, true, 'no session: nothing to resume');
 });
+
+test('Stop while the link is down: back to the start screen at once; the same ID when the link returns (the relay resumed, then stopped, the session)', () => {
+  let s = run(...running, { type: 'link-lost' }, { type: 'stopped' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.session, null);
+  assert.equal(s.notice?.key, 'session.youStopped');
+  s = run(...running, { type: 'link-lost' }, { type: 'stopped' }, { type: 'registered', deviceId: s.deviceId ?? '', code: 'NEW123' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.code, 'NEW123');
+});

@@ -33,6 +33,13 @@ export class CustomerClient {
   private isClosed = false;
   /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
   private resumable: ResumeClaim | null = null;
+  /**
+   * A Stop of a resumable session the relay has not confirmed yet (session-ended): pressed while
+   * the link was down (or dying unnoticed), it is carried by the next connection, which resumes
+   * that session and stops it, so the agent hears "customer stopped" instead of waiting for the
+   * grace period to run out.
+   */
+  private pendingStop: ResumeClaim | null = null;
   /** Quick retries right after a drop, while the session waits for us. */
   private readonly resumeRetry = new ResumeRetry();
   /** "Request help": the customer's place in the service desk's queue. */
@@ -45,7 +52,7 @@ export class CustomerClient {
     const linkOptions = () => ({
       relayUrl: this.config.relayUrl,
       role: 'customer' as const,
-      ...(this.resumable ? { resume: [this.resumable], welcomeTimeoutMs: RESUME_WELCOME_TIMEOUT_MS } : {}),
+      ...this.resumeOptions(),
     });
     this.link = createRelayLink(linkOptions, {
       onOpening: () => this.apply({ type: 'connecting' }),
@@ -95,6 +102,7 @@ export class CustomerClient {
   stop(): void {
     const sessionId = this.state.session?.sessionId ?? this.state.acceptedSessionId;
     if (!sessionId) return;
+    if (this.resumable?.sessionId === sessionId) this.pendingStop = this.resumable;
     this.link.connection?.sendSignal({ type: 'session-stop', sessionId });
     this.current?.endMedia();
     this.apply({ type: 'stopped' });
@@ -119,6 +127,8 @@ export class CustomerClient {
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
     const wasRelinking = this.state.isRelinking;
     this.resumeRetry.reset();
+    // A Stop pressed while the link was down: the resumed session is stopped at once.
+    if (this.pendingStop) conn.sendSignal({ type: 'session-stop', sessionId: this.pendingStop.sessionId });
     this.apply({ type: 'registered', deviceId, code });
     // The same ID: the session is ours again; the agent's picture restarts from a keyframe.
     if (wasRelinking && this.state.session) this.current?.resumed();
@@ -135,8 +145,14 @@ export class CustomerClient {
     }
     this.current?.endMedia();
     this.help.detached();
-    const delay = this.link.retryLater();
+    const delay = this.link.retryLater(this.pendingStop ? this.resumeRetry.nextDelayMs() : Infinity);
     this.apply({ type: 'disconnected', reason, retryInMs: delay });
+  }
+
+  /** What a connection attempt claims back: the running session, or one stopped while the link was down. */
+  private resumeOptions(): { resume?: ResumeClaim[]; welcomeTimeoutMs?: number } {
+    const claim = this.resumable ?? this.pendingStop;
+    return claim ? { resume: [claim], welcomeTimeoutMs: RESUME_WELCOME_TIMEOUT_MS } : {};
   }
 
   /* ---------- signalling ---------- */
@@ -167,10 +183,12 @@ export class CustomerClient {
         return;
       case 'session-resumed':
       case 'resume-refused':
+        if (msg.type === 'resume-refused' && this.pendingStop?.sessionId === msg.sessionId) this.pendingStop = null;
         // The welcome's device ID already said which (see attach).
         console.info(`[beacon] ${msg.type} ${msg.sessionId}`);
         return;
       case 'session-ended':
+        if (this.pendingStop?.sessionId === msg.sessionId) this.pendingStop = null;
         // Ours or not, the state decides; when it was ours, the session object (capture, call, bar, hotkey) goes with it.
         this.apply({ type: 'session-ended', sessionId: msg.sessionId, reason: msg.reason });
         return;
