@@ -75,6 +75,7 @@ export class ClientPath {
   }
 
   close(reason: string): void {
+    this.ctlRouter?.close();
     this.link?.close(reason);
     this.link = null;
     this.wsCarrier?.close(reason);
