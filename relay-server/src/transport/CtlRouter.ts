@@ -18,8 +18,13 @@ import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
 import { SlicedQueue } from './SlicedQueue.ts';
 
-/** Messages waiting for their slice at most; a party past it floods faster than any budget allows. */
-export const MAX_WAITING_CTL = 8192;
+/**
+ * What may wait for its slice at most, in messages and in characters. An honest sender never
+ * gets near: its file transfer keeps at most a 1 MiB window in flight, and everything else is
+ * small. A party past either floods faster than the relay can even look at its messages.
+ */
+export const MAX_WAITING_CTL = 4096;
+export const MAX_WAITING_CTL_CHARS = 8 * 1024 * 1024;
 
 const WHERE = 'ctl client->relay';
 
@@ -48,7 +53,10 @@ export class CtlRouter {
   private readonly budget: CtlBudget;
   private hasWarned = false;
   private isCutOff = false;
-  private readonly inbox = new SlicedQueue<string>((text) => this.handleText(text));
+  private readonly inbox = new SlicedQueue<string>(
+    (text) => this.handleText(text),
+    (text) => text.length,
+  );
 
   constructor(
     private readonly ctx: Router,
@@ -65,7 +73,7 @@ export class CtlRouter {
   /** One ctl text message from the client, handled now or in its turn (never throws). */
   route(text: string): void {
     if (this.isCutOff) return;
-    if (this.inbox.waiting >= MAX_WAITING_CTL) return this.cutOff('its waiting messages');
+    if (this.inbox.waiting >= MAX_WAITING_CTL || this.inbox.waitingSize >= MAX_WAITING_CTL_CHARS) return this.cutOff('its waiting messages');
     this.inbox.push(text);
   }
 

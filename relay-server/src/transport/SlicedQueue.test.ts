@@ -29,6 +29,17 @@ test('a lone item is handled at once; a burst is handled in order, in slices, le
   assert.ok(timerRanAfter !== null && timerRanAfter < 41, `a timer ran before the burst was done (after ${timerRanAfter})`);
 });
 
+test('what waits is measured', async () => {
+  const q = new SlicedQueue<string>(() => busy(SLICE_MS + 1), (s) => s.length);
+  q.push('first');
+  q.push('abc');
+  q.push('de');
+  assert.equal(q.waiting, 2);
+  assert.equal(q.waitingSize, 5);
+  while (q.waiting > 0) await new Promise((r) => setImmediate(r));
+  assert.equal(q.waitingSize, 0);
+});
+
 test('closing drops what waits', async () => {
   const seen: number[] = [];
   const q = new SlicedQueue<number>((n) => {

@@ -20,18 +20,29 @@ export class SlicedQueue<T> {
   private sliceStartedAt: number | null = null;
   private isScheduled = false;
   private isClosed = false;
+  /** The size of what waits, by `sizeOf`. */
+  private size = 0;
 
-  constructor(private readonly handle: (item: T) => void) {}
+  constructor(
+    private readonly handle: (item: T) => void,
+    private readonly sizeOf: (item: T) => number = () => 1,
+  ) {}
 
   /** Items waiting for their turn. */
   get waiting(): number {
     return this.items.length - this.head;
   }
 
+  /** The summed size of the items waiting. */
+  get waitingSize(): number {
+    return this.size;
+  }
+
   push(item: T): void {
     if (this.isClosed) return;
     if (this.waiting === 0 && this.isWithinSlice()) return this.handle(item);
     this.items.push(item);
+    this.size += this.sizeOf(item);
     this.schedule();
   }
 
@@ -40,6 +51,7 @@ export class SlicedQueue<T> {
     this.isClosed = true;
     this.items.length = 0;
     this.head = 0;
+    this.size = 0;
   }
 
   /** Whether the current stretch (begun by the first item of this turn) may go on. */
@@ -65,6 +77,7 @@ export class SlicedQueue<T> {
     while (!this.isClosed && this.head < this.items.length) {
       const item = this.items[this.head]!;
       this.items[this.head++] = undefined as T;
+      this.size -= this.sizeOf(item);
       this.handle(item);
       if (performance.now() - start >= SLICE_MS) break;
     }
