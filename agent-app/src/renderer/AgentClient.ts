@@ -28,7 +28,7 @@ import { AgentDesk } from './desk/AgentDesk.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
-import { RESUME_WELCOME_TIMEOUT_MS, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
+import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 
 export type Phase = 'login' | 'connecting' | 'console';
 export type LinkState = 'online' | 'reconnecting';
@@ -100,7 +100,7 @@ export class AgentClient {
     });
     const linkOptions = () => {
       const resume = this.sessions.resumeClaims();
-      return { relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume, ...(resume.length ? { welcomeTimeoutMs: RESUME_WELCOME_TIMEOUT_MS } : {}) };
+      return { relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume, ...(resume.length ? { race: RESUME_RACE } : {}) };
     };
     this.link = createRelayLink(linkOptions, {
       onUp: (conn, scope) => this.attach(conn, scope),

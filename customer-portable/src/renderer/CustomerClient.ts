@@ -7,7 +7,7 @@ import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
-import { RESUME_WELCOME_TIMEOUT_MS, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
+import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
@@ -150,9 +150,9 @@ export class CustomerClient {
   }
 
   /** What a connection attempt claims back: the running session, or one stopped while the link was down. */
-  private resumeOptions(): { resume?: ResumeClaim[]; welcomeTimeoutMs?: number } {
+  private resumeOptions(): { resume?: ResumeClaim[]; race?: typeof RESUME_RACE } {
     const claim = this.resumable ?? this.pendingStop;
-    return claim ? { resume: [claim], welcomeTimeoutMs: RESUME_WELCOME_TIMEOUT_MS } : {};
+    return claim ? { resume: [claim], race: RESUME_RACE } : {};
   }
 
   /* ---------- signalling ---------- */

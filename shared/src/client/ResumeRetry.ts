@@ -9,11 +9,11 @@ export const RESUME_FAST_RETRY_MS = 250;
 export const RESUME_FAST_FOR_MS = 10_000;
 export const RESUME_SLOW_RETRY_MS = 1000;
 /**
- * A resuming attempt with no welcome after this long is given up and made again: a connection
- * attempt started while the link was dead can wait seconds for its next SYN, while a live relay
- * welcomes a returning party in milliseconds.
+ * How a resuming attempt opens its socket (RelayConnection's `race`): a socket not open after
+ * 300 ms gets another beside it, up to 8; the first open wins. A connection started while the
+ * link was dead can wait seconds for its next SYN, while a live relay answers in milliseconds.
  */
-export const RESUME_WELCOME_TIMEOUT_MS = 1500;
+export const RESUME_RACE = { everyMs: 300, max: 8 } as const;
 
 export class ResumeRetry {
   private since: number | null = null;
