@@ -34,9 +34,10 @@ const COLOURS = [
 function watchFor(agent: Page, sx: number, sy: number, rgb: readonly number[]): Promise<void> {
   return agent.evaluate(
     ([x, y, want]) => {
-      const w = window as unknown as { __seenAt: number | null; __watch: number };
+      const w = window as unknown as { __seenAt: number | null; __watch?: number };
       w.__seenAt = null;
-      const id = ++w.__watch || (w.__watch = 1);
+      w.__watch = (w.__watch ?? 0) + 1;
+      const id = w.__watch;
       const look = () => {
         if (w.__watch !== id) return;
         const c = document.querySelector('[data-testid="session-canvas"]') as HTMLCanvasElement | null;
