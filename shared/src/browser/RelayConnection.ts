@@ -55,6 +55,13 @@ export function signallingUrl(relayUrl: string): string {
   return u.toString();
 }
 
+function helloOf(opts: RelayConnectionOptions): ClientToRelay {
+  const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
+  if (opts.token) hello.token = opts.token;
+  if (opts.resume?.length) hello.resume = opts.resume;
+  return hello;
+}
+
 function isWelcomeFor<R extends Role>(w: Welcome, role: R): w is WelcomeFor<R> {
   return w.role === role;
 }
@@ -138,12 +145,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     };
     const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
 
-    const sayHello = () => {
-      const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
-      if (opts.token) hello.token = opts.token;
-      if (opts.resume?.length) hello.resume = opts.resume;
-      ws.send(JSON.stringify(hello));
-    };
+    const sayHello = () => ws.send(JSON.stringify(helloOf(opts)));
     ws.onerror = () => fail('relay-unreachable', 'could not reach the relay');
     ws.onclose = () => {
       if (!settled) fail('relay-unreachable', 'the relay closed the connection');
