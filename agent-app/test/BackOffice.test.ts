@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import type { RelayProcess } from '../../tests/harness/Relay.ts';
 import { AGENT, BackOfficeStage, GROUP, HAN, MANAGER, ORG, OWNER, SIG, TZ, createCustomer, fillDevice, seatRow, submitConnect, todayInTz } from './backOfficeStage.ts';
 import { ScriptedAgent, ScriptedCustomer } from './ScriptedPeers.ts';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
 
 let stage: BackOfficeStage;
 let relay: RelayProcess;
@@ -33,7 +33,7 @@ describe('accounts, customers and back-office against the real relay', { concurr
   after(async () => {
     customer?.close();
     // node-datachannel's threads keep the process alive until cleaned up (the scripted customer's link).
-    nodeDataChannel.cleanup();
+    await cleanupNative();
     await stage?.close();
   });
 

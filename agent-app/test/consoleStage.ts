@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { fragmentFrame } from '@beacon/shared/framing';
@@ -173,7 +173,7 @@ export class ConsoleStage {
     await this.browser.close();
     await this.relay.close();
     // libdatachannel's threads keep the process alive until released.
-    nodeDataChannel.cleanup();
+    await cleanupNative();
     rmSync(this.outDir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSocket } from 'node:dgram';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from './platform/nativeHandles.ts';
 import { fragmentFrame, readHeader, Reassembler } from '@beacon/shared/framing';
 import { KEYFRAME_REQUEST_INTERVAL_MS } from './media/MediaForwarder.ts';
 import { NdcClient, openSession } from './testing/NdcClient.ts';
@@ -18,7 +18,7 @@ before(async () => {
 });
 after(async () => {
   await t.relay.close();
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 async function pair(): Promise<{ agent: NdcClient; customer: NdcClient }> {

@@ -17,7 +17,7 @@
  * 60 s unless an owner or admin changes it; default no cap). An empty variable counts as unset.
  */
 import { createSocket } from 'node:dgram';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from './platform/nativeHandles.ts';
 import { z } from 'zod';
 import { OrganisationName } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
@@ -114,11 +114,9 @@ function stopOnSignals(relay: RelayHandle, log: Logger): void {
     relay
       .close()
       .catch((err: unknown) => log.error('shutdown failed', { err }))
-      .finally(() => {
-        // Stops libdatachannel's threads; without it the process would not exit.
-        nodeDataChannel.cleanup();
-        process.exit(0);
-      });
+      // Stops libdatachannel's threads once the channels have closed; without it the process would not exit.
+      .finally(() => cleanupNative(1000))
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import { AuditList, Customer, CustomerList, DeviceDetails, Group, Seat, SeatList, SessionList, SessionRow, StarResponse } from '@beacon/shared/api';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
@@ -37,7 +37,7 @@ after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
   // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 const create = (as: TestApi, body: Record<string, unknown>) => as.ok('POST', '/api/customers', Customer, body, 201);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import { AuditList, OrgSettings, RecordingInfo, RecordingTicket, SessionTimeline } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { NdcClient, loginAgent, openSession } from '../testing/NdcClient.ts';
@@ -36,7 +36,7 @@ before(async () => {
 after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 function waitFor(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {

@@ -1,7 +1,7 @@
 /** The audit trail: append-only in SQLite, and written in the order things happened. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import { NdcClient } from '../testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
@@ -12,7 +12,7 @@ before(async () => {
 after(async () => {
   await t.relay.close();
   // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 describe('session event log', () => {

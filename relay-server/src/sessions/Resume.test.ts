@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import type { RelayToClient } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, openSession } from '../testing/NdcClient.ts';
@@ -21,7 +21,7 @@ before(async () => {
 after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 async function client(role: 'agent' | 'customer', resume?: { sessionId: string; secret: string }): Promise<NdcClient> {

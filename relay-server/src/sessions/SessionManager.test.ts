@@ -1,7 +1,7 @@
 /** Session lifecycle over real WebSockets (agents signalling only; media is covered in RelayServer.test.ts). */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import type { Permissions } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
@@ -19,7 +19,7 @@ after(async () => {
   for (const c of open) c.close();
   await t.relay.close();
   // Customers open real peer connections: libdatachannel's threads keep the process alive until cleaned up.
-  nodeDataChannel.cleanup();
+  await cleanupNative();
 });
 
 /** Clients that cannot resume: a dropped link ends their sessions at once (Resume.test.ts has the rest). */

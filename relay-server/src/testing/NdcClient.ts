@@ -6,6 +6,7 @@
  */
 import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
 import WebSocket from 'ws';
+import { holdUntilClosed } from '../platform/nativeHandles.ts';
 import { parseJson } from '@beacon/shared/parse';
 import {
   CtlFromRelay,
@@ -292,7 +293,7 @@ export class NdcClient {
       if (this.heldCandidates) this.heldCandidates.push(c);
       else this.send({ type: 'rtc-candidate', ...c });
     });
-    this.channels = (this.opts.channels ?? ['ctl', 'media']).map((label) => pc.createDataChannel(label));
+    this.channels = (this.opts.channels ?? ['ctl', 'media']).map((label) => holdUntilClosed(pc.createDataChannel(label)));
     const ctl = this.channels.find((dc) => dc.getLabel() === 'ctl') ?? null;
     const media = this.channels.find((dc) => dc.getLabel() === 'media') ?? null;
     this.ctl = ctl;

@@ -49,8 +49,11 @@ export class RawSocket {
     this.json({ type: 'hello', v: PROTOCOL_VERSION, role, ...(token ? { token } : {}) });
   }
 
-  /** Resolves with the n-th message received (1-based), waiting for it if needed. */
-  async nth(n: number, timeoutMs = 3000): Promise<RelayToClient> {
+  /**
+   * Resolves with the n-th message received (1-based), waiting for it if needed. The wait is
+   * generous: it bounds a failure, not a speed (3 s ran out on a machine with load 20).
+   */
+  async nth(n: number, timeoutMs = 10_000): Promise<RelayToClient> {
     await this.until(() => this.received.length >= n, timeoutMs, `message #${n}`);
     return this.received[n - 1] as RelayToClient;
   }

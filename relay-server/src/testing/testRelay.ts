@@ -6,7 +6,7 @@
 import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle, type RelayOptions } from '../RelayServer.ts';
 import { after, afterEach, before } from 'node:test';
-import nodeDataChannel from 'node-datachannel';
+import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient } from './NdcClient.ts';
 
 export const TEST_AGENT = { login: 'alice', password: 'correct horse battery', displayName: 'Alice Chen' } as const;
@@ -60,10 +60,7 @@ export function useRelaySuite(options: () => RelayOptions = () => ({}), cleanup:
   after(async () => {
     for (const c of clients.splice(0)) c.close();
     await t?.relay.close();
-    // Let libdatachannel deliver the close callbacks still in flight: cleaning up under them
-    // crashed test processes at exit (a released thread-safe function called back).
-    await new Promise((r) => setTimeout(r, 300));
-    nodeDataChannel.cleanup();
+    await cleanupNative();
     cleanup();
   });
   const relay = (): TestRelay => {

@@ -27,6 +27,8 @@ export const MAX_WAITING_CTL = 4096;
 export const MAX_WAITING_CTL_CHARS = 8 * 1024 * 1024;
 
 const WHERE = 'ctl client->relay';
+/** How long a party that is cut off keeps its connection, unheard, so its last errors reach it. */
+const CUT_OFF_LINGER_MS = 250;
 
 type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now'>;
 
@@ -141,12 +143,15 @@ export class CtlRouter {
     if (code === 'bad-message') this.onBadMessage();
   }
 
-  /** Once: one log line, and the connection closes. */
+  /**
+   * Once: one log line; nothing more from the party is handled, and its connection closes
+   * after CUT_OFF_LINGER_MS, so the errors it was just sent reach it before its channels go.
+   */
   private cutOff(over: string): void {
     this.isCutOff = true;
     this.inbox.close();
     this.ctx.log.warn(`party stayed over ${over}; cutting it off`, { connId: this.connId, dropped: this.budget.dropped, refused: this.budget.refusals });
-    this.onOverBudget();
+    setTimeout(this.onOverBudget, CUT_OFF_LINGER_MS).unref();
   }
 
   private async dispatch(msg: CtlToRelay): Promise<void> {

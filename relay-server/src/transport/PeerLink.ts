@@ -11,6 +11,7 @@ import type { MediaSink } from '../sessions/Session.ts';
 import { parseAudioLine, type AudioLine } from '../voice/RtpRewriter.ts';
 import type { AudioPort } from '../voice/VoiceHandler.ts';
 import type { Logger } from '../platform/logger.ts';
+import { holdUntilClosed } from '../platform/nativeHandles.ts';
 
 /** Candidates a client may send before its offer arrives; more is not a real browser. */
 const MAX_EARLY_CANDIDATES = 64;
@@ -246,6 +247,7 @@ export class PeerLink {
   }
 
   private adoptTrack(track: Track): void {
+    holdUntilClosed(track);
     if (this.isClosed || this.audio || track.type() !== 'audio' || !this.offeredAudio || track.mid() !== this.offeredAudio.mid) {
       this.log.warn('unexpected media track closed', { mid: track.mid().slice(0, 64), type: track.type() });
       this.strayTracks.push(track);
@@ -279,11 +281,14 @@ export class PeerLink {
 
   private adopt(dc: DataChannel): void {
     const label = dc.getLabel();
-    if (this.isClosed) {
+    if (this.isClosed || (label === 'ctl' && this.ctl) || (label === 'media' && this.media) || (label !== 'ctl' && label !== 'media')) {
+      holdUntilClosed(dc);
+      if (!this.isClosed) this.log.warn('unexpected data channel closed', { label: label.slice(0, 64) });
+      this.strays.push(dc);
       dc.close();
       return;
     }
-    if (label === 'ctl' && !this.ctl) {
+    if (label === 'ctl') {
       this.ctl = dc;
       dc.onMessage((msg) => {
         if (this.isClosed) return;
@@ -294,12 +299,12 @@ export class PeerLink {
       // Channels announced by the remote side are usually open already, and then onOpen never fires.
       dc.onOpen(() => this.ctlOpened());
       if (dc.isOpen()) this.ctlOpened();
-      dc.onClosed(() => {
+      holdUntilClosed(dc, () => {
         if (!this.isClosed) this.handlers.onLost('ctl channel closed');
       });
       return;
     }
-    if (label === 'media' && !this.media) {
+    if (label === 'media') {
       this.media = dc;
       dc.onMessage((msg) => {
         if (this.isClosed) return;
@@ -307,7 +312,7 @@ export class PeerLink {
         else if (msg instanceof ArrayBuffer) this.handlers.onMedia(Buffer.from(msg));
         else this.log.debug('text message on media channel ignored');
       });
-      dc.onClosed(() => {
+      holdUntilClosed(dc, () => {
         if (!this.isClosed) this.handlers.onLost('media channel closed');
       });
       let hasOpened = false;
@@ -318,10 +323,6 @@ export class PeerLink {
       };
       dc.onOpen(opened);
       if (dc.isOpen()) opened();
-      return;
     }
-    this.log.warn('unexpected data channel closed', { label: label.slice(0, 64) });
-    this.strays.push(dc);
-    dc.close();
   }
 }
