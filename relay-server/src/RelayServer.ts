@@ -52,7 +52,7 @@ export interface RelayOptions {
   consentTimeoutMs?: number;
   /** How long a consented session waits for the customer's data channels (default 5 s). */
   linkWaitMs?: number;
-  /** How long a running session waits for a party whose link dropped (default 60 s; see sessions/Resume.ts). */
+  /** The longest a running session waits for a party whose link dropped: caps the organisation's setting (see sessions/Resume.ts). */
   resumeGraceMs?: number;
   helloTimeoutMs?: number;
   codeLifetimeMs?: number;

@@ -12,8 +12,9 @@
  * BEACON_LOG_LEVEL (debug|info|warn|error), BEACON_RECORDINGS_DIR (<data dir>/recordings),
  * BEACON_RECORD_SESSIONS (0|1: whether an organisation created at seeding records sessions;
  * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
- * X-Forwarded-For names the client; default none), BEACON_RESUME_GRACE_S (how long a running
- * session waits for a party whose link dropped; default 60). An empty variable counts as unset.
+ * X-Forwarded-For names the client; default none), BEACON_RESUME_GRACE_S (the longest a running
+ * session waits for a party whose link dropped: a cap on the organisation's setting, which is
+ * 60 s unless an owner or admin changes it; default no cap). An empty variable counts as unset.
  */
 import { createSocket } from 'node:dgram';
 import { cleanupNative } from './platform/nativeHandles.ts';

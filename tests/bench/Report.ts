@@ -8,6 +8,7 @@ import { QualityMode } from '@beacon/shared/protocol';
 import { KEYFRAME_INTERVAL_MS } from '../../relay-server/src/recording/SessionRecording.ts';
 import { renderLinkSection } from './LinkReport.ts';
 import { modeOf, type CapacityResult, type SuiteResult, type ViewRun } from './results.ts';
+import { resumeSection } from './resumeResult.ts';
 
 type N = number | null;
 
@@ -278,6 +279,7 @@ export function renderReport(r: SuiteResult, plotFile: string | null, command: s
   out.push('## Beacon next to x11vnc + noVNC', '');
   if (plotFile) out.push(`![Glass-to-glass latency distributions](${plotFile})`, '');
   out.push(...viewTables(r.views));
+  out.push(...resumeSection(r.resume));
   out.push('## Relay capacity', '', ...capacityTables(r.capacity));
   out.push('## One console, many sessions', '');
   if (r.consoles.length) {

@@ -17,10 +17,11 @@ import { runConsole } from './ConsoleBench.ts';
 import { latencyBoxPlot } from './LatencyPlot.ts';
 import { summarizeProfile } from './profileSummary.ts';
 import { renderReport } from './Report.ts';
+import { runResume } from './ResumeBench.ts';
 import { SuiteResult, ViewRunnerOutput } from './results.ts';
 import { WORKLOAD_NAMES, type WorkloadName } from './workloads.ts';
 
-export const SECTIONS = ['views', 'capacity', 'console', 'links'] as const;
+export const SECTIONS = ['views', 'capacity', 'console', 'links', 'resume'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The link rates, kbit/s (null: unshaped), and workloads of the link runs. */
@@ -41,6 +42,8 @@ export interface SuiteOptions {
   rates?: (number | null)[];
   /** How many times the link runs are made (each time every rate); the report takes medians. */
   linkRepeats?: number;
+  /** How many network cuts the resume run makes; absent: the plan's. */
+  resumeCuts?: number;
   hasPeer: boolean;
   /** Profile the relay during the capacity runs (V8 CPU profile) and the console (Chromium trace); summaries go in the report. */
   isProfiled: boolean;
@@ -56,6 +59,7 @@ interface Plan {
   capacity: { targetKbps: number; recording: boolean; clip: string; steps: number[]; windowSeconds: number; budgetMs: number }[];
   consoles: { clip: string; sessions: number; seconds: number }[];
   links: { rates: (number | null)[]; workloads: WorkloadName[]; seconds: number };
+  resume: { cuts: number; cutMs: number };
 }
 
 const FULL: Plan = {
@@ -90,6 +94,7 @@ const FULL: Plan = {
     { clip: 'scroll-text-1280x720', sessions: 8, seconds: 10 },
   ],
   links: { rates: [...LINK_RATES], workloads: [...LINK_WORKLOADS], seconds: 20 },
+  resume: { cuts: 10, cutMs: 5000 },
 };
 
 const QUICK: Plan = {
@@ -100,6 +105,7 @@ const QUICK: Plan = {
   capacity: [{ targetKbps: 180, recording: true, clip: 'typing-1280x720', steps: [10, 25], windowSeconds: 4, budgetMs: 60_000 }],
   consoles: [{ clip: 'typing-1280x720', sessions: 8, seconds: 4 }],
   links: { rates: [160], workloads: ['typing'], seconds: 4 },
+  resume: { cuts: 3, cutMs: 5000 },
 };
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -211,6 +217,7 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
     capacity: [],
     consoles: [],
     links: [],
+    resume: null,
     profiles: [],
     skipped: [],
     errors: [],
@@ -241,6 +248,11 @@ export async function runSuite(o: SuiteOptions): Promise<SuiteResult> {
         result.errors.push(...r.errors);
       }
     }
+  }
+  if (o.sections.has('resume')) {
+    const cuts = o.resumeCuts ?? plan.resume.cuts;
+    log(`== resume: ${cuts} cuts of ${plan.resume.cutMs / 1000} s of the customer's link`);
+    result.resume = await twice('resume after network cuts', result.errors, () => runResume({ cuts, cutMs: plan.resume.cutMs, log }));
   }
   if (o.sections.has('capacity')) {
     for (const c of plan.capacity) {
@@ -294,8 +306,7 @@ export function writeOutputs(result: SuiteResult, command: string, isComplete: b
   return written;
 }
 
-/** Hand-written sections of the report (between `<!-- slow-links` and `<!-- /slow-links -->`), kept when it is rewritten. */
+/** Hand-written sections of the report (between `<!-- slow-links` and `<!-- /slow-links -->`, and the same for `resume`), kept when it is rewritten. */
 function keptSections(doc: string): string {
-  const m = /\n<!-- slow-links[^]*?<!-- \/slow-links -->\n/.exec(doc);
-  return m ? m[0] : '';
+  return [...doc.matchAll(/\n<!-- (slow-links|resume)[^]*?<!-- \/\1 -->\n/g)].map((m) => m[0]).join('');
 }

@@ -8,12 +8,12 @@
  *                                      {"scenario","width","height","fps","kbps","glass_p50_ms",
  *                                       "glass_p95_ms","input_p50_ms","setup_ms"}
  *
- * Options: --seconds N (measuring window per view or link run), --only views,capacity,console,links,
+ * Options: --seconds N (measuring window per view or link run), --only views,capacity,console,links,resume,
  * --modes speed,balanced,quality (Beacon's quality modes for the view runs; full mode runs all
  * three, --quick balanced only), --workloads scroll-text,typing and --sizes 1280x720 (a part of
  * the view runs; for the link runs, the ones among still-clock, typing and scroll-text),
  * --rates 160,1000,unlimited (the link runs' rates, kbit/s), --repeat N (make the link runs N
- * times; the report shows medians),
+ * times; the report shows medians), --cuts N (network cuts of the resume run; full 10, quick 3),
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
@@ -42,6 +42,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     rates: { type: 'string' },
     repeat: { type: 'string' },
+    cuts: { type: 'string' },
     'no-peer': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     report: { type: 'string' },
@@ -117,6 +118,7 @@ async function suite(): Promise<void> {
     ...(sizes ? { sizes } : {}),
     ...(rates ? { rates } : {}),
     ...(values.repeat ? { linkRepeats: Math.max(1, Number(values.repeat)) } : {}),
+    ...(values.cuts ? { resumeCuts: Math.max(1, Number(values.cuts)) } : {}),
     hasPeer: !values['no-peer'],
     isProfiled: values.profile ?? false,
     command,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { QualityMode } from '@beacon/shared/protocol';
+import { ResumeResult } from './resumeResult.ts';
 import { WORKLOAD_NAMES } from './workloads.ts';
 
 /** A measured number; null when there were no samples (JSON has no NaN). */
@@ -159,6 +160,8 @@ export const SuiteResult = z.object({
   consoles: z.array(ConsoleResult),
   /** Beacon and the peer behind a shaped link (absent in results from before these runs). */
   links: z.array(LinkRun).default([]),
+  /** Resume after network cuts (absent in results from before it was benched). */
+  resume: ResumeResult.nullable().default(null),
   /** Where the time went, when the suite ran with --profile: top self-time lines per process. */
   profiles: z.array(z.object({ what: z.string(), totalMs: z.number(), lines: z.array(z.object({ name: z.string(), selfMs: z.number(), share: z.number() })) })),
   skipped: z.array(z.string()),

@@ -23,16 +23,19 @@ import { AGENT, startRelay, type RelayProcess } from '../harness/Relay.ts';
 const FLOOD_SECONDS = 10;
 const QUIET_SECONDS = 3;
 /*
- * Bounds on what the others see during the flood. The issue asks for p99 under 200 ms; on this
- * project's test machine (2 cores shared by several test runs, load average 8 to 17) /healthz
- * met that in most runs but not all, and a stall of 0.5 to 2.5 s right after the cut-off
- * remains (the messages the flooder had already sent are still handed to the relay one by one,
- * see relay-server/src/transport/CtlBudget.ts). So the bounds are set where the machine's noise
- * does not fail them, and still an order of magnitude under what the same flood did before
- * the budgets: every probe then waited 5 to 10 s or timed out, and the relay grew to 800 MB.
- * The numbers are printed on every run.
+ * Bounds on what the others see during the flood. The issue asks for p99 under 200 ms. Two
+ * stalls remained after the budgets: a burst that node-datachannel hands over at once was
+ * handled in one stretch (0.5 to 2.5 s), and a chunk flood was taken in at 60+ MB/s for seconds
+ * before its budget cut it off. Now ctl messages are handled in slices of at most 8 ms
+ * (relay-server/src/transport/SlicedQueue.ts) and a party with more than 8 MiB waiting is cut
+ * off at once. Measured on this project's test machine (2 cores shared by several test runs,
+ * load average 11 to 19): /healthz p99 104 to 146 ms during a flood, where /healthz alone,
+ * without one, reached 15 to 200 ms. So /healthz is held to the issue's 200 ms. The other
+ * bounds are set where the machine's noise does not fail them, and still an order of magnitude
+ * under what the same flood did before the budgets: every probe then waited 5 to 10 s or timed
+ * out, and the relay grew to 800 MB. The numbers are printed on every run.
  */
-const HEALTHZ_P99_MS = 500;
+const HEALTHZ_P99_MS = 200;
 /** A chat message of another session goes through the relay's one database connection. */
 const CHAT_P99_MS = 3000;
 /** A sign-in hashes a password (tens of ms of CPU on its own) and writes to the database. */

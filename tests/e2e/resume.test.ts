@@ -35,6 +35,20 @@ const COUNT_CONSENT_DIALOGS = `(() => {
   }).observe(document, { childList: true, subtree: true });
 })();`;
 
+/** Keeps every screen capture the page starts, to tell whether it still runs. */
+const KEEP_CAPTURES = `(() => {
+  window.__captures = [];
+  const md = navigator.mediaDevices;
+  const get = md.getDisplayMedia.bind(md);
+  md.getDisplayMedia = async (c) => {
+    const stream = await get(c);
+    window.__captures.push(stream);
+    return stream;
+  };
+})();`;
+const liveCaptureTracks = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __captures: MediaStream[] }).__captures.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length);
+
 let skipReason: string | false = false;
 let stage: NamespaceStage | null = null;
 let agentBrowser: Browser | null = null;
@@ -59,7 +73,7 @@ describe('a session survives a network cut', { concurrency: false }, () => {
       skipReason = `no network namespace on this machine: ${err.message}`;
       return;
     }
-    customer = await openCustomer(stage.customerBrowser, stage.relayUrl, stage.injector, [COUNT_CONSENT_DIALOGS]);
+    customer = await openCustomer(stage.customerBrowser, stage.relayUrl, stage.injector, [COUNT_CONSENT_DIALOGS, KEEP_CAPTURES]);
     agentBrowser = await launchAgentBrowser();
     agent = await newPage(agentBrowser);
     await agentSignIn(agent, stage.relay.url);
@@ -131,5 +145,36 @@ describe('a session survives a network cut', { concurrency: false }, () => {
     assert.deepEqual(kinds, ['consent-granted', 'drop', 'resume'], `the event log: ${events.map((e) => e.kind).join(', ')}`);
     const recordings = await query<{ n: number }>(relay.dbPath, 'SELECT count(*) AS n FROM recordings WHERE session_id = ?', [sessionId]);
     assert.equal(recordings[0]?.n, 1, 'one recording for the session');
+  });
+
+  test("Stop pressed while the customer's link is down: the capture stops at once, and on reconnect the agent sees the customer stopped", SIG, async (t) => {
+    if (skipReason || !stage) return t.skip(skipReason || 'not set up');
+    const { link, relay } = stage;
+    const { deviceId, code } = await readDeviceCredentials(customer);
+    await agentConnect(agent, deviceId, code);
+    await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
+    await customer.getByTestId('consent-accept').click();
+    await agent.getByTestId('session-canvas').waitFor({ timeout: 20_000 });
+    await waitFor(async () => (await liveCaptureTracks(customer)) > 0, 'the capture running', 20_000);
+    const sessionId = await agent.locator('[data-testid="session-view"][data-state="active"]').getAttribute('data-session-id', { timeout: 20_000 });
+    assert.ok(sessionId);
+
+    await link.setLinkUp(false);
+    const cutAt = Date.now();
+    // The customer notices the silence (it shows it is reconnecting), then its user presses Stop.
+    await waitFor(() => customer.evaluate(() => document.body.textContent?.toLowerCase().includes('reconnecting') ?? false), 'the customer reconnecting', 15_000);
+    await customer.getByTestId('stop-button').click();
+    await waitFor(async () => (await liveCaptureTracks(customer)) === 0, 'the capture stopped while the link is down', 2000);
+    await customer.getByTestId('session-bar').waitFor({ state: 'detached', timeout: 2000 });
+    await new Promise((r) => setTimeout(r, Math.max(0, cutAt + CUT_MS - Date.now())));
+    await link.setLinkUp(true);
+    const upAt = Date.now();
+
+    await agent.getByTestId('session-message').filter({ hasText: 'customer stopped' }).waitFor({ timeout: 15_000 });
+    t.diagnostic(`the agent sees "customer stopped" ${Date.now() - upAt} ms after the link came up`);
+    const rows = await query<{ outcome: string }>(relay.dbPath, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
+    assert.equal(rows[0]?.outcome, 'customer-stopped');
+    const after = await readDeviceCredentials(customer);
+    assert.equal(after.deviceId, deviceId, 'the customer keeps its ID');
   });
 });

@@ -57,10 +57,14 @@ test('a customer needs a name; tags come from the typed list', () => {
   assert.ok(!upd.ok && upd.errors.phone === 'form.errors.tooLong');
 });
 
-test('settings need a name, a limit between 1 and 50, and whole-number retention limits', () => {
-  const recording = { recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: true, recordingMaxAgeDays: '90', recordingMaxTotalMB: '50000' };
+test('settings need a name, a limit between 1 and 50, whole-number retention limits and a grace period of 10-600 s', () => {
+  const recording = { recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: true, recordingMaxAgeDays: '90', recordingMaxTotalMB: '50000', resumeGraceSeconds: '60' };
   const good = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording });
-  assert.ok(good.ok && good.value.recordingMaxAgeDays === 90 && good.value.agentsMayWatchOwn === true);
+  assert.ok(good.ok && good.value.recordingMaxAgeDays === 90 && good.value.agentsMayWatchOwn === true && good.value.resumeGraceSeconds === 60);
+  for (const bad of ['9', '601', '1.5', '']) {
+    const g = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording, resumeGraceSeconds: bad });
+    assert.ok(!g.ok && g.errors.resumeGraceSeconds === 'settings.resumeGraceError', `grace ${bad}`);
+  }
   const r = checkSettings({ name: '', defaultConcurrencyLimit: '', ...recording, recordingMaxAgeDays: '0', recordingMaxTotalMB: 'lots' });
   assert.ok(!r.ok);
   assert.deepEqual(r.errors, {

@@ -166,6 +166,7 @@ export interface SettingsForm {
   agentsMayWatchOwn: boolean;
   recordingMaxAgeDays: string;
   recordingMaxTotalMB: string;
+  resumeGraceSeconds: string;
 }
 export type SettingsField = keyof SettingsForm;
 
@@ -184,6 +185,7 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     agentsMayWatchOwn: f.agentsMayWatchOwn,
     recordingMaxAgeDays: wholeNumber(f.recordingMaxAgeDays),
     recordingMaxTotalMB: wholeNumber(f.recordingMaxTotalMB),
+    resumeGraceSeconds: wholeNumber(f.resumeGraceSeconds),
   });
   if (r.success) return { ok: true, value: r.data };
   return {
@@ -193,6 +195,7 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
       defaultConcurrencyLimit: ['defaultConcurrencyLimit', 'form.errors.concurrencyLimit'],
       recordingMaxAgeDays: ['recordingMaxAgeDays', 'recording.settings.maxAgeError'],
       recordingMaxTotalMB: ['recordingMaxTotalMB', 'recording.settings.maxTotalError'],
+      resumeGraceSeconds: ['resumeGraceSeconds', 'settings.resumeGraceError'],
     }),
   };
 }

@@ -28,6 +28,7 @@ import { AgentDesk } from './desk/AgentDesk.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
+import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 
 export type Phase = 'login' | 'connecting' | 'console';
 export type LinkState = 'online' | 'reconnecting';
@@ -47,8 +48,6 @@ export interface ClientSnapshot {
 
 /** The relay answers a connect request at once (pending or an error); silence means it is stuck. */
 const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
-/** While sessions wait to be resumed, the link is tried this often (the relay waits only its grace period). */
-const RESUME_RETRY_MS = 1000;
 /** Where the agent's last quality mode is kept: the mode new sessions start in, in this browser. */
 const QUALITY_MODE_KEY = 'beacon.agent.qualityMode';
 
@@ -77,6 +76,8 @@ export class AgentClient {
   private readonly link: RelayLink<'agent'>;
   /** Bumped by every link that comes up; `/api/me` answers for an older one are dropped. */
   private linkGeneration = 0;
+  /** Quick retries right after a drop, while sessions wait to be resumed. */
+  private readonly resumeRetry = new ResumeRetry();
   private readonly sessions: AgentSessions;
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
   private signedOutReason: string | null = null;
@@ -103,7 +104,10 @@ export class AgentClient {
     this.api = new ApiClient(config.relayUrl, () => this.signIn?.token ?? null, () => {
       if (this.signIn) this.toLogin(errorKey('unauthorized'));
     });
-    const linkOptions = () => ({ relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume: this.sessions.resumeClaims() });
+    const linkOptions = () => {
+      const resume = this.sessions.resumeClaims();
+      return { relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume, ...(resume.length ? { race: RESUME_RACE } : {}) };
+    };
     this.link = createRelayLink(linkOptions, {
       onUp: (conn, scope) => this.attach(conn, scope),
       onDown: (reason, wasUp) => (wasUp ? this.onLinkClosed(reason) : this.onLinkFailed(reason)),
@@ -300,6 +304,7 @@ export class AgentClient {
 
   private attach(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
     const generation = ++this.linkGeneration;
+    this.resumeRetry.reset();
     const agent = conn.welcome.agent;
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
@@ -347,7 +352,7 @@ export class AgentClient {
   private retryLink(): void {
     if (!this.signIn) return;
     this.set({ link: 'reconnecting' });
-    this.link.retryLater(this.sessions.resumeClaims().length > 0 ? RESUME_RETRY_MS : Infinity);
+    this.link.retryLater(this.sessions.resumeClaims().length > 0 ? this.resumeRetry.nextDelayMs() : Infinity);
   }
 
   private toLogin(loginErrorKey: string | null): void {

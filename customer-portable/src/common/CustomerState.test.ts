@@ -195,3 +195,13 @@ test('a desk transfer: the running session shows the new agent and goes on; anot
   assert.deepEqual([s.phase, s.session?.agentName, s.session?.streamId], ['session', 'Zhang Min', run(...running).session?.streamId]);
   assert.equal(transition(run(...running), { type: 'agent-changed', sessionId: 'sess-other', agentName: 'X' }).isIllegal, true);
 });
+
+test('Stop while the link is down: back to the start screen at once; the same ID when the link returns (the relay resumed, then stopped, the session)', () => {
+  let s = run(...running, { type: 'link-lost' }, { type: 'stopped' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.session, null);
+  assert.equal(s.notice?.key, 'session.youStopped');
+  s = run(...running, { type: 'link-lost' }, { type: 'stopped' }, { type: 'registered', deviceId: s.deviceId ?? '', code: 'NEW123' });
+  assert.equal(s.phase, 'idle');
+  assert.equal(s.code, 'NEW123');
+});

@@ -124,6 +124,8 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
     // Back from a dropped link: the same ID means the relay gave the session back.
     if (s.isRelinking && i.deviceId === s.deviceId) return { ...s, code: i.code, isRelinking: false, notice: null };
     if (s.isRelinking) return { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code, notice: { key: endedKey('network-lost'), isError: false } };
+    // Back after a Stop pressed while the link was down: the relay kept our ID for the stopped session.
+    if (s.phase === 'idle' && s.deviceId === i.deviceId) return { ...s, code: i.code };
     return s.phase === 'connecting' ? { ...INITIAL_STATE, phase: 'idle', deviceId: i.deviceId, code: i.code } : `registered while ${s.phase}`;
   },
   'code-update': (s, i) => (s.deviceId ? { ...s, code: i.code } : 'code update before registration'),

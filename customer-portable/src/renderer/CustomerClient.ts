@@ -7,14 +7,13 @@ import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
+import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 
-/** While a session waits for us to come back, the link is tried this often (the grace period is short). */
-const RESUME_RETRY_MS = 1000;
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
   const r = ErrorCode.safeParse(reason);
@@ -35,6 +34,15 @@ export class CustomerClient {
   private isClosed = false;
   /** The running session and our secret for it: a dropped link resumes it (capability `resume`). */
   private resumable: ResumeClaim | null = null;
+  /**
+   * A Stop of a resumable session the relay has not confirmed yet (session-ended): pressed while
+   * the link was down (or dying unnoticed), it is carried by the next connection, which resumes
+   * that session and stops it, so the agent hears "customer stopped" instead of waiting for the
+   * grace period to run out.
+   */
+  private pendingStop: ResumeClaim | null = null;
+  /** Quick retries right after a drop, while the session waits for us. */
+  private readonly resumeRetry = new ResumeRetry();
   /** "Request help": the customer's place in the service desk's queue. */
   /** What the session bar says about the agent's monitor and clipboard use. */
   readonly barNotices = new BarNotices();
@@ -44,7 +52,11 @@ export class CustomerClient {
     private readonly config: RendererConfig,
     private readonly bridge: CustomerBridge | undefined,
   ) {
-    const linkOptions = () => ({ relayUrl: this.config.relayUrl, role: 'customer' as const, ...(this.resumable ? { resume: [this.resumable] } : {}) });
+    const linkOptions = () => ({
+      relayUrl: this.config.relayUrl,
+      role: 'customer' as const,
+      ...this.resumeOptions(),
+    });
     this.link = createRelayLink(linkOptions, {
       onOpening: () => this.apply({ type: 'connecting' }),
       onUp: (conn, scope) => this.attach(conn, scope),
@@ -93,6 +105,7 @@ export class CustomerClient {
   stop(): void {
     const sessionId = this.state.session?.sessionId ?? this.state.acceptedSessionId;
     if (!sessionId) return;
+    if (this.resumable?.sessionId === sessionId) this.pendingStop = this.resumable;
     this.link.connection?.sendSignal({ type: 'session-stop', sessionId });
     this.current?.endMedia();
     this.apply({ type: 'stopped' });
@@ -116,6 +129,9 @@ export class CustomerClient {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
     const wasRelinking = this.state.isRelinking;
+    this.resumeRetry.reset();
+    // A Stop pressed while the link was down: the resumed session is stopped at once.
+    if (this.pendingStop) conn.sendSignal({ type: 'session-stop', sessionId: this.pendingStop.sessionId });
     this.apply({ type: 'registered', deviceId, code });
     // The same ID: the session is ours again; the agent's picture restarts from a keyframe.
     if (wasRelinking && this.state.session) this.current?.resumed();
@@ -126,14 +142,20 @@ export class CustomerClient {
     if (this.isClosed) return;
     if (this.resumable && this.state.phase === 'session') {
       // The capture keeps running; frames are dropped until the link is back (a call ends: its audio was on the old link).
-      this.link.retryLater(RESUME_RETRY_MS);
+      this.link.retryLater(this.resumeRetry.nextDelayMs());
       this.apply({ type: 'link-lost' });
       return;
     }
     this.current?.endMedia();
     this.help.detached();
-    const delay = this.link.retryLater();
+    const delay = this.link.retryLater(this.pendingStop ? this.resumeRetry.nextDelayMs() : Infinity);
     this.apply({ type: 'disconnected', reason, retryInMs: delay });
+  }
+
+  /** What a connection attempt claims back: the running session, or one stopped while the link was down. */
+  private resumeOptions(): { resume?: ResumeClaim[]; race?: typeof RESUME_RACE } {
+    const claim = this.resumable ?? this.pendingStop;
+    return claim ? { resume: [claim], race: RESUME_RACE } : {};
   }
 
   /* ---------- signalling ---------- */
@@ -168,10 +190,12 @@ export class CustomerClient {
         return;
       case 'session-resumed':
       case 'resume-refused':
+        if (msg.type === 'resume-refused' && this.pendingStop?.sessionId === msg.sessionId) this.pendingStop = null;
         // The welcome's device ID already said which (see attach).
         console.info(`[beacon] ${msg.type} ${msg.sessionId}`);
         return;
       case 'session-ended':
+        if (this.pendingStop?.sessionId === msg.sessionId) this.pendingStop = null;
         // Ours or not, the state decides; when it was ours, the session object (capture, call, bar, hotkey) goes with it.
         this.apply({ type: 'session-ended', sessionId: msg.sessionId, reason: msg.reason });
         return;

@@ -194,9 +194,9 @@ export class CustomerSession {
     }
   }
 
-  /** Back on a new link (resumed): the agent's picture restarts from a keyframe. */
+  /** Back on a new link (resumed): the agent's picture restarts from a keyframe, sent at once. */
   resumed(): void {
-    this.media?.encoder.requestKeyframe();
+    this.media?.encoder.linkReplaced();
   }
 
   /** Stops capture and encoding at once, and tells main the session is over. Idempotent. */

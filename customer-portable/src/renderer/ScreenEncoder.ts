@@ -290,6 +290,16 @@ export class ScreenEncoder {
     this.isConfigRepeatPending = true;
   }
 
+  /**
+   * The session resumed on a new link: what was sent on the old one is lost, so nothing counts
+   * as in flight or waits for an acknowledgement that cannot come, and a keyframe (with the
+   * stream parameters) goes out at once.
+   */
+  linkReplaced(): void {
+    this.stream.onNewStream();
+    this.requestKeyframe();
+  }
+
   /** Idempotent. Frames still inside the encoder are discarded with it. */
   close(): void {
     if (this.isClosed) return;

@@ -23,7 +23,7 @@ after(async () => {
 });
 
 test('managers read the settings but cannot change them; the owner can, and it is audited', async () => {
-  const recording = { recordingDefault: true, recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: false, recordingMaxAgeDays: 90, recordingMaxTotalMB: 50_000 };
+  const recording = { recordingDefault: true, recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: false, recordingMaxAgeDays: 90, recordingMaxTotalMB: 50_000, resumeGraceSeconds: 60 };
   assert.deepEqual(await manager.ok('GET', '/api/settings', OrgSettings), { name: TEST_ORG_NAME, defaultConcurrencyLimit: 3, ...recording });
   assert.equal((await manager.refused('PATCH', '/api/settings', 403, { name: 'Mine now' })).error, 'forbidden');
   await owner.refused('PATCH', '/api/settings', 400, {});
@@ -54,4 +54,15 @@ test('the new settings take effect: new seats get the default limit, customers s
   // The name survives a restart: it is read back from the database.
   await t.relay.services.organisation.load();
   assert.equal(t.relay.services.organisation.name, '声光科技');
+});
+
+test('the reconnect grace period is an organisation setting: 10 to 600 whole seconds, changed by owners and admins only, audited, kept', async () => {
+  for (const bad of [9, 601, 30.5, '60']) await owner.refused('PATCH', '/api/settings', 400, { resumeGraceSeconds: bad });
+  assert.equal((await manager.refused('PATCH', '/api/settings', 403, { resumeGraceSeconds: 120 })).error, 'forbidden');
+  const after = await owner.ok('PATCH', '/api/settings', OrgSettings, { resumeGraceSeconds: 120 });
+  assert.equal(after.resumeGraceSeconds, 120);
+  const entry = (await owner.ok('GET', '/api/audit', AuditList)).entries[0];
+  assert.deepEqual(entry?.detail, { resumeGraceSeconds: { from: 60, to: 120 } });
+  await t.relay.services.organisation.load();
+  assert.equal(t.relay.services.organisation.settings?.resumeGraceSeconds, 120);
 });

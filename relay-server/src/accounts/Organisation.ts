@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { OrgSettings, RecordingMaxAgeDays, RecordingMaxTotalMB, type OrgSettings as OrgSettingsT } from '@beacon/shared/api';
+import {
+  DEFAULT_RESUME_GRACE_SECONDS,
+  OrgSettings,
+  RecordingMaxAgeDays,
+  RecordingMaxTotalMB,
+  ResumeGraceSeconds,
+  type OrgSettings as OrgSettingsT,
+} from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
 import { sha256Hex } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
@@ -24,6 +31,7 @@ const StoredSettings = z.object({
   agentsMayWatchOwn: z.boolean().catch(false).default(false),
   recordingMaxAgeDays: RecordingMaxAgeDays.catch(90).default(90),
   recordingMaxTotalMB: RecordingMaxTotalMB.catch(50_000).default(50_000),
+  resumeGraceSeconds: ResumeGraceSeconds.catch(DEFAULT_RESUME_GRACE_SECONDS).default(DEFAULT_RESUME_GRACE_SECONDS),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
 

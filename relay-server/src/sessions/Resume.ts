@@ -22,8 +22,18 @@ import { constantTimeEqual } from './DeviceRegistry.ts';
 import type { EventLog } from './EventLog.ts';
 import { agentActor, carriesSession, customerActor, type ActiveSession, type AgentParty, type CustomerParty, type LiveSession, type Party, type SessionEnding, type SessionEvent } from './Session.ts';
 
-/** How long a session waits for a party whose link dropped (BEACON_RESUME_GRACE_S overrides it). */
+/** How long a session waits for a party whose link dropped, without an organisation (its setting decides; BEACON_RESUME_GRACE_S caps it). */
 export const RESUME_GRACE_MS = 60_000;
+
+/**
+ * The grace period of the relay's sessions: the organisation's `resumeGraceSeconds` (default
+ * 60 s), or {@link RESUME_GRACE_MS} before the organisation exists; never above the relay's
+ * cap (BEACON_RESUME_GRACE_S), when it has one.
+ */
+export function graceMsOf(orgGraceSeconds: number | undefined, capMs: number | undefined): number {
+  const ms = orgGraceSeconds === undefined ? RESUME_GRACE_MS : orgGraceSeconds * 1000;
+  return capMs === undefined ? ms : Math.min(ms, capMs);
+}
 
 /**
  * Close reasons of a connection that mean its link broke: a socket gone without a close frame
@@ -51,7 +61,8 @@ export interface ResumeDeps {
   now: Clock;
   log: Logger;
   events: EventLog;
-  graceMs: number;
+  /** The grace period, read when a party drops (the organisation's setting may change). */
+  graceMs: number | (() => number);
   live(sessionId: string): LiveSession | undefined;
   /** Ends the session (SessionManager.finish). */
   end(s: LiveSession, ending: SessionEnding): void;
@@ -78,6 +89,10 @@ export class Resume {
 
   constructor(private readonly d: ResumeDeps) {}
 
+  private grace(): number {
+    return typeof this.d.graceMs === 'function' ? this.d.graceMs() : this.d.graceMs;
+  }
+
   /** At the start: a secret for each side whose connection speaks `resume`; the field to add to its `session-started`. */
   begin(s: ActiveSession): Record<Role, { resumeSecret?: string }> {
     const secret = (p: Party) => (p.speaksResume() ? randomBytes(32).toString('base64url') : null);
@@ -95,12 +110,13 @@ export class Resume {
     const prior = held.away[who];
     if (prior) clearTimeout(prior.timer);
     const since = this.d.now();
-    const timer = setTimeout(() => this.expire(s.id, who), this.d.graceMs);
+    const graceMs = this.grace();
+    const timer = setTimeout(() => this.expire(s.id, who), graceMs);
     timer.unref?.();
-    held.away[who] = { since, deadline: since + this.d.graceMs, timer, isReturning: false };
-    this.event(s, who, 'drop', { graceMs: this.d.graceMs });
-    partyOf(s, otherSide(who)).send({ type: 'peer-away', sessionId: s.id, who, remainingMs: this.d.graceMs });
-    this.d.log.info('session party away', { sessionId: s.id, who, graceMs: this.d.graceMs });
+    held.away[who] = { since, deadline: since + graceMs, timer, isReturning: false };
+    this.event(s, who, 'drop', { graceMs });
+    partyOf(s, otherSide(who)).send({ type: 'peer-away', sessionId: s.id, who, remainingMs: graceMs });
+    this.d.log.info('session party away', { sessionId: s.id, who, graceMs });
     this.d.fire({ type: 'away', session: s, who });
     return true;
   }
@@ -193,7 +209,7 @@ export class Resume {
     const now = this.d.now();
     for (const [id, e] of this.recentlyEnded) if (e.until < now) this.recentlyEnded.delete(id);
     const wasEndReason = reason !== 'denied' && reason !== 'consent-timeout' && reason !== 'unrecorded';
-    this.recentlyEnded.set(sessionId, { secrets: held.secrets, reason: wasEndReason ? reason : null, until: now + this.d.graceMs });
+    this.recentlyEnded.set(sessionId, { secrets: held.secrets, reason: wasEndReason ? reason : null, until: now + this.grace() });
   }
 
   private expire(sessionId: string, who: Role): void {

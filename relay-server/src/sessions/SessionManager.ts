@@ -48,8 +48,8 @@ export interface SessionManagerOptions {
   willRecord?: () => boolean;
   /** How long a consented session waits for the customer's channels before it ends `link-failed`. */
   linkWaitMs?: number;
-  /** How long a running session waits for a party whose link dropped (Resume.ts). */
-  resumeGraceMs?: number;
+  /** How long a running session waits for a party whose link dropped (Resume.ts); a function is read at each drop. */
+  resumeGraceMs?: number | (() => number);
 }
 
 /**

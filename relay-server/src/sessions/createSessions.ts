@@ -11,6 +11,7 @@ import type { Logger } from '../platform/logger.ts';
 import { createAdmission } from './admission.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
+import { graceMsOf } from './Resume.ts';
 import { SessionManager } from './SessionManager.ts';
 import { SessionStore } from './SessionStore.ts';
 
@@ -26,6 +27,7 @@ export interface SessionsDeps {
   organisation: Organisation;
   consentTimeoutMs?: number;
   linkWaitMs?: number;
+  /** The relay's cap on the organisation's grace period (BEACON_RESUME_GRACE_S). */
   resumeGraceMs?: number;
   codeLifetimeMs?: number;
   /** Whether a session requested now will be recorded (the consent dialog says so). */
@@ -49,7 +51,7 @@ export function createSessions(d: SessionsDeps): SessionsFeature {
   const store = new SessionStore(d.db, d.log);
   const registry = new DeviceRegistry(d.db, d.log, { now: d.now, codeLifetimeMs: d.codeLifetimeMs });
   const admission = createAdmission(d.accounts, d.customers, d.organisation);
-  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, resumeGraceMs: d.resumeGraceMs, admission, willRecord: () => d.willRecord() });
+  const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, resumeGraceMs: () => graceMsOf(d.organisation.settings?.resumeGraceSeconds, d.resumeGraceMs), admission, willRecord: () => d.willRecord() });
   const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);
   sweeper.unref();
   // Device IDs handed out and never used are forgotten: at start, then hourly.

@@ -5,11 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
-import { z } from 'zod';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
-import { handleAtBoundary, parseJson } from '@beacon/shared/parse';
-import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type Hello, type RelayToClient } from '@beacon/shared/protocol';
-import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, mayCarry, negotiateVersion, sharedCapabilities } from '@beacon/shared/version';
+import { handleAtBoundary } from '@beacon/shared/parse';
+import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { PROTOCOL_VERSION, mayCarry } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
@@ -17,16 +16,15 @@ import type { DeskLink } from '../desk/DeskLink.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
-import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
+import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import { isLinkLoss, type ResumeOutcome } from '../sessions/Resume.ts';
+import { isLinkLoss } from '../sessions/Resume.ts';
 import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
-import { CLOSE_OVER_BUDGET } from './CtlBudget.ts';
-import { CtlRouter } from './CtlRouter.ts';
-import { PeerLink, type RtcPorts } from './PeerLink.ts';
+import { acceptHello, refusedVersion, type HelloHost } from './ClientHello.ts';
+import { ClientPath } from './ClientPath.ts';
+import type { RtcPorts } from './PeerLink.ts';
 import { LINK_SILENCE_MS, SilenceWatch } from './SilenceWatch.ts';
-import { WsCarrier, channelHandlers } from './WsCarrier.ts';
 
 export const HELLO_TIMEOUT_MS = 5000;
 /** A peer this wrong is broken or hostile; after this many bad messages it is disconnected. */
@@ -66,10 +64,6 @@ export interface ConnectionContext {
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
 
-/** Just enough of a hello to tell a newer client it speaks another version, whatever else changed. */
-const VersionProbe = z.object({ type: z.literal('hello'), v: z.number() });
-
-
 function rawToBuffer(data: RawData): Buffer {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return Buffer.from(data);
@@ -86,11 +80,9 @@ export class ClientConnection {
   private helloTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private unwatchToken: (() => void) | null = null;
-  private link: PeerLink | null = null;
-  /** The TCP fallback: ctl and media over this WebSocket instead of `link` (ws-transport). */
-  private wsCarrier: WsCarrier | null = null;
+  /** WebRTC or the WebSocket: how this client's ctl and media travel. */
+  private readonly path: ClientPath;
   private party: AgentParty | CustomerParty | null = null;
-  private ctlRouter: CtlRouter | null = null;
   /** The protocol version this connection speaks (set by hello): what the client is sent is told in it. */
   private v = PROTOCOL_VERSION;
   /** The features both this relay and the client speak (set at hello). */
@@ -109,6 +101,16 @@ export class ClientConnection {
     private readonly onClosed: (c: ClientConnection) => void,
   ) {
     this.carrier = this.makeCarrier();
+    this.path = new ClientPath({
+      ctx,
+      ws,
+      connId: () => this.connId,
+      role: () => this.role,
+      send: (m) => this.send(m),
+      close: (reason, code) => this.close(reason, code),
+      countBadMessage: () => this.countBadMessage(),
+      speaks: (c) => this.spokenByBoth.has(c),
+    });
     this.helloTimer = setTimeout(() => {
       this.ctx.log.warn('no hello in time; closing', { connId: this.connId, address });
       this.close('hello-timeout', CLOSE_POLICY);
@@ -174,9 +176,7 @@ export class ClientConnection {
       if (isSwitchable(this.party)) this.party.detach(this.carrier);
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected', isLinkLoss(reason));
     }
-    this.link?.close(reason);
-    this.link = null;
-    this.wsCarrier?.close(reason);
+    this.path.close(reason);
     try {
       if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING) this.ws.close(wsCode, reason.slice(0, 100));
     } catch {
@@ -190,12 +190,12 @@ export class ClientConnection {
     if (this.state === 'closed') return;
     this.silence?.heard();
     const buf = rawToBuffer(data);
-    if (isBinary && this.wsCarrier) return this.wsCarrier.receiveBinary(buf);
+    if (isBinary && this.path.receiveBinary(buf)) return;
     if (isBinary) return this.refuse(new ProtocolError('bad-message', 'binary frames are not part of the protocol'));
     if (buf.length > LIMITS.maxJsonMessageBytes) {
       return this.refuse(new ProtocolError('bad-message', `message of ${buf.length} bytes exceeds ${LIMITS.maxJsonMessageBytes}`));
     }
-    if (this.wsCarrier?.receiveText(buf.toString('utf8'))) return;
+    if (this.path.receiveText(buf.toString('utf8'))) return;
     if (this.queued >= MAX_QUEUED_MESSAGES) {
       this.ctx.log.warn('client floods the relay; closing', { connId: this.connId, address: this.address });
       return this.close('flooding', CLOSE_POLICY);
@@ -208,19 +208,7 @@ export class ClientConnection {
   private process(text: string): Promise<void> {
     return new Promise<void>((resolve) => {
       if (this.state === 'closed') return resolve();
-      if (this.state === 'awaiting-hello') {
-        const probe = parseJson(VersionProbe, text, 'ws hello');
-        if (probe.ok && negotiateVersion(probe.value.v) === null) {
-          this.ctx.log.warn('protocol version mismatch', { connId: this.connId, clientVersion: probe.value.v });
-          this.send({
-            type: 'error',
-            code: 'version-mismatch',
-            message: `the relay speaks protocol versions ${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}; this client speaks version ${probe.value.v}`,
-          });
-          this.close('version-mismatch', CLOSE_POLICY);
-          return resolve();
-        }
-      }
+      if (this.state === 'awaiting-hello' && refusedVersion(this.helloHost(), text)) return resolve();
       handleAtBoundary(
         ClientToRelay,
         text,
@@ -256,13 +244,15 @@ export class ClientConnection {
 
   /** Sends one ctl message in this connection's protocol version; false if it could not be sent. */
   private sendCtl(msg: CtlFromRelay): boolean {
-    return this.path?.sendCtl(forPeerVersion(msg, this.v)) ?? false;
+    return this.path.sendCtl(forPeerVersion(msg, this.v));
   }
 
   private async handle(msg: ClientToRelay): Promise<void> {
     if (this.state === 'awaiting-hello') {
       if (msg.type !== 'hello') throw new ProtocolError('forbidden', 'the first message must be hello');
-      return this.hello(msg);
+      if (this.helloTimer) clearTimeout(this.helloTimer);
+      this.helloTimer = null;
+      return acceptHello(this.helloHost(), msg);
     }
     if (this.state !== 'ready' || !this.party) return;
     const party = this.party;
@@ -275,21 +265,11 @@ export class ClientConnection {
         this.send({ type: 'heartbeat' });
         return;
       case 'rtc-offer':
-        return this.offer(msg.sdp);
+        return this.path.offer(party, msg.sdp);
       case 'rtc-candidate':
-        if (!this.link && this.wsCarrier) return; // in flight when the client fell back
-        if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
-        this.link.addRemoteCandidate(msg.candidate, msg.mid);
-        return;
+        return this.path.candidate(msg.candidate, msg.mid);
       case 'rtc-renegotiate':
-        if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer first');
-        if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
-        try {
-          this.link.renegotiate(msg.sdp);
-        } catch (err) {
-          throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
-        }
-        return;
+        return this.path.renegotiate(msg.sdp);
       case 'connect-request':
         if (!('agent' in party)) {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
@@ -311,7 +291,7 @@ export class ClientConnection {
         if (!('deviceId' in party)) throw new ProtocolError('forbidden', 'agents end sessions with session-end');
         return this.ctx.sessions.customerStop(party, msg.sessionId);
       case 'transport-fallback':
-        return this.fallBack(party);
+        return this.path.fallBack(party);
       case 'ctl':
         throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
       default:
@@ -320,101 +300,9 @@ export class ClientConnection {
     }
   }
 
-  private async hello(msg: Hello): Promise<void> {
-    if (this.helloTimer) clearTimeout(this.helloTimer);
-    this.helloTimer = null;
-    const spoken = { v: negotiateVersion(msg.v) ?? PROTOCOL_VERSION, capabilities: this.capabilities() };
-    this.v = spoken.v;
-    // A ctl message this client did not say it speaks is never sent to it (an older client would refuse it).
-    this.spokenByBoth = sharedCapabilities(spoken.capabilities, msg.capabilities);
-    if (msg.role === 'agent') {
-      const grant = msg.token ? await this.ctx.auth.verifyToken(msg.token) : null;
-      if (this.state === 'closed') return;
-      if (!grant) {
-        this.ctx.log.warn('agent hello without a valid token', { connId: this.connId, address: this.address });
-        this.send({ type: 'error', code: 'unauthorized', message: 'sign in again: the token is missing, expired or revoked' });
-        this.close('unauthorized', CLOSE_POLICY);
-        return;
-      }
-      const back = this.resumeClaims(msg, grant.agent.id);
-      this.party = back.party && 'agent' in back.party ? this.adopt(back.party) : { ...this.partyBase(), agent: grant.agent };
-      this.state = 'ready';
-      this.ctx.presence?.add(grant.agent.id, this.connId);
-      this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
-      // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
-      this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
-      this.expiryTimer.unref?.();
-      this.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
-      if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(this.party, this.spokenByBoth.has('desk-live'));
-      this.ctx.log.info('agent connected', { connId: this.connId, agentId: grant.agent.id, address: this.address, isResumed: back.party !== null });
-      this.ctx.sessions.partyReturned(this.party, back);
-      return;
-    }
-    const back = this.resumeClaims(msg, null);
-    if (back.party && 'deviceId' in back.party) return this.customerReturned(this.adopt(back.party), back);
-    let device;
-    try {
-      device = await this.ctx.registry.register(this.address);
-    } catch (err) {
-      if (!(err instanceof ProtocolError)) throw err;
-      // Too many new IDs from this address: say so and hang up (a loop of hellos gets nothing more).
-      this.ctx.log.warn('customer registration refused', { connId: this.connId, address: this.address, code: err.code });
-      this.send({ type: 'error', code: err.code, message: err.message });
-      this.close(`registration-${err.code}`, CLOSE_POLICY);
-      return;
-    }
-    if (this.state === 'closed') {
-      this.ctx.registry.unregister(device.deviceId);
-      return;
-    }
-    const party: CustomerParty = { ...this.partyBase(), deviceId: device.deviceId };
-    this.party = party;
-    this.state = 'ready';
-    this.ctx.sessions.addCustomer(party);
-    this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
-    if (this.spokenByBoth.has('desk')) this.ctx.desk?.attach(party, this.spokenByBoth.has('desk-live'));
-    this.ctx.log.info('customer registered', { connId: this.connId, deviceId: device.deviceId, address: this.address });
-    this.ctx.sessions.partyReturned(party, back); // a refused resume: the client hears why
-  }
-
-  /** The sessions `hello.resume` may take back (none unless both sides speak `resume`). */
-  private resumeClaims(msg: Hello, agentId: number | null): ResumeOutcome {
-    if (!this.spokenByBoth.has('resume')) return { party: null, resumed: [], replies: [] };
-    return this.ctx.sessions.resumeClaims(msg.role, msg.resume ?? [], agentId);
-  }
-
-  /** This connection carries a party that came back (the connection it had before is closed). */
-  private adopt<P extends AgentParty | CustomerParty>(party: P): P {
-    if (!isSwitchable(party)) throw new Error('a resumed party must be switchable');
-    this.connId = party.connId;
-    party.attach(this.carrier);
-    return party;
-  }
-
-  /** A customer back on a new connection: same device ID and current code, no new registration. */
-  private customerReturned(party: CustomerParty, back: ResumeOutcome): void {
-    this.party = party;
-    this.state = 'ready';
-    const device = this.ctx.registry.current(party.deviceId);
-    if (!device) throw new Error('a resumed customer must still be registered');
-    const spoken = { v: this.v, capabilities: this.capabilities() };
-    this.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
-    this.ctx.log.info('customer resumed', { connId: this.connId, deviceId: party.deviceId, address: this.address });
-    this.ctx.sessions.partyReturned(party, back);
-  }
-
-  /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
-  private capabilities(): string[] {
-    return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || this.ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live') || this.ctx.desk !== undefined));
-  }
-
   private signOut(reason: string): void {
     this.send({ type: 'signed-out', reason });
     this.close(`signed-out:${reason}`, CLOSE_POLICY);
-  }
-
-  private partyBase(): Party {
-    return switchableParty(this.carrier);
   }
 
   /** What this connection lends the party it carries (a resumed party is carried by a newer one). */
@@ -424,70 +312,53 @@ export class ClientConnection {
       address: this.address,
       send: (m) => this.send(m),
       sendCtl: (m) => mayCarry(this.spokenByBoth, m.type) && this.sendCtl(m),
-      channels: () => this.path?.channels() ?? { ctl: false, media: false },
-      maxCtlBytes: () => this.path?.ctlMaxMessageBytes ?? 0,
-      transportPath: () => (this.wsCarrier ? 'websocket' : 'webrtc'),
+      channels: () => this.path.channels(),
+      maxCtlBytes: () => this.path.ctlMaxMessageBytes,
+      transportPath: () => this.path.transportPath,
       mediaSink: {
-        isOpen: () => this.path?.mediaSink.isOpen() ?? false,
-        bufferedAmount: () => this.path?.mediaSink.bufferedAmount() ?? 0,
-        send: (f) => this.path?.mediaSink.send(f) ?? false,
+        isOpen: () => this.path.mediaSink.isOpen(),
+        bufferedAmount: () => this.path.mediaSink.bufferedAmount(),
+        send: (f) => this.path.mediaSink.send(f),
       },
       speaksResume: () => this.spokenByBoth.has('resume'),
       close: (reason) => this.close(reason, CLOSE_GOING_AWAY),
     };
   }
 
-  /** Where this client's ctl and media go: the WebSocket after a fallback, else the peer connection. */
-  private get path(): WsCarrier | PeerLink | null {
-    return this.wsCarrier ?? this.link;
-  }
-
-  /** The party's ctl router: a party over its message budget is cut off with {@link CLOSE_OVER_BUDGET}. */
-  private newCtlRouter(party: AgentParty | CustomerParty): CtlRouter {
-    return new CtlRouter(this.ctx, party, this.connId, () => this.countBadMessage(), () => this.close('over-budget', CLOSE_OVER_BUDGET));
-  }
-
-  /** The TCP fallback: ctl and media move to this WebSocket, and the peer connection (if any) is closed. */
-  private fallBack(party: AgentParty | CustomerParty): void {
-    if (!this.spokenByBoth.has('ws-transport')) throw new ProtocolError('forbidden', 'ws-transport was not agreed at hello');
-    if (this.wsCarrier) return this.send({ type: 'transport', path: 'websocket' });
-    this.link?.close('fell back to the websocket');
-    this.link = null;
-    this.ctlRouter ??= this.newCtlRouter(party);
-    this.wsCarrier = new WsCarrier(this.ws, channelHandlers(this.ctx, party, () => this.ctlRouter), this.ctx.log);
-    this.send({ type: 'transport', path: 'websocket' });
-    this.ctx.log.info('client fell back to the websocket', { connId: this.connId, role: this.role });
-    this.wsCarrier.announceOpen();
-  }
-
-  private offer(sdp: string): void {
-    if (this.link || this.wsCarrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
-    const party = this.party;
-    if (!party) return;
-    this.ctlRouter = this.newCtlRouter(party);
-    const link = new PeerLink(
-      `${this.role}-${this.connId}`,
-      {
-        onAnswer: (answer) => this.send({ type: 'rtc-answer', sdp: answer }),
-        onCandidate: (candidate, mid) => this.send({ type: 'rtc-candidate', candidate, mid }),
-        ...channelHandlers(this.ctx, party, () => this.ctlRouter),
-        onAudioTrack: (line, port) => this.ctx.voice?.setLeg(this.connId, line, port),
-        onAudioPacket: (packet) => this.ctx.voice?.audioFrom(this.connId, packet),
-        onLost: (why) => {
-          this.ctx.log.warn('peer link lost', { connId: this.connId, why });
-          this.close(`rtc-lost: ${why}`);
-        },
+  /** What the hello handshake (ClientHello.ts) may do to this connection. */
+  private helloHost(): HelloHost {
+    return {
+      ctx: this.ctx,
+      address: this.address,
+      connId: () => this.connId,
+      isClosed: () => this.state === 'closed',
+      send: (m) => this.send(m),
+      refuse: (reason, error) => {
+        if (error) this.send(error);
+        this.close(reason, CLOSE_POLICY);
       },
-      this.ctx.log,
-      this.ctx.rtcPorts,
-      this.ctx.rtcBindAddress,
-    );
-    try {
-      link.acceptOffer(sdp);
-    } catch (err) {
-      link.close('bad offer');
-      throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    this.link = link;
+      agree: (v, spokenByBoth) => {
+        this.v = v;
+        this.spokenByBoth = spokenByBoth;
+      },
+      newParty: () => switchableParty(this.carrier),
+      adopt: (party) => {
+        if (!isSwitchable(party)) throw new Error('a resumed party must be switchable');
+        this.connId = party.connId;
+        party.attach(this.carrier);
+        return party;
+      },
+      ready: (party) => {
+        this.party = party;
+        this.state = 'ready';
+      },
+      signedIn: (grant) => {
+        this.ctx.presence?.add(grant.agent.id, this.connId);
+        this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
+        // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
+        this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));
+        this.expiryTimer.unref?.();
+      },
+    };
   }
 }

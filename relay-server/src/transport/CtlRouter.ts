@@ -6,6 +6,9 @@
  *
  * Before any of that, each message is held to the party's budget (CtlBudget.ts): over it, the
  * message is dropped (`rate-limited`), and a party that stays over is cut off.
+ *
+ * Messages are handled in arrival order, in slices (SlicedQueue.ts): a burst that the
+ * channel hands over at once never holds the event loop for long.
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
@@ -13,6 +16,15 @@ import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/share
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
+import { SlicedQueue } from './SlicedQueue.ts';
+
+/**
+ * What may wait for its slice at most, in messages and in characters. An honest sender never
+ * gets near: its file transfer keeps at most a 1 MiB window in flight, and everything else is
+ * small. A party past either floods faster than the relay can even look at its messages.
+ */
+export const MAX_WAITING_CTL = 4096;
+export const MAX_WAITING_CTL_CHARS = 8 * 1024 * 1024;
 
 const WHERE = 'ctl client->relay';
 /** How long a party that is cut off keeps its connection, unheard, so its last errors reach it. */
@@ -43,6 +55,10 @@ export class CtlRouter {
   private readonly budget: CtlBudget;
   private hasWarned = false;
   private isCutOff = false;
+  private readonly inbox = new SlicedQueue<string>(
+    (text) => this.handleText(text),
+    (text) => text.length,
+  );
 
   constructor(
     private readonly ctx: Router,
@@ -56,12 +72,24 @@ export class CtlRouter {
     this.budget = new CtlBudget(ctx.now);
   }
 
-  /**
-   * One ctl text message from the client. Never throws: every failure is answered. The budget
-   * is checked before the message is validated (see CtlBudget's Peek); one within it is then
-   * validated and handled, one over it dropped, and a party that stays over is cut off.
-   */
+  /** One ctl text message from the client, handled now or in its turn (never throws). */
   route(text: string): void {
+    if (this.isCutOff) return;
+    if (this.inbox.waiting >= MAX_WAITING_CTL || this.inbox.waitingSize >= MAX_WAITING_CTL_CHARS) return this.cutOff('its waiting messages');
+    this.inbox.push(text);
+  }
+
+  /** The connection closed: what waits is dropped. */
+  close(): void {
+    this.inbox.close();
+  }
+
+  /**
+   * Every failure is answered. The budget is checked before the message is validated (see
+   * CtlBudget's Peek); one within it is then validated and handled, one over it dropped, and a
+   * party that stays over is cut off.
+   */
+  private handleText(text: string): void {
     if (this.isCutOff) return;
     let data: unknown;
     try {
@@ -121,6 +149,7 @@ export class CtlRouter {
    */
   private cutOff(over: string): void {
     this.isCutOff = true;
+    this.inbox.close();
     this.ctx.log.warn(`party stayed over ${over}; cutting it off`, { connId: this.connId, dropped: this.budget.dropped, refused: this.budget.refusals });
     setTimeout(this.onOverBudget, CUT_OFF_LINGER_MS).unref();
   }

@@ -170,6 +170,9 @@ export type AuditList = z.infer<typeof AuditList>;
 export const RecordingMaxAgeDays = z.number().int().min(1).max(3650);
 /** When all recordings together pass this many MB, the oldest are deleted (retention). */
 export const RecordingMaxTotalMB = z.number().int().min(10).max(100_000_000);
+/** How long a running session waits for a party whose link dropped, seconds (resume; the relay may cap it). */
+export const ResumeGraceSeconds = z.number().int().min(10).max(600);
+export const DEFAULT_RESUME_GRACE_SECONDS = 60;
 
 export const OrgSettings = z.object({
   name: OrganisationName,
@@ -185,6 +188,7 @@ export const OrgSettings = z.object({
   agentsMayWatchOwn: z.boolean(),
   recordingMaxAgeDays: RecordingMaxAgeDays,
   recordingMaxTotalMB: RecordingMaxTotalMB,
+  resumeGraceSeconds: ResumeGraceSeconds,
 });
 export type OrgSettings = z.infer<typeof OrgSettings>;
 export const UpdateSettingsRequest = OrgSettings.partial().refine((r) => Object.values(r).some((v) => v !== undefined), 'change at least one field');

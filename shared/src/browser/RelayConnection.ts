@@ -20,6 +20,7 @@ import {
   type Welcome,
 } from '../protocol.ts';
 import { KNOWN_CAPABILITIES, mayCarry, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
+import { openRacingSocket } from './racingSocket.ts';
 import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
 export type { Welcome };
@@ -35,6 +36,8 @@ export interface RelayConnectionOptions {
   timeoutMs?: number;
   /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */
   resume?: ResumeClaim[];
+  /** Start another socket beside one not open after `everyMs` (up to `max`); the first open wins (see racingSocket.ts). */
+  race?: { everyMs: number; max: number };
   /** `websocket`: skip WebRTC and carry ctl and media over the socket at once (ws-transport). Default `auto`. */
   transport?: 'auto' | 'websocket';
 }
@@ -50,6 +53,13 @@ export function signallingUrl(relayUrl: string): string {
   u.search = '';
   u.hash = '';
   return u.toString();
+}
+
+function helloOf(opts: RelayConnectionOptions): ClientToRelay {
+  const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
+  if (opts.token) hello.token = opts.token;
+  if (opts.resume?.length) hello.resume = opts.resume;
+  return hello;
 }
 
 function isWelcomeFor<R extends Role>(w: Welcome, role: R): w is WelcomeFor<R> {
@@ -89,91 +99,105 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Connects, says hello, and resolves once the relay welcomed us and both channels are open. */
   static open<R extends Role>(opts: RelayConnectionOptions & { role: R }): Promise<RelayConnection<WelcomeFor<R>>> {
-    const timeoutMs = opts.timeoutMs ?? 10_000;
     return new Promise((resolve, reject) => {
-      let ws: WebSocket;
+      let url: string;
+      let ws: WebSocket | null = null;
       try {
-        ws = new WebSocket(signallingUrl(opts.relayUrl));
+        url = signallingUrl(opts.relayUrl);
+        if (!opts.race) ws = new WebSocket(url);
       } catch {
         reject(new ProtocolError('bad-message', 'bad relay URL') as Error);
         return;
       }
-      let conn: RelayConnection<WelcomeFor<R>> | null = null;
-      let settled = false;
-      const early: RelayToClient[] = [];
-      /** Set once the early messages went out: until then later ones queue behind them, in order. */
-      let isFlushed = false;
-      const fail = (code: CloseReason, message: string) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        try {
-          ws.close();
-        } catch {
-          /* already closing */
-        }
-        conn?.pc.close();
-        reject(Object.assign(new Error(message), { code }));
-      };
-      const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
-
-      ws.onopen = () => {
-        const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
-        if (opts.token) hello.token = opts.token;
-        if (opts.resume?.length) hello.resume = opts.resume;
-        ws.send(JSON.stringify(hello));
-      };
-      ws.onerror = () => fail('relay-unreachable', 'could not reach the relay');
-      ws.onclose = () => {
-        if (!settled) fail('relay-unreachable', 'the relay closed the connection');
-        else conn?.close('closed');
-      };
-      ws.onmessage = (ev) => {
-        conn?.heartbeat?.heard();
-        if (typeof ev.data !== 'string') {
-          if (ev.data instanceof ArrayBuffer && conn?.carrier && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
-          return;
-        }
-        const r = parseJson(RelayToClient, ev.data, 'relay->client');
-        if (!r.ok) {
-          console.warn('[beacon] dropped malformed message from relay', r.error.message);
-          return;
-        }
-        const msg = r.value;
-        if (!conn) {
-          if (msg.type === 'error') {
-            const e = fromWireError(msg);
-            return fail(e.code, e.message);
-          }
-          if (msg.type !== 'welcome') return;
-          if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
-          const pc = new RTCPeerConnection({ iceServers: [] });
-          conn = new RelayConnection(ws, pc, msg);
-          conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
-            () => {
-              if (settled) return;
-              settled = true;
-              clearTimeout(timer);
-              conn?.watchLink();
-              resolve(conn as RelayConnection<WelcomeFor<R>>);
-              // After the owner has subscribed (it does so when `open` resolves, a few microtasks on):
-              // dispatched at once, what came with the welcome (the desk's `desk-status`) reached nobody.
-              setTimeout(() => {
-                isFlushed = true;
-                for (const m of early.splice(0)) conn?.dispatch(m);
-              }, 0);
-            },
-            (err: Error) => fail('relay-unreachable', err.message),
-          );
-          return;
-        }
-        if (!isFlushed && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate' && msg.type !== 'transport') {
-          early.push(msg);
-          return;
-        }
-        conn.dispatch(msg);
-      };
+      if (ws) return RelayConnection.begin(ws, false, opts, resolve, reject);
+      openRacingSocket(url, { ...(opts.race ?? { everyMs: 0, max: 1 }), timeoutMs: opts.timeoutMs ?? 10_000 }).then(
+        (open) => RelayConnection.begin(open, true, opts, resolve, reject),
+        (err: unknown) => reject(Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: 'relay-unreachable' satisfies CloseReason })),
+      );
     });
+  }
+
+  /** Says hello on `ws` (now, or once it opens) and resolves once welcomed with both channels open. */
+  private static begin<R extends Role>(
+    ws: WebSocket,
+    isOpen: boolean,
+    opts: RelayConnectionOptions & { role: R },
+    resolve: (c: RelayConnection<WelcomeFor<R>>) => void,
+    reject: (err: Error) => void,
+  ): void {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    let conn: RelayConnection<WelcomeFor<R>> | null = null;
+    let settled = false;
+    const early: RelayToClient[] = [];
+    /** Set once the early messages went out: until then later ones queue behind them, in order. */
+    let isFlushed = false;
+    const fail = (code: CloseReason, message: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      try {
+        ws.close();
+      } catch {
+        /* already closing */
+      }
+      conn?.pc.close();
+      reject(Object.assign(new Error(message), { code }));
+    };
+    const timer = setTimeout(() => fail('relay-unreachable', 'timed out connecting to the relay'), timeoutMs);
+
+    const sayHello = () => ws.send(JSON.stringify(helloOf(opts)));
+    ws.onerror = () => fail('relay-unreachable', 'could not reach the relay');
+    ws.onclose = () => {
+      if (!settled) fail('relay-unreachable', 'the relay closed the connection');
+      else conn?.close('closed');
+    };
+    ws.onmessage = (ev) => {
+      conn?.heartbeat?.heard();
+      if (typeof ev.data !== 'string') {
+        if (ev.data instanceof ArrayBuffer && conn?.carrier && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
+        return;
+      }
+      const r = parseJson(RelayToClient, ev.data, 'relay->client');
+      if (!r.ok) {
+        console.warn('[beacon] dropped malformed message from relay', r.error.message);
+        return;
+      }
+      const msg = r.value;
+      if (!conn) {
+        if (msg.type === 'error') {
+          const e = fromWireError(msg);
+          return fail(e.code, e.message);
+        }
+        if (msg.type !== 'welcome') return;
+        if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
+        const pc = new RTCPeerConnection({ iceServers: [] });
+        conn = new RelayConnection(ws, pc, msg);
+        conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
+          () => {
+            if (settled) return;
+            settled = true;
+            clearTimeout(timer);
+            conn?.watchLink();
+            resolve(conn as RelayConnection<WelcomeFor<R>>);
+            // After the owner has subscribed (it does so when `open` resolves, a few microtasks on):
+            // dispatched at once, what came with the welcome (the desk's `desk-status`) reached nobody.
+            setTimeout(() => {
+              isFlushed = true;
+              for (const m of early.splice(0)) conn?.dispatch(m);
+            }, 0);
+          },
+          (err: Error) => fail('relay-unreachable', err.message),
+        );
+        return;
+      }
+      if (!isFlushed && msg.type !== 'rtc-answer' && msg.type !== 'rtc-candidate' && msg.type !== 'transport') {
+        early.push(msg);
+        return;
+      }
+      conn.dispatch(msg);
+    };
+    if (isOpen) sayHello();
+    else ws.onopen = sayHello;
   }
 
   private dispatch(msg: RelayToClient): void {

@@ -1,7 +1,8 @@
 /**
  * Organisation settings (`#/admin/settings`): its name (shown to customers in the consent
  * dialog), the default concurrency limit of new seats, and recording (on/off, keystrokes,
- * agents watching their own, retention). Managers
+ * agents watching their own, retention), and how long a session waits for a party whose link
+ * dropped (the reconnect grace period). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
 import { OrgSettings } from '@beacon/shared/api';
@@ -32,6 +33,7 @@ function formOf(s: OrgSettings): SettingsForm {
     agentsMayWatchOwn: s.agentsMayWatchOwn,
     recordingMaxAgeDays: String(s.recordingMaxAgeDays),
     recordingMaxTotalMB: String(s.recordingMaxTotalMB),
+    resumeGraceSeconds: String(s.resumeGraceSeconds),
   };
 }
 
@@ -77,6 +79,14 @@ function SettingsEditor({ settings, isAdmin, onSaved }: { settings: OrgSettings;
             hint={t('settings.defaultLimitHint')}
             inputMode="numeric"
             maxLength={2}
+          />
+          <TextField
+            label={t('settings.resumeGrace')}
+            testId="settings-resume-grace-input"
+            {...bind('resumeGraceSeconds')}
+            hint={t('settings.resumeGraceHint')}
+            inputMode="numeric"
+            maxLength={3}
           />
           <h2 className="small-heading">{t('recording.settings.heading')}</h2>
           {RECORDING_SWITCHES.map(([k, testId]) => (

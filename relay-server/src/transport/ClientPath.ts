@@ -1,0 +1,150 @@
+/**
+ * How one client's ctl and media travel: its WebRTC PeerLink (signalled over the WebSocket
+ * with `rtc-offer`/`rtc-candidate`/`rtc-renegotiate`), or, after `transport-fallback`, the
+ * WebSocket itself (WsCarrier, capability `ws-transport`). ClientConnection owns one and
+ * reads the party's channels, ctl and media sink through it, whichever path is taken.
+ */
+import type { WebSocket } from 'ws';
+import { ProtocolError } from '@beacon/shared/errors';
+import type { CtlFromRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { AgentParty, CustomerParty, MediaSink } from '../sessions/Session.ts';
+import type { ConnectionContext } from './ClientConnection.ts';
+import { CLOSE_OVER_BUDGET } from './CtlBudget.ts';
+import { CtlRouter } from './CtlRouter.ts';
+import { PeerLink } from './PeerLink.ts';
+import { WsCarrier, channelHandlers } from './WsCarrier.ts';
+
+/** What the path needs of the connection that owns it. */
+export interface PathHost {
+  readonly ctx: ConnectionContext;
+  readonly ws: WebSocket;
+  connId(): string;
+  role(): 'agent' | 'customer' | null;
+  send(msg: RelayToClient): void;
+  close(reason: string, wsCode?: number): void;
+  /** A bad ctl message counts towards the connection's cut-off. */
+  countBadMessage(): void;
+  speaks(capability: string): boolean;
+}
+
+export class ClientPath {
+  private link: PeerLink | null = null;
+  /** The TCP fallback: ctl and media over the WebSocket instead of `link` (ws-transport). */
+  private wsCarrier: WsCarrier | null = null;
+  private ctlRouter: CtlRouter | null = null;
+
+  constructor(private readonly host: PathHost) {}
+
+  /** Where ctl and media go now: the WebSocket after a fallback, else the peer connection (null: neither yet). */
+  private get current(): WsCarrier | PeerLink | null {
+    return this.wsCarrier ?? this.link;
+  }
+
+  get transportPath(): 'websocket' | 'webrtc' {
+    return this.wsCarrier ? 'websocket' : 'webrtc';
+  }
+
+  sendCtl(msg: CtlFromRelay): boolean {
+    return this.current?.sendCtl(msg) ?? false;
+  }
+
+  channels(): { ctl: boolean; media: boolean } {
+    return this.current?.channels() ?? { ctl: false, media: false };
+  }
+
+  get ctlMaxMessageBytes(): number {
+    return this.current?.ctlMaxMessageBytes ?? 0;
+  }
+
+  readonly mediaSink: MediaSink = {
+    isOpen: () => this.current?.mediaSink.isOpen() ?? false,
+    bufferedAmount: () => this.current?.mediaSink.bufferedAmount() ?? 0,
+    send: (f) => this.current?.mediaSink.send(f) ?? false,
+  };
+
+  /** A binary WebSocket frame: media on the TCP path; false if this path takes none. */
+  receiveBinary(buf: Buffer): boolean {
+    if (!this.wsCarrier) return false;
+    this.wsCarrier.receiveBinary(buf);
+    return true;
+  }
+
+  /** A text WebSocket frame the carrier takes (a `ctl` envelope); false: signalling, for the connection. */
+  receiveText(text: string): boolean {
+    return this.wsCarrier?.receiveText(text) ?? false;
+  }
+
+  close(reason: string): void {
+    this.ctlRouter?.close();
+    this.link?.close(reason);
+    this.link = null;
+    this.wsCarrier?.close(reason);
+  }
+
+  /** The party's ctl router: a party over its message budget is cut off with {@link CLOSE_OVER_BUDGET}. */
+  private newCtlRouter(party: AgentParty | CustomerParty): CtlRouter {
+    const { ctx, connId, countBadMessage, close } = this.host;
+    return new CtlRouter(ctx, party, connId(), () => countBadMessage(), () => close('over-budget', CLOSE_OVER_BUDGET));
+  }
+
+  /** The TCP fallback: ctl and media move to the WebSocket, and the peer connection (if any) is closed. */
+  fallBack(party: AgentParty | CustomerParty): void {
+    const { ctx, send } = this.host;
+    if (!this.host.speaks('ws-transport')) throw new ProtocolError('forbidden', 'ws-transport was not agreed at hello');
+    if (this.wsCarrier) return send({ type: 'transport', path: 'websocket' });
+    this.link?.close('fell back to the websocket');
+    this.link = null;
+    this.ctlRouter ??= this.newCtlRouter(party);
+    this.wsCarrier = new WsCarrier(this.host.ws, channelHandlers(ctx, party, () => this.ctlRouter), ctx.log);
+    send({ type: 'transport', path: 'websocket' });
+    ctx.log.info('client fell back to the websocket', { connId: this.host.connId(), role: this.host.role() });
+    this.wsCarrier.announceOpen();
+  }
+
+  offer(party: AgentParty | CustomerParty, sdp: string): void {
+    if (this.link || this.wsCarrier) throw new ProtocolError('forbidden', 'this connection already has a peer connection');
+    const { ctx, send } = this.host;
+    const connId = this.host.connId();
+    this.ctlRouter = this.newCtlRouter(party);
+    const link = new PeerLink(
+      `${this.host.role()}-${connId}`,
+      {
+        onAnswer: (answer) => send({ type: 'rtc-answer', sdp: answer }),
+        onCandidate: (candidate, mid) => send({ type: 'rtc-candidate', candidate, mid }),
+        ...channelHandlers(ctx, party, () => this.ctlRouter),
+        onAudioTrack: (line, port) => ctx.voice?.setLeg(connId, line, port),
+        onAudioPacket: (packet) => ctx.voice?.audioFrom(connId, packet),
+        onLost: (why) => {
+          ctx.log.warn('peer link lost', { connId, why });
+          this.host.close(`rtc-lost: ${why}`);
+        },
+      },
+      ctx.log,
+      ctx.rtcPorts,
+      ctx.rtcBindAddress,
+    );
+    try {
+      link.acceptOffer(sdp);
+    } catch (err) {
+      link.close('bad offer');
+      throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    this.link = link;
+  }
+
+  candidate(candidate: string, mid: string): void {
+    if (!this.link && this.wsCarrier) return; // in flight when the client fell back
+    if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer before candidates');
+    this.link.addRemoteCandidate(candidate, mid);
+  }
+
+  renegotiate(sdp: string): void {
+    if (!this.link) throw new ProtocolError('forbidden', 'send rtc-offer first');
+    if (!this.host.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+    try {
+      this.link.renegotiate(sdp);
+    } catch (err) {
+      throw new ProtocolError('bad-message', `the offer could not be applied: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}
