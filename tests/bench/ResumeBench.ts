@@ -93,9 +93,12 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
     const customer = await openCustomer(stage.customerBrowser, stage.relayUrl, stage.injector);
     let resumedAt: number | null = null;
     let movedAt: number | null = null;
+    const stayed: string[] = [];
     customer.on('console', (m) => {
       if (m.text().startsWith('[beacon] session-resumed')) resumedAt ??= Date.now();
       if (m.text().startsWith('[beacon] ctl and media moved to the data channels')) movedAt ??= Date.now();
+      if (m.text().startsWith('[beacon] ctl and media stay on the websocket')) stayed.push(m.text().slice(9));
+      if (process.env.BEACON_BENCH_TRACE) o.log(`    ${Date.now() % 100_000} ${m.text().slice(0, 160)}`);
     });
     const agent = await newPage(agentBrowser);
     await agentSignIn(agent, stage.relay.url);
@@ -128,7 +131,7 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
       if (resumedAt !== null) await waitMoved(() => movedAt, 10_000);
       const moved: number | null = movedAt === null ? null : Math.max(0, movedAt - upAt);
       channels.push(moved);
-      o.log(`    data channels took over after ${moved ?? '–'} ms`);
+      o.log(`    data channels took over after ${moved ?? '–'} ms${stayed.length ? `; ${stayed.splice(0).join('; ')}` : ''}`);
       if (ms === null) notes.push(`cut ${i + 1}: no picture within ${BACK_LIMIT_MS / 1000} s of link-up`);
       await agent.waitForTimeout(SETTLE_MS);
     }

@@ -35,6 +35,8 @@ export class ClientPath {
   private ctlRouter: CtlRouter | null = null;
   /** A bridged connection (`ws-upgrade`): the WebSocket carries ctl and media until the channels take over. */
   private gate: BridgeGate | null = null;
+  /** The client switched (`transport-upgrade`); the relay does once its own channels are open. */
+  private isUpgrading = false;
 
   constructor(private readonly host: PathHost) {}
 
@@ -100,7 +102,6 @@ export class ClientPath {
     if (this.wsCarrier) {
       // A bridged client whose channels did not open stays on the WebSocket.
       if (this.gate) this.dropLink('fell back to the websocket');
-      this.gate = null;
       return this.host.send({ type: 'transport', path: 'websocket' });
     }
     this.link?.close('fell back to the websocket');
@@ -134,31 +135,39 @@ export class ClientPath {
 
   /**
    * The bridged client's `transport-upgrade`, in order with its ctl and media on the WebSocket:
-   * what its channels brought before it is handled now, the relay's ctl and media go to the
-   * channels, and `transport` `{path: "webrtc"}` follows the last media queued on the WebSocket.
-   * With channels not open here (never seen: the client opened them), it stays on the WebSocket.
+   * what its channels brought before it is handled now, and the rest as it comes.
    */
   private upgrade(): void {
-    const gate = this.gate as BridgeGate;
-    this.gate = null;
-    const { ctx } = this.host;
+    this.gate?.open();
+    this.isUpgrading = true;
+    this.finishUpgrade();
+  }
+
+  /**
+   * The relay's side of the switch, once its channels are open too (node-datachannel may report
+   * them after the client's marker arrived on the socket): its ctl and media go to the channels,
+   * and `transport` `{path: "webrtc"}` follows the last media queued on the WebSocket.
+   */
+  private finishUpgrade(): void {
     const link = this.link;
+    if (!this.isUpgrading || !link || !link.channels().ctl || !link.mediaSink.isOpen()) return;
     const carrier = this.wsCarrier as WsCarrier;
-    if (!link || !link.channels().ctl || !link.mediaSink.isOpen()) {
-      gate.open();
-      this.dropLink('channels not open at transport-upgrade');
-      return this.host.send({ type: 'transport', path: 'websocket' });
-    }
+    this.isUpgrading = false;
+    this.gate = null;
     this.wsCarrier = null;
-    gate.open();
     carrier.finish(JSON.stringify({ type: 'transport', path: 'webrtc' } satisfies RelayToClient));
-    ctx.log.info('client moved to its data channels', { connId: this.host.connId(), role: this.host.role() });
+    this.host.ctx.log.info('client moved to its data channels', { connId: this.host.connId(), role: this.host.role() });
   }
 
   /** A bridged connection's peer connection failed: the WebSocket goes on carrying the session. */
   private dropLink(why: string): void {
     this.link?.close(why);
     this.link = null;
+    this.gate = null;
+    if (!this.isUpgrading) return;
+    // The client already sends on its channels: it is told to come back to the socket.
+    this.isUpgrading = false;
+    this.host.send({ type: 'transport', path: 'websocket' });
   }
 
   /** The channel handlers of a new peer connection: held while bridged, and its opening is no news then. */
@@ -168,8 +177,8 @@ export class ClientPath {
     if (!gate) return direct;
     return {
       ...gate.gated,
-      onCtlOpen: () => undefined,
-      onMediaOpen: () => undefined,
+      onCtlOpen: () => this.finishUpgrade(),
+      onMediaOpen: () => this.finishUpgrade(),
     };
   }
 
