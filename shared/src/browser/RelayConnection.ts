@@ -21,7 +21,7 @@ import {
 } from '../protocol.ts';
 import { KNOWN_CAPABILITIES, mayCarry, sharedCapabilities, type KnownCapability } from '../version.ts';
 import { openRacingSocket } from './racingSocket.ts';
-import { helloOf, isWelcomeFor, signallingUrl, whenOpen } from './relayOpening.ts';
+import { abandonPeer, addAudioLine, helloOf, isWelcomeFor, signallingUrl, whenOpen } from './relayOpening.ts';
 import { WsBridge } from './WsBridge.ts';
 import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
@@ -247,9 +247,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Closes the peer connection and asks the relay to carry ctl and media over the socket. */
   private fallBack(reason: 'timeout' | 'configured'): Promise<void> {
-    this.pc.onconnectionstatechange = null;
-    this.pc.onicecandidate = null;
-    this.pc.close();
+    abandonPeer(this.pc, []);
     return new Promise((resolve) => {
       this.onTransport = (path) => {
         if (path !== 'websocket' || this.carrier) return;
@@ -270,10 +268,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
         this.carrier?.close();
         this.carrier = isOnSocket ? new WsCarrier(this.ws, () => this.onMediaDrained.fire()) : null;
       },
-      dropRtc: (reason) => this.dropRtc(reason),
+      dropRtc: (reason) => {
+        abandonPeer(this.pc, [this.ctl, this.media]);
+        console.info(`[beacon] ctl and media stay on the websocket (${reason})`);
+      },
       drained: () => this.onMediaDrained.fire(),
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     });
     this.bridge = bridge;
     this.onTransport = (path) => bridge.onTransport(path);
@@ -290,16 +289,6 @@ export class RelayConnection<W extends Welcome = Welcome> {
       else if (this.pc.connectionState === 'failed') bridge.channelsFailed('ICE failed');
     };
     return bridged;
-  }
-
-  /** A bridged connection gives up its peer connection: the WebSocket carries on. */
-  private dropRtc(reason: string): void {
-    this.pc.onconnectionstatechange = null;
-    this.pc.onicecandidate = null;
-    if (this.ctl) this.ctl.onclose = null;
-    if (this.media) this.media.onclose = null;
-    this.pc.close();
-    console.info(`[beacon] ctl and media stay on the websocket (${reason})`);
   }
 
   /** How this connection's ctl and media travel: `websocket` after the TCP fallback (or while bridged). */
@@ -408,14 +397,9 @@ export class RelayConnection<W extends Welcome = Welcome> {
       return;
     }
     if (!track) return;
-    const transceiver = this.pc.addTransceiver(track, { direction: 'sendrecv' });
-    this.audioSender = transceiver.sender;
-    // Opus only: the relay forwards packets unchanged apart from the header, so both sides must speak it.
-    const opus = (RTCRtpReceiver.getCapabilities('audio')?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === 'audio/opus');
-    if (opus.length) transceiver.setCodecPreferences(opus);
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    this.sendSignal({ type: 'rtc-renegotiate', sdp: offer.sdp ?? '' });
+    const line = addAudioLine(this.pc, track);
+    this.audioSender = line.sender;
+    this.sendSignal({ type: 'rtc-renegotiate', sdp: await line.offer });
   }
 
   /** The relay's audio track, once a voice call has negotiated it. */

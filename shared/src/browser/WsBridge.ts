@@ -30,8 +30,9 @@ export interface BridgeHost {
   dropRtc(reason: string): void;
   /** The media path changed: a sender that waits for room may send again. */
   drained(): void;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
+  /** Timers (the tests' fakes); the real ones by default. */
+  setTimeout?(fn: () => void, ms: number): unknown;
+  clearTimeout?(handle: unknown): void;
 }
 
 type Phase = 'asking' | 'bridged' | 'upgrading' | 'on-channels' | 'on-socket';
@@ -42,7 +43,13 @@ export class WsBridge {
   private giveUp: unknown = null;
   private bridged: (() => void) | null = null;
 
-  constructor(private readonly host: BridgeHost) {}
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  constructor(private readonly host: BridgeHost) {
+    this.setTimer = host.setTimeout ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = host.clearTimeout ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
 
   /** Asks the relay to carry the session on the WebSocket; resolves once it does. */
   start(): Promise<void> {
@@ -73,7 +80,7 @@ export class WsBridge {
     if (this.phase === 'asking' && path === 'websocket') {
       this.phase = 'bridged';
       this.host.carryOnSocket(true);
-      this.giveUp = this.host.setTimeout(() => this.channelsFailed('the data channels did not open in time'), BRIDGE_GIVE_UP_MS);
+      this.giveUp = this.setTimer(() => this.channelsFailed('the data channels did not open in time'), BRIDGE_GIVE_UP_MS);
       this.bridged?.();
       this.bridged = null;
     } else if (this.phase === 'upgrading' && path === 'webrtc') {
@@ -92,7 +99,7 @@ export class WsBridge {
   /** Both data channels opened: say so on the socket, after everything sent there, and use them. */
   channelsOpen(): void {
     if (this.phase !== 'bridged') return;
-    this.host.clearTimeout(this.giveUp);
+    this.clearTimer(this.giveUp);
     this.phase = 'upgrading';
     this.host.sendSignal({ type: 'transport-upgrade' });
     this.host.carryOnSocket(false);
@@ -102,7 +109,7 @@ export class WsBridge {
   /** The peer connection failed or took too long before the switch: the socket goes on carrying. */
   channelsFailed(reason: string): void {
     if (this.phase !== 'bridged' && this.phase !== 'asking') return;
-    this.host.clearTimeout(this.giveUp);
+    this.clearTimer(this.giveUp);
     if (this.phase === 'bridged') this.phase = 'on-socket';
     this.host.dropRtc(reason);
   }
@@ -113,7 +120,7 @@ export class WsBridge {
   }
 
   close(): void {
-    this.host.clearTimeout(this.giveUp);
+    this.clearTimer(this.giveUp);
     this.held = [];
   }
 }

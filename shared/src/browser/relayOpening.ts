@@ -1,6 +1,6 @@
 /**
- * What RelayConnection says and waits for while it opens: the socket URL, the hello, the
- * welcome's role, a data channel's opening.
+ * RelayConnection's helpers: what it says and waits for while it opens (the socket URL, the
+ * hello, the welcome's role, a data channel's opening), and what it does to its peer connection.
  */
 import type { ClientToRelay, Role, Welcome } from '../protocol.ts';
 import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '../version.ts';
@@ -34,4 +34,25 @@ export function whenOpen(dc: RTCDataChannel): Promise<void> {
     dc.addEventListener('open', () => resolve(), { once: true });
     dc.addEventListener('close', () => reject(new Error(`channel ${dc.label} closed before opening`)), { once: true });
   });
+}
+
+/** Closes a peer connection whose failure or channels' closing must no longer be heard (a fallback, a bridge that stays on the socket). */
+export function abandonPeer(pc: RTCPeerConnection, channels: readonly (RTCDataChannel | null)[]): void {
+  pc.onconnectionstatechange = null;
+  pc.onicecandidate = null;
+  for (const dc of channels) if (dc) dc.onclose = null;
+  pc.close();
+}
+
+/** Voice: adds `track` on a new audio m-line, Opus only, and makes the offer to send as `rtc-renegotiate`. */
+export function addAudioLine(pc: RTCPeerConnection, track: MediaStreamTrack): { sender: RTCRtpSender; offer: Promise<string> } {
+  const transceiver = pc.addTransceiver(track, { direction: 'sendrecv' });
+  // Opus only: the relay forwards packets unchanged apart from the header, so both sides must speak it.
+  const opus = (RTCRtpReceiver.getCapabilities('audio')?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === 'audio/opus');
+  if (opus.length) transceiver.setCodecPreferences(opus);
+  const offer = pc.createOffer().then(async (o) => {
+    await pc.setLocalDescription(o);
+    return o.sdp ?? '';
+  });
+  return { sender: transceiver.sender, offer };
 }
