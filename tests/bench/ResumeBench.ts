@@ -7,7 +7,9 @@
  * browsers and the bench run on this machine). A cut whose picture did not come back within
  * {@link BACK_LIMIT_MS} counts as null and is named in the notes. Also noted: link-up -> the
  * customer page's new link carrying the session (its `session-resumed`, handled once the data
- * channels are open), so the WebRTC part and the picture part can be told apart.
+ * channels are open), so the WebRTC part and the picture part can be told apart, and, for a
+ * bridged link (ws-upgrade), when its data channels took over. BEACON_BENCH_TRACE=1 prints the
+ * customer page's console lines with their times.
  */
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
