@@ -1,7 +1,8 @@
 /**
  * The supervisor's view of the desk (managers, admins, owners; capability `desk-live`): a
  * Supervise button in the header opens the live lists — waiting requests, each with Dispatch
- * to a chosen agent, and running sessions, each with Take over and Transfer to a chosen agent.
+ * to a chosen agent, and running sessions, each with Monitor and Join (`desk-multi`), Take over
+ * and Transfer to a chosen agent.
  * Shown only to a console the relay sends `desk-sessions` (a supervisor's).
  */
 import { DeskColleagues } from '@beacon/shared/api';
@@ -100,6 +101,16 @@ function SessionRow({ session }: { session: LiveDeskSession }) {
       <span className="muted"> · {t('supervise.with', { name: session.agentName, duration: f.duration(Math.max(0, Date.now() - session.startedAt)) })}</span>
       {!isMine && (
         <div className="desk-supervise-actions">
+          {client.multi.getSnapshot().isOn && (
+            <>
+              <button type="button" className="button" data-testid="supervise-monitor" onClick={() => client.multi.monitor(session.sessionId)}>
+                {t('multi.monitor')}
+              </button>
+              <button type="button" className="button" data-testid="supervise-join" onClick={() => client.multi.join(session.sessionId)}>
+                {t('multi.join')}
+              </button>
+            </>
+          )}
           <button type="button" className="button" data-testid="supervise-take-over" onClick={() => client.desk.takeOver(session.sessionId)}>
             {t('supervise.takeOver')}
           </button>
