@@ -168,7 +168,7 @@ export function MultiInvitations() {
         <section className="desk-offer" data-testid="multi-answered" data-accepted={a.isAccepted ? 'yes' : 'no'} role="status">
           <p>{t(a.isAccepted ? 'multi.answeredYes' : 'multi.answeredNo', { name: a.agentName })}</p>
           <div className="actions">
-            <button type="button" className="button" onClick={() => multi.dismissAnswer()}>
+            <button type="button" className="button" data-testid="multi-answered-dismiss" onClick={() => multi.dismissAnswer()}>
               {t('multi.dismiss')}
             </button>
           </div>
