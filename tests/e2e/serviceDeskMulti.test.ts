@@ -55,7 +55,7 @@ async function clickLands(agent: Page, spot: { x: number; y: number }): Promise<
     if ((await screenClicks()).some((c) => Math.abs(c.x - spot.x) <= 2 && Math.abs(c.y - spot.y) <= 2)) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`the click at ${spot.x},${spot.y} did not reach the X screen`);
+  assert.fail(`the click at ${spot.x},${spot.y} did not reach the X screen; it saw ${JSON.stringify(await screenClicks())}`);
 }
 
 /** The click is not on the X screen after a generous wait (what a click that does land takes, several times over). */
@@ -83,6 +83,13 @@ describe('several agents in one desk session, end to end', { concurrency: false 
       const w = window as unknown as { clicks: { x: number; y: number }[] };
       w.clicks = [];
       document.addEventListener('mousedown', (e) => w.clicks.push({ x: e.screenX, y: e.screenY }), true);
+      // Something moves on the customer's screen the whole time, as in a real session: a still
+      // screen sends (almost) no frames, and a viewer that joins later would wait for a change.
+      const dot = document.createElement('div');
+      dot.style.cssText = 'left:1000px;top:500px;width:40px;height:40px;background:#000';
+      document.body.appendChild(dot);
+      let i = 0;
+      window.setInterval(() => (dot.style.left = `${1000 + ((i += 7) % 200)}px`), 50);
     });
     alice = await newPage(stage.agentBrowser);
     await signInBusy(alice);

@@ -58,6 +58,9 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
   const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}) });
   let stopListening: (() => void) | null = null;
+  const stopAgentChanges = d.sessions.onSessionEvent((e) => {
+    if (e.type === 'agent-changed') void store.sessionAgentChanged(e.session.id, e.session.agent.agent.id);
+  });
   return {
     desk,
     link,
@@ -72,6 +75,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
     routes: () => deskRoutes({ desk, stats, store, accounts: d.accounts, audit: d.audit }),
     close: () => {
       stopListening?.();
+      stopAgentChanges();
       link.close();
       desk.close();
     },

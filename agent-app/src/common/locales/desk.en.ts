@@ -91,4 +91,16 @@ export const DESK_EN = {
     answeredNo: '{{name}} declined to join your session.',
     dismiss: 'OK',
   },
+  deskEstimate: {
+    title: 'Wait estimates',
+    summary: '{{n}} answered requests: the estimate was off by {{duration}} (median).',
+    longer: 'Customers waited {{duration}} longer than they were told (median).',
+    shorter: 'Customers waited {{duration}} less than they were told (median).',
+    onTime: 'Half waited longer than told, half less.',
+    queued: 'Queued',
+    customer: 'Customer',
+    estimated: 'Told',
+    actual: 'Waited',
+    error: 'Difference',
+  },
 };

@@ -93,4 +93,16 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     answeredNo: '{{name}} 拒绝加入您的会话。',
     dismiss: '知道了',
   },
+  deskEstimate: {
+    title: '等待时间预估',
+    summary: '共 {{n}} 个已接待的请求：预估与实际相差 {{duration}}（中位数）。',
+    longer: '客户实际等待比预估长 {{duration}}（中位数）。',
+    shorter: '客户实际等待比预估短 {{duration}}（中位数）。',
+    onTime: '一半客户等得比预估长，一半比预估短。',
+    queued: '排队时间',
+    customer: '客户',
+    estimated: '预估',
+    actual: '实际等待',
+    error: '差值',
+  },
 };
