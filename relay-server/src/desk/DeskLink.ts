@@ -287,11 +287,15 @@ export class DeskLink implements DeskConsoles {
   /* ---------- what DeskHandover asks ---------- */
 
   liveConsolesOf(agentId: number): AgentParty[] {
-    return [...(this.agents.get(agentId) ?? [])].filter((p) => this.speakingLive.has(p));
+    return this.consolesSpeaking(agentId, this.speakingLive);
   }
 
   private multiConsolesOf(agentId: number): AgentParty[] {
-    return [...(this.agents.get(agentId) ?? [])].filter((p) => this.speakingMulti.has(p));
+    return this.consolesSpeaking(agentId, this.speakingMulti);
+  }
+
+  private consolesSpeaking(agentId: number, speaking: WeakSet<Party>): AgentParty[] {
+    return [...(this.agents.get(agentId) ?? [])].filter((p) => speaking.has(p));
   }
 
   private customerNameOf(sessionId: string): string | null {
