@@ -4,7 +4,7 @@ import { simulate, type TracePoint } from './LinkSimulator.ts';
 import type { LinkSnapshot } from './BandwidthEstimator.ts';
 import { Ladder } from './Ladder.ts';
 import { RateController } from './RateController.ts';
-import { StreamController } from './StreamController.ts';
+import { HEARTBEAT_MS, StreamController } from './StreamController.ts';
 
 const KBIT = 1000 / 8; // bytes per second in one kbit/s
 const at = (trace: TracePoint[], t: number) => trace.find((p) => p.t >= t) as TracePoint;
@@ -97,12 +97,14 @@ test('a still screen sends a heartbeat, not every frame; a change is refined unt
   c.onFrameSent(2, 120, false, 80);
   c.onEncoding(80);
   assert.equal(c.wantsUnchanged(120), false, 'settled: an unchanged picture is skipped');
-  assert.equal(c.wantsUnchanged(600), true, 'the heartbeat');
+  assert.equal(c.wantsUnchanged(600), false, 'no heartbeat yet');
+  c.onPictureChanged(600);
   c.onEncoding(600);
   c.onFrameSent(3, 5000, false, 600);
   assert.equal(c.wantsUnchanged(640), true, 'deltas still big: refining');
-  c.onEncoding(1100);
-  assert.equal(c.wantsUnchanged(1150), false, 'a change is refined for a second at most');
+  c.onEncoding(1700);
+  assert.equal(c.wantsUnchanged(1750), false, 'a change is refined for a second at most');
+  assert.equal(c.wantsUnchanged(1700 + HEARTBEAT_MS), true, 'the heartbeat');
 });
 
 test('a keyframe request waits until the last keyframe has left the link', () => {
