@@ -54,7 +54,7 @@ export interface DeskLinkDeps {
   /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
   live?: (consoles: DeskConsoles) => DeskLive;
   /** Several agents in a session (capability `desk-multi`): given what the link knows of consoles, what handles those messages. */
-  multi?: (consoles: Pick<DeskMultiDeps, 'multiConsolesOf' | 'speaksMulti' | 'customerNameOf'>) => DeskMulti;
+  multi?: (consoles: Pick<DeskMultiDeps, 'multiConsolesOf' | 'speaksMulti' | 'speaksLive' | 'customerNameOf'>) => DeskMulti;
 }
 
 export interface DeskLive {
@@ -107,7 +107,7 @@ export class DeskLink implements DeskConsoles {
 
   constructor(private readonly d: DeskLinkDeps) {
     this.live = d.live?.(this) ?? null;
-    this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
+    this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), speaksLive: (p) => this.speakingLive.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
     if (d.chats) {
       this.stops.push(
         d.chats.on((sessionId, from) => {
@@ -301,6 +301,11 @@ export class DeskLink implements DeskConsoles {
   private customerNameOf(sessionId: string): string | null {
     const requestId = this.sessionRequests.get(sessionId);
     return (requestId === undefined ? undefined : this.d.desk.queue.findRequest(requestId)?.customerName) ?? null;
+  }
+
+  transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number | null): void {
+    if (!this.multi) throw new DeskRefusedError('not-found', 'no such desk session');
+    this.multi.transferCodeSession(sessionId, toAgentId, note, forcedBy);
   }
 
   speaksLive(party: Party): boolean {

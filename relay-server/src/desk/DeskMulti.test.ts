@@ -158,6 +158,47 @@ describe('several agents in one session', () => {
   });
 });
 
+/** Ann opens a session on the customer's PC with its ID and code (no help request). */
+async function annConnectsByCode(ann: NdcClient, customer: NdcClient): Promise<string> {
+  ann.send({ type: 'connect-request', requestId: 'c1', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: true } });
+  const ask = await customer.next('consent-request');
+  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+  await ann.next('session-started', 5000, (m) => m.sessionId === ask.sessionId);
+  return ask.sessionId;
+}
+
+describe('transferring a session opened with an ID and code', () => {
+  test('its agent offers it to a colleague, who takes it over: the same session goes on; a supervisor forces one, declined', async () => {
+    const ann = await open(r.tokens.ann);
+    const ben = await open(r.tokens.ben);
+    const olivia = await open(r.ownerToken);
+    const customer = await r.open('customer');
+    const sessionId = await annConnectsByCode(ann, customer);
+    ann.send({ type: 'session-transfer', requestId: 't0', sessionId, to: { kind: 'group', groupId: 1 }, note: '' });
+    assert.equal((await ann.next('error', 5000, (m) => m.requestId === 't0')).code, 'not-allowed', 'to an agent only');
+    ann.send({ type: 'session-transfer', requestId: 't1', sessionId, to: { kind: 'agent', agentId: r.ids.ben }, note: 'driver issue' });
+    const offer = await ben.next('session-invitation');
+    assert.deepEqual([offer.sessionId, offer.fromAgentName, offer.handover], [sessionId, 'ANN', { note: 'driver issue' }]);
+    assert.deepEqual(await ann.next('transfer-status'), { type: 'transfer-status', sessionId, state: 'asking', agentName: 'BEN' });
+    ben.send({ type: 'invite-answer', requestId: 'a1', sessionId, isAccepted: true });
+    assert.equal((await ben.next('session-started', 5000, (m) => m.sessionId === sessionId)).agentName, 'BEN');
+    assert.equal((await ann.next('session-handed-over')).how, 'transfer');
+    assert.equal((await customer.next('session-agent-changed')).agentName, 'BEN');
+
+    // A supervisor forces it on to Ann, who declines: it stays with Ben, who is told.
+    olivia.send({ type: 'session-force-transfer', requestId: 'f1', sessionId, agentId: r.ids.ann, note: '' });
+    assert.ok((await ann.next('session-invitation', 5000, (m) => m.handover !== undefined)).sessionId === sessionId);
+    ann.send({ type: 'invite-answer', requestId: 'a2', sessionId, isAccepted: false });
+    assert.equal((await ben.next('transfer-status', 5000, (m) => m.state === 'declined')).agentName, 'ANN');
+    await r.t.relay.flush();
+    const entries = (await r.owner.ok('GET', '/api/audit', AuditList)).entries;
+    assert.ok(entries.some((e) => e.action === 'session-transferred' && e.target?.id === sessionId && e.detail['toAgentId'] === r.ids.ben));
+    assert.ok(entries.some((e) => e.action === 'transfer-forced' && e.target?.id === sessionId && e.actor?.login === 'olivia'));
+    assert.equal((await r.t.relay.services.sessionStore.get(sessionId))?.agentId, r.ids.ben, 'the log names Ben');
+    await r.closeAll();
+  });
+});
+
 function open(token: string): Promise<NdcClient> {
   return r.open('agent', token);
 }

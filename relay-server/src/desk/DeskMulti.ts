@@ -18,6 +18,7 @@ import { startedFor } from '../sessions/Handover.ts';
 import type { GuestRole, Participants } from '../sessions/Participants.ts';
 import { agentActor, type ActiveSession, type AgentParty, type Party, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import { CodeSessionTransfer } from './CodeSessionTransfer.ts';
 import { isSupervisor } from './DeskSupervision.ts';
 import { DeskRefusedError } from './deskModel.ts';
 
@@ -35,7 +36,7 @@ export const MULTI_MESSAGE_TYPES: ReadonlySet<MultiAgentToRelay['type']> = new S
 
 export interface DeskMultiDeps {
   participants: Participants;
-  sessions: Pick<SessionManager, 'get' | 'onSessionEvent'>;
+  sessions: Pick<SessionManager, 'get' | 'onSessionEvent' | 'replaceAgent'>;
   events: Pick<EventLog, 'append'>;
   audit: Pick<AuditLog, 'append'>;
   chatOf(sessionId: string): Promise<readonly ChatMessage[]>;
@@ -44,6 +45,7 @@ export interface DeskMultiDeps {
   /** The seat's consoles that speak `desk-multi`. */
   multiConsolesOf(agentId: number): AgentParty[];
   speaksMulti(p: Party): boolean;
+  speaksLive(p: Party): boolean;
   /** The name the customer gave in its help request, if the session serves one. */
   customerNameOf(sessionId: string): string | null;
 }
@@ -59,10 +61,18 @@ export class DeskMulti {
   /** Per session: the newest chat message its participants were sent. */
   private readonly chatSent = new Map<string, number>();
   private readonly stops: (() => void)[] = [];
+  private readonly codeTransfers: CodeSessionTransfer;
 
   constructor(private readonly d: DeskMultiDeps) {
+    this.codeTransfers = new CodeSessionTransfer({
+      handover: { sessions: d.sessions, events: d.events, chatOf: d.chatOf, speaksLive: (p) => d.speaksLive(p), log: d.log },
+      audit: (e) => this.audit(e),
+      multiConsolesOf: (id) => d.multiConsolesOf(id),
+      speaksLive: (p) => d.speaksLive(p),
+    });
     this.stops.push(
       d.sessions.onSessionEvent((e) => {
+        if (e.type === 'ended' || e.type === 'agent-changed') this.codeTransfers.forget(e.session.id);
         if (e.type === 'ended') this.sessionEnded(e.session.id, e.session.ending);
         else if (e.type === 'agent-changed') this.agentChanged(e.session);
       }),
@@ -127,7 +137,18 @@ export class DeskMulti {
     await this.audit({ actorId: agent.agent.id, action: 'session-invited', target: this.target(s), detail: { agentId, label: consoles[0]?.agent.displayName ?? '' } });
   }
 
+  /**
+   * A session opened with an ID and code is offered to another agent (by its agent, or a
+   * supervisor forcing it): CodeSessionTransfer.ts.
+   */
+  transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number | null): void {
+    const s = this.running(sessionId);
+    this.codeTransfers.offer(s, toAgentId, note, forcedBy, this.d.customerNameOf(s.id) ?? s.deviceId);
+  }
+
   private async answer(agent: AgentParty, sessionId: string, isAccepted: boolean): Promise<void> {
+    const live = this.d.sessions.get(sessionId);
+    if (this.codeTransfers.answer(agent, live?.state === 'active' ? live : undefined, sessionId, isAccepted)) return;
     const key = `${sessionId} ${agent.agent.id}`;
     const inv = this.invitations.get(key);
     this.invitations.delete(key);

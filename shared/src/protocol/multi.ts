@@ -53,8 +53,18 @@ const SessionParticipants = z.object({
 
 /** The relay, to agents' consoles (WebSocket). */
 export const MultiRelayToAgent = z.discriminatedUnion('type', [
-  /** To the invited colleague: join this running session? Answer with `invite-answer`. */
-  z.object({ type: z.literal('session-invitation'), sessionId: SessionId, fromAgentName: Name, customerName: z.string().max(120).nullable() }),
+  /**
+   * To the invited colleague: join this running session? Answer with `invite-answer`. With
+   * `handover`: take the session over (a session opened with an ID and code being transferred;
+   * the agent who had it hears `transfer-status`).
+   */
+  z.object({
+    type: z.literal('session-invitation'),
+    sessionId: SessionId,
+    fromAgentName: Name,
+    customerName: z.string().max(120).nullable(),
+    handover: z.object({ note: z.string().max(500) }).optional(),
+  }),
   /** To the inviter: the colleague's answer (a yes also shows in `session-participants`). */
   z.object({ type: z.literal('invite-answered'), sessionId: SessionId, agentName: Name, isAccepted: z.boolean() }),
   /** To the owner and every participant, whenever someone comes, goes or control moves. */
