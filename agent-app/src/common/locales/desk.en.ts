@@ -82,6 +82,8 @@ export const DESK_EN = {
     inviteSend: 'Invite',
     watching: 'You are watching (view only)',
     leaveHint: 'End leaves this session; it goes on for the others.',
+    handoverTitle: 'Transfer',
+    handoverFrom: '{{name}} hands you a running session',
     invitationTitle: 'Join a session',
     invitationFrom: '{{name}} asks you to join their session',
     invitationCustomer: 'Customer: {{name}}',

@@ -84,6 +84,8 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     inviteSend: '邀请',
     watching: '您正在旁观（仅查看）',
     leaveHint: '结束只会让您离开此会话，其他人继续。',
+    handoverTitle: '转接',
+    handoverFrom: '{{name}} 把进行中的会话转给您',
     invitationTitle: '加入会话',
     invitationFrom: '{{name}} 邀请您加入其会话',
     invitationCustomer: '客户：{{name}}',

@@ -18,6 +18,8 @@ export interface Invitation {
   sessionId: string;
   fromAgentName: string;
   customerName: string | null;
+  /** Set: the session is being handed to this agent (a session opened with an ID and code), with the note. */
+  handover?: { note: string } | undefined;
 }
 
 export interface PeerPointer {

@@ -150,16 +150,21 @@ export function MultiInvitations() {
   return (
     <div className="desk-offers multi-invitations" aria-live="assertive">
       {snap.invitations.map((i) => (
-        <section key={i.sessionId} className="desk-offer" data-testid="multi-invitation" data-session-id={i.sessionId} role="alertdialog" aria-label={t('multi.invitationTitle')}>
-          <h2>{t('multi.invitationTitle')}</h2>
-          <p className="desk-offer-name">{t('multi.invitationFrom', { name: i.fromAgentName })}</p>
+        <section key={i.sessionId} className="desk-offer" data-testid="multi-invitation" data-session-id={i.sessionId} data-handover={i.handover ? 'yes' : 'no'} role="alertdialog" aria-label={t('multi.invitationTitle')}>
+          <h2>{t(i.handover ? 'multi.handoverTitle' : 'multi.invitationTitle')}</h2>
+          <p className="desk-offer-name">{t(i.handover ? 'multi.handoverFrom' : 'multi.invitationFrom', { name: i.fromAgentName })}</p>
           {i.customerName && <p className="muted">{t('multi.invitationCustomer', { name: i.customerName })}</p>}
+          {i.handover?.note && (
+            <p className="desk-description" data-testid="multi-invitation-note">
+              <span className="muted">{t('desk.transferNote')}</span> {i.handover.note}
+            </p>
+          )}
           <div className="actions">
             <button type="button" className="button" data-testid="multi-invitation-decline" onClick={() => multi.answer(i.sessionId, false)}>
               {t('multi.declineInvite')}
             </button>
             <button type="button" className="button button-primary" data-testid="multi-invitation-accept" onClick={() => multi.answer(i.sessionId, true)}>
-              {t('multi.acceptInvite')}
+              {t(i.handover ? 'desk.accept' : 'multi.acceptInvite')}
             </button>
           </div>
         </section>
