@@ -88,6 +88,16 @@ function WaitingRow({ request }: { request: HelpRequestView }) {
   );
 }
 
+/**
+ * Takes the session over. A supervisor watching or in it first leaves (its tab closes: the
+ * relay hears that first), so the session opens in a new tab with control, as the new agent's.
+ */
+function takeOver(client: ReturnType<typeof useClient>, sessionId: string): void {
+  const role = client.multi.myRole(sessionId);
+  if (role === 'monitor' || role === 'guest') client.closeTab(sessionId);
+  client.desk.takeOver(sessionId);
+}
+
 function SessionRow({ session }: { session: LiveDeskSession }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -111,7 +121,7 @@ function SessionRow({ session }: { session: LiveDeskSession }) {
               </button>
             </>
           )}
-          <button type="button" className="button" data-testid="supervise-take-over" onClick={() => client.desk.takeOver(session.sessionId)}>
+          <button type="button" className="button" data-testid="supervise-take-over" onClick={() => takeOver(client, session.sessionId)}>
             {t('supervise.takeOver')}
           </button>
           {session.helpRequestId && (
