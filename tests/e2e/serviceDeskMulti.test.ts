@@ -6,7 +6,8 @@
  * her click on the picture does not reach the X screen. Bob then invites Carol; she joins and
  * sees the picture; her click does nothing until Bob gives her control, then it lands on the X
  * screen and Bob sees her labelled pointer; Bob takes control back and her clicks stop landing
- * while his do. Monitoring, the invitation and the join are audited.
+ * while his do. Monitoring, the invitation and the join are audited. Last, the supervisor
+ * monitors again and takes the session over: her tab opens anew with control, Bob's ends, Carol stays.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -176,7 +177,24 @@ describe('several agents in one desk session, end to end', { concurrency: false 
     const entries = (await api('GET', '/api/audit', AuditList)).entries;
     assert.ok(entries.some((e) => e.action === 'session-invited' && e.actor?.login === BOB.login), 'the invitation is audited');
     assert.ok(entries.some((e) => e.action === 'session-joined' && e.actor?.login === CAROL.login), 'the join is audited');
-    await bob.getByTestId('end-session').click();
+
+    // The supervisor monitors again, then takes the session over: her new tab has control, Bob's ends, Carol stays.
+    const sessionId = (await bob.locator('[data-testid="session-tab"][data-state="active"]').getAttribute('data-session-id')) ?? '';
+    await alice.getByTestId('close-session').click();
+    await alice.getByTestId('supervise-toggle').click();
+    const row = alice.locator(`[data-testid="supervise-session"][data-session-id="${sessionId}"]`);
+    await row.getByTestId('supervise-monitor').click();
+    await alice.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${sessionId}"]`).waitFor({ timeout: 15_000 });
+    await bob.locator('[data-testid="session-monitored"]', { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
+    await row.getByTestId('supervise-take-over').click();
+    await alice.getByTestId('supervise-toggle').click();
+    await bob.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${sessionId}"]`).waitFor({ timeout: 15_000 });
+    await alice.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${sessionId}"]`).waitFor({ timeout: 15_000 });
+    await carol.locator(`[data-testid="multi-person"][data-role="owner"]`, { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
+    // Her tab opened anew, as the session's agent: the live picture, with control.
+    await framesGrow(alice, 3);
+    assert.equal(await alice.getByTestId('view-only-badge').count(), 0, 'the supervisor has control now');
+    await alice.getByTestId('end-session').click();
     await carol.locator('[data-testid="session-tab"][data-state="ended"]').waitFor({ timeout: 10_000 });
   });
 });

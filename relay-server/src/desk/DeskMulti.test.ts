@@ -17,8 +17,13 @@ let r: DeskRelay;
 const HELP = { customerName: 'Li Na', description: 'no sound', groupId: null };
 const move = (x: number) => ({ kind: 'mouse-move' as const, x, y: 5 });
 
-/** Ann takes a customer's request and the customer consents; returns the running session. */
-async function annServes(ann: NdcClient, customer: NdcClient) {
+/** Ann takes a customer's request (the others at the desk are busy) and the customer consents; returns the running session. */
+async function annServes(ann: NdcClient, customer: NdcClient, busy: NdcClient[] = []) {
+  for (const b of busy) {
+    await b.next('desk-status');
+    b.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await b.next('desk-status', 5000, (m) => m.state === 'busy');
+  }
   await ann.next('desk-status');
   ann.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
   await ann.next('desk-status', 5000, (m) => m.state === 'available');
@@ -96,7 +101,7 @@ describe('several agents in one session', () => {
     const ann = await open(r.tokens.ann);
     const ben = await open(r.tokens.ben);
     const customer = await r.open('customer');
-    const { sessionId } = await annServes(ann, customer);
+    const { sessionId } = await annServes(ann, customer, [ben]);
     ben.send({ type: 'session-invite', requestId: 'i0', sessionId, agentId: r.ids.ann });
     assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'i0')).code, 'not-found', 'only the session’s agent invites');
     ann.send({ type: 'session-invite', requestId: 'i1', sessionId, agentId: r.ids.ben });
@@ -142,7 +147,7 @@ describe('several agents in one session', () => {
     const ann = await open(r.tokens.ann);
     const ben = await open(r.tokens.ben);
     const customer = await r.open('customer');
-    const { sessionId } = await annServes(ann, customer);
+    const { sessionId } = await annServes(ann, customer, [ben]);
     const old = await r.open('agent', r.ownerToken, KNOWN_CAPABILITIES.filter((c) => c !== 'desk-multi'));
     old.send({ type: 'session-monitor', requestId: 'o1', sessionId });
     assert.equal((await old.next('error', 5000, (m) => m.requestId === 'o1')).code, 'forbidden');
