@@ -70,6 +70,13 @@ test('on a steady link the size and frame rate never flip faster than every 10 s
   }
 });
 
+test('a stream that needs less than a slow link carries (typing) does not buy a larger size on an untested target', () => {
+  const trace = between(simulate({ rateAt: () => 160 * KBIT, demandBps: 60_000, durationMs: 40_000 }), 8000, 40_000);
+  const highest = Math.max(...trace.map((p) => p.targetBps));
+  assert.ok(highest <= 2 * 160_000, `target up to ${highest} bit/s on a 160 kbit/s link with 60 kbit/s of changes`);
+  assert.ok(trace.every((p) => p.scale === 0.5), `sizes ${[...new Set(trace.map((p) => p.scale))].join(', ')}: no step up and back`);
+});
+
 test('quality first keeps the full size on a link where speed first gives it up', () => {
   const quality = simulate({ mode: 'quality', rateAt: () => 600 * KBIT, durationMs: 20_000 });
   const speed = simulate({ mode: 'speed', rateAt: () => 600 * KBIT, durationMs: 20_000 });
@@ -127,7 +134,7 @@ test('a console that never reports gets the full picture after a few seconds, as
 });
 
 test('start-up runs from the first frame sent, not from when the stream was set up (capture can be slow to start)', () => {
-  const link: LinkSnapshot = { inFlightBytes: 0, bufferedBytes: 0, rttMs: 20, baseRttMs: 20, queueDelayMs: 0, deliveryRate: 0, isAppLimited: true, capacity: 0, hasReports: true, drainRate: 0 };
+  const link: LinkSnapshot = { inFlightBytes: 0, bufferedBytes: 0, rttMs: 20, baseRttMs: 20, queueDelayMs: 0, deliveryRate: 0, isAppLimited: true, capacity: 0, hasReports: true, drainRate: 0, lastCapacity: 0, sendRate: 0 };
   const rate = new RateController({ minBps: 60_000, maxBps: 2_000_000, startBps: 250_000 });
   rate.update(link, 6000);
   assert.equal(rate.inStartup, true, 'nothing sent for 6 s: still measuring');
