@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FrameRepeater, REPEAT_AFTER_MS } from './FrameRepeater.ts';
+import { FrameRepeater, REPEAT_AFTER_MS } from '../src/renderer/FrameRepeater.ts';
 
 /** Stands in for a VideoFrame: counts clones and closes (the repeater uses nothing else). */
 class FakeFrame {
