@@ -45,8 +45,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
  * - `monitors`: the customer's monitors and the agent's choice of one or all (`monitor-list`, `monitor-select`).
  * - `desk-live`: a running desk session changes hands (`session-transfer`, `transfer-*`, `session-handed-over`, `session-agent-changed`).
+ * - `file-transfer`: files and folders of any size, streamed through the relay (`ft-*` ctl, binary chunks on `media`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'file-transfer'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -70,6 +71,14 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'clipboard-unavailable': 'clipboard',
   'monitor-list': 'monitors',
   'monitor-select': 'monitors',
+  'ft-offer': 'file-transfer',
+  'ft-request': 'file-transfer',
+  'ft-answer': 'file-transfer',
+  'ft-ack': 'file-transfer',
+  'ft-end': 'file-transfer',
+  'ft-result': 'file-transfer',
+  'ft-pause': 'file-transfer',
+  'ft-cancel': 'file-transfer',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */
