@@ -38,6 +38,8 @@ export const EVENT_KINDS = [
   'clipboard',
   // Issue 12: the session went on with another agent (`how`: transfer or take-over, `fromAgentId`, `toAgentId`, `note`).
   'agent-changed',
+  // Issue 13: a file transfer ended (`name`, `size`, `direction`, `outcome`, `sha256` when every byte arrived, `by`).
+  'file-transfer',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

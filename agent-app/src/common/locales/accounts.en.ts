@@ -270,6 +270,7 @@ export const ACCOUNTS_EN = {
       'session-transferred': 'Session handed to another agent',
       'transfer-forced': 'Session transfer forced by a supervisor',
       'request-dispatched': 'Help request dispatched to an agent',
+      'file-transferred': 'File transfer in a session',
     },
     targets: {
       seat: 'Seat',

@@ -275,6 +275,7 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'session-transferred': '会话转交给其他坐席',
       'transfer-forced': '主管强制转接会话',
       'request-dispatched': '求助请求分派给坐席',
+      'file-transferred': '会话中的文件传输',
     },
     targets: {
       seat: '坐席',

@@ -74,6 +74,7 @@ export const RECORDING_EN = {
       drop: 'Connection lost',
       resume: 'Connection back',
       clipboard: 'Clipboard',
+      'file-transfer': 'File transfer',
     },
     clipboard: {
       'to-customer': 'to the customer’s PC, {{chars}} characters',

@@ -74,6 +74,7 @@ export const RECORDING_ZH_CN = {
       drop: '连接中断',
       resume: '连接恢复',
       clipboard: '剪贴板',
+      'file-transfer': '文件传输',
     },
     clipboard: {
       'to-customer': '发送到客户电脑，{{chars}} 个字符',
