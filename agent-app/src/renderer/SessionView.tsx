@@ -17,6 +17,7 @@ import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu, MonitorMenu } from './control/ControlTools.tsx';
 import { useFullScreen } from './control/useFullScreen.ts';
 import { TransferButton } from './desk/TransferButton.tsx';
+import { FilesMenu } from './transfer/FilesMenu.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -120,6 +121,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && session?.hasInput && !isVoiceOnly && <KeysMenu session={session} />}
         {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
         {entry.state === 'active' && session && !isVoiceOnly && <MonitorMenu picker={session.monitors} />}
+        {entry.state === 'active' && session && !isVoiceOnly && <FilesMenu files={client.getFiles(entry.sessionId)} hasControl={entry.hasControl} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />

@@ -100,7 +100,7 @@ export class FileTransferRelay {
     const { transferId, lane, name, size, batchId, requestId } = msg;
     const t = this.transfers.add({ sessionId: s.id, transferId, lane, name, size, batchId, from: role, senderConnId: party.connId });
     const confirm = role === 'agent' && policy.confirm;
-    const forwarded: CtlFromRelay = { type: 'ft-offer', sessionId: s.id, from: role, transferId, lane, name, size, confirm };
+    const forwarded: CtlFromRelay = { type: 'ft-offer', sessionId: s.id, from: role, transferId, lane: t.outLane, name, size, confirm };
     if (batchId) forwarded.batchId = batchId;
     if (requestId) forwarded.requestId = requestId;
     if (!this.other(s, role).sendCtl(forwarded)) this.fail(s, t, 'peer-gone');
@@ -153,6 +153,7 @@ export class FileTransferRelay {
     if (!s) return;
     if (t.phase !== 'moving') throw new ProtocolError('forbidden', 'chunks flow only after the receiver accepted the offer');
     if (!this.transfers.admitChunk(t, d.header.offset, d.data.byteLength)) return;
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(4, t.outLane);
     this.pump.push(t, bytes, this.receiver(s, t));
   }
 

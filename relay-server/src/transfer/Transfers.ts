@@ -28,6 +28,12 @@ export interface Transfer {
   readonly from: Role;
   /** The sender's party (connId survives a resume). */
   readonly senderConnId: string;
+  /**
+   * The lane the receiver knows it by: the relay's own number (a receiver, an agent with
+   * several sessions, hears from several senders who each number their own); chunks are
+   * passed on with it.
+   */
+  readonly outLane: number;
   phase: TransferPhase;
   /** The next offset the relay takes from the sender. */
   expected: number;
@@ -52,6 +58,7 @@ export class Transfers {
   private readonly requests = new Map<string, Set<string>>();
   /** The policy each live session started with (the organisation's settings then). */
   private readonly policies = new Map<string, FtPolicy>();
+  private lastOutLane = 0;
 
   constructor(private readonly now: () => number) {}
 
@@ -79,7 +86,8 @@ export class Transfers {
     }
     if (this.byId.size >= MAX_RELAY_TRANSFERS) throw new ProtocolError('too-many', 'the relay is passing on too many files; try again shortly');
     const now = this.now();
-    const full: Transfer = { ...t, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0 };
+    this.lastOutLane = this.lastOutLane >= 0xffffffff ? 1 : this.lastOutLane + 1;
+    const full: Transfer = { ...t, outLane: this.lastOutLane, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0 };
     this.byId.set(this.idKey(t.sessionId, t.transferId), full);
     this.byLane.set(this.laneKey(t.senderConnId, t.lane), full);
     return full;

@@ -23,6 +23,13 @@ export const SEND_LOW_WATER_BYTES = 256 * 1024;
 const RETRY_MS = 5;
 const ROWS_EVERY_MS = 250;
 
+let lastLane = 0;
+/** Lanes are numbered per connection, and an agent's one connection carries all its sessions. */
+function nextLane(): number {
+  lastLane = lastLane >= 0xffffffff ? 1 : lastLane + 1;
+  return lastLane;
+}
+
 export interface FileTransferState {
   readonly rows: readonly TransferRow[];
   /** Customer: the agent's open requests for files. */
@@ -38,7 +45,6 @@ export class FileTransferSession {
   private readonly entries = new Map<string, Entry>();
   private readonly incomingLanes = new Map<number, Entry>();
   private readonly requests = new Map<string, { queued: number }>();
-  private nextLane = 1;
   private idCounter = 0;
   private rowsTimer: unknown = null;
   private isDisposed = false;
@@ -55,7 +61,7 @@ export class FileTransferSession {
   send(sources: readonly FileSource[], requestId?: string): void {
     const batchId = sources.length > 1 ? this.newId() : undefined;
     for (const source of sources) {
-      const e = newEntry({ transferId: this.newId(), lane: this.nextLane++, name: source.name, size: source.size, direction: 'send', batchId, now: this.timers.now() });
+      const e = newEntry({ transferId: this.newId(), lane: nextLane(), name: source.name, size: source.size, direction: 'send', batchId, now: this.timers.now() });
       e.source = source;
       e.requestId = requestId;
       this.entries.set(e.transferId, e);
@@ -161,6 +167,11 @@ export class FileTransferSession {
       case 'ft-failed':
         return this.withEntry(msg.transferId, (e) => this.fail(e, msg.reason, msg.by ?? null));
     }
+  }
+
+  /** Whether a chunk on this lane is for one of this session's files. */
+  hasLane(lane: number): boolean {
+    return this.incomingLanes.has(lane);
   }
 
   /** A binary message from the media channel that is a file chunk. */
