@@ -4,7 +4,7 @@
  * files it receives (written to a sink it is given on accept), and the rows a panel shows.
  * Pure TS: sources, sinks, the link and the timers are given.
  *
- * Sending: chunks go while the window has room, nobody paused, and the media channel's own
+ * Sending: chunks go while the send window (SendWindow) has room, nobody paused, and the media channel's own
  * queue is short (the customer's picture uses the same channel), read a block at a time.
  * Receiving: chunks are written in order and acknowledged once written; at `ft-end` the hash
  * of what was written is compared with the sender's, and only a match finishes the file.
@@ -153,7 +153,7 @@ export class FileTransferSession {
         });
       case 'ft-rewind':
         return this.withEntry(msg.transferId, (e) => {
-          e.window?.rewind(msg.offset);
+          e.outgoing?.rewind(msg.offset);
           // The rewind may acknowledge the last bytes (their ack was lost in the drop).
           this.afterAck(e);
         });
@@ -215,14 +215,14 @@ export class FileTransferSession {
     }
     if (!accept || e.direction !== 'send' || e.phase !== 'offered') return;
     e.phase = 'moving';
-    e.window = new SendWindow(e.size);
+    e.outgoing = new SendWindow(e.size);
     this.afterAck(e);
     this.publish(true);
   }
 
   private acked(transferId: string, offset: number): void {
     const e = this.entries.get(transferId);
-    if (!e?.window || !e.window.ack(offset)) return;
+    if (!e?.outgoing || !e.outgoing.ack(offset)) return;
     e.bytes = offset;
     e.meter.add(this.timers.now(), offset);
     this.afterAck(e);
@@ -231,9 +231,9 @@ export class FileTransferSession {
 
   /** All acknowledged: the sender's hash goes to the receiver; otherwise more chunks. */
   private afterAck(e: Entry): void {
-    if (e.window?.isComplete && e.phase === 'moving') {
+    if (e.outgoing?.isComplete && e.phase === 'moving') {
       e.phase = 'verifying';
-      this.link.sendCtl({ type: 'ft-end', sessionId: this.sessionId, transferId: e.transferId, sha256: e.window.digest() });
+      this.link.sendCtl({ type: 'ft-end', sessionId: this.sessionId, transferId: e.transferId, sha256: e.outgoing.digest() });
       return;
     }
     this.pump(e);
@@ -308,7 +308,7 @@ export class FileTransferSession {
 
   /** Sends chunks while it may; waits (and retries) while the media channel is busy. */
   private pump(e: Entry): void {
-    const w = e.window;
+    const w = e.outgoing;
     if (!w || !e.source || e.phase !== 'moving' || e.pausedBy || e.isReading || !w.canSend() || this.isDisposed) return;
     if (this.link.bufferedAmount() > SEND_LOW_WATER_BYTES) {
       this.timers.setTimeout(() => this.pump(e), RETRY_MS);

@@ -24,7 +24,7 @@ export class SendWindow {
     private readonly payloadBytes = FT_PAYLOAD_BYTES,
   ) {}
 
-  /** Whether another chunk may go now (bytes left, and room in the window). */
+  /** Whether another chunk may go now (bytes left, and room in the send window). */
   canSend(): boolean {
     return this.sent < this.size && this.sent - this.acked < this.windowBytes;
   }

@@ -24,7 +24,7 @@ export interface Entry {
   readonly meter: RateMeter;
   source?: FileSource;
   requestId?: string | undefined;
-  window?: SendWindow;
+  outgoing?: SendWindow;
   isReading: boolean;
   block: { offset: number; data: Uint8Array } | null;
   sink?: FileSink;
