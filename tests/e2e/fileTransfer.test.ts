@@ -32,7 +32,7 @@ const RECEIVED_FILES_BRIDGE = `
       return { ok: true, label: 'Test folder/' + name };
     };
     b.writeReceivedFile = async ({ transferId, offset, data }) => {
-      await new Promise((r) => setTimeout(r, window.__writeDelayMs || 0));
+      if (window.__writeDelayMs) await new Promise((r) => setTimeout(r, window.__writeDelayMs));
       const f = files[transferId];
       f.parts.push({ offset, data: data.slice() });
     };
@@ -137,6 +137,57 @@ describe('file transfer, end to end', { concurrency: false }, () => {
       const rows = await query<{ detail: string }>(stage.relay.dbPath, "SELECT detail FROM session_events WHERE session_id = ? AND kind = 'file-transfer'", [sessionId]);
       return rows.some((r) => JSON.parse(r.detail).sha256 === sha);
     }, 'the event log keeps the file with its hash');
+  });
+
+  /**
+   * Measurement, only with BEACON_FT_BENCH_MB set (e.g. 256): a file of that many MB made in
+   * the agent's page goes to the customer while the X screen animates; prints throughput and
+   * the agent's picture frame rate and latency before and during the transfer.
+   */
+  test('bench: throughput of a large file and the picture while it moves', { ...SIG, timeout: 900_000, skip: !process.env.BEACON_FT_BENCH_MB }, async () => {
+    const mb = Number(process.env.BEACON_FT_BENCH_MB);
+    await stage.screen.page.evaluate(() => {
+      const box = document.createElement('div');
+      box.style.cssText = 'position:fixed;left:0;top:500px;width:120px;height:120px;background:#1565c0';
+      document.body.append(box);
+      const step = (t: number) => {
+        box.style.left = `${Math.floor((t / 4) % 1100)}px`;
+        requestAnimationFrame(step);
+      };
+      requestAnimationFrame(step);
+    });
+    const sample = async (ms: number) => {
+      const out: { fps: number; latency: number }[] = [];
+      for (const end = Date.now() + ms; Date.now() < end; ) {
+        const status = agent.getByTestId('session-status').first();
+        out.push({ fps: Number((await status.getAttribute('data-fps')) || 0), latency: Number((await status.getAttribute('data-latency')) || 0) });
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const avg = (k: 'fps' | 'latency') => Math.round((out.reduce((n, o) => n + o[k], 0) / Math.max(1, out.length)) * 10) / 10;
+      return { fps: avg('fps'), latencyMs: avg('latency'), samples: out.length };
+    };
+    const before = await sample(8000);
+    const menu = agent.getByTestId('files-menu');
+    if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
+    await agent.evaluate((size) => {
+      const bytes = new Uint8Array(size);
+      for (let i = 0; i < size; i += 4096) bytes[i] = (i * 2654435761) >>> 24;
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], 'bench.bin'));
+      const input = document.querySelector<HTMLInputElement>('[data-testid="transfer-files-input"]')!;
+      input.files = dt.files;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, mb * 1024 * 1024);
+    const offer = customer.locator('[data-testid="transfer-offer"][data-name="bench.bin"]');
+    await offer.waitFor({ timeout: 30_000 });
+    await offer.getByTestId('transfer-accept').click();
+    const started = Date.now();
+    const during = await sample(8000);
+    await agentRow('bench.bin').and(agent.locator('[data-phase="done"]')).waitFor({ timeout: 840_000 });
+    const seconds = (Date.now() - started) / 1000;
+    const got = await received(customer, 'bench.bin');
+    assert.equal(got?.length, mb * 1024 * 1024);
+    console.log(`[ft-bench] ${JSON.stringify({ mb, seconds: Math.round(seconds * 10) / 10, MBps: Math.round((mb / seconds) * 10) / 10, before, during })}`);
   });
 
   test('a declined offer writes nothing and tells the agent what to do next', SIG, async () => {

@@ -142,7 +142,7 @@ test('a decline and a cancel end the transfer for both and are logged', () => {
 
 test('budgets: open files per session, the sender’s window, lanes and IDs in use', () => {
   const { send, chunk } = stage();
-  for (let i = 1; i <= 8; i++) send('agent', offer({ transferId: `transfer-${i}`, lane: i, size: 4 * 1024 * 1024 }));
+  for (let i = 1; i <= 8; i++) send('agent', offer({ transferId: `transfer-${i}`, lane: i, size: 16 * 1024 * 1024 }));
   assert.throws(() => send('agent', offer({ transferId: 'transfer-9', lane: 9 })), refused('too-many'));
   assert.throws(() => send('agent', offer({ transferId: 'transfer-1', lane: 99 })), refused('conflict'));
   send('customer', { type: 'ft-answer', sessionId: SID, id: 'transfer-1', accept: true });
@@ -154,7 +154,7 @@ test('budgets: open files per session, the sender’s window, lanes and IDs in u
       offset += piece.byteLength;
     }
   }, refused('too-large'));
-  assert.ok(offset > 1024 * 1024, 'the whole window (and some slack) was taken first');
+  assert.ok(offset > 4 * 1024 * 1024, 'the whole window (and some slack) was taken first');
 });
 
 test('chunks wait while the receiver’s media queue is long, so the picture goes first', async () => {

@@ -13,7 +13,7 @@ export const MAX_OPEN_REQUESTS = 4;
 /** Chunks in flight when a link dropped may still arrive past the window; beyond this slack the sender is refused. */
 const WINDOW_SLACK_BYTES = 256 * 1024;
 /** Transfers open on the whole relay at once. */
-export const MAX_RELAY_TRANSFERS = 512;
+export const MAX_RELAY_TRANSFERS = 128;
 
 export type TransferPhase = 'offered' | 'moving' | 'ending';
 

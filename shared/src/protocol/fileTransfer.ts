@@ -29,7 +29,7 @@ export const FT_HEADER_BYTES = 16;
 export const FT_CHUNK_BYTES = 16 * 1024;
 export const FT_PAYLOAD_BYTES = FT_CHUNK_BYTES - FT_HEADER_BYTES;
 /** Bytes a sender may have sent and not yet seen acknowledged. */
-export const FT_WINDOW_BYTES = 1024 * 1024;
+export const FT_WINDOW_BYTES = 4 * 1024 * 1024;
 /** A receiver acknowledges at least every this many bytes (and at the end). */
 export const FT_ACK_EVERY_BYTES = 256 * 1024;
 /** Files one side may have offered and not finished in one session (a folder waits in the sender's queue). */
