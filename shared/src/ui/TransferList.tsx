@@ -141,3 +141,23 @@ export function TransferList({ files, rows }: { files: FileTransferSession; rows
     </ul>
   );
 }
+
+/** A hidden file input for a "Choose…" button: several files, or a whole folder (`webkitdirectory`); calls `onPick` with what was chosen. */
+export function HiddenFileInput({ folder, testId, inputRef, onPick }: { folder: boolean; testId?: string; inputRef: { current: HTMLInputElement | null }; onPick: (files: FileList | null) => void }) {
+  return (
+    <input
+      ref={(el) => {
+        inputRef.current = el;
+        if (folder) el?.setAttribute('webkitdirectory', '');
+      }}
+      type="file"
+      multiple={!folder}
+      hidden
+      data-testid={testId}
+      onChange={(e) => {
+        onPick(e.currentTarget.files);
+        e.currentTarget.value = '';
+      }}
+    />
+  );
+}

@@ -7,7 +7,7 @@ import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { fileSources } from '@beacon/shared/browser/fileTransferIo';
-import { TransferList, useTransfers } from '@beacon/shared/ui/TransferList';
+import { HiddenFileInput, TransferList, useTransfers } from '@beacon/shared/ui/TransferList';
 import { ToolMenu } from '../ui/ToolMenu.tsx';
 
 export function FilesMenu({ files, hasControl }: { files: FileTransferSession; hasControl: boolean }) {
@@ -19,27 +19,17 @@ export function FilesMenu({ files, hasControl }: { files: FileTransferSession; h
   const maySend = hasControl && (policy?.agentMaySend ?? true);
   const mayReceive = hasControl && (policy?.agentMayReceive ?? true);
   const active = state.rows.filter((r) => r.phase !== 'done' && r.phase !== 'failed').length;
-  const pick = (input: HTMLInputElement | null) => {
-    const sources = fileSources(input?.files ?? null);
+  const pick = (chosen: FileList | null) => {
+    const sources = fileSources(chosen);
     if (sources.length) files.send(sources);
-    if (input) input.value = '';
   };
   return (
     <ToolMenu label={active ? `${t('transfer.menu')} (${active})` : t('transfer.menu')} testId="files-menu" title={t('transfer.menuTitle')}>
       {() => (
         <div className="transfer-panel" data-testid="transfer-panel">
           <div className="transfer-actions">
-            <input ref={filesInput} type="file" multiple hidden data-testid="transfer-files-input" onChange={() => pick(filesInput.current)} />
-            <input
-              ref={(el) => {
-                folderInput.current = el;
-                el?.setAttribute('webkitdirectory', '');
-              }}
-              type="file"
-              hidden
-              data-testid="transfer-folder-input"
-              onChange={() => pick(folderInput.current)}
-            />
+            <HiddenFileInput folder={false} testId="transfer-files-input" inputRef={filesInput} onPick={pick} />
+            <HiddenFileInput folder testId="transfer-folder-input" inputRef={folderInput} onPick={pick} />
             <button type="button" className="button" data-testid="transfer-send-files" disabled={!maySend} onClick={() => filesInput.current?.click()}>
               {t('transfer.sendFiles')}
             </button>

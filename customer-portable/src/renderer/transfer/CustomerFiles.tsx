@@ -10,7 +10,7 @@ import type { FileTransferSession } from '@beacon/shared/client/FileTransferSess
 import type { TransferRow } from '@beacon/shared/client/transferTypes';
 import { fileSources } from '@beacon/shared/browser/fileTransferIo';
 import type { CustomerBridge } from '@beacon/shared/ipc';
-import { TransferList, formatBytes, useTransfers } from '@beacon/shared/ui/TransferList';
+import { HiddenFileInput, TransferList, formatBytes, useTransfers } from '@beacon/shared/ui/TransferList';
 import { CustomerSinks } from './customerSinks.ts';
 
 function Offer({ row, files, sinks, onRefused }: { row: TransferRow; files: FileTransferSession; sinks: CustomerSinks; onRefused: () => void }) {
@@ -47,24 +47,16 @@ function Request({ requestId, files }: { requestId: string; files: FileTransferS
   const { t } = useTranslation();
   const filesInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
-  const pick = (input: HTMLInputElement | null) => {
-    const sources = fileSources(input?.files ?? null);
+  const pick = (chosen: FileList | null) => {
+    const sources = fileSources(chosen);
     if (sources.length) files.send(sources, requestId);
   };
   return (
     <div className="transfer-offer" role="alertdialog" data-testid="transfer-request">
       <strong>{t('transfer.requestTitle')}</strong>
       <p className="small muted">{t('transfer.requestHint')}</p>
-      <input ref={filesInput} type="file" multiple hidden data-testid="transfer-request-files-input" onChange={() => pick(filesInput.current)} />
-      <input
-        ref={(el) => {
-          folderInput.current = el;
-          el?.setAttribute('webkitdirectory', '');
-        }}
-        type="file"
-        hidden
-        onChange={() => pick(folderInput.current)}
-      />
+      <HiddenFileInput folder={false} testId="transfer-request-files-input" inputRef={filesInput} onPick={pick} />
+      <HiddenFileInput folder inputRef={folderInput} onPick={pick} />
       <button type="button" data-testid="transfer-request-files" onClick={() => filesInput.current?.click()}>
         {t('transfer.chooseFiles')}
       </button>{' '}
