@@ -139,6 +139,32 @@ describe('file transfer, end to end', { concurrency: false }, () => {
     }, 'the event log keeps the file with its hash');
   });
 
+  test('a declined offer writes nothing and tells the agent what to do next', SIG, async () => {
+    await agentSends('unwanted.txt', Buffer.from('not this one'));
+    const offer = customer.locator('[data-testid="transfer-offer"][data-name="unwanted.txt"]');
+    await offer.waitFor({ timeout: 15_000 });
+    await offer.getByTestId('transfer-decline').click();
+    await agentRow('unwanted.txt').locator('[data-testid="transfer-failure"][data-reason="declined"]').waitFor({ timeout: 10_000 });
+    assert.equal(await received(customer, 'unwanted.txt'), null, 'nothing was opened for it');
+  });
+
+  test('a transfer cancelled while it moves ends for both, and the partial file is deleted', SIG, async () => {
+    await setWriteDelay(5);
+    const file = randomBytes(8 * 1024 * 1024);
+    await agentSends('cancel me.bin', file);
+    const offer = customer.locator('[data-testid="transfer-offer"][data-name="cancel me.bin"]');
+    await offer.waitFor({ timeout: 15_000 });
+    await offer.getByTestId('transfer-accept').click();
+    await waitFor(async () => Number((await agentRow('cancel me.bin').getAttribute('data-bytes')) ?? 0) > 0, 'the file starts moving');
+    await agentRow('cancel me.bin').getByTestId('transfer-cancel').click();
+    await customerRow('cancel me.bin').locator('[data-testid="transfer-failure"][data-reason="cancelled"]').waitFor({ timeout: 10_000 });
+    await agentRow('cancel me.bin').locator('[data-testid="transfer-failure"][data-reason="cancelled"]').waitFor({ timeout: 10_000 });
+    await waitFor(async () => (await received(customer, 'cancel me.bin'))?.aborted === true, 'the partial file is deleted');
+    const got = await received(customer, 'cancel me.bin');
+    assert.equal(got?.finished, false);
+    await setWriteDelay(0);
+  });
+
   /**
    * Measurement, only with BEACON_FT_BENCH_MB set (e.g. 256): a file of that many MB made in
    * the agent's page goes to the customer while the X screen animates; prints throughput and
@@ -188,31 +214,5 @@ describe('file transfer, end to end', { concurrency: false }, () => {
     const got = await received(customer, 'bench.bin');
     assert.equal(got?.length, mb * 1024 * 1024);
     console.log(`[ft-bench] ${JSON.stringify({ mb, seconds: Math.round(seconds * 10) / 10, MBps: Math.round((mb / seconds) * 10) / 10, before, during })}`);
-  });
-
-  test('a declined offer writes nothing and tells the agent what to do next', SIG, async () => {
-    await agentSends('unwanted.txt', Buffer.from('not this one'));
-    const offer = customer.locator('[data-testid="transfer-offer"][data-name="unwanted.txt"]');
-    await offer.waitFor({ timeout: 15_000 });
-    await offer.getByTestId('transfer-decline').click();
-    await agentRow('unwanted.txt').locator('[data-testid="transfer-failure"][data-reason="declined"]').waitFor({ timeout: 10_000 });
-    assert.equal(await received(customer, 'unwanted.txt'), null, 'nothing was opened for it');
-  });
-
-  test('a transfer cancelled while it moves ends for both, and the partial file is deleted', SIG, async () => {
-    await setWriteDelay(5);
-    const file = randomBytes(8 * 1024 * 1024);
-    await agentSends('cancel me.bin', file);
-    const offer = customer.locator('[data-testid="transfer-offer"][data-name="cancel me.bin"]');
-    await offer.waitFor({ timeout: 15_000 });
-    await offer.getByTestId('transfer-accept').click();
-    await waitFor(async () => Number((await agentRow('cancel me.bin').getAttribute('data-bytes')) ?? 0) > 0, 'the file starts moving');
-    await agentRow('cancel me.bin').getByTestId('transfer-cancel').click();
-    await customerRow('cancel me.bin').locator('[data-testid="transfer-failure"][data-reason="cancelled"]').waitFor({ timeout: 10_000 });
-    await agentRow('cancel me.bin').locator('[data-testid="transfer-failure"][data-reason="cancelled"]').waitFor({ timeout: 10_000 });
-    await waitFor(async () => (await received(customer, 'cancel me.bin'))?.aborted === true, 'the partial file is deleted');
-    const got = await received(customer, 'cancel me.bin');
-    assert.equal(got?.finished, false);
-    await setWriteDelay(0);
   });
 });
