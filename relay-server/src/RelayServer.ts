@@ -13,6 +13,7 @@ import { createAccounts, type SeedAccount } from './accounts/createAccounts.ts';
 import type { Organisation } from './accounts/Organisation.ts';
 import type { ApiRoute } from './accounts/Policy.ts';
 import { createCollab } from './collab/createCollab.ts';
+import { createTransfer } from './transfer/createTransfer.ts';
 import type { Desk } from './desk/Desk.ts';
 import { createDesk } from './desk/createDesk.ts';
 import { createDirectory } from './directory/createDirectory.ts';
@@ -167,7 +168,8 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
   const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants });
-  return { accounts, directory, sessions, history, recording, media, voice, collab, desk };
+  const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
+  return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer };
 }
 type Features = ReturnType<typeof createFeatures>;
 
@@ -199,6 +201,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions): Conn
     collab: f.collab.handler,
     voice: f.voice,
     desk: f.desk.link,
+    transfer: f.transfer,
   };
 }
 
@@ -251,6 +254,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     f.sessions.manager.endAll('relay-shutdown');
     await transport.close();
     await f.collab.close();
+    f.transfer.close();
   };
   const host = options.host ?? '0.0.0.0';
   let port: number;

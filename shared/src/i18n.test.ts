@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ERROR_CODES, END_REASONS } from './errors.ts';
+import { TRANSFER_CATALOG } from './transferStrings.ts';
 import { SHARED_CATALOG, catalogKeys, createI18n, detectLocale, endedKey, errorKey } from './i18n.ts';
 
 test('the system locale picks the language', () => {
@@ -26,4 +27,8 @@ test('an app catalog merges over the shared one', () => {
   const i = createI18n({ en: { hello: 'Hello {{name}}' }, 'zh-CN': { hello: '你好，{{name}}' } }, 'zh-CN');
   assert.equal(i.t('hello', { name: '张三' }), '你好，张三');
   assert.match(i.t('errors.locked'), /一分钟/);
+});
+
+test('the file transfer strings exist in every language', () => {
+  assert.deepEqual(catalogKeys(TRANSFER_CATALOG['zh-CN']), catalogKeys(TRANSFER_CATALOG.en));
 });

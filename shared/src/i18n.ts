@@ -1,5 +1,6 @@
 import i18next, { type i18n as I18n, type Resource } from 'i18next';
 import type { EndReason, ErrorCode } from './errors.ts';
+import { TRANSFER_CATALOG } from './transferStrings.ts';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -146,7 +147,7 @@ export function catalogKeys(tree: Record<string, unknown>, prefix = ''): string[
 export function createI18n(appCatalog: Catalog, locale: Locale): I18n {
   const resources: Resource = {};
   for (const l of LOCALES) {
-    resources[l] = { translation: merge(SHARED_CATALOG[l], appCatalog[l]) as Record<string, string> };
+    resources[l] = { translation: merge(merge(SHARED_CATALOG[l], TRANSFER_CATALOG[l]), appCatalog[l]) as Record<string, string> };
   }
   const inst = i18next.createInstance();
   void inst.init({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { Stroke, StrokeId } from './collab.ts';
+import { FileSize, Stroke, StrokeId, TransferId } from './collab.ts';
+import { RelativePath } from './protocol/fileTransfer.ts';
 import { InputEvent } from './input.ts';
 import { ClipboardProblem, ClipboardText } from './protocol/clipboard.ts';
 import { MonitorList } from './protocol/monitors.ts';
@@ -116,7 +117,24 @@ export interface CustomerBridge {
   writeClipboard?(req: WriteClipboardRequest): Promise<void>;
   /** This PC's monitors, for the agent's monitor choice. Absent in the browser build: the picture is the whole capture. */
   listMonitors?(): Promise<MonitorsResult>;
+  /**
+   * File transfer: a file the customer accepted is written by main into a folder the customer
+   * picks in main's dialog (asked on the session's first file). `ok: false`: they cancelled.
+   * Absent in the browser build (it writes through the File System Access API, or downloads).
+   */
+  openReceivedFile?(req: ReceivedFileOpen): Promise<{ ok: true; label: string } | { ok: false }>;
+  writeReceivedFile?(req: ReceivedFileWrite): Promise<void>;
+  /** Every byte arrived and the hash matched: the file gets its name. */
+  finishReceivedFile?(req: { transferId: string }): Promise<void>;
+  /** The file is deleted. */
+  abortReceivedFile?(req: { transferId: string }): Promise<void>;
 }
+
+/** Renderer -> main: a file to write (its path below the chosen folder, from the agent's offer). */
+export const ReceivedFileOpen = z.object({ transferId: TransferId, name: RelativePath, size: FileSize });
+export type ReceivedFileOpen = z.infer<typeof ReceivedFileOpen>;
+export const ReceivedFileWrite = z.object({ transferId: TransferId, offset: FileSize, data: z.instanceof(Uint8Array) });
+export type ReceivedFileWrite = z.infer<typeof ReceivedFileWrite>;
 
 /**
  * What the overlay window's preload exposes on `window.beaconOverlay`: one subscription per

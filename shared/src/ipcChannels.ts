@@ -16,6 +16,11 @@ export const CUSTOMER_IPC = {
   writeClipboard: 'beacon:customer:write-clipboard',
   /** This PC's monitors (renderer -> main, which has Electron's screen module). */
   listMonitors: 'beacon:customer:list-monitors',
+  /** File transfer: files the customer accepted, written by main into the folder they pick. */
+  openReceivedFile: 'beacon:customer:open-received-file',
+  writeReceivedFile: 'beacon:customer:write-received-file',
+  finishReceivedFile: 'beacon:customer:finish-received-file',
+  abortReceivedFile: 'beacon:customer:abort-received-file',
 } as const;
 
 /** Main -> the customer's whiteboard overlay window (its own preload listens on these). */

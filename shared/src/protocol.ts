@@ -23,3 +23,4 @@ export * from './protocol/clipboard.ts';
 export * from './protocol/monitors.ts';
 export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
+export * from './protocol/fileTransfer.ts';

@@ -155,7 +155,8 @@ const RELAY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   voice: ['platform', 'sessions'],
   collab: ['platform', 'accounts', 'directory', 'sessions', 'history'],
   recording: ['platform', 'accounts', 'sessions', 'history', 'voice'],
-  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab', 'desk'],
+  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab', 'desk', 'transfer'],
+  transfer: ['platform', 'accounts', 'sessions'],
   // The service desk (help requests, assignment, wait estimate); sessions/ for tying an assigned request to its session.
   desk: ['platform', 'accounts', 'sessions'],
   // The HTTP server only dispatches routes the features build (platform/route.ts); only the root imports it.

@@ -8,6 +8,7 @@
  * us a resume secret for come back on the next link; the others end); a revoked or expired
  * token goes back to `login`.
  */
+import type { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
 import { DEFAULT_QUALITY_MODE, QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
@@ -175,6 +176,11 @@ export class AgentClient {
     return this.sessions.open(sessionId).collab;
   }
 
+  /** The session's file transfers (created on first use). */
+  getFiles(sessionId: string): FileTransferSession {
+    return this.sessions.open(sessionId).files;
+  }
+
   /** The session's voice call, on the current relay link (null while there is none). */
   getVoice(sessionId: string): VoiceCall | null {
     return this.sessions.voice(sessionId);
@@ -316,6 +322,7 @@ export class AgentClient {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
     scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
+    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk)));
     this.desk.attached(conn);
     this.multi.attached(conn);
     scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));

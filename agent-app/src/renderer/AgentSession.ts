@@ -9,6 +9,9 @@ import { CollabSession } from '@beacon/shared/browser/CollabSession';
 import { VoiceCall, type VoiceLink } from '@beacon/shared/browser/VoiceCall';
 import type { CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
 import { RemoteSession } from './RemoteSession.ts';
+import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
+import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
+import { acceptRequestedFiles } from './transfer/acceptRequestedFiles.ts';
 
 /** What a session needs from the console around it. */
 export interface SessionHost {
@@ -17,10 +20,14 @@ export interface SessionHost {
   changed(): void;
   /** A customer wrote or called while the console may be in the background. */
   notify(what: 'message' | 'call'): void;
+  /** The relay link now: file chunks travel on its media channel (null while there is none). */
+  link(): Pick<RelayConnection, 'sendMedia' | 'mediaBufferedAmount'> | null;
 }
 
 export class AgentSession {
   readonly collab: CollabSession;
+  /** Files and folders to and from the customer's PC (capability `file-transfer`). */
+  readonly files: FileTransferSession;
   private remoteSession: RemoteSession | null = null;
   private voiceCall: VoiceCall | null = null;
   /** A stream config that arrived (over the data channel) before session-started (over the socket). */
@@ -32,6 +39,12 @@ export class AgentSession {
     private readonly host: SessionHost,
   ) {
     this.collab = new CollabSession(sessionId, 'agent', (m) => host.sendCtl(m));
+    this.files = new FileTransferSession(sessionId, 'agent', {
+      sendCtl: (m) => host.sendCtl(m),
+      sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
+      bufferedAmount: () => host.link()?.mediaBufferedAmount ?? 0,
+    });
+    acceptRequestedFiles(this.files);
     this.collab.onIncoming = () => {
       host.changed(); // unread counts in the tabs
       host.notify('message');
@@ -115,5 +128,6 @@ export class AgentSession {
     this.isDisposed = true;
     this.remoteSession?.canvas.remove();
     this.collab.close();
+    this.files.dispose();
   }
 }

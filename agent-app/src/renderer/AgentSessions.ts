@@ -8,7 +8,7 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import type { CtlFromRelay, QualityMode, RelayToClient, ResumeClaim, StreamConfig } from '@beacon/shared/protocol';
+import { decodeChunk, isFtCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
 
@@ -151,6 +151,10 @@ export class AgentSessions {
       this.open(msg.sessionId).collab.handle(msg);
       return;
     }
+    if (isFtCtl(msg)) {
+      this.open(msg.sessionId).files.handleCtl(msg);
+      return;
+    }
     switch (msg.type) {
       case 'stream-config':
         if (this.host.hasTab(msg.sessionId)) this.open(msg.sessionId).configure(msg.config);
@@ -184,6 +188,15 @@ export class AgentSessions {
     this.untabbedConfigs.set(sessionId, config);
     const oldest = this.untabbedConfigs.keys().next().value;
     if (this.untabbedConfigs.size > UNTABBED_CONFIGS && oldest !== undefined) this.untabbedConfigs.delete(oldest);
+  }
+
+  /** A file chunk: to the session that was offered its lane. */
+  onFileChunk(chunk: Uint8Array): void {
+    const d = decodeChunk(chunk);
+    if (!d.ok) return;
+    for (const s of this.sessions.values()) {
+      if (s.files.hasLane(d.header.lane)) return s.files.handleChunk(chunk);
+    }
   }
 
   onMedia(fragment: Uint8Array): void {

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
 import { clipboardReadResult } from '../common/clipboard.ts';
+import { registerReceivedFiles } from './receivedFiles.ts';
 import { monitorsFromDisplays } from '../common/monitors.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
@@ -116,6 +117,7 @@ function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
     if (shell.isInSession) clipboard.writeText(req.text);
   });
   ipc.handle(CUSTOMER_IPC.listMonitors, z.undefined(), (): MonitorsResult => listMonitors());
+  registerReceivedFiles(ipc, () => shell.isInSession);
 }
 
 /**

@@ -16,6 +16,10 @@ const bridge: CustomerBridge = {
   readClipboard: () => ipcRenderer.invoke(CUSTOMER_IPC.readClipboard),
   writeClipboard: (req) => ipcRenderer.invoke(CUSTOMER_IPC.writeClipboard, req),
   listMonitors: () => ipcRenderer.invoke(CUSTOMER_IPC.listMonitors),
+  openReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.openReceivedFile, req),
+  writeReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.writeReceivedFile, req),
+  finishReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.finishReceivedFile, req),
+  abortReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.abortReceivedFile, req),
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import type { ActiveSession, CustomerState } from '../common/CustomerState.ts';
 import { useTranslation } from 'react-i18next';
 import { CollabArea } from './CollabArea.tsx';
@@ -11,6 +11,7 @@ import { ReconnectingNotice } from '@beacon/shared/ui/ReconnectingNotice';
 import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
 import { HelpRequestPanel } from './HelpRequestPanel.tsx';
+import { CustomerFiles } from './transfer/CustomerFiles.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
   const state = useSyncExternalStore(client.subscribe, client.getState);
@@ -64,6 +65,8 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
   // A voice-only session starts open (the client told the shell so): the call's controls are the session.
   const [isPanelOpen, setPanelOpen] = useState(!isElectron || session.mode === 'voice');
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
+  const files = useSyncExternalStore(client.subscribe, client.getFiles);
+  const openPanel = useCallback(() => setPanelOpen(true), []);
   const notices = useSyncExternalStore(client.barNotices.subscribe, client.barNotices.getSnapshot);
   const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
   // The shell starts the session as a bar; tell it only when the customer (or a message) changes that.
@@ -88,6 +91,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
       <LinkNotice link={link} />
+      {files && <CustomerFiles files={files} bridge={client.bridge} onAttention={openPanel} />}
       {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>

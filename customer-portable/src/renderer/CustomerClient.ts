@@ -1,3 +1,4 @@
+import type { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
@@ -6,7 +7,7 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
+import { isFtCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
@@ -50,7 +51,7 @@ export class CustomerClient {
 
   constructor(
     private readonly config: RendererConfig,
-    private readonly bridge: CustomerBridge | undefined,
+    readonly bridge: CustomerBridge | undefined,
   ) {
     const linkOptions = () => ({
       relayUrl: this.config.relayUrl,
@@ -72,6 +73,7 @@ export class CustomerClient {
   readonly getCollab = (): SessionCollab | null => this.current?.collab ?? null;
   /** The running session's voice call, or null (changes notify subscribers). */
   readonly getVoice = (): VoiceCall | null => this.current?.voice ?? null;
+  readonly getFiles = (): FileTransferSession | null => this.current?.files ?? null;
 
   private get state(): CustomerState {
     return this.store.getSnapshot();
@@ -128,6 +130,7 @@ export class CustomerClient {
     const { deviceId, code } = conn.welcome;
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.onCtl(msg)));
+    scope.add(conn.onFileChunk.on((chunk) => this.current?.files.handleChunk(chunk)));
     const wasRelinking = this.state.isRelinking;
     this.resumeRetry.reset();
     // A Stop pressed while the link was down: the resumed session is stopped at once.
@@ -271,6 +274,11 @@ export class CustomerClient {
       return;
     }
     if (cs?.collab.handle(msg)) return;
+    if (isFtCtl(msg)) {
+      // Files only in the running session.
+      if (cs && this.state.session?.sessionId === cs.sessionId) cs.files.handleCtl(msg);
+      return;
+    }
     if (msg.type === 'quality-mode') {
       const isOurs = this.state.session?.sessionId === msg.sessionId || this.state.acceptedSessionId === msg.sessionId;
       if (isOurs) cs?.setQualityMode(msg.mode);

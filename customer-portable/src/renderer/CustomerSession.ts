@@ -9,6 +9,7 @@
 import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { VoiceCall, type VoiceCtl } from '@beacon/shared/browser/VoiceCall';
 import { DisposableStore, type Disposable } from '@beacon/shared/client/lifecycle';
+import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import type { CustomerBridge } from '@beacon/shared/ipc';
 import { LIMITS, type CtlFromRelay, type QualityMode } from '@beacon/shared/protocol';
 import type { ActiveSession, ConsentAsk } from '../common/CustomerState.ts';
@@ -43,6 +44,8 @@ export function logBridgeError(err: unknown): void {
 
 export class CustomerSession {
   readonly collab: SessionCollab;
+  /** Files to and from the agent (capability `file-transfer`); each one the customer accepts or chooses. */
+  readonly files: FileTransferSession;
   private readonly timers = new DisposableStore();
   private consentTimer: Disposable | null = null;
   private startTimer: Disposable | null = null;
@@ -70,6 +73,11 @@ export class CustomerSession {
     private readonly host: CustomerSessionHost,
   ) {
     this.collab = new SessionCollab(sessionId, (msg) => host.link()?.sendCtl(msg) ?? false, host.bridge);
+    this.files = new FileTransferSession(sessionId, 'customer', {
+      sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
+      sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
+      bufferedAmount: () => host.link()?.mediaBufferedAmount ?? 0,
+    });
   }
 
   /** The running session's call (null before it runs, or without a link). */
@@ -236,6 +244,7 @@ export class CustomerSession {
     this.voiceCall?.close();
     this.voiceCall = null;
     this.collab.close();
+    this.files.dispose();
   }
 
   private onVoice(call: VoiceCall, msg: VoiceCtl): void {

@@ -32,6 +32,9 @@ const StoredSettings = z.object({
   recordingMaxAgeDays: RecordingMaxAgeDays.catch(90).default(90),
   recordingMaxTotalMB: RecordingMaxTotalMB.catch(50_000).default(50_000),
   resumeGraceSeconds: ResumeGraceSeconds.catch(DEFAULT_RESUME_GRACE_SECONDS).default(DEFAULT_RESUME_GRACE_SECONDS),
+  agentsMaySendFiles: z.boolean().catch(true).default(true),
+  agentsMayReceiveFiles: z.boolean().catch(true).default(true),
+  confirmFileTransfers: z.boolean().catch(true).default(true),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
 

@@ -42,6 +42,8 @@ export const EVENT_KINDS = [
   'participant-joined',
   'participant-left',
   'control-passed',
+  // Issue 13: a file transfer ended (`name`, `size`, `direction`, `outcome`, `sha256` when every byte arrived, `by`).
+  'file-transfer',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

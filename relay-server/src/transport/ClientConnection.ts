@@ -14,6 +14,7 @@ import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeskLink } from '../desk/DeskLink.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
+import type { TransferLink } from '../transfer/createTransfer.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
@@ -60,6 +61,8 @@ export interface ConnectionContext {
   voice?: VoiceHandler;
   /** The service desk (capability `desk`); without it desk messages are refused. */
   desk?: DeskLink;
+  /** File transfer (capability `file-transfer`); without it `ft-*` messages and file chunks are refused. */
+  transfer?: TransferLink;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';

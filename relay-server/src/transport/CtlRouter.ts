@@ -12,7 +12,7 @@
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import { CtlToRelay, isCollabCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import { CtlToRelay, isCollabCtl, isFtCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
@@ -30,7 +30,7 @@ const WHERE = 'ctl client->relay';
 /** How long a party that is cut off keeps its connection, unheard, so its last errors reach it. */
 const CUT_OFF_LINGER_MS = 250;
 
-type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now'>;
+type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now' | 'transfer'>;
 
 /** What a refusal of `msg` names: its type, and the ID the sender gave it, if any. */
 export function reOf(msg: CtlToRelay): ErrorRe {
@@ -39,7 +39,17 @@ export function reOf(msg: CtlToRelay): ErrorRe {
     case 'file-chunk':
     case 'file-end':
     case 'file-cancel':
+    case 'ft-offer':
+    case 'ft-ack':
+    case 'ft-end':
+    case 'ft-result':
+    case 'ft-pause':
+    case 'ft-cancel':
       return { type: msg.type, id: msg.transferId };
+    case 'ft-request':
+      return { type: msg.type, id: msg.requestId };
+    case 'ft-answer':
+      return { type: msg.type, id: msg.id };
     case 'screenshot-request':
       return { type: msg.type, id: msg.requestId };
     case 'stroke':
@@ -165,6 +175,10 @@ export class CtlRouter {
     if (isCollabCtl(msg)) {
       if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');
       return this.ctx.collab.handle(party, msg);
+    }
+    if (isFtCtl(msg)) {
+      if (!this.ctx.transfer) throw new ProtocolError('forbidden', 'this relay passes no files');
+      return this.ctx.transfer.handle(party, msg);
     }
     if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
     else this.ctx.traffic.customerCtl(party, msg);

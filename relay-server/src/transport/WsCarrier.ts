@@ -13,7 +13,7 @@
 import type { WebSocket } from 'ws';
 import { MAX_FRAGMENT_BYTES } from '@beacon/shared/framing';
 import { parseJson } from '@beacon/shared/parse';
-import { CtlEnvelope, LIMITS, type CtlFromRelay } from '@beacon/shared/protocol';
+import { CtlEnvelope, LIMITS, isFileChunk, type CtlFromRelay } from '@beacon/shared/protocol';
 import type { Logger } from '../platform/logger.ts';
 import { ProtocolError } from '@beacon/shared/errors';
 import type { AgentParty, CustomerParty, MediaSink } from '../sessions/Session.ts';
@@ -41,7 +41,7 @@ export type WsCarrierHandlers = Pick<PeerLinkHandlers, 'onCtlText' | 'onCtlRefus
 
 /** What a client's ctl and media do, on either path (its PeerLink's channels or this carrier). */
 export function channelHandlers(
-  ctx: Pick<ConnectionContext, 'traffic' | 'sessions'>,
+  ctx: Pick<ConnectionContext, 'traffic' | 'sessions' | 'transfer'>,
   party: AgentParty | CustomerParty,
   router: () => CtlRouter | null,
 ): WsCarrierHandlers {
@@ -49,6 +49,7 @@ export function channelHandlers(
     onCtlText: (text) => router()?.route(text),
     onCtlRefused: (why) => router()?.refuse(new ProtocolError('bad-message', why)),
     onMedia: (fragment) => {
+      if (isFileChunk(fragment)) return ctx.transfer?.chunk(party, fragment);
       if ('deviceId' in party) ctx.traffic.customerMedia(party, fragment);
     },
     onCtlOpen: () => {

@@ -147,6 +147,8 @@ export const AUDIT_ACTIONS = [
   'session-joined',
   /** A session's agent invited a colleague into it. */
   'session-invited',
+  /** A file transfer in a session ended (name, size, hash, direction, outcome; the actor is the session's agent). */
+  'file-transferred',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;
@@ -195,6 +197,12 @@ export const OrgSettings = z.object({
   recordingMaxAgeDays: RecordingMaxAgeDays,
   recordingMaxTotalMB: RecordingMaxTotalMB,
   resumeGraceSeconds: ResumeGraceSeconds,
+  /** File transfer (issue 13): agents may send files to the customer's PC. */
+  agentsMaySendFiles: z.boolean(),
+  /** Agents may ask for files from the customer's PC. */
+  agentsMayReceiveFiles: z.boolean(),
+  /** The customer confirms each file sent to their PC. */
+  confirmFileTransfers: z.boolean(),
 });
 export type OrgSettings = z.infer<typeof OrgSettings>;
 export const UpdateSettingsRequest = OrgSettings.partial().refine((r) => Object.values(r).some((v) => v !== undefined), 'change at least one field');

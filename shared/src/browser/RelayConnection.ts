@@ -11,6 +11,7 @@ import { fromWireError, ProtocolError, type ErrorCode } from '../errors.ts';
 import { parseJson } from '../parse.ts';
 import {
   CtlFromRelay,
+  isFileChunk,
   RelayToClient,
   type ClientToRelay,
   type CtlToRelay,
@@ -51,6 +52,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
   readonly onMessage = new Emitter<[RelayToClient]>();
   readonly onCtl = new Emitter<[CtlFromRelay]>();
   readonly onMedia = new Emitter<[Uint8Array]>();
+  /** A file chunk on the media channel (capability `file-transfer`); picture fragments go to `onMedia`. */
+  readonly onFileChunk = new Emitter<[Uint8Array]>();
   readonly onClose = new Emitter<[CloseReason]>();
   readonly onMediaDrained = new Emitter<[]>();
   /** Voice: the relay's audio track arrived (after the first {@link setAudioTrack}). */
@@ -137,7 +140,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     ws.onmessage = (ev) => {
       conn?.heartbeat?.heard();
       if (typeof ev.data !== 'string') {
-        if (ev.data instanceof ArrayBuffer && conn?.isSocketCarrying && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
+        if (ev.data instanceof ArrayBuffer && conn?.isSocketCarrying && !conn.isClosed) conn.binaryIn(new Uint8Array(ev.data));
         return;
       }
       const r = parseJson(RelayToClient, ev.data, 'relay->client');
@@ -321,7 +324,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     };
     media.onmessage = (ev) => {
       const data: unknown = ev.data;
-      if (data instanceof ArrayBuffer) this.fromChannel(() => this.onMedia.fire(new Uint8Array(data)));
+      if (data instanceof ArrayBuffer) this.fromChannel(() => this.binaryIn(new Uint8Array(data)));
     };
     media.onbufferedamountlow = () => this.onMediaDrained.fire();
     pc.onicecandidate = (ev) => {
@@ -343,6 +346,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
     await Promise.all([whenOpen(ctl), whenOpen(media)]);
     ctl.onclose = () => this.close('closed');
     media.onclose = () => this.close('closed');
+  }
+
+  private binaryIn(msg: Uint8Array): void {
+    if (isFileChunk(msg)) this.onFileChunk.fire(msg);
+    else this.onMedia.fire(msg);
   }
 
   /** With a relay that speaks `resume`: heartbeats, and a silent link is closed (`relay-unreachable`). */

@@ -277,6 +277,7 @@ export const ACCOUNTS_EN = {
       'session-monitored': 'Session watched by a supervisor',
       'session-joined': 'Agent joined someone’s session',
       'session-invited': 'Colleague invited into a session',
+      'file-transferred': 'File transfer in a session',
     },
     targets: {
       seat: 'Seat',

@@ -282,6 +282,7 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'session-monitored': '主管旁观会话',
       'session-joined': '坐席加入他人的会话',
       'session-invited': '邀请同事加入会话',
+      'file-transferred': '会话中的文件传输',
     },
     targets: {
       seat: '坐席',

@@ -78,6 +78,7 @@ export const RECORDING_EN = {
       'participant-joined': 'An agent joined',
       'participant-left': 'An agent left',
       'control-passed': 'Keyboard and mouse passed',
+      'file-transfer': 'File transfer',
     },
     clipboard: {
       'to-customer': 'to the customer’s PC, {{chars}} characters',

@@ -78,6 +78,7 @@ export const RECORDING_ZH_CN = {
       'participant-joined': '有坐席加入',
       'participant-left': '有坐席离开',
       'control-passed': '键盘鼠标控制权移交',
+      'file-transfer': '文件传输',
     },
     clipboard: {
       'to-customer': '发送到客户电脑，{{chars}} 个字符',

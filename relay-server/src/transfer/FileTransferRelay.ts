@@ -1,0 +1,233 @@
+/**
+ * File transfer inside a session (capability `file-transfer`, see
+ * shared/src/protocol/fileTransfer.ts): who may send what, passing offers, answers and
+ * acknowledgements between the two sides, and the bytes through without storing them.
+ *
+ * Who may: the agent sends only in a session with control and when the organisation lets
+ * agents send; the customer sends only in answer to the agent's `ft-request` (which needs
+ * control and the organisation letting agents receive), and chunks flow only after the
+ * receiver accepted the offer (the customer's client asks the customer, or chooses the
+ * folder the customer picked). Every file that arrives whole with a matching hash, and every
+ * one that fails its hash, goes to the audit log and the session's event log.
+ *
+ * Chunks go to the receiver behind the picture (ChunkPump.ts). After a resume (`back`) the
+ * sender is told to go on from the last acknowledged offset (`ft-rewind`).
+ */
+import { ProtocolError } from '@beacon/shared/errors';
+import { decodeChunk, type CtlFromRelay, type FtCtlToRelay, type FtFailure, type FtPolicy, type Role } from '@beacon/shared/protocol';
+import type { AgentParty, CustomerParty, LiveSession } from '../sessions/Session.ts';
+import { Transfers, type Transfer } from './Transfers.ts';
+import { ChunkPump } from './ChunkPump.ts';
+import type { TransferRecords } from './TransferRecords.ts';
+
+type Party = AgentParty | CustomerParty;
+type Msg<T extends FtCtlToRelay['type']> = Extract<FtCtlToRelay, { type: T }>;
+
+/** A transfer with no chunk or answer for this long is ended `expired` (longer than any resume grace). */
+export const TRANSFER_IDLE_MS = 15 * 60_000;
+
+export class FileTransferRelay {
+  readonly transfers: Transfers;
+  private readonly pump: ChunkPump;
+
+  constructor(
+    private readonly records: TransferRecords,
+    private readonly policyNow: () => FtPolicy,
+    private readonly now: () => number,
+  ) {
+    this.transfers = new Transfers(now);
+    this.pump = new ChunkPump();
+  }
+
+  /** A session started: it keeps the organisation's policy of now, and the agent is told it. */
+  started(s: LiveSession): void {
+    const policy = this.policyNow();
+    this.transfers.setPolicy(s.id, policy);
+    s.agent.sendCtl({ type: 'ft-policy', sessionId: s.id, policy });
+  }
+
+  handle(s: LiveSession, party: Party, msg: FtCtlToRelay): void {
+    if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
+    const role: Role = s.agent === party ? 'agent' : 'customer';
+    switch (msg.type) {
+      case 'ft-offer':
+        return this.offer(s, party, role, msg);
+      case 'ft-request':
+        return this.request(s, role, msg);
+      case 'ft-answer':
+        return this.answer(s, role, msg);
+      case 'ft-ack': {
+        const t = this.receivedBy(s, role, msg.transferId);
+        // One from before a rewind (or overtaken by a later one) is stale: dropped quietly.
+        if (msg.offset < t.acked || msg.offset > t.expected) return;
+        t.acked = msg.offset;
+        t.lastActivity = this.now();
+        this.sender(s, t).sendCtl(msg);
+        return;
+      }
+      case 'ft-end': {
+        const t = this.sentBy(s, role, msg.transferId);
+        if (t.phase !== 'moving' || t.acked !== t.size) throw new ProtocolError('bad-message', `ft-end after ${t.acked} of ${t.size} bytes were acknowledged`);
+        t.phase = 'ending';
+        t.sha256 = msg.sha256;
+        this.receiver(s, t).sendCtl(msg);
+        return;
+      }
+      case 'ft-result':
+        return this.result(s, role, msg);
+      case 'ft-pause': {
+        const t = this.transfers.get(s.id, msg.transferId);
+        this.other(s, role).sendCtl({ ...msg, by: role });
+        t.lastActivity = this.now();
+        return;
+      }
+      case 'ft-cancel': {
+        const t = this.transfers.get(s.id, msg.transferId);
+        return this.fail(s, t, msg.reason, role);
+      }
+    }
+  }
+
+  private offer(s: LiveSession, party: Party, role: Role, msg: Msg<'ft-offer'>): void {
+    const policy = this.policyOf(s.id);
+    if (role === 'agent') {
+      if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control sends files');
+      if (!policy.agentMaySend) throw new ProtocolError('forbidden', 'this organisation does not let agents send files');
+      if (msg.requestId !== undefined) throw new ProtocolError('bad-message', 'requestId is for the customer’s answers');
+    } else if (msg.requestId === undefined || !this.transfers.hasRequest(s.id, msg.requestId)) {
+      throw new ProtocolError('forbidden', 'the customer sends files only when the agent asked for them');
+    }
+    const { transferId, lane, name, size, batchId, requestId } = msg;
+    const t = this.transfers.add({ sessionId: s.id, transferId, lane, name, size, batchId, from: role, senderConnId: party.connId });
+    const confirm = role === 'agent' && policy.confirm;
+    const forwarded: CtlFromRelay = { type: 'ft-offer', sessionId: s.id, from: role, transferId, lane: t.outLane, name, size, confirm };
+    if (batchId) forwarded.batchId = batchId;
+    if (requestId) forwarded.requestId = requestId;
+    if (!this.other(s, role).sendCtl(forwarded)) this.fail(s, t, 'peer-gone');
+  }
+
+  private request(s: LiveSession, role: Role, msg: Msg<'ft-request'>): void {
+    if (role !== 'agent') throw new ProtocolError('forbidden', 'only the agent asks for files');
+    if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control asks for files');
+    if (!this.policyOf(s.id).agentMayReceive) throw new ProtocolError('forbidden', 'this organisation does not let agents receive files');
+    this.transfers.openRequest(s.id, msg.requestId);
+    s.customer.sendCtl(msg);
+  }
+
+  /** The receiver's yes or no to an offer, or the customer's answer to a request (no: declined; yes: no more offers for it). */
+  private answer(s: LiveSession, role: Role, msg: Msg<'ft-answer'>): void {
+    const t = this.transfers.find(s.id, msg.id);
+    if (!t) {
+      if (role !== 'customer' || !this.transfers.closeRequest(s.id, msg.id)) throw new ProtocolError('not-found', 'no such file offer or request');
+      s.agent.sendCtl(msg);
+      return;
+    }
+    if (t.from === role) throw new ProtocolError('forbidden', 'the receiver answers an offer, not its sender');
+    if (t.phase !== 'offered') throw new ProtocolError('conflict', 'that offer was answered already');
+    if (!msg.accept) return this.fail(s, t, 'declined', role);
+    t.phase = 'moving';
+    t.lastActivity = this.now();
+    this.sender(s, t).sendCtl(msg);
+  }
+
+  private result(s: LiveSession, role: Role, msg: Msg<'ft-result'>): void {
+    const t = this.receivedBy(s, role, msg.transferId);
+    if (t.phase !== 'ending' || t.sha256 === null) throw new ProtocolError('bad-message', 'ft-result before the sender’s ft-end');
+    const ok = msg.ok && msg.sha256 === t.sha256;
+    this.transfers.remove(t);
+    this.records.finished(s, t, ok ? 'done' : 'hash-mismatch', msg.sha256);
+    const out: CtlFromRelay = ok
+      ? { type: 'ft-done', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 }
+      : { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason: 'hash-mismatch' };
+    s.agent.sendCtl(out);
+    s.customer.sendCtl(out);
+  }
+
+  /** A binary chunk from `party`: passed on behind the picture, or refused. */
+  chunk(party: Party, bytes: Uint8Array, sessionOf: (sessionId: string) => LiveSession | undefined): void {
+    const d = decodeChunk(bytes);
+    if (!d.ok) throw new ProtocolError('bad-message', d.why);
+    const t = this.transfers.byChunk(party.connId, d.header.lane);
+    if (!t) throw new ProtocolError('not-found', 'no file transfer of yours has that lane');
+    const s = sessionOf(t.sessionId);
+    if (!s) return;
+    if (t.phase !== 'moving') throw new ProtocolError('forbidden', 'chunks flow only after the receiver accepted the offer');
+    if (!this.transfers.admitChunk(t, d.header.offset, d.data.byteLength)) return;
+    new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(4, t.outLane);
+    this.pump.push(t, bytes, this.receiver(s, t));
+  }
+
+  /** One side is back after a drop: each sender goes on from what its receiver acknowledged. */
+  back(s: LiveSession): void {
+    for (const t of this.transfers.ofSession(s.id)) {
+      if (t.phase !== 'moving') continue;
+      this.pump.drop(t);
+      t.expected = t.acked;
+      this.sender(s, t).sendCtl({ type: 'ft-rewind', sessionId: s.id, transferId: t.transferId, offset: t.acked });
+    }
+  }
+
+  /** One side's link dropped: chunks waiting for it are dropped (they are sent again after the rewind). */
+  away(s: LiveSession): void {
+    for (const t of this.transfers.ofSession(s.id)) this.pump.drop(t);
+  }
+
+  /** The session ended: unfinished transfers are logged as ended with it. */
+  ended(s: { id: string } & Pick<LiveSession, 'deviceId' | 'agent'>): void {
+    for (const t of this.transfers.forgetSession(s.id)) {
+      this.pump.drop(t);
+      this.records.finished(s, t, 'peer-gone', null);
+    }
+  }
+
+  /** Transfers nobody moved for {@link TRANSFER_IDLE_MS} end `expired`. */
+  sweep(sessionOf: (sessionId: string) => LiveSession | undefined): void {
+    for (const t of this.transfers.idle(TRANSFER_IDLE_MS)) {
+      const s = sessionOf(t.sessionId);
+      if (s) this.fail(s, t, 'expired');
+      else this.transfers.remove(t);
+    }
+  }
+
+  close(): void {
+    this.pump.close();
+  }
+
+  /** Ends a transfer without a file, for both sides. */
+  private fail(s: LiveSession, t: Transfer, reason: FtFailure, by?: Role): void {
+    this.transfers.remove(t);
+    this.pump.drop(t);
+    this.records.finished(s, t, reason, null, by);
+    const msg: CtlFromRelay = { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason, ...(by ? { by } : {}) };
+    s.agent.sendCtl(msg);
+    s.customer.sendCtl(msg);
+  }
+
+  private policyOf(sessionId: string): FtPolicy {
+    return this.transfers.policyOf(sessionId) ?? this.policyNow();
+  }
+
+  private other(s: LiveSession, role: Role): Party {
+    return role === 'agent' ? s.customer : s.agent;
+  }
+
+  private sender(s: LiveSession, t: Transfer): Party {
+    return t.from === 'agent' ? s.agent : s.customer;
+  }
+
+  private receiver(s: LiveSession, t: Transfer): Party {
+    return t.from === 'agent' ? s.customer : s.agent;
+  }
+
+  private sentBy(s: LiveSession, role: Role, transferId: string): Transfer {
+    const t = this.transfers.get(s.id, transferId);
+    if (t.from !== role) throw new ProtocolError('forbidden', 'only the sender of a file does that');
+    return t;
+  }
+
+  private receivedBy(s: LiveSession, role: Role, transferId: string): Transfer {
+    const t = this.transfers.get(s.id, transferId);
+    if (t.from === role) throw new ProtocolError('forbidden', 'only the receiver of a file does that');
+    return t;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Both clients' FileTransferSession with the relay's FileTransferRelay between them, over
+ * in-memory links: a multi-megabyte file arrives whole with the sender's hash, across a drop.
+ */
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
+import type { FileSink } from '@beacon/shared/client/transferTypes';
+import { FtCtlFromRelay, FtCtlToRelay, type CtlFromRelay } from '@beacon/shared/protocol';
+import type { ActiveSession, AgentParty } from '../sessions/Session.ts';
+import { FileTransferRelay } from './FileTransferRelay.ts';
+import { TransferRecords } from './TransferRecords.ts';
+import { createLogger } from '../platform/logger.ts';
+
+const SID = 'session-1';
+const later = (fn: () => void) => void setImmediate(fn);
+
+function memorySink(delayMs = 0): FileSink & { bytes: () => Buffer; finished: boolean; aborted: boolean } {
+  const parts: Buffer[] = [];
+  const sink = {
+    finished: false,
+    aborted: false,
+    write: async (offset: number, data: Uint8Array) => {
+      if (delayMs) await new Promise((r) => setTimeout(r, delayMs));
+      assert.equal(offset, parts.reduce((n, p) => n + p.length, 0), 'writes arrive in order');
+      parts.push(Buffer.from(data));
+    },
+    finish: async () => void (sink.finished = true),
+    abort: async () => void (sink.aborted = true),
+    bytes: () => Buffer.concat(parts),
+  };
+  return sink;
+}
+
+function loop() {
+  const events: unknown[] = [];
+  const records = new TransferRecords({ append: async (e) => void events.push(e) }, null, createLogger(() => undefined));
+  const relay = new FileTransferRelay(records, () => ({ agentMaySend: true, agentMayReceive: true, confirm: true }), () => Date.now());
+  let attached = true;
+  const sides: Record<'agent' | 'customer', FileTransferSession | null> = { agent: null, customer: null };
+  const party = (role: 'agent' | 'customer') => ({
+    connId: `conn-${role}`,
+    agent: { id: 1, login: 'a', displayName: 'A' },
+    deviceId: '123456789',
+    isAttached: () => attached,
+    sendCtl: (m: CtlFromRelay) => {
+      const parsed = FtCtlFromRelay.safeParse(m);
+      if (parsed.success && attached) later(() => sides[role]?.handleCtl(parsed.data));
+      return true;
+    },
+    mediaSink: { isOpen: () => attached, bufferedAmount: () => 0, send: (b: Uint8Array) => (attached ? (later(() => sides[role]?.handleChunk(b)), true) : false) },
+  });
+  const agent = party('agent');
+  const customer = party('customer');
+  const s = { id: SID, state: 'active', deviceId: '123456789', permissions: { view: true, control: true }, agent, customer } as unknown as ActiveSession;
+  const port = (p: typeof agent) => ({
+    sendCtl: (m: unknown) => {
+      const msg = FtCtlToRelay.parse(m);
+      if (attached) later(() => relay.handle(s, p as unknown as AgentParty, msg));
+      return true;
+    },
+    sendChunk: (b: Uint8Array) => {
+      if (attached) later(() => relay.chunk(p as unknown as AgentParty, b, () => s));
+      return true;
+    },
+    bufferedAmount: () => 0,
+  });
+  sides.agent = new FileTransferSession(SID, 'agent', port(agent));
+  sides.customer = new FileTransferSession(SID, 'customer', port(customer));
+  relay.started(s);
+  return { relay, s, agent: sides.agent, customer: sides.customer, events, setAttached: (a: boolean) => (attached = a) };
+}
+
+const until = async (what: string, fn: () => boolean) => {
+  for (let i = 0; i < 2000 && !fn(); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(fn(), what);
+};
+
+test('a 3 MB file goes from the agent to the customer, across a drop, with a matching hash', async () => {
+  const l = loop();
+  const file = randomBytes(3 * 1024 * 1024 + 123);
+  l.agent.send([{ name: 'big.bin', size: file.length, read: async (o, n) => file.subarray(o, o + n) }]);
+  await until('the customer is offered the file', () => l.customer.store.getSnapshot().rows.length === 1);
+  const row = l.customer.store.getSnapshot().rows[0]!;
+  assert.equal(row.needsConfirm, true);
+  const sink = memorySink(1);
+  l.customer.accept(row.transferId, sink);
+  await until('a megabyte arrives', () => (l.customer.store.getSnapshot().rows[0]?.bytes ?? 0) > 1024 * 1024);
+  l.setAttached(false);
+  l.relay.away(l.s);
+  await new Promise((r) => setTimeout(r, 20));
+  assert.notEqual(l.agent.store.getSnapshot().rows[0]?.phase, 'done', 'the drop comes in the middle');
+  l.setAttached(true);
+  l.relay.back(l.s);
+  await until('the file is done on both sides', () => l.agent.store.getSnapshot().rows[0]?.phase === 'done' && l.customer.store.getSnapshot().rows[0]?.phase === 'done');
+  assert.ok(sink.finished);
+  assert.deepEqual(sink.bytes(), file);
+  assert.equal(l.customer.store.getSnapshot().rows[0]?.sha256, createHash('sha256').update(file).digest('hex'));
+  l.agent.dispose();
+  l.customer.dispose();
+});
+
+test('the customer sends a folder the agent asked for; a declined file is never written', async () => {
+  const l = loop();
+  l.agent.requestFiles();
+  await until('the customer sees the request', () => l.customer.store.getSnapshot().requests.length === 1);
+  const files = [randomBytes(100), randomBytes(0), randomBytes(70_000), randomBytes(5)];
+  const { requestId } = l.customer.store.getSnapshot().requests[0]!;
+  l.customer.send(files.map((f, i) => ({ name: `folder/f${i}.bin`, size: f.length, read: async (o, n) => f.subarray(o, o + n) })), requestId);
+  const sinks = new Map<string, ReturnType<typeof memorySink>>();
+  await until('every file arrives', () => {
+    for (const r of l.agent.store.getSnapshot().rows) {
+      if (r.phase === 'offered' && !sinks.has(r.transferId)) {
+        const sink = memorySink();
+        sinks.set(r.transferId, sink);
+        if (r.name === 'folder/f3.bin') l.agent.decline(r.transferId);
+        else l.agent.accept(r.transferId, sink);
+      }
+    }
+    const rows = l.agent.store.getSnapshot().rows;
+    return rows.length === 4 && rows.every((r) => r.phase === 'done' || r.phase === 'failed');
+  });
+  const rows = l.agent.store.getSnapshot().rows;
+  assert.deepEqual(rows.map((r) => r.phase), ['done', 'done', 'done', 'failed']);
+  assert.equal(rows[3]?.failure, 'declined');
+  for (const [i, r] of rows.slice(0, 3).entries()) assert.deepEqual(sinks.get(r.transferId)!.bytes(), files[i]);
+  assert.equal(sinks.get(rows[3]!.transferId)!.bytes().length, 0);
+  l.agent.dispose();
+  l.customer.dispose();
+});
