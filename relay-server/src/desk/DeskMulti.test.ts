@@ -110,6 +110,9 @@ describe('several agents in one session', () => {
     assert.equal((await ben.next('session-started', 5000, (m) => m.sessionId === sessionId)).permissions.control, true);
     assert.deepEqual(await ann.next('invite-answered'), { type: 'invite-answered', sessionId, agentName: 'BEN', isAccepted: true });
     await ann.next('session-participants', 5000, (m) => m.participants.some((p) => p.role === 'guest'));
+    // Ben hears the same list (Ann in control); taken now, so that the wait for control coming
+    // back to Ann below cannot be met by this one.
+    await ben.next('session-participants', 5000, (m) => m.participants.some((p) => p.role === 'guest') && m.controllerId === r.ids.ann);
 
     ben.sendCtl({ type: 'input', sessionId, event: move(10) });
     assert.equal((await ben.nextCtl('error', 5000, (m) => m.re?.type === 'input')).code, 'not-allowed', 'a guest without control');
