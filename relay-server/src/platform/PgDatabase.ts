@@ -1,10 +1,10 @@
 /**
  * The PostgreSQL engine (`BEACON_DATABASE_URL=postgres://…`).
  *
- * Order: every statement goes through ONE connection, whose client queues queries and sends the
- * next only when the previous one is done. So statements run in the order they were issued,
- * as on SQLite in serialized mode: a write the caller did not await is in before any later
- * read, and event rows keep the order things happened.
+ * Order: every statement goes through ONE connection and a queue of ours (`send`): the next
+ * statement is sent only when the previous one is done. So statements run in the order they
+ * were issued, as on SQLite in serialized mode: a write the caller did not await is in before
+ * any later read, and event rows keep the order things happened.
  *
  * Values come back as SQLite gives them: BIGINT and NUMERIC (COUNT, SUM) as numbers, booleans
  * as 1 / 0. Constraint errors carry SQLite's wording ("UNIQUE constraint failed", "FOREIGN KEY
@@ -14,7 +14,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { DatabaseClosedError, type Database, type RunResult, type SqlParams } from './Database.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
-import { insertTarget, toPostgres } from './pgDialect.ts';
+import { insertTarget, insertsNaming, toPostgres } from './pgDialect.ts';
 
 const OID = { bool: 16, int8: 20, numeric: 1700 } as const;
 
@@ -77,6 +77,9 @@ export class PgDatabase implements Database {
   /** Table → its identity column, whose value an INSERT returns as `lastId`. */
   private identities = new Map<string, string>();
   private readonly returning = new Map<string, string | null>();
+  private readonly syncs = new Map<string, string[]>();
+  /** The last statement sent; the next one waits for it. */
+  private tail: Promise<unknown> = Promise.resolve();
 
   private constructor(private readonly client: pg.Client) {}
 
@@ -89,7 +92,7 @@ export class PgDatabase implements Database {
     });
     await client.connect();
     try {
-      await client.query("SET client_min_messages = 'warning'");
+      await db.send("SET client_min_messages = 'warning'");
       await db.migrate(migrations);
       await db.loadIdentities();
     } catch (err) {
@@ -103,13 +106,39 @@ export class PgDatabase implements Database {
     return this.isClosed;
   }
 
+  private send(text: string, params?: unknown[]): Promise<pg.QueryResult> {
+    const sent = this.tail.then(() => this.client.query(text, params));
+    this.tail = sent.catch(() => undefined);
+    return sent;
+  }
+
   private async query(sql: string, params: SqlParams = []): Promise<pg.QueryResult> {
     if (this.isClosed) throw new DatabaseClosedError();
     try {
-      return await this.client.query(toPostgres(sql), params as unknown[]);
+      const result = this.send(toPostgres(sql), params as unknown[]);
+      // Queued right behind the insert, so no other statement takes an id in between.
+      const synced = this.identitySyncs(sql).map((q) => this.send(q));
+      const [r] = await Promise.all([result, ...synced]);
+      return r;
     } catch (err) {
       throw mapError(err, sql);
     }
+  }
+
+  /**
+   * An INSERT that gives an identity column's value itself (SQLite's rowid allows it) leaves the
+   * sequence behind; these statements move it past the largest id, as SQLite would continue.
+   */
+  private identitySyncs(sql: string): string[] {
+    let syncs = this.syncs.get(sql);
+    if (syncs === undefined) {
+      syncs = insertsNaming(sql, this.identities).map((t) => {
+        const c = this.identities.get(t) ?? 'id';
+        return `SELECT setval(pg_get_serial_sequence('${t}', '${c}'), GREATEST((SELECT MAX(${c}) FROM ${t}), 1))`;
+      });
+      if (this.syncs.size < 2000) this.syncs.set(sql, syncs);
+    }
+    return syncs;
   }
 
   async run(sql: string, params: SqlParams = []): Promise<RunResult> {
@@ -149,7 +178,7 @@ export class PgDatabase implements Database {
     await this.exec('BEGIN');
     let current = 0;
     try {
-      await this.client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK}); ${PRELUDE}`);
+      await this.send(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK}); ${PRELUDE}`);
       current = await this.userVersion();
       for (const m of migrations) {
         if (m.version <= current) continue;
@@ -169,7 +198,7 @@ export class PgDatabase implements Database {
   private async applyOne(m: Migration): Promise<void> {
     await this.exec('SAVEPOINT beacon_migration');
     try {
-      await this.client.query(m.postgres ?? toPostgres(m.sql));
+      await this.send(m.postgres ?? toPostgres(m.sql));
       await this.run('UPDATE beacon_schema SET version = ? WHERE id = 1', [m.version]);
       await this.exec('RELEASE SAVEPOINT beacon_migration');
     } catch (err) {
@@ -184,6 +213,7 @@ export class PgDatabase implements Database {
     );
     this.identities = new Map(rows.map((raw) => IdentityRow.parse(raw)).map((r) => [r.table_name, r.column_name]));
     this.returning.clear();
+    this.syncs.clear();
   }
 
   private returningColumn(sql: string): string | null {
@@ -201,7 +231,7 @@ export class PgDatabase implements Database {
     if (this.closing) return this.closing;
     const wasOpen = !this.isClosed;
     this.isClosed = true;
-    const drain = wasOpen ? this.client.query('SELECT 1').then(() => undefined, () => undefined) : Promise.resolve();
+    const drain = wasOpen ? this.send('SELECT 1').then(() => undefined, () => undefined) : Promise.resolve();
     this.closing = drain.then(() => this.client.end()).catch(() => undefined);
     return this.closing;
   }

@@ -191,3 +191,14 @@ export function insertTarget(sql: string): string | null {
   if (/\bRETURNING\b/i.test(code)) return null;
   return /^\s*INSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)/i.exec(code)?.[1]?.toLowerCase() ?? null;
 }
+
+/** The tables whose `INSERT INTO t (col, …)` statements in `sql` name a column of `columns`. */
+export function insertsNaming(sql: string, columns: ReadonlyMap<string, string>): string[] {
+  const tables = new Set<string>();
+  for (const m of mask(sql).code.matchAll(/\bINSERT\s+(?:OR\s+IGNORE\s+)?INTO\s+(\w+)\s*\(([^)]*)\)/gi)) {
+    const table = (m[1] ?? '').toLowerCase();
+    const column = columns.get(table);
+    if (column && (m[2] ?? '').split(',').some((c) => c.trim().toLowerCase() === column)) tables.add(table);
+  }
+  return [...tables];
+}

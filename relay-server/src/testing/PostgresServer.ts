@@ -68,7 +68,8 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   }
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
+/** `isDetached`: the server does not keep this process alive (it is still killed when the process exits). */
+export async function startPostgresServer(o: { isDetached?: boolean } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   if (!bin) throw new Error('PostgreSQL is not installed (Debian: apt-get install postgresql), or set BEACON_PG_BIN');
   const dir = mkdtempSync(path.join(tmpdir(), 'beacon-pg-'));
@@ -86,6 +87,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   child.stderr?.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
+  if (o.isDetached) {
+    child.unref();
+    (child.stderr as { unref?: () => void } | null)?.unref?.();
+  }
   const url = (name = 'postgres') => `postgres://${SUPERUSER}@localhost/${name}?host=${encodeURIComponent(dir)}`;
   const cleanUp = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
