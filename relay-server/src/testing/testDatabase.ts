@@ -59,9 +59,9 @@ export interface TestPostgresDatabase {
   drop(): Promise<void>;
 }
 
-/** A new PostgreSQL database at the latest schema version. */
-export async function createTestPostgresDatabase(): Promise<TestPostgresDatabase> {
-  const source = await templateName();
+/** A new PostgreSQL database at the latest schema version (`isEmpty`: with no schema at all). */
+export async function createTestPostgresDatabase(o: { isEmpty?: boolean } = {}): Promise<TestPostgresDatabase> {
+  const source = o.isEmpty ? 'template0' : await templateName();
   const name = `beacon_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const url = await withAdmin(async (client, admin) => {
     await client.query(`CREATE DATABASE ${name} TEMPLATE ${source} STRATEGY FILE_COPY`);
