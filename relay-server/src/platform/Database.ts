@@ -64,3 +64,14 @@ async function open(target: string, migrations?: readonly Migration[]): Promise<
 }
 
 export const Database = { open };
+
+/** Runs an engine's setup on a just-opened database; on failure closes it and rethrows. */
+export async function prepared<D extends Database>(db: D, setup: () => Promise<void>): Promise<D> {
+  try {
+    await setup();
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return db;
+}

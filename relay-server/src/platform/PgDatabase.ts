@@ -12,7 +12,7 @@
  */
 import pg from 'pg';
 import { z } from 'zod';
-import { DatabaseClosedError, type Database, type RunResult, type SqlParams } from './Database.ts';
+import { DatabaseClosedError, prepared, type Database, type RunResult, type SqlParams } from './Database.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 import { insertTarget, insertsNaming, toPostgres } from './pgDialect.ts';
 
@@ -91,15 +91,11 @@ export class PgDatabase implements Database {
       db.isClosed = true;
     });
     await client.connect();
-    try {
+    return prepared(db, async () => {
       await db.send("SET client_min_messages = 'warning'");
       await db.migrate(migrations);
       await db.loadIdentities();
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
-    return db;
+    });
   }
 
   get closed(): boolean {

@@ -5,7 +5,7 @@
  */
 import sqlite3 from 'sqlite3';
 import { z } from 'zod';
-import { DatabaseClosedError, type Database, type RunResult, type SqlParams } from './Database.ts';
+import { DatabaseClosedError, prepared, type Database, type RunResult, type SqlParams } from './Database.ts';
 import { MIGRATIONS, type Migration } from './migrations.ts';
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -26,16 +26,12 @@ export class SqliteDatabase implements Database {
     raw.serialize();
     raw.configure('busyTimeout', BUSY_TIMEOUT_MS);
     const db = new SqliteDatabase(raw);
-    try {
+    return prepared(db, async () => {
       // WAL lets readers (a back-office export) run while the relay writes.
       if (file !== ':memory:') await db.get('PRAGMA journal_mode=WAL');
       await db.exec('PRAGMA foreign_keys=ON');
       await db.migrate(migrations);
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
-    return db;
+    });
   }
 
   get closed(): boolean {
