@@ -26,7 +26,7 @@ export type Section = (typeof SECTIONS)[number];
 
 /** The link rates, kbit/s (null: unshaped), and workloads of the link runs. */
 export const LINK_RATES: readonly (number | null)[] = [null, 1000, 160];
-export const LINK_WORKLOADS: readonly WorkloadName[] = ['still-clock', 'typing', 'scroll-text'];
+export const LINK_WORKLOADS: readonly WorkloadName[] = ['still', 'still-clock', 'typing', 'scroll-text'];
 
 export interface SuiteOptions {
   isQuick: boolean;
@@ -67,8 +67,8 @@ const FULL: Plan = {
     [1280, 720],
     [1920, 1080],
   ],
-  // The still screen is the link runs' workload; the view runs keep their four.
-  workloads: WORKLOAD_NAMES.filter((w) => w !== 'still-clock'),
+  // The still screens are the link runs' workloads; the view runs keep their four.
+  workloads: WORKLOAD_NAMES.filter((w) => w !== 'still-clock' && w !== 'still'),
   modes: ['speed', 'balanced', 'quality'],
   seconds: 10,
   capacity: [

@@ -21,13 +21,16 @@ const CODE_BLOCKS = CODE_BITS + CHECK_BITS;
 /** The screen area the time code covers; input wandering keeps away from it. */
 export const CODE_AREA = { width: CODE_BLOCKS * CODE_BLOCK, height: 2 * CODE_BLOCK } as const;
 
-export const WORKLOAD_NAMES = ['typing', 'scroll-text', 'moving-window', 'full-motion', 'still-clock'] as const;
+export const WORKLOAD_NAMES = ['typing', 'scroll-text', 'moving-window', 'full-motion', 'still-clock', 'still'] as const;
 export type WorkloadName = (typeof WORKLOAD_NAMES)[number];
 
 /** How often the still screen's clock (its time code) changes. */
 export const STILL_CLOCK_TICK_MS = 50;
 
-/** The time code painter; `tickMs` 0 repaints it on every animation frame, otherwise that often. */
+/**
+ * The time code painter; `tickMs` 0 repaints it on every animation frame, a negative value
+ * paints it once (the page then carries no time code for the viewer to follow), otherwise that often.
+ */
 const paintCodeScript = (tickMs: number) => `
 function paintCode(g, ms) {
   const t = Math.round(ms) % 2 ** ${CODE_BITS};
@@ -46,6 +49,7 @@ function codeFrame() {
   requestAnimationFrame(codeFrame);
 }
 if (${tickMs} > 0) setInterval(() => paintCode(codeG, performance.timeOrigin + performance.now()), ${tickMs});
+else if (${tickMs} < 0) paintCode(codeG, performance.timeOrigin + performance.now());
 else requestAnimationFrame(codeFrame);
 // Where the X pointer went, as an X client on this display saw it (input latency for both
 // Beacon and the VNC peer). timeStamp is the platform event's time, before Chromium aligns
@@ -179,12 +183,10 @@ requestAnimationFrame(frame);`,
 }
 
 /**
- * A still screen with only a small clock changing: a page of text that does not move, a
- * taskbar-like clock (HH:MM:SS) and the time code, which here is the clock's fast hand: it
- * changes every {@link STILL_CLOCK_TICK_MS} ms instead of on every animation frame, so the
- * screen changes 20 times a second in a 832x32 px corner and nowhere else.
+ * A still page of text with a taskbar-like clock (HH:MM:SS, changing once a second); the
+ * time code is painted every `codeTickMs` ms (negative: once).
  */
-export function stillClockPage(): string {
+function clockPage(codeTickMs: number): string {
   return shell(
     `body{background:#f4f4f4;font:16px/24px sans-serif;color:#222}
 #doc{position:absolute;left:24px;top:60px;right:320px;white-space:pre-wrap;font:15px/22px monospace}
@@ -194,8 +196,26 @@ export function stillClockPage(): string {
 const showClock = () => { clock.textContent = new Date().toTimeString().slice(0, 8); };
 showClock();
 setInterval(showClock, 1000);`,
-    STILL_CLOCK_TICK_MS,
+    codeTickMs,
   );
+}
+
+/**
+ * A still screen with only a small clock changing, measurable: the time code is the clock's
+ * fast hand, changing every {@link STILL_CLOCK_TICK_MS} ms instead of on every animation
+ * frame, so the screen changes 20 times a second in an 832x32 px corner and once a second in
+ * the clock, and nowhere else.
+ */
+export function stillClockPage(): string {
+  return clockPage(STILL_CLOCK_TICK_MS);
+}
+
+/**
+ * The same page as a user leaves it: only the clock changes, once a second. No time code
+ * follows it (fps and latency are not read); it is what a still screen costs in bytes.
+ */
+export function stillPage(): string {
+  return clockPage(-1);
 }
 
 export const WORKLOAD_PAGES: Record<WorkloadName, () => string> = {
@@ -204,6 +224,7 @@ export const WORKLOAD_PAGES: Record<WorkloadName, () => string> = {
   'moving-window': movingWindowPage,
   'full-motion': motionPage,
   'still-clock': stillClockPage,
+  still: stillPage,
 };
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KeyframeGate, MAX_DECODE_QUEUE } from './KeyframeGate.ts';
+import { KeyframeGate, MAX_DECODE_QUEUE, MAX_DECODE_WAIT_MS, MAX_KEYFRAME_RETRY_MS } from './KeyframeGate.ts';
 
 const key = (seq: number) => ({ seq, isKey: true });
 const delta = (seq: number) => ({ seq, isKey: false });
@@ -43,6 +43,13 @@ test('a backed-up decoder drops deltas until the next keyframe', () => {
   assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'waiting-for-key' });
   assert.equal(g.onFrame(key(5), MAX_DECODE_QUEUE + 1).decode, true); // keyframes always go in: they reset the decoder's needs
   assert.equal(g.skippedFrames, 2);
+});
+
+test('a burst of deltas that arrived together behind a keyframe is not a backlog', () => {
+  const g = new KeyframeGate();
+  g.onFrame(key(1), 0, 0);
+  for (let seq = 2; seq < 12; seq++) assert.deepEqual(g.onFrame(delta(seq), seq, 3), { decode: true }, `delta ${seq} queued 3 ms ago`);
+  assert.deepEqual(g.onFrame(delta(12), MAX_DECODE_QUEUE + 1, MAX_DECODE_WAIT_MS), { decode: false, reason: 'backlog' }, 'the decoder really is behind');
 });
 
 test('keyframe requests are rate-limited and not repeated while one is on its way', () => {
@@ -169,4 +176,20 @@ test('a loss soon after an expected keyframe arrived asks at once, however long 
   assert.equal(g.onFrame(key(2), 0).decode, true);
   assert.deepEqual(g.onFrame(delta(4), 0), { decode: false, reason: 'gap' });
   assert.equal(g.shouldRequestKeyframe(1500), true, 'asked at once, not 5 s after the stream-config');
+});
+
+test('the retry wait follows how long the last keyframe took to arrive', () => {
+  const g = new KeyframeGate({ minIntervalMs: 300, retryMs: 2000 });
+  g.onKeyTransfer(30); // a LAN: the floor stands
+  assert.equal(g.retryWaitMs, 2000);
+  g.onKeyTransfer(1500); // 30 kB at 20 kB/s
+  assert.equal(g.retryWaitMs, 4000);
+  assert.equal(g.shouldRequestKeyframe(0), true);
+  g.onFrame(key(1), 0);
+  g.needKey();
+  assert.equal(g.shouldRequestKeyframe(300), true);
+  assert.equal(g.shouldRequestKeyframe(2300), false, 'a keyframe may still be waiting for room on the slow link');
+  assert.equal(g.shouldRequestKeyframe(4300), true, 'asked again after twice its transfer time and a second');
+  g.onKeyTransfer(60_000);
+  assert.equal(g.retryWaitMs, MAX_KEYFRAME_RETRY_MS, 'bounded');
 });

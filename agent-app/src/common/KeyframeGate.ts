@@ -9,7 +9,10 @@
  * Keyframe requests are rate-limited, and while one is outstanding a new loss does not ask
  * again (on a 20 kB/s link one keyframe can take seconds to arrive; asking again would only
  * queue more keyframes). If none arrives within `retryMs`, the request is repeated; a keyframe
- * still arriving (its fragments keep coming) restarts that wait.
+ * still arriving (its fragments keep coming) restarts that wait. The wait follows the link:
+ * at least twice what the last keyframe took to arrive, plus a second (on a slow link the
+ * customer also waits for room in front of the link before it sends one), up to
+ * {@link MAX_KEYFRAME_RETRY_MS}.
  *
  * A keyframe that comes without asking is not asked for: a stream starts with one, and the
  * customer sends one right after every new stream-config ({@link expectKey}). Asking anyway
@@ -22,6 +25,7 @@
  */
 export const KEYFRAME_REQUEST_MIN_INTERVAL_MS = 300;
 export const KEYFRAME_RETRY_MS = 2000;
+export const MAX_KEYFRAME_RETRY_MS = 8000;
 /**
  * More frames than this waiting in the decoder means we are behind: catch up at a keyframe.
  * Not fewer: a busy machine holds the decoder's output for a frame or two now and then, and
@@ -29,6 +33,12 @@ export const KEYFRAME_RETRY_MS = 2000;
  * that refine it) than the short wait (a 20 kB/s link is blocked for seconds by it).
  */
 export const MAX_DECODE_QUEUE = 6;
+/**
+ * ...and the oldest of them waiting at least this long. On a slow link the deltas held up
+ * behind a keyframe arrive in one burst; the decoder takes them in a few ms, and a keyframe
+ * asked for then would block the link again.
+ */
+export const MAX_DECODE_WAIT_MS = 400;
 
 export type SkipReason = 'waiting-for-key' | 'gap' | 'backlog' | 'hidden';
 export type GateDecision = { decode: true } | { decode: false; reason: SkipReason };
@@ -49,12 +59,16 @@ export class KeyframeGate {
   private isWaitDeferred = false;
   private lastSeq: number | null = null;
   private isHidden = false;
+  /** How long the last keyframe took from its first fragment to its last (null: none timed yet). */
+  private keyTransferMs: number | null = null;
   private readonly minIntervalMs: number;
   private readonly retryMs: number;
   private readonly maxQueue: number;
   /** Frames skipped, for the status line and tests. */
   skippedFrames = 0;
   keyframeRequests = 0;
+  /** Why the last frame was skipped (for the log line of a request). */
+  lastSkipReason: SkipReason | null = null;
 
   constructor(opts: GateOptions = {}) {
     this.minIntervalMs = opts.minIntervalMs ?? KEYFRAME_REQUEST_MIN_INTERVAL_MS;
@@ -80,8 +94,11 @@ export class KeyframeGate {
     return !this.isHidden;
   }
 
-  /** A complete frame arrived; `queueSize` is the decoder's current `decodeQueueSize`. */
-  onFrame(frame: { seq: number; isKey: boolean }, queueSize: number): GateDecision {
+  /**
+   * A complete frame arrived; `queueSize` is the decoder's current `decodeQueueSize` and
+   * `oldestWaitMs` how long the oldest frame given to the decoder has waited for its output.
+   */
+  onFrame(frame: { seq: number; isKey: boolean }, queueSize: number, oldestWaitMs = Number.POSITIVE_INFINITY): GateDecision {
     const expected = this.lastSeq === null ? null : (this.lastSeq + 1) >>> 0;
     const hasGap = expected !== null && frame.seq >>> 0 !== expected;
     const isFirstFrame = this.lastSeq === null;
@@ -110,7 +127,7 @@ export class KeyframeGate {
       this.needKey();
       return this.skip('gap');
     }
-    if (queueSize > this.maxQueue) {
+    if (queueSize > this.maxQueue && oldestWaitMs >= MAX_DECODE_WAIT_MS) {
       this.needKey();
       return this.skip('backlog');
     }
@@ -128,12 +145,12 @@ export class KeyframeGate {
    * delta comes first on a stream never seen before (it was already running), or if none
    * arrives within `waitMs` (a keyframe still arriving extends that).
    */
-  expectKey(now: number, waitMs = this.retryMs): void {
+  expectKey(now: number, waitMs = this.retryWaitMs): void {
     this.isWaitingForKey = true;
     this.isRequestWanted = false;
     this.isExpectingKey = true;
     // As if a request went out now that is retried after `waitMs`.
-    this.lastRequestAt = now + waitMs - this.retryMs;
+    this.lastRequestAt = now + waitMs - this.retryWaitMs;
     this.isWaitDeferred = true;
   }
 
@@ -152,6 +169,17 @@ export class KeyframeGate {
     this.lastSeq = null;
   }
 
+  /** A keyframe arrived whole `ms` after its first fragment: how long the next may take. */
+  onKeyTransfer(ms: number): void {
+    if (Number.isFinite(ms) && ms >= 0) this.keyTransferMs = ms;
+  }
+
+  /** How long an unanswered request waits before it is repeated. */
+  get retryWaitMs(): number {
+    if (this.keyTransferMs === null) return this.retryMs;
+    return Math.min(MAX_KEYFRAME_RETRY_MS, Math.max(this.retryMs, 1000 + 2 * this.keyTransferMs));
+  }
+
   /**
    * True if a keyframe request should be sent now; the caller sends it. Call it after
    * every frame and from a timer while {@link waitingForKey}.
@@ -159,7 +187,7 @@ export class KeyframeGate {
   shouldRequestKeyframe(now: number): boolean {
     if (!this.isWaitingForKey || this.isHidden) return false;
     const sinceLast = now - this.lastRequestAt;
-    const isDue = this.isRequestWanted ? sinceLast >= this.minIntervalMs : sinceLast >= this.retryMs;
+    const isDue = this.isRequestWanted ? sinceLast >= this.minIntervalMs : sinceLast >= this.retryWaitMs;
     if (!isDue) return false;
     this.isRequestWanted = false;
     this.lastRequestAt = now;
@@ -169,6 +197,7 @@ export class KeyframeGate {
 
   private skip(reason: SkipReason): GateDecision {
     this.skippedFrames++;
+    this.lastSkipReason = reason;
     return { decode: false, reason };
   }
 }

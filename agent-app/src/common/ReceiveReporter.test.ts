@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IDLE_INTERVAL_MS, MIN_INTERVAL_MS, ReceiveReporter } from './ReceiveReporter.ts';
+import { IDLE_INTERVAL_MS, MIN_INTERVAL_MS, QUIET_INTERVAL_MS, ReceiveReporter } from './ReceiveReporter.ts';
 
 test('nothing is reported before the first frame; then each new frame soon, with how long ago it arrived', () => {
   const r = new ReceiveReporter();
@@ -22,4 +22,16 @@ test('while a big frame is still arriving the customer hears the bytes grow, eve
   r.setDropped(1);
   assert.equal(r.due(MIN_INTERVAL_MS), null);
   assert.deepEqual(r.due(IDLE_INTERVAL_MS), { lastSeq: 1, heldMs: IDLE_INTERVAL_MS, bytes: 16_000, dropped: 1 });
+});
+
+test('when nothing arrived since the last report, a repeat goes only every quiet interval', () => {
+  const r = new ReceiveReporter();
+  r.onBytes(300);
+  r.onFrame(4, 0);
+  assert.ok(r.due(0));
+  assert.equal(r.due(IDLE_INTERVAL_MS), null, 'nothing new: no report at the idle interval');
+  assert.equal(r.due(QUIET_INTERVAL_MS - 1), null);
+  assert.deepEqual(r.due(QUIET_INTERVAL_MS), { lastSeq: 4, heldMs: QUIET_INTERVAL_MS, bytes: 300, dropped: 0 });
+  r.onBytes(50);
+  assert.deepEqual(r.due(QUIET_INTERVAL_MS + IDLE_INTERVAL_MS), { lastSeq: 4, heldMs: QUIET_INTERVAL_MS + IDLE_INTERVAL_MS, bytes: 350, dropped: 0 }, 'bytes moved: the idle interval again');
 });

@@ -59,11 +59,14 @@ export class VideoPipeline {
   private config: StreamConfig | null = null;
   private readonly reassembler = new Reassembler({ timeoutMs: REASSEMBLY_TIMEOUT_MS, now: () => performance.now() });
   private readonly gate = new KeyframeGate();
+  /** The keyframe now arriving: its first fragment's time, to time the whole transfer. */
+  private keyArrival: { seq: number; startedAt: number } | null = null;
   private readonly reporter = new ReceiveReporter();
   private readonly drawn = new RollingWindow();
   private readonly received = new RollingWindow();
   /** Decode index -> the media header's seq/captureTs, for the frame probe. */
-  private readonly inFlight = new Map<number, { seq: number; captureTs: number }>();
+  /** Frames given to the decoder, oldest first: what they are, and when they went in. */
+  private readonly inFlight = new Map<number, { seq: number; captureTs: number; queuedAt: number }>();
   private decodeIndex = 0;
   private readonly ctx: CanvasRenderingContext2D | null;
   private readonly pollTimer: ReturnType<typeof setInterval>;
@@ -125,10 +128,13 @@ export class VideoPipeline {
       this.gate.needKey();
       this.reporter.setDropped(this.reassembler.droppedFrames);
     }
+    const header = this.reassembler.lastHeader;
+    if (header?.isKey && this.keyArrival?.seq !== header.seq) this.keyArrival = { seq: header.seq, startedAt: t };
     if (!frame) {
-      if (this.reassembler.lastHeader?.isKey) this.gate.onKeyArriving(t);
+      if (header?.isKey) this.gate.onKeyArriving(t);
       return;
     }
+    if (frame.isKey && this.keyArrival?.seq === frame.seq) this.gate.onKeyTransfer(t - this.keyArrival.startedAt);
     this.reporter.onFrame(frame.seq, t);
     this.maybeReport();
     const decoder = this.decoder;
@@ -138,10 +144,11 @@ export class VideoPipeline {
       this.maybeRequestKeyframe();
       return;
     }
-    const decision = this.gate.onFrame(frame, decoder.decodeQueueSize);
+    const oldest = this.inFlight.values().next();
+    const decision = this.gate.onFrame(frame, decoder.decodeQueueSize, oldest.done ? 0 : t - oldest.value.queuedAt);
     if (decision.decode) {
       const index = this.decodeIndex++;
-      this.inFlight.set(index, { seq: frame.seq, captureTs: frame.captureTs });
+      this.inFlight.set(index, { seq: frame.seq, captureTs: frame.captureTs, queuedAt: t });
       if (this.inFlight.size > MAX_IN_FLIGHT_META) {
         const oldest = this.inFlight.keys().next();
         if (!oldest.done) this.inFlight.delete(oldest.value);
@@ -314,7 +321,7 @@ export class VideoPipeline {
   private maybeRequestKeyframe(): void {
     if (this.isClosed || this.hasFailed) return;
     if (!this.gate.shouldRequestKeyframe(performance.now())) return;
-    console.info(`[beacon] session ${this.opts.sessionId}: asking for a keyframe (${this.gate.skippedFrames} frames skipped, ${this.reassembler.droppedFrames} incomplete)`);
+    console.info(`[beacon] session ${this.opts.sessionId}: asking for a keyframe (${this.gate.skippedFrames} frames skipped, last for ${this.gate.lastSkipReason ?? '-'}; ${this.reassembler.droppedFrames} incomplete)`);
     this.opts.requestKeyframe();
   }
 }

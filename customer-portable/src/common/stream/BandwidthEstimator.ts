@@ -28,6 +28,8 @@ const BIG_SAMPLE_BYTES = 4000;
 const SLOW_TRANSFER_MS = 200;
 /** What the link was seen to carry is remembered this long (a still screen measures nothing). */
 const CAPACITY_WINDOW_MS = 3000;
+/** What the stream itself sent is averaged over this long. */
+const SEND_RATE_WINDOW_MS = 2000;
 /** Frames remembered for matching reports; older ones count as delivered. */
 const MAX_TRACKED_FRAMES = 512;
 
@@ -61,10 +63,14 @@ export interface LinkSnapshot {
   isAppLimited: boolean;
   /** The most the link was seen to carry (busy, not app-limited) in the last seconds, bytes/s (0: never measured). */
   capacity: number;
+  /** The last such measurement however old, bytes/s (0: never measured): what an app-limited stream last knew of the link. */
+  lastCapacity: number;
   /** Whether the agent's reports are current (acknowledgements are arriving). */
   hasReports: boolean;
   /** Bytes per second the channel's buffer drained at while it was not empty (0: not known). */
   drainRate: number;
+  /** Bytes per second the stream handed to the media channel over the last two seconds. */
+  sendRate: number;
 }
 
 export class BandwidthEstimator {
@@ -73,6 +79,8 @@ export class BandwidthEstimator {
   private ackedBytes = 0;
   private lastAckSeq: number | null = null;
   private lastAckAt: number | null = null;
+  /** When the newest acknowledged frame was sent. */
+  private lastAckedSentAt: number | null = null;
   private lastProgressAt = Number.NEGATIVE_INFINITY;
   private lastReportBytes = -1;
   private srttMs: number | null = null;
@@ -90,10 +98,13 @@ export class BandwidthEstimator {
   private bufferedAt: number | null = null;
   private sentSinceBufferSample = 0;
   private drainRateBps = 0;
+  /** Frames sent in the last {@link SEND_RATE_WINDOW_MS}, oldest first. */
+  private readonly recentSends: { at: number; bytes: number }[] = [];
 
   /** A frame of `bytes` was handed to the media channel. */
   onFrameSent(seq: number, bytes: number, now: number): void {
     this.sent.push({ seq: seq >>> 0, bytes, sentAt: now });
+    this.recentSends.push({ at: now, bytes });
     this.sentBytes += bytes;
     this.sentSinceBufferSample += bytes;
     if (this.sent.length > MAX_TRACKED_FRAMES) {
@@ -123,6 +134,9 @@ export class BandwidthEstimator {
     if (!newest || !oldestNew) return;
     this.ackedBytes += newlyAcked;
     this.lastProgressAt = now;
+    // The path's own round trip as known before these frames: the first of them may have queued
+    // behind a big one, so its round trip is not the path's.
+    const pathMs = this.hasSmallBase && this.baseRtt ? this.baseRtt.ms : 0;
     if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes, ackedAt);
     // The interval the acknowledged bytes took: from the previous ack while frames overlapped
     // in flight; else from when the first of them was sent, less the path's own round trip. It
@@ -131,11 +145,14 @@ export class BandwidthEstimator {
     // it says only "at least this fast".
     const prevAck = this.lastAckAt;
     const wasBusy = prevAck !== null && oldestNew.sentAt <= prevAck;
-    const pathMs = this.hasSmallBase && this.baseRtt ? this.baseRtt.ms : 0;
     const from = wasBusy && prevAck !== null ? prevAck : oldestNew.sentAt + pathMs;
     const wasHeldBack = prevAck !== null && this.lastHeldBackAt >= prevAck - 1;
     const isLinkLimited = wasHeldBack || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS);
-    this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from), isAppLimited: !isLinkLimited }, now);
+    // Nor faster than they were sent: frames that queued behind a big one are acknowledged
+    // together, which says nothing about the link (acknowledgement compression).
+    const sendMs = this.lastAckedSentAt === null ? 0 : newest.sentAt - this.lastAckedSentAt;
+    this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from, sendMs), isAppLimited: !isLinkLimited }, now);
+    this.lastAckedSentAt = newest.sentAt;
     this.lastAckSeq = seq;
     this.lastAckAt = ackedAt;
   }
@@ -169,9 +186,16 @@ export class BandwidthEstimator {
       deliveryRate: this.deliveryRateBps,
       isAppLimited: this.isDeliveryAppLimited,
       capacity: this.capacity && now - this.capacity.at <= CAPACITY_WINDOW_MS ? this.capacity.rate : 0,
+      lastCapacity: this.capacity?.rate ?? 0,
       hasReports: this.hasReports(now, inFlight),
       drainRate: this.drainRateBps,
+      sendRate: this.sendRate(now),
     };
+  }
+
+  private sendRate(now: number): number {
+    while (this.recentSends.length && now - (this.recentSends[0] as { at: number }).at > SEND_RATE_WINDOW_MS) this.recentSends.shift();
+    return (this.recentSends.reduce((a, f) => a + f.bytes, 0) * 1000) / SEND_RATE_WINDOW_MS;
   }
 
   /** Newest acknowledged frame (null: none yet). */

@@ -32,6 +32,11 @@ export interface SimOptions {
   maxBps?: number;
   /** Key frames are this many times an average frame. */
   keyFactor?: number;
+  /**
+   * What the screen's changes need, bits per second (absent: a busy screen that fills any
+   * budget). Less than the budget makes the stream app-limited, like typing.
+   */
+  demandBps?: number;
 }
 
 interface InFlight {
@@ -86,7 +91,9 @@ export function simulate(o: SimOptions): TracePoint[] {
         const plan = ctl.plan();
         const average = plan.encoderBps / 8 / plan.fps;
         const spent = ((plan.encoderBps / 8) * Math.min(1000, t - lastEncodedAt)) / 1000;
-        const bytes = Math.round(seq === 0 ? average * (o.keyFactor ?? 8) : Math.max(average, spent));
+        const wanted = Math.max(average, spent);
+        const needed = o.demandBps === undefined ? wanted : Math.min(wanted, o.demandBps / 8 / plan.fps);
+        const bytes = Math.round(seq === 0 ? average * (o.keyFactor ?? 8) : needed);
         lastEncodedAt = t;
         queue.push({ seq, bytes, left: bytes, capturedAt: t });
         ctl.onFrameSent(seq, bytes, seq === 0, t);

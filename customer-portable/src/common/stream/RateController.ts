@@ -10,7 +10,11 @@
  *   within about a second.
  * - Otherwise, after a hold since the last decrease: up by about 30% a second, so a link that
  *   grew back is used again within ten seconds; near the rate at which the link last filled up
- *   only by about 10% a second, so a steady link is probed gently, every few seconds.
+ *   only by about 10% a second, so a steady link is probed gently, every few seconds. A stream
+ *   that needs far less than its target (typing, a still screen) grows it, in start-up too,
+ *   only to a step past what the link last carried when it was measured busy: it has not
+ *   shown the link carries more, and a larger picture bought on an untested target costs a
+ *   keyframe the link may then not carry (a LAN, never measured busy, is not capped).
  *
  * Pure: time is passed in.
  */
@@ -36,6 +40,8 @@ const CREEP_ZONE = [0.95, 1.1] as const;
 /** The target is not probed past this many times what the link was recently seen to carry. */
 const PROBE_CEILING = 1.5;
 const INCREASE_INTERVAL_MS = 500;
+/** A stream sending less than this share of its target needs no more (see appLimitedCeiling). */
+const DEMAND_SHARE = 0.5;
 /** Start-up ends at the first congestion, or after this long. */
 const STARTUP_MS = 4000;
 /** In start-up, the target grows by this factor per interval while nothing queues (like TCP's slow start). */
@@ -122,7 +128,7 @@ export class RateController {
       if (link.hasReports && link.queueDelayMs < UNDERUSE_DELAY_MS && !isHeldBack) {
         const isDue = now - this.lastIncreaseAt >= STARTUP_INTERVAL_MS;
         // Never more than a step past what the link was seen to carry (a still screen measures nothing: no cap).
-        const cap = link.capacity > 0 ? link.capacity * 8 * STARTUP_FACTOR : Infinity;
+        const cap = link.capacity > 0 ? link.capacity * 8 * STARTUP_FACTOR : appLimitedCeiling(link, this.target, STARTUP_FACTOR);
         const grown = isDue ? Math.min(this.target * STARTUP_FACTOR, cap) : this.target;
         if (grown > this.target) this.lastIncreaseAt = now;
         const measured = link.isAppLimited ? 0 : deliveredBps * 0.8;
@@ -138,7 +144,7 @@ export class RateController {
     if (canIncrease && this.target < this.limits.maxBps) {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
-      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : Infinity;
+      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING);
       const grown = Math.min(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), Math.max(this.target, ceiling));
       this.target = clamp(grown, this.limits);
       this.lastIncreaseAt = now;
@@ -151,6 +157,15 @@ export class RateController {
     if (link.drainRate <= 0) return false;
     return (link.bufferedBytes * 1000) / link.drainRate > OVERUSE_BUFFER_MS;
   }
+}
+
+/**
+ * For a stream that needs far less than its target (its frames, not the link, limit what it
+ * sends), `factor` times what the link last carried when measured busy; else no ceiling.
+ */
+function appLimitedCeiling(link: LinkSnapshot, targetBps: number, factor: number): number {
+  const needsLess = link.sendRate * 8 < targetBps * DEMAND_SHARE;
+  return needsLess && link.lastCapacity > 0 ? link.lastCapacity * 8 * factor : Infinity;
 }
 
 function clamp(bps: number, l: RateLimits): number {

@@ -4,7 +4,7 @@ import { simulate, type TracePoint } from './LinkSimulator.ts';
 import type { LinkSnapshot } from './BandwidthEstimator.ts';
 import { Ladder } from './Ladder.ts';
 import { RateController } from './RateController.ts';
-import { StreamController } from './StreamController.ts';
+import { HEARTBEAT_MS, StreamController } from './StreamController.ts';
 
 const KBIT = 1000 / 8; // bytes per second in one kbit/s
 const at = (trace: TracePoint[], t: number) => trace.find((p) => p.t >= t) as TracePoint;
@@ -70,6 +70,13 @@ test('on a steady link the size and frame rate never flip faster than every 10 s
   }
 });
 
+test('a stream that needs less than a slow link carries (typing) does not buy a larger size on an untested target', () => {
+  const trace = between(simulate({ rateAt: () => 160 * KBIT, demandBps: 60_000, durationMs: 40_000 }), 8000, 40_000);
+  const highest = Math.max(...trace.map((p) => p.targetBps));
+  assert.ok(highest <= 2 * 160_000, `target up to ${highest} bit/s on a 160 kbit/s link with 60 kbit/s of changes`);
+  assert.ok(trace.every((p) => p.scale === 0.5), `sizes ${[...new Set(trace.map((p) => p.scale))].join(', ')}: no step up and back`);
+});
+
 test('quality first keeps the full size on a link where speed first gives it up', () => {
   const quality = simulate({ mode: 'quality', rateAt: () => 600 * KBIT, durationMs: 20_000 });
   const speed = simulate({ mode: 'speed', rateAt: () => 600 * KBIT, durationMs: 20_000 });
@@ -97,12 +104,14 @@ test('a still screen sends a heartbeat, not every frame; a change is refined unt
   c.onFrameSent(2, 120, false, 80);
   c.onEncoding(80);
   assert.equal(c.wantsUnchanged(120), false, 'settled: an unchanged picture is skipped');
-  assert.equal(c.wantsUnchanged(600), true, 'the heartbeat');
+  assert.equal(c.wantsUnchanged(600), false, 'no heartbeat yet');
+  c.onPictureChanged(600);
   c.onEncoding(600);
   c.onFrameSent(3, 5000, false, 600);
   assert.equal(c.wantsUnchanged(640), true, 'deltas still big: refining');
-  c.onEncoding(1100);
-  assert.equal(c.wantsUnchanged(1150), false, 'a change is refined for a second at most');
+  c.onEncoding(1700);
+  assert.equal(c.wantsUnchanged(1750), false, 'a change is refined for a second at most');
+  assert.equal(c.wantsUnchanged(1700 + HEARTBEAT_MS), true, 'the heartbeat');
 });
 
 test('a keyframe request waits until the last keyframe has left the link', () => {
@@ -125,7 +134,7 @@ test('a console that never reports gets the full picture after a few seconds, as
 });
 
 test('start-up runs from the first frame sent, not from when the stream was set up (capture can be slow to start)', () => {
-  const link: LinkSnapshot = { inFlightBytes: 0, bufferedBytes: 0, rttMs: 20, baseRttMs: 20, queueDelayMs: 0, deliveryRate: 0, isAppLimited: true, capacity: 0, hasReports: true, drainRate: 0 };
+  const link: LinkSnapshot = { inFlightBytes: 0, bufferedBytes: 0, rttMs: 20, baseRttMs: 20, queueDelayMs: 0, deliveryRate: 0, isAppLimited: true, capacity: 0, hasReports: true, drainRate: 0, lastCapacity: 0, sendRate: 0 };
   const rate = new RateController({ minBps: 60_000, maxBps: 2_000_000, startBps: 250_000 });
   rate.update(link, 6000);
   assert.equal(rate.inStartup, true, 'nothing sent for 6 s: still measuring');

@@ -11,8 +11,8 @@
  *   left the link (the agent acknowledged it), not before (it is served then).
  * - A still screen costs almost nothing: an unchanged picture is not encoded, except while the
  *   encoder is still refining the last change (its deltas are not yet small; for a second at
- *   most) and as a heartbeat twice a second (a few dozen bytes) so the agent sees the stream
- *   is alive.
+ *   most) and as a heartbeat every two seconds (a couple of hundred bytes) so the agent sees
+ *   the stream is alive.
  *
  * Pure: time is passed in.
  */
@@ -31,11 +31,11 @@ export const MIN_BPS = 60_000;
 /** Extra time in front of the link allowed beyond the round trip. */
 const QUEUE_ALLOWANCE_MS = 100;
 /** A delta this small means the encoder has finished refining a still picture. */
-export const SETTLED_DELTA_BYTES = 400;
+export const SETTLED_DELTA_BYTES = 600;
 /** A change is refined for at most this long (the encoder may keep polishing a still picture for a while). */
 export const REFINE_MS = 1000;
 /** An unchanged screen still sends a frame this often. */
-export const HEARTBEAT_MS = 500;
+export const HEARTBEAT_MS = 2000;
 const MIN_KEYFRAME_INTERVAL_MS = 300;
 const MAX_KEYFRAME_INTERVAL_MS = 3000;
 /**
