@@ -29,6 +29,7 @@ import { createRecording } from './recording/createRecording.ts';
 import type { Recorder } from './recording/Recorder.ts';
 import type { RecordingStore } from './recording/RecordingStore.ts';
 import { createSessions } from './sessions/createSessions.ts';
+import { Participants } from './sessions/Participants.ts';
 import type { EventLog } from './sessions/EventLog.ts';
 import type { ForwarderStats } from './media/MediaForwarder.ts';
 import type { SessionStats } from './sessions/SessionManager.ts';
@@ -163,9 +164,11 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
     requestKeyframe: (id) => media.requestKeyframe(id),
   });
   const media = createMedia({ sessions, log, now, tap: recording.recorder });
+  const participants = new Participants();
+  media.useParticipants(participants);
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
-  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent });
+  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants });
   return { accounts, directory, sessions, history, recording, media, voice, collab, desk };
 }
 type Features = ReturnType<typeof createFeatures>;

@@ -22,3 +22,4 @@ export * from './protocol/resume.ts';
 export * from './protocol/clipboard.ts';
 export * from './protocol/monitors.ts';
 export * from './protocol/handover.ts';
+export * from './protocol/multi.ts';

@@ -45,8 +45,10 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `desk`: the service desk over the WebSocket (`help-*`, `agent-availability`, `offer-*`, `desk-*`).
  * - `monitors`: the customer's monitors and the agent's choice of one or all (`monitor-list`, `monitor-select`).
  * - `desk-live`: a running desk session changes hands (`session-transfer`, `transfer-*`, `session-handed-over`, `session-agent-changed`).
+ * - `ws-upgrade`: a connection carries ctl and media on the WebSocket first (`transport-bridge`) and moves them to the data channels once they open (`transport-upgrade`); a resuming client uses it so its session goes on before ICE.
+ * - `desk-multi`: several agents in one session: monitor, join, invite, control passed (`session-monitor`, `session-join`, `session-invite*`, `invite-*`, `control-pass`, `session-participants`, `pointer`, `peer-pointer`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -70,6 +72,8 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'clipboard-unavailable': 'clipboard',
   'monitor-list': 'monitors',
   'monitor-select': 'monitors',
+  pointer: 'desk-multi',
+  'peer-pointer': 'desk-multi',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */

@@ -7,7 +7,9 @@
  * browsers and the bench run on this machine). A cut whose picture did not come back within
  * {@link BACK_LIMIT_MS} counts as null and is named in the notes. Also noted: link-up -> the
  * customer page's new link carrying the session (its `session-resumed`, handled once the data
- * channels are open), so the WebRTC part and the picture part can be told apart.
+ * channels are open), so the WebRTC part and the picture part can be told apart, and, for a
+ * bridged link (ws-upgrade), when its data channels took over. BEACON_BENCH_TRACE=1 prints the
+ * customer page's console lines with their times.
  */
 import { loadavg } from 'node:os';
 import type { Page } from 'playwright-core';
@@ -69,6 +71,11 @@ async function waitSeen(agent: Page, limitMs: number): Promise<number | null> {
   return null;
 }
 
+async function waitMoved(at: () => number | null, limitMs: number): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (at() === null && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+}
+
 export interface ResumeOptions {
   cuts: number;
   cutMs: number;
@@ -83,11 +90,17 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
   const notes: string[] = [];
   const back: (number | null)[] = [];
   const linked: (number | null)[] = [];
+  const channels: (number | null)[] = [];
   try {
     const customer = await openCustomer(stage.customerBrowser, stage.relayUrl, stage.injector);
     let resumedAt: number | null = null;
+    let movedAt: number | null = null;
+    const stayed: string[] = [];
     customer.on('console', (m) => {
       if (m.text().startsWith('[beacon] session-resumed')) resumedAt ??= Date.now();
+      if (m.text().startsWith('[beacon] ctl and media moved to the data channels')) movedAt ??= Date.now();
+      if (m.text().startsWith('[beacon] ctl and media stay on the websocket')) stayed.push(m.text().slice(9));
+      if (process.env.BEACON_BENCH_TRACE) o.log(`    ${Date.now() % 100_000} ${m.text().slice(0, 160)}`);
     });
     const agent = await newPage(agentBrowser);
     await agentSignIn(agent, stage.relay.url);
@@ -107,6 +120,7 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
       await watchFor(agent, FLIP.x + FLIP.w / 2, FLIP.y + FLIP.h / 2, colour.rgb);
       await agent.waitForTimeout(Math.max(0, cutAt + o.cutMs - Date.now()));
       resumedAt = null;
+      movedAt = null;
       await stage.link.setLinkUp(true);
       const upAt = Date.now();
       const at = await waitSeen(agent, BACK_LIMIT_MS);
@@ -115,6 +129,11 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
       const link: number | null = resumedAt === null ? null : Math.max(0, resumedAt - upAt);
       linked.push(link);
       o.log(`  cut ${i + 1}/${o.cuts} (${upAt - cutAt} ms): link carries the session after ${link ?? '–'} ms, picture back ${ms === null ? 'never' : `${ms} ms`} after link-up`);
+      // The data channels take over after the picture is back (a bridged link): wait for them before the next cut.
+      if (resumedAt !== null) await waitMoved(() => movedAt, 10_000);
+      const moved: number | null = movedAt === null ? null : Math.max(0, movedAt - upAt);
+      channels.push(moved);
+      o.log(`    data channels took over after ${moved ?? '–'} ms${stayed.length ? `; ${stayed.splice(0).join('; ')}` : ''}`);
       if (ms === null) notes.push(`cut ${i + 1}: no picture within ${BACK_LIMIT_MS / 1000} s of link-up`);
       await agent.waitForTimeout(SETTLE_MS);
     }
@@ -130,6 +149,8 @@ export async function runResume(o: ResumeOptions): Promise<ResumeResult> {
     cut_ms: o.cutMs,
     back_ms: back,
     linked_ms: linked,
+    channels_ms: channels,
+    over_3s: back.filter((v) => v === null || v > 3000).length,
     median_ms: q(50),
     p95_ms: q(95),
     max_ms: got.length ? got[got.length - 1]! : null,

@@ -36,8 +36,13 @@ const QUIET_SECONDS = 3;
  * out, and the relay grew to 800 MB. The numbers are printed on every run.
  */
 const HEALTHZ_P99_MS = 200;
-/** A chat message of another session goes through the relay's one database connection. */
-const CHAT_P99_MS = 3000;
+/**
+ * A second session's chat, agent to customer: the issue's 200 ms too. Its row goes through the
+ * relay's one database connection, where a flood's writes held it up to a second (each commit
+ * took 100 ms and more while the flood also wrote its attachments); the message is now passed
+ * on before its row is written (CollabHandler.chat), so only the event loop stands between.
+ */
+const CHAT_P99_MS = 200;
 /** A sign-in hashes a password (tens of ms of CPU on its own) and writes to the database. */
 const SIGN_IN_P99_MS = 5000;
 const WELCOME_P99_MS = 3000;

@@ -25,6 +25,7 @@ import { ApiClient } from './ApiClient.ts';
 import { login } from './LoginApi.ts';
 import { AgentSessions } from './AgentSessions.ts';
 import { AgentDesk } from './desk/AgentDesk.ts';
+import { AgentMulti } from './desk/AgentMulti.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
@@ -95,6 +96,9 @@ export class AgentClient {
       this.expectAnswer(requestId);
     },
   });
+
+  /** Several agents in one session: participants, control, invitations, pointers (capability `desk-multi`). */
+  readonly multi = new AgentMulti(() => this.link.connection, () => this.snapshot.agent?.id ?? null);
 
   constructor(
     readonly config: RendererConfig,
@@ -258,6 +262,9 @@ export class AgentClient {
   endSession(sessionId: string): void {
     const entry = this.snapshot.console.sessions.find((s) => s.sessionId === sessionId);
     if (!entry || entry.state === 'ended') return;
+    const role = this.multi.myRole(sessionId);
+    // Someone else's session this agent takes part in: it leaves; the session goes on.
+    if (role === 'monitor' || role === 'guest') return this.multi.leave(sessionId);
     this.link.connection?.sendSignal({ type: 'session-end', sessionId });
   }
 
@@ -310,6 +317,8 @@ export class AgentClient {
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
     scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
     this.desk.attached(conn);
+    this.multi.attached(conn);
+    scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));
     this.signedOutReason = null;
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
@@ -341,6 +350,7 @@ export class AgentClient {
     console.warn('[beacon] relay link closed:', reason);
     const waiting = this.sessions.linkLost();
     this.desk.detached();
+    this.multi.detached();
     this.dispatch({ type: 'relay-lost', keep: waiting });
     if (reason === 'unauthorized') {
       this.toLogin(signedOutKey(this.signedOutReason) ?? errorKey('unauthorized'));
@@ -369,6 +379,7 @@ export class AgentClient {
   private onRelayMessage(msg: RelayToClient): void {
     this.dispatch({ type: 'relay', msg });
     this.desk.onRelayMessage(msg);
+    this.multi.onRelayMessage(msg);
     switch (msg.type) {
       case 'session-started': {
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
@@ -396,6 +407,8 @@ export class AgentClient {
   /* ---------------- helpers ---------------- */
 
   private sendCtl(msg: CtlToRelay): boolean {
+    // Another agent of the session holds the keyboard and mouse: the relay would refuse it.
+    if (msg.type === 'input' && !this.multi.mayInput(msg.sessionId)) return false;
     return this.link.connection?.sendCtl(msg) ?? false;
   }
 

@@ -17,6 +17,7 @@ import { RecordingPage } from './recording/RecordingPage.tsx';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { CustomersPage } from './customers/CustomersPage.tsx';
 import { DeskControls, DeskOffers } from './desk/DeskControls.tsx';
+import { MultiInvitations } from './desk/ParticipantsBar.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { SessionsPage } from './SessionsPage.tsx';
 import { RoleBadge } from './ui/Labels.tsx';
@@ -139,6 +140,7 @@ export function ConsoleView({ route }: { route: Route }) {
         </main>
       )}
       <DeskOffers />
+      <MultiInvitations />
     </div>
   );
 }

@@ -17,6 +17,8 @@ import { WhiteboardLayer, type DrawStyle } from './WhiteboardLayer.tsx';
 import { ClipboardMenu, ClipboardNoticeRow, FullScreenBar, FullScreenButton, KeysMenu, MonitorMenu } from './control/ControlTools.tsx';
 import { useFullScreen } from './control/useFullScreen.ts';
 import { TransferButton } from './desk/TransferButton.tsx';
+import { ParticipantsBar } from './desk/ParticipantsBar.tsx';
+import { PeerPointers } from './desk/PeerPointers.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -136,6 +138,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         )}
       </div>
       <SessionCustomer entry={entry} />
+      <ParticipantsBar entry={entry} />
       {voice && <VoicePanel call={voice} />}
       {entry.state === 'active' && entry.awayUntil !== undefined && <ReconnectingNotice who="customer" until={entry.awayUntil} />}
       {entry.state === 'active' && session?.clipboard && <ClipboardNoticeRow clipboard={session.clipboard} />}
@@ -166,6 +169,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
               askText={() => window.prompt(t('collab.board.textPrompt'))}
             />
           )}
+          {entry.state === 'active' && hasVideo && session && <PeerPointers session={session} />}
         </div>
         {entry.state === 'pending' && (
           <div className="video-overlay">

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { INITIAL_STATE, transition, type CustomerInput, type CustomerState } from './CustomerState.ts';
+import { INITIAL_STATE, othersOf, transition, type CustomerInput, type CustomerState } from './CustomerState.ts';
 
 const ASK = { sessionId: 'sess-0001', agentName: 'Li Wei', permissions: { view: true, control: true } } as const;
 
@@ -204,4 +204,18 @@ test('Stop while the link is down: back to the start screen at once; the same ID
   s = run(...running, { type: 'link-lost' }, { type: 'stopped' }, { type: 'registered', deviceId: s.deviceId ?? '', code: 'NEW123' });
   assert.equal(s.phase, 'idle');
   assert.equal(s.code, 'NEW123');
+});
+
+test('other agents in the session: the bar lists them with who controls; another session’s list is ignored', () => {
+  const participants = [
+    { agentId: 1, name: 'Ann', role: 'owner' as const },
+    { agentId: 2, name: 'Olivia', role: 'monitor' as const },
+    { agentId: 3, name: 'Ben', role: 'guest' as const },
+  ];
+  const s = run(...running, { type: 'others-changed', sessionId: ASK.sessionId, others: othersOf(participants, 3) });
+  assert.deepEqual(s.session?.others, [
+    { name: 'Olivia', role: 'monitor', isControlling: false },
+    { name: 'Ben', role: 'guest', isControlling: true },
+  ]);
+  assert.equal(transition(run(...running), { type: 'others-changed', sessionId: 'sess-other', others: [] }).isIllegal, true);
 });

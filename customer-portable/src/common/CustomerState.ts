@@ -30,8 +30,18 @@ export interface ConsentAsk {
   isRecorded?: boolean;
 }
 
+/** Another agent connected to the session (capability `desk-multi`). */
+export interface OtherAgent {
+  name: string;
+  role: 'monitor' | 'guest';
+  /** Its keyboard and mouse reach this PC now (the session's agent passed control to it). */
+  isControlling: boolean;
+}
+
 export interface ActiveSession extends ConsentAsk {
   streamId: number;
+  /** The other agents connected besides the session's agent (absent: none). */
+  others?: readonly OtherAgent[];
 }
 
 /** A line under the ID (or the reason we are offline), as an i18n key plus its values. */
@@ -75,7 +85,8 @@ export type CustomerInput =
   | { type: 'peer-away'; sessionId: string; until: number }
   | { type: 'peer-back'; sessionId: string }
   /** The session goes on with another agent (a desk transfer): only the name shown changes. */
-  | { type: 'agent-changed'; sessionId: string; agentName: string };
+  | { type: 'agent-changed'; sessionId: string; agentName: string }
+  | { type: 'others-changed'; sessionId: string; others: readonly OtherAgent[] };
 
 export const INITIAL_STATE: CustomerState = {
   phase: 'connecting',
@@ -164,6 +175,7 @@ const TABLE: { [T in CustomerInput['type']]: Handler<T> } = {
   'peer-away': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: i.until } : 'the agent of another session'),
   'peer-back': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, peerAwayUntil: null } : 'the agent of another session'),
   'agent-changed': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, session: { ...s.session, agentName: i.agentName }, peerAwayUntil: null } : 'the agent of another session'),
+  'others-changed': (s, i) => (s.phase === 'session' && s.session?.sessionId === i.sessionId ? { ...s, session: { ...s.session, others: i.others } } : 'the agents of another session'),
   // Dropping the link (with no session to resume) always wins: the relay forgets the registration, so ID and code go too.
   disconnected: (_s, i) => ({
     ...INITIAL_STATE,
@@ -179,3 +191,8 @@ export function transition(state: CustomerState, input: CustomerInput): Transiti
   return { state: out, isIllegal: false };
 }
 
+
+/** The agents besides the session's own, as the bar lists them (from `session-participants`). */
+export function othersOf(participants: readonly { agentId: number; name: string; role: 'owner' | 'monitor' | 'guest' }[], controllerId: number): OtherAgent[] {
+  return participants.flatMap((p) => (p.role === 'owner' ? [] : [{ name: p.name, role: p.role, isControlling: p.agentId === controllerId }]));
+}

@@ -6,6 +6,11 @@ export const CONTROL_STRINGS_EN = {
     unnamedMonitor: 'monitor {{index}}',
     clipboardRead: 'Your agent copied your clipboard ({{chars}} characters)',
     clipboardWritten: 'Your agent put text on your clipboard ({{chars}} characters)',
+    // Other agents in the session (issue 12): the bar lists who else is connected.
+    others: 'Also connected: {{name}}',
+    watching: '{{name}} (watching)',
+    helping: '{{name}} (helping)',
+    controlling: '{{name}} (controlling)',
   },
 };
 
@@ -16,5 +21,9 @@ export const CONTROL_STRINGS_ZH_CN: typeof CONTROL_STRINGS_EN = {
     unnamedMonitor: '显示器 {{index}}',
     clipboardRead: '您的客服复制了您的剪贴板（{{chars}} 个字符）',
     clipboardWritten: '您的客服在您的剪贴板上放了文字（{{chars}} 个字符）',
+    others: '同时在线：{{name}}',
+    watching: '{{name}}（旁观）',
+    helping: '{{name}}（协助）',
+    controlling: '{{name}}（正在控制）',
   },
 };

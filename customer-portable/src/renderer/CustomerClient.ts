@@ -8,7 +8,7 @@ import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
 import type { CtlFromRelay, RelayToClient, ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
-import { INITIAL_STATE, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
+import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
@@ -187,6 +187,10 @@ export class CustomerClient {
       case 'session-agent-changed':
         // A desk transfer: the bar shows the new agent; nothing else changes (no new consent).
         this.apply({ type: 'agent-changed', sessionId: msg.sessionId, agentName: msg.agentName });
+        return;
+      case 'session-participants':
+        // Other agents in the session (desk-multi): the bar lists them.
+        this.apply({ type: 'others-changed', sessionId: msg.sessionId, others: othersOf(msg.participants, msg.controllerId) });
         return;
       case 'session-resumed':
       case 'resume-refused':

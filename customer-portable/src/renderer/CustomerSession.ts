@@ -12,6 +12,7 @@ import { DisposableStore, type Disposable } from '@beacon/shared/client/lifecycl
 import type { CustomerBridge } from '@beacon/shared/ipc';
 import { LIMITS, type CtlFromRelay, type QualityMode } from '@beacon/shared/protocol';
 import type { ActiveSession, ConsentAsk } from '../common/CustomerState.ts';
+import { FrameRepeater } from './FrameRepeater.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
 import { SessionCollab } from './SessionCollab.ts';
@@ -47,7 +48,7 @@ export class CustomerSession {
   private startTimer: Disposable | null = null;
   /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
   private pendingCapture: Promise<ScreenCapture> | null = null;
-  private media: { capture: ScreenCapture; encoder: ScreenEncoder } | null = null;
+  private media: { capture: ScreenCapture; encoder: ScreenEncoder; repeater: FrameRepeater } | null = null;
   /** The customer's monitors and the agent's choice (null: the picture is the whole capture). */
   private monitors: MonitorSelection | null = null;
   /** A voice-only session accepted and not yet started: nothing is captured for it. */
@@ -214,6 +215,7 @@ export class CustomerSession {
     this.host.barNotices.clear();
     if (this.media) {
       this.media.capture.stop();
+      this.media.repeater.close();
       this.media.encoder.close();
       this.media = null;
     }
@@ -274,7 +276,13 @@ export class CustomerSession {
       onFatal: (err) => this.host.captureFailed(session.sessionId, err),
       ...(mode ? { mode } : {}),
     });
-    this.media = { capture, encoder };
+    const onFrame = (captured: VideoFrame, captureTs: number) => {
+      const frame = cropToMonitor(captured, this.monitors);
+      this.collab.keepFrame(frame);
+      encoder.encode(frame, captureTs);
+    };
+    const repeater = new FrameRepeater(onFrame);
+    this.media = { capture, encoder, repeater };
     if (mode) void capture.setMode(mode);
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
     console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
@@ -286,9 +294,8 @@ export class CustomerSession {
     });
     capture.run(
       (captured, captureTs) => {
-        const frame = cropToMonitor(captured, this.monitors);
-        this.collab.keepFrame(frame);
-        encoder.encode(frame, captureTs);
+        repeater.keep(captured);
+        onFrame(captured, captureTs);
       },
       // The capture ended by itself (e.g. the browser's own "Stop sharing"): same as Stop.
       () => {

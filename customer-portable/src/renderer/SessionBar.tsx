@@ -33,6 +33,11 @@ export function SessionBar({ session, onStop, hasHotkey, panel, notices }: Sessi
           {t(isVoiceOnly ? 'voiceOnly.bar' : isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
         </span>
         {notices && <BarNoticeText notices={notices} />}
+        {session.others && session.others.length > 0 && (
+          <span className="bar-notice" data-testid="bar-participants">
+            {t('barNotice.others', { name: session.others.map((o) => t(o.isControlling ? 'barNotice.controlling' : o.role === 'monitor' ? 'barNotice.watching' : 'barNotice.helping', { name: o.name })).join(', ') })}
+          </span>
+        )}
         {panel && (
           <button
             type="button"

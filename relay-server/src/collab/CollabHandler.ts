@@ -62,14 +62,8 @@ export class CollabHandler {
     const from = isAgent ? 'agent' : 'customer';
     const other = otherOf(s, party);
     switch (msg.type) {
-      case 'chat-send': {
-        this.budget.chat(s.id);
-        const message = await this.budget.track(s.id, this.store.addChat({ sessionId: s.id, from, senderName: isAgent ? s.agent.agent.displayName : 'customer', text: msg.text }));
-        this.event(s, 'chat', from, { messageId: message.id, from, text: msg.text.slice(0, 500) });
-        this.toBoth(s, { type: 'chat', sessionId: s.id, message });
-        this.chatSent.fire(s.id, from);
-        return;
-      }
+      case 'chat-send':
+        return this.chat(s, party, msg.text);
       case 'file-offer':
         return this.offer(s, party, msg);
       case 'file-chunk':
@@ -102,6 +96,24 @@ export class CollabHandler {
         return;
       }
     }
+  }
+
+  /**
+   * The other party gets the message at once; its row (and event) are written in order behind
+   * it, and the sender's own copy, its acknowledgement, follows once the row is stored. So a
+   * flood in another session, whose writes hold up the one database connection, no longer
+   * delays the delivery; a message the sender saw confirmed is never lost.
+   */
+  private async chat(s: Session, party: Party, text: string): Promise<void> {
+    const from = s.agent === party ? 'agent' : 'customer';
+    this.budget.chat(s.id);
+    const message = await this.store.newChat({ sessionId: s.id, from, senderName: from === 'agent' ? s.agent.agent.displayName : 'customer', text });
+    otherOf(s, party).sendCtl({ type: 'chat', sessionId: s.id, message });
+    const stored = this.budget.track(s.id, this.store.writeChat(message));
+    this.event(s, 'chat', from, { messageId: message.id, from, text: text.slice(0, 500) });
+    await stored;
+    party.sendCtl({ type: 'chat', sessionId: s.id, message });
+    this.chatSent.fire(s.id, from);
   }
 
   /** An upload starts: a screenshot only in answer to a request; the other side is offered it. */

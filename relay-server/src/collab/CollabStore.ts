@@ -50,26 +50,56 @@ export function fileRef(f: StoredFile): FileRef {
   return { id: f.id, transferId: f.transfer_id, name: f.name, mime: f.mime, size: f.size, purpose: f.purpose };
 }
 
+type NewChat = { sessionId: string; from: 'customer' | 'agent'; senderName: string; text: string; file?: StoredFile };
+
 export class CollabStore {
+  /** The highest chat row ID in the table when first asked (see {@link newChat}). */
+  private chatSeed: Promise<number> | null = null;
+  private lastChatId = 0;
+
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async addChat(m: { sessionId: string; from: 'customer' | 'agent'; senderName: string; text: string; file?: StoredFile }): Promise<ChatMessage> {
-    const at = Math.round(this.now());
-    const r = await this.db.run('INSERT INTO chat_messages (session_id, at, sender_role, sender_name, text, file_id) VALUES (?, ?, ?, ?, ?, ?)', [
-      m.sessionId,
-      at,
-      m.from,
-      m.senderName,
-      m.text,
-      m.file?.id ?? null,
-    ]);
-    const msg: ChatMessage = { id: r.lastId, sessionId: m.sessionId, at, from: m.from, senderName: m.senderName, text: m.text };
+  /** Stores a chat message and returns it. */
+  async addChat(m: NewChat): Promise<ChatMessage> {
+    const msg = await this.newChat(m);
+    await this.writeChat(msg);
+    return msg;
+  }
+
+  /**
+   * A chat message with its row ID, before the row is written, so it can be passed on without
+   * waiting for the database (one connection every session shares: under a flood from another
+   * session a write waited up to a second). IDs are given here in call order, after the
+   * table's highest; every chat row is written through {@link writeChat}, in the same order.
+   * (One relay writes the table: several relays on one database would need a sequence.)
+   */
+  async newChat(m: NewChat): Promise<ChatMessage> {
+    this.chatSeed ??= this.db.get('SELECT MAX(id) AS id FROM chat_messages').then((row) => {
+      const r = parseUnknown(z.object({ id: z.number().int().nullable() }), row, 'chat_messages max id');
+      return r.ok ? (r.value.id ?? 0) : 0;
+    });
+    const seed = await this.chatSeed;
+    this.lastChatId = Math.max(this.lastChatId, seed) + 1;
+    const msg: ChatMessage = { id: this.lastChatId, sessionId: m.sessionId, at: Math.round(this.now()), from: m.from, senderName: m.senderName, text: m.text };
     if (m.file) msg.file = fileRef(m.file);
     return msg;
+  }
+
+  /** Writes the row of a message from {@link newChat} (issue it before any later one's: rows keep ID order). */
+  async writeChat(msg: ChatMessage): Promise<void> {
+    await this.db.run('INSERT INTO chat_messages (id, session_id, at, sender_role, sender_name, text, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      msg.id,
+      msg.sessionId,
+      msg.at,
+      msg.from,
+      msg.senderName,
+      msg.text,
+      msg.file?.id ?? null,
+    ]);
   }
 
   async addFile(f: Omit<StoredFile, 'id' | 'at'>): Promise<StoredFile> {

@@ -23,6 +23,13 @@ export const MAX_LOGGED_STROKES_PER_SESSION = 5000;
  * (`rate-limited`) and its strokes go unlogged until the writes catch up.
  */
 export const MAX_PENDING_WRITES_PER_SESSION = 8;
+/**
+ * The same bound for chat, which is passed on before its row is written (CollabHandler.chat):
+ * a sender no longer waits for its writes, so a slow database must not refuse someone typing
+ * at a person's pace. Room for a party's whole chat burst (CtlBudget: 20), two writes each
+ * (the row and its event); the per-party rate bounds the rest.
+ */
+export const MAX_PENDING_CHAT_WRITES_PER_SESSION = 48;
 
 interface Tally {
   chats: number;
@@ -47,7 +54,7 @@ export class SessionBudget {
   chat(sessionId: string): void {
     const t = this.of(sessionId);
     if (t.chats >= MAX_CHAT_PER_SESSION) throw new ProtocolError('too-many', `a session keeps at most ${MAX_CHAT_PER_SESSION} chat messages`);
-    if (t.pending >= MAX_PENDING_WRITES_PER_SESSION) throw new ProtocolError('rate-limited', 'the relay is still storing this session\'s earlier messages; slow down');
+    if (t.pending >= MAX_PENDING_CHAT_WRITES_PER_SESSION) throw new ProtocolError('rate-limited', 'the relay is still storing this session\'s earlier messages; slow down');
     t.chats++;
   }
 

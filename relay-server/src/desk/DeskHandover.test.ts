@@ -84,6 +84,7 @@ describe('transferring a running desk session', () => {
     assert.deepEqual([audit?.target?.id, audit?.detail['toAgentId'], audit?.detail['note']], [sessionId, r.ids.ben, 'second try']);
     const events = await r.t.relay.services.events.forSession(sessionId);
     assert.ok(events.some((e) => e.kind === 'agent-changed'), 'on the timeline');
+    assert.equal((await r.t.relay.services.sessionStore.get(sessionId))?.agentId, r.ids.ben, 'the session log names who has it now');
     ben.send({ type: 'session-end', sessionId });
     assert.equal((await customer.next('help-ended')).state, 'closed');
     await closeAll();

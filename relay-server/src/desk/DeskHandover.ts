@@ -45,6 +45,8 @@ export interface DeskConsoles {
   openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void>;
   /** Whether the connection speaks `desk-live`. */
   speaksLive(p: Party): boolean;
+  /** Offers a session opened with an ID and code to an agent (CodeSessionTransfer.ts); `forcedBy`: the supervisor. */
+  transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number | null): void;
 }
 
 export interface DeskHandoverDeps extends Omit<HandoverDeps, 'sessions' | 'speaksLive'> {
@@ -78,6 +80,7 @@ export class DeskHandover {
       requestOfSession: (id) => consoles.requestOfSession(id),
       openSession: (agent, r, requestId, control) => consoles.openSession(agent, r, requestId, control),
       takeOver: (supervisor, sessionId) => this.takeOver(supervisor, sessionId),
+      transferCodeSession: (sessionId, toAgentId, note, forcedBy) => consoles.transferCodeSession(sessionId, toAgentId, note, forcedBy),
     });
   }
 
@@ -127,6 +130,10 @@ export class DeskHandover {
       case 'request-dispatch':
         return this.supervision.handle(agent, msg);
       case 'session-transfer': {
+        if (this.isCodeSessionOf(agent, msg.sessionId)) {
+          if (msg.to.kind !== 'agent') throw new DeskRefusedError('not-allowed', 'a session opened with an ID and code goes to an agent, not a group');
+          return this.consoles.transferCodeSession(msg.sessionId, msg.to.agentId, msg.note, null);
+        }
         const r = this.ownRequest(agent, msg.sessionId);
         if (msg.to.kind === 'agent' && this.consoles.liveConsolesOf(msg.to.agentId).length === 0) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
         q.requestTransfer(r.id, agent.agent.id, msg.to, msg.note, agent.agent.id);
@@ -144,6 +151,12 @@ export class DeskHandover {
       case 'transfer-decline':
         return q.declineTransfer(msg.helpRequestId, agent.agent.id);
     }
+  }
+
+  /** A running session of this agent that serves no help request (opened with an ID and code). */
+  private isCodeSessionOf(agent: AgentParty, sessionId: string): boolean {
+    const s = this.d.sessions.get(sessionId);
+    return s?.state === 'active' && s.agent === agent && this.consoles.requestOfSession(sessionId) === undefined;
   }
 
   /** The request of a running session this agent has; `not-found` otherwise (others' sessions are not revealed). */

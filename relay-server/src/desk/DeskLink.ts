@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -27,9 +27,10 @@ import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
 import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
+import { MULTI_MESSAGE_TYPES, type DeskMulti, type DeskMultiDeps } from './DeskMulti.ts';
 import { DeskRefusedError, isMember, type DeskEvent, type HelpRequest } from './deskModel.ts';
 
-export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay;
+export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay | MultiAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
   'help-request',
   'help-cancel',
@@ -39,6 +40,7 @@ export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type
   'offer-accept',
   'offer-decline',
   ...HANDOVER_MESSAGE_TYPES,
+  ...MULTI_MESSAGE_TYPES,
 ]);
 
 export interface DeskLinkDeps {
@@ -51,6 +53,8 @@ export interface DeskLinkDeps {
   chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer') => void): () => void };
   /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
   live?: (consoles: DeskConsoles) => DeskLive;
+  /** Several agents in a session (capability `desk-multi`): given what the link knows of consoles, what handles those messages. */
+  multi?: (consoles: Pick<DeskMultiDeps, 'multiConsolesOf' | 'speaksMulti' | 'speaksLive' | 'customerNameOf'>) => DeskMulti;
 }
 
 export interface DeskLive {
@@ -95,14 +99,19 @@ export class DeskLink implements DeskConsoles {
   /** Connections that speak `desk-live`. */
   private readonly speakingLive = new WeakSet<Party>();
   private readonly live: DeskLive | null;
+  /** Connections that speak `desk-multi`. */
+  private readonly speakingMulti = new WeakSet<Party>();
+  private readonly multi: DeskMulti | null;
   private timer: ReturnType<typeof setInterval> | null = null;
   private isRefreshScheduled = false;
 
   constructor(private readonly d: DeskLinkDeps) {
     this.live = d.live?.(this) ?? null;
+    this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), speaksLive: (p) => this.speakingLive.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
     if (d.chats) {
       this.stops.push(
         d.chats.on((sessionId, from) => {
+          this.multi?.chatSentIn(sessionId);
           const requestId = this.sessionRequests.get(sessionId);
           if (requestId !== undefined) d.desk.noteMessage(requestId, from);
         }),
@@ -132,11 +141,13 @@ export class DeskLink implements DeskConsoles {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const stop of this.stops.splice(0)) stop();
+    this.multi?.close();
   }
 
   /** A connection that speaks `desk` said hello: an agent hears their desk state and queue. */
-  attach(party: AgentParty | CustomerParty, speaksLive = false): void {
+  attach(party: AgentParty | CustomerParty, speaksLive = false, speaksMulti = false): void {
     if (speaksLive && this.live) this.speakingLive.add(party);
+    if (speaksMulti && this.multi) this.speakingMulti.add(party);
     if (!('agent' in party)) return;
     const id = party.agent.id;
     this.agents.set(id, (this.agents.get(id) ?? new Set()).add(party));
@@ -152,6 +163,7 @@ export class DeskLink implements DeskConsoles {
   partyGone(party: AgentParty | CustomerParty): void {
     if ('agent' in party) {
       this.agents.get(party.agent.id)?.delete(party);
+      this.multi?.partyGone(party);
       return;
     }
     const requestId = this.requestOfDevice.get(party.deviceId);
@@ -226,6 +238,14 @@ export class DeskLink implements DeskConsoles {
       case 'request-dispatch':
         if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
         return this.live.handle(agent, msg);
+      case 'session-monitor':
+      case 'session-join':
+      case 'session-invite':
+      case 'invite-answer':
+      case 'session-leave':
+      case 'control-pass':
+        if (!this.multi || !this.speakingMulti.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-multi capability`);
+        return this.multi.handle(agent, msg);
       default:
         throw new DeskRefusedError('forbidden', `${msg.type} is for customers`);
     }
@@ -267,7 +287,25 @@ export class DeskLink implements DeskConsoles {
   /* ---------- what DeskHandover asks ---------- */
 
   liveConsolesOf(agentId: number): AgentParty[] {
-    return [...(this.agents.get(agentId) ?? [])].filter((p) => this.speakingLive.has(p));
+    return this.consolesSpeaking(agentId, this.speakingLive);
+  }
+
+  private multiConsolesOf(agentId: number): AgentParty[] {
+    return this.consolesSpeaking(agentId, this.speakingMulti);
+  }
+
+  private consolesSpeaking(agentId: number, speaking: WeakSet<Party>): AgentParty[] {
+    return [...(this.agents.get(agentId) ?? [])].filter((p) => speaking.has(p));
+  }
+
+  private customerNameOf(sessionId: string): string | null {
+    const requestId = this.sessionRequests.get(sessionId);
+    return (requestId === undefined ? undefined : this.d.desk.queue.findRequest(requestId)?.customerName) ?? null;
+  }
+
+  transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number | null): void {
+    if (!this.multi) throw new DeskRefusedError('not-found', 'no such desk session');
+    this.multi.transferCodeSession(sessionId, toAgentId, note, forcedBy);
   }
 
   speaksLive(party: Party): boolean {

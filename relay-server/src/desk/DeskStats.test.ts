@@ -61,8 +61,13 @@ test('waits, abandons, first response, handle time per agent and group, transfer
     { groupId: 5, groupName: 'Printers', sessions: 2, medianHandleMs: 450 * S, totalHandleMs: 900 * S },
     { groupId: null, groupName: null, sessions: 1, medianHandleMs: 1200 * S, totalHandleMs: 1200 * S },
   ]);
-  // Estimate errors |40-30|, |100-60|, |10-0|, |600-0| s.
-  assert.deepEqual([s.transfers, s.noReplyAlerts, s.estimate], [1, 3, { samples: 4, medianAbsErrorMs: 25 * S }]);
+  // Estimate errors 40-30, 100-60, 10-0, 600-0 s (all waited longer than told); listed newest first.
+  const { requests, ...estimate } = s.estimate;
+  assert.deepEqual([s.transfers, s.noReplyAlerts, estimate], [1, 3, { samples: 4, medianAbsErrorMs: 25 * S, medianErrorMs: 25 * S }]);
+  assert.deepEqual(
+    requests.map((e) => [e.helpRequestId, e.estimateMs / S, e.waitMs / S]),
+    [['r7', 0, 600], ['r3', 0, 10], ['r2', 60, 100], ['r1', 30, 40]],
+  );
 });
 
 test('the range bounds the requests by when they were made', async () => {

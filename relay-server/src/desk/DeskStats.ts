@@ -10,7 +10,7 @@
  * per range are thousands, not millions.
  */
 import { z } from 'zod';
-import type { DeskStatsQuery, DeskStatsResponse } from '@beacon/shared/api';
+import { MAX_ESTIMATE_ROWS, type DeskStatsQuery, type DeskStatsResponse, type EstimateRow } from '@beacon/shared/api';
 import { shownLogin } from '../accounts/Accounts.ts';
 import type { Database, SqlValue } from '../platform/Database.ts';
 import { parseRows } from '../platform/rows.ts';
@@ -18,6 +18,8 @@ import { ORG_ID } from './DeskStore.ts';
 import { median, percentile } from './WaitEstimate.ts';
 
 const Row = z.object({
+  id: z.string(),
+  customer_name: z.string(),
   created_at: z.number().int(),
   state: z.string(),
   group_id: z.number().int().nullable(),
@@ -55,6 +57,13 @@ function groupHandles<K>(rows: Row[], key: (r: Row) => K): Map<K, { first: Row; 
   return out;
 }
 
+/** Answered requests that were given an estimate, oldest first: the estimate against the wait they had. */
+function estimateRows(assigned: Row[]): EstimateRow[] {
+  return assigned.flatMap((r) =>
+    r.estimate_ms === null || r.assigned_at === null ? [] : [{ helpRequestId: r.id, createdAt: r.created_at, customerName: r.customer_name, estimateMs: r.estimate_ms, waitMs: Math.max(0, r.assigned_at - r.created_at) }],
+  );
+}
+
 export class DeskStats {
   constructor(private readonly db: Database) {}
 
@@ -62,7 +71,8 @@ export class DeskStats {
     const rows = await this.rows(q);
     const assigned = rows.filter((r) => r.assigned_at !== null);
     const waits = assigned.map((r) => (r.assigned_at ?? 0) - r.created_at);
-    const estimateErrors = assigned.filter((r) => r.estimate_ms !== null).map((r) => Math.abs((r.assigned_at ?? 0) - r.created_at - (r.estimate_ms ?? 0)));
+    const estimated = estimateRows(assigned);
+    const estimateErrors = estimated.map((e) => e.waitMs - e.estimateMs);
     const byHour = new Map<string, number>();
     for (const r of rows) byHour.set(r.hour, (byHour.get(r.hour) ?? 0) + 1);
     const count = (state: string) => rows.filter((r) => r.state === state).length;
@@ -84,7 +94,12 @@ export class DeskStats {
       byGroup: [...groupHandles(rows, (r) => r.group_id)].map(([groupId, { first, ms }]) => ({ groupId, groupName: first.group_name, ...handleRow(ms) })),
       transfers: rows.reduce((n, r) => n + r.transfers, 0),
       noReplyAlerts: rows.reduce((n, r) => n + r.alerts, 0),
-      estimate: { samples: estimateErrors.length, medianAbsErrorMs: median(estimateErrors) },
+      estimate: {
+        samples: estimateErrors.length,
+        medianAbsErrorMs: median(estimateErrors.map(Math.abs)),
+        medianErrorMs: median(estimateErrors),
+        requests: estimated.reverse().slice(0, MAX_ESTIMATE_ROWS),
+      },
     };
   }
 
@@ -101,7 +116,7 @@ export class DeskStats {
       params.push(q.to);
     }
     const raw = await this.db.all(
-      `SELECT r.created_at, r.state, r.group_id, g.name AS group_name, r.agent_id, a.login, a.display_name, a.deleted_at,
+      `SELECT r.id, r.customer_name, r.created_at, r.state, r.group_id, g.name AS group_name, r.agent_id, a.login, a.display_name, a.deleted_at,
               r.estimate_ms, r.assigned_at, r.first_response_at, r.ended_at,
               strftime('%Y-%m-%dT%H', (r.created_at + ?) / 1000, 'unixepoch') AS hour,
               (SELECT COUNT(*) FROM desk_events e WHERE e.request_id = r.id AND e.kind = 'transfer-accepted') AS transfers,

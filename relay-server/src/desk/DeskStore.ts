@@ -111,6 +111,15 @@ export class DeskStore {
     return Promise.all(writes).then(() => undefined);
   }
 
+  /**
+   * A session went on with another agent (transfer, take-over): its `sessions` row names who has
+   * it now, so the log and per-seat statistics credit who handled it; the timeline's
+   * `agent-changed` entries keep who had it before.
+   */
+  sessionAgentChanged(sessionId: string, agentId: number): Promise<void> {
+    return this.write('UPDATE sessions SET agent_id = ? WHERE id = ?', [agentId, sessionId], 'session agent');
+  }
+
   async request(id: string): Promise<DeskRequestRow | null> {
     const raw = await this.db.get('SELECT * FROM desk_requests WHERE id = ?', [id]);
     if (raw === undefined) return null;

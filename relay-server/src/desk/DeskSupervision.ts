@@ -31,6 +31,8 @@ export interface SupervisionDeps {
   openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void>;
   /** Hands the running session to the supervisor now (DeskHandover). */
   takeOver(supervisor: AgentParty, sessionId: string): void;
+  /** Offers a session opened with an ID and code to an agent (CodeSessionTransfer.ts). */
+  transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number): void;
 }
 
 export function isSupervisor(p: AgentParty): boolean {
@@ -53,6 +55,7 @@ export class DeskSupervision {
         return;
       }
       case 'session-force-transfer': {
+        if (this.d.requestOfSession(msg.sessionId) === undefined) return this.d.transferCodeSession(msg.sessionId, msg.agentId, msg.note, actorId);
         const r = this.requestOf(msg.sessionId);
         if (r.state.kind !== 'assigned') throw new DeskRefusedError('conflict', 'the request is not assigned');
         if (this.d.liveConsolesOf(msg.agentId).length === 0) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');

@@ -16,6 +16,8 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { Desk } from './Desk.ts';
 import { DeskHandover } from './DeskHandover.ts';
 import { DeskLink, type DeskLinkDeps } from './DeskLink.ts';
+import { DeskMulti } from './DeskMulti.ts';
+import type { Participants } from '../sessions/Participants.ts';
 import { deskRoutes } from './DeskRoutes.ts';
 import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
@@ -33,6 +35,8 @@ export interface DeskFeatureDeps {
   chatOf(sessionId: string): Promise<readonly ChatMessage[]>;
   /** Chat messages sent in sessions (the no-reply timers of the requests they serve). */
   chats: DeskLinkDeps['chats'];
+  /** Agents taking part in sessions besides their own agent (capability `desk-multi`). */
+  participants?: Participants;
 }
 
 export interface DeskFeature {
@@ -50,8 +54,13 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
   const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now };
-  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles) });
+  const { participants } = d;
+  const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}) });
   let stopListening: (() => void) | null = null;
+  const stopAgentChanges = d.sessions.onSessionEvent((e) => {
+    if (e.type === 'agent-changed') void store.sessionAgentChanged(e.session.id, e.session.agent.agent.id);
+  });
   return {
     desk,
     link,
@@ -66,6 +75,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
     routes: () => deskRoutes({ desk, stats, store, accounts: d.accounts, audit: d.audit }),
     close: () => {
       stopListening?.();
+      stopAgentChanges();
       link.close();
       desk.close();
     },

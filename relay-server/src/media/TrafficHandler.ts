@@ -15,6 +15,8 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { MediaCheck } from './MediaCheck.ts';
 import { MediaForwarder, type ForwarderStats } from './MediaForwarder.ts';
 import { MonitorRelay } from './MonitorRelay.ts';
+import type { Participants, ParticipantsEvent } from '../sessions/Participants.ts';
+import { checkOwnerInput, participantCtl, pointerMoved, type ParticipantViewer } from '../sessions/ParticipantCtl.ts';
 
 /** A tap on a session's traffic (the recorder); it must return quickly and never throw. */
 export interface TrafficTap {
@@ -35,6 +37,8 @@ export class TrafficHandler {
   private readonly mediaChecks = new WeakMap<CustomerParty, MediaCheck>();
   private readonly screens = new Map<string, Screen>();
   private readonly monitors = new MonitorRelay();
+  /** Agents taking part besides each session's own (capability `desk-multi`); null: none ever do. */
+  private participants: Participants | null = null;
   /** Fragments that matched no active session or carried the wrong stream ID. */
   droppedFragments = 0;
 
@@ -56,6 +60,45 @@ export class TrafficHandler {
       else if (e.type === 'back') this.partyBack(e.session, e.who);
       else if (e.type === 'agent-changed') this.agentChanged(e.session, e.from);
     });
+  }
+
+  /** Participants get a viewer of the session's picture while they take part, and their ctl is held to their role. */
+  useParticipants(p: Participants): void {
+    this.participants = p;
+    p.onChange((e) => this.participantChanged(e));
+  }
+
+  private participantChanged(e: ParticipantsEvent): void {
+    const screen = this.screens.get(e.sessionId);
+    const s = this.sessions.get(e.sessionId);
+    if (!screen || s?.state !== 'active') return;
+    if (e.type === 'left') {
+      // A participant who became the session's agent (a take-over) keeps its viewer.
+      if (s.agent !== e.party) screen.forwarder.removeViewer(e.party.connId);
+      return;
+    }
+    screen.forwarder.addViewer(e.party.connId, e.party.mediaSink);
+    if (screen.streamConfig) e.party.sendCtl({ type: 'stream-config', sessionId: s.id, config: screen.streamConfig });
+    screen.forwarder.requestKeyframe();
+  }
+
+  /** Whether the agent takes part in the session without owning it; its message is then handled here (or refused). */
+  private asParticipant(agent: AgentParty, msg: CtlToRelay): boolean {
+    const p = this.participants;
+    const s = p ? this.sessions.get(msg.sessionId) : undefined;
+    if (!p || s?.state !== 'active' || s.agent === agent) return false;
+    const role = p.roleOf(s, agent);
+    if (role === null || role === 'owner') return false;
+    participantCtl(p, this.participantViewer(), s, agent, role, msg);
+    return true;
+  }
+
+  private participantViewer(): ParticipantViewer {
+    return {
+      requestKeyframe: (id) => this.requestKeyframe(id),
+      setVisible: (id, connId, isVisible) => void this.screens.get(id)?.forwarder.setVisible(connId, isVisible),
+      inputSent: (s, msg) => this.tap?.input(s, msg.event),
+    };
   }
 
   /** Forwarding counters of a running screen session, or null. */
@@ -120,6 +163,7 @@ export class TrafficHandler {
 
   /** Throws ProtocolError (`not-found`, `not-allowed`, `forbidden`) for the caller to reply with. */
   agentCtl(agent: AgentParty, msg: CtlToRelay): void {
+    if (this.asParticipant(agent, msg)) return;
     switch (msg.type) {
       case 'input': {
         const s = this.sessions.owned(agent, msg.sessionId);
@@ -127,6 +171,7 @@ export class TrafficHandler {
         if (s.state !== 'active' || !s.permissions.control) {
           throw new ProtocolError('not-allowed', 'this session has no control permission');
         }
+        if (this.participants) checkOwnerInput(this.participants, s, agent);
         s.customer.sendCtl(msg);
         this.tap?.input(s, msg.event);
         return;
@@ -181,6 +226,11 @@ export class TrafficHandler {
         this.monitors.fromAgent(s, msg);
         return;
       }
+      case 'pointer': {
+        const s = this.activeOwned(agent, msg.sessionId);
+        if (this.participants) pointerMoved(this.participants, s, agent, msg);
+        return;
+      }
       case 'stream-config':
       case 'pong':
       case 'stream-state':
@@ -202,6 +252,7 @@ export class TrafficHandler {
         const screen = this.screens.get(s.id);
         if (screen) screen.streamConfig = msg.config;
         s.agent.sendCtl(msg);
+        for (const p of this.participants?.of(s.id) ?? []) p.party.sendCtl(msg);
         this.tap?.streamConfig(s, msg.config);
         return;
       }
@@ -231,6 +282,7 @@ export class TrafficHandler {
       case 'view-state':
       case 'quality-mode':
       case 'receive-report':
+      case 'pointer':
         throw new ProtocolError('forbidden', `a customer may not send ${msg.type}`);
     }
   }

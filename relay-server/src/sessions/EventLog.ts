@@ -38,6 +38,10 @@ export const EVENT_KINDS = [
   'clipboard',
   // Issue 12: the session went on with another agent (`how`: transfer or take-over, `fromAgentId`, `toAgentId`, `note`).
   'agent-changed',
+  // Issue 12, several agents: one came (`role`: monitor or guest, `invitedBy`) or left, and the owner passed control (`toAgentId`).
+  'participant-joined',
+  'participant-left',
+  'control-passed',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

@@ -282,7 +282,7 @@ export class NdcClient {
    * (a broken or foreign client). Resolves once the channels named `ctl`/`media` are open, or,
    * with neither, once ICE connected.
    */
-  private async startRtc(timeoutMs: number): Promise<void> {
+  async startRtc(timeoutMs: number): Promise<void> {
     const pc = new nodeDataChannel.PeerConnection(this.opts.name ?? `ndc-${this.opts.role}`, { iceServers: [], maxMessageSize: this.opts.maxMessageSize ?? 256 * 1024 });
     this.pc = pc;
     pc.onLocalDescription((sdp, type) => {

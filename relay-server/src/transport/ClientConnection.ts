@@ -292,6 +292,10 @@ export class ClientConnection {
         return this.ctx.sessions.customerStop(party, msg.sessionId);
       case 'transport-fallback':
         return this.path.fallBack(party);
+      case 'transport-bridge':
+        return this.path.bridge(party);
+      case 'transport-upgrade':
+        throw new ProtocolError('forbidden', 'transport-upgrade only follows transport-bridge');
       case 'ctl':
         throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
       default:

@@ -39,7 +39,7 @@ export interface HelloHost {
 
 /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
 export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk'>): string[] {
-  return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live') || ctx.desk !== undefined));
+  return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined));
 }
 
 /** A first frame from a client of another protocol version: it is told so and refused (true). */
@@ -76,7 +76,7 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     host.ready(party);
     host.signedIn(grant);
     host.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
-    if (spokenByBoth.has('desk')) ctx.desk?.attach(party, spokenByBoth.has('desk-live'));
+    if (spokenByBoth.has('desk')) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
     ctx.log.info('agent connected', { connId: host.connId(), agentId: grant.agent.id, address: host.address, isResumed: back.party !== null });
     ctx.sessions.partyReturned(party, back);
     return;
@@ -108,7 +108,7 @@ async function registerCustomer(host: HelloHost, back: ResumeOutcome, spoken: Sp
   host.ready(party);
   ctx.sessions.addCustomer(party);
   host.send({ type: 'welcome', ...spoken, role: 'customer', deviceId: device.deviceId, code: device.code, codeExpiresAt: device.codeExpiresAt });
-  if (spokenByBoth.has('desk')) ctx.desk?.attach(party, spokenByBoth.has('desk-live'));
+  if (spokenByBoth.has('desk')) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
   ctx.log.info('customer registered', { connId: host.connId(), deviceId: device.deviceId, address: host.address });
   ctx.sessions.partyReturned(party, back); // a refused resume: the client hears why
 }

@@ -32,6 +32,8 @@ describe('ctl budgets through the relay', () => {
     for (let i = 0; i < 10; i++) {
       agent.sendCtl({ type: 'chat-send', sessionId, text: `step ${i}` });
       await customer.nextCtl('chat', 5000, (m) => m.message.text === `step ${i}`);
+      // The sender's own copy comes once the row is stored: a client that waits for it is never limited.
+      await agent.nextCtl('chat', 5000, (m) => m.message.text === `step ${i}`);
     }
     for (let i = 0; i < 5; i++) {
       agent.sendCtl({ type: 'file-offer', sessionId, transferId: `budget-file-${i}`, name: 'a.bin', mime: 'application/octet-stream', size: COLLAB_LIMITS.chunkBytes, purpose: 'chat' });

@@ -144,12 +144,14 @@ export class CtlRouter {
   }
 
   /**
-   * Once: one log line; nothing more from the party is handled, and its connection closes
+   * Once: one log line and a last `rate-limited`; nothing more from the party is handled, and its connection closes
    * after CUT_OFF_LINGER_MS, so the errors it was just sent reach it before its channels go.
    */
   private cutOff(over: string): void {
     this.isCutOff = true;
     this.inbox.close();
+    // Told why, whichever bound it crossed (one past its waiting messages may never have been told rate-limited).
+    this.party.sendCtl({ type: 'error', code: 'rate-limited', message: 'too many messages; this connection is cut off' });
     this.ctx.log.warn(`party stayed over ${over}; cutting it off`, { connId: this.connId, dropped: this.budget.dropped, refused: this.budget.refusals });
     setTimeout(this.onOverBudget, CUT_OFF_LINGER_MS).unref();
   }

@@ -60,9 +60,12 @@ export function channelHandlers(
 }
 
 export class WsCarrier {
-  private readonly queue: Uint8Array[] = [];
+  /** Media fragments waiting for the socket, and at most one last text frame (see {@link finish}). */
+  private readonly queue: (Uint8Array | string)[] = [];
   private queuedBytes = 0;
   private isClosed = false;
+  /** Set by {@link finish}: nothing more is taken; what is queued still goes out. */
+  private isFinishing = false;
 
   constructor(
     private readonly ws: CarrierSocket,
@@ -77,7 +80,7 @@ export class WsCarrier {
   }
 
   private get isOpen(): boolean {
-    return !this.isClosed && this.ws.readyState === this.ws.OPEN;
+    return !this.isClosed && !this.isFinishing && this.ws.readyState === this.ws.OPEN;
   }
 
   channels(): { ctl: boolean; media: boolean } {
@@ -138,6 +141,17 @@ export class WsCarrier {
     this.handlers.onMedia(frame);
   }
 
+  /**
+   * The connection moves to its data channels (`ws-upgrade`): nothing more is taken, the media
+   * already queued still goes out, and then `last` (the `transport` marker the client waits for).
+   */
+  finish(last: string): void {
+    if (this.isClosed || this.isFinishing) return;
+    this.isFinishing = true;
+    this.queue.push(last);
+    this.pump();
+  }
+
   /** Idempotent: drops the queued media (the socket is closed by its owner). */
   close(reason: string): void {
     if (this.isClosed) return;
@@ -149,10 +163,10 @@ export class WsCarrier {
 
   /** Hands queued media to the socket while it holds less than WIRE_MEDIA_BYTES. */
   private pump(): void {
-    while (this.queue.length > 0 && this.isOpen && this.ws.bufferedAmount < WIRE_MEDIA_BYTES) {
-      const fragment = this.queue.shift() as Uint8Array;
-      this.queuedBytes -= fragment.byteLength;
-      if (!this.write(fragment, true)) return;
+    while (this.queue.length > 0 && !this.isClosed && this.ws.readyState === this.ws.OPEN && this.ws.bufferedAmount < WIRE_MEDIA_BYTES) {
+      const item = this.queue.shift() as Uint8Array | string;
+      if (typeof item !== 'string') this.queuedBytes -= item.byteLength;
+      if (!this.write(item, typeof item !== 'string')) return;
     }
   }
 

@@ -141,6 +141,12 @@ export const AUDIT_ACTIONS = [
   'transfer-forced',
   /** A supervisor gave a waiting help request to an agent without an offer. */
   'request-dispatched',
+  /** A supervisor watched a running session, view only. */
+  'session-monitored',
+  /** A supervisor, or an invited colleague, took part in someone's running session. */
+  'session-joined',
+  /** A session's agent invited a colleague into it. */
+  'session-invited',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -118,6 +118,19 @@ const Ms = z.number().int().nonnegative();
 /** Handle time (assigned to closed) of the sessions one agent or group finished. */
 export const HandleTimeRow = z.object({ sessions: Count, medianHandleMs: Ms.nullable(), totalHandleMs: Ms });
 
+/** At most this many requests are listed with their estimate (the median covers them all). */
+export const MAX_ESTIMATE_ROWS = 200;
+
+/** One answered request: the wait it was told when it queued, and the wait it had until an agent took it. */
+export const EstimateRow = z.object({
+  helpRequestId: z.string(),
+  createdAt: EpochMs,
+  customerName: z.string(),
+  estimateMs: Ms,
+  waitMs: Ms,
+});
+export type EstimateRow = z.infer<typeof EstimateRow>;
+
 export const DeskStatsResponse = z.object({
   from: EpochMs.nullable(),
   to: EpochMs.nullable(),
@@ -140,6 +153,13 @@ export const DeskStatsResponse = z.object({
   transfers: Count,
   noReplyAlerts: Count,
   /** The wait estimated when the request was made against the wait it had (assigned requests). */
-  estimate: z.object({ samples: Count, medianAbsErrorMs: Ms.nullable() }),
+  estimate: z.object({
+    samples: Count,
+    medianAbsErrorMs: Ms.nullable(),
+    /** Actual minus estimated, median: above 0, customers waited longer than they were told. */
+    medianErrorMs: z.number().int().nullable(),
+    /** Per request, newest first, at most MAX_ESTIMATE_ROWS. */
+    requests: z.array(EstimateRow).max(MAX_ESTIMATE_ROWS),
+  }),
 });
 export type DeskStatsResponse = z.infer<typeof DeskStatsResponse>;

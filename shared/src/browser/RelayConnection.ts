@@ -19,8 +19,10 @@ import {
   type TransportPath,
   type Welcome,
 } from '../protocol.ts';
-import { KNOWN_CAPABILITIES, mayCarry, PROTOCOL_VERSION, sharedCapabilities, type KnownCapability } from '../version.ts';
+import { KNOWN_CAPABILITIES, mayCarry, sharedCapabilities, type KnownCapability } from '../version.ts';
 import { openRacingSocket } from './racingSocket.ts';
+import { abandonPeer, addAudioLine, helloOf, isWelcomeFor, signallingUrl, whenOpen } from './relayOpening.ts';
+import { WsBridge } from './WsBridge.ts';
 import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
 export type { Welcome };
@@ -43,28 +45,7 @@ export interface RelayConnectionOptions {
 }
 
 export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
-
-/** Turns a relay base URL into its signalling socket URL. */
-export function signallingUrl(relayUrl: string): string {
-  const u = new URL(relayUrl);
-  if (u.protocol === 'http:') u.protocol = 'ws:';
-  else if (u.protocol === 'https:') u.protocol = 'wss:';
-  u.pathname = `${u.pathname.replace(/\/$/, '')}/ws`;
-  u.search = '';
-  u.hash = '';
-  return u.toString();
-}
-
-function helloOf(opts: RelayConnectionOptions): ClientToRelay {
-  const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
-  if (opts.token) hello.token = opts.token;
-  if (opts.resume?.length) hello.resume = opts.resume;
-  return hello;
-}
-
-function isWelcomeFor<R extends Role>(w: Welcome, role: R): w is WelcomeFor<R> {
-  return w.role === role;
-}
+export { signallingUrl };
 
 export class RelayConnection<W extends Welcome = Welcome> {
   readonly onMessage = new Emitter<[RelayToClient]>();
@@ -84,6 +65,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
   private heartbeat: Heartbeat | null = null;
   /** The TCP fallback, once the relay confirmed it (`transport`); ctl and media then go here. */
   private carrier: WsCarrier | null = null;
+  /** A resumed connection on the WebSocket until its data channels take over (ws-upgrade). */
+  private bridge: WsBridge | null = null;
   private onTransport: ((path: TransportPath) => void) | null = null;
 
   private constructor(
@@ -154,7 +137,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     ws.onmessage = (ev) => {
       conn?.heartbeat?.heard();
       if (typeof ev.data !== 'string') {
-        if (ev.data instanceof ArrayBuffer && conn?.carrier && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
+        if (ev.data instanceof ArrayBuffer && conn?.isSocketCarrying && !conn.isClosed) conn.onMedia.fire(new Uint8Array(ev.data));
         return;
       }
       const r = parseJson(RelayToClient, ev.data, 'relay->client');
@@ -172,7 +155,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
         if (!isWelcomeFor(msg, opts.role)) return fail('bad-message', `the relay welcomed a ${msg.role}, not a ${opts.role}`);
         const pc = new RTCPeerConnection({ iceServers: [] });
         conn = new RelayConnection(ws, pc, msg);
-        conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url)).then(
+        conn.establish(opts.transport === 'websocket' || fellBackRecently(ws.url), Boolean(opts.resume?.length)).then(
           () => {
             if (settled) return;
             settled = true;
@@ -221,7 +204,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
         this.onTransport?.(msg.path);
         return;
       case 'ctl': {
-        const ctl = this.carrier ? WsCarrier.parseCtl(msg.msg) : null;
+        const ctl = this.isSocketCarrying ? WsCarrier.parseCtl(msg.msg) : null;
         if (ctl) this.onCtl.fire(ctl);
         return;
       }
@@ -230,13 +213,20 @@ export class RelayConnection<W extends Welcome = Welcome> {
     }
   }
 
+  /** Whether ctl and media arriving on the WebSocket are this connection's (after a fallback, or while bridged). */
+  private get isSocketCarrying(): boolean {
+    return this.carrier !== null || (this.bridge?.takesSocket ?? false);
+  }
+
   /**
    * WebRTC, or the TCP fallback (ws-transport) when the channels are not open within
-   * FALLBACK_AFTER_MS or fail first, or at once when `forceWebSocket`.
+   * FALLBACK_AFTER_MS or fail first, or at once when `forceWebSocket`. A resuming client
+   * bridges (ws-upgrade): the WebSocket carries the session until the channels open.
    */
-  private async establish(forceWebSocket: boolean): Promise<void> {
+  private async establish(forceWebSocket: boolean, isResuming: boolean): Promise<void> {
     if (!this.capabilities.has('ws-transport')) return this.startRtc();
     if (forceWebSocket) return this.fallBack('configured');
+    if (isResuming && this.capabilities.has('ws-upgrade')) return this.startBridge();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const rtc = this.startRtc().then(() => 'open' as const, () => 'failed' as const);
     // Until the channels open, a failed ICE means "fall back", not "close the connection".
@@ -257,9 +247,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
 
   /** Closes the peer connection and asks the relay to carry ctl and media over the socket. */
   private fallBack(reason: 'timeout' | 'configured'): Promise<void> {
-    this.pc.onconnectionstatechange = null;
-    this.pc.onicecandidate = null;
-    this.pc.close();
+    abandonPeer(this.pc, []);
     return new Promise((resolve) => {
       this.onTransport = (path) => {
         if (path !== 'websocket' || this.carrier) return;
@@ -272,9 +260,46 @@ export class RelayConnection<W extends Welcome = Welcome> {
     });
   }
 
-  /** How this connection's ctl and media travel: `websocket` after the TCP fallback. */
+  /** The session goes on over the WebSocket at once and moves to the data channels once they open (WsBridge.ts). */
+  private startBridge(): Promise<void> {
+    const bridge = new WsBridge({
+      sendSignal: (m) => this.sendSignal(m),
+      carryOnSocket: (isOnSocket) => {
+        this.carrier?.close();
+        this.carrier = isOnSocket ? new WsCarrier(this.ws, () => this.onMediaDrained.fire()) : null;
+      },
+      dropRtc: (reason) => {
+        abandonPeer(this.pc, [this.ctl, this.media]);
+        console.info(`[beacon] ctl and media stay on the websocket (${reason})`);
+      },
+      drained: () => this.onMediaDrained.fire(),
+    });
+    this.bridge = bridge;
+    this.onTransport = (path) => bridge.onTransport(path);
+    this.ws.binaryType = 'arraybuffer';
+    const bridged = bridge.start();
+    this.startRtc().then(
+      () => bridge.channelsOpen(),
+      () => bridge.channelsFailed('the data channels did not open'),
+    );
+    // Until the switch, a failed peer connection leaves the session on the socket instead of closing it.
+    const closeOnFailure = this.pc.onconnectionstatechange;
+    this.pc.onconnectionstatechange = (ev) => {
+      if (bridge.isSettled) closeOnFailure?.call(this.pc, ev);
+      else if (this.pc.connectionState === 'failed') bridge.channelsFailed('ICE failed');
+    };
+    return bridged;
+  }
+
+  /** How this connection's ctl and media travel: `websocket` after the TCP fallback (or while bridged). */
   get transportPath(): TransportPath {
-    return this.carrier ? 'websocket' : 'webrtc';
+    return this.bridge?.path ?? (this.carrier ? 'websocket' : 'webrtc');
+  }
+
+  /** Runs a data channel's message handler now, or after a bridged connection's switch (WsBridge.ts). */
+  private fromChannel(handle: () => void): void {
+    if (this.bridge) this.bridge.fromChannel(handle);
+    else handle();
   }
 
   private async startRtc(): Promise<void> {
@@ -292,10 +317,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
         console.warn('[beacon] dropped malformed ctl message', r.error.message);
         return;
       }
-      this.onCtl.fire(r.value);
+      this.fromChannel(() => this.onCtl.fire(r.value));
     };
     media.onmessage = (ev) => {
-      if (ev.data instanceof ArrayBuffer) this.onMedia.fire(new Uint8Array(ev.data));
+      const data: unknown = ev.data;
+      if (data instanceof ArrayBuffer) this.fromChannel(() => this.onMedia.fire(new Uint8Array(data)));
     };
     media.onbufferedamountlow = () => this.onMediaDrained.fire();
     pc.onicecandidate = (ev) => {
@@ -371,14 +397,9 @@ export class RelayConnection<W extends Welcome = Welcome> {
       return;
     }
     if (!track) return;
-    const transceiver = this.pc.addTransceiver(track, { direction: 'sendrecv' });
-    this.audioSender = transceiver.sender;
-    // Opus only: the relay forwards packets unchanged apart from the header, so both sides must speak it.
-    const opus = (RTCRtpReceiver.getCapabilities('audio')?.codecs ?? []).filter((c) => c.mimeType.toLowerCase() === 'audio/opus');
-    if (opus.length) transceiver.setCodecPreferences(opus);
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    this.sendSignal({ type: 'rtc-renegotiate', sdp: offer.sdp ?? '' });
+    const line = addAudioLine(this.pc, track);
+    this.audioSender = line.sender;
+    this.sendSignal({ type: 'rtc-renegotiate', sdp: await line.offer });
   }
 
   /** The relay's audio track, once a voice call has negotiated it. */
@@ -401,6 +422,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
     this.isClosed = true;
     this.heartbeat?.stop();
     this.carrier?.close();
+    this.bridge?.close();
     try {
       this.ws.close();
     } catch {
@@ -409,12 +431,4 @@ export class RelayConnection<W extends Welcome = Welcome> {
     this.pc.close();
     this.onClose.fire(reason);
   }
-}
-
-function whenOpen(dc: RTCDataChannel): Promise<void> {
-  if (dc.readyState === 'open') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    dc.addEventListener('open', () => resolve(), { once: true });
-    dc.addEventListener('close', () => reject(new Error(`channel ${dc.label} closed before opening`)), { once: true });
-  });
 }

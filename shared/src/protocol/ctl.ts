@@ -6,6 +6,7 @@ import { Role, SessionId } from './core.ts';
 import { guardOf } from './parts.ts';
 import { ClipboardCtlFromRelay, ClipboardCtlToRelay } from './clipboard.ts';
 import { MonitorCtlFromRelay, MonitorCtlToRelay } from './monitors.ts';
+import { MultiCtlFromRelay, MultiCtlToRelay } from './multi.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
 
@@ -218,7 +219,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -229,5 +230,6 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   ...VoiceCtlFromRelay.options,
   ...ClipboardCtlFromRelay.options,
   ...MonitorCtlFromRelay.options,
+  ...MultiCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

@@ -6,6 +6,7 @@ import { Heartbeat, ResumeClaims, ResumeFromRelay, ResumeSecret } from './resume
 import { TransportFromRelay, TransportPath, TransportToRelay } from './transport.ts';
 import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
 import { HandoverAgentToRelay, HandoverRelayToAgent, HandoverRelayToCustomer } from './handover.ts';
+import { MultiAgentToRelay, MultiRelayToAgent } from './multi.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -67,6 +68,7 @@ export const ClientToRelay = z.discriminatedUnion('type', [
   ...DeskCustomerToRelay.options,
   ...DeskAgentToRelay.options,
   ...HandoverAgentToRelay.options,
+  ...MultiAgentToRelay.options,
 ]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
@@ -165,5 +167,6 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...DeskRelayToAgent.options,
   ...HandoverRelayToAgent.options,
   ...HandoverRelayToCustomer.options,
+  ...MultiRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

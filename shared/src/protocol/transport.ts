@@ -22,13 +22,24 @@ export const CtlEnvelope = z.object({ type: z.literal('ctl'), msg: z.unknown() }
 export const TransportToRelay = z.discriminatedUnion('type', [
   /** The data channels did not open in time (or the client was told to skip WebRTC): carry ctl and media here. */
   z.object({ type: z.literal('transport-fallback'), reason: z.enum(['timeout', 'configured']) }),
+  /**
+   * Capability `ws-upgrade`: carry ctl and media here now, while the data channels open (a
+   * resumed session goes on at once instead of waiting for ICE); the peer connection stays.
+   */
+  z.object({ type: z.literal('transport-bridge') }),
+  /**
+   * Capability `ws-upgrade`: the data channels are open, and nothing more of this client's ctl
+   * or media comes on the WebSocket (this is sent after the last of it). The relay answers
+   * `transport` `{path: "webrtc"}` after the last ctl and media it sent here.
+   */
+  z.object({ type: z.literal('transport-upgrade') }),
   CtlEnvelope,
 ]);
 export type TransportToRelay = z.infer<typeof TransportToRelay>;
 
 /** Relay -> client. */
 export const TransportFromRelay = z.discriminatedUnion('type', [
-  /** The path this connection's ctl and media now take (the answer to `transport-fallback`). */
+  /** The path this connection's ctl and media now take (the answer to `transport-fallback`, `transport-bridge` and `transport-upgrade`). */
   z.object({ type: z.literal('transport'), path: TransportPath }),
   CtlEnvelope,
 ]);

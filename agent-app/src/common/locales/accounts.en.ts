@@ -61,6 +61,10 @@ export const ACCOUNTS_EN = {
     'voice-ended': 'Voice call ended',
     drop: 'Connection lost',
     resume: 'Connection back',
+    'agent-changed': 'Another agent took the session',
+    'participant-joined': 'An agent joined',
+    'participant-left': 'An agent left',
+    'control-passed': 'Keyboard and mouse passed',
   },
   form: {
     errors: {
@@ -270,6 +274,9 @@ export const ACCOUNTS_EN = {
       'session-transferred': 'Session handed to another agent',
       'transfer-forced': 'Session transfer forced by a supervisor',
       'request-dispatched': 'Help request dispatched to an agent',
+      'session-monitored': 'Session watched by a supervisor',
+      'session-joined': 'Agent joined someone’s session',
+      'session-invited': 'Colleague invited into a session',
     },
     targets: {
       seat: 'Seat',

@@ -66,6 +66,10 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     'voice-ended': '语音通话结束',
     drop: '连接中断',
     resume: '连接恢复',
+    'agent-changed': '会话转给了其他坐席',
+    'participant-joined': '有坐席加入',
+    'participant-left': '有坐席离开',
+    'control-passed': '键盘鼠标控制权移交',
   },
   form: {
     errors: {
@@ -275,6 +279,9 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'session-transferred': '会话转交给其他坐席',
       'transfer-forced': '主管强制转接会话',
       'request-dispatched': '求助请求分派给坐席',
+      'session-monitored': '主管旁观会话',
+      'session-joined': '坐席加入他人的会话',
+      'session-invited': '邀请同事加入会话',
     },
     targets: {
       seat: '坐席',

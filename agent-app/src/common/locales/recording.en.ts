@@ -74,6 +74,10 @@ export const RECORDING_EN = {
       drop: 'Connection lost',
       resume: 'Connection back',
       clipboard: 'Clipboard',
+      'agent-changed': 'Another agent took the session',
+      'participant-joined': 'An agent joined',
+      'participant-left': 'An agent left',
+      'control-passed': 'Keyboard and mouse passed',
     },
     clipboard: {
       'to-customer': 'to the customer’s PC, {{chars}} characters',

@@ -74,6 +74,10 @@ export const RECORDING_ZH_CN = {
       drop: '连接中断',
       resume: '连接恢复',
       clipboard: '剪贴板',
+      'agent-changed': '会话转给了其他坐席',
+      'participant-joined': '有坐席加入',
+      'participant-left': '有坐席离开',
+      'control-passed': '键盘鼠标控制权移交',
     },
     clipboard: {
       'to-customer': '发送到客户电脑，{{chars}} 个字符',

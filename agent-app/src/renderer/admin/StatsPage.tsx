@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { durationUnit, fillDays, lastDays, rangeBounds, type DayRange } from '../../common/dates.ts';
 import { toQuery } from '../../common/query.ts';
 import { ErrorNotice } from '../ErrorNotice.tsx';
+import { DeskEstimatePanel } from './DeskEstimatePanel.tsx';
 import { BarChart } from '../ui/BarChart.tsx';
 import type { ChartProps } from '../ui/ChartFrame.tsx';
 import { TextField } from '../ui/Field.tsx';
@@ -93,6 +94,7 @@ export function StatsPage() {
             firstColumn={t('stats.day')}
             rows={[...data.byDay].reverse().map((d) => ({ key: d.day, label: d.day, bucket: d }))}
           />
+          <DeskEstimatePanel from={bounds.from} to={bounds.to} tz={tz} />
         </>
       )}
     </div>

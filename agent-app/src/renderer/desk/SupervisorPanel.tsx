@@ -1,7 +1,8 @@
 /**
  * The supervisor's view of the desk (managers, admins, owners; capability `desk-live`): a
  * Supervise button in the header opens the live lists — waiting requests, each with Dispatch
- * to a chosen agent, and running sessions, each with Take over and Transfer to a chosen agent.
+ * to a chosen agent, and running sessions, each with Monitor and Join (`desk-multi`), Take over
+ * and Transfer to a chosen agent.
  * Shown only to a console the relay sends `desk-sessions` (a supervisor's).
  */
 import { DeskColleagues } from '@beacon/shared/api';
@@ -87,6 +88,16 @@ function WaitingRow({ request }: { request: HelpRequestView }) {
   );
 }
 
+/**
+ * Takes the session over. A supervisor watching or in it first leaves (its tab closes: the
+ * relay hears that first), so the session opens in a new tab with control, as the new agent's.
+ */
+function takeOver(client: ReturnType<typeof useClient>, sessionId: string): void {
+  const role = client.multi.myRole(sessionId);
+  if (role === 'monitor' || role === 'guest') client.closeTab(sessionId);
+  client.desk.takeOver(sessionId);
+}
+
 function SessionRow({ session }: { session: LiveDeskSession }) {
   const { t } = useTranslation();
   const client = useClient();
@@ -100,7 +111,17 @@ function SessionRow({ session }: { session: LiveDeskSession }) {
       <span className="muted"> · {t('supervise.with', { name: session.agentName, duration: f.duration(Math.max(0, Date.now() - session.startedAt)) })}</span>
       {!isMine && (
         <div className="desk-supervise-actions">
-          <button type="button" className="button" data-testid="supervise-take-over" onClick={() => client.desk.takeOver(session.sessionId)}>
+          {client.multi.getSnapshot().isOn && (
+            <>
+              <button type="button" className="button" data-testid="supervise-monitor" onClick={() => client.multi.monitor(session.sessionId)}>
+                {t('multi.monitor')}
+              </button>
+              <button type="button" className="button" data-testid="supervise-join" onClick={() => client.multi.join(session.sessionId)}>
+                {t('multi.join')}
+              </button>
+            </>
+          )}
+          <button type="button" className="button" data-testid="supervise-take-over" onClick={() => takeOver(client, session.sessionId)}>
             {t('supervise.takeOver')}
           </button>
           {session.helpRequestId && (

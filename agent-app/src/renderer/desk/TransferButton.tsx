@@ -3,7 +3,8 @@
  * session's toolbar opens a small form (another agent at the desk, or a group, and a note for
  * them); while the other is asked, and after a decline, the tab says so. Until someone
  * accepts, the session stays here; once they do, the tab ends with "handed over".
- * Nothing shows for a session that serves no help request, or when the relay cannot transfer.
+ * A session opened with an ID and code goes to an agent only (capability `desk-multi`: offered
+ * to them as a handover invitation). Nothing shows when the relay cannot transfer.
  */
 import { DeskColleagues } from '@beacon/shared/api';
 import type { DeskTransferTarget } from '@beacon/shared/protocol';
@@ -13,6 +14,7 @@ import type { SessionEntry } from '../../common/ConsoleModel.ts';
 import { useClient, useSnapshot } from '../ClientContext.ts';
 import { useApiQuery } from '../ui/useApiQuery.ts';
 import { useDesk } from './useDesk.ts';
+import { useMulti } from './ParticipantsBar.tsx';
 import type { TransferProgress } from './AgentDesk.ts';
 
 /** `agent:ID` or `group:ID`, as the form's select keeps it. */
@@ -29,8 +31,12 @@ export function TransferButton({ entry }: { entry: SessionEntry }) {
   const me = useSnapshot().agent;
   const snap = useDesk().snap;
   const [isOpen, setOpen] = useState(false);
+  const multi = useMulti().snap;
   const request = me ? client.desk.requestOfSession(entry.deviceId, me.id) : null;
-  if (!snap.isLive || entry.state !== 'active' || !request) return null;
+  // A session opened with an ID and code goes to an agent (desk-multi), from its own agent only.
+  const role = client.multi.myRole(entry.sessionId);
+  const isCodeSession = !request && multi.isOn && (role === null || role === 'owner') && entry.mode !== 'voice';
+  if (!snap.isLive || entry.state !== 'active' || (!request && !isCodeSession)) return null;
   const progress = snap.transfers[entry.sessionId];
   const isPending = progress?.state === 'sent' || progress?.state === 'asking';
   return (
@@ -40,6 +46,7 @@ export function TransferButton({ entry }: { entry: SessionEntry }) {
       </button>
       {isOpen && (
         <TransferForm
+          isAgentsOnly={!request}
           onSend={(to, note) => {
             client.desk.transfer(entry.sessionId, to, note);
             setOpen(false);
@@ -68,14 +75,14 @@ function TransferNotice({ progress, onDismiss }: { progress: TransferProgress; o
   );
 }
 
-function TransferForm({ onSend, onCancel }: { onSend: (to: DeskTransferTarget, note: string) => void; onCancel: () => void }) {
+function TransferForm({ isAgentsOnly, onSend, onCancel }: { isAgentsOnly: boolean; onSend: (to: DeskTransferTarget, note: string) => void; onCancel: () => void }) {
   const { t } = useTranslation();
   const colleagues = useApiQuery((api) => api.get('/api/desk/colleagues', DeskColleagues), []);
   const [value, setValue] = useState('');
   const [note, setNote] = useState('');
   const target = targetOf(value);
   const agents = colleagues.data?.agents ?? [];
-  const groups = colleagues.data?.groups ?? [];
+  const groups = isAgentsOnly ? [] : (colleagues.data?.groups ?? []);
   return (
     <form
       className="desk-transfer-form"
