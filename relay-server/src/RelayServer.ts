@@ -49,6 +49,8 @@ export interface RelayOptions {
   dataDir?: string;
   /** A database file, or `:memory:` (tests). */
   dbFile?: string;
+  /** A `postgres://` URL: the database is PostgreSQL, not the SQLite file (files and recordings stay in dataDir). */
+  databaseUrl?: string;
   logger?: Logger;
   now?: Clock;
   consentTimeoutMs?: number;
@@ -226,7 +228,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const log = options.logger ?? stdoutLogger();
   const now = options.now ?? Date.now;
   const paths = resolveDataPaths(options);
-  const db = await Database.open(paths.dbFile);
+  const db = await Database.open(options.databaseUrl ?? paths.dbFile);
   const base = { db, log, now };
   const f = createFeatures(base, options, paths);
   try {
@@ -278,7 +280,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
 
   // Journals a killed relay left behind become playable files; then old recordings are pruned.
   f.recording.start(() => closing !== null);
-  log.info('relay started', { port, host, dbFile: paths.dbFile === ':memory:' ? paths.dbFile : path.basename(paths.dbFile) });
+  log.info('relay started', { port, host, dbFile: options.databaseUrl ? 'postgres' : paths.dbFile === ':memory:' ? paths.dbFile : path.basename(paths.dbFile) });
   return {
     port,
     url: `http://${urlHost(host)}:${port}`,

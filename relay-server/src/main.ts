@@ -47,6 +47,7 @@ const Env = z.object({
   BEACON_RECORD_SESSIONS: z.enum(['0', '1']).optional(),
   BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
   BEACON_RESUME_GRACE_S: z.coerce.number().int().min(1).max(3600).optional(),
+  BEACON_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//i, 'BEACON_DATABASE_URL must be a postgres:// URL').optional(),
 });
 
 /** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
     port: env.PORT,
     host: env.BEACON_HOST,
     dataDir: env.BEACON_DATA_DIR,
+    databaseUrl: env.BEACON_DATABASE_URL,
     logger: log,
     rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,

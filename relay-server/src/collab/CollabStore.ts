@@ -128,7 +128,7 @@ export class CollabStore {
   /** Every message of every session linked to this directory customer, oldest first (the newest MAX_HISTORY). */
   async chatOfCustomer(customerId: number): Promise<ChatMessage[]> {
     const rows = await this.db.all(
-      `SELECT * FROM (${CHAT_SELECT} JOIN sessions s ON s.id = c.session_id WHERE s.customer_id = ? ORDER BY c.id DESC LIMIT ?) ORDER BY id`,
+      `SELECT * FROM (${CHAT_SELECT} JOIN sessions s ON s.id = c.session_id WHERE s.customer_id = ? ORDER BY c.id DESC LIMIT ?) AS recent ORDER BY id`,
       [customerId, MAX_HISTORY],
     );
     return this.chats(rows);

@@ -1,5 +1,6 @@
 /**
- * The desk on a real SQLite file: a request's life lands in `desk_requests` and the
+ * The desk on a real database (a SQLite file, or with BEACON_TEST_DATABASE=postgres a
+ * PostgreSQL database per file name, opened again the same way after a restart): a request's life lands in `desk_requests` and the
  * append-only `desk_events`; an agent's state and limit, and the desk settings, survive a
  * restart; requests a crashed run left open are ended; no-reply alerts come from the tick.
  */
@@ -11,12 +12,24 @@ import { after, describe, test } from 'node:test';
 import { Accounts } from '../accounts/Accounts.ts';
 import { Database } from '../platform/Database.ts';
 import { MemoryLogger } from '../platform/logger.ts';
+import { createTestPostgresDatabase, isPostgresTest, type TestPostgresDatabase } from '../testing/testDatabase.ts';
 import { Desk } from './Desk.ts';
 import type { DeskEvent } from './deskModel.ts';
 import { DEFAULT_DESK_SETTINGS, DeskStore } from './DeskStore.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-desk-'));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const pgDatabases = new Map<string, Promise<TestPostgresDatabase>>();
+after(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  for (const d of pgDatabases.values()) await (await d).drop();
+});
+
+/** Where `file` lives on the engine under test; the same name opens the same database again. */
+async function target(file: string): Promise<string> {
+  if (!isPostgresTest) return path.join(dir, file);
+  if (!pgDatabases.has(file)) pgDatabases.set(file, createTestPostgresDatabase());
+  return (await pgDatabases.get(file))?.url ?? '';
+}
 
 let t = Date.UTC(2026, 0, 5, 9);
 const now = () => t;
@@ -31,7 +44,7 @@ interface Running {
 }
 
 async function open(file: string): Promise<Running> {
-  const db = await Database.open(path.join(dir, file));
+  const db = await Database.open(await target(file));
   const log = new MemoryLogger();
   const store = new DeskStore(db, log, now);
   const desk = new Desk({ store, seats: new Accounts(db, now), log, now });
@@ -49,7 +62,7 @@ async function seedSeats(db: Database): Promise<void> {
   `);
 }
 
-describe('the desk in SQLite', () => {
+describe('the desk in its database', () => {
   test('a request’s life is stored as it moves, and the event log refuses edits', async () => {
     const { db, desk, store } = await open('life.sqlite');
     await seedSeats(db);

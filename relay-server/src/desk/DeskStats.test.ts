@@ -1,7 +1,8 @@
 /** Queue statistics on a known, seeded set of help requests and events. */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Database } from '../platform/Database.ts';
+import type { Database } from '../platform/Database.ts';
+import { openTestDatabase } from '../testing/testDatabase.ts';
 import { DeskStats } from './DeskStats.ts';
 
 const H = Date.UTC(2026, 2, 2, 15); // 23:00 in UTC+8
@@ -21,7 +22,7 @@ const SEEDS: Seed[] = [
 ];
 
 before(async () => {
-  db = await Database.open(':memory:');
+  db = await openTestDatabase();
   await db.exec(`
     INSERT INTO agents (id, login, display_name, password_hash, created_at, deleted_at) VALUES (1, 'ann', 'Ann', 'x', 0, NULL), (2, 'ben~2', 'Ben', 'x', 0, 5);
     INSERT INTO groups (id, name, created_at) VALUES (5, 'Printers', 0);

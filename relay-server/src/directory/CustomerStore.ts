@@ -55,10 +55,13 @@ export interface DeviceRecord {
   customerId: number | null;
 }
 
+/** 0 for a starred record (listed first), else 1; an expression, since a WHERE cannot name a column alias on PostgreSQL. */
+const STAR_RANK = 'CASE WHEN st.customer_id IS NULL THEN 1 ELSE 0 END';
+
 const SELECT = `
   SELECT c.id, c.name, c.company, c.phone, c.notes, c.tags, c.owner_account_id, c.shared_group_id, c.created_at, c.updated_at,
          o.login AS owner_login, o.display_name AS owner_name, o.deleted_at AS owner_deleted_at, g.name AS group_name,
-         CASE WHEN st.customer_id IS NULL THEN 1 ELSE 0 END AS star_rank,
+         ${STAR_RANK} AS star_rank,
          (SELECT MAX(s.requested_at) FROM sessions s WHERE s.customer_id = c.id) AS last_session_at
   FROM customers c
   JOIN agents o ON o.id = c.owner_account_id
@@ -118,7 +121,7 @@ export class CustomerStore {
     if (q.starred) where.push('st.customer_id IS NOT NULL');
     if (q.cursor) {
       const [rank, name, id] = decodeCursor(CustomerCursor, q.cursor);
-      where.push(`(star_rank > ? OR (star_rank = ? AND (c.name > ? COLLATE NOCASE OR (c.name = ? COLLATE NOCASE AND c.id > ?))))`);
+      where.push(`(${STAR_RANK} > ? OR (${STAR_RANK} = ? AND (c.name > ? COLLATE NOCASE OR (c.name = ? COLLATE NOCASE AND c.id > ?))))`);
       params.push(rank, rank, name, name, id);
     }
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY star_rank, c.name COLLATE NOCASE, c.id LIMIT ?`;

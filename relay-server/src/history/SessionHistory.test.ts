@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Database } from '../platform/Database.ts';
+import { openTestDatabase } from '../testing/testDatabase.ts';
 import { SessionHistory } from './SessionHistory.ts';
 
 const ROWS = 100_000;
@@ -15,7 +16,7 @@ const seatOf = (i: number) => 1 + (i % 3);
 const requestedAtOf = (i: number) => BASE + Math.floor(i / 2) * 1000;
 const idOf = (i: number) => `s${String(i).padStart(8, '0')}`;
 
-describe('keyset paging at 100k sessions', () => {
+describe('SQLite: keyset paging at 100k sessions (the plans are SQLite\'s)', () => {
   let db: Database;
   let log: SessionHistory;
 
@@ -101,7 +102,7 @@ describe('statistics and crash recovery', () => {
   const LATE = Date.UTC(2025, 2, 3, 17); // 01:00 the next day in UTC+8
 
   before(async () => {
-    db = await Database.open(':memory:');
+    db = await openTestDatabase();
     await db.exec(`
       INSERT INTO agents (id, login, display_name, password_hash, created_at, deleted_at) VALUES (1, 'amy', 'Amy', 'x', 0, NULL), (2, 'ben~2', 'Ben', 'x', 0, 5);
       INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('100000001', 0, 0);

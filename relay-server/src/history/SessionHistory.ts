@@ -63,11 +63,11 @@ const SELECT = `
 
 const BUCKET_COLUMNS = `
   COUNT(*) AS requests,
-  SUM(s.started_at IS NOT NULL) AS sessions,
+  SUM(CASE WHEN s.started_at IS NOT NULL THEN 1 ELSE 0 END) AS sessions,
   SUM(CASE WHEN s.started_at IS NOT NULL AND s.ended_at IS NOT NULL THEN MAX(0, s.ended_at - s.started_at) ELSE 0 END) AS total,
-  SUM(s.started_at IS NOT NULL AND s.ended_at IS NOT NULL) AS timed,
-  SUM(s.outcome IN ('denied', 'consent-timeout')) AS denied,
-  SUM(s.outcome = 'dropped') AS dropped`;
+  SUM(CASE WHEN s.started_at IS NOT NULL AND s.ended_at IS NOT NULL THEN 1 ELSE 0 END) AS timed,
+  SUM(CASE WHEN s.outcome IN ('denied', 'consent-timeout') THEN 1 ELSE 0 END) AS denied,
+  SUM(CASE WHEN s.outcome = 'dropped' THEN 1 ELSE 0 END) AS dropped`;
 
 function whereClause(f: SessionFilter, params: SqlValue[]): string[] {
   const where: string[] = [];
@@ -160,7 +160,7 @@ export class SessionHistory {
       await this.db.all(
         `SELECT s.agent_id, a.login, a.display_name, a.deleted_at, ${BUCKET_COLUMNS}
          FROM sessions s LEFT JOIN agents a ON a.id = s.agent_id ${filter}
-         GROUP BY s.agent_id ORDER BY a.display_name COLLATE NOCASE, s.agent_id`,
+         GROUP BY s.agent_id, a.login, a.display_name, a.deleted_at ORDER BY a.display_name COLLATE NOCASE, s.agent_id`,
         params,
       ),
       'seat stats row',

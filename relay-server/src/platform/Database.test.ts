@@ -1,4 +1,8 @@
-/** Versioned migrations: a new file gets the whole schema; an old file is upgraded; nothing runs twice. */
+/**
+ * SQLite files: versioned migrations (a new file gets the whole schema; an old file is upgraded;
+ * nothing runs twice). SQLite-only, whatever BEACON_TEST_DATABASE says: these tests open files.
+ * PgDatabase.test.ts checks the same on PostgreSQL.
+ */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +20,7 @@ import { TestApi } from '../testing/TestApi.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-db-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('a new file is migrated to the latest version, in WAL mode with foreign keys on', async () => {
+test('SQLite: a new file is migrated to the latest version, in WAL mode with foreign keys on', async () => {
   const file = path.join(dir, 'new.sqlite');
   const db = await Database.open(file);
   assert.equal(await db.userVersion(), MIGRATIONS.length);
@@ -30,7 +34,7 @@ test('a new file is migrated to the latest version, in WAL mode with foreign key
   await db.close();
 });
 
-test('an old file is upgraded by the later migrations only, and keeps its data', async () => {
+test('SQLite: an old file is upgraded by the later migrations only, and keeps its data', async () => {
   const file = path.join(dir, 'old.sqlite');
   const v1 = await Database.open(file, MIGRATIONS.slice(0, 1));
   await v1.run("INSERT INTO devices (device_id, registered_at, last_seen_at) VALUES ('123456789', 1, 1)");
@@ -49,7 +53,7 @@ test('an old file is upgraded by the later migrations only, and keeps its data',
   await again.close();
 });
 
-test('a failing migration leaves the file at its previous version', async () => {
+test('SQLite: a failing migration leaves the file at its previous version', async () => {
   const file = path.join(dir, 'broken.sqlite');
   const broken: Migration[] = [...MIGRATIONS, { version: MIGRATIONS.length + 1, description: 'broken', sql: 'CREATE TABLE x (a); SELECT nope FROM nowhere;' }];
   await assert.rejects(Database.open(file, broken));
@@ -59,7 +63,7 @@ test('a failing migration leaves the file at its previous version', async () => 
   await db.close();
 });
 
-test('a database written by schema version 1 opens with this code, is migrated, and keeps every row', async () => {
+test('SQLite: a database written by schema version 1 opens with this code, is migrated, and keeps every row', async () => {
   const file = path.join(dir, 'from-v1.sqlite');
   const v1 = await Database.open(file, MIGRATIONS.slice(0, 1));
   assert.equal(await v1.userVersion(), 1);

@@ -1,22 +1,41 @@
 /**
- * A small promise wrapper around `sqlite3`. The connection runs in serialized mode, so
- * statements execute in the order they are issued: the event log relies on that to keep
- * rows in the order things happened without awaiting each write.
+ * The relay's database, on one of two engines: SQLite (the default, a file under the data
+ * folder) or PostgreSQL (`BEACON_DATABASE_URL=postgres://…`). Callers write SQLite-flavoured SQL
+ * with `?` parameters; the PostgreSQL engine translates it (see pgDialect.ts).
+ *
+ * Both engines run statements in the order they are issued, on one connection: the event log
+ * relies on that to keep rows in the order things happened without awaiting each write, and a
+ * read issued after a write sees it.
  */
-import sqlite3 from 'sqlite3';
-import { z } from 'zod';
-import { MIGRATIONS, type Migration } from './migrations.ts';
+import type { Migration } from './migrations.ts';
 
 export type SqlValue = string | number | null;
 export type SqlParams = readonly SqlValue[];
 
 export interface RunResult {
+  /** The generated id of the inserted row (0 when the statement inserted none). */
   lastId: number;
   changes: number;
 }
 
-const BUSY_TIMEOUT_MS = 5000;
-const UserVersionRow = z.object({ user_version: z.number().int().nonnegative() });
+export type DatabaseEngine = 'sqlite' | 'postgres';
+
+export interface Database {
+  readonly engine: DatabaseEngine;
+  readonly closed: boolean;
+  run(sql: string, params?: SqlParams): Promise<RunResult>;
+  /** One row as `unknown` (undefined when there is none): callers parse it with a schema. */
+  get(sql: string, params?: SqlParams): Promise<unknown>;
+  all(sql: string, params?: SqlParams): Promise<unknown[]>;
+  /** Statements without parameters, separated by `;`. */
+  exec(sql: string): Promise<void>;
+  /** Resolves once every statement issued before it has run. */
+  barrier(): Promise<void>;
+  /** The schema version: the last migration applied. */
+  userVersion(): Promise<number>;
+  /** Idempotent; waits for queued statements, then closes. */
+  close(): Promise<void>;
+}
 
 export class DatabaseClosedError extends Error {
   readonly code = 'internal' as const;
@@ -26,105 +45,33 @@ export class DatabaseClosedError extends Error {
   }
 }
 
-export class Database {
-  private isClosed = false;
-  private closing: Promise<void> | null = null;
+/** Whether `target` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgresUrl(target: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(target);
+}
 
-  private constructor(private readonly db: sqlite3.Database) {}
-
-  /** Opens (creating if needed) the file, sets the pragmas and applies pending migrations. */
-  static async open(file: string, migrations: readonly Migration[] = MIGRATIONS): Promise<Database> {
-    const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const d = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(d)));
-    });
-    raw.serialize();
-    raw.configure('busyTimeout', BUSY_TIMEOUT_MS);
-    const db = new Database(raw);
-    try {
-      // WAL lets readers (a back-office export) run while the relay writes.
-      if (file !== ':memory:') await db.get('PRAGMA journal_mode=WAL');
-      await db.exec('PRAGMA foreign_keys=ON');
-      await db.migrate(migrations);
-    } catch (err) {
-      await db.close();
-      throw err;
-    }
-    return db;
+/**
+ * Opens `target` — a SQLite file, `:memory:`, or a `postgres://` URL — and applies pending
+ * migrations. The engines load lazily, so a relay on SQLite never loads the PostgreSQL client.
+ */
+async function open(target: string, migrations?: readonly Migration[]): Promise<Database> {
+  if (isPostgresUrl(target)) {
+    const { PgDatabase } = await import('./PgDatabase.ts');
+    return PgDatabase.open(target, migrations);
   }
+  const { SqliteDatabase } = await import('./SqliteDatabase.ts');
+  return SqliteDatabase.open(target, migrations);
+}
 
-  get closed(): boolean {
-    return this.isClosed;
-  }
+export const Database = { open };
 
-  run(sql: string, params: SqlParams = []): Promise<RunResult> {
-    return new Promise((resolve, reject) => {
-      if (this.isClosed) return reject(new DatabaseClosedError());
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve({ lastId: this.lastID, changes: this.changes });
-      });
-    });
+/** Runs an engine's setup on a just-opened database; on failure closes it and rethrows. */
+export async function prepared<D extends Database>(db: D, setup: () => Promise<void>): Promise<D> {
+  try {
+    await setup();
+  } catch (err) {
+    await db.close();
+    throw err;
   }
-
-  /** One row as `unknown`: callers parse it with a schema. */
-  get(sql: string, params: SqlParams = []): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      if (this.isClosed) return reject(new DatabaseClosedError());
-      this.db.get(sql, params, (err: Error | null, row: unknown) => (err ? reject(err) : resolve(row)));
-    });
-  }
-
-  all(sql: string, params: SqlParams = []): Promise<unknown[]> {
-    return new Promise((resolve, reject) => {
-      if (this.isClosed) return reject(new DatabaseClosedError());
-      this.db.all(sql, params, (err: Error | null, rows: unknown[]) => (err ? reject(err) : resolve(rows)));
-    });
-  }
-
-  exec(sql: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.isClosed) return reject(new DatabaseClosedError());
-      this.db.exec(sql, (err: Error | null) => (err ? reject(err) : resolve()));
-    });
-  }
-
-  /** Resolves once every statement issued before it has run (serialized mode). */
-  async barrier(): Promise<void> {
-    await this.get('SELECT 1');
-  }
-
-  async userVersion(): Promise<number> {
-    return UserVersionRow.parse(await this.get('PRAGMA user_version')).user_version;
-  }
-
-  /**
-   * Applies every migration newer than `PRAGMA user_version`, each in its own transaction
-   * together with the version bump, so a crash leaves the file at a whole version.
-   */
-  async migrate(migrations: readonly Migration[]): Promise<number> {
-    let current = await this.userVersion();
-    for (const m of migrations) {
-      if (m.version <= current) continue;
-      if (m.version !== current + 1) throw new Error(`migration ${m.version} does not follow version ${current}`);
-      await this.exec('BEGIN IMMEDIATE');
-      try {
-        await this.exec(m.sql);
-        await this.exec(`PRAGMA user_version = ${m.version}`);
-        await this.exec('COMMIT');
-      } catch (err) {
-        await this.exec('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      current = m.version;
-    }
-    return current;
-  }
-
-  /** Idempotent; waits for queued statements, then closes the file. */
-  close(): Promise<void> {
-    if (this.closing) return this.closing;
-    this.isClosed = true;
-    this.closing = new Promise((resolve) => this.db.close(() => resolve()));
-    return this.closing;
-  }
+  return db;
 }

@@ -1,12 +1,19 @@
 /**
  * The relay's schema, as an ordered list of migrations. `Database.open` applies every
- * entry newer than the file's `PRAGMA user_version`, so a relay upgraded later can open a
- * file written by this version. Never edit a shipped entry: append a new one.
+ * entry newer than the database's schema version (SQLite: `PRAGMA user_version`; PostgreSQL:
+ * the `beacon_schema` table), so a relay upgraded later can open a database written by this
+ * version. Never edit a shipped entry: append a new one.
+ *
+ * `sql` is written for SQLite; on PostgreSQL it is translated (pgDialect.ts: AUTOINCREMENT,
+ * INTEGER as BIGINT, append-only triggers...). Prefer SQL both engines accept; where that is not
+ * possible, give the PostgreSQL text beside it in `postgres`.
  */
 export interface Migration {
   version: number;
   description: string;
   sql: string;
+  /** The PostgreSQL form of `sql`, when the translation cannot make it. */
+  postgres?: string;
 }
 
 export const SESSION_OUTCOMES = [

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { after, beforeEach, describe, test } from 'node:test';
 import { LIMITS } from '@beacon/shared/protocol';
-import { Database } from '../platform/Database.ts';
+import type { Database } from '../platform/Database.ts';
+import { openTestDatabase } from '../testing/testDatabase.ts';
 import {
   CODE_ALPHABET,
   DEVICE_LOCK_MS,
@@ -23,7 +24,7 @@ let changes: DeviceCode[];
 
 beforeEach(async () => {
   await db?.close();
-  db = await Database.open(':memory:');
+  db = await openTestDatabase();
   registry = new DeviceRegistry(db, new MemoryLogger(), { now: () => clock });
   changes = [];
   registry.onCodeChange((d) => changes.push(d));

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import type { EndReason } from '@beacon/shared/errors';
 import type { CtlFromRelay, RelayToClient } from '@beacon/shared/protocol';
-import { Database } from '../platform/Database.ts';
+import type { Database } from '../platform/Database.ts';
+import { openTestDatabase } from '../testing/testDatabase.ts';
 import { MemoryLogger } from '../platform/logger.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
@@ -53,7 +54,7 @@ let customer: Fake & CustomerParty;
 let code: string;
 
 async function setUp(consentTimeoutMs = 60_000, linkWaitMs = 60_000): Promise<void> {
-  db = await Database.open(':memory:');
+  db = await openTestDatabase();
   const log = new MemoryLogger();
   await db.run("INSERT INTO agents (id, login, display_name, password_hash, created_at, role, concurrency_limit) VALUES (1, 'alice', 'Alice', 'x', 0, 'agent', 5)");
   const registry = new DeviceRegistry(db, log);

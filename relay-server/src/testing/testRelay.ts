@@ -1,13 +1,15 @@
 /**
  * Starts a real relay in-process for tests and benchmarks: any free port on loopback, an
- * in-memory database, a captured log, and (unless `isSeeded: false`) an organisation with
- * one agent account.
+ * in-memory database (with BEACON_TEST_DATABASE=postgres a fresh PostgreSQL database, unless
+ * the test gives its own file or data folder), a captured log, and (unless `isSeeded: false`)
+ * an organisation with one agent account.
  */
 import { MemoryLogger } from '../platform/logger.ts';
 import { startRelay, type RelayHandle, type RelayOptions } from '../RelayServer.ts';
 import { after, afterEach, before } from 'node:test';
 import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient } from './NdcClient.ts';
+import { createTestPostgresDatabase, isPostgresTest } from './testDatabase.ts';
 
 export const TEST_AGENT = { login: 'alice', password: 'correct horse battery', displayName: 'Alice Chen' } as const;
 
@@ -23,7 +25,9 @@ export const TEST_ORG_NAME = 'Acme AV Support';
 export async function startTestRelay(options: RelayOptions & { isSeeded?: boolean } = {}): Promise<TestRelay> {
   const log = new MemoryLogger();
   const { isSeeded = true, ...relayOptions } = options;
-  const relay = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...relayOptions });
+  const pg = isPostgresTest && !options.dbFile && !options.dataDir && !options.databaseUrl ? await createTestPostgresDatabase() : null;
+  const started = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...(pg ? { databaseUrl: pg.url } : {}), ...relayOptions });
+  const relay: RelayHandle = pg ? { ...started, close: () => started.close().then(() => pg.drop()) } : started;
   if (isSeeded) await relay.seedAccount({ ...TEST_AGENT, orgName: TEST_ORG_NAME });
   return {
     relay,
