@@ -72,8 +72,10 @@ function loop() {
   return { relay, s, agent: sides.agent, customer: sides.customer, events, setAttached: (a: boolean) => (attached = a) };
 }
 
+/** Waits for `fn`; the 60 s limit bounds a failure, not a speed (a busy CI machine hashes and hops slowly). */
 const until = async (what: string, fn: () => boolean) => {
-  for (let i = 0; i < 2000 && !fn(); i++) await new Promise((r) => setTimeout(r, 5));
+  const deadline = Date.now() + 60_000;
+  while (!fn() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
   assert.ok(fn(), what);
 };
 
