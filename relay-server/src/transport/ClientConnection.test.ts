@@ -106,8 +106,10 @@ describe('WebSocket boundary', () => {
     assert.equal(err.code, 'forbidden');
     assert.equal(err.requestId, 'r1');
 
+    // Signed in before the socket opens: a slow sign-in on a busy machine must not run into the hello time-out.
+    const token = await t.token();
     const agent = await RawSocket.open(t.relay.url);
-    agent.helloAs('agent', await t.token());
+    agent.helloAs('agent', token);
     assert.equal((await agent.nth(1)).type, 'welcome');
     agent.json({ type: 'consent-reply', sessionId: 'abcdefghij', granted: true });
     assert.equal(errorOf(await agent.nth(2)).code, 'forbidden');
