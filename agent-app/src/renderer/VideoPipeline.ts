@@ -64,8 +64,7 @@ export class VideoPipeline {
   private readonly reporter = new ReceiveReporter();
   private readonly drawn = new RollingWindow();
   private readonly received = new RollingWindow();
-  /** Decode index -> the media header's seq/captureTs, for the frame probe. */
-  /** Frames given to the decoder, oldest first: what they are, and when they went in. */
+  /** Decode index -> the media header's seq/captureTs (for the frame probe) and when it went to the decoder; oldest first. */
   private readonly inFlight = new Map<number, { seq: number; captureTs: number; queuedAt: number }>();
   private decodeIndex = 0;
   private readonly ctx: CanvasRenderingContext2D | null;
