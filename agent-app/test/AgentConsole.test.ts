@@ -134,12 +134,16 @@ describe('agent console sessions in Chromium', { concurrency: false }, () => {
   });
 
   test('after a lost frame the console asks for a keyframe and recovers', SIG, async () => {
+    // Lose a frame only while deltas are being drawn: a loss while the console already waits for a
+    // keyframe asks for nothing new.
+    const before = await frames(page);
+    await eventually(async () => (await frames(page)) >= before + 3, 'deltas drawn before the loss');
     link.ctl.skipAll();
     streamer.isLosingNext = true;
-    await link.ctl.next((m) => m.type === 'keyframe-request' && m.sessionId === SID_A, 'keyframe request after a gap', 2000);
+    await link.ctl.next((m) => m.type === 'keyframe-request' && m.sessionId === SID_A, 'keyframe request after a gap', 5000);
     const stalled = await frames(page);
     streamer.jumpToKey();
-    await eventually(async () => (await frames(page)) > stalled + 5, 'frames drawn again after the keyframe');
+    await eventually(async () => (await frames(page)) > stalled + 5, 'frames drawn again after the keyframe', 10_000);
   });
 
   test('a session not on screen tells the relay, draws keyframes only and asks for none; shown again it asks at once', SIG, async () => {

@@ -100,7 +100,10 @@ export class Streamer {
     const seq = this.seq++;
     const captureTs = Date.now() + 0.125;
     this.sent.set(seq, captureTs);
-    if (this.isLosingNext && !chunk.isKey) {
+    // A delta followed by a delta: a loss just before a keyframe would go unnoticed (the keyframe
+    // makes the gap harmless, so nothing is asked for).
+    const isNextKey = this.chunks[this.index % this.chunks.length]?.isKey ?? false;
+    if (this.isLosingNext && !chunk.isKey && !isNextKey) {
       this.isLosingNext = false;
       return; // lost on the way: the console sees a sequence gap
     }
