@@ -14,6 +14,7 @@ import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { SoundHandler } from '../sound/SoundHandler.ts';
 
 export type VoiceCtl = VoiceCtlToRelay;
 
@@ -62,6 +63,8 @@ export class VoiceHandler {
   private readonly callOf = new Map<string, string>();
   private readonly rtpLog: ThrottledLogger;
   readonly stats: VoiceStats = { forwardedPackets: 0, droppedPackets: 0 };
+  /** Remote sound, which travels like voice on a second audio line (capability `remote-sound`). */
+  sound: SoundHandler | null = null;
 
   constructor(
     private readonly sessions: SessionManager,
@@ -169,6 +172,7 @@ export class VoiceHandler {
   /** The connection is gone: its audio leg is forgotten (its calls end with its sessions). */
   connectionClosed(connId: string): void {
     this.legs.delete(connId);
+    this.sound?.connectionClosed(connId);
   }
 
   /**
