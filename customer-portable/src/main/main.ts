@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
 import { clipboardReadResult } from '../common/clipboard.ts';
 import { registerReceivedFiles } from './receivedFiles.ts';
+import { hasLoopbackAudio, registerRemoteSound } from './remoteSound.ts';
 import { monitorsFromDisplays } from '../common/monitors.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
@@ -145,6 +146,7 @@ function main(): void {
   const shell: Shell = { window: null, overlay: null, isInSession: false };
   const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
   registerIpc(ipc, shell, relayUrl);
+  const releaseSound = registerRemoteSound(ipc, () => shell.isInSession);
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -160,9 +162,9 @@ function main(): void {
     shell.overlay = null;
     ipc.dispose();
     if (isProfileRemoved) return;
-    // Hold the quit until the profile is gone (retrying while Chromium releases files).
+    // Hold the quit until the profile is gone (retrying while Chromium releases files) and the sound source is removed.
     e.preventDefault();
-    void profile.dispose().finally(() => {
+    void Promise.all([profile.dispose(), releaseSound()]).finally(() => {
       isProfileRemoved = true;
       app.quit();
     });
@@ -200,7 +202,9 @@ function lockDownSession(getWindow: () => BrowserWindow | null): void {
       (sources) => {
         const source = pickCaptureSource(sources, screen.getPrimaryDisplay().id);
         if (!source) console.error('[beacon] no screen to capture');
-        callback(source ? { video: source } : {});
+        // Remote sound (remoteSound.ts): the system's loopback audio where the OS gives it.
+        const audio = request.audioRequested && hasLoopbackAudio() ? { audio: 'loopback' as const } : {};
+        callback(source ? { video: source, ...audio } : {});
       },
       (err: unknown) => {
         console.error('[beacon] could not list screens', err);
