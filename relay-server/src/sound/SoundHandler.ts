@@ -98,6 +98,10 @@ export class SoundHandler {
     if (role !== 'agent') throw new ProtocolError('not-allowed', 'only the session’s agent asks for the PC’s sound');
     if (s.mode !== 'screen' || !s.permissions.view) throw new ProtocolError('not-allowed', 'this session does not let the agent view the PC');
     if (share) throw new ProtocolError('conflict', 'the PC’s sound is already asked for or on');
+    // The agent's link has one sound line: one session's sound at a time.
+    for (const other of this.shares.values()) {
+      if (other.agentConn === s.agent.connId) throw new ProtocolError('conflict', 'you already hear another session’s sound');
+    }
     const fresh: Share = {
       sessionId: s.id,
       deviceId: s.deviceId,
