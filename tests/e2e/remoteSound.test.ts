@@ -126,6 +126,6 @@ describe('remote sound: the agent hears the customer PC', { concurrency: false }
     const tone = await readTone(file, 0, LOUD_RMS);
     t.diagnostic(`sound track: ${tone.hz.toFixed(1)} Hz, loud ${tone.loudS.toFixed(2)} s of about ${playedS.toFixed(1)} s heard`);
     assert.ok(Math.abs(tone.hz - PC_HZ) < HZ_TOLERANCE, `the recording's sound plays ${tone.hz} Hz`);
-    assert.ok(tone.loudS > playedS * 0.6, `the sound lasts ${tone.loudS} s in the recording`);
+    assert.ok(tone.loudS > playedS * 0.5, `the sound lasts ${tone.loudS} s in the recording`);
   });
 });
