@@ -111,8 +111,9 @@ export class SoundHandler {
       customerConn: s.customer.connId,
       startedAt: null,
     };
+    // A customer app without `remote-sound` is never sent the request (sendCtl says so): refused at once.
+    if (!s.customer.sendCtl({ type: 'sound-request', sessionId: s.id })) throw new ProtocolError('not-allowed', 'the customer’s app cannot share its sound');
     this.shares.set(s.id, fresh);
-    s.customer.sendCtl({ type: 'sound-request', sessionId: s.id });
     s.agent.sendCtl({ type: 'sound-state', sessionId: s.id, state: 'asking' });
     this.log.info('remote sound requested', { sessionId: s.id });
   }
