@@ -8,25 +8,18 @@
  * permissions let it view (a voice-only session grants nothing on the PC). Only the customer
  * answers. Every start and stop is in the session's event log (`sound-started`, `sound-ended`).
  */
-import { randomInt } from 'node:crypto';
 import { ProtocolError } from '@beacon/shared/errors';
 import type { Role, SoundCtlToRelay, SoundOffReason } from '@beacon/shared/protocol';
-import { ThrottledLogger, type Logger } from '../platform/logger.ts';
+import type { Logger } from '../platform/logger.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import { RtpRewriter, type AudioLine } from '../voice/RtpRewriter.ts';
-import type { AudioPort } from '../voice/VoiceHandler.ts';
+import { AudioLegs, type AudioPort, type AudioStats } from '../voice/AudioLegs.ts';
+import type { AudioLine } from '../voice/RtpRewriter.ts';
 
 /** Where the sound is recorded (recording/Recorder.ts); must return quickly and never throw. */
 export interface SoundRecordingTap {
   sound(sessionId: string, packet: Uint8Array, opusPayloadType: number): void;
-}
-
-interface Leg {
-  line: AudioLine;
-  port: AudioPort;
-  inbound: RtpRewriter;
 }
 
 interface Share {
@@ -39,20 +32,13 @@ interface Share {
   startedAt: number | null;
 }
 
-export interface SoundStats {
-  forwardedPackets: number;
-  droppedPackets: number;
-}
-
 type Party = AgentParty | CustomerParty;
 
 export class SoundHandler {
-  private readonly legs = new Map<string, Leg>();
+  private readonly legs: AudioLegs;
   private readonly shares = new Map<string, Share>();
   /** customer connId -> the session whose sound it sends. */
   private readonly shareOfCustomer = new Map<string, string>();
-  private readonly rtpLog: ThrottledLogger;
-  readonly stats: SoundStats = { forwardedPackets: 0, droppedPackets: 0 };
 
   constructor(
     private readonly sessions: SessionManager,
@@ -61,7 +47,7 @@ export class SoundHandler {
     private readonly events: EventLog | null = null,
     private readonly now: () => number = Date.now,
   ) {
-    this.rtpLog = new ThrottledLogger(log);
+    this.legs = new AudioLegs(log, 'sound');
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.stop(e.session.id, 'relay', 'disconnected', false);
       else if (e.type === 'away' || e.type === 'agent-changed') this.stop(e.session.id, 'relay', 'disconnected', true);
@@ -120,25 +106,21 @@ export class SoundHandler {
 
   /** A client's sound m-line was negotiated (or renegotiated). */
   setLeg(connId: string, line: AudioLine, port: AudioPort): void {
-    this.legs.set(connId, { line, port, inbound: new RtpRewriter(line, randomInt(1, 0xffffffff)) });
+    this.legs.set(connId, line, port);
+  }
+
+  get stats(): AudioStats {
+    return this.legs.stats;
   }
 
   /** One RTP or RTCP packet from a client's sound track. Never throws; anything but a sharing customer's is dropped. */
   soundFrom(connId: string, packet: Buffer): void {
     const sessionId = this.shareOfCustomer.get(connId);
     const share = sessionId ? this.shares.get(sessionId) : undefined;
-    const from = this.legs.get(connId);
-    if (!share || share.state !== 'on' || share.customerConn !== connId || !from) return;
-    this.recording?.sound(share.sessionId, packet, from.line.opusPayloadType);
-    const to = this.legs.get(share.agentConn);
-    if (!to || !to.port.isOpen()) return;
-    const out = to.inbound.rewrite(packet, from.line.opusPayloadType);
-    if (!out) return;
-    if (to.port.send(out)) this.stats.forwardedPackets++;
-    else {
-      this.stats.droppedPackets++;
-      this.rtpLog.warn('sound packet not sent', { sessionId: share.sessionId });
-    }
+    const fromPt = this.legs.payloadTypeOf(connId);
+    if (!share || share.state !== 'on' || share.customerConn !== connId || fromPt === null) return;
+    this.recording?.sound(share.sessionId, packet, fromPt);
+    this.legs.forward(packet, fromPt, share.agentConn, share.sessionId);
   }
 
   connectionClosed(connId: string): void {
