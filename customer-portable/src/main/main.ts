@@ -185,10 +185,13 @@ function lockDownSession(getWindow: () => BrowserWindow | null): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
-  ses.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write');
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    // Audio inputs (a voice call's microphone, the PC's sound on Linux), never the camera.
+    const isAudioOnly = permission === 'media' && 'mediaTypes' in details && (details.mediaTypes ?? []).length > 0 && (details.mediaTypes ?? []).every((t) => t === 'audio');
+    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write' || isAudioOnly);
   });
-  ses.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
+  // `media` for audio: the input labels that remote sound picks its source by (remoteSound.ts).
+  ses.setPermissionCheckHandler((_contents, permission, _origin, details) => permission === 'clipboard-sanitized-write' || (permission === 'media' && details.mediaType === 'audio'));
   // getDisplayMedia in the renderer gets the primary screen without a picker: the customer
   // already consented in our own dialog.
   ses.setDisplayMediaRequestHandler((request, callback) => {
