@@ -14,7 +14,7 @@ import type { AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import type { SoundHandler } from '../sound/SoundHandler.ts';
+import type { SoundHandler } from './SoundHandler.ts';
 
 export type VoiceCtl = VoiceCtlToRelay;
 

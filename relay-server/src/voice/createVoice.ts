@@ -2,7 +2,7 @@
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SessionsFeature } from '../sessions/createSessions.ts';
-import { SoundHandler, type SoundRecordingTap } from '../sound/SoundHandler.ts';
+import { SoundHandler, type SoundRecordingTap } from './SoundHandler.ts';
 import { VoiceHandler, type VoiceRecordingTap } from './VoiceHandler.ts';
 
 export interface VoiceDeps {

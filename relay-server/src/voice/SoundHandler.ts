@@ -14,8 +14,8 @@ import type { Logger } from '../platform/logger.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
-import { AudioLegs, type AudioPort, type AudioStats } from '../voice/AudioLegs.ts';
-import type { AudioLine } from '../voice/RtpRewriter.ts';
+import { AudioLegs, type AudioPort, type AudioStats } from './AudioLegs.ts';
+import type { AudioLine } from './RtpRewriter.ts';
 
 /** Where the sound is recorded (recording/Recorder.ts); must return quickly and never throw. */
 export interface SoundRecordingTap {
