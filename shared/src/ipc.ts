@@ -83,6 +83,19 @@ export const MonitorsResult = z.object({ monitors: MonitorList, captured: Deskto
 export type MonitorsResult = z.infer<typeof MonitorsResult>;
 
 /**
+ * Remote sound: where the renderer captures this PC's sound from (main decides). `loopback`:
+ * getDisplayMedia with audio, which main answers with the system's loopback audio (Windows,
+ * macOS 13+). `device`: the microphone-like input with this label (Linux: a source that main
+ * made from the default output's monitor). `unavailable`: this PC cannot share its sound.
+ */
+export const SoundSourceResult = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('loopback') }),
+  z.object({ kind: z.literal('device'), label: z.string().min(1).max(200) }),
+  z.object({ kind: z.literal('unavailable') }),
+]);
+export type SoundSourceResult = z.infer<typeof SoundSourceResult>;
+
+/**
  * The same messages on the browser build's BroadcastChannel (customer page <-> overlay.html),
  * plus `ready`: the overlay (re)opened and wants the strokes already on the board.
  */
@@ -117,6 +130,9 @@ export interface CustomerBridge {
   writeClipboard?(req: WriteClipboardRequest): Promise<void>;
   /** This PC's monitors, for the agent's monitor choice. Absent in the browser build: the picture is the whole capture. */
   listMonitors?(): Promise<MonitorsResult>;
+  /** Remote sound: main readies the sound source (see SoundSourceResult), and removes it when sound stops. Absent in the browser build. */
+  prepareSound?(): Promise<SoundSourceResult>;
+  releaseSound?(): Promise<void>;
   /**
    * File transfer: a file the customer accepted is written by main into a folder the customer
    * picks in main's dialog (asked on the session's first file). `ok: false`: they cancelled.

@@ -16,6 +16,9 @@ export const CUSTOMER_IPC = {
   writeClipboard: 'beacon:customer:write-clipboard',
   /** This PC's monitors (renderer -> main, which has Electron's screen module). */
   listMonitors: 'beacon:customer:list-monitors',
+  /** Remote sound: main readies (and later removes) the source of this PC's sound. */
+  prepareSound: 'beacon:customer:prepare-sound',
+  releaseSound: 'beacon:customer:release-sound',
   /** File transfer: files the customer accepted, written by main into the folder they pick. */
   openReceivedFile: 'beacon:customer:open-received-file',
   writeReceivedFile: 'beacon:customer:write-received-file',

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { InjectInputRequest, SessionStateRequest, WriteClipboardRequest, type MonitorsResult } from '@beacon/shared/ipc';
+import { InjectInputRequest, SessionStateRequest, WriteClipboardRequest, type MonitorsResult, type SoundSourceResult } from '@beacon/shared/ipc';
 import type { XClipboard } from './XClipboard.ts';
 import { parseUnknown } from '@beacon/shared/parse';
 
@@ -17,6 +17,8 @@ export interface InjectorLike {
   clipboard?: XClipboard;
   /** The display's monitors as the OS would list them, when the bridge should offer them (the Electron shell always does). */
   monitors?: MonitorsResult;
+  /** Remote sound: main's source of the PC's sound (the Electron shell always offers it). */
+  sound?: { prepare(): Promise<SoundSourceResult>; release(): Promise<void> };
 }
 
 export interface CustomerBridgeLog {
@@ -55,6 +57,12 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
   }
   const monitors = injector.monitors;
   if (monitors) await page.exposeFunction('__beaconTestListMonitors', () => monitors);
+  const sound = injector.sound;
+  if (sound) {
+    await page.exposeFunction('__beaconTestPrepareSound', () => sound.prepare());
+    await page.exposeFunction('__beaconTestReleaseSound', () => sound.release());
+  }
+  const soundFns = sound ? 'prepareSound: () => window.__beaconTestPrepareSound(), releaseSound: () => window.__beaconTestReleaseSound(),' : '';
   const monitorFns = monitors ? 'listMonitors: () => window.__beaconTestListMonitors(),' : '';
   const clipboardFns = clipboard
     ? 'readClipboard: () => window.__beaconTestReadClipboard(), writeClipboard: (req) => window.__beaconTestWriteClipboard(req),'
@@ -63,6 +71,7 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
     window.beaconCustomer = {
       ${clipboardFns}
       ${monitorFns}
+      ${soundFns}
       getConfig: async () => ({ relayUrl: ${JSON.stringify(relayUrl)}, locales: [...navigator.languages] }),
       injectInput: (req) => window.__beaconTestInject(req),
       setSessionState: (req) => window.__beaconTestSessionState(req),

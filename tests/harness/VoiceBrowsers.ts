@@ -92,11 +92,11 @@ export interface HeardAudio {
 
 /**
  * Listens to the far end's audio exactly as played (the `<audio data-testid=voice-remote-audio>`
- * element's WebRTC stream) for `ms`, through an AnalyserNode.
+ * element's WebRTC stream, or another `<audio>` given by `testId`) for `ms`, through an AnalyserNode.
  */
-export function listen(page: Page, ms: number): Promise<HeardAudio> {
-  return page.evaluate(async (windowMs) => {
-    const el = document.querySelector<HTMLAudioElement>('[data-testid="voice-remote-audio"]');
+export function listen(page: Page, ms: number, testId = 'voice-remote-audio'): Promise<HeardAudio> {
+  return page.evaluate(async ([windowMs, id]) => {
+    const el = document.querySelector<HTMLAudioElement>(`[data-testid="${id}"]`);
     const stream = el?.srcObject;
     if (!(stream instanceof MediaStream)) throw new Error('no remote audio stream');
     const ctx = new AudioContext();
@@ -124,7 +124,7 @@ export function listen(page: Page, ms: number): Promise<HeardAudio> {
     }
     await ctx.close();
     return best;
-  }, ms);
+  }, [ms, testId] as const);
 }
 
 /**

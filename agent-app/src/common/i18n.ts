@@ -16,6 +16,8 @@ import { DESK_EN } from './locales/desk.en.ts';
 import { DESK_ZH_CN } from './locales/desk.zh-CN.ts';
 import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
+import { SOUND_EN } from './locales/sound.en.ts';
+import { SOUND_ZH_CN } from './locales/sound.zh-CN.ts';
 import { VOICE_EN } from './locales/voice.en.ts';
 import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
 
@@ -28,6 +30,7 @@ export const AGENT_CATALOG = {
     ...DESK_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
+    ...SOUND_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -122,6 +125,7 @@ export const AGENT_CATALOG = {
     ...DESK_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
+    ...SOUND_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

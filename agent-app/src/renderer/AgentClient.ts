@@ -30,6 +30,7 @@ import { AgentMulti } from './desk/AgentMulti.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
+import type { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 
 export type Phase = 'login' | 'connecting' | 'console';
@@ -179,6 +180,11 @@ export class AgentClient {
   /** The session's file transfers (created on first use). */
   getFiles(sessionId: string): FileTransferSession {
     return this.sessions.open(sessionId).files;
+  }
+
+  /** Remote sound: every session's PC sound state, and the sound to play. */
+  get sound(): RemoteSoundListener {
+    return this.sessions.sound;
   }
 
   /** The session's voice call, on the current relay link (null while there is none). */

@@ -8,9 +8,10 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import { decodeChunk, isFtCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
+import { decodeChunk, isFtCtl, isSoundCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
+import { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 
 export interface SessionsHost extends SessionHost {
   /** The relay link now, for voice calls (null while there is none). */
@@ -37,6 +38,8 @@ export class AgentSessions {
    */
   private readonly untabbedConfigs = new Map<string, StreamConfig>();
   private lastMediaWarnAt = 0;
+  /** Remote sound: what each session's PC sound is doing, and the sound to play. */
+  readonly sound = new RemoteSoundListener(() => this.host.link());
 
   constructor(private readonly host: SessionsHost) {}
 
@@ -83,6 +86,7 @@ export class AgentSessions {
   ended(sessionId: string): void {
     this.secrets.delete(sessionId);
     this.sessions.get(sessionId)?.end();
+    this.sound.forget(sessionId);
   }
 
   /** The tab is closed. */
@@ -98,6 +102,8 @@ export class AgentSessions {
    * the IDs of those that wait.
    */
   linkLost(): string[] {
+    // The relay turned every share off with the link (ask again after a resume).
+    this.sound.forgetAll();
     for (const [id, s] of this.sessions) {
       if (this.secrets.has(id)) s.endCall();
       else s.end();
@@ -143,6 +149,7 @@ export class AgentSessions {
   }
 
   onCtl(msg: CtlFromRelay): void {
+    if (isSoundCtl(msg)) return this.sound.handle(msg);
     if (isVoiceMessage(msg)) {
       this.voice(msg.sessionId)?.handle(msg);
       return;
@@ -176,6 +183,7 @@ export class AgentSessions {
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
         for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);
+        if (msg.re?.type === 'sound-request') this.sound.refused();
         this.host.ctlRefused(msg.code);
         return;
       default:

@@ -20,6 +20,7 @@ import { TransferButton } from './desk/TransferButton.tsx';
 import { ParticipantsBar } from './desk/ParticipantsBar.tsx';
 import { PeerPointers } from './desk/PeerPointers.tsx';
 import { FilesMenu } from './transfer/FilesMenu.tsx';
+import { SoundButton, SoundRow } from './sound/SoundControl.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -124,6 +125,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
         {entry.state === 'active' && session && !isVoiceOnly && <MonitorMenu picker={session.monitors} />}
         {entry.state === 'active' && session && !isVoiceOnly && <FilesMenu files={client.getFiles(entry.sessionId)} hasControl={entry.hasControl} />}
+        {entry.state === 'active' && session && !isVoiceOnly && client.sound.isAvailable() && <SoundButton sound={client.sound} sessionId={entry.sessionId} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}
         {entry.state === 'active' && session && !isVoiceOnly && (
           <QualityModeSelect mode={session.qualityMode} onChange={(mode) => client.setQualityMode(entry.sessionId, mode)} />
@@ -142,6 +144,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       <SessionCustomer entry={entry} />
       <ParticipantsBar entry={entry} />
       {voice && <VoicePanel call={voice} />}
+      {entry.state === 'active' && !isVoiceOnly && <SoundRow sound={client.sound} sessionId={entry.sessionId} />}
       {entry.state === 'active' && entry.awayUntil !== undefined && <ReconnectingNotice who="customer" until={entry.awayUntil} />}
       {entry.state === 'active' && session?.clipboard && <ClipboardNoticeRow clipboard={session.clipboard} />}
       {entry.messageKey && (

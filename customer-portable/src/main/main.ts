@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
 import { clipboardReadResult } from '../common/clipboard.ts';
 import { registerReceivedFiles } from './receivedFiles.ts';
+import { hasLoopbackAudio, registerRemoteSound } from './remoteSound.ts';
 import { monitorsFromDisplays } from '../common/monitors.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
@@ -145,6 +146,7 @@ function main(): void {
   const shell: Shell = { window: null, overlay: null, isInSession: false };
   const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
   registerIpc(ipc, shell, relayUrl);
+  const releaseSound = registerRemoteSound(ipc, () => shell.isInSession);
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -160,9 +162,9 @@ function main(): void {
     shell.overlay = null;
     ipc.dispose();
     if (isProfileRemoved) return;
-    // Hold the quit until the profile is gone (retrying while Chromium releases files).
+    // Hold the quit until the profile is gone (retrying while Chromium releases files) and the sound source is removed.
     e.preventDefault();
-    void profile.dispose().finally(() => {
+    void Promise.all([profile.dispose(), releaseSound()]).finally(() => {
       isProfileRemoved = true;
       app.quit();
     });
@@ -183,10 +185,13 @@ function lockDownSession(getWindow: () => BrowserWindow | null): void {
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
-  ses.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write');
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    // Audio inputs (a voice call's microphone, the PC's sound on Linux), never the camera.
+    const isAudioOnly = permission === 'media' && 'mediaTypes' in details && (details.mediaTypes ?? []).length > 0 && (details.mediaTypes ?? []).every((t) => t === 'audio');
+    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write' || isAudioOnly);
   });
-  ses.setPermissionCheckHandler((_contents, permission) => permission === 'clipboard-sanitized-write');
+  // `media` for audio: the input labels that remote sound picks its source by (remoteSound.ts).
+  ses.setPermissionCheckHandler((_contents, permission, _origin, details) => permission === 'clipboard-sanitized-write' || (permission === 'media' && details.mediaType === 'audio'));
   // getDisplayMedia in the renderer gets the primary screen without a picker: the customer
   // already consented in our own dialog.
   ses.setDisplayMediaRequestHandler((request, callback) => {
@@ -200,7 +205,9 @@ function lockDownSession(getWindow: () => BrowserWindow | null): void {
       (sources) => {
         const source = pickCaptureSource(sources, screen.getPrimaryDisplay().id);
         if (!source) console.error('[beacon] no screen to capture');
-        callback(source ? { video: source } : {});
+        // Remote sound (remoteSound.ts): the system's loopback audio where the OS gives it.
+        const audio = request.audioRequested && hasLoopbackAudio() ? { audio: 'loopback' as const } : {};
+        callback(source ? { video: source, ...audio } : {});
       },
       (err: unknown) => {
         console.error('[beacon] could not list screens', err);

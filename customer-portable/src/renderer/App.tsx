@@ -7,6 +7,7 @@ import type { SessionCollab } from './SessionCollab.ts';
 import type { CustomerClient } from './CustomerClient.ts';
 import { LanguageSwitch } from '@beacon/shared/ui/LanguageSwitch';
 import { SessionBar } from './SessionBar.tsx';
+import { SoundNotice } from './sound/SoundNotice.tsx';
 import { ReconnectingNotice } from '@beacon/shared/ui/ReconnectingNotice';
 import { VoicePanel } from '@beacon/shared/ui/VoicePanel';
 import { StartScreen } from './StartScreen.tsx';
@@ -91,6 +92,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
       <LinkNotice link={link} />
+      <SoundNotice sound={client.sound} agentName={session.agentName} onAsk={openPanel} />
       {files && <CustomerFiles files={files} bridge={client.bridge} onAttention={openPanel} />}
       {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}

@@ -7,13 +7,14 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import { isFtCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
+import { isFtCtl, isSoundCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
+import { SoundShare } from './sound/SoundShare.ts';
 
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
@@ -48,6 +49,8 @@ export class CustomerClient {
   /** What the session bar says about the agent's monitor and clipboard use. */
   readonly barNotices = new BarNotices();
   readonly help = new HelpRequestClient(() => this.link.connection, groupFromLink(location.search));
+  /** Remote sound: the agent hears this PC's sound while the customer allows it. */
+  readonly sound: SoundShare;
 
   constructor(
     private readonly config: RendererConfig,
@@ -58,6 +61,7 @@ export class CustomerClient {
       role: 'customer' as const,
       ...this.resumeOptions(),
     });
+    this.sound = new SoundShare({ link: () => this.link.connection, bridge, voice: () => this.getVoice() });
     this.link = createRelayLink(linkOptions, {
       onOpening: () => this.apply({ type: 'connecting' }),
       onUp: (conn, scope) => this.attach(conn, scope),
@@ -143,6 +147,8 @@ export class CustomerClient {
 
   private onDisconnected(reason: UiErrorCode): void {
     if (this.isClosed) return;
+    // Its sound line was on the old link; the relay turned the sound off (the agent asks again after a resume).
+    this.sound.sync(null);
     if (this.resumable && this.state.phase === 'session') {
       // The capture keeps running; frames are dropped until the link is back (a call ends: its audio was on the old link).
       this.link.retryLater(this.resumeRetry.nextDelayMs());
@@ -273,6 +279,7 @@ export class CustomerClient {
       cs?.onVoiceCtl(msg);
       return;
     }
+    if (isSoundCtl(msg)) return this.sound.handle(msg, this.state.session?.sessionId ?? null);
     if (cs?.collab.handle(msg)) return;
     if (isFtCtl(msg)) {
       // Files only in the running session.
@@ -324,5 +331,6 @@ export class CustomerClient {
       });
     }
     this.current?.syncVoice(s.session?.sessionId ?? null);
+    this.sound.sync(s.session?.sessionId ?? null);
   }
 }

@@ -140,6 +140,11 @@ export class Recorder {
     this.live.get(sessionId)?.rec.voice(role, packet, opusPayloadType);
   }
 
+  /** One RTP packet of the customer PC's sound in session `sessionId`, as the relay forwards it. */
+  sound(sessionId: string, packet: Uint8Array, opusPayloadType: number): void {
+    this.live.get(sessionId)?.rec.sound(packet, opusPayloadType);
+  }
+
   streamConfig(s: ActiveSession, config: StreamConfig): void {
     const l = this.live.get(s.id);
     if (!l) return;

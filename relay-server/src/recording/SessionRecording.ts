@@ -50,6 +50,8 @@ const KEYFRAME_ASK_INTERVAL_MS = 1000;
 export const VIDEO_TRACK = 1;
 /** Voice tracks, in this order in the file (a browser plays only the first audio track of a file). */
 export const VOICE_TRACKS: Record<Role, number> = { agent: 2, customer: 3 };
+/** The customer PC's sound (remote sound, issue 13): an Opus track of its own, after the voices. */
+export const SOUND_TRACK = 4;
 
 export interface SessionRecordingOptions {
   sessionId: string;
@@ -89,6 +91,7 @@ export class SessionRecording {
   private frameBytes = 0;
   private isFrameDropped = false;
   private readonly voiceTracks = new Map<Role, VoiceTrack>();
+  private soundTrack: VoiceTrack | null = null;
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
   constructor(private readonly o: SessionRecordingOptions) {
@@ -189,6 +192,18 @@ export class SessionRecording {
       this.voiceTracks.set(role, track);
     }
     track.push(packet, opusPayloadType, (this.o.now() - this.o.startedAt) * 1000);
+  }
+
+  /** One RTP packet of the customer PC's sound, as forwarded while the agent hears it. Never throws. */
+  sound(packet: Uint8Array, opusPayloadType: number): void {
+    if (this.isClosed || this.writer.failed) return;
+    this.soundTrack ??= new VoiceTrack(SOUND_TRACK, this.writer);
+    this.soundTrack.push(packet, opusPayloadType, (this.o.now() - this.o.startedAt) * 1000);
+  }
+
+  /** Sound packets written. */
+  soundPackets(): number {
+    return this.soundTrack?.tally.packets ?? 0;
   }
 
   /** Voice packets written per side. */

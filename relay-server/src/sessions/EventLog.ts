@@ -44,6 +44,9 @@ export const EVENT_KINDS = [
   'control-passed',
   // Issue 13: a file transfer ended (`name`, `size`, `direction`, `outcome`, `sha256` when every byte arrived, `by`).
   'file-transfer',
+  // Issue 13, remote sound: the agent began hearing the PC's sound (`by`: who asked) and stopped (`by`, `reason`, `durationMs`).
+  'sound-started',
+  'sound-ended',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

@@ -39,7 +39,7 @@ export interface HelloHost {
 
 /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
 export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk'>): string[] {
-  return KNOWN_CAPABILITIES.filter((c) => (c !== 'voice' || ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined));
+  return KNOWN_CAPABILITIES.filter((c) => ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined));
 }
 
 /** A first frame from a client of another protocol version: it is told so and refused (true). */

@@ -195,6 +195,8 @@ export class ClientPath {
         ...this.linkHandlers(party),
         onAudioTrack: (line, port) => ctx.voice?.setLeg(connId, line, port),
         onAudioPacket: (packet) => ctx.voice?.audioFrom(connId, packet),
+        onSoundTrack: (line, port) => ctx.voice?.sound?.setLeg(connId, line, port),
+        onSoundPacket: (packet) => ctx.voice?.sound?.soundFrom(connId, packet),
         onLost: (why) => {
           ctx.log.warn('peer link lost', { connId, why });
           if (this.gate) this.dropLink(why);

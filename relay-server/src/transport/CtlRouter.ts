@@ -12,7 +12,7 @@
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import { CtlToRelay, isCollabCtl, isFtCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import { CtlToRelay, isCollabCtl, isFtCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
@@ -171,6 +171,10 @@ export class CtlRouter {
     if (isVoiceCtl(msg)) {
       if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
       return this.ctx.voice.handle(party, msg);
+    }
+    if (isSoundCtl(msg)) {
+      if (!this.ctx.voice?.sound) throw new ProtocolError('forbidden', 'this relay carries no sound');
+      return this.ctx.voice.sound.handle(party, msg);
     }
     if (isCollabCtl(msg)) {
       if (!this.ctx.collab) throw new ProtocolError('forbidden', 'this relay has no chat or whiteboard');

@@ -8,7 +8,7 @@
 import nodeDataChannel, { type DataChannel, type PeerConnection, type RtcConfig, type Track } from 'node-datachannel';
 import { LIMITS, type CtlFromRelay } from '@beacon/shared/protocol';
 import type { MediaSink } from '../sessions/Session.ts';
-import { parseAudioLine, type AudioLine } from '../voice/RtpRewriter.ts';
+import { parseAudioLines, type AudioLine } from '../voice/RtpRewriter.ts';
 import type { AudioPort } from '../voice/VoiceHandler.ts';
 import type { Logger } from '../platform/logger.ts';
 import { holdUntilClosed } from '../platform/nativeHandles.ts';
@@ -44,6 +44,10 @@ export interface PeerLinkHandlers {
   onAudioTrack?(line: AudioLine, port: AudioPort): void;
   /** Voice: one RTP/RTCP packet from the client's audio track (already decrypted). */
   onAudioPacket?(packet: Buffer): void;
+  /** Remote sound: the client's second audio m-line and the track to send to it (see protocol/sound.ts). */
+  onSoundTrack?(line: AudioLine, port: AudioPort): void;
+  /** Remote sound: one RTP/RTCP packet from the client's sound track. */
+  onSoundPacket?(packet: Buffer): void;
 }
 
 export class PeerLink {
@@ -57,6 +61,9 @@ export class PeerLink {
   private audio: Track | null = null;
   /** The audio m-line of the client's latest offer, for the track that the answer creates. */
   private offeredAudio: AudioLine | null = null;
+  /** Remote sound: the second audio m-line and its track, kept like the voice track. */
+  private sound: Track | null = null;
+  private offeredSound: AudioLine | null = null;
   private earlyCandidates: { candidate: string; mid: string }[] | null = [];
   private hasOffer = false;
   private hasCtlOpened = false;
@@ -121,10 +128,13 @@ export class PeerLink {
    */
   renegotiate(sdp: string): void {
     if (!this.hasOffer || this.isClosed) throw new Error('no peer connection to renegotiate');
-    this.offeredAudio = parseAudioLine(sdp);
+    const lines = parseAudioLines(sdp);
+    this.offeredAudio = lines[0] ?? null;
+    this.offeredSound = lines[1] ?? null;
     this.pc.setRemoteDescription(sdp, 'offer');
     // A track that already exists keeps its object; only its parameters may have changed.
     if (this.audio && this.offeredAudio && this.offeredAudio.mid === this.audio.mid()) this.announceAudio();
+    if (this.sound && this.offeredSound && this.offeredSound.mid === this.sound.mid()) this.announceSound();
   }
 
   addRemoteCandidate(candidate: string, mid: string): void {
@@ -209,10 +219,12 @@ export class PeerLink {
     if (this.isClosed) return;
     this.isClosed = true;
     this.log.debug('peer link closed', { reason });
-    try {
-      this.audio?.close();
-    } catch {
-      /* already closed */
+    for (const track of [this.audio, this.sound]) {
+      try {
+        track?.close();
+      } catch {
+        /* already closed */
+      }
     }
     for (const dc of [this.ctl, this.media, ...this.strays]) {
       try {
@@ -248,6 +260,15 @@ export class PeerLink {
 
   private adoptTrack(track: Track): void {
     holdUntilClosed(track);
+    if (!this.isClosed && !this.sound && track.type() === 'audio' && this.offeredSound && track.mid() === this.offeredSound.mid) {
+      this.sound = track;
+      track.onMessage((packet) => {
+        if (!this.isClosed) this.handlers.onSoundPacket?.(packet);
+      });
+      track.onError((err) => this.log.warn('sound track error', { err }));
+      this.announceSound();
+      return;
+    }
     if (this.isClosed || this.audio || track.type() !== 'audio' || !this.offeredAudio || track.mid() !== this.offeredAudio.mid) {
       this.log.warn('unexpected media track closed', { mid: track.mid().slice(0, 64), type: track.type() });
       this.strayTracks.push(track);
@@ -265,8 +286,17 @@ export class PeerLink {
   private announceAudio(): void {
     const track = this.audio;
     const line = this.offeredAudio;
-    if (!track || !line) return;
-    this.handlers.onAudioTrack?.(line, {
+    if (track && line) this.handlers.onAudioTrack?.(line, this.portOf(track));
+  }
+
+  private announceSound(): void {
+    const track = this.sound;
+    const line = this.offeredSound;
+    if (track && line) this.handlers.onSoundTrack?.(line, this.portOf(track));
+  }
+
+  private portOf(track: Track): AudioPort {
+    return {
       isOpen: () => !this.isClosed && track.isOpen(),
       send: (packet) => {
         if (this.isClosed) return false;
@@ -276,7 +306,7 @@ export class PeerLink {
           return false;
         }
       },
-    });
+    };
   }
 
   private adopt(dc: DataChannel): void {

@@ -39,6 +39,15 @@ export function isRtcp(packet: Uint8Array): boolean {
  * read; the SDP has been accepted by libdatachannel already.
  */
 export function parseAudioLine(sdp: string): AudioLine | null {
+  return parseAudioLines(sdp)[0] ?? null;
+}
+
+/**
+ * Every audio m-line of an SDP with Opus in it, in SDP order: voice first, then remote sound
+ * (capability `remote-sound`, see shared/src/protocol/sound.ts).
+ */
+export function parseAudioLines(sdp: string): AudioLine[] {
+  const out: AudioLine[] = [];
   const sections = sdp.split(/\r?\nm=/).slice(1);
   for (const section of sections) {
     if (!section.startsWith('audio ')) continue;
@@ -47,13 +56,13 @@ export function parseAudioLine(sdp: string): AudioLine | null {
     if (!mid || !opus) continue;
     const ext = new RegExp(`^a=extmap:(\\d+)(?:/\\S+)? ${MID_EXTENSION_URI.replace(/[.:]/g, '\\$&')}\\s*$`, 'm').exec(section)?.[1];
     const midExtensionId = ext ? Number(ext) : null;
-    return {
+    out.push({
       mid,
       opusPayloadType: Number(opus),
       midExtensionId: midExtensionId !== null && midExtensionId >= 1 && midExtensionId <= 14 ? midExtensionId : null,
-    };
+    });
   }
-  return null;
+  return out;
 }
 
 export class RtpRewriter {

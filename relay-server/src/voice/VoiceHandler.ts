@@ -6,29 +6,19 @@
  * One audio track per client connection (its peer connection has one audio m-line), so an
  * agent with several sessions talks in one of them at a time.
  */
-import { randomInt } from 'node:crypto';
 import { ProtocolError } from '@beacon/shared/errors';
 import type { Role, VoiceCtlToRelay } from '@beacon/shared/protocol';
-import { ThrottledLogger, type Logger } from '../platform/logger.ts';
-import { RtpRewriter, type AudioLine } from './RtpRewriter.ts';
+import type { Logger } from '../platform/logger.ts';
+import { AudioLegs, type AudioPort, type AudioStats } from './AudioLegs.ts';
+import type { AudioLine } from './RtpRewriter.ts';
 import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { SoundHandler } from './SoundHandler.ts';
 
 export type VoiceCtl = VoiceCtlToRelay;
 
-/** A client's audio track as the router sees it (PeerLink owns the native object). */
-export interface AudioPort {
-  isOpen(): boolean;
-  send(packet: Buffer): boolean;
-}
-
-interface Leg {
-  line: AudioLine;
-  port: AudioPort;
-  /** Rewrites packets going to this leg, with one SSRC for everything it receives. */
-  inbound: RtpRewriter;
-}
+export type { AudioPort };
 
 interface Call {
   sessionId: string;
@@ -50,18 +40,15 @@ export interface VoiceRecordingTap {
   voice(sessionId: string, role: Role, packet: Uint8Array, opusPayloadType: number): void;
 }
 
-export interface VoiceStats {
-  forwardedPackets: number;
-  droppedPackets: number;
-}
+export type VoiceStats = AudioStats;
 
 export class VoiceHandler {
-  private readonly legs = new Map<string, Leg>();
+  private readonly legs: AudioLegs;
   private readonly calls = new Map<string, Call>();
   /** connId -> the session whose call (ringing or active) it is in. */
   private readonly callOf = new Map<string, string>();
-  private readonly rtpLog: ThrottledLogger;
-  readonly stats: VoiceStats = { forwardedPackets: 0, droppedPackets: 0 };
+  /** Remote sound, which travels like voice on a second audio line (capability `remote-sound`). */
+  sound: SoundHandler | null = null;
 
   constructor(
     private readonly sessions: SessionManager,
@@ -71,7 +58,7 @@ export class VoiceHandler {
     private readonly events: EventLog | null = null,
     private readonly now: () => number = Date.now,
   ) {
-    this.rtpLog = new ThrottledLogger(log);
+    this.legs = new AudioLegs(log, 'voice');
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
       else if (e.type === 'away') this.partyAway(e.session, e.who);
@@ -141,34 +128,31 @@ export class VoiceHandler {
 
   /** A client's audio m-line was negotiated (or renegotiated). */
   setLeg(connId: string, line: AudioLine, port: AudioPort): void {
-    this.legs.set(connId, { line, port, inbound: new RtpRewriter(line, randomInt(1, 0xffffffff)) });
+    this.legs.set(connId, line, port);
+  }
+
+  get stats(): VoiceStats {
+    return this.legs.stats;
   }
 
   /** One RTP or RTCP packet from a client's audio track. Never throws; stray packets are dropped. */
   audioFrom(connId: string, packet: Buffer): void {
-    const from = this.legs.get(connId);
+    const fromPt = this.legs.payloadTypeOf(connId);
     const sessionId = this.callOf.get(connId);
     const call = sessionId ? this.liveCall(sessionId) : null;
-    if (!from || !call || call.state !== 'active') return;
+    if (fromPt === null || !call || call.state !== 'active') return;
     const fromRole: Role = call.agentConn === connId ? 'agent' : 'customer';
     // The muted side's packets are dropped here too: muting must silence the call even if a client keeps sending.
     if (call.isMuted[fromRole]) return;
     // Recorded as spoken, whether or not the other side's track can take it right now.
-    this.recording?.voice(call.sessionId, fromRole, packet, from.line.opusPayloadType);
-    const to = this.legs.get(fromRole === 'agent' ? call.customerConn : call.agentConn);
-    if (!to || !to.port.isOpen()) return;
-    const out = to.inbound.rewrite(packet, from.line.opusPayloadType);
-    if (!out) return;
-    if (to.port.send(out)) this.stats.forwardedPackets++;
-    else {
-      this.stats.droppedPackets++;
-      this.rtpLog.warn('voice packet not sent', { sessionId: call.sessionId });
-    }
+    this.recording?.voice(call.sessionId, fromRole, packet, fromPt);
+    this.legs.forward(packet, fromPt, fromRole === 'agent' ? call.customerConn : call.agentConn, call.sessionId);
   }
 
   /** The connection is gone: its audio leg is forgotten (its calls end with its sessions). */
   connectionClosed(connId: string): void {
     this.legs.delete(connId);
+    this.sound?.connectionClosed(connId);
   }
 
   /**

@@ -23,6 +23,7 @@ import {
 import { KNOWN_CAPABILITIES, mayCarry, sharedCapabilities, type KnownCapability } from '../version.ts';
 import { openRacingSocket } from './racingSocket.ts';
 import { abandonPeer, addAudioLine, helloOf, isWelcomeFor, signallingUrl, whenOpen } from './relayOpening.ts';
+import { SoundLine } from './SoundLine.ts';
 import { WsBridge } from './WsBridge.ts';
 import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
@@ -78,7 +79,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
     readonly welcome: W,
   ) {
     this.capabilities = sharedCapabilities(KNOWN_CAPABILITIES, welcome.capabilities);
+    this.sound = new SoundLine(pc, { get: () => this.audioSender, set: (s) => void (this.audioSender = s) }, (sdp) => this.sendSignal({ type: 'rtc-renegotiate', sdp }));
   }
+
+  /** Remote sound: the link's sound line (see {@link setSoundTrack}). */
+  readonly sound: SoundLine;
 
   /** The features both this client and the relay speak (see version.ts); use one only if it is here. */
   readonly capabilities: ReadonlySet<KnownCapability>;
@@ -333,7 +338,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
       }
     };
     pc.ontrack = (ev) => {
-      if (ev.track.kind !== 'audio') return;
+      if (ev.track.kind !== 'audio' || this.sound.takeTrack(ev)) return;
       this.remoteAudioTrack = ev.track;
       this.onRemoteAudio.fire(ev.track);
     };
@@ -408,6 +413,13 @@ export class RelayConnection<W extends Welcome = Welcome> {
     const line = addAudioLine(this.pc, track);
     this.audioSender = line.sender;
     this.sendSignal({ type: 'rtc-renegotiate', sdp: await line.offer });
+  }
+
+  /** Remote sound: sends `track` (the PC's sound), or null to only receive, on the link's sound line. */
+  async setSoundTrack(track: MediaStreamTrack | null): Promise<void> {
+    if (this.isClosed) return;
+    if (this.carrier) throw new ProtocolError('not-allowed', 'sound needs UDP, which this network blocks');
+    await this.sound.set(track);
   }
 
   /** The relay's audio track, once a voice call has negotiated it. */

@@ -79,6 +79,8 @@ export const RECORDING_EN = {
       'participant-left': 'An agent left',
       'control-passed': 'Keyboard and mouse passed',
       'file-transfer': 'File transfer',
+      'sound-started': 'The agent began hearing the PC’s sound',
+      'sound-ended': 'The agent stopped hearing the PC’s sound',
     },
     clipboard: {
       'to-customer': 'to the customer’s PC, {{chars}} characters',

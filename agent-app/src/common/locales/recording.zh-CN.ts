@@ -79,6 +79,8 @@ export const RECORDING_ZH_CN = {
       'participant-left': '有坐席离开',
       'control-passed': '键盘鼠标控制权移交',
       'file-transfer': '文件传输',
+      'sound-started': '技术人员开始收听电脑声音',
+      'sound-ended': '技术人员停止收听电脑声音',
     },
     clipboard: {
       'to-customer': '发送到客户电脑，{{chars}} 个字符',
