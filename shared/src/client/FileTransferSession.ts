@@ -181,18 +181,22 @@ export class FileTransferSession {
     const e = this.incomingLanes.get(d.header.lane);
     if (!e?.cursor || !e.sink || e.phase !== 'moving') return;
     const fresh = e.cursor.take(d.header.offset, d.data);
-    if (!fresh) return;
-    const at = e.cursor.received - fresh.byteLength;
-    // Copied: the chunk's buffer is reused by nobody, but a sink may keep what it is given.
-    const sink = e.sink;
-    e.writes = e.writes.then(() => sink.write(at, fresh.slice()));
+    if (fresh) {
+      const at = e.cursor.received - fresh.byteLength;
+      // Copied: the chunk's buffer is reused by nobody, but a sink may keep what it is given.
+      const sink = e.sink;
+      e.writes = e.writes.then(() => sink.write(at, fresh.slice()));
+    }
+    // Also for a resent chunk that brings nothing new: its acknowledgement may be what a drop lost.
     const ack = e.cursor.ackDue();
     if (ack === null) return;
     e.writes
       .then(() => {
         if (e.phase !== 'moving' && e.phase !== 'verifying') return;
-        e.bytes = ack;
-        e.meter.add(this.timers.now(), ack);
+        if (ack > e.bytes) {
+          e.bytes = ack;
+          e.meter.add(this.timers.now(), ack);
+        }
         this.link.sendCtl({ type: 'ft-ack', sessionId: this.sessionId, transferId: e.transferId, offset: ack });
         this.publish(ack === e.size);
       })
