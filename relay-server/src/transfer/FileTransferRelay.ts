@@ -103,6 +103,7 @@ export class FileTransferRelay {
     const forwarded: CtlFromRelay = { type: 'ft-offer', sessionId: s.id, from: role, transferId, lane: t.outLane, name, size, confirm };
     if (batchId) forwarded.batchId = batchId;
     if (requestId) forwarded.requestId = requestId;
+    t.offer = forwarded;
     if (!this.other(s, role).sendCtl(forwarded)) this.fail(s, t, 'peer-gone');
   }
 
@@ -139,8 +140,7 @@ export class FileTransferRelay {
     const out: CtlFromRelay = ok
       ? { type: 'ft-done', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 }
       : { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason: 'hash-mismatch' };
-    s.agent.sendCtl(out);
-    s.customer.sendCtl(out);
+    this.tellBoth(s, out);
   }
 
   /** A binary chunk from `party`: passed on behind the picture, or refused. */
@@ -157,14 +157,22 @@ export class FileTransferRelay {
     this.pump.push(t, bytes, this.receiver(s, t));
   }
 
-  /** One side is back after a drop: each sender goes on from what its receiver acknowledged. */
+  /**
+   * One side is back after a drop, and what either side sent while it was away is lost: each
+   * sender goes on from what its receiver acknowledged (and sends its hash again if that was
+   * lost), an unanswered offer and a hash not yet answered are told again, and so are the
+   * outcomes of the last files. Both clients take a message they already had as a no-op.
+   */
   back(s: LiveSession): void {
     for (const t of this.transfers.ofSession(s.id)) {
+      if (t.phase === 'offered' && t.offer) this.receiver(s, t).sendCtl(t.offer);
+      if (t.phase === 'ending' && t.sha256) this.receiver(s, t).sendCtl({ type: 'ft-end', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 });
       if (t.phase !== 'moving') continue;
       this.pump.drop(t);
       t.expected = t.acked;
       this.sender(s, t).sendCtl({ type: 'ft-rewind', sessionId: s.id, transferId: t.transferId, offset: t.acked });
     }
+    for (const out of this.transfers.outcomesOf(s.id)) this.tellBoth(s, out, false);
   }
 
   /** One side's link dropped: chunks waiting for it are dropped (they are sent again after the rewind). */
@@ -198,9 +206,14 @@ export class FileTransferRelay {
     this.transfers.remove(t);
     this.pump.drop(t);
     this.records.finished(s, t, reason, null, by);
-    const msg: CtlFromRelay = { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason, ...(by ? { by } : {}) };
-    s.agent.sendCtl(msg);
-    s.customer.sendCtl(msg);
+    this.tellBoth(s, { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason, ...(by ? { by } : {}) });
+  }
+
+  /** How a transfer ended, to both sides; kept (`keep`) to tell again after a resume. */
+  private tellBoth(s: LiveSession, out: CtlFromRelay, keep = true): void {
+    if (keep) this.transfers.keepOutcome(s.id, out);
+    s.agent.sendCtl(out);
+    s.customer.sendCtl(out);
   }
 
   private policyOf(sessionId: string): FtPolicy {

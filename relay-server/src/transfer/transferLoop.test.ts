@@ -38,8 +38,8 @@ function loop() {
   const records = new TransferRecords({ append: async (e) => void events.push(e) }, null, createLogger(() => undefined));
   const relay = new FileTransferRelay(records, () => ({ agentMaySend: true, agentMayReceive: true, confirm: true }), () => Date.now());
   let attached = true;
-  /** Which ctl messages a failing link loses, either way (its chunks still arrive). */
-  let lost: (m: { type: string; offset?: number }) => boolean = () => false;
+  /** Which ctl messages a failing link loses, either way (`to`: where it was going; its chunks still arrive). */
+  let lost: (m: { type: string; offset?: number }, to: 'relay' | 'agent' | 'customer') => boolean = () => false;
   const sides: Record<'agent' | 'customer', FileTransferSession | null> = { agent: null, customer: null };
   const party = (role: 'agent' | 'customer') => ({
     connId: `conn-${role}`,
@@ -48,7 +48,7 @@ function loop() {
     isAttached: () => attached,
     sendCtl: (m: CtlFromRelay) => {
       const parsed = FtCtlFromRelay.safeParse(m);
-      if (parsed.success && attached && !lost(parsed.data)) later(() => sides[role]?.handleCtl(parsed.data));
+      if (parsed.success && attached && !lost(parsed.data, role)) later(() => sides[role]?.handleCtl(parsed.data));
       return true;
     },
     mediaSink: { isOpen: () => attached, bufferedAmount: () => 0, send: (b: Uint8Array) => (attached ? (later(() => sides[role]?.handleChunk(b)), true) : false) },
@@ -59,7 +59,7 @@ function loop() {
   const port = (p: typeof agent) => ({
     sendCtl: (m: unknown) => {
       const msg = FtCtlToRelay.parse(m);
-      if (lost(msg)) return true;
+      if (lost(msg, 'relay')) return true;
       if (attached) later(() => relay.handle(s, p as unknown as AgentParty, msg));
       return true;
     },
@@ -94,11 +94,11 @@ async function sendToCustomer(l: ReturnType<typeof loop>, file: Buffer, delayMs:
 }
 
 /** A drop and a resume of the customer's link. */
-async function dropAndResume(l: ReturnType<typeof loop>) {
+async function dropAndResume(l: ReturnType<typeof loop>, midway = true) {
   l.setAttached(false);
   l.relay.away(l.s);
   await new Promise((r) => setTimeout(r, 20));
-  assert.notEqual(l.agent.store.getSnapshot().rows[0]?.phase, 'done', 'the drop comes in the middle');
+  if (midway) assert.notEqual(l.agent.store.getSnapshot().rows[0]?.phase, 'done', 'the drop comes in the middle');
   l.setAttached(true);
   l.relay.back(l.s);
 }
@@ -134,6 +134,38 @@ test('a receiver that holds every byte when the drop comes acknowledges the rese
   await dropAndResume(l);
   await bothDone(l, sink, file);
 });
+
+const lostOnce: [string, 'relay' | 'agent' | 'customer'][] = [
+  ['ft-offer', 'customer'],
+  ['ft-answer', 'relay'],
+  ['ft-answer', 'agent'],
+  ['ft-end', 'relay'],
+  ['ft-end', 'customer'],
+  ['ft-result', 'relay'],
+  ['ft-done', 'agent'],
+  ['ft-done', 'customer'],
+];
+for (const [type, to] of lostOnce) {
+  test(`an ${type} to the ${to} lost in a drop is made good after the resume, and the file arrives`, async () => {
+    const l = loop();
+    let losses = 0;
+    l.lose((m, dest) => m.type === type && dest === to && losses++ === 0);
+    const file = randomBytes(300_000);
+    l.agent.send([{ name: 'small.bin', size: file.length, read: async (o, n) => file.subarray(o, o + n) }]);
+    const sink = memorySink();
+    const acceptOffered = () => {
+      const row = l.customer.store.getSnapshot().rows[0];
+      if (row?.phase === 'offered') l.customer.accept(row.transferId, sink);
+    };
+    await until(`the ${type} is lost`, () => (acceptOffered(), losses > 0));
+    await new Promise((r) => setTimeout(r, 30));
+    acceptOffered();
+    assert.ok(!(l.agent.store.getSnapshot().rows[0]?.phase === 'done' && l.customer.store.getSnapshot().rows[0]?.phase === 'done'), 'the loss stalls the file');
+    await dropAndResume(l, false);
+    await until('the file arrives', () => (acceptOffered(), sink.finished));
+    await bothDone(l, sink, file);
+  });
+}
 
 test('the customer sends a folder the agent asked for; a declined file is never written', async () => {
   const l = loop();

@@ -18,6 +18,7 @@ export class SendWindow {
   acked = 0;
   private readonly pending: { offset: number; data: Uint8Array }[] = [];
   private readonly hash = new Sha256();
+  private wholeHex: string | null = null;
 
   constructor(
     readonly size: number,
@@ -69,10 +70,11 @@ export class SendWindow {
     return this.acked === this.size;
   }
 
-  /** The SHA-256 of the whole file; only once complete. */
+  /** The SHA-256 of the whole file; only once complete (asked again when `ft-end` is sent again). */
   digest(): string {
     if (!this.isComplete) throw new Error('not every byte is acknowledged yet');
-    return this.hash.hex();
+    this.wholeHex ??= this.hash.hex();
+    return this.wholeHex;
   }
 }
 
