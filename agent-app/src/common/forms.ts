@@ -167,6 +167,9 @@ export interface SettingsForm {
   recordingMaxAgeDays: string;
   recordingMaxTotalMB: string;
   resumeGraceSeconds: string;
+  agentsMaySendFiles: boolean;
+  agentsMayReceiveFiles: boolean;
+  confirmFileTransfers: boolean;
 }
 export type SettingsField = keyof SettingsForm;
 
@@ -186,6 +189,9 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     recordingMaxAgeDays: wholeNumber(f.recordingMaxAgeDays),
     recordingMaxTotalMB: wholeNumber(f.recordingMaxTotalMB),
     resumeGraceSeconds: wholeNumber(f.resumeGraceSeconds),
+    agentsMaySendFiles: f.agentsMaySendFiles,
+    agentsMayReceiveFiles: f.agentsMayReceiveFiles,
+    confirmFileTransfers: f.confirmFileTransfers,
   });
   if (r.success) return { ok: true, value: r.data };
   return {

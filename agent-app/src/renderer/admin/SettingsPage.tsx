@@ -1,8 +1,9 @@
 /**
  * Organisation settings (`#/admin/settings`): its name (shown to customers in the consent
  * dialog), the default concurrency limit of new seats, and recording (on/off, keystrokes,
- * agents watching their own, retention), and how long a session waits for a party whose link
- * dropped (the reconnect grace period). Managers
+ * agents watching their own, retention), how long a session waits for a party whose link
+ * dropped (the reconnect grace period), and file transfer (who may send, who may ask, whether
+ * the customer accepts each file). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
 import { OrgSettings } from '@beacon/shared/api';
@@ -24,6 +25,13 @@ const RECORDING_SWITCHES = [
   ['agentsMayWatchOwn', 'settings-watch-own-checkbox'],
 ] as const;
 
+/** The file transfer switches (issue 13), in the order shown. */
+const FILE_SWITCHES = [
+  ['agentsMaySendFiles', 'settings-files-send-checkbox'],
+  ['agentsMayReceiveFiles', 'settings-files-receive-checkbox'],
+  ['confirmFileTransfers', 'settings-files-confirm-checkbox'],
+] as const;
+
 function formOf(s: OrgSettings): SettingsForm {
   return {
     name: s.name,
@@ -34,6 +42,9 @@ function formOf(s: OrgSettings): SettingsForm {
     recordingMaxAgeDays: String(s.recordingMaxAgeDays),
     recordingMaxTotalMB: String(s.recordingMaxTotalMB),
     resumeGraceSeconds: String(s.resumeGraceSeconds),
+    agentsMaySendFiles: s.agentsMaySendFiles,
+    agentsMayReceiveFiles: s.agentsMayReceiveFiles,
+    confirmFileTransfers: s.confirmFileTransfers,
   };
 }
 
@@ -108,6 +119,10 @@ function SettingsEditor({ settings, isAdmin, onSaved }: { settings: OrgSettings;
             inputMode="numeric"
             maxLength={9}
           />
+          <h2 className="small-heading">{t('settings.files.heading')}</h2>
+          {FILE_SWITCHES.map(([k, testId]) => (
+            <CheckboxField key={k} label={t(`settings.files.${k}`)} hint={t(`settings.files.${k}Hint`)} testId={testId} checked={form[k]} onChecked={set(k)} />
+          ))}
         </fieldset>
         {isAdmin && (
           <div className="form-actions">
