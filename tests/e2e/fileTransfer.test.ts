@@ -28,6 +28,7 @@ let stage: Stage;
 let customer: Page & CustomerBridgeLog;
 let agent: Page;
 let sessionId = '';
+let filesDir = '';
 
 const setWriteDelay = (ms: number) => writeDelay(customer, ms);
 
@@ -36,9 +37,16 @@ async function openFilesMenu(): Promise<void> {
   if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click();
 }
 
+/**
+ * Picks a file made of `buffer` in the Files menu, from a temporary file kept until the suite
+ * ends (the browser reads it as it sends; passing megabytes through the browser protocol instead
+ * timed out on a loaded machine).
+ */
 async function agentSends(name: string, buffer: Buffer): Promise<void> {
   await openFilesMenu();
-  await agent.getByTestId('transfer-files-input').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+  filesDir ||= mkdtempSync(join(tmpdir(), 'beacon-ft-'));
+  writeFileSync(join(filesDir, name), buffer);
+  await agent.getByTestId('transfer-files-input').setInputFiles(join(filesDir, name));
 }
 
 const agentRow = (name: string) => agent.locator(`[data-testid="transfer-row"][data-name="${name}"]`);
@@ -59,7 +67,10 @@ describe('file transfer, end to end', { concurrency: false }, () => {
     await agent.getByTestId('files-menu').waitFor({ timeout: 20_000 });
   }, SIG);
 
-  after(() => stage?.close());
+  after(async () => {
+    await stage?.close();
+    if (filesDir) rmSync(filesDir, { recursive: true, force: true });
+  });
 
   test('a multi-megabyte file reaches the customer whole, with progress on the way and its hash checked', SIG, async () => {
     const file = randomBytes(6 * 1024 * 1024 + 4321);

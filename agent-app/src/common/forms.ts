@@ -170,6 +170,7 @@ export interface SettingsForm {
   agentsMaySendFiles: boolean;
   agentsMayReceiveFiles: boolean;
   confirmFileTransfers: boolean;
+  fileTransferRoles: AccountRole[];
 }
 export type SettingsField = keyof SettingsForm;
 
@@ -192,6 +193,7 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     agentsMaySendFiles: f.agentsMaySendFiles,
     agentsMayReceiveFiles: f.agentsMayReceiveFiles,
     confirmFileTransfers: f.confirmFileTransfers,
+    fileTransferRoles: f.fileTransferRoles,
   });
   if (r.success) return { ok: true, value: r.data };
   return {

@@ -14,7 +14,7 @@
  * sender is told to go on from the last acknowledged offset (`ft-rewind`).
  */
 import { ProtocolError } from '@beacon/shared/errors';
-import { decodeChunk, type CtlFromRelay, type FtCtlToRelay, type FtFailure, type FtPolicy, type Role } from '@beacon/shared/protocol';
+import { decodeChunk, type AccountRole, type CtlFromRelay, type FtCtlToRelay, type FtFailure, type FtPolicy, type Role } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty, LiveSession } from '../sessions/Session.ts';
 import { Transfers, type Transfer } from './Transfers.ts';
 import { ChunkPump } from './ChunkPump.ts';
@@ -32,7 +32,8 @@ export class FileTransferRelay {
 
   constructor(
     private readonly records: TransferRecords,
-    private readonly policyNow: () => FtPolicy,
+    /** The organisation's policy now for a session of an agent with this seat role. */
+    private readonly policyNow: (role: AccountRole) => FtPolicy,
     private readonly now: () => number,
   ) {
     this.transfers = new Transfers(now);
@@ -41,7 +42,7 @@ export class FileTransferRelay {
 
   /** A session started: it keeps the organisation's policy of now, and the agent is told it. */
   started(s: LiveSession): void {
-    const policy = this.policyNow();
+    const policy = this.policyNow(s.agent.agent.role);
     this.transfers.setPolicy(s.id, policy);
     s.agent.sendCtl({ type: 'ft-policy', sessionId: s.id, policy });
   }
@@ -89,7 +90,7 @@ export class FileTransferRelay {
   }
 
   private offer(s: LiveSession, party: Party, role: Role, msg: Msg<'ft-offer'>): void {
-    const policy = this.policyOf(s.id);
+    const policy = this.policyOf(s);
     if (role === 'agent') {
       if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control sends files');
       if (!policy.agentMaySend) throw new ProtocolError('forbidden', 'this organisation does not let agents send files');
@@ -110,7 +111,7 @@ export class FileTransferRelay {
   private request(s: LiveSession, role: Role, msg: Msg<'ft-request'>): void {
     if (role !== 'agent') throw new ProtocolError('forbidden', 'only the agent asks for files');
     if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control asks for files');
-    if (!this.policyOf(s.id).agentMayReceive) throw new ProtocolError('forbidden', 'this organisation does not let agents receive files');
+    if (!this.policyOf(s).agentMayReceive) throw new ProtocolError('forbidden', 'this organisation does not let agents receive files');
     this.transfers.openRequest(s.id, msg.requestId);
     s.customer.sendCtl(msg);
   }
@@ -216,8 +217,8 @@ export class FileTransferRelay {
     s.customer.sendCtl(out);
   }
 
-  private policyOf(sessionId: string): FtPolicy {
-    return this.transfers.policyOf(sessionId) ?? this.policyNow();
+  private policyOf(s: LiveSession): FtPolicy {
+    return this.transfers.policyOf(s.id) ?? this.policyNow(s.agent.agent.role);
   }
 
   private other(s: LiveSession, role: Role): Party {

@@ -309,6 +309,8 @@ export const ACCOUNTS_EN = {
       agentsMayReceiveFilesHint: 'The customer always chooses which files to send; nothing is sent without their choice.',
       confirmFileTransfers: 'The customer accepts each file sent to their PC',
       confirmFileTransfersHint: 'Off: files go straight to the folder the customer chose for this session.',
+      roles: 'Seat roles that may move files',
+      rolesHint: 'A seat whose role is not ticked can neither send nor ask for files, whatever the switches above say.',
     },
   },
 } as const;

@@ -314,6 +314,8 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       agentsMayReceiveFilesHint: '由客户选择要发送的文件；客户不选择，就不会发送任何内容。',
       confirmFileTransfers: '发送到客户电脑的每个文件都需客户接受',
       confirmFileTransfersHint: '关闭时，文件直接保存到客户为本次会话选择的文件夹。',
+      roles: '可以传输文件的坐席角色',
+      rolesHint: '未勾选角色的坐席既不能发送文件，也不能索取文件，无论上面的开关如何设置。',
     },
   },
 };

@@ -6,7 +6,7 @@
  * the customer accepts each file). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
-import { OrgSettings } from '@beacon/shared/api';
+import { ALL_ACCOUNT_ROLES, OrgSettings } from '@beacon/shared/api';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkSettings, type SettingsForm } from '../../common/forms.ts';
@@ -45,6 +45,7 @@ function formOf(s: OrgSettings): SettingsForm {
     agentsMaySendFiles: s.agentsMaySendFiles,
     agentsMayReceiveFiles: s.agentsMayReceiveFiles,
     confirmFileTransfers: s.confirmFileTransfers,
+    fileTransferRoles: [...s.fileTransferRoles],
   };
 }
 
@@ -123,6 +124,20 @@ function SettingsEditor({ settings, isAdmin, onSaved }: { settings: OrgSettings;
           {FILE_SWITCHES.map(([k, testId]) => (
             <CheckboxField key={k} label={t(`settings.files.${k}`)} hint={t(`settings.files.${k}Hint`)} testId={testId} checked={form[k]} onChecked={set(k)} />
           ))}
+          <fieldset className="fieldset-plain" data-testid="settings-files-roles">
+            <legend>{t('settings.files.roles')}</legend>
+            {ALL_ACCOUNT_ROLES.map((role) => (
+              <CheckboxField
+                key={role}
+                variant="inline"
+                label={t(`roles.${role}`)}
+                testId={`settings-files-role-${role}`}
+                checked={form.fileTransferRoles.includes(role)}
+                onChecked={(on) => set('fileTransferRoles')(ALL_ACCOUNT_ROLES.filter((r) => (r === role ? on : form.fileTransferRoles.includes(r))))}
+              />
+            ))}
+            <p className="small muted">{t('settings.files.rolesHint')}</p>
+          </fieldset>
         </fieldset>
         {isAdmin && (
           <div className="form-actions">
