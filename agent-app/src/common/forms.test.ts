@@ -58,9 +58,22 @@ test('a customer needs a name; tags come from the typed list', () => {
 });
 
 test('settings need a name, a limit between 1 and 50, whole-number retention limits and a grace period of 10-600 s', () => {
-  const recording = { recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: true, recordingMaxAgeDays: '90', recordingMaxTotalMB: '50000', resumeGraceSeconds: '60' };
+  const recording = {
+    recordSessions: true,
+    recordKeystrokes: false,
+    agentsMayWatchOwn: true,
+    recordingMaxAgeDays: '90',
+    recordingMaxTotalMB: '50000',
+    resumeGraceSeconds: '60',
+    agentsMaySendFiles: true,
+    agentsMayReceiveFiles: false,
+    confirmFileTransfers: true,
+    fileTransferRoles: ['owner' as const, 'admin' as const],
+  };
   const good = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording });
   assert.ok(good.ok && good.value.recordingMaxAgeDays === 90 && good.value.agentsMayWatchOwn === true && good.value.resumeGraceSeconds === 60);
+  assert.ok(good.ok && good.value.agentsMaySendFiles === true && good.value.agentsMayReceiveFiles === false && good.value.confirmFileTransfers === true, 'the file transfer switches');
+  assert.ok(good.ok && good.value.fileTransferRoles?.join() === 'owner,admin', 'the roles that may move files');
   for (const bad of ['9', '601', '1.5', '']) {
     const g = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording, resumeGraceSeconds: bad });
     assert.ok(!g.ok && g.errors.resumeGraceSeconds === 'settings.resumeGraceError', `grace ${bad}`);

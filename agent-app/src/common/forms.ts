@@ -167,6 +167,10 @@ export interface SettingsForm {
   recordingMaxAgeDays: string;
   recordingMaxTotalMB: string;
   resumeGraceSeconds: string;
+  agentsMaySendFiles: boolean;
+  agentsMayReceiveFiles: boolean;
+  confirmFileTransfers: boolean;
+  fileTransferRoles: AccountRole[];
 }
 export type SettingsField = keyof SettingsForm;
 
@@ -186,6 +190,10 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     recordingMaxAgeDays: wholeNumber(f.recordingMaxAgeDays),
     recordingMaxTotalMB: wholeNumber(f.recordingMaxTotalMB),
     resumeGraceSeconds: wholeNumber(f.resumeGraceSeconds),
+    agentsMaySendFiles: f.agentsMaySendFiles,
+    agentsMayReceiveFiles: f.agentsMayReceiveFiles,
+    confirmFileTransfers: f.confirmFileTransfers,
+    fileTransferRoles: f.fileTransferRoles,
   });
   if (r.success) return { ok: true, value: r.data };
   return {

@@ -36,7 +36,7 @@ export function adminRoutes(d: AdminRouteDeps): ApiRoute[] {
         const { before, after } = await d.organisation.update(body);
         const changes: Record<string, { from: unknown; to: unknown }> = {};
         for (const key of Object.keys(after) as (keyof OrgSettings)[]) {
-          if (before[key] !== after[key]) changes[key] = { from: before[key], to: after[key] };
+          if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) changes[key] = { from: before[key], to: after[key] };
         }
         if (Object.keys(changes).length > 0) {
           await d.audit.append({ actorId: c.actor.id, action: 'settings-changed', target: { type: 'organisation', id: 1, label: after.name }, detail: changes });

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
+  ALL_ACCOUNT_ROLES,
   DEFAULT_RESUME_GRACE_SECONDS,
   OrgSettings,
   RecordingMaxAgeDays,
@@ -35,6 +36,7 @@ const StoredSettings = z.object({
   agentsMaySendFiles: z.boolean().catch(true).default(true),
   agentsMayReceiveFiles: z.boolean().catch(true).default(true),
   confirmFileTransfers: z.boolean().catch(true).default(true),
+  fileTransferRoles: OrgSettings.shape.fileTransferRoles.catch([...ALL_ACCOUNT_ROLES]).default([...ALL_ACCOUNT_ROLES]),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
 

@@ -10,6 +10,8 @@ import { FileTransferRelay, TRANSFER_IDLE_MS } from './FileTransferRelay.ts';
 import { TransferRecords } from './TransferRecords.ts';
 import { FILE_LOW_WATER_BYTES } from './ChunkPump.ts';
 import { createLogger } from '../platform/logger.ts';
+import type { OrgSettings } from '@beacon/shared/api';
+import { policyOf } from './createTransfer.ts';
 
 const nullLogger = createLogger(() => undefined);
 
@@ -196,4 +198,11 @@ test('malformed chunks and chunks on an unknown lane are refused; an idle transf
   advance(TRANSFER_IDLE_MS + 1);
   relay.sweep(() => s);
   assert.deepEqual(agent.ctl.at(-1), { type: 'ft-failed', sessionId: SID, transferId: 'transfer-1', reason: 'expired' });
+});
+
+test('the policy a session keeps: per direction from the two switches, and nothing for a seat role the organisation did not tick', () => {
+  const settings = { agentsMaySendFiles: true, agentsMayReceiveFiles: false, confirmFileTransfers: false, fileTransferRoles: ['owner', 'admin'] } as unknown as OrgSettings;
+  assert.deepEqual(policyOf(settings, 'admin'), { agentMaySend: true, agentMayReceive: false, confirm: false });
+  assert.deepEqual(policyOf(settings, 'agent'), { agentMaySend: false, agentMayReceive: false, confirm: false });
+  assert.deepEqual(policyOf(null, 'agent'), { agentMaySend: true, agentMayReceive: true, confirm: true }, 'before setup: the defaults');
 });

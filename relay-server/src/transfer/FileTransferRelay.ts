@@ -14,7 +14,7 @@
  * sender is told to go on from the last acknowledged offset (`ft-rewind`).
  */
 import { ProtocolError } from '@beacon/shared/errors';
-import { decodeChunk, type CtlFromRelay, type FtCtlToRelay, type FtFailure, type FtPolicy, type Role } from '@beacon/shared/protocol';
+import { decodeChunk, type AccountRole, type CtlFromRelay, type FtCtlToRelay, type FtFailure, type FtPolicy, type Role } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty, LiveSession } from '../sessions/Session.ts';
 import { Transfers, type Transfer } from './Transfers.ts';
 import { ChunkPump } from './ChunkPump.ts';
@@ -32,7 +32,8 @@ export class FileTransferRelay {
 
   constructor(
     private readonly records: TransferRecords,
-    private readonly policyNow: () => FtPolicy,
+    /** The organisation's policy now for a session of an agent with this seat role. */
+    private readonly policyNow: (role: AccountRole) => FtPolicy,
     private readonly now: () => number,
   ) {
     this.transfers = new Transfers(now);
@@ -41,7 +42,7 @@ export class FileTransferRelay {
 
   /** A session started: it keeps the organisation's policy of now, and the agent is told it. */
   started(s: LiveSession): void {
-    const policy = this.policyNow();
+    const policy = this.policyNow(s.agent.agent.role);
     this.transfers.setPolicy(s.id, policy);
     s.agent.sendCtl({ type: 'ft-policy', sessionId: s.id, policy });
   }
@@ -89,7 +90,7 @@ export class FileTransferRelay {
   }
 
   private offer(s: LiveSession, party: Party, role: Role, msg: Msg<'ft-offer'>): void {
-    const policy = this.policyOf(s.id);
+    const policy = this.policyOf(s);
     if (role === 'agent') {
       if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control sends files');
       if (!policy.agentMaySend) throw new ProtocolError('forbidden', 'this organisation does not let agents send files');
@@ -103,13 +104,14 @@ export class FileTransferRelay {
     const forwarded: CtlFromRelay = { type: 'ft-offer', sessionId: s.id, from: role, transferId, lane: t.outLane, name, size, confirm };
     if (batchId) forwarded.batchId = batchId;
     if (requestId) forwarded.requestId = requestId;
+    t.offer = forwarded;
     if (!this.other(s, role).sendCtl(forwarded)) this.fail(s, t, 'peer-gone');
   }
 
   private request(s: LiveSession, role: Role, msg: Msg<'ft-request'>): void {
     if (role !== 'agent') throw new ProtocolError('forbidden', 'only the agent asks for files');
     if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control asks for files');
-    if (!this.policyOf(s.id).agentMayReceive) throw new ProtocolError('forbidden', 'this organisation does not let agents receive files');
+    if (!this.policyOf(s).agentMayReceive) throw new ProtocolError('forbidden', 'this organisation does not let agents receive files');
     this.transfers.openRequest(s.id, msg.requestId);
     s.customer.sendCtl(msg);
   }
@@ -139,8 +141,7 @@ export class FileTransferRelay {
     const out: CtlFromRelay = ok
       ? { type: 'ft-done', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 }
       : { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason: 'hash-mismatch' };
-    s.agent.sendCtl(out);
-    s.customer.sendCtl(out);
+    this.tellBoth(s, out);
   }
 
   /** A binary chunk from `party`: passed on behind the picture, or refused. */
@@ -157,14 +158,22 @@ export class FileTransferRelay {
     this.pump.push(t, bytes, this.receiver(s, t));
   }
 
-  /** One side is back after a drop: each sender goes on from what its receiver acknowledged. */
+  /**
+   * One side is back after a drop, and what either side sent while it was away is lost: each
+   * sender goes on from what its receiver acknowledged (and sends its hash again if that was
+   * lost), an unanswered offer and a hash not yet answered are told again, and so are the
+   * outcomes of the last files. Both clients take a message they already had as a no-op.
+   */
   back(s: LiveSession): void {
     for (const t of this.transfers.ofSession(s.id)) {
+      if (t.phase === 'offered' && t.offer) this.receiver(s, t).sendCtl(t.offer);
+      if (t.phase === 'ending' && t.sha256) this.receiver(s, t).sendCtl({ type: 'ft-end', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 });
       if (t.phase !== 'moving') continue;
       this.pump.drop(t);
       t.expected = t.acked;
       this.sender(s, t).sendCtl({ type: 'ft-rewind', sessionId: s.id, transferId: t.transferId, offset: t.acked });
     }
+    for (const out of this.transfers.outcomesOf(s.id)) this.tellBoth(s, out, false);
   }
 
   /** One side's link dropped: chunks waiting for it are dropped (they are sent again after the rewind). */
@@ -198,13 +207,18 @@ export class FileTransferRelay {
     this.transfers.remove(t);
     this.pump.drop(t);
     this.records.finished(s, t, reason, null, by);
-    const msg: CtlFromRelay = { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason, ...(by ? { by } : {}) };
-    s.agent.sendCtl(msg);
-    s.customer.sendCtl(msg);
+    this.tellBoth(s, { type: 'ft-failed', sessionId: s.id, transferId: t.transferId, reason, ...(by ? { by } : {}) });
   }
 
-  private policyOf(sessionId: string): FtPolicy {
-    return this.transfers.policyOf(sessionId) ?? this.policyNow();
+  /** How a transfer ended, to both sides; kept (`keep`) to tell again after a resume. */
+  private tellBoth(s: LiveSession, out: CtlFromRelay, keep = true): void {
+    if (keep) this.transfers.keepOutcome(s.id, out);
+    s.agent.sendCtl(out);
+    s.customer.sendCtl(out);
+  }
+
+  private policyOf(s: LiveSession): FtPolicy {
+    return this.transfers.policyOf(s.id) ?? this.policyNow(s.agent.agent.role);
   }
 
   private other(s: LiveSession, role: Role): Party {

@@ -4,7 +4,7 @@
  * requests for files. Bytes are never stored: a transfer holds at most the chunks waiting for
  * the receiver's media queue to drain, which the sender's window bounds.
  */
-import type { FtPolicy, Role } from '@beacon/shared/protocol';
+import type { CtlFromRelay, FtPolicy, Role } from '@beacon/shared/protocol';
 import { FT_MAX_OPEN_PER_SESSION, FT_WINDOW_BYTES } from '@beacon/shared/protocol';
 import { ProtocolError } from '@beacon/shared/errors';
 
@@ -14,6 +14,8 @@ export const MAX_OPEN_REQUESTS = 4;
 const WINDOW_SLACK_BYTES = 256 * 1024;
 /** Transfers open on the whole relay at once. */
 export const MAX_RELAY_TRANSFERS = 128;
+/** Outcomes (`ft-done`, `ft-failed`) a session keeps to tell again after a resume, newest last. */
+export const RECENT_OUTCOMES = 16;
 
 export type TransferPhase = 'offered' | 'moving' | 'ending';
 
@@ -48,6 +50,8 @@ export interface Transfer {
   readonly startedAt: number;
   /** Chunks dropped because they did not continue the file (in flight across a rewind). */
   strays: number;
+  /** The offer as the receiver was told it (told again after a resume while unanswered). */
+  offer: CtlFromRelay | null;
 }
 
 export type NewTransfer = Pick<Transfer, 'sessionId' | 'transferId' | 'lane' | 'name' | 'size' | 'batchId' | 'from' | 'senderConnId'>;
@@ -58,6 +62,7 @@ export class Transfers {
   private readonly requests = new Map<string, Set<string>>();
   /** The policy each live session started with (the organisation's settings then). */
   private readonly policies = new Map<string, FtPolicy>();
+  private readonly outcomes = new Map<string, CtlFromRelay[]>();
   private lastOutLane = 0;
 
   constructor(private readonly now: () => number) {}
@@ -87,7 +92,7 @@ export class Transfers {
     if (this.byId.size >= MAX_RELAY_TRANSFERS) throw new ProtocolError('too-many', 'the relay is passing on too many files; try again shortly');
     const now = this.now();
     this.lastOutLane = this.lastOutLane >= 0xffffffff ? 1 : this.lastOutLane + 1;
-    const full: Transfer = { ...t, outLane: this.lastOutLane, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0 };
+    const full: Transfer = { ...t, outLane: this.lastOutLane, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0, offer: null };
     this.byId.set(this.idKey(t.sessionId, t.transferId), full);
     this.byLane.set(this.laneKey(t.senderConnId, t.lane), full);
     return full;
@@ -160,12 +165,25 @@ export class Transfers {
     return this.requests.get(sessionId)?.delete(requestId) ?? false;
   }
 
-  /** A session ended: its transfers, requests and policy go (returns the transfers it had). */
+  /** Keeps how a transfer ended, to tell again after a resume (a side that was away when it was told missed it). */
+  keepOutcome(sessionId: string, msg: CtlFromRelay): void {
+    const list = this.outcomes.get(sessionId) ?? [];
+    list.push(msg);
+    if (list.length > RECENT_OUTCOMES) list.shift();
+    this.outcomes.set(sessionId, list);
+  }
+
+  outcomesOf(sessionId: string): readonly CtlFromRelay[] {
+    return this.outcomes.get(sessionId) ?? [];
+  }
+
+  /** A session ended: its transfers, requests, policy and outcomes go (returns the transfers it had). */
   forgetSession(sessionId: string): Transfer[] {
     const gone = this.ofSession(sessionId);
     for (const t of gone) this.remove(t);
     this.requests.delete(sessionId);
     this.policies.delete(sessionId);
+    this.outcomes.delete(sessionId);
     return gone;
   }
 }

@@ -5,7 +5,7 @@
  * it, and answers a refused chunk with a ctl `error` (at most one a second per party).
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
-import type { FtCtlToRelay, FtPolicy } from '@beacon/shared/protocol';
+import type { AccountRole, FtCtlToRelay, FtPolicy } from '@beacon/shared/protocol';
 import type { OrgSettings } from '@beacon/shared/api';
 import type { AuditLog } from '../accounts/AuditLog.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -39,17 +39,18 @@ export interface TransferFeature extends TransferLink {
   close(): void;
 }
 
-/** The organisation's file transfer settings as the policy a session keeps. */
-export function policyOf(settings: OrgSettings | null): FtPolicy {
+/** The organisation's file transfer settings as the policy a session of an agent with `role` keeps. */
+export function policyOf(settings: OrgSettings | null, role: AccountRole): FtPolicy {
+  const roleMay = settings?.fileTransferRoles.includes(role) ?? true;
   return {
-    agentMaySend: settings?.agentsMaySendFiles ?? true,
-    agentMayReceive: settings?.agentsMayReceiveFiles ?? true,
+    agentMaySend: roleMay && (settings?.agentsMaySendFiles ?? true),
+    agentMayReceive: roleMay && (settings?.agentsMayReceiveFiles ?? true),
     confirm: settings?.confirmFileTransfers ?? true,
   };
 }
 
 export function createTransfer(d: TransferDeps): TransferFeature {
-  const relay = new FileTransferRelay(new TransferRecords(d.events, d.audit, d.log), () => policyOf(d.settings()), d.now);
+  const relay = new FileTransferRelay(new TransferRecords(d.events, d.audit, d.log), (role) => policyOf(d.settings(), role), d.now);
   const live = (id: string): LiveSession | undefined => d.sessions.get(id);
   d.sessions.onSessionEvent((e) => {
     if (e.type === 'started') relay.started(e.session);

@@ -203,7 +203,11 @@ export const OrgSettings = z.object({
   agentsMayReceiveFiles: z.boolean(),
   /** The customer confirms each file sent to their PC. */
   confirmFileTransfers: z.boolean(),
+  /** The seat roles whose sessions may move files at all (with the two switches above: per role and per direction). */
+  fileTransferRoles: z.array(AccountRole).max(4),
 });
+/** Every seat role, in the order the settings page lists them: the default of `fileTransferRoles`. */
+export const ALL_ACCOUNT_ROLES: readonly AccountRole[] = AccountRole.options;
 export type OrgSettings = z.infer<typeof OrgSettings>;
 export const UpdateSettingsRequest = OrgSettings.partial().refine((r) => Object.values(r).some((v) => v !== undefined), 'change at least one field');
 export type UpdateSettingsRequest = z.infer<typeof UpdateSettingsRequest>;

@@ -129,14 +129,8 @@ export class FileTransferSession {
     switch (msg.type) {
       case 'ft-policy':
         return this.store.set({ ...this.store.getSnapshot(), policy: msg.policy });
-      case 'ft-offer': {
-        const e = newEntry({ transferId: msg.transferId, lane: msg.lane, name: msg.name, size: msg.size, direction: 'receive', batchId: msg.batchId, now: this.timers.now() });
-        e.needsConfirm = msg.confirm;
-        e.phase = 'offered';
-        this.entries.set(e.transferId, e);
-        this.incomingLanes.set(e.lane, e);
-        return this.publish(true);
-      }
+      case 'ft-offer':
+        return this.offered(msg);
       case 'ft-request':
         this.requests.set(msg.requestId, { queued: 0 });
         return this.publish(true);
@@ -152,11 +146,7 @@ export class FileTransferSession {
           this.pump(e);
         });
       case 'ft-rewind':
-        return this.withEntry(msg.transferId, (e) => {
-          e.outgoing?.rewind(msg.offset);
-          // The rewind may acknowledge the last bytes (their ack was lost in the drop).
-          this.afterAck(e);
-        });
+        return this.withEntry(msg.transferId, (e) => this.rewound(e, msg.offset));
       case 'ft-done':
         return this.withEntry(msg.transferId, (e) => {
           e.phase = 'done';
@@ -181,18 +171,22 @@ export class FileTransferSession {
     const e = this.incomingLanes.get(d.header.lane);
     if (!e?.cursor || !e.sink || e.phase !== 'moving') return;
     const fresh = e.cursor.take(d.header.offset, d.data);
-    if (!fresh) return;
-    const at = e.cursor.received - fresh.byteLength;
-    // Copied: the chunk's buffer is reused by nobody, but a sink may keep what it is given.
-    const sink = e.sink;
-    e.writes = e.writes.then(() => sink.write(at, fresh.slice()));
+    if (fresh) {
+      const at = e.cursor.received - fresh.byteLength;
+      // Copied: the chunk's buffer is reused by nobody, but a sink may keep what it is given.
+      const sink = e.sink;
+      e.writes = e.writes.then(() => sink.write(at, fresh.slice()));
+    }
+    // Also for a resent chunk that brings nothing new: its acknowledgement may be what a drop lost.
     const ack = e.cursor.ackDue();
     if (ack === null) return;
     e.writes
       .then(() => {
         if (e.phase !== 'moving' && e.phase !== 'verifying') return;
-        e.bytes = ack;
-        e.meter.add(this.timers.now(), ack);
+        if (ack > e.bytes) {
+          e.bytes = ack;
+          e.meter.add(this.timers.now(), ack);
+        }
         this.link.sendCtl({ type: 'ft-ack', sessionId: this.sessionId, transferId: e.transferId, offset: ack });
         this.publish(ack === e.size);
       })
@@ -204,6 +198,37 @@ export class FileTransferSession {
     if (this.rowsTimer !== null) this.timers.clearTimeout(this.rowsTimer);
     for (const e of this.entries.values()) if (e.phase === 'moving' || e.phase === 'verifying') void e.sink?.abort().catch(() => undefined);
     this.store.dispose();
+  }
+
+  /** An offer; one told again after a resume sends again the yes that may have been lost. */
+  private offered(msg: Extract<FtCtlFromRelay, { type: 'ft-offer' }>): void {
+    const known = this.entries.get(msg.transferId);
+    if (known) {
+      if (known.direction === 'receive' && known.phase === 'moving') this.link.sendCtl({ type: 'ft-answer', sessionId: this.sessionId, id: known.transferId, accept: true });
+      return;
+    }
+    const e = newEntry({ transferId: msg.transferId, lane: msg.lane, name: msg.name, size: msg.size, direction: 'receive', batchId: msg.batchId, now: this.timers.now() });
+    e.needsConfirm = msg.confirm;
+    e.phase = 'offered';
+    this.entries.set(e.transferId, e);
+    this.incomingLanes.set(e.lane, e);
+    this.publish(true);
+  }
+
+  /**
+   * Sender, after a drop: go on from `offset`. The relay rewinds only a file its receiver
+   * accepted, so a sender still waiting for that yes lost it; one waiting for the result lost its
+   * `ft-end` (sent again). The rewind may also acknowledge the last bytes (their ack was lost).
+   */
+  private rewound(e: Entry, offset: number): void {
+    if (e.direction !== 'send') return;
+    if (e.phase === 'offered') return this.answered(e.transferId, true);
+    if (e.phase === 'verifying' && e.outgoing?.isComplete) {
+      this.link.sendCtl({ type: 'ft-end', sessionId: this.sessionId, transferId: e.transferId, sha256: e.outgoing.digest() });
+      return;
+    }
+    e.outgoing?.rewind(offset);
+    this.afterAck(e);
   }
 
   private answered(id: string, accept: boolean): void {
@@ -243,6 +268,11 @@ export class FileTransferSession {
   private async ended(transferId: string, sha256: string): Promise<void> {
     const e = this.entries.get(transferId);
     if (!e?.cursor || !e.sink) return;
+    if (e.phase !== 'moving') {
+      // Told again after a resume: the result may be what the drop lost.
+      if (e.result) this.link.sendCtl({ type: 'ft-result', sessionId: this.sessionId, transferId, ...e.result });
+      return;
+    }
     e.phase = 'verifying';
     this.publish(true);
     try {
@@ -262,7 +292,8 @@ export class FileTransferSession {
     } else {
       await e.sink.abort().catch(() => undefined);
     }
-    this.link.sendCtl({ type: 'ft-result', sessionId: this.sessionId, transferId, sha256: mine, ok });
+    e.result = { sha256: mine, ok };
+    this.link.sendCtl({ type: 'ft-result', sessionId: this.sessionId, transferId, ...e.result });
   }
 
   /** This side cannot go on with a file (its disk or its source failed). */

@@ -83,6 +83,58 @@ test('a resent chunk that overlaps what the receiver holds is trimmed; a gap or 
   assert.equal(recv.digest(), sha(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])));
 });
 
+/** Sends what the window lets go into `recv`; returns the acknowledgements the receiver gave (each passed to `deliver`). */
+function sendAll(file: Uint8Array, send: SendWindow, recv: ReceiveCursor, deliver: (ack: number) => boolean): number[] {
+  const acks: number[] = [];
+  while (send.canSend()) {
+    const { offset, length } = send.next();
+    const data = file.subarray(offset, offset + length);
+    send.markSent(offset, data);
+    recv.take(offset, data);
+    const ack = recv.ackDue();
+    if (ack === null) continue;
+    acks.push(ack);
+    if (deliver(ack)) send.ack(ack);
+  }
+  return acks;
+}
+
+test('acknowledgements lost in a drop are given again for the chunks the sender resends, even when the receiver already holds every byte', () => {
+  const file = randomBytes(10_000);
+  const send = new SendWindow(file.byteLength, 20_000, 1000);
+  const recv = new ReceiveCursor(file.byteLength, 3000);
+  // Every chunk arrives, but the link drops after the first acknowledgement: the rest never reach the sender.
+  assert.deepEqual(sendAll(file, send, recv, (ack) => ack <= 3000), [3000, 6000, 9000, 10_000]);
+  assert.ok(recv.isComplete);
+  assert.equal(send.acked, 3000);
+  // After the resume the relay rewinds the sender to the last acknowledgement that reached it.
+  send.rewind(3000);
+  // The resent chunks bring nothing new; before the fix they brought no acknowledgement either, and the file never ended.
+  assert.deepEqual(sendAll(file, send, recv, () => true), [6000, 9000, 10_000]);
+  assert.ok(send.isComplete);
+  assert.equal(send.digest(), sha(file));
+  assert.equal(recv.digest(), sha(file));
+});
+
+test('after a rewind to before what the receiver holds, acknowledgements follow the resent chunks and then the new ones', () => {
+  const file = randomBytes(10_000);
+  const send = new SendWindow(file.byteLength, 20_000, 1000);
+  const recv = new ReceiveCursor(file.byteLength, 3000);
+  // The receiver got 7000 bytes before the drop; the acknowledgement of 6000 was lost with the link.
+  for (let offset = 0; offset < 7000; offset += 1000) {
+    const data = file.subarray(offset, offset + 1000);
+    send.markSent(offset, data);
+    recv.take(offset, data);
+    const ack = recv.ackDue();
+    if (ack === 3000) send.ack(ack);
+  }
+  send.rewind(3000);
+  // An acknowledgement never goes past a chunk the sender has (re)sent: the relay drops one past what it passed on.
+  assert.deepEqual(sendAll(file, send, recv, () => true), [6000, 9000, 10_000]);
+  assert.equal(send.digest(), sha(file));
+  assert.equal(recv.digest(), sha(file));
+});
+
 test('the sender ignores an acknowledgement it cannot have earned, and an empty file is complete at once', () => {
   const send = new SendWindow(100, 50, 10);
   send.markSent(0, new Uint8Array(10));

@@ -5,7 +5,8 @@
  *
  * The sender hashes bytes as they are acknowledged, in order, so a rewind after a resume
  * (chunks lost on the dropped link are sent again) never hashes a byte twice; the receiver
- * hashes what it writes, and a chunk that overlaps what it already holds is trimmed.
+ * hashes what it writes, and a chunk that overlaps what it already holds is trimmed (and
+ * acknowledged again: the acknowledgement of it may be what the drop lost).
  */
 import { FT_ACK_EVERY_BYTES, FT_PAYLOAD_BYTES, FT_WINDOW_BYTES } from '../protocol/fileTransfer.ts';
 import { Sha256 } from '../sha256.ts';
@@ -17,6 +18,7 @@ export class SendWindow {
   acked = 0;
   private readonly pending: { offset: number; data: Uint8Array }[] = [];
   private readonly hash = new Sha256();
+  private wholeHex: string | null = null;
 
   constructor(
     readonly size: number,
@@ -68,17 +70,21 @@ export class SendWindow {
     return this.acked === this.size;
   }
 
-  /** The SHA-256 of the whole file; only once complete. */
+  /** The SHA-256 of the whole file; only once complete (asked again when `ft-end` is sent again). */
   digest(): string {
     if (!this.isComplete) throw new Error('not every byte is acknowledged yet');
-    return this.hash.hex();
+    this.wholeHex ??= this.hash.hex();
+    return this.wholeHex;
   }
 }
 
 export class ReceiveCursor {
   /** Bytes written, in order. */
   received = 0;
+  /** The offset acknowledged last (it may have been lost in a drop: see {@link take}). */
   private lastAcked = 0;
+  /** Where the last chunk taken ended: what the sender has sent, and the relay passed on, up to now. */
+  private heard = 0;
   private readonly hash = new Sha256();
 
   constructor(
@@ -89,9 +95,16 @@ export class ReceiveCursor {
   /**
    * What of a chunk at `offset` to write: its part past what is held (a resent chunk may
    * overlap), or null for a chunk that leaves a gap, brings nothing new or runs past the end.
+   *
+   * A chunk that starts before the last acknowledgement means the sender went back (a rewind
+   * after a drop), so that acknowledgement may never have reached it: the chunks it sends
+   * again are acknowledged again, even those that bring nothing new. Otherwise a receiver
+   * that already held every byte would never acknowledge again, and neither side would finish.
    */
   take(offset: number, data: Uint8Array): Uint8Array | null {
     if (offset > this.received || offset + data.byteLength > this.size) return null;
+    if (offset < this.lastAcked) this.lastAcked = offset;
+    this.heard = offset + data.byteLength;
     const fresh = data.subarray(this.received - offset);
     if (fresh.byteLength === 0) return null;
     this.hash.update(fresh);
@@ -99,12 +112,15 @@ export class ReceiveCursor {
     return fresh;
   }
 
-  /** The offset to acknowledge now (once written), or null if it is not yet time. */
+  /**
+   * The offset to acknowledge now (once written), or null if it is not yet time: the end of
+   * the chunk taken last, every {@link ackEvery} bytes and at the end of the file.
+   */
   ackDue(): number | null {
-    if (this.received === this.lastAcked) return null;
-    if (this.received - this.lastAcked < this.ackEvery && this.received < this.size) return null;
-    this.lastAcked = this.received;
-    return this.received;
+    if (this.heard <= this.lastAcked) return null;
+    if (this.heard - this.lastAcked < this.ackEvery && this.heard < this.size) return null;
+    this.lastAcked = this.heard;
+    return this.heard;
   }
 
   get isComplete(): boolean {

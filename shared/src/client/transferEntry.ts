@@ -31,6 +31,8 @@ export interface Entry {
   cursor?: ReceiveCursor;
   /** The receiver's writes, one after another. */
   writes: Promise<void>;
+  /** Receiver: the `ft-result` it sent (sent again if the relay tells the sender's hash again). */
+  result: { sha256: string; ok: boolean } | null;
 }
 
 export function newEntry(o: Pick<Entry, 'transferId' | 'lane' | 'name' | 'size' | 'direction' | 'batchId'> & { now: number }): Entry {
@@ -55,6 +57,7 @@ export function newEntry(o: Pick<Entry, 'transferId' | 'lane' | 'name' | 'size' 
     isReading: false,
     block: null,
     writes: Promise.resolve(),
+    result: null,
   };
 }
 

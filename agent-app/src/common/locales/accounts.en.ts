@@ -301,5 +301,16 @@ export const ACCOUNTS_EN = {
     resumeGraceError: 'Enter a whole number of seconds from 10 to 600.',
     recording: 'Record new sessions by default',
     recordingHint: 'Customers are told in the consent dialog when a session is recorded.',
+    files: {
+      heading: 'File transfer',
+      agentsMaySendFiles: 'Agents may send files to the customer’s PC',
+      agentsMaySendFilesHint: 'Only in sessions with control. Every file is in the audit log and the session’s timeline.',
+      agentsMayReceiveFiles: 'Agents may ask for files from the customer’s PC',
+      agentsMayReceiveFilesHint: 'The customer always chooses which files to send; nothing is sent without their choice.',
+      confirmFileTransfers: 'The customer accepts each file sent to their PC',
+      confirmFileTransfersHint: 'Off: files go straight to the folder the customer chose for this session.',
+      roles: 'Seat roles that may move files',
+      rolesHint: 'A seat whose role is not ticked can neither send nor ask for files, whatever the switches above say.',
+    },
   },
 } as const;

@@ -306,5 +306,16 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     resumeGraceError: '请输入 10 到 600 之间的整数秒数。',
     recording: '默认录制新会话',
     recordingHint: '会话被录制时，客户会在确认提示中看到说明。',
+    files: {
+      heading: '文件传输',
+      agentsMaySendFiles: '坐席可以向客户电脑发送文件',
+      agentsMaySendFilesHint: '仅限可控制的会话。每个文件都会记入审计日志和会话时间线。',
+      agentsMayReceiveFiles: '坐席可以向客户电脑索取文件',
+      agentsMayReceiveFilesHint: '由客户选择要发送的文件；客户不选择，就不会发送任何内容。',
+      confirmFileTransfers: '发送到客户电脑的每个文件都需客户接受',
+      confirmFileTransfersHint: '关闭时，文件直接保存到客户为本次会话选择的文件夹。',
+      roles: '可以传输文件的坐席角色',
+      rolesHint: '未勾选角色的坐席既不能发送文件，也不能索取文件，无论上面的开关如何设置。',
+    },
   },
 };

@@ -1,11 +1,12 @@
 /**
  * Organisation settings (`#/admin/settings`): its name (shown to customers in the consent
  * dialog), the default concurrency limit of new seats, and recording (on/off, keystrokes,
- * agents watching their own, retention), and how long a session waits for a party whose link
- * dropped (the reconnect grace period). Managers
+ * agents watching their own, retention), how long a session waits for a party whose link
+ * dropped (the reconnect grace period), and file transfer (who may send, who may ask, whether
+ * the customer accepts each file). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
-import { OrgSettings } from '@beacon/shared/api';
+import { ALL_ACCOUNT_ROLES, OrgSettings } from '@beacon/shared/api';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkSettings, type SettingsForm } from '../../common/forms.ts';
@@ -24,6 +25,13 @@ const RECORDING_SWITCHES = [
   ['agentsMayWatchOwn', 'settings-watch-own-checkbox'],
 ] as const;
 
+/** The file transfer switches (issue 13), in the order shown. */
+const FILE_SWITCHES = [
+  ['agentsMaySendFiles', 'settings-files-send-checkbox'],
+  ['agentsMayReceiveFiles', 'settings-files-receive-checkbox'],
+  ['confirmFileTransfers', 'settings-files-confirm-checkbox'],
+] as const;
+
 function formOf(s: OrgSettings): SettingsForm {
   return {
     name: s.name,
@@ -34,6 +42,10 @@ function formOf(s: OrgSettings): SettingsForm {
     recordingMaxAgeDays: String(s.recordingMaxAgeDays),
     recordingMaxTotalMB: String(s.recordingMaxTotalMB),
     resumeGraceSeconds: String(s.resumeGraceSeconds),
+    agentsMaySendFiles: s.agentsMaySendFiles,
+    agentsMayReceiveFiles: s.agentsMayReceiveFiles,
+    confirmFileTransfers: s.confirmFileTransfers,
+    fileTransferRoles: [...s.fileTransferRoles],
   };
 }
 
@@ -108,6 +120,24 @@ function SettingsEditor({ settings, isAdmin, onSaved }: { settings: OrgSettings;
             inputMode="numeric"
             maxLength={9}
           />
+          <h2 className="small-heading">{t('settings.files.heading')}</h2>
+          {FILE_SWITCHES.map(([k, testId]) => (
+            <CheckboxField key={k} label={t(`settings.files.${k}`)} hint={t(`settings.files.${k}Hint`)} testId={testId} checked={form[k]} onChecked={set(k)} />
+          ))}
+          <fieldset className="fieldset-plain" data-testid="settings-files-roles">
+            <legend>{t('settings.files.roles')}</legend>
+            {ALL_ACCOUNT_ROLES.map((role) => (
+              <CheckboxField
+                key={role}
+                variant="inline"
+                label={t(`roles.${role}`)}
+                testId={`settings-files-role-${role}`}
+                checked={form.fileTransferRoles.includes(role)}
+                onChecked={(on) => set('fileTransferRoles')(ALL_ACCOUNT_ROLES.filter((r) => (r === role ? on : form.fileTransferRoles.includes(r))))}
+              />
+            ))}
+            <p className="small muted">{t('settings.files.rolesHint')}</p>
+          </fieldset>
         </fieldset>
         {isAdmin && (
           <div className="form-actions">
