@@ -44,6 +44,10 @@ export const EVENT_KINDS = [
   'control-passed',
   // Issue 13: a file transfer ended (`name`, `size`, `direction`, `outcome`, `sha256` when every byte arrived, `by`).
   'file-transfer',
+  // Issue 12, video guidance: the agent asked for the camera or the screen (`source`), the customer answered (`source`, `granted`), the picture changed (`source`: screen, camera or off).
+  'camera-requested',
+  'camera-answered',
+  'camera-source',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;
