@@ -7,13 +7,14 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import { isFtCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
+import { isCameraCtl, isFtCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
 import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
+import type { CameraSwitch } from './CameraSwitch.ts';
 
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
@@ -74,6 +75,7 @@ export class CustomerClient {
   /** The running session's voice call, or null (changes notify subscribers). */
   readonly getVoice = (): VoiceCall | null => this.current?.voice ?? null;
   readonly getFiles = (): FileTransferSession | null => this.current?.files ?? null;
+  readonly getCamera = (): CameraSwitch | null => this.current?.camera ?? null;
 
   private get state(): CustomerState {
     return this.store.getSnapshot();
@@ -274,6 +276,11 @@ export class CustomerClient {
       return;
     }
     if (cs?.collab.handle(msg)) return;
+    if (isCameraCtl(msg)) {
+      // Video guidance only in the running session.
+      if (cs && this.state.session?.sessionId === cs.sessionId) cs.camera.onCtl(msg);
+      return;
+    }
     if (isFtCtl(msg)) {
       // Files only in the running session.
       if (cs && this.state.session?.sessionId === cs.sessionId) cs.files.handleCtl(msg);
