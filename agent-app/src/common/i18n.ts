@@ -18,6 +18,8 @@ import { RECORDING_EN } from './locales/recording.en.ts';
 import { RECORDING_ZH_CN } from './locales/recording.zh-CN.ts';
 import { VOICE_EN } from './locales/voice.en.ts';
 import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
+import { CAMERA_EN } from './locales/camera.en.ts';
+import { CAMERA_ZH_CN } from './locales/camera.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
@@ -28,6 +30,7 @@ export const AGENT_CATALOG = {
     ...DESK_EN,
     ...RECORDING_EN,
     ...VOICE_EN,
+    ...CAMERA_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -122,6 +125,7 @@ export const AGENT_CATALOG = {
     ...DESK_ZH_CN,
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
+    ...CAMERA_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

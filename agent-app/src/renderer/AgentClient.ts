@@ -30,6 +30,7 @@ import { AgentMulti } from './desk/AgentMulti.ts';
 import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
+import type { CameraControl } from '../common/CameraControl.ts';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 
 export type Phase = 'login' | 'connecting' | 'console';
@@ -179,6 +180,11 @@ export class AgentClient {
   /** The session's file transfers (created on first use). */
   getFiles(sessionId: string): FileTransferSession {
     return this.sessions.open(sessionId).files;
+  }
+
+  /** The session's video guidance (created with the session). */
+  getCamera(sessionId: string): CameraControl {
+    return this.sessions.open(sessionId).camera;
   }
 
   /** The session's voice call, on the current relay link (null while there is none). */

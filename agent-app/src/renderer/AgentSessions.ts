@@ -8,7 +8,7 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import { decodeChunk, isFtCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
+import { decodeChunk, isCameraCtl, isFtCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
 
@@ -155,6 +155,10 @@ export class AgentSessions {
       this.open(msg.sessionId).files.handleCtl(msg);
       return;
     }
+    if (isCameraCtl(msg)) {
+      this.sessions.get(msg.sessionId)?.camera.onCtl(msg);
+      return;
+    }
     switch (msg.type) {
       case 'stream-config':
         if (this.host.hasTab(msg.sessionId)) this.open(msg.sessionId).configure(msg.config);
@@ -176,6 +180,7 @@ export class AgentSessions {
       case 'error':
         console.warn('[beacon] relay refused a ctl message:', msg.code, msg.message);
         for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);
+        if (msg.re?.type === 'camera-request') for (const s of this.sessions.values()) s.camera.askRefused();
         this.host.ctlRefused(msg.code);
         return;
       default:
