@@ -52,7 +52,7 @@ export interface CustomerBrowserPlace {
  * real X screen, with the screen source picked automatically (Electron's
  * setDisplayMediaRequestHandler does the same in the product).
  */
-export async function launchCustomerBrowser(display: string, place?: CustomerBrowserPlace, extraArgs: readonly string[] = []): Promise<Browser> {
+export async function launchCustomerBrowser(display: string, place?: CustomerBrowserPlace): Promise<Browser> {
   return chromium.launch({
     executablePath: place?.executablePath ?? CHROMIUM,
     headless: false,
@@ -63,7 +63,6 @@ export async function launchCustomerBrowser(display: string, place?: CustomerBro
       ...(place ? [`--unsafely-treat-insecure-origin-as-secure=${place.relayOrigin}`] : []),
       '--window-position=700,420',
       '--window-size=560,280',
-      ...extraArgs,
     ],
     env: { ...process.env, DISPLAY: display },
   });

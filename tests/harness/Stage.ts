@@ -27,8 +27,6 @@ export async function startStage(opts: {
   relayEnv?: Record<string, string>;
   /** Size the screen window to the whole X screen (needed on screens wider than the kiosk window's default). */
   fitScreenWindow?: boolean;
-  /** More flags for the customer's browser only (e.g. a fake camera). */
-  customerArgs?: readonly string[];
 }): Promise<Stage> {
   const parts: Partial<Stage> = {};
   const close = async () => {
@@ -43,7 +41,7 @@ export async function startStage(opts: {
     parts.x = await startXvfb(opts.width ?? 1280, opts.height ?? 720, opts.preferredDisplay);
     parts.injector = await InjectorProcess.start(parts.x.display);
     parts.relay = await startRelay(opts.relayEnv);
-    parts.customerBrowser = await launchCustomerBrowser(parts.x.display, undefined, opts.customerArgs);
+    parts.customerBrowser = await launchCustomerBrowser(parts.x.display);
     parts.screen = await launchScreenWindow(parts.x.display, opts.fitScreenWindow ? { width: parts.x.width, height: parts.x.height } : undefined);
     await parts.screen.page.setContent(opts.screenHtml);
     parts.agentBrowser = await launchAgentBrowser();
