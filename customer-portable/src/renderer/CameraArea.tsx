@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
 import { paintBoard } from '@beacon/shared/browser/StrokePainter';
 import type { CameraSwitch } from './CameraSwitch.ts';
+import { DialogActions } from './DialogActions.tsx';
 
 export function CameraArea({ camera, collab, agentName, onAttention }: { camera: CameraSwitch; collab: CollabSession | null; agentName: string; onAttention: () => void }) {
   const { t } = useTranslation();
@@ -60,14 +61,13 @@ function CameraAsk({ source, agentName, onAccept, onDecline }: { source: 'camera
           )}
         </ul>
         {isCamera && <p className="fineprint">{t('camera.stopHint')}</p>}
-        <div className="actions">
-          <button type="button" className="deny" data-testid="camera-decline" onClick={onDecline}>
-            {t('camera.decline')}
-          </button>
-          <button type="button" className="accept" data-testid="camera-accept" onClick={onAccept}>
-            {t(isCamera ? 'camera.accept' : 'camera.acceptScreen')}
-          </button>
-        </div>
+        <DialogActions
+          testIds={{ deny: 'camera-decline', accept: 'camera-accept' }}
+          denyLabel={t('camera.decline')}
+          acceptLabel={t(isCamera ? 'camera.accept' : 'camera.acceptScreen')}
+          onDeny={onDecline}
+          onAccept={onAccept}
+        />
       </div>
     </div>
   );
