@@ -22,6 +22,8 @@ export interface CameraSwitchHost {
   sendCtl(msg: CtlToRelay): boolean;
   bridge: CustomerBridge | undefined;
   session: PictureHost;
+  /** Opens a source (tests give their own); default: the camera or the screen through ScreenCapture. */
+  open?: (source: VideoSource) => Promise<ScreenCapture>;
 }
 
 /** Why a source could not be shown after the customer agreed. */
@@ -38,6 +40,8 @@ export interface CameraSnapshot {
   /** The customer said yes and the source is being opened. */
   isStarting: boolean;
 }
+
+const openSource = (source: VideoSource): Promise<ScreenCapture> => (source === 'camera' ? ScreenCapture.camera() : ScreenCapture.start());
 
 const INITIAL: CameraSnapshot = { ask: null, shown: 'screen', cameraTrack: null, problem: null, isStarting: false };
 
@@ -73,7 +77,7 @@ export class CameraSwitch {
     if (source === 'camera') await this.allowCamera(true);
     let capture: ScreenCapture;
     try {
-      capture = source === 'camera' ? await ScreenCapture.camera() : await ScreenCapture.start();
+      capture = await (this.host.open ?? openSource)(source);
     } catch (err) {
       console.error(`[beacon] could not open the ${source}`, err);
       if (source === 'camera') await this.allowCamera(false);
