@@ -91,7 +91,7 @@ async function canvasSample(rgb: readonly number[] = SCREEN_RGB): Promise<{ scre
     for (let y = 0.1; y < 1; y += 0.1) {
       for (let x = 0.1; x < 1; x += 0.1) {
         const i = (Math.floor(y * c.height) * c.width + Math.floor(x * c.width)) * 4;
-        const d = Math.hypot(data[i]! - rgb[0], data[i + 1]! - rgb[1], data[i + 2]! - rgb[2]);
+        const d = Math.hypot(data[i]! - rgb[0]!, data[i + 1]! - rgb[1]!, data[i + 2]! - rgb[2]!);
         if (d < 60) near++;
         n++;
         print.push(data[i]! >> 4, data[i + 1]! >> 4, data[i + 2]! >> 4);
