@@ -1,8 +1,9 @@
+/** CameraSwitch in Node: the customer's answers to the agent's camera asks, with a fake opener, bridge and picture. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CameraCtl, CtlToRelay, VideoSource } from '@beacon/shared/protocol';
-import { CameraSwitch } from './CameraSwitch.ts';
-import type { ScreenCapture } from './ScreenCapture.ts';
+import { CameraSwitch } from '../src/renderer/CameraSwitch.ts';
+import type { ScreenCapture } from '../src/renderer/ScreenCapture.ts';
 
 function rig(opts: { fails?: boolean } = {}) {
   const sent: CtlToRelay[] = [];
