@@ -40,6 +40,7 @@ import { HELLO_TIMEOUT_MS, type ConnectionContext } from './transport/ClientConn
 import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
+import { createCamera } from './media/createCamera.ts';
 
 export interface RelayOptions {
   /** 0 = any free port. */
@@ -171,7 +172,8 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
   const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants });
   const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
-  return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer };
+  const camera = createCamera({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
+  return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer, camera };
 }
 type Features = ReturnType<typeof createFeatures>;
 
@@ -204,6 +206,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions): Conn
     voice: f.voice,
     desk: f.desk.link,
     transfer: f.transfer,
+    camera: f.camera,
   };
 }
 

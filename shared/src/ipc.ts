@@ -144,7 +144,16 @@ export interface CustomerBridge {
   finishReceivedFile?(req: { transferId: string }): Promise<void>;
   /** The file is deleted. */
   abortReceivedFile?(req: { transferId: string }): Promise<void>;
+  /**
+   * Video guidance: the customer agreed to show the camera (true) or it went off (false). Main
+   * grants the page the camera only in between. Absent in the browser build (its own prompt).
+   */
+  setCameraAllowed?(req: CameraAllowedRequest): Promise<void>;
 }
+
+/** Renderer -> main: whether the page may open the camera now (the customer's yes, until the camera goes off). */
+export const CameraAllowedRequest = z.object({ allowed: z.boolean() });
+export type CameraAllowedRequest = z.infer<typeof CameraAllowedRequest>;
 
 /** Renderer -> main: a file to write (its path below the chosen folder, from the agent's offer). */
 export const ReceivedFileOpen = z.object({ transferId: TransferId, name: RelativePath, size: FileSize });

@@ -24,6 +24,8 @@ export const CUSTOMER_IPC = {
   writeReceivedFile: 'beacon:customer:write-received-file',
   finishReceivedFile: 'beacon:customer:finish-received-file',
   abortReceivedFile: 'beacon:customer:abort-received-file',
+  /** Video guidance: the camera may be opened (the customer agreed) or no longer (renderer -> main). */
+  setCameraAllowed: 'beacon:customer:set-camera-allowed',
 } as const;
 
 /** Main -> the customer's whiteboard overlay window (its own preload listens on these). */

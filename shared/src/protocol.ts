@@ -25,3 +25,4 @@ export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
+export * from './protocol/camera.ts';

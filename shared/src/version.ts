@@ -49,8 +49,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `desk-multi`: several agents in one session: monitor, join, invite, control passed (`session-monitor`, `session-join`, `session-invite*`, `invite-*`, `control-pass`, `session-participants`, `pointer`, `peer-pointer`).
  * - `file-transfer`: files and folders of any size, streamed through the relay (`ft-*` ctl, binary chunks on `media`).
  * - `remote-sound`: the agent hears the customer PC's sound on a second audio m-line (`sound-request`, `sound-answer`, `sound-stop`, `sound-state`).
+ * - `camera`: video guidance: the customer's camera instead of the screen, each switch consented (`camera-request`, `camera-answer`, `camera-source`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -88,6 +89,9 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'sound-answer': 'remote-sound',
   'sound-stop': 'remote-sound',
   'sound-state': 'remote-sound',
+  'camera-request': 'camera',
+  'camera-answer': 'camera',
+  'camera-source': 'camera',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */

@@ -20,6 +20,8 @@ import { SOUND_EN } from './locales/sound.en.ts';
 import { SOUND_ZH_CN } from './locales/sound.zh-CN.ts';
 import { VOICE_EN } from './locales/voice.en.ts';
 import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
+import { CAMERA_EN } from './locales/camera.en.ts';
+import { CAMERA_ZH_CN } from './locales/camera.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
@@ -31,6 +33,7 @@ export const AGENT_CATALOG = {
     ...RECORDING_EN,
     ...VOICE_EN,
     ...SOUND_EN,
+    ...CAMERA_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -126,6 +129,7 @@ export const AGENT_CATALOG = {
     ...RECORDING_ZH_CN,
     ...VOICE_ZH_CN,
     ...SOUND_ZH_CN,
+    ...CAMERA_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

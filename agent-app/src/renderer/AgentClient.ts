@@ -31,6 +31,7 @@ import { notifyInBackground, signedOutKey } from './notify.ts';
 import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
 import type { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
+import type { CameraControl } from '../common/CameraControl.ts';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 
 export type Phase = 'login' | 'connecting' | 'console';
@@ -185,6 +186,11 @@ export class AgentClient {
   /** Remote sound: every session's PC sound state, and the sound to play. */
   get sound(): RemoteSoundListener {
     return this.sessions.sound;
+  }
+
+  /** The session's video guidance (created with the session). */
+  getCamera(sessionId: string): CameraControl {
+    return this.sessions.open(sessionId).camera;
   }
 
   /** The session's voice call, on the current relay link (null while there is none). */

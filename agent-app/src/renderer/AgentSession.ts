@@ -12,6 +12,7 @@ import { RemoteSession } from './RemoteSession.ts';
 import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { acceptRequestedFiles } from './transfer/acceptRequestedFiles.ts';
+import { CameraControl } from '../common/CameraControl.ts';
 
 /** What a session needs from the console around it. */
 export interface SessionHost {
@@ -28,6 +29,8 @@ export class AgentSession {
   readonly collab: CollabSession;
   /** Files and folders to and from the customer's PC (capability `file-transfer`). */
   readonly files: FileTransferSession;
+  /** Video guidance: asking for the customer's camera or screen, and what the picture shows. */
+  readonly camera: CameraControl;
   private remoteSession: RemoteSession | null = null;
   private voiceCall: VoiceCall | null = null;
   /** A stream config that arrived (over the data channel) before session-started (over the socket). */
@@ -45,6 +48,7 @@ export class AgentSession {
       bufferedAmount: () => host.link()?.mediaBufferedAmount ?? 0,
     });
     acceptRequestedFiles(this.files);
+    this.camera = new CameraControl(sessionId, (m) => host.sendCtl(m));
     this.collab.onIncoming = () => {
       host.changed(); // unread counts in the tabs
       host.notify('message');
@@ -65,7 +69,9 @@ export class AgentSession {
   /** The customer accepted: the picture (and input, if granted) starts, with any config that came first. */
   start(streamId: number, hasControl: boolean, mode: QualityMode): void {
     if (this.isDisposed || this.remoteSession) return;
-    this.remoteSession = new RemoteSession(this.sessionId, streamId, hasControl, (m) => this.host.sendCtl(m), () => this.host.changed(), mode);
+    // No input while the picture is the customer's camera (the relay would refuse every event).
+    const sendCtl = (m: CtlToRelay) => (m.type === 'input' && this.camera.getSnapshot().shown !== 'screen' ? false : this.host.sendCtl(m));
+    this.remoteSession = new RemoteSession(this.sessionId, streamId, hasControl, sendCtl, () => this.host.changed(), mode);
     const early = this.earlyConfig;
     this.earlyConfig = null;
     if (early) this.remoteSession.configure(early);

@@ -21,6 +21,7 @@ import { ParticipantsBar } from './desk/ParticipantsBar.tsx';
 import { PeerPointers } from './desk/PeerPointers.tsx';
 import { FilesMenu } from './transfer/FilesMenu.tsx';
 import { SoundButton, SoundRow } from './sound/SoundControl.tsx';
+import { CameraTools } from './camera/CameraTools.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -124,6 +125,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && session?.hasInput && !isVoiceOnly && <KeysMenu session={session} />}
         {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
         {entry.state === 'active' && session && !isVoiceOnly && <MonitorMenu picker={session.monitors} />}
+        {entry.state === 'active' && session && !isVoiceOnly && <CameraTools sessionId={entry.sessionId} />}
         {entry.state === 'active' && session && !isVoiceOnly && <FilesMenu files={client.getFiles(entry.sessionId)} hasControl={entry.hasControl} />}
         {entry.state === 'active' && session && !isVoiceOnly && client.sound.isAvailable() && <SoundButton sound={client.sound} sessionId={entry.sessionId} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}

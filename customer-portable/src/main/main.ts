@@ -3,13 +3,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
+import { CameraAllowedRequest, InjectInputRequest, OverlayStrokeRequest, OverlayUndoRequest, SessionStateRequest, WriteClipboardRequest, type ClipboardReadResult, type MonitorsResult, type RendererConfig } from '@beacon/shared/ipc';
 import { clipboardReadResult } from '../common/clipboard.ts';
 import { registerReceivedFiles } from './receivedFiles.ts';
 import { hasLoopbackAudio, registerRemoteSound } from './remoteSound.ts';
 import { monitorsFromDisplays } from '../common/monitors.ts';
 import { CUSTOMER_IPC, OVERLAY_IPC, STOP_HOTKEY } from '@beacon/shared/ipcChannels';
 import { RENDERER_CSP } from '../common/csp.ts';
+import { mayGrant } from '../common/permissions.ts';
 import { resolveRelayUrl } from '@beacon/shared/client/relayUrl';
 import { trustedPageOf, type ValidatedIpc } from '@beacon/shared/client/ValidatedIpc';
 import { pickCaptureSource } from '../node/captureSource.ts';
@@ -42,6 +43,8 @@ interface Shell {
   /** Exists only during a session. */
   overlay: OverlayWindow | null;
   isInSession: boolean;
+  /** The customer agreed to show the camera (video guidance) and it has not gone off since. */
+  isCameraAllowed: boolean;
 }
 
 /** Takes the single-instance lock and a fresh temp profile; null when another instance runs. */
@@ -89,6 +92,7 @@ function setSessionState(shell: Shell, req: SessionStateRequest): void {
     if (!ok) console.warn(`[beacon] the Stop hotkey ${STOP_HOTKEY} is taken by another program`);
   } else {
     globalShortcut.unregister(STOP_HOTKEY);
+    shell.isCameraAllowed = false;
     shell.overlay?.close();
     shell.overlay = null;
     window.exitSessionBar();
@@ -118,6 +122,9 @@ function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
     if (shell.isInSession) clipboard.writeText(req.text);
   });
   ipc.handle(CUSTOMER_IPC.listMonitors, z.undefined(), (): MonitorsResult => listMonitors());
+  ipc.handle(CUSTOMER_IPC.setCameraAllowed, CameraAllowedRequest, (req) => {
+    shell.isCameraAllowed = req.allowed && shell.isInSession;
+  });
   registerReceivedFiles(ipc, () => shell.isInSession);
 }
 
@@ -143,7 +150,7 @@ function main(): void {
     app.quit();
     return;
   }
-  const shell: Shell = { window: null, overlay: null, isInSession: false };
+  const shell: Shell = { window: null, overlay: null, isInSession: false, isCameraAllowed: false };
   const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
   registerIpc(ipc, shell, relayUrl);
   const releaseSound = registerRemoteSound(ipc, () => shell.isInSession);
@@ -173,22 +180,22 @@ function main(): void {
   void app.whenReady().then(() => {
     // No menu: no reload, no dev tools, nothing a customer could trip over.
     Menu.setApplicationMenu(null);
-    lockDownSession(() => shell.window?.win ?? null);
+    lockDownSession(() => shell.window?.win ?? null, shell);
     const window = new CustomerWindow(RENDERER_HTML, PRELOAD);
     shell.window = window;
     window.win.on('closed', () => (shell.window = null));
   });
 }
 
-function lockDownSession(getWindow: () => BrowserWindow | null): void {
+function lockDownSession(getWindow: () => BrowserWindow | null, shell: Shell): void {
   const ses = session.defaultSession;
   ses.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [RENDERER_CSP] } });
   });
+  // Audio inputs during a session; the camera only between the customer's yes and its going off (permissions.ts).
   ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
-    // Audio inputs (a voice call's microphone, the PC's sound on Linux), never the camera.
-    const isAudioOnly = permission === 'media' && 'mediaTypes' in details && (details.mediaTypes ?? []).length > 0 && (details.mediaTypes ?? []).every((t) => t === 'audio');
-    callback(permission === 'display-capture' || permission === 'clipboard-sanitized-write' || isAudioOnly);
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(mayGrant({ permission, ...(mediaTypes ? { mediaTypes } : {}) }, shell));
   });
   // `media` for audio: the input labels that remote sound picks its source by (remoteSound.ts).
   ses.setPermissionCheckHandler((_contents, permission, _origin, details) => permission === 'clipboard-sanitized-write' || (permission === 'media' && details.mediaType === 'audio'));

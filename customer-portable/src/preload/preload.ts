@@ -22,6 +22,7 @@ const bridge: CustomerBridge = {
   writeReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.writeReceivedFile, req),
   finishReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.finishReceivedFile, req),
   abortReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.abortReceivedFile, req),
+  setCameraAllowed: (req) => ipcRenderer.invoke(CUSTOMER_IPC.setCameraAllowed, req),
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConsentAsk } from '../common/CustomerState.ts';
+import { DialogActions } from './DialogActions.tsx';
 
 export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAccept: () => void; onDeny: () => void }) {
   const { t } = useTranslation();
@@ -63,14 +64,13 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
           </p>
         )}
         <p className="fineprint">{t('consent.stopHint')}</p>
-        <div className="actions">
-          <button type="button" className="deny" data-testid="consent-deny" onClick={onDeny}>
-            {t('consent.deny')}
-          </button>
-          <button type="button" className="accept" data-testid="consent-accept" onClick={onAccept}>
-            {t(isVoiceOnly ? 'voiceOnly.accept' : 'consent.accept')}
-          </button>
-        </div>
+        <DialogActions
+          testIds={{ deny: 'consent-deny', accept: 'consent-accept' }}
+          denyLabel={t('consent.deny')}
+          acceptLabel={t(isVoiceOnly ? 'voiceOnly.accept' : 'consent.accept')}
+          onDeny={onDeny}
+          onAccept={onAccept}
+        />
       </div>
     </div>
   );

@@ -7,7 +7,7 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import { isFtCtl, isSoundCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
+import { isCameraCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
@@ -15,6 +15,7 @@ import { CustomerSession, logBridgeError } from './CustomerSession.ts';
 import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 import { SoundShare } from './sound/SoundShare.ts';
+import type { CameraSwitch } from './CameraSwitch.ts';
 
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
@@ -78,6 +79,7 @@ export class CustomerClient {
   /** The running session's voice call, or null (changes notify subscribers). */
   readonly getVoice = (): VoiceCall | null => this.current?.voice ?? null;
   readonly getFiles = (): FileTransferSession | null => this.current?.files ?? null;
+  readonly getCamera = (): CameraSwitch | null => this.current?.camera ?? null;
 
   private get state(): CustomerState {
     return this.store.getSnapshot();
@@ -281,6 +283,11 @@ export class CustomerClient {
     }
     if (isSoundCtl(msg)) return this.sound.handle(msg, this.state.session?.sessionId ?? null);
     if (cs?.collab.handle(msg)) return;
+    if (isCameraCtl(msg)) {
+      // Video guidance only in the running session.
+      if (cs && this.state.session?.sessionId === cs.sessionId) cs.camera.onCtl(msg);
+      return;
+    }
     if (isFtCtl(msg)) {
       // Files only in the running session.
       if (cs && this.state.session?.sessionId === cs.sessionId) cs.files.handleCtl(msg);

@@ -16,6 +16,7 @@ import type { ActiveSession, ConsentAsk } from '../common/CustomerState.ts';
 import { FrameRepeater } from './FrameRepeater.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
+import { CameraSwitch } from './CameraSwitch.ts';
 import { SessionCollab } from './SessionCollab.ts';
 import { answerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
@@ -46,12 +47,14 @@ export class CustomerSession {
   readonly collab: SessionCollab;
   /** Files to and from the agent (capability `file-transfer`); each one the customer accepts or chooses. */
   readonly files: FileTransferSession;
+  /** Video guidance: the agent's asks for the camera (or the screen again), and the customer's answers. */
+  readonly camera: CameraSwitch;
   private readonly timers = new DisposableStore();
   private consentTimer: Disposable | null = null;
   private startTimer: Disposable | null = null;
   /** Capture starts at Accept, so the first frame is ready when the relay confirms. */
   private pendingCapture: Promise<ScreenCapture> | null = null;
-  private media: { capture: ScreenCapture; encoder: ScreenEncoder; repeater: FrameRepeater } | null = null;
+  private media: { capture: ScreenCapture; encoder: ScreenEncoder; repeater: FrameRepeater; onFrame: (frame: VideoFrame, captureTs: number) => void } | null = null;
   /** The customer's monitors and the agent's choice (null: the picture is the whole capture). */
   private monitors: MonitorSelection | null = null;
   /** A voice-only session accepted and not yet started: nothing is captured for it. */
@@ -73,6 +76,11 @@ export class CustomerSession {
     private readonly host: CustomerSessionHost,
   ) {
     this.collab = new SessionCollab(sessionId, (msg) => host.link()?.sendCtl(msg) ?? false, host.bridge);
+    this.camera = new CameraSwitch(sessionId, {
+      sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
+      bridge: host.bridge,
+      session: this,
+    });
     this.files = new FileTransferSession(sessionId, 'customer', {
       sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
       sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
@@ -174,7 +182,9 @@ export class CustomerSession {
         // View-only sessions and the browser build (no bridge) never inject, whatever arrives.
         const size = this.media?.encoder.frameSize;
         const bridge = this.host.bridge;
-        if (!session.permissions.control || !bridge || !size) return;
+        // Only onto the screen the picture shows: never while it shows the camera, or nothing.
+        const isScreen = this.media?.capture.kind === 'screen' && !this.media.capture.stopped;
+        if (!session.permissions.control || !bridge || !size || !isScreen) return;
         const region = this.monitors?.region();
         void bridge.injectInput({ event: msg.event, frameWidth: size.width, frameHeight: size.height, ...(region ? { region } : {}) }).catch(logBridgeError);
         return;
@@ -220,6 +230,7 @@ export class CustomerSession {
       this.pendingCapture = null;
     }
     this.monitors = null;
+    this.camera.dispose();
     this.host.barNotices.clear();
     if (this.media) {
       this.media.capture.stop();
@@ -243,6 +254,7 @@ export class CustomerSession {
     this.timers.dispose();
     this.voiceCall?.close();
     this.voiceCall = null;
+    this.camera.dispose();
     this.collab.close();
     this.files.dispose();
   }
@@ -286,12 +298,13 @@ export class CustomerSession {
       ...(mode ? { mode } : {}),
     });
     const onFrame = (captured: VideoFrame, captureTs: number) => {
-      const frame = cropToMonitor(captured, this.monitors);
+      // Monitors are the screen's: a camera picture is shown whole.
+      const frame = cropToMonitor(captured, this.media?.capture.kind === 'camera' ? null : this.monitors);
       this.collab.keepFrame(frame);
       encoder.encode(frame, captureTs);
     };
     const repeater = new FrameRepeater(onFrame);
-    this.media = { capture, encoder, repeater };
+    this.media = { capture, encoder, repeater, onFrame };
     if (mode) void capture.setMode(mode);
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
     console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
@@ -301,16 +314,51 @@ export class CustomerSession {
       this.host.link()?.sendCtl(monitors.listMessage(session.sessionId));
       this.host.barNotices.monitorShown(monitors);
     });
+    this.runCapture(capture);
+  }
+
+  /** Feeds the capture's frames to the session's encoder (and its repeater). */
+  private runCapture(capture: ScreenCapture): void {
+    const media = this.media;
+    if (!media) return;
     capture.run(
       (captured, captureTs) => {
-        repeater.keep(captured);
-        onFrame(captured, captureTs);
+        media.repeater.keep(captured);
+        media.onFrame(captured, captureTs);
       },
-      // The capture ended by itself (e.g. the browser's own "Stop sharing"): same as Stop.
+      // The capture ended by itself (e.g. the browser's own "Stop sharing", a camera unplugged).
       () => {
-        if (this.media?.capture === capture) this.host.stop();
+        if (this.media?.capture !== capture) return;
+        if (capture.kind === 'camera') this.camera.captureEnded();
+        else this.host.stop();
       },
     );
+  }
+
+  /**
+   * Video guidance: the picture comes from `capture` from now on (the camera, or the screen
+   * again), through the same encoder, so the agent's view and the recording go on; null stops
+   * the picture (the camera turned off). False when no picture runs (`capture` is then stopped).
+   */
+  replaceCapture(capture: ScreenCapture | null): boolean {
+    const media = this.media;
+    if (!media || this.isDisposed) {
+      capture?.stop();
+      return false;
+    }
+    media.capture.stop();
+    media.repeater.forget();
+    // Off: the stopped capture stays in place (no frames, no input) until the agent asks again.
+    if (!capture) return true;
+    media.capture = capture;
+    this.runCapture(capture);
+    media.encoder.requestKeyframe();
+    return true;
+  }
+
+  /** What the picture shows now (null: no picture runs). */
+  get capture(): ScreenCapture | null {
+    return this.media?.capture ?? null;
   }
 
   private clearStartTimer(): void {

@@ -30,6 +30,12 @@ export class FrameRepeater {
     this.lastAt = performance.now();
   }
 
+  /** The picture's source changed or stopped: the kept frame goes, so it is not repeated. */
+  forget(): void {
+    this.last?.close();
+    this.last = null;
+  }
+
   /** Idempotent. Stops repeating and lets the kept frame go. */
   close(): void {
     clearInterval(this.timer);

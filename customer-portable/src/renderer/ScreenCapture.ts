@@ -22,7 +22,11 @@ export class ScreenCapture {
   private reader: ReadableStreamDefaultReader<VideoFrame> | null = null;
   private endedHandler: (() => void) | null = null;
 
-  private constructor(private readonly track: MediaStreamTrack) {
+  private constructor(
+    private readonly track: MediaStreamTrack,
+    /** `camera`: video guidance (the customer agreed to show the camera instead of the screen). */
+    readonly kind: 'screen' | 'camera' = 'screen',
+  ) {
     track.addEventListener('ended', () => this.onTrackEnded(), { once: true });
   }
 
@@ -41,12 +45,33 @@ export class ScreenCapture {
   }
 
   /**
+   * The customer's camera, for video guidance, as frames like the screen's (the same encoder
+   * takes them). Asked for only after the customer agreed to show it.
+   */
+  static async camera(): Promise<ScreenCapture> {
+    if (typeof MediaStreamTrackProcessor === 'undefined' || typeof VideoEncoder === 'undefined') {
+      throw new Error('this browser has no MediaStreamTrackProcessor/VideoEncoder');
+    }
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+    const track = stream.getVideoTracks()[0];
+    if (!track) throw new Error('getUserMedia returned no video track');
+    track.contentHint = 'motion';
+    return new ScreenCapture(track, 'camera');
+  }
+
+  /** The captured track, for a local preview (the camera shown to the customer under the agent's drawing). */
+  get mediaTrack(): MediaStreamTrack {
+    return this.track;
+  }
+
+  /**
    * Captures at the mode's frame rate from now on, with its content hint (`detail`/`text`:
    * keep the resolution and drop frames instead; `motion`: keep the frame rate). A browser
    * refusing the constraints leaves the capture as it was (logged): the session goes on.
    */
   async setMode(mode: QualityMode): Promise<void> {
-    if (this.isStopped) return;
+    // A camera keeps its own rate and size: the quality modes are about screens.
+    if (this.isStopped || this.kind === 'camera') return;
     const m = modeSettings(mode);
     this.track.contentHint = m.trackHint;
     try {

@@ -47,6 +47,10 @@ export const EVENT_KINDS = [
   // Issue 13, remote sound: the agent began hearing the PC's sound (`by`: who asked) and stopped (`by`, `reason`, `durationMs`).
   'sound-started',
   'sound-ended',
+  // Issue 12, video guidance: the agent asked for the camera or the screen (`source`), the customer answered (`source`, `granted`), the picture changed (`source`: screen, camera or off).
+  'camera-requested',
+  'camera-answered',
+  'camera-source',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

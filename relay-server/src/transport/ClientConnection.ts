@@ -22,6 +22,7 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import { isLinkLoss } from '../sessions/Resume.ts';
 import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
+import type { CameraGuide } from '../media/CameraGuide.ts';
 import { acceptHello, refusedVersion, type HelloHost } from './ClientHello.ts';
 import { ClientPath } from './ClientPath.ts';
 import type { RtcPorts } from './PeerLink.ts';
@@ -63,6 +64,8 @@ export interface ConnectionContext {
   desk?: DeskLink;
   /** File transfer (capability `file-transfer`); without it `ft-*` messages and file chunks are refused. */
   transfer?: TransferLink;
+  /** Video guidance (capability `camera`); without it `camera-*` messages are refused. */
+  camera?: CameraGuide;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';

@@ -149,6 +149,10 @@ export const AUDIT_ACTIONS = [
   'session-invited',
   /** A file transfer in a session ended (name, size, hash, direction, outcome; the actor is the session's agent). */
   'file-transferred',
+  /** A session's agent asked to see the customer's camera, or the screen again (`source`). */
+  'camera-requested',
+  /** The customer answered that ask (`source`, `granted`; the actor is the relay, `agentId` the asking seat). */
+  'camera-answered',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -65,6 +65,9 @@ export const ACCOUNTS_EN = {
     'participant-joined': 'An agent joined',
     'participant-left': 'An agent left',
     'control-passed': 'Keyboard and mouse passed',
+    'camera-requested': 'Camera or screen asked for',
+    'camera-answered': 'Customer answered the camera ask',
+    'camera-source': 'Picture source changed',
   },
   form: {
     errors: {
@@ -278,6 +281,8 @@ export const ACCOUNTS_EN = {
       'session-joined': 'Agent joined someone’s session',
       'session-invited': 'Colleague invited into a session',
       'file-transferred': 'File transfer in a session',
+      'camera-requested': 'Asked to see the customer’s camera or screen',
+      'camera-answered': 'Customer answered a camera or screen ask',
     },
     targets: {
       seat: 'Seat',

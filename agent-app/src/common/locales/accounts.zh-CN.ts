@@ -70,6 +70,9 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     'participant-joined': '有坐席加入',
     'participant-left': '有坐席离开',
     'control-passed': '键盘鼠标控制权移交',
+    'camera-requested': '请求摄像头或屏幕',
+    'camera-answered': '客户回复了摄像头请求',
+    'camera-source': '画面来源已切换',
   },
   form: {
     errors: {
@@ -283,6 +286,8 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'session-joined': '坐席加入他人的会话',
       'session-invited': '邀请同事加入会话',
       'file-transferred': '会话中的文件传输',
+      'camera-requested': '请求查看客户的摄像头或屏幕',
+      'camera-answered': '客户回复了摄像头或屏幕请求',
     },
     targets: {
       seat: '坐席',
