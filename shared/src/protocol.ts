@@ -24,3 +24,4 @@ export * from './protocol/monitors.ts';
 export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
+export * from './protocol/cluster.ts';

@@ -48,8 +48,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `ws-upgrade`: a connection carries ctl and media on the WebSocket first (`transport-bridge`) and moves them to the data channels once they open (`transport-upgrade`); a resuming client uses it so its session goes on before ICE.
  * - `desk-multi`: several agents in one session: monitor, join, invite, control passed (`session-monitor`, `session-join`, `session-invite*`, `invite-*`, `control-pass`, `session-participants`, `pointer`, `peer-pointer`).
  * - `file-transfer`: files and folders of any size, streamed through the relay (`ft-*` ctl, binary chunks on `media`).
+ * - `relay-cluster`: several relays; an agent is sent to the relay that holds a device (`relay-redirect`, `hello.ticket`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'relay-cluster'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
