@@ -89,6 +89,8 @@ export class AgentAuth {
   /** Addresses each login signed in from (the newest few): the slowdown does not apply to them. */
   private readonly knownAddresses = new Map<string, string[]>();
   private readonly watchers = new Map<string, Set<RevokeListener>>();
+  /** Told of every token this relay revokes (the cluster tells the other relays). */
+  revoked: ((tokenHash: string, reason: string) => void) | null = null;
   /** Verified against for unknown logins, so their timing matches a real account's. */
   private readonly dummyHash: Promise<string>;
 
@@ -292,7 +294,11 @@ export class AgentAuth {
 
   /** The agent a bearer token belongs to, or null if it is unknown, expired, revoked or disabled. */
   async verifyToken(token: string): Promise<TokenGrant | null> {
-    const tokenHash = sha256Hex(token);
+    return this.verifyTokenHash(sha256Hex(token));
+  }
+
+  /** `verifyToken` by the token's hash (a relay ticket carries the hash, never the token). */
+  async verifyTokenHash(tokenHash: string): Promise<TokenGrant | null> {
     const raw = await this.db.get(
       `SELECT t.agent_id, t.expires_at, t.revoked_at, a.login, a.display_name, a.role, a.disabled_at, a.deleted_at
        FROM agent_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ?`,
@@ -334,6 +340,12 @@ export class AgentAuth {
       Math.round(this.now()),
       tokenHash,
     ]);
+    this.signOutConnections(tokenHash, reason);
+    this.revoked?.(tokenHash, reason);
+  }
+
+  /** Signs out this relay's connections that use the token (another relay of the cluster revoked it). */
+  signOutConnections(tokenHash: string, reason: string): void {
     for (const listener of [...(this.watchers.get(tokenHash) ?? [])]) {
       try {
         listener(reason);

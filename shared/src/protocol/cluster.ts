@@ -29,8 +29,16 @@ export type RelayTicketPayload = z.infer<typeof RelayTicketPayload>;
 export const ClusterRelayToAgent = z.discriminatedUnion('type', [
   /**
    * Answers a `connect-request` (same `requestId`) for a device held by another relay: connect
-   * to `url` (its WebSocket URL) with `hello.ticket` = `ticket` before `expiresAt`, then ask again.
+   * to the relay at `url` (its public base URL; the socket is `<url>/ws`) with `hello.ticket` = `ticket`
+   * before `expiresAt`, then send the `connect-request` there again.
    */
   z.object({ type: z.literal('relay-redirect'), requestId: RequestId, deviceId: DeviceId, url: z.string().url().max(2048), ticket: RelayTicket, expiresAt: z.number().int() }),
 ]);
 export type ClusterRelayToAgent = z.infer<typeof ClusterRelayToAgent>;
+
+/** Relay -> relay, on the cluster's pub/sub channel (Redis): what one relay must tell the others. */
+export const ClusterEvent = z.discriminatedUnion('type', [
+  /** A sign-in token was revoked (sign-out, password change, seat disabled): every relay drops the connections that use it. */
+  z.object({ type: z.literal('token-revoked'), tokenHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().max(200), from: z.string().min(1).max(64) }),
+]);
+export type ClusterEvent = z.infer<typeof ClusterEvent>;

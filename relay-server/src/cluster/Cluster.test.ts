@@ -1,0 +1,121 @@
+/**
+ * Two relays of one cluster (one PostgreSQL database, one Redis): an agent signed in on B who
+ * asks for a device held by A is sent to A with a ticket, and A takes the ticket for a sign-in;
+ * forged, expired and foreign tickets are refused; a token revoked on B signs the agent out on A.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
+import type { RelayToClient } from '@beacon/shared/protocol';
+import { RawSocket } from '../testing/RawSocket.ts';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
+import { testRedisUrl } from '../testing/testSharedState.ts';
+import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import { signTicket } from './RelayTicket.ts';
+
+const SECRET = randomBytes(32).toString('hex');
+/** Without the desk: its queue messages would come between the ones these tests read. */
+const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk'));
+
+function hello(s: RawSocket, role: 'agent' | 'customer', auth: { token?: string; ticket?: string } = {}, capabilities: readonly string[] = CAPS): void {
+  s.json({ type: 'hello', v: PROTOCOL_VERSION, role, capabilities, ...auth });
+}
+
+function of<T extends RelayToClient['type']>(m: RelayToClient, type: T): Extract<RelayToClient, { type: T }> {
+  assert.equal(m.type, type, JSON.stringify(m));
+  return m as Extract<RelayToClient, { type: T }>;
+}
+
+const permissions = { view: true, control: true, clipboard: false, files: false };
+
+describe('two relays of a cluster', () => {
+  let db: TestPostgresDatabase;
+  let a: TestRelay;
+  let b: TestRelay;
+  const sockets: RawSocket[] = [];
+  const open = async (t: TestRelay) => {
+    const s = await RawSocket.open(t.relay.url);
+    sockets.push(s);
+    return s;
+  };
+  before(async () => {
+    db = await createTestPostgresDatabase();
+    const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
+    a = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-a' } });
+    b = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-b' } });
+  });
+  after(async () => {
+    for (const s of sockets) s.close();
+    await b?.relay.close();
+    await a?.relay.close();
+    await db?.drop();
+  });
+
+  test('an agent on B is sent to A for A\'s device, and A takes the ticket for its sign-in', async () => {
+    const customer = await open(a);
+    hello(customer, 'customer');
+    const welcome = of(await customer.nth(1), 'welcome');
+    assert.equal(welcome.role, 'customer');
+    if (welcome.role !== 'customer') return;
+    const agentB = await open(b);
+    hello(agentB, 'agent', { token: await b.token() });
+    of(await agentB.nth(1), 'welcome');
+    agentB.json({ type: 'connect-request', requestId: 'r1', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    const redirect = of(await agentB.nth(2), 'relay-redirect');
+    assert.equal(redirect.url, a.relay.url);
+    assert.equal(redirect.requestId, 'r1');
+    assert.equal(b.relay.stats().sessions.length, 0, 'B opened nothing');
+    const agentA = await open(a);
+    hello(agentA, 'agent', { ticket: redirect.ticket });
+    const w = of(await agentA.nth(1), 'welcome');
+    assert.equal(w.role === 'agent' && w.agent.login, 'alice');
+    agentA.json({ type: 'connect-request', requestId: 'r2', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    of(await agentA.nth(2), 'session-pending');
+    of(await customer.nth(2), 'code-update'); // the code is spent
+    of(await customer.nth(3), 'consent-request');
+  });
+
+  test('a client without relay-cluster is told the device is elsewhere; forged, foreign and expired tickets are refused', async () => {
+    const customer = await open(a);
+    hello(customer, 'customer');
+    const welcome = of(await customer.nth(1), 'welcome');
+    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    const old = await open(b);
+    hello(old, 'agent', { token: await b.token() }, CAPS.filter((c) => c !== 'relay-cluster'));
+    await old.nth(1);
+    old.json({ type: 'connect-request', requestId: 'r3', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    const refused = of(await old.nth(2), 'error');
+    assert.equal(refused.code, 'unknown-device');
+    const tokenHash = 'a'.repeat(64);
+    const bad = [
+      signTicket('another secret', { relay: 'relay-a', deviceId: welcome.deviceId, tokenHash, expiresAt: Date.now() + 30_000 }),
+      signTicket(SECRET, { relay: 'relay-b', deviceId: welcome.deviceId, tokenHash, expiresAt: Date.now() + 30_000 }),
+      signTicket(SECRET, { relay: 'relay-a', deviceId: welcome.deviceId, tokenHash, expiresAt: Date.now() - 1 }),
+    ];
+    for (const ticket of bad) {
+      const s = await open(a);
+      hello(s, 'agent', { ticket });
+      assert.equal(of(await s.nth(1), 'error').code, 'unauthorized');
+    }
+  });
+
+  test('a token revoked on B signs out the agent that followed a ticket to A', async () => {
+    const customer = await open(a);
+    hello(customer, 'customer');
+    const welcome = of(await customer.nth(1), 'welcome');
+    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    const token = await b.token();
+    const agentB = await open(b);
+    hello(agentB, 'agent', { token });
+    await agentB.nth(1);
+    agentB.json({ type: 'connect-request', requestId: 'r4', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    const redirect = of(await agentB.nth(2), 'relay-redirect');
+    const agentA = await open(a);
+    hello(agentA, 'agent', { ticket: redirect.ticket });
+    await agentA.nth(1);
+    const res = await fetch(new URL('/api/logout', b.relay.url), { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    assert.ok(res.ok, `logout answered ${res.status}`);
+    of(await agentA.nth(2), 'signed-out');
+  });
+});
