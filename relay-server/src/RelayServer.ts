@@ -140,7 +140,7 @@ interface Base {
 /** Every feature, built from its `createX(deps)` in dependency order. */
 function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, shared: SharedFeature) {
   const { log, now } = base;
-  const accounts = createAccounts(base);
+  const accounts = createAccounts({ ...base, state: shared.state });
   const directory = createDirectory(base);
   const sessions = createSessions({
     ...base,

@@ -16,6 +16,7 @@ import { Organisation } from './Organisation.ts';
 import type { Actor, ApiRoute } from './Policy.ts';
 import { Presence } from './Presence.ts';
 import { seatRoutes } from './SeatRoutes.ts';
+import type { SharedState } from '../platform/shared/SharedState.ts';
 
 export const DEFAULT_ORG_NAME = 'Beacon';
 
@@ -36,6 +37,8 @@ export interface AccountsDeps {
   db: Database;
   log: Logger;
   now: Clock;
+  /** Where sign-in failures are counted (several relays: Redis); default this process's memory. */
+  state?: SharedState;
 }
 
 export interface AccountsFeature {
@@ -51,9 +54,9 @@ export interface AccountsFeature {
   routes(late: { liveSessionsOf(accountId: number): LiveSession[] }): ApiRoute[];
 }
 
-export function createAccounts({ db, log, now }: AccountsDeps): AccountsFeature {
+export function createAccounts({ db, log, now, state }: AccountsDeps): AccountsFeature {
   const audit = new AuditLog(db, log, now);
-  const auth = new AgentAuth(db, log, now, audit);
+  const auth = new AgentAuth(db, log, now, audit, state);
   const accounts = new Accounts(db, now);
   const organisation = new Organisation(db, log, now);
   const presence = new Presence();

@@ -119,3 +119,23 @@ describe('two relays of a cluster', () => {
     of(await agentA.nth(2), 'signed-out');
   });
 });
+
+describe('sign-in limits of two relays on one Redis', () => {
+  test('wrong passwords on A and B add up: the pair is refused on both after 5', async () => {
+    const db = await createTestPostgresDatabase();
+    const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
+    const a = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-a' } });
+    const b = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-b' } });
+    const attempt = (t: TestRelay, password: string) =>
+      fetch(new URL('/api/login', t.relay.url), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ login: 'alice', password }) }).then((r) => r.status);
+    try {
+      for (const t of [a, a, a, b, b]) assert.equal(await attempt(t, 'wrong password'), 401);
+      assert.equal(await attempt(a, 'still wrong'), 429);
+      assert.equal(await attempt(b, 'still wrong'), 429);
+    } finally {
+      await b.relay.close();
+      await a.relay.close();
+      await db.drop();
+    }
+  });
+});

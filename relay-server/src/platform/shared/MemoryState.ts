@@ -35,6 +35,14 @@ class MemoryLimiter implements SharedLimiter {
     this.inner.reset(key);
     return Promise.resolve();
   }
+
+  lastAt(key: string): Promise<number | null> {
+    return Promise.resolve(this.inner.lastAt(key));
+  }
+
+  retryAt(key: string): Promise<number | null> {
+    return Promise.resolve(this.inner.retryAt(key));
+  }
 }
 
 export class MemoryState implements SharedState {

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.ts';
 import type { RateLimit } from '../RateLimiter.ts';
 import { connectRedis } from './redisUrl.ts';
-import { Channels, type MessageListener, type SharedLimiter, type SharedState } from './SharedState.ts';
+import { Channels, retryAtOf, type MessageListener, type SharedLimiter, type SharedState } from './SharedState.ts';
 
 /** KEYS[1] window; ARGV now, windowMs, member: drops what left the window, adds one, keeps the key for one window. */
 const RECORD = `
@@ -54,6 +54,20 @@ class RedisLimiter implements SharedLimiter {
 
   async reset(key: string): Promise<void> {
     await this.redis.del(this.prefix + key);
+  }
+
+  async lastAt(key: string): Promise<number | null> {
+    return (await this.times(key)).at(-1) ?? null;
+  }
+
+  async retryAt(key: string): Promise<number | null> {
+    return retryAtOf(await this.times(key), this.limit);
+  }
+
+  /** The failure times inside the window, oldest first (members are `<ms>:<random>`). */
+  private async times(key: string): Promise<number[]> {
+    const members = await this.redis.zrangebyscore(this.prefix + key, `(${Math.floor(this.now()) - this.limit.windowMs}`, '+inf');
+    return members.map((m) => Number(m.split(':')[0]));
   }
 }
 

@@ -21,6 +21,9 @@ for (const kind of SHARED_STATE_KINDS) {
       assert.equal(await lim.isLimited('a'), false);
       assert.equal(await lim.record('a'), 3);
       assert.equal(await lim.isLimited('a'), true);
+      assert.equal(await lim.lastAt('a'), 1_000_400);
+      assert.equal(await lim.retryAt('a'), 1_001_000, 'the first of the 3 leaves the window');
+      assert.equal(await lim.retryAt('b'), null);
       t += 601; // the first failure left the window
       assert.equal(await lim.count('a'), 2);
       assert.equal(await lim.isLimited('a'), false);

@@ -17,6 +17,17 @@ export interface SharedLimiter {
   /** Records one failure; returns the count inside the window including this one. */
   record(key: string): Promise<number>;
   reset(key: string): Promise<void>;
+  /** When the latest failure inside the window was recorded, or null if there is none. */
+  lastAt(key: string): Promise<number | null>;
+  /** When the oldest failure that keeps the key limited leaves the window (epoch ms), or null if not limited. */
+  retryAt(key: string): Promise<number | null>;
+}
+
+/** RateLimiter's `retryAt` from the failure times inside the window (oldest first). */
+export function retryAtOf(times: readonly number[], limit: RateLimit): number | null {
+  if (times.length < limit.max) return null;
+  const first = times[times.length - limit.max];
+  return first === undefined ? null : first + limit.windowMs;
 }
 
 export type MessageListener = (message: string) => void;
