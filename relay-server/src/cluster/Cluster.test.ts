@@ -27,7 +27,7 @@ function of<T extends RelayToClient['type']>(m: RelayToClient, type: T): Extract
   return m as Extract<RelayToClient, { type: T }>;
 }
 
-const permissions = { view: true, control: true, clipboard: false, files: false };
+const permissions = { view: true, control: true } as const;
 
 describe('two relays of a cluster', () => {
   let db: TestPostgresDatabase;
