@@ -140,7 +140,7 @@ interface Base {
 /** Every feature, built from its `createX(deps)` in dependency order. */
 function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, shared: SharedFeature) {
   const { log, now } = base;
-  const accounts = createAccounts({ ...base, state: shared.state });
+  const accounts = createAccounts({ ...base, shared });
   const directory = createDirectory(base);
   const sessions = createSessions({
     ...base,
@@ -267,6 +267,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     await transport.close();
     await f.collab.close();
     f.transfer.close();
+    f.accounts.close();
     await closeShared(shared);
   };
   const host = options.host ?? '0.0.0.0';

@@ -11,10 +11,18 @@ import type { RelayToClient } from '@beacon/shared/protocol';
 import { RawSocket } from '../testing/RawSocket.ts';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
 import { testRedisUrl } from '../testing/testSharedState.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import { loginAgent } from '../testing/NdcClient.ts';
+import { startTestRelay, TEST_ORG_NAME, type TestRelay } from '../testing/testRelay.ts';
 import { signTicket } from './RelayTicket.ts';
 
 const SECRET = randomBytes(32).toString('hex');
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 /** Without the desk: its queue messages would come between the ones these tests read. */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk'));
 
@@ -98,6 +106,25 @@ describe('two relays of a cluster', () => {
       hello(s, 'agent', { ticket });
       assert.equal(of(await s.nth(1), 'error').code, 'unauthorized');
     }
+  });
+
+  test('the seats view on A shows an agent whose console is on B as online, until it closes', async () => {
+    await a.relay.seedAccount({ login: 'boss', password: 'boss password 1', displayName: 'Boss', role: 'admin', orgName: TEST_ORG_NAME });
+    const { token } = await loginAgent(a.relay.url, 'boss', 'boss password 1');
+    const online = async () => {
+      const res = await fetch(new URL('/api/seats', a.relay.url), { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(res.status, 200);
+      const body = (await res.json()) as { seats: { login: string; isOnline: boolean }[] };
+      return body.seats.find((s) => s.login === 'alice')?.isOnline;
+    };
+    for (const s of sockets.splice(0)) s.close(); // the earlier tests' consoles
+    await waitUntil(async () => (await online()) === false);
+    const agentB = await open(b);
+    hello(agentB, 'agent', { token: await b.token() });
+    await agentB.nth(1);
+    await waitUntil(async () => (await online()) === true);
+    agentB.close();
+    await waitUntil(async () => (await online()) === false);
   });
 
   test('a token revoked on B signs out the agent that followed a ticket to A', async () => {
