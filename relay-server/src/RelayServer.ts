@@ -229,16 +229,23 @@ function servicesOf(db: Database, f: Features): RelayServices {
   };
 }
 
+/** The database, and the state shared with other relays (memory on a relay of its own); the database is closed again if the rest fails. */
+async function openStores(options: RelayOptions, paths: DataPaths, log: Logger, now: Clock): Promise<{ db: Database; shared: SharedFeature }> {
+  const db = await Database.open(options.databaseUrl ?? paths.dbFile);
+  try {
+    return { db, shared: await openShared(options.cluster, log, now) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.logger ?? stdoutLogger();
   const now = options.now ?? Date.now;
   const paths = resolveDataPaths(options);
-  const db = await Database.open(options.databaseUrl ?? paths.dbFile);
+  const { db, shared } = await openStores(options, paths, log, now);
   const base = { db, log, now };
-  const shared = await openShared(options.cluster, log, now).catch(async (err: unknown) => {
-    await db.close();
-    throw err;
-  });
   const f = createFeatures(base, options, paths, shared);
   try {
     await f.accounts.organisation.load();

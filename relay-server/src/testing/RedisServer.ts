@@ -5,10 +5,11 @@
  * when this process exits. Its URL is the `unix://` form BEACON_REDIS_URL accepts.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectRedis } from '../platform/shared/redisUrl.ts';
+import { runThrowaway } from './throwawayServer.ts';
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -67,27 +68,7 @@ export async function startRedisServer(o: { isDetached?: boolean } = {}): Promis
     child.unref();
     for (const s of [child.stdout, child.stderr]) (s as { unref?: () => void } | null)?.unref?.();
   }
-  const cleanUp = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', cleanUp);
   const url = `unix://${socket}`;
-  try {
-    await waitUntilReady(url, () => (child.exitCode === null ? null : `${child.exitCode}: ${output}`));
-  } catch (err) {
-    cleanUp();
-    throw err;
-  }
-  let stopping: Promise<void> | null = null;
-  return {
-    url,
-    stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        process.removeListener('exit', cleanUp);
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }).then(() => rmSync(dir, { recursive: true, force: true }))),
-  };
+  const stop = await runThrowaway(child, dir, () => waitUntilReady(url, () => (child.exitCode === null ? null : `${child.exitCode}: ${output}`)), 'SIGTERM');
+  return { url, stop };
 }
