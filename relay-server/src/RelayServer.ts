@@ -12,6 +12,7 @@ import type { AuditLog } from './accounts/AuditLog.ts';
 import { createAccounts, type SeedAccount } from './accounts/createAccounts.ts';
 import type { Organisation } from './accounts/Organisation.ts';
 import type { ApiRoute } from './accounts/Policy.ts';
+import { closeShared, clusterLinkOf, joinCluster, openShared, type ClusterOptions, type SharedFeature } from './cluster/createCluster.ts';
 import { createCollab } from './collab/createCollab.ts';
 import { createTransfer } from './transfer/createTransfer.ts';
 import type { Desk } from './desk/Desk.ts';
@@ -80,6 +81,8 @@ export interface RelayOptions {
   isFinaliserInProcess?: boolean;
   /** Reverse proxies whose `X-Forwarded-For` names the client (ClientAddress.ts); default none. */
   clientAddress?: ClientAddress;
+  /** One of several relays: shared state in Redis and this relay's identity (cluster/createCluster.ts). Absent: a relay on its own. */
+  cluster?: ClusterOptions;
 }
 
 export interface RelayStats {
@@ -136,9 +139,9 @@ interface Base {
 }
 
 /** Every feature, built from its `createX(deps)` in dependency order. */
-function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
+function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, shared: SharedFeature) {
   const { log, now } = base;
-  const accounts = createAccounts(base);
+  const accounts = createAccounts({ ...base, shared });
   const directory = createDirectory(base);
   const sessions = createSessions({
     ...base,
@@ -149,6 +152,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
     linkWaitMs: options.linkWaitMs,
     resumeGraceMs: options.resumeGraceMs,
     codeLifetimeMs: options.codeLifetimeMs,
+    shared,
     // The recorder and the media forwarders are built below; these run only once sessions do.
     willRecord: () => recording.recorder.willRecord(),
   });
@@ -190,7 +194,7 @@ function apiRoutes(f: Features): ApiRoute[] {
 }
 
 /** What each WebSocket client's connection works with. */
-function connectionContext(f: Features, base: Base, options: RelayOptions): ConnectionContext {
+function connectionContext(f: Features, base: Base, options: RelayOptions, cluster: ConnectionContext['cluster']): ConnectionContext {
   return {
     auth: f.accounts.auth,
     registry: f.sessions.registry,
@@ -207,6 +211,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions): Conn
     desk: f.desk.link,
     transfer: f.transfer,
     camera: f.camera,
+    ...(cluster ? { cluster } : {}),
   };
 }
 
@@ -227,19 +232,31 @@ function servicesOf(db: Database, f: Features): RelayServices {
   };
 }
 
+/** The database, and the state shared with other relays (memory on a relay of its own); the database is closed again if the rest fails. */
+async function openStores(options: RelayOptions, paths: DataPaths, log: Logger, now: Clock): Promise<{ db: Database; shared: SharedFeature }> {
+  const db = await Database.open(options.databaseUrl ?? paths.dbFile);
+  try {
+    return { db, shared: await openShared(options.cluster, log, now) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
 export async function startRelay(options: RelayOptions = {}): Promise<RelayHandle> {
   const log = options.logger ?? stdoutLogger();
   const now = options.now ?? Date.now;
   const paths = resolveDataPaths(options);
-  const db = await Database.open(options.databaseUrl ?? paths.dbFile);
+  const { db, shared } = await openStores(options, paths, log, now);
   const base = { db, log, now };
-  const f = createFeatures(base, options, paths);
+  const f = createFeatures(base, options, paths, shared);
   try {
     await f.accounts.organisation.load();
     await f.history.recoverInterrupted();
     await f.desk.start();
   } catch (err) {
     f.desk.close();
+    await closeShared(shared);
     await db.close();
     throw err;
   }
@@ -251,7 +268,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     addressOf: (req) => clientAddress.of(req),
     staticRoots: options.staticRoots ?? defaultStaticRoots(),
   });
-  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options) });
+  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options, clusterLinkOf(shared, { registry: f.sessions.registry, auth: f.accounts.auth })) });
   /** Sessions end (`relay-shutdown`), clients are closed, partial uploads deleted. */
   const stopFeatures = async (): Promise<void> => {
     f.desk.close();
@@ -260,11 +277,14 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     await transport.close();
     await f.collab.close();
     f.transfer.close();
+    f.accounts.close();
+    await closeShared(shared);
   };
   const host = options.host ?? '0.0.0.0';
   let port: number;
   try {
     port = await http.listen(options.port ?? 8080, host);
+    await joinCluster(shared, `http://${urlHost(host)}:${port}`, log, f.accounts.auth);
   } catch (err) {
     await stopFeatures();
     await db.close();

@@ -14,7 +14,11 @@
  * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
  * X-Forwarded-For names the client; default none), BEACON_RESUME_GRACE_S (the longest a running
  * session waits for a party whose link dropped: a cap on the organisation's setting, which is
- * 60 s unless an owner or admin changes it; default no cap). An empty variable counts as unset.
+ * 60 s unless an owner or admin changes it; default no cap). Several relays (README "Running several
+ * relays"): BEACON_REDIS_URL (redis://, rediss:// or unix:///path: shared rate limits, lockouts,
+ * device owners, events), BEACON_RELAY_ID (this relay's unique name), BEACON_PUBLIC_URL (where
+ * agents reach it), BEACON_CLUSTER_SECRET (signs tickets; the same on every relay). An empty
+ * variable counts as unset.
  */
 import { createSocket } from 'node:dgram';
 import { cleanupNative } from './platform/nativeHandles.ts';
@@ -27,6 +31,8 @@ import { ClientAddress } from './transport/ClientAddress.ts';
 import { stdoutLogger, type Logger, type LogLevel } from './platform/logger.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { startRelay, type RelayHandle } from './RelayServer.ts';
+import type { ClusterOptions } from './cluster/createCluster.ts';
+import { isRedisUrl } from './platform/shared/redisUrl.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -48,6 +54,9 @@ const Env = z.object({
   BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
   BEACON_RESUME_GRACE_S: z.coerce.number().int().min(1).max(3600).optional(),
   BEACON_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//i, 'BEACON_DATABASE_URL must be a postgres:// URL').optional(),
+  BEACON_REDIS_URL: z.string().refine(isRedisUrl, 'BEACON_REDIS_URL must be a redis://, rediss:// or unix:/// URL').optional(),
+  BEACON_RELAY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'BEACON_RELAY_ID: 1 to 64 letters, digits, dots, dashes or underscores').optional(),
+  BEACON_CLUSTER_SECRET: z.string().min(32, 'BEACON_CLUSTER_SECRET must be at least 32 characters').max(512).optional(),
 });
 
 /** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
@@ -78,6 +87,18 @@ async function rtcPortsOf(env: EnvVars): Promise<RtcPorts | undefined> {
   }
   if (hasRange) return { kind: 'range', min: env.BEACON_RTC_PORT_MIN ?? 0, max: env.BEACON_RTC_PORT_MAX ?? 0 };
   return udpPort !== 0 ? { kind: 'shared', port: udpPort } : undefined;
+}
+
+/** With BEACON_REDIS_URL the relay is one of several, and needs its id, its public URL and the cluster's secret. */
+function clusterOf(env: EnvVars): ClusterOptions | undefined {
+  if (!env.BEACON_REDIS_URL) {
+    if (env.BEACON_RELAY_ID || env.BEACON_CLUSTER_SECRET) refuse('BEACON_RELAY_ID and BEACON_CLUSTER_SECRET need BEACON_REDIS_URL');
+    return undefined;
+  }
+  if (!env.BEACON_RELAY_ID || !env.BEACON_PUBLIC_URL || !env.BEACON_CLUSTER_SECRET) {
+    refuse('with BEACON_REDIS_URL, set BEACON_RELAY_ID, BEACON_PUBLIC_URL and BEACON_CLUSTER_SECRET too (README: "Running several relays")');
+  }
+  return { redisUrl: env.BEACON_REDIS_URL, relayId: env.BEACON_RELAY_ID, publicUrl: env.BEACON_PUBLIC_URL, secret: env.BEACON_CLUSTER_SECRET };
 }
 
 async function seedFromEnv(relay: RelayHandle, env: EnvVars, log: Logger): Promise<void> {
@@ -145,6 +166,7 @@ async function main(): Promise<void> {
     logger: log,
     rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,
+    cluster: clusterOf(env),
     ...(env.BEACON_RESUME_GRACE_S ? { resumeGraceMs: env.BEACON_RESUME_GRACE_S * 1000 } : {}),
   });
   await seedFromEnv(relay, env, log);

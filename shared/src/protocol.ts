@@ -26,3 +26,4 @@ export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
 export * from './protocol/camera.ts';
+export * from './protocol/cluster.ts';

@@ -155,7 +155,9 @@ const RELAY_FOLDERS: Readonly<Record<string, readonly string[]>> = {
   voice: ['platform', 'sessions'],
   collab: ['platform', 'accounts', 'directory', 'sessions', 'history'],
   recording: ['platform', 'accounts', 'sessions', 'history', 'voice'],
-  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab', 'desk', 'transfer'],
+  transport: ['platform', 'accounts', 'sessions', 'media', 'voice', 'collab', 'desk', 'transfer', 'cluster'],
+  // Several relays: this relay's identity, tickets for the others, events between relays.
+  cluster: ['platform', 'accounts', 'sessions'],
   transfer: ['platform', 'accounts', 'sessions'],
   // The service desk (help requests, assignment, wait estimate); sessions/ for tying an assigned request to its session.
   desk: ['platform', 'accounts', 'sessions'],

@@ -18,7 +18,8 @@ import { hashPassword, sha256Hex, verifyPassword } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
-import { RateLimiter } from '../platform/RateLimiter.ts';
+import { MemoryState } from '../platform/shared/MemoryState.ts';
+import type { SharedLimiter, SharedState } from '../platform/shared/SharedState.ts';
 
 export const TOKEN_LIFETIME_MS = 12 * 60 * 60_000;
 /** Wrong passwords for one login from one address before that address must wait. */
@@ -82,13 +83,15 @@ export type LoginResult =
 export type RevokeListener = (reason: string) => void;
 
 export class AgentAuth {
-  private readonly perLogin: RateLimiter;
-  private readonly perAddress: RateLimiter;
+  private readonly perLogin: SharedLimiter;
+  private readonly perAddress: SharedLimiter;
   /** Failures of a login from every address, for its bounded slowdown. */
-  private readonly slowdown: RateLimiter;
+  private readonly slowdown: SharedLimiter;
   /** Addresses each login signed in from (the newest few): the slowdown does not apply to them. */
   private readonly knownAddresses = new Map<string, string[]>();
   private readonly watchers = new Map<string, Set<RevokeListener>>();
+  /** Told of every token this relay revokes (the cluster tells the other relays). */
+  revoked: ((tokenHash: string, reason: string) => void) | null = null;
   /** Verified against for unknown logins, so their timing matches a real account's. */
   private readonly dummyHash: Promise<string>;
 
@@ -97,10 +100,12 @@ export class AgentAuth {
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
     private readonly audit: AuditLog | null = null,
+    state: SharedState = new MemoryState(now),
   ) {
-    this.perLogin = new RateLimiter(LOGIN_FAILURES_PER_LOGIN, now);
-    this.perAddress = new RateLimiter(LOGIN_FAILURES_PER_ADDRESS, now);
-    this.slowdown = new RateLimiter(LOGIN_SLOWDOWN, now);
+    // Counted where every relay sees them (Redis in a cluster): a guesser gets no more tries by changing relay.
+    this.perLogin = state.limiter('login-pair', LOGIN_FAILURES_PER_LOGIN);
+    this.perAddress = state.limiter('login-address', LOGIN_FAILURES_PER_ADDRESS);
+    this.slowdown = state.limiter('login-slowdown', LOGIN_SLOWDOWN);
     this.dummyHash = hashPassword(randomBytes(16).toString('hex'));
   }
 
@@ -122,7 +127,7 @@ export class AgentAuth {
         'UPDATE agents SET password_hash = ?, display_name = ?, role = ?, disabled_at = NULL, locked_at = NULL, failed_logins = 0 WHERE id = ?',
         [hash, displayName, role ?? existing.role, existing.id],
       );
-      this.perLogin.reset(existing.login.toLowerCase());
+      await this.perLogin.reset(existing.login.toLowerCase());
       return existing.id;
     }
     const r = await this.db.run('INSERT INTO agents (login, display_name, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?)', [
@@ -156,13 +161,13 @@ export class AgentAuth {
    */
   async verifyOwnPassword(accountId: number, login: string, password: string, address: string): Promise<{ ok: true } | { ok: false; error: 'rate-limited'; retryAt: number } | { ok: false; error: 'wrong' }> {
     const loginKey = login.toLowerCase();
-    const retryAt = this.limitedUntil(loginKey, address);
+    const retryAt = await this.limitedUntil(loginKey, address);
     if (retryAt !== null) {
       this.log.warn('password check rate-limited', { login: loginKey, address });
       return { ok: false, error: 'rate-limited', retryAt };
     }
     if (await this.checkPassword(accountId, password)) return { ok: true };
-    this.recordGuess(loginKey, address);
+    await this.recordGuess(loginKey, address);
     this.log.warn('wrong current password', { login: loginKey, address });
     await this.recordFailure(accountId, login);
     return { ok: false, error: 'wrong' };
@@ -172,17 +177,17 @@ export class AgentAuth {
    * When a login tried from `address` may be tried again; null if it may now: the pair's and
    * the address's limits, and the login's bounded slowdown.
    */
-  private limitedUntil(loginKey: string, address: string): number | null {
+  private async limitedUntil(loginKey: string, address: string): Promise<number | null> {
     const pair = `${loginKey}\n${address}`;
     const isKnown = this.knownAddresses.get(loginKey)?.includes(address) ?? false;
-    const until = Math.max(this.perLogin.retryAt(pair) ?? 0, this.perAddress.retryAt(address) ?? 0, isKnown ? 0 : this.slowedUntil(loginKey));
+    const [byPair, byAddress, slowed] = await Promise.all([this.perLogin.retryAt(pair), this.perAddress.retryAt(address), isKnown ? 0 : this.slowedUntil(loginKey)]);
+    const until = Math.max(byPair ?? 0, byAddress ?? 0, slowed);
     return until > this.now() ? until : null;
   }
 
   /** Past LOGIN_SLOWDOWN failures, a login waits a doubling delay after its last failure, never more than the bound. */
-  private slowedUntil(loginKey: string): number {
-    const failures = this.slowdown.count(loginKey);
-    const last = this.slowdown.lastAt(loginKey);
+  private async slowedUntil(loginKey: string): Promise<number> {
+    const [failures, last] = await Promise.all([this.slowdown.count(loginKey), this.slowdown.lastAt(loginKey)]);
     if (failures < LOGIN_SLOWDOWN.max || last === null) return 0;
     return last + Math.min(LOGIN_DELAY_MAX_MS, LOGIN_DELAY_BASE_MS * 2 ** (failures - LOGIN_SLOWDOWN.max));
   }
@@ -195,10 +200,8 @@ export class AgentAuth {
   }
 
   /** A wrong password counts against the login from that address, the address, and the login's slowdown. */
-  private recordGuess(loginKey: string, address: string): void {
-    this.perLogin.record(`${loginKey}\n${address}`);
-    this.perAddress.record(address);
-    this.slowdown.record(loginKey);
+  private async recordGuess(loginKey: string, address: string): Promise<void> {
+    await Promise.all([this.perLogin.record(`${loginKey}\n${address}`), this.perAddress.record(address), this.slowdown.record(loginKey)]);
   }
 
   /** Lifts a lockout and forgets the recent failures, so the seat can sign in at once. */
@@ -206,7 +209,7 @@ export class AgentAuth {
     const raw = await this.db.get('SELECT login FROM agents WHERE id = ?', [accountId]);
     const r = parseUnknown(z.object({ login: z.string() }), raw, 'agents row');
     await this.db.run('UPDATE agents SET locked_at = NULL, failed_logins = 0 WHERE id = ?', [accountId]);
-    if (r.ok) this.slowdown.reset(r.value.login.toLowerCase());
+    if (r.ok) await this.slowdown.reset(r.value.login.toLowerCase());
   }
 
   /** Revokes every live token of a seat (disabled, deleted, password reset); returns how many. */
@@ -227,7 +230,7 @@ export class AgentAuth {
 
   async login(login: string, password: string, address: string): Promise<LoginResult> {
     const loginKey = login.toLowerCase();
-    const retryAt = this.limitedUntil(loginKey, address);
+    const retryAt = await this.limitedUntil(loginKey, address);
     if (retryAt !== null) {
       this.log.warn('login rate-limited', { login: loginKey, address });
       return { ok: false, error: 'rate-limited', retryAt };
@@ -235,14 +238,14 @@ export class AgentAuth {
     const agent = await this.findAgent(login);
     if (agent && agent.locked_at !== null) {
       // The password is not even checked: a locked seat must not become an oracle for guesses.
-      this.perAddress.record(address);
+      await this.perAddress.record(address);
       this.log.warn('login refused: seat locked', { login: loginKey, address });
       return { ok: false, error: 'account-locked' };
     }
     const isMatch = await verifyPassword(password, agent?.password_hash ?? (await this.dummyHash));
     if (!agent || !isMatch) {
       // Not towards the seat's lockout: anyone can send wrong passwords for any login.
-      this.recordGuess(loginKey, address);
+      await this.recordGuess(loginKey, address);
       this.log.warn('login failed', { login: loginKey, address });
       return { ok: false, error: 'unauthorized' };
     }
@@ -250,8 +253,7 @@ export class AgentAuth {
       this.log.warn('login refused: seat disabled', { login: loginKey, address });
       return { ok: false, error: 'account-disabled' };
     }
-    this.perLogin.reset(`${loginKey}\n${address}`);
-    this.slowdown.reset(loginKey);
+    await Promise.all([this.perLogin.reset(`${loginKey}\n${address}`), this.slowdown.reset(loginKey)]);
     this.rememberAddress(loginKey, address);
     const response = await this.issueToken({ id: agent.id, login: agent.login, displayName: agent.display_name, role: agent.role });
     this.log.info('agent signed in', { agentId: agent.id, login: agent.login, address });
@@ -292,7 +294,11 @@ export class AgentAuth {
 
   /** The agent a bearer token belongs to, or null if it is unknown, expired, revoked or disabled. */
   async verifyToken(token: string): Promise<TokenGrant | null> {
-    const tokenHash = sha256Hex(token);
+    return this.verifyTokenHash(sha256Hex(token));
+  }
+
+  /** `verifyToken` by the token's hash (a relay ticket carries the hash, never the token). */
+  async verifyTokenHash(tokenHash: string): Promise<TokenGrant | null> {
     const raw = await this.db.get(
       `SELECT t.agent_id, t.expires_at, t.revoked_at, a.login, a.display_name, a.role, a.disabled_at, a.deleted_at
        FROM agent_tokens t JOIN agents a ON a.id = t.agent_id WHERE t.token_hash = ?`,
@@ -334,6 +340,12 @@ export class AgentAuth {
       Math.round(this.now()),
       tokenHash,
     ]);
+    this.signOutConnections(tokenHash, reason);
+    this.revoked?.(tokenHash, reason);
+  }
+
+  /** Signs out this relay's connections that use the token (another relay of the cluster revoked it). */
+  signOutConnections(tokenHash: string, reason: string): void {
     for (const listener of [...(this.watchers.get(tokenHash) ?? [])]) {
       try {
         listener(reason);

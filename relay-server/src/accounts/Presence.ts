@@ -32,7 +32,12 @@ export class Presence {
     return (this.byAccount.get(accountId)?.size ?? 0) > 0;
   }
 
-  connections(accountId: number): number {
+  /** The seats with a connection to this relay. */
+  onlineAccounts(): number[] {
+    return [...this.byAccount.keys()];
+  }
+
+    connections(accountId: number): number {
     return this.byAccount.get(accountId)?.size ?? 0;
   }
 

@@ -13,20 +13,21 @@ import type { AgentAuth } from './AgentAuth.ts';
 import type { AuditLog } from './AuditLog.ts';
 import type { Organisation } from './Organisation.ts';
 import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from './Policy.ts';
-import type { Presence } from './Presence.ts';
+import type { SharedPresence } from './SharedPresence.ts';
 
 export interface SeatRouteDeps {
   accounts: Accounts;
   audit: AuditLog;
   auth: AgentAuth;
   organisation: Organisation;
-  presence: Presence;
+  /** Who is online on any relay. */
+  presence: SharedPresence;
   /** A seat's pending and active sessions (the sessions feature knows them). */
   liveSessionsOf(accountId: number): LiveSession[];
 }
 
 export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
-  const toSeat = (s: SeatRecord): Seat => {
+  const toSeat = (s: SeatRecord, online: ReadonlySet<number>): Seat => {
     const live = d.liveSessionsOf(s.id);
     return {
       id: s.id,
@@ -37,7 +38,7 @@ export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
       concurrencyLimit: s.concurrencyLimit,
       isDisabled: s.isDisabled,
       isLocked: s.isLocked,
-      isOnline: d.presence.isOnline(s.id),
+      isOnline: online.has(s.id),
       busy: live.length,
       currentSessions: live,
       createdAt: s.createdAt,
@@ -72,7 +73,9 @@ export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
       path: /^\/api\/seats$/,
       handle: async (c) => {
         demand(c.actor, 'seats.read', null);
-        return ok({ seats: (await d.accounts.seats()).map(toSeat) });
+        const seats = await d.accounts.seats();
+        const online = await d.presence.onlineOf(seats.map((s) => s.id));
+        return ok({ seats: seats.map((s) => toSeat(s, online)) });
       },
     },
     {
@@ -92,7 +95,7 @@ export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
           target: target(seat),
           detail: { role: seat.role, groups: seat.groups.map((g) => g.name), concurrencyLimit },
         });
-        return ok(toSeat(seat), 201);
+        return ok(toSeat(seat, new Set()), 201);
       },
     },
     {
@@ -134,7 +137,7 @@ export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
 
         const after = await d.accounts.seat(seat.id);
         if (!after) throw new Error('the seat vanished');
-        return ok(toSeat(after));
+        return ok(toSeat(after, await d.presence.onlineOf([after.id])));
       },
     },
     {
@@ -166,7 +169,7 @@ export function seatRoutes(d: SeatRouteDeps): ApiRoute[] {
         await d.audit.append({ actorId: c.actor.id, action: 'seat-unlocked', target: target(seat), detail: { wasLocked: seat.isLocked } });
         const after = await d.accounts.seat(seat.id);
         if (!after) throw new Error('the seat vanished');
-        return ok(toSeat(after));
+        return ok(toSeat(after, await d.presence.onlineOf([after.id])));
       },
     },
     {

@@ -16,6 +16,9 @@ import { Organisation } from './Organisation.ts';
 import type { Actor, ApiRoute } from './Policy.ts';
 import { Presence } from './Presence.ts';
 import { seatRoutes } from './SeatRoutes.ts';
+import { MemoryState } from '../platform/shared/MemoryState.ts';
+import type { SharedState } from '../platform/shared/SharedState.ts';
+import { SharedPresence } from './SharedPresence.ts';
 
 export const DEFAULT_ORG_NAME = 'Beacon';
 
@@ -36,6 +39,8 @@ export interface AccountsDeps {
   db: Database;
   log: Logger;
   now: Clock;
+  /** Where sign-in failures and presence are shared (several relays: Redis), and this relay's id; default this process's memory. */
+  shared?: { state: SharedState; relayId: string };
 }
 
 export interface AccountsFeature {
@@ -44,6 +49,8 @@ export interface AccountsFeature {
   readonly organisation: Organisation;
   readonly audit: AuditLog;
   readonly presence: Presence;
+  /** Stops sharing presence. */
+  close(): void;
   /** The actor behind a bearer token: null if unknown, expired, revoked, disabled or deleted. */
   authenticate(token: string): Promise<{ actor: Actor; tokenHash: string; expiresAt: number } | null>;
   /** Creates the organisation if missing, then creates or updates the account; returns its id. */
@@ -51,18 +58,21 @@ export interface AccountsFeature {
   routes(late: { liveSessionsOf(accountId: number): LiveSession[] }): ApiRoute[];
 }
 
-export function createAccounts({ db, log, now }: AccountsDeps): AccountsFeature {
+export function createAccounts({ db, log, now, shared }: AccountsDeps): AccountsFeature {
+  const state = shared?.state ?? new MemoryState(now);
   const audit = new AuditLog(db, log, now);
-  const auth = new AgentAuth(db, log, now, audit);
+  const auth = new AgentAuth(db, log, now, audit, state);
   const accounts = new Accounts(db, now);
   const organisation = new Organisation(db, log, now);
   const presence = new Presence();
+  const everywhere = new SharedPresence(presence, state, shared?.relayId ?? 'local', log);
   return {
     auth,
     accounts,
     organisation,
     audit,
     presence,
+    close: () => everywhere.close(),
     authenticate: async (token) => {
       const grant = await auth.verifyToken(token);
       const actor = grant ? await accounts.actor(grant.agent.id) : null;
@@ -75,7 +85,7 @@ export function createAccounts({ db, log, now }: AccountsDeps): AccountsFeature 
     },
     routes: ({ liveSessionsOf }) => [
       ...authRoutes({ auth, accounts, organisation, audit, log, now }),
-      ...seatRoutes({ accounts, audit, auth, organisation, presence, liveSessionsOf }),
+      ...seatRoutes({ accounts, audit, auth, organisation, presence: everywhere, liveSessionsOf }),
       ...adminRoutes({ organisation, audit }),
     ],
   };

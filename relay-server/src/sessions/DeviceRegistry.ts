@@ -10,19 +10,15 @@ import { LIMITS } from '@beacon/shared/protocol';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
-import { RateLimiter } from '../platform/RateLimiter.ts';
+import { MemoryState } from '../platform/shared/MemoryState.ts';
+import type { SharedState } from '../platform/shared/SharedState.ts';
+import { CodeGuard } from './CodeGuard.ts';
+
+export { DEVICE_LOCK_MS, NEW_DEVICES_PER_ADDRESS, WRONG_CODES_BEFORE_ROTATION, WRONG_CODES_PER_ADDRESS, WRONG_CODES_PER_DEVICE } from './CodeGuard.ts';
 
 /** No 0/O, 1/I: customers read codes out over the phone. */
 export const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 export const CODE_LENGTH = 6;
-/** Wrong codes for one ID from one address before that address is refused for that ID (only that address: nobody can lock a customer out). */
-export const WRONG_CODES_PER_DEVICE = { max: 5, windowMs: 60_000 };
-export const DEVICE_LOCK_MS = 60_000;
-/** Wrong codes for one ID from anywhere after which its code is replaced (guessing starts over against a new one). */
-export const WRONG_CODES_BEFORE_ROTATION = { max: 20, windowMs: 10 * 60_000 };
-export const WRONG_CODES_PER_ADDRESS = { max: 30, windowMs: 5 * 60_000 };
-/** New device IDs per address: an office behind one address, reconnecting, stays well under it; a loop of hellos does not. */
-export const NEW_DEVICES_PER_ADDRESS = { max: 30, windowMs: 60_000 };
 /** A device ID that never had a session and is not linked to a customer is forgotten this long after it was last seen. */
 export const UNUSED_DEVICE_TTL_MS = 24 * 60 * 60_000;
 /** Rows looked at per pruning run (it runs again later for the rest). */
@@ -66,8 +62,6 @@ interface OnlineDevice {
   deviceId: string;
   code: string;
   codeExpiresAt: number;
-  /** Addresses that guessed wrong too often, and until when each is refused. */
-  lockedFor: Map<string, number>;
 }
 
 export type CodeChangeListener = (d: DeviceCode) => void;
@@ -75,15 +69,23 @@ export type CodeChangeListener = (d: DeviceCode) => void;
 export interface DeviceRegistryOptions {
   now?: Clock;
   codeLifetimeMs?: number;
+  /** Where the code defences and device owners are kept (default: this process's memory). */
+  state?: SharedState;
+  /** This relay's id in a cluster: the owner written for its devices. */
+  relayId?: string;
 }
+
+/** How long a relay's claim on a device lasts unless renewed (a dead relay's devices are free again after it). */
+export const DEVICE_OWNER_TTL_MS = 30_000;
+const OWNER_RENEW_MS = 10_000;
 
 export class DeviceRegistry {
   private readonly online = new Map<string, OnlineDevice>();
   private readonly listeners = new Set<CodeChangeListener>();
-  private readonly wrongPerDevice: RateLimiter;
-  private readonly wrongBeforeRotation: RateLimiter;
-  private readonly wrongPerAddress: RateLimiter;
-  private readonly newPerAddress: RateLimiter;
+  private readonly guard: CodeGuard;
+  private readonly state: SharedState;
+  private readonly relayId: string;
+  private ownersRenewedAt = 0;
   private readonly now: Clock;
   private readonly codeLifetimeMs: number;
 
@@ -94,10 +96,9 @@ export class DeviceRegistry {
   ) {
     this.now = opts.now ?? Date.now;
     this.codeLifetimeMs = opts.codeLifetimeMs ?? LIMITS.codeLifetimeMs;
-    this.wrongPerDevice = new RateLimiter(WRONG_CODES_PER_DEVICE, this.now);
-    this.wrongBeforeRotation = new RateLimiter(WRONG_CODES_BEFORE_ROTATION, this.now);
-    this.wrongPerAddress = new RateLimiter(WRONG_CODES_PER_ADDRESS, this.now);
-    this.newPerAddress = new RateLimiter(NEW_DEVICES_PER_ADDRESS, this.now);
+    this.state = opts.state ?? new MemoryState(this.now);
+    this.relayId = opts.relayId ?? 'local';
+    this.guard = new CodeGuard(this.state, this.now);
   }
 
   /** Called whenever a device's code changes (after an attempt, or when it expires). */
@@ -113,8 +114,8 @@ export class DeviceRegistry {
   async register(address: string | null): Promise<DeviceCode> {
     // This machine's own connections (tests, benches, a proxy whose forwarded address is not trusted) are not limited.
     if (address !== null && !isLoopback(address)) {
-      if (this.newPerAddress.isLimited(address)) throw new ProtocolError('rate-limited', 'too many new connections from this address; wait a minute, then start Beacon again');
-      this.newPerAddress.record(address);
+      if (await this.guard.newPerAddress.isLimited(address)) throw new ProtocolError('rate-limited', 'too many new connections from this address; wait a minute, then start Beacon again');
+      await this.guard.newPerAddress.record(address);
     }
     const at = Math.round(this.now());
     for (let attempt = 0; attempt < MAX_ID_ATTEMPTS; attempt++) {
@@ -132,8 +133,9 @@ export class DeviceRegistry {
         if (err instanceof Error && /UNIQUE|PRIMARY KEY/i.test(err.message)) continue;
         throw err;
       }
-      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs, lockedFor: new Map() };
+      const d: OnlineDevice = { deviceId, code: generateCode(), codeExpiresAt: at + this.codeLifetimeMs };
       this.online.set(deviceId, d);
+      if (this.state.isShared) await this.state.put(ownerKey(deviceId), this.relayId, DEVICE_OWNER_TTL_MS);
       return { deviceId, code: d.code, codeExpiresAt: d.codeExpiresAt };
     }
     throw new Error('could not allocate a unique device ID');
@@ -166,7 +168,8 @@ export class DeviceRegistry {
   /** The customer left: its ID stops accepting codes. */
   unregister(deviceId: string): void {
     if (!this.online.delete(deviceId)) return;
-    this.wrongBeforeRotation.reset(deviceId);
+    this.shared('device release', this.guard.forget(deviceId));
+    if (this.state.isShared) this.shared('device release', this.state.delete(ownerKey(deviceId), this.relayId));
     this.db
       .run('UPDATE devices SET last_seen_at = ? WHERE device_id = ?', [Math.round(this.now()), deviceId])
       .catch((err: unknown) => this.log.error('devices write failed', { err }));
@@ -187,37 +190,32 @@ export class DeviceRegistry {
    * cannot continue during the lock (other addresses are not affected); and many wrong codes
    * from everywhere replace the code.
    */
-  check(deviceId: string, code: string, address: string): CodeCheck {
-    if (this.wrongPerAddress.isLimited(address)) return { ok: false, code: 'rate-limited' };
+  async check(deviceId: string, code: string, address: string): Promise<CodeCheck> {
+    if (await this.guard.isAddressLimited(address)) return { ok: false, code: 'rate-limited' };
     const d = this.online.get(deviceId);
     if (!d) {
-      this.wrongPerAddress.record(address);
+      await this.guard.addressMissed(address);
       return { ok: false, code: 'unknown-device' };
     }
     this.expireIfDue(d);
-    const now = this.now();
-    const pair = `${deviceId}\n${address}`;
-    const lockedUntil = d.lockedFor.get(address) ?? 0;
-    if (lockedUntil > now) {
-      this.wrongPerAddress.record(address);
+    if ((await this.guard.lockOf(deviceId, address)) === 'locked') {
+      await this.guard.addressMissed(address);
       return { ok: false, code: 'locked' };
     }
-    if (lockedUntil !== 0) {
-      d.lockedFor.delete(address);
-      this.wrongPerDevice.reset(pair);
-    }
     if (constantTimeEqual(code, d.code)) return { ok: true };
-    this.wrongPerAddress.record(address);
-    if (this.wrongPerDevice.record(pair) >= WRONG_CODES_PER_DEVICE.max) {
-      d.lockedFor.set(address, now + DEVICE_LOCK_MS);
-      this.log.warn('address locked out of a device after wrong codes', { deviceId, address });
-    }
-    if (this.wrongBeforeRotation.record(deviceId) >= WRONG_CODES_BEFORE_ROTATION.max) {
-      this.wrongBeforeRotation.reset(deviceId);
+    const { isLocked, mustRotate } = await this.guard.missed(deviceId, address);
+    if (isLocked) this.log.warn('address locked out of a device after wrong codes', { deviceId, address });
+    if (mustRotate) {
       this.log.warn('device code replaced after wrong codes from many addresses', { deviceId });
       this.rotate(deviceId);
     }
     return { ok: false, code: 'wrong-code' };
+  }
+
+  /** The relay holding `deviceId` (its BEACON_RELAY_ID), this one's id for a device online here, or null. */
+  async owner(deviceId: string): Promise<string | null> {
+    if (this.online.has(deviceId)) return this.relayId;
+    return this.state.isShared ? this.state.get(ownerKey(deviceId)) : null;
   }
 
   /** Issues a new code now and tells the listeners; null if the device is offline. */
@@ -240,15 +238,28 @@ export class DeviceRegistry {
   /** Rotates every expired code. The relay calls this from a timer; tests call it directly. */
   sweep(): void {
     for (const d of [...this.online.values()]) this.expireIfDue(d);
+    if (this.state.isShared && this.now() - this.ownersRenewedAt >= OWNER_RENEW_MS) {
+      this.ownersRenewedAt = this.now();
+      for (const id of this.online.keys()) this.shared('device owner renewal', this.state.put(ownerKey(id), this.relayId, DEVICE_OWNER_TTL_MS));
+    }
   }
 
   get onlineCount(): number {
     return this.online.size;
   }
 
+  /** A shared-state write nobody waits for: a failure is logged. */
+  private shared(what: string, p: Promise<unknown>): void {
+    p.catch((err: unknown) => this.log.error(`${what} failed in shared state`, { err }));
+  }
+
   private expireIfDue(d: OnlineDevice): void {
     if (this.now() >= d.codeExpiresAt) this.rotate(d.deviceId);
   }
+}
+
+function ownerKey(deviceId: string): string {
+  return `device-owner:${deviceId}`;
 }
 
 function isLoopback(address: string): boolean {

@@ -317,7 +317,7 @@ export class SessionManager {
   private async refusal(agent: AgentParty, req: ConnectRequest): Promise<Refusal | null> {
     const refusal = await this.seatRefusal(agent, req);
     if (refusal) return refusal;
-    const check = this.registry.check(req.deviceId, req.code, agent.address);
+    const check = await this.registry.check(req.deviceId, req.code, agent.address);
     if (check.ok) return null;
     this.log.warn('connect refused', { code: check.code, deviceId: req.deviceId, agentId: agent.agent.id, address: agent.address });
     if (check.code !== 'unknown-device') this.records.refused(agent, req.deviceId, check.code);

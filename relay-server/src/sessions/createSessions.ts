@@ -8,6 +8,7 @@ import type { CustomerStore } from '../directory/CustomerStore.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { SharedState } from '../platform/shared/SharedState.ts';
 import { createAdmission } from './admission.ts';
 import { DeviceRegistry } from './DeviceRegistry.ts';
 import { EventLog } from './EventLog.ts';
@@ -30,6 +31,8 @@ export interface SessionsDeps {
   /** The relay's cap on the organisation's grace period (BEACON_RESUME_GRACE_S). */
   resumeGraceMs?: number;
   codeLifetimeMs?: number;
+  /** Where the code defences and device owners live (memory, or Redis for several relays), and this relay's id. */
+  shared?: { state: SharedState; relayId: string };
   /** Whether a session requested now will be recorded (the consent dialog says so). */
   willRecord(): boolean;
 }
@@ -49,7 +52,7 @@ const PRUNE_INTERVAL_MS = 60 * 60_000;
 export function createSessions(d: SessionsDeps): SessionsFeature {
   const events = new EventLog(d.db, d.log, d.now);
   const store = new SessionStore(d.db, d.log);
-  const registry = new DeviceRegistry(d.db, d.log, { now: d.now, codeLifetimeMs: d.codeLifetimeMs });
+  const registry = new DeviceRegistry(d.db, d.log, { now: d.now, codeLifetimeMs: d.codeLifetimeMs, ...(d.shared ? { state: d.shared.state, relayId: d.shared.relayId } : {}) });
   const admission = createAdmission(d.accounts, d.customers, d.organisation);
   const manager = new SessionManager(registry, store, events, d.log, { now: d.now, consentTimeoutMs: d.consentTimeoutMs, linkWaitMs: d.linkWaitMs, resumeGraceMs: () => graceMsOf(d.organisation.settings?.resumeGraceSeconds, d.resumeGraceMs), admission, willRecord: () => d.willRecord() });
   const sweeper = setInterval(() => registry.sweep(), CODE_SWEEP_MS);

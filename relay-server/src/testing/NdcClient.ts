@@ -31,6 +31,8 @@ export interface NdcClientOptions {
   relayUrl: string;
   role: Role;
   token?: string;
+  /** Capability `relay-cluster`: the ticket of a `relay-redirect`, instead of a token. */
+  ticket?: string;
   /** Set false to stop after the welcome (signalling only, no WebRTC). */
   isRtc?: boolean;
   timeoutMs?: number;
@@ -162,6 +164,7 @@ export class NdcClient {
     });
     const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: opts.capabilities ?? KNOWN_CAPABILITIES.filter((c) => c !== 'resume') };
     if (opts.token) hello.token = opts.token;
+    if (opts.ticket) hello.ticket = opts.ticket;
     if (opts.resume) hello.resume = opts.resume;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(

@@ -10,10 +10,11 @@
  * started with its uid directly, so a kill reaches the server itself, not a wrapper).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { runThrowaway } from './throwawayServer.ts';
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
 const SUPERUSER = 'beacon';
@@ -92,26 +93,7 @@ export async function startPostgresServer(o: { isDetached?: boolean } = {}): Pro
     (child.stderr as { unref?: () => void } | null)?.unref?.();
   }
   const url = (name = 'postgres') => `postgres://${SUPERUSER}@localhost/${name}?host=${encodeURIComponent(dir)}`;
-  const cleanUp = () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  };
-  process.once('exit', cleanUp);
-  try {
-    await waitUntilReady(url(), child, () => stderr);
-  } catch (err) {
-    cleanUp();
-    throw err;
-  }
-  let stopping: Promise<void> | null = null;
-  return {
-    url,
-    stop: () =>
-      (stopping ??= new Promise<void>((resolve) => {
-        process.removeListener('exit', cleanUp);
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGINT'); // fast shutdown
-      }).then(() => rmSync(dir, { recursive: true, force: true }))),
-  };
+  // SIGINT: PostgreSQL's fast shutdown.
+  const stop = await runThrowaway(child, dir, () => waitUntilReady(url(), child, () => stderr), 'SIGINT');
+  return { url, stop };
 }

@@ -10,6 +10,7 @@ import { handleAtBoundary } from '@beacon/shared/parse';
 import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION, mayCarry } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
+import type { ClusterLink } from '../cluster/ClusterLink.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeskLink } from '../desk/DeskLink.ts';
@@ -66,6 +67,8 @@ export interface ConnectionContext {
   transfer?: TransferLink;
   /** Video guidance (capability `camera`); without it `camera-*` messages are refused. */
   camera?: CameraGuide;
+  /** Several relays (capability `relay-cluster`): agents are sent to the relay that holds a device. */
+  cluster?: ClusterLink;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -86,6 +89,8 @@ export class ClientConnection {
   private helloTimer: NodeJS.Timeout | null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private unwatchToken: (() => void) | null = null;
+  /** The signed-in agent's token hash (a relay ticket names it). */
+  private tokenHash: string | null = null;
   /** WebRTC or the WebSocket: how this client's ctl and media travel. */
   private readonly path: ClientPath;
   private party: AgentParty | CustomerParty | null = null;
@@ -281,6 +286,8 @@ export class ClientConnection {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
         }
         try {
+          const elsewhere = this.ctx.cluster && this.tokenHash ? await this.ctx.cluster.routeConnect(msg, this.tokenHash, this.spokenByBoth.has('relay-cluster')) : null;
+          if (elsewhere) return this.send(elsewhere);
           await this.ctx.sessions.connectRequest(party, msg);
         } catch (err) {
           // Whatever went wrong, the agent's UI needs the requestId to show it on the right attempt.
@@ -364,6 +371,7 @@ export class ClientConnection {
       },
       signedIn: (grant) => {
         this.ctx.presence?.add(grant.agent.id, this.connId);
+        this.tokenHash = grant.tokenHash;
         this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
         // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
         this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));

@@ -37,9 +37,14 @@ export interface HelloHost {
   signedIn(grant: TokenGrant): void;
 }
 
-/** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (and desk only with a desk). */
-export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk'>): string[] {
-  return KNOWN_CAPABILITIES.filter((c) => ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) && ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined));
+/** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (desk only with a desk, relay-cluster only in a cluster). */
+export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk' | 'cluster'>): string[] {
+  return KNOWN_CAPABILITIES.filter(
+    (c) =>
+      ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) &&
+      ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined) &&
+      (c !== 'relay-cluster' || ctx.cluster !== undefined),
+  );
 }
 
 /** A first frame from a client of another protocol version: it is told so and refused (true). */
@@ -64,7 +69,7 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
   const claims = (agentId: number | null): ResumeOutcome =>
     spokenByBoth.has('resume') ? ctx.sessions.resumeClaims(msg.role, msg.resume ?? [], agentId) : { party: null, resumed: [], replies: [] };
   if (msg.role === 'agent') {
-    const grant = msg.token ? await ctx.auth.verifyToken(msg.token) : null;
+    const grant = msg.token ? await ctx.auth.verifyToken(msg.token) : msg.ticket && ctx.cluster ? await ctx.cluster.grantOf(msg.ticket) : null;
     if (host.isClosed()) return;
     if (!grant) {
       ctx.log.warn('agent hello without a valid token', { connId: host.connId(), address: host.address });

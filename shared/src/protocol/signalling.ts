@@ -7,6 +7,7 @@ import { TransportFromRelay, TransportPath, TransportToRelay } from './transport
 import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
 import { HandoverAgentToRelay, HandoverRelayToAgent, HandoverRelayToCustomer } from './handover.ts';
 import { MultiAgentToRelay, MultiRelayToAgent } from './multi.ts';
+import { ClusterRelayToAgent, RelayTicket } from './cluster.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -18,6 +19,8 @@ export const Hello = z.object({
   role: Role,
   /** Agents only: the token from `POST /api/login`. */
   token: z.string().max(256).optional(),
+  /** Capability `relay-cluster`, agents only: instead of `token`, the ticket of a `relay-redirect`. */
+  ticket: RelayTicket.optional(),
   /** What this client speaks beyond the core (version 2 on); absent: nothing. */
   capabilities: Capabilities.optional(),
   /** Capability `resume`: the sessions this party had on a link that dropped. */
@@ -168,5 +171,6 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...HandoverRelayToAgent.options,
   ...HandoverRelayToCustomer.options,
   ...MultiRelayToAgent.options,
+  ...ClusterRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

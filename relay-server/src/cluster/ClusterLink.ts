@@ -1,0 +1,35 @@
+/**
+ * What a client connection asks of the cluster: whether an agent's `connect-request` belongs
+ * to another relay (then it is answered with `relay-redirect`, or an error for a client that
+ * does not speak `relay-cluster`), and who an agent presenting a ticket is.
+ */
+import type { ConnectRequest } from '../sessions/SessionManager.ts';
+import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
+import type { AgentAuth, TokenGrant } from '../accounts/AgentAuth.ts';
+import type { RelayToClient } from '@beacon/shared/protocol';
+import type { Cluster } from './Cluster.ts';
+
+export interface ClusterLink {
+  /** The answer to a connect-request for a device another relay holds; null when it is this relay's to handle. */
+  routeConnect(req: ConnectRequest, tokenHash: string, speaksCluster: boolean): Promise<RelayToClient | null>;
+  /** The sign-in behind a ticket signed for this relay, or null. */
+  grantOf(ticket: string): Promise<TokenGrant | null>;
+}
+
+export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth): ClusterLink {
+  return {
+    async routeConnect(req, tokenHash, speaksCluster) {
+      const owner = await registry.owner(req.deviceId);
+      if (owner === null || owner === cluster.id.relayId) return null;
+      const to = await cluster.redirect(owner, req.deviceId, tokenHash);
+      // The relay holding it is gone: this relay answers (unknown-device), counted as a miss.
+      if (!to) return null;
+      if (!speaksCluster) return { type: 'error', code: 'unknown-device', message: `the device is connected to another relay (${to.url}); this app cannot follow it there`, requestId: req.requestId };
+      return { type: 'relay-redirect', requestId: req.requestId, deviceId: req.deviceId, ...to };
+    },
+    async grantOf(ticket) {
+      const t = cluster.acceptTicket(ticket);
+      return t ? auth.verifyTokenHash(t.tokenHash) : null;
+    },
+  };
+}

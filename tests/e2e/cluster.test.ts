@@ -1,0 +1,136 @@
+/**
+ * Several relays as one (issue 15): three real relay processes (relay-server/src/main.ts) on one
+ * throwaway PostgreSQL and one throwaway Redis, each with its own id and public URL. A customer
+ * connects to A; an agent signed in on B asks for it, is sent to A with a ticket, and gets the
+ * screen and control there (Node WebRTC clients carry real media and input through A). Then the
+ * code defences hold across relays: wrong codes from one address through A and B lock it out of
+ * the device, and unknown IDs guessed on B and C count towards the address's limit on A.
+ *
+ * Not covered (not built yet): relay A killed with SIGKILL and the session resumed through B;
+ * that needs the session's state in shared storage. The agent here is a Node client, not the
+ * agent app: the app does not follow `relay-redirect` yet.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
+import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
+import { startRelay, AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { waitFor } from '../harness/waitFor.ts';
+import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
+import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
+import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
+import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
+import { WRONG_CODES_PER_ADDRESS, WRONG_CODES_PER_DEVICE } from '../../relay-server/src/sessions/CodeGuard.ts';
+
+const SIG = { timeout: 180_000 };
+/** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
+const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
+const permissions = { view: true, control: true } as const;
+
+/** A TCP port free right now on loopback: a relay's public URL must be known before it starts. */
+function freeTcpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+describe('three relays on one PostgreSQL and one Redis', SIG, () => {
+  let pg: PostgresServer;
+  let redis: RedisServer;
+  const relays: Record<'a' | 'b' | 'c', RelayProcess> = {} as Record<'a' | 'b' | 'c', RelayProcess>;
+  const clients: NdcClient[] = [];
+  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean }) => {
+    const c = await NdcClient.open({ relayUrl, capabilities: CAPS, timeoutMs: 20_000, ...o });
+    clients.push(c);
+    return c;
+  };
+  const signIn = async (r: RelayProcess, isRtc = false) => open(r.url, { role: 'agent', token: (await loginAgent(r.url, AGENT.login, AGENT.password)).token, isRtc });
+
+  before(async () => {
+    [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
+    const secret = randomBytes(32).toString('hex');
+    // One after the other: the first creates the schema.
+    for (const id of ['a', 'b', 'c'] as const) {
+      const port = await freeTcpPort();
+      relays[id] = await startRelay({
+        PORT: String(port),
+        BEACON_DATABASE_URL: pg.url(),
+        BEACON_REDIS_URL: redis.url,
+        BEACON_RELAY_ID: `relay-${id}`,
+        BEACON_PUBLIC_URL: `http://127.0.0.1:${port}`,
+        BEACON_CLUSTER_SECRET: secret,
+      });
+    }
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    for (const r of Object.values(relays)) await r.stop();
+    await redis?.stop();
+    await pg?.stop();
+    await cleanupNative();
+  });
+
+  test('an agent signed in on B is sent to A, and sees and controls the customer connected to A', SIG, async () => {
+    const customer = await open(relays.a.url, { role: 'customer' });
+    const onB = await signIn(relays.b);
+    onB.send({ type: 'connect-request', requestId: 'via-b', deviceId: customer.device.deviceId, code: customer.device.code, permissions });
+    const redirect = await onB.next('relay-redirect', 10_000);
+    assert.equal(redirect.url, relays.a.url);
+    const onA = await open(redirect.url, { role: 'agent', ticket: redirect.ticket });
+    assert.equal(onA.signedInAs.login, AGENT.login);
+    const { sessionId, streamId } = await openSession(onA, customer, permissions, 15_000);
+    // The screen: a keyframe from the customer reaches the agent through A.
+    for (const f of fragmentFrame(new Uint8Array(5000).fill(7), { isKey: true, stream: streamId, seq: 0, captureTs: 1 })) customer.sendMedia(f);
+    await waitFor(() => onA.media.length > 0, 'the customer\'s keyframe on the agent', 15_000);
+    assert.equal(new Reassembler().push(onA.media[0] as Uint8Array)?.data[0], 7);
+    // Control: the agent's input reaches the customer.
+    onA.sendCtl({ type: 'input', sessionId, event: { kind: 'mouse-move', x: 100, y: 200 } });
+    const input = await customer.nextCtl('input', 10_000);
+    assert.deepEqual(input.event, { kind: 'mouse-move', x: 100, y: 200 });
+    // B never held the session: the back-office (shared database) knows it all the same.
+    const rows = await fetch(new URL('/api/sessions', relays.c.url), { headers: { Authorization: `Bearer ${(await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token}` } });
+    assert.equal(rows.status, 200);
+    assert.ok((await rows.text()).includes(sessionId), 'relay C lists the session relay A holds');
+  });
+
+  test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
+    const customer = await open(relays.a.url, { role: 'customer', isRtc: false });
+    const { deviceId, code } = customer.device;
+    const wrong = code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    const onA = await signIn(relays.a);
+    const onB = await signIn(relays.b);
+    onB.send({ type: 'connect-request', requestId: 'redirect-me', deviceId, code: wrong, permissions });
+    const redirect = await onB.next('relay-redirect', 10_000);
+    const viaB = await open(redirect.url, { role: 'agent', ticket: redirect.ticket, isRtc: false });
+    for (let i = 0; i < WRONG_CODES_PER_DEVICE.max; i++) {
+      const agent = i % 2 === 0 ? onA : viaB;
+      agent.send({ type: 'connect-request', requestId: `wrong-${i}`, deviceId, code: wrong, permissions });
+      assert.equal((await agent.next('error', 10_000, (m) => m.requestId === `wrong-${i}`)).code, 'wrong-code');
+    }
+    onA.send({ type: 'connect-request', requestId: 'right', deviceId, code, permissions });
+    assert.equal((await onA.next('error', 10_000, (m) => m.requestId === 'right')).code, 'locked', 'even the right code is refused now');
+  });
+
+  test('unknown IDs guessed on B and C count towards the address limit on A', SIG, async () => {
+    const customer = await open(relays.a.url, { role: 'customer', isRtc: false });
+    const guessers = [await signIn(relays.b), await signIn(relays.c)];
+    // The previous test's misses count too; guess until the limit, alternating B and C.
+    for (let i = 0; i < WRONG_CODES_PER_ADDRESS.max; i++) {
+      const g = guessers[i % 2] as NdcClient;
+      g.send({ type: 'connect-request', requestId: `guess-${i}`, deviceId: String(100_000_000 + i), code: 'AAAAAA', permissions });
+      const answer = await g.next('error', 10_000, (m) => m.requestId === `guess-${i}`);
+      if (answer.code === 'rate-limited') break;
+      assert.equal(answer.code, 'unknown-device');
+    }
+    const onA = await signIn(relays.a);
+    onA.send({ type: 'connect-request', requestId: 'limited', deviceId: customer.device.deviceId, code: customer.device.code, permissions });
+    assert.equal((await onA.next('error', 10_000, (m) => m.requestId === 'limited')).code, 'rate-limited');
+  });
+});
