@@ -40,6 +40,7 @@ import { HELLO_TIMEOUT_MS, type ConnectionContext } from './transport/ClientConn
 import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
+import type { S3Settings } from './recording/storage/s3Settings.ts';
 
 export interface RelayOptions {
   /** 0 = any free port. */
@@ -75,6 +76,8 @@ export interface RelayOptions {
    * dataDir, a temporary folder deleted on close).
    */
   recordingsDir?: string;
+  /** Finished recordings and copies of live chunk journals in this S3-compatible bucket (`recordingsDir` is then scratch space). */
+  recordingsS3?: S3Settings;
   /** Tests: mux recordings on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
   /** Reverse proxies whose `X-Forwarded-For` names the client (ClientAddress.ts); default none. */
@@ -156,6 +159,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const recording = createRecording({
     ...base,
     dir: paths.recordingsDir,
+    s3: options.recordingsS3,
     isFinaliserInProcess: options.isFinaliserInProcess,
     sessions,
     accounts: accounts.accounts,

@@ -17,14 +17,19 @@ import { Recorder } from './Recorder.ts';
 import { RecordingRetention } from './RecordingRetention.ts';
 import { recordingRoutes } from './RecordingRoutes.ts';
 import { RecordingStore } from './RecordingStore.ts';
+import { JOURNAL_STALE_MS } from './storage/JournalStore.ts';
+import { S3RecordingFiles } from './storage/S3RecordingFiles.ts';
+import { s3Client, type S3Settings } from './storage/s3Settings.ts';
 import { VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingDeps {
   db: Database;
   log: Logger;
   now: Clock;
-  /** Where recordings are kept. */
+  /** Where recordings are kept (with `s3`: only while they are made). */
   dir: string;
+  /** Finished recordings and copies of live journals in this bucket instead of `dir`. */
+  s3?: S3Settings;
   /** Tests: mux on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
   sessions: SessionsFeature;
@@ -50,14 +55,17 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   const settings = () => d.organisation.settings;
   const store = new RecordingStore(d.db);
   const events = d.sessions.events;
-  const recorder = new Recorder({ dir: d.dir, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
+  const client = d.s3 ? s3Client(d.s3) : null;
+  const files = client && d.s3 ? new S3RecordingFiles(client, d.s3, d.log) : undefined;
+  let sweeper: NodeJS.Timeout | null = null;
+  const recorder = new Recorder({ dir: d.dir, files, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
   d.sessions.manager.onSessionEvent((e) => {
     if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
     else if (e.type === 'ended' && e.session.startedAt !== null) recorder.sessionEnded(e.session);
   });
   // Timeline events of a recorded session carry where they fall in its recording.
   events.setMediaClock((sessionId, at) => recorder.mediaMs(sessionId, at));
-  const retention = new RecordingRetention({ dir: d.dir, store, audit: d.audit, log: d.log, now: d.now, settings });
+  const retention = new RecordingRetention({ files: recorder.files, store, audit: d.audit, log: d.log, now: d.now, settings });
   return {
     recorder,
     store,
@@ -81,12 +89,17 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
         .then((n) => n > 0 && d.log.warn('recordings of sessions cut off by an earlier stop finalised', { count: n }))
         .catch((err: unknown) => d.log.error('recording recovery failed', { err }))
         .finally(() => {
-          if (!isClosing()) retention.start();
+          if (isClosing()) return;
+          retention.start();
+          // With a bucket, recordings of relays that stopped for good are finalised by the others.
+          if (files) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 2).unref();
         });
     },
     close: async () => {
       retention.stop();
+      if (sweeper) clearInterval(sweeper);
       await recorder.close();
+      client?.destroy();
     },
   };
 }
