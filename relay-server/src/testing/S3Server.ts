@@ -1,3 +1,4 @@
+/// <reference path="./s3rver.d.ts" />
 /**
  * A throwaway S3-compatible server for tests: s3rver (the S3 HTTP protocol, signatures checked)
  * on a free loopback port, its objects in a temporary folder removed when it stops. The relay
