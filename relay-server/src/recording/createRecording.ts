@@ -92,7 +92,7 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
           if (isClosing()) return;
           retention.start();
           // With a bucket, recordings of relays that stopped for good are finalised by the others.
-          if (files) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 2).unref();
+          if (files) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 3).unref();
         });
     },
     close: async () => {

@@ -18,7 +18,7 @@ export const JOURNAL_SHIP_INTERVAL_MS = 2000;
 /** With nothing new to copy, a live journal still says it is alive this often. */
 export const JOURNAL_HEARTBEAT_MS = 10_000;
 /** A journal not copied to for this long belongs to no running relay: any relay may finalise it. */
-export const JOURNAL_STALE_MS = 60_000;
+export const JOURNAL_STALE_MS = 30_000;
 /** The most one chunk holds (a store that was down for a while is caught up in several). */
 export const MAX_CHUNK_BYTES = 16 * 1024 * 1024;
 
