@@ -14,7 +14,9 @@
  * default 1), BEACON_TRUSTED_PROXIES (IPs / CIDR blocks of reverse proxies whose
  * X-Forwarded-For names the client; default none), BEACON_RESUME_GRACE_S (the longest a running
  * session waits for a party whose link dropped: a cap on the organisation's setting, which is
- * 60 s unless an owner or admin changes it; default no cap). An empty variable counts as unset.
+ * 60 s unless an owner or admin changes it; default no cap), BEACON_RECORDINGS_S3 and BEACON_S3_*
+ * (recordings in an S3-compatible bucket, recording/storage/s3Settings.ts). An empty variable
+ * counts as unset.
  */
 import { createSocket } from 'node:dgram';
 import { cleanupNative } from './platform/nativeHandles.ts';
@@ -27,6 +29,7 @@ import { ClientAddress } from './transport/ClientAddress.ts';
 import { stdoutLogger, type Logger, type LogLevel } from './platform/logger.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { startRelay, type RelayHandle } from './RelayServer.ts';
+import { S3Env, s3SettingsFromEnv, type S3Settings } from './recording/storage/s3Settings.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -48,6 +51,7 @@ const Env = z.object({
   BEACON_TRUSTED_PROXIES: z.string().max(4000).optional(),
   BEACON_RESUME_GRACE_S: z.coerce.number().int().min(1).max(3600).optional(),
   BEACON_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//i, 'BEACON_DATABASE_URL must be a postgres:// URL').optional(),
+  ...S3Env.shape,
 });
 
 /** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
@@ -131,8 +135,10 @@ async function main(): Promise<void> {
   const log = stdoutLogger(env.BEACON_LOG_LEVEL satisfies LogLevel);
   const rtcPorts = await rtcPortsOf(env);
   let clientAddress: ClientAddress;
+  let recordingsS3: S3Settings | undefined;
   try {
     clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
+    recordingsS3 = s3SettingsFromEnv(env);
   } catch (err) {
     refuse(`bad configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -145,6 +151,7 @@ async function main(): Promise<void> {
     logger: log,
     rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,
+    recordingsS3,
     ...(env.BEACON_RESUME_GRACE_S ? { resumeGraceMs: env.BEACON_RESUME_GRACE_S * 1000 } : {}),
   });
   await seedFromEnv(relay, env, log);

@@ -58,6 +58,7 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   const client = d.s3 ? s3Client(d.s3) : null;
   const files = client && d.s3 ? new S3RecordingFiles(client, d.s3, d.log) : undefined;
   let sweeper: NodeJS.Timeout | null = null;
+  if (d.s3) d.log.info('recordings kept in a bucket', { bucket: d.s3.bucket, prefix: d.s3.prefix, endpoint: d.s3.endpoint ?? 'Amazon S3' });
   const recorder = new Recorder({ dir: d.dir, files, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
   d.sessions.manager.onSessionEvent((e) => {
     if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
