@@ -22,9 +22,9 @@ import { TokenBucket, type BucketSize } from '../platform/TokenBucket.ts';
 import type { ActiveSession, EndedSession } from '../sessions/Session.ts';
 import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
-import type { RecordingRecord, RecordingStore } from './RecordingStore.ts';
+import type { RecordingStore } from './RecordingStore.ts';
 import { SessionRecording } from './SessionRecording.ts';
-import { JOURNAL_HEARTBEAT_MS, JOURNAL_STALE_MS, type JournalFollower } from './storage/JournalStore.ts';
+import { takeOverCopy, type JournalFollower } from './storage/JournalStore.ts';
 import { DiskRecordingFiles, type RecordingFiles } from './storage/RecordingFiles.ts';
 
 /** A live snapshot is rebuilt at most this often, however many people watch. */
@@ -272,7 +272,8 @@ export class Recorder {
     let recovered = 0;
     for (const row of await this.o.store.unfinished()) {
       if (this.live.has(row.sessionId) || this.finalisingIds.has(row.sessionId)) continue;
-      const copy = names.has(chunkJournalName(row.sessionId)) ? 'local' : await this.fetchCopy(row);
+      const local = path.join(this.o.dir, chunkJournalName(row.sessionId));
+      const copy = names.has(chunkJournalName(row.sessionId)) ? 'local' : await takeOverCopy(this.files.journals, row, local, this.o.now(), this.o.log);
       if (copy === 'elsewhere') continue;
       if (copy === 'none') {
         await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk journal was gone at the next start', this.o.now(), true);
@@ -283,24 +284,6 @@ export class Recorder {
       recovered++;
     }
     return recovered;
-  }
-
-  /**
-   * The copy in the bucket of a journal this relay does not have: fetched into the scratch
-   * folder, 'elsewhere' while another relay may still be writing or finalising it, 'none'.
-   */
-  private async fetchCopy(row: RecordingRecord): Promise<'fetched' | 'elsewhere' | 'none'> {
-    const journals = this.files.journals;
-    if (!journals) return 'none';
-    const last = await journals.lastShippedAt(row.sessionId);
-    const now = this.o.now();
-    // A live journal's first chunk goes up within seconds of its start.
-    if (last === null) return now - row.startedAt < JOURNAL_HEARTBEAT_MS ? 'elsewhere' : 'none';
-    if (now - Math.max(last, row.endedAt ?? 0) < JOURNAL_STALE_MS) return 'elsewhere';
-    const bytes = await journals.fetch(row.sessionId, path.join(this.o.dir, chunkJournalName(row.sessionId)));
-    if (bytes === null) return 'none';
-    this.o.log.info('recording journal fetched from the bucket', { sessionId: row.sessionId, bytes });
-    return 'fetched';
   }
 
   /** Idempotent: closes live logs and waits a little for finalisations in progress. */

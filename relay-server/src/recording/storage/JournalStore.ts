@@ -12,6 +12,7 @@
  * itself goes up as a multipart upload once the session is finalised.
  */
 import { open } from 'node:fs/promises';
+import type { Logger } from '../../platform/logger.ts';
 
 /** How often the journal's new bytes are copied: a relay's death loses at most about this much. */
 export const JOURNAL_SHIP_INTERVAL_MS = 2000;
@@ -40,6 +41,29 @@ export interface JournalStore {
   fetch(sessionId: string, localPath: string): Promise<number | null>;
   /** Idempotent: deletes the session's copy. */
   remove(sessionId: string): Promise<void>;
+}
+
+/**
+ * The bucket's copy of a journal this relay does not have, for recovery: fetched into
+ * `localPath`; 'elsewhere' while a relay may still be writing or finalising it (its copy grew
+ * or its session ended less than JOURNAL_STALE_MS ago); 'none' if there is no copy.
+ */
+export async function takeOverCopy(
+  journals: JournalStore | null,
+  row: { sessionId: string; startedAt: number; endedAt: number | null },
+  localPath: string,
+  now: number,
+  log: Logger,
+): Promise<'fetched' | 'elsewhere' | 'none'> {
+  if (!journals) return 'none';
+  const last = await journals.lastShippedAt(row.sessionId);
+  // A live journal's first chunk goes up within seconds of its start.
+  if (last === null) return now - row.startedAt < JOURNAL_HEARTBEAT_MS ? 'elsewhere' : 'none';
+  if (now - Math.max(last, row.endedAt ?? 0) < JOURNAL_STALE_MS) return 'elsewhere';
+  const bytes = await journals.fetch(row.sessionId, localPath);
+  if (bytes === null) return 'none';
+  log.info('recording journal fetched from the bucket', { sessionId: row.sessionId, bytes });
+  return 'fetched';
 }
 
 export interface ShipperOptions {
