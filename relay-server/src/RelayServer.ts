@@ -41,6 +41,8 @@ import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
 import type { S3Settings } from './recording/storage/s3Settings.ts';
+import { openRecordingFiles } from './recording/storage/openRecordingFiles.ts';
+import type { RecordingFiles } from './recording/storage/RecordingFiles.ts';
 
 export interface RelayOptions {
   /** 0 = any free port. */
@@ -138,7 +140,7 @@ interface Base {
 }
 
 /** Every feature, built from its `createX(deps)` in dependency order. */
-function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
+function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, recordingFiles: RecordingFiles | undefined) {
   const { log, now } = base;
   const accounts = createAccounts(base);
   const directory = createDirectory(base);
@@ -159,7 +161,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths) {
   const recording = createRecording({
     ...base,
     dir: paths.recordingsDir,
-    s3: options.recordingsS3,
+    files: recordingFiles,
     isFinaliserInProcess: options.isFinaliserInProcess,
     sessions,
     accounts: accounts.accounts,
@@ -234,7 +236,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const paths = resolveDataPaths(options);
   const db = await Database.open(options.databaseUrl ?? paths.dbFile);
   const base = { db, log, now };
-  const f = createFeatures(base, options, paths);
+  const f = createFeatures(base, options, paths, await openRecordingFiles(options.recordingsS3, log));
   try {
     await f.accounts.organisation.load();
     await f.history.recoverInterrupted();

@@ -18,8 +18,7 @@ import { RecordingRetention } from './RecordingRetention.ts';
 import { recordingRoutes } from './RecordingRoutes.ts';
 import { RecordingStore } from './RecordingStore.ts';
 import { JOURNAL_STALE_MS } from './storage/JournalStore.ts';
-import { S3RecordingFiles } from './storage/S3RecordingFiles.ts';
-import { s3Client, type S3Settings } from './storage/s3Settings.ts';
+import type { RecordingFiles } from './storage/RecordingFiles.ts';
 import { VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingDeps {
@@ -28,8 +27,8 @@ export interface RecordingDeps {
   now: Clock;
   /** Where recordings are kept (with `s3`: only while they are made). */
   dir: string;
-  /** Finished recordings and copies of live journals in this bucket instead of `dir`. */
-  s3?: S3Settings;
+  /** Where finished recordings go, if not `dir` (a bucket: openRecordingFiles.ts). */
+  files?: RecordingFiles;
   /** Tests: mux on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
   sessions: SessionsFeature;
@@ -55,10 +54,8 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   const settings = () => d.organisation.settings;
   const store = new RecordingStore(d.db);
   const events = d.sessions.events;
-  const client = d.s3 ? s3Client(d.s3) : null;
-  const files = client && d.s3 ? new S3RecordingFiles(client, d.s3, d.log) : undefined;
+  const files = d.files;
   let sweeper: NodeJS.Timeout | null = null;
-  if (d.s3) d.log.info('recordings kept in a bucket', { bucket: d.s3.bucket, prefix: d.s3.prefix, endpoint: d.s3.endpoint ?? 'Amazon S3' });
   const recorder = new Recorder({ dir: d.dir, files, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
   d.sessions.manager.onSessionEvent((e) => {
     if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
@@ -93,14 +90,14 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
           if (isClosing()) return;
           retention.start();
           // With a bucket, recordings of relays that stopped for good are finalised by the others.
-          if (files) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 3).unref();
+          if (files?.journals) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 3).unref();
         });
     },
     close: async () => {
       retention.stop();
       if (sweeper) clearInterval(sweeper);
       await recorder.close();
-      client?.destroy();
+      recorder.files.close();
     },
   };
 }

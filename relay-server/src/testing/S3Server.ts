@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import S3rver from 's3rver';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { s3Client, type S3Settings } from '../recording/storage/s3Settings.ts';
+import { s3Client } from '../recording/storage/S3RecordingFiles.ts';
+import type { S3Settings } from '../recording/storage/s3Settings.ts';
 
-export const isS3RecordingsTest = process.env['BEACON_TEST_RECORDINGS'] === 's3';
 // Tests run on the machine's Node; the SDK's notice about future Node versions is noise here.
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 

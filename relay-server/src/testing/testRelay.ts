@@ -11,7 +11,9 @@ import { after, afterEach, before } from 'node:test';
 import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient } from './NdcClient.ts';
 import { createTestPostgresDatabase, isPostgresTest } from './testDatabase.ts';
-import { isS3RecordingsTest, sharedS3Server } from './S3Server.ts';
+
+/** BEACON_TEST_RECORDINGS=s3: recordings in a throwaway bucket (S3Server.ts, loaded only then). */
+const isS3RecordingsTest = process.env['BEACON_TEST_RECORDINGS'] === 's3';
 
 export const TEST_AGENT = { login: 'alice', password: 'correct horse battery', displayName: 'Alice Chen' } as const;
 
@@ -28,7 +30,7 @@ export async function startTestRelay(options: RelayOptions & { isSeeded?: boolea
   const log = new MemoryLogger();
   const { isSeeded = true, ...relayOptions } = options;
   const pg = isPostgresTest && !options.dbFile && !options.dataDir && !options.databaseUrl ? await createTestPostgresDatabase() : null;
-  const s3 = isS3RecordingsTest && !options.recordingsS3 ? (await sharedS3Server()).settings() : null;
+  const s3 = isS3RecordingsTest && !options.recordingsS3 ? (await (await import('./S3Server.ts')).sharedS3Server()).settings() : null;
   const started = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...(pg ? { databaseUrl: pg.url } : {}), ...(s3 ? { recordingsS3: s3 } : {}), ...relayOptions });
   const relay: RelayHandle = pg ? { ...started, close: () => started.close().then(() => pg.drop()) } : started;
   if (isSeeded) await relay.seedAccount({ ...TEST_AGENT, orgName: TEST_ORG_NAME });

@@ -36,6 +36,8 @@ export interface RecordingFiles {
   remove(name: string): Promise<void>;
   /** Copies of live chunk journals off this machine (null: the disk is the only copy). */
   readonly journals: JournalStore | null;
+  /** Releases connections (idempotent). */
+  close(): void;
 }
 
 /** A name this store accepts: one plain file name, never a path. */
@@ -79,4 +81,6 @@ export class DiskRecordingFiles implements RecordingFiles {
   async remove(name: string): Promise<void> {
     await rm(this.pathOf(name), { force: true });
   }
+
+  close(): void {}
 }

@@ -17,7 +17,7 @@ import { muxChunkJournal } from '../RecordingMuxer.ts';
 import { loadClip, writeClipLog } from '../testing/clip.ts';
 import { countVoiceTracks } from '../VoiceTracks.ts';
 import { S3RecordingFiles } from './S3RecordingFiles.ts';
-import { s3Client, type S3Settings } from './s3Settings.ts';
+import type { S3Settings } from './s3Settings.ts';
 
 const clip = loadClip();
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-s3-rec-'));
@@ -28,7 +28,7 @@ let files: S3RecordingFiles;
 before(async () => {
   s3 = await startS3Server();
   settings = s3.settings('recordings/');
-  files = new S3RecordingFiles(s3Client(settings), settings, new MemoryLogger());
+  files = new S3RecordingFiles(settings, new MemoryLogger());
 });
 after(async () => {
   await s3.close();

@@ -17,7 +17,7 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   paginateListObjectsV2,
-  type S3Client,
+  S3Client,
   type _Object,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -27,6 +27,20 @@ import type { ByteRange } from '../RangeFile.ts';
 import { JournalShipper, type JournalFollower, type JournalStore } from './JournalStore.ts';
 import { checkName, type RecordingFiles, type StoredFile } from './RecordingFiles.ts';
 import type { S3Settings } from './s3Settings.ts';
+
+export function s3Client(s: S3Settings): S3Client {
+  return new S3Client({
+    region: s.region,
+    forcePathStyle: s.forcePathStyle,
+    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+    ...(s.credentials ? { credentials: s.credentials } : {}),
+    // Checksums only where S3 requires them: many S3-compatible stores reject the SDK's newer
+    // default (flexible checksums on every upload); objects are still MD5/ETag-checked.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+  });
+}
 
 const PART_BYTES = 8 * 1024 * 1024;
 const CHUNK_KEY = /\/(\d{8})\.bcl$/;
@@ -40,12 +54,18 @@ export class S3RecordingFiles implements RecordingFiles {
   readonly kind = 's3';
   readonly journals: JournalStore;
 
+  private readonly client: S3Client;
+
   constructor(
-    private readonly client: S3Client,
     private readonly s: S3Settings,
     log: Logger,
   ) {
+    this.client = s3Client(s);
     this.journals = new S3Journals(this, log);
+  }
+
+  close(): void {
+    this.client.destroy();
   }
 
   key(name: string): string {

@@ -7,8 +7,10 @@
  *   URLs; the default with an endpoint, as MinIO, Ceph and most others need; `0`: bucket as
  *   host name), `BEACON_S3_ACCESS_KEY_ID` and `BEACON_S3_SECRET_ACCESS_KEY` (unset: the AWS
  *   SDK's usual chain: `AWS_*` variables, shared config, the instance's role).
+ *
+ * No AWS SDK here: it takes over a second to load, so a relay without a bucket never loads it
+ * (openRecordingFiles.ts imports the bucket's module only when one is configured).
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 
 export interface S3Settings {
@@ -51,18 +53,4 @@ export function s3SettingsFromEnv(env: S3Env): S3Settings | undefined {
       ? { credentials: { accessKeyId: env.BEACON_S3_ACCESS_KEY_ID, secretAccessKey: env.BEACON_S3_SECRET_ACCESS_KEY } }
       : {}),
   };
-}
-
-export function s3Client(s: S3Settings): S3Client {
-  return new S3Client({
-    region: s.region,
-    forcePathStyle: s.forcePathStyle,
-    ...(s.endpoint ? { endpoint: s.endpoint } : {}),
-    ...(s.credentials ? { credentials: s.credentials } : {}),
-    // Checksums only where S3 requires them: many S3-compatible stores reject the SDK's newer
-    // default (flexible checksums on every upload); objects are still MD5/ETag-checked.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 3,
-  });
 }

@@ -9,12 +9,12 @@
 import { MemoryLogger } from '../../platform/logger.ts';
 import { ChunkJournalWriter } from '../ChunkJournal.ts';
 import { S3RecordingFiles } from '../storage/S3RecordingFiles.ts';
-import { s3Client, type S3Settings } from '../storage/s3Settings.ts';
+import type { S3Settings } from '../storage/s3Settings.ts';
 import { loadClip } from './clip.ts';
 
 const [journalPath = '', sessionId = ''] = process.argv.slice(2);
 const settings = JSON.parse(process.env['BEACON_TEST_S3_SETTINGS'] ?? '{}') as S3Settings;
-const files = new S3RecordingFiles(s3Client(settings), settings, new MemoryLogger());
+const files = new S3RecordingFiles(settings, new MemoryLogger());
 const clip = loadClip();
 const meta = { sessionId, startedAt: Date.now() };
 const writer = ChunkJournalWriter.create(journalPath, meta, (p, d) => process.stderr.write(`journal problem ${p}: ${d}\n`));
