@@ -8,6 +8,9 @@
  *   Fragments come in index order (TrafficHandler drops any that do not; see MediaCheck.ts).
  * - A viewer whose buffer is above the high-water mark skips delta frames and is marked
  *   `needsKey`: deltas are useless to it until the next keyframe, so they are skipped too.
+ *   The mark follows the viewer's measured drain rate (ViewerDrain: about a second of its
+ *   link, plus its last keyframe), so a viewer on a slow link skips stale frames instead of
+ *   watching a queue of them; HIGH_WATER_BYTES is the most it ever is.
  * - A keyframe clears `needsKey` unless the buffer is above the hard cap.
  * - A frame being forwarded stops, part-way, if the viewer's buffer would pass
  *   MAX_VIEWER_QUEUE_BYTES (the viewer then waits for a keyframe): deciding at fragment 0 alone
@@ -27,6 +30,7 @@
 import type { FrameHeader } from '@beacon/shared/framing';
 import type { Clock } from '../platform/clock.ts';
 import type { MediaSink } from '../sessions/Session.ts';
+import { ViewerDrain } from './ViewerDrain.ts';
 
 export const HIGH_WATER_BYTES = 1024 * 1024;
 export const HARD_CAP_BYTES = 8 * 1024 * 1024;
@@ -70,6 +74,7 @@ interface Viewer {
   isCongested: boolean;
   /** When it last asked for a keyframe because it was congested. */
   lastCongestedAskAt: number;
+  drain: ViewerDrain;
   stats: ViewerStats;
 }
 
@@ -113,6 +118,7 @@ export class MediaForwarder {
       isForwarding: false,
       isCongested: false,
       lastCongestedAskAt: Number.NEGATIVE_INFINITY,
+      drain: new ViewerDrain(),
       stats: { forwardedFrames: 0, droppedFrames: 0, forwardedBytes: 0, brokenFrames: 0, hiddenFrames: 0, needsKey: true, isVisible: true },
     });
     if (this.counters.framesIn > 0) this.requestKeyframe();
@@ -150,7 +156,7 @@ export class MediaForwarder {
     for (const v of this.viewers.values()) {
       if (h.fragIndex === 0) {
         v.frameSeq = h.seq;
-        v.isForwarding = this.decide(v, h);
+        v.isForwarding = this.decide(v, h, fragment.byteLength);
         if (v.isForwarding) v.stats.forwardedFrames++;
         else if (!v.isVisible && !h.isKey) v.stats.hiddenFrames++;
         else v.stats.droppedFrames++;
@@ -178,12 +184,15 @@ export class MediaForwarder {
     return { ...this.counters, viewers };
   }
 
-  private decide(v: Viewer, h: FrameHeader): boolean {
+  /** Whether the frame that starts with this fragment goes to the viewer. */
+  private decide(v: Viewer, h: FrameHeader, firstBytes: number): boolean {
     if (!v.sink.isOpen()) {
       v.needsKey = true;
       return false;
     }
     const buffered = v.sink.bufferedAmount();
+    v.drain.sample(this.now(), v.stats.forwardedBytes, buffered);
+    const highWater = v.drain.highWater(this.highWater);
     if (h.isKey) {
       if (buffered > this.hardCap) {
         v.needsKey = true;
@@ -191,6 +200,7 @@ export class MediaForwarder {
       }
       v.needsKey = false;
       v.isCongested = false;
+      v.drain.onKey(firstBytes * h.fragCount); // at most: the last fragment is the smallest
       return true;
     }
     if (!v.isVisible) {
@@ -201,10 +211,10 @@ export class MediaForwarder {
     }
     if (v.needsKey) {
       // Still congested: a keyframe now would only be dropped too. Ask once it drained.
-      if (buffered <= this.highWater) this.askForViewer(v);
+      if (buffered <= highWater) this.askForViewer(v);
       return false;
     }
-    if (buffered > this.highWater) {
+    if (buffered > highWater) {
       v.needsKey = true;
       v.isCongested = true;
       return false;
