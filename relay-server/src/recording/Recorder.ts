@@ -196,6 +196,8 @@ export class Recorder {
     const l = this.live.get(s.id);
     if (!l) return;
     this.live.delete(s.id);
+    // Not live any more, but not abandoned either: a sweep must leave it alone.
+    this.finalisingIds.add(s.id);
     const endedAt = this.o.now();
     const p = (async () => {
       await l.building?.catch(() => null);
@@ -206,7 +208,10 @@ export class Recorder {
       await this.removeSnapshots(s.id);
     })()
       .catch((err: unknown) => this.o.log.error('recording could not be finished', { sessionId: s.id, err }))
-      .finally(() => this.finishing.delete(p));
+      .finally(() => {
+        this.finishing.delete(p);
+        this.finalisingIds.delete(s.id);
+      });
     this.finishing.add(p);
   }
 
