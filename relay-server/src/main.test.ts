@@ -39,7 +39,7 @@ async function startProcess(env: Record<string, string>): Promise<Started> {
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 60_000); // bounds a failure: tsx compiles the relay at start, slow on a busy machine
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       for (const w of [...lineWaiters]) w();
