@@ -97,6 +97,10 @@ async function runOnPostgres(files) {
 const engines = process.env.BEACON_TEST_ENGINES ?? 'sqlite,postgres';
 const a = engines.includes('sqlite') ? run(unit, 2) : 0;
 const p = engines.includes('postgres') ? await runOnPostgres(unit.filter((f) => f.startsWith('relay-server/'))) : 0;
+// The recording tests that run a relay, once more with recordings in a bucket (a throwaway S3
+// server per test process, relay-server/src/testing/S3Server.ts); BEACON_TEST_STORES=disk skips it.
+const onRelay = (f) => f.startsWith('relay-server/src/recording/') && readFileSync(join(root, f), 'utf8').includes('startTestRelay');
+const s3 = engines.includes('sqlite') && (process.env.BEACON_TEST_STORES ?? 'disk,s3').includes('s3') ? run(unit.filter(onRelay), 2, { ...process.env, BEACON_TEST_RECORDINGS: 's3' }) : 0;
 const b = engines.includes('sqlite') ? run(e2e, 1) : 0;
 rmSync(failuresDir, { recursive: true, force: true });
-process.exit(a || p || b);
+process.exit(a || p || s3 || b);

@@ -42,6 +42,9 @@ import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
 import { createCamera } from './media/createCamera.ts';
+import type { S3Settings } from './recording/storage/s3Settings.ts';
+import { openRecordingFiles } from './recording/storage/openRecordingFiles.ts';
+import type { RecordingFiles } from './recording/storage/RecordingFiles.ts';
 
 export interface RelayOptions {
   /** 0 = any free port. */
@@ -77,6 +80,8 @@ export interface RelayOptions {
    * dataDir, a temporary folder deleted on close).
    */
   recordingsDir?: string;
+  /** Finished recordings and copies of live chunk journals in this S3-compatible bucket (`recordingsDir` is then scratch space). */
+  recordingsS3?: S3Settings;
   /** Tests: mux recordings on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
   /** Reverse proxies whose `X-Forwarded-For` names the client (ClientAddress.ts); default none. */
@@ -139,7 +144,7 @@ interface Base {
 }
 
 /** Every feature, built from its `createX(deps)` in dependency order. */
-function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, shared: SharedFeature) {
+function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, shared: SharedFeature, recordingFiles: RecordingFiles | undefined) {
   const { log, now } = base;
   const accounts = createAccounts({ ...base, shared });
   const directory = createDirectory(base);
@@ -161,6 +166,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   const recording = createRecording({
     ...base,
     dir: paths.recordingsDir,
+    files: recordingFiles,
     isFinaliserInProcess: options.isFinaliserInProcess,
     sessions,
     accounts: accounts.accounts,
@@ -249,7 +255,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   const paths = resolveDataPaths(options);
   const { db, shared } = await openStores(options, paths, log, now);
   const base = { db, log, now };
-  const f = createFeatures(base, options, paths, shared);
+  const f = createFeatures(base, options, paths, shared, await openRecordingFiles(options.recordingsS3, log));
   try {
     await f.accounts.organisation.load();
     await f.history.recoverInterrupted();

@@ -17,8 +17,9 @@
  * 60 s unless an owner or admin changes it; default no cap). Several relays (README "Running several
  * relays"): BEACON_REDIS_URL (redis://, rediss:// or unix:///path: shared rate limits, lockouts,
  * device owners, events), BEACON_RELAY_ID (this relay's unique name), BEACON_PUBLIC_URL (where
- * agents reach it), BEACON_CLUSTER_SECRET (signs tickets; the same on every relay). An empty
- * variable counts as unset.
+ * agents reach it), BEACON_CLUSTER_SECRET (signs tickets; the same on every relay).
+ * BEACON_RECORDINGS_S3 and BEACON_S3_* (recordings in an S3-compatible bucket,
+ * recording/storage/s3Settings.ts). An empty variable counts as unset.
  */
 import { createSocket } from 'node:dgram';
 import { cleanupNative } from './platform/nativeHandles.ts';
@@ -33,6 +34,7 @@ import type { RtcPorts } from './transport/PeerLink.ts';
 import { startRelay, type RelayHandle } from './RelayServer.ts';
 import type { ClusterOptions } from './cluster/createCluster.ts';
 import { isRedisUrl } from './platform/shared/redisUrl.ts';
+import { S3Env, s3SettingsFromEnv, type S3Settings } from './recording/storage/s3Settings.ts';
 
 const Port = z.coerce.number().int().min(0).max(65535);
 const Env = z.object({
@@ -57,6 +59,7 @@ const Env = z.object({
   BEACON_REDIS_URL: z.string().refine(isRedisUrl, 'BEACON_REDIS_URL must be a redis://, rediss:// or unix:/// URL').optional(),
   BEACON_RELAY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'BEACON_RELAY_ID: 1 to 64 letters, digits, dots, dashes or underscores').optional(),
   BEACON_CLUSTER_SECRET: z.string().min(32, 'BEACON_CLUSTER_SECRET must be at least 32 characters').max(512).optional(),
+  ...S3Env.shape,
 });
 
 /** Whether `port` can be bound on UDP (libjuice binds it for every peer connection later). */
@@ -152,8 +155,10 @@ async function main(): Promise<void> {
   const log = stdoutLogger(env.BEACON_LOG_LEVEL satisfies LogLevel);
   const rtcPorts = await rtcPortsOf(env);
   let clientAddress: ClientAddress;
+  let recordingsS3: S3Settings | undefined;
   try {
     clientAddress = ClientAddress.fromEnv(env.BEACON_TRUSTED_PROXIES);
+    recordingsS3 = s3SettingsFromEnv(env);
   } catch (err) {
     refuse(`bad configuration: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -167,6 +172,7 @@ async function main(): Promise<void> {
     rtcPorts,
     recordingsDir: env.BEACON_RECORDINGS_DIR,
     cluster: clusterOf(env),
+    recordingsS3,
     ...(env.BEACON_RESUME_GRACE_S ? { resumeGraceMs: env.BEACON_RESUME_GRACE_S * 1000 } : {}),
   });
   await seedFromEnv(relay, env, log);

@@ -2,10 +2,9 @@
  * Sends a file with HTTP Range support (one range per request, RFC 9110), which is what a
  * `<video>` element needs to seek: it asks for the index, then for the bytes at a time.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import type { RecordingFiles } from './storage/RecordingFiles.ts';
 
 export type ByteRange = { start: number; end: number };
 
@@ -37,10 +36,12 @@ export interface SendFileOptions {
   downloadName?: string;
 }
 
-/** Answers GET/HEAD for `file`; returns the range it served (null: the whole file). */
-export async function sendFile(req: IncomingMessage, res: ServerResponse, file: string, o: SendFileOptions): Promise<ByteRange | null> {
-  const { size } = await stat(file);
-  return send(req, res, size, o, (r) => pipeline(createReadStream(file, { start: r.start, end: r.end }), res));
+/**
+ * Answers GET/HEAD for file `name` of `size` bytes in `files` (on disk or in a bucket: only the
+ * asked range is read); returns the range it served (null: the whole file).
+ */
+export async function sendStored(req: IncomingMessage, res: ServerResponse, files: RecordingFiles, name: string, size: number, o: SendFileOptions): Promise<ByteRange | null> {
+  return send(req, res, size, o, async (r) => pipeline(await files.read(name, r), res));
 }
 
 /** The same for bytes held in memory. */

@@ -9,7 +9,7 @@
  * silently lost.
  */
 import { mkdirSync } from 'node:fs';
-import { readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { OrgSettings, RecordingFailure } from '@beacon/shared/api';
 import type { FrameHeader } from '@beacon/shared/framing';
@@ -24,6 +24,8 @@ import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
 import type { RecordingStore } from './RecordingStore.ts';
 import { SessionRecording } from './SessionRecording.ts';
+import { takeOverCopy, type JournalFollower } from './storage/JournalStore.ts';
+import { DiskRecordingFiles, type RecordingFiles } from './storage/RecordingFiles.ts';
 
 /** A live snapshot is rebuilt at most this often, however many people watch. */
 export const SNAPSHOT_MIN_INTERVAL_MS = 2000;
@@ -33,7 +35,10 @@ const SNAPSHOTS_KEPT = 3;
 const SHUTDOWN_FINALISE_WAIT_MS = 10_000;
 
 export interface RecorderOptions {
+  /** Chunk journals, files being muxed and near-live snapshots (and finished files, on disk). */
   dir: string;
+  /** Where finished recordings go (default: `dir` on disk). */
+  files?: RecordingFiles;
   store: RecordingStore;
   events: EventLog;
   finaliser: Finaliser;
@@ -63,6 +68,8 @@ interface Live {
   /** The latest stream parameters (the player shows the live picture's codec and size). */
   streamConfig: StreamConfig | null;
   rec: SessionRecording;
+  /** Copies the journal off this machine as it grows (with a bucket). */
+  follower: JournalFollower | null;
   /** Input events this session may still log (INPUT_EVENTS_BUDGET). */
   inputEvents: TokenBucket;
   snapshots: Snapshot[];
@@ -76,10 +83,19 @@ export class Recorder {
   private readonly live = new Map<string, Live>();
   private readonly finishing = new Set<Promise<void>>();
   private recovering: Promise<number> | null = null;
+  private sweeping: Promise<number> | null = null;
+  /** Sessions whose recording this relay is finalising now. */
+  private readonly finalisingIds = new Set<string>();
   private isClosed = false;
+  /** Finished recordings. */
+  readonly files: RecordingFiles;
+  /** The scratch folder (near-live snapshots are served from it). */
+  readonly scratch: DiskRecordingFiles;
 
   constructor(private readonly o: RecorderOptions) {
     mkdirSync(o.dir, { recursive: true });
+    this.scratch = new DiskRecordingFiles(o.dir);
+    this.files = o.files ?? this.scratch;
   }
 
   get dir(): string {
@@ -117,7 +133,8 @@ export class Recorder {
       requestKeyframe: () => this.o.requestKeyframe(s.id),
       onProblem: (code, detail) => this.problem(s.id, code, detail),
     });
-    this.live.set(s.id, { rec, streamConfig: null, inputEvents: new TokenBucket(INPUT_EVENTS_BUDGET, this.o.now), snapshots: [], building: null, nextVersion: 1 });
+    const follower = this.files.journals?.follow(s.id, rec.chunkJournalPath, () => rec.writtenBytes) ?? null;
+    this.live.set(s.id, { rec, follower, streamConfig: null, inputEvents: new TokenBucket(INPUT_EVENTS_BUDGET, this.o.now), snapshots: [], building: null, nextVersion: 1 });
     // Issued right after the session row (serialized connection), so it always has one.
     this.o.store.insert(s.id, startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
     this.o.log.info('recording started', { sessionId: s.id });
@@ -184,16 +201,22 @@ export class Recorder {
     const l = this.live.get(s.id);
     if (!l) return;
     this.live.delete(s.id);
+    // Not live any more, but not abandoned either: a sweep must leave it alone.
+    this.finalisingIds.add(s.id);
     const endedAt = this.o.now();
     const p = (async () => {
       await l.building?.catch(() => null);
       await l.rec.close(endedAt);
+      await l.follower?.close();
       await this.o.store.markFinalising(s.id, endedAt);
       await this.finalise(s.id, false, endedAt);
       await this.removeSnapshots(s.id);
     })()
       .catch((err: unknown) => this.o.log.error('recording could not be finished', { sessionId: s.id, err }))
-      .finally(() => this.finishing.delete(p));
+      .finally(() => {
+        this.finishing.delete(p);
+        this.finalisingIds.delete(s.id);
+      });
     this.finishing.add(p);
   }
 
@@ -233,14 +256,36 @@ export class Recorder {
   }
 
   private async recoverNow(): Promise<number> {
-    const names = new Set(await readdir(this.o.dir).catch(() => [] as string[]));
-    for (const n of names) {
+    for (const n of await readdir(this.o.dir).catch(() => [] as string[])) {
       if (n.endsWith('.part') || /\.live-\d+\.(webm|mp4)$/.test(n)) await rm(path.join(this.o.dir, n), { force: true });
     }
+    return this.recoverRows();
+  }
+
+  /**
+   * With a bucket: finalises recordings whose relay stopped (their journal copy went stale),
+   * whichever relay they were on. Call now and then; concurrent calls share one pass.
+   */
+  sweepAbandoned(): Promise<number> {
+    if (!this.files.journals || this.isClosed) return Promise.resolve(0);
+    this.sweeping ??= (async () => {
+      await this.recovering?.catch(() => 0);
+      return this.recoverRows();
+    })().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async recoverRows(): Promise<number> {
+    const names = new Set(await readdir(this.o.dir).catch(() => [] as string[]));
     let recovered = 0;
     for (const row of await this.o.store.unfinished()) {
-      if (this.live.has(row.sessionId)) continue;
-      if (!names.has(chunkJournalName(row.sessionId))) {
+      if (this.live.has(row.sessionId) || this.finalisingIds.has(row.sessionId)) continue;
+      const local = path.join(this.o.dir, chunkJournalName(row.sessionId));
+      const copy = names.has(chunkJournalName(row.sessionId)) ? 'local' : await takeOverCopy(this.files.journals, row, local, this.o.now(), this.o.log);
+      if (copy === 'elsewhere') continue;
+      if (copy === 'none') {
         await this.o.store.markFailed(row.sessionId, 'chunk-log-missing', 'the relay stopped during this session and its chunk journal was gone at the next start', this.o.now(), true);
         this.o.log.error('recording lost: chunk journal missing', { sessionId: row.sessionId });
         continue;
@@ -255,7 +300,10 @@ export class Recorder {
   async close(): Promise<void> {
     if (this.isClosed) return;
     this.isClosed = true;
-    for (const l of this.live.values()) await l.rec.close(this.o.now());
+    for (const l of this.live.values()) {
+      await l.rec.close(this.o.now());
+      await l.follower?.close();
+    }
     const wait = new Promise((r) => setTimeout(r, SHUTDOWN_FINALISE_WAIT_MS).unref());
     await Promise.race([this.idle(), wait]);
     await this.o.finaliser.close();
@@ -267,6 +315,15 @@ export class Recorder {
   }
 
   private async finalise(sessionId: string, isRecovered: boolean, endedAt: number | null): Promise<void> {
+    this.finalisingIds.add(sessionId);
+    try {
+      await this.finaliseNow(sessionId, isRecovered, endedAt);
+    } finally {
+      this.finalisingIds.delete(sessionId);
+    }
+  }
+
+  private async finaliseNow(sessionId: string, isRecovered: boolean, endedAt: number | null): Promise<void> {
     const log = path.join(this.o.dir, chunkJournalName(sessionId));
     const part = path.join(this.o.dir, `${sessionId}.part`);
     let result: MuxResult;
@@ -277,6 +334,7 @@ export class Recorder {
       if (err instanceof NothingToMuxError) {
         await this.o.store.markFailed(sessionId, 'no-video', 'no picture arrived before the session ended', this.o.now(), isRecovered);
         await rm(log, { force: true });
+        await this.dropCopy(sessionId);
         this.o.log.warn('recording has no video', { sessionId });
         return;
       }
@@ -286,9 +344,10 @@ export class Recorder {
       return;
     }
     const fileName = `${sessionId}.${result.container}`;
-    await rename(part, path.join(this.o.dir, fileName));
+    await this.files.put(fileName, part, `video/${result.container}`);
     await this.o.store.markReady(sessionId, { ...result, fileName, isRecovered: isRecovered || result.isCutOff, finalisedAt: this.o.now(), endedAt });
     await rm(log, { force: true });
+    await this.dropCopy(sessionId);
     this.o.log.info('recording finalised', { sessionId, durationMs: result.durationMs, frames: result.frames, audioPackets: result.audioPackets, sizeBytes: result.sizeBytes, isRecovered });
   }
 
@@ -324,12 +383,13 @@ export class Recorder {
     }
   }
 
-  /** Bytes on disk of a finished file (retention, metadata), or null if it is missing. */
+  /** Deletes the bucket's copy of a finalised journal (a leftover costs storage, nothing else). */
+  private async dropCopy(sessionId: string): Promise<void> {
+    await this.files.journals?.remove(sessionId).catch((err: unknown) => this.o.log.warn('journal copy not deleted from the bucket', { sessionId, err }));
+  }
+
+  /** Bytes of a finished file (retention, metadata), or null if it is missing. */
   async fileSize(fileName: string): Promise<number | null> {
-    try {
-      return (await stat(path.join(this.o.dir, fileName))).size;
-    } catch {
-      return null;
-    }
+    return (await this.files.stat(fileName))?.size ?? null;
   }
 }

@@ -1,6 +1,9 @@
-/** Retention by age and by total size, with a clock the test moves; every deletion is audited. */
+/**
+ * Retention by age and by total size, with a clock the test moves; every deletion is audited.
+ * With BEACON_TEST_RECORDINGS=s3 the files are deleted from the bucket.
+ */
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AuditList, OrgSettings } from '@beacon/shared/api';
@@ -22,7 +25,7 @@ before(async () => {
   await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
   owner = new TestApi(t.relay.url).as((await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token);
   retention = new RecordingRetention({
-    dir: t.relay.services.recorder.dir,
+    files: t.relay.services.recorder.files,
     store: t.relay.services.recordings,
     audit: t.relay.services.audit,
     log: t.log,
@@ -51,13 +54,18 @@ async function recording(id: string, ageDays: number, mb: number): Promise<strin
   ]);
   await t.relay.services.recordings.insert(id, at);
   const file = `${id}.webm`;
-  writeFileSync(path.join(t.relay.services.recorder.dir, file), Buffer.alloc(mb * MB));
+  const local = path.join(t.relay.services.recorder.dir, `${file}.part`);
+  writeFileSync(local, Buffer.alloc(mb * MB));
+  await t.relay.services.recorder.files.put(file, local, 'video/webm');
   await t.relay.services.recordings.markReady(id, {
     container: 'webm', codec: 'vp8', width: 640, height: 480, durationMs: 60_000, frames: 1800, audioPackets: 0, sizeBytes: mb * MB,
     isCutOff: false, failure: null, fileName: file, isRecovered: false, finalisedAt: at + 61_000, endedAt: at + 60_000,
   });
-  return path.join(t.relay.services.recorder.dir, file);
+  return file;
 }
+
+/** Whether the finished file is still kept (on disk or in the bucket). */
+const exists = async (file: string): Promise<boolean> => (await t.relay.services.recorder.files.stat(file)) !== null;
 
 test('recordings past the age limit are deleted, then the oldest while the total is over the size limit', async () => {
   await owner.ok('PATCH', '/api/settings', OrgSettings, { recordingMaxAgeDays: 30, recordingMaxTotalMB: 10 });
@@ -68,10 +76,10 @@ test('recordings past the age limit are deleted, then the oldest while the total
 
   const r = await retention.sweep();
   assert.deepEqual(r, { byAge: 1, bySize: 1, freedBytes: 5 * MB });
-  assert.equal(existsSync(ancient), false);
-  assert.equal(existsSync(old), false);
-  assert.equal(existsSync(middle), true);
-  assert.equal(existsSync(fresh), true);
+  assert.equal(await exists(ancient), false);
+  assert.equal(await exists(old), false);
+  assert.equal(await exists(middle), true);
+  assert.equal(await exists(fresh), true);
   const gone = await t.relay.services.recordings.get('ancientSession01');
   assert.equal(gone?.status, 'deleted');
   assert.equal(gone?.deletedReason, 'age');
@@ -87,6 +95,6 @@ test('recordings past the age limit are deleted, then the oldest while the total
   assert.deepEqual(await retention.sweep(), { byAge: 0, bySize: 0, freedBytes: 0 });
   clock = NOW + 21 * DAY;
   assert.deepEqual(await retention.sweep(), { byAge: 1, bySize: 0, freedBytes: 4 * MB });
-  assert.equal(existsSync(middle), false);
-  assert.equal(existsSync(fresh), true);
+  assert.equal(await exists(middle), false);
+  assert.equal(await exists(fresh), true);
 });

@@ -5,20 +5,20 @@
  * stays: the log still says the session was recorded) and is written to the audit log with
  * the relay as actor.
  */
-import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { OrgSettings } from '@beacon/shared/api';
 import type { AuditLog } from '../accounts/AuditLog.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { RecordingRecord, RecordingStore } from './RecordingStore.ts';
+import type { RecordingFiles } from './storage/RecordingFiles.ts';
 
 export const RETENTION_INTERVAL_MS = 60 * 60_000;
 const DAY_MS = 24 * 60 * 60_000;
 const MB = 1024 * 1024;
 
 export interface RetentionOptions {
-  dir: string;
+  /** Where the finished recordings are (disk or bucket). */
+  files: RecordingFiles;
   store: RecordingStore;
   audit: AuditLog;
   log: Logger;
@@ -92,7 +92,7 @@ export class RecordingRetention {
   }
 
   private async remove(rec: RecordingRecord, reason: 'age' | 'size', why: Record<string, unknown>): Promise<void> {
-    if (rec.fileName) await rm(path.join(this.o.dir, rec.fileName), { force: true });
+    if (rec.fileName) await this.o.files.remove(rec.fileName);
     const at = this.o.now();
     await this.o.store.markDeleted(rec.sessionId, reason, at);
     await this.o.audit.append({

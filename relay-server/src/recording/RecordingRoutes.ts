@@ -26,7 +26,7 @@ import type { MediaTickets } from './MediaTicket.ts';
 import type { Recorder } from './Recorder.ts';
 import { mimeTypeOf } from './RecordingMuxer.ts';
 import type { RecordingStore } from './RecordingStore.ts';
-import { sendBytes, sendFile } from './RangeFile.ts';
+import { sendBytes, sendStored } from './RangeFile.ts';
 import { NoSuchVoiceError, type VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingRouteDeps {
@@ -61,10 +61,13 @@ export function recordingRoutes(d: RecordingRouteDeps): ApiRoute[] {
     return session;
   };
 
+  /** Where a file is: near-live snapshots in the scratch folder, finished files on disk or in the bucket. */
+  const filesOf = (fileName: string) => (/\.live-\d+\./.test(fileName) ? d.recorder.scratch : d.recorder.files);
+
   /** Voice tracks in a recording file; a file that cannot be read has none to offer. */
   const voicesIn = async (fileName: string): Promise<number> => {
     try {
-      return await d.voices.count(path.join(d.recorder.dir, fileName));
+      return await d.voices.count({ files: filesOf(fileName), name: fileName });
     } catch (err) {
       d.log.warn('recording file unreadable while counting its voices', { fileName, err: err instanceof Error ? err.message : String(err) });
       return 0;
@@ -179,7 +182,9 @@ export function recordingRoutes(d: RecordingRouteDeps): ApiRoute[] {
         if (!fileName && row?.status === 'ready') fileName = row.fileName;
         if (!fileName && row?.status === 'recording') fileName = (await d.recorder.snapshot(s.id))?.fileName ?? null;
         if (!fileName) throw new ProtocolError('not-found', 'this recording file is not available (any more); reload the player');
-        const file = path.join(d.recorder.dir, fileName);
+        const file = { files: filesOf(fileName), name: fileName };
+        const stored = await file.files.stat(fileName);
+        if (!stored) throw new ProtocolError('not-found', 'this recording file is not available (any more); reload the player');
         if (q.data.voice !== undefined) {
           if (ticket.purpose !== 'view') throw new ProtocolError('forbidden', 'a download ticket fetches the whole recording; ask for a view ticket to play one voice');
           let bytes: Uint8Array;
@@ -199,7 +204,7 @@ export function recordingRoutes(d: RecordingRouteDeps): ApiRoute[] {
         if (isDownload && isFromStart) {
           await d.audit.append({ actorId: actor.id, action: 'recording-downloaded', target: auditTarget(s), detail: { file: fileName } });
         }
-        await sendFile(c.req, c.res, file, {
+        await sendStored(c.req, c.res, file.files, fileName, stored.size, {
           contentType: `video/${container}`,
           downloadName: isDownload ? `beacon-${s.id}.${container}` : undefined,
         });

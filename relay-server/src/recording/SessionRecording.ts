@@ -113,6 +113,11 @@ export class SessionRecording {
     return this.o.chunkJournalPath;
   }
 
+  /** Bytes of the chunk journal handed to the disk so far. */
+  get writtenBytes(): number {
+    return this.writer.writtenBytes;
+  }
+
   get isFailed(): boolean {
     return this.writer.failed;
   }

@@ -13,7 +13,7 @@
  * size and modification time; near-live snapshots are new files) and concurrent requests
  * for the same voice share one extraction.
  */
-import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import {
   ALL_FORMATS,
   BufferTarget,
@@ -22,10 +22,19 @@ import {
   EncodedPacketSink,
   FilePathSource,
   Input,
+  type Source,
   Output,
   WebMOutputFormat,
 } from 'mediabunny';
 import { opusDurationUs } from './RtpDepacketizer.ts';
+import { DiskRecordingFiles, type RecordingFiles } from './storage/RecordingFiles.ts';
+
+/** A recording to read: a path on disk, or a file of a store (disk or bucket). */
+export type VoiceInput = string | { files: RecordingFiles; name: string };
+
+function sourceOf(file: string | Source): Source {
+  return typeof file === 'string' ? new FilePathSource(file) : file;
+}
 
 /**
  * 120 ms of Opus silence: TOC config 31 (CELT fullband, 20 ms), mono, code 3 with six
@@ -47,8 +56,8 @@ export class NoSuchVoiceError extends Error {
 }
 
 /** How many audio (voice) tracks `file` holds. */
-export async function countVoiceTracks(file: string): Promise<number> {
-  const input = new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });
+export async function countVoiceTracks(file: string | Source): Promise<number> {
+  const input = new Input({ source: sourceOf(file), formats: ALL_FORMATS });
   try {
     return (await input.getAudioTracks()).length;
   } finally {
@@ -75,8 +84,8 @@ function silence(fromUs: number, toUs: number): EncodedPacket[] {
  * Audio track `index` (0-based, in file order) of `file` as an audio-only WebM, its packets
  * at the same times as in `file` and silence everywhere else from 0.
  */
-export async function extractVoiceTrack(file: string, index: number): Promise<Uint8Array> {
-  const input = new Input({ source: new FilePathSource(file), formats: ALL_FORMATS });
+export async function extractVoiceTrack(file: string | Source, index: number): Promise<Uint8Array> {
+  const input = new Input({ source: sourceOf(file), formats: ALL_FORMATS });
   try {
     const track = (await input.getAudioTracks())[index];
     if (!track) throw new NoSuchVoiceError(index);
@@ -125,19 +134,21 @@ export class VoiceTrackCache {
   }
 
   /** Voice tracks in `file` (cached by its version). */
-  async count(file: string): Promise<number> {
-    const key = await versionOf(file);
-    const known = this.counts.get(key);
+  async count(file: VoiceInput): Promise<number> {
+    const v = await versionOf(file);
+    const known = this.counts.get(v.key);
     if (known !== undefined) return known;
-    const n = await countVoiceTracks(file);
+    const n = await countVoiceTracks(v.source());
+    const key = v.key;
     if (this.counts.size > 256) this.counts.clear();
     this.counts.set(key, n);
     return n;
   }
 
   /** Voice `index` of `file` as an audio WebM; throws {@link NoSuchVoiceError} for a track it lacks. */
-  async voice(file: string, index: number): Promise<Uint8Array> {
-    const key = `${await versionOf(file)}#${index}`;
+  async voice(file: VoiceInput, index: number): Promise<Uint8Array> {
+    const v = await versionOf(file);
+    const key = `${v.key}#${index}`;
     const hit = this.done.get(key);
     if (hit) {
       this.done.delete(key);
@@ -146,7 +157,7 @@ export class VoiceTrackCache {
     }
     const running = this.pending.get(key);
     if (running) return running;
-    const job = extractVoiceTrack(file, index)
+    const job = extractVoiceTrack(v.source(), index)
       .then((bytes) => {
         this.keep(key, bytes);
         return bytes;
@@ -168,7 +179,10 @@ export class VoiceTrackCache {
   }
 }
 
-async function versionOf(file: string): Promise<string> {
-  const s = await stat(file);
-  return `${file}:${s.size}:${s.mtimeMs}`;
+/** A cache key that changes with the file's content, and how to read that file. */
+async function versionOf(file: VoiceInput): Promise<{ key: string; source: () => Source }> {
+  const f = typeof file === 'string' ? { files: new DiskRecordingFiles(path.dirname(file)), name: path.basename(file) } : file;
+  const stored = await f.files.stat(f.name);
+  if (!stored) throw new Error(`no recording file ${f.name}`);
+  return { key: `${f.files.kind}:${f.name}:${stored.version}`, source: () => f.files.source(f.name, stored.size) };
 }

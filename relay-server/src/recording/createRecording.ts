@@ -17,14 +17,18 @@ import { Recorder } from './Recorder.ts';
 import { RecordingRetention } from './RecordingRetention.ts';
 import { recordingRoutes } from './RecordingRoutes.ts';
 import { RecordingStore } from './RecordingStore.ts';
+import { JOURNAL_STALE_MS } from './storage/JournalStore.ts';
+import type { RecordingFiles } from './storage/RecordingFiles.ts';
 import { VoiceTrackCache } from './VoiceTracks.ts';
 
 export interface RecordingDeps {
   db: Database;
   log: Logger;
   now: Clock;
-  /** Where recordings are kept. */
+  /** Where recordings are kept (with `s3`: only while they are made). */
   dir: string;
+  /** Where finished recordings go, if not `dir` (a bucket: openRecordingFiles.ts). */
+  files?: RecordingFiles;
   /** Tests: mux on the main thread instead of the worker. */
   isFinaliserInProcess?: boolean;
   sessions: SessionsFeature;
@@ -50,14 +54,16 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   const settings = () => d.organisation.settings;
   const store = new RecordingStore(d.db);
   const events = d.sessions.events;
-  const recorder = new Recorder({ dir: d.dir, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
+  const files = d.files;
+  let sweeper: NodeJS.Timeout | null = null;
+  const recorder = new Recorder({ dir: d.dir, files, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
   d.sessions.manager.onSessionEvent((e) => {
     if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
     else if (e.type === 'ended' && e.session.startedAt !== null) recorder.sessionEnded(e.session);
   });
   // Timeline events of a recorded session carry where they fall in its recording.
   events.setMediaClock((sessionId, at) => recorder.mediaMs(sessionId, at));
-  const retention = new RecordingRetention({ dir: d.dir, store, audit: d.audit, log: d.log, now: d.now, settings });
+  const retention = new RecordingRetention({ files: recorder.files, store, audit: d.audit, log: d.log, now: d.now, settings });
   return {
     recorder,
     store,
@@ -81,12 +87,17 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
         .then((n) => n > 0 && d.log.warn('recordings of sessions cut off by an earlier stop finalised', { count: n }))
         .catch((err: unknown) => d.log.error('recording recovery failed', { err }))
         .finally(() => {
-          if (!isClosing()) retention.start();
+          if (isClosing()) return;
+          retention.start();
+          // With a bucket, recordings of relays that stopped for good are finalised by the others.
+          if (files?.journals) sweeper = setInterval(() => void recorder.sweepAbandoned().catch((err: unknown) => d.log.error('recording sweep failed', { err })), JOURNAL_STALE_MS / 3).unref();
         });
     },
     close: async () => {
       retention.stop();
+      if (sweeper) clearInterval(sweeper);
       await recorder.close();
+      recorder.files.close();
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Starts a real relay in-process for tests and benchmarks: any free port on loopback, an
  * in-memory database (with BEACON_TEST_DATABASE=postgres a fresh PostgreSQL database, unless
- * the test gives its own file or data folder), a captured log, and (unless `isSeeded: false`)
+ * the test gives its own file or data folder; with BEACON_TEST_RECORDINGS=s3 recordings in a
+ * throwaway bucket, S3Server.ts), a captured log, and (unless `isSeeded: false`)
  * an organisation with one agent account.
  */
 import { MemoryLogger } from '../platform/logger.ts';
@@ -10,6 +11,9 @@ import { after, afterEach, before } from 'node:test';
 import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient } from './NdcClient.ts';
 import { createTestPostgresDatabase, isPostgresTest } from './testDatabase.ts';
+
+/** BEACON_TEST_RECORDINGS=s3: recordings in a throwaway bucket (S3Server.ts, loaded only then). */
+const isS3RecordingsTest = process.env['BEACON_TEST_RECORDINGS'] === 's3';
 
 export const TEST_AGENT = { login: 'alice', password: 'correct horse battery', displayName: 'Alice Chen' } as const;
 
@@ -26,7 +30,8 @@ export async function startTestRelay(options: RelayOptions & { isSeeded?: boolea
   const log = new MemoryLogger();
   const { isSeeded = true, ...relayOptions } = options;
   const pg = isPostgresTest && !options.dbFile && !options.dataDir && !options.databaseUrl ? await createTestPostgresDatabase() : null;
-  const started = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...(pg ? { databaseUrl: pg.url } : {}), ...relayOptions });
+  const s3 = isS3RecordingsTest && !options.recordingsS3 ? (await (await import('./S3Server.ts')).sharedS3Server()).settings() : null;
+  const started = await startRelay({ port: 0, host: '127.0.0.1', dbFile: ':memory:', logger: log, ...(pg ? { databaseUrl: pg.url } : {}), ...(s3 ? { recordingsS3: s3 } : {}), ...relayOptions });
   const relay: RelayHandle = pg ? { ...started, close: () => started.close().then(() => pg.drop()) } : started;
   if (isSeeded) await relay.seedAccount({ ...TEST_AGENT, orgName: TEST_ORG_NAME });
   return {
