@@ -7,7 +7,8 @@ import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { NdcClient, loginAgent } from '../testing/NdcClient.ts';
 import { TEST_AGENT, startTestRelay, type TestRelay } from '../testing/testRelay.ts';
 
-const CONSENT_TIMEOUT_MS = 400;
+// Long enough for a test's steps on a busy machine (the busy-device test timed out its own pending session at 400 ms under load), short enough to wait out.
+const CONSENT_TIMEOUT_MS = 2500;
 const CONTROL: Permissions = { view: true, control: true };
 let t: TestRelay;
 const open: NdcClient[] = [];
