@@ -11,32 +11,13 @@ import { AuditList } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import type { NdcClient } from '../testing/NdcClient.ts';
-import { startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
+import { serveRequest, startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
 
 let r: DeskRelay;
 const HELP = { customerName: 'Li Na', description: 'no sound', groupId: null };
 const move = (x: number) => ({ kind: 'mouse-move' as const, x, y: 5 });
 
-/** Ann takes a customer's request (the others at the desk are busy) and the customer consents; returns the running session. */
-async function annServes(ann: NdcClient, customer: NdcClient, busy: NdcClient[] = []) {
-  for (const b of busy) {
-    await b.next('desk-status');
-    b.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
-    await b.next('desk-status', 5000, (m) => m.state === 'busy');
-  }
-  await ann.next('desk-status');
-  ann.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
-  await ann.next('desk-status', 5000, (m) => m.state === 'available');
-  customer.send({ type: 'help-request', requestId: 'h1', help: HELP });
-  const { helpRequestId } = await customer.next('help-queued', 5000, (m) => m.requestId === 'h1');
-  await ann.next('desk-offer', 5000, (m) => m.request.id === helpRequestId);
-  ann.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
-  const ask = await customer.next('consent-request');
-  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
-  const started = await ann.next('session-started', 5000, (m) => m.sessionId === ask.sessionId);
-  await customer.next('session-started');
-  return { sessionId: ask.sessionId, streamId: started.streamId };
-}
+const annServes = (ann: NdcClient, customer: NdcClient, busy: NdcClient[] = []) => serveRequest(ann, customer, HELP, busy);
 
 /** The next input the customer receives is the one at `x` (nothing refused reached it before). */
 async function customerGetsInputAt(customer: NdcClient, x: number) {

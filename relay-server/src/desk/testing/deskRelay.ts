@@ -2,7 +2,9 @@
  * A real relay with an owner (Olivia) and two agents (ANN, BEN) for the desk's WebSocket
  * tests, and real clients (node-datachannel) that are closed together.
  */
+import type { HelpRequestBody } from '@beacon/shared/protocol';
 import { Seat } from '@beacon/shared/api';
+import type { Clock } from '../../platform/clock.ts';
 import { loginAgent, NdcClient } from '../../testing/NdcClient.ts';
 import { TestApi } from '../../testing/TestApi.ts';
 import { startTestRelay, type TestRelay } from '../../testing/testRelay.ts';
@@ -21,8 +23,9 @@ export interface DeskRelay {
   close(): Promise<void>;
 }
 
-export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeoutSec?: number }): Promise<DeskRelay> {
-  const t = await startTestRelay();
+/** `now`: the relay's clock (default: the real one). */
+export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeoutSec?: number; now?: Clock }): Promise<DeskRelay> {
+  const t = await startTestRelay(o.now ? { now: o.now } : {});
   await t.relay.services.desk.updateSettings({ offerTimeoutSec: o.offerTimeoutSec ?? 5 });
   await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
   const ownerToken = (await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token;
@@ -56,4 +59,25 @@ export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeout
       await t.relay.close();
     },
   };
+}
+
+/** `agent` takes a customer's request (the others at the desk are busy) and the customer consents; returns the running session. */
+export async function serveRequest(agent: NdcClient, customer: NdcClient, help: HelpRequestBody, busy: NdcClient[] = []) {
+  for (const b of busy) {
+    await b.next('desk-status');
+    b.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await b.next('desk-status', 5000, (m) => m.state === 'busy');
+  }
+  await agent.next('desk-status');
+  agent.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
+  await agent.next('desk-status', 5000, (m) => m.state === 'available');
+  customer.send({ type: 'help-request', requestId: 'h1', help });
+  const { helpRequestId } = await customer.next('help-queued', 5000, (m) => m.requestId === 'h1');
+  await agent.next('desk-offer', 5000, (m) => m.request.id === helpRequestId);
+  agent.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
+  const ask = await customer.next('consent-request');
+  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+  const started = await agent.next('session-started', 5000, (m) => m.sessionId === ask.sessionId);
+  await customer.next('session-started');
+  return { helpRequestId, sessionId: ask.sessionId, streamId: started.streamId };
 }
