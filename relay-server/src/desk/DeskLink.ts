@@ -20,6 +20,7 @@
  */
 import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
+import type { ChatMessage } from '@beacon/shared/collab';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -52,7 +53,7 @@ export interface DeskLinkDeps {
   log: Logger;
   now: Clock;
   /** Chat messages sent in sessions: a request's conversation (its no-reply timers) follows its session's chat. */
-  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer') => void): () => void };
+  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer', message: ChatMessage) => void): () => void };
   /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
   live?: (consoles: DeskConsoles) => DeskLive;
   /** Several agents in a session (capability `desk-multi`): given what the link knows of consoles, what handles those messages. */
@@ -110,8 +111,8 @@ export class DeskLink implements DeskConsoles {
     this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), speaksLive: (p) => this.speakingLive.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
     if (d.chats) {
       this.stops.push(
-        d.chats.on((sessionId, from) => {
-          this.multi?.chatSentIn(sessionId);
+        d.chats.on((sessionId, from, message) => {
+          this.multi?.chatSentIn(sessionId, message);
           const requestId = this.sessionRequests.get(sessionId);
           if (requestId !== undefined) d.desk.noteMessage(requestId, from);
           if (requestId !== undefined && from === 'agent') this.alerts.answered(requestId);
@@ -162,11 +163,11 @@ export class DeskLink implements DeskConsoles {
     this.scheduleRefresh();
   }
 
-  /** The connection closed: a customer still waiting leaves the queue. */
-  partyGone(party: AgentParty | CustomerParty): void {
+  /** The connection closed (`isLinkLoss`: its link broke): a customer still waiting leaves the queue. */
+  partyGone(party: AgentParty | CustomerParty, isLinkLoss = false): void {
     if ('agent' in party) {
       this.agents.get(party.agent.id)?.delete(party);
-      this.multi?.partyGone(party);
+      this.multi?.partyGone(party, isLinkLoss);
       return;
     }
     const requestId = this.requestOfDevice.get(party.deviceId);

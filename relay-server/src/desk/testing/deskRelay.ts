@@ -2,7 +2,7 @@
  * A real relay with an owner (Olivia) and two agents (ANN, BEN) for the desk's WebSocket
  * tests, and real clients (node-datachannel) that are closed together.
  */
-import type { HelpRequestBody } from '@beacon/shared/protocol';
+import type { HelpRequestBody, ResumeClaim } from '@beacon/shared/protocol';
 import { Seat } from '@beacon/shared/api';
 import type { Clock } from '../../platform/clock.ts';
 import { loginAgent, NdcClient } from '../../testing/NdcClient.ts';
@@ -17,15 +17,15 @@ export interface DeskRelay {
   ownerToken: string;
   tokens: Record<AgentLogin, string>;
   ids: Record<AgentLogin, number>;
-  open(role: 'agent' | 'customer', token?: string, capabilities?: string[]): Promise<NdcClient>;
+  open(role: 'agent' | 'customer', token?: string, capabilities?: string[], resume?: ResumeClaim[]): Promise<NdcClient>;
   /** Closes every client opened so far, and waits for the relay to hear it. */
   closeAll(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** `now`: the relay's clock (default: the real one). */
-export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeoutSec?: number; now?: Clock }): Promise<DeskRelay> {
-  const t = await startTestRelay(o.now ? { now: o.now } : {});
+/** `now`: the relay's clock (default: the real one); `resumeGraceMs`: how long a dropped link is waited for. */
+export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeoutSec?: number; now?: Clock; resumeGraceMs?: number }): Promise<DeskRelay> {
+  const t = await startTestRelay({ ...(o.now ? { now: o.now } : {}), ...(o.resumeGraceMs ? { resumeGraceMs: o.resumeGraceMs } : {}) });
   await t.relay.services.desk.updateSettings({ offerTimeoutSec: o.offerTimeoutSec ?? 5 });
   await t.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
   const ownerToken = (await loginAgent(t.relay.url, 'olivia', 'owner passphrase')).token;
@@ -48,8 +48,8 @@ export async function startDeskRelay(o: { concurrencyLimit: number; offerTimeout
     ownerToken,
     tokens,
     ids,
-    open: async (role, token, capabilities) => {
-      const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(token ? { token } : {}), ...(capabilities ? { capabilities } : {}) });
+    open: async (role, token, capabilities, resume) => {
+      const c = await NdcClient.open({ relayUrl: t.relay.url, role, ...(token ? { token } : {}), ...(capabilities ? { capabilities } : {}), ...(resume ? { resume } : {}) });
       clients.push(c);
       return c;
     },
