@@ -4,25 +4,17 @@
  * session's tab opens here) or Dismiss. The relay clears a card when the agent answers, the
  * session changes hands or the request ends.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { notify } from '../notify.ts';
 import { useFormatters } from '../ui/format.ts';
 import type { DeskAlert } from './AgentDesk.ts';
+import { useNotifyNew } from './DeskControls.tsx';
 import { useDesk } from './useDesk.ts';
 
 export function DeskAlertCards() {
   const { t } = useTranslation();
   const { snap } = useDesk();
-  const notified = useRef(new Set<string>());
-  useEffect(() => {
-    for (const a of snap.alerts) {
-      const key = `${a.helpRequestId}:${a.silentSince}`;
-      if (notified.current.has(key)) continue;
-      notified.current.add(key);
-      notify(t('desk.alertNotify', { agent: a.agentName, customer: a.customerName }));
-    }
-  }, [snap.alerts, t]);
+  useNotifyNew(snap.alerts, (a) => `${a.helpRequestId}:${a.silentSince}`, (a) => t('desk.alertNotify', { agent: a.agentName, customer: a.customerName }));
   if (snap.alerts.length === 0) return null;
   return (
     <div className="desk-alerts" aria-live="assertive">
