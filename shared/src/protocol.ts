@@ -26,5 +26,6 @@ export * from './protocol/multi.ts';
 export * from './protocol/deskAlerts.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
+export * from './protocol/linkProbe.ts';
 export * from './protocol/camera.ts';
 export * from './protocol/cluster.ts';
