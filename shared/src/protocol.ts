@@ -23,6 +23,7 @@ export * from './protocol/clipboard.ts';
 export * from './protocol/monitors.ts';
 export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
+export * from './protocol/deskAlerts.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
 export * from './protocol/linkProbe.ts';

@@ -182,7 +182,7 @@ export class ClientConnection {
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.connectionClosed(this.connId);
     this.ctx.voice?.connectionClosed(this.connId);
-    if (this.party) this.ctx.desk?.partyGone(this.party);
+    if (this.party) this.ctx.desk?.partyGone(this.party, isLinkLoss(reason));
     if (this.party) {
       if (isSwitchable(this.party)) this.party.detach(this.carrier);
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected', isLinkLoss(reason));
