@@ -26,4 +26,5 @@ export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
 export * from './protocol/camera.ts';
+export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';

@@ -50,9 +50,10 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `file-transfer`: files and folders of any size, streamed through the relay (`ft-*` ctl, binary chunks on `media`).
  * - `remote-sound`: the agent hears the customer PC's sound on a second audio m-line (`sound-request`, `sound-answer`, `sound-stop`, `sound-state`).
  * - `camera`: video guidance: the customer's camera instead of the screen, each switch consented (`camera-request`, `camera-answer`, `camera-source`).
+ * - `privacy-curtain`: the customer's monitors hidden from the customer while the agent works, each time consented (`curtain-request`, `curtain-answer`, `curtain-state`).
  * - `relay-cluster`: several relays; an agent is sent to the relay that holds a device (`relay-redirect`, `hello.ticket`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'privacy-curtain'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -93,6 +94,9 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'camera-request': 'camera',
   'camera-answer': 'camera',
   'camera-source': 'camera',
+  'curtain-request': 'privacy-curtain',
+  'curtain-answer': 'privacy-curtain',
+  'curtain-state': 'privacy-curtain',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */
