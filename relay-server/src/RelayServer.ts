@@ -42,7 +42,7 @@ import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
 import { createCamera } from './media/createCamera.ts';
-import { createCurtain } from './curtain/createCurtain.ts';
+import { createCurtain } from './media/createCurtain.ts';
 import type { S3Settings } from './recording/storage/s3Settings.ts';
 import { openRecordingFiles } from './recording/storage/openRecordingFiles.ts';
 import type { RecordingFiles } from './recording/storage/RecordingFiles.ts';

@@ -1,7 +1,7 @@
 /**
  * What the features share in which the session's agent asks and the customer answers each ask
  * in its own dialog (video guidance: media/CameraGuide.ts; the privacy curtain:
- * curtain/PrivacyCurtain.ts): a state per running session, dropped when the session ends; who
+ * media/PrivacyCurtain.ts): a state per running session, dropped when the session ends; who
  * may ask (only the session's own agent: its monitors and guests are refused, anyone else is told
  * there is no such session); telling the agent and every viewer what changed; and writing each
  * ask, answer and change to the session's event log and the audit log without ever failing the

@@ -24,7 +24,7 @@ import { isLinkLoss } from '../sessions/Resume.ts';
 import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
 import type { CameraGuide } from '../media/CameraGuide.ts';
-import type { PrivacyCurtain } from '../curtain/PrivacyCurtain.ts';
+import type { PrivacyCurtain } from '../media/PrivacyCurtain.ts';
 import { acceptHello, refusedVersion, type HelloHost } from './ClientHello.ts';
 import { ClientPath } from './ClientPath.ts';
 import type { RtcPorts } from './PeerLink.ts';

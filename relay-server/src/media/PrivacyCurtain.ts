@@ -16,7 +16,7 @@
  */
 import { ProtocolError } from '@beacon/shared/errors';
 import type { CurtainCtl, CurtainState, CurtainStateCtl } from '@beacon/shared/protocol';
-import { ConsentedFeature, type ConsentedFeatureDeps, type Party } from '../media/ConsentedFeature.ts';
+import { ConsentedFeature, type ConsentedFeatureDeps, type Party } from './ConsentedFeature.ts';
 import { agentActor, customerActor, type ActiveSession, type AgentParty, type LiveSession } from '../sessions/Session.ts';
 
 export type CurtainAuditAction = 'curtain-requested' | 'curtain-answered';
