@@ -41,15 +41,14 @@ const INITIAL: CurtainSnapshot = { isAsked: false, state: 'off', isRaising: fals
 
 export class CurtainSwitch {
   private readonly store = new Store<CurtainSnapshot>(INITIAL);
-  private readonly unsubscribeLifted: () => void;
+  /** Listens to main for the customer's lift while the curtain is up. */
+  private unsubscribeLifted: (() => void) | null = null;
   private isDisposed = false;
 
   constructor(
     readonly sessionId: string,
     private readonly host: CurtainHost,
-  ) {
-    this.unsubscribeLifted = host.bridge?.onCurtainLifted?.(() => void this.lift('customer-lifted')) ?? (() => undefined);
-  }
+  ) {}
 
   readonly subscribe = this.store.subscribe;
   readonly getSnapshot = this.store.getSnapshot;
@@ -80,6 +79,7 @@ export class CurtainSwitch {
       return this.tell('unavailable', 'failed');
     }
     this.set({ isRaising: false });
+    this.unsubscribeLifted ??= this.host.bridge?.onCurtainLifted?.(() => void this.lift('customer-lifted')) ?? null;
     this.tell('on', 'consented');
   }
 
@@ -102,7 +102,6 @@ export class CurtainSwitch {
     if (this.isDisposed) return;
     const wasUp = this.getSnapshot().state === 'on' || this.getSnapshot().isRaising;
     this.isDisposed = true;
-    this.unsubscribeLifted();
     if (wasUp) void this.lower();
     this.store.dispose();
   }
@@ -119,6 +118,8 @@ export class CurtainSwitch {
   }
 
   private async lower(): Promise<void> {
+    this.unsubscribeLifted?.();
+    this.unsubscribeLifted = null;
     try {
       await this.host.bridge?.lowerCurtain?.();
     } catch (err) {
