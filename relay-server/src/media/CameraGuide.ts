@@ -16,7 +16,7 @@
 import { ProtocolError } from '@beacon/shared/errors';
 import type { CameraCtl, ShownSource, VideoSource } from '@beacon/shared/protocol';
 import { agentActor, customerActor, type ActiveSession, type AgentParty, type LiveSession } from '../sessions/Session.ts';
-import { ConsentedFeature, type ConsentedFeatureDeps, type Party } from './ConsentedFeature.ts';
+import { ConsentedFeature, type ConsentedFeatureDeps } from './ConsentedFeature.ts';
 
 export type CameraGuideDeps = ConsentedFeatureDeps<'camera-requested' | 'camera-answered'>;
 
@@ -29,16 +29,9 @@ interface Guide {
   granted: VideoSource;
 }
 
-export class CameraGuide extends ConsentedFeature<Guide, 'camera-requested' | 'camera-answered'> {
+export class CameraGuide extends ConsentedFeature<Guide, CameraCtl, 'camera-requested' | 'camera-answered'> {
   constructor(d: CameraGuideDeps) {
     super(d, 'camera');
-  }
-
-  handle(party: Party, msg: CameraCtl): void {
-    const s = this.runningSession(party, msg.sessionId, msg.type);
-    const g = this.stateOf(s.id);
-    if (s.agent === party) this.fromAgent(s, g, msg);
-    else this.fromCustomer(s, g, msg);
   }
 
   /** Whether the session's picture is the customer's screen (remote input is refused otherwise). */
@@ -55,7 +48,7 @@ export class CameraGuide extends ConsentedFeature<Guide, 'camera-requested' | 'c
     return { shown: 'screen', ask: null, granted: 'screen' };
   }
 
-  private fromAgent(s: ActiveSession, g: Guide, msg: CameraCtl): void {
+  protected fromAgent(s: ActiveSession, g: Guide, msg: CameraCtl): void {
     if (msg.type !== 'camera-request') throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
     if (g.shown === msg.source) throw new ProtocolError('conflict', `the picture already shows the ${msg.source}`);
     g.ask = msg.source;
@@ -64,7 +57,7 @@ export class CameraGuide extends ConsentedFeature<Guide, 'camera-requested' | 'c
     this.audit(s, { actorId: s.agent.agent.id, action: 'camera-requested', detail: { source: msg.source } });
   }
 
-  private fromCustomer(s: ActiveSession, g: Guide, msg: CameraCtl): void {
+  protected fromCustomer(s: ActiveSession, g: Guide, msg: CameraCtl): void {
     switch (msg.type) {
       case 'camera-request':
         throw new ProtocolError('forbidden', 'a customer may not send camera-request');

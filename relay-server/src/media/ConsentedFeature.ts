@@ -45,7 +45,7 @@ export function consentedDeps<A extends AuditAction>(d: ConsentedFeatureWiring<A
   return { sessions: d.sessions.manager, events: d.sessions.events, audit: d.audit, log: d.log, ...(d.viewersOf ? { viewersOf: d.viewersOf } : {}) };
 }
 
-export abstract class ConsentedFeature<S, A extends AuditAction = AuditAction> {
+export abstract class ConsentedFeature<S, M extends { type: string; sessionId: string }, A extends AuditAction = AuditAction> {
   private readonly states = new Map<string, S>();
 
   constructor(
@@ -60,10 +60,21 @@ export abstract class ConsentedFeature<S, A extends AuditAction = AuditAction> {
     });
   }
 
+  /** One of the feature's messages from a session's agent or customer (throws ProtocolError for the caller to answer with). */
+  handle(party: Party, msg: M): void {
+    const s = this.runningSession(party, msg.sessionId, msg.type);
+    const st = this.stateOf(s.id);
+    if (s.agent === party) this.fromAgent(s, st, msg);
+    else this.fromCustomer(s, st, msg);
+  }
+
   /** An agent's ctl channel opened (a reload, a resumed link): it is told its running sessions' state. */
   agentCtlOpened(agent: AgentParty): void {
     for (const s of this.d.sessions.sessionsOf(agent)) if (s.state === 'active') this.tellState(s, agent);
   }
+
+  protected abstract fromAgent(s: ActiveSession, state: S, msg: M): void;
+  protected abstract fromCustomer(s: ActiveSession, state: S, msg: M): void;
 
   /** A fresh state for a session that has none yet. */
   protected abstract initial(): S;

@@ -16,7 +16,7 @@
  */
 import { ProtocolError } from '@beacon/shared/errors';
 import type { CurtainCtl, CurtainState, CurtainStateCtl } from '@beacon/shared/protocol';
-import { ConsentedFeature, type ConsentedFeatureDeps, type Party } from './ConsentedFeature.ts';
+import { ConsentedFeature, type ConsentedFeatureDeps } from './ConsentedFeature.ts';
 import { agentActor, customerActor, type ActiveSession, type AgentParty, type LiveSession } from '../sessions/Session.ts';
 
 export type CurtainAuditAction = 'curtain-requested' | 'curtain-answered';
@@ -39,16 +39,9 @@ const REASONS: Record<CurtainState, readonly CurtainStateCtl['reason'][]> = {
   unavailable: ['unsupported', 'failed'],
 };
 
-export class PrivacyCurtain extends ConsentedFeature<Curtain, CurtainAuditAction> {
+export class PrivacyCurtain extends ConsentedFeature<Curtain, CurtainCtl, CurtainAuditAction> {
   constructor(d: PrivacyCurtainDeps) {
     super(d, 'curtain');
-  }
-
-  handle(party: Party, msg: CurtainCtl): void {
-    const s = this.runningSession(party, msg.sessionId, msg.type);
-    const c = this.stateOf(s.id);
-    if (s.agent === party) this.fromAgent(s, c, msg);
-    else this.fromCustomer(s, c, msg);
   }
 
   /** Whether the session's curtain is up (tests, and whoever wants to show it). */
@@ -65,7 +58,7 @@ export class PrivacyCurtain extends ConsentedFeature<Curtain, CurtainAuditAction
     if (c?.state === 'on') to.sendCtl({ type: 'curtain-state', sessionId: s.id, state: 'on', reason: 'consented' });
   }
 
-  private fromAgent(s: ActiveSession, c: Curtain, msg: CurtainCtl): void {
+  protected fromAgent(s: ActiveSession, c: Curtain, msg: CurtainCtl): void {
     if (msg.type !== 'curtain-request') throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
     if (!s.permissions.control) throw new ProtocolError('not-allowed', 'curtain-request: this session has no control');
     if (msg.up && c.state === 'on') throw new ProtocolError('conflict', 'the curtain is already up');
@@ -79,7 +72,7 @@ export class PrivacyCurtain extends ConsentedFeature<Curtain, CurtainAuditAction
     this.audit(s, { actorId: s.agent.agent.id, action: 'curtain-requested', detail: { up: msg.up } });
   }
 
-  private fromCustomer(s: ActiveSession, c: Curtain, msg: CurtainCtl): void {
+  protected fromCustomer(s: ActiveSession, c: Curtain, msg: CurtainCtl): void {
     switch (msg.type) {
       case 'curtain-request':
         throw new ProtocolError('forbidden', 'a customer may not send curtain-request');

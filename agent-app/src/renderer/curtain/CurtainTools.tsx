@@ -7,8 +7,8 @@
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CurtainControlSnapshot } from '../../common/CurtainControl.ts';
-import { useClient, useSnapshot } from '../ClientContext.ts';
-import { useMulti } from '../desk/ParticipantsBar.tsx';
+import { useClient } from '../ClientContext.ts';
+import { useIsOwner } from '../desk/useIsOwner.ts';
 
 /** The line that says what the curtain is, and why, or null when there is nothing to say. */
 function statusKey(snap: CurtainControlSnapshot): string | null {
@@ -24,10 +24,7 @@ export function CurtainTools({ sessionId, hasControl }: { sessionId: string; has
   const { t } = useTranslation();
   const curtain = useClient().getCurtain(sessionId);
   const snap = useSyncExternalStore(curtain.subscribe, curtain.getSnapshot);
-  const { snap: multi } = useMulti();
-  const me = useSnapshot().agent;
-  const mine = multi.people[sessionId]?.participants.find((p) => p.agentId === me?.id);
-  const mayAsk = hasControl && (!mine || mine.role === 'owner');
+  const mayAsk = useIsOwner(sessionId) && hasControl;
   const status = statusKey(snap);
   const isOn = snap.state === 'on';
   return (
