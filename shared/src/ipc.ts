@@ -158,7 +158,8 @@ export interface CustomerBridge {
   curtainSupport?(): Promise<CurtainSupportResult>;
   raiseCurtain?(req: RaiseCurtainRequest): Promise<RaiseCurtainResult>;
   lowerCurtain?(): Promise<void>;
-  onCurtainLifted?(handler: () => void): () => void;
+  /** `event` (unparsed, see CurtainLiftedEvent): why the curtain came down without the page asking. */
+  onCurtainLifted?(handler: (event: unknown) => void): () => void;
 }
 
 /** Main -> renderer: whether a privacy curtain can be shown here without the agent seeing it. */
@@ -167,6 +168,9 @@ export type CurtainSupportResult = z.infer<typeof CurtainSupportResult>;
 /** Renderer -> main: raise the curtain; its page says who works on the PC, in the customer's language. */
 export const RaiseCurtainRequest = z.object({ orgName: z.string().max(120), locale: z.string().max(20) });
 export type RaiseCurtainRequest = z.infer<typeof RaiseCurtainRequest>;
+/** Main -> renderer: the curtain came down by itself: the customer lifted it (Stop, hotkey), or a curtain window went away. */
+export const CurtainLiftedEvent = z.object({ why: z.enum(['customer-lifted', 'failed']) });
+export type CurtainLiftedEvent = z.infer<typeof CurtainLiftedEvent>;
 /** Main -> renderer: the curtain is up on every monitor, or it could not be made. */
 export const RaiseCurtainResult = z.object({ ok: z.boolean() });
 export type RaiseCurtainResult = z.infer<typeof RaiseCurtainResult>;

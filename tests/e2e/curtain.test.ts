@@ -29,7 +29,7 @@ const SCREEN_HTML = '<!doctype html><html><body style="margin:0;background:#357;
  */
 const FAKE_CURTAIN_MAIN = `(() => {
   const main = { calls: [], handlers: [] };
-  main.lift = () => { main.calls.push('lifted'); for (const h of main.handlers) h(); };
+  main.lift = () => { main.calls.push('lifted'); for (const h of main.handlers) h({ why: 'customer-lifted' }); };
   window.__curtainMain = main;
   Object.assign(window.beaconCustomer, {
     curtainSupport: async () => ({ isSupported: true }),

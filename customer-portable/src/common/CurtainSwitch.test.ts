@@ -8,7 +8,8 @@ import { CurtainSwitch } from './CurtainSwitch.ts';
 function rig(opts: { isSupported?: boolean; raises?: boolean; hasBridge?: boolean } = {}) {
   const sent: CtlToRelay[] = [];
   const calls: string[] = [];
-  let onLifted: (() => void) | null = null;
+  let isLinkUp = true;
+  let onLifted: ((event: unknown) => void) | null = null;
   const bridge = {
     curtainSupport: async () => ({ isSupported: opts.isSupported ?? true }),
     raiseCurtain: async (req: { orgName: string; locale: string }) => {
@@ -16,13 +17,20 @@ function rig(opts: { isSupported?: boolean; raises?: boolean; hasBridge?: boolea
       return { ok: opts.raises ?? true };
     },
     lowerCurtain: async () => void calls.push('lower'),
-    onCurtainLifted: (h: () => void) => {
+    onCurtainLifted: (h: (event: unknown) => void) => {
       onLifted = h;
       return () => (onLifted = null);
     },
   } as unknown as CustomerBridge;
-  const curtain = new CurtainSwitch('s1', { sendCtl: (m) => sent.push(m) > 0, bridge: opts.hasBridge === false ? undefined : bridge });
-  return { curtain, sent, calls, lifted: () => onLifted?.(), hasListener: () => onLifted !== null };
+  const curtain = new CurtainSwitch('s1', { sendCtl: (m) => isLinkUp && sent.push(m) > 0, bridge: opts.hasBridge === false ? undefined : bridge });
+  return {
+    curtain,
+    sent,
+    calls,
+    lifted: (why: string = 'customer-lifted') => onLifted?.({ why }),
+    hasListener: () => onLifted !== null,
+    setLink: (isUp: boolean) => (isLinkUp = isUp),
+  };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -85,4 +93,23 @@ test('the agent lowers it; the session ending lowers it without a message and st
   assert.equal(r.calls.at(-1), 'lower');
   assert.equal(r.sent.length, before);
   assert.equal(r.hasListener(), false);
+});
+
+test('a curtain window that went away is reported as failed; a lift during a drop is told again on resume', async () => {
+  const r = rig();
+  await r.curtain.onCtl({ type: 'curtain-request', sessionId: 's1', up: true });
+  await r.curtain.accept({ orgName: 'Acme', locale: 'en' });
+  r.lifted('failed');
+  await settle();
+  assert.deepEqual(r.sent.at(-1), { type: 'curtain-state', sessionId: 's1', state: 'off', reason: 'failed' });
+  await r.curtain.onCtl({ type: 'curtain-request', sessionId: 's1', up: true });
+  await r.curtain.accept({ orgName: 'Acme', locale: 'en' });
+  r.setLink(false);
+  r.lifted();
+  await settle();
+  assert.equal(r.curtain.getSnapshot().state, 'off', 'the curtain comes down at once, link or not');
+  assert.deepEqual(r.sent.at(-1), { type: 'curtain-state', sessionId: 's1', state: 'on', reason: 'consented' }, 'the lost link carried nothing');
+  r.setLink(true);
+  r.curtain.resumed();
+  assert.deepEqual(r.sent.at(-1), { type: 'curtain-state', sessionId: 's1', state: 'off', reason: 'customer-lifted' });
 });

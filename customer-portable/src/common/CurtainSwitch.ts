@@ -13,7 +13,8 @@
  * grace, so the curtain stays until the link is back or the session ends. Pure: no DOM.
  */
 import { Store } from '@beacon/shared/client/Store';
-import type { CustomerBridge } from '@beacon/shared/ipc';
+import { CurtainLiftedEvent, type CustomerBridge } from '@beacon/shared/ipc';
+import { parseUnknown } from '@beacon/shared/parse';
 import type { CtlToRelay, CurtainCtl, CurtainReason, CurtainState } from '@beacon/shared/protocol';
 
 export interface CurtainSnapshot {
@@ -44,6 +45,8 @@ export class CurtainSwitch {
   /** Listens to main for the customer's lift while the curtain is up. */
   private unsubscribeLifted: (() => void) | null = null;
   private isDisposed = false;
+  /** The last state the link could not carry (sent again on resume). */
+  private unsent: CurtainCtl | null = null;
 
   constructor(
     readonly sessionId: string,
@@ -79,7 +82,7 @@ export class CurtainSwitch {
       return this.tell('unavailable', 'failed');
     }
     this.set({ isRaising: false });
-    this.unsubscribeLifted ??= this.host.bridge?.onCurtainLifted?.(() => void this.lift('customer-lifted')) ?? null;
+    this.unsubscribeLifted ??= this.host.bridge?.onCurtainLifted?.((e) => this.cameDown(e)) ?? null;
     this.tell('on', 'consented');
   }
 
@@ -90,8 +93,15 @@ export class CurtainSwitch {
     this.send({ type: 'curtain-answer', sessionId: this.sessionId, granted: false });
   }
 
-  /** The curtain comes down (the customer lifted it, or the agent asked); the agent is told. */
-  async lift(reason: Extract<CurtainReason, 'customer-lifted' | 'agent-lifted'>): Promise<void> {
+  /** Back on a new link (resumed): a state the lost link did not carry is told again. */
+  resumed(): void {
+    const msg = this.unsent;
+    this.unsent = null;
+    if (msg) this.send(msg);
+  }
+
+  /** The curtain comes down (the customer lifted it, or the agent asked, or main lost it); the agent is told. */
+  async lift(reason: Extract<CurtainReason, 'customer-lifted' | 'agent-lifted' | 'failed'>): Promise<void> {
     if (this.isDisposed || this.getSnapshot().state !== 'on') return;
     await this.lower();
     this.tell('off', reason);
@@ -104,6 +114,12 @@ export class CurtainSwitch {
     this.isDisposed = true;
     if (wasUp) void this.lower();
     this.store.dispose();
+  }
+
+  /** Main says the curtain came down by itself (Stop, the hotkey, or a window gone). */
+  private cameDown(event: unknown): void {
+    const r = parseUnknown(CurtainLiftedEvent, event, 'ipc curtain-lifted');
+    void this.lift(r.ok ? r.value.why : 'customer-lifted');
   }
 
   private async isSupported(): Promise<boolean> {
@@ -133,7 +149,10 @@ export class CurtainSwitch {
   }
 
   private send(msg: CurtainCtl): void {
-    if (!this.isDisposed) this.host.sendCtl(msg);
+    if (this.isDisposed) return;
+    // Only the state matters after a drop (an answer to an ask is moot by then).
+    if (!this.host.sendCtl(msg) && msg.type === 'curtain-state') this.unsent = msg;
+    else if (msg.type === 'curtain-state') this.unsent = null;
   }
 
   private set(patch: Partial<CurtainSnapshot>): void {

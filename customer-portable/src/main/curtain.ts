@@ -11,7 +11,7 @@ import { globalShortcut } from 'electron';
 import { release } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { RaiseCurtainRequest, type CurtainSupportResult, type RaiseCurtainResult } from '@beacon/shared/ipc';
+import { RaiseCurtainRequest, type CurtainLiftedEvent, type CurtainSupportResult, type RaiseCurtainResult } from '@beacon/shared/ipc';
 import { CURTAIN_HOTKEY, CURTAIN_IPC, CUSTOMER_IPC } from '@beacon/shared/ipcChannels';
 import type { ValidatedIpc } from '@beacon/shared/client/ValidatedIpc';
 import { curtainSupport } from '../common/curtainPlan.ts';
@@ -20,8 +20,8 @@ import { createValidatedIpc } from './validatedIpc.ts';
 
 export interface CurtainShell {
   isInSession(): boolean;
-  /** Tells the customer page the customer lifted the curtain. */
-  tellPage(channel: string): void;
+  /** Tells the customer page something (here: the curtain came down by itself, and why). */
+  tellPage(channel: string, payload: unknown): void;
 }
 
 export interface CurtainControl {
@@ -32,11 +32,12 @@ export interface CurtainControl {
 
 export function registerCurtain(ipc: ValidatedIpc, shell: CurtainShell, files: { html: string; preload: string }): CurtainControl {
   const isSupported = curtainSupport(process.platform, release()).isSupported;
-  const liftedByCustomer = () => {
+  const cameDown = (why: CurtainLiftedEvent['why']) => {
     lower();
-    shell.tellPage(CUSTOMER_IPC.curtainLifted);
+    shell.tellPage(CUSTOMER_IPC.curtainLifted, { why } satisfies CurtainLiftedEvent);
   };
-  const windows = new CurtainWindows(files.html, files.preload, liftedByCustomer);
+  const liftedByCustomer = () => cameDown('customer-lifted');
+  const windows = new CurtainWindows(files.html, files.preload, () => cameDown('failed'));
   const lower = () => {
     if (windows.isUp) globalShortcut.unregister(CURTAIN_HOTKEY);
     windows.lower();

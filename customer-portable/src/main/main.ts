@@ -161,7 +161,7 @@ function main(): void {
   const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
   registerIpc(ipc, shell, relayUrl);
   const releaseSound = registerRemoteSound(ipc, () => shell.isInSession);
-  shell.curtain = registerCurtain(ipc, { isInSession: () => shell.isInSession, tellPage: (channel) => shell.window?.send(channel) }, CURTAIN_FILES);
+  shell.curtain = registerCurtain(ipc, { isInSession: () => shell.isInSession, tellPage: (channel, payload) => shell.window?.send(channel, payload) }, CURTAIN_FILES);
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());

@@ -27,7 +27,7 @@ const bridge: CustomerBridge = {
   raiseCurtain: (req) => ipcRenderer.invoke(CUSTOMER_IPC.raiseCurtain, req),
   lowerCurtain: () => ipcRenderer.invoke(CUSTOMER_IPC.lowerCurtain),
   onCurtainLifted: (handler) => {
-    const listener = () => handler();
+    const listener = (_e: unknown, event: unknown) => handler(event);
     ipcRenderer.on(CUSTOMER_IPC.curtainLifted, listener);
     return () => {
       ipcRenderer.removeListener(CUSTOMER_IPC.curtainLifted, listener);
