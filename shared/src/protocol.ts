@@ -25,6 +25,7 @@ export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
+export * from './protocol/linkProbe.ts';
 export * from './protocol/camera.ts';
 export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';
