@@ -3,7 +3,7 @@ import { ErrorCode } from '../errors.ts';
 import { InputEvent } from '../input.ts';
 import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Sha256, Stroke, StrokeId, TransferId } from '../collab.ts';
 import { Role, SessionId } from './core.ts';
-import { guardOf } from './parts.ts';
+import { ctlGuard, guardOf } from './parts.ts';
 import { ClipboardCtlFromRelay, ClipboardCtlToRelay } from './clipboard.ts';
 import { MonitorCtlFromRelay, MonitorCtlToRelay } from './monitors.ts';
 import { MultiCtlFromRelay, MultiCtlToRelay } from './multi.ts';
@@ -211,9 +211,7 @@ export const CollabCtlFromRelay = z.discriminatedUnion('type', [
 export type CollabCtlToRelay = z.infer<typeof CollabCtlToRelay>;
 export type CollabCtlFromRelay = z.infer<typeof CollabCtlFromRelay>;
 export type CollabCtlType = CollabCtlToRelay['type'] | CollabCtlFromRelay['type'];
-const isCollabToRelay = guardOf<CollabCtlType>(CollabCtlToRelay);
-const isCollabFromRelay = guardOf<CollabCtlType>(CollabCtlFromRelay);
-export const isCollabCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: CollabCtlType }> => isCollabToRelay(msg) || isCollabFromRelay(msg);
+export const isCollabCtl = ctlGuard<CollabCtlType>(CollabCtlToRelay, CollabCtlFromRelay);
 
 /**
  * What a ctl `error` answers: the refused message's `type` (`media` for a media fragment) and,
