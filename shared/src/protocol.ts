@@ -28,4 +28,5 @@ export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
 export * from './protocol/linkProbe.ts';
 export * from './protocol/camera.ts';
+export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';

@@ -4,6 +4,7 @@ import { VOICE_STRINGS_EN, VOICE_STRINGS_ZH_CN } from './voiceStrings.ts';
 import { CONTROL_STRINGS_EN, CONTROL_STRINGS_ZH_CN } from './controlStrings.ts';
 import { SOUND_STRINGS_EN, SOUND_STRINGS_ZH_CN } from './soundStrings.ts';
 import { CAMERA_STRINGS_EN, CAMERA_STRINGS_ZH_CN } from './cameraStrings.ts';
+import { CURTAIN_STRINGS_EN, CURTAIN_STRINGS_ZH_CN } from './curtainStrings.ts';
 
 /**
  * The customer app's own strings. Protocol errors (`errors.*`) and end reasons (`ended.*`)
@@ -20,6 +21,7 @@ export const CUSTOMER_CATALOG = {
     ...CONTROL_STRINGS_EN,
     ...SOUND_STRINGS_EN,
     ...CAMERA_STRINGS_EN,
+    ...CURTAIN_STRINGS_EN,
     app: {
       title: 'Beacon Remote Support',
       tagline: 'Let a support agent see your screen and help you.',
@@ -112,6 +114,7 @@ export const CUSTOMER_CATALOG = {
     ...CONTROL_STRINGS_ZH_CN,
     ...SOUND_STRINGS_ZH_CN,
     ...CAMERA_STRINGS_ZH_CN,
+    ...CURTAIN_STRINGS_ZH_CN,
     app: {
       title: 'Beacon 远程协助',
       tagline: '让客服人员查看您的屏幕，为您远程解决问题。',
