@@ -65,7 +65,7 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
    * 'burst' (hand the frames over back to back, faster than any encoder) or a quality mode
    * ('speed', 'balanced', 'quality': switch to it first), 'still' (the picture does not change).
    * The link is taken as fast from the start unless `startBps` says otherwise; `isAcked`: the
-   * sink acknowledges every frame at once, as a console on a fast link does.
+   * sink acknowledges every frame (and the relay every start-up probe) at once, as on a fast link.
    */
   function scenario(steps: [number, number, number, number, string][], opts: { startBps?: number; isAcked?: boolean } = {}): Promise<Report> {
     return page.evaluate(async ({ steps, startBps, isAcked }) => {
@@ -83,6 +83,9 @@ describe('ScreenEncoder in Chromium', { skip: existsSync(CHROMIUM) ? false : 'ne
         sendCtl(m: Report['ctl'][number]) {
           ctl.push(m);
           order.push(m.type);
+          // The relay answers a start-up probe's last piece (see LinkProbe); a fast link at once.
+          const probe = m as { type: string; id?: number; piece?: number; pieces?: number };
+          if (isAcked && probe.type === 'link-probe' && probe.piece === (probe.pieces ?? 0) - 1) queueMicrotask(() => encoder.onProbeAck(probe.id ?? 0));
           return true;
         },
         sendMedia(f: Uint8Array) {
