@@ -6,9 +6,9 @@
  * code defences hold across relays: wrong codes from one address through A and B lock it out of
  * the device, and unknown IDs guessed on B and C count towards the address's limit on A.
  *
- * Not covered (not built yet): relay A killed with SIGKILL and the session resumed through B;
- * that needs the session's state in shared storage. The agent here is a Node client, not the
- * agent app: the app does not follow `relay-redirect` yet.
+ * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
+ * clusterFailover.test.ts. The agent here is a Node client, not the agent app: the app does not
+ * follow `relay-redirect` yet.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
