@@ -164,13 +164,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
       const msg = r.value;
       if (!conn) {
         // Capability `relay-failover`: another relay took the session over; the resume goes on there.
-        if (msg.type === 'resume-redirect' && !settled) {
-          settled = true;
-          clearTimeout(timer);
-          ws.onclose = null;
-          ws.close();
-          return void RelayConnection.open(redirected(opts, msg)).then(resolve, reject);
-        }
+        if (msg.type === 'resume-redirect' && !settled) return void ((settled = true), RelayConnection.follow(ws, timer, redirected(opts, msg), resolve, reject));
         if (msg.type === 'error') {
           const e = fromWireError(msg);
           return fail(e.code, e.message);
@@ -205,6 +199,14 @@ export class RelayConnection<W extends Welcome = Welcome> {
     };
     if (isOpen) sayHello();
     else ws.onopen = sayHello;
+  }
+
+  /** Leaves `ws` for the relay a `resume-redirect` named, and settles with what opening there gives. */
+  private static follow<R extends Role>(ws: WebSocket, timer: ReturnType<typeof setTimeout>, opts: RelayConnectionOptions & { role: R }, resolve: (c: RelayConnection<WelcomeFor<R>>) => void, reject: (err: Error) => void): void {
+    clearTimeout(timer);
+    ws.onclose = null;
+    ws.close();
+    RelayConnection.open(opts).then(resolve, reject);
   }
 
   private dispatch(msg: RelayToClient): void {
