@@ -24,7 +24,8 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { fragmentFrame } from '@beacon/shared/framing';
 import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { startRelay, AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { startClusterRelay } from '../harness/clusterRelay.ts';
 import { startRoundRobinFront, type RoundRobinFront } from '../harness/RoundRobinFront.ts';
 import { waitFor } from '../harness/waitFor.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
@@ -96,21 +97,12 @@ describe('relay A killed with SIGKILL: the session resumes through another relay
 
   before(async () => {
     [pg, redis, s3] = await Promise.all([startPostgresServer(), startRedisServer(), startS3Server()]);
-    const secret = randomBytes(32).toString('hex');
+    const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     const bucket = s3.settings(S3_PREFIX);
+    // One after the other: the first creates the schema.
     for (const id of ['a', 'b', 'c']) {
-      // The public URL must be known before the relay starts: take a port, then hand it over.
-      const probe = await startRoundRobinFront([]);
-      const port = Number(new URL(probe.url).port);
-      await probe.close();
       relays.push(
-        await startRelay({
-          PORT: String(port),
-          BEACON_DATABASE_URL: pg.url(),
-          BEACON_REDIS_URL: redis.url,
-          BEACON_RELAY_ID: `relay-${id}`,
-          BEACON_PUBLIC_URL: `http://127.0.0.1:${port}`,
-          BEACON_CLUSTER_SECRET: secret,
+        await startClusterRelay(id, stores, {
           BEACON_AGENT_ROLE: 'owner',
           BEACON_RECORD_SESSIONS: '1',
           BEACON_RECORDINGS_S3: `s3://${bucket.bucket}/${S3_PREFIX}`,
