@@ -278,7 +278,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
     addressOf: (req) => clientAddress.of(req),
     staticRoots: options.staticRoots ?? defaultStaticRoots(),
   });
-  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options, clusterLinkOf(shared, { registry: f.sessions.registry, auth: f.accounts.auth })) });
+  const transport = createTransport({ server: http.server, clientAddress, log, keepaliveMs: options.keepaliveMs, connection: connectionContext(f, base, options, clusterLinkOf(shared, { registry: f.sessions.registry, auth: f.accounts.auth, sessions: f.sessions.manager, log, now })) });
   /** Sessions end (`relay-shutdown`), clients are closed, partial uploads deleted. */
   const stopFeatures = async (): Promise<void> => {
     f.desk.close();

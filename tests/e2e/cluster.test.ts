@@ -6,17 +6,17 @@
  * code defences hold across relays: wrong codes from one address through A and B lock it out of
  * the device, and unknown IDs guessed on B and C count towards the address's limit on A.
  *
- * Not covered (not built yet): relay A killed with SIGKILL and the session resumed through B;
- * that needs the session's state in shared storage. The agent here is a Node client, not the
- * agent app: the app does not follow `relay-redirect` yet.
+ * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
+ * clusterFailover.test.ts. The agent here is a Node client, not the agent app: the app does not
+ * follow `relay-redirect` yet.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { startRelay, AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { AGENT, type RelayProcess } from '../harness/Relay.ts';
+import { startClusterRelay } from '../harness/clusterRelay.ts';
 import { waitFor } from '../harness/waitFor.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
 import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
@@ -28,18 +28,6 @@ const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
 const permissions = { view: true, control: true } as const;
-
-/** A TCP port free right now on loopback: a relay's public URL must be known before it starts. */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let pg: PostgresServer;
@@ -55,19 +43,9 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
 
   before(async () => {
     [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
-    const secret = randomBytes(32).toString('hex');
+    const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     // One after the other: the first creates the schema.
-    for (const id of ['a', 'b', 'c'] as const) {
-      const port = await freeTcpPort();
-      relays[id] = await startRelay({
-        PORT: String(port),
-        BEACON_DATABASE_URL: pg.url(),
-        BEACON_REDIS_URL: redis.url,
-        BEACON_RELAY_ID: `relay-${id}`,
-        BEACON_PUBLIC_URL: `http://127.0.0.1:${port}`,
-        BEACON_CLUSTER_SECRET: secret,
-      });
-    }
+    for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores);
   });
   after(async () => {
     for (const c of clients) c.close();

@@ -32,6 +32,7 @@ export interface Redirect {
 export class Cluster {
   private renewer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
+  private readonly closers: (() => void)[] = [];
   /** Where agents reach this relay (BEACON_PUBLIC_URL), once started. */
   private publicUrl: string | null = null;
 
@@ -60,9 +61,14 @@ export class Cluster {
     this.state.publish(EVENTS, JSON.stringify(e)).catch((err: unknown) => this.log.error('cluster event not published', { err, type: e.type }));
   }
 
+  /** Where a client reaches relay `relayId` (its public URL), or null if that relay is not known (gone). */
+  urlOf(relayId: string): Promise<string | null> {
+    return this.state.get(relayKey(relayId));
+  }
+
   /** Where an agent asking for `deviceId`, held by relay `owner`, goes, with its ticket; null if that relay is not known (gone). */
   async redirect(owner: string, deviceId: string, tokenHash: string): Promise<Redirect | null> {
-    const url = await this.state.get(relayKey(owner));
+    const url = await this.urlOf(owner);
     if (!url) return null;
     const expiresAt = Math.round(this.now()) + TICKET_LIFETIME_MS;
     return { url, expiresAt, ticket: signTicket(this.id.secret, { relay: owner, deviceId, tokenHash, expiresAt }) };
@@ -73,7 +79,13 @@ export class Cluster {
     return verifyTicket(this.id.secret, ticket, this.id.relayId, this.now());
   }
 
+  /** Runs `stop` when this relay leaves the cluster. */
+  whenClosing(stop: () => void): void {
+    this.closers.push(stop);
+  }
+
   async close(): Promise<void> {
+    for (const stop of this.closers.splice(0)) stop();
     if (this.renewer) clearInterval(this.renewer);
     this.unsubscribe?.();
     if (this.publicUrl) await this.state.delete(relayKey(this.id.relayId), this.publicUrl).catch(() => undefined);

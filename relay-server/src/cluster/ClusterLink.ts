@@ -6,18 +6,22 @@
 import type { ConnectRequest } from '../sessions/SessionManager.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentAuth, TokenGrant } from '../accounts/AgentAuth.ts';
-import type { RelayToClient } from '@beacon/shared/protocol';
+import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import type { Cluster } from './Cluster.ts';
+import type { SessionFailover } from './SessionFailover.ts';
 
 export interface ClusterLink {
   /** The answer to a connect-request for a device another relay holds; null when it is this relay's to handle. */
   routeConnect(req: ConnectRequest, tokenHash: string, speaksCluster: boolean): Promise<RelayToClient | null>;
   /** The sign-in behind a ticket signed for this relay, or null. */
   grantOf(ticket: string): Promise<TokenGrant | null>;
+  /** `hello.resume` claims for sessions this relay does not run: taken over if their relay died, or the `resume-redirect` to send (SessionFailover.ts). */
+  takeOver(role: Role, claims: readonly ResumeClaim[], grant: TokenGrant | null, speaksFailover: boolean): Promise<RelayToClient | null>;
 }
 
-export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth): ClusterLink {
+export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth, failover: SessionFailover): ClusterLink {
   return {
+    takeOver: (role, claims, grant, speaksFailover) => failover.takeOver(role, claims, grant, speaksFailover),
     async routeConnect(req, tokenHash, speaksCluster) {
       const owner = await registry.owner(req.deviceId);
       if (owner === null || owner === cluster.id.relayId) return null;

@@ -10,6 +10,7 @@ import { MemoryState } from '../platform/shared/MemoryState.ts';
 import { RedisState } from '../platform/shared/RedisState.ts';
 import type { SharedState } from '../platform/shared/SharedState.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
+import { SessionFailover, type FailoverSessions } from './SessionFailover.ts';
 import { Cluster } from './Cluster.ts';
 import { clusterLink, type ClusterLink } from './ClusterLink.ts';
 
@@ -43,11 +44,12 @@ export async function openShared(o: ClusterOptions | undefined, log: Logger, now
 }
 
 /** The link client connections use (undefined on a relay of its own); revocations here are told to the others. */
-export function clusterLinkOf(shared: SharedFeature, d: { registry: DeviceRegistry; auth: AgentAuth }): ClusterLink | undefined {
+export function clusterLinkOf(shared: SharedFeature, d: { registry: DeviceRegistry; auth: AgentAuth; sessions: FailoverSessions; log: Logger; now: Clock }): ClusterLink | undefined {
   const { cluster } = shared;
   if (!cluster) return undefined;
   d.auth.revoked = (tokenHash, reason) => cluster.publish({ type: 'token-revoked', tokenHash, reason, from: cluster.id.relayId });
-  return clusterLink(cluster, d.registry, d.auth);
+  const failover = new SessionFailover({ cluster, state: shared.state, sessions: d.sessions, registry: d.registry, log: d.log, now: d.now });
+  return clusterLink(cluster, d.registry, d.auth, failover);
 }
 
 /** Once the relay listens: it announces itself (at BEACON_PUBLIC_URL, or `ownUrl`) and hears the others. */

@@ -150,6 +150,21 @@ export class ChunkJournalWriter {
     return w;
   }
 
+  /**
+   * Goes on with a journal another relay started (a session taken over, cluster/SessionFailover.ts):
+   * its first `validBytes` (whole records, fetched from its copy) stay; records append after them.
+   */
+  static append(path: string, validBytes: number, onProblem: (problem: ChunkJournalProblem, detail: string) => void, now: () => number = Date.now): ChunkJournalWriter {
+    let w: ChunkJournalWriter | null = null;
+    const fh = open(path, 'a').catch((err: unknown) => {
+      w?.fail('disk-error', err instanceof Error ? err.message : String(err));
+      return null;
+    });
+    w = new ChunkJournalWriter(fh, onProblem, now);
+    w.writtenBytes = validBytes;
+    return w;
+  }
+
   get failed(): boolean {
     return this.hasFailed;
   }

@@ -24,7 +24,8 @@ import type { Finaliser } from './Finaliser.ts';
 import { NothingToMuxError, type MuxResult } from './RecordingMuxer.ts';
 import type { RecordingStore } from './RecordingStore.ts';
 import { SessionRecording } from './SessionRecording.ts';
-import { takeOverCopy, type JournalFollower } from './storage/JournalStore.ts';
+import { fetchForContinuation, type JournalTail } from './RecordingContinuation.ts';
+import { takeOverCopy, type ContinuedCopy, type JournalFollower } from './storage/JournalStore.ts';
 import { DiskRecordingFiles, type RecordingFiles } from './storage/RecordingFiles.ts';
 
 /** A live snapshot is rebuilt at most this often, however many people watch. */
@@ -77,6 +78,8 @@ interface Live {
   nextVersion: number;
 }
 
+type Continued = { tail: JournalTail; copy: ContinuedCopy };
+
 export const chunkJournalName = (sessionId: string): string => `${sessionId}.bcl`;
 
 export class Recorder {
@@ -86,6 +89,8 @@ export class Recorder {
   private sweeping: Promise<number> | null = null;
   /** Sessions whose recording this relay is finalising now. */
   private readonly finalisingIds = new Set<string>();
+  /** Sessions taken over whose journal is being fetched to go on with, and how each ended if it did meanwhile. */
+  private readonly continuing = new Map<string, EndedSession | null>();
   private isClosed = false;
   /** Finished recordings. */
   readonly files: RecordingFiles;
@@ -124,20 +129,39 @@ export class Recorder {
   /** The customer consented; call before the consent events are written so they land at 0. */
   sessionStarted(s: ActiveSession): void {
     if (!this.willRecord()) return;
-    const startedAt = s.startedAt;
+    this.begin(s, null);
+    // Issued right after the session row (serialized connection), so it always has one.
+    this.o.store.insert(s.id, s.startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
+    this.o.log.info('recording started', { sessionId: s.id });
+  }
+
+  /** A recorded session taken over from a relay that died: its journal goes on here (RecordingContinuation.ts). */
+  async sessionAdopted(s: ActiveSession): Promise<void> {
+    const journals = this.files.journals;
+    if (this.isClosed || !journals || this.live.has(s.id) || this.continuing.has(s.id)) return;
+    this.continuing.set(s.id, null);
+    const got = await fetchForContinuation(journals, s.id, path.join(this.o.dir, chunkJournalName(s.id)), this.o.log).catch((err: unknown) => {
+      this.o.log.error('recording not continued', { sessionId: s.id, err });
+      return null;
+    });
+    const ended = this.continuing.get(s.id);
+    this.continuing.delete(s.id);
+    if (got && !this.isClosed) this.begin(s, got);
+    if (ended) this.sessionEnded(ended);
+  }
+
+  private begin(s: ActiveSession, from: Continued | null): void {
     const rec = new SessionRecording({
       sessionId: s.id,
       chunkJournalPath: path.join(this.o.dir, chunkJournalName(s.id)),
-      startedAt,
+      startedAt: s.startedAt,
       now: this.o.now,
       requestKeyframe: () => this.o.requestKeyframe(s.id),
       onProblem: (code, detail) => this.problem(s.id, code, detail),
+      ...(from ? { continuing: from.tail } : {}),
     });
-    const follower = this.files.journals?.follow(s.id, rec.chunkJournalPath, () => rec.writtenBytes) ?? null;
-    this.live.set(s.id, { rec, follower, streamConfig: null, inputEvents: new TokenBucket(INPUT_EVENTS_BUDGET, this.o.now), snapshots: [], building: null, nextVersion: 1 });
-    // Issued right after the session row (serialized connection), so it always has one.
-    this.o.store.insert(s.id, startedAt).catch((err: unknown) => this.o.log.error('recording row not written', { sessionId: s.id, err }));
-    this.o.log.info('recording started', { sessionId: s.id });
+    const follower = this.files.journals?.follow(s.id, rec.chunkJournalPath, () => rec.writtenBytes, from?.copy) ?? null;
+    this.live.set(s.id, { rec, follower, streamConfig: from?.tail.config ?? null, inputEvents: new TokenBucket(INPUT_EVENTS_BUDGET, this.o.now), snapshots: [], building: null, nextVersion: 1 });
   }
 
   media(s: ActiveSession, fragment: Uint8Array, header: FrameHeader): void {
@@ -198,6 +222,7 @@ export class Recorder {
 
   /** The session is over: close its log and finalise it in the background. */
   sessionEnded(s: EndedSession): void {
+    if (this.continuing.has(s.id)) return void this.continuing.set(s.id, s);
     const l = this.live.get(s.id);
     if (!l) return;
     this.live.delete(s.id);
@@ -281,7 +306,7 @@ export class Recorder {
     const names = new Set(await readdir(this.o.dir).catch(() => [] as string[]));
     let recovered = 0;
     for (const row of await this.o.store.unfinished()) {
-      if (this.live.has(row.sessionId) || this.finalisingIds.has(row.sessionId)) continue;
+      if (this.live.has(row.sessionId) || this.finalisingIds.has(row.sessionId) || this.continuing.has(row.sessionId)) continue;
       const local = path.join(this.o.dir, chunkJournalName(row.sessionId));
       const copy = names.has(chunkJournalName(row.sessionId)) ? 'local' : await takeOverCopy(this.files.journals, row, local, this.o.now(), this.o.log);
       if (copy === 'elsewhere') continue;

@@ -17,6 +17,7 @@ import { FramingError, Reassembler, type FrameHeader } from '@beacon/shared/fram
 import type { Role, StreamConfig } from '@beacon/shared/protocol';
 import type { RecordingFailure } from '@beacon/shared/api';
 import { ChunkJournalWriter, type ChunkJournalProblem } from './ChunkJournal.ts';
+import type { JournalTail } from './RecordingContinuation.ts';
 import { VoiceTrack } from './VoiceTrack.ts';
 
 /**
@@ -62,6 +63,8 @@ export interface SessionRecordingOptions {
   requestKeyframe: () => void;
   /** Called once if the chunk journal cannot keep up or be written; the session goes on. */
   onProblem: (code: RecordingFailure, detail: string) => void;
+  /** The journal another relay started and this one goes on with (RecordingContinuation.ts). */
+  continuing?: JournalTail;
 }
 
 export interface RecordingTally {
@@ -95,7 +98,11 @@ export class SessionRecording {
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
   constructor(private readonly o: SessionRecordingOptions) {
-    this.writer = ChunkJournalWriter.create(o.chunkJournalPath, { sessionId: o.sessionId, startedAt: o.startedAt }, (p: ChunkJournalProblem, detail) => o.onProblem(p, detail), o.now);
+    const onProblem = (p: ChunkJournalProblem, detail: string) => o.onProblem(p, detail);
+    const c = o.continuing;
+    this.writer = c ? ChunkJournalWriter.append(o.chunkJournalPath, c.validBytes, onProblem, o.now) : ChunkJournalWriter.create(o.chunkJournalPath, { sessionId: o.sessionId, startedAt: o.startedAt }, onProblem, o.now);
+    this.config = c?.config ?? null;
+    this.declared = this.config;
     // Longer than a viewer's: a frame late for the live picture is still worth keeping.
     this.reassembler = new Reassembler({ timeoutMs: 3000, maxPending: 16, now: o.now });
     this.lastKeyAt = o.now();
@@ -155,18 +162,28 @@ export class SessionRecording {
       this.writer.track(VIDEO_TRACK, { kind: 'video', ...config });
       this.declared = config;
     }
-    this.firstCaptureTs ??= frame.captureTs;
-    const lag = now - frame.captureTs;
-    if (lag < this.minLagMs - 1) {
-      this.minLagMs = lag;
-      this.writer.clock((this.firstCaptureTs + lag - this.o.startedAt) * 1000);
-    }
-    const timeUs = (frame.captureTs - this.firstCaptureTs) * 1000;
+    const timeUs = this.timeUsOf(frame.captureTs, now);
     this.hasKey = true;
     this.writer.packet({ track: VIDEO_TRACK, isKey: frame.isKey, timeUs, data: frame.data });
     this.tally.frames++;
     this.tally.bytes += frame.data.byteLength;
     if (frame.isKey) this.tally.keyframes++;
+  }
+
+  /**
+   * A frame's packet time. A new journal counts from its first frame and writes the clock offset
+   * as it improves; a continued one keeps the offset its first relay wrote (one offset for the
+   * whole file), so its frames are put on the media clock with this relay's estimate directly.
+   */
+  private timeUsOf(captureTs: number, now: number): number {
+    this.firstCaptureTs ??= captureTs;
+    const lag = now - captureTs;
+    const isBetter = lag < this.minLagMs - 1;
+    if (isBetter) this.minLagMs = lag;
+    const c = this.o.continuing;
+    if (c) return (captureTs + this.minLagMs - this.o.startedAt) * 1000 - c.offsetUs;
+    if (isBetter) this.writer.clock((this.firstCaptureTs + lag - this.o.startedAt) * 1000);
+    return (captureTs - this.firstCaptureTs) * 1000;
   }
 
   /** Whether this fragment's frame is still worth rebuilding (see MAX_REASSEMBLY_BYTES). */

@@ -58,7 +58,8 @@ export function createRecording(d: RecordingDeps): RecordingFeature {
   let sweeper: NodeJS.Timeout | null = null;
   const recorder = new Recorder({ dir: d.dir, files, store, events, finaliser: new Finaliser(d.log, d.isFinaliserInProcess), log: d.log, now: d.now, settings, requestKeyframe: (id) => d.requestKeyframe(id) });
   d.sessions.manager.onSessionEvent((e) => {
-    if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
+    if (e.type === 'started' && e.session.isRecorded && e.isAdopted) void recorder.sessionAdopted(e.session);
+    else if (e.type === 'started' && e.session.isRecorded) recorder.sessionStarted(e.session);
     else if (e.type === 'ended' && e.session.startedAt !== null) recorder.sessionEnded(e.session);
   });
   // Timeline events of a recorded session carry where they fall in its recording.

@@ -166,6 +166,16 @@ export class DeviceRegistry {
   }
 
   /** The customer left: its ID stops accepting codes. */
+  /**
+   * A device another relay held until it died (its session is taken over here): online here from
+   * now on, with a fresh code, and this relay its owner. Its row is in the shared database already.
+   */
+  async adopt(deviceId: string): Promise<void> {
+    if (this.online.has(deviceId)) return;
+    this.online.set(deviceId, { deviceId, code: generateCode(), codeExpiresAt: Math.round(this.now()) + this.codeLifetimeMs });
+    if (this.state.isShared) await this.state.put(ownerKey(deviceId), this.relayId, DEVICE_OWNER_TTL_MS);
+  }
+
   unregister(deviceId: string): void {
     if (!this.online.delete(deviceId)) return;
     this.shared('device release', this.guard.forget(deviceId));

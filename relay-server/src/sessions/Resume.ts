@@ -8,7 +8,8 @@
  * `network-lost`.
  *
  * Invariants: a secret is 32 random bytes, sent to its party only (in `session-started`), never
- * logged, compared in constant time; a secret works only for its own side of its own session.
+ * logged or kept (only its SHA-256 is, so the shared record another relay adopts from holds no
+ * secret), compared in constant time; a secret works only for its own side of its own session.
  * Every drop and return is on the session's timeline (`drop`, `resume` events). A session that
  * ended while a side was away is remembered for one grace period, so the returning side hears
  * how it ended instead of a bare refusal.
@@ -19,7 +20,7 @@
  * a new connection of the same seat that claims it rejoins with the same role (DeskMulti hears
  * `onRejoin`); it is told `session-resumed`. The session does not wait for a participant.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { EndReason } from '@beacon/shared/errors';
 import type { ResumeClaim, Role, RelayToClient } from '@beacon/shared/protocol';
 import { Emitter } from '@beacon/shared/client/lifecycle';
@@ -68,8 +69,14 @@ interface Seat {
   awayUntil: number | null;
 }
 
+/** A secret as it is kept: its SHA-256, hex. */
+export const secretHashOf = (secret: string): string => createHash('sha256').update(secret).digest('hex');
+
+export type SecretHashes = Record<Role, string | null>;
+
 interface Held {
-  readonly secrets: Record<Role, string | null>;
+  /** The SHA-256 of each side's secret. */
+  readonly secrets: SecretHashes;
   readonly away: Partial<Record<Role, Away>>;
   /** Participants' seats, by seat ID. */
   readonly seats: Map<number, Seat>;
@@ -118,17 +125,40 @@ export class Resume implements ParticipantResume {
 
   constructor(private readonly d: ResumeDeps) {}
 
-  private grace(): number {
+  /** The grace period now (the organisation's setting may change). */
+  grace(): number {
     return typeof this.d.graceMs === 'function' ? this.d.graceMs() : this.d.graceMs;
   }
 
   /** At the start: a secret for each side whose connection speaks `resume`; the field to add to its `session-started`. */
   begin(s: ActiveSession): Record<Role, { resumeSecret?: string }> {
     const secret = (p: Party) => (p.speaksResume() ? randomBytes(32).toString('base64url') : null);
-    const secrets = { agent: secret(s.agent), customer: secret(s.customer) };
-    this.held.set(s.id, { secrets, away: {}, seats: new Map() });
+    const plain = { agent: secret(s.agent), customer: secret(s.customer) };
+    const hash = (v: string | null) => (v ? secretHashOf(v) : null);
+    this.held.set(s.id, { secrets: { agent: hash(plain.agent), customer: hash(plain.customer) }, away: {}, seats: new Map() });
     const field = (v: string | null) => (v ? { resumeSecret: v } : {});
-    return { agent: field(secrets.agent), customer: field(secrets.customer) };
+    return { agent: field(plain.agent), customer: field(plain.customer) };
+  }
+
+  /** The kept hashes of the session's secrets (for the shared record), or null. */
+  secretHashes(sessionId: string): SecretHashes | null {
+    return this.held.get(sessionId)?.secrets ?? null;
+  }
+
+  /**
+   * A session this relay takes over from a relay that died: both sides are away since `since`
+   * (no drop event: nobody here saw it), and the session ends `network-lost` at `deadline` unless
+   * they come back.
+   */
+  adopt(s: ActiveSession, secrets: SecretHashes, since: number, deadline: number): void {
+    const away: Held['away'] = {};
+    for (const who of ['agent', 'customer'] as const) {
+      if (!secrets[who]) continue;
+      const timer = setTimeout(() => this.expire(s.id, who), Math.max(0, deadline - this.d.now()));
+      timer.unref?.();
+      away[who] = { since, deadline, timer, isReturning: false };
+    }
+    this.held.set(s.id, { secrets, away, seats: new Map() });
   }
 
   /** Whether the party holds this session through a lost link (then it is marked away here). */
@@ -172,7 +202,7 @@ export class Resume implements ParticipantResume {
       const secret = s?.state === 'active' ? this.held.get(s.id)?.secrets[role] : null;
       const isSeat = role === 'customer' || (s !== undefined && s.agent.agent.id === agentId);
       const party = s ? partyOf(s, role) : null;
-      if (s?.state === 'active' && secret && isSeat && constantTimeEqual(secret, c.secret) && (out.party === null || out.party === party)) {
+      if (s?.state === 'active' && secret && isSeat && constantTimeEqual(secret, secretHashOf(c.secret)) && (out.party === null || out.party === party)) {
         out.party = party;
         out.resumed.push(s);
         continue;
@@ -184,7 +214,7 @@ export class Resume implements ParticipantResume {
       }
       const ended = this.recentlyEnded.get(c.sessionId);
       const endedSecret = ended?.secrets[role];
-      if (ended && ended.reason && endedSecret && constantTimeEqual(endedSecret, c.secret)) {
+      if (ended && ended.reason && endedSecret && constantTimeEqual(endedSecret, secretHashOf(c.secret))) {
         out.replies.push({ type: 'session-ended', sessionId: c.sessionId, reason: ended.reason });
       } else out.replies.push({ type: 'resume-refused', sessionId: c.sessionId });
     }
@@ -277,7 +307,7 @@ export class Resume implements ParticipantResume {
     if (away) clearTimeout(away.timer);
     delete held.away.agent;
     const secret = s.agent.speaksResume() ? randomBytes(32).toString('base64url') : null;
-    this.held.set(s.id, { ...held, secrets: { ...held.secrets, agent: secret } });
+    this.held.set(s.id, { ...held, secrets: { ...held.secrets, agent: secret ? secretHashOf(secret) : null } });
     return secret ? { resumeSecret: secret } : {};
   }
 

@@ -106,7 +106,8 @@ export type Session = LiveSession | EndedSession;
  * every ending, pending ones included. `away`, `back` and `agent-changed` may fire in between, any number of times.
  */
 export type SessionEvent =
-  | { type: 'started'; session: ActiveSession }
+  /** `isAdopted`: it ran on another relay until that relay died (SessionManager.adopt); it was consented there. */
+  | { type: 'started'; session: ActiveSession; isAdopted?: boolean }
   | { type: 'ending'; session: LiveSession; ending: SessionEnding }
   | { type: 'ended'; session: EndedSession }
   /** One side's link dropped; the session waits for it (Resume.ts). Its call, if any, ends here. */

@@ -33,7 +33,7 @@ import {
 } from './Session.ts';
 import { refusalText, type Admission } from './admission.ts';
 import { tellEnded } from './tellEnded.ts';
-import { RESUME_GRACE_MS, Resume, type ParticipantResume, type ResumeOutcome } from './Resume.ts';
+import { RESUME_GRACE_MS, Resume, type ParticipantResume, type ResumeOutcome, type SecretHashes } from './Resume.ts';
 import { SessionRecords } from './SessionRecords.ts';
 import type { SessionStore } from './SessionStore.ts';
 
@@ -175,6 +175,32 @@ export class SessionManager {
   /** Participants (capability `desk-multi`) coming back after a dropped link (Resume.ts). */
   get participantResume(): ParticipantResume {
     return this.resume;
+  }
+
+  /** How long a session waits for a party whose link dropped, now. */
+  resumeGraceMs(): number {
+    return this.resume.grace();
+  }
+
+  /** The kept hashes of a running session's resume secrets (cluster/SessionFailover.ts shares them). */
+  secretHashes(sessionId: string): SecretHashes | null {
+    return this.resume.secretHashes(sessionId);
+  }
+
+  /**
+   * A running session another relay held until it died runs here from now on (built by
+   * cluster/SessionFailover.ts), both sides away until they come back; past its grace it ends
+   * `network-lost` at once. Features hear `started` with `isAdopted`.
+   */
+  adopt(s: ActiveSession, secrets: SecretHashes, since: number, deadline: number): void {
+    this.sessions.set(s.id, s);
+    this.byDevice.set(s.deviceId, s.id);
+    this.customers.set(s.deviceId, s.customer);
+    this.streamIds.add(s.streamId);
+    this.resume.adopt(s, secrets, since, deadline);
+    this.emitter.fire({ type: 'started', session: s, isAdopted: true });
+    this.log.info('session taken over from another relay', { sessionId: s.id, remainingMs: Math.round(deadline - this.now()) });
+    if (deadline <= this.now()) this.finish(s, 'network-lost');
   }
 
   async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {

@@ -168,10 +168,15 @@ export class NdcClient {
     if (opts.resume) hello.resume = opts.resume;
     ws.send(JSON.stringify(hello));
     const first = await client.inbox.nextWhere(
-      (m): m is Welcome | ByType<RelayToClient, 'error'> => m.type === 'welcome' || m.type === 'error',
+      (m): m is Welcome | ByType<RelayToClient, 'error' | 'resume-redirect'> => m.type === 'welcome' || m.type === 'error' || m.type === 'resume-redirect',
       timeoutMs,
       'welcome',
     );
+    // Capability `relay-failover`: the session is held by another relay; the caller goes there.
+    if (first.type === 'resume-redirect') {
+      client.close();
+      throw Object.assign(new Error(`resume sent to ${first.url}`), { redirect: first });
+    }
     if (first.type === 'error') {
       client.close();
       throw Object.assign(new Error(`relay refused hello: ${first.code}: ${first.message}`), { code: first.code });

@@ -43,7 +43,8 @@ export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk' 
     (c) =>
       ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) &&
       ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi' && c !== 'desk-alerts') || ctx.desk !== undefined) &&
-      (c !== 'relay-cluster' || ctx.cluster !== undefined),
+      (c !== 'relay-cluster' || ctx.cluster !== undefined) &&
+      (c !== 'relay-failover' || ctx.cluster !== undefined),
   );
 }
 
@@ -76,6 +77,7 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
       host.refuse('unauthorized', { type: 'error', code: 'unauthorized', message: 'sign in again: the token is missing, expired or revoked' });
       return;
     }
+    if (await movedElsewhere(host, msg, grant, spokenByBoth)) return;
     const back = claims(grant.agent.id);
     const party = back.party && 'agent' in back.party ? host.adopt(back.party) : { ...host.newParty(), agent: grant.agent };
     host.ready(party);
@@ -86,12 +88,29 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     ctx.sessions.partyReturned(party, back);
     return;
   }
+  if (await movedElsewhere(host, msg, null, spokenByBoth)) return;
   const back = claims(null);
   if (back.party && 'deviceId' in back.party) return customerReturned(host, host.adopt(back.party), back, spoken);
   return registerCustomer(host, back, spoken, spokenByBoth);
 }
 
 type Spoken = { v: number; capabilities: string[] };
+
+/**
+ * In a cluster, resume claims for sessions this relay does not run are taken over here if their
+ * relay died (cluster/SessionFailover.ts); true when the client was sent to the relay that holds
+ * them instead (`resume-redirect`) and this connection is done.
+ */
+async function movedElsewhere(host: HelloHost, msg: Hello, grant: TokenGrant | null, spokenByBoth: ReadonlySet<string>): Promise<boolean> {
+  const { cluster } = host.ctx;
+  if (!cluster || !spokenByBoth.has('resume') || !msg.resume?.length) return false;
+  const redirect = await cluster.takeOver(msg.role, msg.resume, grant, spokenByBoth.has('relay-failover'));
+  if (host.isClosed()) return true;
+  if (!redirect) return false;
+  host.ctx.log.info('resume sent to the relay that holds the session', { connId: host.connId(), role: msg.role });
+  host.refuse('resume-elsewhere', redirect);
+  return true;
+}
 
 async function registerCustomer(host: HelloHost, back: ResumeOutcome, spoken: Spoken, spokenByBoth: ReadonlySet<string>): Promise<void> {
   const { ctx } = host;

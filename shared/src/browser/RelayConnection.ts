@@ -36,6 +36,8 @@ export interface RelayConnectionOptions {
   relayUrl: string;
   role: Role;
   token?: string;
+  /** Capability `relay-cluster`/`relay-failover`, agents: a relay's ticket instead of `token` (set when following a `resume-redirect`). */
+  ticket?: string;
   /** How long to wait for the socket, the welcome and both channels. */
   timeoutMs?: number;
   /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */
@@ -47,6 +49,12 @@ export interface RelayConnectionOptions {
 }
 
 export type CloseReason = 'relay-unreachable' | 'closed' | ErrorCode;
+
+/** The same opening at the relay a `resume-redirect` names (an agent signs in there with its ticket). */
+function redirected<R extends Role>(opts: RelayConnectionOptions & { role: R }, to: { url: string; ticket?: string | undefined }): RelayConnectionOptions & { role: R } {
+  const { token, race: _race, ...rest } = opts;
+  return { ...rest, relayUrl: to.url, ...(to.ticket ? { ticket: to.ticket } : token ? { token } : {}) };
+}
 export { signallingUrl };
 
 export class RelayConnection<W extends Welcome = Welcome> {
@@ -155,6 +163,8 @@ export class RelayConnection<W extends Welcome = Welcome> {
       }
       const msg = r.value;
       if (!conn) {
+        // Capability `relay-failover`: another relay took the session over; the resume goes on there.
+        if (msg.type === 'resume-redirect' && !settled) return void ((settled = true), RelayConnection.follow(ws, timer, redirected(opts, msg), resolve, reject));
         if (msg.type === 'error') {
           const e = fromWireError(msg);
           return fail(e.code, e.message);
@@ -189,6 +199,14 @@ export class RelayConnection<W extends Welcome = Welcome> {
     };
     if (isOpen) sayHello();
     else ws.onopen = sayHello;
+  }
+
+  /** Leaves `ws` for the relay a `resume-redirect` named, and settles with what opening there gives. */
+  private static follow<R extends Role>(ws: WebSocket, timer: ReturnType<typeof setTimeout>, opts: RelayConnectionOptions & { role: R }, resolve: (c: RelayConnection<WelcomeFor<R>>) => void, reject: (err: Error) => void): void {
+    clearTimeout(timer);
+    ws.onclose = null;
+    ws.close();
+    RelayConnection.open(opts).then(resolve, reject);
   }
 
   private dispatch(msg: RelayToClient): void {

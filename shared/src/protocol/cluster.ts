@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DeviceId, RequestId } from './core.ts';
+import { AccountRole, DeviceId, RequestId, SessionId, SessionMode, SessionPermissions } from './core.ts';
 
 /**
  * Several relays (capability `relay-cluster`): a session's media flows through the relay its
@@ -33,6 +33,13 @@ export const ClusterRelayToAgent = z.discriminatedUnion('type', [
    * before `expiresAt`, then send the `connect-request` there again.
    */
   z.object({ type: z.literal('relay-redirect'), requestId: RequestId, deviceId: DeviceId, url: z.string().url().max(2048), ticket: RelayTicket, expiresAt: z.number().int() }),
+  /**
+   * Capability `relay-failover`, to either side: the session named in `hello.resume` is held by
+   * another relay of the cluster now (it took the session over when the first relay died).
+   * Connect to `url` before `expiresAt` with the same `hello.resume`; an agent sends `ticket` as
+   * `hello.ticket` instead of its token (a customer has none).
+   */
+  z.object({ type: z.literal('resume-redirect'), sessionId: SessionId, url: z.string().url().max(2048), ticket: RelayTicket.optional(), expiresAt: z.number().int() }),
 ]);
 export type ClusterRelayToAgent = z.infer<typeof ClusterRelayToAgent>;
 
@@ -42,3 +49,28 @@ export const ClusterEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('token-revoked'), tokenHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().max(200), from: z.string().min(1).max(64) }),
 ]);
 export type ClusterEvent = z.infer<typeof ClusterEvent>;
+
+const SecretHash = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * Relay -> relay, in shared state (Redis): what another relay needs to take a running session
+ * over when the relay holding it dies. Resume secrets are kept as SHA-256 hashes only.
+ */
+export const SharedSessionRecord = z.object({
+  sessionId: SessionId,
+  deviceId: DeviceId,
+  agent: z.object({ id: z.number().int(), login: z.string(), displayName: z.string(), role: AccountRole }),
+  permissions: SessionPermissions,
+  mode: SessionMode,
+  requestedAt: z.number(),
+  startedAt: z.number(),
+  streamId: z.number().int().min(1).max(0xffffffff),
+  customerId: z.number().int().nullable(),
+  isRecorded: z.boolean(),
+  secretHashes: z.object({ agent: SecretHash.nullable(), customer: SecretHash.nullable() }),
+  /** The grace period (ms) of the relay that started it. */
+  graceMs: z.number().int().min(0),
+  /** When its holding relay last said it still holds it (epoch ms): the grace runs from here once that relay is gone. */
+  aliveAt: z.number(),
+});
+export type SharedSessionRecord = z.infer<typeof SharedSessionRecord>;

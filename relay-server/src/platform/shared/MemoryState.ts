@@ -77,6 +77,12 @@ export class MemoryState implements SharedState {
     return Promise.resolve(this.live(key));
   }
 
+  claim(key: string, value: string, ttlMs: number): Promise<string> {
+    const held = this.live(key);
+    if (held !== null && held !== value) return Promise.resolve(held);
+    return this.put(key, value, ttlMs).then(() => value);
+  }
+
   delete(key: string, value?: string): Promise<void> {
     if (value === undefined || this.live(key) === value) this.values.delete(key);
     return Promise.resolve();

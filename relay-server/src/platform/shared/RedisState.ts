@@ -31,6 +31,13 @@ const DELETE_IF = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/** KEYS[1]; ARGV value, ttlMs: sets the key unless another value holds it; returns the value holding it. */
+const CLAIM = `
+local held = redis.call('GET', KEYS[1])
+if held and held ~= ARGV[1] then return held end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return ARGV[1]`;
+
 class RedisLimiter implements SharedLimiter {
   constructor(
     readonly limit: RateLimit,
@@ -115,6 +122,10 @@ export class RedisState implements SharedState {
 
   get(key: string): Promise<string | null> {
     return this.redis.get(this.prefix + key);
+  }
+
+  async claim(key: string, value: string, ttlMs: number): Promise<string> {
+    return String(await this.redis.eval(CLAIM, 1, this.prefix + key, value, Math.max(1, Math.round(ttlMs))));
   }
 
   async delete(key: string, value?: string): Promise<void> {

@@ -40,6 +40,8 @@ export interface SharedState {
   /** Sets `key` to `value` for `ttlMs`. */
   put(key: string, value: string, ttlMs: number): Promise<void>;
   get(key: string): Promise<string | null>;
+  /** Sets `key` to `value` for `ttlMs` unless another value holds it (one atomic step); returns the value that holds it now. */
+  claim(key: string, value: string, ttlMs: number): Promise<string>;
   /** Deletes `key`, only while it still holds `value` when given (so a newer owner's entry stays). */
   delete(key: string, value?: string): Promise<void>;
   /** Adds `member` to the set `key`, alive for `ttlMs` unless added again; returns the live members' count. */

@@ -32,13 +32,24 @@ export interface JournalFollower {
   close(): Promise<void>;
 }
 
+/** Where a copy stands: the number of the chunk that comes next, and the bytes the chunks before it hold. */
+export interface ContinuedCopy {
+  seq: number;
+  bytes: number;
+}
+
 export interface JournalStore {
-  /** Starts copying the local journal of `sessionId` as it grows (`writtenBytes`: what is on disk). */
-  follow(sessionId: string, localPath: string, writtenBytes: () => number): JournalFollower;
+  /**
+   * Starts copying the local journal of `sessionId` as it grows (`writtenBytes`: what is on disk);
+   * `from`: a journal continued from its copy (the next chunk's number, the bytes the copy holds).
+   */
+  follow(sessionId: string, localPath: string, writtenBytes: () => number, from?: ContinuedCopy): JournalFollower;
   /** When the session's copy last grew or said it was alive (epoch ms), or null if there is none. */
   lastShippedAt(sessionId: string): Promise<number | null>;
   /** Writes the copied journal into `localPath` (a new file); its size, or null if there is no copy. */
   fetch(sessionId: string, localPath: string): Promise<number | null>;
+  /** Like `fetch`, and how many chunks it was made of (a relay that takes a session over continues the copy). */
+  fetchChunks(sessionId: string, localPath: string): Promise<ContinuedCopy | null>;
   /** Idempotent: deletes the session's copy. */
   remove(sessionId: string): Promise<void>;
 }
@@ -77,6 +88,8 @@ export interface ShipperOptions {
   onError: (err: unknown) => void;
   now?: () => number;
   intervalMs?: number;
+  /** A continued copy: where its chunks stand. */
+  from?: ContinuedCopy;
 }
 
 /** Attempts at close before the rest is given up on (it stays in the local journal). */
@@ -95,6 +108,8 @@ export class JournalShipper implements JournalFollower {
 
   constructor(private readonly o: ShipperOptions) {
     this.now = o.now ?? Date.now;
+    this.seq = o.from?.seq ?? 0;
+    this.shippedBytes = o.from?.bytes ?? 0;
     this.lastShipAt = this.now();
     this.timer = setInterval(() => void this.ship(), o.intervalMs ?? JOURNAL_SHIP_INTERVAL_MS);
     this.timer.unref();

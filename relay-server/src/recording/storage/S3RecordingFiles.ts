@@ -24,7 +24,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { CustomSource, type Source } from 'mediabunny';
 import type { Logger } from '../../platform/logger.ts';
 import type { ByteRange } from '../RangeFile.ts';
-import { JournalShipper, type JournalFollower, type JournalStore } from './JournalStore.ts';
+import { JournalShipper, type ContinuedCopy, type JournalFollower, type JournalStore } from './JournalStore.ts';
 import { checkName, type RecordingFiles, type StoredFile } from './RecordingFiles.ts';
 import type { S3Settings } from './s3Settings.ts';
 
@@ -153,9 +153,10 @@ class S3Journals implements JournalStore {
     return this.files.key(`journals/${checkName(sessionId)}/`);
   }
 
-  follow(sessionId: string, localPath: string, writtenBytes: () => number): JournalFollower {
+  follow(sessionId: string, localPath: string, writtenBytes: () => number, from?: ContinuedCopy): JournalFollower {
     const dir = this.dir(sessionId);
     return new JournalShipper({
+      ...(from ? { from } : {}),
       localPath,
       writtenBytes,
       putChunk: (seq, bytes) => this.files.putBytes(`${dir}${String(seq).padStart(8, '0')}.bcl`, bytes),
@@ -171,6 +172,10 @@ class S3Journals implements JournalStore {
   }
 
   async fetch(sessionId: string, localPath: string): Promise<number | null> {
+    return (await this.fetchChunks(sessionId, localPath))?.bytes ?? null;
+  }
+
+  async fetchChunks(sessionId: string, localPath: string): Promise<ContinuedCopy | null> {
     const chunks = (await this.files.list(this.dir(sessionId)))
       .map((o) => ({ key: o.Key ?? '', seq: Number(CHUNK_KEY.exec(o.Key ?? '')?.[1] ?? -1) }))
       .filter((c) => c.seq >= 0)
@@ -178,14 +183,16 @@ class S3Journals implements JournalStore {
     if (chunks.length === 0) return null;
     await writeFile(localPath, new Uint8Array(0), { flag: 'wx' });
     let bytes = 0;
+    let seq = 0;
     // Only the unbroken run from chunk 0: what follows a missing chunk cannot be placed.
     for (const [i, c] of chunks.entries()) {
       if (c.seq !== i) break;
       const data = await this.files.getBytes(c.key);
       await appendFile(localPath, data);
       bytes += data.byteLength;
+      seq = i + 1;
     }
-    return bytes;
+    return { seq, bytes };
   }
 
   async remove(sessionId: string): Promise<void> {
