@@ -123,6 +123,10 @@ export class AgentSessions {
         return { type: 'peer-away', sessionId: msg.sessionId, until: Date.now() + msg.remainingMs };
       case 'peer-back':
         return { type: 'peer-back', sessionId: msg.sessionId };
+      case 'session-resumed':
+        // What this console sent about files that the drop may have lost goes again.
+        this.sessions.get(msg.sessionId)?.files.resumed();
+        return null;
       case 'resume-refused':
         this.ended(msg.sessionId);
         return { type: 'relay', msg: { type: 'session-ended', sessionId: msg.sessionId, reason: 'network-lost' } };

@@ -216,6 +216,7 @@ export class CustomerSession {
   /** Back on a new link (resumed): the agent's picture restarts from a keyframe, sent at once. */
   resumed(): void {
     this.media?.encoder.linkReplaced();
+    this.files.resumed();
   }
 
   /** Stops capture and encoding at once, and tells main the session is over. Idempotent. */
