@@ -51,8 +51,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `remote-sound`: the agent hears the customer PC's sound on a second audio m-line (`sound-request`, `sound-answer`, `sound-stop`, `sound-state`).
  * - `camera`: video guidance: the customer's camera instead of the screen, each switch consented (`camera-request`, `camera-answer`, `camera-source`).
  * - `relay-cluster`: several relays; an agent is sent to the relay that holds a device (`relay-redirect`, `hello.ticket`).
+ * - `clipboard-sync`: clipboard images and the automatic clipboard sync (`clipboard-image`, `clipboard-policy`, `clipboard-send.auto`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'clipboard-sync'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -74,6 +75,8 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'clipboard-send': 'clipboard',
   'clipboard-fetch': 'clipboard',
   'clipboard-unavailable': 'clipboard',
+  'clipboard-image': 'clipboard-sync',
+  'clipboard-policy': 'clipboard-sync',
   'monitor-list': 'monitors',
   'monitor-select': 'monitors',
   pointer: 'desk-multi',

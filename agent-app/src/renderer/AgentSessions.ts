@@ -183,6 +183,12 @@ export class AgentSessions {
         return;
       case 'clipboard-send':
       case 'clipboard-unavailable':
+      case 'clipboard-image':
+        void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
+        return;
+      case 'clipboard-policy':
+        // It may come before the picture (and its clipboard) exists: the session keeps it.
+        this.open(msg.sessionId).clipboardPolicy = msg;
         void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
         return;
       case 'monitor-list':

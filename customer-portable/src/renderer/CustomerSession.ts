@@ -18,7 +18,7 @@ import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
 import { CameraSwitch } from './CameraSwitch.ts';
 import { SessionCollab } from './SessionCollab.ts';
-import { answerClipboard } from './clipboardAnswer.ts';
+import { CustomerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
 import { cropToMonitor, loadMonitorSelection } from './monitorCapture.ts';
 import type { BarNotices } from '../common/barNotices.ts';
@@ -47,6 +47,8 @@ export class CustomerSession {
   readonly collab: SessionCollab;
   /** Files to and from the agent (capability `file-transfer`); each one the customer accepts or chooses. */
   readonly files: FileTransferSession;
+  /** The agent's clipboard requests and the automatic sync (issue 13). */
+  readonly clipboard: CustomerClipboard;
   /** Video guidance: the agent's asks for the camera (or the screen again), and the customer's answers. */
   readonly camera: CameraSwitch;
   private readonly timers = new DisposableStore();
@@ -81,6 +83,7 @@ export class CustomerSession {
       bridge: host.bridge,
       session: this,
     });
+    this.clipboard = new CustomerClipboard(sessionId, host.bridge, (m) => void host.link()?.sendCtl(m), (op, size, kind) => host.barNotices.clipboardUsed(op, size, kind));
     this.files = new FileTransferSession(sessionId, 'customer', {
       sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
       sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
@@ -132,6 +135,7 @@ export class CustomerSession {
     this.pendingCapture = null;
     this.clearStartTimer();
     this.enterMain({ active: true, agentName: session.agentName });
+    this.clipboard.controlChanged(session.permissions.control);
     capture.then(
       (c) => this.startEncoding(session, c),
       (err: unknown) => this.host.captureFailed(this.sessionId, err),
@@ -206,7 +210,9 @@ export class CustomerSession {
         return;
       case 'clipboard-send':
       case 'clipboard-fetch':
-        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m), (op, chars) => this.host.barNotices.clipboardUsed(op, chars));
+      case 'clipboard-image':
+        this.clipboard.controlChanged(session.permissions.control);
+        this.clipboard.onCtl(msg);
         return;
       default:
         return;
@@ -258,6 +264,7 @@ export class CustomerSession {
     this.camera.dispose();
     this.collab.close();
     this.files.dispose();
+    this.clipboard.dispose();
   }
 
   private onVoice(call: VoiceCall, msg: VoiceCtl): void {
