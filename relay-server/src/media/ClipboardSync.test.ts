@@ -3,26 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProtocolError } from '@beacon/shared/errors';
 import type { OrgSettings } from '@beacon/shared/api';
-import type { ClipboardImage, CtlFromRelay } from '@beacon/shared/protocol';
-import type { EventLog, NewEvent } from '../sessions/EventLog.ts';
-import type { ActiveSession } from '../sessions/Session.ts';
-import { ClipboardRelay } from './ClipboardRelay.ts';
+import type { ClipboardImage } from '@beacon/shared/protocol';
+import type { NewEvent } from '../sessions/EventLog.ts';
+import { stage as base } from './clipboardStage.ts';
 
 function stage(settings: Partial<OrgSettings> = {}, control = true) {
-  const toAgent: CtlFromRelay[] = [];
-  const toCustomer: CtlFromRelay[] = [];
-  const events: NewEvent[] = [];
-  const s = {
-    id: 'S1',
-    deviceId: '123456789',
-    permissions: { view: true, control },
-    agent: { agent: { login: 'alice' }, sendCtl: (m: CtlFromRelay) => toAgent.push(m) > 0 },
-    customer: { sendCtl: (m: CtlFromRelay) => toCustomer.push(m) > 0 },
-  } as unknown as ActiveSession;
-  const log = { append: async (e: NewEvent) => void events.push(e) } as unknown as EventLog;
-  const relay = new ClipboardRelay(log, () => 1000, () => settings as OrgSettings);
-  relay.sessionStarted(s);
-  return { s, relay, toAgent, toCustomer, events };
+  const st = base(control, settings);
+  st.relay.sessionStarted(st.s);
+  return st;
 }
 
 const refusedWith = (code: string) => (err: unknown) => err instanceof ProtocolError && err.code === code;
