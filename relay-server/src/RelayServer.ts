@@ -176,7 +176,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
     sessionHistory,
     requestKeyframe: (id) => media.requestKeyframe(id),
   });
-  const media = createMedia({ sessions, log, now, tap: recording.recorder });
+  const media = createMedia({ sessions, log, now, tap: recording.recorder, settings: () => accounts.organisation.settings });
   const participants = new Participants();
   media.useParticipants(participants);
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });

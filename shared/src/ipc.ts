@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { FileSize, Stroke, StrokeId, TransferId } from './collab.ts';
 import { RelativePath } from './protocol/fileTransfer.ts';
 import { InputEvent } from './input.ts';
-import { ClipboardProblem, ClipboardText } from './protocol/clipboard.ts';
+import { ClipboardPng, ClipboardProblem, ClipboardText } from './protocol/clipboard.ts';
 import { MonitorList } from './protocol/monitors.ts';
 
 export { AGENT_IPC, CUSTOMER_IPC, OVERLAY_BROADCAST_CHANNEL, OVERLAY_IPC, STOP_HOTKEY } from './ipcChannels.ts';
@@ -68,12 +68,13 @@ export type OverlayStrokeRequest = z.infer<typeof OverlayStrokeRequest>;
 export const OverlayUndoRequest = z.object({ strokeId: StrokeId });
 export type OverlayUndoRequest = z.infer<typeof OverlayUndoRequest>;
 
-/** Renderer -> main: put the agent's text on this PC's clipboard. */
-export const WriteClipboardRequest = z.object({ text: ClipboardText });
+/** Renderer -> main: put the agent's text, or image (a PNG in base64, capability `clipboard-sync`), on this PC's clipboard. */
+export const WriteClipboardRequest = z.union([z.object({ text: ClipboardText }), z.object({ png: ClipboardPng })]);
 export type WriteClipboardRequest = z.infer<typeof WriteClipboardRequest>;
-/** Main -> renderer: this PC's clipboard text, or why there is none to send. */
-export const ClipboardReadResult = z.discriminatedUnion('ok', [
+/** Main -> renderer: this PC's clipboard text, else its image, or why there is none to send. */
+export const ClipboardReadResult = z.union([
   z.object({ ok: z.literal(true), text: ClipboardText }),
+  z.object({ ok: z.literal(true), png: ClipboardPng }),
   z.object({ ok: z.literal(false), problem: ClipboardProblem }),
 ]);
 export type ClipboardReadResult = z.infer<typeof ClipboardReadResult>;

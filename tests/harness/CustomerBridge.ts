@@ -52,7 +52,8 @@ export async function installCustomerBridge(page: Page, injector: InjectorLike, 
     await page.exposeFunction('__beaconTestWriteClipboard', async (raw: unknown) => {
       const r = parseUnknown(WriteClipboardRequest, raw, 'test bridge write-clipboard');
       if (!r.ok) throw r.error;
-      await clipboard.write(r.value.text);
+      if ('text' in r.value) await clipboard.write(r.value.text);
+      else await clipboard.writePng(Buffer.from(r.value.png, 'base64'));
     });
   }
   const monitors = injector.monitors;

@@ -22,18 +22,39 @@ export class XClipboard {
     }
   }
 
+  /** The clipboard's PNG image (empty when it holds none). */
+  async readPng(): Promise<Buffer> {
+    try {
+      const { stdout } = await run('xclip', ['-selection', 'clipboard', '-t', 'image/png', '-o'], { env: { ...process.env, DISPLAY: this.display }, timeout: 5000, encoding: 'buffer', maxBuffer: 128 * 1024 * 1024 });
+      return stdout;
+    } catch {
+      return Buffer.alloc(0);
+    }
+  }
+
+  /** As the Electron shell reads it: the text, else the image. */
   async read(): Promise<ClipboardReadResult> {
-    return clipboardReadResult(await this.readText());
+    const text = await this.readText();
+    return clipboardReadResult(text, text ? '' : (await this.readPng()).toString('base64'));
   }
 
   /** Owns the clipboard with `text` (xclip stays in the background serving it until another owner takes over). */
   async write(text: string): Promise<void> {
-    const child = spawn('xclip', ['-selection', 'clipboard', '-i'], { env: { ...process.env, DISPLAY: this.display }, stdio: ['pipe', 'ignore', 'ignore'] });
+    return this.own(['-selection', 'clipboard', '-i'], text);
+  }
+
+  /** Owns the clipboard with a PNG image (target image/png only, as an image editor's copy). */
+  async writePng(png: Buffer): Promise<void> {
+    return this.own(['-selection', 'clipboard', '-t', 'image/png', '-i'], png);
+  }
+
+  private async own(args: string[], data: string | Buffer): Promise<void> {
+    const child = spawn('xclip', args, { env: { ...process.env, DISPLAY: this.display }, stdio: ['pipe', 'ignore', 'ignore'] });
     const exited = new Promise<void>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`xclip exited with ${code}`))));
     });
-    child.stdin.end(text);
+    child.stdin.end(data);
     await exited;
   }
 }

@@ -69,11 +69,19 @@ test('settings need a name, a limit between 1 and 50, whole-number retention lim
     agentsMayReceiveFiles: false,
     confirmFileTransfers: true,
     fileTransferRoles: ['owner' as const, 'admin' as const],
+    clipboardSyncToCustomer: false,
+    clipboardSyncToAgent: true,
+    clipboardMaxImageMB: '8',
   };
   const good = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording });
   assert.ok(good.ok && good.value.recordingMaxAgeDays === 90 && good.value.agentsMayWatchOwn === true && good.value.resumeGraceSeconds === 60);
   assert.ok(good.ok && good.value.agentsMaySendFiles === true && good.value.agentsMayReceiveFiles === false && good.value.confirmFileTransfers === true, 'the file transfer switches');
   assert.ok(good.ok && good.value.fileTransferRoles?.join() === 'owner,admin', 'the roles that may move files');
+  assert.ok(good.ok && good.value.clipboardSyncToAgent === true && good.value.clipboardMaxImageMB === 8, 'the clipboard settings');
+  for (const bad of ['0', '65', 'x']) {
+    const g = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording, clipboardMaxImageMB: bad });
+    assert.ok(!g.ok && g.errors.clipboardMaxImageMB === 'settings.clipboard.maxImageError', `image cap ${bad}`);
+  }
   for (const bad of ['9', '601', '1.5', '']) {
     const g = checkSettings({ name: 'Acme', defaultConcurrencyLimit: '3', ...recording, resumeGraceSeconds: bad });
     assert.ok(!g.ok && g.errors.resumeGraceSeconds === 'settings.resumeGraceError', `grace ${bad}`);

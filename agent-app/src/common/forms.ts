@@ -171,6 +171,9 @@ export interface SettingsForm {
   agentsMayReceiveFiles: boolean;
   confirmFileTransfers: boolean;
   fileTransferRoles: AccountRole[];
+  clipboardSyncToCustomer: boolean;
+  clipboardSyncToAgent: boolean;
+  clipboardMaxImageMB: string;
 }
 export type SettingsField = keyof SettingsForm;
 
@@ -194,6 +197,9 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
     agentsMayReceiveFiles: f.agentsMayReceiveFiles,
     confirmFileTransfers: f.confirmFileTransfers,
     fileTransferRoles: f.fileTransferRoles,
+    clipboardSyncToCustomer: f.clipboardSyncToCustomer,
+    clipboardSyncToAgent: f.clipboardSyncToAgent,
+    clipboardMaxImageMB: wholeNumber(f.clipboardMaxImageMB),
   });
   if (r.success) return { ok: true, value: r.data };
   return {
@@ -204,6 +210,7 @@ export function checkSettings(f: SettingsForm): Checked<UpdateSettingsRequest, S
       recordingMaxAgeDays: ['recordingMaxAgeDays', 'recording.settings.maxAgeError'],
       recordingMaxTotalMB: ['recordingMaxTotalMB', 'recording.settings.maxTotalError'],
       resumeGraceSeconds: ['resumeGraceSeconds', 'settings.resumeGraceError'],
+      clipboardMaxImageMB: ['clipboardMaxImageMB', 'settings.clipboard.maxImageError'],
     }),
   };
 }

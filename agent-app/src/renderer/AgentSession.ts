@@ -7,7 +7,7 @@
  */
 import { CollabSession } from '@beacon/shared/browser/CollabSession';
 import { VoiceCall, type VoiceLink } from '@beacon/shared/browser/VoiceCall';
-import type { CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
+import type { ClipboardPolicy, CtlToRelay, QualityMode, StreamConfig } from '@beacon/shared/protocol';
 import { RemoteSession } from './RemoteSession.ts';
 import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
@@ -30,6 +30,8 @@ export class AgentSession {
   readonly collab: CollabSession;
   /** Files and folders to and from the customer's PC (capability `file-transfer`). */
   readonly files: FileTransferSession;
+  /** The session's clipboard rules (capability clipboard-sync), kept for the picture's clipboard. */
+  clipboardPolicy: ClipboardPolicy | null = null;
   /** Video guidance: asking for the customer's camera or screen, and what the picture shows. */
   readonly camera: CameraControl;
   /** Privacy curtain: asking to hide the customer's monitors from the customer, and its state. */
@@ -76,6 +78,7 @@ export class AgentSession {
     // No input while the picture is the customer's camera (the relay would refuse every event).
     const sendCtl = (m: CtlToRelay) => (m.type === 'input' && this.camera.getSnapshot().shown !== 'screen' ? false : this.host.sendCtl(m));
     this.remoteSession = new RemoteSession(this.sessionId, streamId, hasControl, sendCtl, () => this.host.changed(), mode);
+    if (this.clipboardPolicy) void this.remoteSession.clipboard?.onCtl(this.clipboardPolicy);
     const early = this.earlyConfig;
     this.earlyConfig = null;
     if (early) this.remoteSession.configure(early);

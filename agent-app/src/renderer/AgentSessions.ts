@@ -123,6 +123,10 @@ export class AgentSessions {
         return { type: 'peer-away', sessionId: msg.sessionId, until: Date.now() + msg.remainingMs };
       case 'peer-back':
         return { type: 'peer-back', sessionId: msg.sessionId };
+      case 'session-resumed':
+        // What this console sent about files that the drop may have lost goes again.
+        this.sessions.get(msg.sessionId)?.files.resumed();
+        return null;
       case 'resume-refused':
         this.ended(msg.sessionId);
         return { type: 'relay', msg: { type: 'session-ended', sessionId: msg.sessionId, reason: 'network-lost' } };
@@ -183,6 +187,12 @@ export class AgentSessions {
         return;
       case 'clipboard-send':
       case 'clipboard-unavailable':
+      case 'clipboard-image':
+        void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
+        return;
+      case 'clipboard-policy':
+        // It may come before the picture (and its clipboard) exists: the session keeps it.
+        this.open(msg.sessionId).clipboardPolicy = msg;
         void this.sessions.get(msg.sessionId)?.remote?.clipboard?.onCtl(msg);
         return;
       case 'monitor-list':

@@ -24,7 +24,7 @@ test('a clipboard use shows for a while and the end of the session clears everyt
   t.mock.timers.enable({ apis: ['setTimeout'] });
   const n = new BarNotices();
   n.clipboardUsed('read', 12);
-  assert.deepEqual(n.getSnapshot().clipboard, { op: 'read', chars: 12 });
+  assert.deepEqual(n.getSnapshot().clipboard, { op: 'read', chars: 12, kind: 'text' });
   t.mock.timers.tick(20_000);
   assert.equal(n.getSnapshot().clipboard, null);
   n.clipboardUsed('write', 3);

@@ -12,7 +12,8 @@ export type MonitorShown = { kind: 'all' } | { kind: 'one'; name: string; index:
 
 export interface BarNoticeState {
   monitor: MonitorShown;
-  clipboard: { op: 'read' | 'write'; chars: number } | null;
+  /** `chars`: of text, or bytes of an image (`kind`). */
+  clipboard: { op: 'read' | 'write'; chars: number; kind: 'text' | 'image' } | null;
 }
 
 const EMPTY: BarNoticeState = { monitor: null, clipboard: null };
@@ -38,13 +39,13 @@ export class BarNotices {
   }
 
   /** The agent read (`read`) or wrote (`write`) this PC's clipboard. */
-  clipboardUsed(op: 'read' | 'write', chars: number): void {
+  clipboardUsed(op: 'read' | 'write', chars: number, kind: 'text' | 'image' = 'text'): void {
     if (this.clipboardTimer) clearTimeout(this.clipboardTimer);
     this.clipboardTimer = setTimeout(() => {
       this.clipboardTimer = null;
       this.set({ ...this.state, clipboard: null });
     }, CLIPBOARD_NOTICE_MS);
-    this.set({ ...this.state, clipboard: { op, chars } });
+    this.set({ ...this.state, clipboard: { op, chars, kind } });
   }
 
   /** The session is over. */

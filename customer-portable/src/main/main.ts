@@ -1,4 +1,4 @@
-import { app, clipboard, desktopCapturer, globalShortcut, Menu, screen, session, type BrowserWindow, type Rectangle } from 'electron';
+import { app, clipboard, desktopCapturer, nativeImage, globalShortcut, Menu, screen, session, type BrowserWindow, type Rectangle } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -124,9 +124,11 @@ function registerIpc(ipc: ValidatedIpc, shell: Shell, relayUrl: string): void {
   ipc.handle(CUSTOMER_IPC.overlayUndo, OverlayUndoRequest, (req) => shell.overlay?.send(OVERLAY_IPC.undo, req));
   ipc.handle(CUSTOMER_IPC.overlayClear, z.undefined(), () => shell.overlay?.send(OVERLAY_IPC.clear));
   // The clipboard only during a session (the renderer also checks the control permission).
-  ipc.handle(CUSTOMER_IPC.readClipboard, z.undefined(), (): ClipboardReadResult => (shell.isInSession ? clipboardReadResult(clipboard.readText()) : { ok: false, problem: 'no-access' }));
+  ipc.handle(CUSTOMER_IPC.readClipboard, z.undefined(), (): ClipboardReadResult => (shell.isInSession ? readOsClipboard() : { ok: false, problem: 'no-access' }));
   ipc.handle(CUSTOMER_IPC.writeClipboard, WriteClipboardRequest, (req) => {
-    if (shell.isInSession) clipboard.writeText(req.text);
+    if (!shell.isInSession) return;
+    if ('text' in req) clipboard.writeText(req.text);
+    else clipboard.writeImage(nativeImage.createFromBuffer(Buffer.from(req.png, 'base64')));
   });
   ipc.handle(CUSTOMER_IPC.listMonitors, z.undefined(), (): MonitorsResult => listMonitors());
   ipc.handle(CUSTOMER_IPC.setCameraAllowed, CameraAllowedRequest, (req) => {
@@ -234,3 +236,11 @@ function lockDownSession(getWindow: () => BrowserWindow | null, shell: Shell): v
 }
 
 main();
+
+/** The OS clipboard's text, else its image as a PNG (base64; an image is encoded only when there is no text). */
+function readOsClipboard(): ClipboardReadResult {
+  const text = clipboard.readText();
+  if (text) return clipboardReadResult(text);
+  const image = clipboard.readImage();
+  return clipboardReadResult('', image.isEmpty() ? '' : image.toPNG().toString('base64'));
+}

@@ -294,6 +294,8 @@ export class CustomerClient {
       if (cs && this.state.session?.sessionId === cs.sessionId) void cs.curtain.onCtl(msg);
       return;
     }
+    // The session's clipboard rules may come before the session runs here.
+    if (msg.type === 'clipboard-policy') return cs?.clipboard.onCtl(msg);
     if (isFtCtl(msg)) {
       // Files only in the running session.
       if (cs && this.state.session?.sessionId === cs.sessionId) cs.files.handleCtl(msg);

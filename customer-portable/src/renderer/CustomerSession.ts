@@ -19,7 +19,7 @@ import { ScreenEncoder } from './ScreenEncoder.ts';
 import { CameraSwitch } from './CameraSwitch.ts';
 import { CurtainSwitch } from '../common/CurtainSwitch.ts';
 import { SessionCollab } from './SessionCollab.ts';
-import { answerClipboard } from './clipboardAnswer.ts';
+import { CustomerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
 import { cropToMonitor, loadMonitorSelection } from './monitorCapture.ts';
 import type { BarNotices } from '../common/barNotices.ts';
@@ -48,6 +48,8 @@ export class CustomerSession {
   readonly collab: SessionCollab;
   /** Files to and from the agent (capability `file-transfer`); each one the customer accepts or chooses. */
   readonly files: FileTransferSession;
+  /** The agent's clipboard requests and the automatic sync (issue 13). */
+  readonly clipboard: CustomerClipboard;
   /** Video guidance: the agent's asks for the camera (or the screen again), and the customer's answers. */
   readonly camera: CameraSwitch;
   /** Privacy curtain: the agent's asks to hide the customer's monitors, and the curtain's state. */
@@ -85,6 +87,7 @@ export class CustomerSession {
       session: this,
     });
     this.curtain = new CurtainSwitch(sessionId, { sendCtl: (m) => host.link()?.sendCtl(m) ?? false, bridge: host.bridge });
+    this.clipboard = new CustomerClipboard(sessionId, host.bridge, (m) => void host.link()?.sendCtl(m), (op, size, kind) => host.barNotices.clipboardUsed(op, size, kind));
     this.files = new FileTransferSession(sessionId, 'customer', {
       sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
       sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
@@ -136,6 +139,7 @@ export class CustomerSession {
     this.pendingCapture = null;
     this.clearStartTimer();
     this.enterMain({ active: true, agentName: session.agentName });
+    this.clipboard.controlChanged(session.permissions.control);
     capture.then(
       (c) => this.startEncoding(session, c),
       (err: unknown) => this.host.captureFailed(this.sessionId, err),
@@ -213,7 +217,9 @@ export class CustomerSession {
         return;
       case 'clipboard-send':
       case 'clipboard-fetch':
-        void answerClipboard(msg, session.permissions.control, this.host.bridge, (m) => void this.host.link()?.sendCtl(m), (op, chars) => this.host.barNotices.clipboardUsed(op, chars));
+      case 'clipboard-image':
+        this.clipboard.controlChanged(session.permissions.control);
+        this.clipboard.onCtl(msg);
         return;
       default:
         return;
@@ -224,6 +230,7 @@ export class CustomerSession {
   resumed(): void {
     this.media?.encoder.linkReplaced();
     this.curtain.resumed();
+    this.files.resumed();
   }
 
   /** Stops capture and encoding at once, and tells main the session is over. Idempotent. */
@@ -267,6 +274,7 @@ export class CustomerSession {
     this.camera.dispose();
     this.collab.close();
     this.files.dispose();
+    this.clipboard.dispose();
   }
 
   private onVoice(call: VoiceCall, msg: VoiceCtl): void {

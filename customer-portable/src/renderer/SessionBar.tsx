@@ -76,8 +76,10 @@ function BarNoticeText({ notices }: { notices: BarNoticeState }) {
         </span>
       )}
       {clipboard && (
-        <span className="bar-notice" data-testid="bar-clipboard" data-op={clipboard.op}>
-          {t(clipboard.op === 'read' ? 'barNotice.clipboardRead' : 'barNotice.clipboardWritten', { chars: clipboard.chars })}
+        <span className="bar-notice" data-testid="bar-clipboard" data-op={clipboard.op} data-kind={clipboard.kind}>
+          {clipboard.kind === 'image'
+            ? t(clipboard.op === 'read' ? 'barNotice.clipboardImageRead' : 'barNotice.clipboardImageWritten', { kb: Math.max(1, Math.round(clipboard.chars / 1024)) })
+            : t(clipboard.op === 'read' ? 'barNotice.clipboardRead' : 'barNotice.clipboardWritten', { chars: clipboard.chars })}
         </span>
       )}
     </>

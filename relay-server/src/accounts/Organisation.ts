@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import {
   ALL_ACCOUNT_ROLES,
+  ClipboardMaxImageMB,
   DEFAULT_RESUME_GRACE_SECONDS,
   OrgSettings,
   RecordingMaxAgeDays,
@@ -14,6 +15,7 @@ import {
   type OrgSettings as OrgSettingsT,
 } from '@beacon/shared/api';
 import { parseUnknown } from '@beacon/shared/parse';
+import { CLIPBOARD_IMAGE_DEFAULT_MB } from '@beacon/shared/protocol';
 import { sha256Hex } from './secrets.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -37,6 +39,9 @@ const StoredSettings = z.object({
   agentsMayReceiveFiles: z.boolean().catch(true).default(true),
   confirmFileTransfers: z.boolean().catch(true).default(true),
   fileTransferRoles: OrgSettings.shape.fileTransferRoles.catch([...ALL_ACCOUNT_ROLES]).default([...ALL_ACCOUNT_ROLES]),
+  clipboardSyncToCustomer: z.boolean().catch(false).default(false),
+  clipboardSyncToAgent: z.boolean().catch(false).default(false),
+  clipboardMaxImageMB: ClipboardMaxImageMB.catch(CLIPBOARD_IMAGE_DEFAULT_MB).default(CLIPBOARD_IMAGE_DEFAULT_MB),
 });
 type StoredSettings = z.infer<typeof StoredSettings>;
 

@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProtocolError } from '@beacon/shared/errors';
-import type { CtlFromRelay } from '@beacon/shared/protocol';
-import type { EventLog, NewEvent } from '../sessions/EventLog.ts';
-import type { ActiveSession } from '../sessions/Session.ts';
-import { CLIPBOARD_FETCH_TIMEOUT_MS, ClipboardRelay } from './ClipboardRelay.ts';
-
-/** A session as the relay holds it, with what each party was sent and the events logged. */
-function stage(control = true) {
-  const toAgent: CtlFromRelay[] = [];
-  const toCustomer: CtlFromRelay[] = [];
-  const events: NewEvent[] = [];
-  let t = 1_000;
-  const s = {
-    id: 'S1',
-    deviceId: '123456789',
-    permissions: { view: true, control },
-    agent: { agent: { login: 'alice' }, sendCtl: (m: CtlFromRelay) => toAgent.push(m) > 0 },
-    customer: { sendCtl: (m: CtlFromRelay) => toCustomer.push(m) > 0 },
-  } as unknown as ActiveSession;
-  const log = { append: async (e: NewEvent) => void events.push(e) } as unknown as EventLog;
-  const relay = new ClipboardRelay(log, () => t);
-  return { s, relay, toAgent, toCustomer, events, advance: (ms: number) => (t += ms) };
-}
+import { CLIPBOARD_FETCH_TIMEOUT_MS } from './ClipboardRelay.ts';
+import { stage } from './clipboardStage.ts';
 
 const refusedWith = (code: string) => (err: unknown) => err instanceof ProtocolError && err.code === code;
 

@@ -51,14 +51,23 @@ export class TrafficHandler {
     private readonly clipboard: ClipboardRelay | null = null,
   ) {
     sessions.onSessionEvent((e) => {
-      if (e.type === 'started') this.sessionStarted(e.session);
+      if (e.type === 'started') {
+        this.sessionStarted(e.session);
+        this.clipboard?.sessionStarted(e.session);
+      }
       else if (e.type === 'ended') {
         this.sessionEnded(e.session);
         this.clipboard?.sessionEnded(e.session.id);
         this.monitors.sessionEnded(e.session.id);
       }
-      else if (e.type === 'back') this.partyBack(e.session, e.who);
-      else if (e.type === 'agent-changed') this.agentChanged(e.session, e.from);
+      else if (e.type === 'back') {
+        this.partyBack(e.session, e.who);
+        this.clipboard?.tellPolicy(e.session, e.who);
+      }
+      else if (e.type === 'agent-changed') {
+        this.agentChanged(e.session, e.from);
+        this.clipboard?.tellPolicy(e.session, 'agent');
+      }
     });
   }
 
@@ -213,6 +222,7 @@ export class TrafficHandler {
       }
       case 'clipboard-send':
       case 'clipboard-fetch':
+      case 'clipboard-image':
       case 'clipboard-unavailable': {
         const s = this.activeOwned(agent, msg.sessionId);
         this.refuseVoiceOnly(s, msg.type);
@@ -264,6 +274,7 @@ export class TrafficHandler {
       }
       case 'clipboard-send':
       case 'clipboard-fetch':
+      case 'clipboard-image':
       case 'clipboard-unavailable': {
         const s = this.activeOwned(customer, msg.sessionId);
         this.clipboardRelay().fromCustomer(s, msg);

@@ -58,6 +58,8 @@ export class FileTransferRelay {
       case 'ft-answer':
         return this.answer(s, role, msg);
       case 'ft-ack': {
+        // One in flight when the file ended (a cancel it had not heard of yet): dropped quietly.
+        if (!this.transfers.find(s.id, msg.transferId) && this.transfers.outcomeOf(s.id, msg.transferId)) return;
         const t = this.receivedBy(s, role, msg.transferId);
         // One from before a rewind (or overtaken by a later one) is stale: dropped quietly.
         if (msg.offset < t.acked || msg.offset > t.expected) return;
@@ -78,18 +80,24 @@ export class FileTransferRelay {
         return this.result(s, role, msg);
       case 'ft-pause': {
         const t = this.transfers.get(s.id, msg.transferId);
-        this.other(s, role).sendCtl({ ...msg, by: role });
+        t.pause = { paused: msg.paused, by: role };
         t.lastActivity = this.now();
+        // Echoed to its sender too: it then knows the pause arrived (and need not ask again after a resume).
+        this.tellBoth(s, { ...msg, by: role }, false);
         return;
       }
       case 'ft-cancel': {
-        const t = this.transfers.get(s.id, msg.transferId);
-        return this.fail(s, t, msg.reason, role);
+        const t = this.transfers.find(s.id, msg.transferId);
+        if (t) return this.fail(s, t, msg.reason, role);
+        // Sent again after a resume, and the file ended meanwhile: its outcome is told again.
+        if (!this.tellAgain(party, s.id, msg.transferId)) throw new ProtocolError('not-found', 'no such file transfer in this session');
+        return;
       }
     }
   }
 
   private offer(s: LiveSession, party: Party, role: Role, msg: Msg<'ft-offer'>): void {
+    if (this.offeredAgain(s, party, msg)) return;
     const policy = this.policyOf(s);
     if (role === 'agent') {
       if (!s.permissions.control) throw new ProtocolError('not-allowed', 'only the agent of a session with control sends files');
@@ -106,6 +114,23 @@ export class FileTransferRelay {
     if (requestId) forwarded.requestId = requestId;
     t.offer = forwarded;
     if (!this.other(s, role).sendCtl(forwarded)) this.fail(s, t, 'peer-gone');
+  }
+
+  /**
+   * An offer its sender sent again after a resume (it cannot know whether the drop lost it): a
+   * no-op for one the relay has (`back` tells the receiver again), the outcome for one that ended.
+   */
+  private offeredAgain(s: LiveSession, party: Party, msg: Msg<'ft-offer'>): boolean {
+    const t = this.transfers.find(s.id, msg.transferId);
+    if (t) return t.senderConnId === party.connId && t.lane === msg.lane; // else a conflict, below
+    return this.tellAgain(party, s.id, msg.transferId);
+  }
+
+  /** Tells `party` again how a file of the session ended; false when the session keeps no outcome for it. */
+  private tellAgain(party: Party, sessionId: string, transferId: string): boolean {
+    const out = this.transfers.outcomeOf(sessionId, transferId);
+    if (out) party.sendCtl(out);
+    return out !== undefined;
   }
 
   private request(s: LiveSession, role: Role, msg: Msg<'ft-request'>): void {
@@ -162,11 +187,13 @@ export class FileTransferRelay {
    * One side is back after a drop, and what either side sent while it was away is lost: each
    * sender goes on from what its receiver acknowledged (and sends its hash again if that was
    * lost), an unanswered offer and a hash not yet answered are told again, and so are the
-   * outcomes of the last files. Both clients take a message they already had as a no-op.
+   * outcomes of the last files, and the last pause or go-on (to the side that did not ask for
+   * it). Both clients take a message they already had as a no-op.
    */
   back(s: LiveSession): void {
     for (const t of this.transfers.ofSession(s.id)) {
       if (t.phase === 'offered' && t.offer) this.receiver(s, t).sendCtl(t.offer);
+      if (t.pause) this.other(s, t.pause.by).sendCtl({ type: 'ft-pause', sessionId: s.id, transferId: t.transferId, ...t.pause });
       if (t.phase === 'ending' && t.sha256) this.receiver(s, t).sendCtl({ type: 'ft-end', sessionId: s.id, transferId: t.transferId, sha256: t.sha256 });
       if (t.phase !== 'moving') continue;
       this.pump.drop(t);

@@ -52,6 +52,8 @@ export interface Transfer {
   strays: number;
   /** The offer as the receiver was told it (told again after a resume while unanswered). */
   offer: CtlFromRelay | null;
+  /** The last pause or go-on, as passed on (told again after a resume: the drop may have lost it). */
+  pause: { paused: boolean; by: Role } | null;
 }
 
 export type NewTransfer = Pick<Transfer, 'sessionId' | 'transferId' | 'lane' | 'name' | 'size' | 'batchId' | 'from' | 'senderConnId'>;
@@ -92,7 +94,7 @@ export class Transfers {
     if (this.byId.size >= MAX_RELAY_TRANSFERS) throw new ProtocolError('too-many', 'the relay is passing on too many files; try again shortly');
     const now = this.now();
     this.lastOutLane = this.lastOutLane >= 0xffffffff ? 1 : this.lastOutLane + 1;
-    const full: Transfer = { ...t, outLane: this.lastOutLane, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0, offer: null };
+    const full: Transfer = { ...t, outLane: this.lastOutLane, phase: 'offered', expected: 0, acked: 0, queue: [], queuedBytes: 0, sha256: null, lastActivity: now, startedAt: now, strays: 0, offer: null, pause: null };
     this.byId.set(this.idKey(t.sessionId, t.transferId), full);
     this.byLane.set(this.laneKey(t.senderConnId, t.lane), full);
     return full;
@@ -175,6 +177,11 @@ export class Transfers {
 
   outcomesOf(sessionId: string): readonly CtlFromRelay[] {
     return this.outcomes.get(sessionId) ?? [];
+  }
+
+  /** How this file ended, while the session keeps it. */
+  outcomeOf(sessionId: string, transferId: string): CtlFromRelay | undefined {
+    return this.outcomesOf(sessionId).find((o) => 'transferId' in o && o.transferId === transferId);
   }
 
   /** A session ended: its transfers, requests, policy and outcomes go (returns the transfers it had). */

@@ -101,6 +101,8 @@ async function dropAndResume(l: ReturnType<typeof loop>, midway = true) {
   if (midway) assert.notEqual(l.agent.store.getSnapshot().rows[0]?.phase, 'done', 'the drop comes in the middle');
   l.setAttached(true);
   l.relay.back(l.s);
+  l.agent.resumed();
+  l.customer.resumed();
 }
 
 async function bothDone(l: ReturnType<typeof loop>, sink: ReturnType<typeof memorySink>, file: Buffer) {
@@ -136,6 +138,7 @@ test('a receiver that holds every byte when the drop comes acknowledges the rese
 });
 
 const lostOnce: [string, 'relay' | 'agent' | 'customer'][] = [
+  ['ft-offer', 'relay'],
   ['ft-offer', 'customer'],
   ['ft-answer', 'relay'],
   ['ft-answer', 'agent'],
@@ -164,6 +167,61 @@ for (const [type, to] of lostOnce) {
     await dropAndResume(l, false);
     await until('the file arrives', () => (acceptOffered(), sink.finished));
     await bothDone(l, sink, file);
+  });
+}
+
+/** Waits for the file to be moving on both sides, then applies `act` while the link loses `type` once on its way `to`. */
+async function loseOnceWhileMoving(l: ReturnType<typeof loop>, type: string, to: 'relay' | 'agent' | 'customer', act: (id: string) => void) {
+  await until('a first megabyte arrives', () => (l.customer.store.getSnapshot().rows[0]?.bytes ?? 0) > 1024 * 1024);
+  let losses = 0;
+  l.lose((m, dest) => m.type === type && dest === to && losses++ === 0);
+  act(l.agent.store.getSnapshot().rows[0]!.transferId);
+  await until(`the ${type} is lost`, () => losses > 0);
+  await new Promise((r) => setTimeout(r, 30));
+}
+
+const pauses: ['agent' | 'customer', 'relay' | 'agent' | 'customer'][] = [
+  ['agent', 'relay'],
+  ['agent', 'customer'],
+  ['customer', 'relay'],
+  ['customer', 'agent'],
+];
+for (const [by, to] of pauses) {
+  test(`a pause by the ${by} lost on its way to the ${to} reaches the other side after the resume; the go-on finishes the file`, async () => {
+    const l = loop();
+    const file = randomBytes(3 * 1024 * 1024);
+    const sink = await sendToCustomer(l, file, 2);
+    const other = by === 'agent' ? l.customer : l.agent;
+    await loseOnceWhileMoving(l, 'ft-pause', to, (id) => l[by].pause(id, true));
+    assert.equal(other.store.getSnapshot().rows[0]?.pausedBy, null, 'the other side never heard of the pause');
+    await dropAndResume(l, false);
+    await until('the other side sees the pause', () => other.store.getSnapshot().rows[0]?.pausedBy === by);
+    const held = l.customer.store.getSnapshot().rows[0]!.bytes;
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(l.customer.store.getSnapshot().rows[0]!.bytes - held <= 2 * 1024 * 1024, 'no more than the window moves while paused');
+    l[by].pause(l.agent.store.getSnapshot().rows[0]!.transferId, false);
+    await bothDone(l, sink, file);
+  });
+}
+
+const cancels: ['ft-cancel' | 'ft-failed', 'relay' | 'agent' | 'customer'][] = [
+  ['ft-cancel', 'relay'],
+  ['ft-failed', 'agent'],
+  ['ft-failed', 'customer'],
+];
+for (const [type, to] of cancels) {
+  test(`the agent's cancel whose ${type} to the ${to} is lost ends the file on both sides after the resume`, async () => {
+    const l = loop();
+    const sink = await sendToCustomer(l, randomBytes(3 * 1024 * 1024), 2);
+    await loseOnceWhileMoving(l, type, to, (id) => l.agent.cancel(id));
+    await dropAndResume(l, false);
+    const failed = (side: FileTransferSession) => side.store.getSnapshot().rows[0]?.failure === 'cancelled';
+    await until('both sides see the file cancelled', () => failed(l.agent) && failed(l.customer));
+    await until('the partial file is dropped', () => sink.aborted);
+    assert.equal(l.agent.store.getSnapshot().rows[0]?.failedBy, 'agent');
+    assert.equal(l.relay.transfers.size, 0);
+    l.agent.dispose();
+    l.customer.dispose();
   });
 }
 

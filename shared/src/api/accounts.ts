@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountRole, CustomerId, DeviceId, LoginResponse, SessionId } from '../protocol.ts';
+import { AccountRole, CLIPBOARD_IMAGE_MAX_MB, CustomerId, DeviceId, LoginResponse, SessionId } from '../protocol.ts';
 import { AccountId, AccountLogin, ConcurrencyLimit, Cursor, DisplayName, EpochMs, GroupId, GroupRef, OrganisationName, Password, QueryCursor, QueryInt, SeatRef } from './common.ts';
 
 /** First-run setup, sign-in and me, groups, seats, the audit log and organisation settings. */
@@ -190,6 +190,9 @@ export const RecordingMaxTotalMB = z.number().int().min(10).max(100_000_000);
 export const ResumeGraceSeconds = z.number().int().min(10).max(600);
 export const DEFAULT_RESUME_GRACE_SECONDS = 60;
 
+/** The cap on a clipboard image, MB (see protocol/clipboard.ts). */
+export const ClipboardMaxImageMB = z.number().int().min(1).max(CLIPBOARD_IMAGE_MAX_MB);
+
 export const OrgSettings = z.object({
   name: OrganisationName,
   /** Deprecated alias of `recordSessions`, kept for older clients; always equal to it. */
@@ -213,6 +216,12 @@ export const OrgSettings = z.object({
   confirmFileTransfers: z.boolean(),
   /** The seat roles whose sessions may move files at all (with the two switches above: per role and per direction). */
   fileTransferRoles: z.array(AccountRole).max(4),
+  /** Clipboard (issue 13): while control is on, the agent's clipboard follows onto the customer's PC by itself. */
+  clipboardSyncToCustomer: z.boolean(),
+  /** While control is on, the customer PC's clipboard follows onto the agent's by itself. */
+  clipboardSyncToAgent: z.boolean(),
+  /** The largest clipboard image carried either way, in MB. */
+  clipboardMaxImageMB: ClipboardMaxImageMB,
 });
 /** Every seat role, in the order the settings page lists them: the default of `fileTransferRoles`. */
 export const ALL_ACCOUNT_ROLES: readonly AccountRole[] = AccountRole.options;

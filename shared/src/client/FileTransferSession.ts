@@ -13,7 +13,7 @@ import type { FtCtlFromRelay, FtPolicy, Role } from '../protocol.ts';
 import { decodeChunk, encodeChunk } from '../protocol/fileTransfer.ts';
 import { Store } from './Store.ts';
 import { ReceiveCursor, SendWindow } from './fileTransfer.ts';
-import { entryRow, newEntry, readChunk, type Entry } from './transferEntry.ts';
+import { entryRow, newEntry, offerOf, readChunk, repeatedAfterResume, type Entry } from './transferEntry.ts';
 import { realTimers, type FileRequestRow, type FileSink, type FileSource, type TransferLinkPort, type TransferRow, type TransferTimers } from './transferTypes.ts';
 
 /** Files this side has offered and not finished at once (the relay takes 8 per session, both sides together). */
@@ -104,6 +104,7 @@ export class FileTransferSession {
     const e = this.entries.get(transferId);
     if (!e || (e.phase !== 'moving' && e.phase !== 'offered')) return;
     e.pausedBy = paused ? this.role : null;
+    e.pauseSent = paused;
     this.link.sendCtl({ type: 'ft-pause', sessionId: this.sessionId, transferId, paused });
     this.pump(e);
     this.publish(true);
@@ -116,12 +117,19 @@ export class FileTransferSession {
       this.fail(e, 'cancelled', this.role);
       return;
     }
+    e.cancelSent = 'cancelled';
     this.link.sendCtl({ type: 'ft-cancel', sessionId: this.sessionId, transferId, reason: 'cancelled' });
   }
 
   /** Every file of a batch (or every unfinished file, without one). */
   ids(batchId?: string): string[] {
     return [...this.entries.values()].filter((e) => (batchId === undefined || e.batchId === batchId) && e.phase !== 'done' && e.phase !== 'failed').map((e) => e.transferId);
+  }
+
+  /** This side is back on a new link: what it sent that the drop may have lost goes again. */
+  resumed(): void {
+    if (this.isDisposed) return;
+    for (const msg of repeatedAfterResume(this.sessionId, this.entries.values())) this.link.sendCtl(msg);
   }
 
   handleCtl(msg: FtCtlFromRelay): void {
@@ -142,6 +150,11 @@ export class FileTransferSession {
         return void this.ended(msg.transferId, msg.sha256);
       case 'ft-pause':
         return this.withEntry(msg.transferId, (e) => {
+          // The relay echoes this side's own pause: it arrived (nothing to ask again after a resume).
+          if (msg.by === this.role) {
+            if (msg.paused === e.pauseSent) e.pauseSent = null;
+            return;
+          }
           e.pausedBy = msg.paused ? msg.by : null;
           this.pump(e);
         });
@@ -155,7 +168,10 @@ export class FileTransferSession {
           this.offerNext();
         });
       case 'ft-failed':
-        return this.withEntry(msg.transferId, (e) => this.fail(e, msg.reason, msg.by ?? null));
+        return this.withEntry(msg.transferId, (e) => {
+          e.cancelSent = null;
+          this.fail(e, msg.reason, msg.by ?? null);
+        });
     }
   }
 
@@ -299,6 +315,7 @@ export class FileTransferSession {
   /** This side cannot go on with a file (its disk or its source failed). */
   private giveUp(e: Entry, reason: 'write-failed' | 'read-failed'): void {
     if (e.phase === 'failed') return;
+    e.cancelSent = reason;
     this.link.sendCtl({ type: 'ft-cancel', sessionId: this.sessionId, transferId: e.transferId, reason });
     this.fail(e, reason, this.role);
   }
@@ -327,8 +344,8 @@ export class FileTransferSession {
       if (active() >= MAX_ACTIVE_SENDS) break;
       if (e.direction !== 'send' || e.phase !== 'queued') continue;
       e.phase = 'offered';
-      const { transferId, lane, name, size, batchId, requestId } = e;
-      this.link.sendCtl({ type: 'ft-offer', sessionId: this.sessionId, transferId, lane, name, size, ...(batchId ? { batchId } : {}), ...(requestId ? { requestId } : {}) });
+      const { requestId } = e;
+      this.link.sendCtl(offerOf(this.sessionId, e));
       const request = requestId ? this.requests.get(requestId) : undefined;
       if (request && requestId && --request.queued === 0) {
         this.link.sendCtl({ type: 'ft-answer', sessionId: this.sessionId, id: requestId, accept: true });
@@ -340,7 +357,7 @@ export class FileTransferSession {
   /** Sends chunks while it may; waits (and retries) while the media channel is busy. */
   private pump(e: Entry): void {
     const w = e.outgoing;
-    if (!w || !e.source || e.phase !== 'moving' || e.pausedBy || e.isReading || !w.canSend() || this.isDisposed) return;
+    if (!w || !e.source || e.phase !== 'moving' || e.pausedBy || e.cancelSent || e.isReading || !w.canSend() || this.isDisposed) return;
     if (this.link.bufferedAmount() > SEND_LOW_WATER_BYTES) {
       this.timers.setTimeout(() => this.pump(e), RETRY_MS);
       return;

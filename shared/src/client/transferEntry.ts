@@ -1,5 +1,5 @@
 /** One file transfer as FileTransferSession keeps it, its panel row, and block-wise reading of its source. Pure TS. */
-import type { FtFailure, Role } from '../protocol.ts';
+import type { FtCtlToRelay, FtFailure, Role } from '../protocol.ts';
 import { RateMeter, type ReceiveCursor, type SendWindow } from './fileTransfer.ts';
 import type { FileSink, FileSource, TransferPhase, TransferRow } from './transferTypes.ts';
 
@@ -33,7 +33,13 @@ export interface Entry {
   writes: Promise<void>;
   /** Receiver: the `ft-result` it sent (sent again if the relay tells the sender's hash again). */
   result: { sha256: string; ok: boolean } | null;
+  /** The pause this side asked for that the relay has not echoed yet (asked again after a resume). */
+  pauseSent: boolean | null;
+  /** The cancel this side sent that no `ft-failed` answered yet (sent again after a resume). */
+  cancelSent: FtCancelReason | null;
 }
+
+export type FtCancelReason = 'cancelled' | 'write-failed' | 'read-failed';
 
 export function newEntry(o: Pick<Entry, 'transferId' | 'lane' | 'name' | 'size' | 'direction' | 'batchId'> & { now: number }): Entry {
   const meter = new RateMeter();
@@ -58,6 +64,8 @@ export function newEntry(o: Pick<Entry, 'transferId' | 'lane' | 'name' | 'size' 
     block: null,
     writes: Promise.resolve(),
     result: null,
+    pauseSent: null,
+    cancelSent: null,
   };
 }
 
@@ -94,4 +102,30 @@ export async function readChunk(e: Entry, offset: number, length: number): Promi
     e.block = b;
   }
   return b.data.subarray(offset - b.offset, offset - b.offset + length);
+}
+
+/** The `ft-offer` a sender sends for an entry (again after a resume when the relay may not have had it). */
+export function offerOf(sessionId: string, e: Entry): FtCtlToRelay {
+  const { transferId, lane, name, size, batchId, requestId } = e;
+  return { type: 'ft-offer', sessionId, transferId, lane, name, size, ...(batchId ? { batchId } : {}), ...(requestId ? { requestId } : {}) };
+}
+
+/**
+ * After a resume, what this side sent that the drop may have lost and the relay cannot tell
+ * again (it never had it): an offer not yet answered, a pause not yet echoed, a cancel not yet
+ * answered. The relay takes each of them again as a no-op when it had it.
+ */
+export function repeatedAfterResume(sessionId: string, entries: Iterable<Entry>): FtCtlToRelay[] {
+  const out: FtCtlToRelay[] = [];
+  for (const e of entries) {
+    const { transferId } = e;
+    if (e.cancelSent !== null) {
+      out.push({ type: 'ft-cancel', sessionId, transferId, reason: e.cancelSent });
+      continue;
+    }
+    if (e.phase !== 'offered' && e.phase !== 'moving') continue;
+    if (e.direction === 'send' && e.phase === 'offered') out.push(offerOf(sessionId, e));
+    if (e.pauseSent !== null) out.push({ type: 'ft-pause', sessionId, transferId, paused: e.pauseSent });
+  }
+  return out;
 }

@@ -324,5 +324,15 @@ export const ACCOUNTS_EN = {
       roles: 'Seat roles that may move files',
       rolesHint: 'A seat whose role is not ticked can neither send nor ask for files, whatever the switches above say.',
     },
+    clipboard: {
+      heading: 'Clipboard',
+      clipboardSyncToCustomer: 'While in control, the agent’s clipboard follows onto the customer’s PC by itself',
+      clipboardSyncToCustomerHint: 'Off: the agent sends their clipboard with a click. Either way, every transfer is in the session’s event log (its kind and size, not its content).',
+      clipboardSyncToAgent: 'While in control, the customer PC’s clipboard follows onto the agent’s by itself',
+      clipboardSyncToAgentHint: 'Off: the agent asks for the customer’s clipboard with a click, and the customer’s bar says so.',
+      maxImageMB: 'Largest clipboard image (MB)',
+      maxImageHint: 'Larger images are not copied; the agent is told to send them as a file instead. From 1 to 64 MB.',
+      maxImageError: 'Enter a whole number of MB from 1 to 64.',
+    },
   },
 } as const;

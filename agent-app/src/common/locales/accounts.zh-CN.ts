@@ -329,5 +329,15 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       roles: '可以传输文件的坐席角色',
       rolesHint: '未勾选角色的坐席既不能发送文件，也不能索取文件，无论上面的开关如何设置。',
     },
+    clipboard: {
+      heading: '剪贴板',
+      clipboardSyncToCustomer: '控制期间，坐席的剪贴板自动同步到客户电脑',
+      clipboardSyncToCustomerHint: '关闭时，坐席点击按钮发送剪贴板。无论开关如何，每次传输都会记入会话事件日志（记录类型和大小，不记录内容）。',
+      clipboardSyncToAgent: '控制期间，客户电脑的剪贴板自动同步到坐席',
+      clipboardSyncToAgentHint: '关闭时，坐席点击按钮索取客户的剪贴板，客户的会话栏会显示提示。',
+      maxImageMB: '剪贴板图片上限（MB）',
+      maxImageHint: '超过上限的图片不会复制，系统会提示坐席改用文件传输发送。范围为 1 到 64 MB。',
+      maxImageError: '请输入 1 到 64 之间的整数（MB）。',
+    },
   },
 };

@@ -3,7 +3,8 @@
  * dialog), the default concurrency limit of new seats, and recording (on/off, keystrokes,
  * agents watching their own, retention), how long a session waits for a party whose link
  * dropped (the reconnect grace period), and file transfer (who may send, who may ask, whether
- * the customer accepts each file). Managers
+ * the customer accepts each file), and the clipboard (the automatic sync per direction, the
+ * image cap). Managers
  * see them read-only; the relay refuses their changes anyway.
  */
 import { ALL_ACCOUNT_ROLES, OrgSettings } from '@beacon/shared/api';
@@ -32,6 +33,12 @@ const FILE_SWITCHES = [
   ['confirmFileTransfers', 'settings-files-confirm-checkbox'],
 ] as const;
 
+/** The automatic clipboard sync, per direction (issue 13), in the order shown. */
+const CLIPBOARD_SWITCHES = [
+  ['clipboardSyncToCustomer', 'settings-clipboard-to-customer-checkbox'],
+  ['clipboardSyncToAgent', 'settings-clipboard-to-agent-checkbox'],
+] as const;
+
 function formOf(s: OrgSettings): SettingsForm {
   return {
     name: s.name,
@@ -46,6 +53,9 @@ function formOf(s: OrgSettings): SettingsForm {
     agentsMayReceiveFiles: s.agentsMayReceiveFiles,
     confirmFileTransfers: s.confirmFileTransfers,
     fileTransferRoles: [...s.fileTransferRoles],
+    clipboardSyncToCustomer: s.clipboardSyncToCustomer,
+    clipboardSyncToAgent: s.clipboardSyncToAgent,
+    clipboardMaxImageMB: String(s.clipboardMaxImageMB),
   };
 }
 
@@ -138,6 +148,18 @@ function SettingsEditor({ settings, isAdmin, onSaved }: { settings: OrgSettings;
             ))}
             <p className="small muted">{t('settings.files.rolesHint')}</p>
           </fieldset>
+          <h2 className="small-heading">{t('settings.clipboard.heading')}</h2>
+          {CLIPBOARD_SWITCHES.map(([k, testId]) => (
+            <CheckboxField key={k} label={t(`settings.clipboard.${k}`)} hint={t(`settings.clipboard.${k}Hint`)} testId={testId} checked={form[k]} onChecked={set(k)} />
+          ))}
+          <TextField
+            label={t('settings.clipboard.maxImageMB')}
+            testId="settings-clipboard-max-image-input"
+            {...bind('clipboardMaxImageMB')}
+            hint={t('settings.clipboard.maxImageHint')}
+            inputMode="numeric"
+            maxLength={2}
+          />
         </fieldset>
         {isAdmin && (
           <div className="form-actions">

@@ -104,6 +104,11 @@ export function ClipboardMenu({ clipboard }: { clipboard: ClipboardShare }) {
             {t('control.clipboard.fetch')}
           </button>
           <p className="muted keys-note">{t('control.clipboard.note')}</p>
+          {clipboard.policy && (
+            <p className="muted keys-note" data-testid="clipboard-sync-note">
+              {t(`control.clipboard.sync.${clipboard.policy.toCustomer ? 'on' : 'off'}${clipboard.policy.toAgent ? 'On' : 'Off'}`)}
+            </p>
+          )}
         </>
       )}
     </ToolMenu>
@@ -119,7 +124,7 @@ export function ClipboardNoticeRow({ clipboard }: { clipboard: ClipboardShare })
     <div className="notice notice-info session-message" role="status" data-testid="clipboard-notice" data-key={n.key}>
       <span className="notice-icon" aria-hidden="true">i</span>
       <span className="notice-text">
-        {t(`control.clipboard.${n.key}`, { chars: n.chars })}
+        {t(`control.clipboard.${n.key}`, { chars: n.chars, kb: n.kb, maxMb: n.maxMb })}
         {n.text !== undefined && <textarea className="clipboard-text" readOnly value={n.text} data-testid="clipboard-text" />}
       </span>
       <button type="button" className="button" onClick={() => clipboard.dismiss()}>
