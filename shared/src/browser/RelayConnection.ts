@@ -36,6 +36,8 @@ export interface RelayConnectionOptions {
   relayUrl: string;
   role: Role;
   token?: string;
+  /** Capability `relay-cluster`, agents: the ticket of a `relay-redirect`, instead of `token`. */
+  ticket?: string;
   /** How long to wait for the socket, the welcome and both channels. */
   timeoutMs?: number;
   /** Capability `resume`: the sessions this client had on a link that dropped (`hello.resume`). */

@@ -20,6 +20,7 @@ export function signallingUrl(relayUrl: string): string {
 export function helloOf(opts: RelayConnectionOptions): ClientToRelay {
   const hello: ClientToRelay = { type: 'hello', v: PROTOCOL_VERSION, role: opts.role, capabilities: [...KNOWN_CAPABILITIES] };
   if (opts.token) hello.token = opts.token;
+  if (opts.ticket) hello.ticket = opts.ticket;
   if (opts.resume?.length) hello.resume = opts.resume;
   return hello;
 }
