@@ -84,6 +84,28 @@ describe('two relays of a cluster', () => {
     of(await customer.nth(3), 'consent-request');
   });
 
+  test('a ticket opens one connection, once, and that connection asks for its device only and has no desk', async () => {
+    const customer = await open(a);
+    hello(customer, 'customer');
+    const welcome = of(await customer.nth(1), 'welcome');
+    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    const agentB = await open(b);
+    hello(agentB, 'agent', { token: await b.token() });
+    await agentB.nth(1);
+    agentB.json({ type: 'connect-request', requestId: 'once', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    const { ticket } = of(await agentB.nth(2), 'relay-redirect');
+    const first = await open(a);
+    hello(first, 'agent', { ticket }, KNOWN_CAPABILITIES);
+    of(await first.nth(1), 'welcome');
+    const again = await open(a);
+    hello(again, 'agent', { ticket });
+    assert.equal(of(await again.nth(1), 'error').code, 'unauthorized', 'a used ticket is refused');
+    first.json({ type: 'connect-request', requestId: 'other', deviceId: '123456789', code: 'ABCDEF', permissions });
+    const refused = of(await first.nth(2), 'error');
+    assert.equal(refused.code, 'forbidden', 'not the device of the ticket');
+    assert.equal(refused.requestId, 'other');
+  });
+
   test('a client without relay-cluster is told the device is elsewhere; forged, foreign and expired tickets are refused', async () => {
     const customer = await open(a);
     hello(customer, 'customer');

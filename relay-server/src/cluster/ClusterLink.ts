@@ -8,15 +8,20 @@ import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentAuth, TokenGrant } from '../accounts/AgentAuth.ts';
 import type { RelayToClient } from '@beacon/shared/protocol';
 import type { Cluster } from './Cluster.ts';
+import { TICKET_LIFETIME_MS } from './RelayTicket.ts';
 
 export interface ClusterLink {
   /** The answer to a connect-request for a device another relay holds; null when it is this relay's to handle. */
   routeConnect(req: ConnectRequest, tokenHash: string, speaksCluster: boolean): Promise<RelayToClient | null>;
-  /** The sign-in behind a ticket signed for this relay, or null. */
-  grantOf(ticket: string): Promise<TokenGrant | null>;
+  /** The sign-in behind a ticket signed for this relay and not used before, with the one device it may ask for; or null. */
+  grantOf(ticket: string): Promise<TicketGrant | null>;
 }
 
+export type TicketGrant = TokenGrant & { deviceId: string };
+
 export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth): ClusterLink {
+  // Counted where every relay sees it: a ticket opens one connection, once, on whichever relay it is shown.
+  const used = cluster.state.limiter('relay-ticket-used', { max: 1, windowMs: TICKET_LIFETIME_MS });
   return {
     async routeConnect(req, tokenHash, speaksCluster) {
       const owner = await registry.owner(req.deviceId);
@@ -29,7 +34,9 @@ export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: Ag
     },
     async grantOf(ticket) {
       const t = cluster.acceptTicket(ticket);
-      return t ? auth.verifyTokenHash(t.tokenHash) : null;
+      if (!t || (await used.record(ticket.slice(ticket.indexOf('.') + 1))) > 1) return null;
+      const grant = await auth.verifyTokenHash(t.tokenHash);
+      return grant ? { ...grant, deviceId: t.deviceId } : null;
     },
   };
 }
