@@ -180,7 +180,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   media.useParticipants(participants);
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
-  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants });
+  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants, shared });
   const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
   const camera = createCamera({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
   return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer, camera };
