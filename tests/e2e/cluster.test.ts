@@ -2,7 +2,8 @@
  * Several relays as one (issue 15): three real relay processes (relay-server/src/main.ts) on one
  * throwaway PostgreSQL and one throwaway Redis, each with its own id and public URL. A customer
  * connects to A; an agent signed in on B asks for it, is sent to A with a ticket, and gets the
- * screen and control there (Node WebRTC clients carry real media and input through A). Then the
+ * screen and control there (Node WebRTC clients carry real media and input through A); the
+ * back-office and a supervisor's live list on C show that session. Then the
  * code defences hold across relays: wrong codes from one address through A and B lock it out of
  * the device, and unknown IDs guessed on B and C count towards the address's limit on A.
  *
@@ -54,7 +55,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let redis: RedisServer;
   const relays: Record<'a' | 'b' | 'c', RelayProcess> = {} as Record<'a' | 'b' | 'c', RelayProcess>;
   const clients: NdcClient[] = [];
-  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean }) => {
+  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[] }) => {
     const c = await NdcClient.open({ relayUrl, capabilities: CAPS, timeoutMs: 20_000, ...o });
     clients.push(c);
     return c;
@@ -74,6 +75,8 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
         BEACON_RELAY_ID: `relay-${id}`,
         BEACON_PUBLIC_URL: `http://127.0.0.1:${port}`,
         BEACON_CLUSTER_SECRET: secret,
+        // A manager: the seat is also a supervisor, whose live list spans the relays.
+        BEACON_AGENT_ROLE: 'manager',
       });
     }
   });
@@ -106,6 +109,9 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     const rows = await fetch(new URL('/api/sessions', relays.c.url), { headers: { Authorization: `Bearer ${(await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token}` } });
     assert.equal(rows.status, 200);
     assert.ok((await rows.text()).includes(sessionId), 'relay C lists the session relay A holds');
+    // And a supervisor at the desk on C has it in the live list (shared through Redis).
+    const supervisor = await open(relays.c.url, { role: 'agent', token: (await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token, isRtc: false, capabilities: KNOWN_CAPABILITIES.filter((c) => c !== 'resume') });
+    await supervisor.next('desk-sessions', 15_000, (m) => m.sessions.some((s) => s.sessionId === sessionId));
   });
 
   test('the agent console signed in on B follows the redirect to the customer page on A: picture and click', SIG, async () => {
