@@ -16,12 +16,12 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { startRelay, AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { freeTcpPort } from '../harness/freeTcpPort.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
 import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
 import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
@@ -37,18 +37,6 @@ const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
 const permissions = { view: true, control: true } as const;
-
-/** A TCP port free right now on loopback: a relay's public URL must be known before it starts. */
-function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let pg: PostgresServer;
