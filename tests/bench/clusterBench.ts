@@ -45,7 +45,7 @@ const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 're
 const permissions = { view: true, control: true } as const;
 
 /** Session starts on one in-process relay: the times (ms) after 3 warm-up starts. */
-async function sessionStarts(starts: number, o: Parameters<typeof startTestRelay>[0]): Promise<number[]> {
+export async function sessionStarts(starts: number, o: Parameters<typeof startTestRelay>[0]): Promise<number[]> {
   const t = await startTestRelay(o);
   const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token() });
   const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
