@@ -25,5 +25,6 @@ export * from './protocol/handover.ts';
 export * from './protocol/multi.ts';
 export * from './protocol/fileTransfer.ts';
 export * from './protocol/sound.ts';
+export * from './protocol/linkProbe.ts';
 export * from './protocol/camera.ts';
 export * from './protocol/cluster.ts';

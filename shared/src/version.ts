@@ -51,8 +51,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `remote-sound`: the agent hears the customer PC's sound on a second audio m-line (`sound-request`, `sound-answer`, `sound-stop`, `sound-state`).
  * - `camera`: video guidance: the customer's camera instead of the screen, each switch consented (`camera-request`, `camera-answer`, `camera-source`).
  * - `relay-cluster`: several relays; an agent is sent to the relay that holds a device (`relay-redirect`, `hello.ticket`).
+ * - `link-probe`: a party measures its own link to the relay with padding the relay acknowledges (`link-probe`, `link-probe-ack`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -63,6 +64,8 @@ export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'col
  */
 export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'receive-report': 'rate-control',
+  'link-probe': 'link-probe',
+  'link-probe-ack': 'link-probe',
   'stream-state': 'rate-control',
   'view-state': 'view-state',
   'quality-mode': 'quality-mode',

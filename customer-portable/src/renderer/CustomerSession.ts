@@ -192,6 +192,9 @@ export class CustomerSession {
       case 'keyframe-request':
         this.media?.encoder.requestKeyframe();
         return;
+      case 'link-probe-ack':
+        this.media?.encoder.onProbeAck(msg.id);
+        return;
       case 'receive-report':
         this.media?.encoder.onReceiveReport(msg);
         return;

@@ -2,6 +2,7 @@ import { fragmentFrame } from '@beacon/shared/framing';
 import { DEFAULT_QUALITY_MODE, type CtlToRelay, type QualityMode, type ReceiveReport, type StreamConfig } from '@beacon/shared/protocol';
 import { bitrateFor, CODEC_CANDIDATES, encoderSettings, MAX_ENCODE_QUEUE, modeSettings, type CodecCandidate, type EncoderRate } from '../common/encoderSettings.ts';
 import { scaledSize } from '../common/stream/Ladder.ts';
+import { probePieces } from '../common/stream/LinkProbe.ts';
 import { StreamController, type StreamPlan } from '../common/stream/StreamController.ts';
 import { ChangeDetector } from './ChangeDetector.ts';
 import { epochNow } from './ScreenCapture.ts';
@@ -125,7 +126,7 @@ export class ScreenEncoder {
 
   constructor(private readonly opts: ScreenEncoderOptions) {
     this.mode = opts.mode ?? DEFAULT_QUALITY_MODE;
-    this.stream = new StreamController(this.mode, maxBitrate(1280, 720, this.mode), performance.now(), opts.startBps);
+    this.stream = new StreamController(this.mode, maxBitrate(1280, 720, this.mode), performance.now(), opts.startBps, true);
   }
 
   get qualityMode(): QualityMode {
@@ -147,7 +148,27 @@ export class ScreenEncoder {
   /** What reached the agent: the rate control's acknowledgement. */
   onReceiveReport(report: Pick<ReceiveReport, 'lastSeq' | 'heldMs' | 'bytes'>): void {
     if (this.isClosed) return;
-    this.stream.onReport(report, performance.now());
+    const now = performance.now();
+    this.stream.onReport(report, now);
+    this.probeLink(now);
+  }
+
+  /** The relay acknowledged a start-up probe (see LinkProbe). */
+  onProbeAck(id: number): void {
+    if (this.isClosed) return;
+    const now = performance.now();
+    this.stream.onProbeAck(id, now);
+    this.probeLink(now);
+  }
+
+  /** Sends the start-up probe that is due, if any; a relay that cannot take one ends probing. */
+  private probeLink(now: number): void {
+    const bytes = this.stream.probeDue(now);
+    if (bytes === 0) return;
+    const id = this.stream.onProbeSent(bytes, now);
+    for (const piece of probePieces(this.opts.sessionId, id, bytes, this.stream.plan().fragmentPayload)) {
+      if (!this.opts.sink.sendCtl(piece)) return void this.stream.onProbeSent(null, now);
+    }
   }
 
   /** The size of the video the agent sees, which is the space its input coordinates are in. */
@@ -296,6 +317,7 @@ export class ScreenEncoder {
    * stream parameters) goes out at once.
    */
   linkReplaced(): void {
+    this.stream.onLinkReplaced(performance.now());
     this.stream.onNewStream();
     this.requestKeyframe();
   }

@@ -20,7 +20,7 @@ import { COLLAB_LIMITS } from '@beacon/shared/collab';
 import type { Clock } from '../platform/clock.ts';
 import { TokenBucket, type BucketSize } from '../platform/TokenBucket.ts';
 
-export type BudgetKind = 'ctl' | 'chat' | 'stroke' | 'file-bytes';
+export type BudgetKind = 'ctl' | 'chat' | 'stroke' | 'file-bytes' | 'probe-bytes';
 
 /** The budgets of one party, per kind of message. */
 export const CTL_BUDGETS: Readonly<Record<BudgetKind, BucketSize>> = {
@@ -43,6 +43,12 @@ export const CTL_BUDGETS: Readonly<Record<BudgetKind, BucketSize>> = {
    * more than most links a relay serves); the 1 MiB window already paces an honest sender.
    */
   'file-bytes': { burst: 2 * COLLAB_LIMITS.maxAttachmentBytes, perSecond: 8 * 1024 * 1024 },
+  /**
+   * `link-probe`, in padding characters: a client's start-up probes (4 kB doubling to 128 kB at
+   * most, about 252 kB in all) twice over, then 16 kB/s: probing is for learning a link, not
+   * for filling it.
+   */
+  'probe-bytes': { burst: 512 * 1024, perSecond: 16 * 1024 },
 };
 
 /**
@@ -68,7 +74,7 @@ export type Admission = 'ok' | 'over' | 'cut-off';
 
 /**
  * What the budget reads of a message before it is validated: its `type`, and the length of a
- * chunk's `data`. The budget is checked first, so a flood is dropped for the cost of
+ * chunk's `data` (a probe's `pad`). The budget is checked first, so a flood is dropped for the cost of
  * JSON.parse, not of the full validation (a 1000-point stroke takes half a millisecond).
  */
 export interface Peek {
@@ -79,8 +85,9 @@ export interface Peek {
 /** The peek of a message JSON.parse gave (anything else is `ctl`, costing 1, and fails its validation after). */
 export function peekAt(data: unknown): Peek {
   if (typeof data !== 'object' || data === null) return { type: '', dataChars: 0 };
-  const m = data as { type?: unknown; data?: unknown };
-  return { type: typeof m.type === 'string' ? m.type : '', dataChars: typeof m.data === 'string' ? m.data.length : 0 };
+  const m = data as { type?: unknown; data?: unknown; pad?: unknown };
+  const payload = m.type === 'link-probe' ? m.pad : m.data;
+  return { type: typeof m.type === 'string' ? m.type : '', dataChars: typeof payload === 'string' ? payload.length : 0 };
 }
 
 export function budgetKindOf(type: string): BudgetKind {
@@ -93,14 +100,17 @@ export function budgetKindOf(type: string): BudgetKind {
       return 'stroke';
     case 'file-chunk':
       return 'file-bytes';
+    case 'link-probe':
+      return 'probe-bytes';
     default:
       return 'ctl';
   }
 }
 
-/** What a message costs in its kind's units: raw bytes for a chunk (its base64 is 4/3 of them), else 1. */
+/** What a message costs in its kind's units: raw bytes for a chunk (its base64 is 4/3 of them), a probe's padding, else 1. */
 function costOf(p: Peek): number {
-  return p.type === 'file-chunk' ? Math.floor((p.dataChars * 3) / 4) : 1;
+  if (p.type === 'file-chunk') return Math.floor((p.dataChars * 3) / 4);
+  return p.type === 'link-probe' ? Math.max(1, p.dataChars) : 1;
 }
 
 export class CtlBudget {
@@ -110,7 +120,7 @@ export class CtlBudget {
   private readonly refusalBudget: TokenBucket;
   private readonly refusalStrikes: TokenBucket;
   /** Messages dropped so far, per kind, and refusals (for the log line of a cut-off). */
-  readonly dropped: Record<BudgetKind, number> = { ctl: 0, chat: 0, stroke: 0, 'file-bytes': 0 };
+  readonly dropped: Record<BudgetKind, number> = { ctl: 0, chat: 0, stroke: 0, 'file-bytes': 0, 'probe-bytes': 0 };
   refusals = 0;
 
   constructor(

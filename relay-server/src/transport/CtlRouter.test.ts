@@ -42,4 +42,20 @@ describe('ctl budgets through the relay', () => {
     assert.equal(refused.re?.id, 'budget-file-4');
     assert.ok(!agent.ctlInbox.all.some((m) => m.type === 'error' && m.code === 'rate-limited'));
   });
+
+  test('a link probe is answered on its last piece, to its sender alone; probing past its budget is dropped', async () => {
+    const customer = await suite.open('customer');
+    const agent = await suite.open('agent');
+    const { sessionId } = await openSession(agent, customer, { view: true, control: true });
+    for (let piece = 0; piece < 4; piece++) customer.sendCtl({ type: 'link-probe', sessionId, id: 7, piece, pieces: 4, pad: '.'.repeat(1024) });
+    await customer.nextCtl('link-probe-ack', 5000, (m) => m.id === 7);
+    assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'link-probe-ack').length, 1, 'one answer per probe');
+    assert.ok(!agent.ctlInbox.all.some((m) => m.type === 'link-probe-ack'), 'the agent sees nothing of it');
+    const piece = 16 * 1024;
+    const over = Math.ceil(CTL_BUDGETS['probe-bytes'].burst / piece) + 2;
+    for (let i = 0; i < over; i++) customer.sendCtl({ type: 'link-probe', sessionId, id: 100 + i, piece: 0, pieces: 1, pad: '.'.repeat(piece) });
+    const limited = await customer.nextCtl('error', 5000, (m) => m.code === 'rate-limited');
+    assert.equal(limited.re?.type, 'link-probe');
+    assert.ok(customer.ctlInbox.all.filter((m) => m.type === 'link-probe-ack').length < over, 'not every probe was answered');
+  });
 });

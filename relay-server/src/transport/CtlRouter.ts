@@ -12,7 +12,7 @@
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import { CtlToRelay, isCameraCtl, isCollabCtl, isFtCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import { CtlToRelay, isCameraCtl, isCollabCtl, isFtCtl, isLinkProbeCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
@@ -168,6 +168,11 @@ export class CtlRouter {
 
   private async dispatch(msg: CtlToRelay): Promise<void> {
     const party = this.party;
+    // A link probe is the sender's own business (no session): its last piece is acknowledged to it alone.
+    if (isLinkProbeCtl(msg)) {
+      if (msg.piece === msg.pieces - 1) party.sendCtl({ type: 'link-probe-ack', sessionId: msg.sessionId, id: msg.id });
+      return;
+    }
     if (isVoiceCtl(msg)) {
       if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
       return this.ctx.voice.handle(party, msg);

@@ -10,6 +10,7 @@ import { MultiCtlFromRelay, MultiCtlToRelay } from './multi.ts';
 import { FtCtlFromRelay, FtCtlToRelay } from './fileTransfer.ts';
 import { SoundCtlFromRelay, SoundCtlToRelay } from './sound.ts';
 import { CameraCtlFromRelay, CameraCtlToRelay } from './camera.ts';
+import { LinkProbeCtlFromRelay, LinkProbeCtlToRelay } from './linkProbe.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
 
@@ -222,7 +223,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options, ...LinkProbeCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -237,5 +238,6 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   ...FtCtlFromRelay.options,
   ...SoundCtlFromRelay.options,
   ...CameraCtlFromRelay.options,
+  ...LinkProbeCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

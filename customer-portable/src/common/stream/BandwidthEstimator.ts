@@ -199,6 +199,11 @@ export class BandwidthEstimator {
   }
 
   /** Newest acknowledged frame (null: none yet). */
+  /** Bytes of frames the agent acknowledged so far (a running count). */
+  get acknowledgedBytes(): number {
+    return this.ackedBytes;
+  }
+
   get lastAcknowledgedSeq(): number | null {
     return this.lastAckSeq;
   }

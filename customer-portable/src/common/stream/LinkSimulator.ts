@@ -37,6 +37,13 @@ export interface SimOptions {
    * budget). Less than the budget makes the stream app-limited, like typing.
    */
   demandBps?: number;
+  /**
+   * The shaper's burst in bytes (a token bucket, as `tc ... tbf burst`): after an idle moment
+   * this much passes at once. Absent: none (the link never runs faster than its rate).
+   */
+  burstBytes?: number;
+  /** The sender sends start-up probes (see LinkProbe), acknowledged by the far end a round trip later. */
+  probe?: boolean;
 }
 
 interface InFlight {
@@ -44,11 +51,15 @@ interface InFlight {
   bytes: number;
   left: number;
   capturedAt: number;
+  /** A start-up probe's ID (not a frame). */
+  probeId?: number;
 }
 
 export function simulate(o: SimOptions): TracePoint[] {
   const rtt = o.baseRttMs ?? 20;
-  const ctl = new StreamController(o.mode ?? 'balanced', o.maxBps ?? 2_000_000, 0);
+  const ctl = new StreamController(o.mode ?? 'balanced', o.maxBps ?? 2_000_000, 0, undefined, o.probe ?? false);
+  const probeAcks: { id: number; at: number }[] = [];
+  let tokens = 0;
   const queue: InFlight[] = [];
   const delivered: { seq: number; at: number; capturedAt: number }[] = [];
   const trace: TracePoint[] = [];
@@ -59,17 +70,26 @@ export function simulate(o: SimOptions): TracePoint[] {
   let lastDelay = 0;
   let lastEncodedAt = 0;
   for (let t = 0; t <= o.durationMs; t += STEP_MS) {
-    // The bottleneck drains the queue head first.
-    let budget = (o.rateAt(t) * STEP_MS) / 1000;
-    while (budget > 0 && queue.length) {
+    // The bottleneck drains the queue head first, from its bucket of tokens.
+    const perStep = (o.rateAt(t) * STEP_MS) / 1000;
+    // Without a burst, what a step does not use is lost (the link never runs faster than its rate).
+    tokens = o.burstBytes === undefined ? perStep : Math.min(Math.max(o.burstBytes, perStep), tokens + perStep);
+    while (tokens > 0 && queue.length) {
       const head = queue[0] as InFlight;
-      const n = Math.min(budget, head.left);
+      const n = Math.min(tokens, head.left);
       head.left -= n;
-      budget -= n;
+      tokens -= n;
       if (head.left <= 0) {
         queue.shift();
-        delivered.push({ seq: head.seq, at: t + rtt / 2, capturedAt: head.capturedAt });
+        if (head.probeId !== undefined) probeAcks.push({ id: head.probeId, at: t + rtt });
+        else delivered.push({ seq: head.seq, at: t + rtt / 2, capturedAt: head.capturedAt });
       }
+    }
+    while (probeAcks.length && (probeAcks[0]?.at ?? Infinity) <= t) ctl.onProbeAck((probeAcks.shift() as { id: number }).id, t);
+    const probeBytes = ctl.probeDue(t);
+    if (probeBytes > 0) {
+      const probeId = ctl.onProbeSent(probeBytes, t);
+      queue.push({ seq: -1, bytes: probeBytes, left: probeBytes, capturedAt: t, probeId });
     }
     if (t >= nextReport) {
       nextReport += REPORT_MS;

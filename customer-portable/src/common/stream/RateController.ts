@@ -69,6 +69,10 @@ export class RateController {
   private lastHeldBackAt = Number.NEGATIVE_INFINITY;
   /** What the link delivered when it last filled up (bits per second), or null. */
   private congestedAt: number | null = null;
+  /** Start-up grows the target to this at most (bits per second; null: no limit): see LinkProbe. */
+  private startupCeiling: number | null = null;
+  /** What the start-up probe measured the link at (bits per second), or 0: an app-limited stream's ceiling until frames measure it. */
+  private probedBps = 0;
   /** Times the target went down, for tests and the bench. */
   decreases = 0;
 
@@ -95,6 +99,24 @@ export class RateController {
   setLimits(limits: RateLimits): void {
     this.limits = limits;
     this.target = clamp(this.target, limits);
+  }
+
+  /** What the start-up probe allows start-up to grow to (null: no limit). */
+  setStartupCeiling(bps: number | null): void {
+    this.startupCeiling = bps;
+  }
+
+  /**
+   * The start-up probe measured the link full at `bps`: start-up ends there, a little under
+   * it, as after a congestion the link was measured in.
+   */
+  onLinkMeasured(bps: number, now: number): void {
+    if (!this.isStartup) return;
+    this.isStartup = false;
+    this.congestedAt = bps;
+    this.probedBps = bps;
+    this.target = clamp(bps * DECREASE_FACTOR, this.limits);
+    this.lastDecreaseAt = now;
   }
 
   /** A frame was not encoded because too much was still in front of the link. */
@@ -128,11 +150,12 @@ export class RateController {
       if (link.hasReports && link.queueDelayMs < UNDERUSE_DELAY_MS && !isHeldBack) {
         const isDue = now - this.lastIncreaseAt >= STARTUP_INTERVAL_MS;
         // Never more than a step past what the link was seen to carry (a still screen measures nothing: no cap).
-        const cap = link.capacity > 0 ? link.capacity * 8 * STARTUP_FACTOR : appLimitedCeiling(link, this.target, STARTUP_FACTOR);
+        const cap = link.capacity > 0 ? link.capacity * 8 * STARTUP_FACTOR : appLimitedCeiling(link, this.target, STARTUP_FACTOR, this.probedBps);
         const grown = isDue ? Math.min(this.target * STARTUP_FACTOR, cap) : this.target;
         if (grown > this.target) this.lastIncreaseAt = now;
         const measured = link.isAppLimited ? 0 : deliveredBps * 0.8;
-        this.target = clamp(Math.max(this.target, grown, measured), this.limits);
+        const ceiling = this.startupCeiling === null ? Infinity : Math.max(this.target, this.startupCeiling);
+        this.target = clamp(Math.min(Math.max(this.target, grown, measured), ceiling), this.limits);
       }
       return this.target;
     }
@@ -144,7 +167,7 @@ export class RateController {
     if (canIncrease && this.target < this.limits.maxBps) {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
-      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING);
+      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING, this.probedBps);
       const grown = Math.min(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), Math.max(this.target, ceiling));
       this.target = clamp(grown, this.limits);
       this.lastIncreaseAt = now;
@@ -161,11 +184,13 @@ export class RateController {
 
 /**
  * For a stream that needs far less than its target (its frames, not the link, limit what it
- * sends), `factor` times what the link last carried when measured busy; else no ceiling.
+ * sends), `factor` times what the link last carried when measured busy (or, never measured so,
+ * what the start-up probe measured: `probedBps`); else no ceiling.
  */
-function appLimitedCeiling(link: LinkSnapshot, targetBps: number, factor: number): number {
+function appLimitedCeiling(link: LinkSnapshot, targetBps: number, factor: number, probedBps: number): number {
   const needsLess = link.sendRate * 8 < targetBps * DEMAND_SHARE;
-  return needsLess && link.lastCapacity > 0 ? link.lastCapacity * 8 * factor : Infinity;
+  const known = link.lastCapacity > 0 ? link.lastCapacity * 8 : probedBps;
+  return needsLess && known > 0 ? known * factor : Infinity;
 }
 
 function clamp(bps: number, l: RateLimits): number {

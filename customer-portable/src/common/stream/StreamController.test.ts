@@ -156,3 +156,25 @@ test('a step down keeps the size unless frames were held back for the link (a st
   const held = ladder.update('speed', 200_000, 2_000_000, 2000, false, true);
   assert.ok(held.scale < 1, 'frames held back: the size goes down at once');
 });
+
+test('behind a shaper whose burst lets the small first frames through, the start-up probe keeps start-up near the link', () => {
+  // 160 kbit/s with a 4 kB burst (tbf), a first keyframe of twice an average frame: its acknowledgement looks fast.
+  for (const demandBps of [undefined, 40_000]) {
+    const trace = simulate({ rateAt: () => 160 * KBIT, durationMs: 12_000, burstBytes: 4096, keyFactor: 2, probe: true, ...(demandBps ? { demandBps } : {}) });
+    const early = between(trace, 0, 6000);
+    const peak = Math.max(...early.map((p) => p.targetBps));
+    assert.ok(peak <= 300_000, `${demandBps ?? 'busy'}: start-up went to ${peak} bit/s on a 160 kbit/s link`);
+    assert.ok(trace.every((p) => p.scale === 0.5), `${demandBps ?? 'busy'}: never a larger size (a keyframe of seconds)`);
+    const worst = Math.max(...trace.map((p) => p.delayMs));
+    assert.ok(worst <= 1000, `${demandBps ?? 'busy'}: a frame waited ${worst} ms`);
+  }
+});
+
+test('with the start-up probe a fast link still reaches full size quickly, on a slow machine too', () => {
+  for (const [baseRttMs, byMs] of [[5, 1000], [100, 1500]] as const) {
+    const trace = simulate({ rateAt: () => 100_000 * KBIT, durationMs: 3000, probe: true, baseRttMs, demandBps: 20_000 });
+    const p = at(trace, byMs);
+    assert.equal(p.scale, 1, `round trip ${baseRttMs} ms: scale ${p.scale} at ${byMs} ms`);
+    assert.ok(p.targetBps >= 1_500_000, `round trip ${baseRttMs} ms: target ${p.targetBps}`);
+  }
+});

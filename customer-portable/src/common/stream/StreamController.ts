@@ -21,6 +21,7 @@ import { averageFrameBytes, mediaBacklogLimit } from '../encoderSettings.ts';
 import type { QualityMode, ReceiveReport } from '@beacon/shared/protocol';
 import { BandwidthEstimator, type LinkSnapshot } from './BandwidthEstimator.ts';
 import { effectiveMode, Ladder, type Rung } from './Ladder.ts';
+import { LinkProbe } from './LinkProbe.ts';
 import { RateController, type RateLimits } from './RateController.ts';
 
 /** The encoder is given this share of the target; the rest absorbs keyframes and overshoot. */
@@ -81,12 +82,18 @@ export class StreamController {
   private firstSentAt: number | null = null;
   private isWithoutReports = false;
   private readonly startBps: number;
+  /** The start-up probe (see LinkProbe); off for a stream whose sender sends no probes. */
+  readonly probe: LinkProbe;
 
-  /** `startBps`: what the link is assumed to carry before it is measured (default {@link START_BPS}). */
-  constructor(mode: QualityMode, maxBps: number, now: number, startBps = START_BPS) {
+  /**
+   * `startBps`: what the link is assumed to carry before it is measured (default {@link START_BPS}).
+   * `isProbing`: the sender sends the start-up probes ({@link probeDue}); start-up then waits for their verdict.
+   */
+  constructor(mode: QualityMode, maxBps: number, now: number, startBps = START_BPS, isProbing = false) {
     this.mode = mode;
     this.maxBps = maxBps;
     this.startBps = startBps;
+    this.probe = new LinkProbe(maxBps, isProbing);
     this.rate = new RateController(this.limits());
     this.ladder = new Ladder(effectiveMode(mode, this.rate.targetBps), this.rate.targetBps, maxBps, now);
   }
@@ -95,7 +102,42 @@ export class StreamController {
   setMode(mode: QualityMode, maxBps: number, now: number): void {
     this.mode = mode;
     this.maxBps = maxBps;
+    this.probe.setMaxBps(maxBps);
     this.rate.setLimits(this.limits());
+    this.update(now);
+  }
+
+  /** Bytes of the start-up probe to send now (0: none): once the first frame was acknowledged, one probe at a time. */
+  probeDue(now: number): number {
+    if (this.probe.isDone) return 0;
+    const bytes = this.probe.due(now, this.estimator.lastAcknowledgedSeq !== null);
+    this.applyProbe(now);
+    return bytes;
+  }
+
+  /** The probe of `bytes` went out (its ID, for the acknowledgement), or it could not be sent (null: no probing). */
+  onProbeSent(bytes: number | null, now: number): number {
+    if (bytes === null) {
+      this.probe.turnOff();
+      this.update(now);
+      return 0;
+    }
+    return this.probe.onSent(bytes, now, this.estimator.acknowledgedBytes);
+  }
+
+  onProbeAck(id: number, now: number): void {
+    this.probe.onAck(id, now, this.estimator.acknowledgedBytes);
+    this.applyProbe(now);
+  }
+
+  /** The link was replaced (a resume): a probe in flight on the old one is never answered; probing stops. */
+  onLinkReplaced(now: number): void {
+    if (!this.probe.isDone) this.onProbeSent(null, now);
+  }
+
+  private applyProbe(now: number): void {
+    const v = this.probe.verdict;
+    if (v?.kind === 'measured') this.rate.onLinkMeasured(v.bytesPerSec * 8, now);
     this.update(now);
   }
 
@@ -219,6 +261,7 @@ export class StreamController {
       this.rate.setLimits({ ...this.limits(), minBps: this.maxBps });
     }
     const link = this.estimator.snapshot(now);
+    this.rate.setStartupCeiling(this.probe.ceilingBps());
     const target = this.rate.update(link, now);
     // Whether the link is slow follows the averaged target (its probing peaks and dips are not the link).
     const linkBps = this.rate.inStartup ? Math.max(target, link.deliveryRate * 8) : this.ladder.smoothedBps;
