@@ -14,11 +14,12 @@ export default defineConfig({
     emptyOutDir: true,
     // Electron's Chromium and current Chromium both run ES2023 natively.
     target: 'es2023',
-    // Two pages: the app, and the transparent whiteboard overlay over the customer's screen.
+    // Three pages: the app, the transparent whiteboard overlay over the customer's screen, and the privacy curtain.
     rollupOptions: {
       input: {
         index: fileURLToPath(new URL('./src/renderer/index.html', import.meta.url)),
         overlay: fileURLToPath(new URL('./src/renderer/overlay.html', import.meta.url)),
+        curtain: fileURLToPath(new URL('./src/renderer/curtain.html', import.meta.url)),
       },
     },
   },

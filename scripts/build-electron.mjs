@@ -15,8 +15,9 @@ const dir = join(dirname(fileURLToPath(import.meta.url)), '..', APPS[app]);
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, external: ['electron', 'robotjs'], logLevel: 'warning' };
 await build({ ...common, entryPoints: [join(dir, 'src/main/main.ts')], outfile: join(dir, 'dist/electron/main.cjs') });
 await build({ ...common, entryPoints: [join(dir, 'src/preload/preload.ts')], outfile: join(dir, 'dist/electron/preload.cjs') });
-// The customer's whiteboard overlay window has a preload of its own.
+// The customer's whiteboard overlay window and privacy curtain windows have preloads of their own.
 if (app === 'customer') {
   await build({ ...common, entryPoints: [join(dir, 'src/preload/overlayPreload.ts')], outfile: join(dir, 'dist/electron/overlayPreload.cjs') });
+  await build({ ...common, entryPoints: [join(dir, 'src/preload/curtainPreload.ts')], outfile: join(dir, 'dist/electron/curtainPreload.cjs') });
 }
 console.log(`built ${APPS[app]}/dist/electron/{main,preload}.cjs`);

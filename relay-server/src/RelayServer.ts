@@ -42,6 +42,7 @@ import { createTransport } from './transport/createTransport.ts';
 import type { RtcPorts } from './transport/PeerLink.ts';
 import { createVoice } from './voice/createVoice.ts';
 import { createCamera } from './media/createCamera.ts';
+import { createCurtain } from './media/createCurtain.ts';
 import type { S3Settings } from './recording/storage/s3Settings.ts';
 import { openRecordingFiles } from './recording/storage/openRecordingFiles.ts';
 import type { RecordingFiles } from './recording/storage/RecordingFiles.ts';
@@ -180,10 +181,12 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   media.useParticipants(participants);
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
+  collab.handler.useParticipants(participants);
   const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants, shared });
   const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
   const camera = createCamera({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
-  return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer, camera };
+  const curtain = createCurtain({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
+  return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer, camera, curtain };
 }
 type Features = ReturnType<typeof createFeatures>;
 
@@ -217,6 +220,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions, clust
     desk: f.desk.link,
     transfer: f.transfer,
     camera: f.camera,
+    curtain: f.curtain,
     ...(cluster ? { cluster } : {}),
   };
 }

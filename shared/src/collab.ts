@@ -101,6 +101,12 @@ export const ChatMessage = z.object({
   from: z.enum(['customer', 'agent']),
   /** The seat's display name, or `customer`. */
   senderName: z.string().max(120),
+  /**
+   * Set when an agent taking part in someone else's session wrote it (capability `desk-multi`):
+   * an invited colleague (`guest`) or a monitoring supervisor (`monitor`); absent for the
+   * session's own agent and the customer. Live messages carry it; the stored chat does not.
+   */
+  senderRole: z.enum(['guest', 'monitor']).optional(),
   text: z.string().max(COLLAB_LIMITS.maxChatChars),
   file: FileRef.optional(),
 });

@@ -149,6 +149,38 @@ export interface CustomerBridge {
    * grants the page the camera only in between. Absent in the browser build (its own prompt).
    */
   setCameraAllowed?(req: CameraAllowedRequest): Promise<void>;
+  /**
+   * Privacy curtain: whether this PC can show a curtain the agent does not see (main asks the OS;
+   * see customer-portable/src/common/curtainPlan.ts), raising it on every monitor, lowering it,
+   * and hearing that the customer lifted it (its Stop button or CURTAIN_HOTKEY). Absent in the
+   * browser build: a page cannot cover the screen, so the curtain is unavailable there.
+   */
+  curtainSupport?(): Promise<CurtainSupportResult>;
+  raiseCurtain?(req: RaiseCurtainRequest): Promise<RaiseCurtainResult>;
+  lowerCurtain?(): Promise<void>;
+  /** `event` (unparsed, see CurtainLiftedEvent): why the curtain came down without the page asking. */
+  onCurtainLifted?(handler: (event: unknown) => void): () => void;
+}
+
+/** Main -> renderer: whether a privacy curtain can be shown here without the agent seeing it. */
+export const CurtainSupportResult = z.object({ isSupported: z.boolean() });
+export type CurtainSupportResult = z.infer<typeof CurtainSupportResult>;
+/** Renderer -> main: raise the curtain; its page says who works on the PC, in the customer's language. */
+export const RaiseCurtainRequest = z.object({ orgName: z.string().max(120), locale: z.string().max(20) });
+export type RaiseCurtainRequest = z.infer<typeof RaiseCurtainRequest>;
+/** Main -> renderer: the curtain came down by itself: the customer lifted it (Stop, hotkey), or a curtain window went away. */
+export const CurtainLiftedEvent = z.object({ why: z.enum(['customer-lifted', 'failed']) });
+export type CurtainLiftedEvent = z.infer<typeof CurtainLiftedEvent>;
+/** Main -> renderer: the curtain is up on every monitor, or it could not be made. */
+export const RaiseCurtainResult = z.object({ ok: z.boolean() });
+export type RaiseCurtainResult = z.infer<typeof RaiseCurtainResult>;
+
+/** What the curtain window's preload exposes on `window.beaconCurtain`: one function per message to main. */
+export interface CurtainBridge {
+  /** The customer pressed Stop: every curtain window closes and the session's page is told. */
+  liftCurtain(): void;
+  /** The pointer is over the Stop button (true) or left it: only then does the click-through window take the click. */
+  pointerOverStop(isOver: boolean): void;
 }
 
 /** Renderer -> main: whether the page may open the camera now (the customer's yes, until the camera goes off). */

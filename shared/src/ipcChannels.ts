@@ -26,7 +26,21 @@ export const CUSTOMER_IPC = {
   abortReceivedFile: 'beacon:customer:abort-received-file',
   /** Video guidance: the camera may be opened (the customer agreed) or no longer (renderer -> main). */
   setCameraAllowed: 'beacon:customer:set-camera-allowed',
+  /** Privacy curtain: can it be shown here, raise, lower (renderer -> main), and the customer lifted it (main -> renderer). */
+  curtainSupport: 'beacon:customer:curtain-support',
+  raiseCurtain: 'beacon:customer:raise-curtain',
+  lowerCurtain: 'beacon:customer:lower-curtain',
+  curtainLifted: 'beacon:customer:curtain-lifted',
 } as const;
+
+/** The curtain window -> main (its own preload sends only these). */
+export const CURTAIN_IPC = {
+  lift: 'beacon:curtain:lift',
+  pointerOverStop: 'beacon:curtain:pointer-over-stop',
+} as const;
+
+/** The global hotkey that lifts the privacy curtain on the customer's PC. */
+export const CURTAIN_HOTKEY = 'CommandOrControl+Alt+Shift+B';
 
 /** Main -> the customer's whiteboard overlay window (its own preload listens on these). */
 export const OVERLAY_IPC = {

@@ -2,8 +2,9 @@
  * Several agents in one desk session end to end (issue 12: monitor, invite a colleague, pass
  * control), in real browsers against a real relay and a real X screen: Bob serves a customer
  * who asked for help. A supervisor (Alice) monitors the session from the Supervise panel: she
- * sees the live picture, Bob's tab says "monitored by Alice", the customer's bar lists her, and
- * her click on the picture does not reach the X screen. Bob then invites Carol; she joins and
+ * sees the live picture, Bob's tab says "monitored by Alice", the customer's bar lists her, what
+ * she writes in the chat reaches the customer and Bob labelled as a supervisor's, and her click
+ * on the picture does not reach the X screen. Bob then invites Carol; she joins and
  * sees the picture; her click does nothing until Bob gives her control, then it lands on the X
  * screen and Bob sees her labelled pointer; Bob takes control back and her clicks stop landing
  * while his do. Monitoring, the invitation and the join are audited. Last, the supervisor
@@ -132,6 +133,16 @@ describe('several agents in one desk session, end to end', { concurrency: false 
     await alice.getByTestId('multi-watching').waitFor({ timeout: 5000 });
     await bob.locator('[data-testid="session-monitored"]', { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
     await customer.locator('[data-testid="bar-participants"]', { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
+
+    // She writes in the chat: the customer and Bob see who wrote, labelled as a supervisor.
+    await customer.getByTestId('session-panel-toggle').click();
+    await alice.getByTestId('chat-input').fill('Alice, team lead: Bob is on it');
+    await alice.getByTestId('chat-send').click();
+    await alice.locator('[data-testid="chat-message"]', { hasText: 'team lead' }).waitFor({ timeout: 10_000 });
+    const line = customer.locator('[data-testid="chat-message"][data-from="agent"]', { hasText: 'team lead' });
+    await line.waitFor({ timeout: 10_000 });
+    assert.ok((await line.innerText()).includes(`${AGENT.name} (supervisor)`), await line.innerText());
+    await bob.locator('[data-testid="chat-message"]', { hasText: `${AGENT.name} (supervisor)` }).waitFor({ timeout: 10_000 });
 
     await clickDoesNotLand(alice, SPOTS.alice);
     await framesGrow(alice, 2);

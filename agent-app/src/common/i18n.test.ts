@@ -9,7 +9,7 @@ import { AccountRole } from '@beacon/shared/protocol';
 import { AGENT_CATALOG } from './i18n.ts';
 import { navFor } from './roles.ts';
 
-const VARS = { name: 'x', id: 'x', seconds: 60, page: 2, n: 3, h: 1, m: 2, s: 3, percent: 5, size: '9', login: 'x', when: 'x', duration: '1:05', chars: 12, index: 2, width: 1280, height: 720 };
+const VARS = { name: 'x', id: 'x', seconds: 60, page: 2, n: 3, h: 1, m: 2, s: 3, percent: 5, size: '9', login: 'x', when: 'x', duration: '1:05', chars: 12, index: 2, width: 1280, height: 720, agent: 'x', customer: 'x' };
 
 function sourcesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

@@ -22,6 +22,8 @@ import { VOICE_EN } from './locales/voice.en.ts';
 import { VOICE_ZH_CN } from './locales/voice.zh-CN.ts';
 import { CAMERA_EN } from './locales/camera.en.ts';
 import { CAMERA_ZH_CN } from './locales/camera.zh-CN.ts';
+import { CURTAIN_EN } from './locales/curtain.en.ts';
+import { CURTAIN_ZH_CN } from './locales/curtain.zh-CN.ts';
 
 export const AGENT_CATALOG = {
   en: {
@@ -34,6 +36,7 @@ export const AGENT_CATALOG = {
     ...VOICE_EN,
     ...SOUND_EN,
     ...CAMERA_EN,
+    ...CURTAIN_EN,
     app: {
       name: 'Beacon',
       title: 'Agent Console',
@@ -130,6 +133,7 @@ export const AGENT_CATALOG = {
     ...VOICE_ZH_CN,
     ...SOUND_ZH_CN,
     ...CAMERA_ZH_CN,
+    ...CURTAIN_ZH_CN,
     app: {
       name: 'Beacon',
       title: '坐席控制台',

@@ -32,6 +32,7 @@ import type { RemoteSession } from './RemoteSession.ts';
 import { TokenStore } from './TokenStore.ts';
 import type { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 import type { CameraControl } from '../common/CameraControl.ts';
+import type { CurtainControl } from '../common/CurtainControl.ts';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { SessionLinks, connectRequest } from './SessionLinks.ts';
 import { loadQualityMode, saveQualityMode } from './qualityPreference.ts';
@@ -183,6 +184,11 @@ export class AgentClient {
   /** The session's video guidance (created with the session). */
   getCamera(sessionId: string): CameraControl {
     return this.sessions.open(sessionId).camera;
+  }
+
+  /** The session's privacy curtain (created with the session). */
+  getCurtain(sessionId: string): CurtainControl {
+    return this.sessions.open(sessionId).curtain;
   }
 
   /** The session's voice call, on the current relay link (null while there is none). */

@@ -13,6 +13,7 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { acceptRequestedFiles } from './transfer/acceptRequestedFiles.ts';
 import { CameraControl } from '../common/CameraControl.ts';
+import { CurtainControl } from '../common/CurtainControl.ts';
 
 /** What a session needs from the console around it. */
 export interface SessionHost {
@@ -31,6 +32,8 @@ export class AgentSession {
   readonly files: FileTransferSession;
   /** Video guidance: asking for the customer's camera or screen, and what the picture shows. */
   readonly camera: CameraControl;
+  /** Privacy curtain: asking to hide the customer's monitors from the customer, and its state. */
+  readonly curtain: CurtainControl;
   private remoteSession: RemoteSession | null = null;
   private voiceCall: VoiceCall | null = null;
   /** A stream config that arrived (over the data channel) before session-started (over the socket). */
@@ -49,6 +52,7 @@ export class AgentSession {
     });
     acceptRequestedFiles(this.files);
     this.camera = new CameraControl(sessionId, (m) => host.sendCtl(m));
+    this.curtain = new CurtainControl(sessionId, (m) => host.sendCtl(m));
     this.collab.onIncoming = () => {
       host.changed(); // unread counts in the tabs
       host.notify('message');

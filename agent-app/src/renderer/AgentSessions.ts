@@ -8,7 +8,7 @@ import type { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import { isVoiceMessage, type VoiceCall } from '@beacon/shared/browser/VoiceCall';
 import type { ErrorCode } from '@beacon/shared/errors';
 import { FramingError, readHeader } from '@beacon/shared/framing';
-import { decodeChunk, isCameraCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
+import { decodeChunk, isCameraCtl, isCurtainCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
 import { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
@@ -167,6 +167,10 @@ export class AgentSessions {
       this.sessions.get(msg.sessionId)?.camera.onCtl(msg);
       return;
     }
+    if (isCurtainCtl(msg)) {
+      this.sessions.get(msg.sessionId)?.curtain.onCtl(msg);
+      return;
+    }
     switch (msg.type) {
       case 'stream-config':
         if (this.host.hasTab(msg.sessionId)) this.open(msg.sessionId).configure(msg.config);
@@ -190,6 +194,7 @@ export class AgentSessions {
         for (const s of this.sessions.values()) s.currentVoice?.relayRefused(msg.code);
         if (msg.re?.type === 'sound-request') this.sound.refused();
         if (msg.re?.type === 'camera-request') for (const s of this.sessions.values()) s.camera.askRefused();
+        if (msg.re?.type === 'curtain-request') for (const s of this.sessions.values()) s.curtain.askRefused();
         this.host.ctlRefused(msg.code);
         return;
       default:

@@ -4,11 +4,12 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import { ChatHistory, COLLAB_LIMITS, QuickReplies, type ChatMessage } from '@beacon/shared/collab';
 import { randomTransferId, type CollabSession } from '@beacon/shared/browser/CollabSession';
 import { ChatCompose, ChatMessageItem, TransferLine, useChatShown } from '@beacon/shared/ui/Chat';
 import type { SessionEntry } from '../common/ConsoleModel.ts';
-import { useClient } from './ClientContext.ts';
+import { useClient, useSnapshot } from './ClientContext.ts';
 import type { DrawStyle } from './WhiteboardLayer.tsx';
 
 const COLORS = ['#e53935', '#fdd835', '#43a047', '#1e88e5', '#000000', '#ffffff'];
@@ -34,7 +35,9 @@ export function CollabPanel(props: {
   const [isEditing, setEditing] = useState(false);
   const [history, setHistory] = useState<ChatMessage[]>([]);
   const canDraw = entry.state === 'active' && entry.hasControl;
-  const senderOf = (m: ChatMessage) => (m.from === 'agent' ? t('collab.you') : t('collab.customer'));
+  const myName = useSnapshot().agent?.displayName ?? null;
+  const role = client.multi.myRole(entry.sessionId);
+  const senderOf = (m: ChatMessage) => senderLabel(m, t, myName, role === null || role === 'owner');
 
   useChatShown(collab, snap.messages.length);
 
@@ -157,6 +160,16 @@ export function CollabPanel(props: {
       <ChatCompose collab={collab} text={text} onText={setText} prefix="collab" classes={COMPOSE_CLASSES} />
     </aside>
   );
+}
+
+/**
+ * Who wrote a message, as this console shows it: the customer; "You"; the session's agent or an
+ * invited colleague by name; a monitoring supervisor by name, labelled (several agents may write).
+ */
+function senderLabel(m: ChatMessage, t: TFunction, myName: string | null, isOwner: boolean): string {
+  if (m.from === 'customer') return t('collab.customer');
+  if (m.senderRole ? m.senderName === myName : isOwner) return t('collab.you');
+  return m.senderRole === 'monitor' ? t('collab.supervisor', { name: m.senderName }) : m.senderName;
 }
 
 function QuickReplyEditor({ initial, onSave }: { initial: string[]; onSave: (list: string[]) => void }) {

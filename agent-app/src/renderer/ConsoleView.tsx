@@ -16,6 +16,7 @@ import { StatsPage } from './admin/StatsPage.tsx';
 import { RecordingPage } from './recording/RecordingPage.tsx';
 import { useClient, useSnapshot } from './ClientContext.ts';
 import { CustomersPage } from './customers/CustomersPage.tsx';
+import { DeskAlertCards } from './desk/DeskAlertCards.tsx';
 import { DeskControls, DeskOffers } from './desk/DeskControls.tsx';
 import { MultiInvitations } from './desk/ParticipantsBar.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
@@ -140,6 +141,7 @@ export function ConsoleView({ route }: { route: Route }) {
         </main>
       )}
       <DeskOffers />
+      <DeskAlertCards />
       <MultiInvitations />
     </div>
   );

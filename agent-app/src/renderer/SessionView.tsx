@@ -22,6 +22,7 @@ import { PeerPointers } from './desk/PeerPointers.tsx';
 import { FilesMenu } from './transfer/FilesMenu.tsx';
 import { SoundButton, SoundRow } from './sound/SoundControl.tsx';
 import { CameraTools } from './camera/CameraTools.tsx';
+import { CurtainTools } from './curtain/CurtainTools.tsx';
 
 /** Puts the session's own canvas into the video area and keeps it fitted (aspect kept) on resize. */
 function useCanvasHost(session: RemoteSession | undefined) {
@@ -126,6 +127,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         {entry.state === 'active' && session?.clipboard && !isVoiceOnly && <ClipboardMenu clipboard={session.clipboard} />}
         {entry.state === 'active' && session && !isVoiceOnly && <MonitorMenu picker={session.monitors} />}
         {entry.state === 'active' && session && !isVoiceOnly && <CameraTools sessionId={entry.sessionId} />}
+        {entry.state === 'active' && session && !isVoiceOnly && <CurtainTools sessionId={entry.sessionId} hasControl={!isViewOnly} />}
         {entry.state === 'active' && session && !isVoiceOnly && <FilesMenu files={client.getFiles(entry.sessionId)} hasControl={entry.hasControl} />}
         {entry.state === 'active' && session && !isVoiceOnly && client.sound.isAvailable() && <SoundButton sound={client.sound} sessionId={entry.sessionId} />}
         {entry.state === 'active' && hasVideo && !isVoiceOnly && <FullScreenButton full={full} />}

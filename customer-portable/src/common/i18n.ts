@@ -4,6 +4,7 @@ import { VOICE_STRINGS_EN, VOICE_STRINGS_ZH_CN } from './voiceStrings.ts';
 import { CONTROL_STRINGS_EN, CONTROL_STRINGS_ZH_CN } from './controlStrings.ts';
 import { SOUND_STRINGS_EN, SOUND_STRINGS_ZH_CN } from './soundStrings.ts';
 import { CAMERA_STRINGS_EN, CAMERA_STRINGS_ZH_CN } from './cameraStrings.ts';
+import { CURTAIN_STRINGS_EN, CURTAIN_STRINGS_ZH_CN } from './curtainStrings.ts';
 
 /**
  * The customer app's own strings. Protocol errors (`errors.*`) and end reasons (`ended.*`)
@@ -20,6 +21,7 @@ export const CUSTOMER_CATALOG = {
     ...CONTROL_STRINGS_EN,
     ...SOUND_STRINGS_EN,
     ...CAMERA_STRINGS_EN,
+    ...CURTAIN_STRINGS_EN,
     app: {
       title: 'Beacon Remote Support',
       tagline: 'Let a support agent see your screen and help you.',
@@ -74,6 +76,7 @@ export const CUSTOMER_CATALOG = {
       empty: 'No messages yet. You can write to your agent here, even before you answer the request.',
       you: 'You',
       agent: 'Agent',
+      supervisor: '{{name}} (supervisor)',
       placeholder: 'Type a message…',
       send: 'Send',
       attach: 'Attach a file or picture',
@@ -111,6 +114,7 @@ export const CUSTOMER_CATALOG = {
     ...CONTROL_STRINGS_ZH_CN,
     ...SOUND_STRINGS_ZH_CN,
     ...CAMERA_STRINGS_ZH_CN,
+    ...CURTAIN_STRINGS_ZH_CN,
     app: {
       title: 'Beacon 远程协助',
       tagline: '让客服人员查看您的屏幕，为您远程解决问题。',
@@ -164,6 +168,7 @@ export const CUSTOMER_CATALOG = {
       empty: '还没有消息。即使还没回应请求，也可以在这里给客服留言。',
       you: '我',
       agent: '客服',
+      supervisor: '{{name}}（主管）',
       placeholder: '输入消息…',
       send: '发送',
       attach: '发送文件或图片',

@@ -76,7 +76,7 @@ export class CustomerWindow {
     this.win.focus();
   }
 
-  send(channel: string): void {
-    if (!this.win.isDestroyed()) this.win.webContents.send(channel);
+  send(channel: string, payload?: unknown): void {
+    if (!this.win.isDestroyed()) this.win.webContents.send(channel, payload);
   }
 }

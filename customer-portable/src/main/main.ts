@@ -17,6 +17,7 @@ import { pickCaptureSource } from '../node/captureSource.ts';
 import type { Injector } from '../node/Injector.ts';
 import { TempProfile } from '../node/TempProfile.ts';
 import { CustomerWindow } from './CustomerWindow.ts';
+import { registerCurtain, type CurtainControl } from './curtain.ts';
 import { OverlayWindow } from './OverlayWindow.ts';
 import { createValidatedIpc } from './validatedIpc.ts';
 
@@ -30,6 +31,8 @@ const PRELOAD = join(__dirname, 'preload.cjs');
 /** The whiteboard overlay page (a second page of the renderer build) and its own preload. */
 const OVERLAY_HTML = join(__dirname, '../renderer/overlay.html');
 const OVERLAY_PRELOAD = join(__dirname, 'overlayPreload.cjs');
+/** The privacy curtain page (one window per monitor) and its own preload. */
+const CURTAIN_FILES = { html: join(__dirname, '../renderer/curtain.html'), preload: join(__dirname, 'curtainPreload.cjs') };
 /**
  * Electron keys its single-instance lock on the userData folder, which is new on every
  * run; so the lock is taken on this fixed folder first. Not named like the profiles, so
@@ -45,6 +48,8 @@ interface Shell {
   isInSession: boolean;
   /** The customer agreed to show the camera (video guidance) and it has not gone off since. */
   isCameraAllowed: boolean;
+  /** The privacy curtain's windows (main/curtain.ts); down whenever no session runs. */
+  curtain: CurtainControl | null;
 }
 
 /** Takes the single-instance lock and a fresh temp profile; null when another instance runs. */
@@ -93,6 +98,8 @@ function setSessionState(shell: Shell, req: SessionStateRequest): void {
   } else {
     globalShortcut.unregister(STOP_HOTKEY);
     shell.isCameraAllowed = false;
+    // The curtain comes down with the session, however it ends.
+    shell.curtain?.lower();
     shell.overlay?.close();
     shell.overlay = null;
     window.exitSessionBar();
@@ -150,10 +157,11 @@ function main(): void {
     app.quit();
     return;
   }
-  const shell: Shell = { window: null, overlay: null, isInSession: false, isCameraAllowed: false };
+  const shell: Shell = { window: null, overlay: null, isInSession: false, isCameraAllowed: false, curtain: null };
   const ipc = createValidatedIpc(() => trustedPageOf(shell.window?.win ?? null, pathToFileURL(RENDERER_HTML).href));
   registerIpc(ipc, shell, relayUrl);
   const releaseSound = registerRemoteSound(ipc, () => shell.isInSession);
+  shell.curtain = registerCurtain(ipc, { isInSession: () => shell.isInSession, tellPage: (channel, payload) => shell.window?.send(channel, payload) }, CURTAIN_FILES);
 
   app.on('web-contents-created', (_e, contents) => {
     contents.on('will-attach-webview', (e) => e.preventDefault());
@@ -164,6 +172,7 @@ function main(): void {
 
   let isProfileRemoved = false;
   app.on('will-quit', (e) => {
+    shell.curtain?.dispose();
     globalShortcut.unregisterAll();
     shell.overlay?.close();
     shell.overlay = null;

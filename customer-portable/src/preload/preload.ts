@@ -23,6 +23,16 @@ const bridge: CustomerBridge = {
   finishReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.finishReceivedFile, req),
   abortReceivedFile: (req) => ipcRenderer.invoke(CUSTOMER_IPC.abortReceivedFile, req),
   setCameraAllowed: (req) => ipcRenderer.invoke(CUSTOMER_IPC.setCameraAllowed, req),
+  curtainSupport: () => ipcRenderer.invoke(CUSTOMER_IPC.curtainSupport),
+  raiseCurtain: (req) => ipcRenderer.invoke(CUSTOMER_IPC.raiseCurtain, req),
+  lowerCurtain: () => ipcRenderer.invoke(CUSTOMER_IPC.lowerCurtain),
+  onCurtainLifted: (handler) => {
+    const listener = (_e: unknown, event: unknown) => handler(event);
+    ipcRenderer.on(CUSTOMER_IPC.curtainLifted, listener);
+    return () => {
+      ipcRenderer.removeListener(CUSTOMER_IPC.curtainLifted, listener);
+    };
+  },
   onStopHotkey: (handler) => {
     // The IPC event object is not handed to the page.
     const listener = () => handler();

@@ -14,6 +14,7 @@ import { StartScreen } from './StartScreen.tsx';
 import { HelpRequestPanel } from './HelpRequestPanel.tsx';
 import { CustomerFiles } from './transfer/CustomerFiles.tsx';
 import { CameraArea } from './CameraArea.tsx';
+import { CurtainArea } from './CurtainArea.tsx';
 
 export function App({ client, isElectron }: { client: CustomerClient; isElectron: boolean }) {
   const state = useSyncExternalStore(client.subscribe, client.getState);
@@ -69,6 +70,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
   const files = useSyncExternalStore(client.subscribe, client.getFiles);
   const camera = useSyncExternalStore(client.subscribe, client.getCamera);
+  const curtain = useSyncExternalStore(client.subscribe, client.getCurtain);
   const openPanel = useCallback(() => setPanelOpen(true), []);
   const notices = useSyncExternalStore(client.barNotices.subscribe, client.barNotices.getSnapshot);
   const unread = useSyncExternalStore(sc?.collab.subscribe ?? NO_COLLAB.subscribe, () => sc?.collab.getSnapshot().unread ?? NO_COLLAB.unread());
@@ -96,6 +98,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
       <LinkNotice link={link} />
       <SoundNotice sound={client.sound} agentName={session.agentName} onAsk={openPanel} />
       {camera && <CameraArea camera={camera} collab={sc?.collab ?? null} agentName={session.agentName} onAttention={openPanel} />}
+      {curtain && <CurtainArea curtain={curtain} agentName={session.agentName} orgName={session.orgName ?? ''} onAttention={openPanel} />}
       {files && <CustomerFiles files={files} bridge={client.bridge} onAttention={openPanel} />}
       {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}

@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
+import type { ChatMessage } from '@beacon/shared/collab';
 import { ChatCompose, ChatMessageItem, TransferLine, useChatShown } from '@beacon/shared/ui/Chat';
 
 const COMPOSE_CLASSES = { send: 'chat-send', attach: 'chat-attach' };
@@ -17,6 +18,8 @@ export function ChatPanel({ collab }: { collab: CollabSession }) {
   const [text, setText] = useState('');
   const list = useRef<HTMLUListElement>(null);
   useChatShown(collab, snap.messages.length);
+  // An agent by name; a supervisor who watches the session and writes, labelled as one.
+  const senderOf = (m: ChatMessage) => (m.from === 'customer' ? t('chat.you') : m.senderRole === 'monitor' ? t('chat.supervisor', { name: m.senderName }) : m.senderName || t('chat.agent'));
   useEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [snap.messages.length]);
@@ -27,7 +30,7 @@ export function ChatPanel({ collab }: { collab: CollabSession }) {
       <ul className="chat-list" data-testid="chat-list" ref={list} aria-live="polite">
         {snap.messages.length === 0 && <li className="muted">{t('chat.empty')}</li>}
         {snap.messages.map((m) => (
-          <ChatMessageItem key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} sender={m.from === 'customer' ? t('chat.you') : m.senderName || t('chat.agent')} />
+          <ChatMessageItem key={m.id} m={m} url={m.file ? snap.urls[m.file.transferId] : undefined} sender={senderOf(m)} />
         ))}
       </ul>
       {snap.transfers

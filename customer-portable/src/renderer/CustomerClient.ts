@@ -7,7 +7,7 @@ import { Store } from '@beacon/shared/client/Store';
 import { ErrorCode } from '@beacon/shared/errors';
 import type { UiErrorCode } from '@beacon/shared/i18n';
 import type { CustomerBridge, RendererConfig } from '@beacon/shared/ipc';
-import { isCameraCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
+import { isCameraCtl, isCurtainCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type RelayToClient, type ResumeClaim } from '@beacon/shared/protocol';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
 import { INITIAL_STATE, othersOf, transition, type ActiveSession, type ConsentAsk, type CustomerInput, type CustomerState } from '../common/CustomerState.ts';
 import { BarNotices } from '../common/barNotices.ts';
@@ -16,6 +16,7 @@ import { HelpRequestClient, groupFromLink } from './HelpRequestClient.ts';
 import type { SessionCollab } from './SessionCollab.ts';
 import { SoundShare } from './sound/SoundShare.ts';
 import type { CameraSwitch } from './CameraSwitch.ts';
+import type { CurtainSwitch } from '../common/CurtainSwitch.ts';
 
 
 function closeReasonToUi(reason: CloseReason): UiErrorCode {
@@ -80,6 +81,7 @@ export class CustomerClient {
   readonly getVoice = (): VoiceCall | null => this.current?.voice ?? null;
   readonly getFiles = (): FileTransferSession | null => this.current?.files ?? null;
   readonly getCamera = (): CameraSwitch | null => this.current?.camera ?? null;
+  readonly getCurtain = (): CurtainSwitch | null => this.current?.curtain ?? null;
 
   private get state(): CustomerState {
     return this.store.getSnapshot();
@@ -286,6 +288,10 @@ export class CustomerClient {
     if (isCameraCtl(msg)) {
       // Video guidance only in the running session.
       if (cs && this.state.session?.sessionId === cs.sessionId) cs.camera.onCtl(msg);
+      return;
+    }
+    if (isCurtainCtl(msg)) {
+      if (cs && this.state.session?.sessionId === cs.sessionId) void cs.curtain.onCtl(msg);
       return;
     }
     if (isFtCtl(msg)) {

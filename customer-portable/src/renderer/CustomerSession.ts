@@ -17,6 +17,7 @@ import { FrameRepeater } from './FrameRepeater.ts';
 import { ScreenCapture } from './ScreenCapture.ts';
 import { ScreenEncoder } from './ScreenEncoder.ts';
 import { CameraSwitch } from './CameraSwitch.ts';
+import { CurtainSwitch } from '../common/CurtainSwitch.ts';
 import { SessionCollab } from './SessionCollab.ts';
 import { answerClipboard } from './clipboardAnswer.ts';
 import type { MonitorSelection } from '../common/MonitorSelection.ts';
@@ -49,6 +50,8 @@ export class CustomerSession {
   readonly files: FileTransferSession;
   /** Video guidance: the agent's asks for the camera (or the screen again), and the customer's answers. */
   readonly camera: CameraSwitch;
+  /** Privacy curtain: the agent's asks to hide the customer's monitors, and the curtain's state. */
+  readonly curtain: CurtainSwitch;
   private readonly timers = new DisposableStore();
   private consentTimer: Disposable | null = null;
   private startTimer: Disposable | null = null;
@@ -81,6 +84,7 @@ export class CustomerSession {
       bridge: host.bridge,
       session: this,
     });
+    this.curtain = new CurtainSwitch(sessionId, { sendCtl: (m) => host.link()?.sendCtl(m) ?? false, bridge: host.bridge });
     this.files = new FileTransferSession(sessionId, 'customer', {
       sendCtl: (m) => host.link()?.sendCtl(m) ?? false,
       sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
@@ -219,6 +223,7 @@ export class CustomerSession {
   /** Back on a new link (resumed): the agent's picture restarts from a keyframe, sent at once. */
   resumed(): void {
     this.media?.encoder.linkReplaced();
+    this.curtain.resumed();
   }
 
   /** Stops capture and encoding at once, and tells main the session is over. Idempotent. */
@@ -234,6 +239,8 @@ export class CustomerSession {
     }
     this.monitors = null;
     this.camera.dispose();
+    // The curtain comes down with the session (it outlives only a dropped link, which ends no media).
+    this.curtain.dispose();
     this.host.barNotices.clear();
     if (this.media) {
       this.media.capture.stop();

@@ -21,7 +21,9 @@ import { fitChunk } from './fitChunk.ts';
 import type { Logger } from '../platform/logger.ts';
 import { agentActor, customerActor, type AgentParty, type CustomerParty, type LiveSession as Session } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { Participants } from '../sessions/Participants.ts';
 import { Emitter } from '@beacon/shared/client/lifecycle';
+import type { ChatMessage } from '@beacon/shared/collab';
 
 export type CollabCtl = CollabCtlToRelay;
 
@@ -36,8 +38,10 @@ export class CollabHandler {
   private readonly screenshots = new Map<string, Set<string>>();
   private readonly budget = new SessionBudget();
   private readonly sweeper: NodeJS.Timeout;
-  /** A chat message was stored and passed on (the service desk's no-reply timers listen). */
-  readonly chatSent = new Emitter<[sessionId: string, from: 'agent' | 'customer']>();
+  /** A chat message was stored and passed on (the service desk's no-reply timers and its session's participants listen). */
+  readonly chatSent = new Emitter<[sessionId: string, from: 'agent' | 'customer', message: ChatMessage]>();
+  /** Agents taking part in sessions besides their own agent (capability `desk-multi`): guests and monitors chat too. */
+  private participants: Pick<Participants, 'roleOf'> | null = null;
 
   constructor(
     private readonly sessions: SessionManager,
@@ -56,7 +60,16 @@ export class CollabHandler {
     });
   }
 
+  useParticipants(p: Pick<Participants, 'roleOf'>): void {
+    this.participants = p;
+  }
+
   async handle(party: Party, msg: CollabCtl): Promise<void> {
+    // A guest or monitor writes in the chat; everything else in a session stays the owner's.
+    if (msg.type === 'chat-send' && 'agent' in party) {
+      const taking = this.takingPart(party, msg.sessionId);
+      if (taking) return this.participantChat(taking.s, party, taking.role, msg.text);
+    }
     const s = this.sessions.owned(party, msg.sessionId);
     const isAgent = s.agent === party;
     const from = isAgent ? 'agent' : 'customer';
@@ -113,7 +126,30 @@ export class CollabHandler {
     this.event(s, 'chat', from, { messageId: message.id, from, text: text.slice(0, 500) });
     await stored;
     party.sendCtl({ type: 'chat', sessionId: s.id, message });
-    this.chatSent.fire(s.id, from);
+    this.chatSent.fire(s.id, from, message);
+  }
+
+  /** The running session `agent` takes part in without owning it, and how; null otherwise. */
+  private takingPart(agent: AgentParty, sessionId: string): { s: Session; role: 'guest' | 'monitor' } | null {
+    const s = this.participants ? this.sessions.get(sessionId) : undefined;
+    if (!this.participants || s?.state !== 'active' || s.agent === agent) return null;
+    const role = this.participants.roleOf(s, agent);
+    return role === 'guest' || role === 'monitor' ? { s, role } : null;
+  }
+
+  /**
+   * A guest's or monitor's message, under their own name and role: the customer and the owner
+   * get it at once; the participants (the sender's acknowledgement among them) once it is
+   * stored, through `chatSent` (DeskMulti). On the timeline with who wrote it.
+   */
+  private async participantChat(s: Session, agent: AgentParty, role: 'guest' | 'monitor', text: string): Promise<void> {
+    this.budget.chat(s.id);
+    const message: ChatMessage = { ...(await this.store.newChat({ sessionId: s.id, from: 'agent', senderName: agent.agent.displayName, text })), senderRole: role };
+    for (const to of [s.customer, s.agent]) to.sendCtl({ type: 'chat', sessionId: s.id, message });
+    const stored = this.budget.track(s.id, this.store.writeChat(message));
+    this.event(s, 'chat', 'agent', { messageId: message.id, from: 'agent', role, text: text.slice(0, 500) }, agent);
+    await stored;
+    this.chatSent.fire(s.id, 'agent', message);
   }
 
   /** An upload starts: a screenshot only in answer to a request; the other side is offered it. */
@@ -249,8 +285,9 @@ export class CollabHandler {
     s.customer.sendCtl(msg);
   }
 
-  private event(s: Session, kind: 'chat' | 'stroke' | 'screenshot' | 'file', from: 'agent' | 'customer', detail: Record<string, unknown>): void {
-    const actor = from === 'agent' ? agentActor(s.agent.agent) : customerActor(s.deviceId);
+  /** `by`: the agent who did it (the session's own unless a participant). */
+  private event(s: Session, kind: 'chat' | 'stroke' | 'screenshot' | 'file', from: 'agent' | 'customer', detail: Record<string, unknown>, by: AgentParty = s.agent): void {
+    const actor = from === 'agent' ? agentActor(by.agent) : customerActor(s.deviceId);
     void this.budget.track(s.id, this.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail }));
   }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { COLLAB_LIMITS, FilePurpose, type ChatMessage, type FileRef, type SessionFileList } from '@beacon/shared/collab';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Database } from '../platform/Database.ts';
+import { IdBlocks } from '../platform/IdBlocks.ts';
 import type { Logger } from '../platform/logger.ts';
 
 const SenderRole = z.enum(['customer', 'agent']);
@@ -53,15 +54,15 @@ export function fileRef(f: StoredFile): FileRef {
 type NewChat = { sessionId: string; from: 'customer' | 'agent'; senderName: string; text: string; file?: StoredFile };
 
 export class CollabStore {
-  /** The highest chat row ID in the table when first asked (see {@link newChat}). */
-  private chatSeed: Promise<number> | null = null;
-  private lastChatId = 0;
+  private readonly chatIds: IdBlocks;
 
   constructor(
     private readonly db: Database,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.chatIds = new IdBlocks(db, 'chat_messages', 'chat_messages');
+  }
 
   /** Stores a chat message and returns it. */
   async addChat(m: NewChat): Promise<ChatMessage> {
@@ -73,18 +74,13 @@ export class CollabStore {
   /**
    * A chat message with its row ID, before the row is written, so it can be passed on without
    * waiting for the database (one connection every session shares: under a flood from another
-   * session a write waited up to a second). IDs are given here in call order, after the
-   * table's highest; every chat row is written through {@link writeChat}, in the same order.
-   * (One relay writes the table: several relays on one database would need a sequence.)
+   * session a write waited up to a second). IDs come from blocks this relay reserves (IdBlocks:
+   * unique across relays on one database), in call order; every chat row is written through
+   * {@link writeChat}, in the same order.
    */
   async newChat(m: NewChat): Promise<ChatMessage> {
-    this.chatSeed ??= this.db.get('SELECT MAX(id) AS id FROM chat_messages').then((row) => {
-      const r = parseUnknown(z.object({ id: z.number().int().nullable() }), row, 'chat_messages max id');
-      return r.ok ? (r.value.id ?? 0) : 0;
-    });
-    const seed = await this.chatSeed;
-    this.lastChatId = Math.max(this.lastChatId, seed) + 1;
-    const msg: ChatMessage = { id: this.lastChatId, sessionId: m.sessionId, at: Math.round(this.now()), from: m.from, senderName: m.senderName, text: m.text };
+    const id = await this.chatIds.take();
+    const msg: ChatMessage = { id, sessionId: m.sessionId, at: Math.round(this.now()), from: m.from, senderName: m.senderName, text: m.text };
     if (m.file) msg.file = fileRef(m.file);
     return msg;
   }
@@ -122,13 +118,13 @@ export class CollabStore {
   }
 
   async chatOfSession(sessionId: string): Promise<ChatMessage[]> {
-    return this.chats(await this.db.all(`${CHAT_SELECT} WHERE c.session_id = ? ORDER BY c.id`, [sessionId]));
+    return this.chats(await this.db.all(`${CHAT_SELECT} WHERE c.session_id = ? ORDER BY c.at, c.id`, [sessionId]));
   }
 
   /** Every message of every session linked to this directory customer, oldest first (the newest MAX_HISTORY). */
   async chatOfCustomer(customerId: number): Promise<ChatMessage[]> {
     const rows = await this.db.all(
-      `SELECT * FROM (${CHAT_SELECT} JOIN sessions s ON s.id = c.session_id WHERE s.customer_id = ? ORDER BY c.id DESC LIMIT ?) AS recent ORDER BY id`,
+      `SELECT * FROM (${CHAT_SELECT} JOIN sessions s ON s.id = c.session_id WHERE s.customer_id = ? ORDER BY c.at DESC, c.id DESC LIMIT ?) AS recent ORDER BY at, id`,
       [customerId, MAX_HISTORY],
     );
     return this.chats(rows);

@@ -96,9 +96,9 @@ export class DeskHandover {
   /**
    * A supervisor takes a running session over: a desk session's request moves to them too
    * (`transfer-accepted`, forced, which hands the session over); any other session is handed
-   * over directly.
+   * over directly. Also from a no-reply alert (DeskAlerts), by a member of the agent's group.
    */
-  private takeOver(supervisor: AgentParty, sessionId: string): void {
+  takeOver(supervisor: AgentParty, sessionId: string): void {
     const s = this.d.sessions.get(sessionId);
     if (s?.state !== 'active') throw new DeskRefusedError('not-found', 'no such running session');
     if (s.agent.agent.id === supervisor.agent.id) throw new DeskRefusedError('conflict', 'the session is already this agent’s');

@@ -18,19 +18,21 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
+import type { ChatMessage } from '@beacon/shared/collab';
 import type { Accounts } from '../accounts/Accounts.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
+import { ALERT_MESSAGE_TYPES, DeskAlerts } from './DeskAlerts.ts';
 import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
 import { MULTI_MESSAGE_TYPES, type DeskMulti, type DeskMultiDeps } from './DeskMulti.ts';
-import { DeskRefusedError, isMember, type DeskEvent, type HelpRequest } from './deskModel.ts';
+import { DeskRefusedError, isEnded, isMember, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
 
-export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay | MultiAgentToRelay;
+export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay | MultiAgentToRelay | AlertAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
   'help-request',
   'help-cancel',
@@ -41,6 +43,7 @@ export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type
   'offer-decline',
   ...HANDOVER_MESSAGE_TYPES,
   ...MULTI_MESSAGE_TYPES,
+  ...ALERT_MESSAGE_TYPES,
 ]);
 
 export interface DeskLinkDeps {
@@ -50,7 +53,7 @@ export interface DeskLinkDeps {
   log: Logger;
   now: Clock;
   /** Chat messages sent in sessions: a request's conversation (its no-reply timers) follows its session's chat. */
-  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer') => void): () => void };
+  chats?: { on(listener: (sessionId: string, from: 'agent' | 'customer', message: ChatMessage) => void): () => void };
   /** Sessions changing hands (capability `desk-live`): given the link's consoles, what handles those messages and hears desk events. */
   live?: (consoles: DeskConsoles) => DeskLive;
   /** Several agents in a session (capability `desk-multi`): given what the link knows of consoles, what handles those messages. */
@@ -62,25 +65,13 @@ export interface DeskLive {
   onDeskEvent(e: DeskEvent): void;
   /** With every push: supervisors' live lists. */
   refresh(): void;
+  /** Hands a running session to this agent now (a supervisor's take-over, or one from a no-reply alert). */
+  takeOver(agent: AgentParty, sessionId: string): void;
 }
 
 const REFRESH_MS = 1000;
 const MAX_QUEUE_VIEW = 500;
 const SUPERVISORS: ReadonlySet<AccountRole> = new Set(['owner', 'admin', 'manager']);
-type WithdrawReason = Extract<DeskRelayToAgent, { type: 'desk-offer-withdrawn' }>['reason'];
-const WITHDRAWN_BY: Partial<Record<DeskEvent['kind'], WithdrawReason>> = {
-  assigned: 'accepted',
-  declined: 'declined',
-  'offer-expired': 'expired',
-  'offer-withdrawn': 'withdrawn',
-  dispatched: 'dispatched',
-  left: 'left',
-  expired: 'expired',
-  messaged: 'left',
-};
-const ENDED = ['closed', 'left', 'expired', 'messaged'] as const;
-type Ended = (typeof ENDED)[number];
-const isEnded = (kind: string): kind is Ended => (ENDED as readonly string[]).includes(kind);
 
 export class DeskLink implements DeskConsoles {
   /** Help request ID -> the customer connection that asked. */
@@ -102,18 +93,29 @@ export class DeskLink implements DeskConsoles {
   /** Connections that speak `desk-multi`. */
   private readonly speakingMulti = new WeakSet<Party>();
   private readonly multi: DeskMulti | null;
+  /** Connections that speak `desk-alerts`, and the alerts they are sent. */
+  private readonly speakingAlerts = new WeakSet<Party>();
+  private readonly alerts: DeskAlerts;
   private timer: ReturnType<typeof setInterval> | null = null;
   private isRefreshScheduled = false;
 
   constructor(private readonly d: DeskLinkDeps) {
     this.live = d.live?.(this) ?? null;
+    this.alerts = new DeskAlerts({
+      desk: d.desk,
+      alertConsoles: () => this.everyConsoleSpeaking(this.speakingAlerts),
+      consolesOf: (id) => [...(this.agents.get(id) ?? [])],
+      sessionOfRequest: (id) => this.sessionOfRequest(id),
+      takeOver: (agent, sessionId) => this.live?.takeOver(agent, sessionId),
+    });
     this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), speaksLive: (p) => this.speakingLive.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
     if (d.chats) {
       this.stops.push(
-        d.chats.on((sessionId, from) => {
-          this.multi?.chatSentIn(sessionId);
+        d.chats.on((sessionId, from, message) => {
+          this.multi?.chatSentIn(sessionId, message);
           const requestId = this.sessionRequests.get(sessionId);
           if (requestId !== undefined) d.desk.noteMessage(requestId, from);
+          if (requestId !== undefined && from === 'agent') this.alerts.answered(requestId);
         }),
       );
     }
@@ -145,10 +147,11 @@ export class DeskLink implements DeskConsoles {
   }
 
   /** A connection that speaks `desk` said hello: an agent hears their desk state and queue. */
-  attach(party: AgentParty | CustomerParty, speaksLive = false, speaksMulti = false): void {
+  attach(party: AgentParty | CustomerParty, speaksLive = false, speaksMulti = false, speaksAlerts = false): void {
     if (speaksLive && this.live) this.speakingLive.add(party);
     if (speaksMulti && this.multi) this.speakingMulti.add(party);
     if (!('agent' in party)) return;
+    if (speaksAlerts && this.live) this.speakingAlerts.add(party);
     const id = party.agent.id;
     this.agents.set(id, (this.agents.get(id) ?? new Set()).add(party));
     void this.sendStatus(party);
@@ -156,14 +159,15 @@ export class DeskLink implements DeskConsoles {
       const r = this.d.desk.queue.findRequest(requestId);
       if (agentId === id && r?.state.kind === 'offered') party.send(this.offer(r, r.state.until));
     }
+    if (this.speakingAlerts.has(party)) this.alerts.attached(party);
     this.scheduleRefresh();
   }
 
-  /** The connection closed: a customer still waiting leaves the queue. */
-  partyGone(party: AgentParty | CustomerParty): void {
+  /** The connection closed (`isLinkLoss`: its link broke): a customer still waiting leaves the queue. */
+  partyGone(party: AgentParty | CustomerParty, isLinkLoss = false): void {
     if ('agent' in party) {
       this.agents.get(party.agent.id)?.delete(party);
-      this.multi?.partyGone(party);
+      this.multi?.partyGone(party, isLinkLoss);
       return;
     }
     const requestId = this.requestOfDevice.get(party.deviceId);
@@ -246,6 +250,9 @@ export class DeskLink implements DeskConsoles {
       case 'control-pass':
         if (!this.multi || !this.speakingMulti.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-multi capability`);
         return this.multi.handle(agent, msg);
+      case 'alert-take-over':
+        if (!this.speakingAlerts.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-alerts capability`);
+        return this.alerts.handle(agent, msg);
       default:
         throw new DeskRefusedError('forbidden', `${msg.type} is for customers`);
     }
@@ -267,7 +274,11 @@ export class DeskLink implements DeskConsoles {
   }
 
   liveConsoles(): AgentParty[] {
-    return [...this.agents.values()].flatMap((set) => [...set].filter((p) => this.speakingLive.has(p)));
+    return this.everyConsoleSpeaking(this.speakingLive);
+  }
+
+  private everyConsoleSpeaking(speaking: WeakSet<Party>): AgentParty[] {
+    return [...this.agents.values()].flatMap((set) => [...set].filter((p) => speaking.has(p)));
   }
 
   private async sendStatus(agent: AgentParty): Promise<void> {
@@ -325,6 +336,7 @@ export class DeskLink implements DeskConsoles {
 
   private onDeskEvent(e: DeskEvent): void {
     this.live?.onDeskEvent(e);
+    this.alerts.onDeskEvent(e);
     const r = this.d.desk.queue.findRequest(e.requestId);
     const offeredTo = this.offeredTo.get(e.requestId);
     const withdrawn = WITHDRAWN_BY[e.kind];

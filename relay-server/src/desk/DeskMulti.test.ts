@@ -11,32 +11,13 @@ import { AuditList } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import type { NdcClient } from '../testing/NdcClient.ts';
-import { startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
+import { serveRequest, startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
 
 let r: DeskRelay;
 const HELP = { customerName: 'Li Na', description: 'no sound', groupId: null };
 const move = (x: number) => ({ kind: 'mouse-move' as const, x, y: 5 });
 
-/** Ann takes a customer's request (the others at the desk are busy) and the customer consents; returns the running session. */
-async function annServes(ann: NdcClient, customer: NdcClient, busy: NdcClient[] = []) {
-  for (const b of busy) {
-    await b.next('desk-status');
-    b.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
-    await b.next('desk-status', 5000, (m) => m.state === 'busy');
-  }
-  await ann.next('desk-status');
-  ann.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
-  await ann.next('desk-status', 5000, (m) => m.state === 'available');
-  customer.send({ type: 'help-request', requestId: 'h1', help: HELP });
-  const { helpRequestId } = await customer.next('help-queued', 5000, (m) => m.requestId === 'h1');
-  await ann.next('desk-offer', 5000, (m) => m.request.id === helpRequestId);
-  ann.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
-  const ask = await customer.next('consent-request');
-  customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
-  const started = await ann.next('session-started', 5000, (m) => m.sessionId === ask.sessionId);
-  await customer.next('session-started');
-  return { sessionId: ask.sessionId, streamId: started.streamId };
-}
+const annServes = (ann: NdcClient, customer: NdcClient, busy: NdcClient[] = []) => serveRequest(ann, customer, HELP, busy);
 
 /** The next input the customer receives is the one at `x` (nothing refused reached it before). */
 async function customerGetsInputAt(customer: NdcClient, x: number) {
@@ -71,6 +52,13 @@ describe('several agents in one session', () => {
     assert.equal(told.controllerId, r.ids.ann);
     assert.deepEqual((await customer.next('session-participants')).participants.map((p) => p.name), ['ANN', 'Olivia']);
     assert.equal((await olivia.nextCtl('chat')).message.text, 'before the supervisor came');
+    // The monitor writes in the chat under its name, labelled as such, to everyone in the session.
+    olivia.sendCtl({ type: 'chat-send', sessionId, text: 'Olivia, team lead, here' });
+    const isOlivias = (m: { message: { text: string } }) => m.message.text.startsWith('Olivia');
+    const toCustomer = (await customer.nextCtl('chat', 5000, isOlivias)).message;
+    assert.deepEqual([toCustomer.from, toCustomer.senderName, toCustomer.senderRole], ['agent', 'Olivia', 'monitor']);
+    assert.equal((await ann.nextCtl('chat', 5000, isOlivias)).message.senderRole, 'monitor');
+    assert.equal((await olivia.nextCtl('chat', 5000, isOlivias)).message.senderRole, 'monitor', 'the sender’s own copy');
 
     for (const f of fragmentFrame(new Uint8Array(2000).fill(7), { isKey: true, stream: streamId, seq: 0, captureTs: 1 })) customer.sendMedia(f);
     await until(() => olivia.media.length > 0, 'the monitor receives the picture');
@@ -102,6 +90,8 @@ describe('several agents in one session', () => {
     const ben = await open(r.tokens.ben);
     const customer = await r.open('customer');
     const { sessionId } = await annServes(ann, customer, [ben]);
+    ben.sendCtl({ type: 'chat-send', sessionId, text: 'not in it yet' });
+    assert.equal((await ben.nextCtl('error', 5000, (m) => m.re?.type === 'chat-send')).code, 'not-found', 'a seat taking no part does not write');
     ben.send({ type: 'session-invite', requestId: 'i0', sessionId, agentId: r.ids.ann });
     assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'i0')).code, 'not-found', 'only the session’s agent invites');
     ann.send({ type: 'session-invite', requestId: 'i1', sessionId, agentId: r.ids.ben });
@@ -113,6 +103,10 @@ describe('several agents in one session', () => {
     // Ben hears the same list (Ann in control); taken now, so that the wait for control coming
     // back to Ann below cannot be met by this one.
     await ben.next('session-participants', 5000, (m) => m.participants.some((p) => p.role === 'guest') && m.controllerId === r.ids.ann);
+
+    ben.sendCtl({ type: 'chat-send', sessionId, text: 'Ben joining' });
+    const guestLine = (await customer.nextCtl('chat', 5000, (m) => m.message.text === 'Ben joining')).message;
+    assert.deepEqual([guestLine.senderName, guestLine.senderRole], ['BEN', 'guest']);
 
     ben.sendCtl({ type: 'input', sessionId, event: move(10) });
     assert.equal((await ben.nextCtl('error', 5000, (m) => m.re?.type === 'input')).code, 'not-allowed', 'a guest without control');

@@ -36,7 +36,7 @@ export const MULTI_MESSAGE_TYPES: ReadonlySet<MultiAgentToRelay['type']> = new S
 
 export interface DeskMultiDeps {
   participants: Participants;
-  sessions: Pick<SessionManager, 'get' | 'onSessionEvent' | 'replaceAgent'>;
+  sessions: Pick<SessionManager, 'get' | 'onSessionEvent' | 'replaceAgent' | 'participantResume'>;
   events: Pick<EventLog, 'append'>;
   audit: Pick<AuditLog, 'append'>;
   chatOf(sessionId: string): Promise<readonly ChatMessage[]>;
@@ -60,6 +60,8 @@ export class DeskMulti {
   private readonly invitations = new Map<string, Invitation>();
   /** Per session: the newest chat message its participants were sent. */
   private readonly chatSent = new Map<string, number>();
+  /** Per session: who of its participants wrote which message (the stored chat does not keep it). */
+  private readonly chatRoles = new Map<string, Map<number, GuestRole>>();
   private readonly stops: (() => void)[] = [];
   private readonly codeTransfers: CodeSessionTransfer;
 
@@ -76,6 +78,7 @@ export class DeskMulti {
         if (e.type === 'ended') this.sessionEnded(e.session.id, e.session.ending);
         else if (e.type === 'agent-changed') this.agentChanged(e.session);
       }),
+      d.sessions.participantResume.onRejoin((party, sessionId, role) => this.rejoin(party, sessionId, role)),
     );
   }
 
@@ -99,6 +102,7 @@ export class DeskMulti {
         return this.answer(agent, msg.sessionId, msg.isAccepted);
       case 'session-leave': {
         if (!this.d.participants.remove(msg.sessionId, agent)) throw new DeskRefusedError('not-found', 'this agent takes no part in that session');
+        this.d.sessions.participantResume.participantLeft(msg.sessionId, agent.agent.id);
         agent.send({ type: 'session-ended', sessionId: msg.sessionId, reason: 'agent-ended' });
         const s = this.d.sessions.get(msg.sessionId);
         if (s?.state === 'active') this.stepDone(s, agent, 'participant-left', {});
@@ -109,12 +113,18 @@ export class DeskMulti {
     }
   }
 
-  /** The connection closed: it leaves every session it took part in. */
-  partyGone(party: AgentParty): void {
+  /**
+   * The connection closed: it leaves every session it took part in. After a broken link
+   * (`isLinkLoss`) a participant that can resume keeps its seat for the grace period (`away`).
+   */
+  partyGone(party: AgentParty, isLinkLoss = false): void {
+    const seats = this.d.sessions.participantResume;
     for (const id of this.d.participants.sessionsOf(party)) {
       this.d.participants.remove(id, party);
+      const isAway = isLinkLoss && seats.participantAway(id, party.agent.id);
+      if (!isAway) seats.participantLeft(id, party.agent.id);
       const s = this.d.sessions.get(id);
-      if (s?.state === 'active') this.stepDone(s, party, 'participant-left', { reason: 'disconnected' });
+      if (s?.state === 'active') this.stepDone(s, party, 'participant-left', { reason: isAway ? 'away' : 'disconnected' });
     }
     for (const [key, inv] of this.invitations) if (inv.from === party) this.invitations.delete(key);
   }
@@ -161,10 +171,34 @@ export class DeskMulti {
 
   private join(s: ActiveSession, agent: AgentParty, role: GuestRole, invitedBy: number | null): void {
     this.d.participants.add(s, agent, role, this.d.now());
-    const started = startedFor(s, undefined);
+    const started = startedFor(s, this.d.sessions.participantResume.participantJoined(s.id, agent, role).resumeSecret);
     agent.send(role === 'monitor' && started.type === 'session-started' ? { ...started, permissions: { ...started.permissions, control: false } } : started);
     this.stepDone(s, agent, 'participant-joined', { role, ...(invitedBy === null ? {} : { invitedBy }) });
     void this.replayChat(s.id, agent);
+  }
+
+  /** A participant's console came back after a dropped link and claimed its seat: it takes part again, as before. */
+  private rejoin(party: AgentParty, sessionId: string, role: GuestRole): void {
+    const s = this.d.sessions.get(sessionId);
+    if (s?.state !== 'active' || !this.d.speaksMulti(party) || !this.takesSeat(s, party, role)) {
+      this.d.sessions.participantResume.participantLeft(sessionId, party.agent.id);
+      party.send({ type: 'resume-refused', sessionId });
+      return;
+    }
+    party.send({ type: 'session-resumed', sessionId, streamId: s.streamId });
+    this.stepDone(s, party, 'participant-joined', { role, isResumed: true });
+  }
+
+  /** The seat's party in the session is this one now (an older connection of the seat not yet seen gone leaves it). */
+  private takesSeat(s: ActiveSession, party: AgentParty, role: GuestRole): boolean {
+    const stale = this.d.participants.of(s.id).find((p) => p.party.agent.id === party.agent.id && p.party !== party);
+    if (stale) this.d.participants.remove(s.id, stale.party);
+    try {
+      this.d.participants.add(s, party, role, this.d.now());
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private passControl(agent: AgentParty, sessionId: string, toId: number): void {
@@ -192,6 +226,7 @@ export class DeskMulti {
   private sessionEnded(sessionId: string, ending: SessionEnding): void {
     const reason = ending === 'denied' || ending === 'consent-timeout' || ending === 'unrecorded' ? 'agent-ended' : ending;
     this.chatSent.delete(sessionId);
+    this.chatRoles.delete(sessionId);
     for (const key of this.invitations.keys()) if (key.startsWith(`${sessionId} `)) this.invitations.delete(key);
     for (const p of this.d.participants.sessionEnded(sessionId)) {
       p.party.send({ type: 'session-ended', sessionId, reason });
@@ -199,31 +234,38 @@ export class DeskMulti {
   }
 
   private agentChanged(s: ActiveSession): void {
+    this.d.sessions.participantResume.participantLeft(s.id, s.agent.agent.id);
     if (this.d.participants.of(s.id).length === 0) return;
     this.d.participants.agentChanged(s);
     this.tellAll(s);
   }
 
-  /** A chat message was sent in the session: its participants read it too. */
-  chatSentIn(sessionId: string): void {
+  /** A chat message was sent in the session: its participants read it too (with who of them wrote it). */
+  chatSentIn(sessionId: string, message?: ChatMessage): void {
     if (this.d.participants.of(sessionId).length === 0) return;
+    if (message?.senderRole) this.chatRoles.set(sessionId, (this.chatRoles.get(sessionId) ?? new Map<number, GuestRole>()).set(message.id, message.senderRole));
     void this.d.chatOf(sessionId).then(
       (all) => {
         const after = this.chatSent.get(sessionId) ?? 0;
         const fresh = all.filter((m) => m.id > after);
         if (fresh.length === 0) return;
         this.chatSent.set(sessionId, Math.max(...fresh.map((m) => m.id)));
-        for (const p of this.d.participants.of(sessionId)) for (const message of fresh) p.party.sendCtl({ type: 'chat', sessionId, message });
+        for (const p of this.d.participants.of(sessionId)) for (const message of fresh) p.party.sendCtl({ type: 'chat', sessionId, message: this.withRole(message) });
       },
       (err: unknown) => this.d.log.warn('could not pass the chat to the participants', { sessionId, err }),
     );
+  }
+
+  private withRole(m: ChatMessage): ChatMessage {
+    const role = this.chatRoles.get(m.sessionId)?.get(m.id);
+    return role ? { ...m, senderRole: role } : m;
   }
 
   /** A participant starts with what was said before it came. */
   private async replayChat(sessionId: string, to: AgentParty): Promise<void> {
     try {
       const all = await this.d.chatOf(sessionId);
-      for (const message of all) to.sendCtl({ type: 'chat', sessionId, message });
+      for (const message of all) to.sendCtl({ type: 'chat', sessionId, message: this.withRole(message) });
       const last = all.at(-1);
       if (last) this.chatSent.set(sessionId, Math.max(this.chatSent.get(sessionId) ?? 0, last.id));
     } catch (err) {

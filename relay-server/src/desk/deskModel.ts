@@ -4,7 +4,7 @@
  * neither), agents at the desk, and the events every change emits (stored in `desk_events`).
  */
 import type { AgentDeskState } from '@beacon/shared/api';
-import type { HelpRequestState } from '@beacon/shared/protocol';
+import type { DeskRelayToAgent, HelpRequestState } from '@beacon/shared/protocol';
 import { ProtocolError, type ErrorCode } from '@beacon/shared/errors';
 
 export type TransferTarget = { kind: 'agent'; agentId: number } | { kind: 'group'; groupId: number };
@@ -109,3 +109,19 @@ export class DeskRefusedError extends ProtocolError {
 export function isMember(agent: DeskAgent, groupId: number | null): boolean {
   return groupId === null || agent.groupIds.includes(groupId);
 }
+
+type WithdrawReason = Extract<DeskRelayToAgent, { type: 'desk-offer-withdrawn' }>['reason'];
+/** The desk events that take an offer back from its agent, and why they are told it went. */
+export const WITHDRAWN_BY: Partial<Record<DeskEventKind, WithdrawReason>> = {
+  assigned: 'accepted',
+  declined: 'declined',
+  'offer-expired': 'expired',
+  'offer-withdrawn': 'withdrawn',
+  dispatched: 'dispatched',
+  left: 'left',
+  expired: 'expired',
+  messaged: 'left',
+};
+const ENDED = ['closed', 'left', 'expired', 'messaged'] as const;
+/** The desk events that end a request (its customer is told `help-ended` with that state). */
+export const isEnded = (kind: string): kind is (typeof ENDED)[number] => (ENDED as readonly string[]).includes(kind);

@@ -14,28 +14,11 @@
  * Throws ProtocolError for the caller to answer with.
  */
 import { ProtocolError } from '@beacon/shared/errors';
-import type { CameraCtl, CtlFromRelay, ShownSource, VideoSource } from '@beacon/shared/protocol';
-import type { Logger } from '../platform/logger.ts';
-import type { EventKind } from '../sessions/EventLog.ts';
-import { agentActor, customerActor, type ActiveSession, type AgentParty, type CustomerParty, type LiveSession } from '../sessions/Session.ts';
-import type { SessionManager } from '../sessions/SessionManager.ts';
+import type { CameraCtl, ShownSource, VideoSource } from '@beacon/shared/protocol';
+import { agentActor, customerActor, type ActiveSession, type AgentParty, type LiveSession } from '../sessions/Session.ts';
+import { ConsentedFeature, type ConsentedFeatureDeps } from './ConsentedFeature.ts';
 
-/** The audit log entries this feature writes (accounts/AuditLog.ts takes them). */
-export interface CameraAuditEntry {
-  actorId: number | null;
-  action: 'camera-requested' | 'camera-answered';
-  target: { type: 'sessions'; id: string; label: string };
-  detail: Record<string, unknown>;
-}
-
-export interface CameraGuideDeps {
-  sessions: SessionManager;
-  events: { append(e: { sessionId: string | null; deviceId: string; kind: EventKind; actor: string; detail?: Record<string, unknown> }): Promise<unknown> };
-  audit: { append(e: CameraAuditEntry): Promise<unknown> } | null;
-  log: Logger;
-  /** Who else watches a session (monitors, guests): they are told what the picture shows. */
-  viewersOf?: (sessionId: string) => readonly { sendCtl(msg: CtlFromRelay): void }[];
-}
+export type CameraGuideDeps = ConsentedFeatureDeps<'camera-requested' | 'camera-answered'>;
 
 interface Guide {
   /** What the customer's picture shows now. */
@@ -46,31 +29,14 @@ interface Guide {
   granted: VideoSource;
 }
 
-type Party = AgentParty | CustomerParty;
-
-export class CameraGuide {
-  private readonly guides = new Map<string, Guide>();
-
-  constructor(private readonly d: CameraGuideDeps) {
-    d.sessions.onSessionEvent((e) => {
-      if (e.type === 'ended') this.guides.delete(e.session.id);
-      // The new agent sees the picture as it is (an open ask stays open: the customer answers whoever has the session).
-      else if (e.type === 'agent-changed') this.tellSource(e.session, e.session.agent);
-    });
-  }
-
-  handle(party: Party, msg: CameraCtl): void {
-    const s = this.d.sessions.owned(party, msg.sessionId);
-    if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
-    if (s.mode !== 'screen') throw new ProtocolError('not-allowed', `${msg.type}: this is a voice-only session, without a picture`);
-    const g = this.guideOf(s.id);
-    if (s.agent === party) this.fromAgent(s, g, msg);
-    else this.fromCustomer(s, g, msg);
+export class CameraGuide extends ConsentedFeature<Guide, CameraCtl, 'camera-requested' | 'camera-answered'> {
+  constructor(d: CameraGuideDeps) {
+    super(d, 'camera');
   }
 
   /** Whether the session's picture is the customer's screen (remote input is refused otherwise). */
   isScreenShown(sessionId: string): boolean {
-    return (this.guides.get(sessionId)?.shown ?? 'screen') === 'screen';
+    return (this.peekState(sessionId)?.shown ?? 'screen') === 'screen';
   }
 
   /** Throws `not-allowed` when the session's picture is not the screen. */
@@ -78,12 +44,11 @@ export class CameraGuide {
     if (!this.isScreenShown(sessionId)) throw new ProtocolError('not-allowed', 'input: the picture is not the customer\'s screen');
   }
 
-  /** An agent's ctl channel opened (a reload, a resumed link): it is told what its sessions' pictures show. */
-  agentCtlOpened(agent: AgentParty): void {
-    for (const s of this.d.sessions.sessionsOf(agent)) if (s.state === 'active') this.tellSource(s, agent);
+  protected initial(): Guide {
+    return { shown: 'screen', ask: null, granted: 'screen' };
   }
 
-  private fromAgent(s: ActiveSession, g: Guide, msg: CameraCtl): void {
+  protected fromAgent(s: ActiveSession, g: Guide, msg: CameraCtl): void {
     if (msg.type !== 'camera-request') throw new ProtocolError('forbidden', `an agent may not send ${msg.type}`);
     if (g.shown === msg.source) throw new ProtocolError('conflict', `the picture already shows the ${msg.source}`);
     g.ask = msg.source;
@@ -92,7 +57,7 @@ export class CameraGuide {
     this.audit(s, { actorId: s.agent.agent.id, action: 'camera-requested', detail: { source: msg.source } });
   }
 
-  private fromCustomer(s: ActiveSession, g: Guide, msg: CameraCtl): void {
+  protected fromCustomer(s: ActiveSession, g: Guide, msg: CameraCtl): void {
     switch (msg.type) {
       case 'camera-request':
         throw new ProtocolError('forbidden', 'a customer may not send camera-request');
@@ -109,8 +74,7 @@ export class CameraGuide {
         if (msg.source !== 'off' && g.granted !== msg.source) throw new ProtocolError('not-allowed', `the customer did not agree to show the ${msg.source}`);
         if (g.shown === msg.source) return;
         g.shown = msg.source;
-        s.agent.sendCtl(msg);
-        for (const v of this.d.viewersOf?.(s.id) ?? []) v.sendCtl(msg);
+        this.tellAll(s, msg);
         this.record(s, 'camera-source', customerActor(s.deviceId), { source: msg.source });
         this.d.log.info('picture source changed', { sessionId: s.id, source: msg.source });
         return;
@@ -118,26 +82,8 @@ export class CameraGuide {
     }
   }
 
-  private guideOf(sessionId: string): Guide {
-    let g = this.guides.get(sessionId);
-    if (!g) {
-      g = { shown: 'screen', ask: null, granted: 'screen' };
-      this.guides.set(sessionId, g);
-    }
-    return g;
-  }
-
-  private tellSource(s: LiveSession, to: AgentParty): void {
-    const g = this.guides.get(s.id);
+  protected tellState(s: LiveSession, to: AgentParty): void {
+    const g = this.peekState(s.id);
     if (g && g.shown !== 'screen') to.sendCtl({ type: 'camera-source', sessionId: s.id, source: g.shown });
-  }
-
-  private record(s: ActiveSession, kind: EventKind, actor: string, detail: Record<string, unknown>): void {
-    void this.d.events.append({ sessionId: s.id, deviceId: s.deviceId, kind, actor, detail }).catch((err: unknown) => this.d.log.error('could not log a camera event', { kind, err }));
-  }
-
-  private audit(s: ActiveSession, e: Omit<CameraAuditEntry, 'target'>): void {
-    const entry: CameraAuditEntry = { ...e, target: { type: 'sessions', id: s.id, label: s.deviceId } };
-    void this.d.audit?.append(entry).catch((err: unknown) => this.d.log.error('could not audit a camera ask', { action: e.action, err }));
   }
 }

@@ -1,15 +1,9 @@
 /** Video guidance (capability `camera`): the customer's camera instead of the screen, each switch consented. */
-import type { Logger } from '../platform/logger.ts';
-import type { SessionsFeature } from '../sessions/createSessions.ts';
-import { CameraGuide, type CameraGuideDeps } from './CameraGuide.ts';
+import { consentedDeps, type ConsentedFeatureWiring } from './ConsentedFeature.ts';
+import { CameraGuide } from './CameraGuide.ts';
 
-export interface CameraDeps {
-  sessions: SessionsFeature;
-  audit: CameraGuideDeps['audit'];
-  log: Logger;
-  viewersOf?: CameraGuideDeps['viewersOf'];
-}
+export type CameraDeps = ConsentedFeatureWiring<'camera-requested' | 'camera-answered'>;
 
 export function createCamera(d: CameraDeps): CameraGuide {
-  return new CameraGuide({ sessions: d.sessions.manager, events: d.sessions.events, audit: d.audit, log: d.log, ...(d.viewersOf ? { viewersOf: d.viewersOf } : {}) });
+  return new CameraGuide(consentedDeps(d));
 }

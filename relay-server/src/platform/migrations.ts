@@ -314,4 +314,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'id_blocks: blocks of row IDs each relay reserves (chat messages first)',
+    sql: `
+      -- Blocks of row IDs each relay reserves (IdBlocks.ts): unique across relays on one database.
+      CREATE TABLE id_blocks (
+        name TEXT PRIMARY KEY,
+        next_id INTEGER NOT NULL
+      );
+    `,
+  },
 ];

@@ -51,6 +51,12 @@ export const EVENT_KINDS = [
   'camera-requested',
   'camera-answered',
   'camera-source',
+  // Issue 13, privacy curtain: the agent asked to raise or lower it (`up`), the customer answered (`granted`), it went on, off or was unavailable (`reason`; the actor is who caused it).
+  'curtain-requested',
+  'curtain-answered',
+  'curtain-on',
+  'curtain-off',
+  'curtain-unavailable',
 ] as const;
 export const EventKind = z.enum(EVENT_KINDS);
 export type EventKind = z.infer<typeof EventKind>;

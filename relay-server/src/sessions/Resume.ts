@@ -12,10 +12,17 @@
  * Every drop and return is on the session's timeline (`drop`, `resume` events). A session that
  * ended while a side was away is remembered for one grace period, so the returning side hears
  * how it ended instead of a bare refusal.
+ *
+ * Participants (a guest or monitor besides the session's agent, capability `desk-multi`) come
+ * back too: one whose console speaks `resume` gets its own secret in its `session-started`;
+ * when its link drops it leaves the session's list but keeps its seat for the grace period, and
+ * a new connection of the same seat that claims it rejoins with the same role (DeskMulti hears
+ * `onRejoin`); it is told `session-resumed`. The session does not wait for a participant.
  */
 import { randomBytes } from 'node:crypto';
 import type { EndReason } from '@beacon/shared/errors';
 import type { ResumeClaim, Role, RelayToClient } from '@beacon/shared/protocol';
+import { Emitter } from '@beacon/shared/client/lifecycle';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { constantTimeEqual } from './DeviceRegistry.ts';
@@ -52,9 +59,28 @@ interface Away {
   isReturning: boolean;
 }
 
+type GuestRole = 'guest' | 'monitor';
+
+/** A participant's seat: its secret and role, and while its link is down, until when it may come back. */
+interface Seat {
+  readonly role: GuestRole;
+  readonly secret: string;
+  awayUntil: number | null;
+}
+
 interface Held {
   readonly secrets: Record<Role, string | null>;
   readonly away: Partial<Record<Role, Away>>;
+  /** Participants' seats, by seat ID. */
+  readonly seats: Map<number, Seat>;
+}
+
+/** What DeskMulti uses of participants coming back. */
+export interface ParticipantResume {
+  participantJoined(sessionId: string, party: AgentParty, role: GuestRole): { resumeSecret?: string };
+  participantLeft(sessionId: string, agentId: number): void;
+  participantAway(sessionId: string, agentId: number): boolean;
+  onRejoin(listener: (party: AgentParty, sessionId: string, role: GuestRole) => void): () => void;
 }
 
 export interface ResumeDeps {
@@ -76,14 +102,17 @@ export interface ResumeOutcome {
   resumed: ActiveSession[];
   /** Said back to the party after its welcome, in order. */
   replies: RelayToClient[];
+  /** Sessions it takes part in as a participant and rejoins. */
+  rejoining?: { sessionId: string; role: GuestRole }[];
 }
 
 const sideOf = (s: LiveSession, party: Party): Role | null => (s.agent === party ? 'agent' : s.customer === party ? 'customer' : null);
 const otherSide = (who: Role): Role => (who === 'agent' ? 'customer' : 'agent');
 const partyOf = (s: LiveSession, who: Role): AgentParty | CustomerParty => (who === 'agent' ? s.agent : s.customer);
 
-export class Resume {
+export class Resume implements ParticipantResume {
   private readonly held = new Map<string, Held>();
+  private readonly rejoins = new Emitter<[party: AgentParty, sessionId: string, role: GuestRole]>();
   /** Sessions that ended lately: their secrets and how they ended, for a side that comes back late. */
   private readonly recentlyEnded = new Map<string, { secrets: Held['secrets']; reason: EndReason | null; until: number }>();
 
@@ -97,7 +126,7 @@ export class Resume {
   begin(s: ActiveSession): Record<Role, { resumeSecret?: string }> {
     const secret = (p: Party) => (p.speaksResume() ? randomBytes(32).toString('base64url') : null);
     const secrets = { agent: secret(s.agent), customer: secret(s.customer) };
-    this.held.set(s.id, { secrets, away: {} });
+    this.held.set(s.id, { secrets, away: {}, seats: new Map() });
     const field = (v: string | null) => (v ? { resumeSecret: v } : {});
     return { agent: field(secrets.agent), customer: field(secrets.customer) };
   }
@@ -148,6 +177,11 @@ export class Resume {
         out.resumed.push(s);
         continue;
       }
+      const seat = role === 'agent' ? this.seatClaimed(s, agentId, c.secret) : null;
+      if (s && seat) {
+        (out.rejoining ??= []).push({ sessionId: s.id, role: seat.role });
+        continue;
+      }
       const ended = this.recentlyEnded.get(c.sessionId);
       const endedSecret = ended?.secrets[role];
       if (ended && ended.reason && endedSecret && constantTimeEqual(endedSecret, c.secret)) {
@@ -170,6 +204,53 @@ export class Resume {
       if (other) party.send({ type: 'peer-away', sessionId: s.id, who: otherSide(who), remainingMs: Math.max(0, Math.round(other.deadline - this.d.now())) });
       this.linkReady(s, party);
     }
+  }
+
+  /* ---------- participants ---------- */
+
+  /** A participant whose console speaks `resume` gets a secret for its `session-started`. */
+  participantJoined(sessionId: string, party: AgentParty, role: GuestRole): { resumeSecret?: string } {
+    const held = this.held.get(sessionId);
+    if (!held || !party.speaksResume()) return {};
+    const secret = randomBytes(32).toString('base64url');
+    held.seats.set(party.agent.id, { role, secret, awayUntil: null });
+    return { resumeSecret: secret };
+  }
+
+  /** The participant left for good (it said so, its link closed cleanly, or it became the agent): its secret stops working. */
+  participantLeft(sessionId: string, agentId: number): void {
+    this.held.get(sessionId)?.seats.delete(agentId);
+  }
+
+  /** Its link dropped: the seat is kept for the grace period (false: it has none). */
+  participantAway(sessionId: string, agentId: number): boolean {
+    const seat = this.held.get(sessionId)?.seats.get(agentId);
+    if (!seat) return false;
+    seat.awayUntil = this.d.now() + this.grace();
+    return true;
+  }
+
+  onRejoin(listener: (party: AgentParty, sessionId: string, role: GuestRole) => void): () => void {
+    return this.rejoins.on(listener);
+  }
+
+  /** After `returned`: each participant seat claimed is taken again by the party that now carries it. */
+  rejoin(party: Party, outcome: ResumeOutcome): void {
+    if (!('agent' in party)) return;
+    const agent = party as AgentParty;
+    for (const r of outcome.rejoining ?? []) {
+      const seat = this.held.get(r.sessionId)?.seats.get(agent.agent.id);
+      if (seat) seat.awayUntil = null;
+      this.rejoins.fire(agent, r.sessionId, r.role);
+    }
+  }
+
+  /** The seat of this agent in a running session, if it has not run out of time and the secret is its own. */
+  private seatClaimed(s: LiveSession | undefined, agentId: number | null, secret: string): Seat | null {
+    const seat = s?.state === 'active' && agentId !== null ? this.held.get(s.id)?.seats.get(agentId) : undefined;
+    // A seat whose old link is not yet seen gone (awayUntil null) may be claimed too, as a side's may.
+    if (!seat || (seat.awayUntil !== null && seat.awayUntil < this.d.now())) return null;
+    return constantTimeEqual(seat.secret, secret) ? seat : null;
   }
 
   /** The party's data channels opened: a returning side whose link now carries the session is back. */

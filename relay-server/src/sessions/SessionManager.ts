@@ -33,7 +33,7 @@ import {
 } from './Session.ts';
 import { refusalText, type Admission } from './admission.ts';
 import { tellEnded } from './tellEnded.ts';
-import { RESUME_GRACE_MS, Resume, type ResumeOutcome } from './Resume.ts';
+import { RESUME_GRACE_MS, Resume, type ParticipantResume, type ResumeOutcome } from './Resume.ts';
 import { SessionRecords } from './SessionRecords.ts';
 import type { SessionStore } from './SessionStore.ts';
 
@@ -169,6 +169,12 @@ export class SessionManager {
   partyReturned(party: Party, outcome: ResumeOutcome): void {
     for (const m of outcome.replies) party.send(m);
     this.resume.returned(party, outcome.resumed);
+    this.resume.rejoin(party, outcome);
+  }
+
+  /** Participants (capability `desk-multi`) coming back after a dropped link (Resume.ts). */
+  get participantResume(): ParticipantResume {
+    return this.resume;
   }
 
   async connectRequest(agent: AgentParty, req: ConnectRequest): Promise<void> {

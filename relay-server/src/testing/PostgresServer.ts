@@ -14,7 +14,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync } from 'node
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runThrowaway } from './throwawayServer.ts';
+import { pollUntilReady, runThrowaway } from './throwawayServer.ts';
 
 const DEBIAN_ROOT = '/usr/lib/postgresql';
 const SUPERUSER = 'beacon';
@@ -53,19 +53,17 @@ export function databaseUrl(adminUrl: string, name: string): string {
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited (${child.exitCode}): ${log()}`);
+  const connect = async () => {
     const client = new pg.Client({ connectionString: url });
     client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.end();
-      return;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`postgres did not start within ${START_TIMEOUT_MS} ms: ${log()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await client.connect();
+    await client.end();
+  };
+  const exited = () => (child.exitCode === null ? null : `code ${child.exitCode}`);
+  try {
+    await pollUntilReady('postgres', connect, exited, START_TIMEOUT_MS, 100);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}: ${log()}`);
   }
 }
 

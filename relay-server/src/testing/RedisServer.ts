@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectRedis } from '../platform/shared/redisUrl.ts';
-import { runThrowaway } from './throwawayServer.ts';
+import { pollUntilReady, runThrowaway } from './throwawayServer.ts';
 
 const START_TIMEOUT_MS = 15_000;
 
@@ -31,23 +31,17 @@ export function redisServerBinary(): string | null {
 }
 
 async function waitUntilReady(url: string, exited: () => string | null): Promise<void> {
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  for (;;) {
-    const why = exited();
-    if (why !== null) throw new Error(`redis-server exited: ${why}`);
+  const ping = async () => {
     const client = connectRedis(url, { isLazy: true, isProbe: true });
     client.on('error', () => undefined);
     try {
       await client.connect();
       await client.ping();
+    } finally {
       client.disconnect();
-      return;
-    } catch {
-      client.disconnect();
-      if (Date.now() > deadline) throw new Error(`redis-server did not start within ${START_TIMEOUT_MS} ms`);
-      await new Promise((r) => setTimeout(r, 50));
     }
-  }
+  };
+  await pollUntilReady('redis-server', ping, exited, START_TIMEOUT_MS, 50);
 }
 
 /** `isDetached`: the server does not keep this process alive (it is still killed when the process exits). */

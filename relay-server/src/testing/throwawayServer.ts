@@ -27,3 +27,21 @@ export async function runThrowaway(child: ChildProcess, dir: string, ready: () =
       child.kill(stopSignal);
     }).then(() => rmSync(dir, { recursive: true, force: true })));
 }
+
+/**
+ * Waits until `tryOnce` succeeds (the server answers), trying every `intervalMs`; throws when the
+ * server exited first (`exited` says why, null while it runs) or after `timeoutMs`.
+ */
+export async function pollUntilReady(what: string, tryOnce: () => Promise<void>, exited: () => string | null, timeoutMs: number, intervalMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const why = exited();
+    if (why !== null) throw new Error(`${what} exited: ${why}`);
+    try {
+      return await tryOnce();
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${what} did not start within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  }
+}

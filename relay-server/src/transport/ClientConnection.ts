@@ -24,6 +24,7 @@ import { isLinkLoss } from '../sessions/Resume.ts';
 import { isSwitchable, switchableParty, type PartyConnection } from '../sessions/SwitchableParty.ts';
 import type { VoiceHandler } from '../voice/VoiceHandler.ts';
 import type { CameraGuide } from '../media/CameraGuide.ts';
+import type { PrivacyCurtain } from '../media/PrivacyCurtain.ts';
 import { acceptHello, refusedVersion, type HelloHost } from './ClientHello.ts';
 import { ClientPath } from './ClientPath.ts';
 import type { RtcPorts } from './PeerLink.ts';
@@ -67,6 +68,8 @@ export interface ConnectionContext {
   transfer?: TransferLink;
   /** Video guidance (capability `camera`); without it `camera-*` messages are refused. */
   camera?: CameraGuide;
+  /** Privacy curtain (capability `privacy-curtain`); without it `curtain-*` messages are refused. */
+  curtain?: PrivacyCurtain;
   /** Several relays (capability `relay-cluster`): agents are sent to the relay that holds a device. */
   cluster?: ClusterLink;
 }
@@ -184,7 +187,7 @@ export class ClientConnection {
     if (this.party && 'agent' in this.party) this.ctx.presence?.remove(this.party.agent.id, this.connId);
     this.ctx.collab?.connectionClosed(this.connId);
     this.ctx.voice?.connectionClosed(this.connId);
-    if (this.party) this.ctx.desk?.partyGone(this.party);
+    if (this.party) this.ctx.desk?.partyGone(this.party, isLinkLoss(reason));
     if (this.party) {
       if (isSwitchable(this.party)) this.party.detach(this.carrier);
       this.ctx.sessions.partyGone(this.party, this.role === 'agent' ? 'agent-disconnected' : 'customer-disconnected', isLinkLoss(reason));

@@ -42,7 +42,7 @@ export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk' 
   return KNOWN_CAPABILITIES.filter(
     (c) =>
       ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) &&
-      ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi') || ctx.desk !== undefined) &&
+      ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi' && c !== 'desk-alerts') || ctx.desk !== undefined) &&
       (c !== 'relay-cluster' || ctx.cluster !== undefined),
   );
 }
@@ -82,7 +82,7 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     host.signedIn(grant);
     host.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
     // A ticket's connection carries one redirected session, never the agent's desk (that stays on its home relay).
-    if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
+    if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'));
     ctx.log.info('agent connected', { connId: host.connId(), agentId: grant.agent.id, address: host.address, isResumed: back.party !== null });
     ctx.sessions.partyReturned(party, back);
     return;

@@ -51,6 +51,9 @@ describe('ctl budgets through the relay', () => {
     await customer.nextCtl('link-probe-ack', 5000, (m) => m.id === 7);
     assert.equal(customer.ctlInbox.all.filter((m) => m.type === 'link-probe-ack').length, 1, 'one answer per probe');
     assert.ok(!agent.ctlInbox.all.some((m) => m.type === 'link-probe-ack'), 'the agent sees nothing of it');
+    customer.sendCtl({ type: 'link-probe', sessionId, id: 8, piece: 3, pieces: 2, pad: '' });
+    const bad = await customer.nextCtl('error', 5000, (m) => m.code === 'bad-message');
+    assert.match(bad.message, /piece/);
     const piece = 16 * 1024;
     const over = Math.ceil(CTL_BUDGETS['probe-bytes'].burst / piece) + 2;
     for (let i = 0; i < over; i++) customer.sendCtl({ type: 'link-probe', sessionId, id: 100 + i, piece: 0, pieces: 1, pad: '.'.repeat(piece) });

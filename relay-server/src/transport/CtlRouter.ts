@@ -12,7 +12,7 @@
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import { CtlToRelay, isCameraCtl, isCollabCtl, isFtCtl, isLinkProbeCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import { CtlToRelay, isCameraCtl, isCollabCtl, isCurtainCtl, isFtCtl, isLinkProbeCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
@@ -30,7 +30,7 @@ const WHERE = 'ctl client->relay';
 /** How long a party that is cut off keeps its connection, unheard, so its last errors reach it. */
 const CUT_OFF_LINGER_MS = 250;
 
-type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now' | 'transfer' | 'camera'>;
+type Router = Pick<ConnectionContext, 'collab' | 'voice' | 'traffic' | 'log' | 'now' | 'transfer' | 'camera' | 'curtain'>;
 
 /** What a refusal of `msg` names: its type, and the ID the sender gave it, if any. */
 export function reOf(msg: CtlToRelay): ErrorRe {
@@ -192,6 +192,10 @@ export class CtlRouter {
     if (isCameraCtl(msg)) {
       if (!this.ctx.camera) throw new ProtocolError('forbidden', 'this relay has no video guidance');
       return this.ctx.camera.handle(party, msg);
+    }
+    if (isCurtainCtl(msg)) {
+      if (!this.ctx.curtain) throw new ProtocolError('forbidden', 'this relay has no privacy curtain');
+      return this.ctx.curtain.handle(party, msg);
     }
     // No remote input while the picture shows the customer's camera (or nothing).
     if (msg.type === 'input') this.ctx.camera?.checkInput(msg.sessionId);

@@ -41,7 +41,7 @@ export type WsCarrierHandlers = Pick<PeerLinkHandlers, 'onCtlText' | 'onCtlRefus
 
 /** What a client's ctl and media do, on either path (its PeerLink's channels or this carrier). */
 export function channelHandlers(
-  ctx: Pick<ConnectionContext, 'traffic' | 'sessions' | 'transfer' | 'camera'>,
+  ctx: Pick<ConnectionContext, 'traffic' | 'sessions' | 'transfer' | 'camera' | 'curtain'>,
   party: AgentParty | CustomerParty,
   router: () => CtlRouter | null,
 ): WsCarrierHandlers {
@@ -55,6 +55,7 @@ export function channelHandlers(
     onCtlOpen: () => {
       if ('agent' in party) ctx.traffic.agentCtlOpened(party);
       if ('agent' in party) ctx.camera?.agentCtlOpened(party);
+      if ('agent' in party) ctx.curtain?.agentCtlOpened(party);
       ctx.sessions.channelsOpened(party);
     },
     onMediaOpen: () => ctx.sessions.channelsOpened(party),

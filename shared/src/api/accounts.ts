@@ -153,6 +153,10 @@ export const AUDIT_ACTIONS = [
   'camera-requested',
   /** The customer answered that ask (`source`, `granted`; the actor is the relay, `agentId` the asking seat). */
   'camera-answered',
+  /** A session's agent asked to raise the privacy curtain on the customer's PC, or to lower it (`up`). */
+  'curtain-requested',
+  /** The customer answered that ask (`granted`; the actor is the relay, `agentId` the asking seat). */
+  'curtain-answered',
 ] as const;
 export const AuditAction = z.enum(AUDIT_ACTIONS);
 export type AuditAction = z.infer<typeof AuditAction>;

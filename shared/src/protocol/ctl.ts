@@ -3,13 +3,14 @@ import { ErrorCode } from '../errors.ts';
 import { InputEvent } from '../input.ts';
 import { BoardId, ChatMessage, ChatText, ChunkData, FileName, FilePurpose, FileRef, FileSize, MimeType, Sha256, Stroke, StrokeId, TransferId } from '../collab.ts';
 import { Role, SessionId } from './core.ts';
-import { guardOf } from './parts.ts';
+import { ctlGuard, guardOf } from './parts.ts';
 import { ClipboardCtlFromRelay, ClipboardCtlToRelay } from './clipboard.ts';
 import { MonitorCtlFromRelay, MonitorCtlToRelay } from './monitors.ts';
 import { MultiCtlFromRelay, MultiCtlToRelay } from './multi.ts';
 import { FtCtlFromRelay, FtCtlToRelay } from './fileTransfer.ts';
 import { SoundCtlFromRelay, SoundCtlToRelay } from './sound.ts';
 import { CameraCtlFromRelay, CameraCtlToRelay } from './camera.ts';
+import { CurtainCtlFromRelay, CurtainCtlToRelay } from './curtain.ts';
 import { LinkProbeCtlFromRelay, LinkProbeCtlToRelay } from './linkProbe.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
@@ -210,9 +211,7 @@ export const CollabCtlFromRelay = z.discriminatedUnion('type', [
 export type CollabCtlToRelay = z.infer<typeof CollabCtlToRelay>;
 export type CollabCtlFromRelay = z.infer<typeof CollabCtlFromRelay>;
 export type CollabCtlType = CollabCtlToRelay['type'] | CollabCtlFromRelay['type'];
-const isCollabToRelay = guardOf<CollabCtlType>(CollabCtlToRelay);
-const isCollabFromRelay = guardOf<CollabCtlType>(CollabCtlFromRelay);
-export const isCollabCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: CollabCtlType }> => isCollabToRelay(msg) || isCollabFromRelay(msg);
+export const isCollabCtl = ctlGuard<CollabCtlType>(CollabCtlToRelay, CollabCtlFromRelay);
 
 /**
  * What a ctl `error` answers: the refused message's `type` (`media` for a media fragment) and,
@@ -223,7 +222,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options, ...LinkProbeCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options, ...CurtainCtlToRelay.options, ...LinkProbeCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -238,6 +237,7 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   ...FtCtlFromRelay.options,
   ...SoundCtlFromRelay.options,
   ...CameraCtlFromRelay.options,
+  ...CurtainCtlFromRelay.options,
   ...LinkProbeCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

@@ -1,7 +1,7 @@
 /** The desk's wire shapes: what a customer may send and what clients are told. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DeskAgentToRelay, DeskAlert, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer, HelpRequestBody } from './desk.ts';
+import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer, HelpRequestBody } from './desk.ts';
 
 const ID = 'AbCdEfGhIjKlMnOp';
 
@@ -13,7 +13,6 @@ test('a help request is trimmed and bounded; an unknown queue state or a guessab
   assert.equal(DeskCustomerToRelay.safeParse({ type: 'help-request', requestId: 'r1', help: body }).success, true);
   assert.equal(DeskRelayToCustomer.safeParse({ type: 'help-ended', helpRequestId: ID, state: 'waiting' }).success, false);
   assert.equal(DeskRelayToCustomer.safeParse({ type: 'help-queued', helpRequestId: ID, position: 3, estimatedWaitMs: null, isNobodyAvailable: true }).success, true);
-  assert.equal(DeskAlert.safeParse({ type: 'desk-alert', helpRequestId: ID, kind: 'no-reply', agentId: 4, groupId: null, silentSince: 0 }).success, true);
 
   assert.equal(DeskAgentToRelay.safeParse({ type: 'agent-availability', state: 'available', concurrencyLimit: 51 }).success, false);
   assert.equal(DeskAgentToRelay.safeParse({ type: 'offer-accept', requestId: 'r', helpRequestId: ID, control: true }).success, true);

@@ -152,9 +152,7 @@ export const DeskRelayToAgent = z.discriminatedUnion('type', [
 ]);
 export type DeskRelayToAgent = z.infer<typeof DeskRelayToAgent>;
 
-/* ---------- not live yet (supervision and alerts; no peer may send or expect them) ---------- */
+/* ---------- not live yet (no peer may send or expect it) ---------- */
 
 /** A request was assigned to this agent without an offer (a supervisor's dispatch). */
 export const DeskAssigned = z.object({ type: z.literal('desk-assigned'), request: HelpRequestView });
-/** To every member of the group: an agent has not answered their customer since `silentSince`; anyone may take it over. */
-export const DeskAlert = z.object({ type: z.literal('desk-alert'), ...Ref, kind: z.literal('no-reply'), agentId: AccountId, groupId: GroupId.nullable(), silentSince: EpochMs });

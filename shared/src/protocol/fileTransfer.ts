@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FileSize, Sha256, TransferId } from '../collab.ts';
 import { Role, SessionId } from './core.ts';
-import { guardOf } from './parts.ts';
+import { ctlGuard } from './parts.ts';
 
 /**
  * File transfer inside a session (capability `file-transfer`): files and folders of any size
@@ -141,6 +141,4 @@ export type FtCtlToRelay = z.infer<typeof FtCtlToRelay>;
 export type FtCtlFromRelay = z.infer<typeof FtCtlFromRelay>;
 export type FtCtlType = FtCtlToRelay['type'] | FtCtlFromRelay['type'];
 export const FT_CTL_TYPES: readonly FtCtlType[] = ['ft-offer', 'ft-request', 'ft-answer', 'ft-ack', 'ft-end', 'ft-result', 'ft-pause', 'ft-cancel', 'ft-rewind', 'ft-done', 'ft-failed', 'ft-policy'];
-const isFtToRelay = guardOf<FtCtlType>(FtCtlToRelay);
-const isFtFromRelay = guardOf<FtCtlType>(FtCtlFromRelay);
-export const isFtCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: FtCtlType }> => isFtToRelay(msg) || isFtFromRelay(msg);
+export const isFtCtl = ctlGuard<FtCtlType>(FtCtlToRelay, FtCtlFromRelay);

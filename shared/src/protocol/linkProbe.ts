@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SessionId } from './core.ts';
-import { guardOf } from './parts.ts';
+import { ctlGuard } from './parts.ts';
 
 /**
  * Link probes (capability `link-probe`): how a client measures its own link to the relay before
@@ -44,6 +44,4 @@ export const LinkProbeCtlFromRelay = z.discriminatedUnion('type', [z.object({ ty
 export type LinkProbeCtlToRelay = z.infer<typeof LinkProbeCtlToRelay>;
 export type LinkProbeCtlFromRelay = z.infer<typeof LinkProbeCtlFromRelay>;
 export type LinkProbeCtlType = LinkProbeCtlToRelay['type'] | LinkProbeCtlFromRelay['type'];
-const isProbeToRelay = guardOf<LinkProbeCtlType>(LinkProbeCtlToRelay);
-const isProbeFromRelay = guardOf<LinkProbeCtlType>(LinkProbeCtlFromRelay);
-export const isLinkProbeCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: LinkProbeCtlType }> => isProbeToRelay(msg) || isProbeFromRelay(msg);
+export const isLinkProbeCtl = ctlGuard<LinkProbeCtlType>(LinkProbeCtlToRelay, LinkProbeCtlFromRelay);

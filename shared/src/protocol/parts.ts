@@ -24,6 +24,12 @@ export function guardOf<T extends string>(union: { readonly options: readonly un
   return <M extends { type: string }>(msg: M): msg is Extract<M, { type: T }> => types.has(msg.type);
 }
 
+/** A type guard for one part's messages, both directions (its client -> relay and relay -> client unions). */
+export function ctlGuard<T extends string>(toRelay: { readonly options: readonly unknown[] }, fromRelay: { readonly options: readonly unknown[] }) {
+  const types = new Set([...typesOf(toRelay), ...typesOf(fromRelay)]);
+  return <M extends { type: string }>(msg: M): msg is Extract<M, { type: T }> => types.has(msg.type);
+}
+
 export const Sdp = z.string().min(1).max(64 * 1024);
 export const Candidate = z.object({ candidate: z.string().max(2048), mid: z.string().max(64) });
 export const Name = z.string().min(1).max(120);

@@ -7,6 +7,7 @@ import { TransportFromRelay, TransportPath, TransportToRelay } from './transport
 import { DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, DeskRelayToCustomer } from './desk.ts';
 import { HandoverAgentToRelay, HandoverRelayToAgent, HandoverRelayToCustomer } from './handover.ts';
 import { MultiAgentToRelay, MultiRelayToAgent } from './multi.ts';
+import { AlertAgentToRelay, AlertRelayToAgent } from './deskAlerts.ts';
 import { ClusterRelayToAgent, RelayTicket } from './cluster.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
@@ -72,6 +73,7 @@ export const ClientToRelay = z.discriminatedUnion('type', [
   ...DeskAgentToRelay.options,
   ...HandoverAgentToRelay.options,
   ...MultiAgentToRelay.options,
+  ...AlertAgentToRelay.options,
 ]);
 export type ClientToRelay = z.infer<typeof ClientToRelay>;
 
@@ -172,5 +174,6 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...HandoverRelayToCustomer.options,
   ...MultiRelayToAgent.options,
   ...ClusterRelayToAgent.options,
+  ...AlertRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;

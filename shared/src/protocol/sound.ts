@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Role, SessionId } from './core.ts';
-import { guardOf } from './parts.ts';
+import { ctlGuard } from './parts.ts';
 
 /**
  * Remote sound (capability `remote-sound`): the agent hears the customer PC's sound. Off by
@@ -43,6 +43,4 @@ export const SoundCtlFromRelay = z.discriminatedUnion('type', [
 export type SoundCtlToRelay = z.infer<typeof SoundCtlToRelay>;
 export type SoundCtlFromRelay = z.infer<typeof SoundCtlFromRelay>;
 export type SoundCtlType = SoundCtlToRelay['type'] | SoundCtlFromRelay['type'];
-const isSoundToRelay = guardOf<SoundCtlType>(SoundCtlToRelay);
-const isSoundFromRelay = guardOf<SoundCtlType>(SoundCtlFromRelay);
-export const isSoundCtl = <M extends { type: string }>(msg: M): msg is Extract<M, { type: SoundCtlType }> => isSoundToRelay(msg) || isSoundFromRelay(msg);
+export const isSoundCtl = ctlGuard<SoundCtlType>(SoundCtlToRelay, SoundCtlFromRelay);

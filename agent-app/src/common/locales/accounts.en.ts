@@ -68,6 +68,11 @@ export const ACCOUNTS_EN = {
     'camera-requested': 'Camera or screen asked for',
     'camera-answered': 'Customer answered the camera ask',
     'camera-source': 'Picture source changed',
+    'curtain-requested': 'Privacy curtain asked for',
+    'curtain-answered': 'Customer answered the curtain ask',
+    'curtain-on': 'Privacy curtain raised',
+    'curtain-off': 'Privacy curtain lowered',
+    'curtain-unavailable': 'Privacy curtain not available',
   },
   form: {
     errors: {
@@ -283,6 +288,8 @@ export const ACCOUNTS_EN = {
       'file-transferred': 'File transfer in a session',
       'camera-requested': 'Asked to see the customer’s camera or screen',
       'camera-answered': 'Customer answered a camera or screen ask',
+      'curtain-requested': 'Asked to raise or lower the privacy curtain',
+      'curtain-answered': 'Customer answered a privacy curtain ask',
     },
     targets: {
       seat: 'Seat',

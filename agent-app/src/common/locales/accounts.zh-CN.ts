@@ -73,6 +73,11 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
     'camera-requested': '请求摄像头或屏幕',
     'camera-answered': '客户回复了摄像头请求',
     'camera-source': '画面来源已切换',
+    'curtain-requested': '请求隐私遮挡',
+    'curtain-answered': '客户回复了遮挡请求',
+    'curtain-on': '隐私遮挡已开启',
+    'curtain-off': '隐私遮挡已关闭',
+    'curtain-unavailable': '隐私遮挡不可用',
   },
   form: {
     errors: {
@@ -288,6 +293,8 @@ export const ACCOUNTS_ZH_CN: SameKeys<typeof ACCOUNTS_EN> = {
       'file-transferred': '会话中的文件传输',
       'camera-requested': '请求查看客户的摄像头或屏幕',
       'camera-answered': '客户回复了摄像头或屏幕请求',
+      'curtain-requested': '请求开启或关闭隐私遮挡',
+      'curtain-answered': '客户回复了隐私遮挡请求',
     },
     targets: {
       seat: '坐席',

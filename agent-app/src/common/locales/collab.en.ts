@@ -7,6 +7,7 @@ export const COLLAB_EN = {
     attach: 'Attach file',
     you: 'You',
     customer: 'Customer',
+    supervisor: '{{name}} (supervisor)',
     empty: 'No messages yet. The customer can write to you even before accepting.',
     uploading: 'Sending {{name}}',
     downloading: 'Receiving {{name}}',

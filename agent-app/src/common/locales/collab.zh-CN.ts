@@ -7,6 +7,7 @@ export const COLLAB_ZH_CN = {
     attach: '发送文件',
     you: '我',
     customer: '客户',
+    supervisor: '{{name}}（主管）',
     empty: '还没有消息。客户在接受请求之前也可以给您发消息。',
     uploading: '正在发送 {{name}}',
     downloading: '正在接收 {{name}}',

@@ -29,6 +29,12 @@ export const DESK_EN = {
     transferFrom: 'Transfer from {{name}}',
     transferNote: 'Note:',
     transferHint: 'The session is running; it opens here when you accept, without asking the customer again.',
+    alertTitle: 'No reply',
+    alertText: '{{agent}} has not answered {{customer}} for {{duration}}.',
+    alertNotify: '{{agent}} has not answered {{customer}}',
+    alertNoSession: 'No session is running yet.',
+    alertTakeOver: 'Take over',
+    alertDismiss: 'Dismiss',
   },
   transfer: {
     button: 'Transfer',

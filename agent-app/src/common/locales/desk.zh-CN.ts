@@ -31,6 +31,12 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     transferFrom: '来自 {{name}} 的转接',
     transferNote: '备注：',
     transferHint: '会话正在进行；接受后在此打开，无需再次征得客户同意。',
+    alertTitle: '未回复',
+    alertText: '{{agent}} 已有 {{duration}} 未回复 {{customer}}。',
+    alertNotify: '{{agent}} 未回复 {{customer}}',
+    alertNoSession: '会话尚未开始。',
+    alertTakeOver: '接管',
+    alertDismiss: '忽略',
   },
   transfer: {
     button: '转接',

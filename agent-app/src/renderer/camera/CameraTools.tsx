@@ -5,18 +5,15 @@
  */
 import { useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useClient, useSnapshot } from '../ClientContext.ts';
-import { useMulti } from '../desk/ParticipantsBar.tsx';
+import { useClient } from '../ClientContext.ts';
+import { useIsOwner } from '../desk/useIsOwner.ts';
 
 /** Only the session's own agent asks (a monitor or guest sees nothing of this). */
 export function CameraTools({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
   const camera = useClient().getCamera(sessionId);
   const snap = useSyncExternalStore(camera.subscribe, camera.getSnapshot);
-  const { snap: multi } = useMulti();
-  const me = useSnapshot().agent;
-  const mine = multi.people[sessionId]?.participants.find((p) => p.agentId === me?.id);
-  if (mine && mine.role !== 'owner') return null;
+  if (!useIsOwner(sessionId)) return null;
   return (
     <span className="camera-tools" data-testid="camera-tools" data-shown={snap.shown} data-asking={snap.asking ?? ''}>
       {snap.shown === 'camera' && (

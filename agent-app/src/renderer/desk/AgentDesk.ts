@@ -6,7 +6,7 @@
  */
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
-import { DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
+import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
 
 export interface DeskOffer {
   request: HelpRequestView;
@@ -41,7 +41,12 @@ export interface DeskSnapshot {
   transfers: Readonly<Record<string, TransferProgress>>;
   /** Supervisors: every running session (null: not a supervisor, or not told yet). */
   liveSessions: readonly LiveDeskSession[] | null;
+  /** No-reply alerts of colleagues in this agent's groups (capability `desk-alerts`), oldest first. */
+  alerts: readonly DeskAlert[];
 }
+
+/** A colleague has not answered their customer since `silentSince` (the relay's clock). */
+export type DeskAlert = Extract<AlertRelayToAgent, { type: 'desk-alert' }>;
 
 export interface AgentDeskDeps {
   link: () => RoleConnection<'agent'> | null;
@@ -50,7 +55,7 @@ export interface AgentDeskDeps {
   now?: () => number;
 }
 
-const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {}, liveSessions: null };
+const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {}, liveSessions: null, alerts: [] };
 
 function randomId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -79,6 +84,7 @@ export class AgentDesk {
 
   onRelayMessage(msg: RelayToClient): void {
     this.onHandover(msg);
+    this.onAlert(msg);
     const r = DeskRelayToAgent.safeParse(msg);
     if (!r.success) return;
     const m = r.data;
@@ -152,6 +158,25 @@ export class AgentDesk {
   /** Supervisors: give a waiting request to this agent without an offer. */
   dispatch(helpRequestId: string, agentId: number): void {
     this.d.link()?.sendSignal({ type: 'request-dispatch', requestId: randomId(), helpRequestId, agentId });
+  }
+
+  /** Takes over the session of a colleague's no-reply alert (its tab opens here with `session-started`). */
+  takeOverFromAlert(helpRequestId: string): void {
+    this.d.link()?.sendSignal({ type: 'alert-take-over', requestId: randomId(), helpRequestId });
+    this.dismissAlert(helpRequestId);
+  }
+
+  dismissAlert(helpRequestId: string): void {
+    const s = this.getSnapshot();
+    if (s.alerts.some((a) => a.helpRequestId === helpRequestId)) this.store.set({ ...s, alerts: s.alerts.filter((a) => a.helpRequestId !== helpRequestId) });
+  }
+
+  private onAlert(msg: RelayToClient): void {
+    const r = AlertRelayToAgent.safeParse(msg);
+    if (!r.success) return;
+    const m = r.data;
+    this.dismissAlert(m.helpRequestId);
+    if (m.type === 'desk-alert') this.store.set({ ...this.getSnapshot(), alerts: [...this.getSnapshot().alerts, m] });
   }
 
   /** The agent read a transfer's outcome. */

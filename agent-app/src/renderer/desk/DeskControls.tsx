@@ -88,17 +88,24 @@ function QueuePanel({ requests }: { requests: readonly HelpRequestView[] }) {
   );
 }
 
+/** A tone and a system notification for each item not seen before (by `keyOf`). */
+export function useNotifyNew<T>(items: readonly T[], keyOf: (item: T) => string, textOf: (item: T) => string): void {
+  const notified = useRef(new Set<string>());
+  useEffect(() => {
+    for (const item of items) {
+      const key = keyOf(item);
+      if (notified.current.has(key)) continue;
+      notified.current.add(key);
+      notify(textOf(item));
+    }
+    // keyOf and textOf are read when the items change (new closures each render would re-run it for nothing).
+  }, [items]);
+}
+
 export function DeskOffers() {
   const { t } = useTranslation();
   const { snap } = useDesk();
-  const notified = useRef(new Set<string>());
-  useEffect(() => {
-    for (const o of snap.offers) {
-      if (notified.current.has(o.request.id)) continue;
-      notified.current.add(o.request.id);
-      notify(t('desk.offerNotify', { name: o.request.customerName }));
-    }
-  }, [snap.offers, t]);
+  useNotifyNew(snap.offers, (o) => o.request.id, (o) => t('desk.offerNotify', { name: o.request.customerName }));
   if (snap.offers.length === 0) return null;
   return (
     <div className="desk-offers" aria-live="assertive">
