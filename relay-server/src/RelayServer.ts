@@ -182,7 +182,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
   collab.handler.useParticipants(participants);
-  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants });
+  const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants, shared });
   const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
   const camera = createCamera({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
   const curtain = createCurtain({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });

@@ -14,6 +14,7 @@
  * the view runs; for the link runs, the ones among still-clock, typing and scroll-text),
  * --rates 160,1000,unlimited (the link runs' rates, kbit/s), --repeat N (make the link runs N
  * times; the report shows medians), --cuts N (network cuts of the resume run; full 10, quick 3),
+ * --only cluster alone: several relays (clusterBench.ts; --starts N, --per-relay S, --seconds W), printed only;
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
@@ -46,6 +47,8 @@ const { values } = parseArgs({
     'no-peer': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     report: { type: 'string' },
+    starts: { type: 'string', default: '30' },
+    'per-relay': { type: 'string', default: '3' },
   },
 });
 
@@ -132,7 +135,15 @@ async function suite(): Promise<void> {
   console.log(`wrote ${written.join(', ')}`);
 }
 
-(values.report ? Promise.resolve(rerender(values.report)) : values.json ? spineScenario() : suite()).then(
+/** `--only cluster`: session starts per store and relayed sessions on 1, 2 and 4 relays (printed, not in the report). */
+async function cluster(): Promise<void> {
+  const { runClusterBench } = await import('./clusterBench.ts');
+  await runClusterBench({ starts: Number(values.starts), perRelay: Number(values['per-relay']), seconds: values.seconds ? Number(values.seconds) : 10 });
+  const { cleanupNative } = await import('../../relay-server/src/platform/nativeHandles.ts');
+  await cleanupNative();
+}
+
+(values.report ? Promise.resolve(rerender(values.report)) : values.json ? spineScenario() : values.only === 'cluster' ? cluster() : suite()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

@@ -5,37 +5,14 @@
  *
  *   node --import tsx tests/bench/dbSessionStart.ts [N]     (needs Debian's postgresql)
  */
-import { performance } from 'node:perf_hooks';
 import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
-import { openSession } from '../../relay-server/src/testing/NdcClient.ts';
-import { NdcClient } from '../../relay-server/src/testing/NdcClient.ts';
 import { createTestPostgresDatabase } from '../../relay-server/src/testing/testDatabase.ts';
-import { startTestRelay } from '../../relay-server/src/testing/testRelay.ts';
+import { sessionStarts } from './clusterBench.ts';
 import { percentile } from './stats.ts';
 
 const N = Number(process.argv[2] ?? 40);
 
-async function measure(databaseUrl?: string): Promise<number[]> {
-  const t = await startTestRelay(databaseUrl ? { databaseUrl } : {});
-  const agent = await NdcClient.open({ relayUrl: t.relay.url, role: 'agent', token: await t.token() });
-  const customer = await NdcClient.open({ relayUrl: t.relay.url, role: 'customer' });
-  const times: number[] = [];
-  try {
-    for (let i = 0; i < N + 3; i++) {
-      const started = performance.now();
-      const s = await openSession(agent, customer, { view: true, control: true }, 15_000);
-      if (i >= 3) times.push(performance.now() - started); // the first ones warm up
-      agent.send({ type: 'session-end', sessionId: s.sessionId });
-      await customer.next('session-ended', 15_000, (m) => m.sessionId === s.sessionId);
-      await t.relay.flush();
-    }
-  } finally {
-    agent.close();
-    customer.close();
-    await t.relay.close();
-  }
-  return times;
-}
+const measure = (databaseUrl?: string) => sessionStarts(N, databaseUrl ? { databaseUrl } : {});
 
 const sqlite = await measure();
 const pg = await createTestPostgresDatabase();

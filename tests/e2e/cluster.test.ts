@@ -2,13 +2,17 @@
  * Several relays as one (issue 15): three real relay processes (relay-server/src/main.ts) on one
  * throwaway PostgreSQL and one throwaway Redis, each with its own id and public URL. A customer
  * connects to A; an agent signed in on B asks for it, is sent to A with a ticket, and gets the
- * screen and control there (Node WebRTC clients carry real media and input through A). Then the
+ * screen and control there (Node WebRTC clients carry real media and input through A); the
+ * back-office and a supervisor's live list on C show that session. Then the
  * code defences hold across relays: wrong codes from one address through A and B lock it out of
  * the device, and unknown IDs guessed on B and C count towards the address's limit on A.
  *
+ * Then the real thing: an agent signed in on B in the agent console (Chromium) connects by ID
+ * and code to the customer page (headful Chromium capturing a real X screen) on A; the console
+ * follows the redirect with a connection of its own, shows the X screen and its click lands.
+ *
  * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
- * clusterFailover.test.ts. The agent here is a Node client, not the agent app: the app does not
- * follow `relay-redirect` yet.
+ * clusterFailover.test.ts.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +27,11 @@ import { startPostgresServer, type PostgresServer } from '../../relay-server/src
 import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
 import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
 import { WRONG_CODES_PER_ADDRESS, WRONG_CODES_PER_DEVICE } from '../../relay-server/src/sessions/CodeGuard.ts';
+import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
+import { InjectorProcess } from '../harness/InjectorProcess.ts';
+import { pointerPosition, startXvfb } from '../harness/Xvfb.ts';
+import { agentConnect, agentSignIn, canvasPixel, clickCanvasAt, openCustomer, readDeviceCredentials, waitForFullPicture } from '../harness/flows.ts';
+import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 
 const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
@@ -34,7 +43,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let redis: RedisServer;
   const relays: Record<'a' | 'b' | 'c', RelayProcess> = {} as Record<'a' | 'b' | 'c', RelayProcess>;
   const clients: NdcClient[] = [];
-  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean }) => {
+  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[] }) => {
     const c = await NdcClient.open({ relayUrl, capabilities: CAPS, timeoutMs: 20_000, ...o });
     clients.push(c);
     return c;
@@ -45,7 +54,8 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
     const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     // One after the other: the first creates the schema.
-    for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores);
+    // A manager: the seat is also a supervisor, whose live list spans the relays.
+    for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'manager' });
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -76,6 +86,46 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     const rows = await fetch(new URL('/api/sessions', relays.c.url), { headers: { Authorization: `Bearer ${(await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token}` } });
     assert.equal(rows.status, 200);
     assert.ok((await rows.text()).includes(sessionId), 'relay C lists the session relay A holds');
+    // And a supervisor at the desk on C has it in the live list (shared through Redis).
+    const supervisor = await open(relays.c.url, { role: 'agent', token: (await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token, isRtc: false, capabilities: KNOWN_CAPABILITIES.filter((c) => c !== 'resume') });
+    await supervisor.next('desk-sessions', 15_000, (m) => m.sessions.some((s) => s.sessionId === sessionId));
+  });
+
+  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click', SIG, async () => {
+    const x = await startXvfb(1280, 720, 89);
+    const closers: (() => Promise<unknown>)[] = [() => x.close()];
+    try {
+      const injector = await InjectorProcess.start(x.display);
+      closers.unshift(() => injector.close());
+      const screen = await launchScreenWindow(x.display);
+      closers.unshift(() => screen.context.close());
+      await screen.page.setContent(PATTERN_HTML);
+      const customerBrowser = await launchCustomerBrowser(x.display);
+      closers.unshift(() => customerBrowser.close());
+      const agentBrowser = await launchAgentBrowser();
+      closers.unshift(() => agentBrowser.close());
+      const customer = await openCustomer(customerBrowser, relays.a.url, injector);
+      const agent = await newPage(agentBrowser);
+      await agentSignIn(agent, relays.b.url);
+      const { deviceId, code } = await readDeviceCredentials(customer);
+      await agentConnect(agent, deviceId, code);
+      await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
+      await customer.getByTestId('consent-accept').click();
+      await agent.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 20_000 });
+      await waitForFullPicture(agent, 1280, 30_000);
+      const red = BLOCKS[0];
+      const px = await canvasPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
+      assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+      const target = { x: TEXT_BOX.x + 100, y: TEXT_BOX.y + TEXT_BOX.h / 2 };
+      await clickCanvasAt(agent, target.x, target.y);
+      await waitFor(async () => {
+        const p = await pointerPosition(x.display);
+        return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
+      }, 'the X pointer reaches the clicked point', 15_000);
+      await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box', 15_000);
+    } finally {
+      for (const close of closers) await close().catch(() => undefined);
+    }
   });
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {

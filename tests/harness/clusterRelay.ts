@@ -2,20 +2,8 @@
  * A relay of a test cluster: the real relay process on a shared PostgreSQL and Redis, with its own
  * id and a public URL known before it starts (its own address: where agents are sent).
  */
-import { createServer } from 'node:net';
+import { freeTcpPort } from './freeTcpPort.ts';
 import { startRelay, type RelayProcess } from './Relay.ts';
-
-/** A TCP port free right now on loopback: a relay's public URL must be known before it starts. */
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 
 export interface ClusterStores {
   databaseUrl: string;

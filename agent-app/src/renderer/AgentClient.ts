@@ -11,7 +11,7 @@
 import type { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
-import { DEFAULT_QUALITY_MODE, QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
+import { type QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
 import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
@@ -34,6 +34,8 @@ import type { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 import type { CameraControl } from '../common/CameraControl.ts';
 import type { CurtainControl } from '../common/CurtainControl.ts';
 import { RESUME_RACE, ResumeRetry } from '@beacon/shared/client/ResumeRetry';
+import { SessionLinks, connectRequest } from './SessionLinks.ts';
+import { loadQualityMode, saveQualityMode } from './qualityPreference.ts';
 
 export type Phase = 'login' | 'connecting' | 'console';
 export type LinkState = 'online' | 'reconnecting';
@@ -53,14 +55,6 @@ export interface ClientSnapshot {
 
 /** The relay answers a connect request at once (pending or an error); silence means it is stuck. */
 const CONNECT_ANSWER_TIMEOUT_MS = 15_000;
-/** Where the agent's last quality mode is kept: the mode new sessions start in, in this browser. */
-const QUALITY_MODE_KEY = 'beacon.agent.qualityMode';
-
-function randomId(): string {
-  // crypto.randomUUID needs a secure context; getRandomValues works on plain-http consoles too.
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 function closeReasonKey(reason: CloseReason): string {
   return errorKey(reason === 'closed' ? 'relay-unreachable' : (reason as UiErrorCode));
@@ -84,6 +78,13 @@ export class AgentClient {
   /** Quick retries right after a drop, while sessions wait to be resumed. */
   private readonly resumeRetry = new ResumeRetry();
   private readonly sessions: AgentSessions;
+  /** Sessions another relay holds, each on its own link (relay-redirect). */
+  private readonly elsewhere = new SessionLinks({
+    wire: (conn, scope) => this.wire(conn, scope),
+    failed: (requestId) => this.dispatch({ type: 'request-expired', requestId }),
+    lost: (ids) => ids.forEach((sessionId) => this.onRelayMessage({ type: 'session-ended', sessionId, reason: 'network-lost' })),
+  });
+  private readonly isElsewhere = (sessionId: string) => this.elsewhere.isElsewhere(sessionId);
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
   private signedOutReason: string | null = null;
   /** The console window is shown (not minimised, not a background browser tab). */
@@ -113,7 +114,7 @@ export class AgentClient {
       if (this.signIn) this.toLogin(errorKey('unauthorized'));
     });
     const linkOptions = () => {
-      const resume = this.sessions.resumeClaims();
+      const resume = this.sessions.resumeClaims(this.isElsewhere);
       return { relayUrl: this.config.relayUrl, role: 'agent' as const, token: this.signIn?.token ?? '', resume, ...(resume.length ? { race: RESUME_RACE } : {}) };
     };
     this.link = createRelayLink(linkOptions, {
@@ -124,7 +125,7 @@ export class AgentClient {
       sendCtl: (m) => this.sendCtl(m),
       changed: () => this.bump(),
       notify: (what) => notifyInBackground(what === 'call' ? this.notifyCallTitle() : this.notifyTitle()),
-      link: () => this.link.connection,
+      link: (sessionId) => this.linkFor(sessionId),
       hasTab: (id) => this.snapshot.console.sessions.some((s) => s.sessionId === id),
       ctlRefused: (code) => this.dispatch({ type: 'ctl-error', code }),
     });
@@ -155,21 +156,12 @@ export class AgentClient {
 
   /** The quality mode new sessions start in: the last one the agent picked in this browser. */
   get defaultQualityMode(): QualityMode {
-    try {
-      const r = QualityMode.safeParse(this.storage?.getItem(QUALITY_MODE_KEY));
-      return r.success ? r.data : DEFAULT_QUALITY_MODE;
-    } catch {
-      return DEFAULT_QUALITY_MODE; // storage refused (private mode, policy)
-    }
+    return loadQualityMode(this.storage);
   }
 
   /** The agent picked a quality mode for a session: the customer is told, and new sessions start in it. */
   setQualityMode(sessionId: string, mode: QualityMode): void {
-    try {
-      this.storage?.setItem(QUALITY_MODE_KEY, mode);
-    } catch {
-      /* not remembered; this session still changes */
-    }
+    saveQualityMode(this.storage, mode);
     this.sessions.get(sessionId)?.remote?.setQualityMode(mode);
     this.bump();
   }
@@ -241,7 +233,7 @@ export class AgentClient {
 
   signOut(): void {
     for (const s of this.snapshot.console.sessions) {
-      if (s.state !== 'ended') this.link.connection?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
+      if (s.state !== 'ended') this.linkFor(s.sessionId)?.sendSignal({ type: 'session-end', sessionId: s.sessionId });
     }
     // Revoke the token on the relay too; the request takes the token before toLogin drops it.
     if (this.signIn) void this.api.send('POST', '/api/logout').catch(() => undefined);
@@ -263,18 +255,11 @@ export class AgentClient {
       this.dispatch({ type: 'show-error', key: errorKey('relay-unreachable') });
       return;
     }
-    const requestId = randomId();
-    const isVoiceOnly = mode === 'voice';
-    this.dispatch({ type: 'connect-sent', requestId, deviceId: input.deviceId, control: control && !isVoiceOnly, customer, mode });
-    conn.sendSignal({
-      type: 'connect-request',
-      requestId,
-      deviceId: input.deviceId,
-      code: input.code,
-      ...(isVoiceOnly ? { permissions: { view: false, control: false }, mode } : { permissions: { view: true, control } }),
-      ...(customer ? { customerId: customer.id } : {}),
-    });
-    this.expectAnswer(requestId);
+    const request = connectRequest(input, control, customer, mode);
+    this.dispatch({ type: 'connect-sent', requestId: request.requestId, deviceId: input.deviceId, control: request.permissions.control, customer, mode });
+    this.elsewhere.sentHome(request);
+    conn.sendSignal(request);
+    this.expectAnswer(request.requestId);
   }
 
   /** A connect attempt (the form's, or an accepted desk offer) not answered in time frees the form with a message. */
@@ -289,7 +274,7 @@ export class AgentClient {
     const role = this.multi.myRole(sessionId);
     // Someone else's session this agent takes part in: it leaves; the session goes on.
     if (role === 'monitor' || role === 'guest') return this.multi.leave(sessionId);
-    this.link.connection?.sendSignal({ type: 'session-end', sessionId });
+    this.linkFor(sessionId)?.sendSignal({ type: 'session-end', sessionId });
   }
 
   closeTab(sessionId: string): void {
@@ -337,17 +322,22 @@ export class AgentClient {
     const generation = ++this.linkGeneration;
     this.resumeRetry.reset();
     const agent = conn.welcome.agent;
-    scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
-    scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
-    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
-    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk)));
+    this.wire(conn, scope);
     this.desk.attached(conn);
     this.multi.attached(conn);
-    scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));
     this.signedOutReason = null;
     this.set({ phase: 'console', link: 'online', agent });
     this.dispatch({ type: 'relay-restored' });
     void this.loadMe(generation);
+  }
+
+  /** What a link (the home link, or a session's on another relay) carries goes to the console. */
+  private wire(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
+    scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
+    scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
+    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
+    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk)));
+    scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));
   }
 
   /** Reads `/api/me` again (after the organisation was renamed, say). */
@@ -373,7 +363,7 @@ export class AgentClient {
 
   private onLinkClosed(reason: CloseReason): void {
     console.warn('[beacon] relay link closed:', reason);
-    const waiting = this.sessions.linkLost();
+    const waiting = this.sessions.linkLost(this.isElsewhere);
     this.desk.detached();
     this.multi.detached();
     this.dispatch({ type: 'relay-lost', keep: waiting });
@@ -387,12 +377,13 @@ export class AgentClient {
   private retryLink(): void {
     if (!this.signIn) return;
     this.set({ link: 'reconnecting' });
-    this.link.retryLater(this.sessions.resumeClaims().length > 0 ? this.resumeRetry.nextDelayMs() : Infinity);
+    this.link.retryLater(this.sessions.resumeClaims(this.isElsewhere).length > 0 ? this.resumeRetry.nextDelayMs() : Infinity);
   }
 
   private toLogin(loginErrorKey: string | null): void {
     this.linkGeneration++;
     this.link.stop();
+    this.elsewhere.closeAll();
     this.sessions.disposeAll();
     this.signIn = null;
     this.tokens.clear();
@@ -418,6 +409,9 @@ export class AgentClient {
       case 'session-handed-over':
         this.sessions.ended(msg.sessionId);
         return;
+      case 'relay-redirect':
+        this.elsewhere.follow(msg, this.config.relayUrl);
+        return;
       case 'signed-out':
         console.warn('[beacon] signed out by the relay:', msg.reason);
         this.signedOutReason = msg.reason;
@@ -434,7 +428,12 @@ export class AgentClient {
   private sendCtl(msg: CtlToRelay): boolean {
     // Another agent of the session holds the keyboard and mouse: the relay would refuse it.
     if (msg.type === 'input' && !this.multi.mayInput(msg.sessionId)) return false;
-    return this.link.connection?.sendCtl(msg) ?? false;
+    return this.linkFor(msg.sessionId)?.sendCtl(msg) ?? false;
+  }
+
+  /** The link that carries `sessionId`: its own on another relay, else the home link. */
+  private linkFor(sessionId?: string): RoleConnection<'agent'> | null {
+    return (sessionId ? this.elsewhere.linkOf(sessionId) : null) ?? this.link.connection;
   }
 
   private dispatch(action: ConsoleAction): void {

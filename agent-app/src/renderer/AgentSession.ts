@@ -22,8 +22,8 @@ export interface SessionHost {
   changed(): void;
   /** A customer wrote or called while the console may be in the background. */
   notify(what: 'message' | 'call'): void;
-  /** The relay link now: file chunks travel on its media channel (null while there is none). */
-  link(): Pick<RelayConnection, 'sendMedia' | 'mediaBufferedAmount'> | null;
+  /** The relay link that carries `sessionId` now (another relay's, after a redirect): file chunks travel on its media channel (null while there is none). */
+  link(sessionId?: string): Pick<RelayConnection, 'sendMedia' | 'mediaBufferedAmount'> | null;
 }
 
 export class AgentSession {
@@ -49,8 +49,8 @@ export class AgentSession {
     this.collab = new CollabSession(sessionId, 'agent', (m) => host.sendCtl(m));
     this.files = new FileTransferSession(sessionId, 'agent', {
       sendCtl: (m) => host.sendCtl(m),
-      sendChunk: (b) => host.link()?.sendMedia(b) ?? false,
-      bufferedAmount: () => host.link()?.mediaBufferedAmount ?? 0,
+      sendChunk: (b) => host.link(sessionId)?.sendMedia(b) ?? false,
+      bufferedAmount: () => host.link(sessionId)?.mediaBufferedAmount ?? 0,
     });
     acceptRequestedFiles(this.files);
     this.camera = new CameraControl(sessionId, (m) => host.sendCtl(m));

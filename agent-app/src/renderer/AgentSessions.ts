@@ -14,8 +14,8 @@ import { AgentSession, type SessionHost } from './AgentSession.ts';
 import { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 
 export interface SessionsHost extends SessionHost {
-  /** The relay link now, for voice calls (null while there is none). */
-  link(): RelayConnection | null;
+  /** The relay link that carries `sessionId` now (the home link without one), for voice calls (null while there is none). */
+  link(sessionId?: string): RelayConnection | null;
   /** The console has a tab for this session (configs for sessions it never heard of are dropped). */
   hasTab(sessionId: string): boolean;
   /** The relay refused a ctl message (shown above the tabs). */
@@ -58,7 +58,7 @@ export class AgentSessions {
   }
 
   voice(sessionId: string): VoiceCall | null {
-    return this.open(sessionId).voice(this.host.link());
+    return this.open(sessionId).voice(this.host.link(sessionId));
   }
 
   isInCallElsewhere(sessionId: string): boolean {
@@ -99,21 +99,22 @@ export class AgentSessions {
   /**
    * The link is gone. Sessions we hold a resume secret for wait to be resumed on the next link
    * (only their call ends: its audio was on the old link); every other session ends. Returns
-   * the IDs of those that wait.
+   * the IDs of those that wait. Sessions `elsewhere` (on another relay's link) go on.
    */
-  linkLost(): string[] {
+  linkLost(elsewhere: (sessionId: string) => boolean = () => false): string[] {
     // The relay turned every share off with the link (ask again after a resume).
     this.sound.forgetAll();
     for (const [id, s] of this.sessions) {
+      if (elsewhere(id)) continue;
       if (this.secrets.has(id)) s.endCall();
       else s.end();
     }
-    return [...this.secrets.keys()];
+    return [...this.sessions.keys()].filter((id) => this.secrets.has(id) || elsewhere(id));
   }
 
-  /** What the next link's hello asks back. */
-  resumeClaims(): ResumeClaim[] {
-    return [...this.secrets].map(([sessionId, secret]) => ({ sessionId, secret }));
+  /** What the next link's hello asks back (not the sessions `elsewhere`: another relay holds them). */
+  resumeClaims(elsewhere: (sessionId: string) => boolean = () => false): ResumeClaim[] {
+    return [...this.secrets].filter(([sessionId]) => !elsewhere(sessionId)).map(([sessionId, secret]) => ({ sessionId, secret }));
   }
 
   /** What a resume message from the relay changes on the tabs (null: nothing). */

@@ -106,6 +106,17 @@ describe('POST /api/login', () => {
     assert.equal((await apiError(await login('carol', 'carols password'))).error, 'account-locked');
   });
 
+  test('setting a seat\'s password again (upsertAgent) lifts its slowdown at once', async () => {
+    clock += 10 * 60_000;
+    await t.relay.services.auth.upsertAgent('erin', 'erins password', 'Erin');
+    for (let i = 0; i < 5; i++) assert.equal((await login('erin', `wrong ${i}`)).status, 401);
+    clock += 61_000; // the address's own limit for erin is over; the login's slowdown is not
+    assert.equal((await login('erin', 'wrong 5')).status, 401);
+    assert.equal((await login('erin', 'erins password')).status, 429, 'slowed down after 6 failures');
+    await t.relay.services.auth.upsertAgent('erin', 'erins new password', 'Erin');
+    assert.equal((await login('erin', 'erins new password')).status, 200);
+  });
+
   test('a token stops working after 12 hours', async () => {
     clock += 10 * 60_000;
     const token = await t.token();

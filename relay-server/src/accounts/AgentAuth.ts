@@ -127,7 +127,8 @@ export class AgentAuth {
         'UPDATE agents SET password_hash = ?, display_name = ?, role = ?, disabled_at = NULL, locked_at = NULL, failed_logins = 0 WHERE id = ?',
         [hash, displayName, role ?? existing.role, existing.id],
       );
-      await this.perLogin.reset(existing.login.toLowerCase());
+      // The login's own count (the per-pair counts are keyed by address too: they run out on their own within a minute).
+      await this.slowdown.reset(existing.login.toLowerCase());
       return existing.id;
     }
     const r = await this.db.run('INSERT INTO agents (login, display_name, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?)', [

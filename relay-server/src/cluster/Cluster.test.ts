@@ -47,6 +47,14 @@ describe('two relays of a cluster', () => {
     sockets.push(s);
     return s;
   };
+  /** A customer connected to `t`, and its welcome. */
+  const customerOn = async (t: TestRelay) => {
+    const customer = await open(t);
+    hello(customer, 'customer');
+    const welcome = of(await customer.nth(1), 'welcome');
+    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    return { customer, welcome };
+  };
   before(async () => {
     db = await createTestPostgresDatabase();
     const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
@@ -84,11 +92,27 @@ describe('two relays of a cluster', () => {
     of(await customer.nth(3), 'consent-request');
   });
 
+  test('a ticket opens one connection, once, and that connection asks for its device only and has no desk', async () => {
+    const { customer, welcome } = await customerOn(a);
+    const agentB = await open(b);
+    hello(agentB, 'agent', { token: await b.token() });
+    await agentB.nth(1);
+    agentB.json({ type: 'connect-request', requestId: 'once', deviceId: welcome.deviceId, code: welcome.code, permissions });
+    const { ticket } = of(await agentB.nth(2), 'relay-redirect');
+    const first = await open(a);
+    hello(first, 'agent', { ticket }, KNOWN_CAPABILITIES);
+    of(await first.nth(1), 'welcome');
+    const again = await open(a);
+    hello(again, 'agent', { ticket });
+    assert.equal(of(await again.nth(1), 'error').code, 'unauthorized', 'a used ticket is refused');
+    first.json({ type: 'connect-request', requestId: 'other', deviceId: '123456789', code: 'ABCDEF', permissions });
+    const refused = of(await first.nth(2), 'error');
+    assert.equal(refused.code, 'forbidden', 'not the device of the ticket');
+    assert.equal(refused.requestId, 'other');
+  });
+
   test('a client without relay-cluster is told the device is elsewhere; forged, foreign and expired tickets are refused', async () => {
-    const customer = await open(a);
-    hello(customer, 'customer');
-    const welcome = of(await customer.nth(1), 'welcome');
-    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    const { customer, welcome } = await customerOn(a);
     const old = await open(b);
     hello(old, 'agent', { token: await b.token() }, CAPS.filter((c) => c !== 'relay-cluster'));
     await old.nth(1);
@@ -128,10 +152,7 @@ describe('two relays of a cluster', () => {
   });
 
   test('a token revoked on B signs out the agent that followed a ticket to A', async () => {
-    const customer = await open(a);
-    hello(customer, 'customer');
-    const welcome = of(await customer.nth(1), 'welcome');
-    if (welcome.role !== 'customer') throw new Error('customer welcome expected');
+    const { customer, welcome } = await customerOn(a);
     const token = await b.token();
     const agentB = await open(b);
     hello(agentB, 'agent', { token });

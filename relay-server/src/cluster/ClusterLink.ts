@@ -9,17 +9,22 @@ import type { AgentAuth, TokenGrant } from '../accounts/AgentAuth.ts';
 import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import type { Cluster } from './Cluster.ts';
 import type { SessionFailover } from './SessionFailover.ts';
+import { TICKET_LIFETIME_MS } from './RelayTicket.ts';
 
 export interface ClusterLink {
   /** The answer to a connect-request for a device another relay holds; null when it is this relay's to handle. */
   routeConnect(req: ConnectRequest, tokenHash: string, speaksCluster: boolean): Promise<RelayToClient | null>;
-  /** The sign-in behind a ticket signed for this relay, or null. */
-  grantOf(ticket: string): Promise<TokenGrant | null>;
+  /** The sign-in behind a ticket signed for this relay and not used before, with the one device it may ask for; or null. */
+  grantOf(ticket: string): Promise<TicketGrant | null>;
   /** `hello.resume` claims for sessions this relay does not run: taken over if their relay died, or the `resume-redirect` to send (SessionFailover.ts). */
   takeOver(role: Role, claims: readonly ResumeClaim[], grant: TokenGrant | null, speaksFailover: boolean): Promise<RelayToClient | null>;
 }
 
+export type TicketGrant = TokenGrant & { deviceId: string };
+
 export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth, failover: SessionFailover): ClusterLink {
+  // Counted where every relay sees it: a ticket opens one connection, once, on whichever relay it is shown.
+  const used = cluster.state.limiter('relay-ticket-used', { max: 1, windowMs: TICKET_LIFETIME_MS });
   return {
     takeOver: (role, claims, grant, speaksFailover) => failover.takeOver(role, claims, grant, speaksFailover),
     async routeConnect(req, tokenHash, speaksCluster) {
@@ -33,7 +38,9 @@ export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: Ag
     },
     async grantOf(ticket) {
       const t = cluster.acceptTicket(ticket);
-      return t ? auth.verifyTokenHash(t.tokenHash) : null;
+      if (!t || (await used.record(ticket.slice(ticket.indexOf('.') + 1))) > 1) return null;
+      const grant = await auth.verifyTokenHash(t.tokenHash);
+      return grant ? { ...grant, deviceId: t.deviceId } : null;
     },
   };
 }

@@ -20,6 +20,7 @@ import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type DeskEvent, type HelpRequest, type PendingTransfer } from './deskModel.ts';
 import { DeskSupervision } from './DeskSupervision.ts';
+import type { LiveElsewhere } from './LiveElsewhere.ts';
 
 export const HANDOVER_MESSAGE_TYPES: ReadonlySet<HandoverAgentToRelay['type']> = new Set<HandoverAgentToRelay['type']>([
   'session-transfer',
@@ -55,6 +56,8 @@ export interface DeskHandoverDeps extends Omit<HandoverDeps, 'sessions' | 'speak
   audit: Pick<AuditLog, 'append'>;
   now: Clock;
   log: Logger;
+  /** The other relays' running sessions, for supervisors (LiveElsewhere.ts). */
+  elsewhere?: LiveElsewhere;
 }
 
 type TransferOffer = { agentId: number; fromAgentId: number };
@@ -81,6 +84,7 @@ export class DeskHandover {
       openSession: (agent, r, requestId, control) => consoles.openSession(agent, r, requestId, control),
       takeOver: (supervisor, sessionId) => this.takeOver(supervisor, sessionId),
       transferCodeSession: (sessionId, toAgentId, note, forcedBy) => consoles.transferCodeSession(sessionId, toAgentId, note, forcedBy),
+      ...(d.elsewhere ? { elsewhere: d.elsewhere } : {}),
     });
   }
 

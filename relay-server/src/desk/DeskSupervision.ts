@@ -15,6 +15,7 @@ import type { AgentParty, Party } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type HelpRequest } from './deskModel.ts';
+import type { LiveElsewhere } from './LiveElsewhere.ts';
 
 export type SupervisorMessage = Extract<HandoverAgentToRelay, { type: 'session-take-over' | 'session-force-transfer' | 'request-dispatch' }>;
 
@@ -33,6 +34,8 @@ export interface SupervisionDeps {
   takeOver(supervisor: AgentParty, sessionId: string): void;
   /** Offers a session opened with an ID and code to an agent (CodeSessionTransfer.ts). */
   transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number): void;
+  /** The other relays' running sessions (LiveElsewhere.ts); absent: this relay's only. */
+  elsewhere?: Pick<LiveElsewhere, 'share' | 'merged'>;
 }
 
 export function isSupervisor(p: AgentParty): boolean {
@@ -87,11 +90,14 @@ export class DeskSupervision {
     }
   }
 
-  /** Sends every supervisor's console the running sessions, where they changed. */
+  /** Sends every supervisor's console the running sessions (every relay's), where they changed; shares this relay's. */
   refresh(): void {
+    const { elsewhere } = this.d;
+    const own = elsewhere ? this.list() : null;
+    if (own) elsewhere?.share(own);
     const supervisors = this.d.liveConsoles().filter(isSupervisor);
     if (supervisors.length === 0) return;
-    const msg: RelayToClient = { type: 'desk-sessions', sessions: this.list() };
+    const msg: RelayToClient = { type: 'desk-sessions', sessions: own && elsewhere ? elsewhere.merged(own) : this.list() };
     const text = JSON.stringify(msg);
     for (const p of supervisors) {
       if (this.lastSent.get(p) === text) continue;

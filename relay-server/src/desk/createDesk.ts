@@ -21,6 +21,8 @@ import type { Participants } from '../sessions/Participants.ts';
 import { deskRoutes } from './DeskRoutes.ts';
 import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
+import { LiveElsewhere } from './LiveElsewhere.ts';
+import type { SharedState } from '../platform/shared/SharedState.ts';
 
 export interface DeskFeatureDeps {
   db: Database;
@@ -37,6 +39,8 @@ export interface DeskFeatureDeps {
   chats: DeskLinkDeps['chats'];
   /** Agents taking part in sessions besides their own agent (capability `desk-multi`). */
   participants?: Participants;
+  /** The state relays share: supervisors see every relay's running sessions (LiveElsewhere.ts). */
+  shared?: { state: SharedState; relayId: string };
 }
 
 export interface DeskFeature {
@@ -53,7 +57,8 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const store = new DeskStore(d.db, d.log, d.now);
   const desk = new Desk({ store, seats: d.accounts, log: d.log, now: d.now });
   const stats = new DeskStats(d.db);
-  const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now };
+  const elsewhere = d.shared ? new LiveElsewhere(d.shared.state, d.shared.relayId, d.now, d.log) : undefined;
+  const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now, ...(elsewhere ? { elsewhere } : {}) };
   const { participants } = d;
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
   const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}) });
@@ -66,6 +71,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
     link,
     start: async () => {
       await desk.start();
+      await elsewhere?.start();
       stopListening = d.presence.onChange((accountId, isOnline) => {
         desk.setOnline(accountId, isOnline).then(() => link.refresh(), (err: unknown) => d.log.error('desk presence update failed', { accountId, isOnline, err }));
       });
@@ -77,6 +83,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
       stopListening?.();
       stopAgentChanges();
       link.close();
+      elsewhere?.close();
       desk.close();
     },
   };

@@ -94,6 +94,8 @@ export class ClientConnection {
   private unwatchToken: (() => void) | null = null;
   /** The signed-in agent's token hash (a relay ticket names it). */
   private tokenHash: string | null = null;
+  /** Opened with a relay ticket: the one device this connection may ask for. */
+  private ticketDevice: string | null = null;
   /** WebRTC or the WebSocket: how this client's ctl and media travel. */
   private readonly path: ClientPath;
   private party: AgentParty | CustomerParty | null = null;
@@ -289,6 +291,7 @@ export class ClientConnection {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
         }
         try {
+          if (this.ticketDevice !== null && msg.deviceId !== this.ticketDevice) throw new ProtocolError('forbidden', 'this connection was opened with a relay ticket for another device');
           const elsewhere = this.ctx.cluster && this.tokenHash ? await this.ctx.cluster.routeConnect(msg, this.tokenHash, this.spokenByBoth.has('relay-cluster')) : null;
           if (elsewhere) return this.send(elsewhere);
           await this.ctx.sessions.connectRequest(party, msg);
@@ -375,6 +378,7 @@ export class ClientConnection {
       signedIn: (grant) => {
         this.ctx.presence?.add(grant.agent.id, this.connId);
         this.tokenHash = grant.tokenHash;
+        this.ticketDevice = grant.deviceId ?? null;
         this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
         // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
         this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));

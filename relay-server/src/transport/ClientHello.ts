@@ -33,8 +33,8 @@ export interface HelloHost {
   adopt<P extends AgentParty | CustomerParty>(party: P): P;
   /** The party is set: the connection takes ctl and signalling from now on. */
   ready(party: AgentParty | CustomerParty): void;
-  /** An agent signed in: presence, the token's revocation watch, its expiry. */
-  signedIn(grant: TokenGrant): void;
+  /** An agent signed in: presence, the token's revocation watch, its expiry (with a relay ticket: the one device it may ask for). */
+  signedIn(grant: TokenGrant & { deviceId?: string }): void;
 }
 
 /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (desk only with a desk, relay-cluster only in a cluster). */
@@ -83,7 +83,8 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     host.ready(party);
     host.signedIn(grant);
     host.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
-    if (spokenByBoth.has('desk')) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'));
+    // A ticket's connection carries one redirected session, never the agent's desk (that stays on its home relay).
+    if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'));
     ctx.log.info('agent connected', { connId: host.connId(), agentId: grant.agent.id, address: host.address, isResumed: back.party !== null });
     ctx.sessions.partyReturned(party, back);
     return;

@@ -36,7 +36,7 @@ export interface RelayConnectionOptions {
   relayUrl: string;
   role: Role;
   token?: string;
-  /** Capability `relay-cluster`/`relay-failover`, agents: a relay's ticket instead of `token` (set when following a `resume-redirect`). */
+  /** Capability `relay-cluster`/`relay-failover`, agents: the ticket of a `relay-redirect` or `resume-redirect`, instead of `token`. */
   ticket?: string;
   /** How long to wait for the socket, the welcome and both channels. */
   timeoutMs?: number;

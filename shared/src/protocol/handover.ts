@@ -48,6 +48,10 @@ export const LiveDeskSession = z.object({
 });
 export type LiveDeskSession = z.infer<typeof LiveDeskSession>;
 
+/** Relay -> relay (shared state, channel `desk-live`): one relay's running sessions, for every relay's supervisors. */
+export const LiveSessionsShare = z.object({ from: z.string().min(1).max(64), sessions: z.array(LiveDeskSession).max(500) });
+export type LiveSessionsShare = z.infer<typeof LiveSessionsShare>;
+
 /** The relay, to agents' consoles. */
 export const HandoverRelayToAgent = z.discriminatedUnion('type', [
   /**

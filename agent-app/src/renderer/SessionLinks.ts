@@ -1,0 +1,150 @@
+/**
+ * Sessions held by another relay of a cluster (capability `relay-cluster`). The home link's
+ * relay answers a `connect-request` for a device another relay holds with `relay-redirect`:
+ * the console opens a second connection to that relay with `hello.ticket`, sends the same
+ * request there, and that connection carries the session (signalling, picture, input, files,
+ * call) for the session's life. Everything else (other sessions, the desk, the directory)
+ * stays on the home link. One connection per redirect: it closes once its sessions are over.
+ *
+ * Not resumed: a session link that drops ends its sessions (the ticket is single-use, and a
+ * new one would need the home relay to issue it for a running session).
+ */
+import { RelayConnection } from '@beacon/shared/browser/RelayConnection';
+import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
+import { DisposableStore } from '@beacon/shared/client/lifecycle';
+import type { ClientToRelay, RelayToClient, SessionMode } from '@beacon/shared/protocol';
+import type { CustomerLabel } from '../common/ConsoleModel.ts';
+
+type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
+type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
+
+export interface SessionLinksHost {
+  /** Subscribes the console to what `conn` carries (as for the home link, without the desk). */
+  wire(conn: RoleConnection<'agent'>, scope: DisposableStore): void;
+  /** A redirected request could not be sent on: the relay it names is unreachable or refused the ticket. */
+  failed(requestId: string): void;
+  /** A session link closed under these sessions: they are over. */
+  lost(sessionIds: readonly string[]): void;
+}
+
+function randomId(): string {
+  // crypto.randomUUID needs a secure context; getRandomValues works on plain-http consoles too.
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The connect form's request (mode `voice`: a call only, no screen, no control); kept to be sent on after a redirect. */
+export function connectRequest(input: { deviceId: string; code: string }, control: boolean, customer: CustomerLabel | null, mode: SessionMode): ConnectRequest {
+  const isVoiceOnly = mode === 'voice';
+  return {
+    type: 'connect-request',
+    requestId: randomId(),
+    deviceId: input.deviceId,
+    code: input.code,
+    ...(isVoiceOnly ? { permissions: { view: false, control: false }, mode } : { permissions: { view: true, control } }),
+    ...(customer ? { customerId: customer.id } : {}),
+  };
+}
+
+interface SessionLink {
+  readonly url: string;
+  conn: RoleConnection<'agent'> | null;
+  readonly scope: DisposableStore;
+  readonly requests: Set<string>;
+  readonly sessions: Set<string>;
+}
+
+/** How long a redirected connection may take to open (socket, welcome and channels). */
+const OPEN_TIMEOUT_MS = 15_000;
+
+export class SessionLinks {
+  /** The connect requests sent on the home link, kept until answered: a redirect sends them on. */
+  private readonly sent = new Map<string, ConnectRequest>();
+  private readonly links = new Set<SessionLink>();
+
+  constructor(private readonly host: SessionLinksHost) {}
+
+  /** A connect request went out on the home link. */
+  sentHome(msg: ConnectRequest): void {
+    this.sent.set(msg.requestId, msg);
+    // Answered or not, nothing needs it after the console's own timeout (15 s) and the ticket's (30 s).
+    setTimeout(() => this.sent.delete(msg.requestId), 60_000);
+  }
+
+  /** The home relay answered a request with a redirect: open a link there and ask again. */
+  follow(redirect: Redirect, relayUrl: string): void {
+    const request = this.sent.get(redirect.requestId);
+    this.sent.delete(redirect.requestId);
+    if (!request || request.deviceId !== redirect.deviceId) return;
+    const link: SessionLink = { url: redirect.url, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() };
+    this.links.add(link);
+    RelayConnection.open({ relayUrl: new URL(redirect.url, relayUrl).toString(), role: 'agent', ticket: redirect.ticket, timeoutMs: OPEN_TIMEOUT_MS }).then(
+      (conn) => this.opened(link, conn, request),
+      (err: unknown) => {
+        this.links.delete(link);
+        console.warn('[beacon] could not open the redirected relay link:', err instanceof Error ? err.message : err);
+        this.host.failed(request.requestId);
+      },
+    );
+  }
+
+  private opened(link: SessionLink, conn: RoleConnection<'agent'>, request: ConnectRequest): void {
+    if (!this.links.has(link)) return conn.close(); // the console was signed out meanwhile
+    link.conn = conn;
+    link.scope.add(conn.onMessage.on((msg) => this.track(link, msg)));
+    this.host.wire(conn, link.scope);
+    link.scope.add(conn.onClose.on(() => this.closed(link)));
+    conn.sendSignal(request);
+  }
+
+  /** Which sessions a link carries, and whether it still has any. */
+  private track(link: SessionLink, msg: RelayToClient): void {
+    switch (msg.type) {
+      case 'session-pending':
+        if (link.requests.delete(msg.requestId)) link.sessions.add(msg.sessionId);
+        return;
+      case 'error':
+        if (msg.requestId) link.requests.delete(msg.requestId);
+        break;
+      case 'session-denied':
+      case 'session-ended':
+      case 'session-handed-over':
+      case 'resume-refused':
+        link.sessions.delete(msg.sessionId);
+        break;
+      default:
+        return;
+    }
+    // Its last session is over: the link goes (after this message reached the console).
+    if (link.requests.size === 0 && link.sessions.size === 0) setTimeout(() => link.conn?.close(), 0);
+  }
+
+  private closed(link: SessionLink): void {
+    if (!this.links.delete(link)) return;
+    link.scope.dispose();
+    if (link.sessions.size > 0) this.host.lost([...link.sessions]);
+  }
+
+  /** The link that carries `sessionId`, or null when the home link does. */
+  linkOf(sessionId: string): RoleConnection<'agent'> | null {
+    for (const l of this.links) if (l.sessions.has(sessionId)) return l.conn;
+    return null;
+  }
+
+  /** Whether another relay holds `sessionId` (the home link neither resumes nor ends it). */
+  isElsewhere(sessionId: string): boolean {
+    for (const l of this.links) if (l.sessions.has(sessionId)) return true;
+    return false;
+  }
+
+  /** Signed out: every session link closes without telling the console (it is reset). */
+  closeAll(): void {
+    const links = [...this.links];
+    this.links.clear();
+    this.sent.clear();
+    for (const l of links) {
+      l.scope.dispose();
+      l.conn?.close();
+    }
+  }
+}
