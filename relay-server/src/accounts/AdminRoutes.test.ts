@@ -23,7 +23,7 @@ after(async () => {
 });
 
 test('managers read the settings but cannot change them; the owner can, and it is audited', async () => {
-  const recording = { recordingDefault: true, recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: false, recordingMaxAgeDays: 90, recordingMaxTotalMB: 50_000, resumeGraceSeconds: 60, agentsMaySendFiles: true, agentsMayReceiveFiles: true, confirmFileTransfers: true, fileTransferRoles: ['owner', 'admin', 'manager', 'agent'] };
+  const recording = { recordingDefault: true, recordSessions: true, recordKeystrokes: false, agentsMayWatchOwn: false, recordingMaxAgeDays: 90, recordingMaxTotalMB: 50_000, resumeGraceSeconds: 60, agentsMaySendFiles: true, agentsMayReceiveFiles: true, confirmFileTransfers: true, fileTransferRoles: ['owner', 'admin', 'manager', 'agent'], clipboardSyncToCustomer: false, clipboardSyncToAgent: false, clipboardMaxImageMB: 8 };
   assert.deepEqual(await manager.ok('GET', '/api/settings', OrgSettings), { name: TEST_ORG_NAME, defaultConcurrencyLimit: 3, ...recording });
   assert.equal((await manager.refused('PATCH', '/api/settings', 403, { name: 'Mine now' })).error, 'forbidden');
   await owner.refused('PATCH', '/api/settings', 400, {});
