@@ -167,7 +167,7 @@ export class ScreenEncoder {
     if (bytes === 0) return;
     const id = this.stream.onProbeSent(bytes, now);
     for (const piece of probePieces(this.opts.sessionId, id, bytes, this.stream.plan().fragmentPayload)) {
-      if (!this.opts.sink.sendCtl(piece)) return void this.stream.onProbeSent(null, now);
+      if (!this.opts.sink.sendCtl(piece)) return this.stream.stopProbing(now);
     }
   }
 
@@ -317,7 +317,8 @@ export class ScreenEncoder {
    * stream parameters) goes out at once.
    */
   linkReplaced(): void {
-    this.stream.onLinkReplaced(performance.now());
+    // A probe in flight on the old link is never answered.
+    this.stream.stopProbing(performance.now());
     this.stream.onNewStream();
     this.requestKeyframe();
   }

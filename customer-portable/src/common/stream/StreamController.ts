@@ -115,24 +115,21 @@ export class StreamController {
     return bytes;
   }
 
-  /** The probe of `bytes` went out (its ID, for the acknowledgement), or it could not be sent (null: no probing). */
-  onProbeSent(bytes: number | null, now: number): number {
-    if (bytes === null) {
-      this.probe.turnOff();
-      this.update(now);
-      return 0;
-    }
+  /** The probe of `bytes` went out: its ID, for the acknowledgement. */
+  onProbeSent(bytes: number, now: number): number {
     return this.probe.onSent(bytes, now, this.estimator.acknowledgedBytes);
+  }
+
+  /** Probing stops (a probe could not be sent, or the link it was on is gone): start-up goes on without it. */
+  stopProbing(now: number): void {
+    if (this.probe.isDone) return;
+    this.probe.turnOff();
+    this.update(now);
   }
 
   onProbeAck(id: number, now: number): void {
     this.probe.onAck(id, now, this.estimator.acknowledgedBytes);
     this.applyProbe(now);
-  }
-
-  /** The link was replaced (a resume): a probe in flight on the old one is never answered; probing stops. */
-  onLinkReplaced(now: number): void {
-    if (!this.probe.isDone) this.onProbeSent(null, now);
   }
 
   private applyProbe(now: number): void {
