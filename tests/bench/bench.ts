@@ -15,6 +15,7 @@
  * --rates 160,1000,unlimited (the link runs' rates, kbit/s), --repeat N (make the link runs N
  * times; the report shows medians), --cuts N (network cuts of the resume run; full 10, quick 3),
  * --only cluster alone: several relays (clusterBench.ts; --starts N, --per-relay S, --seconds W), printed only;
+ * --only voice alone: voice mouth-to-ear latency (voiceBench.ts; --seconds W per window, --repeat N windows), printed only;
  * --no-peer (skip x11vnc + noVNC), --profile (CPU-profile the relay during capacity runs and
  * trace the console with many sessions; summaries go in the report), --report FILE (render
  * the report again from a results JSON).
@@ -143,7 +144,15 @@ async function cluster(): Promise<void> {
   await cleanupNative();
 }
 
-(values.report ? Promise.resolve(rerender(values.report)) : values.json ? spineScenario() : values.only === 'cluster' ? cluster() : suite()).then(
+/** `--only voice`: the customer's microphone to the agent's playout through the relay (printed, not in the report). */
+async function voice(): Promise<void> {
+  const { runVoiceBench } = await import('./voiceBench.ts');
+  await runVoiceBench({ seconds: values.seconds ? Number(values.seconds) : 15, windows: values.repeat ? Math.max(1, Number(values.repeat)) : 3 });
+}
+
+const ALONE: Record<string, () => Promise<void>> = { cluster, voice };
+
+(values.report ? Promise.resolve(rerender(values.report)) : values.json ? spineScenario() : (ALONE[values.only ?? ''] ?? suite)()).then(
   () => process.exit(0),
   (err: unknown) => {
     console.error(err);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { agentConnect, readDeviceCredentials } from '../harness/flows.ts';
-import { listen, readOnsets, startOnsets } from '../harness/VoiceBrowsers.ts';
+import { listen, matchBursts, readOnsets, startOnsets } from '../harness/VoiceBrowsers.ts';
 import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
 import { CTL_HOOK, sendRawCtl as sendRawCtlTo } from '../harness/rawCtl.ts';
 
@@ -106,16 +106,16 @@ describe('two-way voice through the relay', { concurrency: false }, () => {
     }
   });
 
-  test('mouth-to-ear latency (customer microphone to agent playout) is reported and low', SIG, async (t) => {
+  // The latency's size is a benchmark (`npm run bench -- --only voice`); here, the bursts the
+  // customer speaks come out at the agent as bursts, each under a second after it was said.
+  test('the customer’s speech reaches the agent live, burst by burst', SIG, async (t) => {
     await Promise.all([startOnsets(customer, 'mic'), startOnsets(agent, 'remote')]);
     await new Promise((r) => setTimeout(r, 7500));
     const [sent, heard] = await Promise.all([readOnsets(customer), readOnsets(agent)]);
-    const delays = heard.map((h) => h - Math.max(...sent.filter((s) => s <= h), -Infinity)).filter((d) => d >= 0 && d < 1000);
-    assert.ok(delays.length >= 3, `bursts matched: sent ${sent.length}, heard ${heard.length}`);
-    delays.sort((a, b) => a - b);
-    const median = delays[Math.floor(delays.length / 2)]!;
-    t.diagnostic(`voice latency, microphone capture to far-end playout: median ${median.toFixed(0)} ms over ${delays.length} bursts (min ${delays[0]!.toFixed(0)}, max ${delays.at(-1)!.toFixed(0)})`);
-    assert.ok(median < 400, `median latency ${median} ms`);
+    const delays = matchBursts(sent, heard).sort((a, b) => a - b);
+    assert.ok(sent.length >= 5, `the customer's microphone gave ${sent.length} bursts`);
+    assert.ok(delays.length >= Math.ceil(sent.length / 2), `bursts matched: sent ${sent.length}, heard ${heard.length}, matched ${delays.length}`);
+    t.diagnostic(`voice latency, microphone capture to far-end playout: median ${delays[Math.floor(delays.length / 2)]!.toFixed(0)} ms over ${delays.length} bursts`);
   });
 
   test('mute silences the customer on the agent’s side, and unmute brings it back', SIG, async () => {

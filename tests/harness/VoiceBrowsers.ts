@@ -177,3 +177,8 @@ export function startOnsets(page: Page, source: 'mic' | 'remote'): Promise<void>
 export function readOnsets(page: Page): Promise<number[]> {
   return page.evaluate(() => (window as unknown as { __onsets?: number[] }).__onsets ?? []);
 }
+
+/** Each heard onset's delay after the last sent onset before it; only delays under 1 s match a burst. */
+export function matchBursts(sent: readonly number[], heard: readonly number[]): number[] {
+  return heard.map((h) => h - Math.max(...sent.filter((s) => s <= h), -Infinity)).filter((d) => d >= 0 && d < 1000);
+}
