@@ -218,6 +218,7 @@ function connectionContext(f: Features, base: Base, options: RelayOptions, clust
     collab: f.collab.handler,
     voice: f.voice,
     desk: f.desk.link,
+    ...(f.desk.route ? { supervision: f.desk.route } : {}),
     transfer: f.transfer,
     camera: f.camera,
     curtain: f.curtain,

@@ -163,6 +163,12 @@ export class DeskLink implements DeskConsoles {
     this.scheduleRefresh();
   }
 
+  /** A connection opened with a supervisor's relay ticket: it acts on one session, and is never offered requests or sent the queue. */
+  attachSupervisor(party: AgentParty, speaksLive: boolean, speaksMulti: boolean): void {
+    if (speaksLive && this.live) this.speakingLive.add(party);
+    if (speaksMulti && this.multi) this.speakingMulti.add(party);
+  }
+
   /** The connection closed (`isLinkLoss`: its link broke): a customer still waiting leaves the queue. */
   partyGone(party: AgentParty | CustomerParty, isLinkLoss = false): void {
     if ('agent' in party) {

@@ -62,6 +62,16 @@ export class LiveElsewhere {
     return [...byId.values()].sort((a, b) => a.startedAt - b.startedAt).slice(0, MAX_LISTED);
   }
 
+  /** The relay that lists `sessionId` as running, and the session's device; null if no other relay does (or its list is stale). */
+  holderOf(sessionId: string): { relayId: string; deviceId: string } | null {
+    const t = this.now();
+    for (const [relayId, list] of this.others) {
+      const s = t - list.at > STALE_AFTER_MS ? undefined : list.sessions.find((x) => x.sessionId === sessionId);
+      if (s) return { relayId, deviceId: s.deviceId };
+    }
+    return null;
+  }
+
   close(): void {
     this.unsubscribe?.();
   }

@@ -23,6 +23,8 @@ import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
 import { LiveElsewhere } from './LiveElsewhere.ts';
 import type { SharedState } from '../platform/shared/SharedState.ts';
+import type { Cluster } from '../cluster/Cluster.ts';
+import { SupervisionRoute } from './SupervisionRoute.ts';
 
 export interface DeskFeatureDeps {
   db: Database;
@@ -40,13 +42,15 @@ export interface DeskFeatureDeps {
   /** Agents taking part in sessions besides their own agent (capability `desk-multi`). */
   participants?: Participants;
   /** The state relays share: supervisors see every relay's running sessions (LiveElsewhere.ts). */
-  shared?: { state: SharedState; relayId: string };
+  shared?: { state: SharedState; relayId: string; cluster?: Cluster | null };
 }
 
 export interface DeskFeature {
   readonly desk: Desk;
   /** What each WebSocket connection that speaks `desk` hands its desk messages to. */
   readonly link: DeskLink;
+  /** In a cluster: supervisors' actions on sessions other relays hold (SupervisionRoute.ts). */
+  readonly route: SupervisionRoute | null;
   /** Loads settings and handle times, ends what an earlier run left open, starts the tick. */
   start(): Promise<void>;
   routes(): ApiRoute[];
@@ -62,6 +66,8 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const { participants } = d;
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
   const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}) });
+  const cluster = d.shared?.cluster;
+  const route = cluster && elsewhere ? new SupervisionRoute({ cluster, sessions: d.sessions, elsewhere, log: d.log, now: d.now }) : null;
   let stopListening: (() => void) | null = null;
   const stopAgentChanges = d.sessions.onSessionEvent((e) => {
     if (e.type === 'agent-changed') void store.sessionAgentChanged(e.session.id, e.session.agent.agent.id);
@@ -69,6 +75,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   return {
     desk,
     link,
+    route,
     start: async () => {
       await desk.start();
       await elsewhere?.start();

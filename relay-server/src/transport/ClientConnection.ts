@@ -7,13 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary } from '@beacon/shared/parse';
-import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient } from '@beacon/shared/protocol';
+import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient, type SuperviseScope } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION, mayCarry } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { ClusterLink } from '../cluster/ClusterLink.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeskLink } from '../desk/DeskLink.ts';
+import type { SupervisionRoute } from '../desk/SupervisionRoute.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { TransferLink } from '../transfer/createTransfer.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -72,6 +73,8 @@ export interface ConnectionContext {
   curtain?: PrivacyCurtain;
   /** Several relays (capability `relay-cluster`): agents are sent to the relay that holds a device. */
   cluster?: ClusterLink;
+  /** Several relays (capability `desk-cluster`): supervisors are sent to the relay that holds a session. */
+  supervision?: SupervisionRoute;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -96,6 +99,8 @@ export class ClientConnection {
   private tokenHash: string | null = null;
   /** Opened with a relay ticket: the one device this connection may ask for. */
   private ticketDevice: string | null = null;
+  /** Opened with a supervisor's relay ticket: the one session this connection may act on. */
+  private ticketScope: SuperviseScope | null = null;
   /** WebRTC or the WebSocket: how this client's ctl and media travel. */
   private readonly path: ClientPath;
   private party: AgentParty | CustomerParty | null = null;
@@ -319,6 +324,10 @@ export class ClientConnection {
         throw new ProtocolError('forbidden', 'send transport-fallback before ctl on the websocket');
       default:
         if (!this.ctx.desk || !this.spokenByBoth.has('desk')) throw new ProtocolError('forbidden', `${msg.type} needs the desk capability`);
+        if (this.ctx.supervision) {
+          const routed = await this.ctx.supervision.route(party, msg, { tokenHash: this.tokenHash, scope: this.ticketScope, speaksDeskCluster: this.spokenByBoth.has('desk-cluster') });
+          if (routed) return this.send(routed);
+        }
         return this.ctx.desk.handle(party, msg);
     }
   }
@@ -379,6 +388,7 @@ export class ClientConnection {
         this.ctx.presence?.add(grant.agent.id, this.connId);
         this.tokenHash = grant.tokenHash;
         this.ticketDevice = grant.deviceId ?? null;
+        this.ticketScope = grant.supervise ?? null;
         this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
         // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
         this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));

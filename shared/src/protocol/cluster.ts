@@ -12,6 +12,13 @@ import { AccountRole, DeviceId, RequestId, SessionId, SessionMode, SessionPermis
 /** `<payload>.<signature>`, both base64url: what one relay of a cluster tells another about an agent. */
 export const RelayTicket = z.string().max(1024).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a relay ticket is two base64url parts joined by a dot');
 
+/** What a supervisor asks of a session another relay holds (capability `desk-cluster`; protocol/deskCluster.ts). */
+export const SuperviseAction = z.enum(['session-monitor', 'session-join', 'session-take-over']);
+export type SuperviseAction = z.infer<typeof SuperviseAction>;
+/** A ticket for one supervisor action: the connection it opens may act on this session only. */
+export const SuperviseScope = z.object({ sessionId: SessionId, action: SuperviseAction });
+export type SuperviseScope = z.infer<typeof SuperviseScope>;
+
 /** A ticket's payload, as signed by the relay that issued it. */
 export const RelayTicketPayload = z.object({
   /** The relay the ticket is good for (BEACON_RELAY_ID). */
@@ -22,6 +29,8 @@ export const RelayTicketPayload = z.object({
   tokenHash: z.string().regex(/^[0-9a-f]{64}$/),
   /** Epoch ms after which the ticket is refused. */
   expiresAt: z.number().int(),
+  /** Capability `desk-cluster`: a supervisor's ticket for one running session (`deviceId` is its device). */
+  supervise: SuperviseScope.optional(),
 });
 export type RelayTicketPayload = z.infer<typeof RelayTicketPayload>;
 

@@ -9,6 +9,7 @@ import { HandoverAgentToRelay, HandoverRelayToAgent, HandoverRelayToCustomer } f
 import { MultiAgentToRelay, MultiRelayToAgent } from './multi.ts';
 import { AlertAgentToRelay, AlertRelayToAgent } from './deskAlerts.ts';
 import { ClusterRelayToAgent, RelayTicket } from './cluster.ts';
+import { DeskClusterRelayToAgent } from './deskCluster.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -174,6 +175,7 @@ export const RelayToClient = z.discriminatedUnion('type', [
   ...HandoverRelayToCustomer.options,
   ...MultiRelayToAgent.options,
   ...ClusterRelayToAgent.options,
+  ...DeskClusterRelayToAgent.options,
   ...AlertRelayToAgent.options,
 ]);
 export type RelayToClient = z.infer<typeof RelayToClient>;
