@@ -19,6 +19,9 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
+import { AuditList, Seat } from '@beacon/shared/api';
+import type { Browser, Page } from 'playwright-core';
+import { TestApi } from '../../relay-server/src/testing/TestApi.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startClusterRelay } from '../harness/clusterRelay.ts';
 import { waitFor } from '../harness/waitFor.ts';
@@ -37,6 +40,8 @@ const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
 const permissions = { view: true, control: true } as const;
+/** A manager who signs in on relay C to supervise the sessions relay A holds. */
+const MONA = { login: 'mona', password: 'mona pass phrase 4', name: 'Mona Said' };
 
 describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let pg: PostgresServer;
@@ -54,8 +59,10 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
     const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     // One after the other: the first creates the schema.
-    // A manager: the seat is also a supervisor, whose live list spans the relays.
-    for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'manager' });
+    // An owner: the seat is also a supervisor, whose live list spans the relays, and may add Mona, a manager.
+    for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'owner' });
+    const owner = new TestApi(relays.c.url).as((await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token);
+    await owner.ok('POST', '/api/seats', Seat, { login: MONA.login, displayName: MONA.name, password: MONA.password, role: 'manager', groupIds: [], concurrencyLimit: 2 }, 201);
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -91,7 +98,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     await supervisor.next('desk-sessions', 15_000, (m) => m.sessions.some((s) => s.sessionId === sessionId));
   });
 
-  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click', SIG, async () => {
+  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click; a manager on C monitors it, then takes it over', SIG, async () => {
     const x = await startXvfb(1280, 720, 89);
     const closers: (() => Promise<unknown>)[] = [() => x.close()];
     try {
@@ -123,10 +130,41 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
         return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
       }, 'the X pointer reaches the clicked point', 15_000);
       await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box', 15_000);
+      await managerOnC(agent, agentBrowser);
     } finally {
       for (const close of closers) await close().catch(() => undefined);
     }
   });
+
+  /** Mona, signed in on C, monitors the session A holds (through a link of her console to A), then takes it over. */
+  async function managerOnC(agent: Page, agentBrowser: Browser): Promise<void> {
+    const agentTab = agent.locator('[data-testid="session-tab"][data-state="active"]');
+    const sessionId = (await agentTab.getAttribute('data-session-id')) ?? '';
+    const mona = await newPage(await agentBrowser.newContext());
+    await agentSignIn(mona, relays.c.url, MONA);
+    await mona.getByTestId('supervise-toggle').click();
+    const row = mona.locator(`[data-testid="supervise-session"][data-session-id="${sessionId}"]`);
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByTestId('supervise-monitor').click();
+    const monaTab = mona.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${sessionId}"]`);
+    await monaTab.waitFor({ timeout: 20_000 });
+    await mona.getByTestId('supervise-toggle').click();
+    await waitForFullPicture(mona, 1280, 30_000);
+    await mona.getByTestId('view-only-badge').waitFor({ timeout: 5000 });
+    await agent.locator('[data-testid="session-monitored"]', { hasText: MONA.name }).waitFor({ timeout: 15_000 });
+
+    await mona.getByTestId('supervise-toggle').click();
+    await row.getByTestId('supervise-take-over').click();
+    await monaTab.waitFor({ timeout: 20_000 });
+    await agent.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${sessionId}"]`).waitFor({ timeout: 20_000 });
+    await mona.getByTestId('supervise-toggle').click();
+    await mona.getByTestId('view-only-badge').waitFor({ state: 'detached', timeout: 10_000 });
+    await waitForFullPicture(mona, 1280, 30_000);
+    const audit = await new TestApi(relays.a.url).as((await loginAgent(relays.a.url, AGENT.login, AGENT.password)).token).ok('GET', '/api/audit', AuditList);
+    for (const action of ['session-monitored', 'session-transferred']) {
+      assert.ok(audit.entries.some((e) => e.action === action && e.actor?.login === MONA.login && e.target?.id === sessionId), `${action} by Mona is audited`);
+    }
+  }
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
     const customer = await open(relays.a.url, { role: 'customer', isRtc: false });

@@ -103,7 +103,7 @@ export class AgentClient {
   });
 
   /** Several agents in one session: participants, control, invitations, pointers (capability `desk-multi`). */
-  readonly multi = new AgentMulti(() => this.link.connection, () => this.snapshot.agent?.id ?? null);
+  readonly multi = new AgentMulti((sessionId) => this.linkFor(sessionId), () => this.snapshot.agent?.id ?? null);
 
   constructor(
     readonly config: RendererConfig,
@@ -411,6 +411,9 @@ export class AgentClient {
         return;
       case 'relay-redirect':
         this.elsewhere.follow(msg, this.config.relayUrl);
+        return;
+      case 'supervise-redirect':
+        this.elsewhere.followSupervision(msg, this.config.relayUrl);
         return;
       case 'signed-out':
         console.warn('[beacon] signed out by the relay:', msg.reason);

@@ -17,6 +17,7 @@ import type { CustomerLabel } from '../common/ConsoleModel.ts';
 
 type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
+type SuperviseRedirect = Extract<RelayToClient, { type: 'supervise-redirect' }>;
 
 export interface SessionLinksHost {
   /** Subscribes the console to what `conn` carries (as for the home link, without the desk). */
@@ -52,6 +53,8 @@ interface SessionLink {
   readonly scope: DisposableStore;
   readonly requests: Set<string>;
   readonly sessions: Set<string>;
+  /** Opened for a supervisor's action (`supervise-redirect`): its requestId. */
+  readonly supervision?: string;
 }
 
 /** How long a redirected connection may take to open (socket, welcome and channels). */
@@ -76,9 +79,19 @@ export class SessionLinks {
     const request = this.sent.get(redirect.requestId);
     this.sent.delete(redirect.requestId);
     if (!request || request.deviceId !== redirect.deviceId) return;
-    const link: SessionLink = { url: redirect.url, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() };
+    this.open({ url: redirect.url, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() }, redirect.ticket, relayUrl, request);
+  }
+
+  /** A supervisor's action on a session another relay holds (capability `desk-cluster`): a link there carries that session. */
+  followSupervision(redirect: SuperviseRedirect, relayUrl: string): void {
+    const { requestId, sessionId, action } = redirect;
+    const link: SessionLink = { url: redirect.url, conn: null, scope: new DisposableStore(), requests: new Set(), sessions: new Set([sessionId]), supervision: requestId };
+    this.open(link, redirect.ticket, relayUrl, { type: action, requestId, sessionId });
+  }
+
+  private open(link: SessionLink, ticket: string, relayUrl: string, request: ClientToRelay & { requestId: string }): void {
     this.links.add(link);
-    RelayConnection.open({ relayUrl: new URL(redirect.url, relayUrl).toString(), role: 'agent', ticket: redirect.ticket, timeoutMs: OPEN_TIMEOUT_MS }).then(
+    RelayConnection.open({ relayUrl: new URL(link.url, relayUrl).toString(), role: 'agent', ticket, timeoutMs: OPEN_TIMEOUT_MS }).then(
       (conn) => this.opened(link, conn, request),
       (err: unknown) => {
         this.links.delete(link);
@@ -88,7 +101,7 @@ export class SessionLinks {
     );
   }
 
-  private opened(link: SessionLink, conn: RoleConnection<'agent'>, request: ConnectRequest): void {
+  private opened(link: SessionLink, conn: RoleConnection<'agent'>, request: ClientToRelay): void {
     if (!this.links.has(link)) return conn.close(); // the console was signed out meanwhile
     link.conn = conn;
     link.scope.add(conn.onMessage.on((msg) => this.track(link, msg)));
@@ -105,6 +118,8 @@ export class SessionLinks {
         return;
       case 'error':
         if (msg.requestId) link.requests.delete(msg.requestId);
+        // The supervisor's action was refused there: the link has no session.
+        if (msg.requestId && msg.requestId === link.supervision) link.sessions.clear();
         break;
       case 'session-denied':
       case 'session-ended':

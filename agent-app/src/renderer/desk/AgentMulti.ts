@@ -56,7 +56,8 @@ export class AgentMulti {
   private pointerTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
-    private readonly link: () => RoleConnection<'agent'> | null,
+    /** The link that carries `sessionId` (another relay's, for a session it holds), else the home link. */
+    private readonly link: (sessionId?: string) => RoleConnection<'agent'> | null,
     private readonly myId: () => number | null,
   ) {}
 
@@ -133,12 +134,12 @@ export class AgentMulti {
   }
 
   leave(sessionId: string): void {
-    this.link()?.sendSignal({ type: 'session-leave', sessionId });
+    this.link(sessionId)?.sendSignal({ type: 'session-leave', sessionId });
   }
 
   /** The owner: control to this agent (its own ID: back to the owner). */
   passControl(sessionId: string, agentId: number): void {
-    this.link()?.sendSignal({ type: 'control-pass', requestId: randomId(), sessionId, agentId });
+    this.link(sessionId)?.sendSignal({ type: 'control-pass', requestId: randomId(), sessionId, agentId });
   }
 
   /** This agent's pointer on the picture (video pixels; null: it left), sent at most every POINTER_INTERVAL_MS, the last one always. */
@@ -152,7 +153,7 @@ export class AgentMulti {
       const p = this.pendingPointer;
       this.pendingPointer = null;
       this.lastPointerAt = Date.now();
-      if (p) this.link()?.sendCtl({ type: 'pointer', sessionId: p.sessionId, at: p.at });
+      if (p) this.link(p.sessionId)?.sendCtl({ type: 'pointer', sessionId: p.sessionId, at: p.at });
     }, wait);
   }
 
