@@ -163,8 +163,8 @@ export class DeskLink implements DeskConsoles {
     this.scheduleRefresh();
   }
 
-  /** A connection opened with a supervisor's relay ticket: it acts on one session, and is never offered requests or sent the queue. */
-  attachSupervisor(party: AgentParty, speaksLive: boolean, speaksMulti: boolean): void {
+  /** A connection opened with a relay ticket: it carries a session another relay sent it to, and is never offered requests or sent the queue. */
+  attachTicketed(party: AgentParty, speaksLive: boolean, speaksMulti: boolean): void {
     if (speaksLive && this.live) this.speakingLive.add(party);
     if (speaksMulti && this.multi) this.speakingMulti.add(party);
   }

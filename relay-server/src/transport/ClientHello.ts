@@ -86,8 +86,8 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     host.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
     // A ticket's connection carries one redirected session, never the agent's desk (that stays on its home relay).
     if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'));
-    // A supervisor's ticket (desk/SupervisionRoute.ts): its one session's actions, without the desk's offers and queue.
-    else if (spokenByBoth.has('desk') && 'supervise' in grant && grant.supervise) ctx.desk?.attachSupervisor(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
+    // A ticket's connection hears its session's desk messages (participants, hand-overs), without the desk's offers and queue.
+    else if (spokenByBoth.has('desk')) ctx.desk?.attachTicketed(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
     ctx.log.info('agent connected', { connId: host.connId(), agentId: grant.agent.id, address: host.address, isResumed: back.party !== null });
     ctx.sessions.partyReturned(party, back);
     return;
