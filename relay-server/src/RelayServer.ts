@@ -193,7 +193,7 @@ type Features = ReturnType<typeof createFeatures>;
 /** The JSON API: every feature's routes. */
 function apiRoutes(f: Features): ApiRoute[] {
   return [
-    ...f.accounts.routes({ liveSessionsOf: (id) => f.sessions.manager.liveSessionsOf(id) }),
+    ...f.accounts.routes({ liveSessionsOf: (id) => [...f.sessions.manager.liveSessionsOf(id), ...f.desk.sessionsElsewhereOf(id)] }),
     ...f.directory.routes({ accounts: f.accounts.accounts, audit: f.accounts.audit, isDeviceOnline: (id) => f.sessions.registry.isOnline(id) }),
     ...f.history.routes(),
     ...f.recording.routes(),

@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { ChatMessage } from '@beacon/shared/collab';
 import type { Accounts } from '../accounts/Accounts.ts';
@@ -30,7 +30,8 @@ import type { Desk } from './Desk.ts';
 import { ALERT_MESSAGE_TYPES, DeskAlerts } from './DeskAlerts.ts';
 import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
 import { MULTI_MESSAGE_TYPES, type DeskMulti, type DeskMultiDeps } from './DeskMulti.ts';
-import { DeskRefusedError, isEnded, isMember, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
+import { DeskRefusedError, isEnded, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
+import { queueSeenBy } from './queueSeenBy.ts';
 
 export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay | MultiAgentToRelay | AlertAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
@@ -58,6 +59,8 @@ export interface DeskLinkDeps {
   live?: (consoles: DeskConsoles) => DeskLive;
   /** Several agents in a session (capability `desk-multi`): given what the link knows of consoles, what handles those messages. */
   multi?: (consoles: Pick<DeskMultiDeps, 'multiConsolesOf' | 'speaksMulti' | 'speaksLive' | 'customerNameOf'>) => DeskMulti;
+  /** Several relays: the other relays' open requests (LiveElsewhere.ts), which supervisors here see too. */
+  requestsElsewhere?: () => HelpRequestView[];
 }
 
 export interface DeskLive {
@@ -70,8 +73,6 @@ export interface DeskLive {
 }
 
 const REFRESH_MS = 1000;
-const MAX_QUEUE_VIEW = 500;
-const SUPERVISORS: ReadonlySet<AccountRole> = new Set(['owner', 'admin', 'manager']);
 
 export class DeskLink implements DeskConsoles {
   /** Help request ID -> the customer connection that asked. */
@@ -391,20 +392,14 @@ export class DeskLink implements DeskConsoles {
       }
       if (this.agents.size === 0) return;
       const views = this.d.desk.queue.requests().map((r) => this.d.desk.view(r));
+      const others = this.d.requestsElsewhere?.() ?? [];
       for (const [agentId, parties] of this.agents) {
-        const requests = views.filter((v) => this.canSee(agentId, parties, v)).slice(0, MAX_QUEUE_VIEW);
+        const requests = queueSeenBy(parties.values().next().value?.agent.role, this.d.desk.queue.findAgent(agentId), views, others);
         for (const p of parties) this.push(p, { type: 'desk-queue', requests });
       }
     } catch (err) {
       this.d.log.error('desk push failed', { err });
     }
-  }
-
-  private canSee(agentId: number, parties: Set<AgentParty>, v: HelpRequestView): boolean {
-    const role = parties.values().next().value?.agent.role;
-    if (v.groupId === null || (role && SUPERVISORS.has(role))) return true;
-    const a = this.d.desk.queue.findAgent(agentId);
-    return a !== undefined && isMember(a, v.groupId);
   }
 
   private push(party: Party, msg: RelayToClient): void {

@@ -27,6 +27,7 @@ import { DeskRefusedError, type HelpRequest } from './deskModel.ts';
 import { hasSpareCapacity } from './pickAgent.ts';
 import type { DeskStats } from './DeskStats.ts';
 import type { DeskStore } from './DeskStore.ts';
+import type { LiveElsewhere } from './LiveElsewhere.ts';
 
 export interface DeskRouteDeps {
   desk: Desk;
@@ -34,6 +35,8 @@ export interface DeskRouteDeps {
   store: Pick<DeskStore, 'messages'>;
   accounts: Pick<Accounts, 'seat' | 'seats' | 'groups'>;
   audit: AuditLog;
+  /** Several relays: the other relays' open requests and seats at their desks (LiveElsewhere.ts); supervisors see them too. */
+  elsewhere?: Pick<LiveElsewhere, 'requests' | 'agents'>;
 }
 
 /** The most recent messages `GET /api/desk/messages` lists. */
@@ -41,16 +44,18 @@ const MESSAGES_SHOWN = 200;
 const REQUEST = '(?<id>[A-Za-z0-9_-]{16,32})';
 const path = (p: string) => new RegExp(`^/api/desk/${p}$`);
 
-export async function agentStatus(desk: Desk, seat: SeatRecord): Promise<AgentDeskStatus> {
+/** `elsewhere`: the seats at the desk on other relays and their sessions there (the seat counts as online if it is on any relay). */
+export async function agentStatus(desk: Desk, seat: SeatRecord, elsewhere: ReadonlyMap<number, number> = new Map()): Promise<AgentDeskStatus> {
   const saved = await desk.agentDesk(seat.id);
   const live = desk.queue.findAgent(seat.id);
+  const loadElsewhere = elsewhere.get(seat.id);
   return {
     seat: { id: seat.id, login: seat.login, displayName: seat.displayName, isDeleted: seat.isDeleted },
     state: saved.state,
     concurrencyLimit: saved.concurrencyLimit,
     maxConcurrencyLimit: saved.maxConcurrencyLimit,
-    isOnline: live?.isOnline ?? false,
-    load: live?.load ?? 0,
+    isOnline: (live?.isOnline ?? false) || loadElsewhere !== undefined,
+    load: (live?.load ?? 0) + (loadElsewhere ?? 0),
     idleSince: live?.isOnline ? live.idleSince : null,
   };
 }
@@ -62,15 +67,18 @@ function visibleRequest(desk: Desk, c: ActorContext): HelpRequest {
   return r;
 }
 
+/** The caller's queues; a supervisor's also list the requests waiting on other relays (each is assigned by its own relay). */
 async function queueView(d: DeskRouteDeps, actor: Actor): Promise<DeskQueueResponse> {
-  const requests = d.desk.queue.requests().filter((r) => authorize(actor, 'desk.request.read', { kind: 'queue', groupId: r.groupId }));
-  const groupIds = authorize(actor, 'desk.supervise', null) ? (await d.accounts.groups()).map((g) => g.id) : actor.groupIds;
+  const isSupervisor = authorize(actor, 'desk.supervise', null);
+  const own = d.desk.queue.requests().filter((r) => authorize(actor, 'desk.request.read', { kind: 'queue', groupId: r.groupId })).map((r) => d.desk.view(r));
+  const requests = [...own, ...(isSupervisor ? (d.elsewhere?.requests() ?? []) : [])];
+  const groupIds = isSupervisor ? (await d.accounts.groups()).map((g) => g.id) : actor.groupIds;
   const queues = [null, ...groupIds].map((groupId) => ({
     groupId,
-    waiting: d.desk.queue.requests().filter((r) => r.groupId === groupId && r.state.kind !== 'assigned').length,
+    waiting: requests.filter((r) => r.groupId === groupId && r.state !== 'assigned').length,
     isNobodyAvailable: d.desk.queue.isNobodyAvailable(groupId),
   }));
-  return { requests: requests.map((r) => d.desk.view(r)), queues };
+  return { requests, queues };
 }
 
 /** Who the caller can hand a session to: the other agents at the desk, and every group. */
@@ -125,7 +133,8 @@ export function deskRoutes(d: DeskRouteDeps): ApiRoute[] {
       path: path('agents'),
       handle: async (c) => {
         demand(c.actor, 'desk.supervise', null);
-        const agents = await Promise.all((await d.accounts.seats()).filter((s) => !s.isDisabled).map((s) => agentStatus(desk, s)));
+        const elsewhere = d.elsewhere?.agents();
+        const agents = await Promise.all((await d.accounts.seats()).filter((s) => !s.isDisabled).map((s) => agentStatus(desk, s, elsewhere)));
         return ok({ agents } satisfies AgentDeskList);
       },
     },

@@ -7,7 +7,7 @@
  * requests, in `desk_events`).
  */
 import { randomBytes } from 'node:crypto';
-import type { HandoverAgentToRelay, LiveDeskSession, RelayToClient } from '@beacon/shared/protocol';
+import type { HandoverAgentToRelay, HelpRequestView, LiveDeskSession, RelayToClient, SharedDeskAgent } from '@beacon/shared/protocol';
 import { authorize } from '../accounts/Policy.ts';
 import type { AuditLog, NewAuditEntry } from '../accounts/AuditLog.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -94,7 +94,7 @@ export class DeskSupervision {
   refresh(): void {
     const { elsewhere } = this.d;
     const own = elsewhere ? this.list() : null;
-    if (own) elsewhere?.share(own);
+    if (own) elsewhere?.share(own, this.deskShare());
     const supervisors = this.d.liveConsoles().filter(isSupervisor);
     if (supervisors.length === 0) return;
     const msg: RelayToClient = { type: 'desk-sessions', sessions: own && elsewhere ? elsewhere.merged(own) : this.list() };
@@ -104,6 +104,12 @@ export class DeskSupervision {
       this.lastSent.set(p, text);
       p.send(msg);
     }
+  }
+
+  /** This relay's open requests and the seats at its desk, for the other relays' supervisors. */
+  private deskShare(): { requests: HelpRequestView[]; agents: SharedDeskAgent[] } {
+    const q = this.d.desk.queue;
+    return { requests: q.requests().map((r) => this.d.desk.view(r)), agents: q.agents().flatMap((a) => (a.isOnline ? [{ id: a.id, load: a.load }] : [])) };
   }
 
   private list(): LiveDeskSession[] {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import type { LiveDeskSession } from '@beacon/shared/protocol';
+import type { HelpRequestView, LiveDeskSession } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, PROTOCOL_VERSION } from '@beacon/shared/version';
 import { createLogger } from '../platform/logger.ts';
 import { cleanupNative } from '../platform/nativeHandles.ts';
@@ -46,6 +46,37 @@ for (const kind of SHARED_STATE_KINDS) {
     } finally {
       a.close();
       b.close();
+      await state.close();
+    }
+  });
+}
+
+const request = (id: string, createdAt: number): HelpRequestView => ({
+  id, groupId: null, customerName: 'Li Na', description: 'no sound', deviceId: '123456789', createdAt, state: 'waiting', agentId: null, offeredUntil: null, position: 0, estimatedWaitMs: 60_000, transfer: null,
+});
+
+for (const kind of SHARED_STATE_KINDS) {
+  test(`two relays' desks on one ${kind} state: requests, seats at the desk and their sessions`, async () => {
+    let t = 1_000_000;
+    const state = await openTestSharedState(kind, { now: () => t });
+    const a = new LiveElsewhere(state, 'relay-a', () => t, log);
+    const b = new LiveElsewhere(state, 'relay-b', () => t, log);
+    const c = new LiveElsewhere(state, 'relay-c', () => t, log);
+    try {
+      await Promise.all([a.start(), b.start(), c.start()]);
+      a.share([session('session-on-a', 2)], { requests: [request('request-later-on-a', 20), request('request-on-relay-a', 10)], agents: [{ id: 1, load: 1 }, { id: 2, load: 0 }] });
+      b.share([], { requests: [request('request-on-relay-b', 15)], agents: [{ id: 1, load: 2 }] });
+      await until(() => c.requests().length === 3 && c.agents().size === 2, 'A\'s and B\'s desks on C');
+      assert.deepEqual(c.requests().map((r) => r.id), ['request-on-relay-a', 'request-on-relay-b', 'request-later-on-a'], 'oldest first, whichever relay');
+      assert.deepEqual([...c.agents()].sort(), [[1, 3], [2, 0]], 'a seat at the desk on two relays: its sessions add up');
+      assert.deepEqual(c.sessionsOf(1).map((s) => s.sessionId), ['session-on-a']);
+      assert.deepEqual(c.holderOf('session-on-a'), { relayId: 'relay-a', deviceId: '123456789' });
+      assert.equal(c.holderOf('no-such-session'), null);
+      assert.deepEqual(a.requests().map((r) => r.id), ['request-on-relay-b'], 'a relay lists only the others\' requests');
+      t += STALE_AFTER_MS + 1;
+      assert.deepEqual([c.requests().length, c.agents().size, c.holderOf('session-on-a')], [0, 0, null], 'gone with their relays');
+    } finally {
+      for (const x of [a, b, c]) x.close();
       await state.close();
     }
   });

@@ -11,6 +11,8 @@ import type { Clock } from '../platform/clock.ts';
 import type { Database } from '../platform/Database.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { ChatMessage } from '@beacon/shared/collab';
+import type { LiveSession } from '@beacon/shared/api';
+import type { LiveDeskSession } from '@beacon/shared/protocol';
 import type { EventLog } from '../sessions/EventLog.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { Desk } from './Desk.ts';
@@ -54,7 +56,14 @@ export interface DeskFeature {
   /** Loads settings and handle times, ends what an earlier run left open, starts the tick. */
   start(): Promise<void>;
   routes(): ApiRoute[];
+  /** A seat's running sessions that other relays hold (the seats view counts them with this relay's). */
+  sessionsElsewhereOf(agentId: number): LiveSession[];
   close(): void;
+}
+
+/** A session another relay holds, as the seats view lists it (its directory customer is not shared). */
+function asLiveSession(s: LiveDeskSession): LiveSession {
+  return { id: s.sessionId, deviceId: s.deviceId, state: 'active', requestedAt: s.startedAt, startedAt: s.startedAt, customerId: null };
 }
 
 export function createDesk(d: DeskFeatureDeps): DeskFeature {
@@ -65,7 +74,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now, ...(elsewhere ? { elsewhere } : {}) };
   const { participants } = d;
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
-  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}) });
+  const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}), ...(elsewhere ? { requestsElsewhere: () => elsewhere.requests() } : {}) });
   const cluster = d.shared?.cluster;
   const route = cluster && elsewhere ? new SupervisionRoute({ cluster, sessions: d.sessions, elsewhere, log: d.log, now: d.now }) : null;
   let stopListening: (() => void) | null = null;
@@ -85,7 +94,8 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
       desk.startTimer();
       link.start();
     },
-    routes: () => deskRoutes({ desk, stats, store, accounts: d.accounts, audit: d.audit }),
+    routes: () => deskRoutes({ desk, stats, store, accounts: d.accounts, audit: d.audit, ...(elsewhere ? { elsewhere } : {}) }),
+    sessionsElsewhereOf: (agentId) => (elsewhere ? elsewhere.sessionsOf(agentId).map(asLiveSession) : []),
     close: () => {
       stopListening?.();
       stopAgentChanges();

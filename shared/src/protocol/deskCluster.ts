@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { RequestId, SessionId } from './core.ts';
 import { RelayTicket, SuperviseAction } from './cluster.ts';
+import { AccountId } from '../api/common.ts';
+import { HelpRequestView } from './desk.ts';
+import { LiveSessionsShare } from './handover.ts';
 
 /**
  * Supervisors across relays (capability `desk-cluster`; docs/PROTOCOL.md, "Supervisors across
@@ -28,3 +31,18 @@ export const DeskClusterRelayToAgent = z.discriminatedUnion('type', [
   }),
 ]);
 export type DeskClusterRelayToAgent = z.infer<typeof DeskClusterRelayToAgent>;
+
+/** A seat at the desk on one relay: its sessions there (`load`). */
+export const SharedDeskAgent = z.object({ id: AccountId, load: z.number().int().min(0).max(1000) });
+export type SharedDeskAgent = z.infer<typeof SharedDeskAgent>;
+
+/**
+ * Relay -> relay (shared state, channel `desk-live`): one relay's running sessions and, from
+ * relays that speak it, its open help requests (as its supervisors see them, with their place
+ * and wait estimate) and the seats at the desk on it. An older relay's share has neither list.
+ */
+export const DeskShare = LiveSessionsShare.extend({
+  requests: z.array(HelpRequestView).max(500).optional(),
+  agents: z.array(SharedDeskAgent).max(5000).optional(),
+});
+export type DeskShare = z.infer<typeof DeskShare>;
