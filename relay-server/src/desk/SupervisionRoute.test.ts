@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { AuditList, Seat } from '@beacon/shared/api';
+import { AgentDeskList, AuditList, DeskQueueResponse, Seat, SeatList } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { cleanupNative } from '../platform/nativeHandles.ts';
@@ -109,6 +109,30 @@ describe('supervisors across two relays', () => {
     assert.equal(mine.permissions.control, true);
     assert.equal((await ann.next('session-handed-over', 10_000)).how, 'take-over');
     assert.equal((await customer.next('session-agent-changed', 10_000)).agentName, 'Olivia');
+  });
+
+  test('a supervisor on B sees the request waiting on A, and the seats view and the desk count the sessions A holds', async () => {
+    const ann = await open(a, { token: tokens.ann.a });
+    const customer = await open(a, {}, 'customer');
+    const { sessionId } = await openSession(ann, customer, permissions, 15_000);
+    const waiting = await open(a, {}, 'customer', false);
+    waiting.send({ type: 'help-request', requestId: 'h1', help: { customerName: 'Li Na', description: 'no sound', groupId: null } });
+    const { helpRequestId } = await waiting.next('help-queued', 10_000, (m) => m.requestId === 'h1');
+
+    const olivia = await open(b, { token: tokens.olivia.b }, 'agent', false);
+    await olivia.next('desk-queue', 15_000, (m) => m.requests.some((r) => r.id === helpRequestId));
+    const onB = new TestApi(b.relay.url).as(tokens.olivia.b);
+    const queue = await onB.ok('GET', '/api/desk/queue', DeskQueueResponse);
+    assert.equal(queue.requests.find((r) => r.id === helpRequestId)?.customerName, 'Li Na');
+    assert.ok((queue.queues.find((q) => q.groupId === null)?.waiting ?? 0) >= 1, 'counted in its queue');
+    const annOnB = (await onB.ok('GET', '/api/seats', SeatList)).seats.find((x) => x.login === 'ann');
+    assert.ok(annOnB?.currentSessions.some((x) => x.id === sessionId), 'the seats view on B lists the session A holds');
+    assert.ok(annOnB?.isOnline);
+    const desk = await onB.ok('GET', '/api/desk/agents', AgentDeskList);
+    assert.equal(desk.agents.find((x) => x.seat.login === 'ann')?.isOnline, true, 'at the desk on A: online for B\'s supervisors');
+    // An agent on B, not a supervisor, sees only B's own queue.
+    const annOnBDesk = await new TestApi(b.relay.url).as(tokens.ann.b).ok('GET', '/api/desk/queue', DeskQueueResponse);
+    assert.ok(!annOnBDesk.requests.some((r) => r.id === helpRequestId));
   });
 
   test('an agent who is not a supervisor is refused on its own relay; a session nobody holds is not found', async () => {
