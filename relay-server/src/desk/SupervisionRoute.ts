@@ -8,9 +8,6 @@
  * DeskMulti and DeskSupervision, as for a supervisor signed in there.
  */
 import type { RelayToClient, SuperviseAction, SuperviseScope } from '@beacon/shared/protocol';
-import type { Cluster } from '../cluster/Cluster.ts';
-import { signTicket, TICKET_LIFETIME_MS } from '../cluster/RelayTicket.ts';
-import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
@@ -28,12 +25,16 @@ export interface SupervisingConnection {
   speaksDeskCluster: boolean;
 }
 
+/** This relay's cluster (cluster/Cluster.ts): where relay `relayId` is, and a ticket it accepts; null if that relay is gone. */
+export interface SupervisionTickets {
+  redirect(relayId: string, deviceId: string, tokenHash: string, supervise: SuperviseScope): Promise<{ url: string; ticket: string; expiresAt: number } | null>;
+}
+
 export interface SupervisionRouteDeps {
-  cluster: Pick<Cluster, 'id' | 'urlOf'>;
+  cluster: SupervisionTickets;
   sessions: Pick<SessionManager, 'get'>;
   elsewhere: Pick<LiveElsewhere, 'holderOf'>;
   log: Logger;
-  now: Clock;
 }
 
 const ACTIONS: ReadonlySet<string> = new Set<SuperviseAction>(['session-monitor', 'session-join', 'session-take-over']);
@@ -54,13 +55,11 @@ export class SupervisionRoute {
     // Held here, or by no relay known: answered here (as on one relay). Not a supervisor: refused here.
     if (this.d.sessions.get(msg.sessionId) || !isSupervisor(party)) return null;
     const holder = this.d.elsewhere.holderOf(msg.sessionId);
-    const url = holder ? await this.d.cluster.urlOf(holder.relayId) : null;
-    if (!holder || !url) return null;
-    const expiresAt = Math.round(this.d.now()) + TICKET_LIFETIME_MS;
     const supervise = { sessionId: msg.sessionId, action: msg.type };
-    const ticket = signTicket(this.d.cluster.id.secret, { relay: holder.relayId, deviceId: holder.deviceId, tokenHash: c.tokenHash, expiresAt, supervise });
+    const to = holder ? await this.d.cluster.redirect(holder.relayId, holder.deviceId, c.tokenHash, supervise) : null;
+    if (!holder || !to) return null;
     this.d.log.info('supervisor sent to the relay that holds the session', { agentId: party.agent.id, sessionId: msg.sessionId, action: msg.type, relayId: holder.relayId });
-    return { type: 'supervise-redirect', requestId: msg.requestId, ...supervise, url, ticket, expiresAt };
+    return { type: 'supervise-redirect', requestId: msg.requestId, ...supervise, ...to };
   }
 
   private withinScope(msg: DeskMessage, scope: SuperviseScope): RelayToClient | null {

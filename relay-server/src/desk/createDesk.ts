@@ -25,8 +25,7 @@ import { DeskStats } from './DeskStats.ts';
 import { DeskStore } from './DeskStore.ts';
 import { LiveElsewhere } from './LiveElsewhere.ts';
 import type { SharedState } from '../platform/shared/SharedState.ts';
-import type { Cluster } from '../cluster/Cluster.ts';
-import { SupervisionRoute } from './SupervisionRoute.ts';
+import { SupervisionRoute, type SupervisionTickets } from './SupervisionRoute.ts';
 
 export interface DeskFeatureDeps {
   db: Database;
@@ -44,7 +43,7 @@ export interface DeskFeatureDeps {
   /** Agents taking part in sessions besides their own agent (capability `desk-multi`). */
   participants?: Participants;
   /** The state relays share: supervisors see every relay's running sessions (LiveElsewhere.ts). */
-  shared?: { state: SharedState; relayId: string; cluster?: Cluster | null };
+  shared?: { state: SharedState; relayId: string; cluster?: SupervisionTickets | null };
 }
 
 export interface DeskFeature {
@@ -76,7 +75,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
   const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}), ...(elsewhere ? { requestsElsewhere: () => elsewhere.requests() } : {}) });
   const cluster = d.shared?.cluster;
-  const route = cluster && elsewhere ? new SupervisionRoute({ cluster, sessions: d.sessions, elsewhere, log: d.log, now: d.now }) : null;
+  const route = cluster && elsewhere ? new SupervisionRoute({ cluster, sessions: d.sessions, elsewhere, log: d.log }) : null;
   let stopListening: (() => void) | null = null;
   const stopAgentChanges = d.sessions.onSessionEvent((e) => {
     if (e.type === 'agent-changed') void store.sessionAgentChanged(e.session.id, e.session.agent.agent.id);
