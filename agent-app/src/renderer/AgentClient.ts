@@ -83,6 +83,8 @@ export class AgentClient {
     wire: (conn, scope) => this.wire(conn, scope),
     failed: (requestId) => this.dispatch({ type: 'request-expired', requestId }),
     lost: (ids) => ids.forEach((sessionId) => this.onRelayMessage({ type: 'session-ended', sessionId, reason: 'network-lost' })),
+    token: () => this.signIn?.token ?? null,
+    claims: (ids) => this.sessions.resumeClaims((sessionId) => !ids.includes(sessionId)),
   });
   private readonly isElsewhere = (sessionId: string) => this.elsewhere.isElsewhere(sessionId);
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
