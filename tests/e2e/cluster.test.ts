@@ -10,13 +10,18 @@
  * Then the real thing: an agent signed in on B in the agent console (Chromium) connects by ID
  * and code to the customer page (headful Chromium capturing a real X screen) on A; the console
  * follows the redirect with a connection of its own, shows the X screen and its click lands.
+ * Then that connection to A is cut (the console closes its socket with 4001, "my link went
+ * silent", as it does when the link stops answering): the console resumes the session through
+ * its home relay B (a fresh ticket for A), the picture moves again and a click lands, with no
+ * second consent dialog.
  *
  * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
  * clusterFailover.test.ts.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
@@ -37,6 +42,32 @@ const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
 const permissions = { view: true, control: true } as const;
+
+/** Keeps every WebSocket the console opens, to cut its link to one relay. */
+const KEEP_SOCKETS = `(() => {
+  window.__sockets = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+    }
+  };
+})();`;
+
+/** Counts the consent dialogs the customer page ever shows (a resumed session must show none). */
+const COUNT_CONSENT_DIALOGS = `(() => {
+  window.__consentDialogs = 0;
+  let shown = false;
+  new MutationObserver(() => {
+    const now = document.querySelector('[data-testid="consent-dialog"]') !== null;
+    if (now && !shown) window.__consentDialogs++;
+    shown = now;
+  }).observe(document, { childList: true, subtree: true });
+})();`;
+
+/** A block that turns magenta after the cut: seen only if the picture really moves again. */
+const FLIP = { x: 760, y: 60, w: 200, h: 200 } as const;
 
 describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let pg: PostgresServer;
@@ -91,7 +122,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     await supervisor.next('desk-sessions', 15_000, (m) => m.sessions.some((s) => s.sessionId === sessionId));
   });
 
-  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click', SIG, async () => {
+  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click, and again after its link to A is cut', SIG, async (t) => {
     const x = await startXvfb(1280, 720, 89);
     const closers: (() => Promise<unknown>)[] = [() => x.close()];
     try {
@@ -104,8 +135,9 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       closers.unshift(() => customerBrowser.close());
       const agentBrowser = await launchAgentBrowser();
       closers.unshift(() => agentBrowser.close());
-      const customer = await openCustomer(customerBrowser, relays.a.url, injector);
+      const customer = await openCustomer(customerBrowser, relays.a.url, injector, [COUNT_CONSENT_DIALOGS]);
       const agent = await newPage(agentBrowser);
+      await agent.addInitScript(KEEP_SOCKETS);
       await agentSignIn(agent, relays.b.url);
       const { deviceId, code } = await readDeviceCredentials(customer);
       await agentConnect(agent, deviceId, code);
@@ -123,10 +155,45 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
         return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
       }, 'the X pointer reaches the clicked point', 15_000);
       await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box', 15_000);
+      await cutAndResume(t, { agent, customer, screen: screen.page, x });
     } finally {
       for (const close of closers) await close().catch(() => undefined);
     }
   });
+
+  /** Cuts the console's link to A; the session comes back through B: picture, click, no new consent. */
+  async function cutAndResume(t: TestContext, o: { agent: Page; customer: Page; screen: Page; x: { display: string } }): Promise<void> {
+    const { agent, customer, screen, x } = o;
+    const sessionId = await agent.getByTestId('session-view').getAttribute('data-session-id');
+    const toA = new URL('/ws', relays.a.url.replace(/^http/, 'ws')).toString();
+    const cut = await agent.evaluate((url) => {
+      const open = (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN);
+      for (const s of open) s.close(4001, 'test-cut');
+      return open.length;
+    }, toA);
+    assert.equal(cut, 1, 'the console had one link to A');
+    const cutAt = Date.now();
+    await screen.evaluate((f) => {
+      const d = document.createElement('div');
+      Object.assign(d.style, { left: `${f.x}px`, top: `${f.y}px`, width: `${f.w}px`, height: `${f.h}px`, background: '#ff00ff' });
+      document.body.appendChild(d);
+    }, FLIP);
+    await waitFor(async () => {
+      const px = await canvasPixel(agent, FLIP.x + FLIP.w / 2, FLIP.y + FLIP.h / 2);
+      return px[0]! > 180 && px[2]! > 180 && px[1]! < 80;
+    }, 'the picture moves again after the cut', 30_000);
+    t.diagnostic(`the picture moved again ${Date.now() - cutAt} ms after the console's link to A was cut`);
+    const links = await agent.evaluate((url) => (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN).length, toA);
+    assert.equal(links, 1, 'a new link to A carries the session');
+    assert.equal(await agent.getByTestId('session-view').getAttribute('data-session-id'), sessionId, 'the same session');
+    const target = { x: BLOCKS[2].x + 50, y: BLOCKS[2].y + 50 };
+    await clickCanvasAt(agent, target.x, target.y);
+    await waitFor(async () => {
+      const p = await pointerPosition(x.display);
+      return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
+    }, 'a click after the resume reaches the X screen', 15_000);
+    assert.equal(await customer.evaluate(() => (window as unknown as { __consentDialogs: number }).__consentDialogs), 1, 'no second consent dialog');
+  }
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
     const customer = await open(relays.a.url, { role: 'customer', isRtc: false });
