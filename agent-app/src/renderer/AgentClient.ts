@@ -337,8 +337,10 @@ export class AgentClient {
   private wire(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
-    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
-    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk)));
+    // Each relay numbers its streams and file lanes on its own: route by (link, number).
+    const carries = (sessionId: string) => this.linkFor(sessionId) === conn;
+    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment, carries)));
+    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk, carries)));
     scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));
   }
 
