@@ -27,6 +27,7 @@ import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startClusterRelay } from '../harness/clusterRelay.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { COUNT_CONSENT_DIALOGS, consentDialogsShown } from '../harness/consentDialogs.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
 import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
 import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
@@ -53,17 +54,6 @@ const KEEP_SOCKETS = `(() => {
       window.__sockets.push(this);
     }
   };
-})();`;
-
-/** Counts the consent dialogs the customer page ever shows (a resumed session must show none). */
-const COUNT_CONSENT_DIALOGS = `(() => {
-  window.__consentDialogs = 0;
-  let shown = false;
-  new MutationObserver(() => {
-    const now = document.querySelector('[data-testid="consent-dialog"]') !== null;
-    if (now && !shown) window.__consentDialogs++;
-    shown = now;
-  }).observe(document, { childList: true, subtree: true });
 })();`;
 
 /** A block that turns magenta after the cut: seen only if the picture really moves again. */
@@ -192,7 +182,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       const p = await pointerPosition(x.display);
       return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
     }, 'a click after the resume reaches the X screen', 15_000);
-    assert.equal(await customer.evaluate(() => (window as unknown as { __consentDialogs: number }).__consentDialogs), 1, 'no second consent dialog');
+    assert.equal(await consentDialogsShown(customer), 1, 'no second consent dialog');
   }
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
