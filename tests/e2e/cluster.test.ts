@@ -15,7 +15,9 @@
  * its home relay B (a fresh ticket for A), the picture moves again and a click lands, with no
  * second consent dialog.
  *
- * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
+ * A fourth relay D holding a redirected session is killed with SIGKILL: the agent asks its home
+ * relay B again with its token and resume claim (as the console does), and B takes the session
+ * over once D's entry ran out. Through a load balancer, with one recording in S3:
  * clusterFailover.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -23,15 +25,17 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
+import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
-import { startClusterRelay } from '../harness/clusterRelay.ts';
+import { startClusterRelay, type ClusterStores } from '../harness/clusterRelay.ts';
 import { waitFor } from '../harness/waitFor.ts';
 import { COUNT_CONSENT_DIALOGS, consentDialogsShown } from '../harness/consentDialogs.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
 import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
 import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
 import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
+import { RedisState } from '../../relay-server/src/platform/shared/RedisState.ts';
 import { WRONG_CODES_PER_ADDRESS, WRONG_CODES_PER_DEVICE } from '../../relay-server/src/sessions/CodeGuard.ts';
 import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
@@ -42,6 +46,8 @@ import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
+/** For the clients that resume. */
+const CAPS_RESUME = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk'));
 const permissions = { view: true, control: true } as const;
 
 /** Keeps every WebSocket the console opens, to cut its link to one relay. */
@@ -64,16 +70,17 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let redis: RedisServer;
   const relays: Record<'a' | 'b' | 'c', RelayProcess> = {} as Record<'a' | 'b' | 'c', RelayProcess>;
   const clients: NdcClient[] = [];
-  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[] }) => {
+  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[]; resume?: ResumeClaim[] }) => {
     const c = await NdcClient.open({ relayUrl, capabilities: CAPS, timeoutMs: 20_000, ...o });
     clients.push(c);
     return c;
   };
   const signIn = async (r: RelayProcess, isRtc = false) => open(r.url, { role: 'agent', token: (await loginAgent(r.url, AGENT.login, AGENT.password)).token, isRtc });
 
+  let stores: ClusterStores;
   before(async () => {
     [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
-    const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
+    stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     // One after the other: the first creates the schema.
     // A manager: the seat is also a supervisor, whose live list spans the relays.
     for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'manager' });
@@ -183,6 +190,70 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
     }, 'a click after the resume reaches the X screen', 15_000);
     assert.equal(await consentDialogsShown(customer), 1, 'no second consent dialog');
+  }
+
+  test('the relay holding a redirected session dies: the agent asks its home relay B again, which takes the session over', SIG, async (t) => {
+    // A fourth relay, D, holds the session and is killed (the other tests keep A).
+    const d = await startClusterRelay('d', stores, { BEACON_AGENT_ROLE: 'manager' });
+    try {
+      const customer = await open(d.url, { role: 'customer', capabilities: CAPS_RESUME });
+      const { token } = await loginAgent(relays.b.url, AGENT.login, AGENT.password);
+      const home = await open(relays.b.url, { role: 'agent', token, isRtc: false, capabilities: CAPS_RESUME });
+      home.send({ type: 'connect-request', requestId: 'on-d', deviceId: customer.device.deviceId, code: customer.device.code, permissions });
+      const redirect = await home.next('relay-redirect', 10_000);
+      assert.equal(redirect.url, d.url);
+      const onD = await open(redirect.url, { role: 'agent', ticket: redirect.ticket, capabilities: CAPS_RESUME });
+      const { sessionId, streamId } = await openSession(onD, customer, permissions, 15_000);
+      const claimOf = (c: NdcClient): ResumeClaim => {
+        const started = c.inbox.all.find((m) => m.type === 'session-started');
+        assert.ok(started?.type === 'session-started' && started.resumeSecret, 'a resume secret');
+        return { sessionId, secret: started.resumeSecret };
+      };
+      const claims = { customer: claimOf(customer), agent: claimOf(onD) };
+
+      // Killed only once D shared the session's record (written as the session starts, within milliseconds;
+      // a relay killed before that write reached Redis takes the session with it).
+      const shared = await RedisState.open(redis.url, {});
+      try {
+        await waitFor(async () => (await shared.get(`session-record:${sessionId}`)) !== null, 'the session record in Redis', 10_000);
+      } finally {
+        await shared.close();
+      }
+      d.proc.kill('SIGKILL');
+      const killedAt = Date.now();
+      await new Promise((r) => d.proc.once('exit', r));
+      // What the console does for its redirected link (SessionLinkResume.ts): B again with its token and claim,
+      // following a resume-redirect (to D while D's entry lives: that fails), once a second; the customer likewise.
+      const deadline = killedAt + 50_000;
+      const [agent, back] = await Promise.all([resumeAt(relays.b.url, 'agent', claims.agent, token, deadline), resumeAt(relays.b.url, 'customer', claims.customer, undefined, deadline)]);
+      const resumed = await agent.next('session-resumed', 15_000);
+      assert.equal(resumed.streamId, streamId, 'the same stream');
+      await back.next('session-resumed', 15_000);
+      t.diagnostic(`the agent and the customer were back on B ${Date.now() - killedAt} ms after D was killed`);
+      assert.equal(back.device.deviceId, customer.device.deviceId, 'the customer keeps its ID');
+      assert.ok(!back.inbox.all.some((m) => m.type === 'consent-request'), 'no new consent');
+      for (const f of fragmentFrame(new Uint8Array(4000).fill(5), { isKey: true, stream: streamId, seq: 100, captureTs: 1 })) back.sendMedia(f);
+      await waitFor(() => agent.media.length > 0, 'the picture through B', 15_000);
+      agent.sendCtl({ type: 'input', sessionId, event: { kind: 'mouse-move', x: 3, y: 4 } });
+      assert.deepEqual((await back.nextCtl('input', 10_000)).event, { kind: 'mouse-move', x: 3, y: 4 });
+    } finally {
+      await d.stop();
+    }
+  });
+
+  /** `hello.resume` at `url` (with `token` for an agent), following a `resume-redirect`; tried again a second later until `deadline`. */
+  async function resumeAt(url: string, role: Role, claim: ResumeClaim, token: string | undefined, deadline: number): Promise<NdcClient> {
+    for (;;) {
+      try {
+        return await open(url, { role, resume: [claim], capabilities: CAPS_RESUME, ...(token ? { token } : {}) });
+      } catch (err) {
+        const to = (err as { redirect?: Extract<RelayToClient, { type: 'resume-redirect' }> }).redirect;
+        const there = to ? await open(to.url, { role, resume: [claim], capabilities: CAPS_RESUME, ...(to.ticket ? { ticket: to.ticket } : {}) }).catch(() => null) : null;
+        if (there) return there;
+      }
+      if (Date.now() > deadline) throw new Error(`the ${role} could not resume through ${url}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
