@@ -85,6 +85,7 @@ export class AgentClient {
     lost: (ids) => ids.forEach((sessionId) => this.onRelayMessage({ type: 'session-ended', sessionId, reason: 'network-lost' })),
     token: () => this.signIn?.token ?? null,
     claims: (ids) => this.sessions.resumeClaims((sessionId) => !ids.includes(sessionId)),
+    away: (ids) => ids.forEach((sessionId) => this.sessions.get(sessionId)?.endCall()),
   });
   private readonly isElsewhere = (sessionId: string) => this.elsewhere.isElsewhere(sessionId);
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */

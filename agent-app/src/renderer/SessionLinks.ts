@@ -32,6 +32,8 @@ export interface SessionLinksHost {
   token(): string | null;
   /** Our resume claims among these sessions (those the relay gave us a resume secret for). */
   claims(sessionIds: readonly string[]): ResumeClaim[];
+  /** A session link dropped and these sessions wait to be resumed: their calls end (the audio was on that link). */
+  away(sessionIds: readonly string[]): void;
 }
 
 function randomId(): string {
@@ -143,6 +145,7 @@ export class SessionLinks {
       this.links.delete(link);
       return;
     }
+    this.host.away([...link.sessions]);
     void this.resume(link);
   }
 
