@@ -83,9 +83,12 @@ describe('voice with several agents in one session', { concurrency: false }, () 
   });
 
   test('the customer calls, Alice answers, and Alice invites Carol into the session', SIG, async () => {
+    await alice.getByTestId('voice-call').waitFor({ timeout: 15_000 });
     await customer.getByTestId('voice-call').click();
+    // Generous: five helpers share this machine's two cores.
+    await alice.getByTestId('voice-incoming').waitFor({ timeout: 30_000 });
     await alice.getByTestId('voice-accept').click({ timeout: 10_000 });
-    await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 10_000 });
+    await customer.locator('[data-testid="voice-panel"][data-state="active"]').waitFor({ timeout: 20_000 });
 
     await alice.getByTestId('multi-invite-open').click();
     const select = alice.getByTestId('multi-invite-agent');
