@@ -17,16 +17,15 @@ import { newPage } from '../harness/Browsers.ts';
 import { AGENT } from '../harness/Relay.ts';
 import { agentConnect, agentSignIn, readDeviceCredentials } from '../harness/flows.ts';
 import { relayApi } from '../harness/relayApi.ts';
-import { launchVoiceAgentBrowser, listen, MIC_HOOK, writeToneWav, type HeardAudio } from '../harness/VoiceBrowsers.ts';
+import { HEARING, launchVoiceAgentBrowser, listen, MIC_HOOK, writeToneWav, type HeardAudio } from '../harness/VoiceBrowsers.ts';
 import { startVoiceStage, type VoiceStage } from '../harness/VoiceStage.ts';
 
 const SIG = { timeout: 180_000 };
-const CUSTOMER_HZ = 880;
-const AGENT_HZ = 440;
-const COLLEAGUE_HZ = 660;
-const HZ_TOLERANCE = 25;
-const HEARD_RMS = 0.005;
-const SILENT_RMS = 0.001;
+const TONES = { customer: 880, agent: 440, colleague: 660 } as const;
+const CUSTOMER_HZ = TONES.customer;
+const AGENT_HZ = TONES.agent;
+const COLLEAGUE_HZ = TONES.colleague;
+const { hzTolerance: HZ_TOLERANCE, heardRms: HEARD_RMS, silentRms: SILENT_RMS } = HEARING;
 const CAROL = { login: 'carol', password: 'carol pass phrase 3', name: 'Carol Wu' };
 
 let stage: VoiceStage;
@@ -54,7 +53,7 @@ function assertTone(heard: HeardAudio, hz: number, what: string): void {
 describe('voice with several agents in one session', { concurrency: false }, () => {
   before(async () => {
     stage = await startVoiceStage({
-      display: 44,
+      display: 47,
       agentTone: { hz: AGENT_HZ, seconds: 10 },
       customerTone: { hz: CUSTOMER_HZ, seconds: 10 },
       relayEnv: { BEACON_AGENT_ROLE: 'owner' },
