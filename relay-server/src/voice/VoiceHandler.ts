@@ -39,6 +39,8 @@ type Party = AgentParty | CustomerParty;
 /** Where the voice of a call is recorded (recording/Recorder.ts); must return quickly and never throw. */
 export interface VoiceRecordingTap {
   voice(sessionId: string, role: Role, packet: Uint8Array, opusPayloadType: number): void;
+  /** A participant's voice in a call with several agents (`voice-multi`). */
+  participantVoice?(sessionId: string, agentId: number, packet: Uint8Array, opusPayloadType: number): void;
 }
 
 export type VoiceStats = AudioStats;
@@ -62,7 +64,7 @@ export class VoiceHandler {
     private readonly now: () => number = Date.now,
   ) {
     this.legs = new AudioLegs(log, 'voice');
-    this.multi = new VoiceMulti(sessions, this.callsView(), this.legs, log);
+    this.multi = new VoiceMulti(sessions, this.callsView(), this.legs, log, recording);
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
       else if (e.type === 'away') this.partyAway(e.session, e.who);

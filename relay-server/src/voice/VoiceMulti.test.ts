@@ -65,7 +65,9 @@ function setup() {
   let listener: ((e: ParticipantsEvent) => void) | null = null;
   const call = { active: true, isMuted: { agent: false, customer: false } };
   const voiceLegs = new AudioLegs(log, 'voice');
-  const multi = new VoiceMulti({ get: (id) => (id === SESSION ? session : undefined) }, { activeCall: () => (call.active ? call : null), isInCall: () => false }, voiceLegs, log);
+  const recorded: number[] = [];
+  const tap = { participantVoice: (_s: string, agentId: number) => void recorded.push(agentId) };
+  const multi = new VoiceMulti({ get: (id) => (id === SESSION ? session : undefined) }, { activeCall: () => (call.active ? call : null), isInCall: () => false }, voiceLegs, log, tap);
   multi.useParticipants({
     roleOf: (_s, p) => roles.get(p) ?? null,
     onChange: (l) => {
@@ -78,7 +80,7 @@ function setup() {
     for (const i of [0, 1, 2]) multi.setListenLeg(f.party.connId, i, audioLine(`l${String(i)}`), port(f, String(i)));
   }
   const leaveSession = (f: Fake) => listener?.({ type: 'left', sessionId: SESSION, party: f.party });
-  return { log, customer, owner, guest, monitor, stranger, multi, call, leaveSession };
+  return { log, customer, owner, guest, monitor, stranger, multi, call, leaveSession, recorded };
 }
 
 const lastRoom = (f: Fake) => f.inbox.filter((m) => m.type === 'voice-room').at(-1);
@@ -110,6 +112,7 @@ test('a guest joins: every member is told who is in the call and who it hears on
   assert.equal(t.owner.heard.get('0')?.length, 1, 'so does the owner');
   assert.equal(t.customer.heard.get('voice'), undefined, 'customer and owner hear each other through the two-party call, not here');
   assert.notEqual(t.customer.heard.get('0')?.[0], 300, 'the SSRC is the line’s own');
+  assert.deepEqual(t.recorded, [2], 'the guest’s voice is recorded (the parties’ are recorded by the two-party call)');
 });
 
 test('a monitor listens only: it hears everybody, nobody hears it, and unmuting is refused and logged', () => {
@@ -121,6 +124,7 @@ test('a monitor listens only: it hears everybody, nobody hears it, and unmuting 
   assert.deepEqual(room.members.find((m) => m.id === 3), { id: 3, name: 'agent 3', role: 'monitor', isMuted: true, isListenOnly: true }, 'the owner sees the monitor listening');
   t.multi.fromConn('c-mon', rtp(400), PT);
   for (const f of [t.customer, t.owner, t.guest]) assert.equal(f.heard.size, 0, 'nobody hears the monitor');
+  assert.deepEqual(t.recorded, [], 'nor is it recorded');
   assert.equal(t.log.find('audio from a monitor dropped').length, 1);
   t.multi.fromParty(SESSION, 'customer', rtp(100), PT);
   t.multi.fromParty(SESSION, 'agent', rtp(200), PT);
@@ -152,6 +156,7 @@ test('mute is shown to everyone and silences the guest; leaving and the session�
   assert.equal(room?.type === 'voice-room' && room.members.find((m) => m.id === 2)?.isMuted, true);
   t.multi.fromConn('c-guest', rtp(300), PT);
   assert.equal(t.customer.heard.size, 0, 'a muted guest is silenced at the relay');
+  assert.deepEqual(t.recorded, [], 'and not recorded');
   t.multi.partyMuted(SESSION, 'agent', true);
   const after = lastRoom(t.guest);
   assert.equal(after?.type === 'voice-room' && after.members.find((m) => m.id === 1)?.isMuted, true, 'the owner’s mute is shown to the guest');

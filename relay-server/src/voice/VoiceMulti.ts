@@ -18,6 +18,7 @@ import type { AgentParty, CustomerParty, LiveSession } from '../sessions/Session
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import { AudioLegs, type AudioPort } from './AudioLegs.ts';
 import type { AudioLine } from './RtpRewriter.ts';
+import type { VoiceRecordingTap } from './VoiceHandler.ts';
 import { VoiceRoom, type RoomMember } from './VoiceRoom.ts';
 
 /** What VoiceMulti reads of the two-party calls (VoiceHandler). */
@@ -47,6 +48,8 @@ export class VoiceMulti {
     /** The clients' voice lines (VoiceHandler's): a participant hears the customer there. */
     private readonly voiceLegs: AudioLegs,
     private readonly log: Logger,
+    /** Where the participants' voices are recorded (the parties' are recorded by VoiceHandler). */
+    private readonly recording: Pick<VoiceRecordingTap, 'participantVoice'> | null = null,
   ) {
     this.listenLegs = new AudioLegs(log, 'voice');
     this.strayLog = new ThrottledLogger(log);
@@ -125,7 +128,10 @@ export class VoiceMulti {
       const m = room.byConn(connId);
       if (!m) continue;
       if (m.isListenOnly) this.strayLog.warn('audio from a monitor dropped: it listens only', { sessionId, agentId: m.id });
-      else this.forward(room, sessionId, m.id, packet, fromPt);
+      else if (!m.isMuted && typeof m.id === 'number') {
+        this.recording?.participantVoice?.(sessionId, m.id, packet, fromPt);
+        this.forward(room, sessionId, m.id, packet, fromPt);
+      }
       return;
     }
   }
