@@ -31,3 +31,4 @@ export * from './protocol/camera.ts';
 export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';
 export * from './protocol/deskCluster.ts';
+export * from './protocol/voiceMulti.ts';
