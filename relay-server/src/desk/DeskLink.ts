@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, FirstSource, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { ChatMessage } from '@beacon/shared/collab';
 import type { Accounts } from '../accounts/Accounts.ts';
@@ -260,13 +260,13 @@ export class DeskLink implements DeskConsoles {
 
   private async accept(agent: AgentParty, msg: Extract<DeskMessage, { type: 'offer-accept' }>): Promise<void> {
     const r = this.d.desk.queue.accept(msg.helpRequestId, agent.agent.id);
-    await this.openSession(agent, r, msg.requestId, msg.control);
+    await this.openSession(agent, r, msg.requestId, msg.control, msg.source);
   }
 
-  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console. */
-  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void> {
+  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console (on the camera: `camera-first`). */
+  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean, source?: FirstSource): Promise<void> {
     this.customers.get(r.id)?.send({ type: 'help-assigned', helpRequestId: r.id, agentName: agent.agent.displayName });
-    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen' });
+    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen', ...(source ? { source } : {}) });
     const s = this.d.sessions.forDevice(r.deviceId);
     // Refused (the seat is full, the customer went away): the agent was told why; the request is over.
     if (!s || s.agent !== agent || s.state !== 'pending') return this.closeRequest(r.id, 'session-refused');
