@@ -57,8 +57,8 @@ export const DESK_EN = {
       declined: 'The transfer was declined; the session stays with you.',
       'nobody-available': 'Nobody could take the transfer; the session stays with you.',
     },
-    handedOver: 'You handed this session to a colleague.',
-    takenOver: 'A supervisor took this session over.',
+    handedOver: 'You handed this session to {{name}}.',
+    takenOver: '{{name}} took this session over.',
   },
   supervise: {
     button: 'Supervise',
