@@ -34,6 +34,8 @@ export const DESK_EN = {
     alertNotify: '{{agent}} has not answered {{customer}}',
     alertNoSession: 'No session is running yet.',
     alertTakeOver: 'Take over',
+    alertTakeRequest: 'Take the request',
+    alertTakeRequestHint: 'No session is running yet: taking the request makes it yours, and the customer is asked to accept you.',
     alertDismiss: 'Dismiss',
   },
   transfer: {

@@ -36,6 +36,8 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     alertNotify: '{{agent}} 未回复 {{customer}}',
     alertNoSession: '会话尚未开始。',
     alertTakeOver: '接管',
+    alertTakeRequest: '接手请求',
+    alertTakeRequestHint: '会话尚未开始：接手后该请求归您处理，并会请客户接受您的连接。',
     alertDismiss: '忽略',
   },
   transfer: {

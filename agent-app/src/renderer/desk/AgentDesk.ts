@@ -162,8 +162,12 @@ export class AgentDesk {
   }
 
   /** Takes over the session of a colleague's no-reply alert (its tab opens here with `session-started`). */
+  /** Takes the alert's session over; with none running yet, its request (a new attempt on the customer's device opens here). */
   takeOverFromAlert(helpRequestId: string): void {
-    this.d.link()?.sendSignal({ type: 'alert-take-over', requestId: randomId(), helpRequestId });
+    const alert = this.getSnapshot().alerts.find((a) => a.helpRequestId === helpRequestId);
+    const requestId = randomId();
+    if (alert?.sessionId === null && alert.deviceId) this.d.connectSent(requestId, alert.deviceId, true);
+    this.d.link()?.sendSignal({ type: 'alert-take-over', requestId, helpRequestId });
     this.dismissAlert(helpRequestId);
   }
 
