@@ -57,8 +57,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `relay-failover`: several relays; a resume may be answered `resume-redirect` (the session is held by another relay now).
  * - `camera-first`: a session that starts on the customer's camera, not the screen (`connect-request.source`, `offer-accept.source`, `consent-request.source`, `session-started.source`); needs `camera`.
  * - `clipboard-sync`: clipboard images and the automatic clipboard sync (`clipboard-image`, `clipboard-policy`, `clipboard-send.auto`).
+ * - `voice-multi`: a session's participants join its call (`voice-join`, `voice-leave`, `voice-room`), each speaker heard on a listen line of its own.
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'camera-first'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi', 'camera-first'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -106,6 +107,9 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'curtain-request': 'privacy-curtain',
   'curtain-answer': 'privacy-curtain',
   'curtain-state': 'privacy-curtain',
+  'voice-join': 'voice-multi',
+  'voice-leave': 'voice-multi',
+  'voice-room': 'voice-multi',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */
