@@ -55,11 +55,12 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `link-probe`: a party measures its own link to the relay with padding the relay acknowledges (`link-probe`, `link-probe-ack`).
  * - `desk-alerts`: no-reply alerts to the agent's group, and taking the session over from one (`desk-alert`, `desk-alert-cleared`, `alert-take-over`).
  * - `relay-failover`: several relays; a resume may be answered `resume-redirect` (the session is held by another relay now).
+ * - `camera-first`: a session that starts on the customer's camera, not the screen (`connect-request.source`, `offer-accept.source`, `consent-request.source`, `session-started.source`); needs `camera`.
  * - `clipboard-sync`: clipboard images and the automatic clipboard sync (`clipboard-image`, `clipboard-policy`, `clipboard-send.auto`).
  * - `voice-multi`: a session's participants join its call (`voice-join`, `voice-leave`, `voice-room`), each speaker heard on a listen line of its own.
  * - `desk-cluster`: several relays; a supervisor's action on a session another relay holds is sent there (`supervise-redirect`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi', 'desk-cluster'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi', 'desk-cluster', 'camera-first'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];

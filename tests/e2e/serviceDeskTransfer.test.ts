@@ -112,7 +112,7 @@ describe('transferring a running desk session, end to end', { concurrency: false
     await framesGrow(bob, 3);
     await bob.locator('[data-testid="chat-message"][data-from="customer"]', { hasText: 'no signal' }).waitFor({ timeout: 10_000 });
     await alice.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${sessionId}"]`).waitFor({ timeout: 10_000 });
-    assert.equal(await alice.getByTestId('session-message').innerText(), 'You handed this session to a colleague.');
+    assert.equal(await alice.getByTestId('session-message').innerText(), `You handed this session to ${BOB.name}.`);
     await customer.locator('[data-testid="session-bar"]', { hasText: BOB.name }).waitFor({ timeout: 10_000 });
     assert.equal(await customer.getByTestId('consent-dialog').count(), 0, 'no new consent');
 
@@ -159,7 +159,7 @@ describe('transferring a running desk session, end to end', { concurrency: false
     await alice.locator(`[data-testid="session-tab"][data-session-id="${sessionId}"]`).click();
     await framesGrow(alice, 3);
     await bob.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${sessionId}"]`).waitFor({ timeout: 10_000 });
-    assert.equal(await bob.getByTestId('session-message').innerText(), 'A supervisor took this session over.');
+    assert.equal(await bob.getByTestId('session-message').innerText(), `${AGENT.name} took this session over.`);
     await customer.locator('[data-testid="session-bar"]', { hasText: AGENT.name }).waitFor({ timeout: 10_000 });
     const entries = (await api('GET', '/api/audit', AuditList)).entries;
     assert.ok(entries.some((e) => e.action === 'request-dispatched' && e.actor?.login === AGENT.login), 'the dispatch is audited');

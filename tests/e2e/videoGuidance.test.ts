@@ -8,13 +8,8 @@
  * back after another yes; and the session's recording decodes with frames.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
-import { RecordingInfo, RecordingTicket } from '@beacon/shared/api';
 import { LoginResponse } from '@beacon/shared/protocol';
 import { newPage } from '../harness/Browsers.ts';
 import { AGENT } from '../harness/Relay.ts';
@@ -22,98 +17,26 @@ import { relayApi } from '../harness/relayApi.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { drawOnCamera, endAndCountRecordedFrames } from '../harness/guidanceFlows.ts';
+import { CAMERA_RGB, SCREEN_HTML, SCREEN_RGB, SYNTHETIC_CAMERA, cameraTrackStates, sampleCanvas } from '../harness/syntheticCamera.ts';
 
-const run = promisify(execFile);
 const SIG = { timeout: 240_000 };
-/** The X screen, all of it: what the canvas shows while the screen is the picture. */
-const SCREEN_RGB = [200, 0, 200] as const;
-const SCREEN_HTML = `<!doctype html><html><body style="margin:0;background:rgb(${SCREEN_RGB.join(',')});overflow:hidden;width:100vw;height:100vh">
-<div id="tick" style="position:fixed;left:10px;bottom:10px;font:12px sans-serif;color:rgb(190,0,190)"></div>
-<script>let n = 0; setInterval(() => (document.getElementById('tick').textContent = String(n++)), 200);</script></body></html>`;
-
-/**
- * The customer's camera: a moving pattern (blue, with a yellow block crossing it) drawn on a
- * canvas and handed out by getUserMedia, and every camera track the page opens, so a test can
- * tell whether one is (still) live. Chromium's own synthetic camera
- * (`--use-fake-device-for-media-stream`) cannot be used here: that flag also replaces the
- * screen capture with its synthetic picture, and the test must tell the X screen from the camera.
- */
-const SYNTHETIC_CAMERA = `(() => {
-  const tracks = [];
-  window.__cameraTracks = tracks;
-  const md = navigator.mediaDevices;
-  md.getUserMedia = async (c) => {
-    if (!c || !c.video || c.audio) throw new DOMException('only the camera is faked', 'NotFoundError');
-    const canvas = document.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 480;
-    canvas.style.cssText = 'position:fixed;left:-10000px;top:0';
-    document.body.appendChild(canvas);
-    const g = canvas.getContext('2d');
-    let x = 0;
-    const draw = () => {
-      g.fillStyle = 'rgb(0,120,255)';
-      g.fillRect(0, 0, 640, 480);
-      g.fillStyle = 'rgb(255,220,0)';
-      g.fillRect(x, 140, 160, 200);
-      x = (x + 12) % 640;
-    };
-    draw();
-    const timer = setInterval(draw, 40);
-    const track = canvas.captureStream(25).getVideoTracks()[0];
-    track.addEventListener('ended', () => clearInterval(timer));
-    const stop = track.stop.bind(track);
-    track.stop = () => { clearInterval(timer); stop(); };
-    tracks.push(track);
-    return new MediaStream([track]);
-  };
-})();`;
-
 let stage: Stage;
 let customer: Page;
 let agent: Page;
 let token = '';
 const api = relayApi(() => stage.relay.url, () => token);
 
-const cameraTracks = () => customer.evaluate(() => (window as unknown as { __cameraTracks: MediaStreamTrack[] }).__cameraTracks.map((t) => t.readyState));
+const cameraTracks = () => cameraTrackStates(customer);
 
-/** The synthetic camera's background. */
-const CAMERA_RGB = [0, 120, 255] as const;
 
 /** Share of sampled canvas pixels near `rgb` (the X screen's colour unless told), and a fingerprint of the samples. */
-async function canvasSample(rgb: readonly number[] = SCREEN_RGB): Promise<{ screenShare: number; print: string; width: number; height: number }> {
-  return agent.getByTestId('session-canvas').evaluate((c: HTMLCanvasElement, rgb) => {
-    const g = c.getContext('2d')!;
-    const data = g.getImageData(0, 0, c.width, c.height).data;
-    let near = 0;
-    let n = 0;
-    const print: number[] = [];
-    for (let y = 0.1; y < 1; y += 0.1) {
-      for (let x = 0.1; x < 1; x += 0.1) {
-        const i = (Math.floor(y * c.height) * c.width + Math.floor(x * c.width)) * 4;
-        const d = Math.hypot(data[i]! - rgb[0]!, data[i + 1]! - rgb[1]!, data[i + 2]! - rgb[2]!);
-        if (d < 60) near++;
-        n++;
-        print.push(data[i]! >> 4, data[i + 1]! >> 4, data[i + 2]! >> 4);
-      }
-    }
-    return { screenShare: near / n, print: print.join(','), width: c.width, height: c.height };
-  }, rgb);
-}
+const canvasSample = (rgb: readonly number[] = SCREEN_RGB) => sampleCanvas(agent, rgb);
 
 async function ask(): Promise<void> {
   await agent.getByTestId('ask-camera').click();
   await customer.getByTestId('camera-ask').waitFor({ timeout: 10_000 });
   assert.equal(await customer.getByTestId('camera-ask').getAttribute('data-source'), 'camera');
-}
-
-async function download(sessionId: string): Promise<string> {
-  const t = await api('POST', `/api/sessions/${sessionId}/recording/ticket`, RecordingTicket, { purpose: 'download' });
-  const res = await fetch(new URL(t.url, stage.relay.url));
-  assert.equal(res.status, 200);
-  const file = join(stage.relay.dataDir, `video-guidance-${sessionId}.webm`);
-  writeFileSync(file, Buffer.from(await res.arrayBuffer()));
-  return file;
 }
 
 describe('video guidance, end to end', { concurrency: false }, () => {
@@ -166,14 +89,7 @@ describe('video guidance, end to end', { concurrency: false }, () => {
     await waitFor(async () => (await canvasSample()).print !== first, 'the camera picture moves', 10_000);
     console.info(`[video-guidance] camera picture ${seen.width}x${seen.height}`);
 
-    await agent.getByTestId('draw-toggle').click();
-    const box = await agent.getByTestId('whiteboard-screen').boundingBox();
-    assert.ok(box);
-    await agent.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
-    await agent.mouse.down();
-    for (let i = 1; i <= 10; i++) await agent.mouse.move(box.x + box.width * (0.3 + 0.04 * i), box.y + box.height * 0.5);
-    await agent.mouse.up();
-    await waitFor(async () => Number(await customer.getByTestId('camera-drawing').getAttribute('data-strokes')) === 1, 'the stroke reaches the customer’s camera preview');
+    await drawOnCamera(agent, customer);
     const painted = await customer.getByTestId('camera-drawing').evaluate((c: HTMLCanvasElement) => {
       const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -202,20 +118,8 @@ describe('video guidance, end to end', { concurrency: false }, () => {
   });
 
   test('the session’s recording exists and decodes with frames', SIG, async () => {
-    const sessionId = (await agent.getByTestId('session-view').getAttribute('data-session-id')) ?? '';
-    await agent.getByTestId('end-session').click();
-    await agent.locator(`[data-testid="session-tab"][data-session-id="${sessionId}"][data-state="ended"]`).waitFor({ timeout: 10_000 });
-    let info: RecordingInfo | null = null;
-    await waitFor(async () => {
-      info = await api('GET', `/api/sessions/${sessionId}/recording`, RecordingInfo).catch(() => null);
-      return info?.status === 'ready' || info?.status === 'failed';
-    }, 'the recording is finalised', 60_000);
-    assert.equal(info!.status, 'ready', JSON.stringify(info));
-    const file = await download(sessionId);
-    const { stdout } = await run('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'default=nw=1:nk=1', file]);
-    const frames = Number(stdout.trim());
+    const frames = await endAndCountRecordedFrames(agent, api, stage.relay.url, stage.relay.dataDir);
     assert.ok(frames >= 20, `${frames} frames decoded`);
-    const decoded = await run('ffmpeg', ['-v', 'error', '-i', file, '-f', 'null', '-']);
-    console.info(`[video-guidance] recording: ${frames} frames${decoded.stderr.trim() ? `; ffmpeg said: ${decoded.stderr.trim().slice(0, 300)}` : ''}`);
+    console.info(`[video-guidance] recording: ${frames} frames`);
   });
 });

@@ -54,6 +54,14 @@ export class CameraControl {
     } else if (msg.type === 'camera-source') this.set({ shown: msg.source });
   }
 
+  /**
+   * The session started on the camera (capability `camera-first`): nothing is shown until the
+   * customer's `camera-source`, which may have come first on the data channel (then it stands).
+   */
+  startedOnCamera(): void {
+    if (this.snap.shown === 'screen') this.set({ shown: 'off' });
+  }
+
   /** The relay refused an ask (e.g. the picture already shows it): nothing is waiting any more. */
   askRefused(): void {
     if (this.snap.asking) this.set({ asking: null });

@@ -170,6 +170,8 @@ test('a session handed to another agent ends here, saying so; one handed to us o
   assert.deepEqual([s.sessions[0]?.state, s.sessions[0]?.messageKey], ['ended', 'transfer.handedOver']);
   const taken = run([...connectA, startA, relay({ type: 'session-handed-over', sessionId: SID_A, agentName: 'OLIVIA', how: 'take-over' })]);
   assert.equal(taken.sessions[0]?.messageKey, 'transfer.takenOver');
+  // Whoever took it (a supervisor, or a group member from a no-reply alert) is named, not assumed to be a supervisor.
+  assert.deepEqual(taken.sessions[0]?.messageValues, { name: 'OLIVIA' });
   const ours = run([relay({ type: 'session-started', sessionId: SID_B, deviceId: '123456789', agentName: 'BEN', permissions: { view: true, control: true }, streamId: 9 })]);
   assert.deepEqual([ours.sessions[0]?.state, ours.sessions[0]?.hasControl, ours.selectedId], ['active', true, SID_B]);
 });

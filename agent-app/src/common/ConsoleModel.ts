@@ -28,6 +28,8 @@ export interface SessionEntry {
   mode: SessionMode;
   /** i18n key explaining why the session is over, or null while it runs. */
   messageKey: string | null;
+  /** The values `messageKey` names (who took the session over). */
+  messageValues?: Record<string, string>;
   /** Picked in the connect form or later on the tab; null when not linked yet. */
   customer: CustomerLabel | null;
   /** The customer's link dropped: the session ends at this time (local clock, ms) unless the customer is back (resume). */
@@ -148,7 +150,7 @@ function onRelayMessage(state: ConsoleState, msg: RelayToClient): ConsoleState {
     case 'session-handed-over':
       // Another agent has the session now (a desk transfer or a take-over): this tab's part is over.
       return updateSession(state, msg.sessionId, ({ awayUntil: _gone, ...s }) =>
-        s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: msg.how === 'take-over' ? 'transfer.takenOver' : 'transfer.handedOver' },
+        s.state === 'ended' ? s : { ...s, state: 'ended', messageKey: msg.how === 'take-over' ? 'transfer.takenOver' : 'transfer.handedOver', messageValues: { name: msg.agentName } },
       );
     case 'error': {
       if (msg.requestId !== undefined && msg.requestId in state.requests) {

@@ -11,7 +11,7 @@
 import type { FileTransferSession } from '@beacon/shared/client/FileTransferSession';
 import { errorKey, type UiErrorCode } from '@beacon/shared/i18n';
 import type { RendererConfig } from '@beacon/shared/ipc';
-import { type QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode } from '@beacon/shared/protocol';
+import { type QualityMode, type CtlToRelay, type LoginResponse, type RelayToClient, type SessionMode, type FirstSource } from '@beacon/shared/protocol';
 import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
 import { createRelayLink, type RelayLink, type RoleConnection } from '@beacon/shared/browser/RelayLink';
 import type { CollabSession } from '@beacon/shared/browser/CollabSession';
@@ -247,7 +247,7 @@ export class AgentClient {
    * The connect form: validates, then sends `connect-request` (for a directory customer, if
    * picked). Mode `voice` asks for a call only: no screen, no control.
    */
-  connect(rawDeviceId: string, rawCode: string, control: boolean, customer: CustomerLabel | null = null, mode: SessionMode = 'screen'): void {
+  connect(rawDeviceId: string, rawCode: string, control: boolean, customer: CustomerLabel | null = null, mode: SessionMode = 'screen', source?: FirstSource): void {
     const input = parseConnectInput(rawDeviceId, rawCode);
     if (!input.ok) {
       this.dispatch({ type: 'show-error', key: input.errorKey });
@@ -258,11 +258,17 @@ export class AgentClient {
       this.dispatch({ type: 'show-error', key: errorKey('relay-unreachable') });
       return;
     }
-    const request = connectRequest(input, control, customer, mode);
+    // Only to a relay that speaks `camera-first` (an older one would start a screen session).
+    const request = connectRequest(input, control, customer, mode, this.speaksCameraFirst() ? source : undefined);
     this.dispatch({ type: 'connect-sent', requestId: request.requestId, deviceId: input.deviceId, control: request.permissions.control, customer, mode });
     this.elsewhere.sentHome(request);
     conn.sendSignal(request);
     this.expectAnswer(request.requestId);
+  }
+
+  /** Whether the relay lets a session start on the customer's camera (the connect form's and the offer's choice). */
+  speaksCameraFirst(): boolean {
+    return this.link.connection?.capabilities.has('camera-first') ?? false;
   }
 
   /** A connect attempt (the form's, or an accepted desk offer) not answered in time frees the form with a message. */
@@ -406,6 +412,7 @@ export class AgentClient {
         const entry = this.snapshot.console.sessions.find((s) => s.sessionId === msg.sessionId);
         if (!entry || entry.state !== 'active') return;
         // A voice session rings the customer now (no screen, so no canvas or video).
+        if (msg.source === 'camera') this.sessions.open(msg.sessionId).camera.startedOnCamera();
         this.sessions.started(msg.sessionId, msg.streamId, msg.permissions.control, entry.mode === 'voice', this.defaultQualityMode, msg.resumeSecret);
         return;
       }

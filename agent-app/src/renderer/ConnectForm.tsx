@@ -57,6 +57,7 @@ export function ConnectForm({
   const [code, setCode] = useState('');
   const [control, setControl] = useState(true);
   const [isVoiceOnly, setVoiceOnly] = useState(initialMode === 'voice');
+  const [isCameraFirst, setCameraFirst] = useState(false);
   const [customer, setCustomer] = useState<CustomerLabel | null>(initialCustomer);
   const [isCustomerPicked, setIsCustomerPicked] = useState(initialCustomer !== null);
   const [isSuggested, setIsSuggested] = useState(false);
@@ -77,7 +78,7 @@ export function ConnectForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (isBusy) return;
-    client.connect(deviceId, code, control, customer, isVoiceOnly ? 'voice' : 'screen');
+    client.connect(deviceId, code, control, customer, isVoiceOnly ? 'voice' : 'screen', isCameraFirst && !isVoiceOnly ? 'camera' : undefined);
     // A code works once: clear it so the next attempt asks the customer for the new one.
     setCode('');
   };
@@ -136,6 +137,16 @@ export function ConnectForm({
           checked={isVoiceOnly}
           onChecked={setVoiceOnly}
         />
+        {client.speaksCameraFirst() && (
+          <CheckboxField
+            label={t('camera.connectFirst')}
+            hint={t('camera.connectFirstHint')}
+            testId="connect-camera-first"
+            checked={isCameraFirst && !isVoiceOnly}
+            disabled={isVoiceOnly}
+            onChecked={setCameraFirst}
+          />
+        )}
         <CheckboxField
           label={t('connect.control')}
           hint={t('connect.controlHint')}

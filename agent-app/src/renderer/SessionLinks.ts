@@ -14,7 +14,7 @@ import { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { DisposableStore } from '@beacon/shared/client/lifecycle';
 import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
-import type { ClientToRelay, RelayToClient, ResumeClaim, SessionMode } from '@beacon/shared/protocol';
+import type { ClientToRelay, FirstSource, RelayToClient, ResumeClaim, SessionMode } from '@beacon/shared/protocol';
 import type { CustomerLabel } from '../common/ConsoleModel.ts';
 import { reopenSessionLink } from './SessionLinkResume.ts';
 
@@ -44,7 +44,7 @@ function randomId(): string {
 }
 
 /** The connect form's request (mode `voice`: a call only, no screen, no control); kept to be sent on after a redirect. */
-export function connectRequest(input: { deviceId: string; code: string }, control: boolean, customer: CustomerLabel | null, mode: SessionMode): ConnectRequest {
+export function connectRequest(input: { deviceId: string; code: string }, control: boolean, customer: CustomerLabel | null, mode: SessionMode, source?: FirstSource): ConnectRequest {
   const isVoiceOnly = mode === 'voice';
   return {
     type: 'connect-request',
@@ -53,6 +53,7 @@ export function connectRequest(input: { deviceId: string; code: string }, contro
     code: input.code,
     ...(isVoiceOnly ? { permissions: { view: false, control: false }, mode } : { permissions: { view: true, control } }),
     ...(customer ? { customerId: customer.id } : {}),
+    ...(source && !isVoiceOnly ? { source } : {}),
   };
 }
 

@@ -155,7 +155,7 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
         <div className="notice notice-info session-message" role="status">
           <span className="notice-icon" aria-hidden="true">i</span>
           <span className="notice-text" data-testid="session-message">
-            {t(entry.messageKey)}
+            {t(entry.messageKey, entry.messageValues)}
           </span>
         </div>
       )}

@@ -28,6 +28,8 @@ export interface ConsentAsk {
   orgName?: string;
   /** The relay records the session; the dialog says so (and says nothing when it does not). */
   isRecorded?: boolean;
+  /** Capability `camera-first`: the session starts on the camera; the screen is not shared. Absent: the screen. */
+  source?: 'camera';
 }
 
 /** Another agent connected to the session (capability `desk-multi`). */

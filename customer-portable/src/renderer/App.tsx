@@ -70,6 +70,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
   const voice = useSyncExternalStore(client.subscribe, client.getVoice);
   const files = useSyncExternalStore(client.subscribe, client.getFiles);
   const camera = useSyncExternalStore(client.subscribe, client.getCamera);
+  const shown = useSyncExternalStore(camera?.subscribe ?? NO_COLLAB.subscribe, () => camera?.getSnapshot().shown ?? 'screen');
   const curtain = useSyncExternalStore(client.subscribe, client.getCurtain);
   const openPanel = useCallback(() => setPanelOpen(true), []);
   const notices = useSyncExternalStore(client.barNotices.subscribe, client.barNotices.getSnapshot);
@@ -93,6 +94,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
         onStop={() => client.stop()}
         hasHotkey={isElectron}
         notices={notices}
+        shown={session.mode === 'voice' ? 'screen' : shown}
         panel={sc ? { isOpen: isPanelOpen, unread, onToggle: () => setPanelOpen((v) => !v) } : undefined}
       />
       <LinkNotice link={link} />

@@ -7,6 +7,10 @@
  *
  * In Electron, main lets the page open the camera only between the customer's yes and the
  * camera going off (`setCameraAllowed`), so a page that asked on its own would be refused.
+ *
+ * A session that starts on the camera (capability `camera-first`): the customer's yes to the
+ * session is a yes to the camera only; the camera opens at that yes (`openFirst`) and, once the
+ * session runs, is shown and the agent told (`shownFirst`). The screen needs a later ask.
  */
 import type { CustomerBridge } from '@beacon/shared/ipc';
 import type { CameraCtl, CtlToRelay, ShownSource, VideoSource } from '@beacon/shared/protocol';
@@ -49,6 +53,8 @@ export class CameraSwitch {
   private snap: CameraSnapshot = INITIAL;
   private readonly listeners = new Set<() => void>();
   private isDisposed = false;
+  /** The customer's consent to the session was to the camera (`camera-first`). */
+  private isCameraFirst = false;
 
   constructor(
     readonly sessionId: string,
@@ -66,6 +72,31 @@ export class CameraSwitch {
   onCtl(msg: CameraCtl): void {
     if (this.isDisposed || msg.sessionId !== this.sessionId || msg.type !== 'camera-request') return;
     this.set({ ask: msg.source, problem: null });
+  }
+
+  /** Whether the session was agreed to on the camera (`camera-first`). */
+  isFirst(): boolean {
+    return this.isCameraFirst;
+  }
+
+  /** The customer agreed to a session on the camera: only the camera opens (nothing is shown yet). */
+  async openFirst(): Promise<ScreenCapture> {
+    this.isCameraFirst = true;
+    this.set({ shown: 'off', isStarting: true });
+    await this.allowCamera(true);
+    try {
+      return await (this.host.open ?? openSource)('camera');
+    } catch (err) {
+      await this.allowCamera(false);
+      this.set({ isStarting: false, problem: 'camera-failed' });
+      throw err;
+    }
+  }
+
+  /** The session runs on the camera opened by `openFirst`: the picture shows it, and the agent is told. */
+  shownFirst(capture: ScreenCapture): void {
+    this.set({ isStarting: false, shown: 'camera', cameraTrack: capture.mediaTrack });
+    this.send({ type: 'camera-source', sessionId: this.sessionId, source: 'camera' });
   }
 
   /** The customer agreed to the open ask: the source opens, then replaces the picture. */

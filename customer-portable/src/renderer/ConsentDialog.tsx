@@ -8,6 +8,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
   const dialog = useRef<HTMLDivElement>(null);
   const isControl = ask.permissions.control;
   const isVoiceOnly = ask.mode === 'voice';
+  const isCamera = ask.source === 'camera';
 
   useEffect(() => {
     // A request arrives while the customer may be looking elsewhere: bring the window up.
@@ -30,7 +31,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
           if (e.key === 'Escape') onDeny();
         }}
       >
-        <h2 id="consent-title">{t(isVoiceOnly ? 'voiceOnly.title' : 'consent.title')}</h2>
+        <h2 id="consent-title">{t(isVoiceOnly ? 'voiceOnly.title' : isCamera ? 'camera.firstTitle' : 'consent.title', { name: ask.agentName })}</h2>
         <p className="agent">
           <span className="agent-avatar" aria-hidden="true">
             {ask.agentName.slice(0, 1).toUpperCase()}
@@ -44,10 +45,16 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
             )}
           </span>
         </p>
-        <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl} data-mode={isVoiceOnly ? 'voice' : 'screen'}>
-          {t(isVoiceOnly ? 'voiceOnly.ask' : isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}
+        <p id="consent-ask" className="ask" data-testid="consent-permissions" data-control={isControl} data-mode={isVoiceOnly ? 'voice' : 'screen'} data-source={isCamera ? 'camera' : 'screen'}>
+          {t(isVoiceOnly ? 'voiceOnly.ask' : isCamera ? 'camera.firstAsk' : isControl ? 'consent.askControl' : 'consent.askView', { name: ask.agentName })}
         </p>
-        {isVoiceOnly ? (
+        {isCamera ? (
+          <ul className="permissions">
+            <li className="granted">{t('camera.itemCamera')}</li>
+            <li className="granted">{t('camera.itemCameraDraw')}</li>
+            <li className="not-granted" data-testid="consent-no-screen">{t('camera.itemNoScreen')}</li>
+          </ul>
+        ) : isVoiceOnly ? (
           <ul className="permissions">
             <li className="granted">{t('voiceOnly.itemVoice')}</li>
             <li className="not-granted" data-testid="consent-no-screen">{t('voiceOnly.itemNoScreen')}</li>
@@ -67,7 +74,7 @@ export function ConsentDialog({ ask, onAccept, onDeny }: { ask: ConsentAsk; onAc
         <DialogActions
           testIds={{ deny: 'consent-deny', accept: 'consent-accept' }}
           denyLabel={t('consent.deny')}
-          acceptLabel={t(isVoiceOnly ? 'voiceOnly.accept' : 'consent.accept')}
+          acceptLabel={t(isVoiceOnly ? 'voiceOnly.accept' : isCamera ? 'camera.firstAccept' : 'consent.accept')}
           onDeny={onDeny}
           onAccept={onAccept}
         />

@@ -188,6 +188,7 @@ export class CustomerClient {
           permissions: msg.permissions,
           streamId: msg.streamId,
           ...(msg.mode === 'voice' ? { mode: 'voice' as const } : {}),
+          ...(msg.source === 'camera' ? { source: 'camera' as const } : {}),
         });
         if (msg.resumeSecret && this.state.session?.sessionId === msg.sessionId) this.resumable = { sessionId: msg.sessionId, secret: msg.resumeSecret };
         return;
@@ -231,6 +232,7 @@ export class CustomerClient {
     if (msg.orgName) ask.orgName = msg.orgName;
     if (msg.isRecorded) ask.isRecorded = true;
     if (msg.mode === 'voice') ask.mode = 'voice';
+    else if (msg.source === 'camera') ask.source = 'camera';
     if (!this.apply({ type: 'consent-request', ask })) {
       // Busy (another request on screen, or in a session): answer at once rather than let the agent wait.
       this.link.connection?.sendSignal({ type: 'consent-reply', sessionId: msg.sessionId, granted: false });
@@ -244,7 +246,7 @@ export class CustomerClient {
     const cs = this.current?.sessionId === session.sessionId ? this.current : null;
     const isVoice = session.mode === 'voice';
     // What starts must be what the customer accepted: a call, never a screen share (or the reverse).
-    const isAgreed = cs !== null && (isVoice ? cs.canStartVoice() : cs.canStartScreen());
+    const isAgreed = cs !== null && (isVoice ? cs.canStartVoice() : cs.canStartScreen(session.source ?? 'screen'));
     if (!cs || !isAgreed || !this.apply({ type: 'session-started', session })) {
       this.link.connection?.sendSignal({ type: 'session-stop', sessionId: session.sessionId });
       return;

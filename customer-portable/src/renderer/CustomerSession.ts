@@ -110,11 +110,15 @@ export class CustomerSession {
     this.consentTimer = null;
   }
 
-  /** The customer accepted: the screen capture starts now (not for a voice call), and the relay has a while to confirm. */
+  /** The customer accepted: the screen capture (or the camera: `camera-first`) starts now (not for a voice call), and the relay has a while to confirm. */
   accepted(ask: ConsentAsk): void {
     this.clearConsentTimer();
     if (ask.mode === 'voice') this.isVoiceAccepted = true;
-    else {
+    else if (ask.source === 'camera') {
+      // The consent was to the camera only: the screen is not captured at all until its own yes.
+      this.pendingCapture = this.camera.openFirst();
+      this.pendingCapture.catch(() => undefined);
+    } else {
       this.pendingCapture = ScreenCapture.start();
       // Handled when the session starts; this only keeps a failure from going unobserved.
       this.pendingCapture.catch(() => undefined);
@@ -123,9 +127,9 @@ export class CustomerSession {
     this.startTimer = this.timers.setTimeout(() => this.host.startTimedOut(this.sessionId), START_TIMEOUT_MS);
   }
 
-  /** The relay started a screen session; false if the customer did not accept one (never share an unagreed screen). */
-  canStartScreen(): boolean {
-    return this.pendingCapture !== null;
+  /** The relay started a session showing `source`; false if the customer did not accept that (never share an unagreed screen). */
+  canStartScreen(source: 'screen' | 'camera'): boolean {
+    return this.pendingCapture !== null && this.camera.isFirst() === (source === 'camera');
   }
 
   /** The relay started a voice session; false if the customer did not accept a call. */
@@ -325,14 +329,16 @@ export class CustomerSession {
     this.media = { capture, encoder, repeater, onFrame };
     if (mode) void capture.setMode(mode);
     // The browser may capture at another size than asked for (e.g. scaled to 720p); worth a line when it does.
-    console.info('[beacon] capturing the screen at', JSON.stringify(capture.settings));
+    console.info(`[beacon] capturing the ${capture.kind} at`, JSON.stringify(capture.settings));
+    this.runCapture(capture);
+    // A session on the camera: the agent is told, and the screen's monitors are not (they are the screen's).
+    if (capture.kind === 'camera') return this.camera.shownFirst(capture);
     void loadMonitorSelection(this.host.bridge).then((monitors) => {
       if (this.media?.encoder !== encoder || !monitors) return;
       this.monitors = monitors;
       this.host.link()?.sendCtl(monitors.listMessage(session.sessionId));
       this.host.barNotices.monitorShown(monitors);
     });
-    this.runCapture(capture);
   }
 
   /** Feeds the capture's frames to the session's encoder (and its repeater). */

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { STOP_HOTKEY } from '@beacon/shared/ipcChannels';
+import type { ShownSource } from '@beacon/shared/protocol';
 import type { ActiveSession } from '../common/CustomerState.ts';
 import { formatAccelerator } from '../common/format.ts';
 import type { BarNoticeState } from '../common/barNotices.ts';
@@ -18,20 +19,21 @@ export interface SessionBarProps {
   panel?: { isOpen: boolean; unread: number; onToggle: () => void };
   /** The monitor the agent sees, and the agent's latest clipboard use. */
   notices?: BarNoticeState;
+  /** What the picture shows (video guidance); absent: the screen. */
+  shown?: ShownSource;
 }
 
-export function SessionBar({ session, onStop, hasHotkey, panel, notices }: SessionBarProps) {
+export function SessionBar({ session, onStop, hasHotkey, panel, notices, shown = 'screen' }: SessionBarProps) {
   const { t } = useTranslation();
-  const isControl = session.permissions.control;
+  const isControl = session.permissions.control && shown === 'screen';
   const isVoiceOnly = session.mode === 'voice';
+  const text = isVoiceOnly ? 'voiceOnly.bar' : shown === 'camera' ? 'camera.bar' : shown === 'off' ? 'camera.barOff' : isControl ? 'session.controlling' : 'session.viewing';
   const hint = hasHotkey ? t('session.hotkey', { keys: formatAccelerator(STOP_HOTKEY, isMac) }) : t('consent.stopHint');
   return (
     <div className="session-screen">
-      <div className={`session-bar${isControl ? ' is-control' : ''}`} data-testid="session-bar" data-mode={isVoiceOnly ? 'voice' : 'screen'} role="status">
+      <div className={`session-bar${isControl ? ' is-control' : ''}`} data-testid="session-bar" data-mode={isVoiceOnly ? 'voice' : 'screen'} data-shown={shown} role="status">
         <span className="live-dot" aria-hidden="true" />
-        <span className="session-text">
-          {t(isVoiceOnly ? 'voiceOnly.bar' : isControl ? 'session.controlling' : 'session.viewing', { name: session.agentName })}
-        </span>
+        <span className="session-text">{t(text, { name: session.agentName })}</span>
         {notices && <BarNoticeText notices={notices} />}
         {session.others && session.others.length > 0 && (
           <span className="bar-notice" data-testid="bar-participants">

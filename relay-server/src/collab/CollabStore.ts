@@ -3,7 +3,7 @@
  * read back goes through zod.
  */
 import { z } from 'zod';
-import { COLLAB_LIMITS, FilePurpose, type ChatMessage, type FileRef, type SessionFileList } from '@beacon/shared/collab';
+import { COLLAB_LIMITS, FilePurpose, ChatMessage, type FileRef, type SessionFileList } from '@beacon/shared/collab';
 import { parseUnknown } from '@beacon/shared/parse';
 import type { Database } from '../platform/Database.ts';
 import { IdBlocks } from '../platform/IdBlocks.ts';
@@ -32,6 +32,7 @@ const ChatRow = z.object({
   sender_role: SenderRole,
   sender_name: z.string(),
   text: z.string(),
+  participant_role: ChatMessage.shape.senderRole.unwrap().nullable(),
   f_id: z.number().int().nullable(),
   f_transfer_id: z.string().nullable(),
   f_name: z.string().nullable(),
@@ -40,7 +41,7 @@ const ChatRow = z.object({
   f_purpose: FilePurpose.nullable(),
 });
 
-const CHAT_SELECT = `SELECT c.id, c.session_id, c.at, c.sender_role, c.sender_name, c.text,
+const CHAT_SELECT = `SELECT c.id, c.session_id, c.at, c.sender_role, c.sender_name, c.text, c.participant_role,
   f.id AS f_id, f.transfer_id AS f_transfer_id, f.name AS f_name, f.mime AS f_mime, f.size AS f_size, f.purpose AS f_purpose
   FROM chat_messages c LEFT JOIN session_files f ON f.id = c.file_id`;
 
@@ -87,7 +88,7 @@ export class CollabStore {
 
   /** Writes the row of a message from {@link newChat} (issue it before any later one's: rows keep ID order). */
   async writeChat(msg: ChatMessage): Promise<void> {
-    await this.db.run('INSERT INTO chat_messages (id, session_id, at, sender_role, sender_name, text, file_id) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    await this.db.run('INSERT INTO chat_messages (id, session_id, at, sender_role, sender_name, text, file_id, participant_role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
       msg.id,
       msg.sessionId,
       msg.at,
@@ -95,6 +96,7 @@ export class CollabStore {
       msg.senderName,
       msg.text,
       msg.file?.id ?? null,
+      msg.senderRole ?? null,
     ]);
   }
 
@@ -169,6 +171,7 @@ export class CollabStore {
       }
       const c = r.value;
       const m: ChatMessage = { id: c.id, sessionId: c.session_id, at: c.at, from: c.sender_role, senderName: c.sender_name, text: c.text };
+      if (c.participant_role) m.senderRole = c.participant_role;
       if (c.f_id !== null && c.f_transfer_id && c.f_name && c.f_mime && c.f_size !== null && c.f_purpose) {
         m.file = { id: c.f_id, transferId: c.f_transfer_id, name: c.f_name, mime: c.f_mime, size: c.f_size, purpose: c.f_purpose };
       }

@@ -38,7 +38,7 @@ describe('no-reply alerts at the desk', () => {
     const alert = await ben.next('desk-alert', 5000);
     assert.deepEqual(
       { ...alert, silentSince: typeof alert.silentSince },
-      { type: 'desk-alert', helpRequestId, kind: 'no-reply', agentId: r.ids.ann, agentName: 'ANN', customerName: 'Zhou Min', groupId: null, sessionId, silentSince: 'number' },
+      { type: 'desk-alert', helpRequestId, kind: 'no-reply', agentId: r.ids.ann, agentName: 'ANN', customerName: 'Zhou Min', groupId: null, sessionId, silentSince: 'number', deviceId: customer.device.deviceId },
     );
     benOld.send({ type: 'alert-take-over', requestId: 'old', helpRequestId });
     assert.equal((await benOld.next('error', 5000, (m) => m.requestId === 'old')).code, 'forbidden');
@@ -69,6 +69,35 @@ describe('no-reply alerts at the desk', () => {
     assert.equal((await ben.next('error', 5000, (m) => m.requestId === 'late')).code, 'not-found');
     await r.closeAll();
   });
+
+  test('an alert raised while the customer is still being asked takes the request: the colleague asks the customer anew', async () => {
+    const ann = await r.open('agent', r.tokens.ann);
+    const ben = await r.open('agent', r.tokens.ben);
+    const customer = await r.open('customer');
+    await ben.next('desk-status');
+    ben.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await ben.next('desk-status', 5000, (m) => m.state === 'busy');
+    await ann.next('desk-status');
+    ann.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
+    customer.send({ type: 'help-request', requestId: 'h1', help: HELP });
+    const { helpRequestId } = await customer.next('help-queued', 5000, (m) => m.requestId === 'h1');
+    await ann.next('desk-offer', 5000, (m) => m.request.id === helpRequestId);
+    ann.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
+    const first = await customer.next('consent-request');
+    offsetMs += 31_000;
+
+    const alert = await ben.next('desk-alert', 5000, (m) => m.helpRequestId === helpRequestId);
+    assert.deepEqual([alert.sessionId, alert.deviceId], [null, customer.device.deviceId], 'nothing runs yet: the request is what can be taken');
+    ben.send({ type: 'alert-take-over', requestId: 'take-request', helpRequestId });
+    await ben.next('session-pending', 5000, (m) => m.requestId === 'take-request');
+    assert.deepEqual(await ben.next('desk-alert-cleared'), { type: 'desk-alert-cleared', helpRequestId, reason: 'taken-over' });
+    assert.equal((await ann.next('session-ended', 5000, (m) => m.sessionId === first.sessionId)).reason, 'agent-ended', 'the first ask is withdrawn');
+    const again = await customer.next('consent-request', 5000, (m) => m.agentName === 'BEN');
+    customer.send({ type: 'consent-reply', sessionId: again.sessionId, granted: true });
+    await ben.next('session-started', 5000, (m) => m.sessionId === again.sessionId);
+    assert.ok(!customer.inbox.all.some((m) => m.type === 'help-ended'), 'the request goes on');
+    await r.closeAll();
+  });
 });
 
 describe('who an alert reaches', () => {
@@ -77,7 +106,7 @@ describe('who an alert reaches', () => {
 
   test('the other members of the request’s group at the desk, and a member’s console that connects later', () => {
     const agents = new Map([[1, agent(1, [7])], [2, agent(2, [7])], [3, agent(3, [8])], [4, agent(4, [7], false)]]);
-    const request = { id: 'req-1', customerName: 'Zhou Min', groupId: 7, state: { kind: 'assigned', agentId: 1 } } as unknown as HelpRequest;
+    const request = { id: 'req-1', deviceId: '123456789', customerName: 'Zhou Min', groupId: 7, state: { kind: 'assigned', agentId: 1 } } as unknown as HelpRequest;
     const sent: Record<number, unknown[]> = { 1: [], 2: [], 3: [], 4: [] };
     const consoles = [1, 3, 4].map((id) => consoleOf(id, sent[id] ?? []));
     const alerts = new DeskAlerts({
@@ -85,7 +114,9 @@ describe('who an alert reaches', () => {
       alertConsoles: () => consoles,
       consolesOf: (id) => consoles.filter((c) => c.agent.id === id),
       sessionOfRequest: () => 'S1',
+      isRunning: () => true,
       takeOver: () => undefined,
+      takeRequest: () => Promise.resolve(),
     });
     const e: DeskEvent = { kind: 'no-reply-alert', requestId: 'req-1', at: 5, agentId: 1, actorId: null, detail: { silentSince: 2, groupId: 7 } };
     alerts.onDeskEvent(e);
@@ -93,7 +124,7 @@ describe('who an alert reaches', () => {
     const late = consoleOf(2, sent[2] ?? []);
     consoles.push(late);
     alerts.attached(late);
-    assert.deepEqual(sent[2], [{ type: 'desk-alert', helpRequestId: 'req-1', kind: 'no-reply', agentId: 1, agentName: 'A1', customerName: 'Zhou Min', groupId: 7, sessionId: 'S1', silentSince: 2 }]);
+    assert.deepEqual(sent[2], [{ type: 'desk-alert', helpRequestId: 'req-1', kind: 'no-reply', agentId: 1, agentName: 'A1', customerName: 'Zhou Min', groupId: 7, sessionId: 'S1', silentSince: 2, deviceId: '123456789' }]);
     alerts.onDeskEvent({ ...e, kind: 'closed' });
     assert.deepEqual(sent[2]?.[1], { type: 'desk-alert-cleared', helpRequestId: 'req-1', reason: 'ended' });
   });

@@ -8,6 +8,11 @@
  * take-over does (DeskHandover), on the timeline and in the audit log with them as actor.
  * The alert is cleared (`desk-alert-cleared`) when the agent answers, the session changes
  * hands, or the request ends.
+ *
+ * An alert raised before the request's session runs (the agent has not started one, or the
+ * customer is still being asked) has no session to take over: taking it takes the request
+ * (`takeRequest`): it moves to the colleague, whose console asks the customer anew. Its message
+ * carries the device (`deviceId`), so that console can show the new attempt.
  */
 import type { AlertAgentToRelay, AlertRelayToAgent } from '@beacon/shared/protocol';
 import type { AgentParty } from '../sessions/Session.ts';
@@ -25,10 +30,14 @@ export interface DeskAlertsDeps {
   alertConsoles(): AgentParty[];
   /** The seat's consoles (for the alerted agent's name). */
   consolesOf(agentId: number): AgentParty[];
-  /** The running session that serves a help request, if one runs. */
+  /** The session that serves a help request (running, or its customer still being asked), if any. */
   sessionOfRequest(requestId: string): string | undefined;
+  /** Whether that session runs (the customer agreed). */
+  isRunning(sessionId: string): boolean;
   /** Hands the running session to this agent now, as a supervisor's take-over (DeskHandover). */
   takeOver(agent: AgentParty, sessionId: string): void;
+  /** Moves a request no running session serves to this agent, and opens its session from there (`requestId`: the console's attempt). */
+  takeRequest(agent: AgentParty, helpRequestId: string, requestId: string): Promise<void>;
 }
 
 const CLEARED_BY: Partial<Record<DeskEvent['kind'], ClearedReason>> = {
@@ -62,8 +71,9 @@ export class DeskAlerts {
       agentName,
       customerName: r.customerName,
       groupId: r.groupId,
-      sessionId: this.d.sessionOfRequest(r.id) ?? null,
+      sessionId: this.runningSessionOf(r.id),
       silentSince,
+      deviceId: r.deviceId,
     };
     const alert = { msg, sentTo: new Set<number>() };
     this.open.set(r.id, alert);
@@ -83,9 +93,14 @@ export class DeskAlerts {
   async handle(agent: AgentParty, msg: AlertAgentToRelay): Promise<void> {
     const alert = this.open.get(msg.helpRequestId);
     if (!alert || !this.concerns(agent.agent.id, alert.msg)) throw new DeskRefusedError('not-found', 'no such open alert for this agent');
-    const sessionId = this.d.sessionOfRequest(msg.helpRequestId);
-    if (sessionId === undefined) throw new DeskRefusedError('not-allowed', 'no session serves this request yet');
+    const sessionId = this.runningSessionOf(msg.helpRequestId);
+    if (sessionId === null) return this.d.takeRequest(agent, msg.helpRequestId, msg.requestId);
     this.d.takeOver(agent, sessionId);
+  }
+
+  private runningSessionOf(requestId: string): string | null {
+    const sessionId = this.d.sessionOfRequest(requestId);
+    return sessionId !== undefined && this.d.isRunning(sessionId) ? sessionId : null;
   }
 
   /** Other members of the request's group who are at the desk; never the alerted agent. */
@@ -98,7 +113,7 @@ export class DeskAlerts {
   private sendIfConcerned(p: AgentParty, alert: { msg: AlertMessage; sentTo: Set<number> }): void {
     if (!this.concerns(p.agent.id, alert.msg)) return;
     alert.sentTo.add(p.agent.id);
-    p.send({ ...alert.msg, sessionId: this.d.sessionOfRequest(alert.msg.helpRequestId) ?? null });
+    p.send({ ...alert.msg, sessionId: this.runningSessionOf(alert.msg.helpRequestId) });
   }
 
   private clear(requestId: string, reason: ClearedReason): void {

@@ -18,7 +18,7 @@
  * Pushes are computed after each burst of desk events and once a second (an agent coming
  * online changes estimates without an event), and sent only when they changed.
  */
-import type { AlertAgentToRelay, DeskAgentToRelay, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
+import type { AccountRole, AlertAgentToRelay, DeskAgentToRelay, FirstSource, DeskCustomerToRelay, DeskRelayToAgent, HandoverAgentToRelay, HelpRequestView, MultiAgentToRelay, RelayToClient } from '@beacon/shared/protocol';
 import { toWireError } from '@beacon/shared/errors';
 import type { ChatMessage } from '@beacon/shared/collab';
 import type { Accounts } from '../accounts/Accounts.ts';
@@ -49,7 +49,7 @@ export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type
 
 export interface DeskLinkDeps {
   desk: Desk;
-  sessions: Pick<SessionManager, 'helpAccepted' | 'forDevice' | 'onSessionEvent'>;
+  sessions: Pick<SessionManager, 'helpAccepted' | 'forDevice' | 'onSessionEvent' | 'get' | 'agentEnd'>;
   accounts: Pick<Accounts, 'groups'>;
   log: Logger;
   now: Clock;
@@ -107,7 +107,9 @@ export class DeskLink implements DeskConsoles {
       alertConsoles: () => this.everyConsoleSpeaking(this.speakingAlerts),
       consolesOf: (id) => [...(this.agents.get(id) ?? [])],
       sessionOfRequest: (id) => this.sessionOfRequest(id),
+      isRunning: (sessionId) => d.sessions.get(sessionId)?.state === 'active',
       takeOver: (agent, sessionId) => this.live?.takeOver(agent, sessionId),
+      takeRequest: (agent, helpRequestId, requestId) => this.takeRequest(agent, helpRequestId, requestId),
     });
     this.multi = d.multi?.({ multiConsolesOf: (id) => this.multiConsolesOf(id), speaksMulti: (p) => this.speakingMulti.has(p), speaksLive: (p) => this.speakingLive.has(p), customerNameOf: (id) => this.customerNameOf(id) }) ?? null;
     if (d.chats) {
@@ -267,17 +269,34 @@ export class DeskLink implements DeskConsoles {
 
   private async accept(agent: AgentParty, msg: Extract<DeskMessage, { type: 'offer-accept' }>): Promise<void> {
     const r = this.d.desk.queue.accept(msg.helpRequestId, agent.agent.id);
-    await this.openSession(agent, r, msg.requestId, msg.control);
+    await this.openSession(agent, r, msg.requestId, msg.control, msg.source);
   }
 
-  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console. */
-  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void> {
+  /** The request is the agent's (accepted or dispatched): the customer hears who, and the session opens from this console (on the camera: `camera-first`). */
+  async openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean, source?: FirstSource): Promise<void> {
     this.customers.get(r.id)?.send({ type: 'help-assigned', helpRequestId: r.id, agentName: agent.agent.displayName });
-    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen' });
+    await this.d.sessions.helpAccepted(agent, { requestId, deviceId: r.deviceId, permissions: { view: true, control }, mode: 'screen', ...(source ? { source } : {}) });
     const s = this.d.sessions.forDevice(r.deviceId);
     // Refused (the seat is full, the customer went away): the agent was told why; the request is over.
     if (!s || s.agent !== agent || s.state !== 'pending') return this.closeRequest(r.id, 'session-refused');
     this.sessionRequests.set(s.id, r.id);
+  }
+
+  /**
+   * A no-reply alert's request that no running session serves (its customer is still being asked,
+   * or not yet): the asking session, if any, is withdrawn (it no longer closes the request), the
+   * request moves to `agent` as a take-over does, and its session opens from `agent`'s console.
+   */
+  private async takeRequest(agent: AgentParty, helpRequestId: string, requestId: string): Promise<void> {
+    const asking = this.sessionOfRequest(helpRequestId);
+    if (asking !== undefined) {
+      this.sessionRequests.delete(asking);
+      const s = this.d.sessions.get(asking);
+      if (s) this.d.sessions.agentEnd(s.agent, asking);
+    }
+    this.d.desk.queue.takeOver(helpRequestId, agent.agent.id, agent.agent.id);
+    const r = this.d.desk.queue.findRequest(helpRequestId);
+    if (r) await this.openSession(agent, r, requestId, true);
   }
 
   liveConsoles(): AgentParty[] {

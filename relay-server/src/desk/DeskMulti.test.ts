@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { AuditList } from '@beacon/shared/api';
+import { ChatHistory } from '@beacon/shared/collab';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import type { NdcClient } from '../testing/NdcClient.ts';
@@ -59,6 +60,13 @@ describe('several agents in one session', () => {
     assert.deepEqual([toCustomer.from, toCustomer.senderName, toCustomer.senderRole], ['agent', 'Olivia', 'monitor']);
     assert.equal((await ann.nextCtl('chat', 5000, isOlivias)).message.senderRole, 'monitor');
     assert.equal((await olivia.nextCtl('chat', 5000, isOlivias)).message.senderRole, 'monitor', 'the sender’s own copy');
+    // Stored with its role: the history after a reload still labels it.
+    let history = (await r.owner.ok('GET', `/api/sessions/${sessionId}/chat`, ChatHistory)).messages;
+    for (let i = 0; i < 50 && history.length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      history = (await r.owner.ok('GET', `/api/sessions/${sessionId}/chat`, ChatHistory)).messages;
+    }
+    assert.deepEqual(history.map((m) => [m.text, m.senderRole ?? null]), [['before the supervisor came', null], ['Olivia, team lead, here', 'monitor']]);
 
     for (const f of fragmentFrame(new Uint8Array(2000).fill(7), { isKey: true, stream: streamId, seq: 0, captureTs: 1 })) customer.sendMedia(f);
     await until(() => olivia.media.length > 0, 'the monitor receives the picture');

@@ -325,4 +325,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: 'chat_messages.participant_role: a guest\'s or monitor\'s message keeps its role after a reload',
+    sql: `
+      -- Who of the agents wrote it, besides the session's own agent: 'guest' or 'monitor' (NULL: the session's agent, or the customer).
+      ALTER TABLE chat_messages ADD COLUMN participant_role TEXT;
+    `,
+  },
 ];

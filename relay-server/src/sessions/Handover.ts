@@ -48,6 +48,7 @@ export function startedFor(s: ActiveSession, resumeSecret: string | undefined): 
     mode: s.mode,
     ...(transportOf(s) === 'websocket' ? { transport: 'websocket' as const } : {}),
     ...(resumeSecret ? { resumeSecret } : {}),
+    ...(s.firstSource ? { source: s.firstSource } : {}),
   };
 }
 

@@ -4,7 +4,8 @@
  * stream and an ended one says how it ended. SessionManager is the only code that moves a
  * session from one state to the next, and every ending goes through its one `finish`.
  */
-import type { CtlFromRelay, RelayToClient, Role, SessionMode, SessionPermissions, TransportPath } from '@beacon/shared/protocol';
+import type { KnownCapability } from '@beacon/shared/version';
+import type { CtlFromRelay, FirstSource, RelayToClient, Role, SessionMode, SessionPermissions, TransportPath } from '@beacon/shared/protocol';
 import type { EndReason } from '@beacon/shared/errors';
 import type { AgentIdentity } from '../accounts/AgentAuth.ts';
 
@@ -36,6 +37,8 @@ export interface Party {
   isAttached(): boolean;
   /** How its ctl and media travel (`websocket`: the TCP fallback); absent: `webrtc`. */
   transportPath?(): TransportPath;
+  /** Whether the connection carrying the party now speaks a capability (absent: a test's party, which speaks none). */
+  speaks?(capability: KnownCapability): boolean;
 }
 export interface AgentParty extends Party {
   readonly agent: AgentIdentity;
@@ -58,6 +61,8 @@ interface SessionIdentity {
   readonly customerId: number | null;
   /** The customer was told (consent request) that this session is recorded. */
   readonly isRecorded: boolean;
+  /** Capability `camera-first`: the customer agreed to the camera only; the screen needs its own yes (media/CameraGuide.ts). */
+  readonly firstSource?: FirstSource;
 }
 
 export interface PendingSession extends SessionIdentity {

@@ -74,8 +74,17 @@ interface Refusal {
 
 /** The fields every state shares, copied into the next state's value. */
 function identity(s: Session) {
-  const { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded } = s;
-  return { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded };
+  const { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded, firstSource } = s;
+  return { id, deviceId, agent, customer, permissions, mode, requestedAt, customerId, isRecorded, ...(firstSource ? { firstSource } : {}) };
+}
+
+/** Why a session may not start on the camera (capability `camera-first`), or null. */
+function firstSourceRefusal(customer: CustomerParty, req: Pick<ConnectRequest, 'mode' | 'source'>): Refusal | null {
+  if (!req.source) return null;
+  if (req.mode === 'voice') return { code: 'bad-message', message: 'a voice session has no picture to start on the camera' };
+  // An older client would show its screen dialog and capture the screen: the agent connects with the screen instead.
+  if (!customer.speaks?.('camera-first')) return { code: 'not-allowed', message: 'the customer\'s client cannot start a session on the camera' };
+  return null;
 }
 
 export class SessionManager {
@@ -229,6 +238,8 @@ export class SessionManager {
     const customer = this.customers.get(req.deviceId);
     if (!customer) return fail('unknown-device', 'the device is not online');
     if (this.byDevice.has(req.deviceId)) return fail('device-busy', 'the device already has a pending or active session');
+    const cameraRefusal = firstSourceRefusal(customer, req);
+    if (cameraRefusal) return fail(cameraRefusal.code, cameraRefusal.message);
 
     const session: PendingSession = {
       id: randomBytes(16).toString('base64url'),
@@ -240,6 +251,7 @@ export class SessionManager {
       requestedAt: this.now(),
       customerId: req.customerId ?? null,
       isRecorded: this.willRecord(),
+      ...(req.source ? { firstSource: req.source } : {}),
       state: 'pending',
       isAnnounced: false,
       isConsented: false,
@@ -392,6 +404,7 @@ export class SessionManager {
       ...(orgName ? { orgName } : {}),
       isRecorded: s.isRecorded,
       mode: s.mode,
+      ...(s.firstSource ? { source: s.firstSource } : {}),
     });
     this.log.info('session requested', { sessionId: s.id, deviceId: s.deviceId, agentId: s.agent.agent.id });
   }
@@ -411,6 +424,7 @@ export class SessionManager {
       streamId: active.streamId,
       mode: s.mode,
       ...(transportOf(s) === 'websocket' ? { transport: 'websocket' as const } : {}),
+      ...(s.firstSource ? { source: s.firstSource } : {}),
     };
     const secrets = this.resume.begin(active);
     s.customer.send({ ...started, ...secrets.customer });

@@ -32,6 +32,7 @@ export function switchableParty(first: PartyConnection): SwitchableParty {
     maxCtlBytes: () => current?.maxCtlBytes() ?? 0,
     transportPath: () => current?.transportPath?.() ?? 'webrtc',
     speaksResume: () => current?.speaksResume() ?? false,
+    speaks: (c) => current?.speaks?.(c) ?? false,
     mediaSink: {
       isOpen: () => current?.mediaSink.isOpen() ?? false,
       bufferedAmount: () => current?.mediaSink.bufferedAmount() ?? 0,

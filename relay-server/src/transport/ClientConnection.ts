@@ -353,6 +353,7 @@ export class ClientConnection {
         send: (f) => this.path.mediaSink.send(f),
       },
       speaksResume: () => this.spokenByBoth.has('resume'),
+      speaks: (c) => this.spokenByBoth.has(c),
       close: (reason) => this.close(reason, CLOSE_GOING_AWAY),
     };
   }

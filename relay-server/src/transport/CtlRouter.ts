@@ -201,8 +201,8 @@ export class CtlRouter {
       if (!this.ctx.curtain) throw new ProtocolError('forbidden', 'this relay has no privacy curtain');
       return this.ctx.curtain.handle(party, msg);
     }
-    // No remote input while the picture shows the customer's camera (or nothing).
-    if (msg.type === 'input') this.ctx.camera?.checkInput(msg.sessionId);
+    // No remote input while the picture shows the customer's camera (or nothing), nor before the screen was agreed to.
+    this.ctx.camera?.checkCtl(party, msg);
     if ('agent' in party) this.ctx.traffic.agentCtl(party, msg);
     else this.ctx.traffic.customerCtl(party, msg);
   }

@@ -19,6 +19,14 @@ import { guardOf } from './parts.ts';
  */
 export const VideoSource = z.enum(['screen', 'camera']);
 export type VideoSource = z.infer<typeof VideoSource>;
+/**
+ * Capability `camera-first`: a session that starts on the camera (`connect-request.source`,
+ * `offer-accept.source`, then `consent-request.source` and `session-started.source`). The customer
+ * is asked for the camera only; the screen is captured only after a later `camera-request` for
+ * it is agreed to, and until then the relay refuses the agent's screen-bound messages.
+ */
+export const FirstSource = z.literal('camera');
+export type FirstSource = z.infer<typeof FirstSource>;
 export const ShownSource = z.enum(['screen', 'camera', 'off']);
 export type ShownSource = z.infer<typeof ShownSource>;
 

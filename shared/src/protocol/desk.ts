@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AccountId, EpochMs, GroupId } from '../api/common.ts';
 import { DeviceId, RequestId } from './core.ts';
 import { Name } from './parts.ts';
+import { FirstSource } from './camera.ts';
 
 /**
  * The service desk on the wire: a help request's shapes (the HTTP API in api/desk.ts uses
@@ -121,7 +122,14 @@ export const DeskAgentToRelay = z.discriminatedUnion('type', [
    * Take an offered request: the relay opens a pending session on the customer's device as
    * after `connect-request` (`session-pending` with this `requestId`, then the customer's consent).
    */
-  z.object({ type: z.literal('offer-accept'), requestId: RequestId, ...Ref, control: z.boolean() }),
+  z.object({
+    type: z.literal('offer-accept'),
+    requestId: RequestId,
+    ...Ref,
+    control: z.boolean(),
+    /** Capability `camera-first`: the session starts on the customer's camera (see camera.ts). */
+    source: FirstSource.optional(),
+  }),
   z.object({ type: z.literal('offer-decline'), ...Ref }),
 ]);
 export type DeskAgentToRelay = z.infer<typeof DeskAgentToRelay>;

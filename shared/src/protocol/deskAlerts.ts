@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountId, EpochMs, GroupId } from '../api/common.ts';
-import { RequestId, SessionId } from './core.ts';
+import { DeviceId, RequestId, SessionId } from './core.ts';
 import { HelpRequestId } from './desk.ts';
 import { Name } from './parts.ts';
 
@@ -26,9 +26,11 @@ export const AlertRelayToAgent = z.discriminatedUnion('type', [
     agentName: Name,
     customerName: z.string().max(120),
     groupId: GroupId.nullable(),
-    /** The running session that serves the request (null while none runs: nothing to take over yet). */
+    /** The running session that serves the request (null while none runs: `alert-take-over` then takes the request). */
     sessionId: SessionId.nullable(),
     silentSince: EpochMs,
+    /** The customer's device: a console that takes a request no session serves yet shows its new attempt by it. */
+    deviceId: DeviceId.optional(),
   }),
   /** The alert is over: the agent answered, someone took the session, or the request ended. */
   z.object({ type: z.literal('desk-alert-cleared'), helpRequestId: HelpRequestId, reason: z.enum(DESK_ALERT_CLEARED_REASONS) }),
@@ -37,7 +39,10 @@ export type AlertRelayToAgent = z.infer<typeof AlertRelayToAgent>;
 
 /** An agent's console, to the relay. */
 export const AlertAgentToRelay = z.discriminatedUnion('type', [
-  /** Take over the session of an alert this console was sent; `session-started` follows, or an `error` with `requestId`. */
+  /**
+   * Take over the session of an alert this console was sent; `session-started` follows, or an `error` with `requestId`.
+   * With no running session, the request is taken: it moves to this agent and `session-pending` with `requestId` follows (the customer is asked again).
+   */
   z.object({ type: z.literal('alert-take-over'), requestId: RequestId, helpRequestId: HelpRequestId }),
 ]);
 export type AlertAgentToRelay = z.infer<typeof AlertAgentToRelay>;

@@ -10,6 +10,7 @@ import { MultiAgentToRelay, MultiRelayToAgent } from './multi.ts';
 import { AlertAgentToRelay, AlertRelayToAgent } from './deskAlerts.ts';
 import { ClusterRelayToAgent, RelayTicket } from './cluster.ts';
 import { DeskClusterRelayToAgent } from './deskCluster.ts';
+import { FirstSource } from './camera.ts';
 
 /** The WebSocket `/ws`: signalling and the session lifecycle (JSON text frames). */
 
@@ -54,6 +55,8 @@ export const SessionToRelay = z.discriminatedUnion('type', [
     customerId: CustomerId.optional(),
     /** Absent: `screen`. */
     mode: SessionMode.optional(),
+    /** Capability `camera-first`: the session starts on the customer's camera, not the screen (screen mode only). */
+    source: FirstSource.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent ends one of its sessions, or withdraws a pending request. */
   z.object({ type: z.literal('session-end'), sessionId: SessionId }),
@@ -132,6 +135,8 @@ export const SessionFromRelay = z.discriminatedUnion('type', [
     isRecorded: z.boolean().optional(),
     /** Absent: `screen`. A voice session's dialog asks for a call, not the screen. */
     mode: SessionMode.optional(),
+    /** Capability `camera-first`: the dialog asks for the camera, not the screen; nothing of the screen is captured. */
+    source: FirstSource.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the code was right and the customer is being asked. */
   z.object({ type: z.literal('session-pending'), requestId: RequestId, sessionId: SessionId, deviceId: DeviceId }),
@@ -149,6 +154,8 @@ export const SessionFromRelay = z.discriminatedUnion('type', [
     resumeSecret: ResumeSecret.optional(),
     /** How its ctl and media travel: `websocket` when either party fell back to TCP (`ws-transport`). Absent: `webrtc`. */
     transport: TransportPath.optional(),
+    /** Capability `camera-first`: the picture starts on the camera (the customer agreed to the camera only). */
+    source: FirstSource.optional(),
   }).refine(isModeConsistent, MODE_MISMATCH),
   /** Agent: the customer said no (or did not answer in time). */
   z.object({ type: z.literal('session-denied'), sessionId: SessionId, code: z.enum(['denied', 'consent-timeout']) }),

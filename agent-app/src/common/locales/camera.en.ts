@@ -9,5 +9,9 @@ export const CAMERA_EN = {
     badge: 'Customer’s camera',
     off: 'The customer turned the camera off.',
     noInput: 'The keyboard and mouse are off while the camera is shown.',
+    connectFirst: 'Start on the customer’s camera',
+    connectFirstHint: 'For a problem that is not on a screen: the customer is asked for the camera only. You can ask for the screen later.',
+    acceptOnCamera: 'Accept on camera',
+    waitingFirst: 'Waiting for the customer’s camera…',
   },
 };

@@ -9,5 +9,9 @@ export const CAMERA_ZH_CN = {
     badge: '客户的摄像头',
     off: '客户已关闭摄像头。',
     noInput: '显示摄像头期间，键盘和鼠标控制已停用。',
+    connectFirst: '从客户的摄像头开始',
+    connectFirstHint: '针对不在屏幕上的问题：只请求客户的摄像头。之后可以再请求查看屏幕。',
+    acceptOnCamera: '接受（摄像头）',
+    waitingFirst: '正在等待客户的摄像头…',
   },
 };

@@ -34,6 +34,8 @@ export const DESK_EN = {
     alertNotify: '{{agent}} has not answered {{customer}}',
     alertNoSession: 'No session is running yet.',
     alertTakeOver: 'Take over',
+    alertTakeRequest: 'Take the request',
+    alertTakeRequestHint: 'No session is running yet: taking the request makes it yours, and the customer is asked to accept you.',
     alertDismiss: 'Dismiss',
   },
   transfer: {
@@ -57,8 +59,8 @@ export const DESK_EN = {
       declined: 'The transfer was declined; the session stays with you.',
       'nobody-available': 'Nobody could take the transfer; the session stays with you.',
     },
-    handedOver: 'You handed this session to a colleague.',
-    takenOver: 'A supervisor took this session over.',
+    handedOver: 'You handed this session to {{name}}.',
+    takenOver: '{{name}} took this session over.',
   },
   supervise: {
     button: 'Supervise',

@@ -36,6 +36,8 @@ export const DESK_ZH_CN: typeof DESK_EN = {
     alertNotify: '{{agent}} 未回复 {{customer}}',
     alertNoSession: '会话尚未开始。',
     alertTakeOver: '接管',
+    alertTakeRequest: '接手请求',
+    alertTakeRequestHint: '会话尚未开始：接手后该请求归您处理，并会请客户接受您的连接。',
     alertDismiss: '忽略',
   },
   transfer: {
@@ -59,8 +61,8 @@ export const DESK_ZH_CN: typeof DESK_EN = {
       declined: '转接被拒绝，会话仍由您处理。',
       'nobody-available': '没有人能接手转接，会话仍由您处理。',
     },
-    handedOver: '您已将此会话转交给同事。',
-    takenOver: '主管已接管此会话。',
+    handedOver: '您已将此会话转交给 {{name}}。',
+    takenOver: '{{name}} 已接管此会话。',
   },
   supervise: {
     button: '监控台',

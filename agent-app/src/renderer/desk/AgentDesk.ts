@@ -6,7 +6,7 @@
  */
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
-import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
+import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type FirstSource, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
 
 export interface DeskOffer {
   request: HelpRequestView;
@@ -111,7 +111,8 @@ export class AgentDesk {
     this.d.link()?.sendSignal({ type: 'agent-availability', state, concurrencyLimit });
   }
 
-  accept(helpRequestId: string, control: boolean): void {
+  /** `source`: the session starts on the customer's camera (capability `camera-first`; AgentClient checks the relay speaks it). */
+  accept(helpRequestId: string, control: boolean, source?: FirstSource): void {
     const offer = this.getSnapshot().offers.find((o) => o.request.id === helpRequestId);
     const conn = this.d.link();
     if (!offer || !conn) return;
@@ -121,7 +122,7 @@ export class AgentDesk {
       conn.sendSignal({ type: 'transfer-accept', requestId, helpRequestId });
     } else {
       this.d.connectSent(requestId, offer.request.deviceId, control);
-      conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control });
+      conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control, ...(source && conn.capabilities.has('camera-first') ? { source } : {}) });
     }
     this.drop(helpRequestId);
   }
@@ -161,8 +162,12 @@ export class AgentDesk {
   }
 
   /** Takes over the session of a colleague's no-reply alert (its tab opens here with `session-started`). */
+  /** Takes the alert's session over; with none running yet, its request (a new attempt on the customer's device opens here). */
   takeOverFromAlert(helpRequestId: string): void {
-    this.d.link()?.sendSignal({ type: 'alert-take-over', requestId: randomId(), helpRequestId });
+    const alert = this.getSnapshot().alerts.find((a) => a.helpRequestId === helpRequestId);
+    const requestId = randomId();
+    if (alert?.sessionId === null && alert.deviceId) this.d.connectSent(requestId, alert.deviceId, true);
+    this.d.link()?.sendSignal({ type: 'alert-take-over', requestId, helpRequestId });
     this.dismissAlert(helpRequestId);
   }
 

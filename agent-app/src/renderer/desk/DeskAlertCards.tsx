@@ -45,13 +45,14 @@ function AlertCard({ alert }: { alert: DeskAlert }) {
     <section className="desk-offer desk-alert" data-testid="desk-alert" data-request-id={alert.helpRequestId} role="alertdialog" aria-label={t('desk.alertTitle')}>
       <h2>{t('desk.alertTitle')}</h2>
       <p data-testid="desk-alert-text">{t('desk.alertText', { agent: alert.agentName, customer: alert.customerName, duration: f.duration(silence) })}</p>
-      {alert.sessionId === null && <p className="muted">{t('desk.alertNoSession')}</p>}
+      {alert.sessionId === null && <p className="muted" data-testid="desk-alert-no-session">{t(alert.deviceId ? 'desk.alertTakeRequestHint' : 'desk.alertNoSession')}</p>}
       <div className="actions">
         <button type="button" className="button" data-testid="desk-alert-dismiss" onClick={() => desk.dismissAlert(alert.helpRequestId)}>
           {t('desk.alertDismiss')}
         </button>
-        <button type="button" className="button button-primary" data-testid="desk-alert-take-over" disabled={alert.sessionId === null} onClick={() => desk.takeOverFromAlert(alert.helpRequestId)}>
-          {t('desk.alertTakeOver')}
+        {/* No session runs yet: the request is taken instead (an older relay, which sends no device, cannot). */}
+        <button type="button" className="button button-primary" data-testid="desk-alert-take-over" data-takes={alert.sessionId === null ? 'request' : 'session'} disabled={alert.sessionId === null && !alert.deviceId} onClick={() => desk.takeOverFromAlert(alert.helpRequestId)}>
+          {t(alert.sessionId === null ? 'desk.alertTakeRequest' : 'desk.alertTakeOver')}
         </button>
       </div>
     </section>

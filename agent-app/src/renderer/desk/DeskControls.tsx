@@ -7,6 +7,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AGENT_DESK_STATES, type AgentDeskState, type HelpRequestView } from '@beacon/shared/protocol';
+import { useClient } from '../ClientContext.ts';
 import { notify } from '../notify.ts';
 import { useFormatters } from '../ui/format.ts';
 import type { DeskOffer } from './AgentDesk.ts';
@@ -122,6 +123,7 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
   const f = useFormatters();
   const now = useNow();
   const [control, setControl] = useState(true);
+  const isCameraFirst = useClient().speaksCameraFirst();
   const r = offer.request;
   const seconds = Math.max(0, Math.ceil((offer.localUntil - now) / 1000));
   return (
@@ -159,6 +161,11 @@ function OfferCard({ offer }: { offer: DeskOffer }) {
         <button type="button" className="button" data-testid="desk-offer-decline" onClick={() => desk.decline(r.id)}>
           {t('desk.decline')}
         </button>
+        {!offer.transfer && isCameraFirst && (
+          <button type="button" className="button" data-testid="desk-offer-accept-camera" onClick={() => desk.accept(r.id, control, 'camera')}>
+            {t('camera.acceptOnCamera')}
+          </button>
+        )}
         <button type="button" className="button button-primary" data-testid="desk-offer-accept" onClick={() => desk.accept(r.id, control)}>
           {t('desk.accept')}
         </button>
