@@ -69,21 +69,21 @@ test('the watch sends what is copied once it settles, never what was there at th
 });
 
 test('what arrived is not sent back even when the clipboard re-encodes it; copied again later, it is', async () => {
+  const board = { clip: { kind: 'text', text: 'before' } as ClipContent };
   const { timers, advance } = fakeTimers();
-  let clip: ClipContent = { kind: 'text', text: 'before' };
   const sent: ClipContent[] = [];
-  const w = new ClipboardWatch(async () => clip, (c) => sent.push(c), timers);
+  const w = new ClipboardWatch(async () => board.clip, (c) => void sent.push(c), timers);
   w.start();
   await advance(1500);
   // The other side's PNG: this clipboard keeps the same pixels as another PNG (as browsers and Electron do).
   await w.putArrived({ kind: 'image', png: 'iVBORw0KGgoAAAA=' }, async () => {
-    clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
+    board.clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
   });
   await advance(3000);
   assert.deepEqual(sent, [], 'the re-encoded image is not sent back');
-  clip = { kind: 'text', text: 'copied' };
+  board.clip = { kind: 'text', text: 'copied' };
   await advance(1000 + WATCH_SETTLE_MS);
-  clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
+  board.clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
   await advance(1000 + WATCH_SETTLE_MS);
   assert.deepEqual(sent, [{ kind: 'text', text: 'copied' }, { kind: 'image', png: 'iVBORw0KGgoBBBB=' }], 'after a copy of its own, the same image copied again goes');
   w.stop();
