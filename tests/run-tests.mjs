@@ -1,7 +1,8 @@
-// Runs every test in three phases: unit and integration tests (in parallel); the relay-server
-// tests once more on PostgreSQL (BEACON_TEST_DATABASE=postgres, one throwaway server for the
-// pass; BEACON_TEST_ENGINES=sqlite skips it, =postgres runs only it); then the end-to-end
-// suites one at a time (each drives an X server and several browsers).
+// Runs every test in phases: unit and integration tests (in parallel); the relay-server tests
+// once more on PostgreSQL (BEACON_TEST_DATABASE=postgres, one throwaway server for the pass;
+// BEACON_TEST_ENGINES=sqlite skips it, =postgres runs only it); the end-to-end suites one at a
+// time (each drives an X server and several browsers); then some end-to-end suites once more on
+// PostgreSQL (BEACON_TEST_E2E_ON_POSTGRES=all: every one).
 //
 // A test file whose tests all passed but whose process then failed (a crash or a stray error
 // at teardown, with its exit code or signal) is reported as such and run once more on its
@@ -73,9 +74,8 @@ function run(files, concurrency, env = process.env) {
   return status;
 }
 
-/** The relay-server tests on a throwaway PostgreSQL server (relay-server/src/testing/PostgresServer.ts). */
-async function runOnPostgres(files) {
-  if (!files.length) return 0;
+/** A throwaway PostgreSQL server for the PostgreSQL pass (relay-server/src/testing/PostgresServer.ts): its admin URL and a stop. */
+async function startPostgres() {
   const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'relay-server/src/testing/postgresServerMain.ts')], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let text = '';
@@ -85,22 +85,41 @@ async function runOnPostgres(files) {
     });
     server.once('exit', (code) => reject(new Error(`the PostgreSQL server for the tests did not start (exit ${code}); install Debian's postgresql, or set BEACON_TEST_ENGINES=sqlite`)));
   });
-  console.log(`\n[run-tests] the relay-server tests again, on PostgreSQL (${files.length} files)`);
+  const stop = async () => {
+    server.stdin.end();
+    await new Promise((resolve) => server.once('exit', resolve));
+  };
+  return { url, stop };
+}
+
+/** `files` on the PostgreSQL server at `url` (each relay or store gets a fresh database of its own). */
+function runOnPostgres(what, files, concurrency, url) {
+  if (!files.length) return 0;
+  console.log(`\n[run-tests] ${what} again, on PostgreSQL (${files.length} files)`);
   const started = Date.now();
-  const status = run(files, 2, { ...process.env, BEACON_TEST_DATABASE: 'postgres', BEACON_TEST_DATABASE_URL: url });
-  console.log(`[run-tests] PostgreSQL pass: ${Math.round((Date.now() - started) / 1000)} s, ${status === 0 ? 'passed' : 'failed'}`);
-  server.stdin.end();
-  await new Promise((resolve) => server.once('exit', resolve));
+  const status = run(files, concurrency, { ...process.env, BEACON_TEST_DATABASE: 'postgres', BEACON_TEST_DATABASE_URL: url });
+  console.log(`[run-tests] PostgreSQL pass of ${what}: ${Math.round((Date.now() - started) / 1000)} s, ${status === 0 ? 'passed' : 'failed'}`);
   return status;
 }
 
+// BEACON_TEST_ENGINES picks the database engines (default both); BEACON_TEST_E2E_ON_POSTGRES
+// picks the end-to-end files that run again on PostgreSQL: `all`, or comma-separated parts of
+// their paths. By default the ones that read what the relay stored (sessions, event log,
+// history, chat, files, the desk's queue and statistics); `all` runs the whole suite on both.
+// A run of chosen files (`node tests/run-tests.mjs tests/e2e/spine`) repeats none unless asked.
 const engines = process.env.BEACON_TEST_ENGINES ?? 'sqlite,postgres';
-const a = engines.includes('sqlite') ? run(unit, 2) : 0;
-const p = engines.includes('postgres') ? await runOnPostgres(unit.filter((f) => f.startsWith('relay-server/'))) : 0;
+const E2E_ON_POSTGRES = process.env.BEACON_TEST_E2E_ON_POSTGRES ?? (only.length ? '' : 'e2e/spine,e2e/backoffice,e2e/serviceDesk.test,e2e/collaboration,e2e/resume');
+const e2eOnPostgres = E2E_ON_POSTGRES === 'all' ? e2e : e2e.filter((f) => E2E_ON_POSTGRES.split(',').some((part) => part && f.includes(part)));
+const onSqlite = engines.includes('sqlite');
+const pgServer = engines.includes('postgres') && (unit.some((f) => f.startsWith('relay-server/')) || e2eOnPostgres.length) ? await startPostgres() : null;
+const a = onSqlite ? run(unit, 2) : 0;
+const p = pgServer ? runOnPostgres('the relay-server tests', unit.filter((f) => f.startsWith('relay-server/')), 2, pgServer.url) : 0;
 // The recording tests that run a relay, once more with recordings in a bucket (a throwaway S3
 // server per test process, relay-server/src/testing/S3Server.ts); BEACON_TEST_STORES=disk skips it.
 const onRelay = (f) => f.startsWith('relay-server/src/recording/') && readFileSync(join(root, f), 'utf8').includes('startTestRelay');
-const s3 = engines.includes('sqlite') && (process.env.BEACON_TEST_STORES ?? 'disk,s3').includes('s3') ? run(unit.filter(onRelay), 2, { ...process.env, BEACON_TEST_RECORDINGS: 's3' }) : 0;
-const b = engines.includes('sqlite') ? run(e2e, 1) : 0;
+const s3 = onSqlite && (process.env.BEACON_TEST_STORES ?? 'disk,s3').includes('s3') ? run(unit.filter(onRelay), 2, { ...process.env, BEACON_TEST_RECORDINGS: 's3' }) : 0;
+const b = onSqlite ? run(e2e, 1) : 0;
+const pe = pgServer ? runOnPostgres('end-to-end suites', e2eOnPostgres, 1, pgServer.url) : 0;
+await pgServer?.stop();
 rmSync(failuresDir, { recursive: true, force: true });
-process.exit(a || p || s3 || b);
+process.exit(a || p || s3 || b || pe);

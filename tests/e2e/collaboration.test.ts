@@ -134,7 +134,7 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     await customer.getByTestId('chat-input').fill('Allowed.');
     await customer.getByTestId('chat-input').press('Enter');
     await agent.locator('[data-testid="chat-message"][data-from="customer"]', { hasText: 'Allowed.' }).waitFor({ timeout: 10_000 });
-    const rows = await query<{ sender_role: string; text: string }>(relay.dbPath, 'SELECT sender_role, text FROM chat_messages WHERE session_id = ? ORDER BY id', [sessionId]);
+    const rows = await query<{ sender_role: string; text: string }>(relay, 'SELECT sender_role, text FROM chat_messages WHERE session_id = ? ORDER BY id', [sessionId]);
     assert.deepEqual(rows.map((r) => r.sender_role), ['customer', 'agent', 'customer']);
 
     // Folded back to the bar, the panel opens by itself when the agent writes.
@@ -167,7 +167,7 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     await agent.getByTestId('chat-file-input').setInputFiles({ name: 'notes.bin', mimeType: 'application/octet-stream', buffer: big });
     await customer.getByTestId('transfer-progress').first().waitFor({ timeout: 10_000 });
     await customer.locator('[data-testid="chat-message"][data-from="agent"] [data-testid="chat-file"]', { hasText: 'notes.bin' }).waitFor({ timeout: 30_000 });
-    const stored = await query<{ name: string; size: number; stored_name: string }>(relay.dbPath, 'SELECT name, size, stored_name FROM session_files WHERE session_id = ? ORDER BY id', [sessionId]);
+    const stored = await query<{ name: string; size: number; stored_name: string }>(relay, 'SELECT name, size, stored_name FROM session_files WHERE session_id = ? ORDER BY id', [sessionId]);
     assert.deepEqual(stored.map((f) => [f.name, f.size]), [['error-dialog.png', image.length], ['notes.bin', big.length]]);
     assert.ok(readFileSync(join(relay.dataDir, 'files', stored[1]!.stored_name)).equals(big), 'the relay stored exactly the bytes sent');
     // The customer got the whole file too: a download link, and no transfer left in progress.
@@ -178,13 +178,13 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
   });
 
   test('an oversized file gets the translated error and nothing of it is kept', SIG, async () => {
-    const before = await query<{ n: number }>(relay.dbPath, 'SELECT COUNT(*) AS n FROM session_files');
+    const before = await query<{ n: number }>(relay, 'SELECT COUNT(*) AS n FROM session_files');
     await customer.getByTestId('chat-file-input').setInputFiles({ name: 'huge.zip', mimeType: 'application/zip', buffer: Buffer.alloc(10 * 1024 * 1024 + 1) });
     const error = customer.getByTestId('transfer-error').filter({ hasText: 'huge.zip' });
     await error.waitFor({ timeout: 10_000 });
     assert.match(await error.innerText(), /too large to send.*10 MB/);
     await new Promise((r) => setTimeout(r, 500));
-    const after = await query<{ n: number }>(relay.dbPath, 'SELECT COUNT(*) AS n FROM session_files');
+    const after = await query<{ n: number }>(relay, 'SELECT COUNT(*) AS n FROM session_files');
     assert.equal(after[0]!.n, before[0]!.n);
     assert.equal(await agent.getByTestId('chat-file').filter({ hasText: 'huge.zip' }).count(), 0);
     const files = filesUnder(join(relay.dataDir, 'files'));
@@ -208,7 +208,7 @@ describe('chat, whiteboard and screenshots, end to end', { concurrency: false },
     assert.deepEqual([width, height], [FRAME.width, FRAME.height]);
     BLOCKS.forEach((b, i) => assert.ok(near(px[i]!, b.rgb), `${b.name} block shows as rgb(${px[i]!.slice(0, 3).join(',')})`));
     assert.ok(px[BLOCKS.length]!.slice(0, 3).every((v) => v > 200), 'the background is white');
-    const kinds = await query<{ kind: string }>(relay.dbPath, "SELECT kind FROM session_events WHERE session_id = ? AND kind = 'screenshot'", [sessionId]);
+    const kinds = await query<{ kind: string }>(relay, "SELECT kind FROM session_events WHERE session_id = ? AND kind = 'screenshot'", [sessionId]);
     assert.equal(kinds.length, 1);
   });
 

@@ -96,7 +96,7 @@ describe('file transfer, end to end', { concurrency: false }, () => {
     assert.equal(got.sha256, sha);
     assert.ok(got.finished && !got.aborted, 'finished, not aborted');
     await waitFor(async () => {
-      const rows = await query<{ detail: string }>(stage.relay.dbPath, "SELECT detail FROM session_events WHERE session_id = ? AND kind = 'file-transfer'", [sessionId]);
+      const rows = await query<{ detail: string }>(stage.relay, "SELECT detail FROM session_events WHERE session_id = ? AND kind = 'file-transfer'", [sessionId]);
       return rows.some((r) => JSON.parse(r.detail).sha256 === sha);
     }, 'the event log keeps the file with its hash');
   });

@@ -102,7 +102,7 @@ describe('a file transfer survives a network cut', { concurrency: false }, () =>
     assert.equal(got.sha256, sha);
     assert.ok(got.finished && !got.aborted);
 
-    const events = await query<{ kind: string; detail: string }>(relay.dbPath, 'SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
+    const events = await query<{ kind: string; detail: string }>(relay, 'SELECT kind, detail FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
     const kinds = events.map((e) => e.kind);
     assert.ok(kinds.includes('drop') && kinds.includes('resume'), `the event log has the drop and the resume: ${kinds.join(', ')}`);
     const fileEvent = events.find((e) => e.kind === 'file-transfer');

@@ -18,7 +18,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import sqlite3 from 'sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { AuditList, RecordingInfo, RecordingTicket, SessionDetail, Seat } from '@beacon/shared/api';
 import { parseJson } from '@beacon/shared/parse';
@@ -28,7 +27,8 @@ import { HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startS3Server, type TestS3Server } from '../../relay-server/src/testing/S3Server.ts';
 import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
-import { AGENT, startRelay } from '../harness/Relay.ts';
+import { execute } from '../harness/db.ts';
+import { AGENT, relayDb, startRelay } from '../harness/Relay.ts';
 import { startXvfb, type XDisplay } from '../harness/Xvfb.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 
@@ -164,19 +164,6 @@ async function ffmpegDecode(file: string): Promise<number> {
   const decoded = await run('ffmpeg', ['-v', 'error', '-xerror', '-i', file, '-fps_mode', 'passthrough', '-enc_time_base', '-1', '-f', 'null', '-']);
   assert.equal(decoded.stderr.trim(), '', `ffmpeg reported: ${decoded.stderr}`);
   return Number(stdout.trim());
-}
-
-function sql(db: string, statement: string, params: unknown[] = []): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const d = new sqlite3.Database(db, (err) => {
-      if (err) return reject(err);
-      d.run(statement, params, (e) => {
-        d.close();
-        if (e) reject(e);
-        else resolve();
-      });
-    });
-  });
 }
 
 /** Runs a session for `ms` while the agent clicks and types; returns its ID once the agent ended it (or not). */
@@ -330,7 +317,7 @@ function suite(): void {
     const killedAt = Date.now();
     await stopRelay(relay, 'SIGKILL');
     // Meanwhile the first recording has grown old: the next start's retention deletes it.
-    await sql(join(dataDir, 'beacon.sqlite'), 'UPDATE recordings SET started_at = started_at - ? WHERE session_id = ?', [400 * 24 * 3600_000, sessionId]);
+    await execute(await relayDb(dataDir), 'UPDATE recordings SET started_at = started_at - ? WHERE session_id = ?', [400 * 24 * 3600_000, sessionId]);
     relay = await startRelayOn(dataDir);
     // From the bucket, a journal is taken over once its copy went 30 s without growing.
     const info = await waitFor(() => api('GET', `/api/sessions/${id}/recording`, RecordingInfo), (r) => r.status === 'ready' || r.status === 'failed', 'the cut-off recording is recovered', s3 ? 90_000 : 30_000);

@@ -149,7 +149,7 @@ describe('remote control in depth, end to end', { concurrency: false }, () => {
     await agent.keyboard.press('Control+V');
     await waitFor(async () => (await screen.page.inputValue('#target')) === fromAgent, 'Ctrl+V on the customer PC pastes the agent’s text');
 
-    const rows = await query<{ actor: string; detail: string }>(stage.relay.dbPath, "SELECT actor, detail FROM session_events WHERE kind = 'clipboard' ORDER BY id", []);
+    const rows = await query<{ actor: string; detail: string }>(stage.relay, "SELECT actor, detail FROM session_events WHERE kind = 'clipboard' ORDER BY id", []);
     assert.deepEqual(
       rows.map((r) => JSON.parse(r.detail) as unknown),
       [

@@ -137,13 +137,13 @@ describe('a session survives a network cut', { concurrency: false }, () => {
     assert.equal(after.deviceId, deviceId, 'the customer keeps its ID across the cut');
 
     await waitFor(async () => {
-      const rows = await query<{ outcome: string }>(relay.dbPath, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
+      const rows = await query<{ outcome: string }>(relay, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
       return rows[0]?.outcome === 'completed';
     }, 'the session row closed', 10_000);
-    const events = await query<{ kind: string }>(relay.dbPath, 'SELECT kind FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
+    const events = await query<{ kind: string }>(relay, 'SELECT kind FROM session_events WHERE session_id = ? ORDER BY id', [sessionId]);
     const kinds = events.map((e) => e.kind).filter((k) => k === 'drop' || k === 'resume' || k === 'consent-granted');
     assert.deepEqual(kinds, ['consent-granted', 'drop', 'resume'], `the event log: ${events.map((e) => e.kind).join(', ')}`);
-    const recordings = await query<{ n: number }>(relay.dbPath, 'SELECT count(*) AS n FROM recordings WHERE session_id = ?', [sessionId]);
+    const recordings = await query<{ n: number }>(relay, 'SELECT count(*) AS n FROM recordings WHERE session_id = ?', [sessionId]);
     assert.equal(recordings[0]?.n, 1, 'one recording for the session');
   });
 
@@ -175,7 +175,7 @@ describe('a session survives a network cut', { concurrency: false }, () => {
     // The agent hears it as the relay writes the row: the row may follow a moment later.
     let outcome: string | undefined;
     await waitFor(async () => {
-      const rows = await query<{ outcome: string }>(relay.dbPath, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
+      const rows = await query<{ outcome: string }>(relay, 'SELECT outcome FROM sessions WHERE id = ?', [sessionId]);
       outcome = rows[0]?.outcome;
       return outcome !== 'active';
     }, 'the session row closed', 10_000).catch(() => undefined);

@@ -223,7 +223,7 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
 
   test('the event log holds the session rows in order', async () => {
     const all = await query<{ kind: string; actor: string; detail: string | null }>(
-      relay.dbPath,
+      relay,
       'SELECT kind, actor, detail FROM session_events WHERE session_id = ? ORDER BY id',
       [mainSessionId],
     );
@@ -240,7 +240,7 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     assert.match(rows[0]!.actor, new RegExp(AGENT.login));
     assert.match(rows[1]!.actor, /^customer:\d{9}$/);
     assert.match(rows[4]!.detail ?? '', /customer-stopped/);
-    const refused = await query<{ kind: string }>(relay.dbPath, "SELECT kind FROM session_events WHERE kind = 'connect-refused'", []);
+    const refused = await query<{ kind: string }>(relay, "SELECT kind FROM session_events WHERE kind = 'connect-refused'", []);
     assert.ok(refused.length >= 1, 'the wrong code was logged');
   });
 
@@ -254,10 +254,10 @@ describe('remote view and control, end to end', { concurrency: false }, () => {
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await customer.getByTestId('session-bar').count(), 0);
     assert.equal(await customer.evaluate(() => document.body.dataset.state), 'idle');
-    const live = await query<{ n: number }>(relay.dbPath, "SELECT count(*) AS n FROM sessions WHERE outcome IN ('pending','active')", []);
+    const live = await query<{ n: number }>(relay, "SELECT count(*) AS n FROM sessions WHERE outcome IN ('pending','active')", []);
     assert.equal(live[0]!.n, 0);
     const denied = await query<{ kind: string }>(
-      relay.dbPath,
+      relay,
       "SELECT kind FROM session_events WHERE session_id = (SELECT id FROM sessions WHERE outcome = 'denied' ORDER BY requested_at DESC LIMIT 1) ORDER BY id",
       [],
     );

@@ -158,7 +158,7 @@ describe('a customer whose network blocks UDP', { concurrency: false }, () => {
     await customer.getByTestId('chat-input').fill('Yes, 看得到');
     await customer.getByTestId('chat-input').press('Enter');
     await agent.locator('[data-testid="chat-message"][data-from="customer"]', { hasText: 'Yes, 看得到' }).waitFor({ timeout: 10_000 });
-    const granted = await query<{ detail: string | null }>(relay!.dbPath, "SELECT detail FROM session_events WHERE kind = 'consent-granted'", []);
+    const granted = await query<{ detail: string | null }>(relay!, "SELECT detail FROM session_events WHERE kind = 'consent-granted'", []);
     assert.match(granted.at(-1)?.detail ?? '', /"customer":"websocket"/, 'the event log records the path');
     await agent.getByTestId('end-session').click().catch(() => undefined);
   });

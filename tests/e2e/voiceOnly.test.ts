@@ -145,14 +145,14 @@ describe('voice-only session through the relay', { concurrency: false }, () => {
   test('the recording of a voice-only session is an audio file with both voices', SIG, async () => {
     assert.ok(voiceOnlyId, 'the voice-only session of the earlier tests');
     const found = await query<{ session_id: string; status: string; codec: string | null; file_name: string | null; width: number | null }>(
-      relay.dbPath,
+      relay,
       'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?',
       [voiceOnlyId],
     );
     let row = found[0];
     for (let i = 0; i < 100 && row && row.status !== 'ready' && row.status !== 'failed'; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      row = (await query<typeof row>(relay.dbPath, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', [row.session_id]))[0];
+      row = (await query<typeof row>(relay, 'SELECT session_id, status, codec, file_name, width FROM recordings WHERE session_id = ?', [row.session_id]))[0];
     }
     assert.ok(row, 'the session was recorded');
     assert.equal(row.status, 'ready');

@@ -3,6 +3,8 @@ import { createSocket } from 'node:dgram';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestPostgresDatabase, isPostgresTest, type TestPostgresDatabase } from '../../relay-server/src/testing/testDatabase.ts';
+import type { RelayDb } from './db.ts';
 import { REPO_ROOT } from './paths.ts';
 
 export interface RelayProcess {
@@ -10,6 +12,8 @@ export interface RelayProcess {
   port: number;
   dataDir: string;
   dbPath: string;
+  /** Its PostgreSQL database in the suite's PostgreSQL pass (BEACON_TEST_DATABASE=postgres). */
+  databaseUrl?: string | undefined;
   proc: ChildProcess;
   /** Everything the relay printed so far. */
   output(): string;
@@ -30,12 +34,26 @@ export function freeUdpPort(): Promise<number> {
   });
 }
 
+/** The PostgreSQL database of each data folder, so a relay started again on a killed one's folder finds its data. */
+const databases = new Map<string, Promise<TestPostgresDatabase>>();
+
+/** The database a relay on `dataDir` uses: its SQLite file, or in the PostgreSQL pass a fresh database of its own. */
+export async function relayDb(dataDir: string): Promise<RelayDb> {
+  const dbPath = join(dataDir, 'beacon.sqlite');
+  if (!isPostgresTest) return { dbPath };
+  let db = databases.get(dataDir);
+  if (!db) databases.set(dataDir, (db = createTestPostgresDatabase()));
+  return { dbPath, databaseUrl: (await db).url };
+}
+
 /**
  * Runs the real relay (`relay-server/src/main.ts`) as a child process on a free port, on a
  * fresh data folder or on `dataDir` (a relay started again on what a killed one left). Like
  * a production relay, all its WebRTC connections share one UDP port (a free one here).
  */
 export async function startRelay(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'beacon-test-data-'))): Promise<RelayProcess> {
+  // A cluster's relays share the database their test gives them.
+  const db = env['BEACON_DATABASE_URL'] ? { dbPath: join(dataDir, 'beacon.sqlite'), databaseUrl: env['BEACON_DATABASE_URL'] } : await relayDb(dataDir);
   const proc = spawn(process.execPath, ['--import', 'tsx', 'relay-server/src/main.ts'], {
     cwd: REPO_ROOT,
     env: {
@@ -47,6 +65,7 @@ export async function startRelay(env: Record<string, string> = {}, dataDir = mkd
       BEACON_AGENT_PASSWORD: AGENT.password,
       BEACON_AGENT_NAME: AGENT.name,
       BEACON_RTC_UDP_PORT: String(await freeUdpPort()),
+      ...(db.databaseUrl ? { BEACON_DATABASE_URL: db.databaseUrl } : {}),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,7 +99,7 @@ export async function startRelay(env: Record<string, string> = {}, dataDir = mkd
     url: `http://127.0.0.1:${port}`,
     port,
     dataDir,
-    dbPath: join(dataDir, 'beacon.sqlite'),
+    ...db,
     proc,
     output: () => out,
     stop: async () => {
@@ -91,6 +110,9 @@ export async function startRelay(env: Record<string, string> = {}, dataDir = mkd
         if (proc.exitCode === null) proc.kill('SIGKILL');
       }
       rmSync(dataDir, { recursive: true, force: true });
+      const own = databases.get(dataDir);
+      databases.delete(dataDir);
+      await (await own)?.drop();
     },
   };
 }
