@@ -7,7 +7,8 @@
  * "supported", and main's raise and lower recorded), and the whole consent path runs: the
  * customer's own dialog, yes, the agent sees the curtain on, the agent lifts it, raises it again,
  * and the customer lifts it (main's Stop or hotkey) and the agent is told. A supervisor who starts
- * monitoring while the curtain is up sees it up at once, not only at the next change.
+ * monitoring while the curtain is up sees it up at once, not only at the next change, and still
+ * after taking the session over (the test's last session).
  *
  * The curtain page itself (curtain.html, as vite built it) is loaded in Chromium with a stub of
  * the curtain preload's bridge: its text, its language, and that Stop calls the bridge.
@@ -124,7 +125,7 @@ describe('privacy curtain, end to end', { concurrency: false }, () => {
     assert.equal(await customer.getByTestId('curtain-up').count(), 0);
   });
 
-  test('a supervisor who starts monitoring while the curtain is up sees it up at once', SIG, async () => {
+  test('a supervisor who starts monitoring while the curtain is up sees it up at once, and still after taking the session over', SIG, async () => {
     const api = await signedInApi(stage.relay.url, AGENT);
     const sam = { login: 'sam', password: 'sam pass phrase 4', name: 'Sam Ode' };
     await api('POST', '/api/seats', Seat, { login: sam.login, displayName: sam.name, password: sam.password, role: 'manager', groupIds: [], concurrencyLimit: 1 });
@@ -138,9 +139,15 @@ describe('privacy curtain, end to end', { concurrency: false }, () => {
     await supervisor.getByTestId('supervise-toggle').click();
     await supervisor.getByTestId('curtain-on').waitFor({ timeout: 10_000 });
     assert.equal(await supervisor.getByTestId('curtain-toggle').count(), 0, 'a monitor sees the state, it does not ask');
-    // The next change reaches the supervisor too.
-    await agent.getByTestId('curtain-toggle').click();
-    await waitFor(async () => (await supervisor.getByTestId('curtain-tools').getAttribute('data-state')) === 'off', 'the supervisor sees the curtain lowered');
+    // She takes the session over: as its agent now, she still sees the curtain up, and she may lower it.
+    await supervisor.getByTestId('supervise-toggle').click();
+    await supervisor.locator('[data-testid="supervise-session"]').getByTestId('supervise-take-over').click();
+    await supervisor.getByTestId('supervise-toggle').click();
+    await agent.locator('[data-testid="session-tab"][data-state="ended"]').waitFor({ timeout: 15_000 });
+    await supervisor.getByTestId('curtain-toggle').waitFor({ timeout: 15_000 });
+    assert.equal(await supervisor.getByTestId('curtain-tools').getAttribute('data-state'), 'on');
+    await supervisor.getByTestId('curtain-toggle').click();
+    await waitFor(async () => (await supervisor.getByTestId('curtain-tools').getAttribute('data-state')) === 'off', 'the new agent lowered the curtain');
     await supervisor.context().close();
   });
 
