@@ -10,22 +10,32 @@
  * Then the real thing: an agent signed in on B in the agent console (Chromium) connects by ID
  * and code to the customer page (headful Chromium capturing a real X screen) on A; the console
  * follows the redirect with a connection of its own, shows the X screen and its click lands.
+ * Then that connection to A is cut (the console closes its socket with 4001, "my link went
+ * silent", as it does when the link stops answering): the console resumes the session through
+ * its home relay B (a fresh ticket for A), the picture moves again and a click lands, with no
+ * second consent dialog.
  *
- * Relay A killed with SIGKILL and the session resumed through B or C, with one recording in S3:
+ * A fourth relay D holding a redirected session is killed with SIGKILL: the agent asks its home
+ * relay B again with its token and resume claim (as the console does), and B takes the session
+ * over once D's entry ran out. Through a load balancer, with one recording in S3:
  * clusterFailover.test.ts.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Page } from 'playwright-core';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
+import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
-import { startClusterRelay } from '../harness/clusterRelay.ts';
+import { startClusterRelay, type ClusterStores } from '../harness/clusterRelay.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { COUNT_CONSENT_DIALOGS, consentDialogsShown } from '../harness/consentDialogs.ts';
 import { NdcClient, loginAgent, openSession } from '../../relay-server/src/testing/NdcClient.ts';
 import { startPostgresServer, type PostgresServer } from '../../relay-server/src/testing/PostgresServer.ts';
 import { startRedisServer, type RedisServer } from '../../relay-server/src/testing/RedisServer.ts';
 import { cleanupNative } from '../../relay-server/src/platform/nativeHandles.ts';
+import { RedisState } from '../../relay-server/src/platform/shared/RedisState.ts';
 import { WRONG_CODES_PER_ADDRESS, WRONG_CODES_PER_DEVICE } from '../../relay-server/src/sessions/CodeGuard.ts';
 import { launchAgentBrowser, launchCustomerBrowser, launchScreenWindow, newPage } from '../harness/Browsers.ts';
 import { InjectorProcess } from '../harness/InjectorProcess.ts';
@@ -36,23 +46,41 @@ import { BLOCKS, PATTERN_HTML, TEXT_BOX } from '../fixtures/pattern.ts';
 const SIG = { timeout: 180_000 };
 /** Without the desk (its queue messages are not what these clients wait for) and resume (these clients do not resume). */
 const CAPS = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk') && c !== 'resume');
+/** For the clients that resume. */
+const CAPS_RESUME = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk'));
 const permissions = { view: true, control: true } as const;
+
+/** Keeps every WebSocket the console opens, to cut its link to one relay. */
+const KEEP_SOCKETS = `(() => {
+  window.__sockets = [];
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      window.__sockets.push(this);
+    }
+  };
+})();`;
+
+/** A block that turns magenta after the cut: seen only if the picture really moves again. */
+const FLIP = { x: 760, y: 60, w: 200, h: 200 } as const;
 
 describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   let pg: PostgresServer;
   let redis: RedisServer;
   const relays: Record<'a' | 'b' | 'c', RelayProcess> = {} as Record<'a' | 'b' | 'c', RelayProcess>;
   const clients: NdcClient[] = [];
-  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[] }) => {
+  const open = async (relayUrl: string, o: { role: 'agent' | 'customer'; token?: string; ticket?: string; isRtc?: boolean; capabilities?: string[]; resume?: ResumeClaim[] }) => {
     const c = await NdcClient.open({ relayUrl, capabilities: CAPS, timeoutMs: 20_000, ...o });
     clients.push(c);
     return c;
   };
   const signIn = async (r: RelayProcess, isRtc = false) => open(r.url, { role: 'agent', token: (await loginAgent(r.url, AGENT.login, AGENT.password)).token, isRtc });
 
+  let stores: ClusterStores;
   before(async () => {
     [pg, redis] = await Promise.all([startPostgresServer(), startRedisServer()]);
-    const stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
+    stores = { databaseUrl: pg.url(), redisUrl: redis.url, secret: randomBytes(32).toString('hex') };
     // One after the other: the first creates the schema.
     // A manager: the seat is also a supervisor, whose live list spans the relays.
     for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'manager' });
@@ -91,7 +119,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     await supervisor.next('desk-sessions', 15_000, (m) => m.sessions.some((s) => s.sessionId === sessionId));
   });
 
-  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click', SIG, async () => {
+  test('the agent console signed in on B follows the redirect to the customer page on A: picture and click, and again after its link to A is cut', SIG, async (t) => {
     const x = await startXvfb(1280, 720, 89);
     const closers: (() => Promise<unknown>)[] = [() => x.close()];
     try {
@@ -104,8 +132,9 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       closers.unshift(() => customerBrowser.close());
       const agentBrowser = await launchAgentBrowser();
       closers.unshift(() => agentBrowser.close());
-      const customer = await openCustomer(customerBrowser, relays.a.url, injector);
+      const customer = await openCustomer(customerBrowser, relays.a.url, injector, [COUNT_CONSENT_DIALOGS]);
       const agent = await newPage(agentBrowser);
+      await agent.addInitScript(KEEP_SOCKETS);
       await agentSignIn(agent, relays.b.url);
       const { deviceId, code } = await readDeviceCredentials(customer);
       await agentConnect(agent, deviceId, code);
@@ -123,10 +152,109 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
         return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
       }, 'the X pointer reaches the clicked point', 15_000);
       await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box', 15_000);
+      await cutAndResume(t, { agent, customer, screen: screen.page, x });
     } finally {
       for (const close of closers) await close().catch(() => undefined);
     }
   });
+
+  /** Cuts the console's link to A; the session comes back through B: picture, click, no new consent. */
+  async function cutAndResume(t: TestContext, o: { agent: Page; customer: Page; screen: Page; x: { display: string } }): Promise<void> {
+    const { agent, customer, screen, x } = o;
+    const sessionId = await agent.getByTestId('session-view').getAttribute('data-session-id');
+    const toA = new URL('/ws', relays.a.url.replace(/^http/, 'ws')).toString();
+    const cut = await agent.evaluate((url) => {
+      const open = (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN);
+      for (const s of open) s.close(4001, 'test-cut');
+      return open.length;
+    }, toA);
+    assert.equal(cut, 1, 'the console had one link to A');
+    const cutAt = Date.now();
+    await screen.evaluate((f) => {
+      const d = document.createElement('div');
+      Object.assign(d.style, { left: `${f.x}px`, top: `${f.y}px`, width: `${f.w}px`, height: `${f.h}px`, background: '#ff00ff' });
+      document.body.appendChild(d);
+    }, FLIP);
+    await waitFor(async () => {
+      const px = await canvasPixel(agent, FLIP.x + FLIP.w / 2, FLIP.y + FLIP.h / 2);
+      return px[0]! > 180 && px[2]! > 180 && px[1]! < 80;
+    }, 'the picture moves again after the cut', 30_000);
+    t.diagnostic(`the picture moved again ${Date.now() - cutAt} ms after the console's link to A was cut`);
+    const links = await agent.evaluate((url) => (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN).length, toA);
+    assert.equal(links, 1, 'a new link to A carries the session');
+    assert.equal(await agent.getByTestId('session-view').getAttribute('data-session-id'), sessionId, 'the same session');
+    const target = { x: BLOCKS[2].x + 50, y: BLOCKS[2].y + 50 };
+    await clickCanvasAt(agent, target.x, target.y);
+    await waitFor(async () => {
+      const p = await pointerPosition(x.display);
+      return Math.abs(p.x - target.x) <= 1 && Math.abs(p.y - target.y) <= 1;
+    }, 'a click after the resume reaches the X screen', 15_000);
+    assert.equal(await consentDialogsShown(customer), 1, 'no second consent dialog');
+  }
+
+  test('the relay holding a redirected session dies: the agent asks its home relay B again, which takes the session over', SIG, async (t) => {
+    // A fourth relay, D, holds the session and is killed (the other tests keep A).
+    const d = await startClusterRelay('d', stores, { BEACON_AGENT_ROLE: 'manager' });
+    try {
+      const customer = await open(d.url, { role: 'customer', capabilities: CAPS_RESUME });
+      const { token } = await loginAgent(relays.b.url, AGENT.login, AGENT.password);
+      const home = await open(relays.b.url, { role: 'agent', token, isRtc: false, capabilities: CAPS_RESUME });
+      home.send({ type: 'connect-request', requestId: 'on-d', deviceId: customer.device.deviceId, code: customer.device.code, permissions });
+      const redirect = await home.next('relay-redirect', 10_000);
+      assert.equal(redirect.url, d.url);
+      const onD = await open(redirect.url, { role: 'agent', ticket: redirect.ticket, capabilities: CAPS_RESUME });
+      const { sessionId, streamId } = await openSession(onD, customer, permissions, 15_000);
+      const claimOf = (c: NdcClient): ResumeClaim => {
+        const started = c.inbox.all.find((m) => m.type === 'session-started');
+        assert.ok(started?.type === 'session-started' && started.resumeSecret, 'a resume secret');
+        return { sessionId, secret: started.resumeSecret };
+      };
+      const claims = { customer: claimOf(customer), agent: claimOf(onD) };
+
+      // Killed only once D shared the session's record (written as the session starts, within milliseconds;
+      // a relay killed before that write reached Redis takes the session with it).
+      const shared = await RedisState.open(redis.url, {});
+      try {
+        await waitFor(async () => (await shared.get(`session-record:${sessionId}`)) !== null, 'the session record in Redis', 10_000);
+      } finally {
+        await shared.close();
+      }
+      d.proc.kill('SIGKILL');
+      const killedAt = Date.now();
+      await new Promise((r) => d.proc.once('exit', r));
+      // What the console does for its redirected link (SessionLinkResume.ts): B again with its token and claim,
+      // following a resume-redirect (to D while D's entry lives: that fails), once a second; the customer likewise.
+      const deadline = killedAt + 50_000;
+      const [agent, back] = await Promise.all([resumeAt(relays.b.url, 'agent', claims.agent, token, deadline), resumeAt(relays.b.url, 'customer', claims.customer, undefined, deadline)]);
+      const resumed = await agent.next('session-resumed', 15_000);
+      assert.equal(resumed.streamId, streamId, 'the same stream');
+      await back.next('session-resumed', 15_000);
+      t.diagnostic(`the agent and the customer were back on B ${Date.now() - killedAt} ms after D was killed`);
+      assert.equal(back.device.deviceId, customer.device.deviceId, 'the customer keeps its ID');
+      assert.ok(!back.inbox.all.some((m) => m.type === 'consent-request'), 'no new consent');
+      for (const f of fragmentFrame(new Uint8Array(4000).fill(5), { isKey: true, stream: streamId, seq: 100, captureTs: 1 })) back.sendMedia(f);
+      await waitFor(() => agent.media.length > 0, 'the picture through B', 15_000);
+      agent.sendCtl({ type: 'input', sessionId, event: { kind: 'mouse-move', x: 3, y: 4 } });
+      assert.deepEqual((await back.nextCtl('input', 10_000)).event, { kind: 'mouse-move', x: 3, y: 4 });
+    } finally {
+      await d.stop();
+    }
+  });
+
+  /** `hello.resume` at `url` (with `token` for an agent), following a `resume-redirect`; tried again a second later until `deadline`. */
+  async function resumeAt(url: string, role: Role, claim: ResumeClaim, token: string | undefined, deadline: number): Promise<NdcClient> {
+    for (;;) {
+      try {
+        return await open(url, { role, resume: [claim], capabilities: CAPS_RESUME, ...(token ? { token } : {}) });
+      } catch (err) {
+        const to = (err as { redirect?: Extract<RelayToClient, { type: 'resume-redirect' }> }).redirect;
+        const there = to ? await open(to.url, { role, resume: [claim], capabilities: CAPS_RESUME, ...(to.ticket ? { ticket: to.ticket } : {}) }).catch(() => null) : null;
+        if (there) return there;
+      }
+      if (Date.now() > deadline) throw new Error(`the ${role} could not resume through ${url}`);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
 
   test('wrong codes through A and through B add up: the address is locked out of the device', SIG, async () => {
     const customer = await open(relays.a.url, { role: 'customer', isRtc: false });

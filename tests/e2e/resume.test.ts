@@ -16,6 +16,7 @@ import { LinkUnavailableError } from '../harness/ShapedLink.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
 import { NamespaceStage, screenPixel as pixelAt } from '../harness/namespaceCustomer.ts';
 import { waitFor } from '../harness/waitFor.ts';
+import { COUNT_CONSENT_DIALOGS, consentDialogsShown } from '../harness/consentDialogs.ts';
 import { query } from '../harness/db.ts';
 import { BLOCKS, PATTERN_HTML } from '../fixtures/pattern.ts';
 
@@ -23,17 +24,6 @@ const SIG = { timeout: 240_000 };
 const CUT_MS = 5000;
 /** A block that turns from black to magenta while the link is down: seen only if the stream really came back. */
 const FLIP = { x: 760, y: 60, w: 200, h: 200 } as const;
-
-/** Counts the consent dialogs the customer page ever shows (a resumed session must show none). */
-const COUNT_CONSENT_DIALOGS = `(() => {
-  window.__consentDialogs = 0;
-  let shown = false;
-  new MutationObserver(() => {
-    const now = document.querySelector('[data-testid="consent-dialog"]') !== null;
-    if (now && !shown) window.__consentDialogs++;
-    shown = now;
-  }).observe(document, { childList: true, subtree: true });
-})();`;
 
 /** Keeps every screen capture the page starts, to tell whether it still runs. */
 const KEEP_CAPTURES = `(() => {
@@ -129,7 +119,7 @@ describe('a session survives a network cut', { concurrency: false }, () => {
       return px[0]! < 60 && px[2]! < 60;
     }, 'a change after the resume', 10_000);
 
-    assert.equal(await customer.evaluate(() => (window as unknown as { __consentDialogs: number }).__consentDialogs), 1, 'no second consent dialog');
+    assert.equal(await consentDialogsShown(customer), 1, 'no second consent dialog');
     await customer.getByTestId('session-bar').waitFor({ timeout: 5000 });
 
     await agent.getByTestId('end-session').click();

@@ -83,6 +83,9 @@ export class AgentClient {
     wire: (conn, scope) => this.wire(conn, scope),
     failed: (requestId) => this.dispatch({ type: 'request-expired', requestId }),
     lost: (ids) => ids.forEach((sessionId) => this.onRelayMessage({ type: 'session-ended', sessionId, reason: 'network-lost' })),
+    token: () => this.signIn?.token ?? null,
+    claims: (ids) => this.sessions.resumeClaims((sessionId) => !ids.includes(sessionId)),
+    away: (ids) => ids.forEach((sessionId) => this.sessions.get(sessionId)?.endCall()),
   });
   private readonly isElsewhere = (sessionId: string) => this.elsewhere.isElsewhere(sessionId);
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */
@@ -335,8 +338,10 @@ export class AgentClient {
   private wire(conn: RoleConnection<'agent'>, scope: DisposableStore): void {
     scope.add(conn.onMessage.on((msg) => this.onRelayMessage(msg)));
     scope.add(conn.onCtl.on((msg) => this.sessions.onCtl(msg)));
-    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment)));
-    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk)));
+    // Each relay numbers its streams and file lanes on its own: route by (link, number).
+    const carries = (sessionId: string) => this.linkFor(sessionId) === conn;
+    scope.add(conn.onMedia.on((fragment) => this.sessions.onMedia(fragment, carries)));
+    scope.add(conn.onFileChunk.on((chunk) => this.sessions.onFileChunk(chunk, carries)));
     scope.add(conn.onCtl.on((msg) => this.multi.onCtl(msg)));
   }
 

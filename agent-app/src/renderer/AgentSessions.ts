@@ -11,6 +11,7 @@ import { FramingError, readHeader } from '@beacon/shared/framing';
 import { decodeChunk, isCameraCtl, isCurtainCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
+import { carriedMatch, type Carries } from './linkRouting.ts';
 import { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 
 export interface SessionsHost extends SessionHost {
@@ -220,16 +221,15 @@ export class AgentSessions {
     if (this.untabbedConfigs.size > UNTABBED_CONFIGS && oldest !== undefined) this.untabbedConfigs.delete(oldest);
   }
 
-  /** A file chunk: to the session that was offered its lane. */
-  onFileChunk(chunk: Uint8Array): void {
+  /** A file chunk: to the session that was offered its lane, among those the link it came on carries (linkRouting.ts). */
+  onFileChunk(chunk: Uint8Array, carries: Carries = () => true): void {
     const d = decodeChunk(chunk);
     if (!d.ok) return;
-    for (const s of this.sessions.values()) {
-      if (s.files.hasLane(d.header.lane)) return s.files.handleChunk(chunk);
-    }
+    carriedMatch(this.sessions, carries, (s) => s.files.hasLane(d.header.lane))?.files.handleChunk(chunk);
   }
 
-  onMedia(fragment: Uint8Array): void {
+  /** A picture fragment: to the session of its stream, among those the link it came on carries (linkRouting.ts). */
+  onMedia(fragment: Uint8Array, carries: Carries = () => true): void {
     let stream: number;
     try {
       stream = readHeader(fragment).stream;
@@ -242,11 +242,6 @@ export class AgentSessions {
       }
       return;
     }
-    for (const s of this.sessions.values()) {
-      if (s.liveStreamId === stream) {
-        s.remote?.pushFragment(fragment);
-        return;
-      }
-    }
+    carriedMatch(this.sessions, carries, (s) => s.liveStreamId === stream)?.remote?.pushFragment(fragment);
   }
 }

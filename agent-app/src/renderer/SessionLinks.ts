@@ -6,14 +6,17 @@
  * call) for the session's life. Everything else (other sessions, the desk, the directory)
  * stays on the home link. One connection per redirect: it closes once its sessions are over.
  *
- * Not resumed: a session link that drops ends its sessions (the ticket is single-use, and a
- * new one would need the home relay to issue it for a running session).
+ * Resumed: a session link that drops (or whose relay dies) comes back through the home relay,
+ * which vouches for the sign-in with a fresh single-use ticket (SessionLinkResume.ts); only the
+ * sessions the console holds no resume secret for end with it.
  */
 import { RelayConnection } from '@beacon/shared/browser/RelayConnection';
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { DisposableStore } from '@beacon/shared/client/lifecycle';
-import type { ClientToRelay, RelayToClient, SessionMode } from '@beacon/shared/protocol';
+import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
+import type { ClientToRelay, RelayToClient, ResumeClaim, SessionMode } from '@beacon/shared/protocol';
 import type { CustomerLabel } from '../common/ConsoleModel.ts';
+import { reopenSessionLink } from './SessionLinkResume.ts';
 
 type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
@@ -25,6 +28,12 @@ export interface SessionLinksHost {
   failed(requestId: string): void;
   /** A session link closed under these sessions: they are over. */
   lost(sessionIds: readonly string[]): void;
+  /** The sign-in's token (null once signed out): the home relay vouches with it for a dropped link's resume. */
+  token(): string | null;
+  /** Our resume claims among these sessions (those the relay gave us a resume secret for). */
+  claims(sessionIds: readonly string[]): ResumeClaim[];
+  /** A session link dropped and these sessions wait to be resumed: their calls end (the audio was on that link). */
+  away(sessionIds: readonly string[]): void;
 }
 
 function randomId(): string {
@@ -48,8 +57,11 @@ export function connectRequest(input: { deviceId: string; code: string }, contro
 
 interface SessionLink {
   readonly url: string;
+  /** The home relay's URL: a dropped link resumes through it. */
+  readonly homeUrl: string;
+  /** Null until the first connection opens; while a dropped link resumes, the closed one (it sends nothing). */
   conn: RoleConnection<'agent'> | null;
-  readonly scope: DisposableStore;
+  scope: DisposableStore;
   readonly requests: Set<string>;
   readonly sessions: Set<string>;
 }
@@ -76,7 +88,7 @@ export class SessionLinks {
     const request = this.sent.get(redirect.requestId);
     this.sent.delete(redirect.requestId);
     if (!request || request.deviceId !== redirect.deviceId) return;
-    const link: SessionLink = { url: redirect.url, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() };
+    const link: SessionLink = { url: redirect.url, homeUrl: relayUrl, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() };
     this.links.add(link);
     RelayConnection.open({ relayUrl: new URL(redirect.url, relayUrl).toString(), role: 'agent', ticket: redirect.ticket, timeoutMs: OPEN_TIMEOUT_MS }).then(
       (conn) => this.opened(link, conn, request),
@@ -88,13 +100,14 @@ export class SessionLinks {
     );
   }
 
-  private opened(link: SessionLink, conn: RoleConnection<'agent'>, request: ConnectRequest): void {
+  private opened(link: SessionLink, conn: RoleConnection<'agent'>, request: ConnectRequest | null): void {
     if (!this.links.has(link)) return conn.close(); // the console was signed out meanwhile
     link.conn = conn;
+    link.scope = new DisposableStore();
     link.scope.add(conn.onMessage.on((msg) => this.track(link, msg)));
     this.host.wire(conn, link.scope);
-    link.scope.add(conn.onClose.on(() => this.closed(link)));
-    conn.sendSignal(request);
+    link.scope.add(conn.onClose.on((reason) => this.closed(link, reason)));
+    if (request) conn.sendSignal(request);
   }
 
   /** Which sessions a link carries, and whether it still has any. */
@@ -119,10 +132,35 @@ export class SessionLinks {
     if (link.requests.size === 0 && link.sessions.size === 0) setTimeout(() => link.conn?.close(), 0);
   }
 
-  private closed(link: SessionLink): void {
-    if (!this.links.delete(link)) return;
+  private closed(link: SessionLink, reason: CloseReason): void {
+    if (!this.links.has(link)) return;
     link.scope.dispose();
-    if (link.sessions.size > 0) this.host.lost([...link.sessions]);
+    // link.conn stays the closed connection until the next one: the session's messages are not sent home meanwhile.
+    link.requests.clear(); // a request not answered yet is not resumed: the console's own time-out frees its form
+    const claims = reason === 'unauthorized' ? [] : this.host.claims([...link.sessions]);
+    const ending = [...link.sessions].filter((id) => !claims.some((c) => c.sessionId === id));
+    for (const id of ending) link.sessions.delete(id);
+    if (ending.length > 0) this.host.lost(ending);
+    if (link.sessions.size === 0) {
+      this.links.delete(link);
+      return;
+    }
+    this.host.away([...link.sessions]);
+    void this.resume(link);
+  }
+
+  /** Brings a dropped link back with its sessions (SessionLinkResume.ts); they end if it cannot. */
+  private async resume(link: SessionLink): Promise<void> {
+    const conn = await reopenSessionLink(() => {
+      const token = this.host.token();
+      return this.links.has(link) && token ? { homeUrl: link.homeUrl, token, claims: this.host.claims([...link.sessions]) } : null;
+    });
+    if (conn === null || conn === 'unauthorized') {
+      if (!this.links.delete(link)) return;
+      if (link.sessions.size > 0) this.host.lost([...link.sessions]);
+      return;
+    }
+    this.opened(link, conn, null);
   }
 
   /** The link that carries `sessionId`, or null when the home link does. */
