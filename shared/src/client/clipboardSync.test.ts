@@ -88,3 +88,22 @@ test('what arrived is not sent back even when the clipboard re-encodes it; copie
   assert.deepEqual(sent, [{ kind: 'text', text: 'copied' }, { kind: 'image', png: 'iVBORw0KGgoBBBB=' }], 'after a copy of its own, the same image copied again goes');
   w.stop();
 });
+
+test('what the clipboard held before an arrival, read while the arrival is being written, is not sent', async () => {
+  const board = { clip: { kind: 'text', text: 'copied earlier' } as ClipContent };
+  const { timers, advance } = fakeTimers();
+  const sent: ClipContent[] = [];
+  const w = new ClipboardWatch(async () => board.clip, (c) => void sent.push(c), timers);
+  w.start();
+  await advance(1500);
+  let finish = () => undefined as void;
+  const writing = w.putArrived({ kind: 'text', text: 'from the other side' }, () => new Promise<void>((resolve) => (finish = resolve)));
+  // The OS clipboard takes a while: the watch reads the old content meanwhile.
+  await advance(2500);
+  board.clip = { kind: 'text', text: 'from the other side' };
+  finish();
+  await writing;
+  await advance(3000);
+  assert.deepEqual(sent, [], 'neither the old content nor the arrival is sent');
+  w.stop();
+});

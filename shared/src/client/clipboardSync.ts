@@ -84,6 +84,9 @@ export class ClipboardWatch {
   private lastHash: string | null = null;
   /** The last contents that arrived from the other side, as they came and as read back (hashes). */
   private arrived: string[] = [];
+  /** Writes of arrived content under way, and a count that changes at each one's start and end. */
+  private writing = 0;
+  private arrivals = 0;
   private poller: unknown = null;
   private settle: unknown = null;
   private isReading = false;
@@ -132,7 +135,15 @@ export class ClipboardWatch {
    */
   async putArrived(c: ClipContent, write: () => Promise<void>): Promise<void> {
     this.noteArrived(c);
-    await write();
+    // A read while it is being written may still see what was there before: not a copy to send.
+    this.writing++;
+    this.arrivals++;
+    try {
+      await write();
+    } finally {
+      this.writing--;
+      this.arrivals++;
+    }
     if (this.poller === null) return;
     try {
       const back = await this.read();
@@ -145,6 +156,7 @@ export class ClipboardWatch {
   private async check(isBaseline: boolean): Promise<void> {
     if (this.isReading) return;
     this.isReading = true;
+    const arrivals = this.arrivals;
     let c: ClipContent | null = null;
     try {
       c = await this.read();
@@ -153,7 +165,7 @@ export class ClipboardWatch {
     } finally {
       this.isReading = false;
     }
-    if (!c || this.poller === null) return;
+    if (!c || this.poller === null || this.writing > 0 || arrivals !== this.arrivals) return;
     const hash = contentHash(c);
     if (hash === this.lastHash) return;
     this.lastHash = hash;
@@ -162,7 +174,7 @@ export class ClipboardWatch {
     this.settle = this.timers.setTimeout(() => {
       this.settle = null;
       // Read back after an arrival may have come in the meantime: what arrived is never sent back.
-      if (this.poller === null || this.lastHash !== hash || this.arrived.includes(hash)) return;
+      if (this.poller === null || this.lastHash !== hash || this.arrived.includes(hash) || this.writing > 0) return;
       this.arrived = [];
       this.send(c);
     }, WATCH_SETTLE_MS);
