@@ -180,6 +180,7 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   const participants = new Participants();
   media.useParticipants(participants);
   const voice = createVoice({ sessions, log, now, recording: recording.recorder });
+  voice.multi.useParticipants(participants);
   const collab = createCollab({ ...base, filesDir: paths.filesDir, sessions, customers: directory.customers, sessionHistory });
   collab.handler.useParticipants(participants);
   const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants, shared });

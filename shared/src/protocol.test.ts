@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CameraCtlToRelay, ClipboardCtlToRelay, CurtainCtlToRelay, LinkProbeCtlToRelay, CollabCtlFromRelay, CollabCtlToRelay, CtlFromRelay, CtlToRelay, FtCtlToRelay, isCollabCtl, isVoiceCtl, MonitorCtlToRelay, MultiCtlToRelay, SoundCtlToRelay, StreamCtlToRelay, VoiceCtlFromRelay, VoiceCtlToRelay } from './protocol.ts';
+import { CameraCtlToRelay, ClipboardCtlToRelay, CurtainCtlToRelay, LinkProbeCtlToRelay, CollabCtlFromRelay, CollabCtlToRelay, CtlFromRelay, CtlToRelay, FtCtlToRelay, isCollabCtl, isVoiceCtl, MonitorCtlToRelay, MultiCtlToRelay, SoundCtlToRelay, StreamCtlToRelay, VoiceCtlFromRelay, VoiceCtlToRelay, VoiceMultiCtlToRelay } from './protocol.ts';
 import { typesOf as typesOfUnion } from './protocol/parts.ts';
 
 const typesOf = (u: { readonly options: readonly unknown[] }): string[] => [...typesOfUnion(u)];
 
 test('the ctl unions are exactly their named parts, with no type in two parts', () => {
-  const toRelay = [...typesOf(StreamCtlToRelay), ...typesOf(CollabCtlToRelay), ...typesOf(VoiceCtlToRelay), ...typesOf(ClipboardCtlToRelay), ...typesOf(MonitorCtlToRelay), ...typesOf(MultiCtlToRelay), ...typesOf(FtCtlToRelay), ...typesOf(SoundCtlToRelay), ...typesOf(CameraCtlToRelay), ...typesOf(CurtainCtlToRelay), ...typesOf(LinkProbeCtlToRelay)];
+  const toRelay = [...typesOf(StreamCtlToRelay), ...typesOf(CollabCtlToRelay), ...typesOf(VoiceCtlToRelay), ...typesOf(ClipboardCtlToRelay), ...typesOf(MonitorCtlToRelay), ...typesOf(MultiCtlToRelay), ...typesOf(FtCtlToRelay), ...typesOf(SoundCtlToRelay), ...typesOf(CameraCtlToRelay), ...typesOf(CurtainCtlToRelay), ...typesOf(LinkProbeCtlToRelay), ...typesOf(VoiceMultiCtlToRelay)];
   assert.equal(new Set(toRelay).size, toRelay.length);
   assert.deepEqual(new Set(typesOf(CtlToRelay)), new Set(toRelay));
   assert.ok(typesOf(CtlFromRelay).includes('error'));

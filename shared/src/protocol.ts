@@ -30,3 +30,4 @@ export * from './protocol/linkProbe.ts';
 export * from './protocol/camera.ts';
 export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';
+export * from './protocol/voiceMulti.ts';

@@ -56,8 +56,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `desk-alerts`: no-reply alerts to the agent's group, and taking the session over from one (`desk-alert`, `desk-alert-cleared`, `alert-take-over`).
  * - `relay-failover`: several relays; a resume may be answered `resume-redirect` (the session is held by another relay now).
  * - `clipboard-sync`: clipboard images and the automatic clipboard sync (`clipboard-image`, `clipboard-policy`, `clipboard-send.auto`).
+ * - `voice-multi`: a session's participants join its call (`voice-join`, `voice-leave`, `voice-room`), each speaker heard on a listen line of its own.
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];
@@ -105,6 +106,9 @@ export const CTL_CAPABILITY: Readonly<Record<string, KnownCapability>> = {
   'curtain-request': 'privacy-curtain',
   'curtain-answer': 'privacy-curtain',
   'curtain-state': 'privacy-curtain',
+  'voice-join': 'voice-multi',
+  'voice-leave': 'voice-multi',
+  'voice-room': 'voice-multi',
 };
 
 /** Whether a ctl message of this type may be sent to a relay that speaks `capabilities`. */

@@ -83,6 +83,9 @@ export const MIC_HOOK = `(() => {
   };
 })();`;
 
+/** What the voice suites call a tone heard: within this of its frequency (Opus smears a little) and over this RMS; silence is under SILENT_RMS. */
+export const HEARING = { hzTolerance: 25, heardRms: 0.005, silentRms: 0.001 } as const;
+
 export interface HeardAudio {
   /** Frequency of the loudest FFT bin while the signal was loudest. */
   peakHz: number;

@@ -160,6 +160,7 @@ export class AgentSessions {
       this.voice(msg.sessionId)?.handle(msg);
       return;
     }
+    if (msg.type === 'voice-room') return this.voice(msg.sessionId)?.handleRoom(msg);
     if (isCollabMessage(msg)) {
       this.open(msg.sessionId).collab.handle(msg);
       return;

@@ -24,6 +24,15 @@ export const VOICE_STRINGS_EN = {
     speaking: 'You are speaking',
     remoteSpeaking: 'Your agent is speaking',
     remoteMuted: 'Your agent muted their microphone',
+    room: {
+      people: 'In the call:',
+      customer: 'You',
+      listening: 'listening only',
+      muted: 'muted',
+      join: 'Join the call',
+      listenIn: 'Listen to the call',
+      leave: 'Leave the call',
+    },
     notice: {
       declined: 'Your agent cannot talk right now. You can still write in the chat.',
       ended: 'The call ended.',
@@ -60,6 +69,15 @@ export const VOICE_STRINGS_ZH_CN = {
     speaking: '您正在说话',
     remoteSpeaking: '客服正在说话',
     remoteMuted: '客服已将麦克风静音',
+    room: {
+      people: '通话中：',
+      customer: '您',
+      listening: '仅收听',
+      muted: '已静音',
+      join: '加入通话',
+      listenIn: '收听通话',
+      leave: '离开通话',
+    },
     notice: {
       declined: '客服现在无法通话。您仍可以在聊天中留言。',
       ended: '通话已结束。',

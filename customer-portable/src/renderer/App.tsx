@@ -100,7 +100,7 @@ function SessionScreen({ client, session, link, sc, isElectron }: { client: Cust
       {camera && <CameraArea camera={camera} collab={sc?.collab ?? null} agentName={session.agentName} onAttention={openPanel} />}
       {curtain && <CurtainArea curtain={curtain} agentName={session.agentName} orgName={session.orgName ?? ''} onAttention={openPanel} />}
       {files && <CustomerFiles files={files} bridge={client.bridge} onAttention={openPanel} />}
-      {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} />}
+      {voice && <VoicePanel key={voice.sessionId} call={voice} classes={VOICE_CLASSES} peerName={session.agentName} onRing={() => setPanelOpen(true)} myId="customer" />}
       {sc && isPanelOpen && <CollabArea key={sc.sessionId} sc={sc} isLive />}
     </div>
   );

@@ -283,6 +283,7 @@ export class CustomerClient {
       cs?.onVoiceCtl(msg);
       return;
     }
+    if (msg.type === 'voice-room') return cs?.voice?.handleRoom(msg);
     if (isSoundCtl(msg)) return this.sound.handle(msg, this.state.session?.sessionId ?? null);
     if (cs?.collab.handle(msg)) return;
     if (isCameraCtl(msg)) {

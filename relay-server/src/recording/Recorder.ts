@@ -181,6 +181,11 @@ export class Recorder {
     this.live.get(sessionId)?.rec.voice(role, packet, opusPayloadType);
   }
 
+  /** One voice RTP packet of participant `agentId` in session `sessionId`'s call (`voice-multi`). */
+  participantVoice(sessionId: string, agentId: number, packet: Uint8Array, opusPayloadType: number): void {
+    this.live.get(sessionId)?.rec.participantVoice(agentId, packet, opusPayloadType);
+  }
+
   /** One RTP packet of the customer PC's sound in session `sessionId`, as the relay forwards it. */
   sound(sessionId: string, packet: Uint8Array, opusPayloadType: number): void {
     this.live.get(sessionId)?.rec.sound(packet, opusPayloadType);

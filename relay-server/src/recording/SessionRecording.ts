@@ -53,6 +53,10 @@ export const VIDEO_TRACK = 1;
 export const VOICE_TRACKS: Record<Role, number> = { agent: 2, customer: 3 };
 /** The customer PC's sound (remote sound, issue 13): an Opus track of its own, after the voices. */
 export const SOUND_TRACK = 4;
+/** Agents who joined the call (`voice-multi`): an Opus track each, from this number on, in the order they first spoke. */
+export const PARTICIPANT_TRACKS_FROM = 5;
+/** At most this many participants' voices are recorded (a session has at most 8 besides its agent). */
+const MAX_PARTICIPANT_TRACKS = 8;
 
 export interface SessionRecordingOptions {
   sessionId: string;
@@ -95,6 +99,8 @@ export class SessionRecording {
   private isFrameDropped = false;
   private readonly voiceTracks = new Map<Role, VoiceTrack>();
   private soundTrack: VoiceTrack | null = null;
+  /** Participants' voices by agent ID. */
+  private readonly participantTracks = new Map<number, VoiceTrack>();
   readonly tally: RecordingTally = { frames: 0, bytes: 0, keyframes: 0, keyframeRequests: 0, droppedFrames: 0 };
 
   constructor(private readonly o: SessionRecordingOptions) {
@@ -212,6 +218,18 @@ export class SessionRecording {
     if (!track) {
       track = new VoiceTrack(VOICE_TRACKS[role], this.writer);
       this.voiceTracks.set(role, track);
+    }
+    track.push(packet, opusPayloadType, (this.o.now() - this.o.startedAt) * 1000);
+  }
+
+  /** One voice RTP packet of a participant who joined the call (`voice-multi`). Never throws. */
+  participantVoice(agentId: number, packet: Uint8Array, opusPayloadType: number): void {
+    if (this.isClosed || this.writer.failed) return;
+    let track = this.participantTracks.get(agentId);
+    if (!track) {
+      if (this.participantTracks.size >= MAX_PARTICIPANT_TRACKS) return;
+      track = new VoiceTrack(PARTICIPANT_TRACKS_FROM + this.participantTracks.size, this.writer);
+      this.participantTracks.set(agentId, track);
     }
     track.push(packet, opusPayloadType, (this.o.now() - this.o.startedAt) * 1000);
   }

@@ -41,7 +41,7 @@ export interface HelloHost {
 export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk' | 'cluster'>): string[] {
   return KNOWN_CAPABILITIES.filter(
     (c) =>
-      ((c !== 'voice' && c !== 'remote-sound') || ctx.voice !== undefined) &&
+      ((c !== 'voice' && c !== 'remote-sound' && c !== 'voice-multi') || ctx.voice !== undefined) &&
       ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi' && c !== 'desk-alerts') || ctx.desk !== undefined) &&
       (c !== 'relay-cluster' || ctx.cluster !== undefined) &&
       (c !== 'relay-failover' || ctx.cluster !== undefined),

@@ -197,6 +197,7 @@ export class ClientPath {
         onAudioPacket: (packet) => ctx.voice?.audioFrom(connId, packet),
         onSoundTrack: (line, port) => ctx.voice?.sound?.setLeg(connId, line, port),
         onSoundPacket: (packet) => ctx.voice?.sound?.soundFrom(connId, packet),
+        onListenTrack: (index, line, port) => ctx.voice?.multi.setListenLeg(connId, index, line, port),
         onLost: (why) => {
           ctx.log.warn('peer link lost', { connId, why });
           if (this.gate) this.dropLink(why);

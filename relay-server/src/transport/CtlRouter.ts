@@ -12,7 +12,7 @@
  */
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { parseJson, parseUnknown } from '@beacon/shared/parse';
-import { CtlToRelay, isCameraCtl, isCollabCtl, isCurtainCtl, isFtCtl, isLinkProbeCtl, isSoundCtl, isVoiceCtl, type ErrorRe } from '@beacon/shared/protocol';
+import { CtlToRelay, isCameraCtl, isCollabCtl, isCurtainCtl, isFtCtl, isLinkProbeCtl, isSoundCtl, isVoiceCtl, isVoiceMultiCtl, type ErrorRe } from '@beacon/shared/protocol';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { ConnectionContext } from './ClientConnection.ts';
 import { CtlBudget, peekAt, type Peek } from './CtlBudget.ts';
@@ -176,6 +176,10 @@ export class CtlRouter {
     if (isVoiceCtl(msg)) {
       if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
       return this.ctx.voice.handle(party, msg);
+    }
+    if (isVoiceMultiCtl(msg)) {
+      if (!this.ctx.voice) throw new ProtocolError('forbidden', 'this relay has no voice');
+      return this.ctx.voice.multi.handle(party, msg);
     }
     if (isSoundCtl(msg)) {
       if (!this.ctx.voice?.sound) throw new ProtocolError('forbidden', 'this relay carries no sound');

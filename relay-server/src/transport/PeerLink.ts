@@ -48,6 +48,8 @@ export interface PeerLinkHandlers {
   onSoundTrack?(line: AudioLine, port: AudioPort): void;
   /** Remote sound: one RTP/RTCP packet from the client's sound track. */
   onSoundPacket?(packet: Buffer): void;
+  /** Voice with several agents: the client's listen line `index` (its third audio m-line and on; see protocol/voiceMulti.ts). */
+  onListenTrack?(index: number, line: AudioLine, port: AudioPort): void;
 }
 
 export class PeerLink {
@@ -64,6 +66,9 @@ export class PeerLink {
   /** Remote sound: the second audio m-line and its track, kept like the voice track. */
   private sound: Track | null = null;
   private offeredSound: AudioLine | null = null;
+  /** Listen lines (`voice-multi`): receive-only, the relay sends on them; by MID. */
+  private readonly listen = new Map<string, Track>();
+  private offeredListen: AudioLine[] = [];
   private earlyCandidates: { candidate: string; mid: string }[] | null = [];
   private hasOffer = false;
   private hasCtlOpened = false;
@@ -131,10 +136,12 @@ export class PeerLink {
     const lines = parseAudioLines(sdp);
     this.offeredAudio = lines[0] ?? null;
     this.offeredSound = lines[1] ?? null;
+    this.offeredListen = lines.slice(2);
     this.pc.setRemoteDescription(sdp, 'offer');
     // A track that already exists keeps its object; only its parameters may have changed.
     if (this.audio && this.offeredAudio && this.offeredAudio.mid === this.audio.mid()) this.announceAudio();
     if (this.sound && this.offeredSound && this.offeredSound.mid === this.sound.mid()) this.announceSound();
+    for (const mid of this.listen.keys()) this.announceListen(mid);
   }
 
   addRemoteCandidate(candidate: string, mid: string): void {
@@ -219,7 +226,7 @@ export class PeerLink {
     if (this.isClosed) return;
     this.isClosed = true;
     this.log.debug('peer link closed', { reason });
-    for (const track of [this.audio, this.sound]) {
+    for (const track of [this.audio, this.sound, ...this.listen.values()]) {
       try {
         track?.close();
       } catch {
@@ -260,6 +267,12 @@ export class PeerLink {
 
   private adoptTrack(track: Track): void {
     holdUntilClosed(track);
+    if (!this.isClosed && track.type() === 'audio' && !this.listen.has(track.mid()) && this.offeredListen.some((l) => l.mid === track.mid())) {
+      this.listen.set(track.mid(), track);
+      track.onError((err) => this.log.warn('listen track error', { err }));
+      this.announceListen(track.mid());
+      return;
+    }
     if (!this.isClosed && !this.sound && track.type() === 'audio' && this.offeredSound && track.mid() === this.offeredSound.mid) {
       this.sound = track;
       track.onMessage((packet) => {
@@ -293,6 +306,12 @@ export class PeerLink {
     const track = this.sound;
     const line = this.offeredSound;
     if (track && line) this.handlers.onSoundTrack?.(line, this.portOf(track));
+  }
+
+  private announceListen(mid: string): void {
+    const track = this.listen.get(mid);
+    const index = this.offeredListen.findIndex((l) => l.mid === mid);
+    if (track && index >= 0) this.handlers.onListenTrack?.(index, this.offeredListen[index]!, this.portOf(track));
   }
 
   private portOf(track: Track): AudioPort {

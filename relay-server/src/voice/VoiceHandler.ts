@@ -15,6 +15,7 @@ import type { EventLog } from '../sessions/EventLog.ts';
 import { agentActor, customerActor, endedBy, type AgentParty, type CustomerParty, type LiveSession, type SessionEnding } from '../sessions/Session.ts';
 import type { SessionManager } from '../sessions/SessionManager.ts';
 import type { SoundHandler } from './SoundHandler.ts';
+import { VoiceMulti, type CallsView } from './VoiceMulti.ts';
 
 export type VoiceCtl = VoiceCtlToRelay;
 
@@ -38,6 +39,8 @@ type Party = AgentParty | CustomerParty;
 /** Where the voice of a call is recorded (recording/Recorder.ts); must return quickly and never throw. */
 export interface VoiceRecordingTap {
   voice(sessionId: string, role: Role, packet: Uint8Array, opusPayloadType: number): void;
+  /** A participant's voice in a call with several agents (`voice-multi`). */
+  participantVoice?(sessionId: string, agentId: number, packet: Uint8Array, opusPayloadType: number): void;
 }
 
 export type VoiceStats = AudioStats;
@@ -49,6 +52,8 @@ export class VoiceHandler {
   private readonly callOf = new Map<string, string>();
   /** Remote sound, which travels like voice on a second audio line (capability `remote-sound`). */
   sound: SoundHandler | null = null;
+  /** The session's participants in its call (capability `voice-multi`). */
+  readonly multi: VoiceMulti;
 
   constructor(
     private readonly sessions: SessionManager,
@@ -59,6 +64,7 @@ export class VoiceHandler {
     private readonly now: () => number = Date.now,
   ) {
     this.legs = new AudioLegs(log, 'voice');
+    this.multi = new VoiceMulti(sessions, this.callsView(), this.legs, log, recording);
     sessions.onSessionEvent((e) => {
       if (e.type === 'ending') this.sessionEnding(e.session, e.ending);
       else if (e.type === 'away') this.partyAway(e.session, e.who);
@@ -69,6 +75,7 @@ export class VoiceHandler {
 
   /** Throws ProtocolError (`not-found`, `not-allowed`, `conflict`) for the caller to reply with. */
   handle(party: Party, msg: VoiceCtl): void {
+    if (msg.type === 'voice-mute' && 'agent' in party && this.multi.isParticipant(party, msg.sessionId)) return this.multi.mute(party, msg.sessionId, msg.isMuted);
     const s = this.sessions.owned(party, msg.sessionId);
     if (s.state !== 'active') throw new ProtocolError('not-found', 'that session is not running');
     const role: Role = s.agent === party ? 'agent' : 'customer';
@@ -120,6 +127,7 @@ export class VoiceHandler {
       case 'voice-mute': {
         if (!call || call.state !== 'active') throw new ProtocolError('not-allowed', 'there is no running call in this session');
         call.isMuted[role] = msg.isMuted;
+        this.multi.partyMuted(s.id, role, msg.isMuted);
         other.sendCtl({ type: 'voice-mute', sessionId: s.id, from: role, isMuted: msg.isMuted });
         return;
       }
@@ -140,6 +148,7 @@ export class VoiceHandler {
     const fromPt = this.legs.payloadTypeOf(connId);
     const sessionId = this.callOf.get(connId);
     const call = sessionId ? this.liveCall(sessionId) : null;
+    if (fromPt !== null && !call) return this.multi.fromConn(connId, packet, fromPt);
     if (fromPt === null || !call || call.state !== 'active') return;
     const fromRole: Role = call.agentConn === connId ? 'agent' : 'customer';
     // The muted side's packets are dropped here too: muting must silence the call even if a client keeps sending.
@@ -147,11 +156,13 @@ export class VoiceHandler {
     // Recorded as spoken, whether or not the other side's track can take it right now.
     this.recording?.voice(call.sessionId, fromRole, packet, fromPt);
     this.legs.forward(packet, fromPt, fromRole === 'agent' ? call.customerConn : call.agentConn, call.sessionId);
+    this.multi.fromParty(call.sessionId, fromRole, packet, fromPt);
   }
 
   /** The connection is gone: its audio leg is forgotten (its calls end with its sessions). */
   connectionClosed(connId: string): void {
     this.legs.delete(connId);
+    this.multi.connectionClosed(connId);
     this.sound?.connectionClosed(connId);
   }
 
@@ -204,10 +215,23 @@ export class VoiceHandler {
       this.event(call, 'voice-ended', by, { reason, durationMs: Math.max(0, this.now() - call.answeredAt) });
       call.answeredAt = null;
     }
-    if (this.calls.get(call.sessionId) === call) this.calls.delete(call.sessionId);
+    if (this.calls.get(call.sessionId) === call) {
+      this.calls.delete(call.sessionId);
+      this.multi.callEnded(call.sessionId);
+    }
     for (const c of [call.agentConn, call.customerConn]) {
       if (this.callOf.get(c) === call.sessionId) this.callOf.delete(c);
     }
+  }
+
+  private callsView(): CallsView {
+    return {
+      activeCall: (sessionId) => {
+        const call = this.liveCall(sessionId);
+        return call?.state === 'active' ? { isMuted: call.isMuted } : null;
+      },
+      isInCall: (connId) => this.callOfConn(connId) !== null,
+    };
   }
 
   /** `detail.by`: who started (voice-started) or ended (voice-ended) the call. */

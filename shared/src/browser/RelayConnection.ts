@@ -24,6 +24,7 @@ import { KNOWN_CAPABILITIES, mayCarry, sharedCapabilities, type KnownCapability 
 import { openRacingSocket } from './racingSocket.ts';
 import { abandonPeer, addAudioLine, helloOf, isWelcomeFor, signallingUrl, whenOpen } from './relayOpening.ts';
 import { SoundLine } from './SoundLine.ts';
+import { ListenLines } from './ListenLines.ts';
 import { WsBridge } from './WsBridge.ts';
 import { FALLBACK_AFTER_MS, WsCarrier, fellBackRecently, rememberFallback } from './WsCarrier.ts';
 
@@ -88,7 +89,11 @@ export class RelayConnection<W extends Welcome = Welcome> {
   ) {
     this.capabilities = sharedCapabilities(KNOWN_CAPABILITIES, welcome.capabilities);
     this.sound = new SoundLine(pc, { get: () => this.audioSender, set: (s) => void (this.audioSender = s) }, (sdp) => this.sendSignal({ type: 'rtc-renegotiate', sdp }));
+    this.listen = new ListenLines(pc, this.sound, (sdp) => this.sendSignal({ type: 'rtc-renegotiate', sdp }));
   }
+
+  /** Voice with several agents: the link's listen lines (capability `voice-multi`). */
+  readonly listen: ListenLines;
 
   /** Remote sound: the link's sound line (see {@link setSoundTrack}). */
   readonly sound: SoundLine;
@@ -356,7 +361,7 @@ export class RelayConnection<W extends Welcome = Welcome> {
       }
     };
     pc.ontrack = (ev) => {
-      if (ev.track.kind !== 'audio' || this.sound.takeTrack(ev)) return;
+      if (ev.track.kind !== 'audio' || this.sound.takeTrack(ev) || this.listen.takeTrack(ev)) return;
       this.remoteAudioTrack = ev.track;
       this.onRemoteAudio.fire(ev.track);
     };

@@ -45,6 +45,14 @@ export class SoundLine {
       await this.transceiver.sender.replaceTrack(track);
       return;
     }
+    this.addLines(track);
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    this.renegotiate(offer.sdp ?? '');
+  }
+
+  /** Adds the voice line if the link has none, then the sound line (sending `track`), without an offer. */
+  private addLines(track: MediaStreamTrack | null): void {
     if (!this.voice.get()) {
       const voice = this.pc.addTransceiver('audio', { direction: 'sendrecv' });
       opusOnly(voice);
@@ -53,8 +61,10 @@ export class SoundLine {
     const sound = this.pc.addTransceiver(track ?? 'audio', { direction: 'sendrecv' });
     opusOnly(sound);
     this.transceiver = sound;
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    this.renegotiate(offer.sdp ?? '');
+  }
+
+  /** Listen lines (`voice-multi`) come after both lines: the ones missing are added empty, for the caller's offer. */
+  addMissing(): void {
+    if (!this.transceiver) this.addLines(null);
   }
 }

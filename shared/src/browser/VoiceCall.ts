@@ -7,7 +7,8 @@
  * The UI reads {@link snapshot}, subscribes for changes, and plays {@link remoteStream}
  * in an `<audio>` element: echo cancellation works only for audio played that way.
  */
-import { isVoiceCtl, type CtlFromRelay, type CtlToRelay, type Role, type VoiceCtlFromRelay } from '../protocol.ts';
+import { isVoiceCtl, type CtlFromRelay, type CtlToRelay, type Role, type VoiceCtlFromRelay, type VoiceMultiCtlFromRelay } from '../protocol.ts';
+import { VoiceRoomState, type ListenLink } from './VoiceRoomState.ts';
 
 export type VoiceState = 'idle' | 'outgoing' | 'incoming' | 'active';
 /** Why the last call ended or never started, for the UI to explain. */
@@ -23,6 +24,8 @@ export interface VoiceSnapshot {
   level: number;
   isSpeaking: boolean;
   isRemoteSpeaking: boolean;
+  /** Joined another agent's session call (`voice-multi`): as a guest, or listening only as a monitor. */
+  joinedAs: 'guest' | 'monitor' | null;
 }
 
 /** What the call needs from the relay link (RelayConnection implements it). */
@@ -31,6 +34,8 @@ export interface VoiceLink {
   setAudioTrack(track: MediaStreamTrack | null): Promise<void>;
   readonly remoteAudio: MediaStreamTrack | null;
   readonly onRemoteAudio: { on(l: (track: MediaStreamTrack) => void): () => void };
+  /** Listen lines (`voice-multi`): one further speaker each. */
+  readonly listen?: ListenLink;
 }
 
 export type VoiceCtl = VoiceCtlFromRelay;
@@ -48,7 +53,7 @@ const LEVEL_SCALE = 4;
 type Listener = () => void;
 
 export class VoiceCall {
-  private snap: VoiceSnapshot = { state: 'idle', notice: null, isMuted: false, isRemoteMuted: false, level: 0, isSpeaking: false, isRemoteSpeaking: false };
+  private snap: VoiceSnapshot = { state: 'idle', notice: null, isMuted: false, isRemoteMuted: false, level: 0, isSpeaking: false, isRemoteSpeaking: false, joinedAs: null };
   private readonly listeners = new Set<Listener>();
   private mic: MediaStream | null = null;
   private audioContext: AudioContext | null = null;
@@ -57,6 +62,8 @@ export class VoiceCall {
   private isClosed = false;
   /** The remote side's audio, for an `<audio>` element (null until a call negotiated it). */
   remoteStream: MediaStream | null = null;
+  /** Everyone in the call when other agents take part (`voice-multi`), and what this client hears of them. */
+  readonly room: VoiceRoomState;
 
   constructor(
     readonly sessionId: string,
@@ -64,6 +71,7 @@ export class VoiceCall {
     private readonly link: VoiceLink,
     private readonly getUserMedia: (c: MediaStreamConstraints) => Promise<MediaStream> = (c) => navigator.mediaDevices.getUserMedia(c),
   ) {
+    this.room = new VoiceRoomState(link.listen ?? null, () => this.update({}));
     if (link.remoteAudio) this.remoteStream = new MediaStream([link.remoteAudio]);
     this.stopRemoteListener = link.onRemoteAudio.on((track) => {
       this.remoteStream = new MediaStream([track]);
@@ -106,16 +114,38 @@ export class VoiceCall {
     this.update({ state: 'idle', notice: null });
   }
 
-  /** Hangs up (or cancels a call that is still ringing). */
+  /**
+   * Joins the session's running call as a participant (`voice-multi`): a guest with its
+   * microphone, a monitor listening only (no microphone is asked for).
+   */
+  async join(as: 'guest' | 'monitor'): Promise<void> {
+    if (this.snap.state !== 'idle' || this.isClosed) return;
+    if (as === 'guest' && !(await this.openMic())) return;
+    this.update({ state: 'outgoing', notice: null, isMuted: as === 'monitor', isRemoteMuted: false, joinedAs: as });
+    this.link.sendCtl({ type: 'voice-join', sessionId: this.sessionId });
+  }
+
+  /** The relay's view of the call with several agents: a participant is in it once listed, out of it when the list empties. */
+  handleRoom(msg: Extract<VoiceMultiCtlFromRelay, { type: 'voice-room' }>): void {
+    if (this.isClosed || msg.sessionId !== this.sessionId) return;
+    this.room.handle(msg);
+    if (!this.snap.joinedAs) return;
+    if (msg.members.length === 0) {
+      this.stopMic();
+      this.update({ state: 'idle', notice: this.snap.state === 'active' ? 'ended' : null, joinedAs: null });
+    } else if (this.snap.state === 'outgoing') this.update({ state: 'active' });
+  }
+
+  /** Hangs up (or cancels a call that is still ringing); a participant leaves the call. */
   hangUp(): void {
     if (this.snap.state !== 'active' && this.snap.state !== 'outgoing') return;
-    this.link.sendCtl({ type: 'voice-end', sessionId: this.sessionId });
+    this.link.sendCtl({ type: this.snap.joinedAs ? 'voice-leave' : 'voice-end', sessionId: this.sessionId });
     this.stopMic();
-    this.update({ state: 'idle', notice: null });
+    this.update({ state: 'idle', notice: null, joinedAs: null });
   }
 
   setMuted(isMuted: boolean): void {
-    if (this.snap.state !== 'active' || this.snap.isMuted === isMuted) return;
+    if (this.snap.state !== 'active' || this.snap.isMuted === isMuted || this.snap.joinedAs === 'monitor') return;
     for (const t of this.mic?.getAudioTracks() ?? []) t.enabled = !isMuted;
     this.link.sendCtl({ type: 'voice-mute', sessionId: this.sessionId, isMuted });
     this.update({ isMuted });
@@ -152,9 +182,9 @@ export class VoiceCall {
    * already in a call (an agent talks in one session at a time): stop ringing and say so.
    */
   relayRefused(code: string): void {
-    if (this.snap.state !== 'outgoing' || code !== 'conflict') return;
+    if (this.snap.state !== 'outgoing' || (code !== 'conflict' && !this.snap.joinedAs)) return;
     this.stopMic();
-    this.update({ state: 'idle', notice: 'busy' });
+    this.update({ state: 'idle', notice: code === 'conflict' ? 'busy' : 'ended', joinedAs: null });
   }
 
   /** Idempotent: releases the microphone and stops measuring. The session is over. */
@@ -163,6 +193,7 @@ export class VoiceCall {
     this.stopMic();
     this.isClosed = true;
     this.stopRemoteListener();
+    this.room.close();
     this.update({ state: 'idle' });
     this.listeners.clear();
   }

@@ -12,6 +12,7 @@ import { SoundCtlFromRelay, SoundCtlToRelay } from './sound.ts';
 import { CameraCtlFromRelay, CameraCtlToRelay } from './camera.ts';
 import { CurtainCtlFromRelay, CurtainCtlToRelay } from './curtain.ts';
 import { LinkProbeCtlFromRelay, LinkProbeCtlToRelay } from './linkProbe.ts';
+import { VoiceMultiCtlFromRelay, VoiceMultiCtlToRelay } from './voiceMulti.ts';
 
 /** The `ctl` data channel (reliable, ordered, JSON text), built from its named parts: stream, collab and voice. */
 
@@ -222,7 +223,7 @@ export const ErrorRe = z.object({ type: z.string().regex(/^[a-z][a-z0-9-]{0,39}$
 export type ErrorRe = z.infer<typeof ErrorRe>;
 
 /** Agent -> relay -> customer, and customer -> relay -> agent. `sessionId` scopes every message. */
-export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options, ...CurtainCtlToRelay.options, ...LinkProbeCtlToRelay.options]);
+export const CtlToRelay = z.discriminatedUnion('type', [...StreamCtlToRelay.options, ...CollabCtlToRelay.options, ...VoiceCtlToRelay.options, ...ClipboardCtlToRelay.options, ...MonitorCtlToRelay.options, ...MultiCtlToRelay.options, ...FtCtlToRelay.options, ...SoundCtlToRelay.options, ...CameraCtlToRelay.options, ...CurtainCtlToRelay.options, ...LinkProbeCtlToRelay.options, ...VoiceMultiCtlToRelay.options]);
 export type CtlToRelay = z.infer<typeof CtlToRelay>;
 
 export const CtlFromRelay = z.discriminatedUnion('type', [
@@ -239,5 +240,6 @@ export const CtlFromRelay = z.discriminatedUnion('type', [
   ...CameraCtlFromRelay.options,
   ...CurtainCtlFromRelay.options,
   ...LinkProbeCtlFromRelay.options,
+  ...VoiceMultiCtlFromRelay.options,
 ]);
 export type CtlFromRelay = z.infer<typeof CtlFromRelay>;

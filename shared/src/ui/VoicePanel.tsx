@@ -8,6 +8,7 @@
 import { useEffect, useRef, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VoiceCall, VoiceSnapshot } from '../browser/VoiceCall.ts';
+import { VoiceRoomPanel } from './VoiceRoomPanel.tsx';
 
 export interface VoiceButtonClasses {
   plain: string;
@@ -24,6 +25,10 @@ export interface VoicePanelProps {
   isBusyElsewhere?: boolean;
   /** A call rings (the customer's bar opens to show it). */
   onRing?: () => void;
+  /** This agent takes part in another agent's session (`voice-multi`): it joins the call instead of calling. */
+  joinAs?: 'guest' | 'monitor' | null;
+  /** This client's member ID in a call with several agents (`customer`, or the agent's account ID). */
+  myId?: string | number | null;
 }
 
 function useVoice(call: VoiceCall): VoiceSnapshot {
@@ -46,7 +51,7 @@ function useRemoteAudio(call: VoiceCall, state: VoiceSnapshot['state']) {
   return audioRef;
 }
 
-export function VoicePanel({ call, classes, peerName, isBusyElsewhere = false, onRing }: VoicePanelProps) {
+export function VoicePanel({ call, classes, peerName, isBusyElsewhere = false, onRing, joinAs = null, myId = null }: VoicePanelProps) {
   const { t } = useTranslation();
   const v = useVoice(call);
   const audioRef = useRemoteAudio(call, v.state);
@@ -58,9 +63,14 @@ export function VoicePanel({ call, classes, peerName, isBusyElsewhere = false, o
   return (
     <div className="voice-panel" data-testid="voice-panel" data-state={v.state}>
       <audio ref={audioRef} data-testid="voice-remote-audio" autoPlay hidden />
-      {v.state === 'idle' && (
+      {v.state === 'idle' && !joinAs && (
         <button type="button" className={classes.plain} data-testid="voice-call" disabled={isBusyElsewhere} onClick={() => void call.start()}>
           {t('voice.call')}
+        </button>
+      )}
+      {v.state === 'idle' && joinAs && (
+        <button type="button" className={classes.plain} data-testid="voice-join" disabled={isBusyElsewhere} onClick={() => void call.join(joinAs)}>
+          {joinAs === 'monitor' ? t('voice.room.listenIn') : t('voice.room.join')}
         </button>
       )}
       {v.state === 'idle' && isBusyElsewhere && (
@@ -90,16 +100,19 @@ export function VoicePanel({ call, classes, peerName, isBusyElsewhere = false, o
       {v.state === 'active' && (
         <>
           <span className="voice-status" data-testid="voice-status">{t('voice.inCall', names)}</span>
-          <button type="button" className={classes.plain} data-testid="voice-mute" aria-pressed={v.isMuted} onClick={() => call.setMuted(!v.isMuted)}>
-            {v.isMuted ? t('voice.unmute') : t('voice.mute')}
-          </button>
+          {v.joinedAs !== 'monitor' && (
+            <button type="button" className={classes.plain} data-testid="voice-mute" aria-pressed={v.isMuted} onClick={() => call.setMuted(!v.isMuted)}>
+              {v.isMuted ? t('voice.unmute') : t('voice.mute')}
+            </button>
+          )}
           <meter className="voice-level" data-testid="voice-level" aria-label={t('voice.level')} min={0} max={1} value={v.level} />
           <span className={`voice-dot${v.isSpeaking ? ' voice-dot-on' : ''}`} data-testid="voice-speaking" data-on={v.isSpeaking} title={t('voice.speaking')} />
           <span className={`voice-dot voice-dot-remote${v.isRemoteSpeaking ? ' voice-dot-on' : ''}`} data-testid="voice-remote-speaking" data-on={v.isRemoteSpeaking} title={t('voice.remoteSpeaking')} />
           {v.isRemoteMuted && <span className="muted" data-testid="voice-remote-muted">{t('voice.remoteMuted')}</span>}
           <button type="button" className={classes.hangUp} data-testid="voice-hangup" onClick={() => call.hangUp()}>
-            {t('voice.hangUp')}
+            {v.joinedAs ? t('voice.room.leave') : t('voice.hangUp')}
           </button>
+          <VoiceRoomPanel room={call.room.snapshot} myId={myId} />
         </>
       )}
       {v.state === 'idle' && v.notice && (

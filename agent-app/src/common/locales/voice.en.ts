@@ -27,6 +27,15 @@ export const VOICE_EN = {
     speaking: 'You are speaking',
     remoteSpeaking: 'The customer is speaking',
     remoteMuted: 'The customer muted their microphone',
+    room: {
+      people: 'In the call:',
+      customer: 'Customer',
+      listening: 'listening only',
+      muted: 'muted',
+      join: 'Join the call',
+      listenIn: 'Listen to the call',
+      leave: 'Leave the call',
+    },
     notice: {
       declined: 'The customer declined the call. Keep using the chat, or call again later.',
       ended: 'The call ended. Press Voice call to talk again.',

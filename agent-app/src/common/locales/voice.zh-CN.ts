@@ -27,6 +27,15 @@ export const VOICE_ZH_CN = {
     speaking: '您正在说话',
     remoteSpeaking: '客户正在说话',
     remoteMuted: '客户已将麦克风静音',
+    room: {
+      people: '通话中：',
+      customer: '客户',
+      listening: '仅收听',
+      muted: '已静音',
+      join: '加入通话',
+      listenIn: '收听通话',
+      leave: '离开通话',
+    },
     notice: {
       declined: '客户拒绝了通话。请继续使用聊天，或稍后再呼叫。',
       ended: '通话已结束。点击“语音通话”可再次通话。',
