@@ -186,7 +186,16 @@ function createFeatures(base: Base, options: RelayOptions, paths: DataPaths, sha
   const desk = createDesk({ ...base, accounts: accounts.accounts, audit: accounts.audit, presence: accounts.presence, sessions: sessions.manager, events: sessions.events, chatOf: (id) => collab.store.chatOfSession(id), chats: collab.handler.chatSent, participants, shared });
   const transfer = createTransfer({ ...base, sessions: sessions.manager, events: sessions.events, audit: accounts.audit, settings: () => accounts.organisation.settings });
   const camera = createCamera({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
-  const curtain = createCurtain({ sessions, audit: accounts.audit, log, viewersOf: (id) => participants.of(id).map((p) => p.party) });
+  const curtain = createCurtain({
+    sessions,
+    audit: accounts.audit,
+    log,
+    viewersOf: (id) => participants.of(id).map((p) => p.party),
+    onViewerJoined: (listener) =>
+      participants.onChange((e) => {
+        if (e.type === 'joined') listener(e.sessionId, e.party);
+      }),
+  });
   return { accounts, directory, sessions, history, recording, media, voice, collab, desk, transfer, camera, curtain };
 }
 type Features = ReturnType<typeof createFeatures>;

@@ -6,7 +6,9 @@
  * the page the curtain functions main would give it on Windows 10 2004+ (FAKE_CURTAIN_MAIN:
  * "supported", and main's raise and lower recorded), and the whole consent path runs: the
  * customer's own dialog, yes, the agent sees the curtain on, the agent lifts it, raises it again,
- * and the customer lifts it (main's Stop or hotkey) and the agent is told.
+ * and the customer lifts it (main's Stop or hotkey) and the agent is told. A supervisor who starts
+ * monitoring while the curtain is up sees it up at once, not only at the next change, and still
+ * after taking the session over (the test's last session).
  *
  * The curtain page itself (curtain.html, as vite built it) is loaded in Chromium with a stub of
  * the curtain preload's bridge: its text, its language, and that Stop calls the bridge.
@@ -17,6 +19,9 @@ import type { Page } from 'playwright-core';
 import { newPage } from '../harness/Browsers.ts';
 import { startStage, type Stage } from '../harness/Stage.ts';
 import { agentConnect, agentSignIn, openCustomer, readDeviceCredentials } from '../harness/flows.ts';
+import { Seat } from '@beacon/shared/api';
+import { AGENT } from '../harness/Relay.ts';
+import { signedInApi } from '../harness/relayApi.ts';
 import { waitFor } from '../harness/waitFor.ts';
 
 const SIG = { timeout: 120_000 };
@@ -65,7 +70,8 @@ describe('privacy curtain, end to end', { concurrency: false }, () => {
   before(async () => {
     const t0 = Date.now();
     const lap = (what: string) => console.info(`[curtain] ${what} after ${Date.now() - t0} ms`);
-    stage = await startStage({ screenHtml: SCREEN_HTML, preferredDisplay: 71 });
+    // The agent is the organisation's owner, who adds a supervisor for the last test.
+    stage = await startStage({ screenHtml: SCREEN_HTML, preferredDisplay: 71, relayEnv: { BEACON_AGENT_ROLE: 'owner' } });
     lap('stage up');
     customer = await openCustomer(stage.customerBrowser, stage.relay.url, stage.injector);
     agent = await newPage(stage.agentBrowser);
@@ -117,6 +123,32 @@ describe('privacy curtain, end to end', { concurrency: false }, () => {
     assert.equal(await agent.getByTestId('curtain-on').count(), 0);
     assert.deepEqual(await mainCalls(), ['raise en', 'lower', 'raise en', 'lifted', 'lower']);
     assert.equal(await customer.getByTestId('curtain-up').count(), 0);
+  });
+
+  test('a supervisor who starts monitoring while the curtain is up sees it up at once, and still after taking the session over', SIG, async () => {
+    const api = await signedInApi(stage.relay.url, AGENT);
+    const sam = { login: 'sam', password: 'sam pass phrase 4', name: 'Sam Ode' };
+    await api('POST', '/api/seats', Seat, { login: sam.login, displayName: sam.name, password: sam.password, role: 'manager', groupIds: [], concurrencyLimit: 1 });
+    await raiseWithConsent();
+    const supervisor = await newPage(await stage.agentBrowser.newContext());
+    await supervisor.setViewportSize({ width: 1600, height: 900 });
+    await agentSignIn(supervisor, stage.relay.url, sam);
+    await supervisor.getByTestId('supervise-toggle').click();
+    await supervisor.locator('[data-testid="supervise-session"]').getByTestId('supervise-monitor').click();
+    await supervisor.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 15_000 });
+    await supervisor.getByTestId('supervise-toggle').click();
+    await supervisor.getByTestId('curtain-on').waitFor({ timeout: 10_000 });
+    assert.equal(await supervisor.getByTestId('curtain-toggle').count(), 0, 'a monitor sees the state, it does not ask');
+    // She takes the session over: as its agent now, she still sees the curtain up, and she may lower it.
+    await supervisor.getByTestId('supervise-toggle').click();
+    await supervisor.locator('[data-testid="supervise-session"]').getByTestId('supervise-take-over').click();
+    await supervisor.getByTestId('supervise-toggle').click();
+    await agent.locator('[data-testid="session-tab"][data-state="ended"]').waitFor({ timeout: 15_000 });
+    await supervisor.getByTestId('curtain-toggle').waitFor({ timeout: 15_000 });
+    assert.equal(await supervisor.getByTestId('curtain-tools').getAttribute('data-state'), 'on');
+    await supervisor.getByTestId('curtain-toggle').click();
+    await waitFor(async () => (await supervisor.getByTestId('curtain-tools').getAttribute('data-state')) === 'off', 'the new agent lowered the curtain');
+    await supervisor.context().close();
   });
 
   test('the curtain page says who works on the PC, in the customer’s language, and Stop goes through the preload', SIG, async () => {

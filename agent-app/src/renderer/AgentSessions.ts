@@ -174,7 +174,8 @@ export class AgentSessions {
       return;
     }
     if (isCurtainCtl(msg)) {
-      this.sessions.get(msg.sessionId)?.curtain.onCtl(msg);
+      // The state told on joining or taking over may come before the session's `session-started`.
+      this.open(msg.sessionId).curtain.onCtl(msg);
       return;
     }
     switch (msg.type) {

@@ -98,8 +98,8 @@ export class CustomerClipboard {
   private async write(c: ClipContent): Promise<void> {
     if (!this.mayUse()) return this.unavailable('write', 'no-access');
     try {
-      this.watch.noteArrived(c);
-      await this.bridge!.writeClipboard!(c.kind === 'text' ? { text: c.text } : { png: c.png });
+      // The OS clipboard may re-encode an image (Electron's does): what it holds now is not sent back either.
+      await this.watch.putArrived(c, () => this.bridge!.writeClipboard!(c.kind === 'text' ? { text: c.text } : { png: c.png }));
       this.onUsed('write', c.kind === 'text' ? c.text.length : base64Size(c.png), c.kind);
     } catch (err) {
       console.warn('[beacon] clipboard write failed', err);

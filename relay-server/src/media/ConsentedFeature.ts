@@ -3,7 +3,8 @@
  * in its own dialog (video guidance: media/CameraGuide.ts; the privacy curtain:
  * media/PrivacyCurtain.ts): a state per running session, dropped when the session ends; who
  * may ask (only the session's own agent: its monitors and guests are refused, anyone else is told
- * there is no such session); telling the agent and every viewer what changed; and writing each
+ * there is no such session); telling the agent and every viewer what changed, and a viewer who
+ * joins or an agent who takes the session over what it is now; and writing each
  * ask, answer and change to the session's event log and the audit log without ever failing the
  * message that caused it (a log that cannot be written is logged, the feature goes on).
  */
@@ -31,18 +32,21 @@ export interface ConsentedFeatureDeps<A extends AuditAction = AuditAction> {
   log: Logger;
   /** Who else watches a session (monitors, guests): they are told what changed, and may not ask. */
   viewersOf?: (sessionId: string) => readonly { sendCtl(msg: CtlFromRelay): void }[];
+  /** Subscribes to viewers joining a running session (a monitor, an invited guest, one back after a drop): each is told the state then. */
+  onViewerJoined?: (listener: (sessionId: string, viewer: AgentParty) => void) => unknown;
 }
 
 export type Party = AgentParty | CustomerParty;
 
 /** What a feature's `createX` is given: the sessions feature instead of its parts. */
-export interface ConsentedFeatureWiring<A extends AuditAction> extends Pick<ConsentedFeatureDeps<A>, 'audit' | 'log' | 'viewersOf'> {
+export interface ConsentedFeatureWiring<A extends AuditAction> extends Pick<ConsentedFeatureDeps<A>, 'audit' | 'log' | 'viewersOf' | 'onViewerJoined'> {
   sessions: SessionsFeature;
 }
 
 /** The deps a ConsentedFeature is made with, from what the composition root has. */
 export function consentedDeps<A extends AuditAction>(d: ConsentedFeatureWiring<A>): ConsentedFeatureDeps<A> {
-  return { sessions: d.sessions.manager, events: d.sessions.events, audit: d.audit, log: d.log, ...(d.viewersOf ? { viewersOf: d.viewersOf } : {}) };
+  const { viewersOf, onViewerJoined } = d;
+  return { sessions: d.sessions.manager, events: d.sessions.events, audit: d.audit, log: d.log, ...(viewersOf ? { viewersOf } : {}), ...(onViewerJoined ? { onViewerJoined } : {}) };
 }
 
 export abstract class ConsentedFeature<S, M extends { type: string; sessionId: string }, A extends AuditAction = AuditAction> {
@@ -57,6 +61,11 @@ export abstract class ConsentedFeature<S, M extends { type: string; sessionId: s
       if (e.type === 'ended') this.states.delete(e.session.id);
       // The new agent sees the state as it is (an open ask stays open: the customer answers whoever has the session).
       else if (e.type === 'agent-changed') this.tellState(e.session, e.session.agent);
+    });
+    // A viewer who joins sees the state as it is, not only from the next change on.
+    d.onViewerJoined?.((sessionId, viewer) => {
+      const s = d.sessions.get(sessionId);
+      if (s?.state === 'active') this.tellState(s, viewer);
     });
   }
 

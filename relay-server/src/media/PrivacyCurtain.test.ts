@@ -14,6 +14,10 @@ import { startDeskRelay, type DeskRelay } from '../desk/testing/deskRelay.ts';
 
 let r: DeskRelay;
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+async function waitUntil(isDone: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 50 && !isDone(); i++) await settle();
+  assert.ok(isDone(), what);
+}
 
 /** Ann takes a customer's help request (with control unless told) and the customer consents. */
 async function annServes(control = true): Promise<{ ann: NdcClient; customer: NdcClient; sessionId: string }> {
@@ -68,6 +72,33 @@ describe('privacy curtain', () => {
     await olivia.nextCtl('curtain-state', 5000, (m) => m.state === 'off');
     customer.sendCtl({ type: 'curtain-state', sessionId, state: 'on', reason: 'consented' });
     assert.equal((await customer.nextCtl('error')).code, 'not-allowed', 'up again only after another yes');
+  });
+
+  test('a viewer who joins, and an agent who takes the session over, learn at once that the curtain is up', async () => {
+    const { ann, customer, sessionId } = await annServes();
+    const olivia = await r.open('agent', r.ownerToken);
+    olivia.send({ type: 'session-monitor', requestId: 'm1', sessionId });
+    await olivia.next('session-started', 5000, (m) => m.sessionId === sessionId);
+    await settle();
+    assert.equal(olivia.ctlInbox.all.filter((m) => m.type === 'curtain-state').length, 0, 'nothing to tell while it is down');
+    await raise(ann, customer, sessionId);
+    await olivia.nextCtl('curtain-state', 5000, (m) => m.state === 'on');
+    // An invited colleague joins while it is up: told on joining, not at the next change.
+    const ben = await r.open('agent', r.tokens.ben);
+    ann.send({ type: 'session-invite', requestId: 'i1', sessionId, agentId: r.ids.ben });
+    await ben.next('session-invitation');
+    ben.send({ type: 'invite-answer', requestId: 'a1', sessionId, isAccepted: true });
+    await ben.next('session-started', 5000, (m) => m.sessionId === sessionId);
+    assert.deepEqual(await ben.nextCtl('curtain-state'), { type: 'curtain-state', sessionId, state: 'on', reason: 'consented' });
+    // The supervisor takes the session over: as its agent, told again (a new agent's console starts from nothing).
+    const before = olivia.ctlInbox.all.filter((m) => m.type === 'curtain-state').length;
+    olivia.send({ type: 'session-take-over', requestId: 't1', sessionId });
+    await olivia.next('session-started', 5000, (m) => m.sessionId === sessionId && m.agentName === 'Olivia');
+    await waitUntil(() => olivia.ctlInbox.all.filter((m) => m.type === 'curtain-state').length > before, 'the new agent hears the curtain is up');
+    assert.equal(olivia.ctlInbox.all.filter((m) => m.type === 'curtain-state').at(-1)?.state, 'on');
+    // The new agent may lower it: the curtain's state went with the session.
+    olivia.sendCtl({ type: 'curtain-request', sessionId, up: false });
+    assert.equal((await customer.nextCtl('curtain-request', 5000, (m) => !m.up)).up, false);
   });
 
   test('monitors and guests may not ask, even a guest given control; the customer may not ask, the agent may not answer', async () => {

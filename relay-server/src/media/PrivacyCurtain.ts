@@ -9,7 +9,9 @@
  * curtain hides what someone does on the PC; a view-only agent does nothing there); its monitors
  * and guests are refused. Only the customer answers, and only the open ask; `on` only after a yes
  * (each yes raises the curtain once); `off` at any time when the customer lifts it, as
- * `agent-lifted` only after the agent asked. The agent and every viewer are told each change.
+ * `agent-lifted` only after the agent asked. The agent and every viewer are told each change;
+ * a viewer who joins (a monitor, an invited guest) and an agent who takes the session over (a
+ * transfer, a take-over) are told at once when the curtain is up.
  * Asks and answers are in the audit log; asks, answers and changes (who and why) in the session's
  * event log. The curtain outlives a dropped link (the customer keeps it during the resume grace)
  * and its state goes with the session.

@@ -67,3 +67,44 @@ test('the watch sends what is copied once it settles, never what was there at th
   await advance(3000);
   assert.equal(sent.length, 1);
 });
+
+/** A running watch over a clipboard holding `clip` (the test changes `board.clip`), past its first reads. */
+async function watching(clip: ClipContent) {
+  const board = { clip };
+  const { timers, advance } = fakeTimers();
+  const sent: ClipContent[] = [];
+  const w = new ClipboardWatch(async () => board.clip, (c) => void sent.push(c), timers);
+  w.start();
+  await advance(1500);
+  return { board, w, sent, advance };
+}
+
+test('what arrived is not sent back even when the clipboard re-encodes it; copied again later, it is', async () => {
+  const { board, w, sent, advance } = await watching({ kind: 'text', text: 'before' });
+  // The other side's PNG: this clipboard keeps the same pixels as another PNG (as browsers and Electron do).
+  await w.putArrived({ kind: 'image', png: 'iVBORw0KGgoAAAA=' }, async () => {
+    board.clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
+  });
+  await advance(3000);
+  assert.deepEqual(sent, [], 'the re-encoded image is not sent back');
+  board.clip = { kind: 'text', text: 'copied' };
+  await advance(1000 + WATCH_SETTLE_MS);
+  board.clip = { kind: 'image', png: 'iVBORw0KGgoBBBB=' };
+  await advance(1000 + WATCH_SETTLE_MS);
+  assert.deepEqual(sent, [{ kind: 'text', text: 'copied' }, { kind: 'image', png: 'iVBORw0KGgoBBBB=' }], 'after a copy of its own, the same image copied again goes');
+  w.stop();
+});
+
+test('what the clipboard held before an arrival, read while the arrival is being written, is not sent', async () => {
+  const { board, w, sent, advance } = await watching({ kind: 'text', text: 'copied earlier' });
+  let finish = () => undefined as void;
+  const writing = w.putArrived({ kind: 'text', text: 'from the other side' }, () => new Promise<void>((resolve) => (finish = resolve)));
+  // The OS clipboard takes a while: the watch reads the old content meanwhile.
+  await advance(2500);
+  board.clip = { kind: 'text', text: 'from the other side' };
+  finish();
+  await writing;
+  await advance(3000);
+  assert.deepEqual(sent, [], 'neither the old content nor the arrival is sent');
+  w.stop();
+});

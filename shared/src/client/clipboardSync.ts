@@ -82,6 +82,11 @@ export const WATCH_SETTLE_MS = 300;
  */
 export class ClipboardWatch {
   private lastHash: string | null = null;
+  /** The last contents that arrived from the other side, as they came and as read back (hashes). */
+  private arrived: string[] = [];
+  /** Writes of arrived content under way, and a count that changes at each one's start and end. */
+  private writing = 0;
+  private arrivals = 0;
   private poller: unknown = null;
   private settle: unknown = null;
   private isReading = false;
@@ -117,12 +122,41 @@ export class ClipboardWatch {
 
   /** The other side's content was just put on this clipboard: not to be sent back. */
   noteArrived(c: ClipContent): void {
-    this.lastHash = contentHash(c);
+    const hash = contentHash(c);
+    this.lastHash = hash;
+    this.arrived = [...this.arrived.slice(-1), hash];
+  }
+
+  /**
+   * Puts the other side's content on this clipboard with `write`, and never sends it back: not as
+   * it came, nor as this clipboard holds it now. A clipboard may re-encode what it is given (an
+   * image becomes another PNG of the same pixels), so while the watch runs it reads the clipboard
+   * back once written.
+   */
+  async putArrived(c: ClipContent, write: () => Promise<void>): Promise<void> {
+    this.noteArrived(c);
+    // A read while it is being written may still see what was there before: not a copy to send.
+    this.writing++;
+    this.arrivals++;
+    try {
+      await write();
+    } finally {
+      this.writing--;
+      this.arrivals++;
+    }
+    if (this.poller === null) return;
+    try {
+      const back = await this.read();
+      if (back) this.noteArrived(back);
+    } catch {
+      // Not readable now: the next read decides (and sends it only if it is not what arrived).
+    }
   }
 
   private async check(isBaseline: boolean): Promise<void> {
     if (this.isReading) return;
     this.isReading = true;
+    const arrivals = this.arrivals;
     let c: ClipContent | null = null;
     try {
       c = await this.read();
@@ -131,15 +165,18 @@ export class ClipboardWatch {
     } finally {
       this.isReading = false;
     }
-    if (!c || this.poller === null) return;
+    if (!c || this.poller === null || this.writing > 0 || arrivals !== this.arrivals) return;
     const hash = contentHash(c);
     if (hash === this.lastHash) return;
     this.lastHash = hash;
-    if (isBaseline) return;
+    if (isBaseline || this.arrived.includes(hash)) return;
     if (this.settle !== null) this.timers.clearTimeout(this.settle);
     this.settle = this.timers.setTimeout(() => {
       this.settle = null;
-      if (this.poller !== null && this.lastHash === hash) this.send(c);
+      // Read back after an arrival may have come in the meantime: what arrived is never sent back.
+      if (this.poller === null || this.lastHash !== hash || this.arrived.includes(hash) || this.writing > 0) return;
+      this.arrived = [];
+      this.send(c);
     }, WATCH_SETTLE_MS);
   }
 }

@@ -143,9 +143,8 @@ export class ClipboardShare {
   }
 
   private async receiveText(text: string): Promise<void> {
-    this.watch.noteArrived({ kind: 'text', text });
     try {
-      await this.clipboard.writeText(text);
+      await this.watch.putArrived({ kind: 'text', text }, () => this.clipboard.writeText(text));
       this.show({ key: 'received', chars: text.length });
     } catch {
       // This browser would not take it (the page lost focus, say): show it to copy by hand.
@@ -154,9 +153,9 @@ export class ClipboardShare {
   }
 
   private async receiveImage(png: string): Promise<void> {
-    this.watch.noteArrived({ kind: 'image', png });
     try {
-      await writeAgentImage(this.clipboard, png);
+      // The browser re-encodes the PNG: what it holds now is not sent back either.
+      await this.watch.putArrived({ kind: 'image', png }, () => writeAgentImage(this.clipboard, png));
       this.show({ key: 'imageReceived', kb: kbOf(png) });
     } catch {
       this.show({ key: 'imageNotWritten', kb: kbOf(png) });
