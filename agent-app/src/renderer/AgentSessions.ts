@@ -11,7 +11,7 @@ import { FramingError, readHeader } from '@beacon/shared/framing';
 import { decodeChunk, isCameraCtl, isCurtainCtl, isFtCtl, isSoundCtl, type CtlFromRelay, type QualityMode, type RelayToClient, type ResumeClaim, type StreamConfig } from '@beacon/shared/protocol';
 import type { ConsoleAction } from '../common/ConsoleModel.ts';
 import { AgentSession, type SessionHost } from './AgentSession.ts';
-import { carriedMatch, type Carries } from './linkRouting.ts';
+import { carriedMatch, type Carries } from '../common/linkRouting.ts';
 import { RemoteSoundListener } from './sound/RemoteSoundListener.ts';
 
 export interface SessionsHost extends SessionHost {
