@@ -17,6 +17,7 @@ import type { CloseReason } from '@beacon/shared/browser/RelayConnection';
 import type { ClientToRelay, FirstSource, RelayToClient, ResumeClaim, SessionMode } from '@beacon/shared/protocol';
 import type { CustomerLabel } from '../common/ConsoleModel.ts';
 import { reopenSessionLink } from './SessionLinkResume.ts';
+import { randomId } from '@beacon/shared/browser/randomId';
 
 type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
@@ -35,12 +36,6 @@ export interface SessionLinksHost {
   claims(sessionIds: readonly string[]): ResumeClaim[];
   /** A session link dropped and these sessions wait to be resumed: their calls end (the audio was on that link). */
   away(sessionIds: readonly string[]): void;
-}
-
-function randomId(): string {
-  // crypto.randomUUID needs a secure context; getRandomValues works on plain-http consoles too.
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The connect form's request (mode `voice`: a call only, no screen, no control); kept to be sent on after a redirect. */

@@ -8,6 +8,7 @@ import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
 import { DeskRelayToCustomer, HelpRequestBody, type RelayToClient } from '@beacon/shared/protocol';
 import { INITIAL_HELP, helpTransition, openRequestId, type HelpInput, type HelpState } from '../common/HelpRequestModel.ts';
+import { randomId } from '@beacon/shared/browser/randomId';
 
 export interface HelpForm {
   customerName: string;
@@ -19,11 +20,6 @@ export interface HelpForm {
 export function groupFromLink(search: string): number | null {
   const raw = new URLSearchParams(search).get('group');
   return raw !== null && /^\d{1,9}$/.test(raw) && Number(raw) > 0 ? Number(raw) : null;
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export class HelpRequestClient {
@@ -75,7 +71,7 @@ export class HelpRequestClient {
     const body = HelpRequestBody.safeParse({ customerName: form.customerName, description: form.description, groupId: this.groupId, ...(phone ? { phone } : {}) });
     const conn = this.link();
     if (!body.success || !conn || this.getState().step !== 'form') return false;
-    const requestId = randomId();
+    const requestId = randomId(9);
     this.apply({ type: 'sent', requestId });
     conn.sendSignal({ type: 'help-request', requestId, help: body.data });
     return true;

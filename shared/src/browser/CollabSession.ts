@@ -12,6 +12,7 @@ import { COLLAB_LIMITS, type BoardId, type ChatMessage, type FilePurpose, type F
 import type { ErrorCode } from '../errors.ts';
 import { isCollabCtl, type CollabCtlFromRelay, type CtlFromRelay, type CtlToRelay } from '../protocol.ts';
 import { BoardModel } from '../whiteboard.ts';
+import { randomId } from './randomId.ts';
 
 export interface TransferView {
   transferId: string;
@@ -41,8 +42,7 @@ export interface CollabSnapshot {
 export const isCollabMessage = (msg: CtlFromRelay): msg is CollabCtlFromRelay => isCollabCtl(msg);
 
 export function randomTransferId(prefix = 'tr'): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(9));
-  return `${prefix}-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `${prefix}-${randomId(9)}`;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -7,6 +7,7 @@
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
 import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type FirstSource, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
+import { randomId } from '@beacon/shared/browser/randomId';
 
 export interface DeskOffer {
   request: HelpRequestView;
@@ -56,11 +57,6 @@ export interface AgentDeskDeps {
 }
 
 const OFF: DeskSnapshot = { isOn: false, status: null, offers: [], queue: [], isLive: false, transfers: {}, liveSessions: null, alerts: [] };
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class AgentDesk {
   private readonly store = new Store<DeskSnapshot>(OFF);

@@ -8,6 +8,7 @@
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
 import { MultiRelayToAgent, type CtlFromRelay, type Participant, type RelayToClient } from '@beacon/shared/protocol';
+import { randomId } from '@beacon/shared/browser/randomId';
 
 export interface SessionPeople {
   participants: readonly Participant[];
@@ -44,10 +45,6 @@ export interface MultiSnapshot {
 const OFF: MultiSnapshot = { isOn: false, people: {}, invitations: [], answered: null, pointers: {} };
 /** A console sends its pointer at most this often. */
 export const POINTER_INTERVAL_MS = 100;
-
-function randomId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 export class AgentMulti {
   private readonly store = new Store<MultiSnapshot>(OFF);
