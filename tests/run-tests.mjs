@@ -7,7 +7,9 @@
 // A test file whose tests all passed but whose process then failed (a crash or a stray error
 // at teardown, with its exit code or signal) is reported as such and run once more on its
 // own (twice at most); it counts as passed only if such a run passes. A failing test is never
-// run again.
+// run again. A test file still running after FILE_TIMEOUT_MS is stopped and counts as such a
+// process failure (libdatachannel can deadlock in native code, where no test timer fires; a
+// file that hangs would otherwise hold the whole run until CI gives up): the report names it.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,13 +36,15 @@ const unit = selected.filter((f) => !e2e.includes(f));
 
 const failuresDir = mkdtempSync(join(tmpdir(), 'beacon-test-failures-'));
 let runs = 0;
+/** Every file (and every test in it) ends within this; the longest file takes under 2 minutes. */
+const FILE_TIMEOUT_MS = Number(process.env.BEACON_TEST_FILE_TIMEOUT_MS ?? 600_000);
 
 /** Runs `files`; returns the exit status and the files whose process failed although every test in them passed. */
 function runOnce(files, concurrency, env = process.env) {
   const out = join(failuresDir, `run-${++runs}.jsonl`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
     { cwd: root, stdio: 'inherit', env },
   );
   const failures = existsSync(out)
@@ -62,8 +66,8 @@ function run(files, concurrency, env = process.env) {
   if (first.hasTestFailures || first.processOnly.length === 0) return first.status;
   let status = 0;
   for (const p of first.processOnly) {
-    const how = p.signal ? `signal ${p.signal}` : `exit code ${p.exitCode}`;
-    console.log(`\n[run-tests] ${relative(root, p.file)}: every test passed but its process failed (${how}); running it once more on its own`);
+    const how = p.failureType === 'testTimeoutFailure' ? `still running after ${FILE_TIMEOUT_MS / 1000} s, stopped` : p.signal ? `signal ${p.signal}` : `exit code ${p.exitCode}`;
+    console.log(`\n[run-tests] ${relative(root, p.file)}: no test in it failed but its process did (${how}); running it once more on its own`);
     // Two more tries: libdatachannel's teardown at process exit crashes now and then (SIGSEGV),
     // after every test passed, on this code as on older commits.
     let again = runOnce([p.file], 1, env);
