@@ -147,7 +147,10 @@ export class BandwidthEstimator {
     const wasBusy = prevAck !== null && oldestNew.sentAt <= prevAck;
     const from = wasBusy && prevAck !== null ? prevAck : oldestNew.sentAt + pathMs;
     const wasHeldBack = prevAck !== null && this.lastHeldBackAt >= prevAck - 1;
-    const isLinkLimited = wasHeldBack || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS);
+    // Held back counts only if frames overlapped on the link: a frame that arrived before the
+    // next was sent crossed an idle link, and what was held back meanwhile waited for the
+    // acknowledgement's pace, not for the link.
+    const isLinkLimited = (wasHeldBack && wasBusy) || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS);
     // Nor faster than they were sent: frames that queued behind a big one are acknowledged
     // together, which says nothing about the link (acknowledgement compression).
     const sendMs = this.lastAckedSentAt === null ? 0 : newest.sentAt - this.lastAckedSentAt;

@@ -6,8 +6,11 @@
  *   most of what the link delivered, so a LAN reaches full quality within a few frames.
  * - Congestion (frames queue: the delay on top of the quickest round trip grows, or without
  *   reports the channel's buffer stops draining): down to 85% of what the link delivered,
- *   at once and again every few hundred ms while it lasts: a shrunken link is followed
- *   within about a second.
+ *   but at most by half, at once and again every few hundred ms while it lasts: a shrunken
+ *   link is followed within about a second, and one delivery sample that understates the
+ *   link (the sender paused meanwhile) does not throw the picture to its smallest size.
+ *   Frames held back while the link was idle (the agent's reports not in yet) are no sign of
+ *   a short link.
  * - Otherwise, after a hold since the last decrease: up by about 30% a second, so a link that
  *   grew back is used again within ten seconds; near the rate at which the link last filled up
  *   only by about 10% a second, so a steady link is probed gently, every few seconds. A stream
@@ -28,6 +31,8 @@ export const UNDERUSE_DELAY_MS = 60;
 const OVERUSE_BUFFER_MS = 300;
 const DECREASE_FACTOR = 0.85;
 const DECREASE_INTERVAL_MS = 400;
+/** One decrease never takes the target below this share of what it was. */
+const MAX_DECREASE_STEP = 0.5;
 /** No increase for this long after a decrease. */
 export const HOLD_AFTER_DECREASE_MS = 2500;
 const INCREASE_FACTOR = 1.15;
@@ -128,7 +133,9 @@ export class RateController {
   update(link: LinkSnapshot, now: number): number {
     if (this.isStartup && this.startedAt !== null && now - this.startedAt > STARTUP_MS) this.isStartup = false;
     const deliveredBps = link.deliveryRate * 8;
-    const isHeldBack = now - this.lastHeldBackAt < HELD_BACK_MS;
+    // Held back while no recent delivery measured the link busy: the frames waited for the
+    // acknowledgements' pace (the agent reports every 50 ms or so), the link was idle.
+    const isHeldBack = now - this.lastHeldBackAt < HELD_BACK_MS && !(link.hasReports && link.isAppLimited);
     const isLinkShort = isHeldBack && link.hasReports && !link.isAppLimited && deliveredBps > 0 && deliveredBps < this.target * HELD_BACK_DELIVERY_SHARE;
     if (this.isOverused(link) || isLinkShort) {
       this.isStartup = false;
@@ -138,7 +145,9 @@ export class RateController {
         const measured = link.hasReports ? (link.isAppLimited ? 0 : deliveredBps) : link.drainRate * 8;
         const fromLink = measured > 0 ? measured * DECREASE_FACTOR : Infinity;
         if (measured > 0) this.congestedAt = measured;
-        this.target = clamp(Math.min(this.target * DECREASE_FACTOR, fromLink), this.limits);
+        // At most halved per step: a delivery sample can understate the link (the sender
+        // paused meanwhile), and a halving a round trip still follows a real drop within a second.
+        this.target = clamp(Math.max(this.target * MAX_DECREASE_STEP, Math.min(this.target * DECREASE_FACTOR, fromLink)), this.limits);
         this.lastDecreaseAt = now;
         this.decreases++;
       }

@@ -1,0 +1,91 @@
+/**
+ * The rate control on traces recorded from a 1 Mbit/s link (scrolling text, 15 fps at first):
+ * frames held back only because the agent's reports had not come in yet (each frame arrived a
+ * few ms after it was sent, long before the next) must not read as a short link, and one
+ * understated delivery sample must not throw the target to the floor.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BandwidthEstimator, type LinkSnapshot } from './BandwidthEstimator.ts';
+import { RateController } from './RateController.ts';
+
+const LIMITS = { minBps: 60_000, maxBps: 2_000_000, startBps: 250_000 };
+
+/**
+ * Frames every `intervalMs` that cross the link in `transferMs` (arrival = sent + transfer);
+ * the agent reports 50 ms after each arrival. Every frame is also held back once, just before
+ * it is sent (the reports' pace), as the customer's ScreenEncoder saw it.
+ */
+function paced(intervalMs: number, transferMs: number, bytes: number, frames: number): BandwidthEstimator {
+  const e = new BandwidthEstimator();
+  for (let i = 0; i < frames; i++) {
+    const sentAt = 1000 + i * intervalMs;
+    e.onHeldBack(sentAt - 1);
+    e.onFrameSent(i, bytes, sentAt);
+    const arrivedAt = sentAt + transferMs;
+    e.onReport({ lastSeq: i, heldMs: 50, bytes: (i + 1) * bytes }, arrivedAt + 50);
+  }
+  return e;
+}
+
+test('frames held back while each one crossed an idle link before the next was sent: the link is not measured busy', () => {
+  // 3 kB every 67 ms (15 fps), 24 ms on the link each: the link is idle two thirds of the time.
+  const link = paced(67, 24, 3000, 30).snapshot(1000 + 30 * 67);
+  assert.equal(link.isAppLimited, true, 'the sender, not the link, set the pace');
+});
+
+test('frames that queued behind each other while held back measure the link', () => {
+  // 3 kB every 67 ms on a link that takes 100 ms for each: every frame is sent before the one
+  // before it arrived, and the sender holds the next back meanwhile. Events in time order.
+  const e = new BandwidthEstimator();
+  const events: { at: number; run: () => void }[] = [];
+  for (let i = 0; i < 30; i++) {
+    const sentAt = 1000 + i * 67;
+    events.push({ at: sentAt - 1, run: () => e.onHeldBack(sentAt - 1) });
+    events.push({ at: sentAt, run: () => e.onFrameSent(i, 3000, sentAt) });
+    const arrivedAt = 1000 + (i + 1) * 100;
+    events.push({ at: arrivedAt + 20, run: () => e.onReport({ lastSeq: i, heldMs: 20, bytes: (i + 1) * 3000 }, arrivedAt + 20) });
+  }
+  // While the sender is still sending (after that, only the backlog drains).
+  const until = 1000 + 29 * 67 + 10;
+  for (const ev of events.sort((a, b) => a.at - b.at)) if (ev.at <= until) ev.run();
+  const link = e.snapshot(until);
+  assert.equal(link.isAppLimited, false);
+  assert.ok(link.deliveryRate > 20_000 && link.deliveryRate < 40_000, `about 30 kB/s, got ${Math.round(link.deliveryRate)} B/s`);
+});
+
+test('hold-backs on an idle link do not stop the target from growing', () => {
+  const rate = new RateController(LIMITS);
+  const e = paced(67, 24, 3000, 30);
+  const t0 = 1000 + 30 * 67;
+  rate.onSent(1000);
+  // Start-up over (an overuse was seen), then a long quiet stretch with a hold-back every frame.
+  rate.update({ ...e.snapshot(t0), queueDelayMs: 400, hasReports: true }, t0);
+  const after = rate.targetBps;
+  for (let t = t0 + 100; t < t0 + 6000; t += 67) {
+    rate.onHeldBack(t - 1);
+    rate.update(e.snapshot(t), t);
+  }
+  assert.ok(rate.targetBps > after * 1.5, `grew from ${after} to ${rate.targetBps} bit/s`);
+});
+
+test('one decrease never more than halves the target, even if a delivery sample says far less', () => {
+  const rate = new RateController({ ...LIMITS, startBps: 800_000 });
+  rate.onSent(0);
+  const understated: LinkSnapshot = {
+    inFlightBytes: 0,
+    bufferedBytes: 0,
+    rttMs: 200,
+    baseRttMs: 5,
+    queueDelayMs: 190,
+    deliveryRate: 4000, // 32 kbit/s: a sample taken while the sender paused
+    isAppLimited: false,
+    capacity: 4000,
+    lastCapacity: 4000,
+    hasReports: true,
+    drainRate: 0,
+    sendRate: 50_000,
+  };
+  assert.equal(rate.update(understated, 5000), 400_000);
+  assert.equal(rate.update(understated, 5500), 200_000, 'and again a round trip later: a real drop is still followed within a second');
+});
