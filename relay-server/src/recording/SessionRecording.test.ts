@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { HEADER_BYTES, fragmentFrame, readHeader, writeHeader } from '@beacon/shared/framing';
-import { KEYFRAME_INTERVAL_MS, MAX_REASSEMBLY_BYTES, SessionRecording } from './SessionRecording.ts';
+import { KEYFRAME_INTERVAL_MS, MAX_REASSEMBLY_BYTES, SEEK_KEYFRAMES, SessionRecording } from './SessionRecording.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'beacon-sessrec-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,8 +47,11 @@ test('a recording that joined after the keyframe asks for one at once, not after
 test('with a keyframe in hand it asks again only when none came for the seek interval', async () => {
   const r = recording('steady');
   r.frame(true);
-  const steps = Math.floor((KEYFRAME_INTERVAL_MS - 100) / 33);
-  for (let i = 0; i < steps; i++) r.frame(false);
+  // A second of small deltas refines the keyframe; then a busy screen's big ones soon add up to SEEK_KEYFRAMES keyframes.
+  const refine = Math.ceil(1000 / 33);
+  for (let i = 0; i < refine; i++) r.frame(false);
+  const steps = Math.floor((KEYFRAME_INTERVAL_MS - 100) / 33) - refine;
+  for (let i = 0; i < steps; i++) r.frame(false, 33, 5000);
   assert.equal(r.asked(), 0);
   for (let i = 0; i < 10; i++) r.frame(false);
   assert.equal(r.asked(), 1);
@@ -60,10 +63,12 @@ test('a still screen (tiny heartbeat frames after a big keyframe) never makes it
   r.frame(true, 33, 30_000);
   for (let i = 0; i < 60; i++) r.frame(false, 500, 40);
   assert.equal(r.asked(), 0, 'no keyframe asked for in 30 s of a still screen');
-  for (let i = 0; i < 55; i++) r.frame(false, 33, 2000);
-  assert.equal(r.asked(), 0, 'a small clock changing 30 times a second: still no keyframe after 2 s more');
+  // Deltas of 2000 B add up to SEEK_KEYFRAMES keyframes (with the first second's 80 B) after this many.
+  const enough = Math.ceil((SEEK_KEYFRAMES * 30_080 - 58 * 40) / 2000);
+  for (let i = 0; i < enough - 5; i++) r.frame(false, 33, 2000);
+  assert.equal(r.asked(), 0, `a small clock changing 30 times a second: still no keyframe after ${enough - 5} changes`);
   for (let i = 0; i < 10; i++) r.frame(false, 33, 2000);
-  assert.equal(r.asked(), 1, 'once the deltas add up to a few keyframes, a seek point is asked for');
+  assert.equal(r.asked(), 1, 'once the deltas add up to several keyframes, a seek point is asked for');
   await r.rec.close(Date.now());
 });
 
@@ -94,10 +99,11 @@ test('a coarse keyframe and the big delta that sharpens it count as one keyframe
   const r = recording('coarse');
   r.frame(true, 33, 5_000);
   r.frame(false, 66, 25_000);
-  // 16 s of a small clock: 600 B deltas at 15 fps (144 kB: far more than 4 x 5 kB, less than 4 x 38 kB).
-  for (let i = 0; i < 240; i++) r.frame(false, 66, 600);
+  // A small clock: 600 B deltas at 15 fps, far more than SEEK_KEYFRAMES x 5 kB, less than SEEK_KEYFRAMES x the ~38 kB of the keyframe's first second.
+  const cost = 5_000 + 25_000 + 14 * 600;
+  for (let i = 0; i < Math.floor((SEEK_KEYFRAMES * cost * 0.9) / 600); i++) r.frame(false, 66, 600);
   assert.equal(r.asked(), 0, 'the sharpening delta is part of what the keyframe cost');
-  for (let i = 0; i < 100; i++) r.frame(false, 66, 600);
-  assert.ok(r.asked() >= 1, 'the deltas add up to four such keyframes: a seek point');
+  for (let i = 0; i < Math.ceil((SEEK_KEYFRAMES * cost * 0.2) / 600); i++) r.frame(false, 66, 600);
+  assert.ok(r.asked() >= 1, 'the deltas add up to SEEK_KEYFRAMES such keyframes: a seek point');
   await r.rec.close(Date.now());
 });

@@ -26,11 +26,14 @@ import { VoiceTrack } from './VoiceTrack.ts';
  * (a 720p desktop keyframe is tens of kB, and the encoder spends about as much again on the
  * deltas that refine it), so this is a balance: 5 s; and only once the pictures since the last
  * keyframe add up to {@link SEEK_KEYFRAMES} keyframes (a seek then decodes at most that much
- * more than the keyframe itself). A still screen, or one where only a clock changes, never
- * gets periodic keyframes this way: its small deltas take minutes to add up.
+ * more than the keyframe itself), so forced keyframes take under a tenth of the stream: on a
+ * 1 Mbit/s link a 720p keyframe holds the picture back for half a second, and at 4 (every 5–6 s
+ * while text scrolled) they cost the agent a third of the frame rate. A still screen, or one
+ * where only a clock changes, never gets periodic keyframes this way: its small deltas take
+ * minutes to add up.
  */
 export const KEYFRAME_INTERVAL_MS = 5000;
-export const SEEK_KEYFRAMES = 4;
+export const SEEK_KEYFRAMES = 10;
 /**
  * What a keyframe cost is counted over this long from it: an encoder on a slow link sends a
  * small, coarse keyframe and then a delta several times its size that sharpens it, so the
