@@ -98,11 +98,14 @@ export class BandwidthEstimator {
   private bufferedAt: number | null = null;
   private sentSinceBufferSample = 0;
   private drainRateBps = 0;
+  /** The newest keyframe: when it went out, its size, and when it arrived (null: not yet acknowledged). */
+  private lastKey: { seq: number; bytes: number; sentAt: number; arrivedAt: number | null } | null = null;
   /** Frames sent in the last {@link SEND_RATE_WINDOW_MS}, oldest first. */
   private readonly recentSends: { at: number; bytes: number }[] = [];
 
   /** A frame of `bytes` was handed to the media channel. */
-  onFrameSent(seq: number, bytes: number, now: number): void {
+  onFrameSent(seq: number, bytes: number, now: number, isKey = false): void {
+    if (isKey) this.lastKey = { seq: seq >>> 0, bytes, sentAt: now, arrivedAt: null };
     this.sent.push({ seq: seq >>> 0, bytes, sentAt: now });
     this.recentSends.push({ at: now, bytes });
     this.sentBytes += bytes;
@@ -132,12 +135,14 @@ export class BandwidthEstimator {
       newlyAcked += f.bytes;
     }
     if (!newest || !oldestNew) return;
+    const key = this.lastKey;
+    if (key && key.arrivedAt === null && ((seq - key.seq) >>> 0) < 0x80000000) key.arrivedAt = ackedAt;
     this.ackedBytes += newlyAcked;
     this.lastProgressAt = now;
     // The path's own round trip as known before these frames: the first of them may have queued
     // behind a big one, so its round trip is not the path's.
     const pathMs = this.hasSmallBase && this.baseRtt ? this.baseRtt.ms : 0;
-    if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes, ackedAt);
+    if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes + this.keyAheadOf(newest), ackedAt);
     // The interval the acknowledged bytes took: from the previous ack while frames overlapped
     // in flight; else from when the first of them was sent, less the path's own round trip. It
     // measures the link only if frames were held back for it meanwhile (the sender wanted more
@@ -224,6 +229,18 @@ export class BandwidthEstimator {
     return now - this.lastProgressAt <= REPORT_STALE_MS;
   }
 
+  /**
+   * The bytes of a keyframe still on its way when `f` was sent: a keyframe is big by design and
+   * the frames right behind it wait for it, which is its own transfer, not a queue the target
+   * built up (it made a 1 Mbit/s link look congested at every keyframe).
+   */
+  private keyAheadOf(f: SentFrame): number {
+    const key = this.lastKey;
+    if (!key || key.seq === f.seq || key.sentAt > f.sentAt) return 0;
+    return key.arrivedAt === null || key.arrivedAt > f.sentAt ? key.bytes : 0;
+  }
+
+  /** `frameBytes`: the frame's own bytes and those it had to wait for by design (see keyAheadOf). */
   private onRtt(rttMs: number, frameBytes: number, at: number): void {
     if (!(rttMs >= 0)) return;
     this.srttMs = this.srttMs === null ? rttMs : this.srttMs * 0.8 + rttMs * 0.2;

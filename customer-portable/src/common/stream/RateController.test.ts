@@ -89,3 +89,25 @@ test('one decrease never more than halves the target, even if a delivery sample 
   assert.equal(rate.update(understated, 5000), 400_000);
   assert.equal(rate.update(understated, 5500), 200_000, 'and again a round trip later: a real drop is still followed within a second');
 });
+
+test('the frames right behind a keyframe wait for it on a slow link: that is not a queue the target built up', () => {
+  // 1 Mbit/s (125 kB/s), 5 ms round trip; 3 kB frames at 15 fps, one 34 kB keyframe at 2 s.
+  const e = new BandwidthEstimator();
+  const events: { at: number; run: () => void }[] = [];
+  let linkFreeAt = 0;
+  for (let i = 0; i < 60; i++) {
+    const sentAt = 1000 + i * 67;
+    const isKey = i === 15;
+    const bytes = isKey ? 34_000 : 3000;
+    linkFreeAt = Math.max(linkFreeAt, sentAt + 2.5) + bytes / 125;
+    const arrivedAt = linkFreeAt;
+    events.push({ at: sentAt, run: () => e.onFrameSent(i, bytes, sentAt, isKey) });
+    events.push({ at: arrivedAt + 2.5 + 20, run: () => e.onReport({ lastSeq: i, heldMs: 20, bytes: 0 }, arrivedAt + 2.5 + 20) });
+  }
+  let worst = 0;
+  for (const ev of events.sort((a, b) => a.at - b.at)) {
+    ev.run();
+    worst = Math.max(worst, e.snapshot(ev.at).queueDelayMs);
+  }
+  assert.ok(worst < 60, `queueing delay seen: ${Math.round(worst)} ms`);
+});

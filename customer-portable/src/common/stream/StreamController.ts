@@ -154,7 +154,7 @@ export class StreamController {
   onFrameSent(seq: number, bytes: number, isKey: boolean, now: number): void {
     this.firstSentAt ??= now;
     this.rate.onSent(now);
-    this.estimator.onFrameSent(seq, bytes, now);
+    this.estimator.onFrameSent(seq, bytes, now, isKey);
     if (isKey) {
       this.lastKeyAt = now;
       this.lastKeySeq = seq >>> 0;
