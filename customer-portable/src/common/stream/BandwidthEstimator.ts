@@ -100,6 +100,8 @@ export class BandwidthEstimator {
   private drainRateBps = 0;
   /** The newest keyframe: when it went out, its size, and when it arrived (null: not yet acknowledged). */
   private lastKey: { seq: number; bytes: number; sentAt: number; arrivedAt: number | null } | null = null;
+  /** The newest start-up probe (padding on ctl, see LinkProbe), likewise; its answer stands in for its arrival. */
+  private lastProbe: { bytes: number; sentAt: number; arrivedAt: number | null } | null = null;
   /** Frames sent in the last {@link SEND_RATE_WINDOW_MS}, oldest first. */
   private readonly recentSends: { at: number; bytes: number }[] = [];
 
@@ -142,7 +144,7 @@ export class BandwidthEstimator {
     // The path's own round trip as known before these frames: the first of them may have queued
     // behind a big one, so its round trip is not the path's.
     const pathMs = this.hasSmallBase && this.baseRtt ? this.baseRtt.ms : 0;
-    if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes + this.keyAheadOf(newest), ackedAt);
+    if (newest.seq === seq) this.onRtt(ackedAt - newest.sentAt, newest.bytes + this.bigAheadOf(newest), ackedAt);
     // The interval the acknowledged bytes took: from the previous ack while frames overlapped
     // in flight; else from when the first of them was sent, less the path's own round trip. It
     // measures the link only if frames were held back for it meanwhile (the sender wanted more
@@ -163,6 +165,16 @@ export class BandwidthEstimator {
     this.lastAckedSentAt = newest.sentAt;
     this.lastAckSeq = seq;
     this.lastAckAt = ackedAt;
+  }
+
+  /** A start-up probe of `bytes` went out on the same link. */
+  onProbeSent(bytes: number, now: number): void {
+    this.lastProbe = { bytes, sentAt: now, arrivedAt: null };
+  }
+
+  /** The newest probe was answered. */
+  onProbeAnswered(now: number): void {
+    if (this.lastProbe && this.lastProbe.arrivedAt === null) this.lastProbe.arrivedAt = now;
   }
 
   /** A frame was held back because too much was in front of the link. */
@@ -230,17 +242,20 @@ export class BandwidthEstimator {
   }
 
   /**
-   * The bytes of a keyframe still on its way when `f` was sent: a keyframe is big by design and
-   * the frames right behind it wait for it, which is its own transfer, not a queue the target
-   * built up (it made a 1 Mbit/s link look congested at every keyframe).
+   * The bytes of a keyframe or a start-up probe still on its way when `f` was sent: both are big
+   * by design and the frames right behind them wait for them, which is their own transfer, not a
+   * queue the target built up (it made a 1 Mbit/s link look congested at every keyframe, and
+   * ended start-up before the probe could measure the link).
    */
-  private keyAheadOf(f: SentFrame): number {
+  private bigAheadOf(f: SentFrame): number {
     const key = this.lastKey;
-    if (!key || key.seq === f.seq || key.sentAt > f.sentAt) return 0;
-    return key.arrivedAt === null || key.arrivedAt > f.sentAt ? key.bytes : 0;
+    const probe = this.lastProbe;
+    const isAhead = (x: { sentAt: number; arrivedAt: number | null }) => x.sentAt <= f.sentAt && (x.arrivedAt === null || x.arrivedAt > f.sentAt);
+    const keyBytes = key && key.seq !== f.seq && isAhead(key) ? key.bytes : 0;
+    return keyBytes + (probe && isAhead(probe) ? probe.bytes : 0);
   }
 
-  /** `frameBytes`: the frame's own bytes and those it had to wait for by design (see keyAheadOf). */
+  /** `frameBytes`: the frame's own bytes and those it had to wait for by design (see bigAheadOf). */
   private onRtt(rttMs: number, frameBytes: number, at: number): void {
     if (!(rttMs >= 0)) return;
     this.srttMs = this.srttMs === null ? rttMs : this.srttMs * 0.8 + rttMs * 0.2;

@@ -90,26 +90,37 @@ test('one decrease never more than halves the target, even if a delivery sample 
   assert.equal(rate.update(understated, 5500), 200_000, 'and again a round trip later: a real drop is still followed within a second');
 });
 
-test('the frames right behind a keyframe wait for it on a slow link: that is not a queue the target built up', () => {
-  // 1 Mbit/s (125 kB/s), 5 ms round trip; 1.2 kB frames (a small picture) at 15 fps, one 34 kB keyframe first (no rate known yet) or at 1 s.
-  for (const keyAt of [0, 15]) {
-  const e = new BandwidthEstimator();
-  const events: { at: number; run: () => void }[] = [];
-  let linkFreeAt = 0;
-  for (let i = 0; i < 60; i++) {
-    const sentAt = 1000 + i * 67;
-    const isKey = i === keyAt;
-    const bytes = isKey ? 34_000 : 1200;
-    linkFreeAt = Math.max(linkFreeAt, sentAt + 2.5) + bytes / 125;
-    const arrivedAt = linkFreeAt;
-    events.push({ at: sentAt, run: () => e.onFrameSent(i, bytes, sentAt, isKey) });
-    events.push({ at: arrivedAt + 2.5 + 20, run: () => e.onReport({ lastSeq: i, heldMs: 20, bytes: 0 }, arrivedAt + 2.5 + 20) });
-  }
-  let worst = 0;
-  for (const ev of events.sort((a, b) => a.at - b.at)) {
-    ev.run();
-    worst = Math.max(worst, e.snapshot(ev.at).queueDelayMs);
-  }
-  assert.ok(worst < 60, `keyframe ${keyAt}: queueing delay seen: ${Math.round(worst)} ms`);
+test('the frames right behind a keyframe or a start-up probe wait for it on a slow link: that is not a queue the target built up', () => {
+  // 1 Mbit/s (125 kB/s), 5 ms round trip; 1.2 kB frames (a small picture) at 15 fps, and one
+  // 34 kB keyframe (first, before any rate is known, or at 1 s), or a 32 kB probe on ctl at 0.3 s.
+  const cases = [
+    { what: 'keyframe', at: 0 },
+    { what: 'keyframe', at: 15 },
+    { what: 'probe', at: 5 },
+  ] as const;
+  for (const c of cases) {
+    const e = new BandwidthEstimator();
+    const events: { at: number; run: () => void }[] = [];
+    let linkFreeAt = 0;
+    const cross = (sentAt: number, bytes: number) => (linkFreeAt = Math.max(linkFreeAt, sentAt + 2.5) + bytes / 125) + 2.5;
+    for (let i = 0; i < 60; i++) {
+      const sentAt = 1000 + i * 67;
+      if (c.what === 'probe' && i === c.at) {
+        const answeredAt = cross(sentAt - 1, 32_000) + 2.5;
+        events.push({ at: sentAt - 1, run: () => e.onProbeSent(32_000, sentAt - 1) });
+        events.push({ at: answeredAt, run: () => e.onProbeAnswered(answeredAt) });
+      }
+      const isKey = c.what === 'keyframe' && i === c.at;
+      const bytes = isKey ? 34_000 : 1200;
+      const reportedAt = cross(sentAt, bytes) + 20;
+      events.push({ at: sentAt, run: () => e.onFrameSent(i, bytes, sentAt, isKey) });
+      events.push({ at: reportedAt, run: () => e.onReport({ lastSeq: i, heldMs: 20, bytes: 0 }, reportedAt) });
+    }
+    let worst = 0;
+    for (const ev of events.sort((a, b) => a.at - b.at)) {
+      ev.run();
+      worst = Math.max(worst, e.snapshot(ev.at).queueDelayMs);
+    }
+    assert.ok(worst < 60, `${c.what} ${c.at}: queueing delay seen: ${Math.round(worst)} ms`);
   }
 });

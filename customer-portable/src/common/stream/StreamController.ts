@@ -117,6 +117,7 @@ export class StreamController {
 
   /** The probe of `bytes` went out: its ID, for the acknowledgement. */
   onProbeSent(bytes: number, now: number): number {
+    this.estimator.onProbeSent(bytes, now);
     return this.probe.onSent(bytes, now, this.estimator.acknowledgedBytes);
   }
 
@@ -128,6 +129,7 @@ export class StreamController {
   }
 
   onProbeAck(id: number, now: number): void {
+    this.estimator.onProbeAnswered(now);
     this.probe.onAck(id, now, this.estimator.acknowledgedBytes);
     this.applyProbe(now);
   }
