@@ -40,8 +40,12 @@ export class InjectorProcess {
       cwd: REPO_ROOT,
       env: { ...process.env, DISPLAY: display },
       execArgv: ['--import', 'tsx'],
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      // Pipes, not the test's own output: a host that outlived its test would hold the test
+      // runner's pipe to that file open, and the runner waits for it (a hang, not a failure).
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
+    child.stdout?.on('data', (d: Buffer) => process.stdout.write(d));
+    child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
       child.once('exit', (code) => reject(new Error(`injector process exited with ${code}`)));

@@ -70,8 +70,9 @@ test('a live journal is copied while it is written; killed, what was copied play
   const journal = path.join(dir, 'live.bcl');
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, '../testing/shipJournalMain.ts'), journal, 'liveSession01'], {
     env: { ...process.env, BEACON_TEST_S3_SETTINGS: JSON.stringify(settings) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(d));
   const exited = new Promise((r) => child.once('exit', r));
   let last = { shipped: 0, frames: 0 };
   let text = '';
