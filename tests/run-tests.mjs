@@ -38,6 +38,13 @@ const failuresDir = mkdtempSync(join(tmpdir(), 'beacon-test-failures-'));
 let runs = 0;
 /** Every file (and every test in it) ends within this; the longest file takes under 2 minutes. */
 const FILE_TIMEOUT_MS = Number(process.env.BEACON_TEST_FILE_TIMEOUT_MS ?? 600_000);
+/**
+ * The whole run ends by then (CI stops a run at 90 minutes, with the install before it): node's
+ * runner still waits for a file whose output pipe some leftover process holds open, so a phase
+ * that has not ended by the deadline is stopped and the run fails, saying so.
+ */
+const deadline = Date.now() + Number(process.env.BEACON_TEST_BUDGET_MS ?? 75 * 60_000);
+let isOutOfTime = false;
 
 /** Runs `files`; returns the exit status and the files whose process failed although every test in them passed. */
 function runOnce(files, concurrency, env = process.env) {
@@ -45,8 +52,13 @@ function runOnce(files, concurrency, env = process.env) {
   const r = spawnSync(
     process.execPath,
     ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
-    { cwd: root, stdio: 'inherit', env },
+    { cwd: root, stdio: 'inherit', env, timeout: Math.max(1000, deadline - Date.now()), killSignal: 'SIGKILL' },
   );
+  if (r.error?.code === 'ETIMEDOUT') {
+    isOutOfTime = true;
+    console.log(`\n[run-tests] stopped: the run is out of time (BEACON_TEST_BUDGET_MS); a test file of this phase did not end: ${files.length === 1 ? files[0] : `one of ${files.length} files`}`);
+    return { status: 1, hasTestFailures: true, processOnly: [] };
+  }
   const failures = existsSync(out)
     ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     : [];
@@ -60,7 +72,7 @@ function runOnce(files, concurrency, env = process.env) {
 }
 
 function run(files, concurrency, env = process.env) {
-  if (!files.length) return 0;
+  if (!files.length || isOutOfTime) return isOutOfTime ? 1 : 0;
   const first = runOnce(files, concurrency, env);
   if (first.status === 0) return 0;
   if (first.hasTestFailures || first.processOnly.length === 0) return first.status;
