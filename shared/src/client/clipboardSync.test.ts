@@ -108,3 +108,14 @@ test('what the clipboard held before an arrival, read while the arrival is being
   assert.deepEqual(sent, [], 'neither the old content nor the arrival is sent');
   w.stop();
 });
+
+test('a copy of its own made while an arrival is read back still goes (a busy machine reads back late)', async () => {
+  const { board, w, sent, advance } = await watching({ kind: 'text', text: 'before' });
+  // The agent's text arrives; by the time the clipboard is read back, the user copied an image.
+  await w.putArrived({ kind: 'text', text: 'from the other side' }, async () => {
+    board.clip = { kind: 'image', png: 'iVBORw0KGgoCCCC=' };
+  });
+  await advance(1000 + WATCH_SETTLE_MS);
+  assert.deepEqual(sent, [{ kind: 'image', png: 'iVBORw0KGgoCCCC=' }]);
+  w.stop();
+});

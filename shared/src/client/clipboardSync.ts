@@ -146,8 +146,10 @@ export class ClipboardWatch {
     }
     if (this.poller === null) return;
     try {
+      // Only a re-encoding of what arrived counts: the user may have copied something else by
+      // the time the read-back runs (a busy machine), and that copy must still go.
       const back = await this.read();
-      if (back) this.noteArrived(back);
+      if (back && isSameKind(back, c)) this.noteArrived(back);
     } catch {
       // Not readable now: the next read decides (and sends it only if it is not what arrived).
     }
@@ -179,4 +181,10 @@ export class ClipboardWatch {
       this.send(c);
     }, WATCH_SETTLE_MS);
   }
+}
+
+/** `back` may be how a clipboard holds `c`: an image as another PNG, text with other line ends. */
+function isSameKind(back: ClipContent, c: ClipContent): boolean {
+  if (back.kind === 'text' && c.kind === 'text') return back.text.replace(/\r\n/g, '\n') === c.text.replace(/\r\n/g, '\n');
+  return back.kind === c.kind;
 }
