@@ -23,7 +23,7 @@ import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { DeskMessage } from './DeskLink.ts';
 import type { DeskQueue } from './DeskQueue.ts';
 import { DeskRefusedError, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
-import { hasSpareCapacity, isEligible, isOnlyElsewhere, seatView } from './pickAgent.ts';
+import { hasSpareCapacity, isEligible, seatView } from './pickAgent.ts';
 
 /** What the cluster lends the desk for offers (cluster/Cluster.ts). */
 export interface OfferChannel {
@@ -48,6 +48,8 @@ export interface CrossRelayOffersDeps {
   view(r: HelpRequest): HelpRequestView;
   /** The seat's consoles here that speak `desk-cluster-offers`. */
   consolesOf(agentId: number): AgentParty[];
+  /** Whether the seat has a console at the desk here (a ticket's connection, carrying a session, is none). */
+  hasDeskConsole(agentId: number): boolean;
   now: Clock;
   log: Logger;
 }
@@ -83,8 +85,9 @@ export class CrossRelayOffers {
     if (e.kind !== 'offered' || e.agentId === null) return;
     const r = this.d.queue.findRequest(e.requestId);
     const a = this.d.queue.findAgent(e.agentId);
+    // Online here only through a ticket's connection (a session another relay sent it to): its desk is elsewhere.
     const relayId = a?.elsewhere?.desk?.relayId;
-    if (!r || r.state.kind !== 'offered' || !a || !isOnlyElsewhere(a) || !relayId) return;
+    if (!r || r.state.kind !== 'offered' || !a || !relayId || this.d.hasDeskConsole(a.id)) return;
     this.sent.set(r.id, { relayId, agentId: a.id });
     this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until });
   }
@@ -172,7 +175,8 @@ export class CrossRelayOffers {
     const heldBy = new Map<number, number>();
     for (const h of this.held.values()) heldBy.set(h.agentId, (heldBy.get(h.agentId) ?? 0) + 1);
     return this.d.queue.agents().flatMap((a): SharedDeskAgent[] => {
-      if (!a.isOnline) return a.load > 0 ? [{ id: a.id, load: a.load, isOnline: false }] : [];
+      // Online here through a ticket's connection only: not at this desk (the offers to it are held where its desk is).
+      if (!a.isOnline || !this.d.hasDeskConsole(a.id)) return a.load > 0 ? [{ id: a.id, load: a.load, isOnline: false }] : [];
       const offers = Math.max(0, a.offers - (heldBy.get(a.id) ?? 0));
       const desk = { state: a.state, limit: a.limit, offers, idleSince: a.idleSince, groupIds: [...a.groupIds], takesOffers: this.d.consolesOf(a.id).length > 0 };
       return [{ id: a.id, load: a.load, desk }];

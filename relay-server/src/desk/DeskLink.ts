@@ -333,6 +333,11 @@ export class DeskLink implements DeskConsoles {
 
   /* ---------- what DeskHandover asks ---------- */
 
+  /** Whether a console of the seat is at the desk here. */
+  hasDeskConsole(agentId: number): boolean {
+    return (this.agents.get(agentId)?.size ?? 0) > 0;
+  }
+
   /** A seat's consoles here that may be offered the other relays' requests. */
   clusterOfferConsolesOf(agentId: number): AgentParty[] {
     return this.consolesSpeaking(agentId, this.speakingClusterOffers);

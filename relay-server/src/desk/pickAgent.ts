@@ -30,11 +30,6 @@ export function seatView(a: DeskAgent): DeskAgent {
   return { ...a, state, limit, idleSince, groupIds, load, offers, isOnline: true };
 }
 
-/** At another relay's desk only: an offer to it crosses relays. */
-export function isOnlyElsewhere(a: DeskAgent): boolean {
-  return !a.isOnline && !!a.elsewhere?.desk;
-}
-
 export function isEligible(a: DeskAgent, groupId: number | null): boolean {
   return a.isOnline && a.state === 'available' && a.limit > 0 && isMember(a, groupId);
 }
