@@ -139,6 +139,8 @@ describe('help requests offered to agents on every relay', () => {
     assert.equal((await taking.next('error', 10_000, (m) => m.requestId === 'other')).code, 'forbidden');
     taking.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
     assert.equal((await taking.next('error', 10_000)).code, 'forbidden');
+    taking.send({ type: 'connect-request', requestId: 'by-code', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: true } });
+    assert.equal((await taking.next('error', 10_000, (m) => m.requestId === 'by-code')).code, 'forbidden');
     taking.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
     assert.equal((await customer.next('help-assigned', 10_000)).agentName, 'ANN');
     const ask = await customer.next('consent-request', 10_000);

@@ -298,6 +298,7 @@ export class ClientConnection {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
         }
         try {
+          if (this.ticketTake) throw new ProtocolError('forbidden', 'this connection was opened with a ticket to take a help request; accept it with offer-accept');
           if (this.ticketDevice !== null && msg.deviceId !== this.ticketDevice) throw new ProtocolError('forbidden', 'this connection was opened with a relay ticket for another device');
           const elsewhere = this.ctx.cluster && this.tokenHash ? await this.ctx.cluster.routeConnect(msg, this.tokenHash, this.spokenByBoth.has('relay-cluster')) : null;
           if (elsewhere) return this.send(elsewhere);
