@@ -18,6 +18,11 @@ import { TestApi } from '../testing/TestApi.ts';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
 import { testRedisUrl } from '../testing/testSharedState.ts';
 import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { DeskOfferEvent, HelpRequestView } from '@beacon/shared/protocol';
+import type { Logger } from '../platform/logger.ts';
+import type { AgentParty } from '../sessions/Session.ts';
+import { CrossRelayOffers } from './CrossRelayOffers.ts';
+import { deskFixture } from './testing/deskFixture.ts';
 
 const SECRET = randomBytes(32).toString('hex');
 const CAPS = KNOWN_CAPABILITIES.filter((c) => c !== 'resume');
@@ -151,5 +156,56 @@ describe('help requests offered to agents on every relay', () => {
     assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'accepted');
     // A ticket opens one connection.
     await assert.rejects(open(a, { ticket: to.ticket }, 'agent', false));
+  });
+});
+
+/** The seat's relay on its own: a fake cluster channel, a queue on a hand-moved clock, one console of seat 5. */
+function seatRelay() {
+  const d = deskFixture();
+  const published: DeskOfferEvent[] = [];
+  const sent: { type: string }[] = [];
+  const console5 = { agent: { id: 5, displayName: 'Ann' }, send: (m: { type: string }) => sent.push(m) } as unknown as AgentParty;
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+  const channel = { relayId: 'relay-b', publish: (e: DeskOfferEvent) => published.push(e), redirect: async () => null };
+  const offers = new CrossRelayOffers({ channel, queue: d.queue, view: () => assert.fail('no own requests'), consolesOf: (id) => (id === 5 ? [console5] : []), hasDeskConsole: (id) => id === 5, now: d.now, log });
+  d.agents({ id: 5, limit: 2 });
+  const request: HelpRequestView = { id: 'r'.repeat(16), groupId: null, customerName: 'Li Na', description: 'printer', deviceId: '123456789', createdAt: d.now(), state: 'offered', agentId: 5, offeredUntil: d.now() + 30_000, position: 0, estimatedWaitMs: null, transfer: null };
+  const offer: DeskOfferEvent = { type: 'desk-cross-offer', from: 'relay-a', to: 'relay-b', agentId: 5, request, until: d.now() + 30_000 };
+  return { d, published, sent, offers, offer, request };
+}
+
+describe('another relay\'s offer on the seat\'s relay', () => {
+  test('held against the seat (nothing else is offered to it meanwhile) and shown; a second one is declined at once as busy', () => {
+    const { d, published, sent, offers, offer, request } = seatRelay();
+    offers.onEvent(offer);
+    assert.deepEqual(sent.map((m) => m.type), ['desk-offer']);
+    d.queue.create(d.request('own'));
+    assert.equal(d.queue.request('own'.padEnd(16, '_')).state.kind, 'waiting', 'the seat has an offer pending');
+    offers.onEvent({ ...offer, request: { ...request, id: 's'.repeat(16) } });
+    assert.deepEqual(published.map((e) => [e.type, e.type === 'desk-cross-declined' && e.isBusy]), [['desk-cross-declined', true]]);
+    assert.deepEqual(offers.shareSeats().map((a) => [a.id, a.desk?.offers]), [[5, 0]], 'the held offer is not shared as this relay\'s');
+  });
+
+  test('the seat goes away: the offer is reported declined, taken from its console, and the seat is free for this relay\'s requests', () => {
+    const { d, published, sent, offers, offer } = seatRelay();
+    offers.onEvent(offer);
+    d.queue.setAgentState(5, 'away');
+    offers.check();
+    assert.deepEqual(published.map((e) => e.type), ['desk-cross-declined']);
+    assert.deepEqual(sent.map((m) => m.type), ['desk-offer', 'desk-offer-withdrawn']);
+    d.queue.setAgentState(5, 'available');
+    d.queue.create(d.request('own'));
+    assert.equal(d.queue.request('own'.padEnd(16, '_')).state.kind, 'offered');
+  });
+
+  test('only the offered seat may decline it; a withdraw from another relay than the offer\'s is not taken', () => {
+    const { d, published, offers, offer, request } = seatRelay();
+    offers.onEvent(offer);
+    assert.throws(() => offers.decline(6, request.id), /not offered to this agent/);
+    offers.onEvent({ type: 'desk-cross-withdraw', from: 'relay-c', to: 'relay-b', agentId: 5, helpRequestId: request.id, reason: 'left' });
+    assert.equal(offers.isHeld(request.id), true);
+    offers.decline(5, request.id);
+    assert.deepEqual(published.map((e) => [e.type, e.type === 'desk-cross-declined' && e.isBusy]), [['desk-cross-declined', false]]);
+    assert.equal(d.queue.agent(5).offers, 0);
   });
 });
