@@ -305,7 +305,7 @@ export async function startRelay(options: RelayOptions = {}): Promise<RelayHandl
   let port: number;
   try {
     port = await http.listen(options.port ?? 8080, host);
-    await joinCluster(shared, `http://${urlHost(host)}:${port}`, log, f.accounts.auth);
+    await joinCluster(shared, `http://${urlHost(host)}:${port}`, log, f.accounts.auth, (e) => f.desk.onClusterEvent(e));
   } catch (err) {
     await stopFeatures();
     await db.close();

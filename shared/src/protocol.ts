@@ -31,4 +31,5 @@ export * from './protocol/camera.ts';
 export * from './protocol/curtain.ts';
 export * from './protocol/cluster.ts';
 export * from './protocol/deskCluster.ts';
+export * from './protocol/deskOffers.ts';
 export * from './protocol/voiceMulti.ts';

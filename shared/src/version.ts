@@ -59,8 +59,9 @@ export const PROTOCOL_HISTORY: readonly { readonly v: number; readonly changes: 
  * - `clipboard-sync`: clipboard images and the automatic clipboard sync (`clipboard-image`, `clipboard-policy`, `clipboard-send.auto`).
  * - `voice-multi`: a session's participants join its call (`voice-join`, `voice-leave`, `voice-room`), each speaker heard on a listen line of its own.
  * - `desk-cluster`: several relays; a supervisor's action on a session another relay holds is sent there (`supervise-redirect`).
+ * - `desk-cluster-offers`: several relays; a console is offered the help requests of customers on other relays too, and accepting one sends it there (`offer-redirect`).
  */
-export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi', 'desk-cluster', 'camera-first'] as const;
+export const KNOWN_CAPABILITIES = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode', 'rate-control', 'clipboard', 'resume', 'ws-transport', 'desk', 'monitors', 'desk-live', 'ws-upgrade', 'desk-multi', 'file-transfer', 'remote-sound', 'camera', 'relay-cluster', 'link-probe', 'desk-alerts', 'privacy-curtain', 'relay-failover', 'clipboard-sync', 'voice-multi', 'desk-cluster', 'camera-first', 'desk-cluster-offers'] as const;
 export type KnownCapability = (typeof KNOWN_CAPABILITIES)[number];
 /** What a version 1 peer, which sends no list, speaks. */
 export const VERSION_1_CAPABILITIES: readonly KnownCapability[] = ['voice', 'collab', 'voice-sessions', 'view-state', 'quality-mode'];

@@ -15,6 +15,9 @@
  * its home relay B (a fresh ticket for A), the picture moves again and a click lands, with no
  * second consent dialog.
  *
+ * A help request of a customer on A is offered to the only agent at a desk, signed in on B in the
+ * console: she accepts, the console follows the `offer-redirect` to A and shows the customer's screen.
+ *
  * A fourth relay D holding a redirected session is killed with SIGKILL: the agent asks its home
  * relay B again with its token and resume claim (as the console does), and B takes the session
  * over once D's entry ran out. Through a load balancer, with one recording in S3:
@@ -53,6 +56,8 @@ const CAPS_RESUME = KNOWN_CAPABILITIES.filter((c) => !c.startsWith('desk'));
 const permissions = { view: true, control: true } as const;
 /** A manager who signs in on relay C to supervise the sessions relay A holds. */
 const MONA = { login: 'mona', password: 'mona pass phrase 4', name: 'Mona Said' };
+/** An agent at the desk on B only, offered a request whose customer waits on A. */
+const XENA = { login: 'xena', password: 'xena pass phrase 5', name: 'Xena Wu' };
 
 /** Keeps every WebSocket the console opens, to cut its link to one relay. */
 const KEEP_SOCKETS = `(() => {
@@ -90,6 +95,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     for (const id of ['a', 'b', 'c'] as const) relays[id] = await startClusterRelay(id, stores, { BEACON_AGENT_ROLE: 'owner' });
     const owner = new TestApi(relays.c.url).as((await loginAgent(relays.c.url, AGENT.login, AGENT.password)).token);
     await owner.ok('POST', '/api/seats', Seat, { login: MONA.login, displayName: MONA.name, password: MONA.password, role: 'manager', groupIds: [], concurrencyLimit: 2 }, 201);
+    await owner.ok('POST', '/api/seats', Seat, { login: XENA.login, displayName: XENA.name, password: XENA.password, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
   });
   after(async () => {
     for (const c of clients) c.close();
@@ -97,6 +103,48 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     await redis?.stop();
     await pg?.stop();
     await cleanupNative();
+  });
+
+  // First, while no other console of any seat is at a desk: the request can go to Xena only.
+  test('the agent signed in on B takes a help request from a customer on A and sees the screen', SIG, async () => {
+    const x = await startXvfb(1280, 720, 88);
+    const closers: (() => Promise<unknown>)[] = [() => x.close()];
+    try {
+      const injector = await InjectorProcess.start(x.display);
+      closers.unshift(() => injector.close());
+      const screen = await launchScreenWindow(x.display);
+      closers.unshift(() => screen.context.close());
+      await screen.page.setContent(PATTERN_HTML);
+      const customerBrowser = await launchCustomerBrowser(x.display);
+      closers.unshift(() => customerBrowser.close());
+      const agentBrowser = await launchAgentBrowser();
+      closers.unshift(() => agentBrowser.close());
+      const xena = await newPage(agentBrowser);
+      await agentSignIn(xena, relays.b.url, XENA);
+      await xena.locator('[data-testid="desk-controls"][data-state="available"]').waitFor({ timeout: 15_000 });
+      const customer = await openCustomer(customerBrowser, relays.a.url, injector);
+      await customer.getByTestId('help-open').click();
+      await customer.getByTestId('help-name').fill('Li Na');
+      await customer.getByTestId('help-description').fill('the printer');
+      await customer.getByTestId('help-submit').click();
+      // A counts the seats at B's desk as B shares them (within a few seconds).
+      await customer.locator('[data-testid="help-waiting"][data-nobody="false"]').waitFor({ timeout: 15_000 });
+      const offer = xena.getByTestId('desk-offer');
+      await offer.waitFor({ timeout: 15_000 });
+      assert.equal(await offer.getByTestId('desk-offer-name').innerText(), 'Li Na');
+      await offer.getByTestId('desk-offer-accept').click();
+      await customer.getByTestId('help-assigned').waitFor({ timeout: 15_000 });
+      await customer.getByTestId('consent-dialog').waitFor({ timeout: 15_000 });
+      assert.equal(await customer.getByTestId('consent-agent-name').innerText(), XENA.name);
+      await customer.getByTestId('consent-accept').click();
+      await xena.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 20_000 });
+      await waitForFullPicture(xena, 1280, 30_000);
+      const red = BLOCKS[0];
+      const px = await canvasPixel(xena, red.x + red.w / 2, red.y + red.h / 2);
+      assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+    } finally {
+      for (const close of closers) await close().catch(() => undefined);
+    }
   });
 
   test('an agent signed in on B is sent to A, and sees and controls the customer connected to A', SIG, async () => {

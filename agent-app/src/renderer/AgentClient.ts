@@ -103,6 +103,7 @@ export class AgentClient {
       this.dispatch({ type: 'connect-sent', requestId, deviceId, control });
       this.expectAnswer(requestId);
     },
+    acceptSent: (msg) => this.elsewhere.sentHome(msg),
   });
 
   /** Several agents in one session: participants, control, invitations, pointers (capability `desk-multi`). */
@@ -426,6 +427,9 @@ export class AgentClient {
         return;
       case 'supervise-redirect':
         this.elsewhere.followSupervision(msg, this.config.relayUrl);
+        return;
+      case 'offer-redirect':
+        this.elsewhere.followOffer(msg, this.config.relayUrl);
         return;
       case 'signed-out':
         console.warn('[beacon] signed out by the relay:', msg.reason);

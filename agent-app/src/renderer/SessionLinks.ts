@@ -22,6 +22,8 @@ import { randomId } from '@beacon/shared/browser/randomId';
 type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
 type SuperviseRedirect = Extract<RelayToClient, { type: 'supervise-redirect' }>;
+type OfferRedirect = Extract<RelayToClient, { type: 'offer-redirect' }>;
+type OfferAccept = Extract<ClientToRelay, { type: 'offer-accept' }>;
 
 export interface SessionLinksHost {
   /** Subscribes the console to what `conn` carries (as for the home link, without the desk). */
@@ -70,13 +72,13 @@ const OPEN_TIMEOUT_MS = 15_000;
 
 export class SessionLinks {
   /** The connect requests sent on the home link, kept until answered: a redirect sends them on. */
-  private readonly sent = new Map<string, ConnectRequest>();
+  private readonly sent = new Map<string, ConnectRequest | OfferAccept>();
   private readonly links = new Set<SessionLink>();
 
   constructor(private readonly host: SessionLinksHost) {}
 
   /** A connect request went out on the home link. */
-  sentHome(msg: ConnectRequest): void {
+  sentHome(msg: ConnectRequest | OfferAccept): void {
     this.sent.set(msg.requestId, msg);
     // Answered or not, nothing needs it after the console's own timeout (15 s) and the ticket's (30 s).
     setTimeout(() => this.sent.delete(msg.requestId), 60_000);
@@ -86,7 +88,7 @@ export class SessionLinks {
   follow(redirect: Redirect, relayUrl: string): void {
     const request = this.sent.get(redirect.requestId);
     this.sent.delete(redirect.requestId);
-    if (!request || request.deviceId !== redirect.deviceId) return;
+    if (request?.type !== 'connect-request' || request.deviceId !== redirect.deviceId) return;
     this.open({ url: redirect.url, homeUrl: relayUrl, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() }, redirect.ticket, relayUrl, request);
   }
 
@@ -95,6 +97,18 @@ export class SessionLinks {
     const { requestId, sessionId, action } = redirect;
     const link: SessionLink = { url: redirect.url, homeUrl: relayUrl, conn: null, scope: new DisposableStore(), requests: new Set(), sessions: new Set([sessionId]), supervision: requestId };
     this.open(link, redirect.ticket, relayUrl, { type: action, requestId, sessionId });
+  }
+
+  /**
+   * An accepted offer of a request whose customer waits on another relay (capability
+   * `desk-cluster-offers`): a link there, with a ticket for that request, accepts it again and
+   * carries its session.
+   */
+  followOffer(redirect: OfferRedirect, relayUrl: string): void {
+    const request = this.sent.get(redirect.requestId);
+    this.sent.delete(redirect.requestId);
+    if (request?.type !== 'offer-accept' || request.helpRequestId !== redirect.helpRequestId) return;
+    this.open({ url: redirect.url, homeUrl: relayUrl, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() }, redirect.ticket, relayUrl, request);
   }
 
   private open(link: SessionLink, ticket: string, relayUrl: string, request: ClientToRelay & { requestId: string }): void {

@@ -5,7 +5,7 @@
  * own has none of it.
  */
 import { parseJson } from '@beacon/shared/parse';
-import { ClusterEvent, type RelayTicketPayload, type SuperviseScope } from '@beacon/shared/protocol';
+import { ClusterEvent, type RelayTicketPayload, type SuperviseScope, type TakeScope } from '@beacon/shared/protocol';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SharedState } from '../platform/shared/SharedState.ts';
@@ -66,12 +66,12 @@ export class Cluster {
     return this.state.get(relayKey(relayId));
   }
 
-  /** Where an agent asking for `deviceId`, held by relay `owner`, goes, with its ticket (`supervise`: for one supervisor action); null if that relay is not known (gone). */
-  async redirect(owner: string, deviceId: string, tokenHash: string, supervise?: SuperviseScope): Promise<Redirect | null> {
+  /** Where an agent asking for `deviceId`, held by relay `owner`, goes, with its ticket (`supervise`: for one supervisor action; `take`: for taking one help request); null if that relay is not known (gone). */
+  async redirect(owner: string, deviceId: string, tokenHash: string, supervise?: SuperviseScope, take?: TakeScope): Promise<Redirect | null> {
     const url = await this.urlOf(owner);
     if (!url) return null;
     const expiresAt = Math.round(this.now()) + TICKET_LIFETIME_MS;
-    return { url, expiresAt, ticket: signTicket(this.id.secret, { relay: owner, deviceId, tokenHash, expiresAt, ...(supervise ? { supervise } : {}) }) };
+    return { url, expiresAt, ticket: signTicket(this.id.secret, { relay: owner, deviceId, tokenHash, expiresAt, ...(supervise ? { supervise } : {}), ...(take ? { take } : {}) }) };
   }
 
   /** A ticket another relay signed for this one, or null (forged, expired, or for another relay). */

@@ -6,7 +6,7 @@
 import type { ConnectRequest } from '../sessions/SessionManager.ts';
 import type { DeviceRegistry } from '../sessions/DeviceRegistry.ts';
 import type { AgentAuth, TokenGrant } from '../accounts/AgentAuth.ts';
-import type { RelayToClient, ResumeClaim, Role, SuperviseScope } from '@beacon/shared/protocol';
+import type { RelayToClient, ResumeClaim, Role, SuperviseScope, TakeScope } from '@beacon/shared/protocol';
 import type { Cluster } from './Cluster.ts';
 import type { SessionFailover } from './SessionFailover.ts';
 import { TICKET_LIFETIME_MS } from './RelayTicket.ts';
@@ -20,8 +20,8 @@ export interface ClusterLink {
   takeOver(role: Role, claims: readonly ResumeClaim[], grant: TokenGrant | null, speaksFailover: boolean): Promise<RelayToClient | null>;
 }
 
-/** `supervise`: a supervisor's ticket for one session (desk/SupervisionRoute.ts). */
-export type TicketGrant = TokenGrant & { deviceId: string; supervise?: SuperviseScope };
+/** `supervise`: a supervisor's ticket for one session (desk/SupervisionRoute.ts); `take`: for taking one help request (desk/CrossRelayOffers.ts). */
+export type TicketGrant = TokenGrant & { deviceId: string; supervise?: SuperviseScope; take?: TakeScope };
 
 export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: AgentAuth, failover: SessionFailover): ClusterLink {
   // Counted where every relay sees it: a ticket opens one connection, once, on whichever relay it is shown.
@@ -41,7 +41,7 @@ export function clusterLink(cluster: Cluster, registry: DeviceRegistry, auth: Ag
       const t = cluster.acceptTicket(ticket);
       if (!t || (await used.record(ticket.slice(ticket.indexOf('.') + 1))) > 1) return null;
       const grant = await auth.verifyTokenHash(t.tokenHash);
-      return grant ? { ...grant, deviceId: t.deviceId, ...(t.supervise ? { supervise: t.supervise } : {}) } : null;
+      return grant ? { ...grant, deviceId: t.deviceId, ...(t.supervise ? { supervise: t.supervise } : {}), ...(t.take ? { take: t.take } : {}) } : null;
     },
   };
 }

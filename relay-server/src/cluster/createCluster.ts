@@ -3,6 +3,7 @@
  * memory otherwise) and, in a cluster, this relay's Cluster and the link its client
  * connections use. Events relays publish to each other are handled here.
  */
+import type { DeskOfferEvent } from '@beacon/shared/protocol';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -53,12 +54,13 @@ export function clusterLinkOf(shared: SharedFeature, d: { registry: DeviceRegist
 }
 
 /** Once the relay listens: it announces itself (at BEACON_PUBLIC_URL, or `ownUrl`) and hears the others. */
-export async function joinCluster(shared: SharedFeature, ownUrl: string, log: Logger, auth: AgentAuth): Promise<void> {
+export async function joinCluster(shared: SharedFeature, ownUrl: string, log: Logger, auth: AgentAuth, onDeskOffer: (e: DeskOfferEvent) => void = () => undefined): Promise<void> {
   const { cluster } = shared;
   if (!cluster) return;
   const publicUrl = shared.publicUrl ?? ownUrl;
   await cluster.start(publicUrl, (e) => {
     if (e.type === 'token-revoked') auth.signOutConnections(e.tokenHash, e.reason);
+    else onDeskOffer(e);
   });
   log.info('relay joined its cluster', { relayId: cluster.id.relayId, publicUrl });
 }

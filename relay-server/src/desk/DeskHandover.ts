@@ -10,7 +10,7 @@
  * Only consoles that speak `desk-live` are offered a transfer. A transfer accepted elsewhere
  * (the HTTP API) hands the session to one of the new agent's consoles that does.
  */
-import type { HandoverAgentToRelay, DeskRelayToAgent } from '@beacon/shared/protocol';
+import type { HandoverAgentToRelay, DeskRelayToAgent, SharedDeskAgent } from '@beacon/shared/protocol';
 import type { AuditLog } from '../accounts/AuditLog.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -58,6 +58,8 @@ export interface DeskHandoverDeps extends Omit<HandoverDeps, 'sessions' | 'speak
   log: Logger;
   /** The other relays' running sessions, for supervisors (LiveElsewhere.ts). */
   elsewhere?: LiveElsewhere;
+  /** The seats here as the other relays' queues need them (CrossRelayOffers.shareSeats); absent: id and load only. */
+  shareSeats?: () => SharedDeskAgent[];
 }
 
 type TransferOffer = { agentId: number; fromAgentId: number };
@@ -85,6 +87,7 @@ export class DeskHandover {
       takeOver: (supervisor, sessionId) => this.takeOver(supervisor, sessionId),
       transferCodeSession: (sessionId, toAgentId, note, forcedBy) => consoles.transferCodeSession(sessionId, toAgentId, note, forcedBy),
       ...(d.elsewhere ? { elsewhere: d.elsewhere } : {}),
+      ...(d.shareSeats ? { shareSeats: d.shareSeats } : {}),
     });
   }
 

@@ -32,6 +32,7 @@ import { HANDOVER_MESSAGE_TYPES, type DeskConsoles } from './DeskHandover.ts';
 import { MULTI_MESSAGE_TYPES, type DeskMulti, type DeskMultiDeps } from './DeskMulti.ts';
 import { DeskRefusedError, isEnded, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
 import { queueSeenBy } from './queueSeenBy.ts';
+import type { CrossRelayOffers } from './CrossRelayOffers.ts';
 
 export type DeskMessage = DeskCustomerToRelay | DeskAgentToRelay | HandoverAgentToRelay | MultiAgentToRelay | AlertAgentToRelay;
 export const DESK_MESSAGE_TYPES: ReadonlySet<string> = new Set<DeskMessage['type']>([
@@ -61,6 +62,8 @@ export interface DeskLinkDeps {
   multi?: (consoles: Pick<DeskMultiDeps, 'multiConsolesOf' | 'speaksMulti' | 'speaksLive' | 'customerNameOf'>) => DeskMulti;
   /** Several relays: the other relays' open requests (LiveElsewhere.ts), which supervisors here see too. */
   requestsElsewhere?: () => HelpRequestView[];
+  /** Several relays (capability `desk-cluster-offers`): the other relays' requests offered to seats here. */
+  crossOffers?: Pick<CrossRelayOffers, 'isHeld' | 'decline' | 'offersTo'>;
 }
 
 export interface DeskLive {
@@ -96,6 +99,8 @@ export class DeskLink implements DeskConsoles {
   private readonly multi: DeskMulti | null;
   /** Connections that speak `desk-alerts`, and the alerts they are sent. */
   private readonly speakingAlerts = new WeakSet<Party>();
+  /** Connections that speak `desk-cluster-offers`: offered the other relays' requests too. */
+  private readonly speakingClusterOffers = new WeakSet<Party>();
   private readonly alerts: DeskAlerts;
   private timer: ReturnType<typeof setInterval> | null = null;
   private isRefreshScheduled = false;
@@ -150,12 +155,16 @@ export class DeskLink implements DeskConsoles {
   }
 
   /** A connection that speaks `desk` said hello: an agent hears their desk state and queue. */
-  attach(party: AgentParty | CustomerParty, speaksLive = false, speaksMulti = false, speaksAlerts = false): void {
+  attach(party: AgentParty | CustomerParty, speaksLive = false, speaksMulti = false, speaksAlerts = false, speaksClusterOffers = false): void {
     if (speaksLive && this.live) this.speakingLive.add(party);
     if (speaksMulti && this.multi) this.speakingMulti.add(party);
     if (!('agent' in party)) return;
     if (speaksAlerts && this.live) this.speakingAlerts.add(party);
     const id = party.agent.id;
+    if (speaksClusterOffers && this.d.crossOffers) {
+      this.speakingClusterOffers.add(party);
+      for (const m of this.d.crossOffers.offersTo(id)) party.send(m);
+    }
     this.agents.set(id, (this.agents.get(id) ?? new Set()).add(party));
     void this.sendStatus(party);
     for (const [requestId, agentId] of this.offeredTo) {
@@ -240,6 +249,7 @@ export class DeskLink implements DeskConsoles {
         for (const p of this.agents.get(id) ?? [agent]) await this.sendStatus(p);
         return;
       case 'offer-decline':
+        if (this.d.crossOffers?.isHeld(msg.helpRequestId)) return this.d.crossOffers.decline(id, msg.helpRequestId);
         return this.d.desk.queue.decline(msg.helpRequestId, id);
       case 'offer-accept':
         return this.accept(agent, msg);
@@ -322,6 +332,16 @@ export class DeskLink implements DeskConsoles {
   }
 
   /* ---------- what DeskHandover asks ---------- */
+
+  /** Whether a console of the seat is at the desk here. */
+  hasDeskConsole(agentId: number): boolean {
+    return (this.agents.get(agentId)?.size ?? 0) > 0;
+  }
+
+  /** A seat's consoles here that may be offered the other relays' requests. */
+  clusterOfferConsolesOf(agentId: number): AgentParty[] {
+    return this.consolesSpeaking(agentId, this.speakingClusterOffers);
+  }
 
   liveConsolesOf(agentId: number): AgentParty[] {
     return this.consolesSpeaking(agentId, this.speakingLive);

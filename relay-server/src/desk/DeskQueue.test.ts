@@ -182,3 +182,41 @@ describe('transfers', () => {
     assert.deepEqual([d.queue.agent(2).offers, d.queue.agent(1).load], [0, 0]);
   });
 });
+
+describe('seats at other relays\' desks', () => {
+  const elsewhere = (o: { load?: number; offers?: number; idleSince?: number; groupIds?: number[]; state?: 'available' | 'away' } = {}) => ({
+    load: o.load ?? 0,
+    offers: o.offers ?? 0,
+    desk: { relayId: 'relay-b', state: o.state ?? ('available' as const), limit: 1, idleSince: o.idleSince ?? 0, groupIds: o.groupIds ?? [] },
+  });
+
+  test('a seat at another relay\'s desk counts for "nobody available" and is offered in longest-idle order; its load there counts', () => {
+    const d = deskFixture();
+    d.advance(1000);
+    d.queue.syncElsewhere(new Map([[5, elsewhere({ idleSince: 500, groupIds: [7] })]]));
+    assert.equal(d.queue.isNobodyAvailable(7), false);
+    assert.equal(d.queue.isNobodyAvailable(8), true, 'not in that group');
+    d.agents({ id: 1, groupIds: [7] });
+    d.drain();
+    d.queue.create(d.request('a', 7));
+    // Seat 5 (idle since 500 on relay B) before agent 1 (idle since 1000 here).
+    assert.deepEqual(d.drain(), ['created:a:-', 'offered:a:5']);
+    d.queue.decline(id('a'), 5);
+    assert.deepEqual(d.drain(), ['declined:a:5', 'offered:a:1']);
+    // Full on B: seat 5 is not offered the next request, which waits.
+    d.queue.syncElsewhere(new Map([[5, elsewhere({ load: 1, idleSince: 500, groupIds: [7] })]]));
+    d.queue.create(d.request('b', 7));
+    assert.deepEqual(d.drain(), ['created:b:-']);
+  });
+
+  test('a seat that leaves the other relay\'s desk loses the offer pending from here', () => {
+    const d = deskFixture();
+    d.queue.syncElsewhere(new Map([[5, elsewhere()]]));
+    d.queue.create(d.request('a'));
+    d.drain();
+    d.queue.syncElsewhere(new Map());
+    assert.deepEqual(d.drain(), ['offer-withdrawn:a:5']);
+    assert.equal(d.queue.request(id('a')).state.kind, 'waiting');
+    assert.equal(d.queue.isNobodyAvailable(null), true);
+  });
+});

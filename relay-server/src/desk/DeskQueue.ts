@@ -13,8 +13,8 @@
  */
 import type { AgentDeskState } from '@beacon/shared/api';
 import type { Clock } from '../platform/clock.ts';
-import { DeskRefusedError, type DeskAgent, type DeskEvent, type DeskEventKind, type HelpRequest, type NewHelpRequest, type TransferTarget } from './deskModel.ts';
-import { hasSpareCapacity, isEligible, pickAgent } from './pickAgent.ts';
+import { DeskRefusedError, type DeskAgent, type ElsewhereSeat, type DeskEvent, type DeskEventKind, type HelpRequest, type NewHelpRequest, type TransferTarget } from './deskModel.ts';
+import { hasSpareCapacity, isEligible, pickAgent, seatView } from './pickAgent.ts';
 import { Transfers } from './Transfers.ts';
 import { capacityOf, competingAhead, estimateWait, type HandleTimes } from './WaitEstimate.ts';
 
@@ -111,6 +111,36 @@ export class DeskQueue {
     if ((wasEligible && !isNowEligible) || isOverLimit) this.withdrawOffersTo(a, false);
     if (!a.isOnline || a.state === 'away' || isOverLimit) this.withdrawOffersTo(a, true);
     if (!wasEligible && isNowEligible) a.idleSince = this.o.now();
+    this.assign();
+  }
+
+  /**
+   * The seats at the other relays' desks (LiveElsewhere.seats), taken in every second: a seat at
+   * a desk elsewhere only is added (offline here) so it can be offered requests; one that left
+   * every desk, or stopped taking offers, loses the offer pending from here.
+   */
+  syncElsewhere(seats: ReadonlyMap<number, ElsewhereSeat>): void {
+    for (const [id, e] of seats) {
+      if (this.agentsById.has(id) || !e.desk) continue;
+      this.agentsById.set(id, { id, groupIds: e.desk.groupIds, state: e.desk.state, limit: e.desk.limit, load: 0, offers: 0, idleSince: e.desk.idleSince, isOnline: false });
+    }
+    for (const a of this.agentsById.values()) {
+      const wasEligible = isEligible(seatView(a), null);
+      a.elsewhere = seats.get(a.id) ?? null;
+      if (wasEligible && !isEligible(seatView(a), null)) this.withdrawOffersTo(a, false);
+    }
+    this.assign();
+  }
+
+  /** Another relay offered one of its requests to this seat (an offer pending here too: nothing else is offered to it meanwhile). */
+  holdOffer(agentId: number): void {
+    this.agent(agentId).offers++;
+  }
+
+  /** That offer is answered or gone. */
+  releaseOffer(agentId: number): void {
+    const a = this.agent(agentId);
+    a.offers = Math.max(0, a.offers - 1);
     this.assign();
   }
 
@@ -277,13 +307,13 @@ export class DeskQueue {
       if (o === r) break;
       if (o.state.kind !== 'assigned') aheadGroups.push(o.groupId);
     }
-    const agents = this.agents();
+    const agents = this.views();
     return estimateWait(competingAhead(agents, r.groupId, aheadGroups), capacityOf(agents, r.groupId), this.o.handleTimes.median());
   }
 
-  /** No agent of the group is online, or every one online is away: the customer may leave a message. */
+  /** No agent of the group is online (on any relay), or every one online is away: the customer may leave a message. */
   isNobodyAvailable(groupId: number | null): boolean {
-    for (const a of this.agentsById.values()) if (a.isOnline && a.state !== 'away' && (groupId === null || a.groupIds.includes(groupId))) return false;
+    for (const a of this.views()) if (a.isOnline && a.state !== 'away' && (groupId === null || a.groupIds.includes(groupId))) return false;
     return true;
   }
 
@@ -292,20 +322,23 @@ export class DeskQueue {
   /** Offers every waiting request (oldest first) and pending group transfer to the next agent. */
   private assign(): void {
     this.transfers.assignPending(this.open.values());
+    const views = this.views();
     for (const r of this.open.values()) {
-      if (!this.anyoneHasSpare()) return;
+      if (!views.some((v) => isEligible(v, null) && hasSpareCapacity(v))) return;
       if (r.state.kind !== 'waiting') continue;
-      const a = pickAgent(this.agentsById.values(), r.groupId, r.declinedBy);
-      if (!a) continue;
+      const picked = pickAgent(views, r.groupId, r.declinedBy);
+      if (!picked) continue;
+      const a = this.agent(picked.id);
       a.offers++;
+      if (picked !== a) picked.offers++;
       r.state = { kind: 'offered', agentId: a.id, until: this.o.now() + this.o.offerTimeoutMs() };
       this.emit('offered', r, a.id, { until: r.state.until });
     }
   }
 
-  private anyoneHasSpare(): boolean {
-    for (const a of this.agentsById.values()) if (isEligible(a, null) && hasSpareCapacity(a)) return true;
-    return false;
+  /** Every seat as the whole cluster sees it (pickAgent.seatView). */
+  private views(): DeskAgent[] {
+    return [...this.agentsById.values()].map(seatView);
   }
 
   private backToQueue(r: HelpRequest, a: DeskAgent): void {

@@ -36,6 +36,8 @@ export interface SupervisionDeps {
   transferCodeSession(sessionId: string, toAgentId: number, note: string, forcedBy: number): void;
   /** The other relays' running sessions (LiveElsewhere.ts); absent: this relay's only. */
   elsewhere?: Pick<LiveElsewhere, 'share' | 'merged'>;
+  /** The seats here as the other relays' queues need them (CrossRelayOffers.shareSeats). */
+  shareSeats?: () => SharedDeskAgent[];
 }
 
 export function isSupervisor(p: AgentParty): boolean {
@@ -109,7 +111,8 @@ export class DeskSupervision {
   /** This relay's open requests and the seats at its desk, for the other relays' supervisors. */
   private deskShare(): { requests: HelpRequestView[]; agents: SharedDeskAgent[] } {
     const q = this.d.desk.queue;
-    return { requests: q.requests().map((r) => this.d.desk.view(r)), agents: q.agents().flatMap((a) => (a.isOnline ? [{ id: a.id, load: a.load }] : [])) };
+    const agents = this.d.shareSeats?.() ?? q.agents().flatMap((a) => (a.isOnline ? [{ id: a.id, load: a.load }] : []));
+    return { requests: q.requests().map((r) => this.d.desk.view(r)), agents };
   }
 
   private list(): LiveDeskSession[] {

@@ -11,6 +11,7 @@ import { DeskShare, type HelpRequestView, type LiveDeskSession, type SharedDeskA
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SharedState } from '../platform/shared/SharedState.ts';
+import type { ElsewhereSeat } from './deskModel.ts';
 
 const CHANNEL = 'desk-live';
 export const SHARE_EVERY_MS = 10_000;
@@ -80,8 +81,26 @@ export class LiveElsewhere {
   /** Seats at the desk on another relay, with their sessions there (summed over the relays). */
   agents(): Map<number, number> {
     const loads = new Map<number, number>();
-    for (const [, share] of this.fresh()) for (const a of share.agents ?? []) loads.set(a.id, (loads.get(a.id) ?? 0) + a.load);
+    for (const [, share] of this.fresh()) for (const a of share.agents ?? []) if (a.isOnline !== false) loads.set(a.id, (loads.get(a.id) ?? 0) + a.load);
     return loads;
+  }
+
+  /**
+   * Every seat another relay lists, as this relay's queue takes it in (DeskQueue.syncElsewhere):
+   * load and offers summed over the relays, and the first desk that takes offers from here.
+   */
+  seats(): Map<number, ElsewhereSeat> {
+    const seats = new Map<number, ElsewhereSeat>();
+    for (const [relayId, share] of this.fresh()) {
+      for (const a of share.agents ?? []) {
+        const seat = seats.get(a.id) ?? { load: 0, offers: 0, desk: null };
+        seat.load += a.load;
+        seat.offers += a.desk?.offers ?? 0;
+        if (!seat.desk && a.desk?.takesOffers) seat.desk = { relayId, state: a.desk.state, limit: a.desk.limit, idleSince: a.desk.idleSince, groupIds: a.desk.groupIds };
+        seats.set(a.id, seat);
+      }
+    }
+    return seats;
   }
 
   /** The other relays' latest shares; stale ones (their relay is gone) are dropped. */

@@ -62,6 +62,19 @@ export interface DeskAgent {
   /** Since the last assignment, finish, or becoming available: the longest idle is offered first. */
   idleSince: number;
   isOnline: boolean;
+  /** The seat at the other relays' desks (LiveElsewhere.seats); absent or null: on no other relay. */
+  elsewhere?: ElsewhereSeat | null;
+}
+
+/**
+ * A seat as the other relays of a cluster share it: its requests assigned and offers pending
+ * there (summed), and, when it is at a desk there whose console takes requests of other relays
+ * (capability `desk-cluster-offers`), that desk's view of it and the relay an offer goes to.
+ */
+export interface ElsewhereSeat {
+  load: number;
+  offers: number;
+  desk: { relayId: string; state: AgentDeskState; limit: number; idleSince: number; groupIds: readonly number[] } | null;
 }
 
 export const DESK_EVENT_KINDS = [

@@ -13,6 +13,23 @@
  */
 import { isMember, type DeskAgent } from './deskModel.ts';
 
+/**
+ * The seat as the whole cluster sees it: load and offers summed over the relays; at the desk if
+ * it is here or at another relay's desk that takes offers from here. Its state, limit and groups
+ * are this relay's while it is at the desk here (saved per seat, so the same everywhere), and its
+ * idle time the shorter. Without a share from elsewhere, the agent itself.
+ */
+export function seatView(a: DeskAgent): DeskAgent {
+  const e = a.elsewhere;
+  if (!e) return a;
+  const load = a.load + e.load;
+  const offers = a.offers + e.offers;
+  if (!e.desk) return { ...a, load, offers };
+  if (a.isOnline) return { ...a, load, offers, idleSince: Math.max(a.idleSince, e.desk.idleSince) };
+  const { state, limit, idleSince, groupIds } = e.desk;
+  return { ...a, state, limit, idleSince, groupIds, load, offers, isOnline: true };
+}
+
 export function isEligible(a: DeskAgent, groupId: number | null): boolean {
   return a.isOnline && a.state === 'available' && a.limit > 0 && isMember(a, groupId);
 }

@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket, RawData } from 'ws';
 import { ProtocolError, toWireError } from '@beacon/shared/errors';
 import { handleAtBoundary } from '@beacon/shared/parse';
-import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient, type SuperviseScope } from '@beacon/shared/protocol';
+import { ClientToRelay, LIMITS, forPeerVersion, type CtlFromRelay, type RelayToClient, type SuperviseScope, type TakeScope } from '@beacon/shared/protocol';
 import { PROTOCOL_VERSION, mayCarry } from '@beacon/shared/version';
 import type { AgentAuth } from '../accounts/AgentAuth.ts';
 import type { ClusterLink } from '../cluster/ClusterLink.ts';
 import type { Presence } from '../accounts/Presence.ts';
 import type { CollabHandler } from '../collab/CollabHandler.ts';
 import type { DeskLink } from '../desk/DeskLink.ts';
-import type { SupervisionRoute } from '../desk/SupervisionRoute.ts';
+import type { DeskRoute } from '../desk/createDesk.ts';
 import type { TrafficHandler } from '../media/TrafficHandler.ts';
 import type { TransferLink } from '../transfer/createTransfer.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -74,7 +74,7 @@ export interface ConnectionContext {
   /** Several relays (capability `relay-cluster`): agents are sent to the relay that holds a device. */
   cluster?: ClusterLink;
   /** Several relays (capability `desk-cluster`): supervisors are sent to the relay that holds a session. */
-  supervision?: SupervisionRoute;
+  supervision?: DeskRoute;
 }
 
 type State = 'awaiting-hello' | 'ready' | 'closed';
@@ -101,6 +101,8 @@ export class ClientConnection {
   private ticketDevice: string | null = null;
   /** Opened with a supervisor's relay ticket: the one session this connection may act on. */
   private ticketScope: SuperviseScope | null = null;
+  /** Opened with a ticket to take one help request another relay offered (capability `desk-cluster-offers`). */
+  private ticketTake: TakeScope | null = null;
   /** WebRTC or the WebSocket: how this client's ctl and media travel. */
   private readonly path: ClientPath;
   private party: AgentParty | CustomerParty | null = null;
@@ -296,6 +298,7 @@ export class ClientConnection {
           return this.refuse(new ProtocolError('forbidden', 'only agents may request sessions'), msg.requestId);
         }
         try {
+          if (this.ticketTake) throw new ProtocolError('forbidden', 'this connection was opened with a ticket to take a help request; accept it with offer-accept');
           if (this.ticketDevice !== null && msg.deviceId !== this.ticketDevice) throw new ProtocolError('forbidden', 'this connection was opened with a relay ticket for another device');
           const elsewhere = this.ctx.cluster && this.tokenHash ? await this.ctx.cluster.routeConnect(msg, this.tokenHash, this.spokenByBoth.has('relay-cluster')) : null;
           if (elsewhere) return this.send(elsewhere);
@@ -325,7 +328,13 @@ export class ClientConnection {
       default:
         if (!this.ctx.desk || !this.spokenByBoth.has('desk')) throw new ProtocolError('forbidden', `${msg.type} needs the desk capability`);
         if (this.ctx.supervision) {
-          const routed = await this.ctx.supervision.route(party, msg, { tokenHash: this.tokenHash, scope: this.ticketScope, speaksDeskCluster: this.spokenByBoth.has('desk-cluster') });
+          const routed = await this.ctx.supervision.route(party, msg, {
+            tokenHash: this.tokenHash,
+            scope: this.ticketScope,
+            speaksDeskCluster: this.spokenByBoth.has('desk-cluster'),
+            take: this.ticketTake,
+            speaksClusterOffers: this.spokenByBoth.has('desk-cluster-offers'),
+          });
           if (routed) return this.send(routed);
         }
         return this.ctx.desk.handle(party, msg);
@@ -390,6 +399,7 @@ export class ClientConnection {
         this.tokenHash = grant.tokenHash;
         this.ticketDevice = grant.deviceId ?? null;
         this.ticketScope = grant.supervise ?? null;
+        this.ticketTake = grant.take ?? null;
         this.unwatchToken = this.ctx.auth.watch(grant.tokenHash, (reason) => this.signOut(reason));
         // setTimeout cannot wait longer than ~24.8 days; tokens live 12 hours.
         this.expiryTimer = setTimeout(() => this.signOut('expired'), Math.min(Math.max(0, grant.expiresAt - this.ctx.now()), 2 ** 31 - 1));

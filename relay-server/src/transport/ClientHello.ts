@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ProtocolError } from '@beacon/shared/errors';
 import { parseJson } from '@beacon/shared/parse';
-import type { Hello, RelayToClient, SuperviseScope } from '@beacon/shared/protocol';
+import type { Hello, RelayToClient, SuperviseScope, TakeScope } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES, MIN_PROTOCOL_VERSION, PROTOCOL_VERSION, negotiateVersion, sharedCapabilities } from '@beacon/shared/version';
 import type { TokenGrant } from '../accounts/AgentAuth.ts';
 import type { AgentParty, CustomerParty, Party } from '../sessions/Session.ts';
@@ -34,7 +34,7 @@ export interface HelloHost {
   /** The party is set: the connection takes ctl and signalling from now on. */
   ready(party: AgentParty | CustomerParty): void;
   /** An agent signed in: presence, the token's revocation watch, its expiry (with a relay ticket: the one device it may ask for). */
-  signedIn(grant: TokenGrant & { deviceId?: string; supervise?: SuperviseScope }): void;
+  signedIn(grant: TokenGrant & { deviceId?: string; supervise?: SuperviseScope; take?: TakeScope }): void;
 }
 
 /** What this relay speaks beyond the core: everything it knows, but voice only with an audio forwarder (desk only with a desk, relay-cluster only in a cluster). */
@@ -45,7 +45,7 @@ export function relayCapabilities(ctx: Pick<ConnectionContext, 'voice' | 'desk' 
       ((c !== 'desk' && c !== 'desk-live' && c !== 'desk-multi' && c !== 'desk-alerts') || ctx.desk !== undefined) &&
       (c !== 'relay-cluster' || ctx.cluster !== undefined) &&
       (c !== 'relay-failover' || ctx.cluster !== undefined) &&
-      (c !== 'desk-cluster' || ctx.supervision !== undefined),
+      ((c !== 'desk-cluster' && c !== 'desk-cluster-offers') || ctx.supervision !== undefined),
   );
 }
 
@@ -85,7 +85,7 @@ export async function acceptHello(host: HelloHost, msg: Hello): Promise<void> {
     host.signedIn(grant);
     host.send({ type: 'welcome', ...spoken, role: 'agent', agent: grant.agent });
     // A ticket's connection carries one redirected session, never the agent's desk (that stays on its home relay).
-    if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'));
+    if (spokenByBoth.has('desk') && !msg.ticket) ctx.desk?.attach(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'), spokenByBoth.has('desk-alerts'), spokenByBoth.has('desk-cluster-offers'));
     // A ticket's connection hears its session's desk messages (participants, hand-overs), without the desk's offers and queue.
     else if (spokenByBoth.has('desk')) ctx.desk?.attachTicketed(party, spokenByBoth.has('desk-live'), spokenByBoth.has('desk-multi'));
     ctx.log.info('agent connected', { connId: host.connId(), agentId: grant.agent.id, address: host.address, isResumed: back.party !== null });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AccountRole, DeviceId, RequestId, SessionId, SessionMode, SessionPermissions } from './core.ts';
+import { HelpRequestId } from './desk.ts';
+import { DeskOfferEvent } from './deskOffers.ts';
 
 /**
  * Several relays (capability `relay-cluster`): a session's media flows through the relay its
@@ -18,6 +20,9 @@ export type SuperviseAction = z.infer<typeof SuperviseAction>;
 /** A ticket for one supervisor action: the connection it opens may act on this session only. */
 export const SuperviseScope = z.object({ sessionId: SessionId, action: SuperviseAction });
 export type SuperviseScope = z.infer<typeof SuperviseScope>;
+/** Capability `desk-cluster-offers`: a ticket for taking one help request the issuing relay's seat was offered. */
+export const TakeScope = z.object({ helpRequestId: HelpRequestId });
+export type TakeScope = z.infer<typeof TakeScope>;
 
 /** A ticket's payload, as signed by the relay that issued it. */
 export const RelayTicketPayload = z.object({
@@ -31,6 +36,8 @@ export const RelayTicketPayload = z.object({
   expiresAt: z.number().int(),
   /** Capability `desk-cluster`: a supervisor's ticket for one running session (`deviceId` is its device). */
   supervise: SuperviseScope.optional(),
+  /** Capability `desk-cluster-offers`: the connection may accept this help request only (`deviceId` is its customer's device). */
+  take: TakeScope.optional(),
 });
 export type RelayTicketPayload = z.infer<typeof RelayTicketPayload>;
 
@@ -56,6 +63,7 @@ export type ClusterRelayToAgent = z.infer<typeof ClusterRelayToAgent>;
 export const ClusterEvent = z.discriminatedUnion('type', [
   /** A sign-in token was revoked (sign-out, password change, seat disabled): every relay drops the connections that use it. */
   z.object({ type: z.literal('token-revoked'), tokenHash: z.string().regex(/^[0-9a-f]{64}$/), reason: z.string().max(200), from: z.string().min(1).max(64) }),
+  ...DeskOfferEvent.options,
 ]);
 export type ClusterEvent = z.infer<typeof ClusterEvent>;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RequestId, SessionId } from './core.ts';
 import { RelayTicket, SuperviseAction } from './cluster.ts';
 import { AccountId } from '../api/common.ts';
-import { HelpRequestView } from './desk.ts';
+import { AgentDeskState, DeskConcurrencyLimit, HelpRequestId, HelpRequestView } from './desk.ts';
 import { LiveSessionsShare } from './handover.ts';
 
 /**
@@ -29,11 +29,50 @@ export const DeskClusterRelayToAgent = z.discriminatedUnion('type', [
     ticket: RelayTicket,
     expiresAt: z.number().int(),
   }),
+  /**
+   * Capability `desk-cluster-offers`. Answers an `offer-accept` (same `requestId`) for a request
+   * another relay offered to this seat (its customer waits there): connect to `url` (`<url>/ws`)
+   * with `hello.ticket` = `ticket` before `expiresAt` and send the same `offer-accept` there. The
+   * ticket is good for that help request only; the session then runs on that connection.
+   */
+  z.object({
+    type: z.literal('offer-redirect'),
+    requestId: RequestId,
+    helpRequestId: HelpRequestId,
+    url: z.string().url().max(2048),
+    ticket: RelayTicket,
+    expiresAt: z.number().int(),
+  }),
 ]);
 export type DeskClusterRelayToAgent = z.infer<typeof DeskClusterRelayToAgent>;
 
-/** A seat at the desk on one relay: its sessions there (`load`). */
-export const SharedDeskAgent = z.object({ id: AccountId, load: z.number().int().min(0).max(1000) });
+/**
+ * What a relay's queue needs to offer its requests to a seat at another relay's desk
+ * (capability `desk-cluster-offers`): the seat's desk state and limit, its offers pending there
+ * (not counting those other relays made), since when it is idle (epoch ms) and its groups.
+ */
+export const SharedSeatDesk = z.object({
+  state: AgentDeskState,
+  limit: DeskConcurrencyLimit,
+  offers: z.number().int().min(0).max(1000),
+  idleSince: z.number(),
+  groupIds: z.array(AccountId).max(1000),
+  /** A console of the seat there speaks `desk-cluster-offers`: other relays may offer it their requests. */
+  takesOffers: z.boolean(),
+});
+export type SharedSeatDesk = z.infer<typeof SharedSeatDesk>;
+
+/**
+ * A seat on one relay: its sessions there (`load`, desk requests assigned there). `isOnline`
+ * false: not at that relay's desk, listed for its load or offers only (absent: at the desk, as
+ * older relays share). `desk`: from relays that speak `desk-cluster-offers`, while at the desk.
+ */
+export const SharedDeskAgent = z.object({
+  id: AccountId,
+  load: z.number().int().min(0).max(1000),
+  isOnline: z.boolean().optional(),
+  desk: SharedSeatDesk.optional(),
+});
 export type SharedDeskAgent = z.infer<typeof SharedDeskAgent>;
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { RoleConnection } from '@beacon/shared/browser/RelayLink';
 import { Store } from '@beacon/shared/client/Store';
-import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type DeskTransferTarget, type FirstSource, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
+import { AlertRelayToAgent, DeskRelayToAgent, HandoverRelayToAgent, type AgentDeskState, type ClientToRelay, type DeskTransferTarget, type FirstSource, type HelpRequestView, type LiveDeskSession, type RelayToClient } from '@beacon/shared/protocol';
 import { randomId } from '@beacon/shared/browser/randomId';
 
 export interface DeskOffer {
@@ -53,6 +53,8 @@ export interface AgentDeskDeps {
   link: () => RoleConnection<'agent'> | null;
   /** Registers the connect attempt an accepted offer is (the console's tab follows `session-pending`). */
   connectSent: (requestId: string, deviceId: string, control: boolean) => void;
+  /** An `offer-accept` went out on the home link (kept in case it is answered `offer-redirect`). */
+  acceptSent?: (msg: Extract<ClientToRelay, { type: 'offer-accept' }>) => void;
   now?: () => number;
 }
 
@@ -118,7 +120,10 @@ export class AgentDesk {
       conn.sendSignal({ type: 'transfer-accept', requestId, helpRequestId });
     } else {
       this.d.connectSent(requestId, offer.request.deviceId, control);
-      conn.sendSignal({ type: 'offer-accept', requestId, helpRequestId, control, ...(source && conn.capabilities.has('camera-first') ? { source } : {}) });
+      const msg: Extract<ClientToRelay, { type: 'offer-accept' }> = { type: 'offer-accept', requestId, helpRequestId, control, ...(source && conn.capabilities.has('camera-first') ? { source } : {}) };
+      // Kept: a request of another relay's customer is answered `offer-redirect`, and accepted again there.
+      this.d.acceptSent?.(msg);
+      conn.sendSignal(msg);
     }
     this.drop(helpRequestId);
   }

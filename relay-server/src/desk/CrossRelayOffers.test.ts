@@ -1,0 +1,211 @@
+/**
+ * Help requests across relays (capability `desk-cluster-offers`): two relays of a cluster on one
+ * PostgreSQL database and one Redis. A customer on A asks for help while the only agent is at
+ * the desk on B: the customer is told somebody is available, B's agent is offered it, a decline
+ * on B moves it on to the next agent (on A) and, once everyone declined, back to B; accepting on
+ * B sends the console to A with a ticket for that request only, and the session runs on A with
+ * the customer's picture. A customer who leaves takes the offer back from B.
+ */
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { AgentDeskList, Seat } from '@beacon/shared/api';
+import { fragmentFrame } from '@beacon/shared/framing';
+import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
+import { cleanupNative } from '../platform/nativeHandles.ts';
+import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
+import { TestApi } from '../testing/TestApi.ts';
+import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
+import { testRedisUrl } from '../testing/testSharedState.ts';
+import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { DeskOfferEvent, HelpRequestView } from '@beacon/shared/protocol';
+import type { Logger } from '../platform/logger.ts';
+import type { AgentParty } from '../sessions/Session.ts';
+import { CrossRelayOffers } from './CrossRelayOffers.ts';
+import { deskFixture } from './testing/deskFixture.ts';
+
+const SECRET = randomBytes(32).toString('hex');
+const CAPS = KNOWN_CAPABILITIES.filter((c) => c !== 'resume');
+const HELP = { customerName: 'Li Na', description: 'the printer', groupId: null };
+type Login = 'ann' | 'ben' | 'cy';
+
+async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await check()); ) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('help requests offered to agents on every relay', () => {
+  let db: TestPostgresDatabase;
+  let a: TestRelay;
+  let b: TestRelay;
+  const clients: NdcClient[] = [];
+  const tokens = {} as Record<Login, { a: string; b: string }>;
+  let ownerOnA = '';
+  const open = async (t: TestRelay, auth: { token?: string; ticket?: string }, role: 'agent' | 'customer' = 'agent', isRtc = true, capabilities = CAPS) => {
+    const c = await NdcClient.open({ relayUrl: t.relay.url, role, capabilities, isRtc, timeoutMs: 15_000, ...auth });
+    clients.push(c);
+    return c;
+  };
+  /** An agent's console at the desk, available for one request. */
+  const atDesk = async (t: TestRelay, token: string, capabilities = CAPS) => {
+    const c = await open(t, { token }, 'agent', false, capabilities);
+    await c.next('desk-status', 10_000);
+    c.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
+    await c.next('desk-status', 10_000, (m) => m.state === 'available');
+    return c;
+  };
+  /** Until A's queue has taken in what B shares about `login` (A's seats view, then one more sync). */
+  const seenOnA = async (login: Login, isOnline: boolean) => {
+    const api = new TestApi(a.relay.url).as(ownerOnA);
+    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === login)?.isOnline === isOnline, `${login} online=${isOnline} on A`);
+    await new Promise((r) => setTimeout(r, 1500));
+  };
+
+  before(async () => {
+    db = await createTestPostgresDatabase();
+    const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
+    a = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-a' } });
+    b = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-b' } });
+    await a.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
+    ownerOnA = (await loginAgent(a.relay.url, 'olivia', 'owner passphrase')).token;
+    const owner = new TestApi(a.relay.url).as(ownerOnA);
+    for (const login of ['ann', 'ben', 'cy'] as const) {
+      await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
+      tokens[login] = { a: (await loginAgent(a.relay.url, login, `${login} password`)).token, b: (await loginAgent(b.relay.url, login, `${login} password`)).token };
+    }
+  });
+  after(async () => {
+    for (const c of clients) c.close();
+    await new Promise((r) => setTimeout(r, 500));
+    await b?.relay.close();
+    await a?.relay.close();
+    await db?.drop();
+    await cleanupNative();
+  });
+
+  test('a console on B without the capability is never offered; a customer on A who leaves takes the offer back from B', async () => {
+    const old = await atDesk(b, tokens.cy.b, CAPS.filter((c) => c !== 'desk-cluster-offers'));
+    await seenOnA('cy', true);
+    const early = await open(a, {}, 'customer', false);
+    early.send({ type: 'help-request', requestId: 'h0', help: HELP });
+    const first = await early.next('help-queued', 10_000, (m) => m.requestId === 'h0');
+    assert.equal(first.isNobodyAvailable, true, 'nobody who can be offered it');
+    early.send({ type: 'help-cancel', helpRequestId: first.helpRequestId });
+    await early.next('help-ended', 10_000);
+    old.close();
+    await seenOnA('cy', false);
+
+    const cy = await atDesk(b, tokens.cy.b);
+    await seenOnA('cy', true);
+    const customer = await open(a, {}, 'customer', false);
+    customer.send({ type: 'help-request', requestId: 'h1', help: HELP });
+    const queued = await customer.next('help-queued', 10_000, (m) => m.requestId === 'h1');
+    assert.equal(queued.isNobodyAvailable, false);
+    const offer = await cy.next('desk-offer', 10_000, (m) => m.request.id === queued.helpRequestId);
+    assert.equal(offer.request.customerName, 'Li Na');
+    customer.close();
+    const gone = await cy.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === queued.helpRequestId);
+    assert.equal(gone.reason, 'left');
+    cy.close();
+    await seenOnA('cy', false);
+  });
+
+  test('the only agent, on B, is offered a request from A; a decline moves it on; accepting on B runs the session on A', async () => {
+    const ann = await atDesk(b, tokens.ann.b);
+    await seenOnA('ann', true);
+    const customer = await open(a, {}, 'customer');
+    customer.send({ type: 'help-request', requestId: 'h2', help: HELP });
+    const { helpRequestId, isNobodyAvailable } = await customer.next('help-queued', 10_000, (m) => m.requestId === 'h2');
+    assert.equal(isNobodyAvailable, false, 'the agent on B counts');
+    await ann.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+
+    // Ben comes to A's desk; Ann declines on B: A offers it to Ben, then (everyone declined) to Ann again.
+    const ben = await atDesk(a, tokens.ben.a);
+    ann.send({ type: 'offer-decline', helpRequestId });
+    assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'declined');
+    await ben.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    ben.send({ type: 'offer-decline', helpRequestId });
+    await ann.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    // Only the offered seat answers it.
+    const cy = await open(b, { token: tokens.cy.b }, 'agent', false);
+    cy.send({ type: 'offer-accept', requestId: 'not-mine', helpRequestId, control: true });
+    assert.equal((await cy.next('error', 10_000, (m) => m.requestId === 'not-mine')).code, 'not-allowed');
+
+    ann.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
+    const to = await ann.next('offer-redirect', 10_000, (m) => m.requestId === 'take');
+    assert.deepEqual([to.url, to.helpRequestId], [a.relay.url, helpRequestId]);
+    const forged = `${to.ticket.split('.')[0]}.${randomBytes(32).toString('base64url')}`;
+    await assert.rejects(open(a, { ticket: forged }, 'agent', false), 'a forged ticket is refused');
+    const taking = await open(a, { ticket: to.ticket });
+    // The ticket is for that request only.
+    taking.send({ type: 'offer-accept', requestId: 'other', helpRequestId: 'AAAAAAAAAAAAAAAAAAAA', control: true });
+    assert.equal((await taking.next('error', 10_000, (m) => m.requestId === 'other')).code, 'forbidden');
+    taking.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
+    assert.equal((await taking.next('error', 10_000)).code, 'forbidden');
+    taking.send({ type: 'connect-request', requestId: 'by-code', deviceId: customer.device.deviceId, code: customer.device.code, permissions: { view: true, control: true } });
+    assert.equal((await taking.next('error', 10_000, (m) => m.requestId === 'by-code')).code, 'forbidden');
+    taking.send({ type: 'offer-accept', requestId: 'take', helpRequestId, control: true });
+    assert.equal((await customer.next('help-assigned', 10_000)).agentName, 'ANN');
+    const ask = await customer.next('consent-request', 10_000);
+    customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+    const started = await taking.next('session-started', 10_000, (m) => m.sessionId === ask.sessionId);
+    for (const f of fragmentFrame(new Uint8Array(2000).fill(9), { isKey: true, stream: started.streamId, seq: 0, captureTs: 1 })) customer.sendMedia(f);
+    await until(() => taking.media.length > 0, 'the picture on the connection to A');
+    assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'accepted');
+    // A ticket opens one connection.
+    await assert.rejects(open(a, { ticket: to.ticket }, 'agent', false));
+  });
+});
+
+/** The seat's relay on its own: a fake cluster channel, a queue on a hand-moved clock, one console of seat 5. */
+function seatRelay() {
+  const d = deskFixture();
+  const published: DeskOfferEvent[] = [];
+  const sent: { type: string }[] = [];
+  const console5 = { agent: { id: 5, displayName: 'Ann' }, send: (m: { type: string }) => sent.push(m) } as unknown as AgentParty;
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+  const channel = { relayId: 'relay-b', publish: (e: DeskOfferEvent) => published.push(e), redirect: async () => null };
+  const offers = new CrossRelayOffers({ channel, queue: d.queue, view: () => assert.fail('no own requests'), consolesOf: (id) => (id === 5 ? [console5] : []), hasDeskConsole: (id) => id === 5, now: d.now, log });
+  d.agents({ id: 5, limit: 2 });
+  const request: HelpRequestView = { id: 'r'.repeat(16), groupId: null, customerName: 'Li Na', description: 'printer', deviceId: '123456789', createdAt: d.now(), state: 'offered', agentId: 5, offeredUntil: d.now() + 30_000, position: 0, estimatedWaitMs: null, transfer: null };
+  const offer: DeskOfferEvent = { type: 'desk-cross-offer', from: 'relay-a', to: 'relay-b', agentId: 5, request, until: d.now() + 30_000 };
+  return { d, published, sent, offers, offer, request };
+}
+
+describe('another relay\'s offer on the seat\'s relay', () => {
+  test('held against the seat (nothing else is offered to it meanwhile) and shown; a second one is declined at once as busy', () => {
+    const { d, published, sent, offers, offer, request } = seatRelay();
+    offers.onEvent(offer);
+    assert.deepEqual(sent.map((m) => m.type), ['desk-offer']);
+    d.queue.create(d.request('own'));
+    assert.equal(d.queue.request('own'.padEnd(16, '_')).state.kind, 'waiting', 'the seat has an offer pending');
+    offers.onEvent({ ...offer, request: { ...request, id: 's'.repeat(16) } });
+    assert.deepEqual(published.map((e) => [e.type, e.type === 'desk-cross-declined' && e.isBusy]), [['desk-cross-declined', true]]);
+    assert.deepEqual(offers.shareSeats().map((a) => [a.id, a.desk?.offers]), [[5, 0]], 'the held offer is not shared as this relay\'s');
+  });
+
+  test('the seat goes away: the offer is reported declined, taken from its console, and the seat is free for this relay\'s requests', () => {
+    const { d, published, sent, offers, offer } = seatRelay();
+    offers.onEvent(offer);
+    d.queue.setAgentState(5, 'away');
+    offers.check();
+    assert.deepEqual(published.map((e) => e.type), ['desk-cross-declined']);
+    assert.deepEqual(sent.map((m) => m.type), ['desk-offer', 'desk-offer-withdrawn']);
+    d.queue.setAgentState(5, 'available');
+    d.queue.create(d.request('own'));
+    assert.equal(d.queue.request('own'.padEnd(16, '_')).state.kind, 'offered');
+  });
+
+  test('only the offered seat may decline it; a withdraw from another relay than the offer\'s is not taken', () => {
+    const { d, published, offers, offer, request } = seatRelay();
+    offers.onEvent(offer);
+    assert.throws(() => offers.decline(6, request.id), /not offered to this agent/);
+    offers.onEvent({ type: 'desk-cross-withdraw', from: 'relay-c', to: 'relay-b', agentId: 5, helpRequestId: request.id, reason: 'left' });
+    assert.equal(offers.isHeld(request.id), true);
+    offers.decline(5, request.id);
+    assert.deepEqual(published.map((e) => [e.type, e.type === 'desk-cross-declined' && e.isBusy]), [['desk-cross-declined', false]]);
+    assert.equal(d.queue.agent(5).offers, 0);
+  });
+});
