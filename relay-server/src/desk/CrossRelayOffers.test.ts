@@ -12,32 +12,23 @@ import { after, before, describe, test } from 'node:test';
 import { AgentDeskList, AuditList, Seat } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
-import { testRedisUrl } from '../testing/testSharedState.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { TestRelay } from '../testing/testRelay.ts';
 import type { DeskOfferEvent, HelpRequestView } from '@beacon/shared/protocol';
 import type { Logger } from '../platform/logger.ts';
 import type { AgentParty } from '../sessions/Session.ts';
 import { CrossRelayOffers } from './CrossRelayOffers.ts';
 import { deskFixture } from './testing/deskFixture.ts';
+import { startTwoRelays, type TwoRelays } from './testing/twoRelays.ts';
+import { until } from '../testing/until.ts';
 
-const SECRET = randomBytes(32).toString('hex');
 const CAPS = KNOWN_CAPABILITIES.filter((c) => c !== 'resume');
 const HELP = { customerName: 'Li Na', description: 'the printer', groupId: null };
 type Login = 'ann' | 'ben' | 'cy';
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('help requests offered to agents on every relay', () => {
-  let db: TestPostgresDatabase;
+  let relays: TwoRelays | undefined;
   let a: TestRelay;
   let b: TestRelay;
   const clients: NdcClient[] = [];
@@ -59,31 +50,20 @@ describe('help requests offered to agents on every relay', () => {
   /** Until A's queue has taken in what B shares about `login` (A's seats view, then one more sync). */
   const seenOnA = async (login: Login, isOnline: boolean) => {
     const api = new TestApi(a.relay.url).as(ownerOnA);
-    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === login)?.isOnline === isOnline, `${login} online=${isOnline} on A`);
+    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === login)?.isOnline === isOnline, `${login} online=${isOnline} on A`, 15_000, 100);
     await new Promise((r) => setTimeout(r, 1500));
   };
 
   before(async () => {
-    db = await createTestPostgresDatabase();
-    const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
-    a = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-a' } });
-    b = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-b' } });
-    await a.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
-    ownerOnA = (await loginAgent(a.relay.url, 'olivia', 'owner passphrase')).token;
+    relays = await startTwoRelays();
+    ({ a, b, ownerToken: ownerOnA } = relays);
     const owner = new TestApi(a.relay.url).as(ownerOnA);
     for (const login of ['ann', 'ben', 'cy'] as const) {
       await owner.ok('POST', '/api/seats', Seat, { login, displayName: login.toUpperCase(), password: `${login} password`, role: 'agent', groupIds: [], concurrencyLimit: 1 }, 201);
       tokens[login] = { a: (await loginAgent(a.relay.url, login, `${login} password`)).token, b: (await loginAgent(b.relay.url, login, `${login} password`)).token };
     }
   });
-  after(async () => {
-    for (const c of clients) c.close();
-    await new Promise((r) => setTimeout(r, 500));
-    await b?.relay.close();
-    await a?.relay.close();
-    await db?.drop();
-    await cleanupNative();
-  });
+  after(() => relays?.close(clients));
 
   test('a console on B without the capability is never offered; a customer on A who leaves takes the offer back from B', async () => {
     const old = await atDesk(b, tokens.cy.b, CAPS.filter((c) => c !== 'desk-cluster-offers'));
@@ -152,7 +132,7 @@ describe('help requests offered to agents on every relay', () => {
     customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
     const started = await taking.next('session-started', 10_000, (m) => m.sessionId === ask.sessionId);
     for (const f of fragmentFrame(new Uint8Array(2000).fill(9), { isKey: true, stream: started.streamId, seq: 0, captureTs: 1 })) customer.sendMedia(f);
-    await until(() => taking.media.length > 0, 'the picture on the connection to A');
+    await until(() => taking.media.length > 0, 'the picture on the connection to A', 15_000, 100);
     assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'accepted');
     // A ticket opens one connection.
     await assert.rejects(open(a, { ticket: to.ticket }, 'agent', false));
@@ -169,7 +149,7 @@ describe('help requests offered to agents on every relay', () => {
     const cy = await atDesk(b, tokens.cy.b);
     cy.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
     await cy.next('desk-status', 10_000, (m) => m.state === 'busy');
-    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'cy')?.state === 'busy', 'cy busy on A');
+    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'cy')?.state === 'busy', 'cy busy on A', 15_000, 100);
     await new Promise((r) => setTimeout(r, 1500));
     const cyId = (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'cy')?.seat.id ?? 0;
     const customer = await open(a, {}, 'customer');

@@ -13,6 +13,7 @@ import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import type { NdcClient } from '../testing/NdcClient.ts';
 import { serveRequest, startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
+import { until } from '../testing/until.ts';
 
 let r: DeskRelay;
 const HELP = { customerName: 'Li Na', description: 'no sound', groupId: null };
@@ -213,7 +214,3 @@ function open(token: string): Promise<NdcClient> {
   return r.open('agent', token);
 }
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
-  assert.ok(check(), what);
-}

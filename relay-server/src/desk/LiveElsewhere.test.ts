@@ -14,15 +14,10 @@ import { RawSocket } from '../testing/RawSocket.ts';
 import { openTestSharedState, SHARED_STATE_KINDS, testRedisUrl } from '../testing/testSharedState.ts';
 import { startTestRelay, TEST_ORG_NAME } from '../testing/testRelay.ts';
 import { LiveElsewhere, SHARE_EVERY_MS, STALE_AFTER_MS } from './LiveElsewhere.ts';
+import { until } from '../testing/until.ts';
 
 const log = createLogger(() => undefined, 'error');
 const session = (sessionId: string, startedAt: number): LiveDeskSession => ({ sessionId, deviceId: '123456789', helpRequestId: null, customerName: null, agentId: 1, agentName: 'Alice', startedAt });
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !check(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-  }
-}
 
 for (const kind of SHARED_STATE_KINDS) {
   test(`two relays' lists on one ${kind} state: merged, renewed, and dropped once stale`, async () => {

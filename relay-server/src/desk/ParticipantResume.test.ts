@@ -10,6 +10,7 @@ import type { RelayToClient } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { serveRequest, startDeskRelay, type DeskRelay } from './testing/deskRelay.ts';
+import { until } from '../testing/until.ts';
 
 let r: DeskRelay;
 const HELP = { customerName: 'Sun Li', description: 'screen flickers', groupId: null };
@@ -63,7 +64,3 @@ describe('participants resume', () => {
   });
 });
 
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((res) => setTimeout(res, 50));
-  assert.ok(check(), what);
-}

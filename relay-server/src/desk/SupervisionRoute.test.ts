@@ -8,31 +8,21 @@
  * connection only.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { AgentDeskList, AuditList, DeskQueueResponse, Seat, SeatList } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { cleanupNative } from '../platform/nativeHandles.ts';
 import { loginAgent, NdcClient, openSession } from '../testing/NdcClient.ts';
 import { TestApi } from '../testing/TestApi.ts';
-import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/testDatabase.ts';
-import { testRedisUrl } from '../testing/testSharedState.ts';
-import { startTestRelay, type TestRelay } from '../testing/testRelay.ts';
+import type { TestRelay } from '../testing/testRelay.ts';
+import { until } from '../testing/until.ts';
+import { startTwoRelays, type TwoRelays } from './testing/twoRelays.ts';
 
-const SECRET = randomBytes(32).toString('hex');
 const CAPS = KNOWN_CAPABILITIES.filter((c) => c !== 'resume');
 const permissions = { view: true, control: true } as const;
 
-async function until(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !(await check()); ) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('supervisors across two relays', () => {
-  let db: TestPostgresDatabase;
+  let relays: TwoRelays | undefined;
   let a: TestRelay;
   let b: TestRelay;
   const clients: NdcClient[] = [];
@@ -44,26 +34,15 @@ describe('supervisors across two relays', () => {
   };
 
   before(async () => {
-    db = await createTestPostgresDatabase();
-    const cluster = { redisUrl: await testRedisUrl(), secret: SECRET, keyPrefix: `test:${randomBytes(6).toString('hex')}:` };
-    a = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-a' } });
-    b = await startTestRelay({ databaseUrl: db.url, cluster: { ...cluster, relayId: 'relay-b' } });
-    await a.relay.seedAccount({ login: 'olivia', password: 'owner passphrase', displayName: 'Olivia', role: 'owner' });
-    const owner = new TestApi(a.relay.url).as((await loginAgent(a.relay.url, 'olivia', 'owner passphrase')).token);
+    relays = await startTwoRelays();
+    ({ a, b } = relays);
+    const owner = new TestApi(a.relay.url).as(relays.ownerToken);
     await owner.ok('POST', '/api/seats', Seat, { login: 'ann', displayName: 'ANN', password: 'ann password', role: 'agent', groupIds: [], concurrencyLimit: 2 }, 201);
     for (const [login, password] of [['olivia', 'owner passphrase'], ['ann', 'ann password']] as const) {
       tokens[login] = { a: (await loginAgent(a.relay.url, login, password)).token, b: (await loginAgent(b.relay.url, login, password)).token };
     }
   });
-  after(async () => {
-    for (const c of clients) c.close();
-    // The relays hear the clients go (presence, the desk) before their database closes.
-    await new Promise((r) => setTimeout(r, 500));
-    await b?.relay.close();
-    await a?.relay.close();
-    await db?.drop();
-    await cleanupNative();
-  });
+  after(() => relays?.close(clients));
 
   test('a supervisor on B monitors, then takes over, a session A holds; A performs and audits it', async () => {
     const customer = await open(a, {}, 'customer');
