@@ -107,18 +107,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
 
   // First, while no other console of any seat is at a desk: the request can go to Xena only.
   test('the agent signed in on B takes a help request from a customer on A and sees the screen', SIG, async () => {
-    const x = await startXvfb(1280, 720, 88);
-    const closers: (() => Promise<unknown>)[] = [() => x.close()];
-    try {
-      const injector = await InjectorProcess.start(x.display);
-      closers.unshift(() => injector.close());
-      const screen = await launchScreenWindow(x.display);
-      closers.unshift(() => screen.context.close());
-      await screen.page.setContent(PATTERN_HTML);
-      const customerBrowser = await launchCustomerBrowser(x.display);
-      closers.unshift(() => customerBrowser.close());
-      const agentBrowser = await launchAgentBrowser();
-      closers.unshift(() => agentBrowser.close());
+    await onPatternScreen(88, async ({ injector, customerBrowser, agentBrowser }) => {
       const xena = await newPage(agentBrowser);
       await agentSignIn(xena, relays.b.url, XENA);
       await xena.locator('[data-testid="desk-controls"][data-state="available"]').waitFor({ timeout: 15_000 });
@@ -142,9 +131,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       const red = BLOCKS[0];
       const px = await canvasPixel(xena, red.x + red.w / 2, red.y + red.h / 2);
       assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
-    } finally {
-      for (const close of closers) await close().catch(() => undefined);
-    }
+    });
   });
 
   test('an agent signed in on B is sent to A, and sees and controls the customer connected to A', SIG, async () => {
@@ -174,18 +161,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
   });
 
   test('the agent console signed in on B follows the redirect to the customer page on A: picture and click, and again after its link to A is cut; a manager on C monitors it, then takes it over', SIG, async (t) => {
-    const x = await startXvfb(1280, 720, 89);
-    const closers: (() => Promise<unknown>)[] = [() => x.close()];
-    try {
-      const injector = await InjectorProcess.start(x.display);
-      closers.unshift(() => injector.close());
-      const screen = await launchScreenWindow(x.display);
-      closers.unshift(() => screen.context.close());
-      await screen.page.setContent(PATTERN_HTML);
-      const customerBrowser = await launchCustomerBrowser(x.display);
-      closers.unshift(() => customerBrowser.close());
-      const agentBrowser = await launchAgentBrowser();
-      closers.unshift(() => agentBrowser.close());
+    await onPatternScreen(89, async ({ x, injector, screen, customerBrowser, agentBrowser }) => {
       const customer = await openCustomer(customerBrowser, relays.a.url, injector, [COUNT_CONSENT_DIALOGS]);
       const agent = await newPage(agentBrowser);
       await agent.addInitScript(KEEP_SOCKETS);
@@ -208,9 +184,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       await waitFor(() => screen.page.evaluate(() => document.activeElement?.id === 'target'), 'the click focuses the text box', 15_000);
       await cutAndResume(t, { agent, customer, screen: screen.page, x });
       await managerOnC(agent, agentBrowser);
-    } finally {
-      for (const close of closers) await close().catch(() => undefined);
-    }
+    });
   });
 
   /** Cuts the console's link to A; the session comes back through B: picture, click, no new consent. */
@@ -375,3 +349,31 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     assert.equal((await onA.next('error', 10_000, (m) => m.requestId === 'limited')).code, 'rate-limited');
   });
 });
+
+type PatternScreen = {
+  x: Awaited<ReturnType<typeof startXvfb>>;
+  injector: InjectorProcess;
+  screen: Awaited<ReturnType<typeof launchScreenWindow>>;
+  customerBrowser: Browser;
+  agentBrowser: Browser;
+};
+
+/** An X screen (`:displayNo`) showing the test pattern, its injector, the customer's browser on it and an agent's; `run` gets them, and all are closed after. */
+async function onPatternScreen(displayNo: number, run: (s: PatternScreen) => Promise<void>): Promise<void> {
+  const x = await startXvfb(1280, 720, displayNo);
+  const closers: (() => Promise<unknown>)[] = [() => x.close()];
+  try {
+    const injector = await InjectorProcess.start(x.display);
+    closers.unshift(() => injector.close());
+    const screen = await launchScreenWindow(x.display);
+    closers.unshift(() => screen.context.close());
+    await screen.page.setContent(PATTERN_HTML);
+    const customerBrowser = await launchCustomerBrowser(x.display);
+    closers.unshift(() => customerBrowser.close());
+    const agentBrowser = await launchAgentBrowser();
+    closers.unshift(() => agentBrowser.close());
+    await run({ x, injector, screen, customerBrowser, agentBrowser });
+  } finally {
+    for (const close of closers) await close().catch(() => undefined);
+  }
+}
