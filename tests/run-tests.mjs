@@ -10,6 +10,8 @@
 // run again. A test file still running after FILE_TIMEOUT_MS is stopped and counts as such a
 // process failure (libdatachannel can deadlock in native code, where no test timer fires; a
 // file that hangs would otherwise hold the whole run until CI gives up): the report names it.
+// A file's process ends once its tests and hooks are done (--test-force-exit): a timer or
+// handle a test left behind kept one alive for good (seen: tests/e2e/flood.test.ts, now and then).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,7 +53,7 @@ function runOnce(files, concurrency, env = process.env) {
   const out = join(failuresDir, `run-${++runs}.jsonl`);
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
+    ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-force-exit', '--test-reporter=spec', '--test-reporter-destination=stdout', `--test-reporter=${join(root, 'tests', 'failureReporter.mjs')}`, `--test-reporter-destination=${out}`, ...files],
     { cwd: root, stdio: 'inherit', env, timeout: Math.max(1000, deadline - Date.now()), killSignal: 'SIGKILL' },
   );
   if (r.error?.code === 'ETIMEDOUT') {
