@@ -62,8 +62,6 @@ interface Held {
   agentId: number;
   request: HelpRequestView;
   until: number;
-  /** A supervisor's name: dispatched to the seat, not offered. */
-  dispatchedBy?: string;
 }
 
 export class CrossRelayOffers {
@@ -91,8 +89,7 @@ export class CrossRelayOffers {
     const relayId = a?.elsewhere?.desk?.relayId;
     if (!r || r.state.kind !== 'offered' || !a || !relayId || this.d.hasDeskConsole(a.id)) return;
     this.sent.set(r.id, { relayId, agentId: a.id });
-    const by = e.detail['dispatchedBy'];
-    this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until, ...(typeof by === 'string' ? { dispatchedBy: by } : {}) });
+    this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until });
   }
 
   /** A cluster event another relay published; those for other relays are ignored. */
@@ -117,24 +114,18 @@ export class CrossRelayOffers {
 
   private offered(e: Extract<DeskOfferEvent, { type: 'desk-cross-offer' }>): void {
     const consoles = this.d.consolesOf(e.agentId);
-    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e.dispatchedBy !== undefined)) {
+    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId)) {
       return this.publish({ type: 'desk-cross-declined', to: e.from, agentId: e.agentId, helpRequestId: e.request.id, isBusy: true });
     }
     this.d.queue.holdOffer(e.agentId);
-    const h: Held = { from: e.from, agentId: e.agentId, request: e.request, until: e.until, ...(e.dispatchedBy ? { dispatchedBy: e.dispatchedBy } : {}) };
-    this.held.set(e.request.id, h);
-    // A dispatch goes to one console only, the newest: it takes the request at once, and a second would be refused.
-    for (const p of h.dispatchedBy ? consoles.slice(-1) : consoles) p.send(this.offerMessage(h));
+    this.held.set(e.request.id, { from: e.from, agentId: e.agentId, request: e.request, until: e.until });
+    for (const p of consoles) p.send(this.offerMessage(e.request, e.until));
   }
 
-  /**
-   * At the desk here, available, and no other offer pending and room under the limit (counting
-   * every relay); a supervisor's dispatch needs only the seat here, not away, and room.
-   */
-  private canTake(agentId: number, isDispatched: boolean): boolean {
+  /** At the desk here, available, and no other offer pending and room under the limit (counting every relay). */
+  private canTake(agentId: number): boolean {
     const a = this.d.queue.findAgent(agentId);
-    if (!a || !a.isOnline) return false;
-    return (isDispatched ? a.state !== 'away' : isEligible(a, null)) && hasSpareCapacity(seatView(a));
+    return !!a && a.isOnline && isEligible(a, null) && hasSpareCapacity(seatView(a));
   }
 
   private withdrawn(e: Extract<DeskOfferEvent, { type: 'desk-cross-withdraw' }>): void {
@@ -163,7 +154,7 @@ export class CrossRelayOffers {
 
   /** The offers pending for a console of the seat that just came (as for this relay's own offers). */
   offersTo(agentId: number): RelayToClient[] {
-    return [...this.held.values()].filter((h) => h.agentId === agentId && !h.dispatchedBy).map((h) => this.offerMessage(h));
+    return [...this.held.values()].filter((h) => h.agentId === agentId).map((h) => this.offerMessage(h.request, h.until));
   }
 
   /** Once a second: offers a seat here can no longer take are reported declined; the other relays' seats are taken in. */
@@ -172,7 +163,7 @@ export class CrossRelayOffers {
     for (const [id, h] of this.held) {
       const isStale = t > h.until + HOLD_GRACE_MS;
       const a = this.d.queue.findAgent(h.agentId);
-      if (!isStale && a?.isOnline && (h.dispatchedBy ? a.state !== 'away' : isEligible(a, null)) && this.d.consolesOf(h.agentId).length > 0) continue;
+      if (!isStale && a?.isOnline && isEligible(a, null) && this.d.consolesOf(h.agentId).length > 0) continue;
       this.release(id, h);
       for (const p of this.d.consolesOf(h.agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId: id, reason: isStale ? 'expired' : 'withdrawn' });
       if (!isStale) this.publish({ type: 'desk-cross-declined', to: h.from, agentId: h.agentId, helpRequestId: id, isBusy: true });
@@ -208,9 +199,8 @@ export class CrossRelayOffers {
     return { type: 'offer-redirect', requestId: msg.requestId, helpRequestId: msg.helpRequestId, ...to };
   }
 
-  private offerMessage(h: Held): RelayToClient {
-    const { request, until, dispatchedBy } = h;
-    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null, ...(dispatchedBy ? { dispatchedBy } : {}) };
+  private offerMessage(request: HelpRequestView, until: number): RelayToClient {
+    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null };
   }
 
   private publish(e: DistributiveOmit<DeskOfferEvent, 'from'>): void {

@@ -202,30 +202,6 @@ export class DeskQueue {
     return r;
   }
 
-  /**
-   * A supervisor gives a waiting (or offered) request to a seat whose desk is on another relay
-   * only (capability `desk-cluster-offers`): it is offered to that seat, marked as dispatched by
-   * `byName` (CrossRelayOffers sends it there; its console takes it at once), within the seat's
-   * limit counted over every relay. Declined or unanswered, it goes back to the queue.
-   */
-  dispatchElsewhere(requestId: string, agentId: number, actorId: number, byName: string): HelpRequest {
-    const r = this.request(requestId);
-    if (r.state.kind === 'assigned') throw new DeskRefusedError('conflict', 'the request is already assigned; transfer it instead');
-    const a = this.agentsById.get(agentId);
-    const v = a ? seatView(a) : null;
-    if (!a || !v || a.isOnline || !a.elsewhere?.desk || !v.isOnline || v.state === 'away') throw new DeskRefusedError('not-allowed', 'the agent is not at a desk');
-    if (!hasSpareCapacity(v) || v.load >= v.limit) throw new DeskRefusedError('concurrency-limit', 'the agent has no spare capacity');
-    if (r.state.kind === 'offered') {
-      this.emit('offer-withdrawn', r, r.state.agentId, {}, actorId);
-      this.agent(r.state.agentId).offers--;
-    }
-    a.offers++;
-    r.state = { kind: 'offered', agentId: a.id, until: this.o.now() + this.o.offerTimeoutMs() };
-    this.emit('offered', r, a.id, { until: r.state.until, dispatchedBy: byName }, actorId);
-    this.assign();
-    return r;
-  }
-
   /** The customer left the queue, the request ended unanswered, or the customer left a message instead. */
   end(requestId: string, kind: Terminal, detail: Record<string, unknown> = {}): void {
     const r = this.request(requestId);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { AccountId } from '../api/common.ts';
 import { HelpRequestId, HelpRequestView } from './desk.ts';
-import { Name } from './parts.ts';
 
 /**
  * Help requests offered across relays (capability `desk-cluster-offers`; docs/PROTOCOL.md,
@@ -16,11 +15,8 @@ const Route = { from: z.string().min(1).max(64), to: z.string().min(1).max(64), 
 export const CrossOfferWithdrawReason = z.enum(['accepted', 'declined', 'expired', 'left', 'withdrawn', 'dispatched']);
 
 export const DeskOfferEvent = z.discriminatedUnion('type', [
-  /**
-   * Owner -> seat's relay: offer `request` to seat `agentId` until `until` (epoch ms).
-   * `dispatchedBy`: a supervisor gave it to that seat (their name): its console takes it at once.
-   */
-  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number(), dispatchedBy: Name.optional() }),
+  /** Owner -> seat's relay: offer `request` to seat `agentId` until `until` (epoch ms). */
+  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number() }),
   /** Owner -> seat's relay: the offer is gone; the seat's consoles are told why. */
   z.object({ type: z.literal('desk-cross-withdraw'), ...Route, helpRequestId: HelpRequestId, reason: CrossOfferWithdrawReason }),
   /**
