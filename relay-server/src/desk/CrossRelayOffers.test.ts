@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { AgentDeskList, Seat } from '@beacon/shared/api';
+import { AgentDeskList, AuditList, Seat } from '@beacon/shared/api';
 import { fragmentFrame } from '@beacon/shared/framing';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
 import { loginAgent, NdcClient } from '../testing/NdcClient.ts';
@@ -136,6 +136,51 @@ describe('help requests offered to agents on every relay', () => {
     assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'accepted');
     // A ticket opens one connection.
     await assert.rejects(open(a, { ticket: to.ticket }, 'agent', false));
+    customer.close();
+    taking.close();
+    ann.close();
+    ben.close();
+    await seenOnA('ann', false);
+  });
+
+  test('a supervisor on A dispatches a waiting request to the agent at B\'s desk: its console is told who, takes it, and the session runs on A; audited on A', async () => {
+    const api = new TestApi(a.relay.url).as(ownerOnA);
+    // Busy: never offered anything by itself, but a supervisor may still give it a request.
+    const cy = await atDesk(b, tokens.cy.b);
+    await seenOnA('cy', true);
+    const cyId = (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'cy')?.seat.id ?? 0;
+    // The request comes while A still takes cy for available: A may offer it, B answers "busy",
+    // and A offers cy nothing more until it has B's newer view (no offers bouncing between them).
+    cy.send({ type: 'agent-availability', state: 'busy', concurrencyLimit: 1 });
+    await cy.next('desk-status', 10_000, (m) => m.state === 'busy');
+    const customer = await open(a, {}, 'customer');
+    customer.send({ type: 'help-request', requestId: 'h3', help: HELP });
+    const { helpRequestId } = await customer.next('help-queued', 10_000, (m) => m.requestId === 'h3');
+    await until(async () => (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'cy')?.state === 'busy', 'cy busy on A');
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.deepEqual(cy.inbox.pending().filter((m) => m.type.startsWith('desk-offer')), [], 'a busy seat is shown no offer, nor its withdrawal');
+
+    const olivia = await open(a, { token: ownerOnA }, 'agent', false);
+    const away = await open(a, { token: tokens.ben.a }, 'agent', false);
+    away.send({ type: 'request-dispatch', requestId: 'not-a-supervisor', helpRequestId, agentId: cyId });
+    assert.equal((await away.next('error', 10_000, (m) => m.requestId === 'not-a-supervisor')).code, 'forbidden');
+    olivia.send({ type: 'request-dispatch', requestId: 'd1', helpRequestId, agentId: cyId });
+    const offer = await cy.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    assert.equal(offer.dispatchedBy, 'Olivia', 'the console is told it was dispatched, and by whom');
+    // The console takes it at once (AgentDesk), as a dispatch on its own relay opens the session.
+    cy.send({ type: 'offer-accept', requestId: 'take-d', helpRequestId, control: true });
+    const to = await cy.next('offer-redirect', 10_000, (m) => m.requestId === 'take-d');
+    const taking = await open(a, { ticket: to.ticket });
+    taking.send({ type: 'offer-accept', requestId: 'take-d', helpRequestId, control: true });
+    assert.equal((await customer.next('help-assigned', 10_000)).agentName, 'CY');
+    const ask = await customer.next('consent-request', 10_000);
+    customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+    await taking.next('session-started', 10_000, (m) => m.sessionId === ask.sessionId);
+    const entry = (await api.ok('GET', '/api/audit', AuditList)).entries.find((e) => e.action === 'request-dispatched');
+    assert.deepEqual([entry?.actor?.login, entry?.target?.label, entry?.detail['helpRequestId']], ['olivia', 'CY', helpRequestId]);
+    // A second dispatch of the now assigned request is refused.
+    olivia.send({ type: 'request-dispatch', requestId: 'd2', helpRequestId, agentId: cyId });
+    assert.equal((await olivia.next('error', 10_000, (m) => m.requestId === 'd2')).code, 'conflict');
   });
 });
 
@@ -187,5 +232,75 @@ describe('another relay\'s offer on the seat\'s relay', () => {
     offers.decline(5, request.id);
     assert.deepEqual(published.map((e) => [e.type, e.type === 'desk-cross-declined' && e.isBusy]), [['desk-cross-declined', false]]);
     assert.equal(d.queue.agent(5).offers, 0);
+  });
+
+  test('a withdraw of an offer the seat never held (it answered busy) shows its consoles nothing', () => {
+    const { sent, offers, offer, request } = seatRelay();
+    offers.onEvent({ type: 'desk-cross-withdraw', from: 'relay-a', to: 'relay-b', agentId: 5, helpRequestId: request.id, reason: 'withdrawn' });
+    assert.equal(sent.length, 0);
+    offers.onEvent(offer);
+    offers.onEvent({ type: 'desk-cross-withdraw', from: 'relay-a', to: 'relay-b', agentId: 5, helpRequestId: request.id, reason: 'left' });
+    assert.deepEqual(sent.map((m) => m.type), ['desk-offer', 'desk-offer-withdrawn']);
+  });
+});
+
+/** The owner's side: a queue on a hand-moved clock whose only seat (5) is at relay B's desk; its desk events are fed to the offers. */
+function ownerRelay() {
+  const d = deskFixture();
+  const published: DeskOfferEvent[] = [];
+  const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
+  const channel = { relayId: 'relay-a', publish: (e: DeskOfferEvent) => published.push(e), redirect: async () => null };
+  const view = (r: { id: string; createdAt: number; deviceId: string }): HelpRequestView => ({ id: r.id, groupId: null, customerName: 'Li Na', description: 'printer', deviceId: r.deviceId, createdAt: r.createdAt, state: 'waiting', agentId: null, offeredUntil: null, position: 0, estimatedWaitMs: null, transfer: null });
+  const offers = new CrossRelayOffers({ channel, queue: d.queue, view, consolesOf: () => [], hasDeskConsole: () => false, now: d.now, log });
+  const seatAtB = new Map([[5, { load: 0, offers: 0, desk: { relayId: 'relay-b', state: 'available' as const, limit: 1, idleSince: 0, groupIds: [] } }]]);
+  /** Feeds the queue's events to the offers (createDesk does this on a relay); returns `kind:request:agent` of each. */
+  const pump = () => {
+    const kinds: string[] = [];
+    for (let e = d.events.shift(); e; e = d.events.shift()) {
+      offers.onDeskEvent(e);
+      kinds.push(`${e.kind}:${e.requestId.replace(/_+$/, '')}:${e.agentId ?? '-'}`);
+    }
+    return kinds;
+  };
+  return { d, published, offers, seatAtB, pump };
+}
+
+describe('the owner\'s side of an offer to a seat at another relay\'s desk', () => {
+  test('a "busy" answer withdraws the offer without counting as the agent\'s decline, and the seat is offered nothing more until its relay\'s next share is taken in', () => {
+    const { d, published, offers, seatAtB, pump } = ownerRelay();
+    d.queue.syncElsewhere(seatAtB);
+    d.queue.create(d.request('a'));
+    assert.deepEqual(pump(), ['created:a:-', 'offered:a:5']);
+    const offer = published.shift();
+    assert.ok(offer?.type === 'desk-cross-offer');
+    const busy: DeskOfferEvent = { type: 'desk-cross-declined', from: 'relay-b', to: 'relay-a', agentId: 5, helpRequestId: offer.request.id, until: offer.until, isBusy: true };
+    offers.onEvent(busy);
+    // Withdrawn here, not re-offered at once (the two relays would bounce it), nothing sent back to B.
+    assert.deepEqual(pump(), ['offer-withdrawn:a:5']);
+    assert.equal(published.length, 0, 'nothing sent back to B');
+    assert.equal(d.queue.request(offer.request.id).declinedBy.has(5), false, 'not the agent\'s decline');
+    offers.onEvent(busy);
+    assert.deepEqual(pump(), [], 'a repeated answer is ignored');
+    // B's next share: offered again.
+    d.advance(1000);
+    d.queue.syncElsewhere(seatAtB);
+    assert.deepEqual(pump(), ['offered:a:5']);
+    assert.equal(published[0]?.type, 'desk-cross-offer');
+  });
+
+  test('an answer to an older offer of the same request to the same seat is ignored', () => {
+    const { d, published, offers, seatAtB, pump } = ownerRelay();
+    d.queue.syncElsewhere(seatAtB);
+    d.queue.create(d.request('a'));
+    pump();
+    const first = published.shift();
+    assert.ok(first?.type === 'desk-cross-offer');
+    // The offer times out and (the only seat: a new round) is offered again with a new deadline.
+    d.advance(30_000);
+    d.queue.tick();
+    assert.deepEqual(pump(), ['offer-expired:a:5', 'offered:a:5']);
+    offers.onEvent({ type: 'desk-cross-declined', from: 'relay-b', to: 'relay-a', agentId: 5, helpRequestId: first.request.id, until: first.until, isBusy: false });
+    assert.deepEqual(pump(), []);
+    assert.equal(d.queue.request(first.request.id).state.kind, 'offered');
   });
 });

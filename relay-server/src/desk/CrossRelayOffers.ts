@@ -62,11 +62,13 @@ interface Held {
   agentId: number;
   request: HelpRequestView;
   until: number;
+  /** A supervisor's name: dispatched to the seat, not offered. */
+  dispatchedBy?: string;
 }
 
 export class CrossRelayOffers {
-  /** Owner side: help request ID -> the seat elsewhere it is offered to. */
-  private readonly sent = new Map<string, { relayId: string; agentId: number }>();
+  /** Owner side: help request ID -> the seat elsewhere it is offered to, and that offer's deadline. */
+  private readonly sent = new Map<string, { relayId: string; agentId: number; until: number }>();
   /** Seat side: help request ID -> another relay's offer to a seat here. */
   private readonly held = new Map<string, Held>();
 
@@ -88,8 +90,9 @@ export class CrossRelayOffers {
     // Online here only through a ticket's connection (a session another relay sent it to): its desk is elsewhere.
     const relayId = a?.elsewhere?.desk?.relayId;
     if (!r || r.state.kind !== 'offered' || !a || !relayId || this.d.hasDeskConsole(a.id)) return;
-    this.sent.set(r.id, { relayId, agentId: a.id });
-    this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until });
+    this.sent.set(r.id, { relayId, agentId: a.id, until: r.state.until });
+    const by = e.detail['dispatchedBy'];
+    this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until, ...(typeof by === 'string' ? { dispatchedBy: by } : {}) });
   }
 
   /** A cluster event another relay published; those for other relays are ignored. */
@@ -100,11 +103,19 @@ export class CrossRelayOffers {
     else this.declinedElsewhere(e);
   }
 
+  /**
+   * The seat's relay answered no. A decline is the round's decline; "busy" (the seat could not be
+   * offered it: this relay's view of it was behind) withdraws the offer and keeps the seat out of
+   * this relay's offers until its relay's next share is taken in, so the two relays cannot
+   * bounce offers and refusals while the view is behind. The seat's relay already told its consoles.
+   */
   private declinedElsewhere(e: Extract<DeskOfferEvent, { type: 'desk-cross-declined' }>): void {
     const sent = this.sent.get(e.helpRequestId);
-    if (!sent || sent.relayId !== e.from || sent.agentId !== e.agentId) return this.d.log.warn('decline of an offer not pending here ignored', { helpRequestId: e.helpRequestId, from: e.from });
+    if (!sent || sent.relayId !== e.from || sent.agentId !== e.agentId || sent.until !== e.until) return this.d.log.warn('answer to an offer not pending here ignored', { helpRequestId: e.helpRequestId, from: e.from });
+    this.sent.delete(e.helpRequestId);
     try {
-      this.d.queue.decline(e.helpRequestId, e.agentId);
+      if (e.isBusy) this.d.queue.withdrawBusy(e.helpRequestId, e.agentId);
+      else this.d.queue.decline(e.helpRequestId, e.agentId);
     } catch (err) {
       this.d.log.warn('decline from another relay refused', { helpRequestId: e.helpRequestId, err });
     }
@@ -114,23 +125,31 @@ export class CrossRelayOffers {
 
   private offered(e: Extract<DeskOfferEvent, { type: 'desk-cross-offer' }>): void {
     const consoles = this.d.consolesOf(e.agentId);
-    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId)) {
-      return this.publish({ type: 'desk-cross-declined', to: e.from, agentId: e.agentId, helpRequestId: e.request.id, isBusy: true });
+    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e.dispatchedBy !== undefined)) {
+      return this.publish({ type: 'desk-cross-declined', to: e.from, agentId: e.agentId, helpRequestId: e.request.id, until: e.until, isBusy: true });
     }
     this.d.queue.holdOffer(e.agentId);
-    this.held.set(e.request.id, { from: e.from, agentId: e.agentId, request: e.request, until: e.until });
-    for (const p of consoles) p.send(this.offerMessage(e.request, e.until));
+    const h: Held = { from: e.from, agentId: e.agentId, request: e.request, until: e.until, ...(e.dispatchedBy ? { dispatchedBy: e.dispatchedBy } : {}) };
+    this.held.set(e.request.id, h);
+    // A dispatch goes to one console only, the newest: it takes the request at once, and a second would be refused.
+    for (const p of h.dispatchedBy ? consoles.slice(-1) : consoles) p.send(this.offerMessage(h));
   }
 
-  /** At the desk here, available, and no other offer pending and room under the limit (counting every relay). */
-  private canTake(agentId: number): boolean {
+  /**
+   * At the desk here, available, and no other offer pending and room under the limit (counting
+   * every relay); a supervisor's dispatch needs only the seat here, not away, and room.
+   */
+  private canTake(agentId: number, isDispatched: boolean): boolean {
     const a = this.d.queue.findAgent(agentId);
-    return !!a && a.isOnline && isEligible(a, null) && hasSpareCapacity(seatView(a));
+    if (!a || !a.isOnline) return false;
+    return (isDispatched ? a.state !== 'away' : isEligible(a, null)) && hasSpareCapacity(seatView(a));
   }
 
+  /** The owner took its offer back; the consoles are told only of an offer they were shown. */
   private withdrawn(e: Extract<DeskOfferEvent, { type: 'desk-cross-withdraw' }>): void {
     const h = this.held.get(e.helpRequestId);
-    if (h && h.from === e.from && h.agentId === e.agentId) this.release(e.helpRequestId, h);
+    if (!h || h.from !== e.from || h.agentId !== e.agentId) return;
+    this.release(e.helpRequestId, h);
     for (const p of this.d.consolesOf(e.agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId: e.helpRequestId, reason: e.reason });
   }
 
@@ -149,12 +168,13 @@ export class CrossRelayOffers {
     const h = this.held.get(helpRequestId);
     if (!h || h.agentId !== agentId) throw new DeskRefusedError('not-allowed', 'the request is not offered to this agent');
     this.release(helpRequestId, h);
-    this.publish({ type: 'desk-cross-declined', to: h.from, agentId, helpRequestId, isBusy: false });
+    for (const p of this.d.consolesOf(agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId, reason: 'declined' });
+    this.publish({ type: 'desk-cross-declined', to: h.from, agentId, helpRequestId, until: h.until, isBusy: false });
   }
 
   /** The offers pending for a console of the seat that just came (as for this relay's own offers). */
   offersTo(agentId: number): RelayToClient[] {
-    return [...this.held.values()].filter((h) => h.agentId === agentId).map((h) => this.offerMessage(h.request, h.until));
+    return [...this.held.values()].filter((h) => h.agentId === agentId && !h.dispatchedBy).map((h) => this.offerMessage(h));
   }
 
   /** Once a second: offers a seat here can no longer take are reported declined; the other relays' seats are taken in. */
@@ -163,10 +183,10 @@ export class CrossRelayOffers {
     for (const [id, h] of this.held) {
       const isStale = t > h.until + HOLD_GRACE_MS;
       const a = this.d.queue.findAgent(h.agentId);
-      if (!isStale && a?.isOnline && isEligible(a, null) && this.d.consolesOf(h.agentId).length > 0) continue;
+      if (!isStale && a?.isOnline && (h.dispatchedBy ? a.state !== 'away' : isEligible(a, null)) && this.d.consolesOf(h.agentId).length > 0) continue;
       this.release(id, h);
       for (const p of this.d.consolesOf(h.agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId: id, reason: isStale ? 'expired' : 'withdrawn' });
-      if (!isStale) this.publish({ type: 'desk-cross-declined', to: h.from, agentId: h.agentId, helpRequestId: id, isBusy: true });
+      if (!isStale) this.publish({ type: 'desk-cross-declined', to: h.from, agentId: h.agentId, helpRequestId: id, until: h.until, isBusy: true });
     }
   }
 
@@ -199,8 +219,9 @@ export class CrossRelayOffers {
     return { type: 'offer-redirect', requestId: msg.requestId, helpRequestId: msg.helpRequestId, ...to };
   }
 
-  private offerMessage(request: HelpRequestView, until: number): RelayToClient {
-    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null };
+  private offerMessage(h: Held): RelayToClient {
+    const { request, until, dispatchedBy } = h;
+    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null, ...(dispatchedBy ? { dispatchedBy } : {}) };
   }
 
   private publish(e: DistributiveOmit<DeskOfferEvent, 'from'>): void {

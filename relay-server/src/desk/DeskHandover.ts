@@ -60,6 +60,8 @@ export interface DeskHandoverDeps extends Omit<HandoverDeps, 'sessions' | 'speak
   elsewhere?: LiveElsewhere;
   /** The seats here as the other relays' queues need them (CrossRelayOffers.shareSeats); absent: id and load only. */
   shareSeats?: () => SharedDeskAgent[];
+  /** In a cluster: a seat's name (DeskSupervision.dispatchElsewhere). */
+  seatName?: (agentId: number) => Promise<string | null>;
 }
 
 type TransferOffer = { agentId: number; fromAgentId: number };
@@ -88,6 +90,7 @@ export class DeskHandover {
       transferCodeSession: (sessionId, toAgentId, note, forcedBy) => consoles.transferCodeSession(sessionId, toAgentId, note, forcedBy),
       ...(d.elsewhere ? { elsewhere: d.elsewhere } : {}),
       ...(d.shareSeats ? { shareSeats: d.shareSeats } : {}),
+      ...(d.seatName ? { seatName: d.seatName } : {}),
     });
   }
 

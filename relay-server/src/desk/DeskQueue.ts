@@ -127,6 +127,7 @@ export class DeskQueue {
     for (const a of this.agentsById.values()) {
       const wasEligible = isEligible(seatView(a), null);
       a.elsewhere = seats.get(a.id) ?? null;
+      delete a.isBusyElsewhere;
       if (wasEligible && !isEligible(seatView(a), null)) this.withdrawOffersTo(a, false);
     }
     this.assign();
@@ -185,6 +186,22 @@ export class DeskQueue {
     this.assign();
   }
 
+  /**
+   * The seat's desk is on another relay, and that relay answered the offer "busy" (its seat could
+   * not take it; this relay's view of it was behind): the offer is withdrawn without counting as
+   * the agent's decline, and the seat is offered nothing more from here until the next
+   * syncElsewhere.
+   */
+  withdrawBusy(requestId: string, agentId: number): void {
+    const r = this.request(requestId);
+    if (r.state.kind !== 'offered' || r.state.agentId !== agentId) throw new DeskRefusedError('not-allowed', 'the request is not offered to this agent');
+    const a = this.agent(agentId);
+    this.emit('offer-withdrawn', r, agentId, { isBusyElsewhere: true });
+    a.isBusyElsewhere = true;
+    this.backToQueue(r, a);
+    this.assign();
+  }
+
   /** A supervisor assigns a waiting (or offered) request to an agent at once, within that agent's limit. */
   dispatch(requestId: string, agentId: number, actorId: number): HelpRequest {
     const r = this.request(requestId);
@@ -198,6 +215,30 @@ export class DeskQueue {
     }
     this.emit('dispatched', r, agentId, {}, actorId);
     this.assignTo(r, a);
+    this.assign();
+    return r;
+  }
+
+  /**
+   * A supervisor gives a waiting (or offered) request to a seat whose desk is on another relay
+   * only (capability `desk-cluster-offers`): it is offered to that seat, marked as dispatched by
+   * `byName` (CrossRelayOffers sends it there; its console takes it at once), within the seat's
+   * limit counted over every relay. Declined or unanswered, it goes back to the queue.
+   */
+  dispatchElsewhere(requestId: string, agentId: number, actorId: number, byName: string): HelpRequest {
+    const r = this.request(requestId);
+    if (r.state.kind === 'assigned') throw new DeskRefusedError('conflict', 'the request is already assigned; transfer it instead');
+    const a = this.agentsById.get(agentId);
+    const v = a ? seatView(a) : null;
+    if (!a || !v || a.isOnline || !a.elsewhere?.desk || !v.isOnline || v.state === 'away') throw new DeskRefusedError('not-allowed', 'the agent is not at a desk');
+    if (!hasSpareCapacity(v) || v.load >= v.limit) throw new DeskRefusedError('concurrency-limit', 'the agent has no spare capacity');
+    if (r.state.kind === 'offered') {
+      this.emit('offer-withdrawn', r, r.state.agentId, {}, actorId);
+      this.agent(r.state.agentId).offers--;
+    }
+    a.offers++;
+    r.state = { kind: 'offered', agentId: a.id, until: this.o.now() + this.o.offerTimeoutMs() };
+    this.emit('offered', r, a.id, { until: r.state.until, dispatchedBy: byName }, actorId);
     this.assign();
     return r;
   }
@@ -336,9 +377,12 @@ export class DeskQueue {
     }
   }
 
-  /** Every seat as the whole cluster sees it (pickAgent.seatView). */
+  /** Every seat as the whole cluster sees it (pickAgent.seatView); one its desk's relay just called busy has an offer pending there, as far as this relay knows. */
   private views(): DeskAgent[] {
-    return [...this.agentsById.values()].map(seatView);
+    return [...this.agentsById.values()].map((a) => {
+      const v = seatView(a);
+      return a.isBusyElsewhere ? { ...v, offers: v.offers + 1 } : v;
+    });
   }
 
   private backToQueue(r: HelpRequest, a: DeskAgent): void {

@@ -38,6 +38,8 @@ export interface SupervisionDeps {
   elsewhere?: Pick<LiveElsewhere, 'share' | 'merged'>;
   /** The seats here as the other relays' queues need them (CrossRelayOffers.shareSeats). */
   shareSeats?: () => SharedDeskAgent[];
+  /** In a cluster: a seat's name, for the audit of a dispatch to a seat at another relay's desk (absent: no such dispatch). */
+  seatName?: (agentId: number) => Promise<string | null>;
 }
 
 export function isSupervisor(p: AgentParty): boolean {
@@ -69,12 +71,21 @@ export class DeskSupervision {
       }
       case 'request-dispatch': {
         const agent = this.d.liveConsolesOf(msg.agentId)[0];
-        if (!agent) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+        if (!agent) return this.dispatchElsewhere(supervisor, msg.helpRequestId, msg.agentId);
         const r = this.d.desk.queue.dispatch(msg.helpRequestId, msg.agentId, actorId);
         await this.audit({ actorId, action: 'request-dispatched', target: { type: 'seat', id: msg.agentId, label: agent.agent.displayName }, detail: { helpRequestId: r.id, customerName: r.customerName } });
         return this.d.openSession(agent, r, randomBytes(12).toString('hex'), true);
       }
     }
+  }
+
+  /** The seat's desk is on another relay only: the request is offered there as dispatched (CrossRelayOffers), and its console takes it. */
+  private async dispatchElsewhere(supervisor: AgentParty, helpRequestId: string, agentId: number): Promise<void> {
+    if (!this.d.seatName) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+    const actorId = supervisor.agent.id;
+    const r = this.d.desk.queue.dispatchElsewhere(helpRequestId, agentId, actorId, supervisor.agent.displayName);
+    const label = (await this.d.seatName(agentId)) ?? `#${agentId}`;
+    await this.audit({ actorId, action: 'request-dispatched', target: { type: 'seat', id: agentId, label }, detail: { helpRequestId: r.id, customerName: r.customerName, atAnotherRelay: true } });
   }
 
   private requestOf(sessionId: string): HelpRequest {

@@ -94,7 +94,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const cluster = d.shared?.cluster;
   const consoles: { link?: DeskLink } = {};
   const cross = cluster && d.shared ? new CrossRelayOffers({ channel: { relayId: d.shared.relayId, publish: (e) => cluster.publish(e), redirect: (...a) => cluster.redirect(...a) }, queue: desk.queue, view: (r) => desk.view(r), consolesOf: (id) => consoles.link?.clusterOfferConsolesOf(id) ?? [], hasDeskConsole: (id) => consoles.link?.hasDeskConsole(id) ?? false, now: d.now, log: d.log }) : null;
-  const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now, ...(elsewhere ? { elsewhere } : {}), ...(cross ? { shareSeats: () => cross.shareSeats() } : {}) };
+  const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now, ...(elsewhere ? { elsewhere } : {}), ...(cross ? { shareSeats: () => cross.shareSeats(), seatName: async (id: number) => (await d.accounts.seat(id))?.displayName ?? null } : {}) };
   const { participants } = d;
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
   const link = new DeskLink({ desk, sessions: d.sessions, accounts: d.accounts, log: d.log, now: d.now, chats: d.chats, live: (consoles) => new DeskHandover(live, consoles), ...(multi ? { multi } : {}), ...(elsewhere ? { requestsElsewhere: () => elsewhere.requests() } : {}), ...(cross ? { crossOffers: cross } : {}) });

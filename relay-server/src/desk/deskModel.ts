@@ -64,6 +64,8 @@ export interface DeskAgent {
   isOnline: boolean;
   /** The seat at the other relays' desks (LiveElsewhere.seats); absent or null: on no other relay. */
   elsewhere?: ElsewhereSeat | null;
+  /** Its desk's relay answered an offer from here "busy": offered nothing more from here until that relay's seats are taken in again. */
+  isBusyElsewhere?: boolean;
 }
 
 /**

@@ -152,6 +152,12 @@ export const DeskRelayToAgent = z.discriminatedUnion('type', [
     /** How long the agent has to answer, from when this is sent (so a console's countdown does not depend on its clock). */
     forMs: z.number().int().nonnegative(),
     transfer: z.object({ fromAgentName: Name, note: z.string() }).nullable(),
+    /**
+     * Capability `desk-cluster-offers`: a supervisor (this name) dispatched another relay's request
+     * to this agent; the console accepts it at once, as a dispatch on the agent's own relay opens
+     * the session without asking.
+     */
+    dispatchedBy: Name.optional(),
   }),
   /** The offer is gone: answered (here or in another window), timed out, the customer left, or the agent left the desk. */
   z.object({ type: z.literal('desk-offer-withdrawn'), ...Ref, reason: z.enum(['accepted', 'declined', 'expired', 'left', 'withdrawn', 'dispatched']) }),

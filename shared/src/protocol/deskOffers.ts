@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountId } from '../api/common.ts';
 import { HelpRequestId, HelpRequestView } from './desk.ts';
+import { Name } from './parts.ts';
 
 /**
  * Help requests offered across relays (capability `desk-cluster-offers`; docs/PROTOCOL.md,
@@ -15,15 +16,21 @@ const Route = { from: z.string().min(1).max(64), to: z.string().min(1).max(64), 
 export const CrossOfferWithdrawReason = z.enum(['accepted', 'declined', 'expired', 'left', 'withdrawn', 'dispatched']);
 
 export const DeskOfferEvent = z.discriminatedUnion('type', [
-  /** Owner -> seat's relay: offer `request` to seat `agentId` until `until` (epoch ms). */
-  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number() }),
+  /**
+   * Owner -> seat's relay: offer `request` to seat `agentId` until `until` (epoch ms).
+   * `dispatchedBy`: a supervisor gave it to that seat (their name): its console takes it at once.
+   */
+  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number(), dispatchedBy: Name.optional() }),
   /** Owner -> seat's relay: the offer is gone; the seat's consoles are told why. */
   z.object({ type: z.literal('desk-cross-withdraw'), ...Route, helpRequestId: HelpRequestId, reason: CrossOfferWithdrawReason }),
   /**
-   * Seat's relay -> owner: the seat declined (`isBusy` false), or could not be offered it (`isBusy`:
-   * it already has an offer, went away or offline, or no console of it takes such offers). Both
-   * count as a decline in the current round.
+   * Seat's relay -> owner: the seat declined the offer whose deadline was `until` (`isBusy` false:
+   * a decline in the current round), or could not be offered it (`isBusy`: it already has an
+   * offer, went away or offline, or no console of it takes such offers): the offer is withdrawn
+   * without counting as the agent's decline, and the owner offers that seat nothing more until
+   * it has taken in the seat's relay's next share. `until` tells an answer to an older offer of
+   * the same request to the same seat (a supervisor's dispatch replaces an offer) from the current one.
    */
-  z.object({ type: z.literal('desk-cross-declined'), ...Route, helpRequestId: HelpRequestId, isBusy: z.boolean() }),
+  z.object({ type: z.literal('desk-cross-declined'), ...Route, helpRequestId: HelpRequestId, until: z.number(), isBusy: z.boolean() }),
 ]);
 export type DeskOfferEvent = z.infer<typeof DeskOfferEvent>;

@@ -94,6 +94,8 @@ export class AgentDesk {
       case 'desk-offer': {
         const others = s.offers.filter((o) => o.request.id !== m.request.id);
         this.store.set({ ...s, offers: [...others, { request: m.request, localUntil: this.now() + m.forMs, transfer: m.transfer }] });
+        // A supervisor dispatched another relay's request to this agent: taken at once, as a dispatch on this relay is.
+        if (m.dispatchedBy) this.accept(m.request.id, true);
         return;
       }
       case 'desk-offer-withdrawn':
