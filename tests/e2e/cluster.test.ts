@@ -134,6 +134,43 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     });
   });
 
+  test('a manager on A dispatches a waiting request to the agent at B\'s desk from the supervisor panel: her console takes it at once and the session runs on A', SIG, async () => {
+    const agentBrowser = await launchAgentBrowser();
+    try {
+      const xena = await newPage(agentBrowser);
+      await agentSignIn(xena, relays.b.url, XENA);
+      // Busy: offered nothing by the queue, but a supervisor may give her a request.
+      await xena.getByTestId('desk-state').selectOption('busy');
+      await xena.locator('[data-testid="desk-controls"][data-state="busy"]').waitFor({ timeout: 10_000 });
+      const mona = await newPage(await agentBrowser.newContext());
+      await agentSignIn(mona, relays.a.url, MONA);
+      await mona.getByTestId('desk-state').selectOption('away');
+      await mona.locator('[data-testid="desk-controls"][data-state="away"]').waitFor({ timeout: 10_000 });
+      const customer = await open(relays.a.url, { role: 'customer', capabilities: KNOWN_CAPABILITIES.filter((c) => c !== 'resume') });
+      customer.send({ type: 'help-request', requestId: 'to-dispatch', help: { customerName: 'Wang Fang', description: 'the scanner', groupId: null } });
+      const { helpRequestId } = await customer.next('help-queued', 15_000, (m) => m.requestId === 'to-dispatch');
+      await mona.getByTestId('supervise-toggle').click();
+      const row = mona.locator(`[data-testid="supervise-request"][data-request-id="${helpRequestId}"]`);
+      await row.waitFor({ timeout: 15_000 });
+      const choice = row.getByTestId('supervise-dispatch-agent');
+      // Listed once A has taken in B's desk (within a few seconds; the list is read every 5 s).
+      await waitFor(async () => (await choice.locator('option').allInnerTexts()).includes(XENA.name), 'Xena among the agents Mona can dispatch to', 20_000);
+      await choice.selectOption({ label: XENA.name });
+      await row.getByTestId('supervise-dispatch').click();
+      const ask = await customer.next('consent-request', 20_000);
+      assert.equal(ask.agentName, XENA.name);
+      customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+      await xena.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${ask.sessionId}"]`).waitFor({ timeout: 20_000 });
+      await xena.getByTestId('desk-offer').waitFor({ state: 'detached', timeout: 5000 });
+      const audit = await new TestApi(relays.a.url).as((await loginAgent(relays.a.url, AGENT.login, AGENT.password)).token).ok('GET', '/api/audit', AuditList);
+      const entry = audit.entries.find((e) => e.action === 'request-dispatched' && e.detail['helpRequestId'] === helpRequestId);
+      assert.deepEqual([entry?.actor?.login, entry?.target?.label], [MONA.login, XENA.name], 'audited on A with who dispatched to whom');
+      customer.close();
+    } finally {
+      await agentBrowser.close();
+    }
+  });
+
   test('an agent signed in on B is sent to A, and sees and controls the customer connected to A', SIG, async () => {
     const customer = await open(relays.a.url, { role: 'customer' });
     const onB = await signIn(relays.b);

@@ -24,7 +24,7 @@ import { authorize, demand, type Actor, type ActorContext, type ApiRoute } from 
 import { noContent, ok, readJson, readQuery } from '../platform/route.ts';
 import type { Desk } from './Desk.ts';
 import { DeskRefusedError, type HelpRequest } from './deskModel.ts';
-import { hasSpareCapacity } from './pickAgent.ts';
+import { hasSpareCapacity, seatView } from './pickAgent.ts';
 import type { DeskStats } from './DeskStats.ts';
 import type { DeskStore } from './DeskStore.ts';
 import type { LiveElsewhere } from './LiveElsewhere.ts';
@@ -81,13 +81,18 @@ async function queueView(d: DeskRouteDeps, actor: Actor): Promise<DeskQueueRespo
   return { requests, queues };
 }
 
-/** Who the caller can hand a session to: the other agents at the desk, and every group. */
+/**
+ * Who the caller can hand a session to: the other agents at the desk, and every group. In a
+ * cluster also the seats at another relay's desk only that take offers from here
+ * (`isAtAnotherRelay`: a supervisor may dispatch a request to them; transfers stay on this relay).
+ */
 async function colleagues(d: DeskRouteDeps, actor: Actor): Promise<DeskColleagues> {
-  const atDesk = d.desk.queue.agents().filter((a) => a.id !== actor.id && a.isOnline && a.state !== 'away');
   const seats = new Map((await d.accounts.seats()).map((s) => [s.id, s]));
-  const agents = atDesk.flatMap((a) => {
+  const agents = d.desk.queue.agents().flatMap((a) => {
+    const v = seatView(a);
     const seat = seats.get(a.id);
-    return seat && !seat.isDisabled ? [{ id: a.id, displayName: seat.displayName, state: a.state, hasRoom: hasSpareCapacity(a) }] : [];
+    if (a.id === actor.id || !v.isOnline || v.state === 'away' || !seat || seat.isDisabled) return [];
+    return [{ id: a.id, displayName: seat.displayName, state: v.state, hasRoom: hasSpareCapacity(v), isAtAnotherRelay: !a.isOnline }];
   });
   const groups = (await d.accounts.groups()).map((g) => ({ id: g.id, name: g.name }));
   return { agents, groups };

@@ -73,7 +73,8 @@ export type AgentDeskList = z.infer<typeof AgentDeskList>;
 
 /** `GET /api/desk/colleagues`: who a running session can be transferred to (other agents at the desk, and the groups). */
 export const DeskColleagues = z.object({
-  agents: z.array(z.object({ id: AccountId, displayName: z.string(), state: AgentDeskState, hasRoom: z.boolean() })),
+  /** `isAtAnotherRelay`: at the desk on another relay of the cluster only: a supervisor may dispatch a request to them, not transfer a session. */
+  agents: z.array(z.object({ id: AccountId, displayName: z.string(), state: AgentDeskState, hasRoom: z.boolean(), isAtAnotherRelay: z.boolean().default(false) })),
   groups: z.array(z.object({ id: GroupId, name: z.string() })),
 });
 export type DeskColleagues = z.infer<typeof DeskColleagues>;
