@@ -30,7 +30,7 @@ import type { Browser, Page } from 'playwright-core';
 import { fragmentFrame, Reassembler } from '@beacon/shared/framing';
 import type { RelayToClient, ResumeClaim, Role } from '@beacon/shared/protocol';
 import { KNOWN_CAPABILITIES } from '@beacon/shared/version';
-import { AuditList, Seat } from '@beacon/shared/api';
+import { AgentDeskList, AuditList, Seat } from '@beacon/shared/api';
 import { TestApi } from '../../relay-server/src/testing/TestApi.ts';
 import { AGENT, type RelayProcess } from '../harness/Relay.ts';
 import { startClusterRelay, type ClusterStores } from '../harness/clusterRelay.ts';
@@ -134,7 +134,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     });
   });
 
-  test('a manager on A dispatches a waiting request to the agent at B\'s desk from the supervisor panel: her console takes it at once and the session runs on A', SIG, async () => {
+  test('a manager on A dispatches a waiting request to the agent at B\'s desk from the supervisor panel: her console takes it at once and the session runs on A; then hands her own session on to that agent', SIG, async () => {
     const agentBrowser = await launchAgentBrowser();
     try {
       const xena = await newPage(agentBrowser);
@@ -166,6 +166,39 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       const entry = audit.entries.find((e) => e.action === 'request-dispatched' && e.detail['helpRequestId'] === helpRequestId);
       assert.deepEqual([entry?.actor?.login, entry?.target?.label], [MONA.login, XENA.name], 'audited on A with who dispatched to whom');
       customer.close();
+      await xena.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${ask.sessionId}"]`).waitFor({ timeout: 20_000 });
+
+      // Now Mona takes a request on A and hands the running session on to Xena, whose desk is on B.
+      await mona.getByTestId('supervise-toggle').click();
+      await mona.getByTestId('desk-state').selectOption('available');
+      const second = await open(relays.a.url, { role: 'customer', capabilities: KNOWN_CAPABILITIES.filter((c) => c !== 'resume') });
+      second.send({ type: 'help-request', requestId: 'to-transfer', help: { customerName: 'Zhao Lei', description: 'the mail', groupId: null } });
+      await mona.getByTestId('desk-offer').getByTestId('desk-offer-accept').click({ timeout: 15_000 });
+      const consent = await second.next('consent-request', 20_000);
+      second.send({ type: 'consent-reply', sessionId: consent.sessionId, granted: true });
+      await mona.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${consent.sessionId}"]`).waitFor({ timeout: 20_000 });
+      // B takes A's view of Xena's sessions in every second: until then B would answer that she has no room.
+      const onB = new TestApi(relays.b.url).as((await loginAgent(relays.b.url, AGENT.login, AGENT.password)).token);
+      await waitFor(async () => (await onB.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === XENA.login)?.load === 0, 'Xena free again as B sees her', 20_000);
+      await new Promise((r) => setTimeout(r, 1500));
+      await mona.getByTestId('transfer-open').click();
+      const form = mona.getByTestId('transfer-form');
+      // Listed once A has taken in that she has room again.
+      await waitFor(async () => (await form.locator('option:not([disabled])').allInnerTexts()).includes(XENA.name), 'Xena with room among the transfer choices', 20_000);
+      await form.getByTestId('transfer-target').selectOption({ label: XENA.name });
+      await form.getByTestId('transfer-send').click();
+      await mona.locator('[data-testid="transfer-status"][data-state="asking"]', { hasText: XENA.name }).waitFor({ timeout: 10_000 });
+      await xena.locator('[data-testid="desk-offer"][data-transfer="yes"]').getByTestId('desk-offer-accept').click({ timeout: 15_000 });
+      const xenaTab = xena.locator(`[data-testid="session-tab"][data-state="active"][data-session-id="${consent.sessionId}"]`);
+      await xenaTab.waitFor({ timeout: 20_000 });
+      await mona.locator(`[data-testid="session-tab"][data-state="ended"][data-session-id="${consent.sessionId}"]`).waitFor({ timeout: 10_000 });
+      assert.equal((await second.next('session-agent-changed', 10_000)).agentName, XENA.name);
+      // Her console speaks for that session over its link to A.
+      await xenaTab.click();
+      await xena.getByTestId('chat-input').fill('Xena here, I have it');
+      await xena.getByTestId('chat-send').click();
+      assert.equal((await second.nextCtl('chat', 10_000, (m) => m.message.from === 'agent')).message.senderName, XENA.name);
+      second.close();
     } finally {
       await agentBrowser.close();
     }

@@ -23,7 +23,7 @@ type ConnectRequest = Extract<ClientToRelay, { type: 'connect-request' }>;
 type Redirect = Extract<RelayToClient, { type: 'relay-redirect' }>;
 type SuperviseRedirect = Extract<RelayToClient, { type: 'supervise-redirect' }>;
 type OfferRedirect = Extract<RelayToClient, { type: 'offer-redirect' }>;
-type OfferAccept = Extract<ClientToRelay, { type: 'offer-accept' }>;
+type OfferAccept = Extract<ClientToRelay, { type: 'offer-accept' | 'transfer-accept' }>;
 
 export interface SessionLinksHost {
   /** Subscribes the console to what `conn` carries (as for the home link, without the desk). */
@@ -107,7 +107,7 @@ export class SessionLinks {
   followOffer(redirect: OfferRedirect, relayUrl: string): void {
     const request = this.sent.get(redirect.requestId);
     this.sent.delete(redirect.requestId);
-    if (request?.type !== 'offer-accept' || request.helpRequestId !== redirect.helpRequestId) return;
+    if ((request?.type !== 'offer-accept' && request?.type !== 'transfer-accept') || request.helpRequestId !== redirect.helpRequestId) return;
     this.open({ url: redirect.url, homeUrl: relayUrl, conn: null, scope: new DisposableStore(), requests: new Set([request.requestId]), sessions: new Set() }, redirect.ticket, relayUrl, request);
   }
 
@@ -138,6 +138,13 @@ export class SessionLinks {
     switch (msg.type) {
       case 'session-pending':
         if (link.requests.delete(msg.requestId)) link.sessions.add(msg.sessionId);
+        return;
+      case 'session-started':
+        // A running session handed on to us there (`transfer-accept`) starts without `session-pending`.
+        if (link.requests.size > 0 && !link.sessions.has(msg.sessionId)) {
+          link.requests.clear();
+          link.sessions.add(msg.sessionId);
+        }
         return;
       case 'error':
         if (msg.requestId) link.requests.delete(msg.requestId);

@@ -39,9 +39,9 @@ describe('help requests offered to agents on every relay', () => {
     clients.push(c);
     return c;
   };
-  /** An agent's console at the desk, available for one request. */
-  const atDesk = async (t: TestRelay, token: string, capabilities = CAPS) => {
-    const c = await open(t, { token }, 'agent', false, capabilities);
+  /** An agent's console at the desk, available for one request (`isRtc`: it can also carry a session). */
+  const atDesk = async (t: TestRelay, token: string, capabilities = CAPS, isRtc = false) => {
+    const c = await open(t, { token }, 'agent', isRtc, capabilities);
     await c.next('desk-status', 10_000);
     c.send({ type: 'agent-availability', state: 'available', concurrencyLimit: 1 });
     await c.next('desk-status', 10_000, (m) => m.state === 'available');
@@ -181,6 +181,44 @@ describe('help requests offered to agents on every relay', () => {
     // A second dispatch of the now assigned request is refused.
     olivia.send({ type: 'request-dispatch', requestId: 'd2', helpRequestId, agentId: cyId });
     assert.equal((await olivia.next('error', 10_000, (m) => m.requestId === 'd2')).code, 'conflict');
+    for (const c of [customer, taking, olivia, away, cy]) c.close();
+  });
+
+  test('an agent on A hands a running session on to the agent at B\'s desk: offered there as a transfer; a decline leaves it with him; accepted, it moves to her connection to A', async () => {
+    const api = new TestApi(a.relay.url).as(ownerOnA);
+    const ben = await atDesk(a, tokens.ben.a, CAPS, true);
+    const customer = await open(a, {}, 'customer');
+    customer.send({ type: 'help-request', requestId: 'h4', help: HELP });
+    const { helpRequestId } = await customer.next('help-queued', 10_000, (m) => m.requestId === 'h4');
+    await ben.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    ben.send({ type: 'offer-accept', requestId: 'b4', helpRequestId, control: true });
+    const ask = await customer.next('consent-request', 10_000);
+    customer.send({ type: 'consent-reply', sessionId: ask.sessionId, granted: true });
+    const { sessionId } = await ben.next('session-started', 10_000, (m) => m.sessionId === ask.sessionId);
+
+    const ann = await atDesk(b, tokens.ann.b);
+    await seenOnA('ann', true);
+    const annId = (await api.ok('GET', '/api/desk/agents', AgentDeskList)).agents.find((x) => x.seat.login === 'ann')?.seat.id ?? 0;
+    ben.send({ type: 'session-transfer', requestId: 't1', sessionId, to: { kind: 'agent', agentId: annId }, note: 'the printer driver' });
+    const offer = await ann.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    assert.deepEqual(offer.transfer, { fromAgentName: 'BEN', note: 'the printer driver' });
+    assert.equal((await ben.next('transfer-status', 10_000, (m) => m.state === 'asking')).agentName, 'ANN', 'named as B shares her');
+    ann.send({ type: 'transfer-decline', helpRequestId });
+    assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'declined');
+    assert.equal((await ben.next('transfer-status', 10_000, (m) => m.state === 'declined')).sessionId, sessionId, 'the session stays with Ben');
+
+    ben.send({ type: 'session-transfer', requestId: 't2', sessionId, to: { kind: 'agent', agentId: annId }, note: '' });
+    await ann.next('desk-offer', 10_000, (m) => m.request.id === helpRequestId);
+    ann.send({ type: 'transfer-accept', requestId: 'tx', helpRequestId });
+    const to = await ann.next('offer-redirect', 10_000, (m) => m.requestId === 'tx');
+    assert.equal(to.url, a.relay.url);
+    const taking = await open(a, { ticket: to.ticket });
+    taking.send({ type: 'transfer-accept', requestId: 'tx', helpRequestId });
+    await taking.next('session-started', 10_000, (m) => m.sessionId === sessionId);
+    assert.equal((await ben.next('session-handed-over', 10_000, (m) => m.sessionId === sessionId)).agentName, 'ANN');
+    assert.equal((await customer.next('session-agent-changed', 10_000)).agentName, 'ANN');
+    assert.equal((await ann.next('desk-offer-withdrawn', 10_000, (m) => m.helpRequestId === helpRequestId)).reason, 'accepted');
+    for (const c of [customer, taking, ann, ben]) c.close();
   });
 });
 
@@ -192,7 +230,7 @@ function seatRelay() {
   const console5 = { agent: { id: 5, displayName: 'Ann' }, send: (m: { type: string }) => sent.push(m) } as unknown as AgentParty;
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
   const channel = { relayId: 'relay-b', publish: (e: DeskOfferEvent) => published.push(e), redirect: async () => null };
-  const offers = new CrossRelayOffers({ channel, queue: d.queue, view: () => assert.fail('no own requests'), consolesOf: (id) => (id === 5 ? [console5] : []), hasDeskConsole: (id) => id === 5, now: d.now, log });
+  const offers = new CrossRelayOffers({ channel, queue: d.queue, view: () => assert.fail('no own requests'), consolesOf: (id) => (id === 5 ? [console5] : []), hasDeskConsole: (id) => id === 5, sessionAgentName: () => null, now: d.now, log });
   d.agents({ id: 5, limit: 2 });
   const request: HelpRequestView = { id: 'r'.repeat(16), groupId: null, customerName: 'Li Na', description: 'printer', deviceId: '123456789', createdAt: d.now(), state: 'offered', agentId: 5, offeredUntil: d.now() + 30_000, position: 0, estimatedWaitMs: null, transfer: null };
   const offer: DeskOfferEvent = { type: 'desk-cross-offer', from: 'relay-a', to: 'relay-b', agentId: 5, request, until: d.now() + 30_000 };
@@ -251,7 +289,7 @@ function ownerRelay() {
   const log = { info: () => undefined, warn: () => undefined, error: () => undefined } as unknown as Logger;
   const channel = { relayId: 'relay-a', publish: (e: DeskOfferEvent) => published.push(e), redirect: async () => null };
   const view = (r: { id: string; createdAt: number; deviceId: string }): HelpRequestView => ({ id: r.id, groupId: null, customerName: 'Li Na', description: 'printer', deviceId: r.deviceId, createdAt: r.createdAt, state: 'waiting', agentId: null, offeredUntil: null, position: 0, estimatedWaitMs: null, transfer: null });
-  const offers = new CrossRelayOffers({ channel, queue: d.queue, view, consolesOf: () => [], hasDeskConsole: () => false, now: d.now, log });
+  const offers = new CrossRelayOffers({ channel, queue: d.queue, view, consolesOf: () => [], hasDeskConsole: () => false, sessionAgentName: () => 'Ann', now: d.now, log });
   const seatAtB = new Map([[5, { load: 0, offers: 0, desk: { relayId: 'relay-b', state: 'available' as const, limit: 1, idleSince: 0, groupIds: [] } }]]);
   /** Feeds the queue's events to the offers (createDesk does this on a relay); returns `kind:request:agent` of each. */
   const pump = () => {

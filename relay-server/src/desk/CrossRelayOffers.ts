@@ -16,13 +16,13 @@
  *
  * The desk never imports the cluster: the composition root hands in an {@link OfferChannel}.
  */
-import type { DeskOfferEvent, HelpRequestView, RelayToClient, SharedDeskAgent, TakeScope } from '@beacon/shared/protocol';
+import type { DeskOfferEvent, HelpRequestView, RelayToClient, SharedDeskAgent, TakeScope, TransferOffer } from '@beacon/shared/protocol';
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { DeskMessage } from './DeskLink.ts';
 import type { DeskQueue } from './DeskQueue.ts';
-import { DeskRefusedError, WITHDRAWN_BY, type DeskEvent, type HelpRequest } from './deskModel.ts';
+import { DeskRefusedError, WITHDRAWN_BY, type DeskEvent, type DeskEventKind, type HelpRequest, type WithdrawReason } from './deskModel.ts';
 import { hasSpareCapacity, isEligible, seatView } from './pickAgent.ts';
 
 /** What the cluster lends the desk for offers (cluster/Cluster.ts). */
@@ -48,6 +48,8 @@ export interface CrossRelayOffersDeps {
   view(r: HelpRequest): HelpRequestView;
   /** The seat's consoles here that speak `desk-cluster-offers`. */
   consolesOf(agentId: number): AgentParty[];
+  /** The name of the agent whose running session here serves the request (who hands it on). */
+  sessionAgentName(requestId: string): string | null;
   /** Whether the seat has a console at the desk here (a ticket's connection, carrying a session, is none). */
   hasDeskConsole(agentId: number): boolean;
   now: Clock;
@@ -64,11 +66,19 @@ interface Held {
   until: number;
   /** A supervisor's name: dispatched to the seat, not offered. */
   dispatchedBy?: string;
+  /** The request's running session handed on to the seat (answered with `transfer-accept` / `transfer-decline`). */
+  transfer?: TransferOffer;
+}
+
+/** Why an offer of a running session (a transfer) sent to another relay goes, by the desk event that ends it. */
+const TRANSFER_WITHDRAWN_BY: Partial<Record<DeskEventKind, WithdrawReason>> = { 'transfer-declined': 'declined', 'transfer-accepted': 'accepted', 'transfer-failed': 'withdrawn', closed: 'left' };
+function transferWithdrawn(e: DeskEvent): WithdrawReason | undefined {
+  return e.kind === 'transfer-declined' && e.detail['why'] === 'timeout' ? 'expired' : TRANSFER_WITHDRAWN_BY[e.kind];
 }
 
 export class CrossRelayOffers {
-  /** Owner side: help request ID -> the seat elsewhere it is offered to, and that offer's deadline. */
-  private readonly sent = new Map<string, { relayId: string; agentId: number; until: number }>();
+  /** Owner side: help request ID -> the seat elsewhere it (or its running session: `isTransfer`) is offered to, and that offer's deadline. */
+  private readonly sent = new Map<string, { relayId: string; agentId: number; until: number; isTransfer: boolean }>();
   /** Seat side: help request ID -> another relay's offer to a seat here. */
   private readonly held = new Map<string, Held>();
 
@@ -79,20 +89,28 @@ export class CrossRelayOffers {
   /** Every desk event here: offers to seats elsewhere are published, and withdrawn when they go. */
   onDeskEvent(e: DeskEvent): void {
     const sent = this.sent.get(e.requestId);
-    const reason = WITHDRAWN_BY[e.kind];
+    const reason = sent && (sent.isTransfer ? transferWithdrawn(e) : WITHDRAWN_BY[e.kind]);
     if (sent && reason) {
       this.sent.delete(e.requestId);
       this.publish({ type: 'desk-cross-withdraw', to: sent.relayId, agentId: sent.agentId, helpRequestId: e.requestId, reason });
     }
-    if (e.kind !== 'offered' || e.agentId === null) return;
+    if ((e.kind !== 'offered' && e.kind !== 'transfer-offered') || e.agentId === null) return;
     const r = this.d.queue.findRequest(e.requestId);
     const a = this.d.queue.findAgent(e.agentId);
     // Online here only through a ticket's connection (a session another relay sent it to): its desk is elsewhere.
     const relayId = a?.elsewhere?.desk?.relayId;
-    if (!r || r.state.kind !== 'offered' || !a || !relayId || this.d.hasDeskConsole(a.id)) return;
-    this.sent.set(r.id, { relayId, agentId: a.id, until: r.state.until });
-    const by = e.detail['dispatchedBy'];
-    this.publish({ type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r), until: r.state.until, ...(typeof by === 'string' ? { dispatchedBy: by } : {}) });
+    if (!r || !a || !relayId || this.d.hasDeskConsole(a.id)) return;
+    const offer = { type: 'desk-cross-offer', to: relayId, agentId: a.id, request: this.d.view(r) } as const;
+    if (r.state.kind === 'offered') {
+      this.sent.set(r.id, { relayId, agentId: a.id, until: r.state.until, isTransfer: false });
+      const by = e.detail['dispatchedBy'];
+      this.publish({ ...offer, until: r.state.until, ...(typeof by === 'string' ? { dispatchedBy: by } : {}) });
+      return;
+    }
+    const t = r.state.kind === 'assigned' ? r.state.transfer : null;
+    if (!t || t.offeredTo !== a.id || t.until === null) return;
+    this.sent.set(r.id, { relayId, agentId: a.id, until: t.until, isTransfer: true });
+    this.publish({ ...offer, until: t.until, transfer: { fromAgentName: this.d.sessionAgentName(r.id) ?? '?', note: t.note } });
   }
 
   /** A cluster event another relay published; those for other relays are ignored. */
@@ -114,7 +132,9 @@ export class CrossRelayOffers {
     if (!sent || sent.relayId !== e.from || sent.agentId !== e.agentId || sent.until !== e.until) return this.d.log.warn('answer to an offer not pending here ignored', { helpRequestId: e.helpRequestId, from: e.from });
     this.sent.delete(e.helpRequestId);
     try {
-      if (e.isBusy) this.d.queue.withdrawBusy(e.helpRequestId, e.agentId);
+      // A transfer to one agent ends either way (the first agent keeps the session).
+      if (sent.isTransfer) this.d.queue.declineTransfer(e.helpRequestId, e.agentId);
+      else if (e.isBusy) this.d.queue.withdrawBusy(e.helpRequestId, e.agentId);
       else this.d.queue.decline(e.helpRequestId, e.agentId);
     } catch (err) {
       this.d.log.warn('decline from another relay refused', { helpRequestId: e.helpRequestId, err });
@@ -125,11 +145,11 @@ export class CrossRelayOffers {
 
   private offered(e: Extract<DeskOfferEvent, { type: 'desk-cross-offer' }>): void {
     const consoles = this.d.consolesOf(e.agentId);
-    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e.dispatchedBy !== undefined)) {
+    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e.dispatchedBy !== undefined || e.transfer !== undefined)) {
       return this.publish({ type: 'desk-cross-declined', to: e.from, agentId: e.agentId, helpRequestId: e.request.id, until: e.until, isBusy: true });
     }
     this.d.queue.holdOffer(e.agentId);
-    const h: Held = { from: e.from, agentId: e.agentId, request: e.request, until: e.until, ...(e.dispatchedBy ? { dispatchedBy: e.dispatchedBy } : {}) };
+    const h: Held = { from: e.from, agentId: e.agentId, request: e.request, until: e.until, ...(e.dispatchedBy ? { dispatchedBy: e.dispatchedBy } : {}), ...(e.transfer ? { transfer: e.transfer } : {}) };
     this.held.set(e.request.id, h);
     // A dispatch goes to one console only, the newest: it takes the request at once, and a second would be refused.
     for (const p of h.dispatchedBy ? consoles.slice(-1) : consoles) p.send(this.offerMessage(h));
@@ -137,12 +157,13 @@ export class CrossRelayOffers {
 
   /**
    * At the desk here, available, and no other offer pending and room under the limit (counting
-   * every relay); a supervisor's dispatch needs only the seat here, not away, and room.
+   * every relay); a supervisor's dispatch, or a running session handed on (as on one relay),
+   * needs only the seat here, not away, and room.
    */
-  private canTake(agentId: number, isDispatched: boolean): boolean {
+  private canTake(agentId: number, needsOnlyRoom: boolean): boolean {
     const a = this.d.queue.findAgent(agentId);
     if (!a || !a.isOnline) return false;
-    return (isDispatched ? a.state !== 'away' : isEligible(a, null)) && hasSpareCapacity(seatView(a));
+    return (needsOnlyRoom ? a.state !== 'away' : isEligible(a, null)) && hasSpareCapacity(seatView(a));
   }
 
   /** The owner took its offer back; the consoles are told only of an offer they were shown. */
@@ -183,7 +204,7 @@ export class CrossRelayOffers {
     for (const [id, h] of this.held) {
       const isStale = t > h.until + HOLD_GRACE_MS;
       const a = this.d.queue.findAgent(h.agentId);
-      if (!isStale && a?.isOnline && (h.dispatchedBy ? a.state !== 'away' : isEligible(a, null)) && this.d.consolesOf(h.agentId).length > 0) continue;
+      if (!isStale && a?.isOnline && (h.dispatchedBy || h.transfer ? a.state !== 'away' : isEligible(a, null)) && this.d.consolesOf(h.agentId).length > 0) continue;
       this.release(id, h);
       for (const p of this.d.consolesOf(h.agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId: id, reason: isStale ? 'expired' : 'withdrawn' });
       if (!isStale) this.publish({ type: 'desk-cross-declined', to: h.from, agentId: h.agentId, helpRequestId: id, until: h.until, isBusy: true });
@@ -198,7 +219,9 @@ export class CrossRelayOffers {
       // Online here through a ticket's connection only: not at this desk (the offers to it are held where its desk is).
       if (!a.isOnline || !this.d.hasDeskConsole(a.id)) return a.load > 0 ? [{ id: a.id, load: a.load, isOnline: false }] : [];
       const offers = Math.max(0, a.offers - (heldBy.get(a.id) ?? 0));
-      const desk = { state: a.state, limit: a.limit, offers, idleSince: a.idleSince, groupIds: [...a.groupIds], takesOffers: this.d.consolesOf(a.id).length > 0 };
+      const consoles = this.d.consolesOf(a.id);
+      const name = consoles[0]?.agent.displayName;
+      const desk = { state: a.state, limit: a.limit, offers, idleSince: a.idleSince, groupIds: [...a.groupIds], takesOffers: consoles.length > 0, ...(name ? { name } : {}) };
       return [{ id: a.id, load: a.load, desk }];
     });
   }
@@ -208,9 +231,10 @@ export class CrossRelayOffers {
   /** The answer to send instead of handling `msg` here (a redirect, or a refusal on a ticketed connection); null: handle it here. */
   async route(party: AgentParty | CustomerParty, msg: DeskMessage, c: OfferingConnection): Promise<RelayToClient | null> {
     if (c.take) return withinTake(msg, c.take);
-    if (msg.type !== 'offer-accept' || !('agent' in party)) return null;
+    if ((msg.type !== 'offer-accept' && msg.type !== 'transfer-accept') || !('agent' in party)) return null;
     const h = this.held.get(msg.helpRequestId);
-    if (!h) return null;
+    // A transfer is taken with `transfer-accept`, a request with `offer-accept` (the other is refused here as on one relay).
+    if (!h || (msg.type === 'transfer-accept') !== (h.transfer !== undefined)) return null;
     const refuse = (code: 'not-allowed' | 'not-found', message: string): RelayToClient => ({ type: 'error', code, message, requestId: msg.requestId });
     if (h.agentId !== party.agent.id || !c.speaksClusterOffers || c.tokenHash === null) return refuse('not-allowed', 'the request is not offered to this agent');
     const to = await this.d.channel.redirect(h.from, h.request.deviceId, c.tokenHash, undefined, { helpRequestId: msg.helpRequestId });
@@ -220,8 +244,8 @@ export class CrossRelayOffers {
   }
 
   private offerMessage(h: Held): RelayToClient {
-    const { request, until, dispatchedBy } = h;
-    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: null, ...(dispatchedBy ? { dispatchedBy } : {}) };
+    const { request, until, dispatchedBy, transfer } = h;
+    return { type: 'desk-offer', request, until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer: transfer ?? null, ...(dispatchedBy ? { dispatchedBy } : {}) };
   }
 
   private publish(e: DistributiveOmit<DeskOfferEvent, 'from'>): void {
@@ -231,9 +255,9 @@ export class CrossRelayOffers {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
-/** A connection opened with a ticket to take one help request: that request's `offer-accept`, nothing else of the desk. */
+/** A connection opened with a ticket to take one help request: that request's `offer-accept` (or `transfer-accept`, for its running session), nothing else of the desk. */
 function withinTake(msg: DeskMessage, take: TakeScope): RelayToClient | null {
-  if (msg.type === 'offer-accept' && msg.helpRequestId === take.helpRequestId) return null;
+  if ((msg.type === 'offer-accept' || msg.type === 'transfer-accept') && msg.helpRequestId === take.helpRequestId) return null;
   const message = `this connection was opened with a ticket to take help request ${take.helpRequestId}`;
   return { type: 'error', code: 'forbidden', message, ...('requestId' in msg ? { requestId: msg.requestId } : {}) };
 }

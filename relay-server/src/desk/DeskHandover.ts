@@ -145,7 +145,7 @@ export class DeskHandover {
           return this.consoles.transferCodeSession(msg.sessionId, msg.to.agentId, msg.note, null);
         }
         const r = this.ownRequest(agent, msg.sessionId);
-        if (msg.to.kind === 'agent' && this.consoles.liveConsolesOf(msg.to.agentId).length === 0) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+        if (msg.to.kind === 'agent' && !this.isReachable(msg.to.agentId)) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
         q.requestTransfer(r.id, agent.agent.id, msg.to, msg.note, agent.agent.id);
         return;
       }
@@ -161,6 +161,11 @@ export class DeskHandover {
       case 'transfer-decline':
         return q.declineTransfer(msg.helpRequestId, agent.agent.id);
     }
+  }
+
+  /** An agent a transfer can be offered to: a console here that speaks `desk-live`, or at another relay's desk that takes offers from here. */
+  private isReachable(agentId: number): boolean {
+    return this.consoles.liveConsolesOf(agentId).length > 0 || this.d.desk.queue.isAtDeskElsewhere(agentId);
   }
 
   /** A running session of this agent that serves no help request (opened with an ID and code). */
@@ -210,7 +215,9 @@ export class DeskHandover {
     const until = t.until ?? this.d.now();
     const transfer = { fromAgentName: from?.agent.displayName ?? '?', note: t.note };
     this.consoles.sendToAgent(to, { type: 'desk-offer', request: this.d.desk.view(r), until, forMs: Math.max(0, Math.round(until - this.d.now())), transfer });
-    this.status(r, t.fromAgentId, 'asking', this.consoles.liveConsolesOf(to)[0]?.agent.displayName ?? null);
+    // An agent at another relay's desk only: named as that relay shares it.
+    const name = this.consoles.liveConsolesOf(to)[0]?.agent.displayName ?? this.d.desk.queue.findAgent(to)?.elsewhere?.desk?.name ?? null;
+    this.status(r, t.fromAgentId, 'asking', name);
   }
 
   private withdraw(requestId: string, reason: 'accepted' | 'declined' | 'expired' | 'left'): void {

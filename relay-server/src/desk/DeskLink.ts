@@ -232,6 +232,11 @@ export class DeskLink implements DeskConsoles {
     customer.send({ ...queued, requestId: msg.requestId });
   }
 
+  private toLive(agent: AgentParty, msg: HandoverAgentToRelay): Promise<void> {
+    if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
+    return this.live.handle(agent, msg);
+  }
+
   /** Where a waiting or offered request stands, as its customer is told; null once it is neither. */
   private queued(r: HelpRequest): Extract<RelayToClient, { type: 'help-queued' }> | null {
     const q = this.d.desk.queue;
@@ -253,14 +258,16 @@ export class DeskLink implements DeskConsoles {
         return this.d.desk.queue.decline(msg.helpRequestId, id);
       case 'offer-accept':
         return this.accept(agent, msg);
+      case 'transfer-decline':
+        // Another relay's running session handed on to this seat: the answer goes back there.
+        if (this.d.crossOffers?.isHeld(msg.helpRequestId)) return this.d.crossOffers.decline(id, msg.helpRequestId);
+        return this.toLive(agent, msg);
       case 'session-transfer':
       case 'transfer-accept':
-      case 'transfer-decline':
       case 'session-take-over':
       case 'session-force-transfer':
       case 'request-dispatch':
-        if (!this.live || !this.speakingLive.has(agent)) throw new DeskRefusedError('forbidden', `${msg.type} needs the desk-live capability`);
-        return this.live.handle(agent, msg);
+        return this.toLive(agent, msg);
       case 'session-monitor':
       case 'session-join':
       case 'session-invite':

@@ -209,6 +209,24 @@ describe('seats at other relays\' desks', () => {
     assert.deepEqual(d.drain(), ['created:b:-']);
   });
 
+  test('a running session can be handed to a seat at another relay\'s desk; the offer stays while the seat is offline here', () => {
+    const d = deskFixture();
+    d.agents({ id: 1 });
+    d.queue.create(d.request('a'));
+    d.queue.accept(id('a'), 1);
+    assert.throws(() => d.queue.requestTransfer(id('a'), 1, { kind: 'agent', agentId: 5 }, '', 1), { code: 'not-allowed' }, 'not at any desk yet');
+    d.queue.syncElsewhere(new Map([[5, elsewhere()]]));
+    d.drain();
+    d.queue.requestTransfer(id('a'), 1, { kind: 'agent', agentId: 5 }, '', 1);
+    assert.deepEqual(d.drain(), ['transfer-requested:a:1', 'transfer-offered:a:5']);
+    // Its seat's profile is read again here (its ticket's connection comes to take it): still offered.
+    d.queue.upsertAgent({ id: 5, groupIds: [], state: 'available', limit: 1 });
+    assert.deepEqual(d.drain(), []);
+    d.queue.acceptTransfer(id('a'), 5);
+    assert.deepEqual(d.drain(), ['transfer-accepted:a:5']);
+    assert.deepEqual([d.queue.agent(1).load, d.queue.agent(5).load], [0, 1]);
+  });
+
   test('a seat that leaves the other relay\'s desk loses the offer pending from here', () => {
     const d = deskFixture();
     d.queue.syncElsewhere(new Map([[5, elsewhere()]]));

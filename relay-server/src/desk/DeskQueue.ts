@@ -109,7 +109,9 @@ export class DeskQueue {
     const isNowEligible = isEligible(a, null);
     const isOverLimit = a.load + a.offers > a.limit;
     if ((wasEligible && !isNowEligible) || isOverLimit) this.withdrawOffersTo(a, false);
-    if (!a.isOnline || a.state === 'away' || isOverLimit) this.withdrawOffersTo(a, true);
+    // At another relay's desk (a transfer offered there), the seat is still at the desk though offline here.
+    const v = seatView(a);
+    if (!v.isOnline || v.state === 'away' || isOverLimit) this.withdrawOffersTo(a, true);
     if (!wasEligible && isNowEligible) a.idleSince = this.o.now();
     this.assign();
   }
@@ -131,6 +133,11 @@ export class DeskQueue {
       if (wasEligible && !isEligible(seatView(a), null)) this.withdrawOffersTo(a, false);
     }
     this.assign();
+  }
+
+  /** The seat is at another relay's desk that takes offers from here (a transfer to it goes there). */
+  isAtDeskElsewhere(agentId: number): boolean {
+    return !!this.agentsById.get(agentId)?.elsewhere?.desk;
   }
 
   /** Another relay offered one of its requests to this seat (an offer pending here too: nothing else is offered to it meanwhile). */

@@ -65,7 +65,7 @@ export class DeskSupervision {
         if (this.d.requestOfSession(msg.sessionId) === undefined) return this.d.transferCodeSession(msg.sessionId, msg.agentId, msg.note, actorId);
         const r = this.requestOf(msg.sessionId);
         if (r.state.kind !== 'assigned') throw new DeskRefusedError('conflict', 'the request is not assigned');
-        if (this.d.liveConsolesOf(msg.agentId).length === 0) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+        if (this.d.liveConsolesOf(msg.agentId).length === 0 && !this.d.desk.queue.isAtDeskElsewhere(msg.agentId)) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
         this.d.desk.queue.requestTransfer(r.id, r.state.agentId, { kind: 'agent', agentId: msg.agentId }, msg.note, actorId);
         return this.audit({ actorId, action: 'transfer-forced', target: { type: 'sessions', id: msg.sessionId, label: r.customerName }, detail: { helpRequestId: r.id, toAgentId: msg.agentId, note: msg.note } });
       }

@@ -96,7 +96,7 @@ export class LiveElsewhere {
         const seat = seats.get(a.id) ?? { load: 0, offers: 0, desk: null };
         seat.load += a.load;
         seat.offers += a.desk?.offers ?? 0;
-        if (!seat.desk && a.desk?.takesOffers) seat.desk = { relayId, state: a.desk.state, limit: a.desk.limit, idleSince: a.desk.idleSince, groupIds: a.desk.groupIds };
+        if (!seat.desk && a.desk?.takesOffers) seat.desk = { relayId, state: a.desk.state, limit: a.desk.limit, idleSince: a.desk.idleSince, groupIds: a.desk.groupIds, ...(a.desk.name ? { name: a.desk.name } : {}) };
         seats.set(a.id, seat);
       }
     }

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../platform/clock.ts';
 import { DeskRefusedError, type DeskAgent, type DeskEventKind, type HelpRequest, type PendingTransfer, type TransferTarget } from './deskModel.ts';
-import { hasSpareCapacity, isEligible, pickAgent } from './pickAgent.ts';
+import { hasSpareCapacity, isEligible, pickAgent, seatView } from './pickAgent.ts';
 
 export interface TransfersDeps {
   now: Clock;
@@ -101,19 +101,22 @@ export class Transfers {
       const t = pendingOf(r);
       if (!t || t.to.kind !== 'group' || t.offeredTo !== null) continue;
       const groupId = t.to.groupId;
-      const eligible = [...this.d.agents.values()].filter((a) => a.id !== t.fromAgentId && isEligible(a, groupId));
+      // Every seat as the cluster sees it: one at another relay's desk is offered it there (CrossRelayOffers).
+      const eligible = [...this.d.agents.values()].map(seatView).filter((a) => a.id !== t.fromAgentId && isEligible(a, groupId));
       if (eligible.length === 0 || eligible.every((a) => t.declinedBy.has(a.id))) {
         this.fail(r, eligible.length === 0 ? 'nobody-available' : 'declined');
         continue;
       }
       const a = pickAgent(eligible, groupId, t.declinedBy, t.fromAgentId);
-      if (a) this.offer(r, t, a);
+      if (a) this.offer(r, t, this.d.agent(a.id));
     }
   }
 
   private checkTarget(agentId: number, fromAgentId: number): void {
     if (agentId === fromAgentId) throw new DeskRefusedError('bad-message', 'a request cannot be transferred to its own agent');
-    const a = this.d.agents.get(agentId);
+    // As the whole cluster sees the seat: at this desk or at another relay's that takes offers from here (CrossRelayOffers).
+    const agent = this.d.agents.get(agentId);
+    const a = agent ? seatView(agent) : undefined;
     if (!a || !a.isOnline || a.state === 'away') throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
     if (!hasSpareCapacity(a)) throw new DeskRefusedError('concurrency-limit', 'the agent has no spare capacity');
   }

@@ -93,7 +93,7 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
   const elsewhere = d.shared ? new LiveElsewhere(d.shared.state, d.shared.relayId, d.now, d.log) : undefined;
   const cluster = d.shared?.cluster;
   const consoles: { link?: DeskLink } = {};
-  const cross = cluster && d.shared ? new CrossRelayOffers({ channel: { relayId: d.shared.relayId, publish: (e) => cluster.publish(e), redirect: (...a) => cluster.redirect(...a) }, queue: desk.queue, view: (r) => desk.view(r), consolesOf: (id) => consoles.link?.clusterOfferConsolesOf(id) ?? [], hasDeskConsole: (id) => consoles.link?.hasDeskConsole(id) ?? false, now: d.now, log: d.log }) : null;
+  const cross = cluster && d.shared ? new CrossRelayOffers({ channel: { relayId: d.shared.relayId, publish: (e) => cluster.publish(e), redirect: (...a) => cluster.redirect(...a) }, queue: desk.queue, view: (r) => desk.view(r), consolesOf: (id) => consoles.link?.clusterOfferConsolesOf(id) ?? [], hasDeskConsole: (id) => consoles.link?.hasDeskConsole(id) ?? false, sessionAgentName: (requestId) => sessionAgentName(d.sessions, consoles.link?.sessionOfRequest(requestId)), now: d.now, log: d.log }) : null;
   const live = { desk, sessions: d.sessions, audit: d.audit, events: d.events, chatOf: d.chatOf, log: d.log, now: d.now, ...(elsewhere ? { elsewhere } : {}), ...(cross ? { shareSeats: () => cross.shareSeats(), seatName: async (id: number) => (await d.accounts.seat(id))?.displayName ?? null } : {}) };
   const { participants } = d;
   const multi = participants ? (consoles: Parameters<NonNullable<DeskLinkDeps['multi']>>[0]) => new DeskMulti({ ...live, participants, ...consoles }) : undefined;
@@ -141,4 +141,10 @@ export function createDesk(d: DeskFeatureDeps): DeskFeature {
       desk.close();
     },
   };
+}
+
+/** The agent of a running session, by its ID (none: null). */
+function sessionAgentName(sessions: DeskFeatureDeps['sessions'], sessionId: string | undefined): string | null {
+  const s = sessionId === undefined ? undefined : sessions.get(sessionId);
+  return s?.state === 'active' ? s.agent.agent.displayName : null;
 }

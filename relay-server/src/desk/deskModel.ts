@@ -76,7 +76,7 @@ export interface DeskAgent {
 export interface ElsewhereSeat {
   load: number;
   offers: number;
-  desk: { relayId: string; state: AgentDeskState; limit: number; idleSince: number; groupIds: readonly number[] } | null;
+  desk: { relayId: string; state: AgentDeskState; limit: number; idleSince: number; groupIds: readonly number[]; name?: string } | null;
 }
 
 export const DESK_EVENT_KINDS = [
@@ -125,7 +125,7 @@ export function isMember(agent: DeskAgent, groupId: number | null): boolean {
   return groupId === null || agent.groupIds.includes(groupId);
 }
 
-type WithdrawReason = Extract<DeskRelayToAgent, { type: 'desk-offer-withdrawn' }>['reason'];
+export type WithdrawReason = Extract<DeskRelayToAgent, { type: 'desk-offer-withdrawn' }>['reason'];
 /** The desk events that take an offer back from its agent, and why they are told it went. */
 export const WITHDRAWN_BY: Partial<Record<DeskEventKind, WithdrawReason>> = {
   assigned: 'accepted',

@@ -73,7 +73,7 @@ export type AgentDeskList = z.infer<typeof AgentDeskList>;
 
 /** `GET /api/desk/colleagues`: who a running session can be transferred to (other agents at the desk, and the groups). */
 export const DeskColleagues = z.object({
-  /** `isAtAnotherRelay`: at the desk on another relay of the cluster only: a supervisor may dispatch a request to them, not transfer a session. */
+  /** `isAtAnotherRelay`: at the desk on another relay of the cluster only: a request may be dispatched and a session transferred to them (offered there), not an invitation to join a session. */
   agents: z.array(z.object({ id: AccountId, displayName: z.string(), state: AgentDeskState, hasRoom: z.boolean(), isAtAnotherRelay: z.boolean().default(false) })),
   groups: z.array(z.object({ id: GroupId, name: z.string() })),
 });

@@ -20,7 +20,7 @@ export type SuperviseAction = z.infer<typeof SuperviseAction>;
 /** A ticket for one supervisor action: the connection it opens may act on this session only. */
 export const SuperviseScope = z.object({ sessionId: SessionId, action: SuperviseAction });
 export type SuperviseScope = z.infer<typeof SuperviseScope>;
-/** Capability `desk-cluster-offers`: a ticket for taking one help request the issuing relay's seat was offered. */
+/** Capability `desk-cluster-offers`: a ticket for taking one help request (or its running session, handed on) the issuing relay's seat was offered. */
 export const TakeScope = z.object({ helpRequestId: HelpRequestId });
 export type TakeScope = z.infer<typeof TakeScope>;
 

@@ -135,6 +135,10 @@ export const DeskAgentToRelay = z.discriminatedUnion('type', [
 export type DeskAgentToRelay = z.infer<typeof DeskAgentToRelay>;
 
 /** The relay, to agents' consoles. */
+/** A running session offered on (`desk-offer`'s `transfer`): who hands it on, and their note. */
+export const TransferOffer = z.object({ fromAgentName: Name, note: z.string() });
+export type TransferOffer = z.infer<typeof TransferOffer>;
+
 export const DeskRelayToAgent = z.discriminatedUnion('type', [
   /** After hello and after every `agent-availability`: the agent's desk state as stored. */
   z.object({
@@ -151,7 +155,7 @@ export const DeskRelayToAgent = z.discriminatedUnion('type', [
     until: EpochMs,
     /** How long the agent has to answer, from when this is sent (so a console's countdown does not depend on its clock). */
     forMs: z.number().int().nonnegative(),
-    transfer: z.object({ fromAgentName: Name, note: z.string() }).nullable(),
+    transfer: TransferOffer.nullable(),
     /**
      * Capability `desk-cluster-offers`: a supervisor (this name) dispatched another relay's request
      * to this agent; the console accepts it at once, as a dispatch on the agent's own relay opens

@@ -4,6 +4,7 @@ import { RelayTicket, SuperviseAction } from './cluster.ts';
 import { AccountId } from '../api/common.ts';
 import { AgentDeskState, DeskConcurrencyLimit, HelpRequestId, HelpRequestView } from './desk.ts';
 import { LiveSessionsShare } from './handover.ts';
+import { Name } from './parts.ts';
 
 /**
  * Supervisors across relays (capability `desk-cluster`; docs/PROTOCOL.md, "Supervisors across
@@ -59,6 +60,8 @@ export const SharedSeatDesk = z.object({
   groupIds: z.array(AccountId).max(1000),
   /** A console of the seat there speaks `desk-cluster-offers`: other relays may offer it their requests. */
   takesOffers: z.boolean(),
+  /** The seat's display name (for the agent handing a session on to it: `transfer-status`); absent from older relays. */
+  name: Name.optional(),
 });
 export type SharedSeatDesk = z.infer<typeof SharedSeatDesk>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AccountId } from '../api/common.ts';
-import { HelpRequestId, HelpRequestView } from './desk.ts';
+import { HelpRequestId, HelpRequestView, TransferOffer } from './desk.ts';
 import { Name } from './parts.ts';
 
 /**
@@ -19,8 +19,10 @@ export const DeskOfferEvent = z.discriminatedUnion('type', [
   /**
    * Owner -> seat's relay: offer `request` to seat `agentId` until `until` (epoch ms).
    * `dispatchedBy`: a supervisor gave it to that seat (their name): its console takes it at once.
+   * `transfer`: not a waiting request but its running session, handed on by its agent (or a
+   * supervisor on the agent's behalf) to that seat; answered like a transfer on one relay.
    */
-  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number(), dispatchedBy: Name.optional() }),
+  z.object({ type: z.literal('desk-cross-offer'), ...Route, request: HelpRequestView, until: z.number(), dispatchedBy: Name.optional(), transfer: TransferOffer.optional() }),
   /** Owner -> seat's relay: the offer is gone; the seat's consoles are told why. */
   z.object({ type: z.literal('desk-cross-withdraw'), ...Route, helpRequestId: HelpRequestId, reason: CrossOfferWithdrawReason }),
   /**

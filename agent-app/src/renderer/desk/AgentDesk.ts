@@ -53,8 +53,8 @@ export interface AgentDeskDeps {
   link: () => RoleConnection<'agent'> | null;
   /** Registers the connect attempt an accepted offer is (the console's tab follows `session-pending`). */
   connectSent: (requestId: string, deviceId: string, control: boolean) => void;
-  /** An `offer-accept` went out on the home link (kept in case it is answered `offer-redirect`). */
-  acceptSent?: (msg: Extract<ClientToRelay, { type: 'offer-accept' }>) => void;
+  /** An `offer-accept` or `transfer-accept` went out on the home link (kept in case it is answered `offer-redirect`). */
+  acceptSent?: (msg: Extract<ClientToRelay, { type: 'offer-accept' | 'transfer-accept' }>) => void;
   now?: () => number;
 }
 
@@ -118,8 +118,10 @@ export class AgentDesk {
     if (!offer || !conn) return;
     const requestId = randomId();
     if (offer.transfer) {
-      // The running session's `session-started` opens its tab.
-      conn.sendSignal({ type: 'transfer-accept', requestId, helpRequestId });
+      // The running session's `session-started` opens its tab. Kept: another relay's session is answered `offer-redirect`, and accepted again there.
+      const msg: Extract<ClientToRelay, { type: 'transfer-accept' }> = { type: 'transfer-accept', requestId, helpRequestId };
+      this.d.acceptSent?.(msg);
+      conn.sendSignal(msg);
     } else {
       this.d.connectSent(requestId, offer.request.deviceId, control);
       const msg: Extract<ClientToRelay, { type: 'offer-accept' }> = { type: 'offer-accept', requestId, helpRequestId, control, ...(source && conn.capabilities.has('camera-first') ? { source } : {}) };

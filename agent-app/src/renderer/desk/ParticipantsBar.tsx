@@ -131,6 +131,7 @@ function ColleagueSelect({ value, onChange, exclude }: { value: string; onChange
     <select data-testid="multi-invite-agent" aria-label={t('multi.inviteWho')} value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{t('multi.inviteWho')}</option>
       {(colleagues.data?.agents ?? [])
+        // Invited agents join through this relay's desk: those at another relay's desk only are not listed.
         .filter((a) => !exclude.includes(a.id) && !a.isAtAnotherRelay)
         .map((a) => (
           <option key={a.id} value={a.id}>

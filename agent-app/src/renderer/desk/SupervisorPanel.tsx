@@ -32,11 +32,11 @@ export function SupervisorButton() {
   );
 }
 
-/** Agents at the desk, for the dispatch and transfer choices; those at another relay's desk only can be given a request, not a session. */
-function AgentSelect({ value, onChange, testId, withOtherRelays }: { value: string; onChange: (v: string) => void; testId: string; withOtherRelays: boolean }) {
+/** Agents at the desk (on every relay of a cluster), for the dispatch and transfer choices. */
+function AgentSelect({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
   const { t } = useTranslation();
   const colleagues = useApiQuery((api) => api.get('/api/desk/colleagues', DeskColleagues), [], { pollMs: 5000 });
-  const agents = (colleagues.data?.agents ?? []).filter((a) => withOtherRelays || !a.isAtAnotherRelay);
+  const agents = colleagues.data?.agents ?? [];
   return (
     <select data-testid={testId} aria-label={t('supervise.agent')} value={value} onChange={(e) => onChange(e.target.value)}>
       <option value="">{t('supervise.agent')}</option>
@@ -80,7 +80,7 @@ function WaitingRow({ request }: { request: HelpRequestView }) {
       <strong>{request.customerName}</strong>
       {request.description && <p className="desk-description">{request.description}</p>}
       <div className="desk-supervise-actions">
-        <AgentSelect value={agentId} onChange={setAgentId} testId="supervise-dispatch-agent" withOtherRelays />
+        <AgentSelect value={agentId} onChange={setAgentId} testId="supervise-dispatch-agent" />
         <button type="button" className="button" data-testid="supervise-dispatch" disabled={agentId === ''} onClick={() => desk.dispatch(request.id, Number(agentId))}>
           {t('supervise.dispatch')}
         </button>
@@ -127,7 +127,7 @@ function SessionRow({ session }: { session: LiveDeskSession }) {
           </button>
           {session.helpRequestId && (
             <>
-              <AgentSelect value={agentId} onChange={setAgentId} testId="supervise-transfer-agent" withOtherRelays={false} />
+              <AgentSelect value={agentId} onChange={setAgentId} testId="supervise-transfer-agent" />
               <button type="button" className="button" data-testid="supervise-transfer" disabled={agentId === ''} onClick={() => client.desk.forceTransfer(session.sessionId, Number(agentId), '')}>
                 {t('supervise.transfer')}
               </button>

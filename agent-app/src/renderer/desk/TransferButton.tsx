@@ -81,8 +81,7 @@ function TransferForm({ isAgentsOnly, onSend, onCancel }: { isAgentsOnly: boolea
   const [value, setValue] = useState('');
   const [note, setNote] = useState('');
   const target = targetOf(value);
-  // A session is handed on within its relay: agents at another relay's desk only are not listed.
-  const agents = (colleagues.data?.agents ?? []).filter((a) => !a.isAtAnotherRelay);
+  const agents = colleagues.data?.agents ?? [];
   const groups = isAgentsOnly ? [] : (colleagues.data?.groups ?? []);
   return (
     <form
