@@ -163,7 +163,8 @@ describe('session recording through the relay', () => {
     const kinds = tl.events.map((e) => e.kind);
     assert.deepEqual(kinds, ['connect-requested', 'consent-granted', 'control-started', 'click', 'key', 'key', 'control-stopped', 'disconnected']);
     assert.equal(tl.events[0]?.mediaMs, null, 'before the recording started');
-    assert.ok((tl.events[1]?.mediaMs ?? -1) >= 0 && (tl.events[1]?.mediaMs ?? 99) < 20, 'consent opens the recording');
+    // At the recording's start, up to how late a loaded machine's timers run (a wrong clock would be off by the session's seconds).
+    assert.ok((tl.events[1]?.mediaMs ?? -1) >= 0 && (tl.events[1]?.mediaMs ?? 999) < 250, `consent opens the recording (at ${tl.events[1]?.mediaMs} ms)`);
     const click = tl.events.find((e) => e.kind === 'click');
     assert.deepEqual(click?.detail, { x: 640, y: 360, button: 'left' });
     const keys = tl.events.filter((e) => e.kind === 'key');
