@@ -262,6 +262,12 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
     const { agent, customer, screen, x } = o;
     const sessionId = await agent.getByTestId('session-view').getAttribute('data-session-id');
     const toA = new URL('/ws', relays.a.url.replace(/^http/, 'ws')).toString();
+    // The tab says it is reconnecting while the link is down (maybe only for a moment: watched from the page).
+    await agent.evaluate(() => {
+      const w = window as unknown as { __relinkShown: boolean };
+      w.__relinkShown = false;
+      new MutationObserver(() => (w.__relinkShown ||= document.querySelector('[data-testid="session-relinking"]') !== null)).observe(document.body, { childList: true, subtree: true });
+    });
     const cut = await agent.evaluate((url) => {
       const open = (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN);
       for (const s of open) s.close(4001, 'test-cut');
@@ -279,6 +285,8 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       return px[0]! > 180 && px[2]! > 180 && px[1]! < 80;
     }, 'the picture moves again after the cut', 30_000);
     t.diagnostic(`the picture moved again ${Date.now() - cutAt} ms after the console's link to A was cut`);
+    assert.equal(await agent.evaluate(() => (window as unknown as { __relinkShown: boolean }).__relinkShown), true, 'the tab said it was reconnecting');
+    await agent.getByTestId('session-relinking').waitFor({ state: 'detached', timeout: 5000 });
     const links = await agent.evaluate((url) => (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.url === url && s.readyState === WebSocket.OPEN).length, toA);
     assert.equal(links, 1, 'a new link to A carries the session');
     assert.equal(await agent.getByTestId('session-view').getAttribute('data-session-id'), sessionId, 'the same session');

@@ -165,6 +165,14 @@ test('the customer away shows a deadline on its tab until it is back or the sess
   assert.equal(lost.sessions[0]?.messageKey, 'ended.network-lost');
 });
 
+test('a session whose link to another relay dropped says so on its tab until that link is back', () => {
+  const away = run([...connectA, startA, { type: 'links-away', sessionIds: [SID_A, 'not-a-tab'] }]);
+  assert.equal(away.sessions[0]?.isRelinking, true);
+  assert.equal(consoleReducer(away, { type: 'links-back', sessionIds: [SID_A] }).sessions[0]?.isRelinking, undefined);
+  const ended = run([...connectA, relay({ type: 'session-ended', sessionId: SID_A, reason: 'network-lost' }), { type: 'links-away', sessionIds: [SID_A] }]);
+  assert.equal(ended.sessions[0]?.isRelinking, undefined, 'an ended tab is not marked');
+});
+
 test('a session handed to another agent ends here, saying so; one handed to us opens a running tab', () => {
   const s = run([...connectA, startA, relay({ type: 'session-handed-over', sessionId: SID_A, agentName: 'BEN', how: 'transfer' })]);
   assert.deepEqual([s.sessions[0]?.state, s.sessions[0]?.messageKey], ['ended', 'transfer.handedOver']);

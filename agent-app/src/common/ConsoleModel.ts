@@ -34,6 +34,8 @@ export interface SessionEntry {
   customer: CustomerLabel | null;
   /** The customer's link dropped: the session ends at this time (local clock, ms) unless the customer is back (resume). */
   awayUntil?: number;
+  /** Our own link to the relay that holds the session (another relay than the console's) dropped and is being resumed. */
+  isRelinking?: boolean;
   /** How the session's ctl and media travel, once started (`websocket`: the TCP fallback); absent: `webrtc`. */
   transport?: TransportPath;
 }
@@ -69,6 +71,9 @@ export type ConsoleAction =
   | { type: 'relay-lost'; keep?: readonly string[] }
   | { type: 'peer-away'; sessionId: string; until: number }
   | { type: 'peer-back'; sessionId: string }
+  /** The link to another relay that carries these sessions dropped (SessionLinks), or is back. */
+  | { type: 'links-away'; sessionIds: readonly string[] }
+  | { type: 'links-back'; sessionIds: readonly string[] }
   | { type: 'relay-restored' }
   | { type: 'select'; sessionId: string | null }
   | { type: 'close-tab'; sessionId: string };
@@ -203,6 +208,10 @@ export function consoleReducer(state: ConsoleState, action: ConsoleAction): Cons
       return updateSession(state, action.sessionId, (s) => (s.state === 'active' ? { ...s, awayUntil: action.until } : s));
     case 'peer-back':
       return updateSession(state, action.sessionId, ({ awayUntil: _gone, ...s }) => s);
+    case 'links-away':
+      return action.sessionIds.reduce((next, id) => updateSession(next, id, (e) => (e.state === 'active' ? { ...e, isRelinking: true } : e)), state);
+    case 'links-back':
+      return action.sessionIds.reduce((next, id) => updateSession(next, id, ({ isRelinking: _gone, ...e }) => e), state);
     case 'relay-restored':
       return state.errorKey === RELAY_UNREACHABLE ? { ...state, errorKey: null } : state;
     case 'select':

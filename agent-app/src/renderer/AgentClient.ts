@@ -85,7 +85,11 @@ export class AgentClient {
     lost: (ids) => ids.forEach((sessionId) => this.onRelayMessage({ type: 'session-ended', sessionId, reason: 'network-lost' })),
     token: () => this.signIn?.token ?? null,
     claims: (ids) => this.sessions.resumeClaims((sessionId) => !ids.includes(sessionId)),
-    away: (ids) => ids.forEach((sessionId) => this.sessions.get(sessionId)?.endCall()),
+    away: (ids) => {
+      ids.forEach((sessionId) => this.sessions.get(sessionId)?.endCall());
+      this.dispatch({ type: 'links-away', sessionIds: ids });
+    },
+    back: (ids) => this.dispatch({ type: 'links-back', sessionIds: ids }),
   });
   private readonly isElsewhere = (sessionId: string) => this.elsewhere.isElsewhere(sessionId);
   /** Why the relay signed this console out (`signed-out`), for the login screen's message. */

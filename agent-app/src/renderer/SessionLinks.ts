@@ -36,8 +36,10 @@ export interface SessionLinksHost {
   token(): string | null;
   /** Our resume claims among these sessions (those the relay gave us a resume secret for). */
   claims(sessionIds: readonly string[]): ResumeClaim[];
-  /** A session link dropped and these sessions wait to be resumed: their calls end (the audio was on that link). */
+  /** A session link dropped and these sessions wait to be resumed: their calls end (the audio was on that link); their tabs say so. */
   away(sessionIds: readonly string[]): void;
+  /** That link is back with these sessions. */
+  back(sessionIds: readonly string[]): void;
 }
 
 /** The connect form's request (mode `voice`: a call only, no screen, no control); kept to be sent on after a redirect. */
@@ -193,6 +195,7 @@ export class SessionLinks {
       return;
     }
     this.opened(link, conn, null);
+    this.host.back([...link.sessions]);
   }
 
   /** The link that carries `sessionId`, or null when the home link does. */

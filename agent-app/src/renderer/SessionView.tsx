@@ -150,6 +150,11 @@ export function SessionView({ entry }: { entry: SessionEntry }) {
       {voice && <VoicePanel call={voice} />}
       {entry.state === 'active' && !isVoiceOnly && <SoundRow sound={client.sound} sessionId={entry.sessionId} />}
       {entry.state === 'active' && entry.awayUntil !== undefined && <ReconnectingNotice who="customer" until={entry.awayUntil} />}
+      {entry.state === 'active' && entry.isRelinking && (
+        <div className="reconnecting-notice" role="status" data-testid="session-relinking">
+          {t('resume.relinking')}
+        </div>
+      )}
       {entry.state === 'active' && session?.clipboard && <ClipboardNoticeRow clipboard={session.clipboard} />}
       {entry.messageKey && (
         <div className="notice notice-info session-message" role="status">
