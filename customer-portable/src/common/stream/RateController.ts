@@ -80,6 +80,8 @@ export class RateController {
   private probedBps = 0;
   /** Times the target went down, for tests and the bench. */
   decreases = 0;
+  /** Why it last went down (for the customer's log), or null. */
+  lastDecrease: string | null = null;
 
   constructor(limits: RateLimits) {
     this.limits = limits;
@@ -147,9 +149,12 @@ export class RateController {
         if (measured > 0) this.congestedAt = measured;
         // At most halved per step: a delivery sample can understate the link (the sender
         // paused meanwhile), and a halving a round trip still follows a real drop within a second.
+        const before = this.target;
         this.target = clamp(Math.max(this.target * MAX_DECREASE_STEP, Math.min(this.target * DECREASE_FACTOR, fromLink)), this.limits);
         this.lastDecreaseAt = now;
         this.decreases++;
+        const why = this.isOverused(link) ? `queue ${Math.round(link.queueDelayMs)} ms` : `held back, delivered ${Math.round(deliveredBps / 1000)} kbit/s`;
+        this.lastDecrease = `${Math.round(before / 1000)} -> ${Math.round(this.target / 1000)} kbit/s: ${why}; rtt ${Math.round(link.rttMs ?? -1)} ms (base ${Math.round(link.baseRttMs ?? -1)}), in flight ${link.inFlightBytes} B`;
       }
       return this.target;
     }

@@ -190,6 +190,11 @@ export class StreamController {
     };
   }
 
+  /** Times the target went down, and why it last did (for the customer's log). */
+  get decreases(): { count: number; last: string | null } {
+    return { count: this.rate.decreases, last: this.rate.lastDecrease };
+  }
+
   link(now: number): LinkSnapshot {
     return this.estimator.snapshot(now);
   }
