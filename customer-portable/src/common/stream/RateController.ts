@@ -42,6 +42,12 @@ const INCREASE_FACTOR = 1.15;
  */
 const CREEP_FACTOR = 1.08;
 const CREEP_ZONE = [0.95, 1.1] as const;
+/**
+ * Twice past the rate at which the link last filled up with nothing queueing since: the link
+ * grew, and the target grows faster (this factor per interval) to use it within ten seconds.
+ */
+const FAR_ABOVE = 2;
+const FAR_INCREASE_FACTOR = 1.3;
 /** The target is not probed past this many times what the link was recently seen to carry. */
 const PROBE_CEILING = 1.5;
 const INCREASE_INTERVAL_MS = 500;
@@ -182,7 +188,9 @@ export class RateController {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
       const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING, this.probedBps);
-      const grown = Math.min(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), Math.max(this.target, ceiling));
+      const isFarAbove = c !== null && this.target >= c * FAR_ABOVE;
+      const factor = isNear ? CREEP_FACTOR : isFarAbove ? FAR_INCREASE_FACTOR : INCREASE_FACTOR;
+      const grown = Math.min(this.target * factor, Math.max(this.target, ceiling));
       this.target = clamp(grown, this.limits);
       this.lastIncreaseAt = now;
     }

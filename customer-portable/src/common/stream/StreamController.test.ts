@@ -60,6 +60,18 @@ test('when the link shrinks the controller steps down within 2 s, and back up wi
   assert.ok(up.t - 30_000 <= 10_000, `back up ${up.t - 30_000} ms after the link grew`);
 });
 
+test('back up within 10 s of the link growing whenever it grows, also right after a decrease on the slow link', () => {
+  // On the 160 kbit/s link the target probes past the link every few seconds and comes back
+  // down; a link that grew just after one of those decreases took 11-12 s to be used (growth
+  // waits out the hold after the decrease, then grew by only about 30% a second).
+  for (let grewAt = 27_000; grewAt <= 33_000; grewAt += 500) {
+    const rateAt = (t: number) => (t < 15_000 || t >= grewAt ? 4000 * KBIT : 160 * KBIT);
+    const trace = simulate({ rateAt, durationMs: grewAt + 12_000 });
+    const up = between(trace, grewAt, grewAt + 12_000).find((p) => p.scale === 1 && p.targetBps >= 1_000_000);
+    assert.ok(up && up.t - grewAt <= 10_000, `link grew at ${grewAt} ms: back up ${up ? up.t - grewAt : 'never'} ms later`);
+  }
+});
+
 test('on a steady link the size and frame rate never flip faster than every 10 s', () => {
   for (const kbit of [160, 400, 800, 1500]) {
     const trace = between(simulate({ rateAt: () => kbit * KBIT, durationMs: 60_000 }), 8000, 60_000);
