@@ -190,3 +190,12 @@ test('with the start-up probe a fast link still reaches full size quickly, on a 
     assert.ok(p.targetBps >= 1_500_000, `round trip ${baseRttMs} ms: target ${p.targetBps}`);
   }
 });
+
+test('when the start-up probe measured a 1 Mbit/s link, the stream is at full size and 30 fps a second later, not 5-10 s later', () => {
+  // The ladder is not moved while start-up runs; it then held the start value (640x360) and
+  // climbed one step per 5 s from there (bench, 2026-12-07: full size 10-12 s after the first picture).
+  const trace = simulate({ rateAt: () => 1000 * KBIT, durationMs: 8000, probe: true, burstBytes: 4096, keyFactor: 4 });
+  const p = at(trace, 2000);
+  assert.equal(p.scale, 1, `scale ${p.scale} at 2 s (target ${p.targetBps} bit/s)`);
+  assert.equal(p.fps, 30);
+});

@@ -81,6 +81,8 @@ export class StreamController {
   private hasEverHadReports = false;
   private firstSentAt: number | null = null;
   private isWithoutReports = false;
+  /** The ladder has seen start-up end (see update). */
+  private hasLeftStartup = false;
   private readonly startBps: number;
   /** The start-up probe (see LinkProbe); off for a stream whose sender sends no probes. */
   readonly probe: LinkProbe;
@@ -272,9 +274,15 @@ export class StreamController {
     // While start-up is still doubling the target, the size waits for where it lands: every size
     // change costs a keyframe, and on a LAN the target reaches the top within a few reports.
     if (this.rate.inStartup && target < this.maxBps) return;
+    // The update that ends start-up fits the rung to where the target landed at once: start-up
+    // measured the link (the probe, or its first congestion), and the ladder, not updated while
+    // it ran, still held the start value (it then took 5-10 s to climb from 640x360 to 1280x720
+    // on a 1 Mbit/s link, most of the bench's window).
+    const isFastUp = this.rate.inStartup || !this.hasLeftStartup;
+    this.hasLeftStartup = !this.rate.inStartup;
     const wasSlow = this.ladder.ladderMode !== this.mode;
     const mayShrink = now - this.lastHeldBackAt < SHRINK_AFTER_HELD_BACK_MS;
-    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup, mayShrink);
+    this.ladder.update(effectiveMode(this.mode, isFastUp ? target : linkBps, wasSlow), target, this.maxBps, now, isFastUp, mayShrink);
   }
 
   private limits(): RateLimits {
