@@ -199,3 +199,19 @@ test('when the start-up probe measured a 1 Mbit/s link, the stream is at full si
   assert.equal(p.scale, 1, `scale ${p.scale} at 2 s (target ${p.targetBps} bit/s)`);
   assert.equal(p.fps, 30);
 });
+
+test('after the size went down it goes up again only 10 s later, though the target swings back sooner', () => {
+  // The targets of the 1 Mbit/s bench link (2026-12-07 15:37, speed-first ladder of a 2 Mbit/s
+  // screen): full size at 13.8 s, a probing overshoot brought the target to 593 kbit/s at 21.4 s
+  // (540p and a keyframe), it grew back to 1.2 Mbit/s, and full size (another keyframe) came at 26.6 s.
+  const ladder = new Ladder('speed', 1_200_000, 2_000_000, 0);
+  const scaleAt: { t: number; scale: number }[] = [];
+  const targetAt = (t: number) => (t < 21_400 ? 1_100_000 : t < 24_000 ? 593_000 : 1_200_000);
+  for (let t = 0; t <= 40_000; t += 100) scaleAt.push({ t, scale: ladder.update('speed', targetAt(t), 2_000_000, t, false, true).scale });
+  const down = scaleAt.find((p) => p.t >= 21_400 && p.scale < 1);
+  assert.ok(down && down.t <= 21_500, 'down at once');
+  const up = scaleAt.find((p) => p.t > down.t && p.scale === 1);
+  assert.ok(up, 'back to full size');
+  assert.ok(up.t - down.t >= 10_000, `full size again ${up.t - down.t} ms after giving it up`);
+  assert.ok(up.t - down.t <= 10_500, `but not later than that: ${up.t - down.t} ms`);
+});
