@@ -172,3 +172,28 @@ test('frames that waited behind a start-up probe do not measure the link short',
   assert.ok(lowest >= 700_000, `a delivery sample said the 1 Mbit/s link carried ${Math.round(lowest / 1000)} kbit/s`);
   assert.equal(rate.decreases, 0, `target went down to ${rate.targetBps} bit/s`);
 });
+
+test('a stream that needs less than its target does not drift far past what the link last carried busy', () => {
+  // The 1 Mbit/s bench link (2026-12-07 15:39): scrolling text at 720p sent about 600 kbit/s,
+  // the target grew to 1.5 Mbit/s while nothing queued, and the next keyframe halved it, every 5 s.
+  const rate = new RateController(LIMITS);
+  rate.onSent(0);
+  rate.onLinkMeasured(1_000_000, 0);
+  const link: LinkSnapshot = {
+    inFlightBytes: 0,
+    bufferedBytes: 0,
+    rttMs: 10,
+    baseRttMs: 2,
+    queueDelayMs: 0,
+    deliveryRate: 75_000, // 600 kbit/s, app-limited
+    isAppLimited: true,
+    capacity: 0, // the busy measurement is older than the capacity window
+    lastCapacity: 125_000, // 1 Mbit/s when last measured busy
+    hasReports: true,
+    drainRate: 0,
+    sendRate: 75_000,
+  };
+  let highest = 0;
+  for (let t = 0; t <= 20_000; t += 100) highest = Math.max(highest, rate.update(link, t));
+  assert.ok(highest <= 1_350_000, `target up to ${highest} bit/s`);
+});

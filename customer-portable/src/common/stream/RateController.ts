@@ -50,6 +50,13 @@ const FAR_ABOVE = 2;
 const FAR_INCREASE_FACTOR = 1.3;
 /** The target is not probed past this many times what the link was recently seen to carry. */
 const PROBE_CEILING = 1.5;
+/**
+ * A stream that needs less than half its target grows it to this many times what the link last
+ * carried busy, at most: past about 1.2 the encoder's share of the target is more than the link,
+ * and the stream's next burst (a keyframe, a page scrolled) queues and halves the target (on the
+ * 1 Mbit/s bench link, scrolling text at 600 kbit/s let the target drift to 1.5 Mbit/s every 5 s).
+ */
+const APP_LIMITED_CEILING = 1.2;
 const INCREASE_INTERVAL_MS = 500;
 /** A stream sending less than this share of its target needs no more (see appLimitedCeiling). */
 const DEMAND_SHARE = 0.5;
@@ -187,7 +194,7 @@ export class RateController {
     if (canIncrease && this.target < this.limits.maxBps) {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
-      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING, this.probedBps);
+      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, APP_LIMITED_CEILING, this.probedBps);
       const isFarAbove = c !== null && this.target >= c * FAR_ABOVE;
       const factor = isNear ? CREEP_FACTOR : isFarAbove ? FAR_INCREASE_FACTOR : INCREASE_FACTOR;
       const grown = Math.min(this.target * factor, Math.max(this.target, ceiling));
