@@ -197,3 +197,29 @@ test('a stream that needs less than its target does not drift far past what the 
   for (let t = 0; t <= 20_000; t += 100) highest = Math.max(highest, rate.update(link, t));
   assert.ok(highest <= 1_350_000, `target up to ${highest} bit/s`);
 });
+
+test('frames held back while nothing queues: the target goes to what the link delivered, not 15% under it', () => {
+  // The 1 Mbit/s bench link (2026-12-07 15:37): "916 -> 593 kbit/s: held back, delivered 697
+  // kbit/s", queueing delay 21 ms. 593 kbit/s took the stream under the full-size step (595) and
+  // cost a keyframe at 960x540; the encoder's share of the target (85%) already leaves the margin.
+  const rate = new RateController({ ...LIMITS, startBps: 916_000 });
+  rate.onSent(0);
+  rate.onLinkMeasured(1_077_000, 0); // start-up over at 916 kbit/s
+  const link: LinkSnapshot = {
+    inFlightBytes: 9849,
+    bufferedBytes: 0,
+    rttMs: 48,
+    baseRttMs: 2,
+    queueDelayMs: 21,
+    deliveryRate: 697_000 / 8,
+    isAppLimited: false,
+    capacity: 697_000 / 8,
+    lastCapacity: 697_000 / 8,
+    hasReports: true,
+    drainRate: 0,
+    sendRate: 100_000,
+  };
+  rate.onHeldBack(9_990);
+  assert.equal(rate.update(link, 10_000), 697_000);
+  assert.equal(rate.decreases, 1);
+});

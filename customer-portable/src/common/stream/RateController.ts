@@ -158,7 +158,10 @@ export class RateController {
       if (now - this.lastDecreaseAt >= Math.max(DECREASE_INTERVAL_MS, link.rttMs ?? 0)) {
         // What the link carried says how far down, if it was measured (not a still screen's trickle).
         const measured = link.hasReports ? (link.isAppLimited ? 0 : deliveredBps) : link.drainRate * 8;
-        const fromLink = measured > 0 ? measured * DECREASE_FACTOR : Infinity;
+        // Nothing queues, but frames were held back and the link delivered less than the target:
+        // the target goes to what the link delivered (the encoder's share leaves the margin).
+        const isQueueing = this.isOverused(link);
+        const fromLink = measured > 0 ? measured * (isQueueing ? DECREASE_FACTOR : 1) : Infinity;
         if (measured > 0) this.congestedAt = measured;
         // At most halved per step: a delivery sample can understate the link (the sender
         // paused meanwhile), and a halving a round trip still follows a real drop within a second.
