@@ -98,11 +98,14 @@ test('quality first keeps the full size on a link where speed first gives it up'
 });
 
 test('without any report (an older console) frames are held back by the channel buffer only', () => {
+  // (Until then, only about one frame goes out: see the test of the first report below.)
   const c = new StreamController('balanced', 2_000_000, 0);
-  c.onBuffered(10_000, 0);
-  assert.equal(c.admits(100), true);
-  c.onBuffered(2_000_000, 200);
-  assert.equal(c.admits(300), false);
+  c.onEncoding(0);
+  c.onFrameSent(0, 5000, true, 0);
+  c.onBuffered(10_000, 3500);
+  assert.equal(c.admits(3500), true);
+  c.onBuffered(2_000_000, 3600);
+  assert.equal(c.admits(3700), false);
 });
 
 test('a still screen sends a heartbeat, not every frame; a change is refined until its deltas are small', () => {
@@ -214,4 +217,17 @@ test('after the size went down it goes up again only 10 s later, though the targ
   assert.ok(up, 'back to full size');
   assert.ok(up.t - down.t >= 10_000, `full size again ${up.t - down.t} ms after giving it up`);
   assert.ok(up.t - down.t <= 10_500, `but not later than that: ${up.t - down.t} ms`);
+});
+
+test('before the first report only about one frame goes out: the link is unknown', () => {
+  // 160 kbit/s bench link (2026-12-07 15:44): the channel's buffer emptied into the transport at
+  // once, so the buffer limit let 65 kB out behind the 35 kB first keyframe before its report came
+  // back 3.5 s later; the picture then ran 2 s late.
+  const c = new StreamController('balanced', 2_000_000, 0);
+  c.onEncoding(0);
+  c.onFrameSent(0, 34_600, true, 0);
+  c.onBuffered(0, 40);
+  assert.equal(c.admits(67), false, 'the first keyframe is still on its way');
+  c.onReport({ lastSeq: 0, heldMs: 0, bytes: 34_600 }, 1800);
+  assert.equal(c.admits(1800), true, 'its report came back');
 });

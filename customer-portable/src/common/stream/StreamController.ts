@@ -252,8 +252,13 @@ export class StreamController {
     const link = this.estimator.snapshot(now);
     const expected = Math.max(this.averageDelta ?? 0, 1000);
     // Without any report (an older console), the channel's buffer limit from before rate control.
-    if (!this.hasEverHadReports) return link.bufferedBytes <= mediaBacklogLimit(this.averageDelta);
+    if (this.isWithoutReports) return link.bufferedBytes <= mediaBacklogLimit(this.averageDelta);
+    // Before the first report the link is unknown: about one frame in front of it, counted from
+    // what was sent (the channel's own buffer empties into the transport's window long before
+    // the bytes are on a slow link: at 160 kbit/s 65 kB went out behind the first keyframe before
+    // its report came back, 3.5 s later, and the picture then ran 2 s late).
     const bytesPerSec = this.rate.targetBps / 8;
+    if (!this.hasEverHadReports) return link.inFlightBytes <= expected + (bytesPerSec * QUEUE_ALLOWANCE_MS) / 1000;
     const rttMs = link.baseRttMs ?? 0;
     const allowance = expected + (bytesPerSec * (rttMs + QUEUE_ALLOWANCE_MS)) / 1000;
     if (link.hasReports) return link.inFlightBytes <= allowance;
