@@ -5,17 +5,18 @@
  *   link would be seconds late). As soon as the agent acknowledges them, the target jumps to
  *   most of what the link delivered, so a LAN reaches full quality within a few frames.
  * - Congestion (frames queue: the delay on top of the quickest round trip grows, or without
- *   reports the channel's buffer stops draining): down to 85% of what the link delivered,
- *   but at most by half, at once and again every few hundred ms while it lasts: a shrunken
+ *   reports the channel's buffer stops draining): down to 85% of what the link delivered (to
+ *   what it delivered, if frames were held back for it but nothing queued), but at most by half, at once and again every few hundred ms while it lasts: a shrunken
  *   link is followed within about a second, and one delivery sample that understates the
  *   link (the sender paused meanwhile) does not throw the picture to its smallest size.
  *   Frames held back while the link was idle (the agent's reports not in yet) are no sign of
  *   a short link.
- * - Otherwise, after a hold since the last decrease: up by about 30% a second, so a link that
- *   grew back is used again within ten seconds; near the rate at which the link last filled up
+ * - Otherwise, after a hold since the last decrease: up by about 30% a second (70% once twice
+ *   past the rate at which the link last filled up), so a link that grew back is used again
+ *   within ten seconds; near the rate at which the link last filled up
  *   only by about 10% a second, so a steady link is probed gently, every few seconds. A stream
  *   that needs far less than its target (typing, a still screen) grows it, in start-up too,
- *   only to a step past what the link last carried when it was measured busy: it has not
+ *   only to a step past (1.2 times; twice in start-up) what the link last carried when it was measured busy: it has not
  *   shown the link carries more, and a larger picture bought on an untested target costs a
  *   keyframe the link may then not carry (a LAN, never measured busy, is not capped).
  *
