@@ -121,6 +121,7 @@ export class ScreenEncoder {
   private appliedAt = Number.NEGATIVE_INFINITY;
   /** What the agent was last told about the stream's adaptation (`stream-state`). */
   private stateSent: { plan: StreamPlan; at: number } | null = null;
+  private decreasesLogged = 0;
   /** The captured size, whose scaled copy is encoded. */
   private sourceSize: { width: number; height: number } | null = null;
 
@@ -201,6 +202,7 @@ export class ScreenEncoder {
         return;
       }
       this.tellState(plan, now);
+      this.logDecrease();
       if (encoder.encodeQueueSize >= MAX_ENCODE_QUEUE || this.isComparing) {
         this.stats.droppedBusy++;
         return;
@@ -285,6 +287,14 @@ export class ScreenEncoder {
       `[beacon] stream: target ${Math.round(plan.targetBps / 1000)} kbit/s, ${plan.fps} fps, scale ${plan.scale}${plan.isSteppedDown ? ' (stepped down)' : ''};` +
         ` link ${Math.round((link.deliveryRate * 8) / 1000)} kbit/s, rtt ${link.rttMs === null ? '-' : Math.round(link.rttMs)} ms, queue ${Math.round(link.queueDelayMs)} ms`,
     );
+  }
+
+  /** Logs why the rate control lowered the target (once per decrease). */
+  private logDecrease(): void {
+    const d = this.stream.decreases;
+    if (d.count === this.decreasesLogged) return;
+    this.decreasesLogged = d.count;
+    console.info(`[beacon] rate down: ${d.last ?? '?'}`);
   }
 
   /** Gives the encoder the rate control's bitrate and frame rate when they moved enough. */

@@ -26,6 +26,8 @@ const BASE_RTT_FRAME_BYTES = 1500;
 const BIG_SAMPLE_BYTES = 4000;
 /** ...and their transfer took at least this long (shorter is within a busy machine's jitter). */
 const SLOW_TRANSFER_MS = 200;
+/** Frames acknowledged this much faster than they were sent were paced by the sender (see onReport). */
+const SENDER_PACED_SHARE = 1.1;
 /** What the link was seen to carry is remembered this long (a still screen measures nothing). */
 const CAPACITY_WINDOW_MS = 3000;
 /** What the stream itself sent is averaged over this long. */
@@ -157,10 +159,18 @@ export class BandwidthEstimator {
     // Held back counts only if frames overlapped on the link: a frame that arrived before the
     // next was sent crossed an idle link, and what was held back meanwhile waited for the
     // acknowledgement's pace, not for the link.
-    const isLinkLimited = (wasHeldBack && wasBusy) || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS);
+    // A start-up probe on the link meanwhile: it crossed the link too, but its bytes are not
+    // in this sample, which then understates the link (by a quarter of it, measured on a real
+    // 1 Mbit/s link): it says only "at least this fast".
+    const probe = this.lastProbe;
+    const isBehindProbe = probe !== null && probe.sentAt <= newest.sentAt && (probe.arrivedAt === null || probe.arrivedAt > (prevAck ?? oldestNew.sentAt));
     // Nor faster than they were sent: frames that queued behind a big one are acknowledged
     // together, which says nothing about the link (acknowledgement compression).
     const sendMs = this.lastAckedSentAt === null ? 0 : newest.sentAt - this.lastAckedSentAt;
+    // Acknowledged faster than they were sent (a backlog draining): the sender's pace, not the
+    // link's, sets that sample's rate, so it does not measure the link.
+    const isSenderPaced = sendMs > (ackedAt - from) * SENDER_PACED_SHARE;
+    const isLinkLimited = !isBehindProbe && !isSenderPaced && ((wasHeldBack && wasBusy) || (newlyAcked >= BIG_SAMPLE_BYTES && ackedAt - from >= SLOW_TRANSFER_MS));
     this.addSample({ at: ackedAt, bytes: newlyAcked, ms: Math.max(1, ackedAt - from, sendMs), isAppLimited: !isLinkLimited }, now);
     this.lastAckedSentAt = newest.sentAt;
     this.lastAckSeq = seq;

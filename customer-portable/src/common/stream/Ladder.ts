@@ -50,6 +50,12 @@ const LADDERS: Readonly<Record<QualityMode, readonly Rung[]>> = {
 export const SLOW_LINK_BPS = 1_000_000;
 export const UP_MARGIN = 1.25;
 export const UP_HOLD_MS = 5000;
+/**
+ * After the encoded size went down, it goes up again only this much later (the frame rate may
+ * go up meanwhile): each size change costs a keyframe, and on a 1 Mbit/s link the size flipped
+ * 720p -> 540p -> 720p within 13 s, the probing target crossing the step both ways.
+ */
+export const SIZE_HOLD_MS = 10_000;
 /** Down only once the target is clearly under the rung (the rate controller's probing dips are not). */
 export const DOWN_MARGIN = 0.85;
 /** Going up follows the target averaged over about this long, not its peaks. */
@@ -81,6 +87,8 @@ export class Ladder {
   private smoothed: number;
   private smoothedAt: number;
   private maxBps: number;
+  /** When the encoded size last went down (see SIZE_HOLD_MS). */
+  private shrankAt = Number.NEGATIVE_INFINITY;
 
   /** `maxBps`: the mode's full bitrate for this screen; the rungs are shares of it. */
   constructor(mode: QualityMode, targetBps: number, maxBps: number, now: number) {
@@ -127,6 +135,7 @@ export class Ladder {
       this.mode = mode;
       this.index = this.fitFor(Math.min(targetBps, this.smoothed));
       while (!mayShrink && this.index > 0 && (rungsOf(mode)[this.index] as Rung).scale < scale) this.index--;
+      if (this.rung.scale < scale) this.shrankAt = now;
       this.changedAt = now;
       return this.rung;
     }
@@ -137,10 +146,14 @@ export class Ladder {
       let to = fit;
       while (!mayShrink && to > this.index && (rungs[to] as Rung).scale !== this.rung.scale) to--;
       if (to === this.index) return this.rung;
+      if ((rungs[to] as Rung).scale < this.rung.scale) this.shrankAt = now;
       this.index = to;
       this.changedAt = now;
     } else if (fit < this.index && (isFastUp || now - this.changedAt >= UP_HOLD_MS)) {
-      const up = isFastUp ? fit : Math.max(fit, this.fitFor(this.smoothed / UP_MARGIN));
+      let up = isFastUp ? fit : Math.max(fit, this.fitFor(this.smoothed / UP_MARGIN));
+      // A larger size within SIZE_HOLD_MS of giving one up: only the frame rate goes up.
+      const rungs = rungsOf(this.mode);
+      while (!isFastUp && up < this.index && now - this.shrankAt < SIZE_HOLD_MS && (rungs[up] as Rung).scale > this.rung.scale) up++;
       if (up < this.index) {
         this.index = up;
         this.changedAt = now;

@@ -5,17 +5,18 @@
  *   link would be seconds late). As soon as the agent acknowledges them, the target jumps to
  *   most of what the link delivered, so a LAN reaches full quality within a few frames.
  * - Congestion (frames queue: the delay on top of the quickest round trip grows, or without
- *   reports the channel's buffer stops draining): down to 85% of what the link delivered,
- *   but at most by half, at once and again every few hundred ms while it lasts: a shrunken
+ *   reports the channel's buffer stops draining): down to 85% of what the link delivered (to
+ *   what it delivered, if frames were held back for it but nothing queued), but at most by half, at once and again every few hundred ms while it lasts: a shrunken
  *   link is followed within about a second, and one delivery sample that understates the
  *   link (the sender paused meanwhile) does not throw the picture to its smallest size.
  *   Frames held back while the link was idle (the agent's reports not in yet) are no sign of
  *   a short link.
- * - Otherwise, after a hold since the last decrease: up by about 30% a second, so a link that
- *   grew back is used again within ten seconds; near the rate at which the link last filled up
+ * - Otherwise, after a hold since the last decrease: up by about 30% a second (70% once twice
+ *   past the rate at which the link last filled up), so a link that grew back is used again
+ *   within ten seconds; near the rate at which the link last filled up
  *   only by about 10% a second, so a steady link is probed gently, every few seconds. A stream
  *   that needs far less than its target (typing, a still screen) grows it, in start-up too,
- *   only to a step past what the link last carried when it was measured busy: it has not
+ *   only to a step past (1.2 times; twice in start-up) what the link last carried when it was measured busy: it has not
  *   shown the link carries more, and a larger picture bought on an untested target costs a
  *   keyframe the link may then not carry (a LAN, never measured busy, is not capped).
  *
@@ -42,8 +43,21 @@ const INCREASE_FACTOR = 1.15;
  */
 const CREEP_FACTOR = 1.08;
 const CREEP_ZONE = [0.95, 1.1] as const;
+/**
+ * Twice past the rate at which the link last filled up with nothing queueing since: the link
+ * grew, and the target grows faster (this factor per interval) to use it within ten seconds.
+ */
+const FAR_ABOVE = 2;
+const FAR_INCREASE_FACTOR = 1.3;
 /** The target is not probed past this many times what the link was recently seen to carry. */
 const PROBE_CEILING = 1.5;
+/**
+ * A stream that needs less than half its target grows it to this many times what the link last
+ * carried busy, at most: past about 1.2 the encoder's share of the target is more than the link,
+ * and the stream's next burst (a keyframe, a page scrolled) queues and halves the target (on the
+ * 1 Mbit/s bench link, scrolling text at 600 kbit/s let the target drift to 1.5 Mbit/s every 5 s).
+ */
+const APP_LIMITED_CEILING = 1.2;
 const INCREASE_INTERVAL_MS = 500;
 /** A stream sending less than this share of its target needs no more (see appLimitedCeiling). */
 const DEMAND_SHARE = 0.5;
@@ -80,6 +94,8 @@ export class RateController {
   private probedBps = 0;
   /** Times the target went down, for tests and the bench. */
   decreases = 0;
+  /** Why it last went down (for the customer's log), or null. */
+  lastDecrease: string | null = null;
 
   constructor(limits: RateLimits) {
     this.limits = limits;
@@ -143,13 +159,19 @@ export class RateController {
       if (now - this.lastDecreaseAt >= Math.max(DECREASE_INTERVAL_MS, link.rttMs ?? 0)) {
         // What the link carried says how far down, if it was measured (not a still screen's trickle).
         const measured = link.hasReports ? (link.isAppLimited ? 0 : deliveredBps) : link.drainRate * 8;
-        const fromLink = measured > 0 ? measured * DECREASE_FACTOR : Infinity;
+        // Nothing queues, but frames were held back and the link delivered less than the target:
+        // the target goes to what the link delivered (the encoder's share leaves the margin).
+        const isQueueing = this.isOverused(link);
+        const fromLink = measured > 0 ? measured * (isQueueing ? DECREASE_FACTOR : 1) : Infinity;
         if (measured > 0) this.congestedAt = measured;
         // At most halved per step: a delivery sample can understate the link (the sender
         // paused meanwhile), and a halving a round trip still follows a real drop within a second.
+        const before = this.target;
         this.target = clamp(Math.max(this.target * MAX_DECREASE_STEP, Math.min(this.target * DECREASE_FACTOR, fromLink)), this.limits);
         this.lastDecreaseAt = now;
         this.decreases++;
+        const why = this.isOverused(link) ? `queue ${Math.round(link.queueDelayMs)} ms` : `held back, delivered ${Math.round(deliveredBps / 1000)} kbit/s`;
+        this.lastDecrease = `${Math.round(before / 1000)} -> ${Math.round(this.target / 1000)} kbit/s: ${why}; rtt ${Math.round(link.rttMs ?? -1)} ms (base ${Math.round(link.baseRttMs ?? -1)}), in flight ${link.inFlightBytes} B`;
       }
       return this.target;
     }
@@ -176,8 +198,10 @@ export class RateController {
     if (canIncrease && this.target < this.limits.maxBps) {
       const c = this.congestedAt;
       const isNear = c !== null && this.target >= c * CREEP_ZONE[0] && this.target < c * CREEP_ZONE[1];
-      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, PROBE_CEILING, this.probedBps);
-      const grown = Math.min(this.target * (isNear ? CREEP_FACTOR : INCREASE_FACTOR), Math.max(this.target, ceiling));
+      const ceiling = link.capacity > 0 ? link.capacity * 8 * PROBE_CEILING : appLimitedCeiling(link, this.target, APP_LIMITED_CEILING, this.probedBps);
+      const isFarAbove = c !== null && this.target >= c * FAR_ABOVE;
+      const factor = isNear ? CREEP_FACTOR : isFarAbove ? FAR_INCREASE_FACTOR : INCREASE_FACTOR;
+      const grown = Math.min(this.target * factor, Math.max(this.target, ceiling));
       this.target = clamp(grown, this.limits);
       this.lastIncreaseAt = now;
     }

@@ -60,6 +60,18 @@ test('when the link shrinks the controller steps down within 2 s, and back up wi
   assert.ok(up.t - 30_000 <= 10_000, `back up ${up.t - 30_000} ms after the link grew`);
 });
 
+test('back up within 10 s of the link growing whenever it grows, also right after a decrease on the slow link', () => {
+  // On the 160 kbit/s link the target probes past the link every few seconds and comes back
+  // down; a link that grew just after one of those decreases took 11-12 s to be used (growth
+  // waits out the hold after the decrease, then grew by only about 30% a second).
+  for (let grewAt = 27_000; grewAt <= 33_000; grewAt += 500) {
+    const rateAt = (t: number) => (t < 15_000 || t >= grewAt ? 4000 * KBIT : 160 * KBIT);
+    const trace = simulate({ rateAt, durationMs: grewAt + 12_000 });
+    const up = between(trace, grewAt, grewAt + 12_000).find((p) => p.scale === 1 && p.targetBps >= 1_000_000);
+    assert.ok(up && up.t - grewAt <= 10_000, `link grew at ${grewAt} ms: back up ${up ? up.t - grewAt : 'never'} ms later`);
+  }
+});
+
 test('on a steady link the size and frame rate never flip faster than every 10 s', () => {
   for (const kbit of [160, 400, 800, 1500]) {
     const trace = between(simulate({ rateAt: () => kbit * KBIT, durationMs: 60_000 }), 8000, 60_000);
@@ -86,11 +98,14 @@ test('quality first keeps the full size on a link where speed first gives it up'
 });
 
 test('without any report (an older console) frames are held back by the channel buffer only', () => {
+  // (Until then, only about one frame goes out: see the test of the first report below.)
   const c = new StreamController('balanced', 2_000_000, 0);
-  c.onBuffered(10_000, 0);
-  assert.equal(c.admits(100), true);
-  c.onBuffered(2_000_000, 200);
-  assert.equal(c.admits(300), false);
+  c.onEncoding(0);
+  c.onFrameSent(0, 5000, true, 0);
+  c.onBuffered(10_000, 3500);
+  assert.equal(c.admits(3500), true);
+  c.onBuffered(2_000_000, 3600);
+  assert.equal(c.admits(3700), false);
 });
 
 test('a still screen sends a heartbeat, not every frame; a change is refined until its deltas are small', () => {
@@ -177,4 +192,42 @@ test('with the start-up probe a fast link still reaches full size quickly, on a 
     assert.equal(p.scale, 1, `round trip ${baseRttMs} ms: scale ${p.scale} at ${byMs} ms`);
     assert.ok(p.targetBps >= 1_500_000, `round trip ${baseRttMs} ms: target ${p.targetBps}`);
   }
+});
+
+test('when the start-up probe measured a 1 Mbit/s link, the stream is at full size and 30 fps a second later, not 5-10 s later', () => {
+  // The ladder is not moved while start-up runs; it then held the start value (640x360) and
+  // climbed one step per 5 s from there (bench, 2026-12-07: full size 10-12 s after the first picture).
+  const trace = simulate({ rateAt: () => 1000 * KBIT, durationMs: 8000, probe: true, burstBytes: 4096, keyFactor: 4 });
+  const p = at(trace, 2000);
+  assert.equal(p.scale, 1, `scale ${p.scale} at 2 s (target ${p.targetBps} bit/s)`);
+  assert.equal(p.fps, 30);
+});
+
+test('after the size went down it goes up again only 10 s later, though the target swings back sooner', () => {
+  // The targets of the 1 Mbit/s bench link (2026-12-07 15:37, speed-first ladder of a 2 Mbit/s
+  // screen): full size at 13.8 s, a probing overshoot brought the target to 593 kbit/s at 21.4 s
+  // (540p and a keyframe), it grew back to 1.2 Mbit/s, and full size (another keyframe) came at 26.6 s.
+  const ladder = new Ladder('speed', 1_200_000, 2_000_000, 0);
+  const scaleAt: { t: number; scale: number }[] = [];
+  const targetAt = (t: number) => (t < 21_400 ? 1_100_000 : t < 24_000 ? 593_000 : 1_200_000);
+  for (let t = 0; t <= 40_000; t += 100) scaleAt.push({ t, scale: ladder.update('speed', targetAt(t), 2_000_000, t, false, true).scale });
+  const down = scaleAt.find((p) => p.t >= 21_400 && p.scale < 1);
+  assert.ok(down && down.t <= 21_500, 'down at once');
+  const up = scaleAt.find((p) => p.t > down.t && p.scale === 1);
+  assert.ok(up, 'back to full size');
+  assert.ok(up.t - down.t >= 10_000, `full size again ${up.t - down.t} ms after giving it up`);
+  assert.ok(up.t - down.t <= 10_500, `but not later than that: ${up.t - down.t} ms`);
+});
+
+test('before the first report only about one frame goes out: the link is unknown', () => {
+  // 160 kbit/s bench link (2026-12-07 15:44): the channel's buffer emptied into the transport at
+  // once, so the buffer limit let 65 kB out behind the 35 kB first keyframe before its report came
+  // back 3.5 s later; the picture then ran 2 s late.
+  const c = new StreamController('balanced', 2_000_000, 0);
+  c.onEncoding(0);
+  c.onFrameSent(0, 34_600, true, 0);
+  c.onBuffered(0, 40);
+  assert.equal(c.admits(67), false, 'the first keyframe is still on its way');
+  c.onReport({ lastSeq: 0, heldMs: 0, bytes: 34_600 }, 1800);
+  assert.equal(c.admits(1800), true, 'its report came back');
 });

@@ -81,6 +81,8 @@ export class StreamController {
   private hasEverHadReports = false;
   private firstSentAt: number | null = null;
   private isWithoutReports = false;
+  /** The ladder has seen start-up end (see update). */
+  private hasLeftStartup = false;
   private readonly startBps: number;
   /** The start-up probe (see LinkProbe); off for a stream whose sender sends no probes. */
   readonly probe: LinkProbe;
@@ -190,6 +192,11 @@ export class StreamController {
     };
   }
 
+  /** Times the target went down, and why it last did (for the customer's log). */
+  get decreases(): { count: number; last: string | null } {
+    return { count: this.rate.decreases, last: this.rate.lastDecrease };
+  }
+
   link(now: number): LinkSnapshot {
     return this.estimator.snapshot(now);
   }
@@ -245,8 +252,13 @@ export class StreamController {
     const link = this.estimator.snapshot(now);
     const expected = Math.max(this.averageDelta ?? 0, 1000);
     // Without any report (an older console), the channel's buffer limit from before rate control.
-    if (!this.hasEverHadReports) return link.bufferedBytes <= mediaBacklogLimit(this.averageDelta);
+    if (this.isWithoutReports) return link.bufferedBytes <= mediaBacklogLimit(this.averageDelta);
+    // Before the first report the link is unknown: about one frame in front of it, counted from
+    // what was sent (the channel's own buffer empties into the transport's window long before
+    // the bytes are on a slow link: at 160 kbit/s 65 kB went out behind the first keyframe before
+    // its report came back, 3.5 s later, and the picture then ran 2 s late).
     const bytesPerSec = this.rate.targetBps / 8;
+    if (!this.hasEverHadReports) return link.inFlightBytes <= expected + (bytesPerSec * QUEUE_ALLOWANCE_MS) / 1000;
     const rttMs = link.baseRttMs ?? 0;
     const allowance = expected + (bytesPerSec * (rttMs + QUEUE_ALLOWANCE_MS)) / 1000;
     if (link.hasReports) return link.inFlightBytes <= allowance;
@@ -267,9 +279,15 @@ export class StreamController {
     // While start-up is still doubling the target, the size waits for where it lands: every size
     // change costs a keyframe, and on a LAN the target reaches the top within a few reports.
     if (this.rate.inStartup && target < this.maxBps) return;
+    // The update that ends start-up fits the rung to where the target landed at once: start-up
+    // measured the link (the probe, or its first congestion), and the ladder, not updated while
+    // it ran, still held the start value (it then took 5-10 s to climb from 640x360 to 1280x720
+    // on a 1 Mbit/s link, most of the bench's window).
+    const isFastUp = this.rate.inStartup || !this.hasLeftStartup;
+    this.hasLeftStartup = !this.rate.inStartup;
     const wasSlow = this.ladder.ladderMode !== this.mode;
     const mayShrink = now - this.lastHeldBackAt < SHRINK_AFTER_HELD_BACK_MS;
-    this.ladder.update(effectiveMode(this.mode, linkBps, wasSlow), target, this.maxBps, now, this.rate.inStartup, mayShrink);
+    this.ladder.update(effectiveMode(this.mode, isFastUp ? target : linkBps, wasSlow), target, this.maxBps, now, isFastUp, mayShrink);
   }
 
   private limits(): RateLimits {
