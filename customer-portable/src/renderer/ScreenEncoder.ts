@@ -24,6 +24,8 @@ export interface ScreenEncoderOptions {
   mode?: QualityMode;
   /** What the link is assumed to carry before the agent's reports measure it (bits/s); absent: a slow link's rate. */
   startBps?: number;
+  /** False: the consoles are known not to send `receive-report` (an older console), so nothing waits for a first one. Absent: they are expected to. */
+  isReported?: boolean;
 }
 
 export interface EncoderStats {
@@ -128,6 +130,7 @@ export class ScreenEncoder {
   constructor(private readonly opts: ScreenEncoderOptions) {
     this.mode = opts.mode ?? DEFAULT_QUALITY_MODE;
     this.stream = new StreamController(this.mode, maxBitrate(1280, 720, this.mode), performance.now(), opts.startBps, true);
+    if (opts.isReported === false) this.stream.assumeNoReports();
   }
 
   get qualityMode(): QualityMode {

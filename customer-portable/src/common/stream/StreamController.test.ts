@@ -108,6 +108,17 @@ test('without any report (an older console) frames are held back by the channel 
   assert.equal(c.admits(3700), false);
 });
 
+test('a console known not to report: the channel buffer decides from the first frame on', () => {
+  const c = new StreamController('balanced', 2_000_000, 0);
+  c.assumeNoReports();
+  c.onEncoding(0);
+  c.onFrameSent(0, 34_600, true, 0);
+  c.onBuffered(0, 40);
+  assert.equal(c.admits(67), true, 'nothing waits for a first report');
+  c.onBuffered(2_000_000, 100);
+  assert.equal(c.admits(133), false);
+});
+
 test('a still screen sends a heartbeat, not every frame; a change is refined until its deltas are small', () => {
   const c = new StreamController('balanced', 2_000_000, 0);
   c.onPictureChanged(0);

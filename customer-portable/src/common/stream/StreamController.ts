@@ -266,11 +266,15 @@ export class StreamController {
     return link.bufferedBytes <= allowance;
   }
 
+  /** The console does not report (it never did within {@link NO_REPORTS_AFTER_MS}, or it is known not to): the channel's buffer decides, at the mode's full settings. */
+  assumeNoReports(): void {
+    if (this.hasEverHadReports || this.isWithoutReports) return;
+    this.isWithoutReports = true;
+    this.rate.setLimits({ ...this.limits(), minBps: this.maxBps });
+  }
+
   private update(now: number): void {
-    if (!this.hasEverHadReports && !this.isWithoutReports && this.firstSentAt !== null && now - this.firstSentAt > NO_REPORTS_AFTER_MS) {
-      this.isWithoutReports = true;
-      this.rate.setLimits({ ...this.limits(), minBps: this.maxBps });
-    }
+    if (!this.hasEverHadReports && !this.isWithoutReports && this.firstSentAt !== null && now - this.firstSentAt > NO_REPORTS_AFTER_MS) this.assumeNoReports();
     const link = this.estimator.snapshot(now);
     this.rate.setStartupCeiling(this.probe.ceilingBps());
     const target = this.rate.update(link, now);
