@@ -84,7 +84,7 @@ async function queueView(d: DeskRouteDeps, actor: Actor): Promise<DeskQueueRespo
 /**
  * Who the caller can hand a session to: the other agents at the desk, and every group. In a
  * cluster also the seats at another relay's desk only that take offers from here
- * (`isAtAnotherRelay`: a supervisor may dispatch a request to them; transfers stay on this relay).
+ * (`isAtAnotherRelay`: requests dispatched and sessions transferred to them are offered there).
  */
 async function colleagues(d: DeskRouteDeps, actor: Actor): Promise<DeskColleagues> {
   const seats = new Map((await d.accounts.seats()).map((s) => [s.id, s]));
