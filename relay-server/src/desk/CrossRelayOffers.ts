@@ -22,7 +22,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { AgentParty, CustomerParty } from '../sessions/Session.ts';
 import type { DeskMessage } from './DeskLink.ts';
 import type { DeskQueue } from './DeskQueue.ts';
-import { DeskRefusedError, WITHDRAWN_BY, type DeskEvent, type DeskEventKind, type HelpRequest, type WithdrawReason } from './deskModel.ts';
+import { DeskRefusedError, WITHDRAWN_BY, type DeskAgent, type DeskEvent, type DeskEventKind, type HelpRequest, type WithdrawReason } from './deskModel.ts';
 import { hasSpareCapacity, isEligible, seatView } from './pickAgent.ts';
 
 /** What the cluster lends the desk for offers (cluster/Cluster.ts). */
@@ -145,7 +145,7 @@ export class CrossRelayOffers {
 
   private offered(e: Extract<DeskOfferEvent, { type: 'desk-cross-offer' }>): void {
     const consoles = this.d.consolesOf(e.agentId);
-    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e.dispatchedBy !== undefined || e.transfer !== undefined)) {
+    if (this.held.has(e.request.id) || consoles.length === 0 || !this.canTake(e.agentId, e)) {
       return this.publish({ type: 'desk-cross-declined', to: e.from, agentId: e.agentId, helpRequestId: e.request.id, until: e.until, isBusy: true });
     }
     this.d.queue.holdOffer(e.agentId);
@@ -155,15 +155,10 @@ export class CrossRelayOffers {
     for (const p of h.dispatchedBy ? consoles.slice(-1) : consoles) p.send(this.offerMessage(h));
   }
 
-  /**
-   * At the desk here, available, and no other offer pending and room under the limit (counting
-   * every relay); a supervisor's dispatch, or a running session handed on (as on one relay),
-   * needs only the seat here, not away, and room.
-   */
-  private canTake(agentId: number, needsOnlyRoom: boolean): boolean {
+  /** Shown such an offer now, and no other offer pending and room under the limit (counting every relay). */
+  private canTake(agentId: number, offer: OfferKind): boolean {
     const a = this.d.queue.findAgent(agentId);
-    if (!a || !a.isOnline) return false;
-    return (needsOnlyRoom ? a.state !== 'away' : isEligible(a, null)) && hasSpareCapacity(seatView(a));
+    return mayBeShown(a, offer) && hasSpareCapacity(seatView(a));
   }
 
   /** The owner took its offer back; the consoles are told only of an offer they were shown. */
@@ -204,7 +199,7 @@ export class CrossRelayOffers {
     for (const [id, h] of this.held) {
       const isStale = t > h.until + HOLD_GRACE_MS;
       const a = this.d.queue.findAgent(h.agentId);
-      if (!isStale && a?.isOnline && (h.dispatchedBy || h.transfer ? a.state !== 'away' : isEligible(a, null)) && this.d.consolesOf(h.agentId).length > 0) continue;
+      if (!isStale && mayBeShown(a, h) && this.d.consolesOf(h.agentId).length > 0) continue;
       this.release(id, h);
       for (const p of this.d.consolesOf(h.agentId)) p.send({ type: 'desk-offer-withdrawn', helpRequestId: id, reason: isStale ? 'expired' : 'withdrawn' });
       if (!isStale) this.publish({ type: 'desk-cross-declined', to: h.from, agentId: h.agentId, helpRequestId: id, until: h.until, isBusy: true });
@@ -254,6 +249,17 @@ export class CrossRelayOffers {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+type OfferKind = Pick<Held, 'dispatchedBy' | 'transfer'>;
+
+/**
+ * Whether the seat here may be shown (or keep) another relay's offer: at the desk and available;
+ * a supervisor's dispatch, or a running session handed on (as on one relay), needs it only not away.
+ */
+function mayBeShown(a: DeskAgent | undefined, offer: OfferKind): a is DeskAgent {
+  if (!a?.isOnline) return false;
+  return offer.dispatchedBy !== undefined || offer.transfer !== undefined ? a.state !== 'away' : isEligible(a, null);
+}
 
 /** A connection opened with a ticket to take one help request: that request's `offer-accept` (or `transfer-accept`, for its running session), nothing else of the desk. */
 function withinTake(msg: DeskMessage, take: TakeScope): RelayToClient | null {

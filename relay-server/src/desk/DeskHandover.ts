@@ -84,6 +84,7 @@ export class DeskHandover {
       log: d.log,
       liveConsolesOf: (id) => consoles.liveConsolesOf(id),
       liveConsoles: () => consoles.liveConsoles(),
+      isReachable: (id) => this.isReachable(id),
       requestOfSession: (id) => consoles.requestOfSession(id),
       openSession: (agent, r, requestId, control) => consoles.openSession(agent, r, requestId, control),
       takeOver: (supervisor, sessionId) => this.takeOver(supervisor, sessionId),

@@ -27,6 +27,8 @@ export interface SupervisionDeps {
   /** Consoles that speak `desk-live`, of one seat or of every seat. */
   liveConsolesOf(agentId: number): AgentParty[];
   liveConsoles(): AgentParty[];
+  /** Whether a transfer can be offered to the agent (DeskHandover.isReachable). */
+  isReachable(agentId: number): boolean;
   requestOfSession(sessionId: string): string | undefined;
   /** Opens the request's session from this console, as an accepted offer does. */
   openSession(agent: AgentParty, r: HelpRequest, requestId: string, control: boolean): Promise<void>;
@@ -65,7 +67,7 @@ export class DeskSupervision {
         if (this.d.requestOfSession(msg.sessionId) === undefined) return this.d.transferCodeSession(msg.sessionId, msg.agentId, msg.note, actorId);
         const r = this.requestOf(msg.sessionId);
         if (r.state.kind !== 'assigned') throw new DeskRefusedError('conflict', 'the request is not assigned');
-        if (this.d.liveConsolesOf(msg.agentId).length === 0 && !this.d.desk.queue.isAtDeskElsewhere(msg.agentId)) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
+        if (!this.d.isReachable(msg.agentId)) throw new DeskRefusedError('not-allowed', 'the agent is not at the desk');
         this.d.desk.queue.requestTransfer(r.id, r.state.agentId, { kind: 'agent', agentId: msg.agentId }, msg.note, actorId);
         return this.audit({ actorId, action: 'transfer-forced', target: { type: 'sessions', id: msg.sessionId, label: r.customerName }, detail: { helpRequestId: r.id, toAgentId: msg.agentId, note: msg.note } });
       }
