@@ -126,11 +126,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       await customer.getByTestId('consent-dialog').waitFor({ timeout: 15_000 });
       assert.equal(await customer.getByTestId('consent-agent-name').innerText(), XENA.name);
       await customer.getByTestId('consent-accept').click();
-      await xena.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 20_000 });
-      await waitForFullPicture(xena, 1280, 30_000);
-      const red = BLOCKS[0];
-      const px = await canvasPixel(xena, red.x + red.w / 2, red.y + red.h / 2);
-      assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+      await seesPattern(xena);
     });
   });
 
@@ -240,11 +236,7 @@ describe('three relays on one PostgreSQL and one Redis', SIG, () => {
       await agentConnect(agent, deviceId, code);
       await customer.getByTestId('consent-dialog').waitFor({ timeout: 20_000 });
       await customer.getByTestId('consent-accept').click();
-      await agent.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 20_000 });
-      await waitForFullPicture(agent, 1280, 30_000);
-      const red = BLOCKS[0];
-      const px = await canvasPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
-      assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+      await seesPattern(agent);
       const target = { x: TEXT_BOX.x + 100, y: TEXT_BOX.y + TEXT_BOX.h / 2 };
       await clickCanvasAt(agent, target.x, target.y);
       await waitFor(async () => {
@@ -435,6 +427,15 @@ type PatternScreen = {
   customerBrowser: Browser;
   agentBrowser: Browser;
 };
+
+/** The console's session tab runs and shows the whole test pattern: its red block where it is on the X screen. */
+async function seesPattern(agent: Page): Promise<void> {
+  await agent.locator('[data-testid="session-tab"][data-state="active"]').waitFor({ timeout: 20_000 });
+  await waitForFullPicture(agent, 1280, 30_000);
+  const red = BLOCKS[0];
+  const px = await canvasPixel(agent, red.x + red.w / 2, red.y + red.h / 2);
+  assert.ok(Math.hypot(px[0]! - red.rgb[0], px[1]! - red.rgb[1], px[2]! - red.rgb[2]) < 60, `the ${red.name} block shows as rgb(${px.slice(0, 3).join(',')})`);
+}
 
 /** An X screen (`:displayNo`) showing the test pattern, its injector, the customer's browser on it and an agent's; `run` gets them, and all are closed after. */
 async function onPatternScreen(displayNo: number, run: (s: PatternScreen) => Promise<void>): Promise<void> {
